@@ -1,0 +1,325 @@
+package corpus
+
+import (
+	"context"
+	"crypto/sha256"
+	"embed"
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"io"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"runtime"
+	"slices"
+	"strings"
+	"sync"
+)
+
+// Corpus is a set of articles, ordered by id. It is immutable and safe for
+// concurrent use; a changed folder is loaded into a new Corpus.
+type Corpus struct {
+	articles []*Article
+	byID     map[ArticleID]*Article
+}
+
+// New makes a corpus of the given articles. A later article with the id of
+// an earlier one replaces it.
+func New(articles ...*Article) *Corpus {
+	c := &Corpus{byID: make(map[ArticleID]*Article, len(articles))}
+	for _, a := range articles {
+		c.byID[a.ID] = a
+	}
+	c.articles = make([]*Article, 0, len(c.byID))
+	for _, a := range c.byID {
+		c.articles = append(c.articles, a)
+	}
+	slices.SortFunc(c.articles, func(a, b *Article) int { return strings.Compare(string(a.ID), string(b.ID)) })
+	return c
+}
+
+// Articles returns the articles ordered by id. The caller must not modify
+// the slice.
+func (c *Corpus) Articles() []*Article { return c.articles }
+
+// Len returns the number of articles.
+func (c *Corpus) Len() int { return len(c.articles) }
+
+// Article returns the article with the given id, and false if there is none.
+func (c *Corpus) Article(id ArticleID) (*Article, bool) {
+	a, ok := c.byID[id]
+	return a, ok
+}
+
+// Sentence returns the sentence a reference names, and false if there is none.
+func (c *Corpus) Sentence(r Ref) (Sentence, bool) {
+	a, ok := c.byID[r.Article]
+	if !ok {
+		return Sentence{}, false
+	}
+	return a.Sentence(r.Paragraph, r.Sentence)
+}
+
+// SentenceCount returns the number of sentences in all articles.
+func (c *Corpus) SentenceCount() int {
+	n := 0
+	for _, a := range c.articles {
+		for _, p := range a.Paragraphs {
+			n += len(p.Sentences)
+		}
+	}
+	return n
+}
+
+// Fingerprint returns a digest of every article's id and content, and of the
+// parser version. Two corpora with the same fingerprint index identically.
+func (c *Corpus) Fingerprint() string {
+	h := sha256.New()
+	io.WriteString(h, parseVersion)
+	for _, a := range c.articles {
+		fmt.Fprintf(h, "\x00%s\x00%s", a.ID, a.Hash)
+	}
+	return hex.EncodeToString(h.Sum(nil)[:16])
+}
+
+//go:embed seed
+var seedFS embed.FS
+
+// Default returns the embedded default corpus: one Irish Times report of
+// 10 March 2007, the article verbatim ships with.
+func Default() (*Corpus, error) {
+	c, problems, err := loadFS(context.Background(), seedFS, "seed")
+	if err != nil {
+		return nil, fmt.Errorf("embedded default article: %w", err)
+	}
+	if len(problems) > 0 {
+		return nil, fmt.Errorf("embedded default article: %w", problems[0])
+	}
+	return c, nil
+}
+
+// MaxFileBytes caps the size of one article file (with its sidecar). News
+// articles are a few kilobytes; anything past this is not an article.
+const MaxFileBytes = 4 << 20
+
+// FileError is a problem with one file of a corpus folder: the file was
+// skipped and the rest loaded.
+type FileError struct {
+	Path string // relative to the corpus folder
+	Err  error
+}
+
+func (e *FileError) Error() string { return e.Path + ": " + e.Err.Error() }
+
+func (e *FileError) Unwrap() error { return e.Err }
+
+// ErrNoArticles reports a corpus folder with no article files in it.
+var ErrNoArticles = errors.New("no article files (.txt, .md, .json)")
+
+// LoadDir reads every article in dir and its subfolders. Files that cannot
+// be read or parsed are skipped and returned as *FileError values, one per
+// file; hidden files, other extensions and symbolic links that lead out of
+// dir are ignored. The error is non-nil only when dir itself cannot be read
+// or holds no article file at all (ErrNoArticles); a folder whose every
+// article is broken gives an empty corpus and the problems.
+func LoadDir(ctx context.Context, dir string) (*Corpus, []error, error) {
+	root, err := filepath.Abs(dir)
+	if err != nil {
+		return nil, nil, fmt.Errorf("corpus %s: %w", dir, err)
+	}
+	info, err := os.Stat(root)
+	if err != nil {
+		return nil, nil, fmt.Errorf("corpus %s: %w", dir, err)
+	}
+	if !info.IsDir() {
+		return nil, nil, fmt.Errorf("corpus %s: not a folder", dir)
+	}
+	// os.Root refuses paths, links included, that lead out of the folder.
+	r, err := os.OpenRoot(root)
+	if err != nil {
+		return nil, nil, fmt.Errorf("corpus %s: %w", dir, err)
+	}
+	defer r.Close()
+	c, problems, err := loadFS(ctx, r.FS(), ".")
+	if err != nil {
+		return nil, nil, fmt.Errorf("corpus %s: %w", dir, err)
+	}
+	return c, problems, nil
+}
+
+// articleFile is one article's file and its optional sidecar, by path
+// within the folder's fs.FS.
+type articleFile struct {
+	path    string
+	format  Format
+	sidecar string
+}
+
+// listArticles lists the article files under dir in fsys: .txt, .md and .json files
+// that are not sidecars, hidden or symbolic links. The result is sorted.
+func listArticles(fsys fs.FS, dir string) ([]articleFile, error) {
+	var files []articleFile
+	err := fs.WalkDir(fsys, dir, func(p string, d fs.DirEntry, err error) error {
+		if err != nil {
+			return err
+		}
+		name := d.Name()
+		if p != dir && strings.HasPrefix(name, ".") {
+			if d.IsDir() {
+				return fs.SkipDir
+			}
+			return nil
+		}
+		// Links are not followed: a link could lead out of the corpus
+		// folder, or into a loop.
+		if d.IsDir() || d.Type()&fs.ModeSymlink != 0 || !d.Type().IsRegular() {
+			return nil
+		}
+		format, ok := ArticleFormat(name)
+		if !ok {
+			return nil
+		}
+		files = append(files, articleFile{path: p, format: format, sidecar: sidecarPath(p, format)})
+		return nil
+	})
+	slices.SortFunc(files, func(a, b articleFile) int { return strings.Compare(a.path, b.path) })
+	return files, err
+}
+
+// ArticleFormat reports the format of a file name, and false when the file
+// is not an article (another extension, or a NAME.meta.json sidecar).
+func ArticleFormat(name string) (Format, bool) {
+	lower := strings.ToLower(name)
+	if strings.HasSuffix(lower, ".meta.json") {
+		return "", false
+	}
+	switch f := Format(filepath.Ext(lower)); f {
+	case FormatText, FormatMarkdown, FormatJSON:
+		return f, true
+	}
+	return "", false
+}
+
+// IDOf returns the article id of a file name: the base name without its
+// extension.
+func IDOf(path string) ArticleID {
+	base := filepath.Base(path)
+	return ArticleID(strings.TrimSuffix(base, filepath.Ext(base)))
+}
+
+func sidecarPath(p string, format Format) string {
+	if format == FormatJSON {
+		return ""
+	}
+	return strings.TrimSuffix(p, filepath.Ext(p)) + ".meta.json"
+}
+
+// loadFS loads the articles under dir in fsys, parsing files in parallel.
+func loadFS(ctx context.Context, fsys fs.FS, dir string) (*Corpus, []error, error) {
+	files, err := listArticles(fsys, dir)
+	if err != nil {
+		return nil, nil, err
+	}
+	if len(files) == 0 {
+		return nil, nil, ErrNoArticles
+	}
+	type result struct {
+		a   *Article
+		err error
+	}
+	results := make([]result, len(files))
+	work := make(chan int)
+	var wg sync.WaitGroup
+	for range min(runtime.GOMAXPROCS(0), len(files)) {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for i := range work {
+				a, err := ReadArticle(fsys, files[i].path)
+				results[i] = result{a, err}
+			}
+		}()
+	}
+	var cancelled error
+feed:
+	for i := range files {
+		select {
+		case work <- i:
+		case <-ctx.Done():
+			cancelled = ctx.Err()
+			break feed
+		}
+	}
+	close(work)
+	wg.Wait()
+	if cancelled != nil {
+		return nil, nil, cancelled
+	}
+
+	var problems []error
+	articles := make([]*Article, 0, len(files))
+	where := make(map[ArticleID]string, len(files))
+	for i, r := range results {
+		rel := relPath(dir, files[i].path)
+		if r.err != nil {
+			problems = append(problems, &FileError{Path: rel, Err: r.err})
+			continue
+		}
+		if first, dup := where[r.a.ID]; dup {
+			problems = append(problems, &FileError{Path: rel, Err: fmt.Errorf("duplicate article id %q (also %s)", r.a.ID, first)})
+			continue
+		}
+		where[r.a.ID] = rel
+		articles = append(articles, r.a)
+	}
+	return New(articles...), problems, nil
+}
+
+// ReadArticle reads and parses the article file at path in fsys, with its
+// sidecar NAME.meta.json when there is one. It refuses files over
+// MaxFileBytes.
+func ReadArticle(fsys fs.FS, path string) (*Article, error) {
+	format, ok := ArticleFormat(path)
+	if !ok {
+		return nil, fmt.Errorf("not an article file (want .txt, .md or .json)")
+	}
+	data, err := readCapped(fsys, path)
+	if err != nil {
+		return nil, err
+	}
+	var sidecar []byte
+	if sp := sidecarPath(path, format); sp != "" {
+		sidecar, err = readCapped(fsys, sp)
+		if errors.Is(err, fs.ErrNotExist) {
+			sidecar, err = nil, nil
+		}
+		if err != nil {
+			return nil, fmt.Errorf("sidecar %s: %w", filepath.Base(sp), err)
+		}
+	}
+	return Parse(IDOf(path), format, data, sidecar)
+}
+
+func readCapped(fsys fs.FS, path string) ([]byte, error) {
+	f, err := fsys.Open(path)
+	if err != nil {
+		return nil, err
+	}
+	defer f.Close()
+	data, err := io.ReadAll(io.LimitReader(f, MaxFileBytes+1))
+	if err != nil {
+		return nil, err
+	}
+	if len(data) > MaxFileBytes {
+		return nil, fmt.Errorf("%w (over %d MiB)", ErrTooLarge, MaxFileBytes>>20)
+	}
+	return data, nil
+}
+
+func relPath(dir, p string) string {
+	if dir == "." {
+		return p
+	}
+	return strings.TrimPrefix(strings.TrimPrefix(p, dir), "/")
+}
