@@ -48,7 +48,10 @@ type Meta struct {
 
 // fill copies into m the fields it lacks from o.
 func (m *Meta) fill(o Meta) {
-	for _, f := range []struct{ dst *string; src string }{
+	for _, f := range []struct {
+		dst *string
+		src string
+	}{
 		{&m.Title, o.Title}, {&m.Source, o.Source}, {&m.URL, o.URL},
 		{&m.Published, o.Published}, {&m.Author, o.Author}, {&m.Agency, o.Agency},
 	} {
