@@ -1,0 +1,56 @@
+package cli
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"os"
+
+	"github.com/verbatim-bot/verbatim/corpus"
+	"github.com/verbatim-bot/verbatim/internal/config"
+	"github.com/verbatim-bot/verbatim/retrieval"
+)
+
+// loadCorpus loads the configured corpus folder, or the embedded default
+// article when none is configured. Files that cannot be loaded are logged
+// as warnings, by name, and skipped.
+func loadCorpus(ctx context.Context, cfg config.Config, log *slog.Logger) (*corpus.Corpus, error) {
+	if cfg.CorpusDir == "" {
+		return corpus.Default()
+	}
+	c, problems, err := corpus.LoadDir(ctx, cfg.CorpusDir)
+	if errors.Is(err, corpus.ErrNoArticles) {
+		return nil, fmt.Errorf("corpus %s: no article files in it (.txt, .md or .json)", cfg.CorpusDir)
+	}
+	if err != nil {
+		return nil, err
+	}
+	for _, p := range problems {
+		log.Warn("skipped article file", "err", p)
+	}
+	if c.Len() == 0 {
+		return nil, fmt.Errorf("corpus %s: none of its %d article files could be loaded", cfg.CorpusDir, len(problems))
+	}
+	return c, nil
+}
+
+// openIndex loads the corpus and opens its index in the data folder. When
+// a running bot holds the folder, it says so and indexes in memory instead
+// of waiting.
+func openIndex(ctx context.Context, cfg config.Config, log *slog.Logger, progress func(done, total int)) (*retrieval.Index, error) {
+	c, err := loadCorpus(ctx, cfg, log)
+	if err != nil {
+		return nil, err
+	}
+	if err := os.MkdirAll(cfg.DataDir, 0o700); err != nil {
+		return nil, fmt.Errorf("data folder: %w", err)
+	}
+	opts := retrieval.Options{Logger: log, Progress: progress}
+	ix, err := retrieval.Open(ctx, cfg.DataDir, c, opts)
+	if errors.Is(err, retrieval.ErrLocked) {
+		log.Warn("the data folder is in use by a running verbatim; answering from an index in memory", "data", cfg.DataDir)
+		return retrieval.OpenMemory(ctx, c, opts)
+	}
+	return ix, err
+}

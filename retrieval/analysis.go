@@ -1,0 +1,153 @@
+package retrieval
+
+import (
+	"fmt"
+	"sync"
+
+	"github.com/blevesearch/bleve/v2"
+	"github.com/blevesearch/bleve/v2/analysis"
+	"github.com/blevesearch/bleve/v2/analysis/analyzer/custom"
+	"github.com/blevesearch/bleve/v2/analysis/analyzer/keyword"
+	"github.com/blevesearch/bleve/v2/analysis/lang/en"
+	"github.com/blevesearch/bleve/v2/analysis/token/lowercase"
+	"github.com/blevesearch/bleve/v2/analysis/token/porter"
+	"github.com/blevesearch/bleve/v2/analysis/tokenizer/unicode"
+	"github.com/blevesearch/bleve/v2/mapping"
+)
+
+// Field and analyzer names in the bleve index.
+const (
+	fieldText    = "text"    // English analysis: stemmed, stop words removed
+	fieldExact   = "exact"   // lower-cased words with positions, for phrases
+	fieldArticle = "article" // the article id, for scoping a question
+	fieldSpeaker = "speaker" // the speaker's name, English analysis
+
+	analyzerText  = "verbatim_en"
+	analyzerExact = "verbatim_exact"
+)
+
+// analysisVersion names the index layout and analysis. Changing either
+// must change it, so that indexes on disk are rebuilt.
+const analysisVersion = "verbatim-index-1"
+
+// newMapping returns the index mapping: one document per sentence, nothing
+// stored (sentences are served from the corpus in memory), term vectors
+// only where phrase queries need positions.
+func newMapping() (*mapping.IndexMappingImpl, error) {
+	im := bleve.NewIndexMapping()
+	err := im.AddCustomAnalyzer(analyzerText, map[string]any{
+		"type":      custom.Name,
+		"tokenizer": unicode.Name,
+		"token_filters": []any{
+			en.PossessiveName,
+			lowercase.Name,
+			en.StopName,
+			porter.Name,
+		},
+	})
+	if err != nil {
+		return nil, fmt.Errorf("analyzer %s: %w", analyzerText, err)
+	}
+	err = im.AddCustomAnalyzer(analyzerExact, map[string]any{
+		"type":          custom.Name,
+		"tokenizer":     unicode.Name,
+		"token_filters": []any{lowercase.Name},
+	})
+	if err != nil {
+		return nil, fmt.Errorf("analyzer %s: %w", analyzerExact, err)
+	}
+
+	article := bleve.NewKeywordFieldMapping()
+	article.Analyzer = keyword.Name
+	article.Store = false
+	article.IncludeInAll = false
+	article.DocValues = false
+
+	doc := bleve.NewDocumentStaticMapping()
+	doc.AddFieldMappingsAt(fieldText, textField(analyzerText, false))
+	doc.AddFieldMappingsAt(fieldExact, textField(analyzerExact, true))
+	doc.AddFieldMappingsAt(fieldSpeaker, textField(analyzerText, false))
+	doc.AddFieldMappingsAt(fieldArticle, article)
+
+	im.DefaultMapping = doc
+	im.DefaultAnalyzer = analyzerText
+	im.StoreDynamic = false
+	im.IndexDynamic = false
+	im.DocValuesDynamic = false
+	im.ScoringModel = "bm25"
+	return im, nil
+}
+
+// textField is an indexed, unstored text field; term vectors (positions)
+// only when phrase queries need them.
+func textField(analyzer string, vectors bool) *mapping.FieldMapping {
+	f := bleve.NewTextFieldMapping()
+	f.Analyzer = analyzer
+	f.Store = false
+	f.IncludeTermVectors = vectors
+	f.IncludeInAll = false
+	f.DocValues = false
+	return f
+}
+
+// Analyzer turns text into the terms the index holds: the English terms of
+// the text field. It is safe for concurrent use.
+type Analyzer struct {
+	text  analysis.Analyzer
+	exact analysis.Analyzer
+}
+
+// NewAnalyzer returns the analyzer the index uses.
+func NewAnalyzer() (*Analyzer, error) {
+	im, err := newMapping()
+	if err != nil {
+		return nil, err
+	}
+	return analyzerOf(im)
+}
+
+func analyzerOf(im *mapping.IndexMappingImpl) (*Analyzer, error) {
+	a := &Analyzer{text: im.AnalyzerNamed(analyzerText), exact: im.AnalyzerNamed(analyzerExact)}
+	if a.text == nil || a.exact == nil {
+		return nil, fmt.Errorf("index mapping lacks its analyzers")
+	}
+	return a, nil
+}
+
+// Terms returns the English terms of s in order: lower-cased, stemmed, stop
+// words removed. Terms returns nil for text with no words.
+func (a *Analyzer) Terms(s string) []string {
+	toks := a.text.Analyze([]byte(s))
+	if len(toks) == 0 {
+		return nil
+	}
+	out := make([]string, len(toks))
+	for i, t := range toks {
+		out[i] = string(t.Term)
+	}
+	return out
+}
+
+// Words returns the lower-cased words of s in order, nothing removed: the
+// terms of the exact-text field.
+func (a *Analyzer) Words(s string) []string {
+	toks := a.exact.Analyze([]byte(s))
+	out := make([]string, len(toks))
+	for i, t := range toks {
+		out[i] = string(t.Term)
+	}
+	return out
+}
+
+// stopWords is bleve's English stop list, the one the text field drops.
+var stopWords = sync.OnceValue(func() analysis.TokenMap {
+	tm := analysis.NewTokenMap()
+	_ = tm.LoadBytes(en.EnglishStopWords) // compiled in; cannot fail
+	return tm
+})
+
+// isStopWord reports whether a lower-cased word is an English stop word.
+func isStopWord(w string) bool {
+	_, ok := stopWords()[w]
+	return ok
+}

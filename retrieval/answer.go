@@ -1,0 +1,313 @@
+package retrieval
+
+import (
+	"cmp"
+	"context"
+	"errors"
+	"fmt"
+	"slices"
+	"strings"
+	"unicode"
+	"unicode/utf8"
+
+	"github.com/blevesearch/bleve/v2"
+	"github.com/blevesearch/bleve/v2/search/query"
+
+	"github.com/verbatim-bot/verbatim/corpus"
+)
+
+// Quote is one sentence quoted in an answer, with its attribution.
+type Quote struct {
+	corpus.Sentence
+	Article *corpus.Article
+	// Score is the ranking score; comparable only within one answer.
+	Score float64
+}
+
+// Answer is the reply to a question: the sentences that answer it, best
+// first, or NoAnswer with the closest sentences as suggestions.
+type Answer struct {
+	Question string
+	// NoAnswer is true when no sentence answers the question; Quotes is
+	// then empty and Suggestions holds the closest sentences, which must
+	// be shown as near misses, never as the answer.
+	NoAnswer    bool
+	Quotes      []Quote
+	Suggestions []Quote
+}
+
+// Query is a question put to the index.
+type Query struct {
+	Text string
+	// Article scopes the question to one article; "" means every article.
+	Article corpus.ArticleID
+	// Top is the most quotes wanted; zero means DefaultTop, and it is
+	// capped at MaxTop.
+	Top int
+}
+
+// Limits on questions and answers.
+const (
+	DefaultTop      = 3
+	MaxTop          = 10
+	MaxQuestionRune = 300 // code points, after trimming
+	suggestionCount = 2
+	candidateLimit  = 200
+)
+
+// QuestionError explains why a question cannot be asked. Its message is
+// short and meant for the person who asked.
+type QuestionError struct{ Reason string }
+
+func (e *QuestionError) Error() string { return e.Reason }
+
+// ErrUnknownArticle reports a question scoped to an article the corpus
+// does not hold.
+var ErrUnknownArticle = errors.New("no such article")
+
+// CheckQuestion returns the question trimmed, or a *QuestionError when it
+// is empty, longer than MaxQuestionRune code points, or has no letter or
+// digit.
+func CheckQuestion(s string) (string, error) {
+	s = strings.TrimSpace(stripInvisible(s))
+	switch n := utf8.RuneCountInString(s); {
+	case n == 0:
+		return "", &QuestionError{"The question is empty: ask something about the articles."}
+	case n > MaxQuestionRune:
+		return "", &QuestionError{fmt.Sprintf("The question is too long (%d characters; the limit is %d).", n, MaxQuestionRune)}
+	}
+	if !strings.ContainsFunc(s, func(r rune) bool { return unicode.IsLetter(r) || unicode.IsDigit(r) }) {
+		return "", &QuestionError{"The question has no words in it: ask something about the articles."}
+	}
+	return s, nil
+}
+
+// stripInvisible removes control and format characters (zero-width
+// spaces, direction marks) that would otherwise count as content.
+func stripInvisible(s string) string {
+	if !strings.ContainsFunc(s, isInvisible) {
+		return s
+	}
+	return strings.Map(func(r rune) rune {
+		if isInvisible(r) {
+			if unicode.IsSpace(r) || r == '\n' || r == '\t' {
+				return ' '
+			}
+			return -1
+		}
+		return r
+	}, s)
+}
+
+func isInvisible(r rune) bool {
+	return unicode.Is(unicode.Cc, r) || unicode.Is(unicode.Cf, r)
+}
+
+// candidate is a sentence found for a question, prepared for scoring.
+type candidate struct {
+	s   corpus.Sentence
+	a   *corpus.Article
+	d   doc
+	res scored
+	h   uint64
+}
+
+// Ask answers a question from the index. It returns a *QuestionError for a
+// question that cannot be asked and ErrUnknownArticle for a scope the
+// corpus lacks; a question nothing answers is not an error but an Answer
+// with NoAnswer set.
+func (ix *Index) Ask(ctx context.Context, q Query) (*Answer, error) {
+	text, err := CheckQuestion(q.Text)
+	if err != nil {
+		return nil, err
+	}
+	top := q.Top
+	switch {
+	case top <= 0:
+		top = DefaultTop
+	case top > MaxTop:
+		top = MaxTop
+	}
+	ix.mu.RLock()
+	c, avgLen := ix.corpus, ix.man.avgLen()
+	ix.mu.RUnlock()
+	if q.Article != "" {
+		if _, ok := c.Article(q.Article); !ok {
+			return nil, fmt.Errorf("%w: %q", ErrUnknownArticle, q.Article)
+		}
+	}
+
+	ans := &Answer{Question: text, Quotes: []Quote{}, Suggestions: []Quote{}}
+	content := AnalyzeQuestion(text).Content
+	terms := ix.an.Terms(content)
+	if len(terms) == 0 {
+		ans.NoAnswer = true
+		return ans, nil
+	}
+	cands, st, err := ix.candidates(ctx, c, terms, q.Article)
+	if err != nil {
+		return nil, err
+	}
+	qy := prepareQuery(terms, ix.an.Words(content), st)
+	ranked := ix.rank(qy, cands, avgLen)
+	for _, k := range ranked {
+		if len(ans.Quotes) == top {
+			break
+		}
+		if k.res.coverage >= ix.minCov {
+			ans.Quotes = append(ans.Quotes, k.quote())
+		}
+	}
+	if len(ans.Quotes) == 0 {
+		ans.NoAnswer = true
+		for _, k := range ranked[:min(suggestionCount, len(ranked))] {
+			if k.res.score > 0 {
+				ans.Suggestions = append(ans.Suggestions, k.quote())
+			}
+		}
+	}
+	return ans, nil
+}
+
+func (k *candidate) quote() Quote {
+	return Quote{Sentence: k.s, Article: k.a, Score: k.res.score}
+}
+
+// candidates finds the sentences that share a term with the question (in
+// their text or their speaker's name), and the statistics to score them.
+func (ix *Index) candidates(ctx context.Context, c *corpus.Corpus, terms []string, article corpus.ArticleID) ([]*candidate, Stats, error) {
+	var disj []query.Query
+	seen := make(map[string]bool, len(terms))
+	for _, t := range terms {
+		if seen[t] {
+			continue
+		}
+		seen[t] = true
+		for _, f := range []string{fieldText, fieldSpeaker} {
+			tq := bleve.NewTermQuery(t)
+			tq.SetField(f)
+			disj = append(disj, tq)
+		}
+	}
+	var qq query.Query = bleve.NewDisjunctionQuery(disj...)
+	if article != "" {
+		aq := bleve.NewTermQuery(string(article))
+		aq.SetField(fieldArticle)
+		qq = bleve.NewConjunctionQuery(qq, aq)
+	}
+	req := bleve.NewSearchRequestOptions(qq, candidateLimit, 0, false)
+	res, err := ix.bi.SearchInContext(ctx, req)
+	if err != nil {
+		return nil, nil, fmt.Errorf("search: %w", err)
+	}
+	st, err := ix.stats(terms)
+	if err != nil {
+		return nil, nil, err
+	}
+	out := make([]*candidate, 0, len(res.Hits))
+	for _, h := range res.Hits {
+		ref, ok := parseDocID(h.ID)
+		if !ok {
+			continue
+		}
+		a, ok := c.Article(ref.Article)
+		if !ok {
+			continue // indexed by a Sync still under way
+		}
+		s, ok := a.Sentence(ref.Paragraph, ref.Sentence)
+		if !ok {
+			continue
+		}
+		out = append(out, &candidate{s: s, a: a, d: ix.prepare(s)})
+	}
+	return out, st, nil
+}
+
+// prepare analyses a sentence for scoring.
+func (ix *Index) prepare(s corpus.Sentence) doc {
+	d := doc{text: s.Text, terms: ix.an.Terms(s.Text), words: ix.an.Words(s.Text)}
+	if s.Speaker != "" {
+		d.speaker = ix.an.Terms(s.Speaker)
+	}
+	return d
+}
+
+// rank scores the candidates and orders them best first: by score, ties
+// broken by a hash of the text (never by position in a file), and drops
+// repeats of the same text (wire copy printed by several outlets).
+func (ix *Index) rank(q rankQuery, cands []*candidate, avgLen float64) []*candidate {
+	for _, k := range cands {
+		k.res = score(q, k.d, avgLen, ix.features)
+		k.h = textHash(k.s.Text)
+	}
+	sortCandidates(cands)
+	seen := make(map[string]bool, len(cands))
+	out := cands[:0]
+	for _, k := range cands {
+		key := strings.ToLower(k.s.Text)
+		if seen[key] {
+			continue
+		}
+		seen[key] = true
+		out = append(out, k)
+	}
+	return out
+}
+
+// sortCandidates orders scored candidates best first: by score, ties broken
+// by the hash of the text, then by reference, for a stable order.
+func sortCandidates(cands []*candidate) {
+	slices.SortFunc(cands, func(a, b *candidate) int {
+		if c := cmp.Compare(b.res.score, a.res.score); c != 0 {
+			return c
+		}
+		if c := cmp.Compare(a.h, b.h); c != 0 {
+			return c
+		}
+		return strings.Compare(docID(a.s.Ref()), docID(b.s.Ref()))
+	})
+}
+
+// indexStats are the collection statistics of the whole index, read from
+// one bleve snapshot.
+type indexStats struct {
+	n      int
+	avgLen float64
+	df     map[string]int
+}
+
+func (s *indexStats) DocCount() int           { return s.n }
+func (s *indexStats) AvgLen() float64         { return s.avgLen }
+func (s *indexStats) DocFreq(term string) int { return s.df[term] }
+
+// stats reads the document frequency of each term from the index.
+func (ix *Index) stats(terms []string) (Stats, error) {
+	r, err := ix.bi.Advanced()
+	if err != nil {
+		return nil, fmt.Errorf("index reader: %w", err)
+	}
+	rd, err := r.Reader()
+	if err != nil {
+		return nil, fmt.Errorf("index reader: %w", err)
+	}
+	defer rd.Close()
+	n, err := rd.DocCount()
+	if err != nil {
+		return nil, fmt.Errorf("doc count: %w", err)
+	}
+	ix.mu.RLock()
+	st := &indexStats{n: int(n), avgLen: ix.man.avgLen(), df: make(map[string]int, len(terms))}
+	ix.mu.RUnlock()
+	for _, t := range terms {
+		if _, ok := st.df[t]; ok {
+			continue
+		}
+		tfr, err := rd.TermFieldReader(context.Background(), []byte(t), fieldText, false, false, false)
+		if err != nil {
+			return nil, fmt.Errorf("term %q: %w", t, err)
+		}
+		st.df[t] = int(tfr.Count())
+		tfr.Close()
+	}
+	return st, nil
+}

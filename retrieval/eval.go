@@ -1,0 +1,335 @@
+package retrieval
+
+import (
+	"bufio"
+	"bytes"
+	"cmp"
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"slices"
+	"strings"
+
+	"github.com/verbatim-bot/verbatim/corpus"
+)
+
+// EvalKind is the kind of an evaluation file.
+type EvalKind string
+
+// The two kinds of evaluation file (DESIGN.md, "Evaluation files").
+const (
+	// EvalCorpusQA lines are {"question", "expect": [substrings]}: the
+	// question is asked of the corpus.
+	EvalCorpusQA EvalKind = "corpus_qa"
+	// EvalSelection lines are {"question", "candidates": [{"text",
+	// "label"}]}: the candidates are ranked for the question.
+	EvalSelection EvalKind = "answer_selection"
+)
+
+// QAItem is one corpus QA question. An empty Expect means the corpus does
+// not answer it.
+type QAItem struct {
+	Question string
+	Expect   []string
+}
+
+// SelectionItem is one answer-selection question and its candidates.
+type SelectionItem struct {
+	Question   string
+	Candidates []Candidate
+}
+
+// Candidate is a candidate answer sentence; Label 1 marks a right one.
+type Candidate struct {
+	Text  string `json:"text"`
+	Label int    `json:"label"`
+}
+
+// EvalSet is the content of an evaluation file: one kind of item.
+type EvalSet struct {
+	Kind      EvalKind
+	QA        []QAItem
+	Selection []SelectionItem
+}
+
+// ReadEvalSet reads an evaluation file in JSON Lines, recognising each
+// line's kind by its fields. Blank lines are ignored. A line that is not
+// JSON, has no question, or is of the other kind than the lines before it
+// is an error naming the line.
+func ReadEvalSet(r io.Reader) (*EvalSet, error) {
+	set := &EvalSet{}
+	sc := bufio.NewScanner(r)
+	sc.Buffer(make([]byte, 0, 64<<10), 16<<20)
+	for n := 1; sc.Scan(); n++ {
+		line := bytes.TrimSpace(sc.Bytes())
+		if len(line) == 0 {
+			continue
+		}
+		var raw struct {
+			Question   *string         `json:"question"`
+			Expect     json.RawMessage `json:"expect"`
+			Candidates json.RawMessage `json:"candidates"`
+		}
+		if err := json.Unmarshal(line, &raw); err != nil {
+			return nil, fmt.Errorf("line %d: not a JSON object: %w", n, err)
+		}
+		if raw.Question == nil {
+			return nil, fmt.Errorf("line %d: no \"question\"", n)
+		}
+		var kind EvalKind
+		switch {
+		case raw.Expect != nil && raw.Candidates != nil:
+			return nil, fmt.Errorf("line %d: has both \"expect\" and \"candidates\"", n)
+		case raw.Expect != nil:
+			kind = EvalCorpusQA
+			var exp []string
+			if err := json.Unmarshal(raw.Expect, &exp); err != nil {
+				return nil, fmt.Errorf("line %d: \"expect\" must be an array of strings", n)
+			}
+			set.QA = append(set.QA, QAItem{Question: *raw.Question, Expect: exp})
+		case raw.Candidates != nil:
+			kind = EvalSelection
+			var cands []Candidate
+			if err := json.Unmarshal(raw.Candidates, &cands); err != nil {
+				return nil, fmt.Errorf("line %d: \"candidates\" must be an array of {text, label}", n)
+			}
+			set.Selection = append(set.Selection, SelectionItem{Question: *raw.Question, Candidates: cands})
+		default:
+			return nil, fmt.Errorf("line %d: neither \"expect\" (corpus QA) nor \"candidates\" (answer selection)", n)
+		}
+		if set.Kind == "" {
+			set.Kind = kind
+		} else if set.Kind != kind {
+			return nil, fmt.Errorf("line %d: a %s line in a %s file: a file holds one kind", n, kind, set.Kind)
+		}
+	}
+	if err := sc.Err(); err != nil {
+		return nil, fmt.Errorf("read: %w", err)
+	}
+	if set.Kind == "" {
+		return nil, errors.New("no questions in the file")
+	}
+	return set, nil
+}
+
+// Metrics are evaluation figures. A metric with nothing to count is nil
+// (JSON null).
+type Metrics struct {
+	Questions int // scored
+	Skipped   int // not scored: unaskable, or no right or no wrong candidate
+	// Corpus QA and answer selection.
+	PAt1 *float64
+	MRR  *float64
+	// Corpus QA only.
+	NoAnswerAccuracy  *float64
+	FalseNoAnswerRate *float64
+	// Answer selection only.
+	MAP *float64
+}
+
+// mean is a running mean that is nil until something is counted.
+type mean struct {
+	sum float64
+	n   int
+}
+
+func (m *mean) add(v float64) { m.sum += v; m.n++ }
+
+func (m *mean) value() *float64 {
+	if m.n == 0 {
+		return nil
+	}
+	v := m.sum / float64(m.n)
+	return &v
+}
+
+// evalDepth is how deep MRR looks in corpus QA.
+const evalDepth = 5
+
+// EvaluateQA asks each question of the index and scores the answers. With
+// baseline set it ranks by plain BM25 instead, with no question analysis
+// and no threshold (no_answer only when nothing matches at all).
+func (ix *Index) EvaluateQA(ctx context.Context, items []QAItem, baseline bool) (Metrics, error) {
+	var m Metrics
+	var p1, rr, na, fna mean
+	for _, it := range items {
+		var quotes []Quote
+		noAnswer := false
+		if baseline {
+			text, err := CheckQuestion(it.Question)
+			if err != nil {
+				m.Skipped++
+				continue
+			}
+			quotes, err = ix.askBaseline(ctx, text, evalDepth)
+			if err != nil {
+				return Metrics{}, err
+			}
+			noAnswer = len(quotes) == 0
+		} else {
+			a, err := ix.Ask(ctx, Query{Text: it.Question, Top: evalDepth})
+			var qe *QuestionError
+			if errors.As(err, &qe) {
+				m.Skipped++
+				continue
+			}
+			if err != nil {
+				return Metrics{}, err
+			}
+			quotes, noAnswer = a.Quotes, a.NoAnswer
+		}
+		m.Questions++
+		if len(it.Expect) == 0 {
+			na.add(b2f(noAnswer))
+			continue
+		}
+		fna.add(b2f(noAnswer))
+		rank := 0
+		if !noAnswer {
+			for i, q := range quotes[:min(evalDepth, len(quotes))] {
+				if containsAny(q.Text, it.Expect) {
+					rank = i + 1
+					break
+				}
+			}
+		}
+		p1.add(b2f(rank == 1))
+		if rank > 0 {
+			rr.add(1 / float64(rank))
+		} else {
+			rr.add(0)
+		}
+	}
+	m.PAt1, m.MRR, m.NoAnswerAccuracy, m.FalseNoAnswerRate = p1.value(), rr.value(), na.value(), fna.value()
+	return m, nil
+}
+
+// askBaseline ranks the sentences by plain BM25 on the question's terms.
+func (ix *Index) askBaseline(ctx context.Context, text string, top int) ([]Quote, error) {
+	c := ix.Corpus()
+	terms := ix.an.Terms(text)
+	if len(terms) == 0 {
+		return nil, nil
+	}
+	cands, st, err := ix.candidates(ctx, c, terms, "")
+	if err != nil {
+		return nil, err
+	}
+	q := prepareQuery(terms, nil, st)
+	var out []Quote
+	for _, k := range cands {
+		k.res = scored{score: bm25Plain(q, k.d, st.AvgLen())}
+		k.h = textHash(k.s.Text)
+	}
+	sortCandidates(cands)
+	for _, k := range cands {
+		if len(out) == top || k.res.score <= 0 {
+			break
+		}
+		out = append(out, k.quote())
+	}
+	return out, nil
+}
+
+// containsAny reports whether text holds one of the substrings, white
+// space folded on both sides, case-sensitive.
+func containsAny(text string, subs []string) bool {
+	text = corpus.FoldSpace(text)
+	for _, s := range subs {
+		if s = corpus.FoldSpace(s); s != "" && strings.Contains(text, s) {
+			return true
+		}
+	}
+	return false
+}
+
+func b2f(b bool) float64 {
+	if b {
+		return 1
+	}
+	return 0
+}
+
+// EvaluateSelection ranks each question's candidates and scores the
+// ranking by the TrecQA protocol: questions with at least one right and one
+// wrong candidate are scored, the others skipped. Statistics come from the
+// question's own candidates. features selects the ranking; baseline ranks
+// by plain BM25 instead.
+func EvaluateSelection(an *Analyzer, items []SelectionItem, features Feature, baseline bool) Metrics {
+	var m Metrics
+	var ap, p1, rr mean
+	for _, it := range items {
+		pos := 0
+		for _, c := range it.Candidates {
+			if c.Label > 0 {
+				pos++
+			}
+		}
+		if pos == 0 || pos == len(it.Candidates) {
+			m.Skipped++
+			continue
+		}
+		m.Questions++
+		order := RankCandidates(an, it.Question, it.Candidates, features, baseline)
+		hits, sumPrec, first := 0, 0.0, 0
+		for i, k := range order {
+			if it.Candidates[k].Label <= 0 {
+				continue
+			}
+			hits++
+			sumPrec += float64(hits) / float64(i+1)
+			if first == 0 {
+				first = i + 1
+			}
+		}
+		ap.add(sumPrec / float64(pos))
+		rr.add(1 / float64(first))
+		p1.add(b2f(first == 1))
+	}
+	m.MAP, m.MRR, m.PAt1 = ap.value(), rr.value(), p1.value()
+	return m
+}
+
+// RankCandidates orders candidate sentences for a question, best first,
+// and returns their indexes. Scores alone decide; ties are broken by a hash
+// of the text, so the candidates' order in the input never matters.
+func RankCandidates(an *Analyzer, question string, cands []Candidate, features Feature, baseline bool) []int {
+	docs := make([]doc, len(cands))
+	for i, c := range cands {
+		docs[i] = doc{text: c.Text, terms: an.Terms(c.Text), words: an.Words(c.Text)}
+	}
+	st := newSetStats(docs)
+	var q rankQuery
+	if baseline {
+		q = prepareQuery(an.Terms(question), nil, st)
+	} else {
+		content := AnalyzeQuestion(question).Content
+		q = prepareQuery(an.Terms(content), an.Words(content), st)
+	}
+	type r struct {
+		i int
+		s float64
+		h uint64
+	}
+	rs := make([]r, len(cands))
+	for i, d := range docs {
+		s := bm25Plain(q, d, st.avgLen)
+		if !baseline {
+			s = score(q, d, st.avgLen, features).score
+		}
+		rs[i] = r{i, s, textHash(d.text)}
+	}
+	slices.SortStableFunc(rs, func(a, b r) int {
+		if c := cmp.Compare(b.s, a.s); c != 0 {
+			return c
+		}
+		return cmp.Compare(a.h, b.h)
+	})
+	out := make([]int, len(rs))
+	for i, x := range rs {
+		out[i] = x.i
+	}
+	return out
+}

@@ -1,0 +1,475 @@
+package retrieval
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"log/slog"
+	"os"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/blevesearch/bleve/v2"
+	"github.com/blevesearch/bleve/v2/mapping"
+	bolterrors "go.etcd.io/bbolt/errors"
+
+	"github.com/verbatim-bot/verbatim/corpus"
+)
+
+// ErrLocked reports an index folder held by another process (a running
+// bot). Open returns it after Options.LockTimeout; callers may fall back
+// to OpenMemory.
+var ErrLocked = errors.New("index is locked by another verbatim process")
+
+// Options configure an Index. The zero value is usable.
+type Options struct {
+	// Logger receives warnings (a damaged index rebuilt) and progress at
+	// debug level. Nil discards them.
+	Logger *slog.Logger
+	// LockTimeout bounds the wait for an index folder locked by another
+	// process. Zero means one second.
+	LockTimeout time.Duration
+	// Progress, when set, is called as sentences are indexed, with the
+	// number of articles done and to do.
+	Progress func(done, total int)
+	// Features selects the ranking features; zero means AllFeatures.
+	Features Feature
+	// PlainBM25 turns every ranking feature off (for ablations), since a
+	// zero Features means all of them.
+	PlainBM25 bool
+	// MinCoverage is the share of the question's weighted terms a sentence
+	// must match to be an answer; zero means DefaultMinCoverage.
+	MinCoverage float64
+	// Now tells the time articles are first indexed; nil means time.Now.
+	Now func() time.Time
+}
+
+// DefaultMinCoverage is the no-answer threshold: a sentence answers a
+// question when it matches at least this share of the question's terms,
+// each weighted by its idf. Below it, for every sentence, the answer is
+// no_answer. Measured on the seed questions: answers cover 0.6 and more,
+// unanswerable questions 0.45 and less.
+const DefaultMinCoverage = 0.5
+
+func (o Options) logger() *slog.Logger {
+	if o.Logger == nil {
+		return slog.New(slog.DiscardHandler)
+	}
+	return o.Logger
+}
+
+func (o Options) features() Feature {
+	switch {
+	case o.PlainBM25:
+		return 0
+	case o.Features == 0:
+		return AllFeatures
+	}
+	return o.Features
+}
+
+// Index is the sentence index of a corpus: bleve for finding candidate
+// sentences and collection statistics, the corpus in memory for their text
+// and attribution. It is safe for concurrent use.
+type Index struct {
+	bi       bleve.Index
+	an       *Analyzer
+	path     string // "" when in memory
+	log      *slog.Logger
+	features Feature
+	minCov   float64
+	now      func() time.Time
+	progress func(done, total int)
+
+	mu     sync.RWMutex // guards corpus and man; held for writing only to swap them
+	corpus *corpus.Corpus
+	man    manifest
+
+	syncMu sync.Mutex // serialises Sync
+}
+
+// manifest records what the index holds, in bleve's internal store, so
+// that an index can be reopened without re-reading it and refreshed by
+// difference.
+type manifest struct {
+	Version     string                      `json:"version"`
+	Fingerprint string                      `json:"fingerprint"`
+	Docs        int                         `json:"docs"`
+	Terms       int                         `json:"terms"`
+	Articles    map[corpus.ArticleID]*entry `json:"articles"`
+}
+
+type entry struct {
+	Hash       string    `json:"hash"`
+	Paragraphs []int     `json:"paragraphs"` // sentences per paragraph
+	Terms      int       `json:"terms"`
+	Added      time.Time `json:"added"`
+}
+
+var manifestKey = []byte("verbatim.manifest")
+
+// IndexDir is the folder, under the data folder, that holds the index.
+const IndexDir = "index"
+
+// Open opens the index in dataDir (creating it when missing) and brings it
+// up to date with c: reopened as it is when its fingerprint matches,
+// refreshed article by article when not, rebuilt with a warning when it is
+// damaged or was built by another version. It returns ErrLocked when
+// another process holds the folder for longer than Options.LockTimeout.
+func Open(ctx context.Context, dataDir string, c *corpus.Corpus, o Options) (*Index, error) {
+	im, err := newMapping()
+	if err != nil {
+		return nil, err
+	}
+	path := filepath.Join(dataDir, IndexDir)
+	timeout := o.LockTimeout
+	if timeout <= 0 {
+		timeout = time.Second
+	}
+	log := o.logger()
+	fresh := false
+	bi, err := bleve.OpenUsing(path, map[string]any{"bolt_timeout": timeout.String()})
+	switch {
+	case err == nil:
+	case errors.Is(err, bolterrors.ErrTimeout):
+		return nil, fmt.Errorf("open index %s: %w", path, ErrLocked)
+	case errors.Is(err, bleve.ErrorIndexPathDoesNotExist):
+		bi, err = create(path, im)
+		fresh = true
+	default:
+		log.Warn("index damaged; rebuilding it", "path", path, "err", err)
+		bi, err = recreate(path, im)
+		fresh = true
+	}
+	if err != nil {
+		return nil, err
+	}
+	ix, err := newIndex(bi, path, o)
+	if err != nil {
+		bi.Close()
+		return nil, err
+	}
+	man := newManifest()
+	if !fresh {
+		man, err = ix.readManifest()
+		if err == nil && man.Version != analysisVersion {
+			err = fmt.Errorf("built by %s, this is %s", man.Version, analysisVersion)
+		}
+	}
+	if err != nil {
+		log.Warn("index unusable; rebuilding it", "path", path, "err", err)
+		bi.Close()
+		if bi, err = recreate(path, im); err != nil {
+			return nil, err
+		}
+		ix.bi = bi
+		man = newManifest()
+	}
+	ix.man = man
+	if err := ix.Sync(ctx, c); err != nil {
+		ix.Close()
+		return nil, err
+	}
+	return ix, nil
+}
+
+// OpenMemory builds an index of c in memory, for tests and for commands
+// run while a bot holds the index folder.
+func OpenMemory(ctx context.Context, c *corpus.Corpus, o Options) (*Index, error) {
+	im, err := newMapping()
+	if err != nil {
+		return nil, err
+	}
+	bi, err := bleve.NewMemOnly(im)
+	if err != nil {
+		return nil, fmt.Errorf("create index in memory: %w", err)
+	}
+	ix, err := newIndex(bi, "", o)
+	if err != nil {
+		bi.Close()
+		return nil, err
+	}
+	ix.man = newManifest()
+	if err := ix.Sync(ctx, c); err != nil {
+		ix.Close()
+		return nil, err
+	}
+	return ix, nil
+}
+
+func newIndex(bi bleve.Index, path string, o Options) (*Index, error) {
+	an, err := NewAnalyzer()
+	if err != nil {
+		return nil, err
+	}
+	ix := &Index{
+		bi: bi, an: an, path: path, log: o.logger(), features: o.features(),
+		minCov: o.MinCoverage, now: o.Now, progress: o.Progress,
+		corpus: corpus.New(),
+	}
+	if ix.minCov <= 0 {
+		ix.minCov = DefaultMinCoverage
+	}
+	if ix.now == nil {
+		ix.now = time.Now
+	}
+	return ix, nil
+}
+
+func newManifest() manifest {
+	return manifest{Version: analysisVersion, Articles: map[corpus.ArticleID]*entry{}}
+}
+
+func create(path string, im *mapping.IndexMappingImpl) (bleve.Index, error) {
+	if err := os.MkdirAll(filepath.Dir(path), 0o700); err != nil {
+		return nil, fmt.Errorf("create index %s: %w", path, err)
+	}
+	bi, err := bleve.New(path, im)
+	if err != nil {
+		return nil, fmt.Errorf("create index %s: %w", path, err)
+	}
+	return bi, nil
+}
+
+func recreate(path string, im *mapping.IndexMappingImpl) (bleve.Index, error) {
+	if err := os.RemoveAll(path); err != nil {
+		return nil, fmt.Errorf("remove damaged index %s: %w", path, err)
+	}
+	return create(path, im)
+}
+
+func (ix *Index) readManifest() (manifest, error) {
+	raw, err := ix.bi.GetInternal(manifestKey)
+	if err != nil {
+		return manifest{}, fmt.Errorf("read manifest: %w", err)
+	}
+	if raw == nil {
+		return manifest{}, errors.New("no manifest")
+	}
+	var m manifest
+	if err := json.Unmarshal(raw, &m); err != nil {
+		return manifest{}, fmt.Errorf("read manifest: %w", err)
+	}
+	if m.Articles == nil {
+		m.Articles = map[corpus.ArticleID]*entry{}
+	}
+	return m, nil
+}
+
+// Close releases the index and its folder lock.
+func (ix *Index) Close() error {
+	return ix.bi.Close()
+}
+
+// Corpus returns the corpus the index currently serves.
+func (ix *Index) Corpus() *corpus.Corpus {
+	ix.mu.RLock()
+	defer ix.mu.RUnlock()
+	return ix.corpus
+}
+
+// Fingerprint returns the fingerprint of the corpus the index holds.
+func (ix *Index) Fingerprint() string {
+	ix.mu.RLock()
+	defer ix.mu.RUnlock()
+	return ix.man.Fingerprint
+}
+
+// Added returns when the article was first indexed in this index, and false
+// for an article it does not hold.
+func (ix *Index) Added(id corpus.ArticleID) (time.Time, bool) {
+	ix.mu.RLock()
+	defer ix.mu.RUnlock()
+	e, ok := ix.man.Articles[id]
+	if !ok {
+		return time.Time{}, false
+	}
+	return e.Added, true
+}
+
+// Size reports how many articles and sentences the index holds.
+func (ix *Index) Size() (articles, sentences int) {
+	ix.mu.RLock()
+	defer ix.mu.RUnlock()
+	return len(ix.man.Articles), ix.man.Docs
+}
+
+// Changes counts what a Sync did.
+type Changes struct {
+	Added, Updated, Removed int
+}
+
+// batchDocs is how many sentences go into one bleve batch.
+const batchDocs = 2000
+
+// Sync brings the index up to date with c, article by article: articles
+// that are new or changed are (re)indexed, those gone are deleted, the
+// rest are left alone. Queries keep being answered meanwhile, from the
+// old corpus until the new one is in place.
+func (ix *Index) Sync(ctx context.Context, c *corpus.Corpus) error {
+	_, err := ix.SyncChanges(ctx, c)
+	return err
+}
+
+// SyncChanges is Sync, reporting what changed.
+func (ix *Index) SyncChanges(ctx context.Context, c *corpus.Corpus) (Changes, error) {
+	ix.syncMu.Lock()
+	defer ix.syncMu.Unlock()
+
+	ix.mu.RLock()
+	old := ix.man
+	ix.mu.RUnlock()
+
+	fp := c.Fingerprint()
+	if old.Fingerprint == fp && len(old.Articles) == c.Len() {
+		ix.mu.Lock()
+		ix.corpus = c
+		ix.mu.Unlock()
+		return Changes{}, nil
+	}
+
+	next := manifest{Version: analysisVersion, Fingerprint: fp, Docs: old.Docs, Terms: old.Terms,
+		Articles: make(map[corpus.ArticleID]*entry, c.Len())}
+	var ch Changes
+	var todo []*corpus.Article
+	for _, a := range c.Articles() {
+		e, ok := old.Articles[a.ID]
+		switch {
+		case !ok:
+			ch.Added++
+			todo = append(todo, a)
+		case e.Hash != a.Hash:
+			ch.Updated++
+			todo = append(todo, a)
+		default:
+			next.Articles[a.ID] = e
+		}
+	}
+
+	b := ix.bi.NewBatch()
+	flush := func() error {
+		if b.Size() == 0 {
+			return nil
+		}
+		if err := ix.bi.Batch(b); err != nil {
+			return fmt.Errorf("index batch: %w", err)
+		}
+		b.Reset()
+		return nil
+	}
+	for id, e := range old.Articles {
+		if next.Articles[id] != nil {
+			continue // unchanged
+		}
+		if _, still := c.Article(id); !still {
+			ch.Removed++
+		}
+		for p, n := range e.Paragraphs {
+			for s := 1; s <= n; s++ {
+				b.Delete(docID(corpus.Ref{Article: id, Paragraph: p + 1, Sentence: s}))
+			}
+		}
+		next.Docs -= sentencesIn(e)
+		next.Terms -= e.Terms
+	}
+	if err := flush(); err != nil {
+		return Changes{}, err
+	}
+
+	now := ix.now().UTC()
+	for i, a := range todo {
+		if err := ctx.Err(); err != nil {
+			return Changes{}, err
+		}
+		e := &entry{Hash: a.Hash, Added: now}
+		if prev, ok := old.Articles[a.ID]; ok {
+			e.Added = prev.Added
+		}
+		for _, p := range a.Paragraphs {
+			e.Paragraphs = append(e.Paragraphs, len(p.Sentences))
+			for _, s := range p.Sentences {
+				e.Terms += len(ix.an.Terms(s.Text))
+				if err := b.Index(docID(s.Ref()), sentenceDoc(s)); err != nil {
+					return Changes{}, fmt.Errorf("index %s: %w", s.Ref(), err)
+				}
+			}
+		}
+		next.Articles[a.ID] = e
+		next.Docs += sentencesIn(e)
+		next.Terms += e.Terms
+		if b.Size() >= batchDocs {
+			if err := flush(); err != nil {
+				return Changes{}, err
+			}
+		}
+		if ix.progress != nil {
+			ix.progress(i+1, len(todo))
+		}
+	}
+	raw, err := json.Marshal(next)
+	if err != nil {
+		return Changes{}, fmt.Errorf("write manifest: %w", err)
+	}
+	b.SetInternal(manifestKey, raw)
+	if err := flush(); err != nil {
+		return Changes{}, err
+	}
+
+	ix.mu.Lock()
+	ix.corpus, ix.man = c, next
+	ix.mu.Unlock()
+	if ch != (Changes{}) {
+		ix.log.Debug("index synced", "added", ch.Added, "updated", ch.Updated, "removed", ch.Removed, "sentences", next.Docs)
+	}
+	return ch, nil
+}
+
+func sentencesIn(e *entry) int {
+	n := 0
+	for _, k := range e.Paragraphs {
+		n += k
+	}
+	return n
+}
+
+// sentenceDoc is the bleve document of a sentence.
+func sentenceDoc(s corpus.Sentence) map[string]any {
+	d := map[string]any{
+		fieldText:    s.Text,
+		fieldExact:   s.Text,
+		fieldArticle: string(s.Article),
+	}
+	if s.Speaker != "" {
+		d[fieldSpeaker] = s.Speaker
+	}
+	return d
+}
+
+// docID is a sentence's document id: "article\x1fparagraph\x1fsentence".
+// The unit separator cannot occur in a file name.
+func docID(r corpus.Ref) string {
+	return string(r.Article) + "\x1f" + strconv.Itoa(r.Paragraph) + "\x1f" + strconv.Itoa(r.Sentence)
+}
+
+func parseDocID(id string) (corpus.Ref, bool) {
+	a, rest, ok1 := strings.Cut(id, "\x1f")
+	ps, ss, ok2 := strings.Cut(rest, "\x1f")
+	p, err1 := strconv.Atoi(ps)
+	s, err2 := strconv.Atoi(ss)
+	if !ok1 || !ok2 || err1 != nil || err2 != nil {
+		return corpus.Ref{}, false
+	}
+	return corpus.Ref{Article: corpus.ArticleID(a), Paragraph: p, Sentence: s}, true
+}
+
+// avgLen is the mean number of terms per sentence.
+func (m *manifest) avgLen() float64 {
+	if m.Docs == 0 {
+		return 0
+	}
+	return float64(m.Terms) / float64(m.Docs)
+}

@@ -1,0 +1,117 @@
+package retrieval
+
+import (
+	"cmp"
+	"context"
+	"fmt"
+	"slices"
+	"strings"
+	"unicode/utf8"
+
+	"github.com/blevesearch/bleve/v2"
+	"github.com/blevesearch/bleve/v2/search/query"
+
+	"github.com/verbatim-bot/verbatim/corpus"
+)
+
+// MaxTermRune bounds a lookup term, in code points.
+const MaxTermRune = 100
+
+// Lookup is the result of looking a term up: the sentences that contain it.
+type Lookup struct {
+	Term string
+	// Quotes in reading order: newest article first, then by position.
+	Quotes []Quote
+	// Total is how many sentences contain the term; Quotes may hold fewer.
+	Total int
+}
+
+// Lookup finds the sentences that contain term: as an exact phrase
+// (case-insensitive) when any sentence has it, else with the term's words
+// stemmed in any order. limit caps the quotes returned (zero means 50).
+// article, when not "", scopes the lookup to one article. A term nothing
+// contains gives an empty Lookup, not an error.
+func (ix *Index) Lookup(ctx context.Context, term string, article corpus.ArticleID, limit int) (*Lookup, error) {
+	term = strings.TrimSpace(stripInvisible(term))
+	if term == "" {
+		return nil, &QuestionError{"The term is empty: give a word or phrase to look up."}
+	}
+	if n := utf8.RuneCountInString(term); n > MaxTermRune {
+		return nil, &QuestionError{fmt.Sprintf("The term is too long (%d characters; the limit is %d).", n, MaxTermRune)}
+	}
+	if limit <= 0 {
+		limit = 50
+	}
+	c := ix.Corpus()
+	if article != "" {
+		if _, ok := c.Article(article); !ok {
+			return nil, fmt.Errorf("%w: %q", ErrUnknownArticle, article)
+		}
+	}
+	out := &Lookup{Term: term, Quotes: []Quote{}}
+	words := ix.an.Words(term)
+	if len(words) == 0 {
+		return out, nil
+	}
+	phrase := bleve.NewMatchPhraseQuery(term)
+	phrase.SetField(fieldExact)
+	phrase.Analyzer = analyzerExact
+	res, err := ix.search(ctx, phrase, article, limit)
+	if err != nil {
+		return nil, err
+	}
+	if res.Total == 0 && len(ix.an.Terms(term)) > 0 {
+		m := bleve.NewMatchQuery(term)
+		m.SetField(fieldText)
+		m.Analyzer = analyzerText
+		m.SetOperator(query.MatchQueryOperatorAnd)
+		if res, err = ix.search(ctx, m, article, limit); err != nil {
+			return nil, err
+		}
+	}
+	out.Total = int(res.Total)
+	for _, h := range res.Hits {
+		ref, ok := parseDocID(h.ID)
+		if !ok {
+			continue
+		}
+		a, ok := c.Article(ref.Article)
+		if !ok {
+			continue
+		}
+		s, ok := a.Sentence(ref.Paragraph, ref.Sentence)
+		if !ok {
+			continue
+		}
+		out.Quotes = append(out.Quotes, Quote{Sentence: s, Article: a, Score: h.Score})
+	}
+	SortReading(out.Quotes)
+	return out, nil
+}
+
+func (ix *Index) search(ctx context.Context, q query.Query, article corpus.ArticleID, size int) (*bleve.SearchResult, error) {
+	if article != "" {
+		aq := bleve.NewTermQuery(string(article))
+		aq.SetField(fieldArticle)
+		q = bleve.NewConjunctionQuery(q, aq)
+	}
+	res, err := ix.bi.SearchInContext(ctx, bleve.NewSearchRequestOptions(q, size, 0, false))
+	if err != nil {
+		return nil, fmt.Errorf("search: %w", err)
+	}
+	return res, nil
+}
+
+// SortReading orders quotes as a reader meets them: newest article first
+// (then by article id), and within an article by position.
+func SortReading(qs []Quote) {
+	slices.SortStableFunc(qs, func(a, b Quote) int {
+		if c := b.Article.Published.Compare(a.Article.Published); c != 0 {
+			return c
+		}
+		if c := strings.Compare(string(a.Article.ID), string(b.Article.ID)); c != 0 {
+			return c
+		}
+		return cmp.Compare(a.Position, b.Position)
+	})
+}

@@ -1,0 +1,92 @@
+package retrieval
+
+import (
+	"strings"
+	"unicode"
+)
+
+// Question is a question analysed for ranking.
+type Question struct {
+	Text string
+	// Wh is the question word, lower-cased: "who", "what", "when", "where",
+	// "why", "how", "which", "whom", "whose"; "" when there is none.
+	Wh string
+	// WhPhrase is the question word with the words that belong to it
+	// ("how many", "what year"), lower-cased; they ask for the answer and
+	// are not words an answer contains.
+	WhPhrase string
+	// Content is the question without its wh-phrase: the words an answer
+	// should share.
+	Content string
+}
+
+var whWords = map[string]bool{
+	"who": true, "whom": true, "whose": true, "what": true, "which": true,
+	"when": true, "where": true, "why": true, "how": true,
+}
+
+// howWords follow "how" to ask for a quantity or manner: "how many",
+// "how long". They are part of the question, not of its subject.
+var howWords = map[string]bool{
+	"many": true, "much": true, "long": true, "far": true, "old": true,
+	"often": true, "big": true, "large": true, "soon": true, "late": true,
+	"early": true, "tall": true, "high": true, "deep": true, "wide": true,
+}
+
+// AnalyzeQuestion finds the question word and the phrase it heads, and
+// leaves the rest as the content to match.
+func AnalyzeQuestion(text string) Question {
+	q := Question{Text: text, Content: text}
+	words := strings.FieldsFunc(text, func(r rune) bool {
+		return !unicode.IsLetter(r) && !unicode.IsDigit(r) && r != '\'' && r != '-'
+	})
+	for i, w := range words {
+		lw := strings.ToLower(w)
+		if !whWords[lw] {
+			continue
+		}
+		q.Wh = lw
+		phrase := []string{w}
+		if lw == "how" && i+1 < len(words) && howWords[strings.ToLower(words[i+1])] {
+			phrase = append(phrase, words[i+1])
+		}
+		q.WhPhrase = strings.ToLower(strings.Join(phrase, " "))
+		q.Content = removeWords(text, phrase)
+		break
+	}
+	return q
+}
+
+// removeWords removes the first occurrence of the consecutive words from
+// text, keeping the rest as it was.
+func removeWords(text string, words []string) string {
+	for _, w := range words {
+		i := indexWord(text, w)
+		if i < 0 {
+			continue
+		}
+		text = text[:i] + text[i+len(w):]
+	}
+	return strings.Join(strings.Fields(text), " ")
+}
+
+// indexWord finds w in s as a whole word.
+func indexWord(s, w string) int {
+	for off := 0; ; {
+		i := strings.Index(s[off:], w)
+		if i < 0 {
+			return -1
+		}
+		i += off
+		before := i == 0 || !isWordByte(s[i-1])
+		after := i+len(w) == len(s) || !isWordByte(s[i+len(w)])
+		if before && after {
+			return i
+		}
+		off = i + len(w)
+	}
+}
+
+func isWordByte(b byte) bool {
+	return b == '\'' || b == '-' || b >= 0x80 || b >= '0' && b <= '9' || b >= 'a' && b <= 'z' || b >= 'A' && b <= 'Z'
+}
