@@ -192,7 +192,7 @@ func Load(getenv func(string) string) (Config, error) {
 
 // cronParser reads standard five-field cron lines and descriptors such as
 // "@daily" and "@every 10s".
-var cronParser = cron.NewParser(cron.Minute | cron.Hour | cron.Dom | cron.Month | cron.Dow | cron.Descriptor)
+var cronParser = cron.MustNewParser(cron.Minute | cron.Hour | cron.Dom | cron.Month | cron.Dow | cron.Descriptor)
 
 // ParseCron parses a digest schedule: five-field cron ("0 9 * * *") or a
 // descriptor ("@daily", "@every 10s"). Time zones are set by
