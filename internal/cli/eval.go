@@ -6,7 +6,6 @@ import (
 	"io"
 	"os"
 	"strings"
-	"text/tabwriter"
 
 	"github.com/verbatim-bot/verbatim/retrieval"
 )
@@ -103,29 +102,24 @@ for plain BM25 in the same run.`)
 }
 
 func writeMetrics(w io.Writer, kind retrieval.EvalKind, m, base retrieval.Metrics, withBase bool) {
-	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', tabwriter.AlignRight)
-	header := "metric\tverbatim\t"
-	if withBase {
-		header += "bm25\t"
-	}
-	fmt.Fprintln(tw, header)
-	row := func(name string, v, b *float64) {
-		line := name + "\t" + fmtMetric(v) + "\t"
+	row := func(name, v, b string) {
 		if withBase {
-			line += fmtMetric(b) + "\t"
+			fmt.Fprintf(w, "%-22s %9s %9s\n", name, v, b)
+		} else {
+			fmt.Fprintf(w, "%-22s %9s\n", name, v)
 		}
-		fmt.Fprintln(tw, line)
 	}
+	row("metric", "verbatim", "bm25")
+	metric := func(name string, v, b *float64) { row(name, fmtMetric(v), fmtMetric(b)) }
 	if kind == retrieval.EvalSelection {
-		row("map", m.MAP, base.MAP)
+		metric("map", m.MAP, base.MAP)
 	}
-	row("mrr", m.MRR, base.MRR)
-	row("p_at_1", m.PAt1, base.PAt1)
+	metric("mrr", m.MRR, base.MRR)
+	metric("p_at_1", m.PAt1, base.PAt1)
 	if kind == retrieval.EvalCorpusQA {
-		row("no_answer_accuracy", m.NoAnswerAccuracy, base.NoAnswerAccuracy)
-		row("false_no_answer_rate", m.FalseNoAnswerRate, base.FalseNoAnswerRate)
+		metric("no_answer_accuracy", m.NoAnswerAccuracy, base.NoAnswerAccuracy)
+		metric("false_no_answer_rate", m.FalseNoAnswerRate, base.FalseNoAnswerRate)
 	}
-	tw.Flush()
 	fmt.Fprintf(w, "\n%d questions scored, %d skipped\n", m.Questions, m.Skipped)
 }
 

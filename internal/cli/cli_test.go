@@ -1,0 +1,202 @@
+package cli
+
+import (
+	"bytes"
+	"context"
+	"flag"
+	"os"
+	"path/filepath"
+	"regexp"
+	"strings"
+	"testing"
+)
+
+var update = flag.Bool("update", false, "rewrite the golden files in testdata")
+
+// runCLI runs a command line with the given settings and returns its exit
+// status, stdout and stderr.
+func runCLI(t *testing.T, env map[string]string, args ...string) (int, string, string) {
+	t.Helper()
+	if _, ok := env["DATA_DIR"]; !ok {
+		env["DATA_DIR"] = t.TempDir()
+	}
+	var stdout, stderr bytes.Buffer
+	err := Run(context.Background(), args, Env{
+		Getenv: func(k string) string { return env[k] },
+		Stdout: &stdout, Stderr: &stderr,
+	})
+	code := ExitCode(err, &stderr)
+	return code, stdout.String(), stderr.String()
+}
+
+func golden(t *testing.T, name, got string) {
+	t.Helper()
+	path := filepath.Join("testdata", name+".golden")
+	if *update {
+		if err := os.WriteFile(path, []byte(got), 0o644); err != nil {
+			t.Fatal(err)
+		}
+		return
+	}
+	want, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatalf("%v (run go test -update to create it)", err)
+	}
+	if got != string(want) {
+		t.Errorf("output differs from %s:\n--- got\n%s\n--- want\n%s", path, got, want)
+	}
+}
+
+func TestGolden(t *testing.T) {
+	evalDir := filepath.Join("..", "..", "retrieval", "testdata", "eval")
+	for _, tt := range []struct {
+		name string
+		args []string
+	}{
+		{"ask", []string{"ask", "Who is Zalmy Khalilzad?"}},
+		{"ask_json", []string{"ask", "--json", "--top", "2", "What did Khalilzad call the talks?"}},
+		{"ask_no_answer", []string{"ask", "How many people were killed in Baghdad last week?"}},
+		{"ask_no_answer_json", []string{"ask", "--json", "How many people were killed in Baghdad last week?"}},
+		{"lookup", []string{"lookup", "militias"}},
+		{"lookup_json", []string{"lookup", "--json", "Istanbul"}},
+		{"lookup_none", []string{"lookup", "xyzzy"}},
+		{"eval_seed_json", []string{"eval", "--json", filepath.Join(evalDir, "seed-questions.dev.jsonl")}},
+		{"eval_trecqa_baseline", []string{"eval", "--baseline", filepath.Join(evalDir, "trecqa-dev.jsonl")}},
+		{"eval_trecqa_baseline_json", []string{"eval", "--json", "--baseline", filepath.Join(evalDir, "trecqa-dev.jsonl")}},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			code, out, errOut := runCLI(t, map[string]string{}, tt.args...)
+			if code != 0 {
+				t.Fatalf("%v: exit %d; stderr %s", tt.args, code, errOut)
+			}
+			if errOut != "" {
+				t.Errorf("%v: unexpected stderr %q", tt.args, errOut)
+			}
+			golden(t, tt.name, out)
+		})
+	}
+}
+
+func TestExitCodes(t *testing.T) {
+	for _, tt := range []struct {
+		name   string
+		env    map[string]string
+		args   []string
+		code   int
+		stdout string // regexp
+		stderr string // regexp
+	}{
+		{"help", nil, []string{"--help"}, 0, `(?s)Usage:.*ask.*lookup`, `^$`},
+		{"ask help", nil, []string{"ask", "--help"}, 0, `(?s)Usage: verbatim ask.*-json.*-top`, `^$`},
+		{"unknown command", nil, []string{"frobnicate"}, 2, `^$`, `unknown command "frobnicate"`},
+		{"bad flag", nil, []string{"ask", "--nope", "x"}, 2, `^$`, `(?s)flag provided but not defined.*Usage: verbatim ask`},
+		{"no question", nil, []string{"ask"}, 2, `^$`, `ask needs a question`},
+		{"blank question", nil, []string{"ask", "  "}, 2, `^$`, `ask needs a question`},
+		{"punctuation question", nil, []string{"ask", "?!"}, 2, `^$`, `no words`},
+		{"long question", nil, []string{"ask", strings.Repeat("why ", 100)}, 2, `^$`, `too long`},
+		{"top out of range", nil, []string{"ask", "--top", "0", "x?"}, 2, `^$`, `--top must be`},
+		{"unknown article", nil, []string{"ask", "--article", "nope", "Who?"}, 2, `^$`, `no such article`},
+		{"no term", nil, []string{"lookup"}, 2, `^$`, `lookup needs a term`},
+		{"bad setting", map[string]string{"LOG_LEVEL": "loud"}, []string{"ask", "x?"}, 2, `^$`, `LOG_LEVEL`},
+		{"run without token", nil, []string{"run"}, 2, `^$`, `(?s)DISCORD_TOKEN is not set.*\.env`},
+		{"default is run", nil, nil, 2, `^$`, `DISCORD_TOKEN is not set`},
+		{"bad timezone", map[string]string{"DISCORD_TOKEN": "x", "DIGEST_TIMEZONE": "Mars/Olympus"}, []string{"run"}, 2, `^$`, `DIGEST_TIMEZONE`},
+		{"bad cron", map[string]string{"DIGEST_CRON": "every day"}, []string{"run"}, 2, `^$`, `DIGEST_CRON`},
+		{"missing corpus", map[string]string{"CORPUS_DIR": "/nonexistent/verbatim"}, []string{"ask", "x?"}, 1, `^$`, `corpus /nonexistent/verbatim`},
+		{"eval no file", nil, []string{"eval"}, 2, `^$`, `eval needs one evaluation file`},
+		{"eval missing file", nil, []string{"eval", "nope.jsonl"}, 1, `^$`, `nope.jsonl`},
+		{"eval bad feature", nil, []string{"eval", "--without", "magic", "x.jsonl"}, 2, `^$`, `no feature "magic"`},
+		{"version", nil, []string{"version"}, 0, `^verbatim \S+ \(go`, `^$`},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			env := map[string]string{}
+			for k, v := range tt.env {
+				env[k] = v
+			}
+			code, out, errOut := runCLI(t, env, tt.args...)
+			if code != tt.code {
+				t.Errorf("exit = %d; want %d (stderr %q)", code, tt.code, errOut)
+			}
+			if !regexp.MustCompile(tt.stdout).MatchString(out) {
+				t.Errorf("stdout = %q; want match for %q", out, tt.stdout)
+			}
+			if !regexp.MustCompile(tt.stderr).MatchString(errOut) {
+				t.Errorf("stderr = %q; want match for %q", errOut, tt.stderr)
+			}
+		})
+	}
+}
+
+func TestCorpusFolderWithBrokenFiles(t *testing.T) {
+	dir := t.TempDir()
+	files := map[string]string{
+		"good.txt":  "Title: Harbour\n\nThe harbour tunnel opens in July, the council said.",
+		"bad.json":  `{"title": "x", "body": `,
+		"empty.md":  "",
+		"notes.csv": "a,b",
+	}
+	for name, body := range files {
+		if err := os.WriteFile(filepath.Join(dir, name), []byte(body), 0o600); err != nil {
+			t.Fatal(err)
+		}
+	}
+	code, out, errOut := runCLI(t, map[string]string{}, "ask", "--corpus", dir, "When does the tunnel open?")
+	if code != 0 {
+		t.Fatalf("exit %d: %s", code, errOut)
+	}
+	if !strings.Contains(out, "The harbour tunnel opens in July") {
+		t.Errorf("answer = %q; want the good article's sentence", out)
+	}
+	for _, name := range []string{"bad.json", "empty.md"} {
+		if !strings.Contains(errOut, name) {
+			t.Errorf("stderr does not name %s: %q", name, errOut)
+		}
+	}
+	if strings.Contains(errOut, "notes.csv") {
+		t.Errorf("a file of another kind was reported: %q", errOut)
+	}
+
+	// Every file broken: a clear error, exit 1.
+	bad := t.TempDir()
+	os.WriteFile(filepath.Join(bad, "x.json"), []byte("{"), 0o600)
+	code, _, errOut = runCLI(t, map[string]string{}, "ask", "--corpus", bad, "x?")
+	if code != 1 || !strings.Contains(errOut, "none of its 1 article files could be loaded") {
+		t.Errorf("all broken: exit %d, stderr %q", code, errOut)
+	}
+	// An empty folder: says what it wants.
+	code, _, errOut = runCLI(t, map[string]string{}, "ask", "--corpus", t.TempDir(), "x?")
+	if code != 1 || !strings.Contains(errOut, "no article files") {
+		t.Errorf("empty folder: exit %d, stderr %q", code, errOut)
+	}
+}
+
+func TestFlagsBeatEnvironment(t *testing.T) {
+	dir := t.TempDir()
+	os.WriteFile(filepath.Join(dir, "a.txt"), []byte("Title: Harbour\n\nThe harbour tunnel opens in July."), 0o600)
+	env := map[string]string{"CORPUS_DIR": "/nonexistent/verbatim"}
+	code, out, errOut := runCLI(t, env, "ask", "--corpus", dir, "When does the tunnel open?")
+	if code != 0 || !strings.Contains(out, "July") {
+		t.Errorf("--corpus did not beat CORPUS_DIR: exit %d, %q %q", code, out, errOut)
+	}
+	data := t.TempDir()
+	code, _, errOut = runCLI(t, map[string]string{"DATA_DIR": "/nonexistent/x"}, "index", "--data", data)
+	if code != 0 {
+		t.Fatalf("index --data: exit %d %s", code, errOut)
+	}
+	if _, err := os.Stat(filepath.Join(data, "index")); err != nil {
+		t.Errorf("--data did not beat DATA_DIR: %v", err)
+	}
+}
+
+func TestIndexCommand(t *testing.T) {
+	data := t.TempDir()
+	env := map[string]string{"DATA_DIR": data}
+	code, out, errOut := runCLI(t, env, "index")
+	if code != 0 || !regexp.MustCompile(`^indexed 1 article, 15 sentences, in \S+ \(fingerprint [0-9a-f]{32}\)\n$`).MatchString(out) {
+		t.Fatalf("index: exit %d, stdout %q, stderr %q", code, out, errOut)
+	}
+	idx, err := os.Stat(filepath.Join(data, "index"))
+	if err != nil || idx.Mode().Perm()&0o077 != 0 {
+		t.Errorf("index folder mode = %v, %v; want private (no group or other access)", idx.Mode().Perm(), err)
+	}
+}
