@@ -2,6 +2,8 @@ package retrieval
 
 import (
 	"fmt"
+	"maps"
+	"slices"
 	"sync"
 
 	"github.com/blevesearch/bleve/v2"
@@ -11,7 +13,9 @@ import (
 	"github.com/blevesearch/bleve/v2/analysis/lang/en"
 	"github.com/blevesearch/bleve/v2/analysis/token/lowercase"
 	"github.com/blevesearch/bleve/v2/analysis/token/porter"
+	"github.com/blevesearch/bleve/v2/analysis/token/stop"
 	"github.com/blevesearch/bleve/v2/analysis/tokenizer/unicode"
+	"github.com/blevesearch/bleve/v2/analysis/tokenmap"
 	"github.com/blevesearch/bleve/v2/mapping"
 )
 
@@ -24,24 +28,36 @@ const (
 
 	analyzerText  = "verbatim_en"
 	analyzerExact = "verbatim_exact"
+	stopList      = "verbatim_stop"
 )
 
 // analysisVersion names the index layout and analysis. Changing either
 // must change it, so that indexes on disk are rebuilt.
-const analysisVersion = "verbatim-index-1"
+const analysisVersion = "verbatim-index-2"
 
 // newMapping returns the index mapping: one document per sentence, nothing
 // stored (sentences are served from the corpus in memory), term vectors
 // only where phrase queries need positions.
 func newMapping() (*mapping.IndexMappingImpl, error) {
 	im := bleve.NewIndexMapping()
+	words := slices.Sorted(maps.Keys(stopWords()))
+	stops := make([]any, len(words))
+	for i, w := range words {
+		stops[i] = w
+	}
+	if err := im.AddCustomTokenMap(stopList, map[string]any{"type": tokenmap.Name, "tokens": stops}); err != nil {
+		return nil, fmt.Errorf("stop list: %w", err)
+	}
+	if err := im.AddCustomTokenFilter(stopList, map[string]any{"type": stop.Name, "stop_token_map": stopList}); err != nil {
+		return nil, fmt.Errorf("stop filter: %w", err)
+	}
 	err := im.AddCustomAnalyzer(analyzerText, map[string]any{
 		"type":      custom.Name,
 		"tokenizer": unicode.Name,
 		"token_filters": []any{
 			en.PossessiveName,
 			lowercase.Name,
-			en.StopName,
+			stopList,
 			porter.Name,
 		},
 	})
@@ -139,10 +155,19 @@ func (a *Analyzer) Words(s string) []string {
 	return out
 }
 
-// stopWords is bleve's English stop list, the one the text field drops.
+// extraStopWords are function words bleve's English (Snowball) list lacks:
+// the modal verbs, which questions are full of ("when will", "what can")
+// and which carry nothing to match. "may" stays: it is also a month.
+var extraStopWords = []string{"will", "can", "might", "must", "shall"}
+
+// stopWords is the stop list of the text field: bleve's English list and
+// extraStopWords.
 var stopWords = sync.OnceValue(func() analysis.TokenMap {
 	tm := analysis.NewTokenMap()
 	_ = tm.LoadBytes(en.EnglishStopWords) // compiled in; cannot fail
+	for _, w := range extraStopWords {
+		tm.AddToken(w)
+	}
 	return tm
 })
 

@@ -14,6 +14,7 @@ import (
 	"time"
 
 	"github.com/blevesearch/bleve/v2"
+	"github.com/blevesearch/bleve/v2/index/scorch"
 	"github.com/blevesearch/bleve/v2/mapping"
 	bolterrors "go.etcd.io/bbolt/errors"
 
@@ -184,7 +185,9 @@ func OpenMemory(ctx context.Context, c *corpus.Corpus, o Options) (*Index, error
 	if err != nil {
 		return nil, err
 	}
-	bi, err := bleve.NewMemOnly(im)
+	// Scorch with no path keeps its segments in memory; bleve's MemOnly
+	// index is the older upside-down kind, which has no BM25.
+	bi, err := bleve.NewUsing("", im, scorch.Name, scorch.Name, nil)
 	if err != nil {
 		return nil, fmt.Errorf("create index in memory: %w", err)
 	}

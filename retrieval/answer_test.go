@@ -1,0 +1,289 @@
+package retrieval
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"math"
+	"strings"
+	"testing"
+
+	"github.com/verbatim-bot/verbatim/corpus"
+)
+
+func TestAskSeedDev(t *testing.T) {
+	ix := memIndex(t, seedCorpus(t), Options{})
+	set := readEval(t, "seed-questions.dev.jsonl")
+	for _, it := range set.QA {
+		t.Run(it.Question, func(t *testing.T) {
+			a, err := ix.Ask(context.Background(), Query{Text: it.Question})
+			if err != nil {
+				t.Fatal(err)
+			}
+			if len(it.Expect) == 0 {
+				if !a.NoAnswer {
+					t.Fatalf("Ask(%q) answered %q; want no_answer", it.Question, a.Quotes[0].Text)
+				}
+				if len(a.Quotes) != 0 {
+					t.Errorf("no_answer with %d quotes; want none", len(a.Quotes))
+				}
+				return
+			}
+			if a.NoAnswer {
+				t.Fatalf("Ask(%q) = no_answer; want a quote with one of %q", it.Question, it.Expect)
+			}
+			if !containsAny(a.Quotes[0].Text, it.Expect) {
+				t.Errorf("Ask(%q) first quote = %q; want one of %q", it.Question, a.Quotes[0].Text, it.Expect)
+			}
+		})
+	}
+}
+
+func TestAskAttribution(t *testing.T) {
+	ix := memIndex(t, seedCorpus(t), Options{})
+	a, err := ix.Ask(context.Background(), Query{Text: "Who is Zalmy Khalilzad?"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if a.NoAnswer || len(a.Quotes) == 0 {
+		t.Fatalf("no answer")
+	}
+	q := a.Quotes[0]
+	if !strings.HasPrefix(q.Text, "The US ambassador to Iraq, Zalmy Khalilzad, said") {
+		t.Errorf("text = %q", q.Text)
+	}
+	if q.Paragraph != 2 || q.Number != 1 {
+		t.Errorf("at %d.%d; want 2.1", q.Paragraph, q.Number)
+	}
+	art := q.Article
+	if art.Title != "US and Iran talk during conference" || art.Source != "The Irish Times" ||
+		art.Agency != "PA" || art.Date() != "2007-03-10" || !strings.HasPrefix(art.URL, "https://www.irishtimes.com/") {
+		t.Errorf("article = %+v", art)
+	}
+	if q.Score <= 0 {
+		t.Errorf("score = %v; want > 0", q.Score)
+	}
+}
+
+func TestAskNoAnswerThreshold(t *testing.T) {
+	// The best sentence for this question covers about two thirds of
+	// its weighted terms ("diplomatic freeze", not "lasted"): an answer
+	// at the default threshold, none at a stricter one.
+	const q = "How long has the diplomatic freeze lasted?"
+	for _, tt := range []struct {
+		min      float64
+		noAnswer bool
+	}{
+		{DefaultMinCoverage, false},
+		{0.9, true},
+	} {
+		t.Run(fmt.Sprint(tt.min), func(t *testing.T) {
+			ix := memIndex(t, seedCorpus(t), Options{MinCoverage: tt.min})
+			a, err := ix.Ask(context.Background(), Query{Text: q})
+			if err != nil {
+				t.Fatal(err)
+			}
+			if a.NoAnswer != tt.noAnswer {
+				t.Fatalf("MinCoverage %v: no_answer = %v; want %v", tt.min, a.NoAnswer, tt.noAnswer)
+			}
+			if tt.noAnswer {
+				if len(a.Suggestions) == 0 || !strings.Contains(a.Suggestions[0].Text, "diplomatic freeze") {
+					t.Errorf("suggestions = %v; want the diplomatic freeze sentence first", a.Suggestions)
+				}
+			}
+		})
+	}
+}
+
+func TestAskNothingMatches(t *testing.T) {
+	ix := memIndex(t, seedCorpus(t), Options{})
+	for _, q := range []string{"What is the capital of France?", "Who is it?", "xyzzy plugh"} {
+		a, err := ix.Ask(context.Background(), Query{Text: q})
+		if err != nil {
+			t.Fatalf("Ask(%q): %v", q, err)
+		}
+		if !a.NoAnswer || len(a.Quotes) != 0 || a.Quotes == nil || a.Suggestions == nil {
+			t.Errorf("Ask(%q) = %+v; want no_answer with empty, non-nil slices", q, a)
+		}
+	}
+}
+
+func TestAskScopeAndDedupe(t *testing.T) {
+	shared := "The minister said the bridge would open in May."
+	c := corpus.New(
+		article(t, "a", "Title: Bridges\n\n"+shared+"\nThe bridge cost 40 million euro."),
+		article(t, "b", "Title: Roads\n\n"+shared+"\nThe road will open in June."),
+		article(t, "c", "Title: Tunnels\n\nThe tunnel will open in July, the minister said."),
+	)
+	ix := memIndex(t, c, Options{})
+	ctx := context.Background()
+
+	a, err := ix.Ask(ctx, Query{Text: "When will the bridge open?", Top: 5})
+	if err != nil {
+		t.Fatal(err)
+	}
+	n := 0
+	for _, q := range a.Quotes {
+		if q.Text == shared {
+			n++
+		}
+	}
+	if n != 1 {
+		t.Errorf("the sentence both articles carry is quoted %d times; want once", n)
+	}
+
+	a, err = ix.Ask(ctx, Query{Text: "When will it open?", Article: "c", Top: 5})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, q := range a.Quotes {
+		if q.Article.ID != "c" {
+			t.Errorf("scoped to c, got a quote from %s: %q", q.Article.ID, q.Text)
+		}
+	}
+	if len(a.Quotes) == 0 {
+		t.Error("scoped question got no quote")
+	}
+
+	_, err = ix.Ask(ctx, Query{Text: "When will it open?", Article: "nope"})
+	if !errors.Is(err, ErrUnknownArticle) {
+		t.Errorf("unknown article: err = %v; want ErrUnknownArticle", err)
+	}
+}
+
+func TestAskTiesIgnoreFileOrder(t *testing.T) {
+	// Two sentences that score the same: their order must follow their
+	// text, not which file they sit in.
+	s1 := "Officials met in Dublin on Tuesday."
+	s2 := "Officials met in Dublin on Friday."
+	const question = "Which officials met in Dublin?"
+	ask := func(first, second string) []string {
+		c := corpus.New(article(t, "a", first), article(t, "b", second))
+		ix := memIndex(t, c, Options{})
+		a, err := ix.Ask(context.Background(), Query{Text: question, Top: 5})
+		if err != nil {
+			t.Fatal(err)
+		}
+		var out []string
+		for _, q := range a.Quotes {
+			out = append(out, q.Text)
+		}
+		return out
+	}
+	x, y := ask(s1, s2), ask(s2, s1)
+	if len(x) != 2 || strings.Join(x, "|") != strings.Join(y, "|") {
+		t.Errorf("order depends on files: %q vs %q", x, y)
+	}
+}
+
+func TestAskTopBounds(t *testing.T) {
+	ix := memIndex(t, seedCorpus(t), Options{MinCoverage: 0.01})
+	for _, tt := range []struct{ top, max int }{{0, DefaultTop}, {1, 1}, {5, 5}, {99, MaxTop}} {
+		a, err := ix.Ask(context.Background(), Query{Text: "Iran Iraq US talks Washington", Top: tt.top})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(a.Quotes) > tt.max || len(a.Quotes) == 0 {
+			t.Errorf("Top %d: %d quotes; want 1..%d", tt.top, len(a.Quotes), tt.max)
+		}
+	}
+}
+
+func TestCheckQuestion(t *testing.T) {
+	long := strings.Repeat("é", MaxQuestionRune+1)
+	for _, tt := range []struct {
+		name, in, want string
+		bad            bool
+	}{
+		{"plain", "  Who is he?  ", "Who is he?", false},
+		{"empty", "", "", true},
+		{"spaces", " \t\n ", "", true},
+		{"zero width only", "\u200b\u200b\u2060", "", true},
+		{"punctuation only", "?!...", "", true},
+		{"emoji only", "🙂🙂", "", true},
+		{"too long", long, "", true},
+		{"at the limit", long[:len(long)-2], long[:len(long)-2], false},
+		{"control chars dropped", "Who\x00 is\u200b he?", "Who is he?", false},
+		{"other alphabets", "伊朗是谁？", "伊朗是谁？", false},
+		{"digits", "1979", "1979", false},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			got, err := CheckQuestion(tt.in)
+			var qe *QuestionError
+			if tt.bad != errors.As(err, &qe) {
+				t.Fatalf("CheckQuestion(%q) error = %v; want error %v", tt.in, err, tt.bad)
+			}
+			if got != tt.want {
+				t.Errorf("CheckQuestion(%q) = %q; want %q", tt.in, got, tt.want)
+			}
+		})
+	}
+}
+
+func TestScoreBM25ByHand(t *testing.T) {
+	// Three documents; the question's terms are "bridg" and "open".
+	docs := []doc{
+		{terms: []string{"bridg", "open", "may"}},
+		{terms: []string{"road", "open"}},
+		{terms: []string{"tunnel", "close", "today", "noon"}},
+	}
+	st := newSetStats(docs)
+	q := prepareQuery([]string{"bridg", "open"}, nil, st)
+	avg := 9.0 / 3
+	idfBridge := math.Log(1 + (3-1+0.5)/(1+0.5))
+	idfOpen := math.Log(1 + (3-2+0.5)/(2+0.5))
+	norm := 1.2 * (1 - 0.75 + 0.75*3/avg)
+	want := idfBridge*2.2/(1+norm) + idfOpen*2.2/(1+norm)
+	got := score(q, docs[0], st.AvgLen(), 0)
+	if math.Abs(got.score-want) > 1e-9 {
+		t.Errorf("score = %v; want %v", got.score, want)
+	}
+	if got.coverage != 1 {
+		t.Errorf("coverage = %v; want 1", got.coverage)
+	}
+	got = score(q, docs[1], st.AvgLen(), 0)
+	if wantCov := idfOpen / (idfBridge + idfOpen); math.Abs(got.coverage-wantCov) > 1e-9 {
+		t.Errorf("coverage = %v; want %v", got.coverage, wantCov)
+	}
+	if got := score(q, docs[2], st.AvgLen(), 0); got.score != 0 || got.coverage != 0 {
+		t.Errorf("unrelated doc scored %+v; want zero", got)
+	}
+}
+
+func TestFeatureSpeaker(t *testing.T) {
+	// "He declined to give details of the contacts ..." is Khalilzad's,
+	// though it never names him: with the speaker feature a question
+	// naming him finds it first.
+	q := "What did Khalilzad say about the contacts?"
+	for _, tt := range []struct {
+		f    Feature
+		want bool
+	}{{AllFeatures, true}, {AllFeatures &^ FeatureSpeaker, false}} {
+		ix := memIndex(t, seedCorpus(t), Options{Features: tt.f})
+		a, err := ix.Ask(context.Background(), Query{Text: q})
+		if err != nil {
+			t.Fatal(err)
+		}
+		got := !a.NoAnswer && strings.HasPrefix(a.Quotes[0].Text, "He declined")
+		if got != tt.want {
+			t.Errorf("features %v: first quote is the speaker's = %v; want %v (%+v)", tt.f, got, tt.want, a)
+		}
+	}
+}
+
+func TestPhraseBonus(t *testing.T) {
+	for _, tt := range []struct {
+		q, d string
+		want float64
+	}{
+		{"the diplomatic freeze", "their diplomatic freeze ended", 0.5},
+		{"diplomatic freeze", "a freeze that is diplomatic", 0},
+		{"of the", "of the", 0}, // stop words only
+		{"shiite militias receive weapons", "shiite militias receive weapons", 1.5},
+	} {
+		got := phraseBonus(strings.Fields(tt.q), strings.Fields(tt.d))
+		if got != tt.want {
+			t.Errorf("phraseBonus(%q, %q) = %v; want %v", tt.q, tt.d, got, tt.want)
+		}
+	}
+}

@@ -1,0 +1,81 @@
+package retrieval
+
+import (
+	"bytes"
+	"context"
+	"log/slog"
+	"os"
+	"sync"
+	"testing"
+
+	"github.com/verbatim-bot/verbatim/corpus"
+)
+
+// seedCorpus is the embedded default corpus.
+func seedCorpus(tb testing.TB) *corpus.Corpus {
+	tb.Helper()
+	c, err := corpus.Default()
+	if err != nil {
+		tb.Fatal(err)
+	}
+	return c
+}
+
+// memIndex indexes c in memory.
+func memIndex(tb testing.TB, c *corpus.Corpus, o Options) *Index {
+	tb.Helper()
+	ix, err := OpenMemory(context.Background(), c, o)
+	if err != nil {
+		tb.Fatal(err)
+	}
+	tb.Cleanup(func() { ix.Close() })
+	return ix
+}
+
+// article parses a .txt article from its text.
+func article(tb testing.TB, id, text string) *corpus.Article {
+	tb.Helper()
+	a, err := corpus.Parse(corpus.ArticleID(id), corpus.FormatText, []byte(text), nil)
+	if err != nil {
+		tb.Fatalf("parse %s: %v", id, err)
+	}
+	return a
+}
+
+// readEval reads an evaluation file from testdata/eval.
+func readEval(tb testing.TB, name string) *EvalSet {
+	tb.Helper()
+	f, err := os.Open("testdata/eval/" + name)
+	if err != nil {
+		tb.Fatal(err)
+	}
+	defer f.Close()
+	set, err := ReadEvalSet(f)
+	if err != nil {
+		tb.Fatalf("%s: %v", name, err)
+	}
+	return set
+}
+
+// logBuffer is a logger that keeps what it logs, for tests that assert
+// on warnings.
+type logBuffer struct {
+	mu  sync.Mutex
+	buf bytes.Buffer
+}
+
+func (b *logBuffer) Write(p []byte) (int, error) {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return b.buf.Write(p)
+}
+
+func (b *logBuffer) String() string {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return b.buf.String()
+}
+
+func (b *logBuffer) logger() *slog.Logger {
+	return slog.New(slog.NewTextHandler(b, &slog.HandlerOptions{Level: slog.LevelDebug}))
+}
