@@ -3,6 +3,8 @@ package cli
 import (
 	"context"
 	"errors"
+
+	"github.com/verbatim-bot/verbatim/bot"
 )
 
 // errNoToken explains how to give the bot its token.
@@ -30,7 +32,35 @@ Stops cleanly on SIGINT or SIGTERM.`)
 	if cfg.Token == "" {
 		return &UsageError{errNoToken}
 	}
-	return errors.New("the Discord bot is not built yet")
+	log := newLogger(env.Stderr, cfg.LogLevel)
+	ix, err := openIndex(ctx, cfg, log, nil, false)
+	if err != nil {
+		return err
+	}
+	defer ix.Close()
+	answerIDs := make([]string, len(cfg.AnswerIDs))
+	for i, id := range cfg.AnswerIDs {
+		answerIDs[i] = string(id)
+	}
+	b, err := bot.New(ix, bot.Options{
+		Token:          cfg.Token,
+		APIBase:        cfg.APIBase.String(),
+		GuildID:        string(cfg.GuildID),
+		AnswerChannels: answerIDs,
+		ShardID:        cfg.ShardID,
+		ShardCount:     cfg.ShardCount,
+		Logger:         log,
+	})
+	if err != nil {
+		return err
+	}
+	articles, sentences := ix.Size()
+	log.Info("verbatim starting", "version", version(), "articles", articles, "sentences", sentences)
+	if err := b.Run(ctx); err != nil {
+		return err
+	}
+	log.Info("verbatim stopped")
+	return nil
 }
 
 func runDigest(ctx context.Context, env Env, args []string) error {
