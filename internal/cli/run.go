@@ -62,15 +62,3 @@ Stops cleanly on SIGINT or SIGTERM.`)
 	log.Info("verbatim stopped")
 	return nil
 }
-
-func runDigest(ctx context.Context, env Env, args []string) error {
-	f := newFlags(env, "digest", "[--json] [--since DATE]",
-		`Prints the digest that would be posted: the key sentences of the articles
-added since DATE (default: the last 24 hours, or the newest article).`)
-	f.Bool("json", false, "print the digest as JSON")
-	f.String("since", "", "include articles added since this `date` (YYYY-MM-DD or RFC 3339)")
-	if err := f.parse(env, args); err != nil {
-		return err
-	}
-	return errors.New("the digest is not built yet")
-}
