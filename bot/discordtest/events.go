@@ -3,8 +3,8 @@ package discordtest
 import (
 	"encoding/json"
 	"fmt"
-	"regexp"
 	"slices"
+	"strings"
 	"testing"
 
 	"github.com/bwmarrin/discordgo"
@@ -210,8 +210,22 @@ func withoutContent(d map[string]any) map[string]any {
 	return out
 }
 
-// mentionRE finds user mentions in message content.
-var mentionRE = regexp.MustCompile(`<@!?(\d+)>`)
+// mentionIDs returns the user ids mentioned as <@id> or <@!id> in
+// content, in order, without repeats.
+func mentionIDs(content string) []string {
+	var ids []string
+	for {
+		i := strings.Index(content, "<@")
+		if i < 0 {
+			return ids
+		}
+		content = strings.TrimPrefix(content[i+2:], "!")
+		end := strings.IndexByte(content, '>')
+		if end > 0 && strings.Trim(content[:end], "0123456789") == "" && !slices.Contains(ids, content[:end]) {
+			ids = append(ids, content[:end])
+		}
+	}
+}
 
 // MessageCreate dispatches a MESSAGE_CREATE for m, as if a user had sent
 // it, and returns the message as dispatched. Empty fields are filled in:
@@ -245,9 +259,8 @@ func (f *Fake) MessageCreate(tb testing.TB, m *discordgo.Message) *discordgo.Mes
 	}
 	if msg.Mentions == nil {
 		msg.Mentions = []*discordgo.User{}
-		for _, sm := range mentionRE.FindAllStringSubmatch(msg.Content, -1) {
-			u, err := decodeAs[*discordgo.User](f.userObject(sm[1]))
-			if err == nil && !slices.ContainsFunc(msg.Mentions, func(x *discordgo.User) bool { return x.ID == u.ID }) {
+		for _, id := range mentionIDs(msg.Content) {
+			if u, err := decodeAs[*discordgo.User](f.userObject(id)); err == nil {
 				msg.Mentions = append(msg.Mentions, u)
 			}
 		}

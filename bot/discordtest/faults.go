@@ -2,6 +2,7 @@ package discordtest
 
 import (
 	"fmt"
+	"hash/fnv"
 	"math"
 	"net/http"
 	"strconv"
@@ -164,7 +165,9 @@ func (f *Fake) writeFault(w http.ResponseWriter, ft *Fault, path string) {
 	} else {
 		h.Set("X-RateLimit-Limit", "5")
 		h.Set("X-RateLimit-Remaining", "0")
-		h.Set("X-RateLimit-Bucket", "fake-"+strconv.FormatUint(uint64(hashString(path)), 16))
+		bucket := fnv.New32a()
+		bucket.Write([]byte(path))
+		h.Set("X-RateLimit-Bucket", "fake-"+strconv.FormatUint(uint64(bucket.Sum32()), 16))
 		h.Set("X-RateLimit-Scope", "user")
 	}
 	msg := ft.Message
@@ -174,14 +177,4 @@ func (f *Fake) writeFault(w http.ResponseWriter, ft *Fault, path string) {
 	writeJSON(w, http.StatusTooManyRequests, map[string]any{
 		"message": msg, "retry_after": math.Round(secs*1000) / 1000, "global": ft.Global, "code": ft.Code,
 	})
-}
-
-// hashString is FNV-1a, for stable fake bucket names.
-func hashString(s string) uint32 {
-	h := uint32(2166136261)
-	for i := 0; i < len(s); i++ {
-		h ^= uint32(s[i])
-		h *= 16777619
-	}
-	return h
 }

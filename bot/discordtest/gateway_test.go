@@ -3,7 +3,6 @@ package discordtest_test
 import (
 	"encoding/json"
 	"errors"
-	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -266,6 +265,7 @@ func TestTokenReset(t *testing.T) {
 	t.Parallel()
 	f := newFake(t, discordtest.Config{})
 	s := newSession(t, f, f.Token())
+	s.LogLevel = -1 // the failed reconnections are the point; keep the log quiet
 	openSession(t, f, s)
 	old := f.Token()
 
@@ -373,21 +373,24 @@ func TestShards(t *testing.T) {
 	inDM := f.MessageCreate(t, &discordgo.Message{ChannelID: "5000000000000000009", Content: "dm"})
 	want := map[int][]string{home: {inDefault.ID}, 1 - home: {inOther.ID}}
 	want[0] = append(want[0], inDM.ID)
-	// Then one more to each shard explicitly: once it is in, each shard
-	// must have had exactly its own messages.
+	// DispatchShard overrides the routing.
+	forced := f.DispatchShard(t, 1, "MESSAGE_CREATE", map[string]any{
+		"id": "9", "channel_id": "5000000000000000009", "content": "forced", "author": map[string]any{"id": "1"},
+	})
+	want[1] = append(want[1], "9")
+	if forced != 1 {
+		t.Errorf("DispatchShard sent to %d sessions; want 1", forced)
+	}
 	for i, sh := range shards {
-		f.DispatchShard(t, i, "MESSAGE_CREATE", map[string]any{"id": "9", "channel_id": "5000000000000000009", "content": "x", "author": map[string]any{"id": "1"}})
-		sh.created.wait(t, "explicit shard message", func(m *discordgo.MessageCreate) bool { return m.ID == "9" })
-		var got []string
-		for _, m := range sh.created.all() {
-			if m.ID != "9" {
-				got = append(got, m.ID)
-			}
+		for _, id := range want[i] {
+			sh.created.wait(t, "message "+id, func(m *discordgo.MessageCreate) bool { return m.ID == id })
 		}
-		slices.Sort(got)
-		slices.Sort(want[i])
-		if !slices.Equal(got, want[i]) {
-			t.Errorf("shard %d got messages %v; want %v", i, got, want[i])
+	}
+	// Each session got READY, its guild's GUILD_CREATE and its messages,
+	// and nothing else.
+	for _, si := range f.Sessions() {
+		if want := int64(2 + len(want[si.Shard[0]])); si.Seq != want {
+			t.Errorf("shard %d session sent %d dispatches; want %d", si.Shard[0], si.Seq, want)
 		}
 	}
 }
@@ -396,6 +399,7 @@ func TestHeartbeats(t *testing.T) {
 	t.Parallel()
 	f := newFake(t, discordtest.Config{HeartbeatInterval: 50 * time.Millisecond})
 	s := newSession(t, f, f.Token())
+	s.LogLevel = -1 // the missed ACKs are the point; keep the log quiet
 	openSession(t, f, s)
 	ctx := testContext(t)
 	if _, err := f.WaitFrame(ctx, func(fr discordtest.Frame) bool {

@@ -256,10 +256,10 @@ func (f *Fake) postCallback(r *http.Request, body any) (int, any, *apiError) {
 	is := f.interactions[r.PathValue("interaction")]
 	now := f.now()
 	if is == nil || is.token != r.PathValue("token") || now.Sub(is.dispatched) > f.cfg.InteractionDeadline {
-		return 0, nil, errUnknownInteraction
+		return 0, nil, errUnknownInteraction()
 	}
 	if is.acked {
-		return 0, nil, errAcknowledged
+		return 0, nil, errAcknowledged()
 	}
 	rt := discordgo.InteractionResponseType(num(src, "type"))
 	data, _ := src["data"].(map[string]any)
@@ -407,7 +407,7 @@ func (f *Fake) componentMessage(is *interactionState) *messageState {
 func (f *Fake) webhookInteraction(r *http.Request) (*interactionState, *apiError) {
 	is := f.byToken[r.PathValue("token")]
 	if is == nil || r.PathValue("app") != f.cfg.ApplicationID || f.now().Sub(is.dispatched) > interactionTokenLife {
-		return nil, errUnknownWebhook
+		return nil, errUnknownWebhook()
 	}
 	return is, nil
 }
@@ -422,7 +422,7 @@ func (f *Fake) webhookMessage(r *http.Request) (*interactionState, *messageState
 	id := r.PathValue("message")
 	if id == "@original" {
 		if is.original == nil || is.original.deleted {
-			return nil, nil, errUnknownMessage
+			return nil, nil, errUnknownMessage()
 		}
 		return is, is.original, nil
 	}
@@ -434,7 +434,7 @@ func (f *Fake) webhookMessage(r *http.Request) (*interactionState, *messageState
 			return is, m, nil
 		}
 	}
-	return nil, nil, errUnknownMessage
+	return nil, nil, errUnknownMessage()
 }
 
 func (f *Fake) getWebhookMessage(r *http.Request, _ any) (int, any, *apiError) {
@@ -495,7 +495,7 @@ func (f *Fake) postFollowup(r *http.Request, body any) (int, any, *apiError) {
 		return 0, nil, aerr
 	}
 	if !is.acked {
-		return 0, nil, errUnknownWebhook
+		return 0, nil, errUnknownWebhook()
 	}
 	var fe formErrors
 	validateMessage(&fe, "", src, messageRules{})
@@ -542,16 +542,16 @@ func (f *Fake) Commands(guildID string) []*discordgo.ApplicationCommand {
 func (f *Fake) putCommands(r *http.Request, body any) (int, any, *apiError) {
 	list, ok := body.([]any)
 	if !ok {
-		return 0, nil, errInvalidJSON
+		return 0, nil, errInvalidJSON()
 	}
 	f.mu.Lock()
 	defer f.mu.Unlock()
 	if r.PathValue("app") != f.cfg.ApplicationID {
-		return 0, nil, errMissingAccess
+		return 0, nil, errMissingAccess()
 	}
 	guildID := r.PathValue("guild")
 	if guildID != "" && f.guilds[guildID] == nil {
-		return 0, nil, errMissingAccess
+		return 0, nil, errMissingAccess()
 	}
 	var fe formErrors
 	validateCommands(&fe, list)
@@ -608,7 +608,7 @@ func (f *Fake) getCommands(r *http.Request, _ any) (int, any, *apiError) {
 	f.mu.Lock()
 	defer f.mu.Unlock()
 	if r.PathValue("app") != f.cfg.ApplicationID {
-		return 0, nil, errMissingAccess
+		return 0, nil, errMissingAccess()
 	}
 	out := []any{}
 	for _, c := range f.commands[r.PathValue("guild")] {

@@ -20,7 +20,7 @@ const (
 func (f *Fake) channelLocked(id string) (*channelState, *apiError) {
 	cs := f.channels[id]
 	if cs == nil {
-		return nil, errUnknownChannel
+		return nil, errUnknownChannel()
 	}
 	if e := cs.access.err(); e != nil {
 		return nil, e
@@ -136,7 +136,7 @@ func (f *Fake) postMessage(r *http.Request, body any) (int, any, *apiError) {
 		return 0, nil, aerr
 	}
 	if !isTextChannel(cs.obj) {
-		return 0, nil, errNotText
+		return 0, nil, errNotText()
 	}
 	var fe formErrors
 	validateMessage(&fe, "", src, messageRules{})
@@ -193,7 +193,7 @@ func (f *Fake) getMessage(r *http.Request, _ any) (int, any, *apiError) {
 	}
 	m := f.findMessage(str(cs.obj, "id"), r.PathValue("message"))
 	if m == nil {
-		return 0, nil, errUnknownMessage
+		return 0, nil, errUnknownMessage()
 	}
 	return http.StatusOK, m.obj, nil
 }
@@ -211,10 +211,10 @@ func (f *Fake) patchMessage(r *http.Request, body any) (int, any, *apiError) {
 	}
 	m := f.findMessage(str(cs.obj, "id"), r.PathValue("message"))
 	if m == nil {
-		return 0, nil, errUnknownMessage
+		return 0, nil, errUnknownMessage()
 	}
 	if author, _ := m.obj["author"].(map[string]any); str(author, "id") != f.cfg.BotUserID {
-		return 0, nil, errOtherAuthor
+		return 0, nil, errOtherAuthor()
 	}
 	return f.editMessage(m, src)
 }
@@ -251,7 +251,7 @@ func (f *Fake) deleteMessage(r *http.Request, _ any) (int, any, *apiError) {
 	}
 	m := f.findMessage(str(cs.obj, "id"), r.PathValue("message"))
 	if m == nil {
-		return 0, nil, errUnknownMessage
+		return 0, nil, errUnknownMessage()
 	}
 	f.removeMessage(m)
 	return http.StatusNoContent, nil, nil
@@ -325,14 +325,14 @@ func (f *Fake) postMessageThread(r *http.Request, body any) (int, any, *apiError
 	case discordgo.ChannelTypeGuildNews:
 		typ = discordgo.ChannelTypeGuildNewsThread
 	default:
-		return 0, nil, errChannelType
+		return 0, nil, errChannelType()
 	}
 	m := f.findMessage(str(cs.obj, "id"), r.PathValue("message"))
 	if m == nil {
-		return 0, nil, errUnknownMessage
+		return 0, nil, errUnknownMessage()
 	}
 	if m.obj["thread"] != nil || f.channels[str(m.obj, "id")] != nil {
-		return 0, nil, errThreadExists
+		return 0, nil, errThreadExists()
 	}
 	var fe formErrors
 	validateThread(&fe, src)
@@ -362,7 +362,7 @@ func (f *Fake) postThread(r *http.Request, body any) (int, any, *apiError) {
 	parentType := discordgo.ChannelType(num(cs.obj, "type"))
 	forum := parentType == discordgo.ChannelTypeGuildForum || parentType == discordgo.ChannelTypeGuildMedia
 	if !forum && parentType != discordgo.ChannelTypeGuildText && parentType != discordgo.ChannelTypeGuildNews {
-		return 0, nil, errChannelType
+		return 0, nil, errChannelType()
 	}
 	var fe formErrors
 	validateThread(&fe, src)

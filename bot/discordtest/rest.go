@@ -137,7 +137,7 @@ func (f *Fake) routes() *http.ServeMux {
 				resp.route = full
 			}
 			if auth && !f.authorized(r) {
-				writeAPIError(w, errUnauthorized)
+				writeAPIError(w, errUnauthorized())
 				return
 			}
 			var body any
@@ -148,7 +148,7 @@ func (f *Fake) routes() *http.ServeMux {
 			if len(bytes.TrimSpace(raw)) > 0 {
 				v, err := decodeJSON(raw)
 				if err != nil {
-					writeAPIError(w, errInvalidJSON)
+					writeAPIError(w, errInvalidJSON())
 					return
 				}
 				body = v
@@ -195,7 +195,7 @@ func (f *Fake) routes() *http.ServeMux {
 	handle("GET /guilds/{guild}/members/{user}", true, f.getMember)
 
 	mux.HandleFunc("/", func(w http.ResponseWriter, r *http.Request) {
-		writeAPIError(w, errNotFound)
+		writeAPIError(w, errNotFound())
 	})
 	return mux
 }
@@ -262,7 +262,7 @@ func (f *Fake) getGuild(r *http.Request, _ any) (int, any, *apiError) {
 	defer f.mu.Unlock()
 	gs := f.guilds[r.PathValue("guild")]
 	if gs == nil {
-		return 0, nil, errUnknownGuild
+		return 0, nil, errUnknownGuild()
 	}
 	return http.StatusOK, gs.obj, nil
 }
@@ -272,7 +272,7 @@ func (f *Fake) getGuildChannels(r *http.Request, _ any) (int, any, *apiError) {
 	defer f.mu.Unlock()
 	gs := f.guilds[r.PathValue("guild")]
 	if gs == nil {
-		return 0, nil, errUnknownGuild
+		return 0, nil, errUnknownGuild()
 	}
 	out := []any{}
 	for _, id := range gs.channels {
@@ -288,11 +288,11 @@ func (f *Fake) getMember(r *http.Request, _ any) (int, any, *apiError) {
 	defer f.mu.Unlock()
 	gs := f.guilds[r.PathValue("guild")]
 	if gs == nil {
-		return 0, nil, errUnknownGuild
+		return 0, nil, errUnknownGuild()
 	}
 	m := gs.members[r.PathValue("user")]
 	if m == nil {
-		return 0, nil, errUnknownMember
+		return 0, nil, errUnknownMember()
 	}
 	return http.StatusOK, m, nil
 }
@@ -306,5 +306,5 @@ func bodyObject(body any) (map[string]any, *apiError) {
 	case map[string]any:
 		return b, nil
 	}
-	return nil, errInvalidJSON
+	return nil, errInvalidJSON()
 }

@@ -48,29 +48,44 @@ func (a ChannelAccess) err() *apiError {
 	case AccessNoPermissions:
 		return newAPIError(http.StatusForbidden, 50013, "Missing Permissions")
 	case AccessUnknown:
-		return errUnknownChannel
+		return errUnknownChannel()
 	}
 	return nil
 }
 
-var (
-	errUnknownChannel     = newAPIError(http.StatusNotFound, 10003, "Unknown Channel")
-	errUnknownGuild       = newAPIError(http.StatusNotFound, 10004, "Unknown Guild")
-	errUnknownMember      = newAPIError(http.StatusNotFound, 10007, "Unknown Member")
-	errUnknownMessage     = newAPIError(http.StatusNotFound, 10008, "Unknown Message")
-	errUnknownWebhook     = newAPIError(http.StatusNotFound, 10015, "Unknown Webhook")
-	errUnknownInteraction = newAPIError(http.StatusNotFound, 10062, "Unknown interaction")
-	errAcknowledged       = newAPIError(http.StatusBadRequest, 40060, "Interaction has already been acknowledged.")
-	errEmptyMessage       = newAPIError(http.StatusBadRequest, 50006, "Cannot send an empty message")
-	errNotText            = newAPIError(http.StatusBadRequest, 50008, "Cannot send messages in a non-text channel")
-	errOtherAuthor        = newAPIError(http.StatusForbidden, 50005, "Cannot edit a message authored by another user")
-	errChannelType        = newAPIError(http.StatusBadRequest, 50024, "Cannot execute action on this channel type")
-	errThreadExists       = newAPIError(http.StatusBadRequest, 160004, "A thread has already been created for this message")
-	errUnauthorized       = newAPIError(http.StatusUnauthorized, 0, "401: Unauthorized")
-	errNotFound           = newAPIError(http.StatusNotFound, 0, "404: Not Found")
-	errMissingAccess      = newAPIError(http.StatusForbidden, 50001, "Missing Access")
-	errInvalidJSON        = newAPIError(http.StatusBadRequest, 50109, "The request body contains invalid JSON.")
-)
+// The Discord errors the fake answers with.
+func errUnknownChannel() *apiError { return newAPIError(http.StatusNotFound, 10003, "Unknown Channel") }
+func errUnknownGuild() *apiError   { return newAPIError(http.StatusNotFound, 10004, "Unknown Guild") }
+func errUnknownMember() *apiError  { return newAPIError(http.StatusNotFound, 10007, "Unknown Member") }
+func errUnknownMessage() *apiError { return newAPIError(http.StatusNotFound, 10008, "Unknown Message") }
+func errUnknownWebhook() *apiError { return newAPIError(http.StatusNotFound, 10015, "Unknown Webhook") }
+func errUnknownInteraction() *apiError {
+	return newAPIError(http.StatusNotFound, 10062, "Unknown interaction")
+}
+func errAcknowledged() *apiError {
+	return newAPIError(http.StatusBadRequest, 40060, "Interaction has already been acknowledged.")
+}
+func errEmptyMessage() *apiError {
+	return newAPIError(http.StatusBadRequest, 50006, "Cannot send an empty message")
+}
+func errNotText() *apiError {
+	return newAPIError(http.StatusBadRequest, 50008, "Cannot send messages in a non-text channel")
+}
+func errOtherAuthor() *apiError {
+	return newAPIError(http.StatusForbidden, 50005, "Cannot edit a message authored by another user")
+}
+func errChannelType() *apiError {
+	return newAPIError(http.StatusBadRequest, 50024, "Cannot execute action on this channel type")
+}
+func errThreadExists() *apiError {
+	return newAPIError(http.StatusBadRequest, 160004, "A thread has already been created for this message")
+}
+func errUnauthorized() *apiError  { return newAPIError(http.StatusUnauthorized, 0, "401: Unauthorized") }
+func errNotFound() *apiError      { return newAPIError(http.StatusNotFound, 0, "404: Not Found") }
+func errMissingAccess() *apiError { return newAPIError(http.StatusForbidden, 50001, "Missing Access") }
+func errInvalidJSON() *apiError {
+	return newAPIError(http.StatusBadRequest, 50109, "The request body contains invalid JSON.")
+}
 
 type guildState struct {
 	obj      map[string]any            // the guild object, without channels and members

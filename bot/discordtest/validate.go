@@ -73,7 +73,7 @@ func (fe *formErrors) maxLen(path, s string, limit int) {
 func (fe *formErrors) err() *apiError {
 	if len(fe.errs) == 0 {
 		if fe.empty {
-			return errEmptyMessage
+			return errEmptyMessage()
 		}
 		return nil
 	}
