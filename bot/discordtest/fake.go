@@ -40,7 +40,8 @@ const (
 const AllShards = -1
 
 // Config configures a [Fake]. The zero value is ready to use: every empty
-// field takes the default its comment names.
+// field takes the default its comment names. [New] copies it; changing a
+// Config afterwards does not affect the fake.
 type Config struct {
 	// Token is the bot token the fake accepts, without the "Bot " prefix
 	// (default DefaultToken). REST calls must carry "Authorization: Bot

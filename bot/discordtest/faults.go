@@ -20,6 +20,8 @@ import (
 // and other segments match exactly. A pattern without a leading "/" is
 // relative to /api/v9/, so "channels/*/messages" matches
 // "/api/v9/channels/42/messages".
+//
+// A Fault is a plain value; [Fake.AddFault] copies it.
 type Fault struct {
 	Method string
 	Path   string

@@ -8,6 +8,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"maps"
 	"net/http"
 	"net/url"
 	"slices"
@@ -62,7 +63,7 @@ const (
 const outQueue = 4096
 
 // SessionInfo describes a gateway session: what one IDENTIFY started and
-// RESUMEs continue.
+// RESUMEs continue. It is a snapshot, safe to share between goroutines.
 type SessionInfo struct {
 	// ID is the session_id sent in READY.
 	ID string
@@ -83,7 +84,8 @@ type SessionInfo struct {
 	Valid bool
 }
 
-// ConnInfo describes one gateway websocket connection.
+// ConnInfo describes one gateway websocket connection. It is a snapshot,
+// safe to share between goroutines.
 type ConnInfo struct {
 	// ID numbers connections from 1 in the order they were opened.
 	ID int
@@ -512,7 +514,8 @@ func guildShard(guildID string, count int) int {
 }
 
 // ShardForGuild returns the shard that Discord sends guild guildID's events
-// to when the bot runs count shards.
+// to when the bot runs count shards: (guild_id >> 22) % count, and 0 for an
+// id that is not a snowflake. It is safe for concurrent use.
 func ShardForGuild(guildID string, count int) int { return guildShard(guildID, count) }
 
 // liveConns returns the open connections of a shard (AllShards: all of
@@ -706,7 +709,7 @@ func (f *Fake) Conns() []ConnInfo {
 	var out []ConnInfo
 	for _, c := range f.sortedConns() {
 		ci := ConnInfo{
-			ID: c.id, Query: c.query, Open: !c.finished, ClientCloseCode: c.clientClose,
+			ID: c.id, Query: maps.Clone(c.query), Open: !c.finished, ClientCloseCode: c.clientClose,
 			ServerCloseCode: c.serverClose, Heartbeats: c.heartbeats, Opened: c.opened, Closed: c.closedAt,
 		}
 		if s := c.lastSess; s != nil {

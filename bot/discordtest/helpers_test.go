@@ -144,13 +144,6 @@ func events[T any](s *discordgo.Session) *eventLog[T] {
 	return l
 }
 
-// all returns the events so far.
-func (l *eventLog[T]) all() []T {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	return append([]T(nil), l.items...)
-}
-
 // waitN waits until there are at least n events and returns them.
 func (l *eventLog[T]) waitN(t *testing.T, what string, n int) []T {
 	t.Helper()

@@ -17,7 +17,8 @@ import (
 const interactionTokenLife = 15 * time.Minute
 
 // InteractionResponse is an initial response (a callback) the bot gave an
-// interaction.
+// interaction. It is a snapshot, safe to share between goroutines; treat
+// its pointers as read-only.
 type InteractionResponse struct {
 	// InteractionID identifies the interaction, and InteractionType says
 	// what it was (command, component, autocomplete, modal submit).
@@ -33,13 +34,16 @@ type InteractionResponse struct {
 	Choices []*discordgo.ApplicationCommandOptionChoice
 	// Ephemeral reports the ephemeral flag (64) in the response's data.
 	Ephemeral bool
-	// Latency is the time from the interaction's dispatch to the callback.
+	// Latency is the time from the interaction's dispatch to the callback,
+	// on the fake's clock (Config.Now).
 	Latency time.Duration
 	// Call is the REST call that carried the response.
 	Call Call
 }
 
-// Interaction is the fake's view of an interaction it dispatched.
+// Interaction is the fake's view of an interaction it dispatched. It is a
+// snapshot (later edits do not show in it), safe to share between
+// goroutines.
 type Interaction struct {
 	ID        string
 	Type      discordgo.InteractionType

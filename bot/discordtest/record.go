@@ -19,6 +19,10 @@ import (
 const redacted = "[redacted]"
 
 // Call is one REST request the fake received, and how it answered.
+//
+// A Call is a value the fake never changes once recorded; its slices and
+// maps are shared by every snapshot that holds it, so treat them as
+// read-only. Reading Calls from several goroutines is safe.
 type Call struct {
 	// Seq numbers the calls from 1, in the order they were answered.
 	Seq  int
@@ -179,7 +183,7 @@ func (f *Fake) WaitCalls(ctx context.Context, n int, match func(Call) bool) ([]C
 }
 
 // MatchCall returns a matcher for WaitCall: the method ("" for any) and the
-// path pattern (see [Fault]).
+// path pattern (see [Fault]). The matcher is safe for concurrent use.
 func MatchCall(method, pattern string) func(Call) bool {
 	return func(c Call) bool { return c.Is(method, pattern) }
 }
@@ -198,6 +202,8 @@ func (f *Fake) callList() string {
 }
 
 // Frame is one websocket message the fake received from a gateway client.
+// Like a [Call], it is never changed once recorded: treat its slices as
+// read-only; reading it from several goroutines is safe.
 type Frame struct {
 	// Conn identifies the connection (see [ConnInfo]); Shard is the shard
 	// it identified or resumed as ([0, 1] when unsharded, [0, 0] before).

@@ -550,3 +550,47 @@ func TestGuildAndMember(t *testing.T) {
 		t.Errorf("unknown member: %v; want 404 10007", err)
 	}
 }
+
+func TestComponentUpdate(t *testing.T) {
+	t.Parallel()
+	f := newFake(t, discordtest.Config{})
+	s := newSession(t, f, f.Token())
+	errs := make(chan error, 4)
+	s.AddHandler(func(s *discordgo.Session, ic *discordgo.InteractionCreate) {
+		if ic.Type != discordgo.InteractionMessageComponent || ic.MessageComponentData().CustomID != "more:1" {
+			errs <- errors.New("unexpected interaction")
+			return
+		}
+		errs <- s.InteractionRespond(ic.Interaction, &discordgo.InteractionResponse{
+			Type: discordgo.InteractionResponseUpdateMessage,
+			Data: &discordgo.InteractionResponseData{Content: "more quotes", Components: []discordgo.MessageComponent{}},
+		})
+	})
+	openSession(t, f, s)
+
+	m, err := s.ChannelMessageSendComplex(discordtest.DefaultChannelID, &discordgo.MessageSend{
+		Content: "quotes",
+		Components: []discordgo.MessageComponent{discordgo.ActionsRow{Components: []discordgo.MessageComponent{
+			discordgo.Button{Label: "More", Style: discordgo.PrimaryButton, CustomID: "more:1"},
+		}}},
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	press := f.InteractionCreate(t, &discordgo.Interaction{
+		Type:    discordgo.InteractionMessageComponent,
+		Data:    discordgo.MessageComponentInteractionData{CustomID: "more:1", ComponentType: discordgo.ButtonComponent},
+		Message: m,
+	})
+	if err := recv(t, errs, "handler"); err != nil {
+		t.Fatalf("respond: %v", err)
+	}
+	msgs := f.Messages(discordtest.DefaultChannelID)
+	if len(msgs) != 1 || msgs[0].Content != "more quotes" || len(msgs[0].Components) != 0 || msgs[0].EditedTimestamp == nil {
+		t.Errorf("Messages() = %+v; want the button's message updated in place", msgs)
+	}
+	in, ok := f.Interaction(press.ID)
+	if !ok || in.Original == nil || in.Original.ID != m.ID {
+		t.Errorf("Interaction(%s) = %+v; want the component's message as the original", press.ID, in)
+	}
+}

@@ -11,7 +11,8 @@ import (
 )
 
 // ChannelAccess is how a channel answers the bot's REST calls, set with
-// [Fake.SetChannelAccess] to test what the bot does when it loses a channel.
+// [Fake.SetChannelAccess] to test what the bot does when it loses a
+// channel.
 type ChannelAccess int
 
 // The ways a channel can answer.
