@@ -137,7 +137,9 @@ type Fake struct {
 }
 
 // New starts a fake Discord configured by cfg and stops it when tb's test
-// ends. It fails tb if the server cannot start.
+// ends. Close the bot's discordgo sessions first (register their cleanup
+// after calling New, since cleanups run last first): a session whose
+// connection the fake drops on closing reconnects for ever.
 func New(tb testing.TB, cfg Config) *Fake {
 	tb.Helper()
 	f := newFake(cfg)
