@@ -121,7 +121,9 @@ func New(engine Engine, o Options) (*Bot, error) {
 	s.ShouldReconnectOnError = true
 	s.ShouldRetryOnRateLimit = true
 	s.MaxRestRetries = 3
-	s.StateEnabled = true
+	// No State cache: the bot needs none, and discordgo's State rewrites
+	// structs it has already handed to handlers, a data race.
+	s.StateEnabled = false
 	// discordgo logs its identify packet, token included, at debug level:
 	// never let it log below errors.
 	s.LogLevel = discordgo.LogError
@@ -147,10 +149,27 @@ func (b *Bot) Run(ctx context.Context) error {
 	}
 	<-ctx.Done()
 	b.ready.Store(false)
+	b.awaitFirstHeartbeat()
 	if err := b.session.Close(); err != nil {
 		b.log.Warn("closing the gateway", "err", err)
 	}
 	return nil
+}
+
+// awaitFirstHeartbeat waits, briefly, until the session has sent its first
+// heartbeat. discordgo sends one as soon as it connects; if Close comes
+// first, that heartbeat fails and discordgo reconnects the closed session.
+func (b *Bot) awaitFirstHeartbeat() {
+	deadline := time.Now().Add(2 * time.Second)
+	for time.Now().Before(deadline) {
+		b.session.RLock()
+		sent := !b.session.LastHeartbeatSent.IsZero()
+		b.session.RUnlock()
+		if sent {
+			return
+		}
+		time.Sleep(10 * time.Millisecond)
+	}
 }
 
 // connect checks the token, then opens the gateway, retrying with

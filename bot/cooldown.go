@@ -26,9 +26,8 @@ func newCooldown(limit int, window time.Duration) *cooldown {
 }
 
 // allow records an ask by user at now and reports whether it is within
-// the limit. When it is not, notify says whether this is the first refusal
-// in the current window, so that a flood gets one notice, not one each.
-func (c *cooldown) allow(user string, now time.Time) (ok, notify bool) {
+// the limit.
+func (c *cooldown) allow(user string, now time.Time) bool {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	c.forgetIdle(now)
@@ -44,13 +43,23 @@ func (c *cooldown) allow(user string, now time.Time) (ok, notify bool) {
 	w.times = w.times[cut:]
 	if len(w.times) < c.limit {
 		w.times = append(w.times, now)
-		return true, false
+		return true
 	}
-	notify = now.Sub(w.notified) >= c.window
-	if notify {
-		w.notified = now
+	return false
+}
+
+// notifyDue reports whether a refused user should be told to slow down in
+// a message: once a window, so that a flood of mentions gets one notice,
+// not one each. (Interactions always get their ephemeral notice.)
+func (c *cooldown) notifyDue(user string, now time.Time) bool {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	w := c.users[user]
+	if w == nil || now.Sub(w.notified) < c.window {
+		return false
 	}
-	return false, notify
+	w.notified = now
+	return true
 }
 
 // retryIn is how long until user may ask again.

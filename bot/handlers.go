@@ -21,7 +21,7 @@ const (
 
 // checkCooldown applies the per-user question limit.
 func (b *Bot) checkCooldown(user string) error {
-	if ok, _ := b.cool.allow(user, b.now()); !ok {
+	if !b.cool.allow(user, b.now()) {
 		return refuse("You're asking faster than I can keep up with: please wait %s and ask again.",
 			roundUp(b.cool.retryIn(user, b.now())))
 	}

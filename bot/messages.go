@@ -51,9 +51,8 @@ func (b *Bot) onMessage(s *discordgo.Session, mc *discordgo.MessageCreate) {
 		}
 		return
 	}
-	ok, notify := b.cool.allow(m.Author.ID, b.now())
-	if !ok {
-		if notify && !quiet {
+	if !b.cool.allow(m.Author.ID, b.now()) {
+		if !quiet && b.cool.notifyDue(m.Author.ID, b.now()) {
 			b.send(s, m, notice(fmt.Sprintf("You're asking faster than I can keep up with: please wait %s and ask again.",
 				roundUp(b.cool.retryIn(m.Author.ID, b.now()))), false))
 		}
