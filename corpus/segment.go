@@ -1,18 +1,21 @@
 package corpus
 
 import (
+	"regexp"
 	"strings"
 	"sync"
 	"unicode"
 	"unicode/utf8"
 
 	"github.com/neurosnap/sentences"
+	"github.com/neurosnap/sentences/data"
 	"github.com/neurosnap/sentences/english"
 )
 
 // extraAbbrevs are abbreviations common in news copy that the Punkt
 // training data does not always know; Punkt then never ends a sentence on
-// them ("Gen. Petraeus", "Sept. 11").
+// them ("Gen. Petraeus", "Sept. 11") unless the next word is one that
+// usually opens a sentence.
 var extraAbbrevs = []string{
 	"mr", "mrs", "ms", "dr", "prof", "gen", "lt", "col", "maj", "capt", "cmdr",
 	"adm", "sgt", "cpl", "pvt", "rep", "sen", "gov", "pres", "rev", "st", "jr", "sr",
@@ -20,26 +23,159 @@ var extraAbbrevs = []string{
 	"inc", "corp", "co", "ltd", "no", "vs", "etc", "approx", "dept", "univ", "ft", "mt",
 }
 
-// splitter splits text into sentences. It wraps the Punkt tokenizer of
-// github.com/neurosnap/sentences trained on English, which already handles
-// abbreviations, initials, decimals and quotes that close after the full
-// stop; it is built once because loading the training data costs a few
-// milliseconds.
+// splitter splits text into sentences. It is the Punkt tokenizer of
+// github.com/neurosnap/sentences with its English training data and word
+// tokenizer, which handle abbreviations, initials, decimals and quotes that
+// close after the full stop; its last pass is [newsAnnotation] rather than
+// the package's English one. It is built once because loading the training
+// data costs a few milliseconds.
 var splitter = sync.OnceValues(func() (*sentences.DefaultSentenceTokenizer, error) {
-	t, err := english.NewSentenceTokenizer(nil)
+	b, err := data.Asset("data/english.json")
+	if err != nil {
+		return nil, err
+	}
+	training, err := sentences.LoadTraining(b)
 	if err != nil {
 		return nil, err
 	}
 	for _, a := range extraAbbrevs {
-		t.AbbrevTypes.Add(a)
+		training.AbbrevTypes.Add(a)
 	}
-	return t, nil
+	lang := sentences.NewPunctStrings()
+	word := english.NewWordTokenizer(lang)
+	annotations := append(sentences.NewAnnotations(training, lang, word), &newsAnnotation{
+		Storage: training,
+		word:    word,
+		ortho:   &sentences.OrthoContext{Storage: training, PunctStrings: lang, TokenType: word, TokenFirst: word},
+	})
+	return &sentences.DefaultSentenceTokenizer{
+		Storage:       training,
+		PunctStrings:  lang,
+		WordTokenizer: word,
+		Annotations:   annotations,
+	}, nil
 })
+
+// newsAnnotation is the last pass over Punkt's annotated tokens. It does
+// what the English package's multi-period pass does (abbreviations with
+// several full stops, such as "U.S." and "a.m.", end a sentence only before
+// a word that opens one; a full stop inside closing quotes or brackets ends
+// one only before a capital), with these corrections for news copy:
+//
+//   - a number ends a sentence ("born in 1990. Then"); the English pass
+//     took any number with a full stop for a list number, which it is only
+//     at the start of a sentence ("1. Talks began.");
+//   - decimals, money and addresses are not abbreviations ("€4.50.",
+//     "£2.3m.", "example.com." end sentences);
+//   - "No." is an abbreviation only before a number ("No. 5"; "He said
+//     no. Then ..." is two sentences), and "Vol.", "Fig." and "p." before a
+//     number are abbreviations too;
+//   - "a.m." and "p.m." end a sentence before any capitalised word but a
+//     weekday, a month or a time zone ("at 3 p.m. Monday" is one sentence,
+//     "at 6 a.m. Breakfast was served" two).
+type newsAnnotation struct {
+	*sentences.Storage
+	word  sentences.TokenParser
+	ortho sentences.Ortho
+}
+
+// Annotate implements sentences.AnnotateTokens.
+func (a *newsAnnotation) Annotate(tokens []*sentences.Token) []*sentences.Token {
+	for i := 0; i+1 < len(tokens); i++ {
+		atStart := i == 0 || tokens[i-1].SentBreak
+		a.annotate(tokens[i], tokens[i+1], atStart)
+	}
+	return tokens
+}
+
+var (
+	// listNumber is a number that opens a list item: "1." or "2)".
+	listNumber = regexp.MustCompile(`^\d{1,3}[.)]$`)
+	// dottedAbbrev is an abbreviation of several full stops and short
+	// letter groups: "U.S.", "a.m.", "Ph.D.", "D.-N.Y.".
+	dottedAbbrev = regexp.MustCompile(`^(?:\pL{1,2}\.-?)+\pL{1,2}\.$`)
+)
+
+// numberAbbrevs are abbreviations that stand before a number.
+var numberAbbrevs = map[string]bool{"no": true, "nos": true, "vol": true, "vols": true, "fig": true, "figs": true, "pp": true}
+
+// timeFollowers are capitalised words that may follow "a.m." or "p.m."
+// inside a sentence: weekdays, months and time zones.
+var timeFollowers = map[string]bool{
+	"monday": true, "tuesday": true, "wednesday": true, "thursday": true, "friday": true, "saturday": true, "sunday": true,
+	"january": true, "february": true, "march": true, "april": true, "may": true, "june": true, "july": true,
+	"august": true, "september": true, "october": true, "november": true, "december": true,
+	"jan": true, "feb": true, "mar": true, "apr": true, "jun": true, "jul": true, "aug": true,
+	"sep": true, "sept": true, "oct": true, "nov": true, "dec": true,
+	"gmt": true, "utc": true, "bst": true, "cet": true, "cest": true, "est": true, "edt": true, "cst": true,
+	"cdt": true, "mst": true, "mdt": true, "pst": true, "pdt": true, "et": true, "ct": true, "pt": true,
+	"ist": true, "jst": true, "aest": true, "aedt": true,
+	"eastern": true, "central": true, "pacific": true, "mountain": true, "atlantic": true, "local": true, "greenwich": true,
+}
+
+func (a *newsAnnotation) annotate(tok, next *sentences.Token, atStart bool) {
+	switch {
+	case listNumber.MatchString(tok.Tok):
+		if atStart {
+			tok.SentBreak, tok.Abbr = false, false
+		}
+		// Otherwise a number that ends with a full stop: Punkt's
+		// ordinal rule has decided.
+		return
+	case a.word.IsCoordinatePartOne(tok):
+		tok.SentBreak = false
+		return
+	case strings.HasSuffix(tok.Tok, ".") && next.Tok == ".":
+		tok.SentBreak = false
+		return
+	}
+
+	lower := strings.ToLower(tok.Tok)
+	if w, ok := strings.CutSuffix(lower, "."); ok && (numberAbbrevs[w] || tok.Tok == "p.") {
+		if startsWithDigit(next.Tok) {
+			tok.SentBreak, tok.Abbr = false, true
+		} else if w == "no" {
+			tok.SentBreak, tok.Abbr = true, false
+		}
+		return
+	}
+	if lower == "a.m." || lower == "p.m." {
+		nextWord := strings.ToLower(strings.TrimRightFunc(next.Tok, func(r rune) bool { return !unicode.IsLetter(r) }))
+		tok.Abbr = true
+		tok.SentBreak = a.word.FirstUpper(next) && !timeFollowers[nextWord]
+		return
+	}
+
+	unreliable := a.word.HasUnreliableEndChars(tok)
+	if !unreliable && tok.Tok != "." && !a.word.IsCoordinatePartTwo(tok) && !dottedAbbrev.MatchString(strings.TrimLeft(tok.Tok, "(['\"\u2018\u201c")) {
+		return
+	}
+	if a.word.IsInitial(tok) {
+		return
+	}
+	tok.Abbr = true
+	tok.SentBreak = false
+	// Punkt's orthographic and frequent-sentence-starter heuristics.
+	if a.ortho.Heuristic(next) == 1 {
+		tok.SentBreak = true
+		return
+	}
+	if a.word.FirstUpper(next) && (a.SentStarters[a.word.TypeNoSentPeriod(next)] != 0 ||
+		unreliable || tok.Tok == "." || a.word.IsCoordinatePartTwo(tok)) {
+		tok.SentBreak = true
+	}
+}
+
+func startsWithDigit(s string) bool {
+	s = strings.TrimLeft(s, "#(")
+	return s != "" && s[0] >= '0' && s[0] <= '9'
+}
 
 // SplitSentences splits one paragraph into sentences, each with its white
 // space folded. It never drops or changes a character other than white
 // space: joining the results with single spaces gives the folded paragraph.
-// It is safe for concurrent use.
+// It returns nil for a paragraph with no text. It is safe for concurrent
+// use.
 func SplitSentences(paragraph string) []string {
 	text := FoldSpace(paragraph)
 	if text == "" {
@@ -57,11 +193,20 @@ func SplitSentences(paragraph string) []string {
 		if t == "" {
 			continue
 		}
-		// A fragment with no letter or digit (a stray dash or quote)
-		// belongs to the sentence before it.
-		if len(out) > 0 && !hasWordChar(t) {
-			out[len(out)-1] += " " + t
-			continue
+		if len(out) > 0 {
+			// Punkt may break right after a CJK full stop, where
+			// there is no space: keep such pieces together, so that
+			// the sentences joined by spaces give back the text.
+			if s.Start > 0 && !strings.HasPrefix(s.Text, " ") {
+				out[len(out)-1] += t
+				continue
+			}
+			// A fragment with no letter or digit (a stray dash or
+			// quote) belongs to the sentence before it.
+			if !hasWordChar(t) {
+				out[len(out)-1] += " " + t
+				continue
+			}
 		}
 		out = append(out, t)
 	}
