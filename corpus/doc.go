@@ -20,9 +20,13 @@
 //
 // Sentence text is kept exactly as the article has it, with runs of white
 // space folded to one space, so every quote can be checked against the
-// source. A line broken inside a sentence (a line that ends without closing
-// punctuation followed by one that starts in lower case or with a dash) is
-// rejoined. A short last line that credits a wire agency ("PA", "AP",
+// source. A plain-text body may hold a paragraph on each line, or blocks
+// hard-wrapped over several lines and separated by blank lines; which one
+// is read from its line breaks (most lines of wrapped text end inside a
+// sentence). With a paragraph on each line, a line broken inside a sentence
+// (a line that ends without closing punctuation followed by one that starts
+// in lower case or with a dash) is rejoined. Bullet lines stay separate
+// paragraphs. A short last line that credits a wire agency ("PA", "AP",
 // "Reuters") is not a sentence: it becomes the article's Agency.
 //
 // This package imports nothing else of verbatim's.

@@ -266,21 +266,39 @@ func splitTextHeader(s string) (Meta, string) {
 	}
 }
 
-// splitParagraphs splits a plain-text body into paragraphs. When blank lines
-// separate the text, each block is a paragraph and its lines are joined;
-// otherwise each line is a paragraph, except that a line broken inside a
-// sentence is joined to the next.
+// splitParagraphs splits a plain-text body into paragraphs.
+//
+// Text with a paragraph on each line and text hard-wrapped into blocks
+// separated by blank lines both occur, and a file can have blank lines
+// either way. The line breaks inside blocks tell them apart: in wrapped
+// text most lines end inside a sentence, in one-per-line text most end
+// with closing punctuation. When most do not, each block is a paragraph
+// and its lines are joined. Otherwise each line is a paragraph, except that
+// a line broken inside a sentence (one that ends without closing
+// punctuation, followed by one that starts in lower case or with a dash)
+// is joined to the next. Either way a bullet line ("- ", "* ", "•") never
+// joins a paragraph that is already a list item.
 func splitParagraphs(body string) []string {
 	body = strings.ReplaceAll(body, "\r\n", "\n")
 	body = strings.ReplaceAll(body, "\r", "\n")
 	lines := strings.Split(body, "\n")
-	blankSeparated := false
-	for i := 1; i+1 < len(lines); i++ {
-		if strings.TrimSpace(lines[i]) == "" && hasContent(lines[:i]) && hasContent(lines[i+1:]) {
-			blankSeparated = true
-			break
+	for i, l := range lines {
+		lines[i] = strings.TrimSpace(l)
+	}
+	wrapped, ended, blank := 0, 0, false
+	for i := 0; i+1 < len(lines); i++ {
+		switch {
+		case lines[i] == "":
+			blank = true
+		case lines[i+1] == "":
+		case endsSentence(lines[i]):
+			ended++
+		default:
+			wrapped++
 		}
 	}
+	blocks := blank && wrapped > ended
+
 	var paras []string
 	var cur []string
 	flush := func() {
@@ -290,34 +308,23 @@ func splitParagraphs(body string) []string {
 		}
 	}
 	for _, line := range lines {
-		line = strings.TrimSpace(line)
 		if line == "" {
 			flush()
 			continue
 		}
-		if blankSeparated || len(cur) == 0 {
-			cur = append(cur, line)
-			continue
+		if len(cur) > 0 {
+			prev := cur[len(cur)-1]
+			list := isBullet(line) && (isBullet(cur[0]) || isBullet(prev))
+			if !list && (blocks || !endsSentence(prev) && continuesSentence(line)) {
+				cur = append(cur, line)
+				continue
+			}
+			flush()
 		}
-		prev := cur[len(cur)-1]
-		if !endsSentence(prev) && continuesSentence(line) && !(isBullet(prev) && isBullet(line)) {
-			cur = append(cur, line)
-			continue
-		}
-		flush()
 		cur = append(cur, line)
 	}
 	flush()
 	return paras
-}
-
-func hasContent(lines []string) bool {
-	for _, l := range lines {
-		if strings.TrimSpace(l) != "" {
-			return true
-		}
-	}
-	return false
 }
 
 func isBullet(line string) bool {
