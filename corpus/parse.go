@@ -7,6 +7,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"reflect"
 	"strings"
 	"time"
 	"unicode"
@@ -15,6 +16,7 @@ import (
 	"github.com/yuin/goldmark"
 	"github.com/yuin/goldmark/ast"
 	"github.com/yuin/goldmark/text"
+	"github.com/yuin/goldmark/util"
 	"go.yaml.in/yaml/v3"
 	"golang.org/x/text/encoding/charmap"
 	xunicode "golang.org/x/text/encoding/unicode"
@@ -71,15 +73,30 @@ var (
 
 // Parse turns the bytes of one article file into an Article. format is the
 // file's extension; sidecar holds the bytes of its NAME.meta.json, or nil.
+// Metadata in the file itself wins over the sidecar's; the sidecar fills the
+// fields the file lacks.
+//
 // Text must be UTF-8 (a byte order mark is dropped), UTF-16 with a byte
-// order mark, or Windows-1252. Parse is safe for concurrent use.
+// order mark, or Windows-1252. The error wraps ErrBinary for binary data
+// and ErrNoText for a file with no article text (empty, blank, or only a
+// header); a broken sidecar gives a *SidecarError. Parse is safe for
+// concurrent use.
 func Parse(id ArticleID, format Format, data, sidecar []byte) (*Article, error) {
+	switch format {
+	case FormatText, FormatMarkdown, FormatJSON:
+	default:
+		return nil, fmt.Errorf("unknown article format %q (want .txt, .md or .json)", format)
+	}
 	body, err := decodeText(data)
 	if err != nil {
 		return nil, err
 	}
+	if strings.TrimSpace(body) == "" {
+		return nil, ErrNoText
+	}
 	var meta Meta
 	var paras []string
+	var h1 string // a Markdown article's first level-one heading
 	switch format {
 	case FormatText:
 		meta, body = splitTextHeader(body)
@@ -89,26 +106,22 @@ func Parse(id ArticleID, format Format, data, sidecar []byte) (*Article, error) 
 		if err != nil {
 			return nil, err
 		}
-		var title string
-		paras, title = markdownParagraphs(body)
-		if meta.Title == "" {
-			meta.Title = title
-		}
+		paras, h1 = markdownParagraphs(body)
 	case FormatJSON:
-		meta, body, err = parseJSONArticle(body)
+		meta, paras, err = parseJSONArticle(body)
 		if err != nil {
 			return nil, err
 		}
-		paras = splitParagraphs(body)
-	default:
-		return nil, fmt.Errorf("unknown article format %q (want .txt, .md or .json)", format)
 	}
 	if sidecar != nil {
-		var side Meta
-		if err := json.Unmarshal(sidecar, &side); err != nil {
-			return nil, fmt.Errorf("sidecar metadata: %w", jsonError(sidecar, err))
+		side, err := parseSidecar(sidecar)
+		if err != nil {
+			return nil, err
 		}
 		meta.fill(side)
+	}
+	if strings.TrimSpace(meta.Title) == "" {
+		meta.Title = h1
 	}
 
 	if agency, ok := agencyCredit(paras); ok {
@@ -220,7 +233,10 @@ func looksBinary(data []byte) bool {
 var headerKeys = map[string]bool{"title": true, "source": true, "url": true, "published": true, "author": true, "agency": true}
 
 // splitTextHeader takes the optional header block off a .txt article: lines
-// of "Key: value" with known keys, ended by a blank line.
+// of "Key: value" with known keys (Title, Source, URL, Published, Author,
+// Agency, in any case), ended by a blank line. Anything else, such as a
+// first line "Note: the talks ...", or known keys not followed by a blank
+// line, is text.
 func splitTextHeader(s string) (Meta, string) {
 	var m Meta
 	rest := s
@@ -260,7 +276,8 @@ func splitTextHeader(s string) (Meta, string) {
 		}
 		seen = true
 		if !found {
-			return m, ""
+			// Known keys up to the end, with no blank line: text.
+			return Meta{}, s
 		}
 		rest = after
 	}
@@ -339,31 +356,34 @@ var knownAgencies = map[string]bool{
 	"agence france-presse": true, "kyodo": true, "tass": true, "cp": true,
 }
 
-// agencyCredit reports whether the last paragraph is a wire agency's credit
-// ("PA", "Reuters", "(AP)") rather than text: a known agency, or at most
-// three words in capitals with no sentence punctuation.
+// agencyCredit reports whether the last paragraph of an article of two or
+// more is a wire agency's credit ("PA", "Reuters.", "(AP)", "- AFP") rather
+// than text: a known agency, or one to three words in capitals with no
+// sentence punctuation ("PA MEDIA"). A short sentence ("Talks resume on
+// Monday.") is text.
 func agencyCredit(paras []string) (string, bool) {
 	if len(paras) < 2 {
 		return "", false
 	}
 	last := strings.TrimSpace(paras[len(paras)-1])
-	last = strings.TrimSpace(strings.Trim(last, "()[]\u2014\u2013-"))
+	last = FoldSpace(strings.Trim(last, "()[]\u2014\u2013- "))
+	if known := strings.TrimSuffix(last, "."); knownAgencies[strings.ToLower(known)] {
+		return known, true
+	}
 	if last == "" || len(last) > 40 || strings.ContainsAny(last, ".?!,;:\"") {
 		return "", false
 	}
-	if knownAgencies[strings.ToLower(last)] {
-		return last, true
-	}
-	words := strings.Fields(last)
-	if len(words) > 3 {
+	if words := strings.Fields(last); len(words) > 3 {
 		return "", false
 	}
+	letter := false
 	for _, r := range last {
 		if unicode.IsLower(r) {
 			return "", false
 		}
+		letter = letter || unicode.IsLetter(r)
 	}
-	return last, true
+	return last, letter
 }
 
 // splitFrontMatter takes YAML front matter between "---" lines off a
@@ -470,7 +490,10 @@ func inlineText(n ast.Node, src []byte) string {
 		case *ast.Image:
 			return ast.WalkSkipChildren, nil
 		case *ast.Text:
-			b.Write(c.Segment.Value(src))
+			// Backslash escapes and entity references are resolved
+			// when Markdown is rendered; the article's text is the
+			// rendered text.
+			b.Write(util.ResolveEntityNames(util.ResolveNumericReferences(util.UnescapePunctuations(c.Segment.Value(src)))))
 			if c.SoftLineBreak() || c.HardLineBreak() {
 				b.WriteByte(' ')
 			}
@@ -493,30 +516,131 @@ func inlineText(n ast.Node, src []byte) string {
 	return b.String()
 }
 
-// jsonArticle is the shape of a .json article. Body may be one string or an
-// array of paragraphs.
+// jsonArticle is the shape of a .json article and of a sidecar (whose body,
+// if any, is ignored). Body may be one string or an array of paragraphs.
 type jsonArticle struct {
-	Meta
-	Body json.RawMessage `json:"body"`
+	Title     jsonText        `json:"title"`
+	Source    jsonText        `json:"source"`
+	URL       jsonText        `json:"url"`
+	Published jsonText        `json:"published"`
+	Author    jsonText        `json:"author"`
+	Agency    jsonText        `json:"agency"`
+	Body      json.RawMessage `json:"body"`
 }
 
-func parseJSONArticle(s string) (Meta, string, error) {
+func (ja *jsonArticle) meta() Meta {
+	return Meta{
+		Title: string(ja.Title), Source: string(ja.Source), URL: string(ja.URL),
+		Published: string(ja.Published), Author: string(ja.Author), Agency: string(ja.Agency),
+	}
+}
+
+// jsonText is a metadata value in JSON: a string, a number, or a list of
+// strings (several authors), which is joined with commas.
+type jsonText string
+
+func (t *jsonText) UnmarshalJSON(b []byte) error {
+	var s string
+	if err := json.Unmarshal(b, &s); err == nil {
+		*t = jsonText(s)
+		return nil
+	}
+	var list []string
+	if err := json.Unmarshal(b, &list); err == nil {
+		*t = jsonText(strings.Join(list, ", "))
+		return nil
+	}
+	var n json.Number
+	if err := json.Unmarshal(b, &n); err == nil {
+		*t = jsonText(n)
+		return nil
+	}
+	if string(b) == "null" {
+		return nil
+	}
+	return &json.UnmarshalTypeError{Value: jsonKind(b), Type: reflect.TypeFor[string]()}
+}
+
+// jsonKind names the kind of a JSON value for error messages.
+func jsonKind(b []byte) string {
+	b = bytes.TrimSpace(b)
+	if len(b) == 0 {
+		return "nothing"
+	}
+	switch b[0] {
+	case '{':
+		return "object"
+	case '[':
+		return "array"
+	case '"':
+		return "string"
+	case 't', 'f':
+		return "bool"
+	case 'n':
+		return "null"
+	}
+	return "number"
+}
+
+// parseJSONArticle reads a .json article: its metadata and paragraphs. A
+// body string is split like a .txt body; each string of a body array is
+// one paragraph.
+func parseJSONArticle(s string) (Meta, []string, error) {
+	data := []byte(s)
+	if b := bytes.TrimSpace(data); len(b) > 0 && b[0] != '{' && json.Valid(b) {
+		return Meta{}, nil, fmt.Errorf("invalid JSON: want an object {\"title\": ..., \"body\": ...}, not %s", jsonKind(b))
+	}
 	var ja jsonArticle
-	if err := json.Unmarshal([]byte(s), &ja); err != nil {
-		return Meta{}, "", jsonError([]byte(s), err)
+	if err := json.Unmarshal(data, &ja); err != nil {
+		return Meta{}, nil, jsonError(data, err)
 	}
 	if len(ja.Body) == 0 || string(ja.Body) == "null" {
-		return Meta{}, "", errors.New(`no "body" field`)
+		return Meta{}, nil, errors.New(`no "body" field`)
 	}
 	var body string
-	if err := json.Unmarshal(ja.Body, &body); err != nil {
-		var paras []string
-		if err2 := json.Unmarshal(ja.Body, &paras); err2 != nil {
-			return Meta{}, "", errors.New(`"body" must be a string or an array of strings`)
-		}
-		body = strings.Join(paras, "\n\n")
+	if err := json.Unmarshal(ja.Body, &body); err == nil {
+		return ja.meta(), splitParagraphs(body), nil
 	}
-	return ja.Meta, body, nil
+	var list []string
+	if err := json.Unmarshal(ja.Body, &list); err != nil {
+		return Meta{}, nil, fmt.Errorf(`"body" must be a string or an array of strings, not %s`, jsonKind(ja.Body))
+	}
+	var paras []string
+	for _, p := range list {
+		if p = strings.TrimSpace(p); p != "" {
+			paras = append(paras, p)
+		}
+	}
+	return ja.meta(), paras, nil
+}
+
+// SidecarError is a NAME.meta.json sidecar that could not be read or
+// parsed. The article it belongs to is not loaded.
+type SidecarError struct {
+	Name string // the sidecar's file name; "" when Parse was given its bytes
+	Err  error
+}
+
+func (e *SidecarError) Error() string {
+	if e.Name == "" {
+		return "sidecar: " + e.Err.Error()
+	}
+	return "sidecar " + e.Name + ": " + e.Err.Error()
+}
+
+func (e *SidecarError) Unwrap() error { return e.Err }
+
+// parseSidecar reads the metadata of a NAME.meta.json sidecar.
+func parseSidecar(data []byte) (Meta, error) {
+	text, err := decodeText(data)
+	if err != nil {
+		return Meta{}, &SidecarError{Err: err}
+	}
+	var ja jsonArticle
+	if err := json.Unmarshal([]byte(text), &ja); err != nil {
+		return Meta{}, &SidecarError{Err: jsonError([]byte(text), err)}
+	}
+	return ja.meta(), nil
 }
 
 // jsonError adds the line and column of a JSON syntax error.
@@ -528,6 +652,9 @@ func jsonError(data []byte, err error) error {
 	}
 	var te *json.UnmarshalTypeError
 	if errors.As(err, &te) {
+		if te.Field == "" {
+			return fmt.Errorf("invalid JSON: want an object, not %s", te.Value)
+		}
 		return fmt.Errorf("invalid JSON: field %q has the wrong type (%s, want %s)", te.Field, te.Value, te.Type)
 	}
 	return fmt.Errorf("invalid JSON: %w", err)
@@ -535,12 +662,15 @@ func jsonError(data []byte, err error) error {
 
 var dateLayouts = []string{
 	time.RFC3339, time.DateOnly, "2006-01-02 15:04", "2006-01-02 15:04:05",
+	"2006-01-02T15:04:05", "2006-01-02T15:04",
 	time.RFC1123Z, time.RFC1123, "2 January 2006", "January 2, 2006",
 	"Jan 2, 2006", "2 Jan 2006",
 }
 
 // ParseDate reads a publication date in one of the common layouts
-// (2007-03-10, RFC 3339, RFC 1123, "10 March 2007", "March 10, 2007").
+// (2007-03-10, RFC 3339 with or without a zone, RFC 1123, "10 March 2007",
+// "March 10, 2007"). A time without a zone is taken as UTC. The error
+// names the date.
 func ParseDate(s string) (time.Time, error) {
 	s = strings.TrimSpace(s)
 	for _, l := range dateLayouts {
