@@ -173,8 +173,12 @@ func Parse(id ArticleID, format Format, data, sidecar []byte) (*Article, error) 
 	}
 	attributeSpeakers(a.Paragraphs)
 
+	// The format is hashed too: the same bytes read as .txt and as .md
+	// are different articles.
 	h := sha256.New()
 	h.Write([]byte(parseVersion))
+	h.Write([]byte{0})
+	h.Write([]byte(format))
 	h.Write([]byte{0})
 	h.Write(data)
 	h.Write([]byte{0})
