@@ -9,12 +9,14 @@ import (
 	"fmt"
 	"reflect"
 	"strings"
+	"sync"
 	"time"
 	"unicode"
 	"unicode/utf8"
 
 	"github.com/yuin/goldmark"
 	"github.com/yuin/goldmark/ast"
+	"github.com/yuin/goldmark/parser"
 	"github.com/yuin/goldmark/text"
 	"github.com/yuin/goldmark/util"
 	"go.yaml.in/yaml/v3"
@@ -147,12 +149,13 @@ func Parse(id ArticleID, format Format, data, sidecar []byte) (*Article, error) 
 		a.Published = t
 	}
 	pos := 0
+	a.Paragraphs = make([]Paragraph, 0, len(paras))
 	for _, p := range paras {
 		ss := SplitSentences(p)
 		if len(ss) == 0 {
 			continue
 		}
-		para := Paragraph{Number: len(a.Paragraphs) + 1, Text: FoldSpace(p)}
+		para := Paragraph{Number: len(a.Paragraphs) + 1, Text: FoldSpace(p), Sentences: make([]Sentence, 0, len(ss))}
 		for _, s := range ss {
 			pos++
 			para.Sentences = append(para.Sentences, Sentence{
@@ -453,12 +456,16 @@ func splitFrontMatter(s string) (Meta, string, error) {
 	return m, body, nil
 }
 
+// markdownParser is CommonMark's parser, built once: building it costs more
+// than parsing an article. Its Parse is safe for concurrent use.
+var markdownParser = sync.OnceValue(func() parser.Parser { return goldmark.New().Parser() })
+
 // markdownParagraphs renders a Markdown body to plain paragraphs: the text
 // of each paragraph, list item and block quote, without markup. Headings
 // are not article text; the first level-one heading is returned as a title.
 func markdownParagraphs(body string) (paras []string, title string) {
 	src := []byte(body)
-	doc := goldmark.New().Parser().Parse(text.NewReader(src))
+	doc := markdownParser().Parse(text.NewReader(src))
 	_ = ast.Walk(doc, func(n ast.Node, entering bool) (ast.WalkStatus, error) {
 		if !entering {
 			return ast.WalkContinue, nil

@@ -114,6 +114,13 @@ var timeFollowers = map[string]bool{
 }
 
 func (a *newsAnnotation) annotate(tok, next *sentences.Token, atStart bool) {
+	// Every rule below is about a token that ends with a full stop, a
+	// closing bracket or a closing quote; most tokens do not.
+	switch r, _ := utf8.DecodeLastRuneInString(tok.Tok); r {
+	case '.', ')', '"', '\'', '\u2019', '\u201d':
+	default:
+		return
+	}
 	switch {
 	case listNumber.MatchString(tok.Tok):
 		if atStart {
