@@ -1,7 +1,6 @@
 package corpus
 
 import (
-	"regexp"
 	"strings"
 	"sync"
 	"unicode"
@@ -88,13 +87,50 @@ func (a *newsAnnotation) Annotate(tokens []*sentences.Token) []*sentences.Token 
 	return tokens
 }
 
-var (
-	// listNumber is a number that opens a list item: "1." or "2)".
-	listNumber = regexp.MustCompile(`^\d{1,3}[.)]$`)
-	// dottedAbbrev is an abbreviation of several full stops and short
-	// letter groups: "U.S.", "a.m.", "Ph.D.", "D.-N.Y.".
-	dottedAbbrev = regexp.MustCompile(`^(?:\pL{1,2}\.-?)+\pL{1,2}\.$`)
-)
+// isListNumber reports whether a token is a number that opens a list item:
+// "1." or "2)".
+func isListNumber(tok string) bool {
+	n := len(tok) - 1
+	if n < 1 || n > 3 || (tok[n] != '.' && tok[n] != ')') {
+		return false
+	}
+	for i := range n {
+		if tok[i] < '0' || tok[i] > '9' {
+			return false
+		}
+	}
+	return true
+}
+
+// isDottedAbbrev reports whether a token is an abbreviation of two or more
+// groups of one or two letters, each ended by a full stop: "U.S.", "a.m.",
+// "Ph.D.", "D.-N.Y.". Decimals ("4.50.") and addresses ("example.com.")
+// are not.
+func isDottedAbbrev(tok string) bool {
+	groups := 0
+	for i := 0; i < len(tok); {
+		n := 0
+		for i < len(tok) {
+			r, size := utf8.DecodeRuneInString(tok[i:])
+			if !unicode.IsLetter(r) {
+				break
+			}
+			n++
+			i += size
+		}
+		if n < 1 || n > 2 || i == len(tok) || tok[i] != '.' {
+			return false
+		}
+		i++
+		groups++
+		if i < len(tok) && tok[i] == '-' {
+			if i++; i == len(tok) {
+				return false
+			}
+		}
+	}
+	return groups >= 2
+}
 
 // numberAbbrevs are abbreviations that stand before a number.
 var numberAbbrevs = map[string]bool{"no": true, "nos": true, "vol": true, "vols": true, "fig": true, "figs": true, "pp": true}
@@ -122,7 +158,7 @@ func (a *newsAnnotation) annotate(tok, next *sentences.Token, atStart bool) {
 		return
 	}
 	switch {
-	case listNumber.MatchString(tok.Tok):
+	case isListNumber(tok.Tok):
 		if atStart {
 			tok.SentBreak, tok.Abbr = false, false
 		}
@@ -154,7 +190,7 @@ func (a *newsAnnotation) annotate(tok, next *sentences.Token, atStart bool) {
 	}
 
 	unreliable := a.word.HasUnreliableEndChars(tok)
-	if !unreliable && tok.Tok != "." && !a.word.IsCoordinatePartTwo(tok) && !dottedAbbrev.MatchString(strings.TrimLeft(tok.Tok, "(['\"\u2018\u201c")) {
+	if !unreliable && tok.Tok != "." && !a.word.IsCoordinatePartTwo(tok) && !isDottedAbbrev(strings.TrimLeft(tok.Tok, "(['\"\u2018\u201c")) {
 		return
 	}
 	if a.word.IsInitial(tok) {

@@ -208,3 +208,25 @@ func TestFoldSpace(t *testing.T) {
 		}
 	}
 }
+
+func TestTokenShapes(t *testing.T) {
+	dotted := map[string]bool{
+		"U.S.": true, "u.s.": true, "a.m.": true, "Ph.D.": true, "D.-N.Y.": true, "U.S.A.": true, "é.é.": true,
+		"U.S": false, "Mr.": false, "U.": false, "4.50.": false, "2.3m.": false, "example.com.": false,
+		"www.x.y.": false, "U.S.-": false, "U..S.": false, "": false, ".": false, "..": false,
+	}
+	for in, want := range dotted {
+		if got := isDottedAbbrev(in); got != want {
+			t.Errorf("isDottedAbbrev(%q) = %v; want %v", in, got, want)
+		}
+	}
+	list := map[string]bool{
+		"1.": true, "2)": true, "123.": true,
+		"1234.": false, "1": false, ".": false, "a.": false, "1a.": false, "1990?": false, "": false,
+	}
+	for in, want := range list {
+		if got := isListNumber(in); got != want {
+			t.Errorf("isListNumber(%q) = %v; want %v", in, got, want)
+		}
+	}
+}
