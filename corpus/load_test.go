@@ -385,6 +385,8 @@ func TestParseErrors(t *testing.T) {
 		substr string
 	}{
 		{"empty json", FormatJSON, "", "", ErrNoText, ""},
+		{"NUL after 8 KiB", FormatText, strings.Repeat("Talks resume on Monday. ", 400) + "\x00", "", ErrBinary, ""},
+		{"control characters", FormatText, strings.Repeat("\x01\x02\x03 text", 50), "", ErrBinary, ""},
 		{"blank json", FormatJSON, " \n ", "", ErrNoText, ""},
 		{"header only", FormatText, "Title: T\n\n", "", ErrNoText, ""},
 		{"front matter only", FormatMarkdown, "---\ntitle: T\n---\n", "", ErrNoText, ""},

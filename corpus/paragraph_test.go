@@ -58,3 +58,32 @@ func TestSplitParagraphs(t *testing.T) {
 		})
 	}
 }
+
+func TestSplitTextHeader(t *testing.T) {
+	tests := []struct {
+		name      string
+		in        string
+		wantTitle string
+		wantBody  string
+	}{
+		{"header", "Title: T\nSource: S\n\nBody.", "T", "Body."},
+		{"keys in any case", "TITLE: T\nsOuRcE: S\n\nBody.", "T", "Body."},
+		{"leading blank lines", "\n\nTitle: T\n\nBody.", "T", "Body."},
+		{"CRLF", "Title: T\r\n\r\nBody.", "T", "Body."},
+		{"blank line with spaces", "Title: T\n  \nBody.", "T", "Body."},
+		{"header only", "Title: T\n\n", "T", ""},
+		{"unknown key is text", "Note: the talks were held in private.\n\nBody.", "", "Note: the talks were held in private.\n\nBody."},
+		{"known key then text", "Source: officials said so.\nThey left.\n", "", "Source: officials said so.\nThey left.\n"},
+		{"known keys to the end", "Title: T\nSource: S\n", "", "Title: T\nSource: S\n"},
+		{"known keys, no line break", "Title: T", "", "Title: T"},
+		{"no colon", "Title T\n\nBody.", "", "Title T\n\nBody."},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			m, body := splitTextHeader(tt.in)
+			if m.Title != tt.wantTitle || body != tt.wantBody {
+				t.Errorf("splitTextHeader(%q) = title %q, body %q; want %q, %q", tt.in, m.Title, body, tt.wantTitle, tt.wantBody)
+			}
+		})
+	}
+}

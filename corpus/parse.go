@@ -218,15 +218,15 @@ func decodeText(data []byte) (string, error) {
 	return string(out), nil
 }
 
-// looksBinary reports whether data holds NUL bytes or many control
+// looksBinary reports whether data holds a NUL byte, or many control
 // characters in its first few kilobytes.
 func looksBinary(data []byte) bool {
+	if bytes.IndexByte(data, 0) >= 0 {
+		return true
+	}
 	head := data
 	if len(head) > 8192 {
 		head = head[:8192]
-	}
-	if bytes.IndexByte(head, 0) >= 0 {
-		return true
 	}
 	ctrl := 0
 	for _, c := range head {
@@ -251,6 +251,11 @@ func splitTextHeader(s string) (Meta, string) {
 	for {
 		line, after, found := strings.Cut(rest, "\n")
 		line = strings.TrimRight(line, "\r")
+		if !found && strings.TrimSpace(line) == "" {
+			// The end of the file, after its last line break, is
+			// not a blank line.
+			return Meta{}, s
+		}
 		if strings.TrimSpace(line) == "" {
 			if seen {
 				return m, after
