@@ -71,7 +71,22 @@ var splitter = sync.OnceValues(func() (*sentences.DefaultSentenceTokenizer, erro
 //     number are abbreviations too;
 //   - "a.m." and "p.m." end a sentence before any capitalised word but a
 //     weekday, a month or a time zone ("at 3 p.m. Monday" is one sentence,
-//     "at 6 a.m. Breakfast was served" two).
+//     "at 6 a.m. Breakfast was served" two), unless the time follows a
+//     determiner ("the 2 p.m. Concorde");
+//   - a title ("Mr.", "Dr.", "Gen.") ends a sentence before a capitalised
+//     word only if that word usually opens one, even if it is also a common
+//     word ("Dr. Strange", "Gen. Miles", but "on Main St. The house");
+//   - a capital initial ("J.") before a capitalised word ends a sentence
+//     only if that word usually opens one ("David J. Fox", but "Plan B. The
+//     plan failed.");
+//   - an abbreviation after an opening quote or bracket ("\"Mr. Brown")
+//     is still an abbreviation, and a word after one ("\"But") is read as
+//     the word;
+//   - four full stops are an ellipsis and a full stop, which end a
+//     sentence before a capitalised word;
+//   - an abbreviation in capitals with several full stops ("U.S.") ends a
+//     sentence only before a word that usually opens one: "the U.S.
+//     Ambassador" is one sentence.
 type newsAnnotation struct {
 	*sentences.Storage
 	word  sentences.TokenParser
@@ -81,8 +96,7 @@ type newsAnnotation struct {
 // Annotate implements sentences.AnnotateTokens.
 func (a *newsAnnotation) Annotate(tokens []*sentences.Token) []*sentences.Token {
 	for i := 0; i+1 < len(tokens); i++ {
-		atStart := i == 0 || tokens[i-1].SentBreak
-		a.annotate(tokens[i], tokens[i+1], atStart)
+		a.annotate(tokens, i)
 	}
 	return tokens
 }
@@ -132,6 +146,26 @@ func isDottedAbbrev(tok string) bool {
 	return groups >= 2
 }
 
+// titles are abbreviations that stand before a name.
+var titles = map[string]bool{
+	"mr": true, "mrs": true, "ms": true, "messrs": true, "mme": true, "dr": true, "prof": true,
+	"gen": true, "lt": true, "col": true, "maj": true, "capt": true, "cmdr": true, "adm": true,
+	"sgt": true, "cpl": true, "pvt": true, "rep": true, "sen": true, "gov": true, "pres": true,
+	"rev": true, "fr": true, "hon": true, "st": true,
+}
+
+// determiners are words before a time used as a modifier: "the 2 p.m.
+// Concorde", "a 6 a.m. flight".
+var determiners = map[string]bool{
+	"the": true, "a": true, "an": true, "this": true, "that": true, "these": true, "those": true,
+	"his": true, "her": true, "its": true, "their": true, "our": true, "my": true, "your": true,
+	"each": true, "every": true, "another": true, "any": true, "no": true, "same": true,
+	"next": true, "last": true, "first": true, "usual": true, "regular": true,
+}
+
+// openers are the characters that may open a token before its word.
+const openers = "([\"'\u2018\u201c"
+
 // numberAbbrevs are abbreviations that stand before a number.
 var numberAbbrevs = map[string]bool{"no": true, "nos": true, "vol": true, "vols": true, "fig": true, "figs": true, "pp": true}
 
@@ -149,7 +183,8 @@ var timeFollowers = map[string]bool{
 	"eastern": true, "central": true, "pacific": true, "mountain": true, "atlantic": true, "local": true, "greenwich": true,
 }
 
-func (a *newsAnnotation) annotate(tok, next *sentences.Token, atStart bool) {
+func (a *newsAnnotation) annotate(tokens []*sentences.Token, i int) {
+	tok, next := tokens[i], tokens[i+1]
 	// Every rule below is about a token that ends with a full stop, a
 	// closing bracket or a closing quote; most tokens do not.
 	switch r, _ := utf8.DecodeLastRuneInString(tok.Tok); r {
@@ -159,7 +194,7 @@ func (a *newsAnnotation) annotate(tok, next *sentences.Token, atStart bool) {
 	}
 	switch {
 	case isListNumber(tok.Tok):
-		if atStart {
+		if i == 0 || tokens[i-1].SentBreak {
 			tok.SentBreak, tok.Abbr = false, false
 		}
 		// Otherwise a number that ends with a full stop: Punkt's
@@ -173,24 +208,60 @@ func (a *newsAnnotation) annotate(tok, next *sentences.Token, atStart bool) {
 		return
 	}
 
-	lower := strings.ToLower(tok.Tok)
-	if w, ok := strings.CutSuffix(lower, "."); ok && (numberAbbrevs[w] || tok.Tok == "p.") {
+	core := strings.TrimLeft(tok.Tok, openers)
+	lower := strings.ToLower(core)
+	word, stop := strings.CutSuffix(lower, ".")
+	// The next word, after any opening quote or bracket, decides.
+	nextUpper := startsUpper(strings.TrimLeft(next.Tok, openers))
+	switch {
+	case stop && (numberAbbrevs[word] || core == "p."):
 		if startsWithDigit(next.Tok) {
 			tok.SentBreak, tok.Abbr = false, true
-		} else if w == "no" {
+		} else if word == "no" {
 			tok.SentBreak, tok.Abbr = true, false
 		}
 		return
-	}
-	if lower == "a.m." || lower == "p.m." {
+	case lower == "a.m." || lower == "p.m.":
 		nextWord := strings.ToLower(strings.TrimRightFunc(next.Tok, func(r rune) bool { return !unicode.IsLetter(r) }))
+		modifier := i >= 2 && determiners[strings.ToLower(strings.TrimLeft(tokens[i-2].Tok, openers))]
 		tok.Abbr = true
-		tok.SentBreak = a.word.FirstUpper(next) && !timeFollowers[nextWord]
+		tok.SentBreak = nextUpper && !timeFollowers[nextWord] && !modifier
+		return
+	case stop && titles[word] && isTitleCase(core) && nextUpper:
+		// "St." is also a street ("on Main St. The house ...").
+		tok.Abbr = true
+		tok.SentBreak = a.opensSentence(next)
+		return
+	case stop && isCapitalInitial(core):
+		if nextUpper {
+			tok.Abbr = true
+			tok.SentBreak = a.opensSentence(next)
+		}
+		// Before anything else Punkt's rule for initials has decided.
+		return
+	case stop && core != tok.Tok && a.IsAbbr(word):
+		// Punkt's rule for abbreviations, which it did not apply
+		// because of the opening quote or bracket.
+		tok.Abbr = true
+		tok.SentBreak = a.ortho.Heuristic(next) == 1 || nextUpper && a.opensSentence(next)
+		return
+	}
+
+	if stop && tok.Abbr && !tok.SentBreak && nextUpper && a.opensSentence(next) {
+		// Punkt's frequent-opener rule, for an opener after a quote
+		// ("Sang-no. \"But ...").
+		tok.SentBreak = true
+		return
+	}
+	if strings.HasSuffix(tok.Tok, "....") {
+		// An ellipsis and a full stop.
+		tok.SentBreak = nextUpper
 		return
 	}
 
 	unreliable := a.word.HasUnreliableEndChars(tok)
-	if !unreliable && tok.Tok != "." && !a.word.IsCoordinatePartTwo(tok) && !isDottedAbbrev(strings.TrimLeft(tok.Tok, "(['\"\u2018\u201c")) {
+	dotted := isDottedAbbrev(core)
+	if !unreliable && tok.Tok != "." && !a.word.IsCoordinatePartTwo(tok) && !dotted {
 		return
 	}
 	if a.word.IsInitial(tok) {
@@ -198,15 +269,43 @@ func (a *newsAnnotation) annotate(tok, next *sentences.Token, atStart bool) {
 	}
 	tok.Abbr = true
 	tok.SentBreak = false
-	// Punkt's orthographic and frequent-sentence-starter heuristics.
-	if a.ortho.Heuristic(next) == 1 {
+	// Punkt's orthographic heuristic, except for abbreviations in
+	// capitals, which stand before capitalised nouns ("U.S. Forces").
+	if !(dotted && core == strings.ToUpper(core)) && a.ortho.Heuristic(next) == 1 {
 		tok.SentBreak = true
 		return
 	}
-	if a.word.FirstUpper(next) && (a.SentStarters[a.word.TypeNoSentPeriod(next)] != 0 ||
-		unreliable || tok.Tok == "." || a.word.IsCoordinatePartTwo(tok)) {
+	if nextUpper && (a.opensSentence(next) || unreliable || tok.Tok == "." || a.word.IsCoordinatePartTwo(tok)) {
 		tok.SentBreak = true
 	}
+}
+
+// opensSentence reports whether a token is a word that frequently opens a
+// sentence ("The", "He", "However") in Punkt's training data, after any
+// opening quote or bracket.
+func (a *newsAnnotation) opensSentence(tok *sentences.Token) bool {
+	w := strings.ToLower(strings.TrimLeft(tok.Tok, openers))
+	w = strings.TrimRightFunc(w, func(r rune) bool { return !unicode.IsLetter(r) })
+	return a.SentStarters[w] != 0
+}
+
+func startsUpper(s string) bool {
+	r, _ := utf8.DecodeRuneInString(s)
+	return unicode.IsUpper(r)
+}
+
+// isTitleCase reports whether a word starts with a capital and has no
+// other: "Ms." but not "MS.".
+func isTitleCase(s string) bool {
+	r, size := utf8.DecodeRuneInString(s)
+	return unicode.IsUpper(r) && strings.ToLower(s[size:]) == s[size:]
+}
+
+// isCapitalInitial reports whether a token is a capital letter and a full
+// stop: "J.".
+func isCapitalInitial(tok string) bool {
+	r, size := utf8.DecodeRuneInString(tok)
+	return unicode.IsUpper(r) && tok[size:] == "."
 }
 
 func startsWithDigit(s string) bool {

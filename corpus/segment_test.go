@@ -54,12 +54,23 @@ var splitTests = []struct {
 		[]string{"It was the No. 1 seller.", "No one knew why."}},
 	{"no ends sentence", "He said no. Then he left.", []string{"He said no.", "Then he left."}},
 	{"No ends sentence", "Her answer was No. The talks ended.", []string{"Her answer was No.", "The talks ended."}},
+	{"titles before common words", "Dr. Strange said so. Gen. Miles agreed. Mrs. Rich left.",
+		[]string{"Dr. Strange said so.", "Gen. Miles agreed.", "Mrs. Rich left."}},
+	{"St. as a street", "He lives on Main St. The house is old.", []string{"He lives on Main St.", "The house is old."}},
+	{"MS is not Ms.", "She was tested for MS. Folded proteins were found.", []string{"She was tested for MS.", "Folded proteins were found."}},
+	{"title after a quote", `"Mr. Brown is here," he said. (Dr. Fox agreed.) Then he left.`,
+		[]string{`"Mr. Brown is here," he said.`, "(Dr. Fox agreed.)", "Then he left."}},
+	{"U.S. before a capitalised noun", "He met the U.S. Ambassador to China. U.S. Forces Command agreed.",
+		[]string{"He met the U.S. Ambassador to China.", "U.S. Forces Command agreed."}},
 	{"Vol. p. Fig.", "Vol. 3, p. 45 says it. Fig. 2 shows it.",
 		[]string{"Vol. 3, p. 45 says it.", "Fig. 2 shows it."}},
 
 	// Initials.
 	{"initials", "J. R. R. Tolkien wrote it. George W. Bush read it.",
 		[]string{"J. R. R. Tolkien wrote it.", "George W. Bush read it."}},
+	{"initial before a common word", "David J. Fox wrote it. J. Enterprise sold it.",
+		[]string{"David J. Fox wrote it.", "J. Enterprise sold it."}},
+	{"capital letter ends sentence", "They chose Plan B. The plan failed.", []string{"They chose Plan B.", "The plan failed."}},
 	{"middle initial", "John F. Kennedy said so. Mr. J. Smith agreed.",
 		[]string{"John F. Kennedy said so.", "Mr. J. Smith agreed."}},
 
@@ -95,12 +106,17 @@ var splitTests = []struct {
 	{"quote then Mr.", `"It's over," Mr. Smith said. "We lost."`, []string{`"It's over," Mr. Smith said.`, `"We lost."`}},
 	{"colon quote", `He said: "It is over." Then silence.`, []string{`He said: "It is over."`, "Then silence."}},
 	{"quoted word", `He said "no." Then left.`, []string{`He said "no."`, "Then left."}},
+	{"next sentence opens with a quote", `He called it "quackery." 'This will not stand,' she said.`,
+		[]string{`He called it "quackery."`, `'This will not stand,' she said.`}},
+	{"quoted opener after an abbreviation", `He spoke to Acme Inc. "But nobody listened," he said.`,
+		[]string{"He spoke to Acme Inc.", `"But nobody listened," he said.`}},
 	{"quote in quote", `He said: "They told me 'go home.'" Then he left.`, []string{`He said: "They told me 'go home.'"`, "Then he left."}},
 	{"stop inside quotes mid-sentence", `The "tactical committees." and others met.`, []string{`The "tactical committees." and others met.`}},
 
 	// Ellipses, dashes, parentheses.
 	{"ellipsis then capital", "He paused... Then he spoke. Wait… what?", []string{"He paused... Then he spoke.", "Wait… what?"}},
 	{"ellipsis then lower case", "He paused... and then spoke.", []string{"He paused... and then spoke."}},
+	{"four dots", "It will boost the economy.... Officials agreed.", []string{"It will boost the economy....", "Officials agreed."}},
 	{"spaced ellipsis", "He paused . . . then spoke. It ended.", []string{"He paused . . . then spoke.", "It ended."}},
 	{"dashes", "The talks - which began Monday - ended. The deal – finally – was done. It — again — failed.",
 		[]string{"The talks - which began Monday - ended.", "The deal – finally – was done.", "It — again — failed."}},
@@ -131,6 +147,8 @@ var splitTests = []struct {
 		[]string{"The meeting ended at 3 p.m.", "The talks resume tomorrow."}},
 	{"a.m. ends sentence", "He woke at 6 a.m. Breakfast was served.", []string{"He woke at 6 a.m.", "Breakfast was served."}},
 	{"p.m. ends sentence before a name", "He arrived at 9 p.m. Police were waiting.", []string{"He arrived at 9 p.m.", "Police were waiting."}},
+	{"time as a modifier", "Hop on the 2 p.m. Concorde and relax. He took a 6 a.m. Flight to Paris.",
+		[]string{"Hop on the 2 p.m. Concorde and relax.", "He took a 6 a.m. Flight to Paris."}},
 	{"p.m. ends paragraph", "It ended at 5 p.m.", []string{"It ended at 5 p.m."}},
 	{"pm without stops", "It was 3.30pm. He left.", []string{"It was 3.30pm.", "He left."}},
 
@@ -143,12 +161,20 @@ var splitTests = []struct {
 //   - An abbreviation that ends a sentence before a capitalised word that is
 //     not a common sentence opener stays joined: "He arrived in the U.S.
 //     Officials met him." is one sentence, because "the U.S. Congress" reads
-//     the same way. Likewise "for Acme Inc. Analysts said ...".
+//     the same way. Likewise "for Acme Inc. Analysts said ...", "from Palo
+//     Alto, Calif. Ahmed Best said ..." and "She has MS. Doctors say ...".
+//     Punkt's list of common openers is short (about forty words: "The",
+//     "He", "But", "However", ...).
 //   - An ellipsis before a capitalised word that is not a common sentence
 //     opener does not end a sentence ("The talks ended... Officials left."
 //     is one), since quotations use "..." for words left out mid-sentence.
-//   - A single capital letter and a full stop is read as an initial, so an
-//     outline "A. He did. B. She did." splits oddly.
+//   - A single capital letter and a full stop before a capitalised word is
+//     read as an initial unless that word is a common opener, so "They chose
+//     Plan B. Officials agreed." is one sentence.
+//   - "a.m." or "p.m." before a capitalised word that is not a weekday,
+//     month or time zone ends a sentence unless a determiner comes before
+//     the time: "the 7 a.m. BBC bulletin" is one sentence but "at 7 a.m.
+//     BBC radio reported it" is two.
 
 func TestSplitSentences(t *testing.T) {
 	for _, tt := range splitTests {
