@@ -45,5 +45,13 @@
 // "(AP)", "Reuters.") is not a sentence: it becomes the article's Agency;
 // a short sentence ("Talks resume on Monday.") stays text.
 //
+// # Sentences
+//
+// [SplitSentences] finds sentences with Punkt (github.com/neurosnap/sentences,
+// trained on English), corrected for news copy: numbers, money and web
+// addresses end sentences; titles, initials and "U.S." before a name do
+// not; "No." is an abbreviation before a number, "a.m." and "p.m." before
+// a weekday or a time zone. Its doc comment says what it cannot tell.
+//
 // This package imports nothing else of verbatim's.
 package corpus

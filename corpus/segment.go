@@ -318,6 +318,11 @@ func startsWithDigit(s string) bool {
 // space: joining the results with single spaces gives the folded paragraph.
 // It returns nil for a paragraph with no text. It is safe for concurrent
 // use.
+//
+// An abbreviation or an ellipsis before a capitalised word is ambiguous;
+// SplitSentences ends the sentence there only when the word usually opens
+// one ("The", "He", "However"), so "He arrived in the U.S. Officials met
+// him." stays one sentence.
 func SplitSentences(paragraph string) []string {
 	text := FoldSpace(paragraph)
 	if text == "" {
@@ -356,7 +361,8 @@ func SplitSentences(paragraph string) []string {
 }
 
 // FoldSpace trims s and folds every run of white space (including
-// non-breaking spaces and line breaks) into one ASCII space.
+// non-breaking spaces and line breaks) into one ASCII space. Bytes that are
+// not UTF-8 become U+FFFD; text from Parse is always UTF-8.
 func FoldSpace(s string) string {
 	var b strings.Builder
 	b.Grow(len(s))
