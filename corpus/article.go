@@ -22,8 +22,9 @@ type Article struct {
 	Published time.Time
 	// Paragraphs in article order; Paragraphs[i].Number == i+1.
 	Paragraphs []Paragraph
-	// Hash is a digest of the file (and sidecar) the article was read from,
-	// used by the corpus fingerprint to detect changes.
+	// Hash is a digest of the format and bytes of the file the article was
+	// read from and of its sidecar, used by the corpus fingerprint to
+	// detect changes.
 	Hash string
 }
 

@@ -10,6 +10,7 @@ import (
 	"io"
 	"io/fs"
 	"os"
+	pathpkg "path"
 	"path/filepath"
 	"runtime"
 	"slices"
@@ -102,7 +103,7 @@ func Default() (*Corpus, error) {
 	return c, nil
 }
 
-// MaxFileBytes caps the size of one article file (with its sidecar). News
+// MaxFileBytes caps the size of one article file, and of its sidecar. News
 // articles are a few kilobytes; anything past this is not an article.
 const MaxFileBytes = 4 << 20
 
@@ -122,11 +123,17 @@ var ErrNoArticles = errors.New("no article files (.txt, .md, .json)")
 
 // LoadDir reads every article in dir and its subfolders. Files that cannot
 // be read or parsed are skipped and returned as *FileError values, one per
-// file; hidden files, other extensions and symbolic links that lead out of
-// dir are ignored. The error is non-nil only when dir itself cannot be read
-// or holds no article file at all (ErrNoArticles); a folder whose every
-// article is broken gives an empty corpus and the problems.
+// file, in path order; so is a second file with the id of an earlier one.
+// Hidden files and folders, other extensions and sidecars are ignored, and
+// symbolic links are not followed (nothing outside dir is ever read). The
+// error is non-nil only when dir itself cannot be read, holds no article
+// file at all (ErrNoArticles), or ctx ends first (ctx.Err(), wrapped); a
+// folder whose every article is broken gives an empty corpus and the
+// problems.
 func LoadDir(ctx context.Context, dir string) (*Corpus, []error, error) {
+	if err := ctx.Err(); err != nil {
+		return nil, nil, fmt.Errorf("corpus %s: %w", dir, err)
+	}
 	root, err := filepath.Abs(dir)
 	if err != nil {
 		return nil, nil, fmt.Errorf("corpus %s: %w", dir, err)
@@ -159,13 +166,19 @@ type articleFile struct {
 	sidecar string
 }
 
-// listArticles lists the article files under dir in fsys: .txt, .md and .json files
-// that are not sidecars, hidden or symbolic links. The result is sorted.
-func listArticles(fsys fs.FS, dir string) ([]articleFile, error) {
+// listArticles lists the article files under dir in fsys: .txt, .md and
+// .json files that are not sidecars, hidden or symbolic links. The result
+// is sorted. It stops with ctx.Err() when ctx ends.
+func listArticles(ctx context.Context, fsys fs.FS, dir string) ([]articleFile, error) {
 	var files []articleFile
 	err := fs.WalkDir(fsys, dir, func(p string, d fs.DirEntry, err error) error {
 		if err != nil {
 			return err
+		}
+		if d.IsDir() {
+			if err := ctx.Err(); err != nil {
+				return err
+			}
 		}
 		name := d.Name()
 		if p != dir && strings.HasPrefix(name, ".") {
@@ -220,7 +233,7 @@ func sidecarPath(p string, format Format) string {
 
 // loadFS loads the articles under dir in fsys, parsing files in parallel.
 func loadFS(ctx context.Context, fsys fs.FS, dir string) (*Corpus, []error, error) {
-	files, err := listArticles(fsys, dir)
+	files, err := listArticles(ctx, fsys, dir)
 	if err != nil {
 		return nil, nil, err
 	}
@@ -280,8 +293,9 @@ feed:
 }
 
 // ReadArticle reads and parses the article file at path in fsys, with its
-// sidecar NAME.meta.json when there is one. It refuses files over
-// MaxFileBytes.
+// sidecar NAME.meta.json when there is one. It refuses a file or sidecar
+// over MaxFileBytes (ErrTooLarge); a sidecar that cannot be read or parsed
+// gives a *SidecarError naming it. Other errors are those of Parse.
 func ReadArticle(fsys fs.FS, path string) (*Article, error) {
 	format, ok := ArticleFormat(path)
 	if !ok {
@@ -292,16 +306,22 @@ func ReadArticle(fsys fs.FS, path string) (*Article, error) {
 		return nil, err
 	}
 	var sidecar []byte
-	if sp := sidecarPath(path, format); sp != "" {
+	sp := sidecarPath(path, format)
+	if sp != "" {
 		sidecar, err = readCapped(fsys, sp)
 		if errors.Is(err, fs.ErrNotExist) {
 			sidecar, err = nil, nil
 		}
 		if err != nil {
-			return nil, fmt.Errorf("sidecar %s: %w", filepath.Base(sp), err)
+			return nil, &SidecarError{Name: pathpkg.Base(sp), Err: err}
 		}
 	}
-	return Parse(IDOf(path), format, data, sidecar)
+	a, err := Parse(IDOf(path), format, data, sidecar)
+	var se *SidecarError
+	if errors.As(err, &se) && se.Name == "" {
+		se.Name = pathpkg.Base(sp)
+	}
+	return a, err
 }
 
 func readCapped(fsys fs.FS, path string) ([]byte, error) {

@@ -8,22 +8,50 @@
 // extension. Three formats are understood:
 //
 //   - .txt: an optional leading header block of "Title:", "Source:", "URL:",
-//     "Published:" and "Author:" lines, then a blank line, then the body with
-//     paragraphs one per line or separated by blank lines;
-//   - .md: YAML front matter between "---" lines, then the body;
-//   - .json: an object {title, source, url, published, author, body}.
+//     "Published:", "Author:" and "Agency:" lines (keys in any case), then a
+//     blank line, then the body with paragraphs one per line or separated by
+//     blank lines. Lines with other keys, or known keys not ended by a blank
+//     line, are text;
+//   - .md: optional YAML front matter between "---" lines ("published", or
+//     else "date"; "author" may be a list), then Markdown. The article's
+//     text is the rendered text of its paragraphs, list items and block
+//     quotes; headings, code, HTML blocks and images are not text, and the
+//     first level-one heading is the title when nothing else gives one;
+//   - .json: an object {title, source, url, published, author, agency,
+//     body}, body being a string or an array of paragraphs; other fields
+//     are ignored, and author may be a list.
 //
 // A .txt or .md file may keep its metadata in a sidecar NAME.meta.json
-// instead; a sidecar is not an article.
+// (the same fields as a .json article); the file's own metadata wins and
+// the sidecar fills what it lacks. A sidecar is never an article.
+//
+// Files are UTF-8 (a byte order mark is dropped), UTF-16 with a byte order
+// mark, or Windows-1252; binary files, empty files and files over
+// [MaxFileBytes] are refused with [ErrBinary], [ErrNoText] and
+// [ErrTooLarge]. [LoadDir] loads what it can and reports every other file
+// as a [*FileError].
 //
 // # Text
 //
 // Sentence text is kept exactly as the article has it, with runs of white
 // space folded to one space, so every quote can be checked against the
-// source. A line broken inside a sentence (a line that ends without closing
-// punctuation followed by one that starts in lower case or with a dash) is
-// rejoined. A short last line that credits a wire agency ("PA", "AP",
-// "Reuters") is not a sentence: it becomes the article's Agency.
+// source. A plain-text body may hold a paragraph on each line, or blocks
+// hard-wrapped over several lines and separated by blank lines; which one
+// is read from its line breaks (most lines of wrapped text end inside a
+// sentence). With a paragraph on each line, a line broken inside a sentence
+// (a line that ends without closing punctuation followed by one that starts
+// in lower case or with a dash) is rejoined. Bullet lines stay separate
+// paragraphs. A short last paragraph that credits a wire agency ("PA",
+// "(AP)", "Reuters.") is not a sentence: it becomes the article's Agency;
+// a short sentence ("Talks resume on Monday.") stays text.
+//
+// # Sentences
+//
+// [SplitSentences] finds sentences with Punkt (github.com/neurosnap/sentences,
+// trained on English), corrected for news copy: numbers, money and web
+// addresses end sentences; titles, initials and "U.S." before a name do
+// not; "No." is an abbreviation before a number, "a.m." and "p.m." before
+// a weekday or a time zone. Its doc comment says what it cannot tell.
 //
 // This package imports nothing else of verbatim's.
 package corpus

@@ -7,14 +7,18 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"reflect"
 	"strings"
+	"sync"
 	"time"
 	"unicode"
 	"unicode/utf8"
 
 	"github.com/yuin/goldmark"
 	"github.com/yuin/goldmark/ast"
+	"github.com/yuin/goldmark/parser"
 	"github.com/yuin/goldmark/text"
+	"github.com/yuin/goldmark/util"
 	"go.yaml.in/yaml/v3"
 	"golang.org/x/text/encoding/charmap"
 	xunicode "golang.org/x/text/encoding/unicode"
@@ -33,7 +37,7 @@ const (
 // parseVersion changes whenever parsing, segmentation or attribution changes
 // what an article file turns into, so that indexes built by an older
 // version are rebuilt rather than trusted.
-const parseVersion = "verbatim-parse-1"
+const parseVersion = "verbatim-parse-2"
 
 // Meta is an article's publication details, as given in a file header,
 // front matter, a JSON article or a sidecar NAME.meta.json.
@@ -71,15 +75,30 @@ var (
 
 // Parse turns the bytes of one article file into an Article. format is the
 // file's extension; sidecar holds the bytes of its NAME.meta.json, or nil.
+// Metadata in the file itself wins over the sidecar's; the sidecar fills the
+// fields the file lacks.
+//
 // Text must be UTF-8 (a byte order mark is dropped), UTF-16 with a byte
-// order mark, or Windows-1252. Parse is safe for concurrent use.
+// order mark, or Windows-1252. The error wraps ErrBinary for binary data
+// and ErrNoText for a file with no article text (empty, blank, or only a
+// header); a broken sidecar gives a *SidecarError. Parse is safe for
+// concurrent use.
 func Parse(id ArticleID, format Format, data, sidecar []byte) (*Article, error) {
+	switch format {
+	case FormatText, FormatMarkdown, FormatJSON:
+	default:
+		return nil, fmt.Errorf("unknown article format %q (want .txt, .md or .json)", format)
+	}
 	body, err := decodeText(data)
 	if err != nil {
 		return nil, err
 	}
+	if strings.TrimSpace(body) == "" {
+		return nil, ErrNoText
+	}
 	var meta Meta
 	var paras []string
+	var h1 string // a Markdown article's first level-one heading
 	switch format {
 	case FormatText:
 		meta, body = splitTextHeader(body)
@@ -89,26 +108,22 @@ func Parse(id ArticleID, format Format, data, sidecar []byte) (*Article, error) 
 		if err != nil {
 			return nil, err
 		}
-		var title string
-		paras, title = markdownParagraphs(body)
-		if meta.Title == "" {
-			meta.Title = title
-		}
+		paras, h1 = markdownParagraphs(body)
 	case FormatJSON:
-		meta, body, err = parseJSONArticle(body)
+		meta, paras, err = parseJSONArticle(body)
 		if err != nil {
 			return nil, err
 		}
-		paras = splitParagraphs(body)
-	default:
-		return nil, fmt.Errorf("unknown article format %q (want .txt, .md or .json)", format)
 	}
 	if sidecar != nil {
-		var side Meta
-		if err := json.Unmarshal(sidecar, &side); err != nil {
-			return nil, fmt.Errorf("sidecar metadata: %w", jsonError(sidecar, err))
+		side, err := parseSidecar(sidecar)
+		if err != nil {
+			return nil, err
 		}
 		meta.fill(side)
+	}
+	if strings.TrimSpace(meta.Title) == "" {
+		meta.Title = h1
 	}
 
 	if agency, ok := agencyCredit(paras); ok {
@@ -134,12 +149,13 @@ func Parse(id ArticleID, format Format, data, sidecar []byte) (*Article, error) 
 		a.Published = t
 	}
 	pos := 0
+	a.Paragraphs = make([]Paragraph, 0, len(paras))
 	for _, p := range paras {
 		ss := SplitSentences(p)
 		if len(ss) == 0 {
 			continue
 		}
-		para := Paragraph{Number: len(a.Paragraphs) + 1, Text: FoldSpace(p)}
+		para := Paragraph{Number: len(a.Paragraphs) + 1, Text: FoldSpace(p), Sentences: make([]Sentence, 0, len(ss))}
 		for _, s := range ss {
 			pos++
 			para.Sentences = append(para.Sentences, Sentence{
@@ -160,8 +176,12 @@ func Parse(id ArticleID, format Format, data, sidecar []byte) (*Article, error) 
 	}
 	attributeSpeakers(a.Paragraphs)
 
+	// The format is hashed too: the same bytes read as .txt and as .md
+	// are different articles.
 	h := sha256.New()
 	h.Write([]byte(parseVersion))
+	h.Write([]byte{0})
+	h.Write([]byte(format))
 	h.Write([]byte{0})
 	h.Write(data)
 	h.Write([]byte{0})
@@ -198,15 +218,15 @@ func decodeText(data []byte) (string, error) {
 	return string(out), nil
 }
 
-// looksBinary reports whether data holds NUL bytes or many control
+// looksBinary reports whether data holds a NUL byte, or many control
 // characters in its first few kilobytes.
 func looksBinary(data []byte) bool {
+	if bytes.IndexByte(data, 0) >= 0 {
+		return true
+	}
 	head := data
 	if len(head) > 8192 {
 		head = head[:8192]
-	}
-	if bytes.IndexByte(head, 0) >= 0 {
-		return true
 	}
 	ctrl := 0
 	for _, c := range head {
@@ -220,7 +240,10 @@ func looksBinary(data []byte) bool {
 var headerKeys = map[string]bool{"title": true, "source": true, "url": true, "published": true, "author": true, "agency": true}
 
 // splitTextHeader takes the optional header block off a .txt article: lines
-// of "Key: value" with known keys, ended by a blank line.
+// of "Key: value" with known keys (Title, Source, URL, Published, Author,
+// Agency, in any case), ended by a blank line. Anything else, such as a
+// first line "Note: the talks ...", or known keys not followed by a blank
+// line, is text.
 func splitTextHeader(s string) (Meta, string) {
 	var m Meta
 	rest := s
@@ -228,6 +251,11 @@ func splitTextHeader(s string) (Meta, string) {
 	for {
 		line, after, found := strings.Cut(rest, "\n")
 		line = strings.TrimRight(line, "\r")
+		if !found && strings.TrimSpace(line) == "" {
+			// The end of the file, after its last line break, is
+			// not a blank line.
+			return Meta{}, s
+		}
 		if strings.TrimSpace(line) == "" {
 			if seen {
 				return m, after
@@ -260,27 +288,46 @@ func splitTextHeader(s string) (Meta, string) {
 		}
 		seen = true
 		if !found {
-			return m, ""
+			// Known keys up to the end, with no blank line: text.
+			return Meta{}, s
 		}
 		rest = after
 	}
 }
 
-// splitParagraphs splits a plain-text body into paragraphs. When blank lines
-// separate the text, each block is a paragraph and its lines are joined;
-// otherwise each line is a paragraph, except that a line broken inside a
-// sentence is joined to the next.
+// splitParagraphs splits a plain-text body into paragraphs.
+//
+// Text with a paragraph on each line and text hard-wrapped into blocks
+// separated by blank lines both occur, and a file can have blank lines
+// either way. The line breaks inside blocks tell them apart: in wrapped
+// text most lines end inside a sentence, in one-per-line text most end
+// with closing punctuation. When most do not, each block is a paragraph
+// and its lines are joined. Otherwise each line is a paragraph, except that
+// a line broken inside a sentence (one that ends without closing
+// punctuation, followed by one that starts in lower case or with a dash)
+// is joined to the next. Either way a bullet line ("- ", "* ", "•") never
+// joins a paragraph that is already a list item.
 func splitParagraphs(body string) []string {
 	body = strings.ReplaceAll(body, "\r\n", "\n")
 	body = strings.ReplaceAll(body, "\r", "\n")
 	lines := strings.Split(body, "\n")
-	blankSeparated := false
-	for i := 1; i+1 < len(lines); i++ {
-		if strings.TrimSpace(lines[i]) == "" && hasContent(lines[:i]) && hasContent(lines[i+1:]) {
-			blankSeparated = true
-			break
+	for i, l := range lines {
+		lines[i] = strings.TrimSpace(l)
+	}
+	wrapped, ended, blank := 0, 0, false
+	for i := 0; i+1 < len(lines); i++ {
+		switch {
+		case lines[i] == "":
+			blank = true
+		case lines[i+1] == "":
+		case endsSentence(lines[i]):
+			ended++
+		default:
+			wrapped++
 		}
 	}
+	blocks := blank && wrapped > ended
+
 	var paras []string
 	var cur []string
 	flush := func() {
@@ -290,34 +337,23 @@ func splitParagraphs(body string) []string {
 		}
 	}
 	for _, line := range lines {
-		line = strings.TrimSpace(line)
 		if line == "" {
 			flush()
 			continue
 		}
-		if blankSeparated || len(cur) == 0 {
-			cur = append(cur, line)
-			continue
+		if len(cur) > 0 {
+			prev := cur[len(cur)-1]
+			list := isBullet(line) && (isBullet(cur[0]) || isBullet(prev))
+			if !list && (blocks || !endsSentence(prev) && continuesSentence(line)) {
+				cur = append(cur, line)
+				continue
+			}
+			flush()
 		}
-		prev := cur[len(cur)-1]
-		if !endsSentence(prev) && continuesSentence(line) && !(isBullet(prev) && isBullet(line)) {
-			cur = append(cur, line)
-			continue
-		}
-		flush()
 		cur = append(cur, line)
 	}
 	flush()
 	return paras
-}
-
-func hasContent(lines []string) bool {
-	for _, l := range lines {
-		if strings.TrimSpace(l) != "" {
-			return true
-		}
-	}
-	return false
 }
 
 func isBullet(line string) bool {
@@ -332,31 +368,34 @@ var knownAgencies = map[string]bool{
 	"agence france-presse": true, "kyodo": true, "tass": true, "cp": true,
 }
 
-// agencyCredit reports whether the last paragraph is a wire agency's credit
-// ("PA", "Reuters", "(AP)") rather than text: a known agency, or at most
-// three words in capitals with no sentence punctuation.
+// agencyCredit reports whether the last paragraph of an article of two or
+// more is a wire agency's credit ("PA", "Reuters.", "(AP)", "- AFP") rather
+// than text: a known agency, or one to three words in capitals with no
+// sentence punctuation ("PA MEDIA"). A short sentence ("Talks resume on
+// Monday.") is text.
 func agencyCredit(paras []string) (string, bool) {
 	if len(paras) < 2 {
 		return "", false
 	}
 	last := strings.TrimSpace(paras[len(paras)-1])
-	last = strings.TrimSpace(strings.Trim(last, "()[]\u2014\u2013-"))
+	last = FoldSpace(strings.Trim(last, "()[]\u2014\u2013- "))
+	if known := strings.TrimSuffix(last, "."); knownAgencies[strings.ToLower(known)] {
+		return known, true
+	}
 	if last == "" || len(last) > 40 || strings.ContainsAny(last, ".?!,;:\"") {
 		return "", false
 	}
-	if knownAgencies[strings.ToLower(last)] {
-		return last, true
-	}
-	words := strings.Fields(last)
-	if len(words) > 3 {
+	if words := strings.Fields(last); len(words) > 3 {
 		return "", false
 	}
+	letter := false
 	for _, r := range last {
 		if unicode.IsLower(r) {
 			return "", false
 		}
+		letter = letter || unicode.IsLetter(r)
 	}
-	return last, true
+	return last, letter
 }
 
 // splitFrontMatter takes YAML front matter between "---" lines off a
@@ -422,12 +461,16 @@ func splitFrontMatter(s string) (Meta, string, error) {
 	return m, body, nil
 }
 
+// markdownParser is CommonMark's parser, built once: building it costs more
+// than parsing an article. Its Parse is safe for concurrent use.
+var markdownParser = sync.OnceValue(func() parser.Parser { return goldmark.New().Parser() })
+
 // markdownParagraphs renders a Markdown body to plain paragraphs: the text
 // of each paragraph, list item and block quote, without markup. Headings
 // are not article text; the first level-one heading is returned as a title.
 func markdownParagraphs(body string) (paras []string, title string) {
 	src := []byte(body)
-	doc := goldmark.New().Parser().Parse(text.NewReader(src))
+	doc := markdownParser().Parse(text.NewReader(src))
 	_ = ast.Walk(doc, func(n ast.Node, entering bool) (ast.WalkStatus, error) {
 		if !entering {
 			return ast.WalkContinue, nil
@@ -463,7 +506,10 @@ func inlineText(n ast.Node, src []byte) string {
 		case *ast.Image:
 			return ast.WalkSkipChildren, nil
 		case *ast.Text:
-			b.Write(c.Segment.Value(src))
+			// Backslash escapes and entity references are resolved
+			// when Markdown is rendered; the article's text is the
+			// rendered text.
+			b.Write(util.ResolveEntityNames(util.ResolveNumericReferences(util.UnescapePunctuations(c.Segment.Value(src)))))
 			if c.SoftLineBreak() || c.HardLineBreak() {
 				b.WriteByte(' ')
 			}
@@ -486,30 +532,131 @@ func inlineText(n ast.Node, src []byte) string {
 	return b.String()
 }
 
-// jsonArticle is the shape of a .json article. Body may be one string or an
-// array of paragraphs.
+// jsonArticle is the shape of a .json article and of a sidecar (whose body,
+// if any, is ignored). Body may be one string or an array of paragraphs.
 type jsonArticle struct {
-	Meta
-	Body json.RawMessage `json:"body"`
+	Title     jsonText        `json:"title"`
+	Source    jsonText        `json:"source"`
+	URL       jsonText        `json:"url"`
+	Published jsonText        `json:"published"`
+	Author    jsonText        `json:"author"`
+	Agency    jsonText        `json:"agency"`
+	Body      json.RawMessage `json:"body"`
 }
 
-func parseJSONArticle(s string) (Meta, string, error) {
+func (ja *jsonArticle) meta() Meta {
+	return Meta{
+		Title: string(ja.Title), Source: string(ja.Source), URL: string(ja.URL),
+		Published: string(ja.Published), Author: string(ja.Author), Agency: string(ja.Agency),
+	}
+}
+
+// jsonText is a metadata value in JSON: a string, a number, or a list of
+// strings (several authors), which is joined with commas.
+type jsonText string
+
+func (t *jsonText) UnmarshalJSON(b []byte) error {
+	var s string
+	if err := json.Unmarshal(b, &s); err == nil {
+		*t = jsonText(s)
+		return nil
+	}
+	var list []string
+	if err := json.Unmarshal(b, &list); err == nil {
+		*t = jsonText(strings.Join(list, ", "))
+		return nil
+	}
+	var n json.Number
+	if err := json.Unmarshal(b, &n); err == nil {
+		*t = jsonText(n)
+		return nil
+	}
+	if string(b) == "null" {
+		return nil
+	}
+	return &json.UnmarshalTypeError{Value: jsonKind(b), Type: reflect.TypeFor[string]()}
+}
+
+// jsonKind names the kind of a JSON value for error messages.
+func jsonKind(b []byte) string {
+	b = bytes.TrimSpace(b)
+	if len(b) == 0 {
+		return "nothing"
+	}
+	switch b[0] {
+	case '{':
+		return "object"
+	case '[':
+		return "array"
+	case '"':
+		return "string"
+	case 't', 'f':
+		return "bool"
+	case 'n':
+		return "null"
+	}
+	return "number"
+}
+
+// parseJSONArticle reads a .json article: its metadata and paragraphs. A
+// body string is split like a .txt body; each string of a body array is
+// one paragraph.
+func parseJSONArticle(s string) (Meta, []string, error) {
+	data := []byte(s)
+	if b := bytes.TrimSpace(data); len(b) > 0 && b[0] != '{' && json.Valid(b) {
+		return Meta{}, nil, fmt.Errorf("invalid JSON: want an object {\"title\": ..., \"body\": ...}, not %s", jsonKind(b))
+	}
 	var ja jsonArticle
-	if err := json.Unmarshal([]byte(s), &ja); err != nil {
-		return Meta{}, "", jsonError([]byte(s), err)
+	if err := json.Unmarshal(data, &ja); err != nil {
+		return Meta{}, nil, jsonError(data, err)
 	}
 	if len(ja.Body) == 0 || string(ja.Body) == "null" {
-		return Meta{}, "", errors.New(`no "body" field`)
+		return Meta{}, nil, errors.New(`no "body" field`)
 	}
 	var body string
-	if err := json.Unmarshal(ja.Body, &body); err != nil {
-		var paras []string
-		if err2 := json.Unmarshal(ja.Body, &paras); err2 != nil {
-			return Meta{}, "", errors.New(`"body" must be a string or an array of strings`)
-		}
-		body = strings.Join(paras, "\n\n")
+	if err := json.Unmarshal(ja.Body, &body); err == nil {
+		return ja.meta(), splitParagraphs(body), nil
 	}
-	return ja.Meta, body, nil
+	var list []string
+	if err := json.Unmarshal(ja.Body, &list); err != nil {
+		return Meta{}, nil, fmt.Errorf(`"body" must be a string or an array of strings, not %s`, jsonKind(ja.Body))
+	}
+	var paras []string
+	for _, p := range list {
+		if p = strings.TrimSpace(p); p != "" {
+			paras = append(paras, p)
+		}
+	}
+	return ja.meta(), paras, nil
+}
+
+// SidecarError is a NAME.meta.json sidecar that could not be read or
+// parsed. The article it belongs to is not loaded.
+type SidecarError struct {
+	Name string // the sidecar's file name; "" when Parse was given its bytes
+	Err  error
+}
+
+func (e *SidecarError) Error() string {
+	if e.Name == "" {
+		return "sidecar: " + e.Err.Error()
+	}
+	return "sidecar " + e.Name + ": " + e.Err.Error()
+}
+
+func (e *SidecarError) Unwrap() error { return e.Err }
+
+// parseSidecar reads the metadata of a NAME.meta.json sidecar.
+func parseSidecar(data []byte) (Meta, error) {
+	text, err := decodeText(data)
+	if err != nil {
+		return Meta{}, &SidecarError{Err: err}
+	}
+	var ja jsonArticle
+	if err := json.Unmarshal([]byte(text), &ja); err != nil {
+		return Meta{}, &SidecarError{Err: jsonError([]byte(text), err)}
+	}
+	return ja.meta(), nil
 }
 
 // jsonError adds the line and column of a JSON syntax error.
@@ -521,6 +668,9 @@ func jsonError(data []byte, err error) error {
 	}
 	var te *json.UnmarshalTypeError
 	if errors.As(err, &te) {
+		if te.Field == "" {
+			return fmt.Errorf("invalid JSON: want an object, not %s", te.Value)
+		}
 		return fmt.Errorf("invalid JSON: field %q has the wrong type (%s, want %s)", te.Field, te.Value, te.Type)
 	}
 	return fmt.Errorf("invalid JSON: %w", err)
@@ -528,12 +678,15 @@ func jsonError(data []byte, err error) error {
 
 var dateLayouts = []string{
 	time.RFC3339, time.DateOnly, "2006-01-02 15:04", "2006-01-02 15:04:05",
+	"2006-01-02T15:04:05", "2006-01-02T15:04",
 	time.RFC1123Z, time.RFC1123, "2 January 2006", "January 2, 2006",
 	"Jan 2, 2006", "2 Jan 2006",
 }
 
 // ParseDate reads a publication date in one of the common layouts
-// (2007-03-10, RFC 3339, RFC 1123, "10 March 2007", "March 10, 2007").
+// (2007-03-10, RFC 3339 with or without a zone, RFC 1123, "10 March 2007",
+// "March 10, 2007"). A time without a zone is taken as UTC. The error
+// names the date.
 func ParseDate(s string) (time.Time, error) {
 	s = strings.TrimSpace(s)
 	for _, l := range dateLayouts {
