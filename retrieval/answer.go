@@ -138,17 +138,16 @@ func (ix *Index) Ask(ctx context.Context, q Query) (*Answer, error) {
 	}
 
 	ans := &Answer{Question: text, Quotes: []Quote{}, Suggestions: []Quote{}}
-	content := AnalyzeQuestion(text).Content
-	terms := ix.an.Terms(content)
+	qa := ix.an.Question(text)
+	terms := ix.an.Terms(qa.Content)
 	if len(terms) == 0 {
 		ans.NoAnswer = true
 		return ans, nil
 	}
-	cands, st, err := ix.candidates(ctx, c, terms, q.Article)
+	qy, cands, err := ix.query(ctx, c, qa, terms, q.Article)
 	if err != nil {
 		return nil, err
 	}
-	qy := prepareQuery(terms, ix.an.Words(content), st)
 	ranked := ix.rank(qy, cands, avgLen)
 	for _, k := range ranked {
 		if len(ans.Quotes) == top {
@@ -173,11 +172,35 @@ func (k *candidate) quote() Quote {
 	return Quote{Sentence: k.s, Article: k.a, Score: k.res.score}
 }
 
+// query prepares a question for scoring and finds its candidates: the
+// sentences that share a term with it, or with the terms its bridges add.
+func (ix *Index) query(ctx context.Context, c *corpus.Corpus, qa Question, terms []string, article corpus.ArticleID) (rankQuery, []*candidate, error) {
+	var extra []string
+	if ix.features&(FeatureForms|FeatureAliases|FeatureDerived|FeatureSynonyms) != 0 {
+		// The bridges, from statistics-free weights first: which terms
+		// they add decides what is searched and counted.
+		extra = prepareQueryWith(ix.an.lex, qa, terms, nil, emptyStats{}, ix.features).bridgeTerms()
+	}
+	cands, st, err := ix.candidates(ctx, c, terms, extra, article)
+	if err != nil {
+		return rankQuery{}, nil, err
+	}
+	return prepareQueryWith(ix.an.lex, qa, terms, ix.an.lowerWords(qa.Content), st, ix.features), cands, nil
+}
+
+// emptyStats are the statistics of an empty collection.
+type emptyStats struct{}
+
+func (emptyStats) DocCount() int      { return 0 }
+func (emptyStats) AvgLen() float64    { return 0 }
+func (emptyStats) DocFreq(string) int { return 0 }
+
 // candidates finds the sentences that share a term with the question (in
-// their text or their speaker's name), and the statistics to score them.
-func (ix *Index) candidates(ctx context.Context, c *corpus.Corpus, terms []string, article corpus.ArticleID) ([]*candidate, Stats, error) {
+// their text or their speaker's name) or hold one of the extra terms, and
+// the statistics to score them.
+func (ix *Index) candidates(ctx context.Context, c *corpus.Corpus, terms, extra []string, article corpus.ArticleID) ([]*candidate, Stats, error) {
 	var disj []query.Query
-	seen := make(map[string]bool, len(terms))
+	seen := make(map[string]bool, len(terms)+len(extra))
 	for _, t := range terms {
 		if seen[t] {
 			continue
@@ -188,6 +211,16 @@ func (ix *Index) candidates(ctx context.Context, c *corpus.Corpus, terms []strin
 			tq.SetField(f)
 			disj = append(disj, tq)
 		}
+	}
+	for _, t := range extra {
+		if seen[t] {
+			continue
+		}
+		seen[t] = true
+		tq := bleve.NewTermQuery(t)
+		tq.SetField(fieldText)
+		tq.SetBoost(0.5)
+		disj = append(disj, tq)
 	}
 	var qq query.Query = bleve.NewDisjunctionQuery(disj...)
 	if article != "" {
@@ -200,7 +233,7 @@ func (ix *Index) candidates(ctx context.Context, c *corpus.Corpus, terms []strin
 	if err != nil {
 		return nil, nil, fmt.Errorf("search: %w", err)
 	}
-	st, err := ix.stats(terms)
+	st, err := ix.stats(append(slices.Clip(terms), extra...))
 	if err != nil {
 		return nil, nil, err
 	}
@@ -218,16 +251,25 @@ func (ix *Index) candidates(ctx context.Context, c *corpus.Corpus, terms []strin
 		if !ok {
 			continue
 		}
-		out = append(out, &candidate{s: s, a: a, d: ix.prepare(s)})
+		out = append(out, &candidate{s: s, a: a, d: ix.prepare(a, s)})
 	}
 	return out, st, nil
 }
 
-// prepare analyses a sentence for scoring.
-func (ix *Index) prepare(s corpus.Sentence) doc {
-	d := doc{text: s.Text, terms: ix.an.Terms(s.Text), words: ix.an.Words(s.Text)}
-	if s.Speaker != "" {
-		d.speaker = ix.an.Terms(s.Speaker)
+// prepare analyses a sentence for scoring, with its place in the article,
+// its speaker and the terms of the rest of its paragraph.
+func (ix *Index) prepare(a *corpus.Article, s corpus.Sentence) doc {
+	d := ix.an.prepare(s.Text)
+	d.position = s.Position
+	if s.Speaker != "" || s.Role != "" {
+		d.speaker = ix.an.Terms(s.Speaker + " " + s.Role)
+	}
+	if ix.features.Has(FeatureContext) && s.Paragraph >= 1 && s.Paragraph <= len(a.Paragraphs) {
+		for _, o := range a.Paragraphs[s.Paragraph-1].Sentences {
+			if o.Number != s.Number {
+				d.near = append(d.near, ix.an.Terms(o.Text)...)
+			}
+		}
 	}
 	return d
 }

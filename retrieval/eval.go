@@ -213,7 +213,7 @@ func (ix *Index) askBaseline(ctx context.Context, text string, top int) ([]Quote
 	if len(terms) == 0 {
 		return nil, nil
 	}
-	cands, st, err := ix.candidates(ctx, c, terms, "")
+	cands, st, err := ix.candidates(ctx, c, terms, nil, "")
 	if err != nil {
 		return nil, err
 	}
@@ -298,15 +298,15 @@ func EvaluateSelection(an *Analyzer, items []SelectionItem, features Feature, ba
 func RankCandidates(an *Analyzer, question string, cands []Candidate, features Feature, baseline bool) []int {
 	docs := make([]doc, len(cands))
 	for i, c := range cands {
-		docs[i] = doc{text: c.Text, terms: an.Terms(c.Text), words: an.Words(c.Text)}
+		docs[i] = an.prepare(c.Text)
 	}
 	st := newSetStats(docs)
 	var q rankQuery
 	if baseline {
 		q = prepareQuery(an.Terms(question), nil, st)
 	} else {
-		content := AnalyzeQuestion(question).Content
-		q = prepareQuery(an.Terms(content), an.Words(content), st)
+		qa := an.Question(question)
+		q = prepareQueryWith(an.lex, qa, an.Terms(qa.Content), an.lowerWords(qa.Content), st, features)
 	}
 	type r struct {
 		i int
