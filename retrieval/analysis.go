@@ -37,9 +37,9 @@ const (
 
 // usPattern finds the United States' short and long names, which the text
 // analysis turns into one term, "usa": "US" would otherwise be lower-cased
-// into the stop word "us" and lost, and "United States" would become two
-// common words. Case matters: "us" the pronoun is left alone.
-const usPattern = `\bU\.?S\.?A?\b|\bUnited States(?: of America)?\b`
+// into the pronoun "us", and "United States" would become two common
+// words. Case matters: "us" the pronoun is left alone.
+const usPattern = `\bU(?:\.?S\.?A?|nited States(?: of America)?)\b`
 
 // analysisVersion names the index layout and analysis. Changing either
 // must change it, so that indexes on disk are rebuilt.
@@ -251,4 +251,20 @@ func (a *Analyzer) lowerWords(s string) []string {
 		out[i] = strings.ToLower(string(t.Term))
 	}
 	return out
+}
+
+// termsAndWords returns the analyzed terms of s and, for each, the
+// lower-cased word it came from.
+func (a *Analyzer) termsAndWords(s string) (terms, words []string) {
+	toks := a.text.Analyze([]byte(s))
+	raw := a.raw.Analyze([]byte(s))
+	terms = make([]string, len(toks))
+	words = make([]string, len(toks))
+	for i, t := range toks {
+		terms[i] = string(t.Term)
+		if p := t.Position - 1; p >= 0 && p < len(raw) {
+			words[i] = strings.ToLower(string(raw[p].Term))
+		}
+	}
+	return terms, words
 }

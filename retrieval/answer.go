@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"slices"
 	"strings"
+	"sync"
 	"unicode"
 	"unicode/utf8"
 
@@ -107,7 +108,7 @@ func isInvisible(r rune) bool {
 type candidate struct {
 	s   corpus.Sentence
 	a   *corpus.Article
-	d   doc
+	d   *doc
 	res scored
 	h   uint64
 }
@@ -139,14 +140,13 @@ func (ix *Index) Ask(ctx context.Context, q Query) (*Answer, error) {
 
 	ans := &Answer{Question: text, Quotes: []Quote{}, Suggestions: []Quote{}}
 	qa := ix.an.Question(text)
-	terms := ix.an.Terms(qa.Content)
-	if len(terms) == 0 {
-		ans.NoAnswer = true
-		return ans, nil
-	}
-	qy, cands, err := ix.query(ctx, c, qa, terms, q.Article)
+	qy, cands, err := ix.query(ctx, c, qa, q.Article)
 	if err != nil {
 		return nil, err
+	}
+	if len(qy.terms) == 0 {
+		ans.NoAnswer = true
+		return ans, nil
 	}
 	ranked := ix.rank(qy, cands, avgLen)
 	for _, k := range ranked {
@@ -174,18 +174,21 @@ func (k *candidate) quote() Quote {
 
 // query prepares a question for scoring and finds its candidates: the
 // sentences that share a term with it, or with the terms its bridges add.
-func (ix *Index) query(ctx context.Context, c *corpus.Corpus, qa Question, terms []string, article corpus.ArticleID) (rankQuery, []*candidate, error) {
-	var extra []string
-	if ix.features&(FeatureForms|FeatureAliases|FeatureDerived|FeatureSynonyms) != 0 {
-		// The bridges, from statistics-free weights first: which terms
-		// they add decides what is searched and counted.
-		extra = prepareQueryWith(ix.an.lex, qa, terms, nil, emptyStats{}, ix.features).bridgeTerms()
+func (ix *Index) query(ctx context.Context, c *corpus.Corpus, qa Question, article corpus.ArticleID) (rankQuery, []*candidate, error) {
+	q := newQuery(ix.an, qa, ix.features)
+	if len(q.terms) == 0 {
+		return q, nil, nil
 	}
-	cands, st, err := ix.candidates(ctx, c, terms, extra, article)
+	st, err := ix.stats(append(slices.Clip(q.terms), q.bridgeTerms()...))
 	if err != nil {
 		return rankQuery{}, nil, err
 	}
-	return prepareQueryWith(ix.an.lex, qa, terms, ix.an.lowerWords(qa.Content), st, ix.features), cands, nil
+	q.setStats(st) // drops the bridges no sentence has
+	cands, err := ix.candidates(ctx, c, q.terms, q.bridgeTerms(), article)
+	if err != nil {
+		return rankQuery{}, nil, err
+	}
+	return q, cands, nil
 }
 
 // emptyStats are the statistics of an empty collection.
@@ -196,9 +199,8 @@ func (emptyStats) AvgLen() float64    { return 0 }
 func (emptyStats) DocFreq(string) int { return 0 }
 
 // candidates finds the sentences that share a term with the question (in
-// their text or their speaker's name) or hold one of the extra terms, and
-// the statistics to score them.
-func (ix *Index) candidates(ctx context.Context, c *corpus.Corpus, terms, extra []string, article corpus.ArticleID) ([]*candidate, Stats, error) {
+// their text or their speaker's name) or hold one of the extra terms.
+func (ix *Index) candidates(ctx context.Context, c *corpus.Corpus, terms, extra []string, article corpus.ArticleID) ([]*candidate, error) {
 	var disj []query.Query
 	seen := make(map[string]bool, len(terms)+len(extra))
 	for _, t := range terms {
@@ -231,11 +233,7 @@ func (ix *Index) candidates(ctx context.Context, c *corpus.Corpus, terms, extra 
 	req := bleve.NewSearchRequestOptions(qq, candidateLimit, 0, false)
 	res, err := ix.bi.SearchInContext(ctx, req)
 	if err != nil {
-		return nil, nil, fmt.Errorf("search: %w", err)
-	}
-	st, err := ix.stats(append(slices.Clip(terms), extra...))
-	if err != nil {
-		return nil, nil, err
+		return nil, fmt.Errorf("search: %w", err)
 	}
 	out := make([]*candidate, 0, len(res.Hits))
 	for _, h := range res.Hits {
@@ -251,14 +249,47 @@ func (ix *Index) candidates(ctx context.Context, c *corpus.Corpus, terms, extra 
 		if !ok {
 			continue
 		}
-		out = append(out, &candidate{s: s, a: a, d: ix.prepare(a, s)})
+		out = append(out, &candidate{s: s, a: a, d: ix.prepare(c, a, s)})
 	}
-	return out, st, nil
+	return out, nil
 }
 
-// prepare analyses a sentence for scoring, with its place in the article,
-// its speaker and the terms of the rest of its paragraph.
-func (ix *Index) prepare(a *corpus.Article, s corpus.Sentence) doc {
+// preparedLimit bounds the cache of prepared sentences; past it the cache
+// starts again empty.
+const preparedLimit = 50000
+
+// prepared caches sentences prepared for scoring: the same sentences come
+// back question after question, and analysing them is most of the work of
+// answering. It is emptied when the corpus changes.
+type prepared struct {
+	mu     sync.RWMutex
+	corpus *corpus.Corpus
+	docs   map[corpus.Ref]*doc
+}
+
+// prepare returns a sentence prepared for scoring, with its place in the
+// article, its speaker and the terms of the rest of its paragraph, from
+// the cache when it is there. The doc must not be modified.
+func (ix *Index) prepare(c *corpus.Corpus, a *corpus.Article, s corpus.Sentence) *doc {
+	p := &ix.prepared
+	p.mu.RLock()
+	d, ok := p.docs[s.Ref()]
+	ok = ok && p.corpus == c
+	p.mu.RUnlock()
+	if ok {
+		return d
+	}
+	d = ix.prepareSentence(a, s)
+	p.mu.Lock()
+	if p.corpus != c || len(p.docs) >= preparedLimit {
+		p.corpus, p.docs = c, make(map[corpus.Ref]*doc)
+	}
+	p.docs[s.Ref()] = d
+	p.mu.Unlock()
+	return d
+}
+
+func (ix *Index) prepareSentence(a *corpus.Article, s corpus.Sentence) *doc {
 	d := ix.an.prepare(s.Text)
 	d.position = s.Position
 	if s.Speaker != "" || s.Role != "" {
@@ -271,7 +302,7 @@ func (ix *Index) prepare(a *corpus.Article, s corpus.Sentence) doc {
 			}
 		}
 	}
-	return d
+	return &d
 }
 
 // rank scores the candidates and orders them best first: by score, ties
@@ -279,7 +310,7 @@ func (ix *Index) prepare(a *corpus.Article, s corpus.Sentence) doc {
 // repeats of the same text (wire copy printed by several outlets).
 func (ix *Index) rank(q rankQuery, cands []*candidate, avgLen float64) []*candidate {
 	for _, k := range cands {
-		k.res = score(q, k.d, avgLen, ix.features)
+		k.res = score(q, *k.d, avgLen, ix.features)
 		k.h = textHash(k.s.Text)
 	}
 	sortCandidates(cands)

@@ -194,13 +194,22 @@ func (lx *lexicon) questionType(an *Analyzer, wh string, rest []string) (AnswerT
 		}
 		return AnswerDescription, ""
 	case "what", "which", "name":
-		// The focus: the nouns up to an auxiliary, a verb or a
-		// preposition; the last of them is the head ("record company").
+		// The focus: the first focus noun among the next words, before
+		// an auxiliary ("what record company is", "what city hosts").
+		// After "the name of", names and possessives are skipped
+		// ("the name of Durst's group").
+		named := false
+		if n := nameOf(rest); n > 0 {
+			rest, named = rest[n:], true
+		}
 		var head string
 		for i, w := range rest {
 			lw := strings.ToLower(w)
-			if auxiliaries[lw] || i >= 4 {
+			if auxiliaries[lw] || i >= 5 {
 				break
+			}
+			if r, _ := utf8.DecodeRuneInString(w); named && head == "" && (unicode.IsUpper(r) || lw == "s" || lw == "'s") {
+				continue
 			}
 			if lw == "kind" || lw == "type" || lw == "sort" || lw == "of" || lw == "the" || lw == "a" || lw == "an" {
 				continue
@@ -211,7 +220,6 @@ func (lx *lexicon) questionType(an *Analyzer, wh string, rest []string) (AnswerT
 			}
 			if _, ok := lx.focus[ts[0]]; ok {
 				head = ts[0]
-			} else if head != "" {
 				break
 			}
 		}

@@ -213,14 +213,18 @@ func (ix *Index) askBaseline(ctx context.Context, text string, top int) ([]Quote
 	if len(terms) == 0 {
 		return nil, nil
 	}
-	cands, st, err := ix.candidates(ctx, c, terms, nil, "")
+	st, err := ix.stats(terms)
+	if err != nil {
+		return nil, err
+	}
+	cands, err := ix.candidates(ctx, c, terms, nil, "")
 	if err != nil {
 		return nil, err
 	}
 	q := prepareQuery(terms, nil, st)
 	var out []Quote
 	for _, k := range cands {
-		k.res = scored{score: bm25Plain(q, k.d, st.AvgLen())}
+		k.res = scored{score: bm25Plain(q, *k.d, st.AvgLen())}
 		k.h = textHash(k.s.Text)
 	}
 	sortCandidates(cands)
@@ -305,8 +309,7 @@ func RankCandidates(an *Analyzer, question string, cands []Candidate, features F
 	if baseline {
 		q = prepareQuery(an.Terms(question), nil, st)
 	} else {
-		qa := an.Question(question)
-		q = prepareQueryWith(an.lex, qa, an.Terms(qa.Content), an.lowerWords(qa.Content), st, features)
+		q = prepareQueryWith(an, an.Question(question), st, features)
 	}
 	type r struct {
 		i int

@@ -78,6 +78,11 @@ func analyzeQuestion(text string) (q Question, wh string, rest []string) {
 		if lw == "how" && i+1 < len(words) && howWords[strings.ToLower(words[i+1])] {
 			phrase = append(phrase, words[i+1])
 		}
+		if n := nameOf(words[i+1:]); n > 0 && (lw == "what" || lw == "which") {
+			// "What is the name of X": the answer is a name; "name" is
+			// no word it shares.
+			phrase = append(phrase, words[i+1:i+1+n]...)
+		}
 		q.WhPhrase = strings.ToLower(strings.Join(phrase, " "))
 		q.Content = removeWords(text, phrase)
 		wh, rest = lw, words[i+1:]
@@ -118,4 +123,20 @@ func indexWord(s, w string) int {
 
 func isWordByte(b byte) bool {
 	return b == '\'' || b == '-' || b >= 0x80 || b >= '0' && b <= '9' || b >= 'a' && b <= 'z' || b >= 'A' && b <= 'Z'
+}
+
+// nameOf returns how many words of rest make "is the name of" (with or
+// without the verb and the article), and 0 when they do not.
+func nameOf(rest []string) int {
+	i := 0
+	if i < len(rest) && auxiliaries[strings.ToLower(rest[i])] {
+		i++
+	}
+	if i < len(rest) && strings.EqualFold(rest[i], "the") {
+		i++
+	}
+	if i+1 < len(rest) && (strings.EqualFold(rest[i], "name") || strings.EqualFold(rest[i], "names")) && strings.EqualFold(rest[i+1], "of") {
+		return i + 2
+	}
+	return 0
 }

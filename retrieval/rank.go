@@ -1,6 +1,8 @@
 package retrieval
 
 import (
+	porter "github.com/blevesearch/go-porterstemmer"
+
 	"hash/fnv"
 	"math"
 	"slices"
@@ -159,13 +161,14 @@ type rankQuery struct {
 	bridges [][]qbridge
 	atype   AnswerType
 	qwords  map[string]bool // lower-cased words of the whole question
+	wt      *weightSet
 }
 
-// qbridge is a term that may stand for a question term, with its weight
+// qbridge is a term that may stand for a question term, with its kind
 // and its own idf.
 type qbridge struct {
 	term string
-	w    float64
+	kind bridgeKind
 	idf  float64
 }
 
@@ -181,15 +184,14 @@ func idf(n, df int) float64 {
 	return math.Log(1 + (float64(n)-float64(df)+0.5)/(float64(df)+0.5))
 }
 
-// prepareQuery computes the idf of each distinct question term and, with
-// the lexicon, the terms that may stand for each (bridges) that the
-// features allow. q may be nil (plain BM25).
+// prepareQuery computes the idf of each distinct term: plain BM25's query.
 func prepareQuery(terms, words []string, st Stats) rankQuery {
-	return prepareQueryWith(nil, Question{}, terms, words, st, 0)
+	q := rankQuery{words: words, wt: &defaultWeights}
+	q.addTerms(terms, st)
+	return q
 }
 
-func prepareQueryWith(lx *lexicon, qa Question, terms, words []string, st Stats, f Feature) rankQuery {
-	q := rankQuery{words: words, atype: qa.Type}
+func (q *rankQuery) addTerms(terms []string, st Stats) map[string]bool {
 	seen := make(map[string]bool, len(terms))
 	for _, t := range terms {
 		if seen[t] {
@@ -199,37 +201,124 @@ func prepareQueryWith(lx *lexicon, qa Question, terms, words []string, st Stats,
 		q.terms = append(q.terms, t)
 		q.idf = append(q.idf, idf(st.DocCount(), st.DocFreq(t)))
 	}
-	if lx != nil {
-		q.bridges = make([][]qbridge, len(q.terms))
-		for i, t := range q.terms {
-			for _, b := range lx.rel[t] {
-				if !f.Has(bridgeFeature[b.kind]) || seen[b.term] {
-					continue
-				}
-				q.bridges[i] = append(q.bridges[i], qbridge{term: b.term, w: weights.bridge[b.kind],
-					idf: idf(st.DocCount(), st.DocFreq(b.term))})
+	return seen
+}
+
+// prepareQueryWith prepares an analysed question for the ranking the
+// features select: its content's terms and their idf, its words, its
+// answer type, and the terms that may stand for each of its terms (the
+// bridges: other inflections, and the lexicon's relations).
+func prepareQueryWith(an *Analyzer, qa Question, st Stats, f Feature) rankQuery {
+	q := newQuery(an, qa, f)
+	q.setStats(st)
+	return q
+}
+
+// newQuery is prepareQueryWith without statistics: setStats must follow.
+func newQuery(an *Analyzer, qa Question, f Feature) rankQuery {
+	terms, surface := an.termsAndWords(qa.Content)
+	q := rankQuery{words: an.lowerWords(qa.Content), atype: qa.Type, wt: &defaultWeights}
+	seen := q.addTerms(terms, emptyStats{})
+	q.qwords = make(map[string]bool)
+	for _, w := range strings.FieldsFunc(strings.ToLower(qa.Text), notWordRune) {
+		q.qwords[w] = true
+	}
+	q.bridges = make([][]qbridge, len(q.terms))
+	for i, t := range q.terms {
+		add := func(b string, k bridgeKind) {
+			if !f.Has(bridgeFeature[k]) || seen[b] || slices.ContainsFunc(q.bridges[i], func(x qbridge) bool { return x.term == b }) {
+				return
 			}
-			// A word the collection never uses, whose bridges it does
-			// ("American" where the text says "US"), weighs what they
-			// weigh: its own idf would make it the question's heaviest
-			// word and any match through a bridge look like a full
-			// answer, or its absence like none.
-			if st.DocFreq(t) == 0 {
-				for _, b := range q.bridges[i] {
-					if st.DocFreq(b.term) > 0 {
-						q.idf[i] = min(q.idf[i], b.idf)
-					}
+			q.bridges[i] = append(q.bridges[i], qbridge{term: b, kind: k})
+		}
+		if f.Has(FeatureForms) {
+			for _, v := range inflections(surface[slices.Index(terms, t)]) {
+				if v = stemOf(v); v != t {
+					add(v, bridgeForm)
 				}
 			}
 		}
-	}
-	if qa.Text != "" {
-		q.qwords = make(map[string]bool)
-		for _, w := range strings.FieldsFunc(strings.ToLower(qa.Text), notWordRune) {
-			q.qwords[w] = true
+		if an.lex != nil {
+			for _, b := range an.lex.rel[t] {
+				add(b.term, b.kind)
+			}
 		}
 	}
 	return q
+}
+
+// setStats computes the idf of the question's terms and of their bridges,
+// and drops the bridges the collection never uses.
+func (q *rankQuery) setStats(st Stats) {
+	n := st.DocCount()
+	for i, t := range q.terms {
+		q.idf[i] = idf(n, st.DocFreq(t))
+		if q.bridges == nil {
+			continue
+		}
+		bs := q.bridges[i][:0]
+		for _, b := range q.bridges[i] {
+			if df := st.DocFreq(b.term); df > 0 {
+				b.idf = idf(n, df)
+				bs = append(bs, b)
+			}
+		}
+		q.bridges[i] = bs
+		// A word the collection never uses, whose bridges it does
+		// ("American" where the text says "US"), weighs what they
+		// weigh: its own idf would make it the question's heaviest
+		// word and any match through a bridge look like a full
+		// answer, or its absence like none.
+		if st.DocFreq(t) == 0 {
+			for _, b := range bs {
+				q.idf[i] = min(q.idf[i], b.idf)
+			}
+		}
+	}
+}
+
+// inflections returns the regular inflections of a lower-cased word and
+// the words it may be an inflection of: "die" gives "died" and "dying"
+// (which Porter's stemmer does not join to "die"), "died" gives "die".
+// Some are not words; they match nothing.
+func inflections(w string) []string {
+	n := len(w)
+	if n < 3 || strings.ContainsFunc(w, func(r rune) bool { return r < 'a' || r > 'z' }) {
+		return nil
+	}
+	bases := []string{w}
+	switch {
+	case strings.HasSuffix(w, "ied"), strings.HasSuffix(w, "ies"):
+		bases = append(bases, w[:n-3]+"y", w[:n-1])
+	case strings.HasSuffix(w, "ed"):
+		bases = append(bases, w[:n-2], w[:n-1])
+		if n > 4 && w[n-3] == w[n-4] {
+			bases = append(bases, w[:n-3])
+		}
+	case strings.HasSuffix(w, "ing") && n > 4:
+		bases = append(bases, w[:n-3], w[:n-3]+"e")
+		if n > 5 && w[n-4] == w[n-5] {
+			bases = append(bases, w[:n-4])
+		}
+	case strings.HasSuffix(w, "es"):
+		bases = append(bases, w[:n-2], w[:n-1])
+	case strings.HasSuffix(w, "s") && !strings.HasSuffix(w, "ss"):
+		bases = append(bases, w[:n-1])
+	}
+	out := slices.Clone(bases[1:])
+	for _, b := range bases {
+		switch {
+		case strings.HasSuffix(b, "ie"):
+			out = append(out, b+"d", b[:len(b)-2]+"ying", b+"s")
+		case strings.HasSuffix(b, "e"):
+			out = append(out, b+"d", b[:len(b)-1]+"ing", b+"s")
+		case strings.HasSuffix(b, "y"):
+			out = append(out, b[:len(b)-1]+"ied", b[:len(b)-1]+"ies", b+"ing", b+"s")
+		default:
+			out = append(out, b+"ed", b+"ing", b+"s", b+"es")
+		}
+	}
+	return out
 }
 
 func notWordRune(r rune) bool { return !unicode.IsLetter(r) && !unicode.IsDigit(r) }
@@ -246,13 +335,13 @@ func (q rankQuery) bridgeTerms() []string {
 	return out
 }
 
-// weights are the ranking's weights, one per feature, added to BM25.
+// weightSet holds the ranking's weights, one per feature, added to BM25.
 // Bridges weigh a match through them against an exact match (1). The
 // additive features are in units of the question's mean term idf, so that
 // they weigh the same against BM25 on small candidate sets and large
 // corpora alike.
-var weights = struct {
-	bridge     [5]float64
+type weightSet struct {
+	bridge     [5]float64 // by bridgeKind
 	speaker    float64
 	phrase     float64
 	answerType float64
@@ -260,7 +349,10 @@ var weights = struct {
 	position   float64
 	context    float64
 	typeReach  float64 // words over which answer-type evidence halves
-}{
+}
+
+// defaultWeights are the production weights. Treat as constant.
+var defaultWeights = weightSet{
 	bridge:     [5]float64{bridgeForm: 1, bridgeAlias: 0.9, bridgeCapital: 0.6, bridgeDerived: 0.7, bridgeSynonym: 0.5},
 	speaker:    1,
 	phrase:     0.5,
@@ -268,7 +360,7 @@ var weights = struct {
 	proximity:  0.5,
 	position:   0.3,
 	context:    0.3,
-	typeReach:  4,
+	typeReach:  8,
 }
 
 // score rates d for q: BM25 over the sentence's terms with its true length
@@ -295,8 +387,9 @@ func score(q rankQuery, d doc, avgLen float64, f Feature) scored {
 		}
 		if tf == 0 && q.bridges != nil {
 			for _, b := range q.bridges[i] {
-				if c := count(d.terms, b.term); c > 0 && b.w > 0 && (tf == 0 || b.w > w) {
-					tf, w, tidf = c, b.w, min(tidf, b.idf)
+				bw := q.wt.bridge[b.kind]
+				if c := count(d.terms, b.term); c > 0 && bw > 0 && (tf == 0 || bw > w) {
+					tf, w, tidf = c, bw, min(tidf, b.idf)
 					if len(d.tpos) > 0 {
 						matched = appendMatches(matched, d, b.term, i)
 					}
@@ -304,7 +397,7 @@ func score(q rankQuery, d doc, avgLen float64, f Feature) scored {
 			}
 		}
 		if tf == 0 && f.Has(FeatureSpeaker) && slices.Contains(d.speaker, t) {
-			tf, w = 1, weights.speaker
+			tf, w = 1, q.wt.speaker
 		}
 		if tf == 0 {
 			if f.Has(FeatureContext) && slices.Contains(d.near, t) {
@@ -318,19 +411,19 @@ func score(q rankQuery, d doc, avgLen float64, f Feature) scored {
 	}
 	unit := total / float64(len(q.terms)) // the mean idf of a question term
 	if f.Has(FeaturePhrase) {
-		s += phraseBonus(q.words, d.words)
+		s += q.wt.phrase * phraseBonus(q.words, d.words)
 	}
 	if f.Has(FeatureProximity) {
-		s += weights.proximity * unit * proximity(matched)
+		s += q.wt.proximity * unit * proximity(matched)
 	}
 	if f.Has(FeatureAnswerType) && q.atype != AnswerAny {
-		s += weights.answerType * unit * answerTypeEvidence(q, d, matched)
+		s += q.wt.answerType * unit * answerTypeEvidence(q, d, matched)
 	}
 	if f.Has(FeaturePosition) && d.position > 0 && covered > 0 {
-		s += weights.position * unit / float64(d.position)
+		s += q.wt.position * unit / float64(d.position)
 	}
 	if f.Has(FeatureContext) && total > 0 {
-		s += weights.context * unit * nearby / total
+		s += q.wt.context * unit * nearby / total
 	}
 	out := scored{score: s}
 	if total > 0 {
@@ -419,7 +512,7 @@ func answerTypeEvidence(q rankQuery, d doc, ms []match) float64 {
 				dist = x
 			}
 		}
-		if v := 1 / (1 + float64(dist)/weights.typeReach); v > best {
+		if v := 1 / (1 + float64(dist)/q.wt.typeReach); v > best {
 			best = v
 		}
 	}
@@ -434,27 +527,36 @@ func abs(x int) int {
 }
 
 // phraseBonus counts the question's word pairs (neither a stop word) that
-// the sentence has side by side, at half a point each.
+// the sentence has side by side.
 func phraseBonus(qw, dw []string) float64 {
 	if len(qw) < 2 || len(dw) < 2 {
 		return 0
 	}
-	pairs := make(map[[2]string]bool, len(dw))
-	for i := 0; i+1 < len(dw); i++ {
-		pairs[[2]string{dw[i], dw[i+1]}] = true
-	}
 	n := 0
 	for i := 0; i+1 < len(qw); i++ {
-		p := [2]string{qw[i], qw[i+1]}
-		if isStopWord(p[0]) || isStopWord(p[1]) {
+		a, b := qw[i], qw[i+1]
+		if isStopWord(a) || isStopWord(b) || pairBefore(qw[:i], a, b) {
 			continue
 		}
-		if pairs[p] {
-			n++
-			pairs[p] = false
+		for j := 0; j+1 < len(dw); j++ {
+			if dw[j] == a && dw[j+1] == b {
+				n++
+				break
+			}
 		}
 	}
-	return weights.phrase * float64(n)
+	return float64(n)
+}
+
+// pairBefore reports whether the words a, b stand side by side in ws: a
+// pair the question repeats counts once.
+func pairBefore(ws []string, a, b string) bool {
+	for i := 0; i+1 < len(ws); i++ {
+		if ws[i] == a && ws[i+1] == b {
+			return true
+		}
+	}
+	return false
 }
 
 // textHash is the stable tie-breaker of equal scores: a hash of the text,
@@ -501,3 +603,6 @@ func newSetStats(docs []doc) *setStats {
 func (s *setStats) DocCount() int           { return s.n }
 func (s *setStats) AvgLen() float64         { return s.avgLen }
 func (s *setStats) DocFreq(term string) int { return s.df[term] }
+
+// stemOf is Porter's stem of a lower-cased word, as the text field has it.
+func stemOf(w string) string { return porter.StemString(w) }

@@ -19,9 +19,10 @@
 //	                 Persia Iranian; United_States US America American)
 //	c CAPITAL PLACE  a national capital and its country (Tehran Iran)
 //	p NAME ...       single-word place names (the gazetteer)
-//	t TYPE NOUN ...  common nouns whose commonest sense is a person, place,
-//	                 organisation, time or quantity: a question's focus word
-//	                 ("what city", "which actor") tells the answer's type
+//	t TYPE NOUN ...  common nouns whose commonest sense is a person, time,
+//	                 place (or whose second is), organisation or quantity:
+//	                 a question's focus word ("what city", "which actor")
+//	                 tells the answer's type
 //
 // Only words WordNet's sense-tagged corpus has seen (a tag count above
 // zero) count as common. Multi-word names are kept with "_" between
@@ -335,8 +336,8 @@ func run(dict, out string) error {
 	}{
 		{"person", map[string]bool{"n:00007846": true}},
 		{"time", map[string]bool{"n:15113229": true, "n:15154774": true, "n:15159583": true, "n:15184543": true}},
-		{"organization", map[string]bool{"n:08008335": true, "n:07950920": true}},
 		{"place", location},
+		{"organization", map[string]bool{"n:08008335": true, "n:07950920": true}},
 		{"number", map[string]bool{"n:00033615": true}},
 	}
 	byType := map[string][]string{}
@@ -349,7 +350,10 @@ func run(dict, out string) error {
 			continue
 		}
 		for _, t := range types {
-			if wn.isA(ss[0], t.roots, 0) {
+			// A place in either of its two commonest senses is a place:
+			// "country" is first a nation (an organisation), but "what
+			// country" asks where.
+			if wn.isA(ss[0], t.roots, 0) || t.name == "place" && len(ss) > 1 && wn.isA(ss[1], t.roots, 0) {
 				byType[t.name] = append(byType[t.name], w)
 				break
 			}
