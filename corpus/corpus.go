@@ -22,6 +22,9 @@ import (
 type Corpus struct {
 	articles []*Article
 	byID     map[ArticleID]*Article
+
+	speakersOnce sync.Once
+	speakers     []SpeakerCount // computed on first use
 }
 
 // New makes a corpus of the given articles. A later article with the id of

@@ -23,7 +23,13 @@ type Quote struct {
 	Article *corpus.Article
 	// Score is the ranking score; comparable only within one answer.
 	Score float64
+	// Highlights are the byte ranges of Text that matched a lookup,
+	// in order; nil for answers.
+	Highlights []Span
 }
+
+// Span is a byte range [Start, End) of a sentence's text.
+type Span struct{ Start, End int }
 
 // Answer is the reply to a question: the sentences that answer it, best
 // first, or NoAnswer with the closest sentences as suggestions.
@@ -66,11 +72,11 @@ func (e *QuestionError) Error() string { return e.Reason }
 // does not hold.
 var ErrUnknownArticle = errors.New("no such article")
 
-// CheckQuestion returns the question trimmed, or a *QuestionError when it
-// is empty, longer than MaxQuestionRune code points, or has no letter or
-// digit.
+// CheckQuestion returns the question with its white space folded, or a
+// *QuestionError when it is empty, longer than MaxQuestionRune code points,
+// or has no letter or digit.
 func CheckQuestion(s string) (string, error) {
-	s = strings.TrimSpace(stripInvisible(s))
+	s = corpus.FoldSpace(stripInvisible(s))
 	switch n := utf8.RuneCountInString(s); {
 	case n == 0:
 		return "", &QuestionError{"The question is empty: ask something about the articles."}

@@ -9,6 +9,7 @@ import (
 	"unicode/utf8"
 
 	"github.com/blevesearch/bleve/v2"
+	"github.com/blevesearch/bleve/v2/analysis"
 	"github.com/blevesearch/bleve/v2/search/query"
 
 	"github.com/verbatim-bot/verbatim/corpus"
@@ -32,7 +33,7 @@ type Lookup struct {
 // article, when not "", scopes the lookup to one article. A term nothing
 // contains gives an empty Lookup, not an error.
 func (ix *Index) Lookup(ctx context.Context, term string, article corpus.ArticleID, limit int) (*Lookup, error) {
-	term = strings.TrimSpace(stripInvisible(term))
+	term = corpus.FoldSpace(stripInvisible(term))
 	if term == "" {
 		return nil, &QuestionError{"The term is empty: give a word or phrase to look up."}
 	}
@@ -60,7 +61,9 @@ func (ix *Index) Lookup(ctx context.Context, term string, article corpus.Article
 	if err != nil {
 		return nil, err
 	}
-	if res.Total == 0 && len(ix.an.Terms(term)) > 0 {
+	highlight := func(text string) []Span { return phraseSpans(ix.an.exact, text, words) }
+	if terms := ix.an.Terms(term); res.Total == 0 && len(terms) > 0 {
+		highlight = func(text string) []Span { return termSpans(ix.an.text, text, terms) }
 		m := bleve.NewMatchQuery(term)
 		m.SetField(fieldText)
 		m.Analyzer = analyzerText
@@ -83,7 +86,7 @@ func (ix *Index) Lookup(ctx context.Context, term string, article corpus.Article
 		if !ok {
 			continue
 		}
-		out.Quotes = append(out.Quotes, Quote{Sentence: s, Article: a, Score: h.Score})
+		out.Quotes = append(out.Quotes, Quote{Sentence: s, Article: a, Score: h.Score, Highlights: highlight(s.Text)})
 	}
 	SortReading(out.Quotes)
 	return out, nil
@@ -114,4 +117,35 @@ func SortReading(qs []Quote) {
 		}
 		return cmp.Compare(a.Position, b.Position)
 	})
+}
+
+// phraseSpans finds the runs of tokens of text that spell words, in order.
+func phraseSpans(an analysis.Analyzer, text string, words []string) []Span {
+	toks := an.Analyze([]byte(text))
+	var out []Span
+	for i := 0; i+len(words) <= len(toks); i++ {
+		match := true
+		for k, w := range words {
+			if string(toks[i+k].Term) != w {
+				match = false
+				break
+			}
+		}
+		if match {
+			out = append(out, Span{toks[i].Start, toks[i+len(words)-1].End})
+			i += len(words) - 1
+		}
+	}
+	return out
+}
+
+// termSpans finds the tokens of text whose analysed term is one of terms.
+func termSpans(an analysis.Analyzer, text string, terms []string) []Span {
+	var out []Span
+	for _, t := range an.Analyze([]byte(text)) {
+		if slices.Contains(terms, string(t.Term)) {
+			out = append(out, Span{t.Start, t.End})
+		}
+	}
+	return out
 }

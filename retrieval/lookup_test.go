@@ -3,6 +3,7 @@ package retrieval
 import (
 	"context"
 	"errors"
+	"slices"
 	"strings"
 	"testing"
 )
@@ -72,5 +73,32 @@ func TestLookupBadTerms(t *testing.T) {
 	l, err := ix.Lookup(context.Background(), "?!", "", 0)
 	if err != nil || l.Total != 0 {
 		t.Errorf("Lookup(?!) = %+v, %v; want an empty result", l, err)
+	}
+}
+
+func TestLookupHighlights(t *testing.T) {
+	ix := memIndex(t, seedCorpus(t), Options{})
+	for _, tt := range []struct {
+		term string
+		want []string
+	}{
+		{"shiite militias", []string{"Shiite militias"}},
+		{"militia", []string{"militias"}},
+		{"Iran", []string{"Iran"}},
+	} {
+		l, err := ix.Lookup(context.Background(), tt.term, "", 0)
+		if err != nil || len(l.Quotes) == 0 {
+			t.Fatalf("Lookup(%q) = %v, %v", tt.term, l, err)
+		}
+		q := l.Quotes[0]
+		if len(q.Highlights) == 0 {
+			t.Fatalf("Lookup(%q): no highlights in %q", tt.term, q.Text)
+		}
+		for _, h := range q.Highlights {
+			got := q.Text[h.Start:h.End]
+			if !slices.Contains(tt.want, got) {
+				t.Errorf("Lookup(%q) highlights %q; want one of %q", tt.term, got, tt.want)
+			}
+		}
 	}
 }

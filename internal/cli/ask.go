@@ -33,7 +33,7 @@ question.`)
 		return err
 	}
 	log := newLogger(env.Stderr, cfg.LogLevel)
-	ix, err := openIndex(ctx, cfg, log, nil)
+	ix, err := openIndex(ctx, cfg, log, nil, true)
 	if err != nil {
 		return err
 	}
@@ -77,7 +77,7 @@ finds "militias").`)
 		return err
 	}
 	log := newLogger(env.Stderr, cfg.LogLevel)
-	ix, err := openIndex(ctx, cfg, log, nil)
+	ix, err := openIndex(ctx, cfg, log, nil, true)
 	if err != nil {
 		return err
 	}

@@ -3,7 +3,9 @@ package cli
 import (
 	"bytes"
 	"context"
+	"encoding/json"
 	"flag"
+	"fmt"
 	"os"
 	"path/filepath"
 	"regexp"
@@ -198,5 +200,50 @@ func TestIndexCommand(t *testing.T) {
 	idx, err := os.Stat(filepath.Join(data, "index"))
 	if err != nil || idx.Mode().Perm()&0o077 != 0 {
 		t.Errorf("index folder mode = %v, %v; want private (no group or other access)", idx.Mode().Perm(), err)
+	}
+}
+
+func TestDigestCommand(t *testing.T) {
+	dir := t.TempDir()
+	for i := range 7 {
+		body := fmt.Sprintf("Title: Story %d\nPublished: 2026-11-%02d\n\nThe council met on day %d to discuss the harbour tunnel budget.\nResidents asked for more buses on route %d.\nThe mayor said the plan would be ready soon.\nWork starts next year.", i, i+1, i, i)
+		if err := os.WriteFile(filepath.Join(dir, fmt.Sprintf("s%d.txt", i)), []byte(body), 0o600); err != nil {
+			t.Fatal(err)
+		}
+	}
+	env := map[string]string{"CORPUS_DIR": dir}
+	code, out, errOut := runCLI(t, env, "digest", "--json")
+	if code != 0 {
+		t.Fatalf("exit %d: %s", code, errOut)
+	}
+	var d struct {
+		Articles []struct {
+			Article map[string]string `json:"article"`
+			Quotes  []map[string]any  `json:"quotes"`
+		} `json:"articles"`
+		More int `json:"more"`
+	}
+	if err := json.Unmarshal([]byte(out), &d); err != nil {
+		t.Fatalf("digest --json: %v\n%s", err, out)
+	}
+	if len(d.Articles) != 5 || d.More != 2 {
+		t.Errorf("digest of 7 new articles: %d shown, %d more; want 5 and 2", len(d.Articles), d.More)
+	}
+	for _, a := range d.Articles {
+		if len(a.Quotes) != 3 {
+			t.Errorf("%s: %d key sentences; want 3", a.Article["id"], len(a.Quotes))
+		}
+	}
+	if d.Articles[0].Article["id"] != "s6" {
+		t.Errorf("first article %s; want the newest (s6)", d.Articles[0].Article["id"])
+	}
+
+	code, out, _ = runCLI(t, env, "digest", "--since", "2100-01-01")
+	if code != 0 || !strings.Contains(out, "no digest would be posted") {
+		t.Errorf("digest --since future: exit %d, %q", code, out)
+	}
+	code, _, errOut = runCLI(t, env, "digest", "--since", "yesterday")
+	if code != 2 || !strings.Contains(errOut, "--since") {
+		t.Errorf("digest --since yesterday: exit %d, %q; want 2", code, errOut)
 	}
 }

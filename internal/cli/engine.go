@@ -36,9 +36,10 @@ func loadCorpus(ctx context.Context, cfg config.Config, log *slog.Logger) (*corp
 }
 
 // openIndex loads the corpus and opens its index in the data folder. When
-// a running bot holds the folder, it says so and indexes in memory instead
-// of waiting.
-func openIndex(ctx context.Context, cfg config.Config, log *slog.Logger, progress func(done, total int)) (*retrieval.Index, error) {
+// a running bot holds the folder, a command says so and indexes in memory
+// instead of waiting; a bot (shared false) refuses, since each process
+// needs its own data folder.
+func openIndex(ctx context.Context, cfg config.Config, log *slog.Logger, progress func(done, total int), shared bool) (*retrieval.Index, error) {
 	c, err := loadCorpus(ctx, cfg, log)
 	if err != nil {
 		return nil, err
@@ -48,6 +49,9 @@ func openIndex(ctx context.Context, cfg config.Config, log *slog.Logger, progres
 	}
 	opts := retrieval.Options{Logger: log, Progress: progress}
 	ix, err := retrieval.Open(ctx, cfg.DataDir, c, opts)
+	if errors.Is(err, retrieval.ErrLocked) && !shared {
+		return nil, fmt.Errorf("data folder %s is in use by another verbatim: give each bot process its own DATA_DIR", cfg.DataDir)
+	}
 	if errors.Is(err, retrieval.ErrLocked) {
 		log.Warn("the data folder is in use by a running verbatim; answering from an index in memory", "data", cfg.DataDir)
 		return retrieval.OpenMemory(ctx, c, opts)

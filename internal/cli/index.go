@@ -50,7 +50,7 @@ progress bar.`)
 		}
 		_ = bar.Set(done)
 	}
-	ix, err := openIndex(ctx, cfg, log, progress)
+	ix, err := openIndex(ctx, cfg, log, progress, false)
 	if err != nil {
 		return err
 	}

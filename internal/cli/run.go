@@ -3,6 +3,8 @@ package cli
 import (
 	"context"
 	"errors"
+
+	"github.com/verbatim-bot/verbatim/bot"
 )
 
 // errNoToken explains how to give the bot its token.
@@ -30,17 +32,33 @@ Stops cleanly on SIGINT or SIGTERM.`)
 	if cfg.Token == "" {
 		return &UsageError{errNoToken}
 	}
-	return errors.New("the Discord bot is not built yet")
-}
-
-func runDigest(ctx context.Context, env Env, args []string) error {
-	f := newFlags(env, "digest", "[--json] [--since DATE]",
-		`Prints the digest that would be posted: the key sentences of the articles
-added since DATE (default: the last 24 hours, or the newest article).`)
-	f.Bool("json", false, "print the digest as JSON")
-	f.String("since", "", "include articles added since this `date` (YYYY-MM-DD or RFC 3339)")
-	if err := f.parse(env, args); err != nil {
+	log := newLogger(env.Stderr, cfg.LogLevel)
+	ix, err := openIndex(ctx, cfg, log, nil, false)
+	if err != nil {
 		return err
 	}
-	return errors.New("the digest is not built yet")
+	defer ix.Close()
+	answerIDs := make([]string, len(cfg.AnswerIDs))
+	for i, id := range cfg.AnswerIDs {
+		answerIDs[i] = string(id)
+	}
+	b, err := bot.New(ix, bot.Options{
+		Token:          cfg.Token,
+		APIBase:        cfg.APIBase.String(),
+		GuildID:        string(cfg.GuildID),
+		AnswerChannels: answerIDs,
+		ShardID:        cfg.ShardID,
+		ShardCount:     cfg.ShardCount,
+		Logger:         log,
+	})
+	if err != nil {
+		return err
+	}
+	articles, sentences := ix.Size()
+	log.Info("verbatim starting", "version", version(), "articles", articles, "sentences", sentences)
+	if err := b.Run(ctx); err != nil {
+		return err
+	}
+	log.Info("verbatim stopped")
+	return nil
 }

@@ -1,0 +1,108 @@
+package bot
+
+import (
+	"github.com/bwmarrin/discordgo"
+
+	"github.com/verbatim-bot/verbatim/retrieval"
+)
+
+// Command names.
+const (
+	cmdAsk        = "ask"
+	cmdLookup     = "lookup"
+	cmdQuotes     = "quotes"
+	cmdArticle    = "article"
+	cmdDigest     = "digest"
+	cmdHelp       = "help"
+	cmdAskMessage = "Ask the article"
+)
+
+// permManageServer is Discord's MANAGE_GUILD permission bit.
+const permManageServer int64 = discordgo.PermissionManageGuild
+
+// commands are the application commands, registered on READY with one bulk
+// overwrite.
+func commands() []*discordgo.ApplicationCommand {
+	everywhere := &[]discordgo.InteractionContextType{
+		discordgo.InteractionContextGuild, discordgo.InteractionContextBotDM,
+	}
+	guildOnly := &[]discordgo.InteractionContextType{discordgo.InteractionContextGuild}
+	one := 1.0
+	five := 5.0
+	manage := permManageServer
+	articleOpt := func(desc string) *discordgo.ApplicationCommandOption {
+		return &discordgo.ApplicationCommandOption{
+			Type: discordgo.ApplicationCommandOptionString, Name: "article",
+			Description: desc, Autocomplete: true, MaxLength: 200,
+		}
+	}
+	channelOpt := func(desc string) *discordgo.ApplicationCommandOption {
+		return &discordgo.ApplicationCommandOption{
+			Type: discordgo.ApplicationCommandOptionChannel, Name: "channel", Description: desc,
+			ChannelTypes: []discordgo.ChannelType{discordgo.ChannelTypeGuildText, discordgo.ChannelTypeGuildNews},
+		}
+	}
+	return []*discordgo.ApplicationCommand{
+		{
+			Name: cmdAsk, Description: "Ask a question; get the sentences that answer it, quoted word for word",
+			Contexts: everywhere,
+			Options: []*discordgo.ApplicationCommandOption{
+				{Type: discordgo.ApplicationCommandOptionString, Name: "question", Description: "What you want to know",
+					Required: true, MaxLength: retrieval.MaxQuestionRune},
+				articleOpt("Answer from this article only"),
+				{Type: discordgo.ApplicationCommandOptionInteger, Name: "results", Description: "How many quotes (1 to 5; default 3)",
+					MinValue: &one, MaxValue: five},
+				{Type: discordgo.ApplicationCommandOptionBoolean, Name: "hide", Description: "Show the answer to you only"},
+			},
+		},
+		{
+			Name: cmdLookup, Description: "List the sentences that contain a word or phrase",
+			Contexts: everywhere,
+			Options: []*discordgo.ApplicationCommandOption{
+				{Type: discordgo.ApplicationCommandOptionString, Name: "term", Description: "A word or phrase",
+					Required: true, Autocomplete: true, MaxLength: retrieval.MaxTermRune},
+			},
+		},
+		{
+			Name: cmdQuotes, Description: "What a person is quoted as saying, in article order",
+			Contexts: everywhere,
+			Options: []*discordgo.ApplicationCommandOption{
+				{Type: discordgo.ApplicationCommandOptionString, Name: "speaker", Description: "Who said it",
+					Required: true, Autocomplete: true, MaxLength: 100},
+				articleOpt("Only from this article"),
+			},
+		},
+		{
+			Name: cmdArticle, Description: "The articles I quote from, or one article's details and key sentences",
+			Contexts: everywhere,
+			Options: []*discordgo.ApplicationCommandOption{
+				articleOpt("The article to show; leave out for the list"),
+			},
+		},
+		{
+			Name: cmdDigest, Description: "The daily digest of new articles in this channel",
+			Contexts:                 guildOnly,
+			DefaultMemberPermissions: &manage,
+			Options: []*discordgo.ApplicationCommandOption{
+				{Type: discordgo.ApplicationCommandOptionSubCommand, Name: "subscribe", Description: "Post the daily digest in a channel",
+					Options: []*discordgo.ApplicationCommandOption{
+						channelOpt("Where to post (default: this channel)"),
+						{Type: discordgo.ApplicationCommandOptionString, Name: "time", Description: "Time of day, HH:MM (default: the bot's schedule)", MaxLength: 5},
+						{Type: discordgo.ApplicationCommandOptionString, Name: "timezone", Description: "IANA time zone, e.g. Europe/Dublin", MaxLength: 64, Autocomplete: true},
+					}},
+				{Type: discordgo.ApplicationCommandOptionSubCommand, Name: "unsubscribe", Description: "Stop the daily digest in a channel",
+					Options: []*discordgo.ApplicationCommandOption{channelOpt("Which channel (default: this channel)")}},
+				{Type: discordgo.ApplicationCommandOptionSubCommand, Name: "status", Description: "The digest subscriptions of this server"},
+				{Type: discordgo.ApplicationCommandOptionSubCommand, Name: "now", Description: "Post today's digest here now"},
+			},
+		},
+		{
+			Name: cmdHelp, Description: "What I do and how to ask",
+			Contexts: everywhere,
+		},
+		{
+			Name: cmdAskMessage, Type: discordgo.MessageApplicationCommand,
+			Contexts: everywhere,
+		},
+	}
+}

@@ -1,0 +1,125 @@
+package bot
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"regexp"
+	"runtime/debug"
+	"strings"
+	"time"
+
+	"github.com/bwmarrin/discordgo"
+
+	"github.com/verbatim-bot/verbatim/retrieval"
+)
+
+// How a message reached the bot, which decides how it is answered.
+type messageKind int
+
+const (
+	notForUs       messageKind = iota
+	kindMention                // mentions the bot in a server
+	kindDM                     // a direct message
+	kindAnswerChan             // a question in an ANSWER_CHANNEL_IDS channel
+)
+
+// onMessage answers a message that mentions the bot, a DM, or a question
+// in an answer channel, with a reply to it. Messages from bots, webhooks
+// and the bot itself are ignored. Bad input and cooldowns get one short
+// reply in mentions and DMs, and silence in answer channels.
+func (b *Bot) onMessage(s *discordgo.Session, mc *discordgo.MessageCreate) {
+	defer func() {
+		if p := recover(); p != nil {
+			b.log.Error("panic in message handler", "panic", p, "stack", string(debug.Stack()))
+		}
+	}()
+	m := mc.Message
+	kind := b.classify(m)
+	if kind == notForUs {
+		return
+	}
+	question := b.stripMentions(m.Content)
+	b.log.Debug("message question", "user", m.Author.ID, "channel", m.ChannelID, "question", question)
+
+	quiet := kind == kindAnswerChan
+	if _, err := retrieval.CheckQuestion(question); err != nil {
+		if !quiet {
+			var qe *retrieval.QuestionError
+			errors.As(err, &qe)
+			b.send(s, m, notice(qe.Reason, false))
+		}
+		return
+	}
+	ok, notify := b.cool.allow(m.Author.ID, b.now())
+	if !ok {
+		if notify && !quiet {
+			b.send(s, m, notice(fmt.Sprintf("You're asking faster than I can keep up with: please wait %s and ask again.",
+				roundUp(b.cool.retryIn(m.Author.ID, b.now()))), false))
+		}
+		return
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), handlerTimeout)
+	defer cancel()
+	_ = s.ChannelTyping(m.ChannelID)
+	r, err := b.answer(ctx, question, "", retrieval.DefaultTop)
+	if err != nil {
+		b.log.Error("answering a message", "err", err)
+		if quiet {
+			return
+		}
+		r = notice(msgInternal, false)
+	}
+	b.send(s, m, r)
+}
+
+// classify tells how a message reached the bot, or notForUs.
+func (b *Bot) classify(m *discordgo.Message) messageKind {
+	if m.Author == nil || m.Author.Bot || m.WebhookID != "" || m.Author.ID == b.selfID() || m.Author.System {
+		return notForUs
+	}
+	if m.Type != discordgo.MessageTypeDefault && m.Type != discordgo.MessageTypeReply {
+		return notForUs
+	}
+	if m.GuildID == "" {
+		return kindDM
+	}
+	self := b.selfID()
+	for _, u := range m.Mentions {
+		if u != nil && u.ID == self {
+			return kindMention
+		}
+	}
+	if b.answers[m.ChannelID] && strings.HasSuffix(strings.TrimSpace(m.Content), "?") {
+		return kindAnswerChan
+	}
+	return notForUs
+}
+
+// mentionRe matches user, role and channel mentions.
+var mentionRe = regexp.MustCompile(`<(@[!&]?|#)\d+>`)
+
+// stripMentions removes mentions from a message, leaving the question.
+func (b *Bot) stripMentions(s string) string {
+	return strings.Join(strings.Fields(mentionRe.ReplaceAllString(s, " ")), " ")
+}
+
+// send replies to m; a failure is logged, never retried by hand (discordgo
+// retries rate limits itself).
+func (b *Bot) send(s *discordgo.Session, m *discordgo.Message, r reply) {
+	ref := &discordgo.MessageReference{MessageID: m.ID, ChannelID: m.ChannelID, GuildID: m.GuildID}
+	failIfMissing := false
+	ref.FailIfNotExists = &failIfMissing
+	if _, err := s.ChannelMessageSendComplex(m.ChannelID, r.messageSend(ref)); err != nil {
+		b.log.Warn("sending a reply", "channel", m.ChannelID, "err", err)
+	}
+}
+
+// roundUp formats a wait as whole seconds, at least one.
+func roundUp(d time.Duration) string {
+	secs := int((d + time.Second - 1) / time.Second)
+	if secs <= 1 {
+		return "a second"
+	}
+	return fmt.Sprintf("%d seconds", secs)
+}
