@@ -1,0 +1,394 @@
+package corpus
+
+import (
+	"strings"
+	"unicode"
+	"unicode/utf8"
+)
+
+// phraseKind is what a noun phrase names.
+type phraseKind uint8
+
+const (
+	pNone    phraseKind = iota
+	pPronoun            // he, she, they, it
+	pName               // a proper name: a person, an organisation, a place
+	pNoun               // a common noun phrase: "Iraqi officials", "a spokesman"
+)
+
+// phrase is a noun phrase of a sentence, found by parseNP.
+type phrase struct {
+	kind     phraseKind
+	from, to int // the whole phrase, tokens [from, to)
+	// sFrom, sTo are the tokens that name the speaker: the name without
+	// its title, the noun phrase without its determiner.
+	sFrom, sTo int
+	// titleFrom, titleTo are a name's title ("Mr", "US President");
+	// equal when it has none.
+	titleFrom, titleTo int
+	// preFrom, preTo are a lower-case role before a name ("foreign
+	// minister Hoshyar Zebari"); equal when there is none.
+	preFrom, preTo int
+	head           string // a noun phrase's head noun, or the pronoun, lower case
+	definite       bool   // a noun phrase opened by "the"
+	// roleFrom, roleTo are a role given in apposition in this sentence
+	// ("the US ambassador"); equal when there is none.
+	roleFrom, roleTo int
+}
+
+// npMode says what parseNP accepts.
+type npMode uint8
+
+const (
+	// npFull: a speaker phrase, with an optional prepositional tail
+	// ("spokesman for the ministry", "ambassador to Iraq").
+	npFull npMode = iota
+	// npTail: the object of that tail, whose head may be any noun
+	// ("witnesses at the scene").
+	npTail
+)
+
+// tailPreps open the prepositional tail of a speaker phrase.
+var tailPreps = newWordSet(`for of to at from in`)
+
+// parseNP parses the noun phrase that starts at token i and ends before
+// limit, and reports false when none starts there. It reads names (with
+// titles and particles), pronouns, and common noun phrases whose head is a
+// speaker noun; it does not look past a comma.
+func parseNP(ts []token, i, limit int, mode npMode) (phrase, bool) {
+	if i >= limit || !plainWord(ts[i]) {
+		return phrase{}, false
+	}
+	if pronouns.has(ts[i].lo) {
+		return phrase{kind: pPronoun, from: i, to: i + 1, sFrom: i, sTo: i + 1, head: ts[i].lo}, true
+	}
+	body := i
+	for body < limit && body-i < 2 && plainWord(ts[body]) && determiners.has(ts[body].lo) {
+		body++
+	}
+	const (
+		endNone = iota
+		endName
+		endNoun
+		endDoc
+	)
+	end, endKind, head := -1, endNone, -1
+	capStart, nameStart := -1, -1
+	possessed := false
+	for k := body; k < limit && k < body+10; k++ {
+		t := ts[k]
+		if !plainWord(t) {
+			break
+		}
+		lo := t.lo
+		switch {
+		case isPossessive(lo):
+			// "Iraq's", "Mr Putin's": what came before modifies a head
+			// still to come.
+			capStart, end, endKind, possessed = -1, -1, endNone, true
+			continue
+		case nameWord(t) || prefixedName(t):
+			if isSpeakerNoun(lo) && !(k+1 < limit && (nameWord(ts[k+1]) || prefixedName(ts[k+1]))) {
+				// "Police said", "the Prime Minister said"
+				end, endKind, head, capStart = k+1, endNoun, k, -1
+				continue
+			}
+			if capStart < 0 {
+				capStart = k
+			}
+			end, endKind, nameStart = k+1, endName, capStart
+			continue
+		case capStart >= 0 && k+1 < limit && (nameWord(ts[k+1]) || prefixedName(ts[k+1])) &&
+			(nameParticles.has(lo) || lo == "of" && isTitleTok(ts[k-1]) || (lo == "of" || lo == "for") && orgWords.has(ts[k-1].lo)):
+			// "Osama bin Laden", "Secretary of State Condoleezza Rice",
+			// "Ministry of Defence"
+			continue
+		case docNouns.has(lo):
+			end, endKind, head, capStart = k+1, endDoc, k, -1
+			continue
+		case isSpeakerNoun(lo):
+			end, endKind, head, capStart = k+1, endNoun, k, -1
+			continue
+		case mode == npTail && genericWord(t):
+			end, endKind, head, capStart = k+1, endNoun, k, -1
+			continue
+		case endKind == endName && end == k && !commonModifiers.has(lo):
+			// A name followed by a word that is not an adjective: the
+			// name is the phrase ("Smith visited ...").
+		case isModifier(t) || endKind == endNone && (possessed || body > i) && genericWord(t):
+			// "senior", "Iranian-allied"; after a determiner or a
+			// possessive any noun ("the EU's foreign policy chief").
+			capStart = -1
+			continue
+		}
+		break
+	}
+	p := phrase{from: i, to: end, sFrom: body, sTo: end, definite: body > i && ts[i].lo == "the"}
+	switch endKind {
+	case endName:
+		p.kind = pName
+		if nameStart > body && !ts[nameStart-1].cap && roleNouns.has(ts[nameStart-1].lo) {
+			p.preFrom, p.preTo = body, nameStart
+		}
+		p.sFrom, p.titleFrom, p.titleTo = nameStart, nameStart, nameStart
+		if k := titleEnd(ts, nameStart, end); k > nameStart {
+			p.titleTo, p.sFrom = k, k
+		}
+		return p, true
+	case endNoun:
+		p.kind, p.head = pNoun, ts[head].lo
+		if mode == npFull && end < limit && plainWord(ts[end]) && tailPreps.has(ts[end].lo) {
+			if q, ok := parseNP(ts, end+1, limit, npTail); ok && q.kind != pPronoun {
+				p.to, p.sTo = q.to, q.to
+			}
+		}
+		return p, true
+	case endDoc:
+		// "a statement from the ministry": the ministry speaks.
+		if mode == npFull && end < limit && plainWord(ts[end]) && (ts[end].lo == "from" || ts[end].lo == "by" || ts[end].lo == "of") {
+			if q, ok := parseNP(ts, end+1, limit, npFull); ok && q.kind != pPronoun {
+				q.from = i
+				return q, true
+			}
+		}
+	}
+	return phrase{}, false
+}
+
+// titleEnd returns the end of the title that opens the name in tokens [a,
+// b): "Mr", "US President", "Secretary of State"; a when there is none.
+// The last word is never a title ("John Major", "Carole King"), and the
+// names of bodies have none ("General Motors", "Justice Department").
+func titleEnd(ts []token, a, b int) int {
+	switch ts[b-1].lo {
+	case "jr", "jr.", "sr", "sr.":
+		return a // "Martin Luther King Jr"
+	}
+	for k := a; k < b; k++ {
+		if orgWords.has(ts[k].lo) {
+			return a
+		}
+	}
+	for k := b - 2; k >= a; k-- {
+		if isTitleTok(ts[k]) || k >= a+2 && ts[k-1].lo == "of" && isTitleTok(ts[k-2]) {
+			return k + 1
+		}
+	}
+	return a
+}
+
+// phraseEndingAt finds the longest noun phrase that ends with token e,
+// starting after the last punctuation before it.
+func phraseEndingAt(ts []token, e int) (phrase, bool) {
+	if e < 0 || e >= len(ts) || !plainWord(ts[e]) {
+		return phrase{}, false
+	}
+	s := e
+	for s > 0 && e-s < 11 && plainWord(ts[s-1]) {
+		s--
+	}
+	for ; s <= e; s++ {
+		if p, ok := parseNP(ts, s, e+1, npFull); ok && p.to == e+1 {
+			return p, true
+		}
+	}
+	return phrase{}, false
+}
+
+// isRoleSeg reports whether tokens [a, b), a phrase set off by commas next
+// to a name, give the person's role: "the US ambassador", "his lawyer",
+// "Iraq's foreign minister", "US ambassador to Iraq".
+func isRoleSeg(ts []token, a, b int) bool {
+	if b-a < 1 || b-a > 12 || !plainWord(ts[a]) {
+		return false
+	}
+	f := ts[a].lo
+	if relatives.has(f) || interjections.has(f) && f != "the" {
+		return false
+	}
+	hasRole := false
+	for k := a; k < b; k++ {
+		t := ts[k]
+		switch t.kind {
+		case tWord:
+			if t.quoted || isVerbForm(t.lo) {
+				return false
+			}
+			if roleNouns.has(t.lo) || orgNouns.has(t.lo) || groupNouns.has(t.lo) {
+				hasRole = true
+			}
+		case tDash, tOther:
+		default:
+			return false
+		}
+	}
+	if f == "the" || f == "a" || f == "an" || possessiveDets.has(f) || isPossessive(f) {
+		return true
+	}
+	return hasRole
+}
+
+// roleText returns the role in tokens [a, b) as the sentence has it,
+// without a leading "the", "a" or "an".
+func roleText(s string, ts []token, a, b int) string {
+	if a < b-1 && (ts[a].lo == "the" || ts[a].lo == "a" || ts[a].lo == "an") {
+		a++
+	}
+	return s[ts[a].start:ts[b-1].end]
+}
+
+// isInterjection reports whether tokens [a, b), set off by commas, are an
+// aside between a subject and its verb: "however", "in a statement", an
+// age ("45"), a relative clause.
+func isInterjection(ts []token, a, b int) bool {
+	if a >= b || ts[a].kind != tWord {
+		return false
+	}
+	f := ts[a].lo
+	if interjections.has(f) || f == "aged" {
+		return true
+	}
+	return b-a == 1 && hasDigit(f)
+}
+
+// plainWord reports whether t is a word outside quotation marks.
+func plainWord(t token) bool { return t.kind == tWord && !t.quoted }
+
+// nameWord reports whether t can be part of a proper name: a capitalised
+// word that is not a function word, a pronoun or a verb.
+func nameWord(t token) bool {
+	if !plainWord(t) || !t.cap || hasDigit(t.lo) || isPossessive(t.lo) {
+		return false
+	}
+	if isAcronym(t.text) {
+		return true // "US" is not "us"
+	}
+	// A capitalised verb form is a name ("the United States", "Edward
+	// Said") unless it opens the sentence ("Asked about ...").
+	lo := strings.TrimSuffix(t.lo, ".")
+	return !stopWords.has(lo) && !(t.first && isVerbForm(lo))
+}
+
+// isAcronym reports whether w is a word in capitals: "US", "NATO", "U.S.".
+func isAcronym(w string) bool {
+	letters := 0
+	for _, r := range w {
+		switch {
+		case unicode.IsUpper(r):
+			letters++
+		case r != '.':
+			return false
+		}
+	}
+	return letters >= 2
+}
+
+// prefixedName reports whether t is a surname with a lower-case prefix:
+// "al-Maliki".
+func prefixedName(t token) bool {
+	if !plainWord(t) || t.cap || isPossessive(t.lo) {
+		return false
+	}
+	for _, p := range namePrefixes {
+		if strings.HasPrefix(t.lo, p) && len(t.text) > len(p) {
+			r, _ := utf8.DecodeRuneInString(t.text[len(p):])
+			return unicode.IsUpper(r)
+		}
+	}
+	return false
+}
+
+// isTitleTok reports whether t is a title: "Mr", "Gen.", "President".
+func isTitleTok(t token) bool {
+	lo := strings.TrimSuffix(t.lo, ".")
+	return courtesyTitles.has(lo) || abbrevTitles.has(lo) || officeTitles.has(lo)
+}
+
+func isSpeakerNoun(lo string) bool {
+	return groupNouns.has(lo) || roleNouns.has(lo) || orgNouns.has(lo)
+}
+
+func isVerbForm(lo string) bool {
+	_, ok := reportingVerbs[lo]
+	return ok
+}
+
+// isModifier reports whether t, a lower-case word, can stand before the
+// head of a speaker phrase: "senior", "foreign", "Iranian-allied",
+// "ruling", "police" (in "police spokesman").
+func isModifier(t token) bool {
+	lo := t.lo
+	if t.cap || hasDigit(lo) || stopWords.has(lo) || isVerbForm(lo) {
+		return false
+	}
+	if commonModifiers.has(lo) || isSpeakerNoun(lo) || strings.Contains(lo, "-") {
+		return true
+	}
+	for _, suf := range adjectiveSuffixes {
+		if strings.HasSuffix(lo, suf) && len(lo) > len(suf)+2 {
+			return true
+		}
+	}
+	return false
+}
+
+// adjectiveSuffixes end the lower-case adjectives that may modify a speaker
+// noun ("regional", "military", "leading").
+var adjectiveSuffixes = []string{"al", "ian", "ese", "ic", "ive", "ous", "ful", "ary", "ern", "ior", "ing", "ist", "ish"}
+
+// genericWord reports whether t is a lower-case word that may be a noun:
+// not a function word, a reporting verb or a number.
+func genericWord(t token) bool {
+	return !t.cap && !stopWords.has(t.lo) && !isVerbForm(t.lo) && !hasDigit(t.lo)
+}
+
+// isPossessive reports whether a word ends in a possessive: "Iraq's",
+// "Farmers'".
+func isPossessive(lo string) bool {
+	return strings.HasSuffix(lo, "'s") || strings.HasSuffix(lo, "\u2019s") ||
+		strings.HasSuffix(lo, "s'") || strings.HasSuffix(lo, "s\u2019")
+}
+
+func hasDigit(s string) bool {
+	for i := 0; i < len(s); i++ {
+		if isDigitByte(s[i]) {
+			return true
+		}
+	}
+	return false
+}
+
+// spanText returns the words of tokens [a, b) of the sentence s (or of its
+// lower-cased copy) as a speaker name: a slice of s when it can be,
+// otherwise the words joined by single spaces with full stops dropped
+// ("U.S. officials" gives "US officials").
+func spanText(s string, ts []token, a, b int) string {
+	if a >= b {
+		return ""
+	}
+	text := s[ts[a].start:ts[b-1].end]
+	clean := !strings.Contains(text, ".")
+	for k := a + 1; clean && k < b; k++ {
+		if ts[k].start != ts[k-1].end+1 || ts[k].kind != tWord {
+			clean = false
+		}
+	}
+	if clean && ts[a].kind == tWord {
+		return text
+	}
+	var sb strings.Builder
+	for k := a; k < b; k++ {
+		if ts[k].kind != tWord {
+			continue
+		}
+		w := strings.ReplaceAll(s[ts[k].start:ts[k].end], ".", "")
+		if w == "" {
+			continue
+		}
+		if sb.Len() > 0 {
+			sb.WriteByte(' ')
+		}
+		sb.WriteString(w)
+	}
+	return sb.String()
+}
