@@ -45,7 +45,7 @@ import "strings"
 //
 // It runs in time linear in the article's length.
 func attributeSpeakers(paras []Paragraph) {
-	var st attribution
+	st := attribution{ts: make([]token, 0, 64)}
 	var prevSpeaker, prevRole string
 	for pi := range paras {
 		ss := paras[pi].Sentences
@@ -186,7 +186,7 @@ func (st *attribution) personName(p phrase) bool {
 		return false
 	}
 	for k := p.sFrom; k < p.sTo; k++ {
-		if orgWords.has(ts[k].lo) || placeWords.has(ts[k].lo) {
+		if ts[k].is(orgWords) || ts[k].is(placeWords) {
 			return false
 		}
 	}
@@ -222,7 +222,7 @@ func (st *attribution) resolve(p phrase) (speaker, role string) {
 	case pName:
 		return st.resolveName(p)
 	case pNoun:
-		if roleNouns.has(p.head) && (p.definite || ts[p.sFrom].cap && p.sFrom > 0) {
+		if p.hd&roleNouns != 0 && (p.definite || ts[p.sFrom].cap && p.sFrom > 0) {
 			// "the minister said": the person last given that role.
 			if i := st.personWithRole(p.head); i >= 0 {
 				st.mention(i)
@@ -231,11 +231,11 @@ func (st *attribution) resolve(p phrase) (speaker, role string) {
 		}
 		text := nounText(st.s, ts, p)
 		switch {
-		case groupNouns.has(p.head):
+		case p.hd&groupNouns != 0:
 			st.group = text
-		case orgNouns.has(p.head):
+		case p.hd&orgNouns != 0:
 			st.org = text
-		case roleNouns.has(p.head):
+		case p.hd&roleNouns != 0:
 			// "a spokesman": someone unnamed, whom "he" may refer to.
 			st.people = append(st.people, person{name: text})
 			st.mention(len(st.people) - 1)
@@ -274,10 +274,9 @@ func (st *attribution) resolveName(p phrase) (speaker, role string) {
 		who.role = s[ts[p.titleFrom].start:ts[p.titleTo-1].end]
 	}
 	for k := p.titleFrom; k < p.titleTo && who.gender == 0; k++ {
-		lo := strings.TrimSuffix(ts[k].lo, ".")
-		if maleTitles.has(lo) {
+		if ts[k].is(maleTitles) {
 			who.gender = 'm'
-		} else if femaleTitles.has(lo) {
+		} else if ts[k].is(femaleTitles) {
 			who.gender = 'f'
 		}
 	}
@@ -308,7 +307,7 @@ func (st *attribution) addPerson(p phrase) int {
 		}
 	}
 	k := p.sTo - 2
-	for k > p.sFrom && nameParticles.has(ts[k].lo) {
+	for k > p.sFrom && ts[k].is(nameParticles) {
 		k--
 	}
 	if k < p.sTo-2 {
@@ -379,7 +378,7 @@ func hasWordFold(s, w string) bool {
 // title or an abbreviation ("Mr", "Gen.").
 func officeTitle(ts []token, a, b int) bool {
 	for k := a; k < b; k++ {
-		if !strings.HasSuffix(ts[k].lo, ".") && officeTitles.has(ts[k].lo) {
+		if !strings.HasSuffix(ts[k].lo, ".") && ts[k].is(officeTitles) {
 			return true
 		}
 	}
@@ -403,7 +402,7 @@ func hasAcronym(ts []token, a, b int) bool {
 func nounText(s string, ts []token, p phrase) string {
 	text := spanText(s, ts, p.sFrom, p.sTo)
 	f := ts[p.sFrom]
-	if f.cap && p.sFrom == firstWord(ts) && (isSpeakerNoun(f.lo) || commonModifiers.has(f.lo)) {
+	if f.cap && p.sFrom == firstWord(ts) && f.is(speakerNouns|commonModifiers) {
 		return f.lo + text[len(f.text):]
 	}
 	return text

@@ -18,7 +18,7 @@ func findSpeaker(ts []token, head phrase, headOK bool) (phrase, bool) {
 			}
 			continue
 		}
-		info, ok := reportingVerbs[t.lo]
+		info, ok := t.verb, t.is(verbForms)
 		if !ok {
 			if t.lo != "pointed" || v+1 >= len(ts) || ts[v+1].lo != "out" {
 				continue
@@ -51,14 +51,14 @@ func subjectOf(ts []token, v int, info verbInfo, head phrase, headOK bool) (p ph
 			return phrase{}, false, false
 		}
 		switch {
-		case relatives.has(l.lo):
+		case l.is(relatives):
 			// "Mr Smith, who said ..."
 			if left < 2 || ts[left-1].kind != tComma {
 				return phrase{}, false, false
 			}
 			p, ok = phraseEndingAt(ts, left-2)
 			return p, false, ok
-		case coordinators.has(l.lo):
+		case l.is(coordinators):
 			// "He declined to give details ... but said ..."
 			return fromHead()
 		case l.lo == "as" && info.form == formIng:
@@ -137,20 +137,20 @@ func verbChain(ts []token, v int) (left int, neg, passive, inf bool) {
 		}
 		lo := t.lo
 		switch {
-		case negators.has(lo) || strings.HasSuffix(lo, "n't") || strings.HasSuffix(lo, "n\u2019t"):
+		case t.is(negators) || strings.HasSuffix(lo, "n't") || strings.HasSuffix(lo, "n\u2019t"):
 			neg = true
-		case beForms.has(lo):
+		case t.is(beForms):
 			passive = true
-		case auxiliaries.has(lo) || chainAdvs.has(lo) || weekdays.has(lo):
-		case lo == "on" && k+1 < v && weekdays.has(ts[k+1].lo):
-		case timeNouns.has(lo) && k > 0 && timeDets.has(ts[k-1].lo):
+		case t.is(auxiliaries | chainAdvs | weekdays):
+		case lo == "on" && k+1 < v && ts[k+1].is(weekdays):
+		case t.is(timeNouns) && k > 0 && ts[k-1].is(timeDets):
 			k-- // "last week"
 		case lo == "to":
 			switch {
-			case k > 0 && refusals.has(ts[k-1].lo):
+			case k > 0 && ts[k-1].is(refusals):
 				neg = true
 				k--
-			case k > 0 && continuations.has(ts[k-1].lo):
+			case k > 0 && ts[k-1].is(continuations):
 				k-- // "went on to say", "continued to insist"
 				if k > 0 && ts[k-1].lo == "went" {
 					k--
@@ -169,7 +169,7 @@ func verbChain(ts []token, v int) (left int, neg, passive, inf bool) {
 // isLyAdverb reports whether t is a lower-case adverb in -ly ("flatly",
 // "publicly"), not a noun like "family".
 func isLyAdverb(t token) bool {
-	return !t.cap && len(t.lo) > 4 && strings.HasSuffix(t.lo, "ly") && !isSpeakerNoun(t.lo)
+	return !t.cap && len(t.lo) > 4 && strings.HasSuffix(t.lo, "ly") && !t.is(speakerNouns)
 }
 
 // complementOK reports whether what follows the reporting verb at v makes
@@ -193,7 +193,7 @@ func complementOK(ts []token, v int, info verbInfo) bool {
 			return false
 		}
 		if lo := ts[n].lo; plainWord(ts[n]) && (lo == "for" || lo == "on" || lo == "upon" ||
-			callObjects.has(lo) && n+1 < len(ts) && ts[n+1].kind == tWord) {
+			ts[n].is(callObjects) && n+1 < len(ts) && ts[n+1].kind == tWord) {
 			return true
 		}
 		return quoteWithin(ts, n, 6)
@@ -207,7 +207,7 @@ func complementOK(ts []token, v int, info verbInfo) bool {
 // "that ...", "whether ...", ": ...", `"..."`; with toInf "to" and a
 // verb; with objThat an object and then "that".
 func clauseFollows(ts []token, n int, toInf, objThat bool) bool {
-	for n < len(ts) && plainWord(ts[n]) && chainAdvs.has(ts[n].lo) {
+	for n < len(ts) && plainWord(ts[n]) && ts[n].is(chainAdvs) {
 		n++
 	}
 	if n >= len(ts) {
@@ -222,7 +222,7 @@ func clauseFollows(ts []token, n int, toInf, objThat bool) bool {
 		if t.quoted {
 			return false
 		}
-		if t.lo == "that" || whWords.has(t.lo) ||
+		if t.lo == "that" || t.is(whWords) ||
 			toInf && t.lo == "to" && n+1 < len(ts) && plainWord(ts[n+1]) && !ts[n+1].cap {
 			return true
 		}
@@ -232,7 +232,7 @@ func clauseFollows(ts []token, n int, toInf, objThat bool) bool {
 		if ts[j].lo == "that" && j > n {
 			return true
 		}
-		if stopWords.has(ts[j].lo) && !determiners.has(ts[j].lo) && !objectPronoun(ts[j].lo) {
+		if ts[j].is(stopWords) && !ts[j].is(determiners) && !objectPronoun(ts[j].lo) {
 			return false
 		}
 	}
@@ -311,7 +311,7 @@ func appositionSubject(ts []token, c int) (phrase, bool) {
 			continue
 		}
 		if q, ok := parseNP(ts, a, b, npFull); ok && q.to == b && q.kind == pName {
-			if r, ok := phraseEndingAt(ts, c1-1); ok && r.kind == pNoun && roleNouns.has(r.head) {
+			if r, ok := phraseEndingAt(ts, c1-1); ok && r.kind == pNoun && r.hd&roleNouns != 0 {
 				q.from, q.roleFrom, q.roleTo = r.from, r.from, r.to
 			} else {
 				q.roleFrom, q.roleTo = roleFrom, roleTo
@@ -346,7 +346,7 @@ func inverted(ts []token, v int) (phrase, bool) {
 		return phrase{}, false
 	}
 	if p.to < len(ts) {
-		if t := ts[p.to]; plainWord(t) && !stopWords.has(t.lo) {
+		if t := ts[p.to]; plainWord(t) && !t.is(stopWords) {
 			return phrase{}, false
 		}
 	}
@@ -384,7 +384,7 @@ func trailingApposition(ts []token, p phrase) phrase {
 	switch {
 	case p.kind == pName && isRoleSeg(ts, end+1, b):
 		p.roleFrom, p.roleTo = end+1, b
-	case p.kind == pNoun && roleNouns.has(p.head):
+	case p.kind == pNoun && p.hd&roleNouns != 0:
 		if q, ok := parseNP(ts, end+1, b, npFull); ok && q.to == b && q.kind == pName {
 			q.from, q.roleFrom, q.roleTo = p.from, p.from, p.to
 			return q
@@ -402,13 +402,13 @@ func headPhrase(ts []token) (phrase, bool) {
 		return phrase{}, false
 	}
 	i := 0
-	if lo := ts[0].lo; coordinators.has(lo) || chainAdvs.has(lo) || lo == "meanwhile" {
+	if ts[0].is(coordinators|chainAdvs) || ts[0].lo == "meanwhile" {
 		i = 1
 		if i < len(ts) && ts[i].kind == tComma {
 			i++
 		}
 	}
-	if i < len(ts) && plainWord(ts[i]) && (interjections.has(ts[i].lo) || isVerbForm(ts[i].lo)) {
+	if i < len(ts) && plainWord(ts[i]) && (ts[i].is(interjections) || ts[i].is(verbForms)) {
 		c := nextComma(ts, i+1)
 		if c < 0 {
 			return phrase{}, false
@@ -423,7 +423,7 @@ func headPhrase(ts []token) (phrase, bool) {
 	if end >= len(ts) || !plainWord(ts[end]) || ts[end].cap {
 		return phrase{}, false
 	}
-	if lo := ts[end].lo; stopWords.has(lo) && !auxiliaries.has(lo) && !negators.has(lo) && !chainAdvs.has(lo) {
+	if t := ts[end]; t.is(stopWords) && !t.is(auxiliaries|negators|chainAdvs) {
 		return phrase{}, false
 	}
 	return p, true
@@ -445,7 +445,7 @@ func withApposition(ts []token, p phrase) (phrase, int) {
 		a, b := end+1, c2
 		switch {
 		case isInterjection(ts, a, b):
-		case p.kind == pNoun && roleNouns.has(p.head):
+		case p.kind == pNoun && p.hd&roleNouns != 0:
 			q, ok := parseNP(ts, a, b, npFull)
 			if !ok || q.to != b || q.kind != pName {
 				return p, end

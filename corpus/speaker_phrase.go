@@ -29,8 +29,9 @@ type phrase struct {
 	// preFrom, preTo are a lower-case role before a name ("foreign
 	// minister Hoshyar Zebari"); equal when there is none.
 	preFrom, preTo int
-	head           string // a noun phrase's head noun, or the pronoun, lower case
-	definite       bool   // a noun phrase opened by "the"
+	head           string  // a noun phrase's head noun, or the pronoun, lower case
+	hd             wordSet // the lists the head noun is in
+	definite       bool    // a noun phrase opened by "the"
 	// roleFrom, roleTo are a role given in apposition in this sentence
 	// ("the US ambassador"); equal when there is none.
 	roleFrom, roleTo int
@@ -48,9 +49,6 @@ const (
 	npTail
 )
 
-// tailPreps open the prepositional tail of a speaker phrase.
-var tailPreps = newWordSet(`for of to at from in`)
-
 // parseNP parses the noun phrase that starts at token i and ends before
 // limit, and reports false when none starts there. It reads names (with
 // titles and particles), pronouns, and common noun phrases whose head is a
@@ -59,11 +57,11 @@ func parseNP(ts []token, i, limit int, mode npMode) (phrase, bool) {
 	if i >= limit || !plainWord(ts[i]) {
 		return phrase{}, false
 	}
-	if pronouns.has(ts[i].lo) {
+	if ts[i].is(pronouns) {
 		return phrase{kind: pPronoun, from: i, to: i + 1, sFrom: i, sTo: i + 1, head: ts[i].lo}, true
 	}
 	body := i
-	for body < limit && body-i < 2 && plainWord(ts[body]) && determiners.has(ts[body].lo) {
+	for body < limit && body-i < 2 && plainWord(ts[body]) && ts[body].is(determiners) {
 		body++
 	}
 	const (
@@ -82,13 +80,13 @@ func parseNP(ts []token, i, limit int, mode npMode) (phrase, bool) {
 		}
 		lo := t.lo
 		switch {
-		case isPossessive(lo):
+		case t.possessive():
 			// "Iraq's", "Mr Putin's": what came before modifies a head
 			// still to come.
 			capStart, end, endKind, possessed = -1, -1, endNone, true
 			continue
 		case nameWord(t) || prefixedName(t):
-			if isSpeakerNoun(lo) && !(k+1 < limit && (nameWord(ts[k+1]) || prefixedName(ts[k+1]))) {
+			if t.is(speakerNouns) && !(k+1 < limit && (nameWord(ts[k+1]) || prefixedName(ts[k+1]))) {
 				// "Police said", "the Prime Minister said"
 				end, endKind, head, capStart = k+1, endNoun, k, -1
 				continue
@@ -99,20 +97,20 @@ func parseNP(ts []token, i, limit int, mode npMode) (phrase, bool) {
 			end, endKind, nameStart = k+1, endName, capStart
 			continue
 		case capStart >= 0 && k+1 < limit && (nameWord(ts[k+1]) || prefixedName(ts[k+1])) &&
-			(nameParticles.has(lo) || lo == "of" && isTitleTok(ts[k-1]) || (lo == "of" || lo == "for") && orgWords.has(ts[k-1].lo)):
+			(t.is(nameParticles) || lo == "of" && isTitleTok(ts[k-1]) || (lo == "of" || lo == "for") && ts[k-1].is(orgWords)):
 			// "Osama bin Laden", "Secretary of State Condoleezza Rice",
 			// "Ministry of Defence"
 			continue
-		case docNouns.has(lo):
+		case t.is(docNouns):
 			end, endKind, head, capStart = k+1, endDoc, k, -1
 			continue
-		case isSpeakerNoun(lo):
+		case t.is(speakerNouns):
 			end, endKind, head, capStart = k+1, endNoun, k, -1
 			continue
 		case mode == npTail && genericWord(t):
 			end, endKind, head, capStart = k+1, endNoun, k, -1
 			continue
-		case endKind == endName && end == k && !commonModifiers.has(lo):
+		case endKind == endName && end == k && !t.is(commonModifiers):
 			// A name followed by a word that is not an adjective: the
 			// name is the phrase ("Smith visited ...").
 		case isModifier(t) || endKind == endNone && (possessed || body > i) && genericWord(t):
@@ -127,7 +125,7 @@ func parseNP(ts []token, i, limit int, mode npMode) (phrase, bool) {
 	switch endKind {
 	case endName:
 		p.kind = pName
-		if nameStart > body && !ts[nameStart-1].cap && roleNouns.has(ts[nameStart-1].lo) {
+		if nameStart > body && !ts[nameStart-1].cap && ts[nameStart-1].is(roleNouns) {
 			p.preFrom, p.preTo = body, nameStart
 		}
 		p.sFrom, p.titleFrom, p.titleTo = nameStart, nameStart, nameStart
@@ -136,8 +134,8 @@ func parseNP(ts []token, i, limit int, mode npMode) (phrase, bool) {
 		}
 		return p, true
 	case endNoun:
-		p.kind, p.head = pNoun, ts[head].lo
-		if mode == npFull && end < limit && plainWord(ts[end]) && tailPreps.has(ts[end].lo) {
+		p.kind, p.head, p.hd = pNoun, ts[head].lo, ts[head].lex
+		if mode == npFull && end < limit && plainWord(ts[end]) && ts[end].is(tailPreps) {
 			if q, ok := parseNP(ts, end+1, limit, npTail); ok && q.kind != pPronoun {
 				p.to, p.sTo = q.to, q.to
 			}
@@ -165,7 +163,7 @@ func titleEnd(ts []token, a, b int) int {
 		return a // "Martin Luther King Jr"
 	}
 	for k := a; k < b; k++ {
-		if orgWords.has(ts[k].lo) {
+		if ts[k].is(orgWords) {
 			return a
 		}
 	}
@@ -203,7 +201,7 @@ func isRoleSeg(ts []token, a, b int) bool {
 		return false
 	}
 	f := ts[a].lo
-	if relatives.has(f) || interjections.has(f) && f != "the" {
+	if ts[a].is(relatives) || ts[a].is(interjections) && f != "the" {
 		return false
 	}
 	hasRole := false
@@ -211,10 +209,10 @@ func isRoleSeg(ts []token, a, b int) bool {
 		t := ts[k]
 		switch t.kind {
 		case tWord:
-			if t.quoted || isVerbForm(t.lo) {
+			if t.quoted || t.is(verbForms) {
 				return false
 			}
-			if roleNouns.has(t.lo) || orgNouns.has(t.lo) || groupNouns.has(t.lo) {
+			if t.is(roleNouns) || t.is(orgNouns) || t.is(groupNouns) {
 				hasRole = true
 			}
 		case tDash, tOther:
@@ -222,7 +220,7 @@ func isRoleSeg(ts []token, a, b int) bool {
 			return false
 		}
 	}
-	if f == "the" || f == "a" || f == "an" || possessiveDets.has(f) || isPossessive(f) {
+	if f == "the" || f == "a" || f == "an" || ts[a].is(possessiveDets) || ts[a].possessive() {
 		return true
 	}
 	return hasRole
@@ -245,7 +243,7 @@ func isInterjection(ts []token, a, b int) bool {
 		return false
 	}
 	f := ts[a].lo
-	if interjections.has(f) || f == "aged" {
+	if ts[a].is(interjections) || f == "aged" {
 		return true
 	}
 	return b-a == 1 && hasDigit(f)
@@ -255,18 +253,21 @@ func isInterjection(ts []token, a, b int) bool {
 func plainWord(t token) bool { return t.kind == tWord && !t.quoted }
 
 // nameWord reports whether t can be part of a proper name: a capitalised
-// word that is not a function word, a pronoun or a verb.
-func nameWord(t token) bool {
-	if !plainWord(t) || !t.cap || hasDigit(t.lo) || isPossessive(t.lo) {
+// word outside quotation marks that is not a function word or a number.
+func nameWord(t token) bool { return t.flags&fName != 0 && !t.quoted }
+
+// isName reports whether a capitalised word, as written, can be part of a
+// name; tokenize computes it once per word as fName.
+func isName(t token) bool {
+	if !t.cap || t.flags&(fDigit|fPossessive) != 0 {
 		return false
 	}
-	if isAcronym(t.text) {
+	if t.flags&fAcronym != 0 {
 		return true // "US" is not "us"
 	}
 	// A capitalised verb form is a name ("the United States", "Edward
 	// Said") unless it opens the sentence ("Asked about ...").
-	lo := strings.TrimSuffix(t.lo, ".")
-	return !stopWords.has(lo) && !(t.first && isVerbForm(lo))
+	return !t.is(stopWords) && !(t.first && t.is(verbForms))
 }
 
 // isAcronym reports whether w is a word in capitals: "US", "NATO", "U.S.".
@@ -286,7 +287,7 @@ func isAcronym(w string) bool {
 // prefixedName reports whether t is a surname with a lower-case prefix:
 // "al-Maliki".
 func prefixedName(t token) bool {
-	if !plainWord(t) || t.cap || isPossessive(t.lo) {
+	if !plainWord(t) || t.cap || t.possessive() {
 		return false
 	}
 	for _, p := range namePrefixes {
@@ -299,33 +300,20 @@ func prefixedName(t token) bool {
 }
 
 // isTitleTok reports whether t is a title: "Mr", "Gen.", "President".
-func isTitleTok(t token) bool {
-	lo := strings.TrimSuffix(t.lo, ".")
-	return courtesyTitles.has(lo) || abbrevTitles.has(lo) || officeTitles.has(lo)
-}
-
-func isSpeakerNoun(lo string) bool {
-	return groupNouns.has(lo) || roleNouns.has(lo) || orgNouns.has(lo)
-}
-
-func isVerbForm(lo string) bool {
-	_, ok := reportingVerbs[lo]
-	return ok
-}
+func isTitleTok(t token) bool { return t.is(titleWords) }
 
 // isModifier reports whether t, a lower-case word, can stand before the
 // head of a speaker phrase: "senior", "foreign", "Iranian-allied",
 // "ruling", "police" (in "police spokesman").
 func isModifier(t token) bool {
-	lo := t.lo
-	if t.cap || hasDigit(lo) || stopWords.has(lo) || isVerbForm(lo) {
+	if t.cap || t.flags&fDigit != 0 || t.is(stopWords|verbForms) {
 		return false
 	}
-	if commonModifiers.has(lo) || isSpeakerNoun(lo) || strings.Contains(lo, "-") {
+	if t.is(commonModifiers|speakerNouns) || strings.Contains(t.lo, "-") {
 		return true
 	}
 	for _, suf := range adjectiveSuffixes {
-		if strings.HasSuffix(lo, suf) && len(lo) > len(suf)+2 {
+		if strings.HasSuffix(t.lo, suf) && len(t.lo) > len(suf)+2 {
 			return true
 		}
 	}
@@ -339,7 +327,7 @@ var adjectiveSuffixes = []string{"al", "ian", "ese", "ic", "ive", "ous", "ful", 
 // genericWord reports whether t is a lower-case word that may be a noun:
 // not a function word, a reporting verb or a number.
 func genericWord(t token) bool {
-	return !t.cap && !stopWords.has(t.lo) && !isVerbForm(t.lo) && !hasDigit(t.lo)
+	return !t.cap && !t.is(stopWords|verbForms) && t.flags&fDigit == 0
 }
 
 // isPossessive reports whether a word ends in a possessive: "Iraq's",

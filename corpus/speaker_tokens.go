@@ -33,9 +33,25 @@ type token struct {
 	cap    bool // a word whose first letter is upper case
 	first  bool // the first word of the sentence
 	quoted bool // inside quotation marks
-	start  int  // byte offsets in the sentence
+	flags  tokFlags
+	lex    wordSet  // the word lists holding lo (or lo without a full stop)
+	verb   verbInfo // when lex has verbForms
+	start  int      // byte offsets in the sentence
 	end    int
 }
+
+// tokFlags describe a word's spelling, computed once by tokenize.
+type tokFlags uint8
+
+const (
+	fDigit      tokFlags = 1 << iota // holds a digit
+	fPossessive                      // ends in 's or s'
+	fAcronym                         // in capitals: "US", "NATO"
+	fName                            // may be part of a name (see isName)
+)
+
+func (t token) is(s wordSet) bool { return t.lex&s != 0 }
+func (t token) possessive() bool  { return t.flags&fPossessive != 0 }
 
 // quoteState is which quotations are open at a point of a paragraph.
 type quoteState struct {
@@ -68,20 +84,27 @@ func tokenize(ts []token, s string, in quoteState) ([]token, string, quoteState)
 		marked = len(ts)
 	}
 	for i := 0; i < len(s); {
-		r, size := utf8.DecodeRuneInString(s[i:])
+		if s[i] == ' ' {
+			i++
+			continue
+		}
+		r, size := rune(s[i]), 1
+		if r >= utf8.RuneSelf {
+			r, size = utf8.DecodeRuneInString(s[i:])
+		}
 		if unicode.IsSpace(r) {
 			i += size
 			continue
 		}
 		if isWordRune(r) {
-			end := wordEnd(s, i)
+			end := wordEnd(s, lo, i)
 			first, _ := utf8.DecodeRuneInString(s[i:])
-			ts = append(ts, token{
+			ts = append(ts, classify(token{
 				text: s[i:end], lo: lo[i:end], kind: tWord,
 				cap:    unicode.IsUpper(first) || unicode.IsTitle(first),
 				first:  !sawWord,
 				quoted: q.open(), start: i, end: end,
-			})
+			}))
 			sawWord = true
 			i = end
 			continue
@@ -145,6 +168,31 @@ func tokenize(ts []token, s string, in quoteState) ([]token, string, quoteState)
 	return ts, lo, q
 }
 
+// classify fills in what a word token is: its word lists, its verb, its
+// flags.
+func classify(t token) token {
+	t.lex = lexicon[t.lo]
+	if n := len(t.lo); n > 1 && t.lo[n-1] == '.' {
+		t.lex |= lexicon[t.lo[:n-1]] // "Gen." is "gen"
+	}
+	if t.is(verbForms) {
+		t.verb = reportingVerbs[t.lo]
+	}
+	if hasDigit(t.lo) {
+		t.flags |= fDigit
+	}
+	if isPossessive(t.lo) {
+		t.flags |= fPossessive
+	}
+	if t.cap && isAcronym(t.text) {
+		t.flags |= fAcronym
+	}
+	if isName(t) {
+		t.flags |= fName
+	}
+	return t
+}
+
 // asciiLower lower-cases the ASCII letters of s, keeping its length.
 func asciiLower(s string) string {
 	for i := 0; i < len(s); i++ {
@@ -162,17 +210,23 @@ func asciiLower(s string) string {
 }
 
 func isWordRune(r rune) bool {
+	if r < utf8.RuneSelf {
+		return 'a' <= r && r <= 'z' || 'A' <= r && r <= 'Z' || '0' <= r && r <= '9'
+	}
 	return unicode.IsLetter(r) || unicode.IsDigit(r) || unicode.Is(unicode.Mn, r)
 }
 
-// wordEnd returns the end of the word starting at i: letters and digits,
-// with hyphens, apostrophes and full stops inside it ("al-Maliki",
-// "Iraq's", "U.S"), and a full stop after an abbreviation or an initial
-// ("Gen.", "W.").
-func wordEnd(s string, i int) int {
+// wordEnd returns the end of the word starting at s[i] (lo is s
+// lower-cased): letters and digits, with hyphens, apostrophes and full
+// stops inside it ("al-Maliki", "Iraq's", "U.S"), and a full stop after an
+// abbreviation or an initial ("Gen.", "W.").
+func wordEnd(s, lo string, i int) int {
 	j := i
 	for j < len(s) {
-		r, size := utf8.DecodeRuneInString(s[j:])
+		r, size := rune(s[j]), 1
+		if r >= utf8.RuneSelf {
+			r, size = utf8.DecodeRuneInString(s[j:])
+		}
 		if isWordRune(r) {
 			j += size
 			continue
@@ -188,7 +242,7 @@ func wordEnd(s string, i int) int {
 		}
 		break
 	}
-	if j < len(s) && s[j] == '.' && isAbbrev(s[i:j]) {
+	if j < len(s) && s[j] == '.' && isAbbrev(s[i:j], lo[i:j]) {
 		j++
 	}
 	return j
@@ -196,18 +250,17 @@ func wordEnd(s string, i int) int {
 
 func isDigitByte(c byte) bool { return '0' <= c && c <= '9' }
 
-// isAbbrev reports whether w, followed by a full stop, is an abbreviation
-// rather than the end of a sentence: an initial, a title, a dotted
-// abbreviation like "U.S".
-func isAbbrev(w string) bool {
+// isAbbrev reports whether w (lo lower-cased), followed by a full stop, is
+// an abbreviation rather than the end of a sentence: an initial, a title,
+// a dotted abbreviation like "U.S".
+func isAbbrev(w, lo string) bool {
 	if r, size := utf8.DecodeRuneInString(w); size == len(w) && unicode.IsUpper(r) {
 		return true
 	}
 	if strings.Contains(w, ".") {
 		return true
 	}
-	lo := asciiLower(w)
-	return abbrevTitles.has(lo) || courtesyTitles.has(lo) || lo == "jr" || lo == "sr" || lo == "st"
+	return (abbrevTitles | courtesyTitles).has(lo) || lo == "jr" || lo == "sr" || lo == "st"
 }
 
 // quoteKind decides whether the double quotation mark r at s[i:i+size]

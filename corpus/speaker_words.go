@@ -6,25 +6,6 @@ import "strings"
 // package is initialised, and never written after: every lookup is by the
 // ASCII-lower-cased word.
 
-// wordSet is an immutable set of lower-case words.
-type wordSet map[string]struct{}
-
-// newWordSet makes a set of the space-separated words of lists.
-func newWordSet(lists ...string) wordSet {
-	s := make(wordSet)
-	for _, l := range lists {
-		for _, w := range strings.Fields(l) {
-			s[w] = struct{}{}
-		}
-	}
-	return s
-}
-
-func (s wordSet) has(w string) bool {
-	_, ok := s[w]
-	return ok
-}
-
 // verbClass says when a reporting verb reports speech.
 type verbClass uint8
 
@@ -144,15 +125,87 @@ func regularForms(v string) [4]string {
 	return [4]string{v, v + "s", v + "ed", v + "ing"}
 }
 
-// Titles. A courtesy title is dropped from a name and says nothing of the
-// role; an office title is dropped from the name and, spelled out, is the
-// role when the article gives no other ("President George Bush").
-var (
-	courtesyTitles = newWordSet(`mr mrs ms miss mx dr sir dame lord lady madam
-		mme mlle herr frau monsieur father rev reverend hon`)
-	abbrevTitles = newWordSet(`gen lt col capt maj sgt cpl pvt adm cmdr rep sen
-		gov pres prof supt insp det brig`)
-	officeTitles = newWordSet(`president vice-president minister secretary
+// wordSet is a set of the word lists below, one bit each.
+type wordSet uint64
+
+// The word lists attribution reads. A word's entry in lexicon holds the
+// bits of every list it is in, so that one map lookup per token classifies
+// it (see token.lex).
+const (
+	courtesyTitles wordSet = 1 << iota
+	abbrevTitles
+	officeTitles
+	maleTitles
+	femaleTitles
+	nameParticles
+	groupNouns
+	roleNouns
+	orgNouns
+	docNouns
+	orgWords
+	placeWords
+	determiners
+	possessiveDets
+	commonModifiers
+	stopWords
+	pronouns
+	auxiliaries
+	beForms
+	negators
+	chainAdvs
+	refusals
+	continuations
+	coordinators
+	timeNouns
+	timeDets
+	weekdays
+	whWords
+	callObjects
+	interjections
+	relatives
+	tailPreps
+	// verbForms are the written forms of the reporting verbs.
+	verbForms
+
+	speakerNouns = groupNouns | roleNouns | orgNouns
+	titleWords   = courtesyTitles | abbrevTitles | officeTitles
+)
+
+// has reports whether the lower-case word w is in one of the lists of s.
+func (s wordSet) has(w string) bool { return lexicon[w]&s != 0 }
+
+// lexicon maps each listed word to the lists that hold it.
+var lexicon = buildLexicon(wordLists)
+
+func buildLexicon(lists map[wordSet]string) map[string]wordSet {
+	m := make(map[string]wordSet)
+	for set, words := range lists {
+		for _, w := range strings.Fields(words) {
+			m[w] |= set
+		}
+	}
+	for w := range reportingVerbs {
+		m[w] |= verbForms
+	}
+	return m
+}
+
+// namePrefixes are the lower-case prefixes joined to a surname by a hyphen:
+// "al-Maliki", "el-Sisi".
+var namePrefixes = []string{"al-", "el-", "ad-", "ash-"}
+
+// objectPronouns stand for a speaker after "according to".
+var objectPronouns = map[string]string{"him": "he", "her": "she", "them": "they"}
+
+var wordLists = map[wordSet]string{
+	// Titles. A courtesy title is dropped from a name and says nothing of the
+	// role; an office title is dropped from the name and, spelled out, is the
+	// role when the article gives no other ("President George Bush").
+	courtesyTitles: `mr mrs ms miss mx dr sir dame lord lady madam
+		mme mlle herr frau monsieur father rev reverend hon`,
+	abbrevTitles: `gen lt col capt maj sgt cpl pvt adm cmdr rep sen
+		gov pres prof supt insp det brig`,
+	officeTitles: `president vice-president minister secretary
 		chancellor senator governor mayor ambassador general colonel captain
 		lieutenant sergeant commander admiral marshal judge justice king queen
 		prince princess emperor empress pope cardinal archbishop bishop ayatollah
@@ -160,24 +213,18 @@ var (
 		superintendent constable commissioner chairman chairwoman professor
 		congressman congresswoman representative speaker premier taoiseach
 		tanaiste president-elect attorney-general attorney director executive
-		envoy`)
-	maleTitles   = newWordSet(`mr sir lord herr monsieur king prince emperor chairman congressman father`)
-	femaleTitles = newWordSet(`mrs ms miss dame lady madam mme mlle frau queen princess empress chairwoman congresswoman`)
-)
+		envoy`,
+	maleTitles:   `mr sir lord herr monsieur king prince emperor chairman congressman father`,
+	femaleTitles: `mrs ms miss dame lady madam mme mlle frau queen princess empress chairwoman congresswoman`,
 
-// nameParticles are the lower-case words inside names: "Osama bin Laden",
-// "Charles de Gaulle", "Ursula von der Leyen".
-var nameParticles = newWordSet(`al el bin ibn bint de del della der den di da du dos das van von le la ter ten y`)
+	// nameParticles are the lower-case words inside names: "Osama bin Laden",
+	// "Charles de Gaulle", "Ursula von der Leyen".
+	nameParticles: `al el bin ibn bint de del della der den di da du dos das van von le la ter ten y`,
 
-// namePrefixes are the lower-case prefixes joined to a surname by a hyphen:
-// "al-Maliki", "el-Sisi".
-var namePrefixes = []string{"al-", "el-", "ad-", "ash-"}
-
-// Speaker nouns: the heads of the common-noun phrases that can report
-// speech. groupNouns are plural (resolved by "they"); roleNouns name one
-// person (resolved by "he" or "she"); orgNouns one body (resolved by "it").
-var (
-	groupNouns = newWordSet(`officials authorities police witnesses residents
+	// Speaker nouns: the heads of the common-noun phrases that can report
+	// speech. groupNouns are plural (resolved by "they"); roleNouns name one
+	// person (resolved by "he" or "she"); orgNouns one body (resolved by "it").
+	groupNouns: `officials authorities police witnesses residents
 		delegates diplomats sources analysts experts lawmakers legislators
 		ministers leaders investigators prosecutors doctors medics paramedics
 		researchers scientists critics officers protesters protestors
@@ -189,8 +236,8 @@ var (
 		investors farmers firefighters rescuers survivors relatives neighbours
 		neighbors villagers locals citizens people families men women
 		scholars historians pollsters envoys commanders mps senators
-		congressmen governments agencies ministries`)
-	roleNouns = newWordSet(`spokesman spokeswoman spokesperson official source
+		congressmen governments agencies ministries`,
+	roleNouns: `spokesman spokeswoman spokesperson official source
 		witness minister ambassador envoy diplomat president chairman
 		chairwoman chair chief director head leader commander general governor
 		mayor senator lawmaker legislator analyst expert economist professor
@@ -210,8 +257,8 @@ var (
 		imam cleric monarch ruler candidate nominee challenger incumbent
 		opponent critic supporter investor trader banker broker mp mep
 		congressman congresswoman man woman boy girl person ceo chef
-		speaker prime-minister vice-president president-elect taoiseach`)
-	orgNouns = newWordSet(`government ministry department company firm agency
+		speaker prime-minister vice-president president-elect taoiseach`,
+	orgNouns: `government ministry department company firm agency
 		army military navy embassy council committee commission party union
 		group bank board office administration authority campaign team club
 		organisation organization institute association federation league
@@ -219,15 +266,15 @@ var (
 		parliament senate congress secretariat presidency palace network
 		newspaper broadcaster airline carrier manufacturer retailer insurer
 		lender operator producer exporter supplier developer publisher studio
-		university school hospital trust family court regime assembly`)
+		university school hospital trust family court regime assembly`,
 	// docNouns head phrases that quote a document; "a statement from the
 	// ministry" is the ministry's speech, "the report" alone is nobody's.
-	docNouns = newWordSet(`statement report reports figures data document documents
+	docNouns: `statement report reports figures data document documents
 		survey poll study records estimates filing filings letter memo
-		communique release indictment complaint lawsuit`)
+		communique release indictment complaint lawsuit`,
 	// orgWords end the proper names of organisations: "Foreign Ministry",
 	// "White House", "UN Security Council".
-	orgWords = newWordSet(`ministry department office council commission committee
+	orgWords: `ministry department office council commission committee
 		party government house agency bank company group corporation corp inc
 		ltd plc association union court army forces force service authority
 		board embassy institute university college foundation organisation
@@ -236,30 +283,29 @@ var (
 		trust programme program centre center coalition alliance movement
 		front brigades administration bureau unit command cabinet kremlin
 		pentagon vatican reuters church club nations watch international motors
-		airlines airways`)
-)
+		airlines airways`,
 
-// placeWords mark multi-word names of places rather than people: "North
-// Korea", "Saudi Arabia", "Downing Street". A place may speak ("Downing
-// Street said") but "he" never refers to it.
-var placeWords = newWordSet(`north south east west new saudi united korea arabia
+	// placeWords mark multi-word names of places rather than people: "North
+	// Korea", "Saudi Arabia", "Downing Street". A place may speak ("Downing
+	// Street said") but "he" never refers to it.
+	placeWords: `north south east west new saudi united korea arabia
 	states kingdom city county island islands republic gulf sea river mount
 	lake bay street road square airport station castle bridge valley strip
-	coast middle latin america africa asia europe emirates`)
+	coast middle latin america africa asia europe emirates`,
 
-// determiners are dropped from the front of a speaker or role: "the
-// delegates" is reported as "delegates", "a spokesman" as "spokesman".
-var determiners = newWordSet(`the a an this that these those some several many
+	// determiners are dropped from the front of a speaker or role: "the
+	// delegates" is reported as "delegates", "a spokesman" as "spokesman".
+	determiners: `the a an this that these those some several many
 	most other another both all few one two three four five six seven eight
-	nine ten dozens hundreds thousands scores any each`)
+	nine ten dozens hundreds thousands scores any each`,
 
-// possessiveDets open a role in apposition: "Mr Smith, his lawyer, said".
-var possessiveDets = newWordSet(`his her their its our my your`)
+	// possessiveDets open a role in apposition: "Mr Smith, his lawyer, said".
+	possessiveDets: `his her their its our my your`,
 
-// commonModifiers are lower-case words that may open a speaker phrase at the
-// start of a sentence ("Senior officials said"); the speaker is given in
-// lower case ("senior officials").
-var commonModifiers = newWordSet(`senior junior local foreign former top
+	// commonModifiers are lower-case words that may open a speaker phrase at the
+	// start of a sentence ("Senior officials said"); the speaker is given in
+	// lower case ("senior officials").
+	commonModifiers: `senior junior local foreign former top
 	military government security health police state federal regional
 	western eastern northern southern other some many several unnamed
 	anonymous independent opposition party union company industry hospital
@@ -268,12 +314,12 @@ var commonModifiers = newWordSet(`senior junior local foreign former top
 	economy energy environment transport housing agriculture culture labour
 	labor treasury immigration veteran retired elected outgoing incoming
 	exiled jailed detained disgraced embattled new longtime
-	long-time young elderly`)
+	long-time young elderly`,
 
-// stopWords are capitalised words that are never part of a name: at the
-// start of a sentence "The", "But", "In", "Yesterday" are capitalised too.
-// Weekdays and months are here so that "On Monday Smith said" finds Smith.
-var stopWords = newWordSet(`the a an this that these those some several many
+	// stopWords are capitalised words that are never part of a name: at the
+	// start of a sentence "The", "But", "In", "Yesterday" are capitalised too.
+	// Weekdays and months are here so that "On Monday Smith said" finds Smith.
+	stopWords: `the a an this that these those some several many
 	most other another both all few any each every no not
 	and or but nor yet so for because although though while whereas if unless
 	until since after before when whenever where wherever whether as than
@@ -292,56 +338,56 @@ var stopWords = newWordSet(`the a an this that these those some several many
 	november december sept
 	speaking asked according following citing quoting echoing adding
 	like unlike such only even just perhaps maybe
-	yes oh well please thank thanks`)
+	yes oh well please thank thanks`,
 
-// pronouns head a reporting clause and refer back to a speaker.
-var pronouns = newWordSet(`he she they it`)
+	// pronouns head a reporting clause and refer back to a speaker.
+	pronouns: `he she they it`,
 
-// objectPronouns stand for a speaker after "according to".
-var objectPronouns = map[string]string{"him": "he", "her": "she", "them": "they"}
-
-// auxiliaries, negators and adverbs may stand between a subject and its
-// reporting verb: "Mr Zebari did not say", "He has also repeatedly said".
-var (
-	auxiliaries = newWordSet(`has have had having did do does will would shall
-		should can could may might must is are was were be been being am`)
-	beForms   = newWordSet(`is are was were be been being am`)
-	negators  = newWordSet(`not never neither nor cannot no`)
-	chainAdvs = newWordSet(`also later again then previously repeatedly
+	// auxiliaries, negators and adverbs may stand between a subject and its
+	// reporting verb: "Mr Zebari did not say", "He has also repeatedly said".
+	auxiliaries: `has have had having did do does will would shall
+		should can could may might must is are was were be been being am`,
+	beForms:  `is are was were be been being am`,
+	negators: `not never neither nor cannot no`,
+	chainAdvs: `also later again then previously repeatedly
 		recently earlier further yesterday today tonight publicly privately
 		reportedly separately simply only just always often once still first
 		last initially subsequently eventually finally immediately frequently
 		himself herself themselves itself however too already now quickly
-		soon long`)
+		soon long`,
 	// refusals before "to" negate the verb: "declined to say", "refused to
 	// comment".
-	refusals = newWordSet(`declined refused failed declining refusing
-		decline refuse declines refuses unwilling reluctant`)
+	refusals: `declined refused failed declining refusing
+		decline refuse declines refuses unwilling reluctant`,
 	// continuations before "to" keep it speech: "went on to say".
-	continuations = newWordSet(`on continued proceeded went`)
-	coordinators  = newWordSet(`and but or yet then while before after`)
-	timeNouns     = newWordSet(`week month year night weekend morning evening afternoon`)
-	timeDets      = newWordSet(`last this next earlier later`)
-	weekdays      = newWordSet(`monday tuesday wednesday thursday friday saturday sunday`)
-)
+	continuations: `on continued proceeded went`,
+	coordinators:  `and but or yet then while before after`,
+	timeNouns:     `week month year night weekend morning evening afternoon`,
+	timeDets:      `last this next earlier later`,
+	weekdays:      `monday tuesday wednesday thursday friday saturday sunday`,
 
-// whWords open a reported question: "did not say whether ...".
-var whWords = newWordSet(`whether how why what when where who if which`)
+	// whWords open a reported question: "did not say whether ...".
+	whWords: `whether how why what when where who if which`,
 
-// callObjects are the objects after which "call" names something: "called
-// it a first step", "calling them constructive".
-var callObjects = newWordSet(`it them him her this that these those`)
+	// callObjects are the objects after which "call" names something: "called
+	// it a first step", "calling them constructive".
+	callObjects: `it them him her this that these those`,
 
-// interjections open a comma-bounded phrase between a subject and its verb
-// that is neither a role nor a name: "Iraqi officials, however, say".
-var interjections = newWordSet(`however meanwhile though too also nonetheless
+	// interjections open a comma-bounded phrase between a subject and its verb
+	// that is neither a role nor a name: "Iraqi officials, however, say".
+	interjections: `however meanwhile though too also nonetheless
 	nevertheless moreover furthermore instead therefore then now today
 	yesterday tonight earlier later again in on at for from speaking asked
 	writing like unlike as after before during while when once separately
 	similarly likewise indeed of apparently reportedly notably perhaps still
 	additionally echoing citing quoting according by with who which
-	whose where whom that`)
+	whose where whom that`,
 
-// relatives open a relative clause: "Mr Smith, who chairs the committee,
-// said".
-var relatives = newWordSet(`who which whose whom where`)
+	// relatives open a relative clause: "Mr Smith, who chairs the committee,
+	// said".
+	relatives: `who which whose whom where`,
+
+	// tailPreps open the prepositional tail of a speaker phrase:
+	// "spokesman for the ministry", "ambassador to Iraq".
+	tailPreps: `for of to at from in`,
+}
