@@ -142,7 +142,7 @@ func (st *attribution) sentence(s string, q quoteState) (speaker, role string, o
 	st.s = s
 	st.ts, st.lo, out = tokenize(st.ts[:0], s, q)
 	head, headOK := headPhrase(st.ts)
-	p, ok := findSpeaker(st.ts, head, headOK)
+	p, ok := findSpeaker(st.ts, head, headOK && st.headSpeaks(head))
 	switch {
 	case ok:
 		speaker, role = st.resolve(p)
@@ -151,6 +151,24 @@ func (st *attribution) sentence(s string, q quoteState) (speaker, role string, o
 	}
 	st.learnNames()
 	return speaker, role, out
+}
+
+// headSpeaks reports whether the subject that opens a sentence is specific
+// enough to own a reporting verb that has no subject of its own ("... but
+// said"): not a lone capitalised word the article has not named as a
+// person before, which is as often an adjective or a place ("Historical
+// displays focus on ..., noting").
+func (st *attribution) headSpeaks(head phrase) bool {
+	if head.kind != pName || head.sTo-head.sFrom > 1 || head.titleTo > head.titleFrom ||
+		head.roleTo > head.roleFrom || head.preTo > head.preFrom {
+		return true
+	}
+	key := spanText(st.lo, st.ts, head.sFrom, head.sTo)
+	if _, ok := st.byName[key]; ok {
+		return true
+	}
+	_, ok := st.surname(key)
+	return ok
 }
 
 // learnNames records the full names of people the sentence names anywhere

@@ -4,9 +4,10 @@ import "strings"
 
 // findSpeaker returns the phrase naming the one whose words the sentence
 // ts reports, and false when it reports nobody's. head is the subject
-// that opens the sentence, when headOK. The first reporting verb outside
-// quotation marks that has a speaker wins.
-func findSpeaker(ts []token, head phrase, headOK bool) (phrase, bool) {
+// that opens the sentence; headSpeaks says whether it may own a reporting
+// verb with no subject of its own ("... but said"). The first reporting
+// verb outside quotation marks that has a speaker wins.
+func findSpeaker(ts []token, head phrase, headSpeaks bool) (phrase, bool) {
 	for v := 0; v < len(ts); v++ {
 		t := ts[v]
 		if !plainWord(t) {
@@ -18,14 +19,16 @@ func findSpeaker(ts []token, head phrase, headOK bool) (phrase, bool) {
 			}
 			continue
 		}
-		info, ok := t.verb, t.is(verbForms)
+		// A capitalised verb form inside the sentence is a name: "the
+		// United States", "Edward Said".
+		info, ok := t.verb, t.is(verbForms) && (t.first || !t.cap)
 		if !ok {
 			if t.lo != "pointed" || v+1 >= len(ts) || ts[v+1].lo != "out" {
 				continue
 			}
 			info = verbInfo{class: speechVerb, form: formPast} // "pointed out"
 		}
-		p, quoteFirst, ok := subjectOf(ts, v, info, head, headOK)
+		p, quoteFirst, ok := subjectOf(ts, v, info, head, headSpeaks)
 		if ok && (quoteFirst || complementOK(ts, v, info)) {
 			return p, true
 		}
@@ -36,13 +39,13 @@ func findSpeaker(ts []token, head phrase, headOK bool) (phrase, bool) {
 // subjectOf finds the subject of the reporting verb at v. quoteFirst
 // reports that a quotation comes before the attribution (`"...," he said`),
 // so the verb needs nothing after it.
-func subjectOf(ts []token, v int, info verbInfo, head phrase, headOK bool) (p phrase, quoteFirst, ok bool) {
+func subjectOf(ts []token, v int, info verbInfo, head phrase, headSpeaks bool) (p phrase, quoteFirst, ok bool) {
 	left, neg, passive, inf := verbChain(ts, v)
 	if neg || inf || passive && info.form != formIng || left < 0 {
 		return phrase{}, false, false
 	}
 	fromHead := func() (phrase, bool, bool) {
-		return head, false, headOK && head.to <= left
+		return head, false, headSpeaks && head.to <= left
 	}
 	l := ts[left]
 	switch l.kind {
@@ -52,11 +55,12 @@ func subjectOf(ts []token, v int, info verbInfo, head phrase, headOK bool) (p ph
 		}
 		switch {
 		case l.is(relatives):
-			// "Mr Smith, who said ..."
-			if left < 2 || ts[left-1].kind != tComma {
-				return phrase{}, false, false
+			// "Mr Smith, who said ...", "the mayor who said ..."
+			e := left - 1
+			if e >= 0 && ts[e].kind == tComma {
+				e--
 			}
-			p, ok = phraseEndingAt(ts, left-2)
+			p, ok = phraseEndingAt(ts, e)
 			return p, false, ok
 		case l.is(coordinators):
 			// "He declined to give details ... but said ..."
@@ -227,6 +231,19 @@ func clauseFollows(ts []token, n int, toInf, objThat bool) bool {
 			return true
 		}
 	}
+	// Where, then the clause: "wrote in a blog post that ...", "wrote on
+	// Twitter: ...".
+	if lo := ts[n].lo; plainWord(ts[n]) && (lo == "in" || lo == "on" || lo == "at" || lo == "during") {
+		for j := n + 1; j < len(ts) && j < n+8; j++ {
+			switch t := ts[j]; {
+			case t.kind == tColon || t.kind == tOpenQ || plainWord(t) && t.lo == "that":
+				return true
+			case !plainWord(t):
+				return false
+			}
+		}
+		return false
+	}
 	// An object, then the clause: "assured voters that ...".
 	for j := n; objThat && j < len(ts) && j < n+5 && plainWord(ts[j]); j++ {
 		if ts[j].lo == "that" && j > n {
@@ -295,8 +312,15 @@ func appositionSubject(ts []token, c int) (phrase, bool) {
 		if c < 0 || ts[c].kind != tComma {
 			break
 		}
+		if r := relativeStart(ts, c); r >= 0 {
+			c = r - 1 // the comma before "who"
+			if c--; c >= 0 && ts[c].kind == tComma {
+				continue
+			}
+			break
+		}
 		c1 := c - 1
-		for c1 >= 0 && c-c1 < 16 && ts[c1].kind != tComma {
+		for c1 >= 0 && c-c1 < 24 && ts[c1].kind != tComma {
 			if !plainWord(ts[c1]) && ts[c1].kind != tDash && ts[c1].kind != tOther {
 				return phrase{}, false
 			}
@@ -321,12 +345,19 @@ func appositionSubject(ts []token, c int) (phrase, bool) {
 		if roleTo > roleFrom || !isRoleSeg(ts, a, b) {
 			return phrase{}, false
 		}
-		roleFrom, roleTo = a, b
+		roleFrom, roleTo = a, roleEnd(ts, a, b)
 		c = c1 - 1
 	}
 	p, ok := phraseEndingAt(ts, c)
-	if !ok {
+	if !ok || !clauseStart(ts, p.from) {
 		return phrase{}, false
+	}
+	if p.kind == pNoun && p.hd&roleNouns != 0 && p.from >= 2 && ts[p.from-1].kind == tComma && roleTo == roleFrom {
+		// "Clariant, the Swiss chemicals maker, with sales of ..., said"
+		if q, ok := phraseEndingAt(ts, p.from-2); ok && q.kind == pName && clauseStart(ts, q.from) {
+			q.roleFrom, q.roleTo = p.from, p.to
+			return q, true
+		}
 	}
 	if p.kind == pName {
 		p.roleFrom, p.roleTo = roleFrom, roleTo
@@ -334,12 +365,43 @@ func appositionSubject(ts []token, c int) (phrase, bool) {
 	return p, true
 }
 
+// relativeStart returns the index of the "who" (or "which", "whose") that
+// opens a relative clause ending at the comma c, as in "The principal, who
+// spent her career in Corpus Christi, Texas, added", or -1. The clause may
+// hold commas and quotations, not the end of a sentence.
+func relativeStart(ts []token, c int) int {
+	for k := c - 1; k > 0 && c-k < 40; k-- {
+		switch t := ts[k]; {
+		case t.kind == tStop || t.kind == tSemi || t.kind == tColon:
+			return -1
+		case plainWord(t) && t.is(relatives) && ts[k-1].kind == tComma:
+			return k
+		}
+	}
+	return -1
+}
+
+// clauseStart reports whether a subject may start at token i: at the start
+// of the sentence, after punctuation, or after a word that ends a clause or
+// joins one ("and", "but", "that", "when"), not after a preposition or a
+// word that could be a verb ("in West Africa, in 1960, saying").
+func clauseStart(ts []token, i int) bool {
+	if i <= 0 || !plainWord(ts[i-1]) {
+		return true
+	}
+	t := ts[i-1]
+	if t.is(prepositions) {
+		return false
+	}
+	return t.is(stopWords|timeNouns) || t.cap
+}
+
 // inverted finds the subject after the reporting verb at v: `"...," said
 // Mr Smith`, `..., said a spokesman for the ministry.` The phrase must end
 // the clause.
 func inverted(ts []token, v int) (phrase, bool) {
-	if strings.HasPrefix(ts[v].lo, "tell") || ts[v].lo == "told" {
-		return phrase{}, false // "told" takes an object: `"...," told him`
+	if !ts[v].is(inverting) {
+		return phrase{}, false // `..., announced the plan`: an object, not a subject
 	}
 	p, ok := parseNP(ts, v+1, len(ts), npFull)
 	if !ok {
@@ -383,7 +445,7 @@ func trailingApposition(ts []token, p phrase) phrase {
 	}
 	switch {
 	case p.kind == pName && isRoleSeg(ts, end+1, b):
-		p.roleFrom, p.roleTo = end+1, b
+		p.roleFrom, p.roleTo = end+1, roleEnd(ts, end+1, b)
 	case p.kind == pNoun && p.hd&roleNouns != 0:
 		if q, ok := parseNP(ts, end+1, b, npFull); ok && q.to == b && q.kind == pName {
 			q.from, q.roleFrom, q.roleTo = p.from, p.from, p.to
@@ -453,7 +515,7 @@ func withApposition(ts []token, p phrase) (phrase, int) {
 			q.from, q.roleFrom, q.roleTo = p.from, p.from, p.to
 			p = q
 		case p.kind == pName && p.roleTo == p.roleFrom && isRoleSeg(ts, a, b):
-			p.roleFrom, p.roleTo = a, b
+			p.roleFrom, p.roleTo = a, roleEnd(ts, a, b)
 		default:
 			return p, end
 		}
@@ -465,7 +527,7 @@ func withApposition(ts []token, p phrase) (phrase, int) {
 // nextComma returns the index of the first comma from i within a short
 // phrase of words, or -1 when another mark or the end comes first.
 func nextComma(ts []token, i int) int {
-	for j := i; j < len(ts) && j-i < 16; j++ {
+	for j := i; j < len(ts) && j-i < 24; j++ {
 		switch {
 		case ts[j].kind == tComma:
 			return j

@@ -104,7 +104,11 @@ func parseNP(ts []token, i, limit int, mode npMode) (phrase, bool) {
 		case t.is(docNouns):
 			end, endKind, head, capStart = k+1, endDoc, k, -1
 			continue
-		case t.is(speakerNouns):
+		case t.is(speakerNouns) && (t.flags&fGuessed == 0 || t.is(groupNouns) || body > i || possessed ||
+			k+1 < limit && nameWord(ts[k+1])):
+			// A singular noun guessed from its ending needs a determiner
+			// or a name after it: "the dispatcher", "singer Fred Durst",
+			// not "liner notes".
 			end, endKind, head, capStart = k+1, endNoun, k, -1
 			continue
 		case mode == npTail && genericWord(t):
@@ -132,10 +136,24 @@ func parseNP(ts []token, i, limit int, mode npMode) (phrase, bool) {
 		if k := titleEnd(ts, nameStart, end); k > nameStart {
 			p.titleTo, p.sFrom = k, k
 		}
+		if end-nameStart == 1 && isTitleTok(ts[nameStart]) {
+			return phrase{}, false // a title alone: "said Sgt."
+		}
+		if mode == npFull && end+1 < limit && plainWord(ts[end]) && (ts[end].lo == "of" || ts[end].lo == "from" || ts[end].lo == "at") {
+			// "Tom Otwell of AARP", "Judge Kim of the Seoul Appellate
+			// Court": the person speaks, the tail says where from.
+			if q, ok := parseNP(ts, end+1, limit, npFull); ok && (q.kind == pName || q.hd&orgNouns != 0) {
+				p.to = q.to
+			}
+		}
 		return p, true
 	case endNoun:
 		p.kind, p.head, p.hd = pNoun, ts[head].lo, ts[head].lex
-		if mode == npFull && end < limit && plainWord(ts[end]) && ts[end].is(tailPreps) {
+		switch {
+		case mode != npFull || end >= limit || !plainWord(ts[end]):
+		case ts[end].lo == "here" || ts[end].lo == "there":
+			p.to = end + 1 // "diplomats here say"
+		case ts[end].is(tailPreps):
 			if q, ok := parseNP(ts, end+1, limit, npTail); ok && q.kind != pPronoun {
 				p.to, p.sTo = q.to, q.to
 			}
@@ -195,13 +213,18 @@ func phraseEndingAt(ts []token, e int) (phrase, bool) {
 
 // isRoleSeg reports whether tokens [a, b), a phrase set off by commas next
 // to a name, give the person's role: "the US ambassador", "his lawyer",
-// "Iraq's foreign minister", "US ambassador to Iraq".
+// "Iraq's foreign minister", "US ambassador to Iraq", "the pilot who flew
+// the first test flight" (whose role ends at "who", see roleEnd).
 func isRoleSeg(ts []token, a, b int) bool {
-	if b-a < 1 || b-a > 12 || !plainWord(ts[a]) {
+	if b-a < 1 || b-a > 24 || !plainWord(ts[a]) {
 		return false
 	}
 	f := ts[a].lo
 	if ts[a].is(relatives) || ts[a].is(interjections) && f != "the" {
+		return false
+	}
+	b = roleEnd(ts, a, b)
+	if b-a > 14 {
 		return false
 	}
 	hasRole := false
@@ -212,7 +235,7 @@ func isRoleSeg(ts []token, a, b int) bool {
 			if t.quoted || t.is(verbForms) {
 				return false
 			}
-			if t.is(roleNouns) || t.is(orgNouns) || t.is(groupNouns) {
+			if t.is(speakerNouns) {
 				hasRole = true
 			}
 		case tDash, tOther:
@@ -224,6 +247,17 @@ func isRoleSeg(ts []token, a, b int) bool {
 		return true
 	}
 	return hasRole
+}
+
+// roleEnd returns where the role in tokens [a, b) ends: before a relative
+// clause ("the pilot who flew ..."), or b.
+func roleEnd(ts []token, a, b int) int {
+	for k := a + 1; k < b; k++ {
+		if plainWord(ts[k]) && (ts[k].is(relatives) || ts[k].lo == "that") {
+			return k
+		}
+	}
+	return b
 }
 
 // roleText returns the role in tokens [a, b) as the sentence has it,
@@ -264,6 +298,9 @@ func isName(t token) bool {
 	}
 	if t.flags&fAcronym != 0 {
 		return true // "US" is not "us"
+	}
+	if i := strings.IndexAny(t.lo, "'\u2019"); i > 0 && stopWords.has(t.lo[:i]) {
+		return false // "I'd", "It's"; not "O'Brien"
 	}
 	// A capitalised verb form is a name ("the United States", "Edward
 	// Said") unless it opens the sentence ("Asked about ...").

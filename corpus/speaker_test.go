@@ -377,6 +377,76 @@ var speakerPassages = []struct {
 		text: "The newspaper quoted Defense Secretary Robert Gates as saying the drawdown would continue.",
 		want: []who{{"Robert Gates", "Defense Secretary"}},
 	},
+	{
+		name: "who clause holding a comma",
+		text: "The principal, who spent her career in Corpus Christi, Texas, added that she knew of children killed for their colours.",
+		want: []who{{"principal", ""}},
+	},
+	{
+		name: "who without commas",
+		text: "The council rejected the plan despite protests from the district's mayor who said it would ruin the square.",
+		want: []who{{"district's mayor", ""}},
+	},
+	{
+		name: "a capitalised verb form inside a name",
+		text: "Members of NATO have told the United States that there should be no attempt to reopen the debate.",
+		want: []who{{"members of NATO", ""}},
+	},
+	{
+		name: "name of a body",
+		text: "But Tom Otwell of AARP insists the initials are the name.",
+		want: []who{{"Tom Otwell", ""}},
+	},
+	{
+		name: "a person noun the lists lack",
+		text: "A former flight dispatcher for Air France said the planes fly at the edge of their capabilities.",
+		want: []who{{"former flight dispatcher for Air France", ""}},
+	},
+	{
+		name: "inverted, a role word before the name",
+		text: `"There is a misconception about us," said attendee Theresa Contino.`,
+		want: []who{{"Theresa Contino", "attendee"}},
+	},
+	{
+		name: "role cut before its relative clause",
+		text: "Eric Udel, a New York musician who had just finished a tour of Europe, said he saw the Concorde on fire.",
+		want: []who{{"Eric Udel", "New York musician"}},
+	},
+	{
+		name: "an aside that ends with a place is not the subject",
+		text: "He moved to Guinea, in West Africa, in 1969, saying America did not belong to him.",
+		want: []who{nobody},
+	},
+	{
+		name: "a clause verb with an object does not invert",
+		text: "A caucus of like-minded states, under Canadian leadership, demanded an independent court.",
+		want: []who{nobody},
+	},
+	{
+		name: "wrote needs a clause",
+		text: "Kafka was born in Prague in 1883 and wrote in German. Mr Kafka wrote in his diary that he was tired.",
+		want: []who{nobody, {"Kafka", ""}},
+	},
+	{
+		name: "a lone unknown word does not own a later verb",
+		text: "Historical displays focus on the early years, noting the role of the Harlem Globetrotters.",
+		want: []who{nobody},
+	},
+	{
+		name: "a known surname owns a later verb",
+		text: "Bertrand Russell spoke first. Russell confronted Bradley about his past, asking if he knew the history of the scholarship.",
+		want: []who{nobody, {"Bertrand Russell", ""}},
+	},
+	{
+		name: "said nothing",
+		text: "Mr Kenny said nothing about the leak.",
+		want: []who{nobody},
+	},
+	{
+		name: "a title alone is not a name",
+		text: `"This is not a case of gang graffiti," said Sgt.`,
+		want: []who{nobody},
+	},
 }
 
 // TestAttributeSpeakersPassages checks hand-written passages: each

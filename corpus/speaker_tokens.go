@@ -48,6 +48,7 @@ const (
 	fPossessive                      // ends in 's or s'
 	fAcronym                         // in capitals: "US", "NATO"
 	fName                            // may be part of a name (see isName)
+	fGuessed                         // a person noun guessed from its ending (see personNoun)
 )
 
 func (t token) is(s wordSet) bool { return t.lex&s != 0 }
@@ -145,6 +146,7 @@ func tokenize(ts []token, s string, in quoteState) ([]token, string, quoteState)
 				w := &ts[n-1]
 				w.end += size
 				w.text, w.lo = s[w.start:w.end], lo[w.start:w.end]
+				*w = classify(*w)
 				i += size
 				continue
 			}
@@ -184,6 +186,11 @@ func classify(t token) token {
 	if isPossessive(t.lo) {
 		t.flags |= fPossessive
 	}
+	if t.lex == 0 && !t.cap {
+		if t.lex = personNoun(t.lo); t.lex != 0 {
+			t.flags |= fGuessed
+		}
+	}
 	if t.cap && isAcronym(t.text) {
 		t.flags |= fAcronym
 	}
@@ -192,6 +199,29 @@ func classify(t token) token {
 	}
 	return t
 }
+
+// personNoun guesses from its ending whether an unlisted lower-case word
+// names a person ("dispatcher", "novelist", "attendee": roleNouns) or
+// people ("astronomers": groupNouns); 0 when it does not look like one.
+func personNoun(lo string) wordSet {
+	if len(lo) < 5 || notPeople.has(lo) || strings.HasSuffix(lo, "ment") || strings.HasSuffix(lo, "ments") {
+		return 0
+	}
+	set, w := roleNouns, lo
+	if strings.HasSuffix(lo, "s") && !strings.HasSuffix(lo, "ss") {
+		set, w = groupNouns, lo[:len(lo)-1]
+	}
+	for _, suf := range personSuffixes {
+		if strings.HasSuffix(w, suf) {
+			return set
+		}
+	}
+	return 0
+}
+
+// personSuffixes end English nouns for people: "dispatcher", "inspector",
+// "novelist", "physician", "consultant", "student", "attendee".
+var personSuffixes = []string{"er", "or", "ist", "ian", "ant", "ent", "ee"}
 
 // asciiLower lower-cases the ASCII letters of s, keeping its length.
 func asciiLower(s string) string {

@@ -54,12 +54,13 @@ var reportingVerbs = buildVerbs([]verbGroup{
 		argue explain acknowledge ask reply confirm urge declare admit concede
 		remark comment emphasise emphasize reiterate caution complain allege
 		affirm assert boast quip joke testify tweet reveal disclose mention
-		retort lament counter write shout whisper mutter murmur confide
-		apologise apologize`},
+		retort lament counter shout whisper mutter murmur confide apologise
+		apologize`},
 	{speechVerb, withInf, `vow pledge promise`},
 	{clauseVerb, withInf, `propose suggest recommend demand threaten`},
 	{clauseVerb, 0, `predict estimate observe recall maintain state respond
-		continue conclude forecast contend hint speculate report agree answer`},
+		continue conclude forecast contend hint speculate report agree answer
+		write`},
 	{clauseVerb, withObject, `assure inform remind advise notify`},
 	{callVerb, 0, `call`},
 	{describeVerb, 0, `describe dismiss condemn praise hail criticise criticize
@@ -164,6 +165,9 @@ const (
 	interjections
 	relatives
 	tailPreps
+	inverting
+	prepositions
+	notPeople
 	// verbForms are the written forms of the reporting verbs.
 	verbForms
 
@@ -266,7 +270,7 @@ var wordLists = map[wordSet]string{
 		parliament senate congress secretariat presidency palace network
 		newspaper broadcaster airline carrier manufacturer retailer insurer
 		lender operator producer exporter supplier developer publisher studio
-		university school hospital trust family court regime assembly`,
+		university school hospital trust family court regime assembly giant`,
 	// docNouns head phrases that quote a document; "a statement from the
 	// ministry" is the ministry's speech, "the report" alone is nobody's.
 	docNouns: `statement report reports figures data document documents
@@ -390,4 +394,38 @@ var wordLists = map[wordSet]string{
 	// tailPreps open the prepositional tail of a speaker phrase:
 	// "spokesman for the ministry", "ambassador to Iraq".
 	tailPreps: `for of to at from in`,
+	// inverting are the verb forms that come before their subject in an
+	// attribution: `"...," said Mr Smith`, `..., added the minister`.
+	inverting: `said says added adds asked asks replied replies wrote writes
+		continued continues explained explains insisted insists warned warns
+		recalled recalls noted notes admitted admits conceded concedes
+		declared declares observed observes remarked remarks argued argues
+		claimed claims responded responds retorted retorts countered counters
+		complained complains confirmed confirms agreed agrees acknowledged
+		acknowledges cautioned cautions stressed stresses quipped quips joked
+		jokes boasted boasts whispered whispers shouted shouts lamented laments
+		concluded concludes suggested suggests predicted predicts`,
+	// prepositions cannot come just before a subject.
+	prepositions: `in on at by with from to of into onto over under about
+		above below between among through during against without within
+		across around behind beyond near toward towards upon despite amid
+		amongst via per like unlike than for`,
+	// notPeople are common words that end like nouns for people
+	// ("-er", "-ent") but are not: "a number of officials said".
+	notPeople: `number numbers order orders matter matters paper papers letter
+		letters center centre water border borders power powers computer
+		computers error errors sector sectors factor factors manner corner
+		chapter quarter quarters summer winter together however rather
+		whether either neither never ever further former later latter after
+		under over enter offer cover answer answers super fever cancer
+		weather shelter character register event events content extent
+		incident incidents element elements percent accident accidents
+		consent intent component components patent talent present moment
+		recent current different independent urgent ancient frequent absent
+		apparent efficient sufficient silent violent prominent permanent
+		excellent evident consistent confident transparent significant
+		important relevant pleasant distant constant elegant arrogant
+		brilliant abundant instant restaurant vacant remainder reminder
+		wonder thunder chamber december october november september another
+		other others monster`,
 }
