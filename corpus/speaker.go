@@ -5,43 +5,58 @@ import "strings"
 // attributeSpeakers sets Speaker and Role on every sentence of an article,
 // in article order. A sentence that reports someone's words gets their
 // name ("Zalmy Khalilzad", "Iraqi officials"); one that does not gets ""
-// for both. The rules, all general English news conventions rather than
-// anything learned from one article:
+// for both. The rules follow English news conventions in general, not any
+// one article:
 //
 //   - A reporting verb outside quotation marks ("said", "says", "told",
-//     "added", "warned", "urged", "saying" and some fifty more) with a
-//     subject before it ("X said", "X, who ..., said", "X also said") or
-//     after it (`"...," said X`), or "according to X", reports X's words.
-//     Verbs such as "proposed" or "suggested" report speech only with a
-//     clause or a quotation after them ("proposed that ..."), not with a
-//     plain object ("proposed a meeting"); "called" only as "called for",
-//     "called on" or "called it ...".
-//   - A reporting verb with no subject of its own ("... but said",
-//     "..., saying") belongs to the subject that opens the sentence.
-//   - Negated or refused speech is not speech: "did not say", "never
-//     said", "declined to comment", "refused to say"; nor is a passive
-//     ("was told") or an infinitive ("is expected to say").
-//   - A name loses its title ("Mr Khalilzad" is "Khalilzad"); a surname,
-//     with or without a title, is the full name the article introduced
-//     ("Zalmy Khalilzad"). A group or body keeps its words without a
-//     leading determiner or number ("the delegates" is "delegates", "two
-//     witnesses" is "witnesses"); a word capitalised only because it opens
-//     the sentence is given in lower case ("Police said" is "police").
-//   - "He" and "she" at the head of a reporting clause are the person most
+//     "added", "warned", "urged", "saying" and some eighty more) with a
+//     subject before it ("X said", "X, who ..., said", "X also said") or,
+//     for the verbs that invert, after it (`"...," said X`), or "according
+//     to X", reports X's words. Verbs such as "proposed", "suggested" or
+//     "wrote" report speech only with a clause or a quotation after them
+//     ("proposed that ..."), not with a plain object ("proposed a
+//     meeting"); "called" only as "called for", "called on" or "called it
+//     ..."; "described" only with "as" or a quotation.
+//   - A reporting verb with no subject of its own ("... but said", ",
+//     saying") belongs to the subject that opens the sentence, if that is
+//     a person, a group, a body or a name the article knows.
+//   - Negated or refused speech is not speech ("did not say", "never
+//     said", "declined to comment", "refused to say", "said nothing"); nor
+//     is a passive ("was told") or an infinitive ("is expected to say").
+//   - A name loses its title ("Mr Khalilzad" is "Khalilzad") and the full
+//     stops of its initials ("George W Bush"); a surname, with or without
+//     a title, is the full name the article introduced ("Zalmy
+//     Khalilzad"), even if first named as an object. A group or body keeps
+//     its words without a leading determiner or number ("the delegates" is
+//     "delegates", "two witnesses" is "witnesses"); a word capitalised only
+//     because it opens the sentence is given in lower case ("Police said"
+//     is "police").
+//   - "He" and "she" heading a reporting clause are the person most
 //     recently named as a speaker or as the subject of a sentence, of a
 //     matching gender where a title ("Mr", "Mrs") or an earlier pronoun
-//     told it; "they" is the last group, "it" the last organisation; with
+//     told it; "they" is the last group so named, "it" the last body; with
 //     none, the speaker is "".
 //   - A role comes from apposition ("The US ambassador to Iraq, Zalmy
 //     Khalilzad, said"; "Zalmy Khalilzad, the US ambassador, said"), a
 //     lower-case role before the name ("foreign minister Hoshyar Zebari")
-//     or a spelled-out office title ("President George Bush"); it stays
-//     with the person for the rest of the article. "The minister said"
-//     refers to the person last given that role.
+//     or a spelled-out office title ("President George Bush", "Minister for
+//     Justice Helen McEntee"); it stays with the person for the rest of the
+//     article. "The minister said" is the person last given that role.
 //   - A quotation that runs over several sentences of a paragraph is all
 //     its speaker's; a sentence that is only a quotation, with no
 //     attribution, is the speaker of the sentence before it, if that one
 //     has one.
+//
+// Known limits: it reads word lists and patterns, not parse trees, so it
+// errs where news phrasing is unusual. Two people coordinated as one
+// subject ("Mr Obama and Mr Biden said") give the nearer one. A lone
+// capitalised word it has not seen introduced ("Smith said") is taken for
+// a body (a place or organisation speaking), which "he" never refers to.
+// Multi-word place names outside its list of place words ("Sri Lanka")
+// can pass for people. A paragraph that carries on a quotation from the
+// one before without a quotation mark of its own is read as unquoted. Documents are not speakers ("the report said" gives ""),
+// while "a statement from the ministry" gives "ministry". An abbreviated
+// title ("Gen.") gives no role, its spelled-out form ("General") does.
 //
 // It runs in time linear in the article's length.
 func attributeSpeakers(paras []Paragraph) {
@@ -155,13 +170,14 @@ func (st *attribution) sentence(s string, q quoteState) (speaker, role string, o
 
 // headSpeaks reports whether the subject that opens a sentence is specific
 // enough to own a reporting verb that has no subject of its own ("... but
-// said"): not a lone capitalised word the article has not named as a
-// person before, which is as often an adjective or a place ("Historical
-// displays focus on ..., noting").
+// said"): not a lone capitalised word, other than an acronym, that the
+// article has not named as a person before, which is as often an adjective
+// or a place ("Historical displays focus on ..., noting").
 func (st *attribution) headSpeaks(head phrase) bool {
 	if head.kind != pName || head.sTo-head.sFrom > 1 || head.titleTo > head.titleFrom ||
-		head.roleTo > head.roleFrom || head.preTo > head.preFrom {
-		return true
+		head.roleTo > head.roleFrom || head.preTo > head.preFrom ||
+		st.ts[head.sFrom].flags&fAcronym != 0 || st.ts[head.sFrom].is(orgWords) {
+		return true // a person, or a body: "The CBI, which ..., warned"
 	}
 	key := spanText(st.lo, st.ts, head.sFrom, head.sTo)
 	if _, ok := st.byName[key]; ok {

@@ -352,17 +352,32 @@ func appositionSubject(ts []token, c int) (phrase, bool) {
 	if !ok || !clauseStart(ts, p.from) {
 		return phrase{}, false
 	}
-	if p.kind == pNoun && p.hd&roleNouns != 0 && p.from >= 2 && ts[p.from-1].kind == tComma && roleTo == roleFrom {
-		// "Clariant, the Swiss chemicals maker, with sales of ..., said"
-		if q, ok := phraseEndingAt(ts, p.from-2); ok && q.kind == pName && clauseStart(ts, q.from) {
-			q.roleFrom, q.roleTo = p.from, p.to
-			return q, true
+	if p.from >= 2 && ts[p.from-1].kind == tComma && roleTo == roleFrom {
+		// The phrase before the aside is itself set off by commas:
+		// "Clariant, the Swiss chemicals maker, with sales of ...,
+		// said"; "Sen. Susan Collins, R-Maine, who ..., said";
+		// "Iraq's foreign minister, Hoshyar Zebari, who ..., said".
+		if q, ok := phraseEndingAt(ts, p.from-2); ok && clauseStart(ts, q.from) {
+			switch {
+			case q.kind == pName && personLike(q) && (p.kind == pNoun && p.hd&roleNouns != 0 || p.kind == pName && p.sTo-p.from <= 2):
+				q.roleFrom, q.roleTo = p.from, p.to
+				return q, true
+			case q.kind == pNoun && q.hd&roleNouns != 0 && p.kind == pName:
+				p.from, p.roleFrom, p.roleTo = q.from, q.from, q.to
+				return p, true
+			}
 		}
 	}
 	if p.kind == pName {
 		p.roleFrom, p.roleTo = roleFrom, roleTo
 	}
 	return p, true
+}
+
+// personLike reports whether a name looks like a person's rather than a
+// place's: more than one word, or a title ("Sen. Collins").
+func personLike(p phrase) bool {
+	return p.sTo-p.sFrom >= 2 || p.titleTo > p.titleFrom
 }
 
 // relativeStart returns the index of the "who" (or "which", "whose") that

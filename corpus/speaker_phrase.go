@@ -154,8 +154,21 @@ func parseNP(ts []token, i, limit int, mode npMode) (phrase, bool) {
 		case ts[end].lo == "here" || ts[end].lo == "there":
 			p.to = end + 1 // "diplomats here say"
 		case ts[end].is(tailPreps):
-			if q, ok := parseNP(ts, end+1, limit, npTail); ok && q.kind != pPronoun {
-				p.to, p.sTo = q.to, q.to
+			q, ok := parseNP(ts, end+1, limit, npTail)
+			if !ok || q.kind == pPronoun {
+				break
+			}
+			p.to, p.sTo = q.to, q.to
+			if n := q.sTo - q.titleFrom; q.kind == pName && ts[head].cap && n >= 3 {
+				// "Minister for Justice Helen McEntee": a title with
+				// its tail, then the name (its last two words, unless
+				// a title word inside says where it starts).
+				split := q.sTo - 2
+				if q.titleTo > q.titleFrom && q.sTo-q.sFrom >= 2 {
+					split = q.sFrom
+				}
+				return phrase{kind: pName, from: i, to: q.to, sFrom: split, sTo: q.sTo,
+					titleFrom: body, titleTo: split}, true
 			}
 		}
 		return p, true
@@ -174,19 +187,20 @@ func parseNP(ts []token, i, limit int, mode npMode) (phrase, bool) {
 // titleEnd returns the end of the title that opens the name in tokens [a,
 // b): "Mr", "US President", "Secretary of State"; a when there is none.
 // The last word is never a title ("John Major", "Carole King"), and the
-// names of bodies have none ("General Motors", "Justice Department").
+// names of bodies have none ("General Motors", "Justice Department"), but
+// a title may name its body ("Senate Majority Leader Chuck Schumer").
 func titleEnd(ts []token, a, b int) int {
 	switch ts[b-1].lo {
 	case "jr", "jr.", "sr", "sr.":
 		return a // "Martin Luther King Jr"
 	}
-	for k := a; k < b; k++ {
-		if ts[k].is(orgWords) {
-			return a
-		}
-	}
 	for k := b - 2; k >= a; k-- {
 		if isTitleTok(ts[k]) || k >= a+2 && ts[k-1].lo == "of" && isTitleTok(ts[k-2]) {
+			for j := k + 1; j < b; j++ {
+				if ts[j].is(orgWords) {
+					return a
+				}
+			}
 			return k + 1
 		}
 	}
@@ -205,10 +219,26 @@ func phraseEndingAt(ts []token, e int) (phrase, bool) {
 	}
 	for ; s <= e; s++ {
 		if p, ok := parseNP(ts, s, e+1, npFull); ok && p.to == e+1 {
-			return p, true
+			return withNounModifiers(ts, p), true
 		}
 	}
 	return phrase{}, false
+}
+
+// withNounModifiers extends a bare group phrase leftwards over up to two
+// lower-case nouns that modify it, when they open the clause: "black gang
+// members said", not "Smith met officials, who said".
+func withNounModifiers(ts []token, p phrase) phrase {
+	if p.kind != pNoun || p.from != p.sFrom || p.hd&groupNouns == 0 {
+		return p
+	}
+	for k := p.from - 1; k >= 0 && k >= p.from-2 && genericWord(ts[k]) && plainWord(ts[k]); k-- {
+		if k == 0 || !plainWord(ts[k-1]) || ts[k-1].is(stopWords) && !ts[k-1].is(prepositions) {
+			p.from, p.sFrom = k, k
+			break
+		}
+	}
+	return p
 }
 
 // isRoleSeg reports whether tokens [a, b), a phrase set off by commas next

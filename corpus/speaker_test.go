@@ -447,6 +447,31 @@ var speakerPassages = []struct {
 		text: `"This is not a case of gang graffiti," said Sgt.`,
 		want: []who{nobody},
 	},
+	{
+		name: "Irish ministerial title with its portfolio",
+		text: "Minister for Justice Helen McEntee said she was \"deeply shocked\" by the attack. Ms McEntee said more gardaí would be deployed.",
+		want: []who{{"Helen McEntee", "Minister for Justice"}, {"Helen McEntee", "Minister for Justice"}},
+	},
+	{
+		name: "a title naming its body, then the surname",
+		text: "Senate Majority Leader Chuck Schumer said Tuesday that Democrats would force a vote.\n\n\"We're going to make every senator go on record,\" Schumer told reporters.",
+		want: []who{{"Chuck Schumer", "Senate Majority Leader"}, {"Chuck Schumer", "Senate Majority Leader"}},
+	},
+	{
+		name: "US party and state designation, then she",
+		text: "Sen. Susan Collins, R-Maine, who has worked with Democrats, said she was open to talks. But she warned that the bill went too far.",
+		want: []who{{"Susan Collins", "R-Maine"}, {"Susan Collins", "R-Maine"}},
+	},
+	{
+		name: "an acronym body owns a coordinated verb",
+		text: "The CBI, which represents 190,000 firms, welcomed the stability but warned that costs would weigh on hiring.",
+		want: []who{{"CBI", ""}},
+	},
+	{
+		name: "noun modifiers of a group",
+		text: "Prison gangs have their own way of settling disputes, black gang members said.",
+		want: []who{{"black gang members", ""}},
+	},
 }
 
 // TestAttributeSpeakersPassages checks hand-written passages: each

@@ -217,7 +217,7 @@ var wordLists = map[wordSet]string{
 		superintendent constable commissioner chairman chairwoman professor
 		congressman congresswoman representative speaker premier taoiseach
 		tanaiste president-elect attorney-general attorney director executive
-		envoy`,
+		envoy leader whip chair chairperson secretary-general director-general`,
 	maleTitles:   `mr sir lord herr monsieur king prince emperor chairman congressman father`,
 	femaleTitles: `mrs ms miss dame lady madam mme mlle frau queen princess empress chairwoman congresswoman`,
 
