@@ -256,6 +256,8 @@ func clauseFollows(ts []token, n int, toInf, objThat bool) bool {
 	return false
 }
 
+// objectPronoun reports whether lo is a pronoun that can be the object
+// before a clause: "assured them that".
 func objectPronoun(lo string) bool {
 	return lo == "him" || lo == "her" || lo == "them" || lo == "us" || lo == "me" || lo == "you"
 }

@@ -250,7 +250,7 @@ func isRoleSeg(ts []token, a, b int) bool {
 		return false
 	}
 	f := ts[a].lo
-	if ts[a].is(relatives) || ts[a].is(interjections) && f != "the" {
+	if ts[a].is(relatives | interjections) {
 		return false
 	}
 	b = roleEnd(ts, a, b)
