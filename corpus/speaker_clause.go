@@ -502,8 +502,8 @@ func headPhrase(ts []token) (phrase, bool) {
 	if end >= len(ts) || !plainWord(ts[end]) || ts[end].cap {
 		return phrase{}, false
 	}
-	if t := ts[end]; t.is(stopWords) && !t.is(auxiliaries|negators|chainAdvs) {
-		return phrase{}, false
+	if t := ts[end]; t.is(stopWords) && !t.is(auxiliaries|negators|chainAdvs) && t.lo != "and" {
+		return phrase{}, false // "and": "Mrs Clinton and her husband arrived"
 	}
 	return p, true
 }

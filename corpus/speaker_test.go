@@ -472,6 +472,16 @@ var speakerPassages = []struct {
 		text: "Prison gangs have their own way of settling disputes, black gang members said.",
 		want: []who{{"black gang members", ""}},
 	},
+	{
+		name: "first of two subjects, then she",
+		text: "Mrs Clinton and her husband arrived in Dublin yesterday. She told the D\u00e1il that peace was within reach.",
+		want: []who{nobody, {"Clinton", ""}},
+	},
+	{
+		name: "UK quotation running into the next paragraph",
+		text: "\u2018We were ambushed,\u2019 said one survivor. \u2018They came from nowhere.\n\n\u2018Nobody helped us.\u2019",
+		want: []who{{"survivor", ""}, {"survivor", ""}, {"survivor", ""}},
+	},
 }
 
 // TestAttributeSpeakersPassages checks hand-written passages: each
