@@ -354,7 +354,7 @@ type weightSet struct {
 // defaultWeights are the production weights. Treat as constant.
 var defaultWeights = weightSet{
 	bridge:     [5]float64{bridgeForm: 1, bridgeAlias: 0.9, bridgeCapital: 0.6, bridgeDerived: 0.7, bridgeSynonym: 0.5},
-	speaker:    1,
+	speaker:    0.5,
 	phrase:     0.5,
 	answerType: 1,
 	proximity:  0.5,
