@@ -43,7 +43,7 @@ const usPattern = `\bU(?:\.?S\.?A?|nited States(?: of America)?)\b`
 
 // analysisVersion names the index layout and analysis. Changing either
 // must change it, so that indexes on disk are rebuilt.
-const analysisVersion = "verbatim-index-3"
+const analysisVersion = "verbatim-index-4"
 
 // newMapping returns the index mapping: one document per sentence, nothing
 // stored (sentences are served from the corpus in memory), term vectors
@@ -188,8 +188,11 @@ func (a *Analyzer) Words(s string) []string {
 
 // extraStopWords are function words bleve's English (Snowball) list lacks:
 // the modal verbs, which questions are full of ("when will", "what can")
-// and which carry nothing to match. "may" stays: it is also a month.
-var extraStopWords = []string{"will", "can", "might", "must", "shall"}
+// and which carry nothing to match ("may" stays: it is also a month); and
+// the Penn Treebank's names for brackets ("-LRB-" for "("), which
+// tokenised news text such as TrecQA writes and which are punctuation,
+// not words.
+var extraStopWords = []string{"will", "can", "might", "must", "shall", "lrb", "rrb", "lsb", "rsb", "lcb", "rcb"}
 
 // stopWords is the stop list of the text field: bleve's English list and
 // extraStopWords.
