@@ -240,6 +240,12 @@ func (a *Analyzer) prepare(text string) doc {
 				next = d.words[i+1]
 			}
 			d.ev[i] = a.lex.wordEvidence(string(t.Term), d.words[i], prev, next, i == 0)
+			if isStopWord(d.words[i]) {
+				continue
+			}
+			if ks, ok := lookup(a.lex.kinds, d.words[i]); ok {
+				d.kinds = append(d.kinds, wordKinds{i, ks})
+			}
 		}
 	}
 	return d

@@ -19,9 +19,10 @@ const (
 	AnswerNumber                  // how many, how much, how long
 	AnswerReason                  // why
 	AnswerDescription             // what is X, who is X, how
+	AnswerName                    // what is the name of X: a name of anything
 )
 
-var answerTypeNames = [...]string{"any", "person", "place", "organization", "time", "number", "reason", "description"}
+var answerTypeNames = [...]string{"any", "person", "place", "organization", "time", "number", "reason", "description", "name"}
 
 // String names the type: "person", "time", ...
 func (t AnswerType) String() string {
@@ -52,7 +53,8 @@ const (
 )
 
 // wants is the evidence that supports each answer type.
-var wants = [AnswerDescription + 1]evidence{
+var wants = [AnswerName + 1]evidence{
+	AnswerName:         evName,
 	AnswerPerson:       evName,
 	AnswerPlace:        evPlace,
 	AnswerOrganization: evName,
@@ -173,8 +175,11 @@ var auxiliaries = map[string]bool{
 }
 
 // questionType finds the answer type from the question word, the words
-// after it and the lexicon's focus nouns; the focus is the noun that told
-// the type ("company" in "what record company"), or "".
+// after it and the lexicon's focus nouns. The focus is the lower-cased
+// noun the question asks for, when the lexicon knows it: one with an
+// answer type ("company" in "what record company") or one that other
+// nouns are kinds of ("color" in "what is the Crips' gang color"); ""
+// otherwise.
 func (lx *lexicon) questionType(an *Analyzer, wh string, rest []string) (AnswerType, string) {
 	switch wh {
 	case "who", "whom", "whose":
@@ -194,41 +199,103 @@ func (lx *lexicon) questionType(an *Analyzer, wh string, rest []string) (AnswerT
 		}
 		return AnswerDescription, ""
 	case "what", "which", "name":
-		// The focus: the first focus noun among the next words, before
-		// an auxiliary ("what record company is", "what city hosts").
-		// After "the name of", names and possessives are skipped
-		// ("the name of Durst's group").
 		named := false
 		if n := nameOf(rest); n > 0 {
 			rest, named = rest[n:], true
 		}
-		var head string
+		if !named && len(rest) > 0 && auxiliaries[strings.ToLower(rest[0])] {
+			// "What is the population of X", "what was X's first
+			// name": the head of the subject is the focus.
+			switch head := subjectHead(rest[1:]); {
+			case head == "name" || head == "names":
+				return AnswerName, ""
+			case head != "":
+				if t, ok := lookup(lx.focus, head); ok {
+					return t, lx.kindName(head)
+				}
+				if k := lx.kindName(head); k != "" {
+					return AnswerDescription, k
+				}
+			}
+			return AnswerDescription, ""
+		}
+		// The focus: the first noun with an answer type among the next
+		// words, before an auxiliary ("what record company is", "what
+		// city hosts"), or else the first that other nouns are kinds of
+		// ("what sport"). After "the name of", names and possessives
+		// are skipped ("the name of Durst's group").
+		kind := ""
 		for i, w := range rest {
 			lw := strings.ToLower(w)
 			if auxiliaries[lw] || i >= 5 {
 				break
 			}
-			if r, _ := utf8.DecodeRuneInString(w); named && head == "" && (unicode.IsUpper(r) || lw == "s" || lw == "'s") {
+			if r, _ := utf8.DecodeRuneInString(w); named && (unicode.IsUpper(r) || lw == "s" || lw == "'s" || lw == "'") {
 				continue
 			}
 			if lw == "kind" || lw == "type" || lw == "sort" || lw == "of" || lw == "the" || lw == "a" || lw == "an" {
 				continue
 			}
-			ts := an.Terms(lw)
-			if len(ts) != 1 {
+			if len(an.Terms(lw)) != 1 {
 				break
 			}
-			if _, ok := lx.focus[ts[0]]; ok {
-				head = ts[0]
-				break
+			if t, ok := lookup(lx.focus, lw); ok {
+				return t, lx.kindName(lw)
+			}
+			if kind == "" {
+				kind = lx.kindName(lw)
 			}
 		}
-		if head != "" {
-			return lx.focus[head], head
+		switch {
+		case named:
+			return AnswerName, kind
+		case kind != "":
+			return AnswerAny, kind
 		}
 		if len(rest) > 0 && auxiliaries[strings.ToLower(rest[0])] {
 			return AnswerDescription, ""
 		}
 	}
 	return AnswerAny, ""
+}
+
+// kindName is the noun w names (its singular: "countries" gives
+// "country") when other nouns are kinds of it, and "" otherwise.
+func (lx *lexicon) kindName(w string) string {
+	_, k, _ := lookupKey(lx.kindNames, w)
+	return k
+}
+
+// subjectHead finds the head noun of a copula's subject that names an
+// attribute of something: "the population of Tehran" gives "population",
+// "Rohm and Haas's annual revenue" gives "revenue"; "" for any other
+// subject ("a prion": a definition is asked for, not a kind of thing).
+func subjectHead(words []string) string {
+	possessive := -1
+	for i, w := range words {
+		if w == "'s" || w == "'" || w == "s" && i > 0 || strings.HasSuffix(strings.ToLower(w), "'s") {
+			possessive = i
+		}
+	}
+	if possessive >= 0 && possessive+1 < len(words) {
+		words = words[possessive+1:]
+	} else if len(words) == 0 || !strings.EqualFold(words[0], "the") {
+		return ""
+	}
+	for i, w := range words {
+		if subjectEnds[strings.ToLower(w)] {
+			if i == 0 {
+				return ""
+			}
+			return strings.ToLower(words[i-1])
+		}
+	}
+	return strings.ToLower(words[len(words)-1])
+}
+
+// subjectEnds are the words after which a noun phrase's head has been
+// said: prepositions and relative pronouns.
+var subjectEnds = map[string]bool{
+	"of": true, "for": true, "in": true, "on": true, "at": true, "from": true, "by": true,
+	"with": true, "to": true, "that": true, "which": true, "who": true, "between": true,
 }

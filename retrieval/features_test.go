@@ -58,6 +58,18 @@ func TestFeaturesOnFixtures(t *testing.T) {
 			"Who won the race in Paris?",
 			"The race in Paris was won by Jan Olsen after a long chase.",
 			"The race in Paris was won after a long and hard chase.", 0},
+		{"a kind of the focus noun is evidence", FeatureKinds,
+			"What sport did the young woman play?",
+			"The young woman played tennis at school.",
+			"The young woman, the young woman: she played.", 0},
+		{"a what-is-the-name question wants a name", FeatureAnswerType,
+			"What is the name of the ship's captain?",
+			"The ship's captain, Ahab Morrow, spoke to the crew.",
+			"The ship's captain spoke to the crew at length.", 0},
+		{"how fast asks for a number", FeatureAnswerType,
+			"How fast does the train travel?",
+			"The train can travel at 300 kilometres an hour.",
+			"The train can travel fast and far.", 0},
 		{"matched words close together", FeatureProximity,
 			"Where is the red house?",
 			"The red house stands by the lake.",
@@ -163,10 +175,26 @@ func TestQuestionType(t *testing.T) {
 		{"What is a prion?", AnswerDescription, "is a prion?"},
 		{"Name a country that builds trains.", AnswerPlace, "Name a country that builds trains."},
 		{"Is it raining?", AnswerAny, "Is it raining?"},
+		{"What is Rohm and Haas's annual revenue?", AnswerNumber, "is Rohm and Haas's annual revenue?"},
+		{"What was Ice-T's original name?", AnswerName, "was Ice-T's original name?"},
+		{"What is the name of the ship's captain?", AnswerPerson, "the ship's captain?"},
+		{"What is the name of the rare disease?", AnswerName, "the rare disease?"},
+		{"How fast does it fly?", AnswerNumber, "does it fly?"},
 	} {
 		got := an.Question(tt.q)
 		if got.Type != tt.want || got.Content != tt.content {
 			t.Errorf("Question(%q) = %v, content %q; want %v, %q", tt.q, got.Type, got.Content, tt.want, tt.content)
+		}
+	}
+	for _, tt := range []struct{ q, focus string }{
+		{"What sport does she play?", "sport"},
+		{"Which countries border Iraq?", "country"},
+		{"What is the Crips' gang color?", "color"},
+		{"What record company is Durst with?", "company"},
+		{"What is a prion?", ""},
+	} {
+		if got := an.Question(tt.q).Focus; got != tt.focus {
+			t.Errorf("Question(%q).Focus = %q; want %q", tt.q, got, tt.focus)
 		}
 	}
 }

@@ -42,8 +42,14 @@ type bridge struct {
 // immutable once built.
 type lexicon struct {
 	rel    map[string][]bridge   // term -> related terms
-	focus  map[string]AnswerType // noun term -> the answer type it asks for
+	focus  map[string]AnswerType // lower-cased noun -> the answer type it asks for
 	places map[string]bool       // lower-cased single-word place names
+	// kinds maps a lower-cased noun to the lower-cased nouns naming what
+	// it is a kind of ("blue": "color"; "china": "country").
+	kinds map[string][]string
+	// kindNames holds every noun some other noun is a kind of: the focus
+	// nouns whose kinds a sentence can show.
+	kindNames map[string]bool
 }
 
 // lexiconOnce parses the embedded lexicon once per process: about 10,000
@@ -66,7 +72,8 @@ func parseLexicon(an *Analyzer, data []byte) (*lexicon, error) {
 	if err != nil {
 		return nil, fmt.Errorf("lexicon: %w", err)
 	}
-	lx := &lexicon{rel: map[string][]bridge{}, focus: map[string]AnswerType{}, places: map[string]bool{}}
+	lx := &lexicon{rel: map[string][]bridge{}, focus: map[string]AnswerType{}, places: map[string]bool{},
+		kinds: map[string][]string{}, kindNames: map[string]bool{}}
 	term := func(w string) string {
 		ts := an.Terms(strings.ReplaceAll(w, "_", " "))
 		if len(ts) != 1 {
@@ -125,11 +132,13 @@ func parseLexicon(an *Analyzer, data []byte) (*lexicon, error) {
 		case "t":
 			t := answerTypeNamed(f[1])
 			for _, w := range f[2:] {
-				if x := term(w); x != "" {
-					if _, ok := lx.focus[x]; !ok {
-						lx.focus[x] = t
-					}
-				}
+				lx.focus[strings.ToLower(w)] = t
+			}
+		case "h":
+			w := strings.ToLower(f[1])
+			for _, k := range f[2:] {
+				lx.kinds[w] = append(lx.kinds[w], k)
+				lx.kindNames[k] = true
 			}
 		}
 	}
@@ -144,4 +153,35 @@ func parseLexicon(an *Analyzer, data []byte) (*lexicon, error) {
 		}
 	}
 	return lx, nil
+}
+
+// lookup finds a lower-cased noun, or its singular, in m: "countries"
+// finds "country".
+func lookup[V any](m map[string]V, w string) (V, bool) {
+	v, _, ok := lookupKey(m, w)
+	return v, ok
+}
+
+// lookupKey is lookup, also returning the key found.
+func lookupKey[V any](m map[string]V, w string) (V, string, bool) {
+	if v, ok := m[w]; ok {
+		return v, w, true
+	}
+	n := len(w)
+	var cands []string
+	switch {
+	case strings.HasSuffix(w, "ies") && n > 4:
+		cands = []string{w[:n-3] + "y"}
+	case strings.HasSuffix(w, "es") && n > 3:
+		cands = []string{w[:n-2], w[:n-1]}
+	case strings.HasSuffix(w, "s") && !strings.HasSuffix(w, "ss") && n > 3:
+		cands = []string{w[:n-1]}
+	}
+	for _, c := range cands {
+		if v, ok := m[c]; ok {
+			return v, c, true
+		}
+	}
+	var zero V
+	return zero, "", false
 }

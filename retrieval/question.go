@@ -21,8 +21,10 @@ type Question struct {
 	// Type is the kind of answer asked for; AnswerAny when unknown. Only
 	// Analyzer.Question sets it.
 	Type AnswerType
-	// Focus is the analyzed noun that told the type ("compani" in "what
-	// record company"), or "".
+	// Focus is the lower-cased noun the question asks for, in the
+	// singular, when the lexicon knows other nouns as kinds of it
+	// ("company" in "what record company", "color" in "what is the
+	// gang's color"), or "". Only Analyzer.Question sets it.
 	Focus string
 }
 
@@ -31,12 +33,17 @@ var whWords = map[string]bool{
 	"when": true, "where": true, "why": true, "how": true,
 }
 
-// howWords follow "how" to ask for a quantity or manner: "how many",
-// "how long". They are part of the question, not of its subject.
+// howWords follow "how" to ask for a quantity: "how many", "how long",
+// "how fast": the gradable adjectives and adverbs of measure. They are part of the question, not of its subject.
 var howWords = map[string]bool{
 	"many": true, "much": true, "long": true, "far": true, "old": true,
 	"often": true, "big": true, "large": true, "soon": true, "late": true,
 	"early": true, "tall": true, "high": true, "deep": true, "wide": true,
+	"fast": true, "quickly": true, "slow": true, "heavy": true, "hot": true,
+	"cold": true, "warm": true, "small": true, "short": true, "low": true,
+	"young": true, "expensive": true, "cheap": true, "thick": true,
+	"strong": true, "close": true, "near": true, "rich": true, "loud": true,
+	"bright": true, "frequently": true, "wealthy": true, "fat": true,
 }
 
 // AnalyzeQuestion finds the question word and the phrase it heads, and

@@ -56,6 +56,11 @@ const (
 	// FeatureContext gives a little credit for question words found in
 	// the rest of the sentence's paragraph.
 	FeatureContext
+	// FeatureKinds counts a word that names a kind of the question's
+	// focus noun as answer-type evidence: "blue" for "what color",
+	// "basketball" for "what sport", "China" for "which country"
+	// (WordNet's hypernyms).
+	FeatureKinds
 
 	featureEnd
 )
@@ -77,6 +82,7 @@ var featureNames = []struct {
 	{FeatureProximity, "proximity"},
 	{FeaturePosition, "position"},
 	{FeatureContext, "context"},
+	{FeatureKinds, "kinds"},
 }
 
 // bridgeFeature is the feature that switches each kind of bridge.
@@ -151,6 +157,14 @@ type doc struct {
 	// near holds the analyzed terms of the other sentences of its
 	// paragraph.
 	near []string
+	// kinds lists the words that are a kind of something, by position.
+	kinds []wordKinds
+}
+
+// wordKinds are the nouns word pos of a sentence is a kind of.
+type wordKinds struct {
+	pos   int
+	kinds []string
 }
 
 // rankQuery is a question prepared for scoring.
@@ -160,6 +174,7 @@ type rankQuery struct {
 	words   []string  // lower-cased content words, for phrases
 	bridges [][]qbridge
 	atype   AnswerType
+	focus   string          // the noun asked for ("color"), lower-cased, or ""
 	qwords  map[string]bool // lower-cased words of the whole question
 	wt      *weightSet
 }
@@ -218,6 +233,9 @@ func prepareQueryWith(an *Analyzer, qa Question, st Stats, f Feature) rankQuery 
 func newQuery(an *Analyzer, qa Question, f Feature) rankQuery {
 	terms, surface := an.termsAndWords(qa.Content)
 	q := rankQuery{words: an.lowerWords(qa.Content), atype: qa.Type, wt: &defaultWeights}
+	if f.Has(FeatureKinds) {
+		q.focus = qa.Focus
+	}
 	seen := q.addTerms(terms, emptyStats{})
 	q.qwords = make(map[string]bool)
 	for _, w := range strings.FieldsFunc(strings.ToLower(qa.Text), notWordRune) {
@@ -416,7 +434,7 @@ func score(q rankQuery, d doc, avgLen float64, f Feature) scored {
 	if f.Has(FeatureProximity) {
 		s += q.wt.proximity * unit * proximity(matched)
 	}
-	if f.Has(FeatureAnswerType) && q.atype != AnswerAny {
+	if f.Has(FeatureAnswerType) && (q.atype != AnswerAny || q.focus != "") {
 		s += q.wt.answerType * unit * answerTypeEvidence(q, d, matched)
 	}
 	if f.Has(FeaturePosition) && d.position > 0 && covered > 0 {
@@ -498,13 +516,10 @@ func proximity(ms []match) float64 {
 // itself are no evidence.
 func answerTypeEvidence(q rankQuery, d doc, ms []match) float64 {
 	want := wants[q.atype]
-	if want == 0 {
-		return 0
-	}
 	best := 0.0
-	for j, e := range d.ev {
-		if e&want == 0 || q.qwords[d.words[j]] {
-			continue
+	at := func(j int) {
+		if q.qwords[d.words[j]] {
+			return
 		}
 		dist := 8
 		for _, m := range ms {
@@ -514,6 +529,20 @@ func answerTypeEvidence(q rankQuery, d doc, ms []match) float64 {
 		}
 		if v := 1 / (1 + float64(dist)/q.wt.typeReach); v > best {
 			best = v
+		}
+	}
+	if want != 0 {
+		for j, e := range d.ev {
+			if e&want != 0 {
+				at(j)
+			}
+		}
+	}
+	if q.focus != "" {
+		for _, k := range d.kinds {
+			if slices.Contains(k.kinds, q.focus) {
+				at(k.pos)
+			}
 		}
 	}
 	return best

@@ -20,9 +20,14 @@
 //	c CAPITAL PLACE  a national capital and its country (Tehran Iran)
 //	p NAME ...       single-word place names (the gazetteer)
 //	t TYPE NOUN ...  common nouns whose commonest sense is a person, time,
-//	                 place (or whose second is), organisation or quantity:
+//	                 quantity, place (or whose second is) or organisation:
 //	                 a question's focus word ("what city", "which actor")
 //	                 tells the answer's type
+//	h NOUN KIND ...  what a common noun or a single-word proper name is a
+//	                 kind of, by its commonest sense: its hypernyms within
+//	                 a few links, neither too general nor too wide (blue
+//	                 color; basketball sport; China country), for a focus
+//	                 word that has no type ("what color", "what sport")
 //
 // Only words WordNet's sense-tagged corpus has seen (a tag count above
 // zero) count as common. Multi-word names are kept with "_" between
@@ -329,6 +334,13 @@ func run(dict, out string) error {
 		}
 	}
 
+	// The kinds of things: a noun's hypernyms, for the focus nouns that
+	// have no answer type of their own ("what color": blue, "what
+	// sport": basketball, "what country": China).
+	for w, kinds := range wn.kinds() {
+		add("h", append([]string{w}, kinds...)...)
+	}
+
 	// Focus nouns by answer type, by the commonest sense.
 	types := []struct {
 		name  string
@@ -336,9 +348,14 @@ func run(dict, out string) error {
 	}{
 		{"person", map[string]bool{"n:00007846": true}},
 		{"time", map[string]bool{"n:15113229": true, "n:15154774": true, "n:15159583": true, "n:15184543": true}},
+		// A quantity: a measure, a magnitude (height, speed), a
+		// numerical quantity (value), a sum of money or an outlay
+		// (revenue, salary, cost), a worth (price). Before place,
+		// whose second senses reach "distance".
+		{"number", map[string]bool{"n:00033615": true, "n:05090441": true, "n:13815152": true,
+			"n:05856066": true, "n:13331198": true, "n:13275288": true, "n:05138488": true}},
 		{"place", location},
 		{"organization", map[string]bool{"n:08008335": true, "n:07950920": true}},
-		{"number", map[string]bool{"n:00033615": true}},
 	}
 	byType := map[string][]string{}
 	for k, ss := range wn.senses {
@@ -384,6 +401,128 @@ func run(dict, out string) error {
 		return err
 	}
 	return os.WriteFile(out, buf.Bytes(), 0o644)
+}
+
+// Limits on the kinds of a noun (the "h" lines): how many hypernym links
+// up to look, how near the root a kind may be (entity is 0; attribute,
+// location and act are 2 or 3: too general to be asked for), and how many
+// nouns a kind may cover (person and region cover thousands: the answer
+// types already say those).
+const (
+	kindHops     = 4
+	kindMinDepth = 4
+	kindMaxNouns = 400
+)
+
+// kinds maps each common noun and each single-word proper name (an
+// instance: China, Einstein) to the names of what its commonest sense is a
+// kind of, within kindHops links: the common single-word lemmas of those
+// hypernym synsets that lie at least kindMinDepth below the root and cover
+// at most kindMaxNouns nouns, each lemma only where the synset is one of
+// its two commonest senses ("country" names {country, state, land}; "land"
+// does not, its commonest senses being ground).
+func (wn *wordnet) kinds() map[string][]string {
+	depth := map[string]int{}
+	var depthOf func(key string, seen int) int
+	depthOf = func(key string, seen int) int {
+		if d, ok := depth[key]; ok {
+			return d
+		}
+		ss := wn.syn[key]
+		d := 0
+		if ss != nil && seen < 30 {
+			d = -1
+			for _, p := range ss.ptrs {
+				if p.sym == "@" || p.sym == "@i" {
+					if x := depthOf(p.key, seen+1) + 1; d < 0 || x < d {
+						d = x
+					}
+				}
+			}
+			d = max(d, 0)
+		}
+		depth[key] = d
+		return d
+	}
+	// The nouns whose commonest sense is considered, and that sense.
+	first := map[string]string{}
+	for k, ss := range wn.senses {
+		if k[0] != 'n' || len(ss) == 0 {
+			continue
+		}
+		w := k[2:]
+		if plain(w) && wn.tagged[k] > 0 {
+			first[w] = ss[0]
+		}
+	}
+	for _, ss := range wn.syn {
+		if ss.pos != 'n' {
+			continue
+		}
+		for _, p := range ss.ptrs {
+			if p.sym != "@i" {
+				continue
+			}
+			for _, w := range ss.words {
+				if isProper(w) && !strings.Contains(w, "_") && plain(strings.ToLower(w[:1])+w[1:]) {
+					if r := wn.senseRank('n', w, ss.key); r == 0 {
+						first[w] = ss.key
+					}
+				}
+			}
+			break
+		}
+	}
+	ancestors := func(key string) []string {
+		var out []string
+		level := []string{key}
+		seen := map[string]bool{key: true}
+		for range kindHops {
+			var next []string
+			for _, k := range level {
+				ss := wn.syn[k]
+				if ss == nil {
+					continue
+				}
+				for _, p := range ss.ptrs {
+					if (p.sym == "@" || p.sym == "@i") && !seen[p.key] {
+						seen[p.key] = true
+						next = append(next, p.key)
+						out = append(out, p.key)
+					}
+				}
+			}
+			level = next
+		}
+		return out
+	}
+	covers := map[string]int{}
+	anc := map[string][]string{}
+	for w, k := range first {
+		anc[w] = ancestors(k)
+		for _, a := range anc[w] {
+			covers[a]++
+		}
+	}
+	out := map[string][]string{}
+	for w, as := range anc {
+		var names []string
+		for _, a := range as {
+			if covers[a] > kindMaxNouns || depthOf(a, 0) < kindMinDepth {
+				continue
+			}
+			for _, n := range wn.syn[a].words {
+				if r := wn.senseRank('n', n, a); plain(n) && wn.common('n', n) && r >= 0 && r <= 1 && n != strings.ToLower(w) {
+					names = append(names, n)
+				}
+			}
+		}
+		if len(names) > 0 {
+			slices.Sort(names)
+			out[w] = slices.Compact(names)
+		}
+	}
+	return out
 }
 
 func isProper(w string) bool { return w != "" && w[0] >= 'A' && w[0] <= 'Z' }
