@@ -262,6 +262,17 @@ func (a *Analyzer) lowerWords(s string) []string {
 	return out
 }
 
+// rawWords returns the words of s as written, cut as the text field cuts
+// them.
+func (a *Analyzer) rawWords(s string) []string {
+	toks := a.raw.Analyze([]byte(s))
+	out := make([]string, len(toks))
+	for i, t := range toks {
+		out[i] = string(t.Term)
+	}
+	return out
+}
+
 // termsAndWords returns the analyzed terms of s and, for each, the
 // lower-cased word it came from.
 func (a *Analyzer) termsAndWords(s string) (terms, words []string) {

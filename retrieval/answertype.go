@@ -20,9 +20,10 @@ const (
 	AnswerReason                  // why
 	AnswerDescription             // what is X, who is X, how
 	AnswerName                    // what is the name of X: a name of anything
+	AnswerAcronym                 // what is the acronym for X
 )
 
-var answerTypeNames = [...]string{"any", "person", "place", "organization", "time", "number", "reason", "description", "name"}
+var answerTypeNames = [...]string{"any", "person", "place", "organization", "time", "number", "reason", "description", "name", "acronym"}
 
 // String names the type: "person", "time", ...
 func (t AnswerType) String() string {
@@ -50,11 +51,14 @@ const (
 	evTime                        // a month, a weekday, a year, a date
 	evNumber                      // a number
 	evReason                      // because, due to, so that
+	evCap                         // any word that starts with a capital, first or not
+	evAcronym                     // two to eight capitals: NATO
 )
 
 // wants is the evidence that supports each answer type.
-var wants = [AnswerName + 1]evidence{
+var wants = [AnswerAcronym + 1]evidence{
 	AnswerName:         evName,
+	AnswerAcronym:      evAcronym,
 	AnswerPerson:       evName,
 	AnswerPlace:        evPlace,
 	AnswerOrganization: evName,
@@ -120,6 +124,12 @@ func (lx *lexicon) wordEvidence(raw, lower, prev, next string, first bool) evide
 		e |= evNumber
 	case reasonWords[lower]:
 		e |= evReason
+	}
+	if unicode.IsUpper(r) {
+		e |= evCap
+		if isAcronym(raw) {
+			e |= evAcronym
+		}
 	}
 	if unicode.IsUpper(r) && !notNames[lower] && e&evTime == 0 {
 		if !first {
@@ -209,6 +219,8 @@ func (lx *lexicon) questionType(an *Analyzer, wh string, rest []string) (AnswerT
 			switch head := subjectHead(rest[1:]); {
 			case head == "name" || head == "names":
 				return AnswerName, ""
+			case head == "acronym" || head == "abbreviation" || head == "initials":
+				return AnswerAcronym, ""
 			case head != "":
 				if t, ok := lookup(lx.focus, head); ok {
 					return t, lx.kindName(head)
@@ -298,4 +310,53 @@ func subjectHead(words []string) string {
 var subjectEnds = map[string]bool{
 	"of": true, "for": true, "in": true, "on": true, "at": true, "from": true, "by": true,
 	"with": true, "to": true, "that": true, "which": true, "who": true, "between": true,
+}
+
+// acronymJoiners are the lower-case words an acronym's expansion may
+// hold without a letter of their own: "Association of Retired Persons".
+var acronymJoiners = map[string]bool{"of": true, "and": true, "for": true, "the": true, "on": true, "in": true, "de": true, "to": true}
+
+// expansion finds the words of a sentence whose capitals spell an acronym
+// (lower-cased): "American Association of Retired Persons" for "aarp". It
+// returns the position of the first word and true, or false when none
+// does. An expansion has at least two words.
+func expansion(d *doc, acr string) (int, bool) {
+	if len(d.ev) != len(d.words) {
+		return 0, false
+	}
+	for j := range d.words {
+		if d.ev[j]&evCap == 0 || d.words[j][0] != acr[0] {
+			continue
+		}
+		n, end := 0, j
+		for k := j; k < len(d.words) && n < len(acr); k++ {
+			w := d.words[k]
+			if d.ev[k]&evCap != 0 && w[0] == acr[n] {
+				n, end = n+1, k
+				continue
+			}
+			if n > 0 && acronymJoiners[w] {
+				continue
+			}
+			break // a word that spells nothing ends the run
+		}
+		if n == len(acr) && end > j {
+			return j, true
+		}
+	}
+	return 0, false
+}
+
+// isAcronym reports whether a word as written is an acronym: two to eight
+// capital letters ("AARP", "NATO").
+func isAcronym(w string) bool {
+	if len(w) < 2 || len(w) > 8 {
+		return false
+	}
+	for i := 0; i < len(w); i++ {
+		if w[i] < 'A' || w[i] > 'Z' {
+			return false
+		}
+	}
+	return true
 }

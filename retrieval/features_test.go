@@ -70,6 +70,14 @@ func TestFeaturesOnFixtures(t *testing.T) {
 			"How fast does the train travel?",
 			"The train can travel at 300 kilometres an hour.",
 			"The train can travel fast and far.", 0},
+		{"the words that spell an acronym match it", FeatureAcronyms,
+			"When was NATO founded?",
+			"The North Atlantic Treaty Organization was founded in 1949.",
+			"The club was founded in 1949 and founded again in 1950.", 0},
+		{"what an acronym stands for is its expansion", FeatureAcronyms,
+			"What does NTSB stand for?",
+			"The National Transportation Safety Board, or NTSB, will look into it.",
+			"The NTSB said it would stand for nothing less.", 0},
 		{"matched words close together", FeatureProximity,
 			"Where is the red house?",
 			"The red house stands by the lake.",
@@ -180,6 +188,8 @@ func TestQuestionType(t *testing.T) {
 		{"What is the name of the ship's captain?", AnswerPerson, "the ship's captain?"},
 		{"What is the name of the rare disease?", AnswerName, "the rare disease?"},
 		{"How fast does it fly?", AnswerNumber, "does it fly?"},
+		{"What does AARP stand for?", AnswerDescription, "does AARP ?"},
+		{"What is the acronym for the rating system?", AnswerAcronym, "is the acronym for the rating system?"},
 	} {
 		got := an.Question(tt.q)
 		if got.Type != tt.want || got.Content != tt.content {
@@ -269,8 +279,37 @@ func TestWordEvidence(t *testing.T) {
 		"paris": evName | evPlace, "because": evReason, "comets": 0,
 	}
 	for i, w := range d.words {
-		if e, ok := want[w]; ok && d.ev[i] != e {
+		if e, ok := want[w]; ok && d.ev[i]&^evCap != e {
 			t.Errorf("evidence of %q = %b; want %b", w, d.ev[i], e)
+		}
+	}
+}
+
+func TestExpansion(t *testing.T) {
+	an, err := NewAnalyzer()
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, tt := range []struct {
+		text, acr string
+		want      int // the first word of the expansion; -1 for none
+	}{
+		{"Members of the American Association of Retired Persons qualify.", "aarp", 3},
+		{"AARP, formerly the American Association of Retired Persons.", "aarp", 3},
+		{"American Association of Retired Persons", "aarp", 0},
+		{"The American Association of retired persons", "aarp", -1},
+		{"An American Association of Retired", "aarp", -1},
+		{"AARP is a lobby.", "aarp", -1},
+		{"Department of Defense officials", "dod", -1},
+		{"Department of Defense officials", "dd", 0},
+	} {
+		d := an.prepare(tt.text)
+		got, ok := expansion(&d, tt.acr)
+		if !ok {
+			got = -1
+		}
+		if got != tt.want {
+			t.Errorf("expansion(%q, %q) = %d; want %d", tt.text, tt.acr, got, tt.want)
 		}
 	}
 }

@@ -21,6 +21,9 @@ type Question struct {
 	// Type is the kind of answer asked for; AnswerAny when unknown. Only
 	// Analyzer.Question sets it.
 	Type AnswerType
+	// Expand is the acronym, lower-cased, whose expansion the question
+	// asks for ("aarp" in "What does AARP stand for?"), or "".
+	Expand string
 	// Focus is the lower-cased noun the question asks for, in the
 	// singular, when the lexicon knows other nouns as kinds of it
 	// ("company" in "what record company", "color" in "what is the
@@ -89,6 +92,18 @@ func analyzeQuestion(text string) (q Question, wh string, rest []string) {
 			// "What is the name of X": the answer is a name; "name" is
 			// no word it shares.
 			phrase = append(phrase, words[i+1:i+1+n]...)
+		}
+		if n := len(words); n >= i+4 && strings.EqualFold(words[n-1], "for") && (strings.EqualFold(words[n-2], "stand") || strings.EqualFold(words[n-2], "stands")) {
+			// "What does AARP stand for": the expansion is asked for;
+			// "stand for" is no word it shares.
+			for _, w := range words[i+1 : n-2] {
+				if isAcronym(w) {
+					q.Expand = strings.ToLower(w)
+				}
+			}
+			if q.Expand != "" {
+				phrase = append(phrase, words[n-2:]...)
+			}
 		}
 		q.WhPhrase = strings.ToLower(strings.Join(phrase, " "))
 		q.Content = removeWords(text, phrase)

@@ -61,6 +61,10 @@ const (
 	// "basketball" for "what sport", "China" for "which country"
 	// (WordNet's hypernyms).
 	FeatureKinds
+	// FeatureAcronyms lets an acronym match the capitalised words that
+	// spell it ("AARP", "American Association of Retired Persons"), and
+	// rewards those words where the question asks what it stands for.
+	FeatureAcronyms
 
 	featureEnd
 )
@@ -83,6 +87,7 @@ var featureNames = []struct {
 	{FeaturePosition, "position"},
 	{FeatureContext, "context"},
 	{FeatureKinds, "kinds"},
+	{FeatureAcronyms, "acronyms"},
 }
 
 // bridgeFeature is the feature that switches each kind of bridge.
@@ -175,6 +180,8 @@ type rankQuery struct {
 	bridges [][]qbridge
 	atype   AnswerType
 	focus   string          // the noun asked for ("color"), lower-cased, or ""
+	acr     []string        // each term's acronym, lower-cased, or ""
+	expand  string          // the acronym whose expansion is asked for, or ""
 	qwords  map[string]bool // lower-cased words of the whole question
 	wt      *weightSet
 }
@@ -237,6 +244,20 @@ func newQuery(an *Analyzer, qa Question, f Feature) rankQuery {
 		q.focus = qa.Focus
 	}
 	seen := q.addTerms(terms, emptyStats{})
+	if f.Has(FeatureAcronyms) {
+		q.expand = qa.Expand
+		q.acr = make([]string, len(q.terms))
+		for _, w := range an.rawWords(qa.Content) {
+			if !isAcronym(w) {
+				continue
+			}
+			if ts := an.Terms(w); len(ts) == 1 {
+				if i := slices.Index(q.terms, ts[0]); i >= 0 {
+					q.acr[i] = strings.ToLower(w)
+				}
+			}
+		}
+	}
 	q.qwords = make(map[string]bool)
 	for _, w := range strings.FieldsFunc(strings.ToLower(qa.Text), notWordRune) {
 		q.qwords[w] = true
@@ -367,6 +388,7 @@ type weightSet struct {
 	position   float64
 	context    float64
 	typeReach  float64 // words over which answer-type evidence halves
+	acronym    float64 // an acronym matched by the words that spell it
 }
 
 // defaultWeights are the production weights. Treat as constant.
@@ -379,6 +401,7 @@ var defaultWeights = weightSet{
 	position:   0.3,
 	context:    0.3,
 	typeReach:  8,
+	acronym:    1,
 }
 
 // score rates d for q: BM25 over the sentence's terms with its true length
@@ -414,6 +437,12 @@ func score(q rankQuery, d doc, avgLen float64, f Feature) scored {
 				}
 			}
 		}
+		if tf == 0 && f.Has(FeatureAcronyms) && q.acr != nil && q.acr[i] != "" {
+			if p, ok := expansion(&d, q.acr[i]); ok {
+				tf, w = 1, q.wt.acronym
+				matched = append(matched, match{p, i})
+			}
+		}
 		if tf == 0 && f.Has(FeatureSpeaker) && slices.Contains(d.speaker, t) {
 			tf, w = 1, q.wt.speaker
 		}
@@ -436,6 +465,11 @@ func score(q rankQuery, d doc, avgLen float64, f Feature) scored {
 	}
 	if f.Has(FeatureAnswerType) && (q.atype != AnswerAny || q.focus != "") {
 		s += q.wt.answerType * unit * answerTypeEvidence(q, d, matched)
+	}
+	if q.expand != "" && f.Has(FeatureAcronyms) {
+		if _, ok := expansion(&d, q.expand); ok {
+			s += q.wt.answerType * unit
+		}
 	}
 	if f.Has(FeaturePosition) && d.position > 0 && covered > 0 {
 		s += q.wt.position * unit / float64(d.position)
