@@ -53,13 +53,14 @@ const (
 	evReason                      // because, due to, so that
 	evCap                         // any word that starts with a capital, first or not
 	evAcronym                     // two to eight capitals: NATO
+	evPerson                      // a name that is not a place's
 )
 
 // wants is the evidence that supports each answer type.
 var wants = [AnswerAcronym + 1]evidence{
 	AnswerName:         evName,
 	AnswerAcronym:      evAcronym,
-	AnswerPerson:       evName,
+	AnswerPerson:       evPerson,
 	AnswerPlace:        evPlace,
 	AnswerOrganization: evName,
 	AnswerTime:         evTime,
@@ -115,9 +116,12 @@ func (lx *lexicon) wordEvidence(raw, lower, prev, next string, first bool) evide
 		e |= evTime
 	case isYear(lower):
 		e |= evTime | evNumber
+	case (lower == "num" || isDigits(lower)) && (months[prev] || months[next]):
+		// A day or a year beside a month is a date, not a count.
+		e |= evTime
 	case lower == "num":
 		e |= evNumber
-		if months[prev] || months[next] || prev == "in" || prev == "since" {
+		if prev == "in" || prev == "since" {
 			e |= evTime
 		}
 	case numberWords[lower] || strings.ContainsAny(lower, "0123456789"):
@@ -137,9 +141,20 @@ func (lx *lexicon) wordEvidence(raw, lower, prev, next string, first bool) evide
 		}
 		if lx.places[lower] || !first && placePrepositions[prev] {
 			e |= evPlace
+		} else if !first {
+			e |= evPerson
 		}
 	}
 	return e
+}
+
+func isDigits(w string) bool {
+	for i := 0; i < len(w); i++ {
+		if w[i] < '0' || w[i] > '9' {
+			return false
+		}
+	}
+	return w != ""
 }
 
 func isYear(w string) bool {

@@ -66,6 +66,10 @@ func TestFeaturesOnFixtures(t *testing.T) {
 			"What is the name of the ship's captain?",
 			"The ship's captain, Ahab Morrow, spoke to the crew.",
 			"The ship's captain spoke to the crew at length.", 0},
+		{"a place is no answer to who", FeatureAnswerType,
+			"Who leads the cult?",
+			"The cult is led by Koresh today.",
+			"The cult is led by the cult elders from Texas.", 0},
 		{"how fast asks for a number", FeatureAnswerType,
 			"How fast does the train travel?",
 			"The train can travel at 300 kilometres an hour.",
@@ -273,14 +277,24 @@ func TestWordEvidence(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	d := an.prepare("In March 1979 Hale and Bopp saw <num> comets from Paris because of luck .")
-	want := map[string]evidence{
-		"march": evTime, "1979": evTime | evNumber, "hale": evName, "num": evNumber,
-		"paris": evName | evPlace, "because": evReason, "comets": 0,
-	}
-	for i, w := range d.words {
-		if e, ok := want[w]; ok && d.ev[i]&^evCap != e {
-			t.Errorf("evidence of %q = %b; want %b", w, d.ev[i], e)
+	for _, tt := range []struct {
+		text string
+		want map[string]evidence
+	}{
+		{"In March 1979 Hale and Bopp saw <num> comets from Paris because of luck .", map[string]evidence{
+			"march": evTime, "1979": evTime | evNumber, "hale": evName | evPerson, "num": evNumber,
+			"paris": evName | evPlace, "because": evReason, "comets": 0,
+		}},
+		// A day beside a month is a date, not a count.
+		{"It opened on July <num> .", map[string]evidence{"july": evTime, "num": evTime}},
+		{"It opened on July 4 .", map[string]evidence{"4": evTime}},
+		{"NATO met .", map[string]evidence{"nato": evAcronym}},
+	} {
+		d := an.prepare(tt.text)
+		for i, w := range d.words {
+			if e, ok := tt.want[w]; ok && d.ev[i]&^evCap != e {
+				t.Errorf("%q: evidence of %q = %b; want %b", tt.text, w, d.ev[i], e)
+			}
 		}
 	}
 }
