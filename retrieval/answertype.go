@@ -237,8 +237,8 @@ func (lx *lexicon) questionType(an *Analyzer, wh string, rest []string) (AnswerT
 			case head == "acronym" || head == "abbreviation" || head == "initials":
 				return AnswerAcronym, ""
 			case head != "":
-				if t, ok := lookup(lx.focus, head); ok {
-					return t, lx.kindName(head)
+				if t, k, ok := lookupKey(lx.focus, head); ok {
+					return t, k
 				}
 				if k := lx.kindName(head); k != "" {
 					return AnswerDescription, k
@@ -266,8 +266,8 @@ func (lx *lexicon) questionType(an *Analyzer, wh string, rest []string) (AnswerT
 			if len(an.Terms(lw)) != 1 {
 				break
 			}
-			if t, ok := lookup(lx.focus, lw); ok {
-				return t, lx.kindName(lw)
+			if t, k, ok := lookupKey(lx.focus, lw); ok {
+				return t, k
 			}
 			if kind == "" {
 				kind = lx.kindName(lw)

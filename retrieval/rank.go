@@ -65,6 +65,10 @@ const (
 	// spell it ("AARP", "American Association of Retired Persons"), and
 	// rewards those words where the question asks what it stands for.
 	FeatureAcronyms
+	// FeatureFocus weighs the question's focus noun below its other
+	// words: "what country" is answered by a sentence that names Egypt,
+	// seldom by one that says "country".
+	FeatureFocus
 
 	featureEnd
 )
@@ -88,6 +92,7 @@ var featureNames = []struct {
 	{FeatureContext, "context"},
 	{FeatureKinds, "kinds"},
 	{FeatureAcronyms, "acronyms"},
+	{FeatureFocus, "focus"},
 }
 
 // bridgeFeature is the feature that switches each kind of bridge.
@@ -179,11 +184,14 @@ type rankQuery struct {
 	words   []string  // lower-cased content words, for phrases
 	bridges [][]qbridge
 	atype   AnswerType
-	focus   string          // the noun asked for ("color"), lower-cased, or ""
-	acr     []string        // each term's acronym, lower-cased, or ""
-	expand  string          // the acronym whose expansion is asked for, or ""
-	qwords  map[string]bool // lower-cased words of the whole question
-	wt      *weightSet
+	focus   string   // the noun asked for ("color"), lower-cased, or ""
+	acr     []string // each term's acronym, lower-cased, or ""
+	// focusTerm is the focus noun's term when FeatureFocus is on: an
+	// answer seldom repeats it ("what country": "Egypt").
+	focusTerm string
+	expand    string          // the acronym whose expansion is asked for, or ""
+	qwords    map[string]bool // lower-cased words of the whole question
+	wt        *weightSet
 }
 
 // qbridge is a term that may stand for a question term, with its kind
@@ -242,6 +250,9 @@ func newQuery(an *Analyzer, qa Question, f Feature) rankQuery {
 	q := rankQuery{words: an.lowerWords(qa.Content), atype: qa.Type, wt: &defaultWeights}
 	if f.Has(FeatureKinds) {
 		q.focus = qa.Focus
+	}
+	if ts := an.Terms(qa.Focus); f.Has(FeatureFocus) && len(ts) == 1 {
+		q.focusTerm = ts[0]
 	}
 	seen := q.addTerms(terms, emptyStats{})
 	if f.Has(FeatureAcronyms) {
@@ -389,6 +400,7 @@ type weightSet struct {
 	context    float64
 	typeReach  float64 // words over which answer-type evidence halves
 	acronym    float64 // an acronym matched by the words that spell it
+	focus      float64 // the focus noun's share of its BM25 weight
 }
 
 // defaultWeights are the production weights. Treat as constant.
@@ -402,6 +414,7 @@ var defaultWeights = weightSet{
 	context:    0.3,
 	typeReach:  8,
 	acronym:    1,
+	focus:      0.3,
 }
 
 // score rates d for q: BM25 over the sentence's terms with its true length
@@ -454,6 +467,9 @@ func score(q rankQuery, d doc, avgLen float64, f Feature) scored {
 		}
 		covered += w * q.idf[i]
 		ftf := float64(tf)
+		if t == q.focusTerm {
+			w *= q.wt.focus
+		}
 		s += w * tidf * ftf * (bm25K1 + 1) / (ftf + norm)
 	}
 	unit := total / float64(len(q.terms)) // the mean idf of a question term
