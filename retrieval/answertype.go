@@ -46,14 +46,14 @@ func answerTypeNamed(s string) AnswerType {
 type evidence uint8
 
 const (
-	evName   evidence = 1 << iota // a capitalised word inside the sentence
-	evPlace                       // a known place name, or a name after "in", "at", "from"
-	evTime                        // a month, a weekday, a year, a date
-	evNumber                      // a number
-	evReason                      // because, due to, so that
-	evCap                         // any word that starts with a capital, first or not
-	evAcronym                     // two to eight capitals: NATO
-	evPerson                      // a name that is not a place's
+	evName    evidence = 1 << iota // a capitalised word inside the sentence
+	evPlace                        // a known place name, or a name after "in", "at", "from"
+	evTime                         // a month, a weekday, a year, a date
+	evNumber                       // a number
+	evReason                       // because, due to, so that
+	evCap                          // any word that starts with a capital, first or not
+	evAcronym                      // two to eight capitals: NATO
+	evPerson                       // a name that is not a place's
 )
 
 // wants is the evidence that supports each answer type.

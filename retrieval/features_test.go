@@ -348,3 +348,28 @@ func TestProximity(t *testing.T) {
 		}
 	}
 }
+
+// TestCoverageCountsBridges pins FeatureCoverage: a question word matched
+// through a bridge counts in full towards coverage, not at the bridge's
+// weight.
+func TestCoverageCountsBridges(t *testing.T) {
+	an, err := NewAnalyzer()
+	if err != nil {
+		t.Fatal(err)
+	}
+	docs := []doc{an.prepare("The US envoy said the talks went well."), an.prepare("Nothing here.")}
+	st := newSetStats(docs)
+	for _, tt := range []struct {
+		f    Feature
+		want float64
+	}{
+		{AllFeatures, 1},
+		{AllFeatures &^ FeatureCoverage, 0},
+	} {
+		q := prepareQueryWith(an, an.Question("What did the American envoy say?"), st, tt.f)
+		got := score(q, docs[0], st.avgLen, tt.f).coverage
+		if tt.want == 1 && got != 1 || tt.want == 0 && got >= 1 {
+			t.Errorf("%v: coverage = %v; want %v", tt.f, got, map[float64]string{1: "1", 0: "below 1"}[tt.want])
+		}
+	}
+}

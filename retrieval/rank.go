@@ -69,6 +69,12 @@ const (
 	// words: "what country" is answered by a sentence that names Egypt,
 	// seldom by one that says "country".
 	FeatureFocus
+	// FeatureCoverage counts a question word matched through a bridge or
+	// the speaker's name in full towards the share of the question a
+	// sentence covers (the no-answer decision): the sentence addresses
+	// that word; the lower weights of such matches are a preference in
+	// ranking, not a doubt that the word is there.
+	FeatureCoverage
 
 	featureEnd
 )
@@ -93,6 +99,7 @@ var featureNames = []struct {
 	{FeatureKinds, "kinds"},
 	{FeatureAcronyms, "acronyms"},
 	{FeatureFocus, "focus"},
+	{FeatureCoverage, "coverage"},
 }
 
 // bridgeFeature is the feature that switches each kind of bridge.
@@ -465,7 +472,11 @@ func score(q rankQuery, d doc, avgLen float64, f Feature) scored {
 			}
 			continue
 		}
-		covered += w * q.idf[i]
+		if f.Has(FeatureCoverage) {
+			covered += q.idf[i]
+		} else {
+			covered += w * q.idf[i]
+		}
 		ftf := float64(tf)
 		if t == q.focusTerm {
 			w *= q.wt.focus
