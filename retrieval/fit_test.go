@@ -107,6 +107,8 @@ func TestFitWeights(t *testing.T) {
 		{"answerType", &w.answerType, []float64{0, 0.5, 1, 1.5, 2, 3, 4}},
 		{"proximity", &w.proximity, []float64{0, 0.25, 0.5, 1, 1.5, 2}},
 		{"typeReach", &w.typeReach, []float64{1, 2, 4, 8, 16}},
+		{"focus", &w.focus, []float64{0, 0.2, 0.3, 0.5, 0.7, 1}},
+		{"acronym", &w.acronym, []float64{0.5, 0.7, 1}},
 	}
 	best := meanAP(train, &w)
 	t.Logf("start: train MAP %.4f, dev MAP %.4f", best, meanAP(dev, &w))
@@ -132,4 +134,41 @@ func TestFitWeights(t *testing.T) {
 		out += fmt.Sprintf("%s %v; ", p.name, *p.p)
 	}
 	t.Log(out)
+}
+
+// TestSweepWeights moves one weight at a time over a small grid, the
+// others at their defaults, and prints TrecQA train and dev MAP for each
+// value: how a single weight is chosen (on train, with dev agreeing),
+// where coordinate ascent over all of them overfits train.
+//
+//	go test ./retrieval -run TestSweepWeights -fit -v
+func TestSweepWeights(t *testing.T) {
+	if !*fit {
+		t.Skip("run with -fit")
+	}
+	an, err := NewAnalyzer()
+	if err != nil {
+		t.Fatal(err)
+	}
+	train := prepareSelection(t, an, readEval(t, "trecqa-train.jsonl").Selection)
+	dev := prepareSelection(t, an, readEval(t, "trecqa-dev.jsonl").Selection)
+	for _, p := range []struct {
+		name string
+		set  func(w *weightSet, v float64)
+		grid []float64
+	}{
+		{"answerType", func(w *weightSet, v float64) { w.answerType = v }, []float64{0.5, 1, 1.5, 2, 3}},
+		{"proximity", func(w *weightSet, v float64) { w.proximity = v }, []float64{0, 0.25, 0.5, 1, 1.5}},
+		{"phrase", func(w *weightSet, v float64) { w.phrase = v }, []float64{0, 0.25, 0.5, 1}},
+		{"typeReach", func(w *weightSet, v float64) { w.typeReach = v }, []float64{4, 8, 16}},
+		{"focus", func(w *weightSet, v float64) { w.focus = v }, []float64{0, 0.2, 0.3, 0.5, 1}},
+		{"synonym", func(w *weightSet, v float64) { w.bridge[bridgeSynonym] = v }, []float64{0.2, 0.5, 0.7}},
+		{"derived", func(w *weightSet, v float64) { w.bridge[bridgeDerived] = v }, []float64{0.5, 0.7, 0.9}},
+	} {
+		for _, v := range p.grid {
+			w := defaultWeights
+			p.set(&w, v)
+			t.Logf("%s %v: train MAP %.4f, dev MAP %.4f", p.name, v, meanAP(train, &w), meanAP(dev, &w))
+		}
+	}
 }

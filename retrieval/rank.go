@@ -415,11 +415,11 @@ var defaultWeights = weightSet{
 	bridge:     [5]float64{bridgeForm: 1, bridgeAlias: 0.9, bridgeCapital: 0.6, bridgeDerived: 0.7, bridgeSynonym: 0.5},
 	speaker:    0.5,
 	phrase:     0.5,
-	answerType: 1,
+	answerType: 2,
 	proximity:  0.5,
 	position:   0.3,
 	context:    0.3,
-	typeReach:  8,
+	typeReach:  16,
 	acronym:    1,
 	focus:      0.3,
 }
