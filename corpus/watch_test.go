@@ -124,7 +124,7 @@ func TestWatcherFollowsTheFolder(t *testing.T) {
 
 	// A sidecar changes its article (filling what the file lacks).
 	writeFile(t, dir, "b.meta.json", `{"url": "https://example.com/b"}`)
-	c = waitFor("b's sidecar", func(c *Corpus) bool { b := article(c, "b"); return b != nil && b.URL == "https://example.com/b" })
+	waitFor("b's sidecar", func(c *Corpus) bool { b := article(c, "b"); return b != nil && b.URL == "https://example.com/b" })
 
 	// A new subfolder with an article in it, and a broken file: reported
 	// by name, skipped, the rest unharmed.
@@ -146,7 +146,7 @@ func TestWatcherFollowsTheFolder(t *testing.T) {
 	if err := os.Remove(filepath.Join(dir, "a.txt")); err != nil {
 		t.Fatal(err)
 	}
-	c = waitFor("a removed", func(c *Corpus) bool { return article(c, "a") == nil })
+	waitFor("a removed", func(c *Corpus) bool { return article(c, "a") == nil })
 	if err := os.RemoveAll(filepath.Join(dir, "sub")); err != nil {
 		t.Fatal(err)
 	}
