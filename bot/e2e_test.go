@@ -743,3 +743,48 @@ func TestE2EUnreachableKeepsRetrying(t *testing.T) {
 		t.Error("ready without Discord")
 	}
 }
+
+func TestE2EShardIdentify(t *testing.T) {
+	h := startBot(t, nil, withOptions(func(o *Options) { o.ShardID, o.ShardCount = 1, 2 }))
+	s := h.fake.Sessions()
+	if len(s) != 1 || s[0].Shard != [2]int{1, 2} {
+		t.Errorf("sessions %+v; want one identified as shard [1, 2]", s)
+	}
+}
+
+// TestE2EButtonsAfterRestart presses a button made by a bot that has since
+// stopped, on a new bot process with the same token: the state lives in the
+// custom id, the key comes from the token.
+func TestE2EButtonsAfterRestart(t *testing.T) {
+	h := startBot(t, nil)
+	r := h.command("ask", "", strOpt("question", "What did the US and Iran do?"), intOpt("results", 2))
+	ids := buttons(r.Data)
+	if ids["More"] == "" {
+		t.Fatalf("no More button: %v", ids)
+	}
+	waitHeartbeat(t, h)
+	h.stop()
+	if err := <-h.done; err != nil {
+		t.Fatal(err)
+	}
+	h.done <- nil // for the harness's cleanup
+
+	again, err := New(seedEngine(t), Options{Token: h.fake.Token(), APIBase: h.fake.URL})
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	done := make(chan error, 1)
+	go func() { done <- again.Run(ctx) }()
+	t.Cleanup(func() { cancel(); <-done })
+	if err := h.fake.WaitIdentify(h.wait(), 2); err != nil {
+		t.Fatal(err)
+	}
+	if err := h.fake.Until(h.wait(), again.Ready); err != nil {
+		t.Fatal(err)
+	}
+	more := h.press(r, ids["More"])
+	if !strings.Contains(text(more.Data), "#3") {
+		t.Errorf("More after a restart: %q", text(more.Data))
+	}
+}

@@ -53,5 +53,20 @@
 // not; "No." is an abbreviation before a number, "a.m." and "p.m." before
 // a weekday or a time zone. Its doc comment says what it cannot tell.
 //
+// # Speakers
+//
+// Each sentence that reports someone's words names them in
+// [Sentence.Speaker], with their role, when the article gives one, in
+// [Sentence.Role]: "The US ambassador to Iraq, Zalmy Khalilzad, said ..."
+// is Zalmy Khalilzad's, role "US ambassador to Iraq", and so are the
+// sentences that later say "He declined ..." or "Mr Khalilzad called ...".
+// Speakers are people, groups ("Iraqi officials", "police") and bodies
+// ("Foreign Office"); a group loses its leading determiner ("the
+// delegates" is "delegates"). A sentence that only mentions someone, or
+// says what they did not say ("Mr Zebari did not say whether ..."), has no
+// speaker. Attribution follows English news conventions with word lists
+// and patterns, not a trained model, so it errs on unusual phrasing; the
+// rules and their limits are documented on attributeSpeakers.
+//
 // This package imports nothing else of verbatim's.
 package corpus

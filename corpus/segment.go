@@ -154,9 +154,9 @@ var titles = map[string]bool{
 	"rev": true, "fr": true, "hon": true, "st": true,
 }
 
-// determiners are words before a time used as a modifier: "the 2 p.m.
+// timeDeterminers are words before a time used as a modifier: "the 2 p.m.
 // Concorde", "a 6 a.m. flight".
-var determiners = map[string]bool{
+var timeDeterminers = map[string]bool{
 	"the": true, "a": true, "an": true, "this": true, "that": true, "these": true, "those": true,
 	"his": true, "her": true, "its": true, "their": true, "our": true, "my": true, "your": true,
 	"each": true, "every": true, "another": true, "any": true, "no": true, "same": true,
@@ -223,7 +223,7 @@ func (a *newsAnnotation) annotate(tokens []*sentences.Token, i int) {
 		return
 	case lower == "a.m." || lower == "p.m.":
 		nextWord := strings.ToLower(strings.TrimRightFunc(next.Tok, func(r rune) bool { return !unicode.IsLetter(r) }))
-		modifier := i >= 2 && determiners[strings.ToLower(strings.TrimLeft(tokens[i-2].Tok, openers))]
+		modifier := i >= 2 && timeDeterminers[strings.ToLower(strings.TrimLeft(tokens[i-2].Tok, openers))]
 		tok.Abbr = true
 		tok.SentBreak = nextUpper && !timeFollowers[nextWord] && !modifier
 		return

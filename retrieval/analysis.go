@@ -4,12 +4,14 @@ import (
 	"fmt"
 	"maps"
 	"slices"
+	"strings"
 	"sync"
 
 	"github.com/blevesearch/bleve/v2"
 	"github.com/blevesearch/bleve/v2/analysis"
 	"github.com/blevesearch/bleve/v2/analysis/analyzer/custom"
 	"github.com/blevesearch/bleve/v2/analysis/analyzer/keyword"
+	regexpchar "github.com/blevesearch/bleve/v2/analysis/char/regexp"
 	"github.com/blevesearch/bleve/v2/analysis/lang/en"
 	"github.com/blevesearch/bleve/v2/analysis/token/lowercase"
 	"github.com/blevesearch/bleve/v2/analysis/token/porter"
@@ -28,12 +30,20 @@ const (
 
 	analyzerText  = "verbatim_en"
 	analyzerExact = "verbatim_exact"
+	analyzerRaw   = "verbatim_raw"
 	stopList      = "verbatim_stop"
+	charUS        = "verbatim_us"
 )
+
+// usPattern finds the United States' short and long names, which the text
+// analysis turns into one term, "usa": "US" would otherwise be lower-cased
+// into the pronoun "us", and "United States" would become two common
+// words. Case matters: "us" the pronoun is left alone.
+const usPattern = `\bU(?:\.?S\.?A?|nited States(?: of America)?)\b`
 
 // analysisVersion names the index layout and analysis. Changing either
 // must change it, so that indexes on disk are rebuilt.
-const analysisVersion = "verbatim-index-2"
+const analysisVersion = "verbatim-index-3"
 
 // newMapping returns the index mapping: one document per sentence, nothing
 // stored (sentences are served from the corpus in memory), term vectors
@@ -51,9 +61,13 @@ func newMapping() (*mapping.IndexMappingImpl, error) {
 	if err := im.AddCustomTokenFilter(stopList, map[string]any{"type": stop.Name, "stop_token_map": stopList}); err != nil {
 		return nil, fmt.Errorf("stop filter: %w", err)
 	}
+	if err := im.AddCustomCharFilter(charUS, map[string]any{"type": regexpchar.Name, "regexp": usPattern, "replace": "USA"}); err != nil {
+		return nil, fmt.Errorf("char filter %s: %w", charUS, err)
+	}
 	err := im.AddCustomAnalyzer(analyzerText, map[string]any{
-		"type":      custom.Name,
-		"tokenizer": unicode.Name,
+		"type":         custom.Name,
+		"char_filters": []any{charUS},
+		"tokenizer":    unicode.Name,
 		"token_filters": []any{
 			en.PossessiveName,
 			lowercase.Name,
@@ -71,6 +85,16 @@ func newMapping() (*mapping.IndexMappingImpl, error) {
 	})
 	if err != nil {
 		return nil, fmt.Errorf("analyzer %s: %w", analyzerExact, err)
+	}
+	// The words as written, for ranking (capitals, numbers), cut exactly
+	// as the text field's words are; not used by any field.
+	err = im.AddCustomAnalyzer(analyzerRaw, map[string]any{
+		"type":         custom.Name,
+		"char_filters": []any{charUS},
+		"tokenizer":    unicode.Name,
+	})
+	if err != nil {
+		return nil, fmt.Errorf("analyzer %s: %w", analyzerRaw, err)
 	}
 
 	article := bleve.NewKeywordFieldMapping()
@@ -111,6 +135,8 @@ func textField(analyzer string, vectors bool) *mapping.FieldMapping {
 type Analyzer struct {
 	text  analysis.Analyzer
 	exact analysis.Analyzer
+	raw   analysis.Analyzer
+	lex   *lexicon
 }
 
 // NewAnalyzer returns the analyzer the index uses.
@@ -123,10 +149,15 @@ func NewAnalyzer() (*Analyzer, error) {
 }
 
 func analyzerOf(im *mapping.IndexMappingImpl) (*Analyzer, error) {
-	a := &Analyzer{text: im.AnalyzerNamed(analyzerText), exact: im.AnalyzerNamed(analyzerExact)}
-	if a.text == nil || a.exact == nil {
+	a := &Analyzer{text: im.AnalyzerNamed(analyzerText), exact: im.AnalyzerNamed(analyzerExact), raw: im.AnalyzerNamed(analyzerRaw)}
+	if a.text == nil || a.exact == nil || a.raw == nil {
 		return nil, fmt.Errorf("index mapping lacks its analyzers")
 	}
+	lex, err := loadLexicon(a)
+	if err != nil {
+		return nil, err
+	}
+	a.lex = lex
 	return a, nil
 }
 
@@ -175,4 +206,65 @@ var stopWords = sync.OnceValue(func() analysis.TokenMap {
 func isStopWord(w string) bool {
 	_, ok := stopWords()[w]
 	return ok
+}
+
+// prepare analyses a sentence for scoring: its terms and where they stand,
+// its words, and the answer-type evidence of each word.
+func (a *Analyzer) prepare(text string) doc {
+	toks := a.text.Analyze([]byte(text))
+	raw := a.raw.Analyze([]byte(text))
+	d := doc{
+		text:  text,
+		terms: make([]string, len(toks)),
+		tpos:  make([]int, len(toks)),
+		words: make([]string, len(raw)),
+		ev:    make([]evidence, len(raw)),
+	}
+	for i, t := range toks {
+		d.terms[i] = string(t.Term)
+		d.tpos[i] = t.Position - 1
+	}
+	for i, t := range raw {
+		d.words[i] = strings.ToLower(string(t.Term))
+	}
+	if a.lex != nil {
+		for i, t := range raw {
+			var prev, next string
+			if i > 0 {
+				prev = d.words[i-1]
+			}
+			if i+1 < len(raw) {
+				next = d.words[i+1]
+			}
+			d.ev[i] = a.lex.wordEvidence(string(t.Term), d.words[i], prev, next, i == 0)
+		}
+	}
+	return d
+}
+
+// lowerWords returns the lower-cased words of s as the ranking sees them
+// (cut as the text field cuts them).
+func (a *Analyzer) lowerWords(s string) []string {
+	toks := a.raw.Analyze([]byte(s))
+	out := make([]string, len(toks))
+	for i, t := range toks {
+		out[i] = strings.ToLower(string(t.Term))
+	}
+	return out
+}
+
+// termsAndWords returns the analyzed terms of s and, for each, the
+// lower-cased word it came from.
+func (a *Analyzer) termsAndWords(s string) (terms, words []string) {
+	toks := a.text.Analyze([]byte(s))
+	raw := a.raw.Analyze([]byte(s))
+	terms = make([]string, len(toks))
+	words = make([]string, len(toks))
+	for i, t := range toks {
+		terms[i] = string(t.Term)
+		if p := t.Position - 1; p >= 0 && p < len(raw) {
+			words[i] = strings.ToLower(string(raw[p].Term))
+		}
+	}
+	return terms, words
 }

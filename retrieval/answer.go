@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"slices"
 	"strings"
+	"sync"
 	"unicode"
 	"unicode/utf8"
 
@@ -113,7 +114,7 @@ func isInvisible(r rune) bool {
 type candidate struct {
 	s   corpus.Sentence
 	a   *corpus.Article
-	d   doc
+	d   *doc
 	res scored
 	h   uint64
 }
@@ -144,17 +145,15 @@ func (ix *Index) Ask(ctx context.Context, q Query) (*Answer, error) {
 	}
 
 	ans := &Answer{Question: text, Quotes: []Quote{}, Suggestions: []Quote{}}
-	content := AnalyzeQuestion(text).Content
-	terms := ix.an.Terms(content)
-	if len(terms) == 0 {
-		ans.NoAnswer = true
-		return ans, nil
-	}
-	cands, st, err := ix.candidates(ctx, c, terms, q.Article)
+	qa := ix.an.Question(text)
+	qy, cands, err := ix.query(ctx, c, qa, q.Article)
 	if err != nil {
 		return nil, err
 	}
-	qy := prepareQuery(terms, ix.an.Words(content), st)
+	if len(qy.terms) == 0 {
+		ans.NoAnswer = true
+		return ans, nil
+	}
 	ranked := ix.rank(qy, cands, avgLen)
 	for _, k := range ranked {
 		if len(ans.Quotes) == top {
@@ -179,11 +178,37 @@ func (k *candidate) quote() Quote {
 	return Quote{Sentence: k.s, Article: k.a, Score: k.res.score}
 }
 
+// query prepares a question for scoring and finds its candidates: the
+// sentences that share a term with it, or with the terms its bridges add.
+func (ix *Index) query(ctx context.Context, c *corpus.Corpus, qa Question, article corpus.ArticleID) (rankQuery, []*candidate, error) {
+	q := newQuery(ix.an, qa, ix.features)
+	if len(q.terms) == 0 {
+		return q, nil, nil
+	}
+	st, err := ix.stats(append(slices.Clip(q.terms), q.bridgeTerms()...))
+	if err != nil {
+		return rankQuery{}, nil, err
+	}
+	q.setStats(st) // drops the bridges no sentence has
+	cands, err := ix.candidates(ctx, c, q.terms, q.bridgeTerms(), article)
+	if err != nil {
+		return rankQuery{}, nil, err
+	}
+	return q, cands, nil
+}
+
+// emptyStats are the statistics of an empty collection.
+type emptyStats struct{}
+
+func (emptyStats) DocCount() int      { return 0 }
+func (emptyStats) AvgLen() float64    { return 0 }
+func (emptyStats) DocFreq(string) int { return 0 }
+
 // candidates finds the sentences that share a term with the question (in
-// their text or their speaker's name), and the statistics to score them.
-func (ix *Index) candidates(ctx context.Context, c *corpus.Corpus, terms []string, article corpus.ArticleID) ([]*candidate, Stats, error) {
+// their text or their speaker's name) or hold one of the extra terms.
+func (ix *Index) candidates(ctx context.Context, c *corpus.Corpus, terms, extra []string, article corpus.ArticleID) ([]*candidate, error) {
 	var disj []query.Query
-	seen := make(map[string]bool, len(terms))
+	seen := make(map[string]bool, len(terms)+len(extra))
 	for _, t := range terms {
 		if seen[t] {
 			continue
@@ -195,6 +220,16 @@ func (ix *Index) candidates(ctx context.Context, c *corpus.Corpus, terms []strin
 			disj = append(disj, tq)
 		}
 	}
+	for _, t := range extra {
+		if seen[t] {
+			continue
+		}
+		seen[t] = true
+		tq := bleve.NewTermQuery(t)
+		tq.SetField(fieldText)
+		tq.SetBoost(0.5)
+		disj = append(disj, tq)
+	}
 	var qq query.Query = bleve.NewDisjunctionQuery(disj...)
 	if article != "" {
 		aq := bleve.NewTermQuery(string(article))
@@ -204,11 +239,7 @@ func (ix *Index) candidates(ctx context.Context, c *corpus.Corpus, terms []strin
 	req := bleve.NewSearchRequestOptions(qq, candidateLimit, 0, false)
 	res, err := ix.bi.SearchInContext(ctx, req)
 	if err != nil {
-		return nil, nil, fmt.Errorf("search: %w", err)
-	}
-	st, err := ix.stats(terms)
-	if err != nil {
-		return nil, nil, err
+		return nil, fmt.Errorf("search: %w", err)
 	}
 	out := make([]*candidate, 0, len(res.Hits))
 	for _, h := range res.Hits {
@@ -224,18 +255,60 @@ func (ix *Index) candidates(ctx context.Context, c *corpus.Corpus, terms []strin
 		if !ok {
 			continue
 		}
-		out = append(out, &candidate{s: s, a: a, d: ix.prepare(s)})
+		out = append(out, &candidate{s: s, a: a, d: ix.prepare(c, a, s)})
 	}
-	return out, st, nil
+	return out, nil
 }
 
-// prepare analyses a sentence for scoring.
-func (ix *Index) prepare(s corpus.Sentence) doc {
-	d := doc{text: s.Text, terms: ix.an.Terms(s.Text), words: ix.an.Words(s.Text)}
-	if s.Speaker != "" {
-		d.speaker = ix.an.Terms(s.Speaker)
+// preparedLimit bounds the cache of prepared sentences; past it the cache
+// starts again empty.
+const preparedLimit = 50000
+
+// prepared caches sentences prepared for scoring: the same sentences come
+// back question after question, and analysing them is most of the work of
+// answering. It is emptied when the corpus changes.
+type prepared struct {
+	mu     sync.RWMutex
+	corpus *corpus.Corpus
+	docs   map[corpus.Ref]*doc
+}
+
+// prepare returns a sentence prepared for scoring, with its place in the
+// article, its speaker and the terms of the rest of its paragraph, from
+// the cache when it is there. The doc must not be modified.
+func (ix *Index) prepare(c *corpus.Corpus, a *corpus.Article, s corpus.Sentence) *doc {
+	p := &ix.prepared
+	p.mu.RLock()
+	d, ok := p.docs[s.Ref()]
+	ok = ok && p.corpus == c
+	p.mu.RUnlock()
+	if ok {
+		return d
 	}
+	d = ix.prepareSentence(a, s)
+	p.mu.Lock()
+	if p.corpus != c || len(p.docs) >= preparedLimit {
+		p.corpus, p.docs = c, make(map[corpus.Ref]*doc)
+	}
+	p.docs[s.Ref()] = d
+	p.mu.Unlock()
 	return d
+}
+
+func (ix *Index) prepareSentence(a *corpus.Article, s corpus.Sentence) *doc {
+	d := ix.an.prepare(s.Text)
+	d.position = s.Position
+	if s.Speaker != "" || s.Role != "" {
+		d.speaker = ix.an.Terms(s.Speaker + " " + s.Role)
+	}
+	if ix.features.Has(FeatureContext) && s.Paragraph >= 1 && s.Paragraph <= len(a.Paragraphs) {
+		for _, o := range a.Paragraphs[s.Paragraph-1].Sentences {
+			if o.Number != s.Number {
+				d.near = append(d.near, ix.an.Terms(o.Text)...)
+			}
+		}
+	}
+	return &d
 }
 
 // rank scores the candidates and orders them best first: by score, ties
@@ -243,7 +316,7 @@ func (ix *Index) prepare(s corpus.Sentence) doc {
 // repeats of the same text (wire copy printed by several outlets).
 func (ix *Index) rank(q rankQuery, cands []*candidate, avgLen float64) []*candidate {
 	for _, k := range cands {
-		k.res = score(q, k.d, avgLen, ix.features)
+		k.res = score(q, *k.d, avgLen, ix.features)
 		k.h = textHash(k.s.Text)
 	}
 	sortCandidates(cands)

@@ -276,10 +276,10 @@ func TestPhraseBonus(t *testing.T) {
 		q, d string
 		want float64
 	}{
-		{"the diplomatic freeze", "their diplomatic freeze ended", 0.5},
+		{"the diplomatic freeze", "their diplomatic freeze ended", 1},
 		{"diplomatic freeze", "a freeze that is diplomatic", 0},
 		{"of the", "of the", 0}, // stop words only
-		{"shiite militias receive weapons", "shiite militias receive weapons", 1.5},
+		{"shiite militias receive weapons", "shiite militias receive weapons", 3},
 	} {
 		got := phraseBonus(strings.Fields(tt.q), strings.Fields(tt.d))
 		if got != tt.want {

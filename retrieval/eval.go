@@ -213,14 +213,18 @@ func (ix *Index) askBaseline(ctx context.Context, text string, top int) ([]Quote
 	if len(terms) == 0 {
 		return nil, nil
 	}
-	cands, st, err := ix.candidates(ctx, c, terms, "")
+	st, err := ix.stats(terms)
+	if err != nil {
+		return nil, err
+	}
+	cands, err := ix.candidates(ctx, c, terms, nil, "")
 	if err != nil {
 		return nil, err
 	}
 	q := prepareQuery(terms, nil, st)
 	var out []Quote
 	for _, k := range cands {
-		k.res = scored{score: bm25Plain(q, k.d, st.AvgLen())}
+		k.res = scored{score: bm25Plain(q, *k.d, st.AvgLen())}
 		k.h = textHash(k.s.Text)
 	}
 	sortCandidates(cands)
@@ -298,15 +302,14 @@ func EvaluateSelection(an *Analyzer, items []SelectionItem, features Feature, ba
 func RankCandidates(an *Analyzer, question string, cands []Candidate, features Feature, baseline bool) []int {
 	docs := make([]doc, len(cands))
 	for i, c := range cands {
-		docs[i] = doc{text: c.Text, terms: an.Terms(c.Text), words: an.Words(c.Text)}
+		docs[i] = an.prepare(c.Text)
 	}
 	st := newSetStats(docs)
 	var q rankQuery
 	if baseline {
 		q = prepareQuery(an.Terms(question), nil, st)
 	} else {
-		content := AnalyzeQuestion(question).Content
-		q = prepareQuery(an.Terms(content), an.Words(content), st)
+		q = prepareQueryWith(an, an.Question(question), st, features)
 	}
 	type r struct {
 		i int

@@ -87,23 +87,56 @@ func TestEvaluateSelectionIgnoresOrder(t *testing.T) {
 	}
 }
 
-// TestEvaluateSelectionTrecQA holds the engine to at least the plain BM25
-// baseline on the TrecQA dev file.
+// TestEvaluateSelectionTrecQA holds the engine to the figures
+// docs/quality.md reports on TrecQA (less a small margin, so that only a
+// real regression fails), and above plain BM25.
 func TestEvaluateSelectionTrecQA(t *testing.T) {
 	an, err := NewAnalyzer()
 	if err != nil {
 		t.Fatal(err)
 	}
-	set := readEval(t, "trecqa-dev.jsonl")
-	m := EvaluateSelection(an, set.Selection, AllFeatures, false)
-	base := EvaluateSelection(an, set.Selection, AllFeatures, true)
-	t.Logf("trecqa dev: map %.4f mrr %.4f p@1 %.4f; bm25 map %.4f mrr %.4f p@1 %.4f",
-		*m.MAP, *m.MRR, *m.PAt1, *base.MAP, *base.MRR, *base.PAt1)
-	if m.Questions != 65 {
-		t.Errorf("scored %d questions; want 65 (the standard filtered dev split)", m.Questions)
+	const margin = 0.005
+	for _, tt := range []struct {
+		file      string
+		n         int
+		map_, mrr float64 // as reported in docs/quality.md
+	}{
+		{"trecqa-dev.jsonl", 65, 0.7595, 0.8236},
+		{"trecqa-train.jsonl", 78, 0.7392, 0.8204},
+	} {
+		set := readEval(t, tt.file)
+		m := EvaluateSelection(an, set.Selection, AllFeatures, false)
+		base := EvaluateSelection(an, set.Selection, AllFeatures, true)
+		t.Logf("%s: map %.4f mrr %.4f p@1 %.4f; bm25 map %.4f mrr %.4f p@1 %.4f",
+			tt.file, *m.MAP, *m.MRR, *m.PAt1, *base.MAP, *base.MRR, *base.PAt1)
+		if m.Questions != tt.n {
+			t.Errorf("%s: scored %d questions; want %d", tt.file, m.Questions, tt.n)
+		}
+		if *m.MAP < tt.map_-margin || *m.MRR < tt.mrr-margin {
+			t.Errorf("%s: map %.4f, mrr %.4f; want at least %.4f, %.4f (docs/quality.md, less %v)",
+				tt.file, *m.MAP, *m.MRR, tt.map_, tt.mrr, margin)
+		}
+		if *m.MAP < *base.MAP || *m.MRR < *base.MRR {
+			t.Errorf("%s: engine below plain BM25: map %.4f < %.4f or mrr %.4f < %.4f", tt.file, *m.MAP, *base.MAP, *m.MRR, *base.MRR)
+		}
 	}
-	if *m.MAP < *base.MAP || *m.MRR < *base.MRR {
-		t.Errorf("engine below plain BM25: map %.4f < %.4f or mrr %.4f < %.4f", *m.MAP, *base.MAP, *m.MRR, *base.MRR)
+}
+
+// TestEvaluateQAParaphrase reports the held-out paraphrase questions and
+// holds them at the figures docs/quality.md reports: they were written
+// before the ranking was tuned, and are not tuned against.
+func TestEvaluateQAParaphrase(t *testing.T) {
+	ix := memIndex(t, seedCorpus(t), Options{})
+	set := readEval(t, "seed-questions.paraphrase.jsonl")
+	m, err := ix.EvaluateQA(context.Background(), set.QA, false)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Logf("paraphrase: p@1 %.4f mrr %.4f na %.4f fna %.4f", *m.PAt1, *m.MRR, *m.NoAnswerAccuracy, *m.FalseNoAnswerRate)
+	const pAt1, na, fna = 0.6389, 0.7857, 0.2778
+	if *m.PAt1 < pAt1-1e-3 || *m.NoAnswerAccuracy < na-1e-3 || *m.FalseNoAnswerRate > fna+1e-3 {
+		t.Errorf("paraphrase: p_at_1 %.4f, no_answer_accuracy %.4f, false_no_answer_rate %.4f; want at least %v, %v and at most %v",
+			*m.PAt1, *m.NoAnswerAccuracy, *m.FalseNoAnswerRate, pAt1, na, fna)
 	}
 }
 

@@ -91,6 +91,8 @@ type Index struct {
 	man    manifest
 
 	syncMu sync.Mutex // serialises Sync
+
+	prepared prepared
 }
 
 // manifest records what the index holds, in bleve's internal store, so

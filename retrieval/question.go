@@ -18,6 +18,12 @@ type Question struct {
 	// Content is the question without its wh-phrase: the words an answer
 	// should share.
 	Content string
+	// Type is the kind of answer asked for; AnswerAny when unknown. Only
+	// Analyzer.Question sets it.
+	Type AnswerType
+	// Focus is the analyzed noun that told the type ("compani" in "what
+	// record company"), or "".
+	Focus string
 }
 
 var whWords = map[string]bool{
@@ -34,12 +40,34 @@ var howWords = map[string]bool{
 }
 
 // AnalyzeQuestion finds the question word and the phrase it heads, and
-// leaves the rest as the content to match.
+// leaves the rest as the content to match. It leaves Type unknown:
+// Analyzer.Question finds it too.
 func AnalyzeQuestion(text string) Question {
-	q := Question{Text: text, Content: text}
+	q, _, _ := analyzeQuestion(text)
+	return q
+}
+
+// Question analyses a question as AnalyzeQuestion does, and finds the type
+// of answer it asks for from its question word and focus noun ("what
+// city": a place).
+func (a *Analyzer) Question(text string) Question {
+	q, wh, rest := analyzeQuestion(text)
+	if a.lex != nil && wh != "" {
+		q.Type, q.Focus = a.lex.questionType(a, wh, rest)
+	}
+	return q
+}
+
+// analyzeQuestion is AnalyzeQuestion, also returning the question word as
+// it leads the type ("name" for "Name the ...") and the words after it.
+func analyzeQuestion(text string) (q Question, wh string, rest []string) {
+	q = Question{Text: text, Content: text}
 	words := strings.FieldsFunc(text, func(r rune) bool {
 		return !unicode.IsLetter(r) && !unicode.IsDigit(r) && r != '\'' && r != '-'
 	})
+	if len(words) > 1 && strings.EqualFold(words[0], "name") {
+		wh, rest = "name", words[1:]
+	}
 	for i, w := range words {
 		lw := strings.ToLower(w)
 		if !whWords[lw] {
@@ -50,11 +78,17 @@ func AnalyzeQuestion(text string) Question {
 		if lw == "how" && i+1 < len(words) && howWords[strings.ToLower(words[i+1])] {
 			phrase = append(phrase, words[i+1])
 		}
+		if n := nameOf(words[i+1:]); n > 0 && (lw == "what" || lw == "which") {
+			// "What is the name of X": the answer is a name; "name" is
+			// no word it shares.
+			phrase = append(phrase, words[i+1:i+1+n]...)
+		}
 		q.WhPhrase = strings.ToLower(strings.Join(phrase, " "))
 		q.Content = removeWords(text, phrase)
+		wh, rest = lw, words[i+1:]
 		break
 	}
-	return q
+	return q, wh, rest
 }
 
 // removeWords removes the first occurrence of the consecutive words from
@@ -89,4 +123,20 @@ func indexWord(s, w string) int {
 
 func isWordByte(b byte) bool {
 	return b == '\'' || b == '-' || b >= 0x80 || b >= '0' && b <= '9' || b >= 'a' && b <= 'z' || b >= 'A' && b <= 'Z'
+}
+
+// nameOf returns how many words of rest make "is the name of" (with or
+// without the verb and the article), and 0 when they do not.
+func nameOf(rest []string) int {
+	i := 0
+	if i < len(rest) && auxiliaries[strings.ToLower(rest[i])] {
+		i++
+	}
+	if i < len(rest) && strings.EqualFold(rest[i], "the") {
+		i++
+	}
+	if i+1 < len(rest) && (strings.EqualFold(rest[i], "name") || strings.EqualFold(rest[i], "names")) && strings.EqualFold(rest[i+1], "of") {
+		return i + 2
+	}
+	return 0
 }

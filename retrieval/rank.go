@@ -1,10 +1,13 @@
 package retrieval
 
 import (
+	porter "github.com/blevesearch/go-porterstemmer"
+
 	"hash/fnv"
 	"math"
 	"slices"
 	"strings"
+	"unicode"
 )
 
 // BM25 parameters: the common defaults (Robertson; Lucene).
@@ -19,13 +22,40 @@ type Feature uint
 
 // The ranking features. Plain BM25 over the sentence's own terms is always on.
 const (
-	// FeatureSpeaker counts the words of a sentence's speaker's name as
-	// words of the sentence: "what did Zebari say" finds the sentences
-	// Zebari is quoted in, even those that say "He".
+	// FeatureSpeaker counts the words of a sentence's speaker's name and
+	// role as words of the sentence: "what did Zebari say" finds the
+	// sentences Zebari is quoted in, even those that say "He".
 	FeatureSpeaker Feature = 1 << iota
 	// FeaturePhrase rewards a sentence that has consecutive question words
 	// in the question's order.
 	FeaturePhrase
+	// FeatureForms lets an irregular form match its base form and the
+	// other forms: "met" and "meet", "wrote" and "written" (Porter's
+	// stemmer joins only regular ones).
+	FeatureForms
+	// FeatureAliases lets the names of a place match each other, its
+	// demonym and its capital: "US", "United States", "America",
+	// "American", "Washington".
+	FeatureAliases
+	// FeatureDerived lets derivationally related words match: "invent"
+	// and "inventor", "die" and "death" (WordNet).
+	FeatureDerived
+	// FeatureSynonyms lets synonyms in a common sense match (WordNet).
+	FeatureSynonyms
+	// FeatureAnswerType rewards a sentence with the kind of thing the
+	// question asks for (a date for "when", a number for "how many", a
+	// name for "who"), near the words it shares with the question, and
+	// not among the question's own words.
+	FeatureAnswerType
+	// FeatureProximity rewards a sentence whose matched words stand close
+	// together.
+	FeatureProximity
+	// FeaturePosition rewards a sentence early in its article: a news
+	// report says the most in its first sentences.
+	FeaturePosition
+	// FeatureContext gives a little credit for question words found in
+	// the rest of the sentence's paragraph.
+	FeatureContext
 
 	featureEnd
 )
@@ -39,6 +69,23 @@ var featureNames = []struct {
 }{
 	{FeatureSpeaker, "speaker"},
 	{FeaturePhrase, "phrase"},
+	{FeatureForms, "forms"},
+	{FeatureAliases, "aliases"},
+	{FeatureDerived, "derived"},
+	{FeatureSynonyms, "synonyms"},
+	{FeatureAnswerType, "answertype"},
+	{FeatureProximity, "proximity"},
+	{FeaturePosition, "position"},
+	{FeatureContext, "context"},
+}
+
+// bridgeFeature is the feature that switches each kind of bridge.
+var bridgeFeature = [...]Feature{
+	bridgeForm:    FeatureForms,
+	bridgeAlias:   FeatureAliases,
+	bridgeCapital: FeatureAliases,
+	bridgeDerived: FeatureDerived,
+	bridgeSynonym: FeatureSynonyms,
 }
 
 // Has reports whether every feature of g is on in f.
@@ -91,17 +138,38 @@ type Stats interface {
 
 // doc is a sentence prepared for scoring.
 type doc struct {
-	text    string
-	terms   []string // analyzed terms, in order
-	words   []string // lower-cased words, in order, for phrases
-	speaker []string // analyzed terms of the speaker's name
+	text  string
+	terms []string   // analyzed terms, in order
+	tpos  []int      // the word position of each term
+	words []string   // lower-cased words, in order, for phrases
+	ev    []evidence // the answer-type evidence of each word
+	// speaker holds the analyzed terms of the speaker's name and role.
+	speaker []string
+	// position is the sentence's place in its article, from 1; 0 when
+	// unknown (a candidate sentence of an answer-selection file).
+	position int
+	// near holds the analyzed terms of the other sentences of its
+	// paragraph.
+	near []string
 }
 
 // rankQuery is a question prepared for scoring.
 type rankQuery struct {
-	terms []string  // distinct analyzed terms, in question order
-	idf   []float64 // idf of each term
-	words []string  // lower-cased words, for phrases
+	terms   []string  // distinct analyzed terms, in question order
+	idf     []float64 // idf of each term
+	words   []string  // lower-cased content words, for phrases
+	bridges [][]qbridge
+	atype   AnswerType
+	qwords  map[string]bool // lower-cased words of the whole question
+	wt      *weightSet
+}
+
+// qbridge is a term that may stand for a question term, with its kind
+// and its own idf.
+type qbridge struct {
+	term string
+	kind bridgeKind
+	idf  float64
 }
 
 // scored is a document's score and how much of the question it covers.
@@ -116,9 +184,14 @@ func idf(n, df int) float64 {
 	return math.Log(1 + (float64(n)-float64(df)+0.5)/(float64(df)+0.5))
 }
 
-// prepareQuery computes the idf of each distinct question term.
+// prepareQuery computes the idf of each distinct term: plain BM25's query.
 func prepareQuery(terms, words []string, st Stats) rankQuery {
-	q := rankQuery{words: words}
+	q := rankQuery{words: words, wt: &defaultWeights}
+	q.addTerms(terms, st)
+	return q
+}
+
+func (q *rankQuery) addTerms(terms []string, st Stats) map[string]bool {
 	seen := make(map[string]bool, len(terms))
 	for _, t := range terms {
 		if seen[t] {
@@ -128,7 +201,166 @@ func prepareQuery(terms, words []string, st Stats) rankQuery {
 		q.terms = append(q.terms, t)
 		q.idf = append(q.idf, idf(st.DocCount(), st.DocFreq(t)))
 	}
+	return seen
+}
+
+// prepareQueryWith prepares an analysed question for the ranking the
+// features select: its content's terms and their idf, its words, its
+// answer type, and the terms that may stand for each of its terms (the
+// bridges: other inflections, and the lexicon's relations).
+func prepareQueryWith(an *Analyzer, qa Question, st Stats, f Feature) rankQuery {
+	q := newQuery(an, qa, f)
+	q.setStats(st)
 	return q
+}
+
+// newQuery is prepareQueryWith without statistics: setStats must follow.
+func newQuery(an *Analyzer, qa Question, f Feature) rankQuery {
+	terms, surface := an.termsAndWords(qa.Content)
+	q := rankQuery{words: an.lowerWords(qa.Content), atype: qa.Type, wt: &defaultWeights}
+	seen := q.addTerms(terms, emptyStats{})
+	q.qwords = make(map[string]bool)
+	for _, w := range strings.FieldsFunc(strings.ToLower(qa.Text), notWordRune) {
+		q.qwords[w] = true
+	}
+	q.bridges = make([][]qbridge, len(q.terms))
+	for i, t := range q.terms {
+		add := func(b string, k bridgeKind) {
+			if !f.Has(bridgeFeature[k]) || seen[b] || slices.ContainsFunc(q.bridges[i], func(x qbridge) bool { return x.term == b }) {
+				return
+			}
+			q.bridges[i] = append(q.bridges[i], qbridge{term: b, kind: k})
+		}
+		if f.Has(FeatureForms) {
+			for _, v := range inflections(surface[slices.Index(terms, t)]) {
+				if v = stemOf(v); v != t {
+					add(v, bridgeForm)
+				}
+			}
+		}
+		if an.lex != nil {
+			for _, b := range an.lex.rel[t] {
+				add(b.term, b.kind)
+			}
+		}
+	}
+	return q
+}
+
+// setStats computes the idf of the question's terms and of their bridges,
+// and drops the bridges the collection never uses.
+func (q *rankQuery) setStats(st Stats) {
+	n := st.DocCount()
+	for i, t := range q.terms {
+		q.idf[i] = idf(n, st.DocFreq(t))
+		if q.bridges == nil {
+			continue
+		}
+		bs := q.bridges[i][:0]
+		for _, b := range q.bridges[i] {
+			if df := st.DocFreq(b.term); df > 0 {
+				b.idf = idf(n, df)
+				bs = append(bs, b)
+			}
+		}
+		q.bridges[i] = bs
+		// A word the collection never uses, whose bridges it does
+		// ("American" where the text says "US"), weighs what they
+		// weigh: its own idf would make it the question's heaviest
+		// word and any match through a bridge look like a full
+		// answer, or its absence like none.
+		if st.DocFreq(t) == 0 {
+			for _, b := range bs {
+				q.idf[i] = min(q.idf[i], b.idf)
+			}
+		}
+	}
+}
+
+// inflections returns the regular inflections of a lower-cased word and
+// the words it may be an inflection of: "die" gives "died" and "dying"
+// (which Porter's stemmer does not join to "die"), "died" gives "die".
+// Some are not words; they match nothing.
+func inflections(w string) []string {
+	n := len(w)
+	if n < 3 || strings.ContainsFunc(w, func(r rune) bool { return r < 'a' || r > 'z' }) {
+		return nil
+	}
+	bases := []string{w}
+	switch {
+	case strings.HasSuffix(w, "ied"), strings.HasSuffix(w, "ies"):
+		bases = append(bases, w[:n-3]+"y", w[:n-1])
+	case strings.HasSuffix(w, "ed"):
+		bases = append(bases, w[:n-2], w[:n-1])
+		if n > 4 && w[n-3] == w[n-4] {
+			bases = append(bases, w[:n-3])
+		}
+	case strings.HasSuffix(w, "ing") && n > 4:
+		bases = append(bases, w[:n-3], w[:n-3]+"e")
+		if n > 5 && w[n-4] == w[n-5] {
+			bases = append(bases, w[:n-4])
+		}
+	case strings.HasSuffix(w, "es"):
+		bases = append(bases, w[:n-2], w[:n-1])
+	case strings.HasSuffix(w, "s") && !strings.HasSuffix(w, "ss"):
+		bases = append(bases, w[:n-1])
+	}
+	out := slices.Clone(bases[1:])
+	for _, b := range bases {
+		switch {
+		case strings.HasSuffix(b, "ie"):
+			out = append(out, b+"d", b[:len(b)-2]+"ying", b+"s")
+		case strings.HasSuffix(b, "e"):
+			out = append(out, b+"d", b[:len(b)-1]+"ing", b+"s")
+		case strings.HasSuffix(b, "y"):
+			out = append(out, b[:len(b)-1]+"ied", b[:len(b)-1]+"ies", b+"ing", b+"s")
+		default:
+			out = append(out, b+"ed", b+"ing", b+"s", b+"es")
+		}
+	}
+	return out
+}
+
+func notWordRune(r rune) bool { return !unicode.IsLetter(r) && !unicode.IsDigit(r) }
+
+// bridgeTerms lists the terms the bridges of q add, for finding candidates
+// and their statistics.
+func (q rankQuery) bridgeTerms() []string {
+	var out []string
+	for _, bs := range q.bridges {
+		for _, b := range bs {
+			out = append(out, b.term)
+		}
+	}
+	return out
+}
+
+// weightSet holds the ranking's weights, one per feature, added to BM25.
+// Bridges weigh a match through them against an exact match (1). The
+// additive features are in units of the question's mean term idf, so that
+// they weigh the same against BM25 on small candidate sets and large
+// corpora alike.
+type weightSet struct {
+	bridge     [5]float64 // by bridgeKind
+	speaker    float64
+	phrase     float64
+	answerType float64
+	proximity  float64
+	position   float64
+	context    float64
+	typeReach  float64 // words over which answer-type evidence halves
+}
+
+// defaultWeights are the production weights. Treat as constant.
+var defaultWeights = weightSet{
+	bridge:     [5]float64{bridgeForm: 1, bridgeAlias: 0.9, bridgeCapital: 0.6, bridgeDerived: 0.7, bridgeSynonym: 0.5},
+	speaker:    0.5,
+	phrase:     0.5,
+	answerType: 1,
+	proximity:  0.5,
+	position:   0.3,
+	context:    0.3,
+	typeReach:  8,
 }
 
 // score rates d for q: BM25 over the sentence's terms with its true length
@@ -144,27 +376,54 @@ func score(q rankQuery, d doc, avgLen float64, f Feature) scored {
 		avgLen = 1
 	}
 	norm := bm25K1 * (1 - bm25B + bm25B*dl/avgLen)
-	var s, covered, total float64
+	var s, covered, total, nearby float64
+	var matched []match
 	for i, t := range q.terms {
 		total += q.idf[i]
-		tf := 0
-		for _, x := range d.terms {
-			if x == t {
-				tf++
+		w, tidf := 1.0, q.idf[i]
+		tf := count(d.terms, t)
+		if tf > 0 && len(d.tpos) > 0 {
+			matched = appendMatches(matched, d, t, i)
+		}
+		if tf == 0 && q.bridges != nil {
+			for _, b := range q.bridges[i] {
+				bw := q.wt.bridge[b.kind]
+				if c := count(d.terms, b.term); c > 0 && bw > 0 && (tf == 0 || bw > w) {
+					tf, w, tidf = c, bw, min(tidf, b.idf)
+					if len(d.tpos) > 0 {
+						matched = appendMatches(matched, d, b.term, i)
+					}
+				}
 			}
 		}
-		if f.Has(FeatureSpeaker) && tf == 0 && slices.Contains(d.speaker, t) {
-			tf = 1
+		if tf == 0 && f.Has(FeatureSpeaker) && slices.Contains(d.speaker, t) {
+			tf, w = 1, q.wt.speaker
 		}
 		if tf == 0 {
+			if f.Has(FeatureContext) && slices.Contains(d.near, t) {
+				nearby += q.idf[i]
+			}
 			continue
 		}
-		covered += q.idf[i]
+		covered += w * q.idf[i]
 		ftf := float64(tf)
-		s += q.idf[i] * ftf * (bm25K1 + 1) / (ftf + norm)
+		s += w * tidf * ftf * (bm25K1 + 1) / (ftf + norm)
 	}
+	unit := total / float64(len(q.terms)) // the mean idf of a question term
 	if f.Has(FeaturePhrase) {
-		s += phraseBonus(q.words, d.words)
+		s += q.wt.phrase * phraseBonus(q.words, d.words)
+	}
+	if f.Has(FeatureProximity) {
+		s += q.wt.proximity * unit * proximity(matched)
+	}
+	if f.Has(FeatureAnswerType) && q.atype != AnswerAny {
+		s += q.wt.answerType * unit * answerTypeEvidence(q, d, matched)
+	}
+	if f.Has(FeaturePosition) && d.position > 0 && covered > 0 {
+		s += q.wt.position * unit / float64(d.position)
+	}
+	if f.Has(FeatureContext) && total > 0 {
+		s += q.wt.context * unit * nearby / total
 	}
 	out := scored{score: s}
 	if total > 0 {
@@ -173,28 +432,131 @@ func score(q rankQuery, d doc, avgLen float64, f Feature) scored {
 	return out
 }
 
+func count(terms []string, t string) int {
+	n := 0
+	for _, x := range terms {
+		if x == t {
+			n++
+		}
+	}
+	return n
+}
+
+// match is a word of a sentence that matches question term q.
+type match struct{ pos, q int }
+
+func appendMatches(ms []match, d doc, t string, qi int) []match {
+	for j, x := range d.terms {
+		if x == t {
+			ms = append(ms, match{d.tpos[j], qi})
+		}
+	}
+	return ms
+}
+
+// proximity is how tightly the matched question terms sit: the number of
+// distinct terms matched, less one, over the width of the shortest window
+// of words that holds one of each, less one; 1 for adjacent words, 0 when
+// fewer than two terms match.
+func proximity(ms []match) float64 {
+	if len(ms) < 2 {
+		return 0
+	}
+	ms = slices.Clone(ms)
+	slices.SortFunc(ms, func(a, b match) int { return a.pos - b.pos })
+	distinct := map[int]int{}
+	for _, m := range ms {
+		distinct[m.q] = 0
+	}
+	n := len(distinct)
+	if n < 2 {
+		return 0
+	}
+	best, have, lo := math.MaxInt, 0, 0
+	for _, m := range ms {
+		if distinct[m.q] == 0 {
+			have++
+		}
+		distinct[m.q]++
+		for have == n {
+			if w := m.pos - ms[lo].pos + 1; w < best {
+				best = w
+			}
+			distinct[ms[lo].q]--
+			if distinct[ms[lo].q] == 0 {
+				have--
+			}
+			lo++
+		}
+	}
+	return float64(n-1) / float64(best-1)
+}
+
+// answerTypeEvidence is 1 when the sentence has a word of the kind the
+// question asks for, right beside the words it shares with the question,
+// falling off with the distance; 0 without one. Words of the question
+// itself are no evidence.
+func answerTypeEvidence(q rankQuery, d doc, ms []match) float64 {
+	want := wants[q.atype]
+	if want == 0 {
+		return 0
+	}
+	best := 0.0
+	for j, e := range d.ev {
+		if e&want == 0 || q.qwords[d.words[j]] {
+			continue
+		}
+		dist := 8
+		for _, m := range ms {
+			if x := abs(m.pos - j); x < dist {
+				dist = x
+			}
+		}
+		if v := 1 / (1 + float64(dist)/q.wt.typeReach); v > best {
+			best = v
+		}
+	}
+	return best
+}
+
+func abs(x int) int {
+	if x < 0 {
+		return -x
+	}
+	return x
+}
+
 // phraseBonus counts the question's word pairs (neither a stop word) that
-// the sentence has side by side, at half a point each.
+// the sentence has side by side.
 func phraseBonus(qw, dw []string) float64 {
 	if len(qw) < 2 || len(dw) < 2 {
 		return 0
 	}
-	pairs := make(map[[2]string]bool, len(dw))
-	for i := 0; i+1 < len(dw); i++ {
-		pairs[[2]string{dw[i], dw[i+1]}] = true
-	}
 	n := 0
 	for i := 0; i+1 < len(qw); i++ {
-		p := [2]string{qw[i], qw[i+1]}
-		if isStopWord(p[0]) || isStopWord(p[1]) {
+		a, b := qw[i], qw[i+1]
+		if isStopWord(a) || isStopWord(b) || pairBefore(qw[:i], a, b) {
 			continue
 		}
-		if pairs[p] {
-			n++
-			pairs[p] = false
+		for j := 0; j+1 < len(dw); j++ {
+			if dw[j] == a && dw[j+1] == b {
+				n++
+				break
+			}
 		}
 	}
-	return 0.5 * float64(n)
+	return float64(n)
+}
+
+// pairBefore reports whether the words a, b stand side by side in ws: a
+// pair the question repeats counts once.
+func pairBefore(ws []string, a, b string) bool {
+	for i := 0; i+1 < len(ws); i++ {
+		if ws[i] == a && ws[i+1] == b {
+			return true
+		}
+	}
+	return false
 }
 
 // textHash is the stable tie-breaker of equal scores: a hash of the text,
@@ -241,3 +603,6 @@ func newSetStats(docs []doc) *setStats {
 func (s *setStats) DocCount() int           { return s.n }
 func (s *setStats) AvgLen() float64         { return s.avgLen }
 func (s *setStats) DocFreq(term string) int { return s.df[term] }
+
+// stemOf is Porter's stem of a lower-cased word, as the text field has it.
+func stemOf(w string) string { return porter.StemString(w) }

@@ -11,6 +11,8 @@ import (
 	"regexp"
 	"strings"
 	"testing"
+
+	"github.com/verbatim-bot/verbatim/bot/discordtest"
 )
 
 var update = flag.Bool("update", false, "rewrite the golden files in testdata")
@@ -245,5 +247,13 @@ func TestDigestCommand(t *testing.T) {
 	code, _, errOut = runCLI(t, env, "digest", "--since", "yesterday")
 	if code != 2 || !strings.Contains(errOut, "--since") {
 		t.Errorf("digest --since yesterday: exit %d, %q; want 2", code, errOut)
+	}
+}
+
+func TestRunRejectedToken(t *testing.T) {
+	fake := discordtest.New(t, discordtest.Config{})
+	code, _, errOut := runCLI(t, map[string]string{"DISCORD_TOKEN": "wrong-token", "DISCORD_API_BASE": fake.URL}, "run")
+	if code != 1 || !strings.Contains(errOut, "rejected the bot token") || strings.Contains(errOut, "wrong-token") {
+		t.Errorf("rejected token: exit %d, stderr %q; want 1 and a clear message without the token", code, errOut)
 	}
 }

@@ -69,3 +69,14 @@ func openIndexOf(ctx context.Context, cfg config.Config, log *slog.Logger, c *co
 	}
 	return ix, err
 }
+
+// openShared reads the settings and opens the index for a command that
+// only reads it (ask, lookup): beside a running bot it falls back to an
+// index in memory.
+func (f *flagSet) openShared(ctx context.Context, env Env) (*retrieval.Index, error) {
+	cfg, err := f.settings(env)
+	if err != nil {
+		return nil, err
+	}
+	return openIndex(ctx, cfg, newLogger(env.Stderr, cfg.LogLevel), nil, true)
+}

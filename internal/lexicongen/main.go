@@ -1,0 +1,412 @@
+// Command lexicongen derives the ranking's lexicon (retrieval/lexicon.txt.gz)
+// from the WordNet 3.0 database that Debian's wordnet-base package installs.
+// It is run by hand when the derivation changes, never by CI:
+//
+//	apt-get install wordnet-base
+//	go generate ./retrieval
+//
+// The lexicon keeps a small part of WordNet, one relation a line:
+//
+//	i FORM BASE      an irregular inflection (said say, met meet), from the
+//	                 exception lists, where Porter's stemmer does not join
+//	                 the two
+//	d WORD WORD      derivationally related words of different parts of
+//	                 speech (discover discovery, invent inventor), both in a
+//	                 common sense of each, where Porter does not join them
+//	s WORD WORD      synonyms: the same synset is the first (commonest)
+//	                 sense of one word and one of the first two of the other
+//	a NAME NAME ...  one place: its names, acronyms and demonyms (Iran
+//	                 Persia Iranian; United_States US America American)
+//	c CAPITAL PLACE  a national capital and its country (Tehran Iran)
+//	p NAME ...       single-word place names (the gazetteer)
+//	t TYPE NOUN ...  common nouns whose commonest sense is a person, time,
+//	                 place (or whose second is), organisation or quantity:
+//	                 a question's focus word ("what city", "which actor")
+//	                 tells the answer's type
+//
+// Only words WordNet's sense-tagged corpus has seen (a tag count above
+// zero) count as common. Multi-word names are kept with "_" between
+// words. The output is gzip-compressed, deterministic (sorted).
+package main
+
+import (
+	"bufio"
+	"bytes"
+	"compress/gzip"
+	"flag"
+	"fmt"
+	"os"
+	"path/filepath"
+	"slices"
+	"strconv"
+	"strings"
+
+	porter "github.com/blevesearch/go-porterstemmer"
+)
+
+func main() {
+	dict := flag.String("dict", "/usr/share/wordnet", "WordNet 3.0 database folder")
+	out := flag.String("o", "lexicon.txt.gz", "output file")
+	flag.Parse()
+	if err := run(*dict, *out); err != nil {
+		fmt.Fprintln(os.Stderr, "lexicongen:", err)
+		os.Exit(1)
+	}
+}
+
+type ptr struct {
+	sym      string
+	key      string // pos:offset of the target synset
+	src, tgt int    // word numbers (1-based); 0 for a semantic pointer
+}
+
+type synset struct {
+	key   string
+	pos   byte
+	words []string
+	ptrs  []ptr
+}
+
+type wordnet struct {
+	syn map[string]*synset
+	// senses lists a lemma's synsets, commonest first, by pos ("n:dog").
+	senses map[string][]string
+	// tagged is the lemma's tag count (how often the sense-tagged corpus
+	// saw it), by pos.
+	tagged map[string]int
+}
+
+var posFiles = map[byte]string{'n': "noun", 'v': "verb", 'a': "adj", 'r': "adv"}
+
+func load(dict string) (*wordnet, error) {
+	wn := &wordnet{syn: map[string]*synset{}, senses: map[string][]string{}, tagged: map[string]int{}}
+	for pos, name := range posFiles {
+		if err := eachLine(filepath.Join(dict, "data."+name), func(f []string) error {
+			return wn.addSynset(pos, f)
+		}); err != nil {
+			return nil, err
+		}
+		if err := eachLine(filepath.Join(dict, "index."+name), func(f []string) error {
+			// lemma pos synset_cnt p_cnt [ptr...] sense_cnt tagsense_cnt offsets...
+			n, _ := strconv.Atoi(f[2])
+			p, _ := strconv.Atoi(f[3])
+			tag, _ := strconv.Atoi(f[5+p])
+			offs := f[6+p:]
+			if len(offs) != n {
+				return fmt.Errorf("index.%s: %s: %d senses, want %d", name, f[0], len(offs), n)
+			}
+			k := string(pos) + ":" + f[0]
+			for _, o := range offs {
+				wn.senses[k] = append(wn.senses[k], string(pos)+":"+o)
+			}
+			wn.tagged[k] = tag
+			return nil
+		}); err != nil {
+			return nil, err
+		}
+	}
+	return wn, nil
+}
+
+func eachLine(path string, fn func([]string) error) error {
+	f, err := os.Open(path)
+	if err != nil {
+		return err
+	}
+	defer f.Close()
+	sc := bufio.NewScanner(f)
+	sc.Buffer(make([]byte, 1<<20), 1<<20)
+	for sc.Scan() {
+		line := sc.Text()
+		if strings.HasPrefix(line, "  ") {
+			continue // licence header
+		}
+		if i := strings.Index(line, " | "); i >= 0 {
+			line = line[:i]
+		}
+		if fs := strings.Fields(line); len(fs) > 0 {
+			if err := fn(fs); err != nil {
+				return err
+			}
+		}
+	}
+	return sc.Err()
+}
+
+func (wn *wordnet) addSynset(pos byte, f []string) error {
+	// offset lex_filenum ss_type w_cnt word lex_id ... p_cnt ptrs...
+	ss := &synset{key: string(pos) + ":" + f[0], pos: pos}
+	n, err := strconv.ParseInt(f[3], 16, 32)
+	if err != nil {
+		return fmt.Errorf("synset %s: %w", f[0], err)
+	}
+	i := 4
+	for range n {
+		w := f[i]
+		if j := strings.IndexByte(w, '('); j > 0 { // adjective markers: "(a)"
+			w = w[:j]
+		}
+		ss.words = append(ss.words, w)
+		i += 2
+	}
+	np, _ := strconv.Atoi(f[i])
+	i++
+	for range np {
+		st := f[i+3]
+		src, _ := strconv.ParseInt(st[:2], 16, 32)
+		tgt, _ := strconv.ParseInt(st[2:], 16, 32)
+		p := f[i+2][0]
+		if p == 's' {
+			p = 'a'
+		}
+		ss.ptrs = append(ss.ptrs, ptr{sym: f[i], key: string(p) + ":" + f[i+1], src: int(src), tgt: int(tgt)})
+		i += 4
+	}
+	if ss.pos == 's' {
+		ss.pos = 'a'
+	}
+	wn.syn[ss.key] = ss
+	return nil
+}
+
+// common reports whether the sense-tagged corpus saw the lemma in pos.
+func (wn *wordnet) common(pos byte, w string) bool {
+	return wn.tagged[string(pos)+":"+strings.ToLower(w)] > 0
+}
+
+// senseRank is the rank (0 = commonest) of synset key among w's senses,
+// or -1.
+func (wn *wordnet) senseRank(pos byte, w, key string) int {
+	return slices.Index(wn.senses[string(pos)+":"+strings.ToLower(w)], key)
+}
+
+// isA reports whether synset key reaches one of the roots by hypernym
+// (or instance hypernym) links.
+func (wn *wordnet) isA(key string, roots map[string]bool, depth int) bool {
+	if roots[key] {
+		return true
+	}
+	if depth > 20 {
+		return false
+	}
+	ss := wn.syn[key]
+	if ss == nil {
+		return false
+	}
+	for _, p := range ss.ptrs {
+		if (p.sym == "@" || p.sym == "@i") && wn.isA(p.key, roots, depth+1) {
+			return true
+		}
+	}
+	return false
+}
+
+func plain(w string) bool {
+	for _, r := range w {
+		if r < 'a' || r > 'z' {
+			return false
+		}
+	}
+	return w != ""
+}
+
+func stem(w string) string { return porter.StemString(strings.ToLower(w)) }
+
+func run(dict, out string) error {
+	wn, err := load(dict)
+	if err != nil {
+		return err
+	}
+	lines := map[string]bool{}
+	add := func(kind string, words ...string) { lines[kind+" "+strings.Join(words, " ")] = true }
+
+	// Irregular inflections.
+	for _, name := range []string{"verb", "noun", "adj"} {
+		pos := name[0]
+		if err := eachLine(filepath.Join(dict, name+".exc"), func(f []string) error {
+			form := f[0]
+			for _, base := range f[1:] {
+				if plain(form) && plain(base) && stem(form) != stem(base) && wn.common(pos, base) {
+					add("i", form, base)
+				}
+			}
+			return nil
+		}); err != nil {
+			return err
+		}
+	}
+
+	keys := make([]string, 0, len(wn.syn))
+	for k := range wn.syn {
+		keys = append(keys, k)
+	}
+	slices.Sort(keys)
+
+	location := map[string]bool{"n:00027167": true}
+	capital := map[string]bool{"n:08691669": true}
+	country := map[string]bool{"n:08544813": true, "n:08168978": true}
+	for _, k := range keys {
+		ss := wn.syn[k]
+		// Derivations and synonyms among common words in common senses.
+		for _, p := range ss.ptrs {
+			if p.sym != "+" || p.src == 0 {
+				continue
+			}
+			to := wn.syn[p.key]
+			if to == nil || to.pos == ss.pos || p.src > len(ss.words) || p.tgt > len(to.words) {
+				continue
+			}
+			a, b := ss.words[p.src-1], to.words[p.tgt-1]
+			if !plain(a) || !plain(b) || stem(a) == stem(b) || !wn.common(ss.pos, a) || !wn.common(to.pos, b) {
+				continue
+			}
+			if r := wn.senseRank(ss.pos, a, k); r < 0 || r > 1 {
+				continue
+			}
+			if r := wn.senseRank(to.pos, b, p.key); r < 0 || r > 1 {
+				continue
+			}
+			x, y := min(a, b), max(a, b)
+			add("d", x, y)
+		}
+		for i, a := range ss.words {
+			for _, b := range ss.words[i+1:] {
+				if !plain(a) || !plain(b) || stem(a) == stem(b) || !wn.common(ss.pos, a) || !wn.common(ss.pos, b) {
+					continue
+				}
+				ra, rb := wn.senseRank(ss.pos, a, k), wn.senseRank(ss.pos, b, k)
+				if ra < 0 || rb < 0 || min(ra, rb) != 0 || max(ra, rb) > 1 {
+					continue
+				}
+				add("s", min(a, b), max(a, b))
+			}
+		}
+
+		if ss.pos != 'n' || len(ss.words) == 0 || !isProper(ss.words[0]) {
+			continue
+		}
+		instance := false
+		for _, p := range ss.ptrs {
+			if p.sym == "@i" {
+				instance = true
+			}
+		}
+		if !instance || !wn.isA(k, location, 0) {
+			continue
+		}
+		// A place: gazetteer, demonyms, capitals.
+		for _, w := range ss.words {
+			if !strings.Contains(w, "_") && isProper(w) {
+				add("p", w)
+			}
+		}
+		var names []string
+		names = append(names, ss.words...)
+		for _, p := range ss.ptrs {
+			to := wn.syn[p.key]
+			if to == nil || to.pos != 'a' || p.sym != "+" || p.tgt == 0 || p.tgt > len(to.words) {
+				continue
+			}
+			names = append(names, to.words[p.tgt-1])
+		}
+		if len(names) > len(ss.words) {
+			slices.Sort(names)
+			add("a", slices.Compact(names)...)
+		}
+		if wn.isCapital(ss, capital) {
+			// The country, and the country of a capital district
+			// (Washington, District of Columbia, United States).
+			for _, c := range wn.holonyms(ss, 2) {
+				if !wn.isA(c.key, country, 0) {
+					continue
+				}
+				for _, w := range ss.words {
+					if !strings.Contains(w, "_") {
+						add("c", w, c.words[0])
+					}
+				}
+			}
+		}
+	}
+
+	// Focus nouns by answer type, by the commonest sense.
+	types := []struct {
+		name  string
+		roots map[string]bool
+	}{
+		{"person", map[string]bool{"n:00007846": true}},
+		{"time", map[string]bool{"n:15113229": true, "n:15154774": true, "n:15159583": true, "n:15184543": true}},
+		{"place", location},
+		{"organization", map[string]bool{"n:08008335": true, "n:07950920": true}},
+		{"number", map[string]bool{"n:00033615": true}},
+	}
+	byType := map[string][]string{}
+	for k, ss := range wn.senses {
+		if k[0] != 'n' || wn.tagged[k] == 0 || len(ss) == 0 {
+			continue
+		}
+		w := k[2:]
+		if !plain(w) {
+			continue
+		}
+		for _, t := range types {
+			// A place in either of its two commonest senses is a place:
+			// "country" is first a nation (an organisation), but "what
+			// country" asks where.
+			if wn.isA(ss[0], t.roots, 0) || t.name == "place" && len(ss) > 1 && wn.isA(ss[1], t.roots, 0) {
+				byType[t.name] = append(byType[t.name], w)
+				break
+			}
+		}
+	}
+	for _, t := range types {
+		ws := byType[t.name]
+		slices.Sort(ws)
+		for len(ws) > 0 {
+			n := min(16, len(ws))
+			add("t", append([]string{t.name}, ws[:n]...)...)
+			ws = ws[n:]
+		}
+	}
+
+	sorted := make([]string, 0, len(lines))
+	for l := range lines {
+		sorted = append(sorted, l)
+	}
+	slices.Sort(sorted)
+	var buf bytes.Buffer
+	zw, _ := gzip.NewWriterLevel(&buf, gzip.BestCompression)
+	fmt.Fprintln(zw, "# Derived from WordNet 3.0 by internal/lexicongen; WordNet 3.0 Copyright 2006 by Princeton University (see WORDNET-LICENSE).")
+	for _, l := range sorted {
+		fmt.Fprintln(zw, l)
+	}
+	if err := zw.Close(); err != nil {
+		return err
+	}
+	return os.WriteFile(out, buf.Bytes(), 0o644)
+}
+
+func isProper(w string) bool { return w != "" && w[0] >= 'A' && w[0] <= 'Z' }
+
+// holonyms follows part-holonym links up to depth levels.
+func (wn *wordnet) holonyms(ss *synset, depth int) []*synset {
+	var out []*synset
+	for _, p := range ss.ptrs {
+		if c := wn.syn[p.key]; p.sym == "#p" && c != nil && len(c.words) > 0 {
+			out = append(out, c)
+			if depth > 1 {
+				out = append(out, wn.holonyms(c, depth-1)...)
+			}
+		}
+	}
+	return out
+}
+
+func (wn *wordnet) isCapital(ss *synset, capital map[string]bool) bool {
+	for _, p := range ss.ptrs {
+		if p.sym == "@i" && capital[p.key] {
+			return true
+		}
+	}
+	return false
+}

@@ -1,0 +1,265 @@
+package retrieval
+
+import (
+	"context"
+	"slices"
+	"testing"
+
+	"github.com/verbatim-bot/verbatim/corpus"
+)
+
+// TestFeaturesOnFixtures pins what each ranking feature does: with every
+// feature on, want ranks first; with the feature off, other does.
+func TestFeaturesOnFixtures(t *testing.T) {
+	an, err := NewAnalyzer()
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, tt := range []struct {
+		name        string
+		f           Feature
+		question    string
+		want, other string
+		off         Feature // turned off for the second ranking; f when zero
+	}{
+		{"the demonym bridge lets American match US", FeatureAliases,
+			"What did the American envoy say?",
+			"The US envoy said the talks went well.",
+			"The envoy said the other envoy was tired.", 0},
+		{"the capital bridge lets Tehran match Iran", FeatureAliases,
+			"What did Tehran offer?",
+			"Iran offered full access.",
+			"The offer was an offer.", 0},
+		{"an irregular form matches its base", FeatureForms,
+			"Who met the minister?",
+			"The president will meet the minister on Monday.",
+			"The minister thanked the minister's staff.", 0},
+		{"a regular form Porter does not join matches", FeatureForms,
+			"When did the poet die?",
+			"The poet died in 1921.",
+			"The poet, a poet of poets, in 1921.", 0},
+		{"a derivation matches", FeatureDerived,
+			"Who invented the telephone?",
+			"Bell was the inventor of the telephone.",
+			"The telephone, the telephone: a telephone.", 0},
+		{"a synonym matches", FeatureSynonyms,
+			"Which car won the race?",
+			"The automobile from Turin won the race.",
+			"The race, the race: who won the race?", 0},
+		{"a when-question prefers the sentence with a date", FeatureAnswerType,
+			"When did the bridge open?",
+			"The bridge opened in March 1932 after delays.",
+			"The bridge opened with fanfare.", 0},
+		{"a how-many question prefers the sentence with a number", FeatureAnswerType,
+			"How many people live in the valley?",
+			"About 4,000 people live in the valley now.",
+			"People live in the valley.", 0},
+		{"a who-question prefers a new name", FeatureAnswerType,
+			"Who won the race in Paris?",
+			"The race in Paris was won by Jan Olsen after a long chase.",
+			"The race in Paris was won after a long and hard chase.", 0},
+		{"matched words close together", FeatureProximity,
+			"Where is the red house?",
+			"The red house stands by the lake.",
+			"A house with a red roof.", FeatureProximity | FeaturePhrase},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			cands := []Candidate{{Text: tt.want}, {Text: tt.other}}
+			first := func(f Feature) string {
+				return cands[RankCandidates(an, tt.question, cands, f, false)[0]].Text
+			}
+			if got := first(AllFeatures); got != tt.want {
+				t.Errorf("all features: first = %q; want %q", got, tt.want)
+			}
+			off := tt.off
+			if off == 0 {
+				off = tt.f
+			}
+			if got := first(AllFeatures &^ off); got != tt.other {
+				t.Errorf("without %v: first = %q; want %q", off, got, tt.other)
+			}
+			if off != tt.f {
+				if got := first(AllFeatures &^ (off &^ tt.f)); got != tt.want {
+					t.Errorf("with %v alone: first = %q; want %q", tt.f, got, tt.want)
+				}
+			}
+		})
+	}
+}
+
+// TestFeaturesInCorpus pins the features that need an article: position
+// and the paragraph around a sentence. Two sentences that tie on their own
+// words are put in either order; with the feature on, the one it favours
+// comes first in both; with it off, the text alone decides.
+func TestFeaturesInCorpus(t *testing.T) {
+	for _, tt := range []struct {
+		name     string
+		f        Feature
+		question string
+		// lead is the paragraph before the two contenders; each
+		// contender is a paragraph of its own, in either order.
+		lead, a, b string
+		want       func(first, second string) string
+	}{
+		{"position prefers the earlier sentence", FeaturePosition, "What did the river flood?",
+			"", "The river flooded the north town.", "The river flooded the south town.",
+			func(first, _ string) string { return first }},
+		{"context credits the paragraph", FeatureContext, "Did the mayor resign after the vote?",
+			"", "The vote was close. The mayor resigned on Monday.", "The mayor resigned on Friday.",
+			func(string, string) string { return "The mayor resigned on Monday." }},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			first := func(f Feature, p1, p2 string) string {
+				c := corpus.New(article(t, "a", "Title: T\n\n"+p1+"\n\n"+p2))
+				ix := memIndex(t, c, Options{Features: f, MinCoverage: 0.01})
+				a, err := ix.Ask(context.Background(), Query{Text: tt.question})
+				if err != nil {
+					t.Fatal(err)
+				}
+				if a.NoAnswer {
+					t.Fatalf("%v: no answer", f)
+				}
+				return a.Quotes[0].Text
+			}
+			base := AllFeatures &^ FeaturePosition &^ FeatureContext
+			on := base | tt.f
+			lastOf := func(p string) string { ss := corpus.SplitSentences(p); return ss[len(ss)-1] }
+			for _, order := range [][2]string{{tt.a, tt.b}, {tt.b, tt.a}} {
+				want := tt.want(lastOf(order[0]), lastOf(order[1]))
+				if got := first(on, order[0], order[1]); got != want {
+					t.Errorf("with %v, order %q: first = %q; want %q", tt.f, order, got, want)
+				}
+			}
+			if x, y := first(base, tt.a, tt.b), first(base, tt.b, tt.a); x != y {
+				t.Errorf("without %v the order decides: %q vs %q", tt.f, x, y)
+			}
+		})
+	}
+}
+
+func TestQuestionType(t *testing.T) {
+	an, err := NewAnalyzer()
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, tt := range []struct {
+		q       string
+		want    AnswerType
+		content string
+	}{
+		{"Who invented the telephone?", AnswerPerson, "invented the telephone?"},
+		{"Who is Zalmy Khalilzad?", AnswerDescription, "is Zalmy Khalilzad?"},
+		{"Where was Durst born?", AnswerPlace, "was Durst born?"},
+		{"When did the talks start?", AnswerTime, "did the talks start?"},
+		{"In what year did the war end?", AnswerTime, "In year did the war end?"},
+		{"How many people died?", AnswerNumber, "people died?"},
+		{"How did he escape?", AnswerDescription, "did he escape?"},
+		{"Why did Washington break off ties?", AnswerReason, "did Washington break off ties?"},
+		{"What city hosts the games?", AnswerPlace, "city hosts the games?"},
+		{"What country is Horus associated with?", AnswerPlace, "country is Horus associated with?"},
+		{"Which actor played Hamlet?", AnswerPerson, "actor played Hamlet?"},
+		{"What record company is Durst with?", AnswerOrganization, "record company is Durst with?"},
+		{"What is the name of Durst's band?", AnswerOrganization, "Durst's band?"},
+		{"What is a prion?", AnswerDescription, "is a prion?"},
+		{"Name a country that builds trains.", AnswerPlace, "Name a country that builds trains."},
+		{"Is it raining?", AnswerAny, "Is it raining?"},
+	} {
+		got := an.Question(tt.q)
+		if got.Type != tt.want || got.Content != tt.content {
+			t.Errorf("Question(%q) = %v, content %q; want %v, %q", tt.q, got.Type, got.Content, tt.want, tt.content)
+		}
+	}
+}
+
+func TestLexiconBridges(t *testing.T) {
+	an, err := NewAnalyzer()
+	if err != nil {
+		t.Fatal(err)
+	}
+	term := func(w string) string {
+		ts := an.Terms(w)
+		if len(ts) != 1 {
+			t.Fatalf("Terms(%q) = %q; want one term", w, ts)
+		}
+		return ts[0]
+	}
+	for _, tt := range []struct {
+		a, b string
+		kind bridgeKind
+	}{
+		{"American", "US", bridgeAlias},
+		{"United States", "America", bridgeAlias},
+		{"Iranian", "Iran", bridgeAlias},
+		{"Tehran", "Iran", bridgeCapital},
+		{"Washington", "US", bridgeCapital},
+		{"said", "say", bridgeForm},
+		{"told", "tell", bridgeForm},
+		{"inventor", "invent", bridgeDerived},
+		{"car", "automobile", bridgeSynonym},
+	} {
+		a, b := term(tt.a), term(tt.b)
+		if !slices.Contains(an.lex.rel[a], bridge{b, tt.kind}) {
+			t.Errorf("lexicon: %s (%s) does not reach %s (%s) by kind %d: %v", tt.a, a, tt.b, b, tt.kind, an.lex.rel[a])
+		}
+	}
+	if us := an.Terms("US and U.S. and the United States, not us"); !slices.Equal(us, []string{"usa", "usa", "usa", "us"}) {
+		t.Errorf("Terms = %q; want the US three times as usa, then the pronoun", us)
+	}
+}
+
+func TestInflections(t *testing.T) {
+	for _, tt := range []struct {
+		w    string
+		want []string // among the stems of the result
+	}{
+		{"die", []string{"di"}},        // died, dies
+		{"died", []string{"die"}},      // die
+		{"stopped", []string{"stop"}},  // stop
+		{"carries", []string{"carri"}}, // carry
+		{"make", []string{"make"}},     // makes (Porter: make)
+	} {
+		var stems []string
+		for _, v := range inflections(tt.w) {
+			stems = append(stems, stemOf(v))
+		}
+		for _, w := range tt.want {
+			if !slices.Contains(stems, w) {
+				t.Errorf("inflections(%q) stems = %q; want %q among them", tt.w, stems, w)
+			}
+		}
+	}
+}
+
+func TestWordEvidence(t *testing.T) {
+	an, err := NewAnalyzer()
+	if err != nil {
+		t.Fatal(err)
+	}
+	d := an.prepare("In March 1979 Hale and Bopp saw <num> comets from Paris because of luck .")
+	want := map[string]evidence{
+		"march": evTime, "1979": evTime | evNumber, "hale": evName, "num": evNumber,
+		"paris": evName | evPlace, "because": evReason, "comets": 0,
+	}
+	for i, w := range d.words {
+		if e, ok := want[w]; ok && d.ev[i] != e {
+			t.Errorf("evidence of %q = %b; want %b", w, d.ev[i], e)
+		}
+	}
+}
+
+func TestProximity(t *testing.T) {
+	for _, tt := range []struct {
+		ms   []match
+		want float64
+	}{
+		{nil, 0},
+		{[]match{{3, 0}}, 0},
+		{[]match{{3, 0}, {4, 1}}, 1},
+		{[]match{{0, 0}, {10, 1}, {12, 0}}, 0.5},
+		{[]match{{0, 0}, {4, 1}, {8, 2}}, 0.25},
+	} {
+		if got := proximity(tt.ms); got != tt.want {
+			t.Errorf("proximity(%v) = %v; want %v", tt.ms, got, tt.want)
+		}
+	}
+}

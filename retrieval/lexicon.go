@@ -1,0 +1,147 @@
+package retrieval
+
+import (
+	"bufio"
+	"bytes"
+	"compress/gzip"
+	_ "embed"
+	"fmt"
+	"strings"
+	"sync"
+)
+
+//go:generate go run ../internal/lexicongen -o lexicon.txt.gz
+
+// lexiconData is a small part of WordNet 3.0, derived by
+// internal/lexicongen, which documents its lines. WORDNET-LICENSE beside it
+// is WordNet's licence, which asks that its notice travel with it.
+//
+//go:embed lexicon.txt.gz
+var lexiconData []byte
+
+// bridgeKind is where a lexical bridge comes from; each kind is switched
+// by its own Feature.
+type bridgeKind uint8
+
+const (
+	bridgeForm    bridgeKind = iota // irregular inflection: said, say
+	bridgeAlias                     // names and demonyms of a place: US, America, American
+	bridgeCapital                   // a capital for its country: Tehran, Iran
+	bridgeDerived                   // derivation: discover, discovery
+	bridgeSynonym                   // synonym in a common sense
+)
+
+// bridge relates a term to another, which matches it with a weight below
+// one.
+type bridge struct {
+	term string
+	kind bridgeKind
+}
+
+// lexicon is the parsed lexicon, in the text field's analyzed terms. It is
+// immutable once built.
+type lexicon struct {
+	rel    map[string][]bridge   // term -> related terms
+	focus  map[string]AnswerType // noun term -> the answer type it asks for
+	places map[string]bool       // lower-cased single-word place names
+}
+
+// lexiconOnce parses the embedded lexicon once per process: about 10,000
+// lines, each analysed into the text field's terms.
+var lexiconOnce = sync.OnceValues(func() (*lexicon, error) {
+	im, err := newMapping()
+	if err != nil {
+		return nil, err
+	}
+	an := &Analyzer{text: im.AnalyzerNamed(analyzerText)}
+	return parseLexicon(an, lexiconData)
+})
+
+func loadLexicon(*Analyzer) (*lexicon, error) { return lexiconOnce() }
+
+// parseLexicon reads the gzipped lexicon, keeping the words that analyse
+// into exactly one term ("United_States" does: "usa").
+func parseLexicon(an *Analyzer, data []byte) (*lexicon, error) {
+	zr, err := gzip.NewReader(bytes.NewReader(data))
+	if err != nil {
+		return nil, fmt.Errorf("lexicon: %w", err)
+	}
+	lx := &lexicon{rel: map[string][]bridge{}, focus: map[string]AnswerType{}, places: map[string]bool{}}
+	term := func(w string) string {
+		ts := an.Terms(strings.ReplaceAll(w, "_", " "))
+		if len(ts) != 1 {
+			return ""
+		}
+		return ts[0]
+	}
+	seen := map[[2]string]bool{}
+	link := func(a, b string, k bridgeKind) {
+		if a == "" || b == "" || a == b || seen[[2]string{a, b}] {
+			return
+		}
+		seen[[2]string{a, b}] = true
+		lx.rel[a] = append(lx.rel[a], bridge{b, k})
+	}
+	aliases := map[string][]string{} // a place's term -> its group
+	var capitals [][2]string
+	sc := bufio.NewScanner(zr)
+	for sc.Scan() {
+		f := strings.Fields(sc.Text())
+		if len(f) < 2 || f[0] == "#" {
+			continue
+		}
+		switch f[0] {
+		case "i":
+			a, b := term(f[1]), term(f[2])
+			link(a, b, bridgeForm)
+			link(b, a, bridgeForm)
+		case "d", "s":
+			k := bridgeDerived
+			if f[0] == "s" {
+				k = bridgeSynonym
+			}
+			a, b := term(f[1]), term(f[2])
+			link(a, b, k)
+			link(b, a, k)
+		case "a":
+			var g []string
+			for _, w := range f[1:] {
+				if t := term(w); t != "" {
+					g = append(g, t)
+				}
+			}
+			for _, a := range g {
+				aliases[a] = append(aliases[a], g...)
+				for _, b := range g {
+					link(a, b, bridgeAlias)
+				}
+			}
+		case "c":
+			capitals = append(capitals, [2]string{term(f[1]), term(f[2])})
+		case "p":
+			for _, w := range f[1:] {
+				lx.places[strings.ToLower(w)] = true
+			}
+		case "t":
+			t := answerTypeNamed(f[1])
+			for _, w := range f[2:] {
+				if x := term(w); x != "" {
+					if _, ok := lx.focus[x]; !ok {
+						lx.focus[x] = t
+					}
+				}
+			}
+		}
+	}
+	if err := sc.Err(); err != nil {
+		return nil, fmt.Errorf("lexicon: %w", err)
+	}
+	for _, c := range capitals {
+		capital, country := c[0], c[1]
+		for _, n := range append([]string{country}, aliases[country]...) {
+			link(capital, n, bridgeCapital)
+			link(n, capital, bridgeCapital)
+		}
+	}
+	return lx, nil
+}
