@@ -196,6 +196,7 @@ func TestQuestionType(t *testing.T) {
 		{"What is the name of the ship's captain?", AnswerPerson, "the ship's captain?"},
 		{"What is the name of the rare disease?", AnswerName, "the rare disease?"},
 		{"How fast does it fly?", AnswerNumber, "does it fly?"},
+		{"What kind of company is Acme?", AnswerOrganization, "company is Acme?"},
 		{"What does AARP stand for?", AnswerDescription, "does AARP ?"},
 		{"What is the acronym for the rating system?", AnswerAcronym, "is the acronym for the rating system?"},
 	} {

@@ -93,6 +93,11 @@ func analyzeQuestion(text string) (q Question, wh string, rest []string) {
 			// no word it shares.
 			phrase = append(phrase, words[i+1:i+1+n]...)
 		}
+		if k := kindOf(words[i+1:]); k > 0 && (lw == "what" || lw == "which") {
+			// "What kind of business": the answer names one; "kind"
+			// is no word it shares.
+			phrase = append(phrase, words[i+1:i+1+k]...)
+		}
 		if n := len(words); n >= i+4 && strings.EqualFold(words[n-1], "for") && (strings.EqualFold(words[n-2], "stand") || strings.EqualFold(words[n-2], "stands")) {
 			// "What does AARP stand for": the expansion is asked for;
 			// "stand for" is no word it shares.
@@ -145,6 +150,23 @@ func indexWord(s, w string) int {
 
 func isWordByte(b byte) bool {
 	return b == '\'' || b == '-' || b >= 0x80 || b >= '0' && b <= '9' || b >= 'a' && b <= 'z' || b >= 'A' && b <= 'Z'
+}
+
+// kindOf returns how many words of rest make "kind of" (or "type of",
+// "sort of", with "a" after them), and 0 when they do not.
+func kindOf(rest []string) int {
+	if len(rest) < 2 || !strings.EqualFold(rest[1], "of") {
+		return 0
+	}
+	switch strings.ToLower(rest[0]) {
+	case "kind", "kinds", "type", "types", "sort", "sorts":
+	default:
+		return 0
+	}
+	if len(rest) > 2 && (strings.EqualFold(rest[2], "a") || strings.EqualFold(rest[2], "an")) {
+		return 3
+	}
+	return 2
 }
 
 // nameOf returns how many words of rest make "is the name of" (with or
