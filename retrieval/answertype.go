@@ -362,6 +362,17 @@ func expansion(d *doc, acr string) (int, bool) {
 	return 0, false
 }
 
+// hasCapitalPair reports whether s has two capital letters side by side,
+// as any acronym does: a question without them needs no acronym search.
+func hasCapitalPair(s string) bool {
+	for i := 0; i+1 < len(s); i++ {
+		if s[i] >= 'A' && s[i] <= 'Z' && s[i+1] >= 'A' && s[i+1] <= 'Z' {
+			return true
+		}
+	}
+	return false
+}
+
 // isAcronym reports whether a word as written is an acronym: two to eight
 // capital letters ("AARP", "NATO").
 func isAcronym(w string) bool {

@@ -258,11 +258,13 @@ func newQuery(an *Analyzer, qa Question, f Feature) rankQuery {
 	if f.Has(FeatureKinds) {
 		q.focus = qa.Focus
 	}
-	if ts := an.Terms(qa.Focus); f.Has(FeatureFocus) && len(ts) == 1 {
-		q.focusTerm = ts[0]
+	if f.Has(FeatureFocus) && qa.Focus != "" {
+		if ts := an.Terms(qa.Focus); len(ts) == 1 {
+			q.focusTerm = ts[0]
+		}
 	}
 	seen := q.addTerms(terms, emptyStats{})
-	if f.Has(FeatureAcronyms) {
+	if f.Has(FeatureAcronyms) && (qa.Expand != "" || hasCapitalPair(qa.Content)) {
 		q.expand = qa.Expand
 		q.acr = make([]string, len(q.terms))
 		for _, w := range an.rawWords(qa.Content) {
