@@ -46,6 +46,10 @@ func TestFeaturesOnFixtures(t *testing.T) {
 			"Why did the car win the race?",
 			"The automobile from Turin won the race.",
 			"The race, the race: who won the race?", 0},
+		{"a verb matches the verb it causes", FeatureCauses,
+			"Did the actor die on the road?",
+			"The actor was killed on the road.",
+			"The road, the actor: the actor on the road.", 0},
 		{"a when-question prefers the sentence with a date", FeatureAnswerType,
 			"When did the bridge open?",
 			"The bridge opened in March 1932 after delays.",
@@ -243,6 +247,8 @@ func TestLexiconBridges(t *testing.T) {
 		{"told", "tell", bridgeForm},
 		{"inventor", "invent", bridgeDerived},
 		{"car", "automobile", bridgeSynonym},
+		{"kill", "die", bridgeCause},
+		{"teach", "learn", bridgeCause},
 	} {
 		a, b := term(tt.a), term(tt.b)
 		if !slices.Contains(an.lex.rel[a], bridge{b, tt.kind}) {

@@ -29,6 +29,7 @@ const (
 	bridgeCapital                   // a capital for its country: Tehran, Iran
 	bridgeDerived                   // derivation: discover, discovery
 	bridgeSynonym                   // synonym in a common sense
+	bridgeCause                     // a verb and the verb it causes: kill, die
 )
 
 // bridge relates a term to another, which matches it with a weight below
@@ -102,10 +103,13 @@ func parseLexicon(an *Analyzer, data []byte) (*lexicon, error) {
 			a, b := term(f[1]), term(f[2])
 			link(a, b, bridgeForm)
 			link(b, a, bridgeForm)
-		case "d", "s":
+		case "d", "s", "k":
 			k := bridgeDerived
-			if f[0] == "s" {
+			switch f[0] {
+			case "s":
 				k = bridgeSynonym
+			case "k":
+				k = bridgeCause
 			}
 			a, b := term(f[1]), term(f[2])
 			link(a, b, k)

@@ -75,6 +75,9 @@ const (
 	// that word; the lower weights of such matches are a preference in
 	// ranking, not a doubt that the word is there.
 	FeatureCoverage
+	// FeatureCauses lets a verb match the verb it causes: "die" matches
+	// "killed", "learn" matches "taught" (WordNet).
+	FeatureCauses
 
 	featureEnd
 )
@@ -100,6 +103,7 @@ var featureNames = []struct {
 	{FeatureAcronyms, "acronyms"},
 	{FeatureFocus, "focus"},
 	{FeatureCoverage, "coverage"},
+	{FeatureCauses, "causes"},
 }
 
 // bridgeFeature is the feature that switches each kind of bridge.
@@ -109,6 +113,7 @@ var bridgeFeature = [...]Feature{
 	bridgeCapital: FeatureAliases,
 	bridgeDerived: FeatureDerived,
 	bridgeSynonym: FeatureSynonyms,
+	bridgeCause:   FeatureCauses,
 }
 
 // Has reports whether every feature of g is on in f.
@@ -400,7 +405,7 @@ func (q rankQuery) bridgeTerms() []string {
 // they weigh the same against BM25 on small candidate sets and large
 // corpora alike.
 type weightSet struct {
-	bridge     [5]float64 // by bridgeKind
+	bridge     [6]float64 // by bridgeKind
 	speaker    float64
 	phrase     float64
 	answerType float64
@@ -414,7 +419,7 @@ type weightSet struct {
 
 // defaultWeights are the production weights. Treat as constant.
 var defaultWeights = weightSet{
-	bridge:     [5]float64{bridgeForm: 1, bridgeAlias: 0.9, bridgeCapital: 0.6, bridgeDerived: 0.7, bridgeSynonym: 0.5},
+	bridge:     [6]float64{bridgeForm: 1, bridgeAlias: 0.9, bridgeCapital: 0.6, bridgeDerived: 0.7, bridgeSynonym: 0.5, bridgeCause: 0.5},
 	speaker:    0.5,
 	phrase:     0.5,
 	answerType: 2,

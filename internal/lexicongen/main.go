@@ -15,6 +15,8 @@
 //	                 common sense of each, where Porter does not join them
 //	s WORD WORD      synonyms: the same synset is the first (commonest)
 //	                 sense of one word and one of the first two of the other
+//	k CAUSE EFFECT   a verb and the verb it causes (kill die, show see),
+//	                 both in one of their two commonest senses
 //	a NAME NAME ...  one place: its names, acronyms and demonyms (Iran
 //	                 Persia Iranian; United_States US America American)
 //	c CAPITAL PLACE  a national capital and its country (Tehran Iran)
@@ -273,6 +275,34 @@ func run(dict, out string) error {
 			}
 			x, y := min(a, b), max(a, b)
 			add("d", x, y)
+		}
+		// Causes: kill and die, show and see (a verb's "cause to"
+		// pointer), among common verbs in their two commonest senses.
+		for _, p := range ss.ptrs {
+			if p.sym != ">" || ss.pos != 'v' {
+				continue
+			}
+			to := wn.syn[p.key]
+			if to == nil {
+				continue
+			}
+			for _, a := range ss.words {
+				if !plain(a) || !wn.common('v', a) {
+					continue
+				}
+				if r := wn.senseRank('v', a, k); r < 0 || r > 1 {
+					continue
+				}
+				for _, b := range to.words {
+					if !plain(b) || !wn.common('v', b) || stem(a) == stem(b) {
+						continue
+					}
+					if r := wn.senseRank('v', b, p.key); r < 0 || r > 1 {
+						continue
+					}
+					add("k", a, b)
+				}
+			}
 		}
 		for i, a := range ss.words {
 			for _, b := range ss.words[i+1:] {
