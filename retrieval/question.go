@@ -25,9 +25,10 @@ type Question struct {
 	// asks for ("aarp" in "What does AARP stand for?"), or "".
 	Expand string
 	// Focus is the lower-cased noun the question asks for, in the
-	// singular, when the lexicon knows other nouns as kinds of it
-	// ("company" in "what record company", "color" in "what is the
-	// gang's color"), or "". Only Analyzer.Question sets it.
+	// singular, when the lexicon knows it: it tells the answer type
+	// ("company" in "what record company") or other nouns are kinds of
+	// it ("color" in "what is the gang's color"); "" otherwise. Only
+	// Analyzer.Question sets it.
 	Focus string
 }
 
@@ -37,7 +38,8 @@ var whWords = map[string]bool{
 }
 
 // howWords follow "how" to ask for a quantity: "how many", "how long",
-// "how fast": the gradable adjectives and adverbs of measure. They are part of the question, not of its subject.
+// "how fast": the gradable adjectives and adverbs of measure. They are
+// part of the question, not of its subject.
 var howWords = map[string]bool{
 	"many": true, "much": true, "long": true, "far": true, "old": true,
 	"often": true, "big": true, "large": true, "soon": true, "late": true,
