@@ -54,7 +54,7 @@ type lexicon struct {
 }
 
 // lexiconOnce parses the embedded lexicon once per process: about 22,500
-// lines, each analysed into the text field's terms.
+// lines, the relations among them analysed into the text field's terms.
 var lexiconOnce = sync.OnceValues(func() (*lexicon, error) {
 	im, err := newMapping()
 	if err != nil {
