@@ -43,7 +43,7 @@ const usPattern = `\bU(?:\.?S\.?A?|nited States(?: of America)?)\b`
 
 // analysisVersion names the index layout and analysis. Changing either
 // must change it, so that indexes on disk are rebuilt.
-const analysisVersion = "verbatim-index-3"
+const analysisVersion = "verbatim-index-4"
 
 // newMapping returns the index mapping: one document per sentence, nothing
 // stored (sentences are served from the corpus in memory), term vectors
@@ -108,6 +108,10 @@ func newMapping() (*mapping.IndexMappingImpl, error) {
 	doc.AddFieldMappingsAt(fieldExact, textField(analyzerExact, true))
 	doc.AddFieldMappingsAt(fieldSpeaker, textField(analyzerText, false))
 	doc.AddFieldMappingsAt(fieldArticle, article)
+	// No composite _all field: every query names its field, and bleve
+	// would otherwise index an empty _all, with term vectors, for every
+	// sentence.
+	doc.AddSubDocumentMapping("_all", bleve.NewDocumentDisabledMapping())
 
 	im.DefaultMapping = doc
 	im.DefaultAnalyzer = analyzerText
