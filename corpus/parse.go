@@ -2,8 +2,6 @@ package corpus
 
 import (
 	"bytes"
-	"crypto/sha256"
-	"encoding/hex"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -178,15 +176,7 @@ func Parse(id ArticleID, format Format, data, sidecar []byte) (*Article, error) 
 
 	// The format is hashed too: the same bytes read as .txt and as .md
 	// are different articles.
-	h := sha256.New()
-	h.Write([]byte(parseVersion))
-	h.Write([]byte{0})
-	h.Write([]byte(format))
-	h.Write([]byte{0})
-	h.Write(data)
-	h.Write([]byte{0})
-	h.Write(sidecar)
-	a.Hash = hex.EncodeToString(h.Sum(nil)[:16])
+	a.Hash = articleHash(format, data, sidecar)
 	return a, nil
 }
 
