@@ -125,6 +125,20 @@ const IndexDir = "index"
 // damaged or was built by another version. It returns ErrLocked when
 // another process holds the folder for longer than Options.LockTimeout.
 func Open(ctx context.Context, dataDir string, c *corpus.Corpus, o Options) (*Index, error) {
+	ix, err := openDir(dataDir, o)
+	if err != nil {
+		return nil, err
+	}
+	if err := ix.Sync(ctx, c); err != nil {
+		ix.Close()
+		return nil, err
+	}
+	return ix, nil
+}
+
+// openDir opens the index in dataDir with its manifest, creating it when
+// missing and rebuilding it (empty) when damaged or of another version.
+func openDir(dataDir string, o Options) (*Index, error) {
 	im, err := newMapping()
 	if err != nil {
 		return nil, err
@@ -174,10 +188,6 @@ func Open(ctx context.Context, dataDir string, c *corpus.Corpus, o Options) (*In
 		man = newManifest()
 	}
 	ix.man = man
-	if err := ix.Sync(ctx, c); err != nil {
-		ix.Close()
-		return nil, err
-	}
 	return ix, nil
 }
 
@@ -375,7 +385,11 @@ func (ix *Index) SyncChanges(ctx context.Context, c *corpus.Corpus) (Changes, er
 		}
 	}
 
-	entries, err := ix.indexArticles(ctx, todo, old.Articles)
+	var progress func(int)
+	if ix.progress != nil {
+		progress = func(done int) { ix.progress(done, len(todo)) }
+	}
+	entries, err := ix.indexArticles(ctx, todo, old.Articles, progress)
 	if err != nil {
 		return Changes{}, err
 	}
@@ -383,6 +397,11 @@ func (ix *Index) SyncChanges(ctx context.Context, c *corpus.Corpus) (Changes, er
 		next.Articles[a.ID] = entries[i]
 		next.Docs += sentencesIn(entries[i])
 		next.Terms += entries[i].Terms
+	}
+	if added := next.Docs - old.Docs; added >= mergeAfterDocs {
+		if err := ix.merge(ctx); err != nil {
+			return Changes{}, err
+		}
 	}
 	raw, err := json.Marshal(next)
 	if err != nil {
@@ -418,11 +437,10 @@ const batchesInFlight = 2
 // keeps the time it was first added. The number of terms of each sentence
 // is read from bleve's own analysis of its text field, so the text is
 // analysed once.
-func (ix *Index) indexArticles(ctx context.Context, todo []*corpus.Article, prev map[corpus.ArticleID]*entry) ([]*entry, error) {
+func (ix *Index) indexArticles(ctx context.Context, todo []*corpus.Article, prev map[corpus.ArticleID]*entry, progress func(done int)) ([]*entry, error) {
 	type job struct {
 		b      *bleve.Batch
-		first  int // todo[first:last] are in b
-		last   int
+		last   int // todo[:last] are in this batch or earlier ones
 		fields []*document.TextField // the text field of each sentence
 		owner  []int                 // index in todo of each field's article
 	}
@@ -445,8 +463,8 @@ func (ix *Index) indexArticles(ctx context.Context, todo []*corpus.Article, prev
 			for k, f := range j.fields {
 				entries[j.owner[k]].Terms += f.AnalyzedLength()
 			}
-			if ix.progress != nil {
-				ix.progress(j.last, len(todo))
+			if progress != nil {
+				progress(j.last)
 			}
 		}
 		done <- err
@@ -488,7 +506,7 @@ func (ix *Index) indexArticles(ctx context.Context, todo []*corpus.Article, prev
 		j.last = i + 1
 		if j.b.Size() >= batchDocs || i == len(todo)-1 {
 			jobs <- j
-			j = &job{b: ix.bi.NewBatch(), first: i + 1}
+			j = &job{b: ix.bi.NewBatch()}
 		}
 	}
 	close(jobs)
@@ -499,6 +517,29 @@ func (ix *Index) indexArticles(ctx context.Context, todo []*corpus.Article, prev
 		return nil, err
 	}
 	return entries, nil
+}
+
+// mergeAfterDocs is the number of sentences added by one Sync past which
+// the index is merged into one segment: a search looks up each term in
+// every segment, and a bulk build leaves a dozen or more of them.
+const mergeAfterDocs = 4 * batchDocs
+
+// merge merges the index's segments into one, waiting until it is done.
+func (ix *Index) merge(ctx context.Context) error {
+	ai, err := ix.bi.Advanced()
+	if err != nil {
+		return fmt.Errorf("merge index: %w", err)
+	}
+	s, ok := ai.(*scorch.Scorch)
+	if !ok {
+		return nil
+	}
+	start := time.Now()
+	if err := s.ForceMerge(ctx, nil); err != nil {
+		return fmt.Errorf("merge index: %w", err)
+	}
+	ix.log.Debug("index merged", "took", time.Since(start))
+	return nil
 }
 
 func sentencesIn(e *entry) int {
