@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"os"
+	"path/filepath"
 	"sync"
 	"sync/atomic"
 	"testing"
@@ -171,10 +172,27 @@ func benchFixture(b *testing.B, n int, e benchEngine) *fixture {
 			c = loadBenchCorpus(b, n)
 			corpora[n] = c
 		}
-		f = &fixture{c: c, dir: freshDir(b, e.name)}
-		ix, err := e.build(context.Background(), f.dir, c)
+		f = &fixture{c: c}
+		build := e.build
+		if os.Getenv(envBenchReuse) != "" {
+			// Kept beside the corpora; reopened when complete.
+			f.dir = filepath.Join(benchRoot(), fmt.Sprintf("index-s%d-n%d-%s", benchSeed, n, e.name))
+			if _, err := os.Stat(filepath.Join(f.dir, ".complete")); err == nil {
+				build = e.open
+			} else if err := os.RemoveAll(f.dir); err != nil {
+				b.Fatal(err)
+			} else if err := os.MkdirAll(f.dir, 0o755); err != nil {
+				b.Fatal(err)
+			}
+		} else {
+			f.dir = freshDir(b, e.name)
+		}
+		ix, err := build(context.Background(), f.dir, c)
 		if err != nil {
 			b.Fatalf("build %s: %v", key, err)
+		}
+		if err := os.WriteFile(filepath.Join(f.dir, ".complete"), nil, 0o644); err != nil {
+			b.Fatal(err)
 		}
 		f.ix = ix
 		fixtures[key] = f
@@ -408,6 +426,61 @@ func BenchmarkEval(b *testing.B) {
 					b.ReportMetric(*v.p, s.name+"-"+v.name)
 				}
 			}
+		}
+	})
+}
+
+// BenchmarkStartup times start-up on the embedded default article to the
+// first answer: loading the article, opening the index (built in memory,
+// or reopened from a data folder as a bot does after its first run) and
+// answering one question.
+func BenchmarkStartup(b *testing.B) {
+	ctx := context.Background()
+	const q = "Who is Zalmy Khalilzad?"
+	first := func(b *testing.B, ix *Index) {
+		b.Helper()
+		a, err := ix.Ask(ctx, Query{Text: q})
+		if err != nil || a.NoAnswer {
+			b.Fatalf("Ask(%q) = %+v, %v", q, a, err)
+		}
+		if err := ix.Close(); err != nil {
+			b.Fatal(err)
+		}
+	}
+	b.Run("index=memory", func(b *testing.B) {
+		for b.Loop() {
+			c, err := corpus.Default()
+			if err != nil {
+				b.Fatal(err)
+			}
+			ix, err := OpenMemory(ctx, c, Options{})
+			if err != nil {
+				b.Fatal(err)
+			}
+			first(b, ix)
+		}
+	})
+	b.Run("index=disk", func(b *testing.B) {
+		dir := b.TempDir()
+		c, err := corpus.Default()
+		if err != nil {
+			b.Fatal(err)
+		}
+		ix, err := Open(ctx, dir, c, Options{})
+		if err != nil {
+			b.Fatal(err)
+		}
+		ix.Close()
+		for b.Loop() {
+			c, err := corpus.Default()
+			if err != nil {
+				b.Fatal(err)
+			}
+			ix, err := Open(ctx, dir, c, Options{})
+			if err != nil {
+				b.Fatal(err)
+			}
+			first(b, ix)
 		}
 	})
 }

@@ -28,6 +28,7 @@ import (
 const (
 	envBenchArticles = "VERBATIM_BENCH_ARTICLES" // comma-separated sizes; default "1,1000"
 	envBenchDir      = "VERBATIM_BENCH_DIR"      // where generated corpora are kept; default under the temp folder
+	envBenchReuse    = "VERBATIM_BENCH_REUSE"    // non-empty: keep the answering benchmarks' indexes there too, and reuse them
 	benchSeed        = 1
 )
 
@@ -69,11 +70,7 @@ var realSentences = sync.OnceValues(func() ([]string, error) {
 // LoadDir does not read.
 func benchCorpusDir(tb testing.TB, n int) string {
 	tb.Helper()
-	root := os.Getenv(envBenchDir)
-	if root == "" {
-		root = filepath.Join(os.TempDir(), "verbatim-bench")
-	}
-	dir := filepath.Join(root, fmt.Sprintf("corpus-s%d-n%d", benchSeed, n))
+	dir := filepath.Join(benchRoot(), fmt.Sprintf("corpus-s%d-n%d", benchSeed, n))
 	done := filepath.Join(dir, ".complete")
 	if _, err := os.Stat(done); err == nil {
 		return dir
@@ -108,6 +105,14 @@ func benchCorpusDir(tb testing.TB, n int) string {
 		tb.Fatal(err)
 	}
 	return dir
+}
+
+// benchRoot is where generated corpora (and reused indexes) are kept.
+func benchRoot() string {
+	if root := os.Getenv(envBenchDir); root != "" {
+		return root
+	}
+	return filepath.Join(os.TempDir(), "verbatim-bench")
 }
 
 // loadBenchCorpus loads the corpus of n articles from its folder.
