@@ -140,4 +140,3 @@ func Build(ctx context.Context, dataDir string, f *corpus.Folder, o Options) (re
 	}
 	return res, nil
 }
-

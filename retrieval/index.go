@@ -440,7 +440,7 @@ const batchesInFlight = 2
 func (ix *Index) indexArticles(ctx context.Context, todo []*corpus.Article, prev map[corpus.ArticleID]*entry, progress func(done int)) ([]*entry, error) {
 	type job struct {
 		b      *bleve.Batch
-		last   int // todo[:last] are in this batch or earlier ones
+		last   int                   // todo[:last] are in this batch or earlier ones
 		fields []*document.TextField // the text field of each sentence
 		owner  []int                 // index in todo of each field's article
 	}
