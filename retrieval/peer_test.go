@@ -52,25 +52,38 @@ func openFTS5DB(dir string) (*sql.DB, error) {
 	return db, nil
 }
 
-func buildFTS5(ctx context.Context, dir string, c *corpus.Corpus) (benchIndex, error) {
+func buildFTS5(ctx context.Context, dir, src string) (int, error) {
+	f, _, err := corpus.OpenFolder(ctx, src)
+	if err != nil {
+		return 0, err
+	}
+	defer f.Close()
 	db, err := openFTS5DB(dir)
 	if err != nil {
-		return nil, err
+		return 0, err
 	}
+	defer db.Close()
 	if _, err := db.ExecContext(ctx, fts5Schema); err != nil {
-		db.Close()
-		return nil, err
+		return 0, err
 	}
 	ix := &fts5Index{db: db}
-	if err := ix.insert(ctx, c.Articles()); err != nil {
-		db.Close()
-		return nil, err
+	files := f.Files()
+	rows := 0
+	for start := 0; start < len(files); start += buildChunk {
+		articles, _, err := f.Load(ctx, files[start:min(start+buildChunk, len(files))])
+		if err != nil {
+			return 0, err
+		}
+		for _, a := range articles {
+			for _, p := range a.Paragraphs {
+				rows += len(p.Sentences)
+			}
+		}
+		if err := ix.insert(ctx, articles); err != nil {
+			return 0, err
+		}
 	}
-	if err := ix.prepare(); err != nil {
-		db.Close()
-		return nil, err
-	}
-	return ix, nil
+	return rows, nil
 }
 
 func openFTS5(_ context.Context, dir string, _ *corpus.Corpus) (benchIndex, error) {
