@@ -149,11 +149,12 @@ func Parse(id ArticleID, format Format, data, sidecar []byte) (*Article, error) 
 	pos := 0
 	a.Paragraphs = make([]Paragraph, 0, len(paras))
 	for _, p := range paras {
-		ss := SplitSentences(p)
+		text := FoldSpace(p)
+		ss := splitFolded(text)
 		if len(ss) == 0 {
 			continue
 		}
-		para := Paragraph{Number: len(a.Paragraphs) + 1, Text: FoldSpace(p), Sentences: make([]Sentence, 0, len(ss))}
+		para := Paragraph{Number: len(a.Paragraphs) + 1, Text: text, Sentences: make([]Sentence, 0, len(ss))}
 		for _, s := range ss {
 			pos++
 			para.Sentences = append(para.Sentences, Sentence{
