@@ -23,7 +23,7 @@ type Engine interface {
 	Ask(ctx context.Context, q retrieval.Query) (*retrieval.Answer, error)
 	Lookup(ctx context.Context, term string, article corpus.ArticleID, limit int) (*retrieval.Lookup, error)
 	Terms(prefix string, limit int) ([]string, error)
-	KeySentences(id corpus.ArticleID, n int) ([]retrieval.Quote, error)
+	DigestSource
 	Corpus() *corpus.Corpus
 }
 
@@ -47,6 +47,28 @@ type Options struct {
 	// RetryMax bounds the wait between attempts to reach Discord; zero
 	// means one minute.
 	RetryMax time.Duration
+
+	// Store holds the digest subscriptions and digest threads; nil turns
+	// digests off (/digest says so).
+	Store *Store
+	// DigestChannel is subscribed to the digest from start-up
+	// (DIGEST_CHANNEL_ID); "" for none.
+	DigestChannel string
+	// DigestSchedule is when digests fall due (DIGEST_CRON), in
+	// DigestZone, for DigestChannel and for subscriptions without a time
+	// of their own; nil means DefaultDigestCron. DigestCron is its text,
+	// shown by /digest status.
+	DigestSchedule Schedule
+	DigestCron     string
+	// DigestZone is the zone of DigestSchedule and of "one digest per
+	// day" (DIGEST_TIMEZONE); nil means UTC.
+	DigestZone *time.Location
+	// DigestThreads opens a thread per digest article, where questions
+	// are answered from that article only (DIGEST_THREADS).
+	DigestThreads bool
+	// Clock drives the digest scheduler; nil means the real clock. When
+	// Now is nil, Clock's Now serves as Now too.
+	Clock Clock
 }
 
 // ErrUnauthorized reports a token Discord rejects: fatal, retrying cannot
@@ -74,6 +96,8 @@ type Bot struct {
 
 	registerMu sync.Mutex
 	registered bool // commands registered by this process
+
+	digest *digester // nil without a store
 }
 
 // New makes a bot that answers from engine.
@@ -98,6 +122,9 @@ func New(engine Engine, o Options) (*Bot, error) {
 	}
 	if b.log == nil {
 		b.log = slog.New(slog.DiscardHandler)
+	}
+	if b.now == nil && o.Clock != nil {
+		b.now = o.Clock.Now
 	}
 	if b.now == nil {
 		b.now = time.Now
@@ -133,6 +160,11 @@ func New(engine Engine, o Options) (*Bot, error) {
 	s.AddHandler(b.onInteraction)
 	s.AddHandler(b.onMessage)
 	b.session = s
+	if o.Store != nil {
+		if b.digest, err = newDigester(b, o); err != nil {
+			return nil, err
+		}
+	}
 	return b, nil
 }
 
@@ -142,12 +174,19 @@ func (b *Bot) Ready() bool { return b.ready.Load() }
 
 // Run connects to Discord and serves until ctx is done, then closes the
 // gateway cleanly. While Discord cannot be reached it keeps trying, with
-// backoff; a token Discord rejects ends it with ErrUnauthorized.
+// backoff; a token Discord rejects ends it with ErrUnauthorized. With a
+// Store, it posts the daily digests meanwhile, starting with those that
+// fell due while the bot was down.
 func (b *Bot) Run(ctx context.Context) error {
 	if err := b.connect(ctx); err != nil {
 		return err
 	}
+	var digests sync.WaitGroup
+	if b.digest != nil && ctx.Err() == nil {
+		digests.Go(func() { b.digest.run(ctx) })
+	}
 	<-ctx.Done()
+	digests.Wait()
 	b.ready.Store(false)
 	b.awaitFirstHeartbeat()
 	if err := b.session.Close(); err != nil {
