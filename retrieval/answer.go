@@ -273,7 +273,14 @@ func (ix *Index) candidates(ctx context.Context, c *corpus.Corpus, terms, extra 
 		aq.SetField(fieldArticle)
 		qq = bleve.NewConjunctionQuery(qq, aq)
 	}
-	req := bleve.NewSearchRequestOptions(qq, candidateLimit, 0, false)
+	// bleve sets aside a match for every hit asked for, before searching:
+	// on a small corpus, ask for no more than it could hold (with room for
+	// sentences a Sync adds meanwhile).
+	size := candidateLimit
+	if st != nil {
+		size = min(size, 2*st.DocCount()+16)
+	}
+	req := bleve.NewSearchRequestOptions(qq, size, 0, false)
 	res, err := ix.bi.SearchInContext(ctx, req)
 	if err != nil {
 		return nil, fmt.Errorf("search: %w", err)
