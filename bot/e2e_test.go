@@ -41,7 +41,7 @@ func (b *syncBuffer) String() string {
 // harness is a real bot, over a real in-memory index of the seed article,
 // connected with the real discordgo client to a fake Discord.
 type harness struct {
-	t      *testing.T
+	t      testing.TB
 	fake   *discordtest.Fake
 	bot    *Bot
 	logs   *syncBuffer
@@ -59,7 +59,7 @@ func withOptions(f func(*Options)) harnessOption {
 
 // startBot starts a bot against a new fake and waits until it is READY and
 // has registered its commands. The bot is stopped before the fake closes.
-func startBot(t *testing.T, engine Engine, opts ...harnessOption) *harness {
+func startBot(t testing.TB, engine Engine, opts ...harnessOption) *harness {
 	t.Helper()
 	cfg := discordtest.Config{}
 	o := Options{DeferAfter: 1500 * time.Millisecond}

@@ -2,9 +2,7 @@ package corpus
 
 import (
 	"context"
-	"crypto/sha256"
 	"embed"
-	"encoding/hex"
 	"errors"
 	"fmt"
 	"io"
@@ -79,12 +77,11 @@ func (c *Corpus) SentenceCount() int {
 // Fingerprint returns a digest of every article's id and content, and of the
 // parser version. Two corpora with the same fingerprint index identically.
 func (c *Corpus) Fingerprint() string {
-	h := sha256.New()
-	io.WriteString(h, parseVersion)
-	for _, a := range c.articles {
-		fmt.Fprintf(h, "\x00%s\x00%s", a.ID, a.Hash)
+	ids := make([]IDHash, len(c.articles))
+	for i, a := range c.articles {
+		ids[i] = IDHash{a.ID, a.Hash}
 	}
-	return hex.EncodeToString(h.Sum(nil)[:16])
+	return FingerprintOf(ids)
 }
 
 //go:embed seed

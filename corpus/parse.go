@@ -2,8 +2,6 @@ package corpus
 
 import (
 	"bytes"
-	"crypto/sha256"
-	"encoding/hex"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -151,11 +149,12 @@ func Parse(id ArticleID, format Format, data, sidecar []byte) (*Article, error) 
 	pos := 0
 	a.Paragraphs = make([]Paragraph, 0, len(paras))
 	for _, p := range paras {
-		ss := SplitSentences(p)
+		text := FoldSpace(p)
+		ss := splitFolded(text)
 		if len(ss) == 0 {
 			continue
 		}
-		para := Paragraph{Number: len(a.Paragraphs) + 1, Text: FoldSpace(p), Sentences: make([]Sentence, 0, len(ss))}
+		para := Paragraph{Number: len(a.Paragraphs) + 1, Text: text, Sentences: make([]Sentence, 0, len(ss))}
 		for _, s := range ss {
 			pos++
 			para.Sentences = append(para.Sentences, Sentence{
@@ -178,15 +177,7 @@ func Parse(id ArticleID, format Format, data, sidecar []byte) (*Article, error) 
 
 	// The format is hashed too: the same bytes read as .txt and as .md
 	// are different articles.
-	h := sha256.New()
-	h.Write([]byte(parseVersion))
-	h.Write([]byte{0})
-	h.Write([]byte(format))
-	h.Write([]byte{0})
-	h.Write(data)
-	h.Write([]byte{0})
-	h.Write(sidecar)
-	a.Hash = hex.EncodeToString(h.Sum(nil)[:16])
+	a.Hash = articleHash(format, data, sidecar)
 	return a, nil
 }
 

@@ -324,7 +324,12 @@ func startsWithDigit(s string) bool {
 // one ("The", "He", "However"), so "He arrived in the U.S. Officials met
 // him." stays one sentence.
 func SplitSentences(paragraph string) []string {
-	text := FoldSpace(paragraph)
+	return splitFolded(FoldSpace(paragraph))
+}
+
+// splitFolded is SplitSentences on a paragraph whose white space is
+// already folded. The sentences share the memory of text.
+func splitFolded(text string) []string {
 	if text == "" {
 		return nil
 	}
@@ -356,6 +361,16 @@ func SplitSentences(paragraph string) []string {
 			}
 		}
 		out = append(out, t)
+	}
+	// Pieces joined above are copies: point every sentence back into
+	// the paragraph, which is kept anyway, so that a loaded corpus holds
+	// its text once. The sentences, joined by single spaces, are text.
+	off := 0
+	for i, t := range out {
+		if strings.HasPrefix(text[off:], t) {
+			out[i] = text[off : off+len(t)]
+			off = min(len(text), off+len(t)+1)
+		}
 	}
 	return out
 }

@@ -1,6 +1,8 @@
 package corpus
 
 import (
+	"unsafe"
+
 	"slices"
 	"strings"
 	"testing"
@@ -253,6 +255,24 @@ func TestTokenShapes(t *testing.T) {
 	for in, want := range list {
 		if got := isListNumber(in); got != want {
 			t.Errorf("isListNumber(%q) = %v; want %v", in, got, want)
+		}
+	}
+}
+
+// A parsed article holds its text once: each sentence is a piece of its
+// paragraph's text, not a copy.
+func TestSentencesShareParagraphText(t *testing.T) {
+	a, err := Parse("x", FormatText, []byte(syntheticArticle(3, 1)), nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, p := range a.Paragraphs {
+		start := uintptr(unsafe.Pointer(unsafe.StringData(p.Text)))
+		for _, s := range p.Sentences {
+			at := uintptr(unsafe.Pointer(unsafe.StringData(s.Text)))
+			if at < start || at+uintptr(len(s.Text)) > start+uintptr(len(p.Text)) {
+				t.Errorf("sentence %q is a copy, not a piece of its paragraph", s.Text)
+			}
 		}
 	}
 }

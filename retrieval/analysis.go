@@ -108,6 +108,10 @@ func newMapping() (*mapping.IndexMappingImpl, error) {
 	doc.AddFieldMappingsAt(fieldExact, textField(analyzerExact, true))
 	doc.AddFieldMappingsAt(fieldSpeaker, textField(analyzerText, false))
 	doc.AddFieldMappingsAt(fieldArticle, article)
+	// No composite _all field: every query names its field, and bleve
+	// would otherwise index an empty _all, with term vectors, for every
+	// sentence.
+	doc.AddSubDocumentMapping("_all", bleve.NewDocumentDisabledMapping())
 
 	im.DefaultMapping = doc
 	im.DefaultAnalyzer = analyzerText

@@ -190,7 +190,7 @@ func (ix *Index) query(ctx context.Context, c *corpus.Corpus, qa Question, artic
 		return rankQuery{}, nil, err
 	}
 	q.setStats(st) // drops the bridges no sentence has
-	cands, err := ix.candidates(ctx, c, q.terms, q.bridgeTerms(), article)
+	cands, err := ix.candidates(ctx, c, q.terms, q.bridgeTerms(), st, article)
 	if err != nil {
 		return rankQuery{}, nil, err
 	}
@@ -204,10 +204,36 @@ func (emptyStats) DocCount() int      { return 0 }
 func (emptyStats) AvgLen() float64    { return 0 }
 func (emptyStats) DocFreq(string) int { return 0 }
 
+// Common terms: a question term held by more than commonShare of the
+// sentences, and by more than commonMin, is common. Common terms do not
+// find candidates when the question has rarer ones: they only add to the
+// search score of sentences that hold a rarer term (Lucene's "common
+// terms" query). A sentence that holds only common terms covers too little
+// of the question's idf-weighted terms to be an answer, and scoring the
+// long lists of sentences that hold them was most of the time of a search
+// on large corpora. The ranking still scores every term.
+const (
+	commonShare = 0.01
+	commonMin   = 1000
+)
+
 // candidates finds the sentences that share a term with the question (in
-// their text or their speaker's name) or hold one of the extra terms.
-func (ix *Index) candidates(ctx context.Context, c *corpus.Corpus, terms, extra []string, article corpus.ArticleID) ([]*candidate, error) {
-	var disj []query.Query
+// their text or their speaker's name) or hold one of the extra terms; with
+// st, common terms only add to the score of sentences found by rarer ones.
+func (ix *Index) candidates(ctx context.Context, c *corpus.Corpus, terms, extra []string, st Stats, article corpus.ArticleID) ([]*candidate, error) {
+	common := func(string) bool { return false }
+	if st != nil {
+		limit := max(commonMin, int(commonShare*float64(st.DocCount())))
+		common = func(t string) bool { return st.DocFreq(t) > limit }
+	}
+	var find, boost []query.Query
+	add := func(t string, q query.Query) {
+		if common(t) {
+			boost = append(boost, q)
+		} else {
+			find = append(find, q)
+		}
+	}
 	seen := make(map[string]bool, len(terms)+len(extra))
 	for _, t := range terms {
 		if seen[t] {
@@ -217,7 +243,7 @@ func (ix *Index) candidates(ctx context.Context, c *corpus.Corpus, terms, extra 
 		for _, f := range []string{fieldText, fieldSpeaker} {
 			tq := bleve.NewTermQuery(t)
 			tq.SetField(f)
-			disj = append(disj, tq)
+			add(t, tq)
 		}
 	}
 	for _, t := range extra {
@@ -228,15 +254,33 @@ func (ix *Index) candidates(ctx context.Context, c *corpus.Corpus, terms, extra 
 		tq := bleve.NewTermQuery(t)
 		tq.SetField(fieldText)
 		tq.SetBoost(0.5)
-		disj = append(disj, tq)
+		add(t, tq)
 	}
-	var qq query.Query = bleve.NewDisjunctionQuery(disj...)
+	var qq query.Query
+	switch {
+	case len(find) == 0:
+		qq = bleve.NewDisjunctionQuery(boost...)
+	case len(boost) == 0:
+		qq = bleve.NewDisjunctionQuery(find...)
+	default:
+		bq := bleve.NewBooleanQuery()
+		bq.AddMust(bleve.NewDisjunctionQuery(find...))
+		bq.AddShould(boost...)
+		qq = bq
+	}
 	if article != "" {
 		aq := bleve.NewTermQuery(string(article))
 		aq.SetField(fieldArticle)
 		qq = bleve.NewConjunctionQuery(qq, aq)
 	}
-	req := bleve.NewSearchRequestOptions(qq, candidateLimit, 0, false)
+	// bleve sets aside a match for every hit asked for, before searching:
+	// on a small corpus, ask for no more than it could hold (with room for
+	// sentences a Sync adds meanwhile).
+	size := candidateLimit
+	if st != nil {
+		size = min(size, 2*st.DocCount()+16)
+	}
+	req := bleve.NewSearchRequestOptions(qq, size, 0, false)
 	res, err := ix.bi.SearchInContext(ctx, req)
 	if err != nil {
 		return nil, fmt.Errorf("search: %w", err)

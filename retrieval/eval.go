@@ -217,7 +217,7 @@ func (ix *Index) askBaseline(ctx context.Context, text string, top int) ([]Quote
 	if err != nil {
 		return nil, err
 	}
-	cands, err := ix.candidates(ctx, c, terms, nil, "")
+	cands, err := ix.candidates(ctx, c, terms, nil, st, "")
 	if err != nil {
 		return nil, err
 	}

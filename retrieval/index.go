@@ -14,6 +14,7 @@ import (
 	"time"
 
 	"github.com/blevesearch/bleve/v2"
+	"github.com/blevesearch/bleve/v2/document"
 	"github.com/blevesearch/bleve/v2/index/scorch"
 	"github.com/blevesearch/bleve/v2/mapping"
 	bolterrors "go.etcd.io/bbolt/errors"
@@ -124,6 +125,20 @@ const IndexDir = "index"
 // damaged or was built by another version. It returns ErrLocked when
 // another process holds the folder for longer than Options.LockTimeout.
 func Open(ctx context.Context, dataDir string, c *corpus.Corpus, o Options) (*Index, error) {
+	ix, err := openDir(dataDir, o)
+	if err != nil {
+		return nil, err
+	}
+	if err := ix.Sync(ctx, c); err != nil {
+		ix.Close()
+		return nil, err
+	}
+	return ix, nil
+}
+
+// openDir opens the index in dataDir with its manifest, creating it when
+// missing and rebuilding it (empty) when damaged or of another version.
+func openDir(dataDir string, o Options) (*Index, error) {
 	im, err := newMapping()
 	if err != nil {
 		return nil, err
@@ -173,10 +188,6 @@ func Open(ctx context.Context, dataDir string, c *corpus.Corpus, o Options) (*In
 		man = newManifest()
 	}
 	ix.man = man
-	if err := ix.Sync(ctx, c); err != nil {
-		ix.Close()
-		return nil, err
-	}
 	return ix, nil
 }
 
@@ -308,9 +319,6 @@ type Changes struct {
 	Added, Updated, Removed int
 }
 
-// batchDocs is how many sentences go into one bleve batch.
-const batchDocs = 2000
-
 // Sync brings the index up to date with c, article by article: articles
 // that are new or changed are (re)indexed, those gone are deleted, the
 // rest are left alone. Queries keep being answered meanwhile, from the
@@ -356,16 +364,6 @@ func (ix *Index) SyncChanges(ctx context.Context, c *corpus.Corpus) (Changes, er
 	}
 
 	b := ix.bi.NewBatch()
-	flush := func() error {
-		if b.Size() == 0 {
-			return nil
-		}
-		if err := ix.bi.Batch(b); err != nil {
-			return fmt.Errorf("index batch: %w", err)
-		}
-		b.Reset()
-		return nil
-	}
 	for id, e := range old.Articles {
 		if next.Articles[id] != nil {
 			continue // unchanged
@@ -381,47 +379,38 @@ func (ix *Index) SyncChanges(ctx context.Context, c *corpus.Corpus) (Changes, er
 		next.Docs -= sentencesIn(e)
 		next.Terms -= e.Terms
 	}
-	if err := flush(); err != nil {
-		return Changes{}, err
+	if b.Size() > 0 {
+		if err := ix.bi.Batch(b); err != nil {
+			return Changes{}, fmt.Errorf("index batch: %w", err)
+		}
 	}
 
-	now := ix.now().UTC()
+	var progress func(int)
+	if ix.progress != nil {
+		progress = func(done int) { ix.progress(done, len(todo)) }
+	}
+	entries, err := ix.indexArticles(ctx, todo, old.Articles, progress)
+	if err != nil {
+		return Changes{}, err
+	}
 	for i, a := range todo {
-		if err := ctx.Err(); err != nil {
+		next.Articles[a.ID] = entries[i]
+		next.Docs += sentencesIn(entries[i])
+		next.Terms += entries[i].Terms
+	}
+	if added := next.Docs - old.Docs; added >= mergeAfterDocs {
+		if err := ix.merge(ctx); err != nil {
 			return Changes{}, err
-		}
-		e := &entry{Hash: a.Hash, Added: now}
-		if prev, ok := old.Articles[a.ID]; ok {
-			e.Added = prev.Added
-		}
-		for _, p := range a.Paragraphs {
-			e.Paragraphs = append(e.Paragraphs, len(p.Sentences))
-			for _, s := range p.Sentences {
-				e.Terms += len(ix.an.Terms(s.Text))
-				if err := b.Index(docID(s.Ref()), sentenceDoc(s)); err != nil {
-					return Changes{}, fmt.Errorf("index %s: %w", s.Ref(), err)
-				}
-			}
-		}
-		next.Articles[a.ID] = e
-		next.Docs += sentencesIn(e)
-		next.Terms += e.Terms
-		if b.Size() >= batchDocs {
-			if err := flush(); err != nil {
-				return Changes{}, err
-			}
-		}
-		if ix.progress != nil {
-			ix.progress(i+1, len(todo))
 		}
 	}
 	raw, err := json.Marshal(next)
 	if err != nil {
 		return Changes{}, fmt.Errorf("write manifest: %w", err)
 	}
+	b = ix.bi.NewBatch()
 	b.SetInternal(manifestKey, raw)
-	if err := flush(); err != nil {
-		return Changes{}, err
+	if err := ix.bi.Batch(b); err != nil {
+		return Changes{}, fmt.Errorf("index batch: %w", err)
 	}
 
 	ix.mu.Lock()
@@ -431,6 +420,126 @@ func (ix *Index) SyncChanges(ctx context.Context, c *corpus.Corpus) (Changes, er
 		ix.log.Debug("index synced", "added", ch.Added, "updated", ch.Updated, "removed", ch.Removed, "sentences", next.Docs)
 	}
 	return ch, nil
+}
+
+// batchDocs is how many sentences go into one bleve batch. Larger batches
+// make fewer, larger segments for scorch to write and merge; this size
+// keeps a batch's analysed documents to a few tens of megabytes.
+const batchDocs = 10000
+
+// batchesInFlight is how many batches are handed to bleve at once: while
+// one is written to disk (bleve waits for it to be persisted), the next
+// is analysed.
+const batchesInFlight = 2
+
+// indexArticles indexes the articles' sentences in batches and returns
+// their manifest entries, in order. An article indexed before (in prev)
+// keeps the time it was first added. The number of terms of each sentence
+// is read from bleve's own analysis of its text field, so the text is
+// analysed once.
+func (ix *Index) indexArticles(ctx context.Context, todo []*corpus.Article, prev map[corpus.ArticleID]*entry, progress func(done int)) ([]*entry, error) {
+	type job struct {
+		b      *bleve.Batch
+		last   int                   // todo[:last] are in this batch or earlier ones
+		fields []*document.TextField // the text field of each sentence
+		owner  []int                 // index in todo of each field's article
+	}
+	now := ix.now().UTC()
+	entries := make([]*entry, len(todo))
+	im := ix.bi.Mapping()
+
+	jobs := make(chan *job, batchesInFlight-1)
+	done := make(chan error, 1)
+	go func() {
+		var err error
+		for j := range jobs {
+			if err != nil {
+				continue // drain
+			}
+			if err = ix.bi.Batch(j.b); err != nil {
+				err = fmt.Errorf("index batch: %w", err)
+				continue
+			}
+			for k, f := range j.fields {
+				entries[j.owner[k]].Terms += f.AnalyzedLength()
+			}
+			if progress != nil {
+				progress(j.last)
+			}
+		}
+		done <- err
+	}()
+
+	var err error
+	j := &job{b: ix.bi.NewBatch()}
+	for i, a := range todo {
+		if err = ctx.Err(); err != nil {
+			break
+		}
+		e := &entry{Hash: a.Hash, Added: now}
+		if p, ok := prev[a.ID]; ok {
+			e.Added = p.Added
+		}
+		entries[i] = e
+		for _, p := range a.Paragraphs {
+			e.Paragraphs = append(e.Paragraphs, len(p.Sentences))
+			for _, s := range p.Sentences {
+				d := document.NewDocument(docID(s.Ref()))
+				if err = im.MapDocument(d, sentenceDoc(s)); err != nil {
+					err = fmt.Errorf("index %s: %w", s.Ref(), err)
+					break
+				}
+				for _, f := range d.Fields {
+					if tf, ok := f.(*document.TextField); ok && tf.Name() == fieldText {
+						j.fields = append(j.fields, tf)
+						j.owner = append(j.owner, i)
+					}
+				}
+				if err = j.b.IndexAdvanced(d); err != nil {
+					break
+				}
+			}
+		}
+		if err != nil {
+			break
+		}
+		j.last = i + 1
+		if j.b.Size() >= batchDocs || i == len(todo)-1 {
+			jobs <- j
+			j = &job{b: ix.bi.NewBatch()}
+		}
+	}
+	close(jobs)
+	if berr := <-done; err == nil {
+		err = berr
+	}
+	if err != nil {
+		return nil, err
+	}
+	return entries, nil
+}
+
+// mergeAfterDocs is the number of sentences added by one Sync past which
+// the index is merged into one segment: a search looks up each term in
+// every segment, and a bulk build leaves a dozen or more of them.
+const mergeAfterDocs = 4 * batchDocs
+
+// merge merges the index's segments into one, waiting until it is done.
+func (ix *Index) merge(ctx context.Context) error {
+	ai, err := ix.bi.Advanced()
+	if err != nil {
+		return fmt.Errorf("merge index: %w", err)
+	}
+	s, ok := ai.(*scorch.Scorch)
+	if !ok {
+		return nil
+	}
+	start := time.Now()
+	if err := s.ForceMerge(ctx, nil); err != nil {
+		return fmt.Errorf("merge index: %w", err)
+	}
+	ix.log.Debug("index merged", "took", time.Since(start))
+	return nil
 }
 
 func sentencesIn(e *entry) int {

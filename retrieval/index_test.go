@@ -220,3 +220,22 @@ func TestBleveBM25MeanLength(t *testing.T) {
 }
 
 func explainText(e interface{ String() string }) string { return e.String() }
+
+// The manifest's term count, which our BM25 divides by for the mean
+// sentence length, is read from bleve's analysis: it must be what the
+// analyzer makes of each sentence.
+func TestManifestTermsMatchAnalysis(t *testing.T) {
+	c := seedCorpus(t)
+	ix := memIndex(t, c, Options{})
+	want := 0
+	for _, a := range c.Articles() {
+		for _, p := range a.Paragraphs {
+			for _, s := range p.Sentences {
+				want += len(ix.an.Terms(s.Text))
+			}
+		}
+	}
+	if got := ix.man.Terms; got != want || want == 0 {
+		t.Errorf("manifest terms = %d; want %d", got, want)
+	}
+}

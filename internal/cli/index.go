@@ -2,12 +2,18 @@ package cli
 
 import (
 	"context"
+	"errors"
 	"fmt"
+	"log/slog"
 	"os"
 	"time"
 
 	"github.com/schollz/progressbar/v3"
 	"golang.org/x/term"
+
+	"github.com/verbatim-bot/verbatim/corpus"
+	"github.com/verbatim-bot/verbatim/internal/config"
+	"github.com/verbatim-bot/verbatim/retrieval"
 )
 
 // progressMin is the corpus size, in articles to index, from which
@@ -50,19 +56,61 @@ progress bar.`)
 		}
 		_ = bar.Set(done)
 	}
-	ix, err := openIndex(ctx, cfg, log, progress, false)
-	if err != nil {
-		return err
+	var articles, sentences int
+	var fingerprint string
+	if cfg.CorpusDir == "" {
+		ix, err := openIndex(ctx, cfg, log, progress, false)
+		if err != nil {
+			return err
+		}
+		defer ix.Close()
+		articles, sentences = ix.Size()
+		fingerprint = ix.Fingerprint()
+	} else {
+		res, err := buildIndex(ctx, cfg, log, progress)
+		if err != nil {
+			return err
+		}
+		articles, sentences, fingerprint = res.Articles, res.Sentences, res.Fingerprint
 	}
-	defer ix.Close()
 	if bar != nil {
 		_ = bar.Finish()
 	}
-	articles, sentences := ix.Size()
 	_, err = fmt.Fprintf(env.Stdout, "indexed %d %s, %d sentences, in %s (fingerprint %s)\n",
 		articles, plural(articles, "article", "articles"), sentences,
-		time.Since(start).Round(time.Millisecond), ix.Fingerprint())
+		time.Since(start).Round(time.Millisecond), fingerprint)
 	return err
+}
+
+// buildIndex indexes the corpus folder into the data folder a part at a
+// time (retrieval.Build), so that memory stays bounded however large the
+// corpus is.
+func buildIndex(ctx context.Context, cfg config.Config, log *slog.Logger, progress func(done, total int)) (retrieval.BuildResult, error) {
+	f, problems, err := corpus.OpenFolder(ctx, cfg.CorpusDir)
+	if errors.Is(err, corpus.ErrNoArticles) {
+		return retrieval.BuildResult{}, fmt.Errorf("corpus %s: no article files in it (.txt, .md or .json)", cfg.CorpusDir)
+	}
+	if err != nil {
+		return retrieval.BuildResult{}, err
+	}
+	defer f.Close()
+	if err := os.MkdirAll(cfg.DataDir, 0o700); err != nil {
+		return retrieval.BuildResult{}, fmt.Errorf("data folder: %w", err)
+	}
+	res, err := retrieval.Build(ctx, cfg.DataDir, f, retrieval.Options{Logger: log, Progress: progress})
+	if errors.Is(err, retrieval.ErrLocked) {
+		return res, fmt.Errorf("data folder %s is in use by another verbatim: give each bot process its own DATA_DIR", cfg.DataDir)
+	}
+	if err != nil {
+		return res, err
+	}
+	for _, p := range append(problems, res.Problems...) {
+		log.Warn("skipped article file", "err", p)
+	}
+	if res.Articles == 0 {
+		return res, fmt.Errorf("corpus %s: none of its %d article files could be loaded", cfg.CorpusDir, len(problems)+len(res.Problems))
+	}
+	return res, nil
 }
 
 // isTerminal reports whether w is a terminal, where a progress bar can

@@ -1,0 +1,207 @@
+package corpus
+
+import (
+	"context"
+	"crypto/sha256"
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"io"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"runtime"
+	"slices"
+	"strings"
+	"sync"
+)
+
+// Folder is a corpus folder listed but not loaded: its article files with
+// the id and hash each article will have. It lets a folder too large to
+// hold in memory be compared with an index and loaded a part at a time
+// (see [Folder.Load]); LoadDir loads it whole. A Folder holds the folder
+// open until Close. Its methods are safe for concurrent use.
+type Folder struct {
+	root  *os.Root
+	fsys  fs.FS
+	files []FolderFile
+}
+
+// FolderFile is one article file of a Folder.
+type FolderFile struct {
+	ID   ArticleID
+	Path string // relative to the folder, with forward slashes
+	// Hash is the Hash its Article has once parsed.
+	Hash string
+}
+
+// OpenFolder lists the article files in dir and its subfolders, as LoadDir
+// would read them, and reads each once to hash it. Files that cannot be
+// read, and a second file with the id of an earlier one (in path order),
+// are left out and returned as *FileError values; unlike LoadDir, a file
+// that will not parse still claims its id. The error is non-nil only when
+// dir cannot be read, holds no article file (ErrNoArticles), or ctx ends.
+func OpenFolder(ctx context.Context, dir string) (*Folder, []error, error) {
+	root, err := filepath.Abs(dir)
+	if err != nil {
+		return nil, nil, fmt.Errorf("corpus %s: %w", dir, err)
+	}
+	if info, err := os.Stat(root); err != nil {
+		return nil, nil, fmt.Errorf("corpus %s: %w", dir, err)
+	} else if !info.IsDir() {
+		return nil, nil, fmt.Errorf("corpus %s: not a folder", dir)
+	}
+	r, err := os.OpenRoot(root)
+	if err != nil {
+		return nil, nil, fmt.Errorf("corpus %s: %w", dir, err)
+	}
+	f := &Folder{root: r, fsys: r.FS()}
+	problems, err := f.list(ctx)
+	if err != nil {
+		r.Close()
+		return nil, nil, fmt.Errorf("corpus %s: %w", dir, err)
+	}
+	return f, problems, nil
+}
+
+func (f *Folder) list(ctx context.Context) ([]error, error) {
+	listed, err := listArticles(ctx, f.fsys, ".")
+	if err != nil {
+		return nil, err
+	}
+	if len(listed) == 0 {
+		return nil, ErrNoArticles
+	}
+	hashes := make([]string, len(listed))
+	errs := make([]error, len(listed))
+	parallel(ctx, len(listed), func(i int) {
+		hashes[i], errs[i] = hashFile(f.fsys, listed[i])
+	})
+	if err := ctx.Err(); err != nil {
+		return nil, err
+	}
+	var problems []error
+	where := make(map[ArticleID]string, len(listed))
+	for i, af := range listed {
+		if errs[i] != nil {
+			problems = append(problems, &FileError{Path: af.path, Err: errs[i]})
+			continue
+		}
+		id := IDOf(af.path)
+		if first, dup := where[id]; dup {
+			problems = append(problems, &FileError{Path: af.path, Err: fmt.Errorf("duplicate article id %q (also %s)", id, first)})
+			continue
+		}
+		where[id] = af.path
+		f.files = append(f.files, FolderFile{ID: id, Path: af.path, Hash: hashes[i]})
+	}
+	return problems, nil
+}
+
+// hashFile reads an article file and its sidecar and returns the hash its
+// article will have.
+func hashFile(fsys fs.FS, af articleFile) (string, error) {
+	data, err := readCapped(fsys, af.path)
+	if err != nil {
+		return "", err
+	}
+	var sidecar []byte
+	if af.sidecar != "" {
+		sidecar, err = readCapped(fsys, af.sidecar)
+		if errors.Is(err, fs.ErrNotExist) {
+			sidecar, err = nil, nil
+		}
+		if err != nil {
+			return "", &SidecarError{Name: filepath.Base(af.sidecar), Err: err}
+		}
+	}
+	return articleHash(af.format, data, sidecar), nil
+}
+
+// articleHash is an article's Hash: a digest of the parser version, the
+// format and the bytes of the file and its sidecar.
+func articleHash(format Format, data, sidecar []byte) string {
+	h := sha256.New()
+	h.Write([]byte(parseVersion))
+	h.Write([]byte{0})
+	h.Write([]byte(format))
+	h.Write([]byte{0})
+	h.Write(data)
+	h.Write([]byte{0})
+	h.Write(sidecar)
+	return hex.EncodeToString(h.Sum(nil)[:16])
+}
+
+// Files returns the folder's article files, in path order. The caller
+// must not modify the slice.
+func (f *Folder) Files() []FolderFile { return f.files }
+
+// Load reads and parses the files, in parallel, and returns the articles
+// in the order of files. A file that cannot be read or parsed is left out
+// and returned as a *FileError. It stops with ctx.Err() when ctx ends.
+func (f *Folder) Load(ctx context.Context, files []FolderFile) ([]*Article, []error, error) {
+	articles := make([]*Article, len(files))
+	errs := make([]error, len(files))
+	parallel(ctx, len(files), func(i int) {
+		articles[i], errs[i] = ReadArticle(f.fsys, files[i].Path)
+	})
+	if err := ctx.Err(); err != nil {
+		return nil, nil, err
+	}
+	out := articles[:0]
+	var problems []error
+	for i, a := range articles {
+		if errs[i] != nil {
+			problems = append(problems, &FileError{Path: files[i].Path, Err: errs[i]})
+			continue
+		}
+		out = append(out, a)
+	}
+	return out, problems, nil
+}
+
+// Close releases the folder.
+func (f *Folder) Close() error { return f.root.Close() }
+
+// parallel calls fn(i) for i in [0, n) on GOMAXPROCS goroutines, and
+// stops handing out work when ctx ends.
+func parallel(ctx context.Context, n int, fn func(i int)) {
+	work := make(chan int)
+	var wg sync.WaitGroup
+	for range min(runtime.GOMAXPROCS(0), n) {
+		wg.Go(func() {
+			for i := range work {
+				fn(i)
+			}
+		})
+	}
+feed:
+	for i := range n {
+		select {
+		case work <- i:
+		case <-ctx.Done():
+			break feed
+		}
+	}
+	close(work)
+	wg.Wait()
+}
+
+// IDHash is an article's id and hash, what a corpus fingerprint is made of.
+type IDHash struct {
+	ID   ArticleID
+	Hash string
+}
+
+// FingerprintOf returns the fingerprint of a corpus of the articles with
+// these ids and hashes, in any order: what its Corpus.Fingerprint would
+// return.
+func FingerprintOf(articles []IDHash) string {
+	sorted := slices.SortedFunc(slices.Values(articles), func(a, b IDHash) int { return strings.Compare(string(a.ID), string(b.ID)) })
+	h := sha256.New()
+	io.WriteString(h, parseVersion)
+	for _, a := range sorted {
+		fmt.Fprintf(h, "\x00%s\x00%s", a.ID, a.Hash)
+	}
+	return hex.EncodeToString(h.Sum(nil)[:16])
+}

@@ -1,0 +1,79 @@
+package retrieval
+
+import (
+	"context"
+	"os"
+	"path/filepath"
+	"testing"
+
+	"github.com/verbatim-bot/verbatim/corpus"
+)
+
+// Build indexes a folder a part at a time into the index Open would have
+// made: a bot opening it afterwards finds nothing to do.
+func TestBuildThenOpen(t *testing.T) {
+	ctx := context.Background()
+	dir, data := t.TempDir(), t.TempDir()
+	write := func(name, text string) {
+		t.Helper()
+		if err := os.WriteFile(filepath.Join(dir, name), []byte(text), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	write("a.txt", "Title: A\n\nThe minister said the talks went well. They will meet in Istanbul.\n")
+	write("b.txt", "Title: B\n\nPrices rose in March. Analysts expect more.\n")
+	write("broken.txt", "  \n")
+	build := func() BuildResult {
+		t.Helper()
+		f, _, err := corpus.OpenFolder(ctx, dir)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer f.Close()
+		res, err := Build(ctx, data, f, Options{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		return res
+	}
+	res := build()
+	if res.Added != 2 || res.Articles != 2 || res.Sentences != 4 || len(res.Problems) != 1 {
+		t.Errorf("first Build = %+v; want 2 added, 2 articles, 4 sentences, 1 problem", res)
+	}
+	if again := build(); again.Changes != (Changes{}) || again.Fingerprint != res.Fingerprint {
+		t.Errorf("second Build = %+v; want no changes", again)
+	}
+	write("b.txt", "Title: B\n\nPrices fell in March.\n")
+	write("c.txt", "Title: C\n\nThe minister resigned.\n")
+	os.Remove(filepath.Join(dir, "a.txt"))
+	if res = build(); res.Added != 1 || res.Updated != 1 || res.Removed != 1 || res.Sentences != 2 {
+		t.Errorf("Build after changes = %+v; want 1 added, 1 updated, 1 removed, 2 sentences", res)
+	}
+
+	c, _, err := corpus.LoadDir(ctx, dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if c.Fingerprint() != res.Fingerprint {
+		t.Errorf("Build fingerprint %s; the loaded corpus has %s", res.Fingerprint, c.Fingerprint())
+	}
+	ix, err := openDir(data, Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer ix.Close()
+	ch, err := ix.SyncChanges(ctx, c)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if ch != (Changes{}) {
+		t.Errorf("Sync after Build = %+v; want nothing to do", ch)
+	}
+	a, err := ix.Ask(ctx, Query{Text: "Who resigned?"})
+	if err != nil || a.NoAnswer || a.Quotes[0].Text != "The minister resigned." {
+		t.Errorf("Ask after Build = %+v, %v", a, err)
+	}
+	if n, err := ix.bi.DocCount(); err != nil || n != 2 {
+		t.Errorf("bleve holds %d documents, %v; want 2", n, err)
+	}
+}

@@ -1,0 +1,248 @@
+//go:build peer
+
+package retrieval
+
+import (
+	"context"
+	"database/sql"
+	"fmt"
+	"path/filepath"
+	"strings"
+	"unicode"
+
+	"github.com/verbatim-bot/verbatim/corpus"
+
+	_ "modernc.org/sqlite" // the SQLite driver, pure Go
+)
+
+// The peer: what a Go developer would otherwise pick for sentence search,
+// SQLite's FTS5 with its bm25() ranking, through modernc.org/sqlite (pure
+// Go, so it builds where verbatim builds). It indexes the same sentences
+// (text and speaker, Porter stemming) and is asked the same questions: the
+// question's words less the stop words verbatim drops (a favour to the
+// peer: with them, "what" and "the" match most of the corpus), joined by
+// OR, best bm25() first, repeated texts dropped as verbatim drops them.
+// It has no no-answer threshold: it answers whenever a word matches.
+
+// peerEngines are the engines verbatim is compared with.
+func peerEngines() []benchEngine { return []benchEngine{fts5Engine} }
+
+var fts5Engine = benchEngine{name: "fts5", build: buildFTS5, open: openFTS5}
+
+const fts5Schema = `CREATE VIRTUAL TABLE sentences USING fts5(
+	text, speaker, article UNINDEXED, paragraph UNINDEXED, sentence UNINDEXED,
+	tokenize = 'porter unicode61')`
+
+type fts5Index struct {
+	db   *sql.DB
+	find *sql.Stmt
+}
+
+func openFTS5DB(dir string) (*sql.DB, error) {
+	db, err := sql.Open("sqlite", filepath.Join(dir, "fts5.db"))
+	if err != nil {
+		return nil, err
+	}
+	for _, p := range []string{"PRAGMA journal_mode = WAL", "PRAGMA synchronous = NORMAL"} {
+		if _, err := db.Exec(p); err != nil {
+			db.Close()
+			return nil, fmt.Errorf("%s: %w", p, err)
+		}
+	}
+	return db, nil
+}
+
+func buildFTS5(ctx context.Context, dir, src string) (int, error) {
+	f, _, err := corpus.OpenFolder(ctx, src)
+	if err != nil {
+		return 0, err
+	}
+	defer f.Close()
+	db, err := openFTS5DB(dir)
+	if err != nil {
+		return 0, err
+	}
+	defer db.Close()
+	if _, err := db.ExecContext(ctx, fts5Schema); err != nil {
+		return 0, err
+	}
+	ix := &fts5Index{db: db}
+	files := f.Files()
+	rows := 0
+	for start := 0; start < len(files); start += buildChunk {
+		articles, _, err := f.Load(ctx, files[start:min(start+buildChunk, len(files))])
+		if err != nil {
+			return 0, err
+		}
+		for _, a := range articles {
+			for _, p := range a.Paragraphs {
+				rows += len(p.Sentences)
+			}
+		}
+		if err := ix.insert(ctx, articles); err != nil {
+			return 0, err
+		}
+	}
+	return rows, nil
+}
+
+func openFTS5(_ context.Context, dir string, _ *corpus.Corpus) (benchIndex, error) {
+	db, err := openFTS5DB(dir)
+	if err != nil {
+		return nil, err
+	}
+	ix := &fts5Index{db: db}
+	if err := ix.prepare(); err != nil {
+		db.Close()
+		return nil, err
+	}
+	// A reopened index is ready when it can answer: read its size.
+	var n int
+	if err := db.QueryRow(`SELECT count(*) FROM sentences_docsize`).Scan(&n); err != nil {
+		db.Close()
+		return nil, err
+	}
+	return ix, nil
+}
+
+func (ix *fts5Index) prepare() error {
+	var err error
+	ix.find, err = ix.db.Prepare(`SELECT text FROM sentences WHERE sentences MATCH ? ORDER BY rank LIMIT ?`)
+	return err
+}
+
+// insert adds the articles' sentences in transactions of batchDocs rows,
+// the size of verbatim's bleve batches.
+func (ix *fts5Index) insert(ctx context.Context, articles []*corpus.Article) error {
+	tx, err := ix.db.BeginTx(ctx, nil)
+	if err != nil {
+		return err
+	}
+	defer func() { tx.Rollback() }()
+	stmt, err := tx.Prepare(`INSERT INTO sentences (text, speaker, article, paragraph, sentence) VALUES (?, ?, ?, ?, ?)`)
+	if err != nil {
+		return err
+	}
+	rows := 0
+	for _, a := range articles {
+		for _, p := range a.Paragraphs {
+			for _, s := range p.Sentences {
+				if _, err := stmt.Exec(s.Text, s.Speaker, string(s.Article), s.Paragraph, s.Number); err != nil {
+					return err
+				}
+				rows++
+			}
+		}
+		if rows >= batchDocs {
+			if err := tx.Commit(); err != nil {
+				return err
+			}
+			if tx, err = ix.db.BeginTx(ctx, nil); err != nil {
+				return err
+			}
+			if stmt, err = tx.Prepare(`INSERT INTO sentences (text, speaker, article, paragraph, sentence) VALUES (?, ?, ?, ?, ?)`); err != nil {
+				return err
+			}
+			rows = 0
+		}
+	}
+	return tx.Commit()
+}
+
+// fts5Query is the FTS5 query of a question: its words, lower-cased, stop
+// words dropped, each quoted, joined by OR; "" when none is left.
+func fts5Query(question string) string {
+	words := strings.FieldsFunc(strings.ToLower(question), func(r rune) bool {
+		return !unicode.IsLetter(r) && !unicode.IsDigit(r)
+	})
+	var terms []string
+	seen := map[string]bool{}
+	for _, w := range words {
+		if isStopWord(w) || seen[w] {
+			continue
+		}
+		seen[w] = true
+		terms = append(terms, `"`+w+`"`)
+	}
+	return strings.Join(terms, " OR ")
+}
+
+func (ix *fts5Index) ask(ctx context.Context, question string, top int) ([]string, error) {
+	q := fts5Query(question)
+	if q == "" {
+		return nil, nil
+	}
+	rows, err := ix.find.QueryContext(ctx, q, min(50, top*10))
+	if err != nil {
+		return nil, fmt.Errorf("fts5 %q: %w", q, err)
+	}
+	defer rows.Close()
+	var out []string
+	seen := map[string]bool{}
+	for rows.Next() && len(out) < top {
+		var text string
+		if err := rows.Scan(&text); err != nil {
+			return nil, err
+		}
+		if key := strings.ToLower(text); !seen[key] {
+			seen[key] = true
+			out = append(out, text)
+		}
+	}
+	return out, rows.Err()
+}
+
+func (ix *fts5Index) add(ctx context.Context, _ *corpus.Corpus, a *corpus.Article) error {
+	return ix.insert(ctx, []*corpus.Article{a})
+}
+
+func (ix *fts5Index) evaluate(ctx context.Context, items []QAItem) (Metrics, error) {
+	return evaluateTexts(ctx, items, ix.ask)
+}
+
+func (ix *fts5Index) Close() error {
+	if ix.find != nil {
+		ix.find.Close()
+	}
+	return ix.db.Close()
+}
+
+// evaluateTexts scores an engine that answers with texts, as EvaluateQA
+// scores verbatim: no quotes is a no_answer.
+func evaluateTexts(ctx context.Context, items []QAItem, ask func(ctx context.Context, q string, top int) ([]string, error)) (Metrics, error) {
+	var m Metrics
+	var p1, rr, na, fna mean
+	for _, it := range items {
+		text, err := CheckQuestion(it.Question)
+		if err != nil {
+			m.Skipped++
+			continue
+		}
+		quotes, err := ask(ctx, text, evalDepth)
+		if err != nil {
+			return Metrics{}, err
+		}
+		m.Questions++
+		noAnswer := len(quotes) == 0
+		if len(it.Expect) == 0 {
+			na.add(b2f(noAnswer))
+			continue
+		}
+		fna.add(b2f(noAnswer))
+		rank := 0
+		for i, q := range quotes[:min(evalDepth, len(quotes))] {
+			if containsAny(q, it.Expect) {
+				rank = i + 1
+				break
+			}
+		}
+		p1.add(b2f(rank == 1))
+		if rank > 0 {
+			rr.add(1 / float64(rank))
+		} else {
+			rr.add(0)
+		}
+	}
+	m.PAt1, m.MRR, m.NoAnswerAccuracy, m.FalseNoAnswerRate = p1.value(), rr.value(), na.value(), fna.value()
+	return m, nil
+}

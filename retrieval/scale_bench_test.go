@@ -1,0 +1,445 @@
+package retrieval
+
+import (
+	"context"
+	"fmt"
+	"os"
+	"path/filepath"
+	"sync"
+	"sync/atomic"
+	"testing"
+	"time"
+
+	"github.com/verbatim-bot/verbatim/corpus"
+	"github.com/verbatim-bot/verbatim/internal/gen"
+)
+
+// benchEngine is a search engine the scale benchmarks measure: verbatim,
+// and with the build tag peer, SQLite FTS5 (peer_test.go).
+type benchEngine struct {
+	name string
+	// build indexes the sentences of the article folder src in the empty
+	// folder dir, streaming: a part of the corpus at a time. It returns
+	// the number of sentences indexed.
+	build func(ctx context.Context, dir, src string) (int, error)
+	// open opens what build left in dir, for serving c (src loaded).
+	open func(ctx context.Context, dir string, c *corpus.Corpus) (benchIndex, error)
+}
+
+// benchIndex is an index built by a benchEngine.
+type benchIndex interface {
+	// ask returns the texts of the best sentences for the question, best
+	// first, at most top; none when the engine finds no answer.
+	ask(ctx context.Context, question string, top int) ([]string, error)
+	// add brings the index up to date with c, which is the corpus it
+	// holds plus the article a.
+	add(ctx context.Context, c *corpus.Corpus, a *corpus.Article) error
+	// evaluate scores the engine's answers to corpus QA items.
+	evaluate(ctx context.Context, items []QAItem) (Metrics, error)
+	Close() error
+}
+
+// benchEngines are the engines of this build: verbatim, then the peers.
+func benchEngines() []benchEngine {
+	return append([]benchEngine{verbatimEngine}, peerEngines()...)
+}
+
+var verbatimEngine = benchEngine{
+	name: "verbatim",
+	build: func(ctx context.Context, dir, src string) (int, error) {
+		f, _, err := corpus.OpenFolder(ctx, src)
+		if err != nil {
+			return 0, err
+		}
+		defer f.Close()
+		res, err := Build(ctx, dir, f, Options{})
+		return res.Sentences, err
+	},
+	open: func(ctx context.Context, dir string, c *corpus.Corpus) (benchIndex, error) {
+		ix, err := Open(ctx, dir, c, Options{})
+		return verbatimBench{ix}, err
+	},
+}
+
+type verbatimBench struct{ *Index }
+
+func (v verbatimBench) ask(ctx context.Context, q string, top int) ([]string, error) {
+	a, err := v.Ask(ctx, Query{Text: q, Top: top})
+	if err != nil {
+		return nil, err
+	}
+	out := make([]string, len(a.Quotes))
+	for i, q := range a.Quotes {
+		out[i] = q.Text
+	}
+	return out, nil
+}
+
+func (v verbatimBench) add(ctx context.Context, c *corpus.Corpus, _ *corpus.Article) error {
+	return v.Sync(ctx, c)
+}
+
+func (v verbatimBench) evaluate(ctx context.Context, items []QAItem) (Metrics, error) {
+	return v.EvaluateQA(ctx, items, false)
+}
+
+// benchTemp holds the indexes the benchmarks build; removed by TestMain.
+var benchTemp = sync.OnceValues(func() (string, error) {
+	return os.MkdirTemp("", "verbatim-bench-index-")
+})
+
+func TestMain(m *testing.M) {
+	code := m.Run()
+	if dir, err := benchTemp(); err == nil {
+		os.RemoveAll(dir)
+	}
+	os.Exit(code)
+}
+
+// freshDir returns a new empty folder for an index.
+func freshDir(tb testing.TB, name string) string {
+	tb.Helper()
+	root, err := benchTemp()
+	if err != nil {
+		tb.Fatal(err)
+	}
+	dir, err := os.MkdirTemp(root, name+"-")
+	if err != nil {
+		tb.Fatal(err)
+	}
+	return dir
+}
+
+// fixture is an engine's index of the corpus of n articles, built once in
+// a test binary and shared by the benchmarks that read it.
+type fixture struct {
+	c     *corpus.Corpus
+	dir   string
+	ix    benchIndex
+	added int // articles added by BenchmarkAddOne
+}
+
+var (
+	fixturesMu sync.Mutex
+	fixtures   = map[string]*fixture{}
+	corpora    = map[int]*corpus.Corpus{}
+)
+
+// benchFixture returns the open index of the corpus of n articles built
+// by e, building or reopening it as needed.
+func benchFixture(b *testing.B, n int, e benchEngine) *fixture {
+	b.Helper()
+	fixturesMu.Lock()
+	defer fixturesMu.Unlock()
+	key := fmt.Sprintf("%d/%s", n, e.name)
+	f := fixtures[key]
+	if f == nil {
+		c := corpora[n]
+		if c == nil {
+			c = loadBenchCorpus(b, n)
+			corpora[n] = c
+		}
+		f = &fixture{c: c}
+		built := false
+		if os.Getenv(envBenchReuse) != "" {
+			// Kept beside the corpora; reopened when complete.
+			f.dir = filepath.Join(benchRoot(), fmt.Sprintf("index-s%d-n%d-%s", benchSeed, n, e.name))
+			if _, err := os.Stat(filepath.Join(f.dir, ".complete")); err == nil {
+				built = true
+			} else if err := os.RemoveAll(f.dir); err != nil {
+				b.Fatal(err)
+			} else if err := os.MkdirAll(f.dir, 0o755); err != nil {
+				b.Fatal(err)
+			}
+		} else {
+			f.dir = freshDir(b, e.name)
+		}
+		if !built {
+			if _, err := e.build(context.Background(), f.dir, benchCorpusDir(b, n)); err != nil {
+				b.Fatalf("build %s: %v", key, err)
+			}
+		}
+		if err := os.WriteFile(filepath.Join(f.dir, ".complete"), nil, 0o644); err != nil {
+			b.Fatal(err)
+		}
+		fixtures[key] = f
+	}
+	if f.ix == nil {
+		ix, err := e.open(context.Background(), f.dir, f.c)
+		if err != nil {
+			b.Fatalf("open %s: %v", key, err)
+		}
+		f.ix = ix
+	}
+	return f
+}
+
+// eachSizeAndEngine runs fn as sub-benchmarks articles=N/engine=E.
+func eachSizeAndEngine(b *testing.B, fn func(b *testing.B, n int, e benchEngine)) {
+	for _, n := range benchSizes(b) {
+		b.Run(fmt.Sprintf("articles=%d", n), func(b *testing.B) {
+			for _, e := range benchEngines() {
+				b.Run("engine="+e.name, func(b *testing.B) { fn(b, n, e) })
+			}
+		})
+	}
+}
+
+// BenchmarkBuild times building an index from the article files, as
+// `verbatim index` does on an empty data folder: reading, segmenting and
+// attributing the articles a part at a time, and indexing their sentences.
+func BenchmarkBuild(b *testing.B) {
+	eachSizeAndEngine(b, func(b *testing.B, n int, e benchEngine) {
+		src := benchCorpusDir(b, n) // generate outside the timer
+		ctx := context.Background()
+		var bytes int64
+		var sentences int
+		mem := startMemSampler()
+		cpu0 := cpuTime()
+		for b.Loop() {
+			b.StopTimer()
+			dir := freshDir(b, "build-"+e.name)
+			b.StartTimer()
+			k, err := e.build(ctx, dir, src)
+			if err != nil {
+				b.Fatal(err)
+			}
+			sentences = k
+			b.StopTimer()
+			bytes = dirBytes(b, dir)
+			os.RemoveAll(dir)
+			b.StartTimer()
+		}
+		cpu := cpuTime() - cpu0
+		mem.report(b)
+		secs := b.Elapsed().Seconds()
+		b.ReportMetric(cpu.Seconds()/float64(b.N), "cpu-s")
+		b.ReportMetric(float64(n*b.N)/secs, "articles/s")
+		b.ReportMetric(float64(sentences*b.N)/secs, "sentences/s")
+		b.ReportMetric(float64(bytes)/(1<<20), "disk-MB")
+	})
+}
+
+// BenchmarkReopen times opening an index built earlier, its corpus loaded:
+// what a bot does at start-up after `verbatim index`.
+func BenchmarkReopen(b *testing.B) {
+	eachSizeAndEngine(b, func(b *testing.B, n int, e benchEngine) {
+		f := benchFixture(b, n, e)
+		if err := f.ix.Close(); err != nil {
+			b.Fatal(err)
+		}
+		f.ix = nil
+		ctx := context.Background()
+		for b.Loop() {
+			ix, err := e.open(ctx, f.dir, f.c)
+			if err != nil {
+				b.Fatal(err)
+			}
+			if err := ix.Close(); err != nil {
+				b.Fatal(err)
+			}
+		}
+	})
+}
+
+// BenchmarkAddOne times adding one new article to the index of a corpus:
+// what the bot does when a file appears in its corpus folder.
+func BenchmarkAddOne(b *testing.B) {
+	real, err := realSentences()
+	if err != nil {
+		b.Fatal(err)
+	}
+	g := gen.New(benchSeed+1, real)
+	eachSizeAndEngine(b, func(b *testing.B, n int, e benchEngine) {
+		f := benchFixture(b, n, e)
+		ctx := context.Background()
+		for b.Loop() {
+			b.StopTimer()
+			i := f.added
+			f.added++
+			a, err := corpus.Parse(corpus.ArticleID(fmt.Sprintf("added-%06d", i)), corpus.FormatText, g.Article(i), nil)
+			if err != nil {
+				b.Fatal(err)
+			}
+			c := corpus.New(append(f.c.Articles()[:len(f.c.Articles()):len(f.c.Articles())], a)...)
+			b.StartTimer()
+			if err := f.ix.add(ctx, c, a); err != nil {
+				b.Fatal(err)
+			}
+			f.c = c
+		}
+	})
+}
+
+// BenchmarkAsk times answering the fixed question set (benchQuestions),
+// one question an iteration, with 1, 2 and 8 askers at once: p50-ms and
+// p99-ms are the latency of one question, q/s the questions answered per
+// second by all askers together, cpu-ms the processor time per question.
+func BenchmarkAsk(b *testing.B) {
+	qs := benchQuestions(b)
+	ctx := context.Background()
+	b.Run("articles=seed", func(b *testing.B) {
+		ix := memIndex(b, seedCorpus(b), Options{})
+		const q = "What did Khalilzad urge nations bordering Iraq to do?"
+		b.Run("engine=verbatim", func(b *testing.B) {
+			b.ReportAllocs()
+			for b.Loop() {
+				if _, err := ix.Ask(ctx, Query{Text: q}); err != nil {
+					b.Fatal(err)
+				}
+			}
+		})
+		b.Run("engine=bm25", func(b *testing.B) {
+			b.ReportAllocs()
+			for b.Loop() {
+				if _, err := ix.askBaseline(ctx, q, DefaultTop); err != nil {
+					b.Fatal(err)
+				}
+			}
+		})
+	})
+	eachSizeAndEngine(b, func(b *testing.B, n int, e benchEngine) {
+		f := benchFixture(b, n, e)
+		for _, q := range qs { // warm: the first asks fill caches
+			if _, err := f.ix.ask(ctx, q, DefaultTop); err != nil {
+				b.Fatal(err)
+			}
+		}
+		for _, askers := range []int{1, 2, 8} {
+			b.Run(fmt.Sprintf("askers=%d", askers), func(b *testing.B) {
+				b.ReportAllocs()
+				var lat latencies
+				var next atomic.Int64
+				var failed atomic.Value
+				start, cpu0 := time.Now(), cpuTime()
+				b.ResetTimer()
+				var wg sync.WaitGroup
+				for range askers {
+					wg.Go(func() {
+						var mine []time.Duration
+						for {
+							i := int(next.Add(1)) - 1
+							if i >= b.N {
+								break
+							}
+							t := time.Now()
+							if _, err := f.ix.ask(ctx, qs[i%len(qs)], DefaultTop); err != nil {
+								failed.Store(err)
+								break
+							}
+							mine = append(mine, time.Since(t))
+						}
+						lat.add(mine)
+					})
+				}
+				wg.Wait()
+				b.StopTimer()
+				if err, ok := failed.Load().(error); ok {
+					b.Fatal(err)
+				}
+				lat.report(b)
+				b.ReportMetric(float64(b.N)/time.Since(start).Seconds(), "q/s")
+				// Processor time per question: what the question costs
+				// when the machine is shared and wall time is not ours.
+				b.ReportMetric(float64(cpuTime()-cpu0)/float64(time.Millisecond)/float64(b.N), "cpu-ms")
+			})
+		}
+	})
+}
+
+// BenchmarkEval reports answer quality, the same questions put to every
+// engine: the seed article's questions (development and paraphrase) and
+// TrecQA's development questions turned into corpus QA on the generated
+// corpus (trecQACorpusQA). The time per iteration is that of one pass.
+func BenchmarkEval(b *testing.B) {
+	seedDev := readEval(b, "seed-questions.dev.jsonl").QA
+	seedPara := readEval(b, "seed-questions.paraphrase.jsonl").QA
+	ctx := context.Background()
+	eachSizeAndEngine(b, func(b *testing.B, n int, e benchEngine) {
+		f := benchFixture(b, n, e)
+		sets := []struct {
+			name  string
+			items []QAItem
+		}{{"seed", seedDev}, {"para", seedPara}, {"trecqa", trecQACorpusQA(b, f.c)}}
+		var ms []Metrics
+		for b.Loop() {
+			ms = ms[:0]
+			for _, s := range sets {
+				m, err := f.ix.evaluate(ctx, s.items)
+				if err != nil {
+					b.Fatal(err)
+				}
+				ms = append(ms, m)
+			}
+		}
+		for i, s := range sets {
+			m := ms[i]
+			if len(s.items) == 0 {
+				continue
+			}
+			for _, v := range []struct {
+				name string
+				p    *float64
+			}{{"p@1", m.PAt1}, {"mrr", m.MRR}, {"na-acc", m.NoAnswerAccuracy}} {
+				if v.p != nil {
+					b.ReportMetric(*v.p, s.name+"-"+v.name)
+				}
+			}
+		}
+	})
+}
+
+// BenchmarkStartup times start-up on the embedded default article to the
+// first answer: loading the article, opening the index (built in memory,
+// or reopened from a data folder as a bot does after its first run) and
+// answering one question.
+func BenchmarkStartup(b *testing.B) {
+	ctx := context.Background()
+	const q = "Who is Zalmy Khalilzad?"
+	first := func(b *testing.B, ix *Index) {
+		b.Helper()
+		a, err := ix.Ask(ctx, Query{Text: q})
+		if err != nil || a.NoAnswer {
+			b.Fatalf("Ask(%q) = %+v, %v", q, a, err)
+		}
+		if err := ix.Close(); err != nil {
+			b.Fatal(err)
+		}
+	}
+	b.Run("index=memory", func(b *testing.B) {
+		for b.Loop() {
+			c, err := corpus.Default()
+			if err != nil {
+				b.Fatal(err)
+			}
+			ix, err := OpenMemory(ctx, c, Options{})
+			if err != nil {
+				b.Fatal(err)
+			}
+			first(b, ix)
+		}
+	})
+	b.Run("index=disk", func(b *testing.B) {
+		dir := b.TempDir()
+		c, err := corpus.Default()
+		if err != nil {
+			b.Fatal(err)
+		}
+		ix, err := Open(ctx, dir, c, Options{})
+		if err != nil {
+			b.Fatal(err)
+		}
+		ix.Close()
+		for b.Loop() {
+			c, err := corpus.Default()
+			if err != nil {
+				b.Fatal(err)
+			}
+			ix, err := Open(ctx, dir, c, Options{})
+			if err != nil {
+				b.Fatal(err)
+			}
+			first(b, ix)
+		}
+	})
+}
