@@ -102,9 +102,10 @@ type Bot struct {
 	userID  atomic.Value // string: the bot's own user id, from READY
 	appID   atomic.Value // string
 
-	ready    atomic.Bool // the gateway is connected and READY or RESUMED
-	wasDown  atomic.Bool // the gateway has disconnected since it was last ready
-	stopping atomic.Bool // Run is closing the gateway: dial no more
+	ready    atomic.Bool   // the gateway is connected and READY or RESUMED
+	wasDown  atomic.Bool   // the gateway has disconnected since it was last ready
+	stopping atomic.Bool   // Run is closing the gateway: dial no more
+	conns    atomic.Uint64 // gateway connections dialled
 	downMu   sync.Mutex
 	down     string // why the gateway is not ready, for Health
 
@@ -259,13 +260,58 @@ func (b *Bot) Run(ctx context.Context) error {
 	return err
 }
 
-// dialGateway dials the gateway for discordgo, until Run stops.
+// dialGateway dials the gateway for discordgo, until Run stops. The
+// connection it returns tells the bot the moment it fails: discordgo
+// reports a lost connection only after its Close has slept a second, and
+// then reconnects at once, so its Disconnect event alone would leave the
+// bot claiming to be ready while it is not.
 func (b *Bot) dialGateway(ctx context.Context, network, addr string) (net.Conn, error) {
 	if b.stopping.Load() {
 		return nil, errors.New("the bot has stopped")
 	}
 	var d net.Dialer
-	return d.DialContext(ctx, network, addr)
+	c, err := d.DialContext(ctx, network, addr)
+	if err != nil {
+		return nil, err
+	}
+	gen := b.conns.Add(1)
+	return &watchedConn{Conn: c, lost: func() {
+		// Only the newest connection counts: discordgo reads once more
+		// from a connection it has replaced (after op 7).
+		if b.conns.Load() == gen {
+			b.connLost()
+		}
+	}}, nil
+}
+
+// connLost records that the gateway connection failed or was closed.
+func (b *Bot) connLost() {
+	if b.stopping.Load() || !b.Ready() {
+		return
+	}
+	b.wasDown.Store(true)
+	b.setReady(false, "gateway connection lost; reconnecting")
+}
+
+// watchedConn calls lost, once, when a read fails or the connection is
+// closed.
+type watchedConn struct {
+	net.Conn
+	once sync.Once
+	lost func()
+}
+
+func (c *watchedConn) Read(p []byte) (int, error) {
+	n, err := c.Conn.Read(p)
+	if err != nil {
+		c.once.Do(c.lost)
+	}
+	return n, err
+}
+
+func (c *watchedConn) Close() error {
+	c.once.Do(c.lost)
+	return c.Conn.Close()
 }
 
 // checkTokenSoon asks watchToken to check the token; it never blocks.
@@ -345,7 +391,7 @@ func (b *Bot) awaitFirstHeartbeat() {
 // connect checks the token, then opens the gateway, retrying with
 // exponential backoff while Discord is unreachable.
 func (b *Bot) connect(ctx context.Context) error {
-	wait := 500 * time.Millisecond
+	wait := min(500*time.Millisecond, b.opts.RetryMax)
 	for attempt := 1; ; attempt++ {
 		err := b.open()
 		if err == nil {
