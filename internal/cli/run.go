@@ -5,6 +5,7 @@ import (
 	"errors"
 
 	"github.com/verbatim-bot/verbatim/bot"
+	"github.com/verbatim-bot/verbatim/internal/ops"
 )
 
 // errNoToken explains how to give the bot its token.
@@ -33,11 +34,35 @@ Stops cleanly on SIGINT or SIGTERM.`)
 		return &UsageError{errNoToken}
 	}
 	log := newLogger(env.Stderr, cfg.LogLevel)
+
+	// Health and metrics come up first, so that a long index build or an
+	// unreachable Discord shows on /healthz as what it is.
+	metrics := ops.NewMetrics(version())
+	var health ops.Health
+	health.Pending("gateway", "not connected yet")
+	health.Pending("index", "loading the articles")
+	health.Set("store", ops.DirWritable(cfg.DataDir))
+	if cfg.HTTPAddr != "" {
+		srv, err := ops.Listen("health and metrics", cfg.HTTPAddr, ops.Handler(&health, metrics), log)
+		if err != nil {
+			return err
+		}
+		defer srv.Close()
+	}
+
 	ix, err := openIndex(ctx, cfg, log, nil, false)
 	if err != nil {
 		return err
 	}
 	defer ix.Close()
+	metrics.WatchIndex(ix.Size)
+	health.Set("index", func(context.Context) error {
+		if articles, _ := ix.Size(); articles == 0 {
+			return errors.New("the index holds no articles")
+		}
+		return nil
+	})
+
 	answerIDs := make([]string, len(cfg.AnswerIDs))
 	for i, id := range cfg.AnswerIDs {
 		answerIDs[i] = string(id)
@@ -50,12 +75,16 @@ Stops cleanly on SIGINT or SIGTERM.`)
 		ShardID:        cfg.ShardID,
 		ShardCount:     cfg.ShardCount,
 		Logger:         log,
+		Metrics:        metrics,
 	})
 	if err != nil {
 		return err
 	}
+	health.Set("gateway", func(context.Context) error { return b.Health() })
+
 	articles, sentences := ix.Size()
-	log.Info("verbatim starting", "version", version(), "articles", articles, "sentences", sentences)
+	log.Info("verbatim starting", "version", version(), "articles", articles, "sentences", sentences,
+		"shard", cfg.ShardID, "shards", cfg.ShardCount)
 	if err := b.Run(ctx); err != nil {
 		return err
 	}

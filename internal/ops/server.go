@@ -89,8 +89,8 @@ func (s *Server) Close() error {
 
 // PrivateDir creates dir when missing and makes it and everything in it
 // readable by its owner only: folders 0700, files 0600. It reports what
-// it tightened through log. Symbolic links are left alone (and not
-// followed).
+// it tightened through log, at debug level. Symbolic links are left alone
+// (and not followed).
 func PrivateDir(dir string, log *slog.Logger) error {
 	if err := os.MkdirAll(dir, 0o700); err != nil {
 		return fmt.Errorf("data folder %s: %w", dir, err)
@@ -121,7 +121,7 @@ func PrivateDir(dir string, log *slog.Logger) error {
 		return fmt.Errorf("data folder %s: make private: %w", dir, err)
 	}
 	if tightened > 0 {
-		log.Info("data folder made private to its owner", "dir", dir, "changed", tightened)
+		log.Debug("data folder made private to its owner", "dir", dir, "changed", tightened)
 	}
 	return nil
 }

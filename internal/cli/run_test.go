@@ -1,0 +1,221 @@
+package cli
+
+import (
+	"bytes"
+	"context"
+	"io"
+	"io/fs"
+	"net/http"
+	"path/filepath"
+	"regexp"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/bwmarrin/discordgo"
+
+	"github.com/verbatim-bot/verbatim/bot/discordtest"
+)
+
+// lockedBuffer collects a running command's log while the test reads it.
+type lockedBuffer struct {
+	mu  sync.Mutex
+	buf bytes.Buffer
+}
+
+func (b *lockedBuffer) Write(p []byte) (int, error) {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return b.buf.Write(p)
+}
+
+func (b *lockedBuffer) String() string {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return b.buf.String()
+}
+
+// running is `verbatim run` going in the background.
+type running struct {
+	t    *testing.T
+	log  *lockedBuffer
+	stop context.CancelFunc
+	done chan error
+}
+
+// startRun starts `verbatim run` with env and stops it when the test ends.
+func startRun(t *testing.T, env map[string]string) *running {
+	t.Helper()
+	if _, ok := env["DATA_DIR"]; !ok {
+		env["DATA_DIR"] = t.TempDir()
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	r := &running{t: t, log: &lockedBuffer{}, stop: cancel, done: make(chan error, 1)}
+	go func() {
+		r.done <- Run(ctx, []string{"run"}, Env{
+			Getenv: func(k string) string { return env[k] },
+			Stdout: io.Discard, Stderr: r.log,
+		})
+	}()
+	t.Cleanup(func() {
+		cancel()
+		select {
+		case <-r.done:
+		case <-time.After(20 * time.Second):
+			t.Error("run did not stop")
+		}
+	})
+	return r
+}
+
+var servingRe = regexp.MustCompile(`msg=serving server="health and metrics" addr=(\S+)`)
+
+// opsURL waits for the health and metrics server and returns its URL.
+func (r *running) opsURL() string {
+	r.t.Helper()
+	var url string
+	r.until(func() bool {
+		if m := servingRe.FindStringSubmatch(r.log.String()); m != nil {
+			url = "http://" + m[1]
+			return true
+		}
+		return false
+	}, "the health and metrics server to start")
+	return url
+}
+
+// until polls cond for up to 20 seconds.
+func (r *running) until(cond func() bool, what string) {
+	r.t.Helper()
+	deadline := time.Now().Add(20 * time.Second)
+	for !cond() {
+		if time.Now().After(deadline) {
+			r.t.Fatalf("waited in vain for %s; log:\n%s", what, r.log)
+		}
+		time.Sleep(10 * time.Millisecond)
+	}
+}
+
+func get(t *testing.T, url string) (int, string) {
+	t.Helper()
+	resp, err := http.Get(url)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	b, _ := io.ReadAll(resp.Body)
+	return resp.StatusCode, string(b)
+}
+
+// TestRunHealthAndMetrics runs the bot with HTTP_ADDR against the fake
+// Discord and follows /healthz and /metrics through a question and a
+// dropped gateway.
+func TestRunHealthAndMetrics(t *testing.T) {
+	fake := discordtest.New(t, discordtest.Config{})
+	data := filepath.Join(t.TempDir(), "data")
+	r := startRun(t, map[string]string{
+		"DISCORD_TOKEN": fake.Token(), "DISCORD_API_BASE": fake.URL,
+		"HTTP_ADDR": "127.0.0.1:0", "DATA_DIR": data, "LOG_LEVEL": "debug",
+	})
+	base := r.opsURL()
+	var body string
+	r.until(func() bool {
+		var code int
+		code, body = get(t, base+"/healthz")
+		return code == http.StatusOK
+	}, "/healthz to answer 200")
+	if body != "gateway: ok\nindex: ok\nstore: ok\n" {
+		t.Errorf("/healthz = %q", body)
+	}
+
+	m := fake.MessageCreate(t, &discordgo.Message{Content: "<@" + fake.BotUserID() + "> Who is Hoshyar Zebari?"})
+	ctx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
+	defer cancel()
+	if _, err := fake.WaitCall(ctx, func(c discordtest.Call) bool {
+		return c.Is("POST", "channels/*/messages") && strings.Contains(string(c.Body), m.ID)
+	}); err != nil {
+		t.Fatalf("no answer: %v", err)
+	}
+	_, metrics := get(t, base+"/metrics")
+	for _, want := range []string{
+		`verbatim_questions_answered_total{result="quoted",via="message"} 1`,
+		"verbatim_index_articles 1", "verbatim_index_sentences 15",
+		"verbatim_gateway_connected 1", "verbatim_answer_duration_seconds_count 1",
+		`verbatim_build_info{version=`,
+	} {
+		if !strings.Contains(metrics, want) {
+			t.Errorf("/metrics lacks %q", want)
+		}
+	}
+	if strings.Contains(metrics, fake.Token()) || strings.Contains(body, fake.Token()) {
+		t.Error("the token is served over HTTP")
+	}
+
+	// While the gateway is down, /healthz says so; then it is back.
+	fake.Until(ctx, func() bool {
+		for _, c := range fake.Conns() {
+			if c.Open && c.Heartbeats > 0 {
+				return true
+			}
+		}
+		return false
+	})
+	fake.DropGateway(discordtest.AllShards)
+	r.until(func() bool {
+		code, body := get(t, base+"/healthz")
+		return code == http.StatusServiceUnavailable && strings.HasPrefix(body, "gateway: ") && strings.Contains(body, "reconnecting")
+	}, "/healthz to report the dropped gateway")
+	r.until(func() bool { code, _ := get(t, base+"/healthz"); return code == http.StatusOK }, "/healthz to recover")
+	if _, metrics := get(t, base+"/metrics"); !strings.Contains(metrics, "verbatim_gateway_reconnects_total 1") {
+		t.Errorf("reconnection not counted")
+	}
+
+	r.stop()
+	if err := <-r.done; err != nil {
+		t.Errorf("run = %v after a stop; want nil", err)
+	}
+	r.done <- nil
+	// The data folder is its owner's alone.
+	filepath.WalkDir(data, func(p string, d fs.DirEntry, err error) error {
+		if err != nil {
+			t.Fatal(err)
+		}
+		info, _ := d.Info()
+		if info.Mode().Perm()&0o077 != 0 {
+			t.Errorf("%s is %v; want it private", p, info.Mode().Perm())
+		}
+		return nil
+	})
+}
+
+// TestRunHealthWhileDiscordUnreachable: /healthz answers 503, naming the
+// problem, while the bot keeps trying to reach Discord.
+func TestRunHealthWhileDiscordUnreachable(t *testing.T) {
+	r := startRun(t, map[string]string{
+		"DISCORD_TOKEN": "some-token", "DISCORD_API_BASE": "http://127.0.0.1:1", "HTTP_ADDR": "127.0.0.1:0",
+	})
+	base := r.opsURL()
+	r.until(func() bool {
+		code, body := get(t, base+"/healthz")
+		return code == http.StatusServiceUnavailable && strings.Contains(body, "gateway: cannot reach Discord") &&
+			strings.Contains(body, "index: ok")
+	}, "/healthz to say Discord cannot be reached")
+	if strings.Contains(r.log.String(), "some-token") {
+		t.Error("the token appears in the log")
+	}
+}
+
+func TestRunHTTPAddrInUse(t *testing.T) {
+	fake := discordtest.New(t, discordtest.Config{})
+	first := startRun(t, map[string]string{
+		"DISCORD_TOKEN": fake.Token(), "DISCORD_API_BASE": fake.URL, "HTTP_ADDR": "127.0.0.1:0",
+	})
+	addr := strings.TrimPrefix(first.opsURL(), "http://")
+	code, _, errOut := runCLI(t, map[string]string{
+		"DISCORD_TOKEN": fake.Token(), "DISCORD_API_BASE": fake.URL, "HTTP_ADDR": addr,
+	}, "run")
+	if code != 1 || !strings.Contains(errOut, addr) {
+		t.Errorf("HTTP_ADDR in use: exit %d, %q; want 1 naming the address", code, errOut)
+	}
+}
