@@ -63,7 +63,10 @@ func truncate(s string, max int) string {
 	const ellipsis = "\u2026"
 	limit := max - len(ellipsis)
 	if limit <= 0 {
-		return ellipsis[:min(max, len(ellipsis))]
+		if limit == 0 {
+			return ellipsis
+		}
+		return "" // no room even for the ellipsis, which is three bytes
 	}
 	cut := limit
 	for cut > 0 && !utf8.RuneStart(s[cut]) {
@@ -73,7 +76,12 @@ func truncate(s string, max int) string {
 	atBoundary := unicode.IsSpace(rune(s[cut]))
 	// Prefer the last sentence end in the final third, then a space.
 	if i := strings.LastIndexAny(head, ".!?"); i > len(head)*2/3 {
-		return head[:i+1] + " " + ellipsis
+		if i+1 < len(head) {
+			// Room for a space before the ellipsis: a sentence end at the
+			// very cut has none.
+			return head[:i+1] + " " + ellipsis
+		}
+		return head[:i+1] + ellipsis
 	}
 	if i := strings.LastIndexFunc(head, unicode.IsSpace); !atBoundary && i > len(head)/2 {
 		head = head[:i]
