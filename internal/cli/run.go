@@ -81,6 +81,15 @@ Stops cleanly on SIGINT or SIGTERM.`)
 		return err
 	}
 	health.Set("gateway", func(context.Context) error { return b.Health() })
+	if cfg.InteractAddr != "" {
+		// Discord then sends interactions here, signed; the gateway still
+		// brings messages and runs the digest.
+		srv, err := ops.Listen("interactions", cfg.InteractAddr, b.InteractionsHandler(cfg.PublicKey), log)
+		if err != nil {
+			return err
+		}
+		defer srv.Close()
+	}
 
 	articles, sentences := ix.Size()
 	log.Info("verbatim starting", "version", version(), "articles", articles, "sentences", sentences,

@@ -3,6 +3,8 @@ package cli
 import (
 	"bytes"
 	"context"
+	"crypto/ed25519"
+	"encoding/hex"
 	"io"
 	"io/fs"
 	"net/http"
@@ -217,5 +219,48 @@ func TestRunHTTPAddrInUse(t *testing.T) {
 	}, "run")
 	if code != 1 || !strings.Contains(errOut, addr) {
 		t.Errorf("HTTP_ADDR in use: exit %d, %q; want 1 naming the address", code, errOut)
+	}
+}
+
+// TestRunInteractionsEndpoint runs the bot with INTERACTIONS_ADDR and
+// DISCORD_PUBLIC_KEY, and has the fake Discord send it a signed command
+// and a forged one.
+func TestRunInteractionsEndpoint(t *testing.T) {
+	pub, priv, err := ed25519.GenerateKey(nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	fake := discordtest.New(t, discordtest.Config{})
+	r := startRun(t, map[string]string{
+		"DISCORD_TOKEN": fake.Token(), "DISCORD_API_BASE": fake.URL,
+		"INTERACTIONS_ADDR": "127.0.0.1:0", "DISCORD_PUBLIC_KEY": hex.EncodeToString(pub),
+	})
+	var url string
+	r.until(func() bool {
+		m := regexp.MustCompile(`msg=serving server=interactions addr=(\S+)`).FindStringSubmatch(r.log.String())
+		if m != nil {
+			url = "http://" + m[1] + "/"
+		}
+		return m != nil
+	}, "the interactions endpoint to start")
+	ctx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
+	defer cancel()
+	if _, err := fake.WaitReady(ctx); err != nil {
+		t.Fatal(err)
+	}
+	resp, err := fake.PostInteraction(ctx, t, url, priv, &discordgo.Interaction{
+		Type: discordgo.InteractionApplicationCommand,
+		Data: discordgo.ApplicationCommandInteractionData{ID: "1", Name: "ask", Options: []*discordgo.ApplicationCommandInteractionDataOption{
+			{Name: "question", Type: discordgo.ApplicationCommandOptionString, Value: "Who is Hoshyar Zebari?"}}},
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if resp.Data == nil || len(resp.Data.Embeds) == 0 || !strings.Contains(resp.Data.Embeds[0].Description, "Zebari") {
+		t.Errorf("answer over HTTP: %+v", resp.Data)
+	}
+	_, forger, _ := ed25519.GenerateKey(nil)
+	if _, err := fake.PostInteraction(ctx, t, url, forger, &discordgo.Interaction{Type: discordgo.InteractionPing}); err == nil || !strings.Contains(err.Error(), "401") {
+		t.Errorf("forged PING: %v; want 401", err)
 	}
 }
