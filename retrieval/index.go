@@ -2,9 +2,12 @@ package retrieval
 
 import (
 	"context"
+	"encoding/binary"
 	"encoding/json"
 	"errors"
 	"fmt"
+	"hash/crc32"
+	"io"
 	"log/slog"
 	"os"
 	"path/filepath"
@@ -16,6 +19,7 @@ import (
 	"github.com/blevesearch/bleve/v2"
 	"github.com/blevesearch/bleve/v2/index/scorch"
 	"github.com/blevesearch/bleve/v2/mapping"
+	bolt "go.etcd.io/bbolt"
 	bolterrors "go.etcd.io/bbolt/errors"
 
 	"github.com/verbatim-bot/verbatim/corpus"
@@ -135,7 +139,14 @@ func Open(ctx context.Context, dataDir string, c *corpus.Corpus, o Options) (*In
 	}
 	log := o.logger()
 	fresh := false
-	bi, err := bleve.OpenUsing(path, map[string]any{"bolt_timeout": timeout.String()})
+	// The lock first: a segment being written by the process that holds
+	// the folder is no damage.
+	var bi bleve.Index
+	if err = probeLock(path, timeout); err == nil {
+		if err = checkSegments(path); err == nil {
+			bi, err = openBleve(path, timeout)
+		}
+	}
 	switch {
 	case err == nil:
 	case errors.Is(err, bolterrors.ErrTimeout):
@@ -227,6 +238,78 @@ func newIndex(bi bleve.Index, path string, o Options) (*Index, error) {
 
 func newManifest() manifest {
 	return manifest{Version: analysisVersion, Articles: map[corpus.ArticleID]*entry{}}
+}
+
+// openBleve opens the bleve index at path. bleve panics on some damaged
+// segments instead of failing; the panic is returned as an error, so that
+// the index is rebuilt rather than the program stopped.
+func openBleve(path string, lockTimeout time.Duration) (bi bleve.Index, err error) {
+	defer func() {
+		if p := recover(); p != nil {
+			bi, err = nil, fmt.Errorf("open index %s: bleve failed on it: %v", path, p)
+		}
+	}()
+	return bleve.OpenUsing(path, map[string]any{"bolt_timeout": lockTimeout.String()})
+}
+
+// probeLock returns bolt's ErrTimeout when another process holds the
+// index folder's lock for longer than timeout. Anything else (no index
+// yet, a damaged one) is for bleve's open to find.
+func probeLock(path string, timeout time.Duration) error {
+	db, err := bolt.Open(filepath.Join(path, "store", "root.bolt"), 0o600, &bolt.Options{ReadOnly: true, Timeout: timeout})
+	if errors.Is(err, bolterrors.ErrTimeout) {
+		return err
+	}
+	if err == nil {
+		db.Close()
+	}
+	return nil
+}
+
+// checkSegments checks the index's segment files (zap, under store/)
+// against the CRC-32 that ends each of them, of everything before it.
+// bleve does not check it, and opens or queries a damaged segment with a
+// panic, or with wrong answers. A missing folder is no error: Open
+// reports it.
+func checkSegments(path string) error {
+	files, err := filepath.Glob(filepath.Join(path, "store", "*.zap"))
+	if err != nil {
+		return err
+	}
+	for _, f := range files {
+		if err := checkSegment(f); err != nil {
+			return fmt.Errorf("segment %s: %w", filepath.Base(f), err)
+		}
+	}
+	return nil
+}
+
+func checkSegment(path string) error {
+	f, err := os.Open(path)
+	if err != nil {
+		return err
+	}
+	defer f.Close()
+	info, err := f.Stat()
+	if err != nil {
+		return err
+	}
+	size := info.Size()
+	if size < 4 {
+		return errors.New("truncated")
+	}
+	h := crc32.NewIEEE()
+	if _, err := io.CopyN(h, f, size-4); err != nil {
+		return err
+	}
+	var stored [4]byte
+	if _, err := io.ReadFull(f, stored[:]); err != nil {
+		return err
+	}
+	if binary.BigEndian.Uint32(stored[:]) != h.Sum32() {
+		return errors.New("checksum mismatch: the file is damaged")
+	}
+	return nil
 }
 
 func create(path string, im *mapping.IndexMappingImpl) (bleve.Index, error) {
