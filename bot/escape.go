@@ -40,6 +40,22 @@ func escape(s string) string {
 	return b.String()
 }
 
+// plain removes control and invisible format characters (direction
+// overrides, zero-width spaces) from text shown where markdown does not
+// apply, such as footers, and folds its white space.
+func plain(s string) string {
+	s = strings.Map(func(r rune) rune {
+		if unicode.Is(unicode.Cc, r) || unicode.Is(unicode.Cf, r) {
+			if unicode.IsSpace(r) {
+				return ' '
+			}
+			return -1
+		}
+		return r
+	}, s)
+	return strings.Join(strings.Fields(s), " ")
+}
+
 // needsEscape limits escaping of characters that are markdown only in some
 // places (list markers, headings, numbered lists, emphasis dots), so that
 // ordinary prose keeps its look: "-" and "+" and "." only at the start of

@@ -209,7 +209,9 @@ func (b *Bot) cmdQuotes(_ context.Context, i *discordgo.Interaction) (reply, err
 
 // quotesPage renders one page of what a speaker is quoted as saying.
 func (b *Bot) quotesPage(speaker string, article corpus.ArticleID, page int) (reply, error) {
-	speaker = strings.TrimSpace(speaker)
+	// The name is shown in the footer, as plain text: without the
+	// invisible characters that could reorder or hide it.
+	speaker = plain(speaker)
 	if speaker == "" {
 		return reply{}, refuse("Name someone to list the quotes of.")
 	}
@@ -300,7 +302,7 @@ func (b *Bot) articleDetails(id corpus.ArticleID) (reply, error) {
 	for _, q := range key {
 		fmt.Fprintf(&desc, "> %s\n", escape(q.Text))
 	}
-	e := &discordgo.MessageEmbed{Title: truncate(a.Title, maxTitle), Description: desc.String(), Color: colourAnswer}
+	e := &discordgo.MessageEmbed{Title: truncate(escape(a.Title), maxTitle), Description: desc.String(), Color: colourAnswer}
 	if u := fragmentLink(a.URL, ""); u != "" {
 		e.URL = a.URL
 	}
