@@ -25,7 +25,7 @@ type Engine interface {
 	Ask(ctx context.Context, q retrieval.Query) (*retrieval.Answer, error)
 	Lookup(ctx context.Context, term string, article corpus.ArticleID, limit int) (*retrieval.Lookup, error)
 	Terms(prefix string, limit int) ([]string, error)
-	KeySentences(id corpus.ArticleID, n int) ([]retrieval.Quote, error)
+	DigestSource
 	Corpus() *corpus.Corpus
 }
 
@@ -78,6 +78,28 @@ type Options struct {
 	RESTTimeout time.Duration
 	// Metrics receives counts and timings; nil means none are kept.
 	Metrics Metrics
+
+	// Store holds the digest subscriptions and digest threads; nil turns
+	// digests off (/digest says so).
+	Store *Store
+	// DigestChannel is subscribed to the digest from start-up
+	// (DIGEST_CHANNEL_ID); "" for none.
+	DigestChannel string
+	// DigestSchedule is when digests fall due (DIGEST_CRON), in
+	// DigestZone, for DigestChannel and for subscriptions without a time
+	// of their own; nil means DefaultDigestCron. DigestCron is its text,
+	// shown by /digest status.
+	DigestSchedule Schedule
+	DigestCron     string
+	// DigestZone is the zone of DigestSchedule and of "one digest per
+	// day" (DIGEST_TIMEZONE); nil means UTC.
+	DigestZone *time.Location
+	// DigestThreads opens a thread per digest article, where questions
+	// are answered from that article only (DIGEST_THREADS).
+	DigestThreads bool
+	// Clock drives the digest scheduler; nil means the real clock. When
+	// Now is nil, Clock's Now serves as Now too.
+	Clock Clock
 }
 
 // ErrUnauthorized reports a token Discord rejects: fatal, retrying cannot
@@ -116,6 +138,8 @@ type Bot struct {
 
 	registerMu sync.Mutex
 	registered bool // commands registered by this process
+
+	digest *digester // nil without a store
 }
 
 // New makes a bot that answers from engine.
@@ -146,6 +170,9 @@ func New(engine Engine, o Options) (*Bot, error) {
 	}
 	if b.log == nil {
 		b.log = slog.New(slog.DiscardHandler)
+	}
+	if b.now == nil && o.Clock != nil {
+		b.now = o.Clock.Now
 	}
 	if b.now == nil {
 		b.now = time.Now
@@ -198,6 +225,11 @@ func New(engine Engine, o Options) (*Bot, error) {
 	s.AddHandler(b.onInteraction)
 	s.AddHandler(b.onMessage)
 	b.session = s
+	if o.Store != nil {
+		if b.digest, err = newDigester(b, o); err != nil {
+			return nil, err
+		}
+	}
 	return b, nil
 }
 
@@ -231,7 +263,9 @@ func (b *Bot) setReady(ready bool, why string) {
 // gateway cleanly and returns nil. While Discord cannot be reached it
 // keeps trying, with backoff. A token Discord rejects, at start or later
 // (a token reset while running shows as a gateway that cannot resume),
-// ends it with an error wrapping ErrUnauthorized.
+// ends it with an error wrapping ErrUnauthorized. With a Store, it posts
+// the daily digests meanwhile, starting with those that fell due while
+// the bot was down.
 func (b *Bot) Run(ctx context.Context) error {
 	ctx, cancel := context.WithCancel(ctx)
 	defer cancel()
@@ -241,12 +275,18 @@ func (b *Bot) Run(ctx context.Context) error {
 		b.setReady(false, "the bot token was rejected")
 		return err
 	}
+	var digests sync.WaitGroup
+	if b.digest != nil && ctx.Err() == nil {
+		digests.Go(func() { b.digest.run(ctx) })
+	}
 	var err error
 	select {
 	case <-ctx.Done():
 	case err = <-b.fatal:
 		b.log.Error("Discord no longer accepts the bot token: stopping", "err", err)
+		cancel() // the digests stop too
 	}
+	digests.Wait()
 	b.stopping.Store(true)
 	if err != nil {
 		b.setReady(false, "the bot token was rejected")

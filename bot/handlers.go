@@ -357,11 +357,6 @@ func (b *Bot) cmdHelp(context.Context, *discordgo.Interaction) (reply, error) {
 	}}, ephemeral: true}, nil
 }
 
-// cmdDigest answers /digest until digests are configured.
-func (b *Bot) cmdDigest(context.Context, *discordgo.Interaction) (reply, error) {
-	return notice("Daily digests are not available on this bot yet.", true), nil
-}
-
 // resolveArticle turns an article option into an article id: the id an
 // autocomplete choice carries, a short key for long ids, or a title or id
 // typed by hand (any case). "" means no article.

@@ -11,6 +11,7 @@ import (
 
 	"github.com/bwmarrin/discordgo"
 
+	"github.com/verbatim-bot/verbatim/corpus"
 	"github.com/verbatim-bot/verbatim/retrieval"
 )
 
@@ -21,11 +22,12 @@ const (
 	notForUs       messageKind = iota
 	kindMention                // mentions the bot in a server
 	kindDM                     // a direct message
-	kindAnswerChan             // a question in an ANSWER_CHANNEL_IDS channel
+	kindAnswerChan             // a question in an ANSWER_CHANNEL_IDS channel or a digest thread
 )
 
 // onMessage answers a message that mentions the bot, a DM, or a question
-// in an answer channel, with a reply to it. Messages from bots, webhooks
+// in an answer channel or a digest thread, with a reply to it; in a digest
+// thread, from that thread's article only. Messages from bots, webhooks
 // and the bot itself are ignored. Bad input and cooldowns get one short
 // reply in mentions and DMs, and silence in answer channels.
 func (b *Bot) onMessage(s *discordgo.Session, mc *discordgo.MessageCreate) {
@@ -72,7 +74,12 @@ func (b *Bot) handleMessage(s *discordgo.Session, mc *discordgo.MessageCreate) {
 	ctx, cancel := context.WithTimeout(context.Background(), handlerTimeout)
 	defer cancel()
 	_ = s.ChannelTyping(m.ChannelID)
-	r, err := b.answer(ctx, viaMessage, question, "", retrieval.DefaultTop)
+	// In a digest thread, questions are answered from its article only.
+	article, _ := b.threadArticle(m.ChannelID)
+	r, err := b.answer(ctx, viaMessage, question, article, retrieval.DefaultTop)
+	if errors.Is(err, retrieval.ErrUnknownArticle) {
+		r, err = notice("The article of this thread is no longer among my articles.", false), nil
+	}
 	if err != nil {
 		b.log.Error("answering a message", "err", err)
 		if quiet {
@@ -100,10 +107,21 @@ func (b *Bot) classify(m *discordgo.Message) messageKind {
 			return kindMention
 		}
 	}
-	if b.answers[m.ChannelID] && strings.HasSuffix(strings.TrimSpace(m.Content), "?") {
-		return kindAnswerChan
+	if strings.HasSuffix(strings.TrimSpace(m.Content), "?") {
+		if _, thread := b.threadArticle(m.ChannelID); thread || b.answers[m.ChannelID] {
+			return kindAnswerChan
+		}
 	}
 	return notForUs
+}
+
+// threadArticle returns the article of a digest thread, and false for any
+// other channel.
+func (b *Bot) threadArticle(channelID string) (corpus.ArticleID, bool) {
+	if b.digest == nil {
+		return "", false
+	}
+	return b.digest.threadArticle(channelID)
 }
 
 // mentionRe matches user, role and channel mentions.

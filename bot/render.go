@@ -148,6 +148,16 @@ func answerReply(a *retrieval.Answer, from int) reply {
 // the sentence itself where the article has a URL), outlet, date,
 // paragraph. rank 0 omits the number.
 func quoteEmbed(q retrieval.Quote, rank int) *discordgo.MessageEmbed {
+	e := &discordgo.MessageEmbed{Description: quoteBody(q) + articleLine(q.Article, q.Sentence), Color: colourAnswer}
+	if rank > 0 {
+		e.Title = fmt.Sprintf("#%d", rank)
+	}
+	return e
+}
+
+// quoteBody is a quote's sentence as a block quote, then the speaker and
+// role when it reports speech, each line ended.
+func quoteBody(q retrieval.Quote) string {
 	var b strings.Builder
 	b.WriteString("> ")
 	b.WriteString(escape(q.Text))
@@ -162,12 +172,7 @@ func quoteEmbed(q retrieval.Quote, rank int) *discordgo.MessageEmbed {
 		}
 		b.WriteString("\n")
 	}
-	b.WriteString(articleLine(q.Article, q.Sentence))
-	e := &discordgo.MessageEmbed{Description: b.String(), Color: colourAnswer}
-	if rank > 0 {
-		e.Title = fmt.Sprintf("#%d", rank)
-	}
-	return e
+	return b.String()
 }
 
 // articleLine is a quote's attribution: [title](link) · outlet / agency ·
@@ -180,6 +185,17 @@ func articleLine(a *corpus.Article, s corpus.Sentence) string {
 		title = "*" + title + "*"
 	}
 	parts := []string{title}
+	if meta := articleMeta(a); meta != "" {
+		parts = append(parts, meta)
+	}
+	parts = append(parts, fmt.Sprintf("\u00b6 %d", s.Paragraph))
+	return strings.Join(parts, " \u00b7 ")
+}
+
+// articleMeta is an article's outlet (with its agency) and date: "The
+// Irish Times / PA · 2007-03-10", or "" when it has neither.
+func articleMeta(a *corpus.Article) string {
+	var parts []string
 	outlet := a.Source
 	if a.Agency != "" {
 		outlet = strings.TrimPrefix(outlet+" / "+a.Agency, " / ")
@@ -190,7 +206,6 @@ func articleLine(a *corpus.Article, s corpus.Sentence) string {
 	if d := a.Date(); d != "" {
 		parts = append(parts, d)
 	}
-	parts = append(parts, fmt.Sprintf("\u00b6 %d", s.Paragraph))
 	return strings.Join(parts, " \u00b7 ")
 }
 

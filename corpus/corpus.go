@@ -240,37 +240,9 @@ func loadFS(ctx context.Context, fsys fs.FS, dir string) (*Corpus, []error, erro
 	if len(files) == 0 {
 		return nil, nil, ErrNoArticles
 	}
-	type result struct {
-		a   *Article
-		err error
-	}
-	results := make([]result, len(files))
-	work := make(chan int)
-	var wg sync.WaitGroup
-	for range min(runtime.GOMAXPROCS(0), len(files)) {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			for i := range work {
-				a, err := ReadArticle(fsys, files[i].path)
-				results[i] = result{a, err}
-			}
-		}()
-	}
-	var cancelled error
-feed:
-	for i := range files {
-		select {
-		case work <- i:
-		case <-ctx.Done():
-			cancelled = ctx.Err()
-			break feed
-		}
-	}
-	close(work)
-	wg.Wait()
-	if cancelled != nil {
-		return nil, nil, cancelled
+	results, err := readFiles(ctx, fsys, files)
+	if err != nil {
+		return nil, nil, err
 	}
 
 	var problems []error
@@ -290,6 +262,46 @@ feed:
 		articles = append(articles, r.a)
 	}
 	return New(articles...), problems, nil
+}
+
+// fileResult is one file's article, or why it has none.
+type fileResult struct {
+	a   *Article
+	err error
+}
+
+// readFiles reads and parses files in parallel; results[i] is files[i]'s.
+// It stops with ctx.Err() when ctx ends.
+func readFiles(ctx context.Context, fsys fs.FS, files []articleFile) ([]fileResult, error) {
+	results := make([]fileResult, len(files))
+	work := make(chan int)
+	var wg sync.WaitGroup
+	for range min(runtime.GOMAXPROCS(0), len(files)) {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for i := range work {
+				a, err := ReadArticle(fsys, files[i].path)
+				results[i] = fileResult{a, err}
+			}
+		}()
+	}
+	var cancelled error
+feed:
+	for i := range files {
+		select {
+		case work <- i:
+		case <-ctx.Done():
+			cancelled = ctx.Err()
+			break feed
+		}
+	}
+	close(work)
+	wg.Wait()
+	if cancelled != nil {
+		return nil, cancelled
+	}
+	return results, nil
 }
 
 // ReadArticle reads and parses the article file at path in fsys, with its

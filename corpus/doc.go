@@ -31,6 +31,14 @@
 // [ErrTooLarge]. [LoadDir] loads what it can and reports every other file
 // as a [*FileError].
 //
+// # A folder that changes
+//
+// A [Corpus] never changes; a folder does. A [Watcher] follows one while a
+// bot runs: it reads the folder once (as LoadDir), then, after each quiet
+// moment that follows a change, reads again only the files that changed
+// (or whose sidecar did) and hands over a new Corpus in which unchanged
+// articles are the same *Article values.
+//
 // # Text
 //
 // Sentence text is kept exactly as the article has it, with runs of white

@@ -28,12 +28,7 @@ question.`)
 	if *top < 1 || *top > retrieval.MaxTop {
 		return usagef("--top must be from 1 to %d", retrieval.MaxTop)
 	}
-	cfg, err := f.settings(env)
-	if err != nil {
-		return err
-	}
-	log := newLogger(env.Stderr, cfg.LogLevel)
-	ix, err := openIndex(ctx, cfg, log, nil, true)
+	ix, err := f.openShared(ctx, env)
 	if err != nil {
 		return err
 	}
@@ -72,12 +67,7 @@ finds "militias").`)
 	if *limit < 1 {
 		return usagef("--limit must be at least 1")
 	}
-	cfg, err := f.settings(env)
-	if err != nil {
-		return err
-	}
-	log := newLogger(env.Stderr, cfg.LogLevel)
-	ix, err := openIndex(ctx, cfg, log, nil, true)
+	ix, err := f.openShared(ctx, env)
 	if err != nil {
 		return err
 	}

@@ -5,13 +5,9 @@ import (
 	"fmt"
 	"time"
 
+	"github.com/verbatim-bot/verbatim/bot"
 	"github.com/verbatim-bot/verbatim/corpus"
-	"github.com/verbatim-bot/verbatim/retrieval"
 )
-
-// digestMax is how many articles one digest post holds; the rest are
-// counted as "and N more".
-const digestMax = 5
 
 type jsonDigestItem struct {
 	Article jsonArticle `json:"article"`
@@ -27,9 +23,9 @@ type jsonDigest struct {
 
 func runDigest(ctx context.Context, env Env, args []string) error {
 	f := newFlags(env, "digest", "[--json] [--since DATE]",
-		`Prints the digest that would be posted: the key sentences of the articles
+		`Prints the digest the bot would post now: the key sentences of the articles
 first indexed under the data folder since DATE, newest first, at most 5 (then
-"and N more"). Without --since: the last 24 hours, or the newest article if
+"and N more"), the same selection the bot posts. Without --since: the last 24 hours, or the newest article if
 nothing is that new. DATE is YYYY-MM-DD (midnight in DIGEST_TIMEZONE) or RFC
 3339.`)
 	asJSON := f.Bool("json", false, "print the digest as JSON")
@@ -60,9 +56,11 @@ nothing is that new. DATE is YYYY-MM-DD (midnight in DIGEST_TIMEZONE) or RFC
 	}
 	defer ix.Close()
 
-	items := ix.Digest(since, retrieval.DefaultKeySentences, fallback)
-	more := max(0, len(items)-digestMax)
-	items = items[:min(len(items), digestMax)]
+	// The bot's own selection: what it would post now (after indexing,
+	// which may just have added the articles).
+	now = time.Now()
+	d := bot.SelectDigest(ix, since, now, fallback)
+	items, more := d.Items, d.More
 	if *asJSON {
 		out := jsonDigest{Since: since.UTC().Format(time.RFC3339), Articles: []jsonDigestItem{}, More: more}
 		for _, it := range items {
@@ -79,10 +77,14 @@ nothing is that new. DATE is YYYY-MM-DD (midnight in DIGEST_TIMEZONE) or RFC
 		fmt.Fprintf(w, "No articles added since %s: no digest would be posted.\n", since.Format(time.RFC3339))
 		return nil
 	}
-	for i, it := range items {
-		if i > 0 {
-			fmt.Fprintln(w)
-		}
+	n := len(items) + more
+	what := fmt.Sprintf("%d new %s", n, plural(n, "article", "articles"))
+	if n == 1 && !items[0].Added.After(since) {
+		what = "the newest article"
+	}
+	fmt.Fprintf(w, "# Daily digest, %s: %s\n", now.In(cfg.DigestZone).Format("Monday 2 January 2006"), what)
+	for _, it := range items {
+		fmt.Fprintln(w)
 		fmt.Fprintf(w, "%s\n", articleHeading(it.Article))
 		for k, q := range it.Quotes {
 			writeQuote(w, k+1, q)

@@ -21,6 +21,12 @@ func loadCorpus(ctx context.Context, cfg config.Config, log *slog.Logger) (*corp
 		return corpus.Default()
 	}
 	c, problems, err := corpus.LoadDir(ctx, cfg.CorpusDir)
+	return checkLoaded(cfg, log, c, problems, err)
+}
+
+// checkLoaded reports what loading a corpus folder found: the skipped
+// files as warnings, and an error for a folder with nothing usable.
+func checkLoaded(cfg config.Config, log *slog.Logger, c *corpus.Corpus, problems []error, err error) (*corpus.Corpus, error) {
 	if errors.Is(err, corpus.ErrNoArticles) {
 		return nil, fmt.Errorf("corpus %s: no article files in it (.txt, .md or .json)", cfg.CorpusDir)
 	}
@@ -45,6 +51,11 @@ func openIndex(ctx context.Context, cfg config.Config, log *slog.Logger, progres
 	if err != nil {
 		return nil, err
 	}
+	return openIndexOf(ctx, cfg, log, c, progress, shared)
+}
+
+// openIndexOf is openIndex with the corpus already loaded.
+func openIndexOf(ctx context.Context, cfg config.Config, log *slog.Logger, c *corpus.Corpus, progress func(done, total int), shared bool) (*retrieval.Index, error) {
 	if err := os.MkdirAll(cfg.DataDir, 0o700); err != nil {
 		return nil, fmt.Errorf("data folder: %w", err)
 	}
@@ -67,4 +78,15 @@ func openIndex(ctx context.Context, cfg config.Config, log *slog.Logger, progres
 		return nil, err
 	}
 	return ix, nil
+}
+
+// openShared reads the settings and opens the index for a command that
+// only reads it (ask, lookup): beside a running bot it falls back to an
+// index in memory.
+func (f *flagSet) openShared(ctx context.Context, env Env) (*retrieval.Index, error) {
+	cfg, err := f.settings(env)
+	if err != nil {
+		return nil, err
+	}
+	return openIndex(ctx, cfg, newLogger(env.Stderr, cfg.LogLevel), nil, true)
 }

@@ -3,9 +3,16 @@ package cli
 import (
 	"context"
 	"errors"
+	"fmt"
+	"log/slog"
+	"path/filepath"
+	"sync"
+	"time"
 
 	"github.com/verbatim-bot/verbatim/bot"
+	"github.com/verbatim-bot/verbatim/corpus"
 	"github.com/verbatim-bot/verbatim/internal/ops"
+	"github.com/verbatim-bot/verbatim/retrieval"
 )
 
 // errNoToken explains how to give the bot its token.
@@ -19,7 +26,9 @@ func runBot(ctx context.Context, env Env, args []string) error {
 	f := newFlags(env, "run", "[--corpus DIR] [--data DIR]",
 		`Connects to Discord with DISCORD_TOKEN and serves: answers mentions, DMs
 and questions in answer channels, slash commands, and the daily digest.
-Stops cleanly on SIGINT or SIGTERM.`)
+With a corpus folder, articles added to it, changed or removed while the
+bot runs are picked up without a restart. Stops cleanly on SIGINT or
+SIGTERM.`)
 	if err := f.parse(env, args); err != nil {
 		return err
 	}
@@ -50,7 +59,25 @@ Stops cleanly on SIGINT or SIGTERM.`)
 		defer srv.Close()
 	}
 
-	ix, err := openIndex(ctx, cfg, log, nil, false)
+	// A corpus folder is watched from before it is read, so that nothing
+	// that changes during start-up is missed.
+	var c *corpus.Corpus
+	var watcher *corpus.Watcher
+	if cfg.CorpusDir == "" {
+		if c, err = corpus.Default(); err != nil {
+			return err
+		}
+	} else {
+		if watcher, err = corpus.NewWatcher(cfg.CorpusDir, corpus.WatchOptions{Debounce: watchDebounce, Logger: log}); err != nil {
+			return err
+		}
+		defer watcher.Close()
+		loaded, problems, err := watcher.Load(ctx)
+		if c, err = checkLoaded(cfg, log, loaded, problems, err); err != nil {
+			return err
+		}
+	}
+	ix, err := openIndexOf(ctx, cfg, log, c, nil, false)
 	if err != nil {
 		return err
 	}
@@ -62,6 +89,14 @@ Stops cleanly on SIGINT or SIGTERM.`)
 		}
 		return nil
 	})
+	store, err := bot.OpenStore(filepath.Join(cfg.DataDir, bot.StoreFile), time.Second)
+	if errors.Is(err, bot.ErrStoreLocked) {
+		return fmt.Errorf("data folder %s is in use by another verbatim: give each bot process its own DATA_DIR", cfg.DataDir)
+	}
+	if err != nil {
+		return err
+	}
+	defer store.Close()
 
 	answerIDs := make([]string, len(cfg.AnswerIDs))
 	for i, id := range cfg.AnswerIDs {
@@ -76,6 +111,12 @@ Stops cleanly on SIGINT or SIGTERM.`)
 		ShardCount:     cfg.ShardCount,
 		Logger:         log,
 		Metrics:        metrics,
+		Store:          store,
+		DigestChannel:  string(cfg.DigestChan),
+		DigestSchedule: cfg.DigestSchedule,
+		DigestCron:     cfg.DigestCron,
+		DigestZone:     cfg.DigestZone,
+		DigestThreads:  cfg.DigestThreads,
 	})
 	if err != nil {
 		return err
@@ -91,6 +132,11 @@ Stops cleanly on SIGINT or SIGTERM.`)
 		defer srv.Close()
 	}
 
+	if watcher != nil {
+		var watching sync.WaitGroup
+		defer watching.Wait() // before the index closes
+		watching.Go(func() { watchCorpus(ctx, watcher, ix, log) })
+	}
 	articles, sentences := ix.Size()
 	log.Info("verbatim starting", "version", version(), "articles", articles, "sentences", sentences,
 		"shard", cfg.ShardID, "shards", cfg.ShardCount)
@@ -99,4 +145,28 @@ Stops cleanly on SIGINT or SIGTERM.`)
 	}
 	log.Info("verbatim stopped")
 	return nil
+}
+
+// watchDebounce is how long the corpus folder must be quiet before its
+// changes are indexed.
+const watchDebounce = time.Second
+
+// watchCorpus indexes the corpus folder's changes as they come, article
+// by article, until ctx ends.
+func watchCorpus(ctx context.Context, w *corpus.Watcher, ix *retrieval.Index, log *slog.Logger) {
+	err := w.Run(ctx, func(ctx context.Context, c *corpus.Corpus) error {
+		ch, err := ix.SyncChanges(ctx, c)
+		if err != nil {
+			return fmt.Errorf("index corpus changes: %w", err)
+		}
+		if ch != (retrieval.Changes{}) {
+			articles, sentences := ix.Size()
+			log.Info("corpus updated", "added", ch.Added, "updated", ch.Updated, "removed", ch.Removed,
+				"articles", articles, "sentences", sentences)
+		}
+		return nil
+	})
+	if err != nil {
+		log.Error("watching the corpus folder stopped; restart to pick up changes", "err", err)
+	}
 }

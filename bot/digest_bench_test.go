@@ -1,0 +1,36 @@
+package bot
+
+import (
+	"context"
+	"testing"
+	"time"
+
+	"github.com/verbatim-bot/verbatim/corpus"
+	"github.com/verbatim-bot/verbatim/retrieval"
+)
+
+// BenchmarkSelectDigest measures a digest over many new articles (a bulk
+// import): SelectDigest summarises only the five it shows; the
+// "summarise all" case is what asking the index for every new article's
+// key sentences would cost.
+func BenchmarkSelectDigest(b *testing.B) {
+	at := time.Date(2026, 3, 2, 9, 0, 0, 0, time.UTC)
+	arts := fruitArticles(b, 2000)
+	ix, err := retrieval.OpenMemory(context.Background(), corpus.New(arts...), retrieval.Options{Now: func() time.Time { return at.Add(-time.Hour) }})
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer ix.Close()
+	b.Run("select", func(b *testing.B) {
+		for b.Loop() {
+			if d := SelectDigest(ix, at.Add(-24*time.Hour), at, false); len(d.Items) != DigestMaxArticles {
+				b.Fatal(len(d.Items))
+			}
+		}
+	})
+	b.Run("summarise-all", func(b *testing.B) {
+		for b.Loop() {
+			ix.Digest(at.Add(-24*time.Hour), retrieval.DefaultKeySentences, false)
+		}
+	})
+}

@@ -1,0 +1,286 @@
+package bot
+
+import (
+	"context"
+	"fmt"
+	"strings"
+	"time"
+
+	"github.com/bwmarrin/discordgo"
+)
+
+// canManage reports whether the member who made an interaction may manage
+// digests: Manage Server or Administrator, from the permissions Discord
+// computed for them in the channel. /digest's default_member_permissions
+// hides the command from others, but a server admin can change that; the
+// bot checks for itself.
+func canManage(i *discordgo.Interaction) bool {
+	if i.Member == nil {
+		return false
+	}
+	p := i.Member.Permissions
+	return p&discordgo.PermissionAdministrator != 0 || p&discordgo.PermissionManageGuild != 0
+}
+
+// cmdDigest answers /digest subscribe, unsubscribe, status and now. Its
+// replies are ephemeral; the digest itself is a channel message.
+func (b *Bot) cmdDigest(ctx context.Context, i *discordgo.Interaction) (reply, error) {
+	if b.digest == nil {
+		return notice("Daily digests are not set up on this bot.", true), nil
+	}
+	if i.GuildID == "" {
+		return reply{}, refuse("Digests are posted in server channels: use /digest in a server.")
+	}
+	opts := i.ApplicationCommandData().Options
+	if len(opts) == 0 {
+		return reply{}, refuse("Pick what to do: `/digest subscribe`, `unsubscribe`, `status` or `now`.")
+	}
+	d := b.digest
+	var r reply
+	var err error
+	switch opts[0].Name {
+	case "subscribe":
+		r, err = d.subscribe(ctx, i)
+	case "unsubscribe":
+		r, err = d.unsubscribe(i)
+	case "status":
+		r, err = d.status(i)
+	case "now":
+		r, err = d.now(ctx, i)
+	default:
+		return reply{}, refuse("I don't know `/digest %s`.", opts[0].Name)
+	}
+	r.ephemeral = true
+	return r, err
+}
+
+const msgNeedsManage = "Changing the digest needs the Manage Server permission."
+
+// subscribe answers /digest subscribe [channel] [time] [timezone]: the
+// channel (default: this one) gets the digest every day, at its own time
+// and zone when given. Subscribing again updates them and renews a broken
+// subscription.
+func (d *digester) subscribe(ctx context.Context, i *discordgo.Interaction) (reply, error) {
+	if !canManage(i) {
+		return reply{}, refuse(msgNeedsManage)
+	}
+	channelID := optString(i, "channel")
+	if channelID == "" {
+		channelID = i.ChannelID
+	}
+	at := strings.TrimSpace(optString(i, "time"))
+	if at != "" {
+		h, m, ok := parseClock(at)
+		if !ok {
+			return reply{}, refuse("\u201c%s\u201d is not a time of day: use HH:MM on the 24-hour clock, such as 09:00 or 18:30.", escape(at))
+		}
+		at = fmt.Sprintf("%02d:%02d", h, m)
+	}
+	zoneName := strings.TrimSpace(optString(i, "timezone"))
+	if zoneName != "" {
+		loc, err := loadZone(zoneName)
+		if err != nil {
+			return reply{}, refuse("\u201c%s\u201d is not a time zone I know: pick one from the list as you type, or type an IANA name such as Europe/Dublin.", escape(zoneName))
+		}
+		zoneName = loc.String()
+	}
+	ch, err := d.b.session.Channel(channelID, discordgo.WithContext(ctx))
+	if reason, isLost := lostChannel(err); isLost {
+		return reply{}, refuse("I can't post in <#%s> (Discord answers %s): give me access to it, then subscribe again.", channelID, reason)
+	}
+	if err != nil {
+		return reply{}, fmt.Errorf("look up channel %s: %w", channelID, err)
+	}
+	if ch.GuildID != i.GuildID {
+		return reply{}, refuse("That channel is not in this server.")
+	}
+	if ch.Type != discordgo.ChannelTypeGuildText && ch.Type != discordgo.ChannelTypeGuildNews {
+		return reply{}, refuse("I post the digest in text and announcement channels only.")
+	}
+
+	now := d.clock.Now()
+	var existed bool
+	d.mu.Lock()
+	sub, err := d.store.updateSubscription(channelID, func(s *subscription, found bool) (bool, error) {
+		existed = found && !s.Off
+		if !found || !s.active() {
+			// New, or renewed: the schedule starts from now.
+			s.Fired = now
+		}
+		if !found {
+			s.Created = now
+		}
+		s.GuildID, s.Resolved, s.News = ch.GuildID, true, ch.Type == discordgo.ChannelTypeGuildNews
+		s.Time, s.Zone = at, zoneName
+		s.Off, s.Broken, s.BrokenAt = false, "", time.Time{}
+		return true, nil
+	})
+	delete(d.retry, channelID)
+	d.mu.Unlock()
+	if err != nil {
+		return reply{}, err
+	}
+	d.poke()
+
+	var msg strings.Builder
+	if existed {
+		fmt.Fprintf(&msg, "<#%s> keeps the daily digest, now %s.", channelID, d.describe(sub))
+	} else {
+		fmt.Fprintf(&msg, "<#%s> now gets the daily digest %s.", channelID, d.describe(sub))
+	}
+	if next := d.nextFiring(sub, now); !next.IsZero() {
+		fmt.Fprintf(&msg, " Next: <t:%d:F>, when there are new articles.", next.Unix())
+	}
+	if sub.Since.IsZero() {
+		msg.WriteString(" The first covers the last 24 hours.")
+	}
+	return notice(msg.String(), true), nil
+}
+
+// unsubscribe answers /digest unsubscribe [channel].
+func (d *digester) unsubscribe(i *discordgo.Interaction) (reply, error) {
+	if !canManage(i) {
+		return reply{}, refuse(msgNeedsManage)
+	}
+	channelID := optString(i, "channel")
+	if channelID == "" {
+		channelID = i.ChannelID
+	}
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	sub, found, err := d.store.subscription(channelID)
+	if err != nil {
+		return reply{}, err
+	}
+	if !found || sub.Off {
+		return notice(fmt.Sprintf("<#%s> does not get the daily digest.", channelID), true), nil
+	}
+	if sub.Config {
+		// Kept, switched off: a restart must not subscribe it again.
+		_, err = d.store.updateSubscription(channelID, func(s *subscription, found bool) (bool, error) {
+			s.Off, s.Pending = true, nil
+			return found, nil
+		})
+	} else {
+		err = d.store.deleteSubscription(channelID)
+	}
+	if err != nil {
+		return reply{}, err
+	}
+	d.poke()
+	return notice(fmt.Sprintf("<#%s> no longer gets the daily digest.", channelID), true), nil
+}
+
+// status answers /digest status: the server's subscriptions, their
+// schedules, last and next digests, and the broken ones.
+func (d *digester) status(i *discordgo.Interaction) (reply, error) {
+	subs, err := d.store.subscriptions()
+	if err != nil {
+		return reply{}, err
+	}
+	now := d.clock.Now()
+	var lines []string
+	for _, s := range subs {
+		if s.Off || s.GuildID != i.GuildID {
+			continue
+		}
+		line := fmt.Sprintf("\u2022 <#%s>: %s", s.ChannelID, d.describe(s))
+		switch {
+		case s.Broken != "":
+			line += fmt.Sprintf(" \u2014 **broken** since <t:%d:f>: Discord answered %s. Give me access to the channel, then `/digest subscribe` it again.",
+				s.BrokenAt.Unix(), escape(s.Broken))
+		default:
+			if s.LastPost.IsZero() {
+				line += " \u00b7 no digest yet"
+			} else {
+				line += fmt.Sprintf(" \u00b7 last digest <t:%d:f>", s.LastPost.Unix())
+			}
+			if next := d.nextFiring(s, now); !next.IsZero() {
+				line += fmt.Sprintf(" \u00b7 next <t:%d:R>", next.Unix())
+			}
+		}
+		lines = append(lines, line)
+	}
+	if len(lines) == 0 {
+		return notice("No channel in this server gets the daily digest. `/digest subscribe` starts it (it needs Manage Server).", true), nil
+	}
+	text := "**Daily digest in this server** (one a day at most, only when there are new articles)\n" + strings.Join(lines, "\n")
+	if d.threads {
+		text += "\nEach article in a digest opens a thread for questions about it."
+	}
+	return notice(text, true), nil
+}
+
+// now answers /digest now. In a subscribed channel it posts today's
+// digest now, and that counts as today's: the scheduled one posts nothing
+// more today. Elsewhere it posts a digest of the last 24 hours, once.
+func (d *digester) now(ctx context.Context, i *discordgo.Interaction) (reply, error) {
+	channelID := i.ChannelID
+	now := d.clock.Now()
+	sub, found, err := d.store.subscription(channelID)
+	if err != nil {
+		return reply{}, err
+	}
+	if found && sub.Broken != "" {
+		return reply{}, refuse("The digest here is marked broken (Discord answered %s). Give me access to the channel, then `/digest subscribe` it again.", escape(sub.Broken))
+	}
+	if !found || sub.Off {
+		return d.oneOff(ctx, channelID, now)
+	}
+	res, err := d.deliver(ctx, channelID, now, true)
+	if err != nil {
+		d.log.Warn("digest now", "channel", channelID, "err", err)
+		return reply{}, refuse("I couldn't post the digest: Discord did not take it. I'll try again shortly.")
+	}
+	switch res.outcome {
+	case posted:
+		return notice(fmt.Sprintf("Posted today's digest here (%d %s). It counts as today's: the scheduled one posts nothing more today.",
+			res.articles, plural(res.articles, "article", "articles")), true), nil
+	case alreadyToday, givenUp:
+		msg := "Today's digest is already done here."
+		if next := d.nextFiring(sub, now); !next.IsZero() {
+			msg += fmt.Sprintf(" The next one: <t:%d:F>.", next.Unix())
+		}
+		return notice(msg, true), nil
+	case nothingNew:
+		return notice("Nothing new since the last digest here: nothing to post.", true), nil
+	case lost:
+		return reply{}, refuse("I can't post here (Discord answers %s). Give me access to the channel, then `/digest subscribe` it again.", escape(res.reason))
+	}
+	return d.oneOff(ctx, channelID, now)
+}
+
+// oneOff posts a digest of the last 24 hours (or the newest article) in a
+// channel that is not subscribed. It records nothing.
+func (d *digester) oneOff(ctx context.Context, channelID string, now time.Time) (reply, error) {
+	dg := SelectDigest(d.b.engine, now.Add(-24*time.Hour), now, true)
+	if len(dg.Items) == 0 {
+		return notice("I have no articles to make a digest of.", true), nil
+	}
+	_, err := d.b.postMessage(ctx, channelID, digestReply(dg, now.In(d.zone)), "")
+	if reason, isLost := lostChannel(err); isLost {
+		return reply{}, refuse("I can't post here (Discord answers %s).", escape(reason))
+	}
+	if err != nil {
+		return reply{}, err
+	}
+	return notice("Posted a digest of the last 24 hours. This channel is not subscribed: `/digest subscribe` posts one every day.", true), nil
+}
+
+// describe says when a subscription's digests fall due.
+func (d *digester) describe(s subscription) string {
+	_, zone := d.scheduleOf(s)
+	if s.Time != "" {
+		return fmt.Sprintf("every day at %s (%s)", s.Time, zone)
+	}
+	if d.spec == "" {
+		return fmt.Sprintf("on the bot's schedule (%s)", zone)
+	}
+	return fmt.Sprintf("on the bot's schedule (`%s`, %s)", d.spec, zone)
+}
+
+// nextFiring is when a subscription's schedule next fires after now.
+func (d *digester) nextFiring(s subscription, now time.Time) time.Time {
+	sched, zone := d.scheduleOf(s)
+	return sched.Next(now.In(zone))
+}
