@@ -7,7 +7,6 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
-	"strconv"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -507,23 +506,10 @@ func (b *Bot) onDisconnect(*discordgo.Session, *discordgo.Disconnect) {
 }
 
 // ownsGuild reports whether this process's shard is the one Discord sends
-// a guild's events to: (guild_id >> 22) % ShardCount == ShardID. Direct
-// messages (no guild) go to shard 0.
+// a guild's events to, and so the one that answers and posts digests
+// there (see servesGuild).
 func (b *Bot) ownsGuild(guildID string) bool {
-	return shardOf(guildID, b.opts.ShardCount) == b.opts.ShardID
-}
-
-// shardOf returns the shard of a guild among count: (id >> 22) % count,
-// and 0 for no guild.
-func shardOf(guildID string, count int) int {
-	if count <= 1 || guildID == "" {
-		return 0
-	}
-	id, err := strconv.ParseUint(guildID, 10, 64)
-	if err != nil {
-		return 0
-	}
-	return int((id >> 22) % uint64(count))
+	return servesGuild(guildID, b.opts.ShardID, b.opts.ShardCount)
 }
 
 // registerCommands bulk-overwrites the application commands, once per

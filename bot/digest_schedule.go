@@ -113,10 +113,12 @@ func newDigester(b *Bot, o Options) (*digester, error) {
 	return d, nil
 }
 
-// servesGuild reports whether this process posts for a guild: with
-// sharding, a guild belongs to shard (guild_id >> 22) % shard_count, and
-// DMs (no guild) to shard 0. Digests are posted only by the process whose
-// shard receives the guild's events.
+// servesGuild reports whether the process of shard shardID among
+// shardCount serves a guild: a guild belongs to shard
+// (guild_id >> 22) % shard_count, the shard Discord sends its events to,
+// and DMs (no guild) to shard 0. Only that process answers the guild's
+// messages and posts its digests; an id that is not a snowflake belongs
+// to none.
 func servesGuild(guildID string, shardID, shardCount int) bool {
 	if shardCount <= 1 {
 		return true
@@ -244,7 +246,7 @@ func (d *digester) pass(ctx context.Context, now time.Time) time.Time {
 				continue
 			}
 		}
-		if !servesGuild(s.GuildID, d.b.opts.ShardID, d.b.opts.ShardCount) {
+		if !d.b.ownsGuild(s.GuildID) {
 			continue
 		}
 		sched, zone := d.scheduleOf(s)
