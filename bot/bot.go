@@ -41,6 +41,12 @@ type Metrics interface {
 	// RESTError counts a REST call answered with an HTTP error status, or
 	// with status 0 one that got no answer.
 	RESTError(status int)
+	// DigestPosted counts a digest posted; DigestSkipped one due but not
+	// posted, and why: "no_articles", "already_posted" (a later firing
+	// the same day), "channel_broken", "given_up" (an interrupted send too
+	// old to finish safely), "error".
+	DigestPosted()
+	DigestSkipped(reason string)
 }
 
 // noMetrics is the Metrics of a bot given none.
@@ -52,6 +58,8 @@ func (noMetrics) AutocompleteServed(time.Duration)             {}
 func (noMetrics) GatewayConnected(bool)                        {}
 func (noMetrics) GatewayReconnected()                          {}
 func (noMetrics) RESTError(int)                                {}
+func (noMetrics) DigestPosted()                                {}
+func (noMetrics) DigestSkipped(string)                         {}
 
 // Options configure a Bot.
 type Options struct {

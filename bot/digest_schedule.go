@@ -397,8 +397,29 @@ type delivery struct {
 // nonce. On a scheduled firing (manual false) a day with nothing new
 // counts as that day's digest; for /digest now (manual true) it leaves the
 // day open. Errors are transient failures; the pending digest stays and is
-// tried again.
+// tried again. Each outcome is counted in the metrics (a digest posted,
+// or skipped and why).
 func (d *digester) deliver(ctx context.Context, channelID string, now time.Time, manual bool) (delivery, error) {
+	dl, err := d.deliverOnce(ctx, channelID, now, manual)
+	switch {
+	case err != nil:
+		d.b.metrics.DigestSkipped("error")
+	case dl.outcome == posted:
+		d.b.metrics.DigestPosted()
+	case dl.outcome == alreadyToday:
+		d.b.metrics.DigestSkipped("already_posted")
+	case dl.outcome == nothingNew:
+		d.b.metrics.DigestSkipped("no_articles")
+	case dl.outcome == lost:
+		d.b.metrics.DigestSkipped("channel_broken")
+	case dl.outcome == givenUp:
+		d.b.metrics.DigestSkipped("given_up")
+	}
+	return dl, err
+}
+
+// deliverOnce is deliver, without the counting.
+func (d *digester) deliverOnce(ctx context.Context, channelID string, now time.Time, manual bool) (delivery, error) {
 	d.mu.Lock()
 	defer d.mu.Unlock()
 	sub, found, err := d.store.subscription(channelID)

@@ -24,10 +24,12 @@ type recMetrics struct {
 	reconnects    int
 	connected     bool
 	rest          map[int]int
+	digests       int
+	skipped       map[string]int
 }
 
 func newRecMetrics() *recMetrics {
-	return &recMetrics{answered: map[string]int{}, declined: map[string]int{}, rest: map[int]int{}}
+	return &recMetrics{answered: map[string]int{}, declined: map[string]int{}, rest: map[int]int{}, skipped: map[string]int{}}
 }
 
 func (m *recMetrics) QuestionAnswered(via string, noAnswer bool, _ time.Duration) {
@@ -68,6 +70,18 @@ func (m *recMetrics) RESTError(status int) {
 	m.mu.Lock()
 	defer m.mu.Unlock()
 	m.rest[status]++
+}
+
+func (m *recMetrics) DigestPosted() {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	m.digests++
+}
+
+func (m *recMetrics) DigestSkipped(reason string) {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	m.skipped[reason]++
 }
 
 // get reads one count under the lock.
@@ -460,5 +474,24 @@ func TestE2EShardsSplitGuilds(t *testing.T) {
 	}
 	if n := len(f.CallsTo("PUT", "applications/*/commands")); n != 1 {
 		t.Errorf("%d command registrations; want 1, by shard 0", n)
+	}
+}
+
+// TestDigestMetrics counts a digest posted, and one skipped for having
+// nothing new.
+func TestDigestMetrics(t *testing.T) {
+	t.Parallel()
+	ch := discordtest.DefaultChannelID
+	m := newRecMetrics()
+	w := newDigestWorld(t, day(2, 8, 0))
+	w.addNews("bridge", "the bridge")
+	b := w.start(withDigestChannel(ch), func(o *Options) { o.Metrics = m })
+	b.at(day(2, 9, 0))
+	b.at(day(3, 9, 0))
+	if n := m.get(func(m *recMetrics) int { return m.digests }); n != 1 {
+		t.Errorf("%d digests counted; want 1", n)
+	}
+	if n := m.get(func(m *recMetrics) int { return m.skipped["no_articles"] }); n != 1 {
+		t.Errorf("%d digests skipped for nothing new; want 1 (all: %v)", n, m.skipped)
 	}
 }

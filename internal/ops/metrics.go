@@ -19,7 +19,7 @@ var (
 	questionVias      = []string{"command", "message", "button"}
 	answerResults     = []string{"quoted", "no_answer"}
 	declineReasons    = []string{"invalid", "cooldown", "unknown_article", "error"}
-	digestSkipReasons = []string{"no_articles", "already_posted", "channel_broken", "error"}
+	digestSkipReasons = []string{"no_articles", "already_posted", "channel_broken", "given_up", "error"}
 )
 
 // Metrics counts and times what the bot does, in a Prometheus registry of
@@ -68,7 +68,7 @@ func NewMetrics(version string) *Metrics {
 		}),
 		digestsSkipped: prometheus.NewCounterVec(prometheus.CounterOpts{
 			Namespace: namespace, Name: "digests_skipped_total",
-			Help: "Digests due but not posted, by reason.",
+			Help: "Digests due but not posted, by reason: no_articles (nothing new), already_posted (a later firing the same day), channel_broken (Discord refuses the channel), given_up (an interrupted send too old to finish safely), error.",
 		}, []string{"reason"}),
 		reconnects: prometheus.NewCounter(prometheus.CounterOpts{
 			Namespace: namespace, Name: "gateway_reconnects_total",
