@@ -63,7 +63,8 @@
 //
 // [Fault] (and [Fake.RateLimit], [Fake.FailNext], [Fake.Slow]) makes REST
 // routes answer 429 (per route or global), 5xx or any status, answer late,
-// or drop the connection. [Fake.DropGateway], [Fake.Reconnect] (op 7),
+// act and then hold the answer back (for a client killed mid-call), or
+// drop the connection. [Fake.DropGateway], [Fake.Reconnect] (op 7),
 // [Fake.InvalidateSession] (op 9), [Fake.CloseGateway] (a close code),
 // [Fake.PauseHeartbeatAcks] and [Fake.SetToken] disturb the gateway.
 // [Fake.SetChannelAccess] makes a channel answer 403 or 404.
