@@ -50,7 +50,7 @@ SIGTERM.`)
 	var health ops.Health
 	health.Pending("gateway", "not connected yet")
 	health.Pending("index", "loading the articles")
-	health.Set("store", ops.DirWritable(cfg.DataDir))
+	health.Pending("store", "opening the state file")
 	if cfg.HTTPAddr != "" {
 		srv, err := ops.Listen("health and metrics", cfg.HTTPAddr, ops.Handler(&health, metrics), log)
 		if err != nil {
@@ -89,7 +89,7 @@ SIGTERM.`)
 		}
 		return nil
 	})
-	store, err := bot.OpenStore(filepath.Join(cfg.DataDir, bot.StoreFile), time.Second)
+	store, aside, err := bot.OpenOrSetAsideStore(filepath.Join(cfg.DataDir, bot.StoreFile), time.Second, time.Now())
 	if errors.Is(err, bot.ErrStoreLocked) {
 		return fmt.Errorf("data folder %s is in use by another verbatim: give each bot process its own DATA_DIR", cfg.DataDir)
 	}
@@ -97,6 +97,12 @@ SIGTERM.`)
 		return err
 	}
 	defer store.Close()
+	if aside != "" {
+		log.Error("the bot state file was damaged: it is kept aside and a fresh one started; "+
+			"digest subscriptions made with /digest subscribe are lost (DIGEST_CHANNEL_ID is subscribed again)",
+			"damaged_file", aside)
+	}
+	health.Set("store", store.Healthy)
 
 	answerIDs := make([]string, len(cfg.AnswerIDs))
 	for i, id := range cfg.AnswerIDs {

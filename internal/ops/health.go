@@ -5,7 +5,6 @@ import (
 	"errors"
 	"fmt"
 	"net/http"
-	"os"
 	"strings"
 	"sync"
 	"time"
@@ -122,30 +121,4 @@ func (h *Health) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 // oneLine keeps a reason on its line of the report.
 func oneLine(s string) string {
 	return strings.Join(strings.Fields(s), " ")
-}
-
-// DirWritable is a check that dir accepts a new file: it creates, writes,
-// syncs and removes a small hidden file there. It catches a full disk, a
-// read-only mount and lost permissions.
-func DirWritable(dir string) func(context.Context) error {
-	return func(context.Context) error {
-		f, err := os.CreateTemp(dir, ".healthz-*")
-		if err != nil {
-			return fmt.Errorf("data folder not writable: %w", err)
-		}
-		name := f.Name()
-		defer os.Remove(name)
-		if _, err := f.WriteString("ok\n"); err != nil {
-			f.Close()
-			return fmt.Errorf("data folder not writable: %w", err)
-		}
-		if err := f.Sync(); err != nil {
-			f.Close()
-			return fmt.Errorf("data folder not writable: %w", err)
-		}
-		if err := f.Close(); err != nil {
-			return fmt.Errorf("data folder not writable: %w", err)
-		}
-		return nil
-	}
 }

@@ -75,19 +75,6 @@ func TestHealthHungOrPanickingCheck(t *testing.T) {
 	}
 }
 
-func TestDirWritable(t *testing.T) {
-	dir := t.TempDir()
-	if err := DirWritable(dir)(context.Background()); err != nil {
-		t.Fatalf("DirWritable(fresh folder) = %v", err)
-	}
-	if entries, _ := os.ReadDir(dir); len(entries) != 0 {
-		t.Errorf("DirWritable left %d files behind", len(entries))
-	}
-	if err := DirWritable(filepath.Join(dir, "missing"))(context.Background()); err == nil || !strings.Contains(err.Error(), "not writable") {
-		t.Errorf("DirWritable(missing folder) = %v; want not writable", err)
-	}
-}
-
 func TestMetrics(t *testing.T) {
 	m := NewMetrics("1.2.3")
 	m.WatchIndex(func() (int, int) { return 2, 30 })
