@@ -12,6 +12,7 @@ import (
 	bolterrors "go.etcd.io/bbolt/errors"
 
 	"github.com/verbatim-bot/verbatim/corpus"
+	"github.com/verbatim-bot/verbatim/internal/boltfile"
 )
 
 // StoreFile is the name of the bot's state file in the data folder.
@@ -52,6 +53,9 @@ func OpenStore(path string, timeout time.Duration) (s *Store, err error) {
 			s, err = nil, fmt.Errorf("open bot state %s: %w: %v", path, ErrStoreDamaged, p)
 		}
 	}()
+	if err := boltfile.Check(path); err != nil {
+		return nil, fmt.Errorf("open bot state %s: %w: %v", path, ErrStoreDamaged, err)
+	}
 	db, err := bolt.Open(path, 0o600, &bolt.Options{Timeout: timeout})
 	switch {
 	case errors.Is(err, bolterrors.ErrTimeout):

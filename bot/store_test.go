@@ -18,23 +18,26 @@ import (
 func TestStoreDamaged(t *testing.T) {
 	for _, tt := range []struct {
 		name   string
+		empty  bool // no subscriptions written before the damage
 		damage func(b []byte) []byte
 	}{
-		{"not a database", func([]byte) []byte { return []byte("this is not a database") }},
-		{"truncated", func(b []byte) []byte { return b[:len(b)/3] }},
-		{"pages overwritten", func(b []byte) []byte {
+		{"not a database", false, func([]byte) []byte { return []byte("this is not a database") }},
+		{"truncated", false, func(b []byte) []byte { return b[:len(b)/3] }},
+		// bbolt reads the free list past the end of this one: SIGBUS.
+		{"new file cut short", true, func(b []byte) []byte { return b[:len(b)/3] }},
+		{"pages overwritten", false, func(b []byte) []byte {
 			for i := 8192; i < len(b) && i < 8192+4096; i += 3 {
 				b[i] ^= 0xff
 			}
 			return b
 		}},
-		{"every fifth byte flipped", func(b []byte) []byte {
+		{"every fifth byte flipped", false, func(b []byte) []byte {
 			for i := 0; i < len(b); i += 5 {
 				b[i] ^= 0xff
 			}
 			return b
 		}},
-		{"both meta pages lost", func(b []byte) []byte { clear(b[:8192]); return b }},
+		{"both meta pages lost", false, func(b []byte) []byte { clear(b[:8192]); return b }},
 	} {
 		t.Run(tt.name, func(t *testing.T) {
 			path := filepath.Join(t.TempDir(), StoreFile)
@@ -43,6 +46,9 @@ func TestStoreDamaged(t *testing.T) {
 				t.Fatal(err)
 			}
 			for i := range 50 {
+				if tt.empty {
+					break
+				}
 				if _, err := s.updateSubscription(fmt.Sprintf("30000000000000%05d", i), func(sub *subscription, _ bool) (bool, error) {
 					sub.Time = "09:00"
 					return true, nil

@@ -23,6 +23,7 @@ import (
 	bolterrors "go.etcd.io/bbolt/errors"
 
 	"github.com/verbatim-bot/verbatim/corpus"
+	"github.com/verbatim-bot/verbatim/internal/boltfile"
 )
 
 // ErrLocked reports an index folder held by another process (a running
@@ -139,10 +140,13 @@ func Open(ctx context.Context, dataDir string, c *corpus.Corpus, o Options) (*In
 	}
 	log := o.logger()
 	fresh := false
-	// The lock first: a segment being written by the process that holds
-	// the folder is no damage.
+	// The root file is checked before bbolt maps it (see boltfile); then
+	// the lock, before the segments: a segment being written by the
+	// process that holds the folder is no damage.
 	var bi bleve.Index
-	if err = probeLock(path, timeout); err == nil {
+	if err = boltfile.Check(filepath.Join(path, "store", "root.bolt")); err != nil {
+		err = fmt.Errorf("index root file: %w", err)
+	} else if err = probeLock(path, timeout); err == nil {
 		if err = checkSegments(path); err == nil {
 			bi, err = openBleve(path, timeout)
 		}

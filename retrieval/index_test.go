@@ -161,6 +161,14 @@ func TestOpenDamagedIndexIsRebuilt(t *testing.T) {
 				t.Fatal(err)
 			}
 		}},
+		{"root cut to a third", func(t *testing.T, dir string) {
+			// bbolt would read past the end of it and crash (SIGSEGV).
+			p := filepath.Join(dir, IndexDir, "store", "root.bolt")
+			b, _ := os.ReadFile(p)
+			if err := os.WriteFile(p, b[:len(b)/3], 0o600); err != nil {
+				t.Fatal(err)
+			}
+		}},
 		{"root truncated", func(t *testing.T, dir string) {
 			if err := os.Truncate(filepath.Join(dir, IndexDir, "store", "root.bolt"), 1000); err != nil {
 				t.Fatal(err)
