@@ -24,6 +24,7 @@ import (
 
 	"github.com/bwmarrin/discordgo"
 
+	"github.com/verbatim-bot/verbatim/bot"
 	"github.com/verbatim-bot/verbatim/bot/discordtest"
 )
 
@@ -425,4 +426,202 @@ func TestDotEnvIgnored(t *testing.T) {
 		}
 	}
 	t.Errorf(".gitignore does not ignore .env")
+}
+
+// digestsIn returns the digest posts in a channel of the fake.
+func digestsIn(fake *discordtest.Fake, channelID string) []*discordgo.Message {
+	var out []*discordgo.Message
+	for _, m := range fake.Messages(channelID) {
+		if m.Author != nil && m.Author.ID == fake.BotUserID() && strings.HasPrefix(m.Content, "**Daily digest") {
+			out = append(out, m)
+		}
+	}
+	return out
+}
+
+// waitLog waits until the process has logged s.
+func (p *process) waitLog(s string) {
+	p.t.Helper()
+	deadline := time.Now().Add(30 * time.Second)
+	for !strings.Contains(p.stderr.String(), s) {
+		if time.Now().After(deadline) {
+			p.t.Fatalf("the log never said %q:\n%s", s, p.stderr)
+		}
+		time.Sleep(10 * time.Millisecond)
+	}
+}
+
+// TestProcessKilledBetweenSendAndRecord kills the bot (SIGKILL) after
+// Discord has posted its digest but before the bot heard back and
+// recorded it, then starts it again: the digest is finished with the same
+// nonce, Discord returns the message already posted, and the channel has
+// one digest, not two.
+func TestProcessKilledBetweenSendAndRecord(t *testing.T) {
+	fake := discordtest.New(t, discordtest.Config{})
+	ch := discordtest.DefaultChannelID
+	fake.AddFault(discordtest.Fault{Method: "POST", Path: "channels/" + ch + "/messages", Times: 1, Hold: time.Minute})
+	data := filepath.Join(t.TempDir(), "data")
+	env := []string{"DISCORD_TOKEN=" + fake.Token(), "DISCORD_API_BASE=" + fake.URL, "DATA_DIR=" + data,
+		"DIGEST_CHANNEL_ID=" + ch, "DIGEST_CRON=@every 1s", "LOG_LEVEL=debug"}
+	first := startProcess(t, env...)
+	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+	defer cancel()
+	sent, err := fake.WaitCall(ctx, func(c discordtest.Call) bool {
+		return c.Is("POST", "channels/"+ch+"/messages") && strings.Contains(string(c.Body), "Daily digest")
+	})
+	if err != nil {
+		t.Fatalf("no digest sent: %v\n%s", err, first.stderr)
+	}
+	if err := first.cmd.Process.Kill(); err != nil {
+		t.Fatal(err)
+	}
+	<-first.exited
+	if n := len(digestsIn(fake, ch)); n != 1 {
+		t.Fatalf("%d digests after the kill; want the one Discord took", n)
+	}
+	if strings.Contains(first.stderr.String(), "digest posted") {
+		t.Fatalf("the first process recorded its digest: it was not killed in time")
+	}
+
+	second := startProcess(t, env...)
+	second.waitLog("digest posted")
+	calls := fake.CallsTo("POST", "channels/"+ch+"/messages")
+	if len(calls) < 2 || !bytes.Contains(calls[1].Body, []byte(`"enforce_nonce":true`)) || nonce(t, calls[1]) != nonce(t, sent) {
+		t.Errorf("the restarted bot did not finish the digest with its nonce: %d calls", len(calls))
+	}
+	time.Sleep(2500 * time.Millisecond) // two more firings the same day: nothing
+	if n := len(digestsIn(fake, ch)); n != 1 {
+		t.Errorf("%d digests after the restart; want 1", n)
+	}
+	waitHeartbeat(ctx, fake)
+	second.stop()
+}
+
+// nonce reads the nonce of a message POST.
+func nonce(t *testing.T, c discordtest.Call) string {
+	t.Helper()
+	var body struct {
+		Nonce string `json:"nonce"`
+	}
+	if err := c.Decode(&body); err != nil {
+		t.Fatal(err)
+	}
+	return body.Nonce
+}
+
+// TestProcessDamagedStateFile starts the bot on a state file that a crash
+// of the machine cut short: it says so, keeps the file aside, starts a
+// fresh one, answers, and posts the digest of DIGEST_CHANNEL_ID.
+func TestProcessDamagedStateFile(t *testing.T) {
+	data := filepath.Join(t.TempDir(), "data")
+	if err := os.MkdirAll(data, 0o700); err != nil {
+		t.Fatal(err)
+	}
+	path := filepath.Join(data, bot.StoreFile)
+	s, err := bot.OpenStore(path, time.Second)
+	if err != nil {
+		t.Fatal(err)
+	}
+	s.Close()
+	b, _ := os.ReadFile(path)
+	if err := os.WriteFile(path, b[:len(b)/3], 0o600); err != nil {
+		t.Fatal(err)
+	}
+
+	fake := discordtest.New(t, discordtest.Config{})
+	ch := discordtest.DefaultChannelID
+	p := startProcess(t, "DISCORD_TOKEN="+fake.Token(), "DISCORD_API_BASE="+fake.URL, "DATA_DIR="+data,
+		"DIGEST_CHANNEL_ID="+ch, "DIGEST_CRON=@every 1s")
+	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+	defer cancel()
+	if _, err := fake.WaitReady(ctx); err != nil {
+		t.Fatalf("never connected: %v\n%s", err, p.stderr)
+	}
+	m := fake.MessageCreate(t, &discordgo.Message{Content: "<@" + fake.BotUserID() + "> Who is Hoshyar Zebari?"})
+	if _, err := fake.WaitCall(ctx, func(c discordtest.Call) bool {
+		return c.Is("POST", "channels/*/messages") && strings.Contains(string(c.Body), m.ID)
+	}); err != nil {
+		t.Fatalf("no answer: %v\n%s", err, p.stderr)
+	}
+	p.waitLog("digest posted")
+	log := p.stderr.String()
+	if !regexp.MustCompile(`level=ERROR msg="the bot state file was damaged.*damaged_file=`).MatchString(log) {
+		t.Errorf("no clear error about the state file:\n%s", log)
+	}
+	kept, _ := filepath.Glob(path + ".damaged-*")
+	if len(kept) != 1 {
+		t.Fatalf("damaged file not kept aside: %v", kept)
+	}
+	if aside, _ := os.ReadFile(kept[0]); !bytes.Equal(aside, b[:len(b)/3]) {
+		t.Errorf("the file kept aside is not the damaged one")
+	}
+	waitHeartbeat(ctx, fake)
+	p.stop()
+}
+
+// TestProcessShardsSplitDigests runs two processes, shards 0 and 1 of 2,
+// each with its own data folder, against one fake Discord. Both are told
+// to post to a channel of a guild on shard 0; a channel of a guild on
+// shard 1 is subscribed by command. Each channel gets exactly one digest,
+// from the shard its guild belongs to, and only shard 0 registers the
+// commands.
+func TestProcessShardsSplitDigests(t *testing.T) {
+	const (
+		guild0   = "2000000000004194304" // shard 0 of 2
+		channel0 = "3000000000000000500"
+	)
+	channel1 := discordtest.DefaultChannelID // in DefaultGuildID, shard 1 of 2
+	if discordtest.ShardForGuild(guild0, 2) != 0 || discordtest.ShardForGuild(discordtest.DefaultGuildID, 2) != 1 {
+		t.Fatal("test guilds are not on the shards they should be")
+	}
+	fake := discordtest.New(t, discordtest.Config{})
+	fake.AddGuild(&discordgo.Guild{ID: guild0, Name: "Shard zero", Channels: []*discordgo.Channel{
+		{ID: channel0, Name: "news", Type: discordgo.ChannelTypeGuildText}}})
+	common := []string{"DISCORD_TOKEN=" + fake.Token(), "DISCORD_API_BASE=" + fake.URL, "SHARD_COUNT=2",
+		"DIGEST_CHANNEL_ID=" + channel0, "DIGEST_CRON=@every 1s", "LOG_LEVEL=debug"}
+	shard0 := startProcess(t, append(common, "SHARD_ID=0")...)
+	shard1 := startProcess(t, append(common, "SHARD_ID=1")...)
+	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+	defer cancel()
+	if err := fake.WaitIdentify(ctx, 2); err != nil {
+		t.Fatalf("%v\n%s\n%s", err, shard0.stderr, shard1.stderr)
+	}
+	shard1.waitLog("connected to Discord")
+	sub := fake.InteractionCreate(t, &discordgo.Interaction{
+		Type: discordgo.InteractionApplicationCommand, ChannelID: channel1,
+		Member: &discordgo.Member{User: &discordgo.User{ID: discordtest.DefaultUserID}, Permissions: discordgo.PermissionManageGuild},
+		Data: discordgo.ApplicationCommandInteractionData{ID: "1", Name: "digest", Options: []*discordgo.ApplicationCommandInteractionDataOption{
+			{Name: "subscribe", Type: discordgo.ApplicationCommandOptionSubCommand}}},
+	})
+	if _, err := fake.WaitInteractionResponse(ctx, sub.ID); err != nil {
+		t.Fatalf("/digest subscribe: %v\n%s", err, shard1.stderr)
+	}
+	err := fake.Until(ctx, func() bool { return len(digestsIn(fake, channel0)) > 0 && len(digestsIn(fake, channel1)) > 0 })
+	if err != nil {
+		t.Fatalf("digests: %d in shard 0's channel, %d in shard 1's: %v\n--- shard 0\n%s\n--- shard 1\n%s",
+			len(digestsIn(fake, channel0)), len(digestsIn(fake, channel1)), err, shard0.stderr, shard1.stderr)
+	}
+	time.Sleep(2500 * time.Millisecond) // more firings: still one each
+	for _, c := range []string{channel0, channel1} {
+		if n := len(digestsIn(fake, c)); n != 1 {
+			t.Errorf("channel %s has %d digests; want 1", c, n)
+		}
+	}
+	posted := regexp.MustCompile(`msg="digest posted" channel=(\d+)`)
+	for _, tt := range []struct {
+		p    *process
+		want string
+	}{{shard0, channel0}, {shard1, channel1}} {
+		for _, m := range posted.FindAllStringSubmatch(tt.p.stderr.String(), -1) {
+			if m[1] != tt.want {
+				t.Errorf("a shard posted to channel %s, of the other shard's guild", m[1])
+			}
+		}
+	}
+	if n := len(fake.CallsTo("PUT", "applications/*/commands")); n != 1 {
+		t.Errorf("%d command registrations; want 1, by shard 0", n)
+	}
+	waitHeartbeat(ctx, fake)
+	shard0.stop()
+	shard1.stop()
 }
