@@ -230,8 +230,8 @@ func checkNoToken(t *testing.T, where, text string) {
 }
 
 // TestProcessFullRunKeepsTokenSecret runs the binary at LOG_LEVEL=debug
-// through everything it logs: connecting, questions every way, errors,
-// faults, reconnections, its HTTP servers, and shutdown. The token
+// through everything it logs: connecting, questions every way, a digest,
+// errors, faults, reconnections, its HTTP servers, and shutdown. The token
 // appears in none of it, nor in what it serves; the data folder it made
 // is its own.
 func TestProcessFullRunKeepsTokenSecret(t *testing.T) {
@@ -244,7 +244,7 @@ func TestProcessFullRunKeepsTokenSecret(t *testing.T) {
 	fake.AddChannel(&discordgo.Channel{ID: answerChan, GuildID: discordtest.DefaultGuildID, Name: "ask", Type: discordgo.ChannelTypeGuildText})
 	p := startProcess(t, "DISCORD_TOKEN="+secretToken, "DISCORD_API_BASE="+fake.URL, "LOG_LEVEL=debug",
 		"HTTP_ADDR=127.0.0.1:0", "INTERACTIONS_ADDR=127.0.0.1:0", "DISCORD_PUBLIC_KEY="+hex.EncodeToString(pub),
-		"ANSWER_CHANNEL_IDS="+answerChan)
+		"ANSWER_CHANNEL_IDS="+answerChan, "DIGEST_CHANNEL_ID="+discordtest.DefaultChannelID, "DIGEST_CRON=@every 1s")
 	opsURL, endpoint := p.addr("health and metrics"), p.addr("interactions")
 	// Each wait has its own 20 seconds, so a slow step is named.
 	wait := func() context.Context {
@@ -353,7 +353,7 @@ func TestProcessFullRunKeepsTokenSecret(t *testing.T) {
 
 	log := p.stderr.String()
 	checkNoToken(t, "the log", log)
-	for _, want := range []string{"level=DEBUG", "connected to Discord", "gateway session resumed", "interaction refused: bad signature", "verbatim stopped"} {
+	for _, want := range []string{"level=DEBUG", "connected to Discord", "digest posted", "gateway session resumed", "interaction refused: bad signature", "verbatim stopped"} {
 		if !strings.Contains(log, want) {
 			t.Errorf("the log lacks %q, so the run did not go where it should:\n%s", want, log)
 		}
