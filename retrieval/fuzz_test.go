@@ -92,15 +92,16 @@ func FuzzAnalyzeQuestion(f *testing.F) {
 	})
 }
 
-// subsequence reports whether the runes of sub appear in s in order.
+// subsequence reports whether the bytes of sub appear in s in order.
+// Bytes, not runes: joining words of invalid UTF-8 can make a valid rune
+// of two stray bytes.
 func subsequence(sub, s string) bool {
-	rs := []rune(s)
 	i := 0
-	for _, r := range sub {
-		for i < len(rs) && rs[i] != r {
+	for j := 0; j < len(sub); j++ {
+		for i < len(s) && s[i] != sub[j] {
 			i++
 		}
-		if i == len(rs) {
+		if i == len(s) {
 			return false
 		}
 		i++
