@@ -97,6 +97,10 @@ type Index struct {
 
 	syncMu sync.Mutex // serialises Sync
 
+	// carried holds when each article was first indexed by the index an
+	// upgrade rebuilt, for Open's first Sync only.
+	carried map[corpus.ArticleID]time.Time
+
 	prepared prepared
 }
 
@@ -176,6 +180,13 @@ func Open(ctx context.Context, dataDir string, c *corpus.Corpus, o Options) (*In
 		man, err = ix.readManifest()
 		if err == nil && man.Version != analysisVersion {
 			err = fmt.Errorf("built by %s, this is %s", man.Version, analysisVersion)
+			// An upgrade rebuilds the index, but an article first indexed
+			// a year ago is no news: keep when each was first indexed, or
+			// the next digest would hold the whole corpus.
+			ix.carried = make(map[corpus.ArticleID]time.Time, len(man.Articles))
+			for id, e := range man.Articles {
+				ix.carried[id] = e.Added
+			}
 		}
 	}
 	if err != nil {
@@ -188,7 +199,9 @@ func Open(ctx context.Context, dataDir string, c *corpus.Corpus, o Options) (*In
 		man = newManifest()
 	}
 	ix.man = man
-	if err := ix.Sync(ctx, c); err != nil {
+	err = ix.Sync(ctx, c)
+	ix.carried = nil
+	if err != nil {
 		ix.Close()
 		return nil, err
 	}
@@ -480,6 +493,8 @@ func (ix *Index) SyncChanges(ctx context.Context, c *corpus.Corpus) (Changes, er
 		e := &entry{Hash: a.Hash, Added: now}
 		if prev, ok := old.Articles[a.ID]; ok {
 			e.Added = prev.Added
+		} else if t, ok := ix.carried[a.ID]; ok && !t.IsZero() {
+			e.Added = t
 		}
 		for _, p := range a.Paragraphs {
 			e.Paragraphs = append(e.Paragraphs, len(p.Sentences))

@@ -237,9 +237,11 @@ func TestOpenOtherVersionIsRebuilt(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	// Pretend an older verbatim built it.
+	// Pretend an older verbatim built it, a year ago.
+	id := c.Articles()[0].ID
+	first := time.Date(2025, 3, 10, 9, 0, 0, 0, time.UTC)
 	ix.man.Version = "verbatim-index-0"
-	raw := []byte(`{"version":"verbatim-index-0","articles":{}}`)
+	raw := []byte(`{"version":"verbatim-index-0","articles":{"` + string(id) + `":{"hash":"old","added":"` + first.Format(time.RFC3339) + `"}}}`)
 	if err := ix.bi.SetInternal(manifestKey, raw); err != nil {
 		t.Fatal(err)
 	}
@@ -255,6 +257,11 @@ func TestOpenOtherVersionIsRebuilt(t *testing.T) {
 	}
 	if _, s := ix.Size(); s != 15 {
 		t.Errorf("index holds %d sentences; want 15", s)
+	}
+	// The rebuild keeps when the article was first indexed: an upgrade
+	// makes no news of old articles.
+	if added, ok := ix.Added(id); !ok || !added.Equal(first) {
+		t.Errorf("Added(%s) = %v, %v after the rebuild; want %v", id, added, ok, first)
 	}
 }
 
