@@ -299,7 +299,11 @@ func (b *Bot) Run(ctx context.Context) error {
 		b.setReady(false, "the bot token was rejected")
 	} else {
 		b.setReady(false, "stopped")
-		b.awaitFirstHeartbeat()
+		// Stopped before any connection (Discord unreachable): no
+		// heartbeat to wait for.
+		if b.conns.Load() > 0 {
+			b.awaitFirstHeartbeat()
+		}
 	}
 	if cerr := b.session.Close(); cerr != nil {
 		b.log.Warn("closing the gateway", "err", cerr)
