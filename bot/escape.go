@@ -16,14 +16,18 @@ const markdownSpecial = "\\*_~`|>#[]()-+.:!<@&"
 // and invisible format characters are dropped. allowed_mentions already
 // stops pings; escaping also stops the text from looking like one.
 func escape(s string) string {
+	// Invisible characters go first, so that what is left is what the
+	// rules below see: ":\x00//" must not slip "://" past them.
+	s = strings.Map(func(r rune) rune {
+		if unicode.Is(unicode.Cf, r) || (unicode.Is(unicode.Cc, r) && r != '\n') {
+			return -1
+		}
+		return r
+	}, s)
 	var b strings.Builder
 	b.Grow(len(s) + len(s)/8)
 	for i, r := range s {
 		switch {
-		case unicode.Is(unicode.Cc, r) && r != '\n':
-			continue
-		case unicode.Is(unicode.Cf, r):
-			continue
 		case r == '@':
 			// "@everyone" and "@here" are the ones that matter; a zero-width
 			// joiner after "@" is the documented way to defuse them.

@@ -22,6 +22,8 @@ func TestEscape(t *testing.T) {
 		{"> quote", `\> quote`},
 		{"zero\u200bwidth\u202econtrol\x07", "zerowidthcontrol"},
 		{`back\slash`, `back\\slash`},
+		{"https:\x00//evil.example", `https\://evil.example`},
+		{"x\n\u200b- item", "x\n\\- item"},
 	} {
 		if got := escape(tt.in); got != tt.want {
 			t.Errorf("escape(%q) = %q; want %q", tt.in, got, tt.want)
