@@ -34,9 +34,14 @@ func NewHTTPClient(base string, timeout time.Duration) (*http.Client, error) {
 	if err != nil {
 		return nil, err
 	}
-	client := &http.Client{Timeout: timeout}
+	// Keep enough idle connections for a burst (an autocomplete flood
+	// answers many interactions at once): the default two per host means
+	// a new TCP and TLS handshake for nearly every call of a burst.
+	transport := http.DefaultTransport.(*http.Transport).Clone()
+	transport.MaxIdleConnsPerHost = 64
+	client := &http.Client{Timeout: timeout, Transport: transport}
 	if target != nil {
-		client.Transport = &rewriteTransport{target: target, next: http.DefaultTransport}
+		client.Transport = &rewriteTransport{target: target, next: transport}
 	}
 	return client, nil
 }

@@ -97,8 +97,8 @@ func TestNewHTTPClientNoRewrite(t *testing.T) {
 		if err != nil {
 			t.Fatalf("NewHTTPClient(%q) error: %v", base, err)
 		}
-		if c.Transport != nil {
-			t.Errorf("NewHTTPClient(%q).Transport = %T; want nil (no rewriting)", base, c.Transport)
+		if _, ok := c.Transport.(*http.Transport); !ok {
+			t.Errorf("NewHTTPClient(%q).Transport = %T; want a plain *http.Transport (no rewriting)", base, c.Transport)
 		}
 		if c.Timeout != 3*time.Second {
 			t.Errorf("NewHTTPClient(%q).Timeout = %v; want 3s", base, c.Timeout)

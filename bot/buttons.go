@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"strings"
+	"time"
 
 	"github.com/bwmarrin/discordgo"
 
@@ -105,13 +106,15 @@ func (b *Bot) pressMore(ctx context.Context, i *discordgo.Interaction, bid butto
 		article = id
 	}
 	if err := b.checkCooldown(userID(i)); err != nil {
-		return reply{}, err
+		return reply{}, b.decline(viaButton, err)
 	}
+	start := time.Now()
 	want := min(from-1+top, retrieval.MaxTop)
 	a, err := b.engine.Ask(ctx, retrieval.Query{Text: question, Article: article, Top: want})
 	if err != nil {
-		return reply{}, err
+		return reply{}, b.decline(viaButton, err)
 	}
+	b.metrics.QuestionAnswered(viaButton, a.NoAnswer || len(a.Quotes) < from, time.Since(start))
 	if a.NoAnswer || len(a.Quotes) < from {
 		return notice("That's all: no more sentences answer that question.", true), nil
 	}

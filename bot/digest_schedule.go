@@ -113,10 +113,12 @@ func newDigester(b *Bot, o Options) (*digester, error) {
 	return d, nil
 }
 
-// servesGuild reports whether this process posts for a guild: with
-// sharding, a guild belongs to shard (guild_id >> 22) % shard_count, and
-// DMs (no guild) to shard 0. Digests are posted only by the process whose
-// shard receives the guild's events.
+// servesGuild reports whether the process of shard shardID among
+// shardCount serves a guild: a guild belongs to shard
+// (guild_id >> 22) % shard_count, the shard Discord sends its events to,
+// and DMs (no guild) to shard 0. Only that process answers the guild's
+// messages and posts its digests; an id that is not a snowflake belongs
+// to none.
 func servesGuild(guildID string, shardID, shardCount int) bool {
 	if shardCount <= 1 {
 		return true
@@ -244,7 +246,7 @@ func (d *digester) pass(ctx context.Context, now time.Time) time.Time {
 				continue
 			}
 		}
-		if !servesGuild(s.GuildID, d.b.opts.ShardID, d.b.opts.ShardCount) {
+		if !d.b.ownsGuild(s.GuildID) {
 			continue
 		}
 		sched, zone := d.scheduleOf(s)
@@ -395,8 +397,29 @@ type delivery struct {
 // nonce. On a scheduled firing (manual false) a day with nothing new
 // counts as that day's digest; for /digest now (manual true) it leaves the
 // day open. Errors are transient failures; the pending digest stays and is
-// tried again.
+// tried again. Each outcome is counted in the metrics (a digest posted,
+// or skipped and why).
 func (d *digester) deliver(ctx context.Context, channelID string, now time.Time, manual bool) (delivery, error) {
+	dl, err := d.deliverOnce(ctx, channelID, now, manual)
+	switch {
+	case err != nil:
+		d.b.metrics.DigestSkipped("error")
+	case dl.outcome == posted:
+		d.b.metrics.DigestPosted()
+	case dl.outcome == alreadyToday:
+		d.b.metrics.DigestSkipped("already_posted")
+	case dl.outcome == nothingNew:
+		d.b.metrics.DigestSkipped("no_articles")
+	case dl.outcome == lost:
+		d.b.metrics.DigestSkipped("channel_broken")
+	case dl.outcome == givenUp:
+		d.b.metrics.DigestSkipped("given_up")
+	}
+	return dl, err
+}
+
+// deliverOnce is deliver, without the counting.
+func (d *digester) deliverOnce(ctx context.Context, channelID string, now time.Time, manual bool) (delivery, error) {
 	d.mu.Lock()
 	defer d.mu.Unlock()
 	sub, found, err := d.store.subscription(channelID)

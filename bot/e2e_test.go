@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"errors"
+	"fmt"
 	"log/slog"
 	"strings"
 	"sync"
@@ -66,7 +67,14 @@ func startBot(t testing.TB, engine Engine, opts ...harnessOption) *harness {
 	for _, opt := range opts {
 		opt(&o, &cfg)
 	}
-	f := discordtest.New(t, cfg)
+	return startBotOn(t, discordtest.New(t, cfg), engine, o)
+}
+
+// startBotOn starts a bot with options o against the fake f (which may
+// serve other bots too) and waits until it is READY and, as shard 0, has
+// registered its commands. The bot is stopped before the fake closes.
+func startBotOn(t testing.TB, f *discordtest.Fake, engine Engine, o Options) *harness {
+	t.Helper()
 	if engine == nil {
 		engine = seedEngine(t)
 	}
@@ -80,7 +88,9 @@ func startBot(t testing.TB, engine Engine, opts ...harnessOption) *harness {
 	}
 	ctx, cancel := context.WithTimeout(context.Background(), 2*e2eTimeout)
 	h := &harness{t: t, fake: f, bot: b, logs: logs, ctx: ctx, stop: cancel, done: make(chan error, 1), engine: engine}
+	identified := f.Identifies()
 	go func() { h.done <- b.Run(ctx) }()
+	token := o.Token
 	t.Cleanup(func() {
 		h.stop()
 		select {
@@ -88,13 +98,19 @@ func startBot(t testing.TB, engine Engine, opts ...harnessOption) *harness {
 		case <-time.After(e2eTimeout):
 			t.Error("bot did not stop")
 		}
-		if strings.Contains(h.logs.String(), f.Token()) {
+		if strings.Contains(h.logs.String(), token) {
 			t.Errorf("the token appears in the logs")
 		}
 	})
 	wctx := h.wait()
-	if _, err := f.WaitReady(wctx); err != nil {
+	if err := f.WaitIdentify(wctx, identified+1); err != nil {
+		t.Fatalf("bot never identified: %v\nlogs:\n%s", err, logs)
+	}
+	if err := eventually(wctx, b.Ready); err != nil {
 		t.Fatalf("bot never became ready: %v\nlogs:\n%s", err, logs)
+	}
+	if o.ShardID != 0 {
+		return h // only shard 0 registers the commands
 	}
 	if _, err := f.WaitCall(wctx, func(c discordtest.Call) bool {
 		return c.Is("PUT", "applications/*/commands") || c.Is("PUT", "applications/*/guilds/*/commands")
@@ -102,6 +118,21 @@ func startBot(t testing.TB, engine Engine, opts ...harnessOption) *harness {
 		t.Fatalf("commands not registered: %v", err)
 	}
 	return h
+}
+
+// eventually polls cond, for state of the bot's own that the fake cannot
+// signal, until it holds or ctx ends.
+func eventually(ctx context.Context, cond func() bool) error {
+	tick := time.NewTicker(5 * time.Millisecond)
+	defer tick.Stop()
+	for !cond() {
+		select {
+		case <-ctx.Done():
+			return fmt.Errorf("condition not met: %w", ctx.Err())
+		case <-tick.C:
+		}
+	}
+	return nil
 }
 
 // wait returns a context for one wait of the test.
@@ -227,6 +258,7 @@ func buttons(m *discordgo.Message) map[string]string {
 }
 
 func TestE2ERegistersCommands(t *testing.T) {
+	t.Parallel()
 	h := startBot(t, nil)
 	cmds := h.fake.Commands("")
 	var names []string
@@ -254,6 +286,7 @@ func TestE2ERegistersCommands(t *testing.T) {
 }
 
 func TestE2EGuildCommands(t *testing.T) {
+	t.Parallel()
 	h := startBot(t, nil, withOptions(func(o *Options) { o.GuildID = discordtest.DefaultGuildID }))
 	if len(h.fake.Commands(discordtest.DefaultGuildID)) != 7 || len(h.fake.Commands("")) != 0 {
 		t.Errorf("commands not registered in the development guild only")
@@ -261,6 +294,7 @@ func TestE2EGuildCommands(t *testing.T) {
 }
 
 func TestE2EAsk(t *testing.T) {
+	t.Parallel()
 	h := startBot(t, nil)
 	r := h.command("ask", "", strOpt("question", "What did Khalilzad urge nations bordering Iraq to do?"))
 	if r.Type != discordgo.InteractionResponseChannelMessageWithSource || r.Ephemeral {
@@ -293,6 +327,7 @@ func TestE2EAsk(t *testing.T) {
 }
 
 func TestE2EAskNoAnswer(t *testing.T) {
+	t.Parallel()
 	h := startBot(t, nil)
 	r := h.command("ask", "", strOpt("question", "What is the population of Tehran?"))
 	body := text(r.Data)
@@ -302,6 +337,7 @@ func TestE2EAskNoAnswer(t *testing.T) {
 }
 
 func TestE2EBadInput(t *testing.T) {
+	t.Parallel()
 	h := startBot(t, nil)
 	for _, tt := range []struct{ name, q, want string }{
 		{"empty", "   ", "empty"},
@@ -319,6 +355,7 @@ func TestE2EBadInput(t *testing.T) {
 }
 
 func TestE2EHostileQuestionPingsNobody(t *testing.T) {
+	t.Parallel()
 	h := startBot(t, nil)
 	m := h.fake.MessageCreate(t, &discordgo.Message{
 		Content: "<@" + h.fake.BotUserID() + "> @everyone <@" + discordtest.DefaultUserID + "> **who** is [Zebari](https://evil.example)?",
@@ -349,6 +386,7 @@ func TestE2EHostileQuestionPingsNobody(t *testing.T) {
 }
 
 func TestE2EMentionDMAndAnswerChannel(t *testing.T) {
+	t.Parallel()
 	answerChan := "3000000000000000099"
 	h := startBot(t, nil, withOptions(func(o *Options) { o.AnswerChannels = []string{answerChan} }))
 	h.fake.AddChannel(&discordgo.Channel{ID: answerChan, GuildID: discordtest.DefaultGuildID, Name: "ask-here", Type: discordgo.ChannelTypeGuildText})
@@ -402,6 +440,7 @@ func TestE2EMentionDMAndAnswerChannel(t *testing.T) {
 }
 
 func TestE2EAutocomplete(t *testing.T) {
+	t.Parallel()
 	h := startBot(t, nil)
 	for _, tt := range []struct {
 		cmd, opt, typed, want string
@@ -439,6 +478,7 @@ func TestE2EAutocomplete(t *testing.T) {
 }
 
 func TestE2ELookupQuotesArticleHelp(t *testing.T) {
+	t.Parallel()
 	h := startBot(t, nil)
 	r := h.command("lookup", "", strOpt("term", "Iran"))
 	if body := text(r.Data); !strings.Contains(body, "**Iran**") || !strings.Contains(body, "Page 1 of") {
@@ -491,6 +531,7 @@ func (h *harness) pressOn(m *discordgo.Message, customID string) discordtest.Int
 }
 
 func TestE2EButtons(t *testing.T) {
+	t.Parallel()
 	h := startBot(t, nil)
 	r := h.command("ask", "", strOpt("question", "What did the US and Iran do?"), intOpt("results", 2))
 	ids := buttons(r.Data)
@@ -528,6 +569,7 @@ func TestE2EButtons(t *testing.T) {
 }
 
 func TestE2EMessageCommand(t *testing.T) {
+	t.Parallel()
 	h := startBot(t, nil)
 	target := &discordgo.Message{ID: "7000000000000000001", ChannelID: discordtest.DefaultChannelID, Content: "Who is Hoshyar Zebari?",
 		Author: &discordgo.User{ID: discordtest.DefaultUserID}}
@@ -542,6 +584,7 @@ func TestE2EMessageCommand(t *testing.T) {
 }
 
 func TestE2ECooldown(t *testing.T) {
+	t.Parallel()
 	h := startBot(t, nil)
 	user := "4000000000000000042"
 	h.fake.AddMember(discordtest.DefaultGuildID, &discordgo.Member{User: &discordgo.User{ID: user, Username: "fast"}})
@@ -572,6 +615,7 @@ func TestE2ECooldown(t *testing.T) {
 }
 
 func TestE2EResumeAfterDrop(t *testing.T) {
+	t.Parallel()
 	h := startBot(t, nil)
 	waitHeartbeat(t, h)
 	h.fake.DropGateway(0)
@@ -590,6 +634,7 @@ func TestE2EResumeAfterDrop(t *testing.T) {
 }
 
 func TestE2EInvalidSession(t *testing.T) {
+	t.Parallel()
 	h := startBot(t, nil)
 	waitHeartbeat(t, h)
 	h.fake.InvalidateSession(0, false)
@@ -618,6 +663,7 @@ func waitHeartbeat(t *testing.T, h *harness) {
 }
 
 func TestE2ERateLimitedReplyIsRetried(t *testing.T) {
+	t.Parallel()
 	h := startBot(t, nil)
 	h.fake.RateLimit("POST", "channels/*/messages", 1, 50*time.Millisecond, false)
 	m := h.fake.MessageCreate(t, &discordgo.Message{Content: "<@" + h.fake.BotUserID() + "> Who is Hoshyar Zebari?"})
@@ -654,6 +700,7 @@ func (s slowEngine) Ask(ctx context.Context, q retrieval.Query) (*retrieval.Answ
 }
 
 func TestE2ESlowAnswerIsDeferred(t *testing.T) {
+	t.Parallel()
 	h := startBot(t, slowEngine{Engine: seedEngine(t), delay: 700 * time.Millisecond},
 		withOptions(func(o *Options) { o.DeferAfter = 100 * time.Millisecond }))
 	r := h.command("ask", "", strOpt("question", "Who is Hoshyar Zebari?"), boolOpt("hide", true))
@@ -672,6 +719,7 @@ func TestE2ESlowAnswerIsDeferred(t *testing.T) {
 }
 
 func TestE2EPanicIsRecovered(t *testing.T) {
+	t.Parallel()
 	h := startBot(t, slowEngine{Engine: seedEngine(t), panic: true})
 	r := h.command("ask", "", strOpt("question", "Who is Hoshyar Zebari?"))
 	if !r.Ephemeral || !strings.Contains(text(r.Data), "went wrong") {
@@ -687,6 +735,7 @@ func TestE2EPanicIsRecovered(t *testing.T) {
 }
 
 func TestE2EShutdownIsPrompt(t *testing.T) {
+	t.Parallel()
 	h := startBot(t, nil)
 	waitHeartbeat(t, h)
 	start := time.Now()
@@ -703,12 +752,13 @@ func TestE2EShutdownIsPrompt(t *testing.T) {
 	if d := time.Since(start); d > 4*time.Second {
 		t.Errorf("shutdown took %v", d)
 	}
-	if err := h.fake.Until(h.wait(), func() bool { return !h.bot.Ready() }); err != nil {
+	if err := eventually(h.wait(), func() bool { return !h.bot.Ready() }); err != nil {
 		t.Error("still reports ready after shutdown")
 	}
 }
 
 func TestE2ERejectedToken(t *testing.T) {
+	t.Parallel()
 	f := discordtest.New(t, discordtest.Config{})
 	b, err := New(seedEngine(t), Options{Token: "not-the-token", APIBase: f.URL})
 	if err != nil {
@@ -725,6 +775,7 @@ func TestE2ERejectedToken(t *testing.T) {
 }
 
 func TestE2EUnreachableKeepsRetrying(t *testing.T) {
+	t.Parallel()
 	logs := &syncBuffer{}
 	b, err := New(seedEngine(t), Options{Token: "x", APIBase: "http://127.0.0.1:1", RetryMax: 50 * time.Millisecond,
 		Logger: slog.New(slog.NewTextHandler(logs, nil))})
@@ -745,6 +796,7 @@ func TestE2EUnreachableKeepsRetrying(t *testing.T) {
 }
 
 func TestE2EShardIdentify(t *testing.T) {
+	t.Parallel()
 	h := startBot(t, nil, withOptions(func(o *Options) { o.ShardID, o.ShardCount = 1, 2 }))
 	s := h.fake.Sessions()
 	if len(s) != 1 || s[0].Shard != [2]int{1, 2} {
@@ -756,6 +808,7 @@ func TestE2EShardIdentify(t *testing.T) {
 // stopped, on a new bot process with the same token: the state lives in the
 // custom id, the key comes from the token.
 func TestE2EButtonsAfterRestart(t *testing.T) {
+	t.Parallel()
 	h := startBot(t, nil)
 	r := h.command("ask", "", strOpt("question", "What did the US and Iran do?"), intOpt("results", 2))
 	ids := buttons(r.Data)
@@ -780,7 +833,7 @@ func TestE2EButtonsAfterRestart(t *testing.T) {
 	if err := h.fake.WaitIdentify(h.wait(), 2); err != nil {
 		t.Fatal(err)
 	}
-	if err := h.fake.Until(h.wait(), again.Ready); err != nil {
+	if err := eventually(h.wait(), again.Ready); err != nil {
 		t.Fatal(err)
 	}
 	more := h.press(r, ids["More"])

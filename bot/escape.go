@@ -16,14 +16,18 @@ const markdownSpecial = "\\*_~`|>#[]()-+.:!<@&"
 // and invisible format characters are dropped. allowed_mentions already
 // stops pings; escaping also stops the text from looking like one.
 func escape(s string) string {
+	// Invisible characters go first, so that what is left is what the
+	// rules below see: ":\x00//" must not slip "://" past them.
+	s = strings.Map(func(r rune) rune {
+		if unicode.Is(unicode.Cf, r) || (unicode.Is(unicode.Cc, r) && r != '\n') {
+			return -1
+		}
+		return r
+	}, s)
 	var b strings.Builder
 	b.Grow(len(s) + len(s)/8)
 	for i, r := range s {
 		switch {
-		case unicode.Is(unicode.Cc, r) && r != '\n':
-			continue
-		case unicode.Is(unicode.Cf, r):
-			continue
 		case r == '@':
 			// "@everyone" and "@here" are the ones that matter; a zero-width
 			// joiner after "@" is the documented way to defuse them.
@@ -38,6 +42,22 @@ func escape(s string) string {
 		b.WriteRune(r)
 	}
 	return b.String()
+}
+
+// plain removes control and invisible format characters (direction
+// overrides, zero-width spaces) from text shown where markdown does not
+// apply, such as footers, and folds its white space.
+func plain(s string) string {
+	s = strings.Map(func(r rune) rune {
+		if unicode.Is(unicode.Cc, r) || unicode.Is(unicode.Cf, r) {
+			if unicode.IsSpace(r) {
+				return ' '
+			}
+			return -1
+		}
+		return r
+	}, s)
+	return strings.Join(strings.Fields(s), " ")
 }
 
 // needsEscape limits escaping of characters that are markdown only in some
@@ -63,7 +83,10 @@ func truncate(s string, max int) string {
 	const ellipsis = "\u2026"
 	limit := max - len(ellipsis)
 	if limit <= 0 {
-		return ellipsis[:min(max, len(ellipsis))]
+		if limit == 0 {
+			return ellipsis
+		}
+		return "" // no room even for the ellipsis, which is three bytes
 	}
 	cut := limit
 	for cut > 0 && !utf8.RuneStart(s[cut]) {
@@ -73,7 +96,12 @@ func truncate(s string, max int) string {
 	atBoundary := unicode.IsSpace(rune(s[cut]))
 	// Prefer the last sentence end in the final third, then a space.
 	if i := strings.LastIndexAny(head, ".!?"); i > len(head)*2/3 {
-		return head[:i+1] + " " + ellipsis
+		if i+1 < len(head) {
+			// Room for a space before the ellipsis: a sentence end at the
+			// very cut has none.
+			return head[:i+1] + " " + ellipsis
+		}
+		return head[:i+1] + ellipsis
 	}
 	if i := strings.LastIndexFunc(head, unicode.IsSpace); !atBoundary && i > len(head)/2 {
 		head = head[:i]

@@ -3,6 +3,7 @@ package bot
 import (
 	"strings"
 	"testing"
+	"unicode"
 	"unicode/utf8"
 )
 
@@ -21,6 +22,8 @@ func TestEscape(t *testing.T) {
 		{"> quote", `\> quote`},
 		{"zero\u200bwidth\u202econtrol\x07", "zerowidthcontrol"},
 		{`back\slash`, `back\\slash`},
+		{"https:\x00//evil.example", `https\://evil.example`},
+		{"x\n\u200b- item", "x\n\\- item"},
 	} {
 		if got := escape(tt.in); got != tt.want {
 			t.Errorf("escape(%q) = %q; want %q", tt.in, got, tt.want)
@@ -71,4 +74,77 @@ func TestFragmentLink(t *testing.T) {
 			t.Errorf("fragmentLink(%q, %q) = %q; want %q", tt.url, tt.sentence, got, tt.want)
 		}
 	}
+}
+
+// FuzzEscape checks that escaped text cannot mention anyone, carries no
+// control or format character but the zero-width space that defuses "@",
+// and shows exactly the input: taking the escapes away gives the input
+// without its control and format characters.
+func FuzzEscape(f *testing.F) {
+	f.Add("@everyone <@123> <@&456> <#789> [x](https://evil.example) **b** `c` ||s||")
+	f.Add("# heading\n- item\n> quote\n1. one\n\\*")
+	f.Add("zero\u200bwidth\u202e\x00@\u200beveryone")
+	f.Fuzz(func(t *testing.T, in string) {
+		if !utf8.ValidString(in) {
+			return
+		}
+		out := escape(in)
+		for _, bad := range []string{"@everyone", "@here"} {
+			if strings.Contains(out, bad) {
+				t.Errorf("escape(%q) = %q holds %q", in, out, bad)
+			}
+		}
+		// Characters that are markdown or mention syntax wherever they
+		// stand must come escaped.
+		const always = "\\*_~`|>#[]()<&"
+		var shown strings.Builder
+		rs := []rune(out)
+		for i := 0; i < len(rs); i++ {
+			r := rs[i]
+			switch {
+			case r == '\\' && i+1 < len(rs) && strings.ContainsRune(markdownSpecial, rs[i+1]):
+				i++
+				shown.WriteRune(rs[i])
+			case r == '\u200b' && i > 0 && rs[i-1] == '@':
+			case unicode.Is(unicode.Cf, r) || (unicode.Is(unicode.Cc, r) && r != '\n'):
+				t.Fatalf("escape(%q) = %q holds %U", in, out, r)
+			case strings.ContainsRune(always, r), r == ':' && strings.HasPrefix(string(rs[i+1:]), "//"):
+				t.Fatalf("escape(%q) = %q leaves %q unescaped", in, out, r)
+			default:
+				shown.WriteRune(r)
+			}
+		}
+		want := strings.Map(func(r rune) rune {
+			if unicode.Is(unicode.Cf, r) || (unicode.Is(unicode.Cc, r) && r != '\n') {
+				return -1
+			}
+			return r
+		}, in)
+		if shown.String() != want {
+			t.Errorf("escape(%q) = %q shows %q; want %q", in, out, shown.String(), want)
+		}
+	})
+}
+
+// FuzzTruncate checks that truncate keeps within its limit, in valid
+// UTF-8, leaves short text alone, and marks a cut.
+func FuzzTruncate(f *testing.F) {
+	f.Add("First sentence here. Second sentence is longer than allowed.", 40)
+	f.Add("ééééééééé", 7)
+	f.Add(`abc\*def`, 7)
+	f.Fuzz(func(t *testing.T, in string, max int) {
+		if !utf8.ValidString(in) || max < 0 || max > 5000 {
+			return
+		}
+		got := truncate(in, max)
+		if len(got) > max || !utf8.ValidString(got) {
+			t.Fatalf("truncate(%q, %d) = %q: %d bytes, valid %v", in, max, got, len(got), utf8.ValidString(got))
+		}
+		if len(in) <= max && got != in {
+			t.Errorf("truncate(%q, %d) = %q; want it unchanged", in, max, got)
+		}
+		if len(in) > max && max >= len("\u2026") && !strings.HasSuffix(got, "\u2026") {
+			t.Errorf("truncate(%q, %d) = %q; want the cut marked", in, max, got)
+		}
+	})
 }

@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"strings"
+	"time"
 
 	"github.com/bwmarrin/discordgo"
 
@@ -22,8 +23,8 @@ const (
 // checkCooldown applies the per-user question limit.
 func (b *Bot) checkCooldown(user string) error {
 	if !b.cool.allow(user, b.now()) {
-		return refuse("You're asking faster than I can keep up with: please wait %s and ask again.",
-			roundUp(b.cool.retryIn(user, b.now())))
+		return &userError{reason: "cooldown", msg: fmt.Sprintf("You're asking faster than I can keep up with: please wait %s and ask again.",
+			roundUp(b.cool.retryIn(user, b.now())))}
 	}
 	return nil
 }
@@ -31,18 +32,18 @@ func (b *Bot) checkCooldown(user string) error {
 func (b *Bot) cmdAsk(ctx context.Context, i *discordgo.Interaction) (reply, error) {
 	question := optString(i, "question")
 	if _, err := retrieval.CheckQuestion(question); err != nil {
-		return reply{}, err
+		return reply{}, b.decline(viaCommand, err)
 	}
 	if err := b.checkCooldown(userID(i)); err != nil {
-		return reply{}, err
+		return reply{}, b.decline(viaCommand, err)
 	}
 	article, err := b.resolveArticle(optString(i, "article"))
 	if err != nil {
-		return reply{}, err
+		return reply{}, b.decline(viaCommand, err)
 	}
 	top := min(max(optInt(i, "results", retrieval.DefaultTop), 1), maxResults)
 	b.log.Debug("question", "user", userID(i), "question", question)
-	r, err := b.answer(ctx, question, article, top)
+	r, err := b.answer(ctx, viaCommand, question, article, top)
 	r.ephemeral = optBool(i, "hide")
 	return r, err
 }
@@ -56,22 +57,26 @@ func (b *Bot) cmdAskMessage(ctx context.Context, i *discordgo.Interaction) (repl
 		}
 	}
 	if _, err := retrieval.CheckQuestion(question); err != nil {
+		b.decline(viaCommand, err)
 		return reply{}, refuse("That message has no question I can answer (it needs some words, at most %d characters).", retrieval.MaxQuestionRune)
 	}
 	if err := b.checkCooldown(userID(i)); err != nil {
-		return reply{}, err
+		return reply{}, b.decline(viaCommand, err)
 	}
-	return b.answer(ctx, question, "", retrieval.DefaultTop)
+	return b.answer(ctx, viaCommand, question, "", retrieval.DefaultTop)
 }
 
-// answer asks the engine and renders the answer with its buttons.
-func (b *Bot) answer(ctx context.Context, question string, article corpus.ArticleID, top int) (reply, error) {
+// answer asks the engine and renders the answer with its buttons,
+// counting it (or its failure) in the metrics under via.
+func (b *Bot) answer(ctx context.Context, via, question string, article corpus.ArticleID, top int) (reply, error) {
+	start := time.Now()
 	a, err := b.engine.Ask(ctx, retrieval.Query{Text: question, Article: article, Top: top})
 	if err != nil {
-		return reply{}, err
+		return reply{}, b.decline(via, err)
 	}
 	r := answerReply(a, 1)
 	r.components = b.answerButtons(a, article, 1, top)
+	b.metrics.QuestionAnswered(via, a.NoAnswer, time.Since(start))
 	return r, nil
 }
 
@@ -204,7 +209,9 @@ func (b *Bot) cmdQuotes(_ context.Context, i *discordgo.Interaction) (reply, err
 
 // quotesPage renders one page of what a speaker is quoted as saying.
 func (b *Bot) quotesPage(speaker string, article corpus.ArticleID, page int) (reply, error) {
-	speaker = strings.TrimSpace(speaker)
+	// The name is shown in the footer, as plain text: without the
+	// invisible characters that could reorder or hide it.
+	speaker = plain(speaker)
 	if speaker == "" {
 		return reply{}, refuse("Name someone to list the quotes of.")
 	}
@@ -295,7 +302,7 @@ func (b *Bot) articleDetails(id corpus.ArticleID) (reply, error) {
 	for _, q := range key {
 		fmt.Fprintf(&desc, "> %s\n", escape(q.Text))
 	}
-	e := &discordgo.MessageEmbed{Title: truncate(a.Title, maxTitle), Description: desc.String(), Color: colourAnswer}
+	e := &discordgo.MessageEmbed{Title: truncate(escape(a.Title), maxTitle), Description: desc.String(), Color: colourAnswer}
 	if u := fragmentLink(a.URL, ""); u != "" {
 		e.URL = a.URL
 	}

@@ -68,7 +68,11 @@ func (b *Bot) commandHandlers() map[string]handler {
 }
 
 func (b *Bot) onInteraction(s *discordgo.Session, ic *discordgo.InteractionCreate) {
-	b.handleInteraction(gatewayResponder{s, ic.Interaction}, ic.Interaction)
+	if !b.ownsGuild(ic.GuildID) {
+		b.log.Debug("interaction for another shard's guild ignored", "guild", ic.GuildID)
+		return
+	}
+	go b.handleInteraction(gatewayResponder{s, ic.Interaction}, ic.Interaction)
 }
 
 // handleInteraction routes one interaction and makes sure it gets a
@@ -76,6 +80,7 @@ func (b *Bot) onInteraction(s *discordgo.Session, ic *discordgo.InteractionCreat
 // of what went wrong, or a deferral followed by an edit. A panic in a
 // handler is logged and answered; the bot carries on.
 func (b *Bot) handleInteraction(res responder, i *discordgo.Interaction) {
+	start := time.Now()
 	responded := false
 	defer func() {
 		if p := recover(); p != nil {
@@ -97,6 +102,7 @@ func (b *Bot) handleInteraction(res responder, i *discordgo.Interaction) {
 		if err != nil {
 			b.log.Warn("autocomplete response", "err", err)
 		}
+		b.metrics.AutocompleteServed(time.Since(start))
 		return
 	case discordgo.InteractionApplicationCommand:
 		name := i.ApplicationCommandData().Name
@@ -215,13 +221,39 @@ func (b *Bot) replyOrNotice(r reply, err error) reply {
 	return notice(msgInternal, true)
 }
 
-// userError is a handler's refusal, with the text to show.
-type userError struct{ msg string }
+// userError is a handler's refusal, with the text to show. reason, when
+// set, is the refusal's reason in the metrics ("cooldown").
+type userError struct{ msg, reason string }
 
 func (e *userError) Error() string { return e.msg }
 
 func refuse(format string, args ...any) error {
-	return &userError{fmt.Sprintf(format, args...)}
+	return &userError{msg: fmt.Sprintf(format, args...)}
+}
+
+// How questions reach the bot, in the metrics.
+const (
+	viaCommand = "command" // /ask and the "Ask the article" message command
+	viaMessage = "message" // mentions, DMs, answer channels
+	viaButton  = "button"  // "More"
+)
+
+// decline counts a question not answered, by the reason err gives, and
+// returns err.
+func (b *Bot) decline(via string, err error) error {
+	reason := "error"
+	var qe *retrieval.QuestionError
+	var ue *userError
+	switch {
+	case errors.As(err, &qe):
+		reason = "invalid"
+	case errors.Is(err, retrieval.ErrUnknownArticle):
+		reason = "unknown_article"
+	case errors.As(err, &ue) && ue.reason != "":
+		reason = ue.reason
+	}
+	b.metrics.QuestionDeclined(via, reason)
+	return err
 }
 
 // userID is the id of whoever made the interaction, in a guild or a DM.

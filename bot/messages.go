@@ -31,12 +31,21 @@ const (
 // and the bot itself are ignored. Bad input and cooldowns get one short
 // reply in mentions and DMs, and silence in answer channels.
 func (b *Bot) onMessage(s *discordgo.Session, mc *discordgo.MessageCreate) {
+	go b.handleMessage(s, mc)
+}
+
+// handleMessage is onMessage's work, in a goroutine of its own.
+func (b *Bot) handleMessage(s *discordgo.Session, mc *discordgo.MessageCreate) {
 	defer func() {
 		if p := recover(); p != nil {
 			b.log.Error("panic in message handler", "panic", p, "stack", string(debug.Stack()))
 		}
 	}()
 	m := mc.Message
+	if !b.ownsGuild(m.GuildID) {
+		b.log.Debug("message for another shard's guild ignored", "guild", m.GuildID)
+		return
+	}
 	kind := b.classify(m)
 	if kind == notForUs {
 		return
@@ -46,6 +55,7 @@ func (b *Bot) onMessage(s *discordgo.Session, mc *discordgo.MessageCreate) {
 
 	quiet := kind == kindAnswerChan
 	if _, err := retrieval.CheckQuestion(question); err != nil {
+		b.decline(viaMessage, err)
 		if !quiet {
 			var qe *retrieval.QuestionError
 			errors.As(err, &qe)
@@ -54,6 +64,7 @@ func (b *Bot) onMessage(s *discordgo.Session, mc *discordgo.MessageCreate) {
 		return
 	}
 	if !b.cool.allow(m.Author.ID, b.now()) {
+		b.metrics.QuestionDeclined(viaMessage, "cooldown")
 		if !quiet && b.cool.notifyDue(m.Author.ID, b.now()) {
 			b.send(s, m, notice(fmt.Sprintf("You're asking faster than I can keep up with: please wait %s and ask again.",
 				roundUp(b.cool.retryIn(m.Author.ID, b.now()))), false))
@@ -65,7 +76,7 @@ func (b *Bot) onMessage(s *discordgo.Session, mc *discordgo.MessageCreate) {
 	_ = s.ChannelTyping(m.ChannelID)
 	// In a digest thread, questions are answered from its article only.
 	article, _ := b.threadArticle(m.ChannelID)
-	r, err := b.answer(ctx, question, article, retrieval.DefaultTop)
+	r, err := b.answer(ctx, viaMessage, question, article, retrieval.DefaultTop)
 	if errors.Is(err, retrieval.ErrUnknownArticle) {
 		r, err = notice("The article of this thread is no longer among my articles.", false), nil
 	}

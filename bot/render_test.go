@@ -94,9 +94,9 @@ func TestRenderGolden(t *testing.T) {
 		name string
 		make func() (reply, error)
 	}{
-		{"ask", func() (reply, error) { return b.answer(ctx, "Who is Zalmy Khalilzad?", "", 3) }},
+		{"ask", func() (reply, error) { return b.answer(ctx, viaCommand, "Who is Zalmy Khalilzad?", "", 3) }},
 		{"ask_no_answer", func() (reply, error) {
-			return b.answer(ctx, "How many people were killed in Baghdad last week?", "", 3)
+			return b.answer(ctx, viaCommand, "How many people were killed in Baghdad last week?", "", 3)
 		}},
 		{"lookup", func() (reply, error) { return b.lookupPage(ctx, "Iran", 1) }},
 		{"lookup_none", func() (reply, error) { return b.lookupPage(ctx, "xyzzy", 0) }},
@@ -127,7 +127,7 @@ func TestRenderHostileArticle(t *testing.T) {
 		t.Fatal(err)
 	}
 	b := testBot(t, corpus.New(a))
-	r, err := b.answer(context.Background(), "What did the spokesman say about the prize?", "", 3)
+	r, err := b.answer(context.Background(), viaCommand, "What did the spokesman say about the prize?", "", 3)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -152,7 +152,7 @@ func TestRenderHugeSentences(t *testing.T) {
 		t.Fatal(err)
 	}
 	b := testBot(t, corpus.New(a))
-	r, err := b.answer(context.Background(), "What did the committee review?", "", 5)
+	r, err := b.answer(context.Background(), viaCommand, "What did the committee review?", "", 5)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -169,7 +169,7 @@ func TestRenderHugeSentences(t *testing.T) {
 
 func TestButtonsUnderAnswer(t *testing.T) {
 	b := seedBot(t)
-	r, err := b.answer(context.Background(), "Iran", "", 1)
+	r, err := b.answer(context.Background(), viaCommand, "Iran", "", 1)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -1,6 +1,7 @@
 package bot
 
 import (
+	"context"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -11,6 +12,7 @@ import (
 	bolterrors "go.etcd.io/bbolt/errors"
 
 	"github.com/verbatim-bot/verbatim/corpus"
+	"github.com/verbatim-bot/verbatim/internal/boltfile"
 )
 
 // StoreFile is the name of the bot's state file in the data folder.
@@ -34,21 +36,53 @@ type Store struct {
 	db *bolt.DB
 }
 
+// ErrStoreDamaged reports a state file that is not a sound bbolt file: a
+// disk fault, a crash of the machine mid-write, or a file that was never
+// one. OpenOrSetAsideStore moves such a file aside and starts afresh.
+var ErrStoreDamaged = errors.New("bot state file is damaged")
+
 // OpenStore opens (creating if missing) the state file at path, readable
-// by its owner only. It waits at most timeout for another process's lock,
-// then returns ErrStoreLocked.
-func OpenStore(path string, timeout time.Duration) (*Store, error) {
-	db, err := bolt.Open(path, 0o600, &bolt.Options{Timeout: timeout})
-	if errors.Is(err, bolterrors.ErrTimeout) {
-		return nil, fmt.Errorf("open bot state %s: %w", path, ErrStoreLocked)
+// by its owner only, and checks it through. It waits at most timeout for
+// another process's lock, then returns ErrStoreLocked; a file that fails
+// the check, or that bbolt cannot open (it panics on some damage), gives
+// an error wrapping ErrStoreDamaged. When bbolt panics while opening, it
+// leaves the damaged file open, and locked, until the process ends.
+func OpenStore(path string, timeout time.Duration) (s *Store, err error) {
+	defer func() {
+		if p := recover(); p != nil {
+			s, err = nil, fmt.Errorf("open bot state %s: %w: %v", path, ErrStoreDamaged, p)
+		}
+	}()
+	if err := boltfile.Check(path); err != nil {
+		return nil, fmt.Errorf("open bot state %s: %w: %v", path, ErrStoreDamaged, err)
 	}
-	if err != nil {
+	db, err := bolt.Open(path, 0o600, &bolt.Options{Timeout: timeout})
+	switch {
+	case errors.Is(err, bolterrors.ErrTimeout):
+		return nil, fmt.Errorf("open bot state %s: %w", path, ErrStoreLocked)
+	case errors.Is(err, bolterrors.ErrInvalid), errors.Is(err, bolterrors.ErrVersionMismatch),
+		errors.Is(err, bolterrors.ErrChecksum), errors.Is(err, bolterrors.ErrInvalidMapping):
+		return nil, fmt.Errorf("open bot state %s: %w: %v", path, ErrStoreDamaged, err)
+	case err != nil:
 		return nil, fmt.Errorf("open bot state %s: %w", path, err)
 	}
 	// The mode applies only when the file is created: tighten an older one.
 	if err := os.Chmod(path, 0o600); err != nil {
 		db.Close()
 		return nil, fmt.Errorf("open bot state %s: %w", path, err)
+	}
+	// bbolt trusts its pages and panics on a damaged one when it is read;
+	// a check at start finds the damage (and reports bbolt's panics as
+	// errors) before the bot relies on the file.
+	err = db.View(func(tx *bolt.Tx) error {
+		for problem := range tx.Check() {
+			return problem
+		}
+		return nil
+	})
+	if err != nil {
+		db.Close()
+		return nil, fmt.Errorf("open bot state %s: %w: %v", path, ErrStoreDamaged, err)
 	}
 	err = db.Update(func(tx *bolt.Tx) error {
 		for _, b := range [][]byte{bucketSubs, bucketThreads} {
@@ -63,6 +97,38 @@ func OpenStore(path string, timeout time.Duration) (*Store, error) {
 		return nil, fmt.Errorf("open bot state %s: %w", path, err)
 	}
 	return &Store{db: db}, nil
+}
+
+// OpenOrSetAsideStore opens the state file at path as OpenStore does; a
+// damaged one is renamed PATH.damaged-TIME (kept for the operator to look
+// at, never deleted) and a fresh file opened in its place. aside is the
+// damaged file's new path, "" when there was none. The digest
+// subscriptions it held are lost; DIGEST_CHANNEL_ID is subscribed again
+// at start.
+func OpenOrSetAsideStore(path string, timeout time.Duration, now time.Time) (s *Store, aside string, err error) {
+	s, err = OpenStore(path, timeout)
+	if !errors.Is(err, ErrStoreDamaged) {
+		return s, "", err
+	}
+	aside = path + ".damaged-" + now.UTC().Format("20060102T150405Z")
+	if rerr := os.Rename(path, aside); rerr != nil {
+		return nil, "", fmt.Errorf("%w; and it cannot be moved aside: %v", err, rerr)
+	}
+	s, err = OpenStore(path, timeout)
+	if err != nil {
+		return nil, aside, err
+	}
+	return s, aside, nil
+}
+
+// Healthy reports whether the state file takes a write: it commits an
+// empty transaction, which bbolt writes and syncs. It catches a full disk,
+// a read-only mount and lost permissions.
+func (s *Store) Healthy(context.Context) error {
+	if err := s.db.Update(func(*bolt.Tx) error { return nil }); err != nil {
+		return fmt.Errorf("bot state not writable: %w", err)
+	}
+	return nil
 }
 
 // Close releases the file and its lock.

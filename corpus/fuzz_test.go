@@ -2,11 +2,13 @@ package corpus
 
 import (
 	"encoding/json"
+	"io/fs"
 	"strings"
 	"testing"
+	"testing/fstest"
 )
 
-// Seeds for both fuzzers live in testdata/fuzz/<FuzzName>/ (so that go test
+// Seeds for the fuzzers live in testdata/fuzz/<FuzzName>/ (so that go test
 // replays them, with any failing input the fuzzer has found) and come from
 // the tables of the other tests.
 
@@ -103,4 +105,35 @@ func checkArticle(tb testing.TB, a *Article) {
 			tb.Errorf("paragraph %d: sentences joined %q; want the paragraph %q", p.Number, joined, p.Text)
 		}
 	}
+}
+
+// FuzzReadArticle reads an article file, with or without a sidecar, from
+// a folder as LoadDir does: it never panics, fails with no article, and
+// gives an article whose id is its file name's.
+func FuzzReadArticle(f *testing.F) {
+	f.Add(uint8(0), "news/envoys", []byte("Title: T\n\nUS and Iranian envoys met today.\n"), []byte(`{"title": "From the sidecar", "published": "2007-03-10"}`))
+	f.Add(uint8(1), "a b", []byte("---\ntitle: [unclosed\n---\nText.\n"), []byte("{"))
+	f.Add(uint8(2), "x.meta", []byte(`{"title": 7, "body": {"nested": true}}`), []byte(nil))
+	f.Fuzz(func(t *testing.T, kind uint8, stem string, data, sidecar []byte) {
+		format := fuzzFormats[int(kind)%len(fuzzFormats)]
+		name := stem + string(format)
+		if !fs.ValidPath(name) || strings.HasSuffix(strings.ToLower(name), ".meta.json") {
+			return
+		}
+		fsys := fstest.MapFS{name: {Data: data}}
+		if sidecar != nil && format != FormatJSON {
+			fsys[strings.TrimSuffix(name, string(format))+".meta.json"] = &fstest.MapFile{Data: sidecar}
+		}
+		a, err := ReadArticle(fsys, name)
+		if err != nil {
+			if a != nil {
+				t.Fatalf("ReadArticle(%q) = %v and error %v; want nil with an error", name, a, err)
+			}
+			return
+		}
+		if a.ID != IDOf(name) {
+			t.Errorf("ReadArticle(%q).ID = %q; want %q", name, a.ID, IDOf(name))
+		}
+		checkArticle(t, a)
+	})
 }

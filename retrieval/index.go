@@ -2,9 +2,12 @@ package retrieval
 
 import (
 	"context"
+	"encoding/binary"
 	"encoding/json"
 	"errors"
 	"fmt"
+	"hash/crc32"
+	"io"
 	"log/slog"
 	"os"
 	"path/filepath"
@@ -17,9 +20,11 @@ import (
 	"github.com/blevesearch/bleve/v2/document"
 	"github.com/blevesearch/bleve/v2/index/scorch"
 	"github.com/blevesearch/bleve/v2/mapping"
+	bolt "go.etcd.io/bbolt"
 	bolterrors "go.etcd.io/bbolt/errors"
 
 	"github.com/verbatim-bot/verbatim/corpus"
+	"github.com/verbatim-bot/verbatim/internal/boltfile"
 )
 
 // ErrLocked reports an index folder held by another process (a running
@@ -93,6 +98,10 @@ type Index struct {
 
 	syncMu sync.Mutex // serialises Sync
 
+	// carried holds when each article was first indexed by the index an
+	// upgrade rebuilt, for Open's first Sync only.
+	carried map[corpus.ArticleID]time.Time
+
 	prepared prepared
 }
 
@@ -129,7 +138,9 @@ func Open(ctx context.Context, dataDir string, c *corpus.Corpus, o Options) (*In
 	if err != nil {
 		return nil, err
 	}
-	if err := ix.Sync(ctx, c); err != nil {
+	err = ix.Sync(ctx, c)
+	ix.carried = nil
+	if err != nil {
 		ix.Close()
 		return nil, err
 	}
@@ -150,7 +161,17 @@ func openDir(dataDir string, o Options) (*Index, error) {
 	}
 	log := o.logger()
 	fresh := false
-	bi, err := bleve.OpenUsing(path, map[string]any{"bolt_timeout": timeout.String()})
+	// The root file is checked before bbolt maps it (see boltfile); then
+	// the lock, before the segments: a segment being written by the
+	// process that holds the folder is no damage.
+	var bi bleve.Index
+	if err = boltfile.Check(filepath.Join(path, "store", "root.bolt")); err != nil {
+		err = fmt.Errorf("index root file: %w", err)
+	} else if err = probeLock(path, timeout); err == nil {
+		if err = checkSegments(path); err == nil {
+			bi, err = openBleve(path, timeout)
+		}
+	}
 	switch {
 	case err == nil:
 	case errors.Is(err, bolterrors.ErrTimeout):
@@ -176,6 +197,13 @@ func openDir(dataDir string, o Options) (*Index, error) {
 		man, err = ix.readManifest()
 		if err == nil && man.Version != analysisVersion {
 			err = fmt.Errorf("built by %s, this is %s", man.Version, analysisVersion)
+			// An upgrade rebuilds the index, but an article first indexed
+			// a year ago is no news: keep when each was first indexed, or
+			// the next digest would hold the whole corpus.
+			ix.carried = make(map[corpus.ArticleID]time.Time, len(man.Articles))
+			for id, e := range man.Articles {
+				ix.carried[id] = e.Added
+			}
 		}
 	}
 	if err != nil {
@@ -238,6 +266,78 @@ func newIndex(bi bleve.Index, path string, o Options) (*Index, error) {
 
 func newManifest() manifest {
 	return manifest{Version: analysisVersion, Articles: map[corpus.ArticleID]*entry{}}
+}
+
+// openBleve opens the bleve index at path. bleve panics on some damaged
+// segments instead of failing; the panic is returned as an error, so that
+// the index is rebuilt rather than the program stopped.
+func openBleve(path string, lockTimeout time.Duration) (bi bleve.Index, err error) {
+	defer func() {
+		if p := recover(); p != nil {
+			bi, err = nil, fmt.Errorf("open index %s: bleve failed on it: %v", path, p)
+		}
+	}()
+	return bleve.OpenUsing(path, map[string]any{"bolt_timeout": lockTimeout.String()})
+}
+
+// probeLock returns bolt's ErrTimeout when another process holds the
+// index folder's lock for longer than timeout. Anything else (no index
+// yet, a damaged one) is for bleve's open to find.
+func probeLock(path string, timeout time.Duration) error {
+	db, err := bolt.Open(filepath.Join(path, "store", "root.bolt"), 0o600, &bolt.Options{ReadOnly: true, Timeout: timeout})
+	if errors.Is(err, bolterrors.ErrTimeout) {
+		return err
+	}
+	if err == nil {
+		db.Close()
+	}
+	return nil
+}
+
+// checkSegments checks the index's segment files (zap, under store/)
+// against the CRC-32 that ends each of them, of everything before it.
+// bleve does not check it, and opens or queries a damaged segment with a
+// panic, or with wrong answers. A missing folder is no error: Open
+// reports it.
+func checkSegments(path string) error {
+	files, err := filepath.Glob(filepath.Join(path, "store", "*.zap"))
+	if err != nil {
+		return err
+	}
+	for _, f := range files {
+		if err := checkSegment(f); err != nil {
+			return fmt.Errorf("segment %s: %w", filepath.Base(f), err)
+		}
+	}
+	return nil
+}
+
+func checkSegment(path string) error {
+	f, err := os.Open(path)
+	if err != nil {
+		return err
+	}
+	defer f.Close()
+	info, err := f.Stat()
+	if err != nil {
+		return err
+	}
+	size := info.Size()
+	if size < 4 {
+		return errors.New("truncated")
+	}
+	h := crc32.NewIEEE()
+	if _, err := io.CopyN(h, f, size-4); err != nil {
+		return err
+	}
+	var stored [4]byte
+	if _, err := io.ReadFull(f, stored[:]); err != nil {
+		return err
+	}
+	if binary.BigEndian.Uint32(stored[:]) != h.Sum32() {
+		return errors.New("checksum mismatch: the file is damaged")
+	}
+	return nil
 }
 
 func create(path string, im *mapping.IndexMappingImpl) (bleve.Index, error) {
@@ -479,6 +579,8 @@ func (ix *Index) indexArticles(ctx context.Context, todo []*corpus.Article, prev
 		e := &entry{Hash: a.Hash, Added: now}
 		if p, ok := prev[a.ID]; ok {
 			e.Added = p.Added
+		} else if t, ok := ix.carried[a.ID]; ok && !t.IsZero() {
+			e.Added = t
 		}
 		entries[i] = e
 		for _, p := range a.Paragraphs {

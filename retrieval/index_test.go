@@ -102,40 +102,111 @@ func TestOpenReopenAndSync(t *testing.T) {
 	}
 }
 
+// TestOpenDamagedIndexIsRebuilt damages a built index in the ways a disk
+// or a person can, and opens it again: each time it is rebuilt, with a
+// warning, and answers. bleve panics on a segment with flipped bytes, so
+// Open checks the segments' checksums first.
 func TestOpenDamagedIndexIsRebuilt(t *testing.T) {
-	ctx := context.Background()
-	dir := t.TempDir()
-	c := seedCorpus(t)
-	ix, err := Open(ctx, dir, c, Options{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	ix.Close()
-	// Overwrite every file of the index with junk.
-	err = filepath.WalkDir(filepath.Join(dir, IndexDir), func(p string, d os.DirEntry, err error) error {
-		if err != nil || d.IsDir() {
-			return err
+	segments := func(t *testing.T, dir string) []string {
+		files, _ := filepath.Glob(filepath.Join(dir, IndexDir, "store", "*.zap"))
+		if len(files) == 0 {
+			t.Fatal("no segment files to damage")
 		}
-		return os.WriteFile(p, []byte("not an index"), 0o600)
-	})
-	if err != nil {
-		t.Fatal(err)
+		return files
 	}
-	var logs logBuffer
-	ix, err = Open(ctx, dir, c, Options{Logger: logs.logger()})
-	if err != nil {
-		t.Fatalf("Open(damaged) = %v; want a rebuild", err)
-	}
-	defer ix.Close()
-	if !strings.Contains(logs.String(), "level=WARN") || !strings.Contains(logs.String(), "rebuilding") {
-		t.Errorf("no rebuild warning logged: %q", logs.String())
-	}
-	if _, s := ix.Size(); s != 15 {
-		t.Errorf("rebuilt index holds %d sentences; want 15", s)
-	}
-	a, err := ix.Ask(ctx, Query{Text: "Who is Hoshyar Zebari?"})
-	if err != nil || a.NoAnswer {
-		t.Errorf("rebuilt index does not answer: %+v, %v", a, err)
+	for _, tt := range []struct {
+		name   string
+		damage func(t *testing.T, dir string)
+	}{
+		{"every file junk", func(t *testing.T, dir string) {
+			err := filepath.WalkDir(filepath.Join(dir, IndexDir), func(p string, d os.DirEntry, err error) error {
+				if err != nil || d.IsDir() {
+					return err
+				}
+				return os.WriteFile(p, []byte("not an index"), 0o600)
+			})
+			if err != nil {
+				t.Fatal(err)
+			}
+		}},
+		{"segment bytes flipped", func(t *testing.T, dir string) {
+			for _, p := range segments(t, dir) {
+				b, err := os.ReadFile(p)
+				if err != nil {
+					t.Fatal(err)
+				}
+				for i := 100; i < len(b)-100; i += 7 {
+					b[i] ^= 0xff
+				}
+				if err := os.WriteFile(p, b, 0o600); err != nil {
+					t.Fatal(err)
+				}
+			}
+		}},
+		{"one byte of a segment flipped", func(t *testing.T, dir string) {
+			p := segments(t, dir)[0]
+			b, _ := os.ReadFile(p)
+			b[len(b)/2] ^= 0x01
+			if err := os.WriteFile(p, b, 0o600); err != nil {
+				t.Fatal(err)
+			}
+		}},
+		{"segment truncated", func(t *testing.T, dir string) {
+			if err := os.Truncate(segments(t, dir)[0], 100); err != nil {
+				t.Fatal(err)
+			}
+		}},
+		{"segment removed", func(t *testing.T, dir string) {
+			if err := os.Remove(segments(t, dir)[0]); err != nil {
+				t.Fatal(err)
+			}
+		}},
+		{"root cut to a third", func(t *testing.T, dir string) {
+			// bbolt would read past the end of it and crash (SIGSEGV).
+			p := filepath.Join(dir, IndexDir, "store", "root.bolt")
+			b, _ := os.ReadFile(p)
+			if err := os.WriteFile(p, b[:len(b)/3], 0o600); err != nil {
+				t.Fatal(err)
+			}
+		}},
+		{"root truncated", func(t *testing.T, dir string) {
+			if err := os.Truncate(filepath.Join(dir, IndexDir, "store", "root.bolt"), 1000); err != nil {
+				t.Fatal(err)
+			}
+		}},
+		{"metadata junk", func(t *testing.T, dir string) {
+			if err := os.WriteFile(filepath.Join(dir, IndexDir, "index_meta.json"), []byte("{junk"), 0o600); err != nil {
+				t.Fatal(err)
+			}
+		}},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			ctx := context.Background()
+			dir := t.TempDir()
+			c := seedCorpus(t)
+			ix, err := Open(ctx, dir, c, Options{})
+			if err != nil {
+				t.Fatal(err)
+			}
+			ix.Close()
+			tt.damage(t, dir)
+			var logs logBuffer
+			ix, err = Open(ctx, dir, c, Options{Logger: logs.logger()})
+			if err != nil {
+				t.Fatalf("Open(damaged) = %v; want a rebuild", err)
+			}
+			defer ix.Close()
+			if !strings.Contains(logs.String(), "level=WARN") || !strings.Contains(logs.String(), "rebuilding") {
+				t.Errorf("no rebuild warning logged: %q", logs.String())
+			}
+			if _, s := ix.Size(); s != 15 {
+				t.Errorf("rebuilt index holds %d sentences; want 15", s)
+			}
+			a, err := ix.Ask(ctx, Query{Text: "Who is Hoshyar Zebari?"})
+			if err != nil || a.NoAnswer {
+				t.Errorf("rebuilt index does not answer: %+v, %v", a, err)
+			}
+		})
 	}
 }
 
@@ -166,9 +237,11 @@ func TestOpenOtherVersionIsRebuilt(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	// Pretend an older verbatim built it.
+	// Pretend an older verbatim built it, a year ago.
+	id := c.Articles()[0].ID
+	first := time.Date(2025, 3, 10, 9, 0, 0, 0, time.UTC)
 	ix.man.Version = "verbatim-index-0"
-	raw := []byte(`{"version":"verbatim-index-0","articles":{}}`)
+	raw := []byte(`{"version":"verbatim-index-0","articles":{"` + string(id) + `":{"hash":"old","added":"` + first.Format(time.RFC3339) + `"}}}`)
 	if err := ix.bi.SetInternal(manifestKey, raw); err != nil {
 		t.Fatal(err)
 	}
@@ -184,6 +257,11 @@ func TestOpenOtherVersionIsRebuilt(t *testing.T) {
 	}
 	if _, s := ix.Size(); s != 15 {
 		t.Errorf("index holds %d sentences; want 15", s)
+	}
+	// The rebuild keeps when the article was first indexed: an upgrade
+	// makes no news of old articles.
+	if added, ok := ix.Added(id); !ok || !added.Equal(first) {
+		t.Errorf("Added(%s) = %v, %v after the rebuild; want %v", id, added, ok, first)
 	}
 }
 

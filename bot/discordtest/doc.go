@@ -48,11 +48,23 @@
 // [Fake.WaitResume], [Fake.WaitInteractionResponse] or, for anything else,
 // [Fake.Until] with a condition over the fake's accessors.
 //
+// # Interactions endpoint
+//
+// An application with an Interactions Endpoint URL gets its interactions
+// by HTTP instead of on the gateway. [Fake.PostInteraction] plays that
+// part: it signs an interaction with the application's Ed25519 key as
+// Discord does ([SignRequest]), POSTs it to the bot's endpoint, and takes
+// the HTTP reply as the initial response, so that the bot's later edits
+// and followups over REST find the interaction as they would after a
+// callback. [SignRequest] alone makes forged or stale requests for tests
+// of the signature check.
+//
 // # Faults
 //
 // [Fault] (and [Fake.RateLimit], [Fake.FailNext], [Fake.Slow]) makes REST
 // routes answer 429 (per route or global), 5xx or any status, answer late,
-// or drop the connection. [Fake.DropGateway], [Fake.Reconnect] (op 7),
+// act and then hold the answer back (for a client killed mid-call), or
+// drop the connection. [Fake.DropGateway], [Fake.Reconnect] (op 7),
 // [Fake.InvalidateSession] (op 9), [Fake.CloseGateway] (a close code),
 // [Fake.PauseHeartbeatAcks] and [Fake.SetToken] disturb the gateway.
 // [Fake.SetChannelAccess] makes a channel answer 403 or 404.

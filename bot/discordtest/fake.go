@@ -2,6 +2,7 @@ package discordtest
 
 import (
 	"bytes"
+	"compress/zlib"
 	"context"
 	"crypto/rand"
 	"encoding/hex"
@@ -134,6 +135,7 @@ type Fake struct {
 	identifies int
 	resumes    int
 	ackPaused  bool
+	zw         *zlib.Writer // reused by zlibCompress
 }
 
 // New starts a fake Discord configured by cfg and stops it when tb's test

@@ -11,8 +11,8 @@ import (
 )
 
 // Fault makes the fake misbehave on the REST calls it matches: answer with
-// an error status (a rate limit, a server error, a 403), answer late, or
-// drop the connection without answering.
+// an error status (a rate limit, a server error, a 403), answer late, act
+// but hold the answer back, or drop the connection without answering.
 //
 // Method is an HTTP method ("" matches any). Path is a pattern matched
 // against the call's path segment by segment: a segment "*" or "{name}"
@@ -34,6 +34,11 @@ type Fault struct {
 	Delay time.Duration
 	// Drop closes the TCP connection without answering.
 	Drop bool
+	// Hold serves the call, then holds its answer back this long (or
+	// until the client goes away): Discord has acted, but the client does
+	// not know it yet, and a client killed meanwhile never will. The call
+	// is recorded before the wait, so a test can act in it.
+	Hold time.Duration
 
 	// Status is the HTTP status to answer with instead of serving the call
 	// (0: serve it). The body is Discord's JSON error with Code and Message

@@ -277,7 +277,7 @@ func (f *Fake) dispatchTo(s *session, typ string, d any, kept bool) {
 	}
 	m := outMsg{kind: websocket.TextMessage, data: b}
 	if s.compress {
-		m = outMsg{kind: websocket.BinaryMessage, data: zlibCompress(b)}
+		m = outMsg{kind: websocket.BinaryMessage, data: f.zlibCompress(b)}
 	}
 	if kept {
 		s.history = append(s.history, histEntry{s.seq, m})
@@ -289,11 +289,18 @@ func (f *Fake) dispatchTo(s *session, typ string, d any, kept bool) {
 
 // zlibCompress returns b as one complete zlib stream, the way Discord
 // compresses a payload for a client that identified with "compress": true.
-func zlibCompress(b []byte) []byte {
+// It reuses one writer: a new one allocates half a megabyte, which made a
+// burst of dispatches, all under f.mu, slow enough to miss interaction
+// deadlines. f.mu must be held.
+func (f *Fake) zlibCompress(b []byte) []byte {
 	var buf bytes.Buffer
-	w := zlib.NewWriter(&buf)
-	w.Write(b)
-	w.Close()
+	if f.zw == nil {
+		f.zw = zlib.NewWriter(&buf)
+	} else {
+		f.zw.Reset(&buf)
+	}
+	f.zw.Write(b)
+	f.zw.Close()
 	return buf.Bytes()
 }
 

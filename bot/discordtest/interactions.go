@@ -104,6 +104,19 @@ func (f *Fake) openInteraction(d map[string]any) {
 // now. It fails tb as Dispatch does.
 func (f *Fake) InteractionCreate(tb testing.TB, i *discordgo.Interaction) *discordgo.Interaction {
 	tb.Helper()
+	obj := f.fillInteraction(tb, i)
+	f.Dispatch(tb, "INTERACTION_CREATE", obj)
+	out, err := decodeAs[*discordgo.Interaction](obj)
+	if err != nil {
+		tb.Fatalf("discordtest: decode interaction: %v", err)
+	}
+	return out
+}
+
+// fillInteraction fills in the fields of i a test leaves empty (see
+// InteractionCreate) and returns it as a JSON object.
+func (f *Fake) fillInteraction(tb testing.TB, i *discordgo.Interaction) map[string]any {
+	tb.Helper()
 	in := *i
 	f.mu.Lock()
 	if in.ID == "" {
@@ -170,12 +183,7 @@ func (f *Fake) InteractionCreate(tb testing.TB, i *discordgo.Interaction) *disco
 	} else {
 		delete(obj, "user")
 	}
-	f.Dispatch(tb, "INTERACTION_CREATE", obj)
-	out, err := decodeAs[*discordgo.Interaction](obj)
-	if err != nil {
-		tb.Fatalf("discordtest: decode interaction: %v", err)
-	}
-	return out
+	return obj
 }
 
 // Interaction returns the fake's view of the interaction id, and whether
@@ -258,19 +266,33 @@ func (f *Fake) postCallback(r *http.Request, body any) (int, any, *apiError) {
 	f.mu.Lock()
 	defer f.mu.Unlock()
 	is := f.interactions[r.PathValue("interaction")]
-	now := f.now()
-	if is == nil || is.token != r.PathValue("token") || now.Sub(is.dispatched) > f.cfg.InteractionDeadline {
+	if is == nil || is.token != r.PathValue("token") {
 		return 0, nil, errUnknownInteraction()
 	}
+	if aerr := f.acceptCallback(is, src); aerr != nil {
+		return 0, nil, aerr
+	}
+	return http.StatusNoContent, nil, nil
+}
+
+// acceptCallback checks an initial response to the interaction is and,
+// when Discord would take it, applies it (the original message made or
+// updated) and holds it as pending until its call is recorded. f.mu must
+// be held.
+func (f *Fake) acceptCallback(is *interactionState, src map[string]any) *apiError {
+	now := f.now()
+	if now.Sub(is.dispatched) > f.cfg.InteractionDeadline {
+		return errUnknownInteraction()
+	}
 	if is.acked {
-		return 0, nil, errAcknowledged()
+		return errAcknowledged()
 	}
 	rt := discordgo.InteractionResponseType(num(src, "type"))
 	data, _ := src["data"].(map[string]any)
 	var fe formErrors
 	if !allowedResponse(is.typ, rt) {
 		fe.add("type", "INTERACTION_RESPONSE_TYPE_INVALID", "Interaction response type %d is not valid for interaction type %d", rt, is.typ)
-		return 0, nil, fe.err()
+		return fe.err()
 	}
 	switch rt {
 	case discordgo.InteractionResponseChannelMessageWithSource:
@@ -294,7 +316,7 @@ func (f *Fake) postCallback(r *http.Request, body any) (int, any, *apiError) {
 		}
 	}
 	if aerr := fe.err(); aerr != nil {
-		return 0, nil, aerr
+		return aerr
 	}
 
 	ephemeral := num(data, "flags")&flagEphemeral != 0
@@ -328,7 +350,7 @@ func (f *Fake) postCallback(r *http.Request, body any) (int, any, *apiError) {
 	}
 	is.acked = true
 	is.pending = &resp
-	return http.StatusNoContent, nil, nil
+	return nil
 }
 
 // recordResponse completes an accepted callback with its recorded call.

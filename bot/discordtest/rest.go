@@ -100,6 +100,14 @@ func (f *Fake) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		resp.status = http.StatusOK
 	}
 	f.record(call, resp)
+	if ft != nil && ft.Hold > 0 {
+		t := time.NewTimer(ft.Hold)
+		select {
+		case <-t.C:
+		case <-r.Context().Done():
+			t.Stop()
+		}
+	}
 
 	for k, v := range resp.header {
 		w.Header()[k] = v

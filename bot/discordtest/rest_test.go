@@ -405,6 +405,38 @@ func TestSlowAndDroppedRoutes(t *testing.T) {
 	}
 }
 
+// TestHeldAnswer: a call under Hold is done (the message exists, the call
+// is recorded) while the client still waits for its answer; a client that
+// gives up never learns of it.
+func TestHeldAnswer(t *testing.T) {
+	t.Parallel()
+	f, s := restSession(t)
+	f.AddFault(discordtest.Fault{Method: "POST", Path: "channels/*/messages", Times: 1, Hold: 10 * time.Second})
+	ctx, cancel := context.WithCancel(context.Background())
+	sent := make(chan error, 1)
+	go func() {
+		_, err := s.ChannelMessageSend(discordtest.DefaultChannelID, "held", discordgo.WithContext(ctx))
+		sent <- err
+	}()
+	wait, stop := context.WithTimeout(context.Background(), 5*time.Second)
+	defer stop()
+	if _, err := f.WaitCall(wait, discordtest.MatchCall("POST", "channels/*/messages")); err != nil {
+		t.Fatal(err)
+	}
+	if n := len(f.Messages(discordtest.DefaultChannelID)); n != 1 {
+		t.Errorf("%d messages while the answer is held; want the one sent", n)
+	}
+	select {
+	case err := <-sent:
+		t.Fatalf("the client got its answer (%v) while it was held", err)
+	case <-time.After(100 * time.Millisecond):
+	}
+	cancel()
+	if err := <-sent; !errors.Is(err, context.Canceled) {
+		t.Errorf("client that gave up: %v; want its context's error", err)
+	}
+}
+
 func TestChannelAccess(t *testing.T) {
 	t.Parallel()
 	f, s := restSession(t)

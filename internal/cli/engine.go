@@ -9,6 +9,7 @@ import (
 
 	"github.com/verbatim-bot/verbatim/corpus"
 	"github.com/verbatim-bot/verbatim/internal/config"
+	"github.com/verbatim-bot/verbatim/internal/ops"
 	"github.com/verbatim-bot/verbatim/retrieval"
 )
 
@@ -67,7 +68,16 @@ func openIndexOf(ctx context.Context, cfg config.Config, log *slog.Logger, c *co
 		log.Warn("the data folder is in use by a running verbatim; answering from an index in memory", "data", cfg.DataDir)
 		return retrieval.OpenMemory(ctx, c, opts)
 	}
-	return ix, err
+	if err != nil {
+		return nil, err
+	}
+	// The index may hold what the articles hold, and bleve makes some of
+	// its files readable by all: keep the folder its owner's.
+	if err := ops.PrivateDir(cfg.DataDir, log); err != nil {
+		ix.Close()
+		return nil, err
+	}
+	return ix, nil
 }
 
 // openShared reads the settings and opens the index for a command that

@@ -11,6 +11,7 @@ import (
 
 	"github.com/verbatim-bot/verbatim/bot"
 	"github.com/verbatim-bot/verbatim/corpus"
+	"github.com/verbatim-bot/verbatim/internal/ops"
 	"github.com/verbatim-bot/verbatim/retrieval"
 )
 
@@ -43,6 +44,21 @@ SIGTERM.`)
 	}
 	log := newLogger(env.Stderr, cfg.LogLevel)
 
+	// Health and metrics come up first, so that a long index build or an
+	// unreachable Discord shows on /healthz as what it is.
+	metrics := ops.NewMetrics(version())
+	var health ops.Health
+	health.Pending("gateway", "not connected yet")
+	health.Pending("index", "loading the articles")
+	health.Pending("store", "opening the state file")
+	if cfg.HTTPAddr != "" {
+		srv, err := ops.Listen("health and metrics", cfg.HTTPAddr, ops.Handler(&health, metrics), log)
+		if err != nil {
+			return err
+		}
+		defer srv.Close()
+	}
+
 	// A corpus folder is watched from before it is read, so that nothing
 	// that changes during start-up is missed.
 	var c *corpus.Corpus
@@ -66,7 +82,14 @@ SIGTERM.`)
 		return err
 	}
 	defer ix.Close()
-	store, err := bot.OpenStore(filepath.Join(cfg.DataDir, bot.StoreFile), time.Second)
+	metrics.WatchIndex(ix.Size)
+	health.Set("index", func(context.Context) error {
+		if articles, _ := ix.Size(); articles == 0 {
+			return errors.New("the index holds no articles")
+		}
+		return nil
+	})
+	store, aside, err := bot.OpenOrSetAsideStore(filepath.Join(cfg.DataDir, bot.StoreFile), time.Second, time.Now())
 	if errors.Is(err, bot.ErrStoreLocked) {
 		return fmt.Errorf("data folder %s is in use by another verbatim: give each bot process its own DATA_DIR", cfg.DataDir)
 	}
@@ -74,6 +97,12 @@ SIGTERM.`)
 		return err
 	}
 	defer store.Close()
+	if aside != "" {
+		log.Error("the bot state file was damaged: it is kept aside and a fresh one started; "+
+			"digest subscriptions made with /digest subscribe are lost (DIGEST_CHANNEL_ID is subscribed again)",
+			"damaged_file", aside)
+	}
+	health.Set("store", store.Healthy)
 
 	answerIDs := make([]string, len(cfg.AnswerIDs))
 	for i, id := range cfg.AnswerIDs {
@@ -87,6 +116,7 @@ SIGTERM.`)
 		ShardID:        cfg.ShardID,
 		ShardCount:     cfg.ShardCount,
 		Logger:         log,
+		Metrics:        metrics,
 		Store:          store,
 		DigestChannel:  string(cfg.DigestChan),
 		DigestSchedule: cfg.DigestSchedule,
@@ -97,13 +127,25 @@ SIGTERM.`)
 	if err != nil {
 		return err
 	}
+	health.Set("gateway", func(context.Context) error { return b.Health() })
+	if cfg.InteractAddr != "" {
+		// Discord then sends interactions here, signed; the gateway still
+		// brings messages and runs the digest.
+		srv, err := ops.Listen("interactions", cfg.InteractAddr, b.InteractionsHandler(cfg.PublicKey), log)
+		if err != nil {
+			return err
+		}
+		defer srv.Close()
+	}
+
 	if watcher != nil {
 		var watching sync.WaitGroup
 		defer watching.Wait() // before the index closes
 		watching.Go(func() { watchCorpus(ctx, watcher, ix, log) })
 	}
 	articles, sentences := ix.Size()
-	log.Info("verbatim starting", "version", version(), "articles", articles, "sentences", sentences)
+	log.Info("verbatim starting", "version", version(), "articles", articles, "sentences", sentences,
+		"shard", cfg.ShardID, "shards", cfg.ShardCount)
 	if err := b.Run(ctx); err != nil {
 		return err
 	}
