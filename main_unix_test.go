@@ -563,8 +563,8 @@ func TestProcessDamagedStateFile(t *testing.T) {
 // each with its own data folder, against one fake Discord. Both are told
 // to post to a channel of a guild on shard 0; a channel of a guild on
 // shard 1 is subscribed by command. Each channel gets exactly one digest,
-// from the shard its guild belongs to, and only shard 0 registers the
-// commands.
+// from the shard its guild belongs to; only shard 0 registers the
+// commands, and only shard 0 watches the corpus folder they share.
 func TestProcessShardsSplitDigests(t *testing.T) {
 	const (
 		guild0   = "2000000000004194304" // shard 0 of 2
@@ -577,8 +577,17 @@ func TestProcessShardsSplitDigests(t *testing.T) {
 	fake := discordtest.New(t, discordtest.Config{})
 	fake.AddGuild(&discordgo.Guild{ID: guild0, Name: "Shard zero", Channels: []*discordgo.Channel{
 		{ID: channel0, Name: "news", Type: discordgo.ChannelTypeGuildText}}})
+	articles := t.TempDir()
+	writeArticle := func(name, title string) {
+		t.Helper()
+		text := "Title: " + title + "\n\nThe council approved the new bridge on Tuesday, the mayor said.\n"
+		if err := os.WriteFile(filepath.Join(articles, name), []byte(text), 0o600); err != nil {
+			t.Fatal(err)
+		}
+	}
+	writeArticle("bridge.txt", "Bridge approved")
 	common := []string{"DISCORD_TOKEN=" + fake.Token(), "DISCORD_API_BASE=" + fake.URL, "SHARD_COUNT=2",
-		"DIGEST_CHANNEL_ID=" + channel0, "DIGEST_CRON=@every 1s", "LOG_LEVEL=debug"}
+		"DIGEST_CHANNEL_ID=" + channel0, "DIGEST_CRON=@every 1s", "LOG_LEVEL=debug", "CORPUS_DIR=" + articles}
 	shard0 := startProcess(t, append(common, "SHARD_ID=0")...)
 	shard1 := startProcess(t, append(common, "SHARD_ID=1")...)
 	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
@@ -601,7 +610,15 @@ func TestProcessShardsSplitDigests(t *testing.T) {
 		t.Fatalf("digests: %d in shard 0's channel, %d in shard 1's: %v\n--- shard 0\n%s\n--- shard 1\n%s",
 			len(digestsIn(fake, channel0)), len(digestsIn(fake, channel1)), err, shard0.stderr, shard1.stderr)
 	}
-	time.Sleep(2500 * time.Millisecond) // more firings: still one each
+	writeArticle("tunnel.txt", "Tunnel approved")
+	shard0.waitLog(`msg="corpus updated" added=1`)
+	time.Sleep(2500 * time.Millisecond) // more firings: still one each; shard 1 saw no change
+	if strings.Contains(shard1.stderr.String(), "corpus updated") {
+		t.Errorf("shard 1 watched the corpus folder too:\n%s", shard1.stderr)
+	}
+	if !strings.Contains(shard1.stderr.String(), "only shard 0 watches it") {
+		t.Errorf("shard 1 did not say it reads the corpus folder once:\n%s", shard1.stderr)
+	}
 	for _, c := range []string{channel0, channel1} {
 		if n := len(digestsIn(fake, c)); n != 1 {
 			t.Errorf("channel %s has %d digests; want 1", c, n)

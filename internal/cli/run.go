@@ -60,14 +60,21 @@ SIGTERM.`)
 	}
 
 	// A corpus folder is watched from before it is read, so that nothing
-	// that changes during start-up is missed.
+	// that changes during start-up is missed. Only one process watches it
+	// (shard 0); the other shards read it as it is when they start.
 	var c *corpus.Corpus
 	var watcher *corpus.Watcher
-	if cfg.CorpusDir == "" {
+	switch {
+	case cfg.CorpusDir == "":
 		if c, err = corpus.Default(); err != nil {
 			return err
 		}
-	} else {
+	case cfg.ShardID != 0:
+		if c, err = loadCorpus(ctx, cfg, log); err != nil {
+			return err
+		}
+		log.Info("corpus folder read once: only shard 0 watches it; restart this shard to pick up changes", "corpus", cfg.CorpusDir)
+	default:
 		if watcher, err = corpus.NewWatcher(cfg.CorpusDir, corpus.WatchOptions{Debounce: watchDebounce, Logger: log}); err != nil {
 			return err
 		}
