@@ -49,9 +49,9 @@ type handler struct {
 	ephemeral func(i *discordgo.Interaction) bool
 }
 
-func always(bool) func(*discordgo.Interaction) bool {
-	return func(*discordgo.Interaction) bool { return true }
-}
+// alwaysEphemeral and never are the ephemeral funcs of handlers whose
+// replies are always, or never, ephemeral.
+func alwaysEphemeral(*discordgo.Interaction) bool { return true }
 
 func never(*discordgo.Interaction) bool { return false }
 
@@ -61,8 +61,8 @@ func (b *Bot) commandHandlers() map[string]handler {
 		cmdLookup:     {b.cmdLookup, never},
 		cmdQuotes:     {b.cmdQuotes, never},
 		cmdArticle:    {b.cmdArticle, never},
-		cmdHelp:       {b.cmdHelp, always(true)},
-		cmdDigest:     {b.cmdDigest, always(true)},
+		cmdHelp:       {b.cmdHelp, alwaysEphemeral},
+		cmdDigest:     {b.cmdDigest, alwaysEphemeral},
 		cmdAskMessage: {b.cmdAskMessage, never},
 	}
 }
@@ -115,7 +115,7 @@ func (b *Bot) handleInteraction(res responder, i *discordgo.Interaction) {
 		b.log.Debug("command", "name", name, "user", userID(i))
 		responded = b.serve(res, i, h)
 	case discordgo.InteractionMessageComponent:
-		responded = b.serve(res, i, handler{b.button, always(true)})
+		responded = b.serve(res, i, handler{b.button, alwaysEphemeral})
 	default:
 		b.log.Debug("ignored interaction", "type", i.Type)
 	}
