@@ -2,7 +2,6 @@ package retrieval
 
 import (
 	"context"
-	"encoding/json"
 	"fmt"
 
 	"github.com/verbatim-bot/verbatim/corpus"
@@ -65,27 +64,11 @@ func Build(ctx context.Context, dataDir string, f *corpus.Folder, o Options) (re
 	for _, ff := range files {
 		inFolder[ff.ID] = true
 	}
-	b := ix.bi.NewBatch()
-	for id, e := range old.Articles {
-		if next.Articles[id] != nil {
-			continue
-		}
-		if !inFolder[id] {
-			res.Removed++
-		}
-		for p, n := range e.Paragraphs {
-			for s := 1; s <= n; s++ {
-				b.Delete(docID(corpus.Ref{Article: id, Paragraph: p + 1, Sentence: s}))
-			}
-		}
-		next.Docs -= sentencesIn(e)
-		next.Terms -= e.Terms
+	removed, err := ix.deleteStale(old, &next, func(id corpus.ArticleID) bool { return inFolder[id] })
+	if err != nil {
+		return BuildResult{}, err
 	}
-	if b.Size() > 0 {
-		if err := ix.bi.Batch(b); err != nil {
-			return BuildResult{}, fmt.Errorf("index batch: %w", err)
-		}
-	}
+	res.Removed = removed
 
 	for start := 0; start < len(todo); start += buildChunk {
 		chunk := todo[start:min(start+buildChunk, len(todo))]
@@ -119,19 +102,8 @@ func Build(ctx context.Context, dataDir string, f *corpus.Folder, o Options) (re
 	}
 	next.Fingerprint = corpus.FingerprintOf(kept)
 
-	if next.Docs-old.Docs >= mergeAfterDocs {
-		if err := ix.merge(ctx); err != nil {
-			return BuildResult{}, err
-		}
-	}
-	raw, err := json.Marshal(next)
-	if err != nil {
-		return BuildResult{}, fmt.Errorf("write manifest: %w", err)
-	}
-	b = ix.bi.NewBatch()
-	b.SetInternal(manifestKey, raw)
-	if err := ix.bi.Batch(b); err != nil {
-		return BuildResult{}, fmt.Errorf("index batch: %w", err)
+	if err := ix.commit(ctx, old, next); err != nil {
+		return BuildResult{}, err
 	}
 	ix.man = next
 	res.Articles, res.Sentences, res.Fingerprint = len(next.Articles), next.Docs, next.Fingerprint

@@ -463,27 +463,14 @@ func (ix *Index) SyncChanges(ctx context.Context, c *corpus.Corpus) (Changes, er
 		}
 	}
 
-	b := ix.bi.NewBatch()
-	for id, e := range old.Articles {
-		if next.Articles[id] != nil {
-			continue // unchanged
-		}
-		if _, still := c.Article(id); !still {
-			ch.Removed++
-		}
-		for p, n := range e.Paragraphs {
-			for s := 1; s <= n; s++ {
-				b.Delete(docID(corpus.Ref{Article: id, Paragraph: p + 1, Sentence: s}))
-			}
-		}
-		next.Docs -= sentencesIn(e)
-		next.Terms -= e.Terms
+	removed, err := ix.deleteStale(old, &next, func(id corpus.ArticleID) bool {
+		_, still := c.Article(id)
+		return still
+	})
+	if err != nil {
+		return Changes{}, err
 	}
-	if b.Size() > 0 {
-		if err := ix.bi.Batch(b); err != nil {
-			return Changes{}, fmt.Errorf("index batch: %w", err)
-		}
-	}
+	ch.Removed = removed
 
 	var progress func(int)
 	if ix.progress != nil {
@@ -498,19 +485,8 @@ func (ix *Index) SyncChanges(ctx context.Context, c *corpus.Corpus) (Changes, er
 		next.Docs += sentencesIn(entries[i])
 		next.Terms += entries[i].Terms
 	}
-	if added := next.Docs - old.Docs; added >= mergeAfterDocs {
-		if err := ix.merge(ctx); err != nil {
-			return Changes{}, err
-		}
-	}
-	raw, err := json.Marshal(next)
-	if err != nil {
-		return Changes{}, fmt.Errorf("write manifest: %w", err)
-	}
-	b = ix.bi.NewBatch()
-	b.SetInternal(manifestKey, raw)
-	if err := ix.bi.Batch(b); err != nil {
-		return Changes{}, fmt.Errorf("index batch: %w", err)
+	if err := ix.commit(ctx, old, next); err != nil {
+		return Changes{}, err
 	}
 
 	ix.mu.Lock()
@@ -520,6 +496,55 @@ func (ix *Index) SyncChanges(ctx context.Context, c *corpus.Corpus) (Changes, er
 		ix.log.Debug("index synced", "added", ch.Added, "updated", ch.Updated, "removed", ch.Removed, "sentences", next.Docs)
 	}
 	return ch, nil
+}
+
+// deleteStale deletes from the index the sentences of every article of
+// old that next does not hold (changed or gone), taking them out of next's
+// counts, and returns how many of them are gone from the corpus (present
+// false) rather than changed.
+func (ix *Index) deleteStale(old manifest, next *manifest, present func(corpus.ArticleID) bool) (removed int, err error) {
+	b := ix.bi.NewBatch()
+	for id, e := range old.Articles {
+		if next.Articles[id] != nil {
+			continue // unchanged
+		}
+		if !present(id) {
+			removed++
+		}
+		for p, n := range e.Paragraphs {
+			for s := 1; s <= n; s++ {
+				b.Delete(docID(corpus.Ref{Article: id, Paragraph: p + 1, Sentence: s}))
+			}
+		}
+		next.Docs -= sentencesIn(e)
+		next.Terms -= e.Terms
+	}
+	if b.Size() > 0 {
+		if err := ix.bi.Batch(b); err != nil {
+			return 0, fmt.Errorf("index batch: %w", err)
+		}
+	}
+	return removed, nil
+}
+
+// commit finishes a change from old to next: it merges the segments when
+// the change added many sentences, then stores next as the manifest.
+func (ix *Index) commit(ctx context.Context, old, next manifest) error {
+	if next.Docs-old.Docs >= mergeAfterDocs {
+		if err := ix.merge(ctx); err != nil {
+			return err
+		}
+	}
+	raw, err := json.Marshal(next)
+	if err != nil {
+		return fmt.Errorf("write manifest: %w", err)
+	}
+	b := ix.bi.NewBatch()
+	b.SetInternal(manifestKey, raw)
+	if err := ix.bi.Batch(b); err != nil {
+		return fmt.Errorf("write manifest: %w", err)
+	}
+	return nil
 }
 
 // batchDocs is how many sentences go into one bleve batch. Larger batches
