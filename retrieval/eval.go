@@ -152,15 +152,14 @@ const evalDepth = 5
 // baseline set it ranks by plain BM25 instead, with no question analysis
 // and no threshold (no_answer only when nothing matches at all).
 func (ix *Index) EvaluateQA(ctx context.Context, items []QAItem, baseline bool) (Metrics, error) {
-	var m Metrics
-	var p1, rr, na, fna mean
+	var t qaTally
 	for _, it := range items {
 		var quotes []Quote
 		noAnswer := false
 		if baseline {
 			text, err := CheckQuestion(it.Question)
 			if err != nil {
-				m.Skipped++
+				t.m.Skipped++
 				continue
 			}
 			quotes, err = ix.askBaseline(ctx, text, evalDepth)
@@ -172,7 +171,7 @@ func (ix *Index) EvaluateQA(ctx context.Context, items []QAItem, baseline bool) 
 			a, err := ix.Ask(ctx, Query{Text: it.Question, Top: evalDepth})
 			var qe *QuestionError
 			if errors.As(err, &qe) {
-				m.Skipped++
+				t.m.Skipped++
 				continue
 			}
 			if err != nil {
@@ -180,30 +179,49 @@ func (ix *Index) EvaluateQA(ctx context.Context, items []QAItem, baseline bool) 
 			}
 			quotes, noAnswer = a.Quotes, a.NoAnswer
 		}
-		m.Questions++
-		if len(it.Expect) == 0 {
-			na.add(b2f(noAnswer))
-			continue
-		}
-		fna.add(b2f(noAnswer))
-		rank := 0
-		if !noAnswer {
-			for i, q := range quotes[:min(evalDepth, len(quotes))] {
-				if containsAny(q.Text, it.Expect) {
-					rank = i + 1
-					break
-				}
+		t.add(it.Expect, noAnswer, len(quotes), func(i int) string { return quotes[i].Text })
+	}
+	return t.metrics(), nil
+}
+
+// qaTally adds up the corpus QA metrics, one answer at a time.
+type qaTally struct {
+	m               Metrics
+	p1, rr, na, fna mean
+}
+
+// add scores one answer to a question expecting one of expect (none: the
+// right answer is no_answer); its quotes are text(0) to text(n-1), best
+// first.
+func (t *qaTally) add(expect []string, noAnswer bool, n int, text func(i int) string) {
+	t.m.Questions++
+	if len(expect) == 0 {
+		t.na.add(b2f(noAnswer))
+		return
+	}
+	t.fna.add(b2f(noAnswer))
+	rank := 0
+	if !noAnswer {
+		for i := range min(evalDepth, n) {
+			if containsAny(text(i), expect) {
+				rank = i + 1
+				break
 			}
 		}
-		p1.add(b2f(rank == 1))
-		if rank > 0 {
-			rr.add(1 / float64(rank))
-		} else {
-			rr.add(0)
-		}
 	}
-	m.PAt1, m.MRR, m.NoAnswerAccuracy, m.FalseNoAnswerRate = p1.value(), rr.value(), na.value(), fna.value()
-	return m, nil
+	t.p1.add(b2f(rank == 1))
+	if rank > 0 {
+		t.rr.add(1 / float64(rank))
+	} else {
+		t.rr.add(0)
+	}
+}
+
+// metrics returns the metrics of the answers added so far.
+func (t *qaTally) metrics() Metrics {
+	m := t.m
+	m.PAt1, m.MRR, m.NoAnswerAccuracy, m.FalseNoAnswerRate = t.p1.value(), t.rr.value(), t.na.value(), t.fna.value()
+	return m
 }
 
 // askBaseline ranks the sentences by plain BM25 on the question's terms.

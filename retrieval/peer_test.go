@@ -210,39 +210,18 @@ func (ix *fts5Index) Close() error {
 // evaluateTexts scores an engine that answers with texts, as EvaluateQA
 // scores verbatim: no quotes is a no_answer.
 func evaluateTexts(ctx context.Context, items []QAItem, ask func(ctx context.Context, q string, top int) ([]string, error)) (Metrics, error) {
-	var m Metrics
-	var p1, rr, na, fna mean
+	var t qaTally
 	for _, it := range items {
 		text, err := CheckQuestion(it.Question)
 		if err != nil {
-			m.Skipped++
+			t.m.Skipped++
 			continue
 		}
 		quotes, err := ask(ctx, text, evalDepth)
 		if err != nil {
 			return Metrics{}, err
 		}
-		m.Questions++
-		noAnswer := len(quotes) == 0
-		if len(it.Expect) == 0 {
-			na.add(b2f(noAnswer))
-			continue
-		}
-		fna.add(b2f(noAnswer))
-		rank := 0
-		for i, q := range quotes[:min(evalDepth, len(quotes))] {
-			if containsAny(q, it.Expect) {
-				rank = i + 1
-				break
-			}
-		}
-		p1.add(b2f(rank == 1))
-		if rank > 0 {
-			rr.add(1 / float64(rank))
-		} else {
-			rr.add(0)
-		}
+		t.add(it.Expect, len(quotes) == 0, len(quotes), func(i int) string { return quotes[i] })
 	}
-	m.PAt1, m.MRR, m.NoAnswerAccuracy, m.FalseNoAnswerRate = p1.value(), rr.value(), na.value(), fna.value()
-	return m, nil
+	return t.metrics(), nil
 }
