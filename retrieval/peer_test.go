@@ -27,7 +27,7 @@ import (
 // peerEngines are the engines verbatim is compared with.
 func peerEngines() []benchEngine { return []benchEngine{fts5Engine} }
 
-var fts5Engine = benchEngine{name: "fts5", build: buildFTS5, open: openFTS5}
+var fts5Engine = benchEngine{name: "fts5", version: fts5Schema, build: buildFTS5, open: openFTS5}
 
 const fts5Schema = `CREATE VIRTUAL TABLE sentences USING fts5(
 	text, speaker, article UNINDEXED, paragraph UNINDEXED, sentence UNINDEXED,

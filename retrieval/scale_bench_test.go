@@ -18,6 +18,10 @@ import (
 // and with the build tag peer, SQLite FTS5 (peer_test.go).
 type benchEngine struct {
 	name string
+	// version names how the engine indexes: a kept index built otherwise,
+	// or of other articles, is built again. Empty for an engine that
+	// checks its index itself when it opens it, as verbatim does.
+	version string
 	// build indexes the sentences of the article folder src in the empty
 	// folder dir, streaming: a part of the corpus at a time. It returns
 	// the number of sentences indexed.
@@ -125,6 +129,17 @@ var (
 	corpora    = map[int]*corpus.Corpus{}
 )
 
+// mark is what a kept index of the fixture's corpus built by e is marked
+// complete with: the engine's version and the corpus's fingerprint, so
+// that an index built by another version, or of other articles, is not
+// reused; nothing for an engine that checks its index itself.
+func (f *fixture) mark(e benchEngine) string {
+	if e.version == "" {
+		return ""
+	}
+	return e.version + "\n" + f.c.Fingerprint() + "\n"
+}
+
 // benchFixture returns the open index of the corpus of n articles built
 // by e, building or reopening it as needed.
 func benchFixture(b *testing.B, n int, e benchEngine) *fixture {
@@ -144,7 +159,7 @@ func benchFixture(b *testing.B, n int, e benchEngine) *fixture {
 		if os.Getenv(envBenchReuse) != "" {
 			// Kept beside the corpora; reopened when complete.
 			f.dir = filepath.Join(benchRoot(), fmt.Sprintf("index-s%d-n%d-%s", benchSeed, n, e.name))
-			if _, err := os.Stat(filepath.Join(f.dir, ".complete")); err == nil {
+			if mark, err := os.ReadFile(filepath.Join(f.dir, ".complete")); err == nil && string(mark) == f.mark(e) {
 				built = true
 			} else if err := os.RemoveAll(f.dir); err != nil {
 				b.Fatal(err)
@@ -159,7 +174,7 @@ func benchFixture(b *testing.B, n int, e benchEngine) *fixture {
 				b.Fatalf("build %s: %v", key, err)
 			}
 		}
-		if err := os.WriteFile(filepath.Join(f.dir, ".complete"), nil, 0o644); err != nil {
+		if err := os.WriteFile(filepath.Join(f.dir, ".complete"), []byte(f.mark(e)), 0o644); err != nil {
 			b.Fatal(err)
 		}
 		fixtures[key] = f
