@@ -403,8 +403,20 @@ func (s *indexStats) DocCount() int           { return s.n }
 func (s *indexStats) AvgLen() float64         { return s.avgLen }
 func (s *indexStats) DocFreq(term string) int { return s.df[term] }
 
-// stats reads the document frequency of each term from the index.
+// stats reads the document frequency of each term from the index, or
+// from the counts already read since it last changed.
 func (ix *Index) stats(terms []string) (Stats, error) {
+	// The counts are taken before the reader is opened: counts replaced
+	// by a change are then never filled from the index before it.
+	ix.mu.RLock()
+	counts := ix.counts
+	st := &indexStats{avgLen: ix.man.avgLen(), df: make(map[string]int, len(terms))}
+	ix.mu.RUnlock()
+
+	missing := counts.get(st, terms)
+	if missing == nil {
+		return st, nil
+	}
 	r, err := ix.bi.Advanced()
 	if err != nil {
 		return nil, fmt.Errorf("index reader: %w", err)
@@ -418,13 +430,8 @@ func (ix *Index) stats(terms []string) (Stats, error) {
 	if err != nil {
 		return nil, fmt.Errorf("doc count: %w", err)
 	}
-	ix.mu.RLock()
-	st := &indexStats{n: int(n), avgLen: ix.man.avgLen(), df: make(map[string]int, len(terms))}
-	ix.mu.RUnlock()
-	for _, t := range terms {
-		if _, ok := st.df[t]; ok {
-			continue
-		}
+	st.n = int(n)
+	for _, t := range missing {
 		tfr, err := rd.TermFieldReader(context.Background(), []byte(t), fieldText, false, false, false)
 		if err != nil {
 			return nil, fmt.Errorf("term %q: %w", t, err)
@@ -432,5 +439,55 @@ func (ix *Index) stats(terms []string) (Stats, error) {
 		st.df[t] = int(tfr.Count())
 		tfr.Close()
 	}
+	counts.put(st, missing)
 	return st, nil
+}
+
+// termCounts keeps the number of sentences and the document frequencies
+// read from the index, so that a question's terms are looked up in the
+// index once until it changes.
+type termCounts struct {
+	mu sync.RWMutex
+	n  int // 0: not read yet
+	df map[string]int
+}
+
+// maxTermCounts bounds the terms kept: past it, the counts start again.
+const maxTermCounts = 1 << 16
+
+func newTermCounts() *termCounts { return &termCounts{df: map[string]int{}} }
+
+// get fills st with what is known and returns the terms that are not
+// (nil when st is complete).
+func (c *termCounts) get(st *indexStats, terms []string) (missing []string) {
+	c.mu.RLock()
+	defer c.mu.RUnlock()
+	st.n = c.n
+	for _, t := range terms {
+		if _, ok := st.df[t]; ok {
+			continue
+		}
+		if df, ok := c.df[t]; ok {
+			st.df[t] = df
+		} else if !slices.Contains(missing, t) {
+			missing = append(missing, t)
+		}
+	}
+	if st.n == 0 && missing == nil {
+		missing = []string{}
+	}
+	return missing
+}
+
+// put keeps the counts of the terms read into st.
+func (c *termCounts) put(st *indexStats, terms []string) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if len(c.df)+len(terms) > maxTermCounts {
+		clear(c.df)
+	}
+	c.n = st.n
+	for _, t := range terms {
+		c.df[t] = st.df[t]
+	}
 }

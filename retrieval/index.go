@@ -92,9 +92,10 @@ type Index struct {
 	now      func() time.Time
 	progress func(done, total int)
 
-	mu     sync.RWMutex // guards corpus and man; held for writing only to swap them
+	mu     sync.RWMutex // guards corpus, man and counts; held for writing only to swap them
 	corpus *corpus.Corpus
 	man    manifest
+	counts *termCounts // of the index as it is since the last change
 
 	syncMu sync.Mutex // serialises Sync
 
@@ -253,7 +254,7 @@ func newIndex(bi bleve.Index, path string, o Options) (*Index, error) {
 	ix := &Index{
 		bi: bi, an: an, path: path, log: o.logger(), features: o.features(),
 		minCov: o.MinCoverage, now: o.Now, progress: o.Progress,
-		corpus: corpus.New(),
+		corpus: corpus.New(), counts: newTermCounts(),
 	}
 	if ix.minCov <= 0 {
 		ix.minCov = DefaultMinCoverage
@@ -444,6 +445,13 @@ func (ix *Index) SyncChanges(ctx context.Context, c *corpus.Corpus) (Changes, er
 		ix.mu.Unlock()
 		return Changes{}, nil
 	}
+	// Whatever happens from here, the index may have changed: the counts
+	// read from it before are dropped once it has.
+	defer func() {
+		ix.mu.Lock()
+		ix.counts = newTermCounts()
+		ix.mu.Unlock()
+	}()
 
 	next := manifest{Version: analysisVersion, Fingerprint: fp, Docs: old.Docs, Terms: old.Terms,
 		Articles: make(map[corpus.ArticleID]*entry, c.Len())}

@@ -317,3 +317,55 @@ func TestManifestTermsMatchAnalysis(t *testing.T) {
 		t.Errorf("manifest terms = %d; want %d", got, want)
 	}
 }
+
+// TestStatsFollowChanges checks that the sentence count and document
+// frequencies BM25 uses, kept between questions, are those of the index
+// as it is after each change, not as it was when first read.
+func TestStatsFollowChanges(t *testing.T) {
+	ctx := context.Background()
+	a := article(t, "a", "Title: Bridges\n\nThe new bridge opens in May.")
+	b := article(t, "b", "Title: Roads\n\nThe ring road opens in June.\n\nThe bridge over the road is old.")
+	ix, err := OpenMemory(ctx, corpus.New(a), Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer ix.Close()
+	steps := []struct {
+		name    string
+		c       *corpus.Corpus
+		n       int
+		bridge  int
+		road    int
+		asked   string // asked before reading the stats, filling the counts
+		changed bool
+	}{
+		{"first", corpus.New(a), 1, 1, 0, "When does the bridge open?", false},
+		{"again", corpus.New(a), 1, 1, 0, "", false},
+		{"added", corpus.New(a, b), 3, 2, 2, "Is the bridge old?", true},
+		{"removed", corpus.New(b), 2, 1, 2, "", true},
+	}
+	for _, s := range steps {
+		ch, err := ix.SyncChanges(ctx, s.c)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if (ch != Changes{}) != s.changed {
+			t.Fatalf("%s: changes %+v", s.name, ch)
+		}
+		if s.asked != "" {
+			if _, err := ix.Ask(ctx, Query{Text: s.asked}); err != nil {
+				t.Fatal(err)
+			}
+		}
+		for range 2 { // read from the index, then from the counts kept
+			st, err := ix.stats([]string{"bridg", "road", "bridg"})
+			if err != nil {
+				t.Fatal(err)
+			}
+			if st.DocCount() != s.n || st.DocFreq("bridg") != s.bridge || st.DocFreq("road") != s.road {
+				t.Errorf("%s: n %d, df(bridg) %d, df(road) %d; want %d, %d, %d", s.name,
+					st.DocCount(), st.DocFreq("bridg"), st.DocFreq("road"), s.n, s.bridge, s.road)
+			}
+		}
+	}
+}
