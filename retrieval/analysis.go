@@ -255,40 +255,24 @@ func (a *Analyzer) prepare(text string) doc {
 	return d
 }
 
-// lowerWords returns the lower-cased words of s as the ranking sees them
-// (cut as the text field cuts them).
-func (a *Analyzer) lowerWords(s string) []string {
-	toks := a.raw.Analyze([]byte(s))
-	out := make([]string, len(toks))
-	for i, t := range toks {
-		out[i] = strings.ToLower(string(t.Term))
-	}
-	return out
-}
-
-// rawWords returns the words of s as written, cut as the text field cuts
-// them.
-func (a *Analyzer) rawWords(s string) []string {
-	toks := a.raw.Analyze([]byte(s))
-	out := make([]string, len(toks))
-	for i, t := range toks {
-		out[i] = string(t.Term)
-	}
-	return out
-}
-
 // termsAndWords returns the analyzed terms of s and, for each, the
-// lower-cased word it came from.
-func (a *Analyzer) termsAndWords(s string) (terms, words []string) {
+// lower-cased word it came from; and every word of s as written, cut as
+// the text field cuts them (stop words included). s is analysed once for
+// all three.
+func (a *Analyzer) termsAndWords(s string) (terms, words, raw []string) {
 	toks := a.text.Analyze([]byte(s))
-	raw := a.raw.Analyze([]byte(s))
+	rawToks := a.raw.Analyze([]byte(s))
+	raw = make([]string, len(rawToks))
+	for i, t := range rawToks {
+		raw[i] = string(t.Term)
+	}
 	terms = make([]string, len(toks))
 	words = make([]string, len(toks))
 	for i, t := range toks {
 		terms[i] = string(t.Term)
 		if p := t.Position - 1; p >= 0 && p < len(raw) {
-			words[i] = strings.ToLower(string(raw[p].Term))
+			words[i] = strings.ToLower(raw[p])
 		}
 	}
-	return terms, words
+	return terms, words, raw
 }

@@ -258,8 +258,12 @@ func prepareQueryWith(an *Analyzer, qa Question, st Stats, f Feature) rankQuery 
 
 // newQuery is prepareQueryWith without statistics: setStats must follow.
 func newQuery(an *Analyzer, qa Question, f Feature) rankQuery {
-	terms, surface := an.termsAndWords(qa.Content)
-	q := rankQuery{words: an.lowerWords(qa.Content), atype: qa.Type, wt: &defaultWeights}
+	terms, surface, raw := an.termsAndWords(qa.Content)
+	lower := make([]string, len(raw))
+	for i, w := range raw {
+		lower[i] = strings.ToLower(w)
+	}
+	q := rankQuery{words: lower, atype: qa.Type, wt: &defaultWeights}
 	if f.Has(FeatureKinds) {
 		q.focus = qa.Focus
 	}
@@ -272,7 +276,7 @@ func newQuery(an *Analyzer, qa Question, f Feature) rankQuery {
 	if f.Has(FeatureAcronyms) && (qa.Expand != "" || hasCapitalPair(qa.Content)) {
 		q.expand = qa.Expand
 		q.acr = make([]string, len(q.terms))
-		for _, w := range an.rawWords(qa.Content) {
+		for _, w := range raw {
 			if !isAcronym(w) {
 				continue
 			}
