@@ -313,16 +313,17 @@ func TestProcessFullRunKeepsTokenSecret(t *testing.T) {
 	}
 
 	// Reconnections: a dropped connection, op 7, op 9.
+	resumes, identifies := fake.Resumes(), fake.Identifies()
 	fake.DropGateway(discordtest.AllShards)
-	if err := fake.WaitResume(wait(), 1); err != nil {
+	if err := fake.WaitResume(wait(), resumes+1); err != nil {
 		t.Fatal(err)
 	}
 	fake.Reconnect(discordtest.AllShards)
-	if err := fake.WaitResume(wait(), 2); err != nil {
+	if err := fake.WaitResume(wait(), resumes+2); err != nil {
 		t.Fatal(err)
 	}
 	fake.InvalidateSession(discordtest.AllShards, false)
-	if err := fake.WaitIdentify(wait(), 2); err != nil {
+	if err := fake.WaitIdentify(wait(), identifies+1); err != nil {
 		t.Fatal(err)
 	}
 	replied(fake.MessageCreate(t, &discordgo.Message{Content: "<@" + fake.BotUserID() + "> Who is Hoshyar Zebari?"}))

@@ -841,3 +841,46 @@ func TestE2EButtonsAfterRestart(t *testing.T) {
 		t.Errorf("More after a restart: %q", text(more.Data))
 	}
 }
+
+// TestE2EReconnectStorm sends a dropped connection, an op 7 and a
+// non-resumable op 9 in quick succession, three times. Each time the bot
+// must come back and answer, and then stay connected: discordgo v0.29.0
+// let the heartbeat of a connection it had just replaced close the new
+// one, a cycle that repeated every second for good (see
+// third_party/discordgo/PATCHES.md).
+func TestE2EReconnectStorm(t *testing.T) {
+	t.Parallel()
+	h := startBot(t, nil)
+	waitHeartbeat(t, h)
+	for round := 1; round <= 3; round++ {
+		resumes, identifies := h.fake.Resumes(), h.fake.Identifies()
+		h.fake.DropGateway(discordtest.AllShards)
+		if err := h.fake.WaitResume(h.wait(), resumes+1); err != nil {
+			t.Fatalf("round %d: no resume after a drop: %v", round, err)
+		}
+		h.fake.Reconnect(discordtest.AllShards)
+		if err := h.fake.WaitResume(h.wait(), resumes+2); err != nil {
+			t.Fatalf("round %d: no resume after op 7: %v", round, err)
+		}
+		h.fake.InvalidateSession(discordtest.AllShards, false)
+		if err := h.fake.WaitIdentify(h.wait(), identifies+1); err != nil {
+			t.Fatalf("round %d: no identify after op 9: %v", round, err)
+		}
+		// Settled: no connection dialled for longer than discordgo's
+		// one-second close.
+		settled := func() bool {
+			n := len(h.fake.Conns())
+			time.Sleep(1500 * time.Millisecond)
+			return len(h.fake.Conns()) == n
+		}
+		if !settled() || !settled() {
+			t.Fatalf("round %d: the bot keeps reconnecting: %d connections so far\n%s", round, len(h.fake.Conns()), h.logs)
+		}
+		m := h.fake.MessageCreate(t, &discordgo.Message{Content: "<@" + h.fake.BotUserID() + "> Who is Hoshyar Zebari?"})
+		if _, err := h.fake.WaitCall(h.wait(), func(c discordtest.Call) bool {
+			return c.Is("POST", "channels/*/messages") && strings.Contains(string(c.Body), m.ID)
+		}); err != nil {
+			t.Fatalf("round %d: no answer after reconnecting: %v", round, err)
+		}
+	}
+}

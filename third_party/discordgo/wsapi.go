@@ -298,6 +298,15 @@ func (s *Session) heartbeat(wsConn *websocket.Conn, listening <-chan interface{}
 		err = wsConn.WriteJSON(heartbeatOp{1, sequence})
 		s.wsMutex.Unlock()
 		if err != nil || time.Now().UTC().Sub(last) > (heartbeatIntervalMsec*FailedHeartbeatAcks) {
+			// verbatim patch: a heartbeat goroutine whose connection has
+			// already been closed or replaced must not close the session's
+			// current connection (see PATCHES.md).
+			s.RLock()
+			sameConnection := s.wsConn == wsConn
+			s.RUnlock()
+			if !sameConnection {
+				return
+			}
 			if err != nil {
 				s.log(LogError, "error sending heartbeat to gateway %s, %s", s.gateway, err)
 			} else {
