@@ -10,7 +10,6 @@ import (
 	"os"
 	pathpkg "path"
 	"path/filepath"
-	"runtime"
 	"slices"
 	"strings"
 	"sync"
@@ -271,32 +270,12 @@ type fileResult struct {
 // It stops with ctx.Err() when ctx ends.
 func readFiles(ctx context.Context, fsys fs.FS, files []articleFile) ([]fileResult, error) {
 	results := make([]fileResult, len(files))
-	work := make(chan int)
-	var wg sync.WaitGroup
-	for range min(runtime.GOMAXPROCS(0), len(files)) {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			for i := range work {
-				a, err := ReadArticle(fsys, files[i].path)
-				results[i] = fileResult{a, err}
-			}
-		}()
-	}
-	var cancelled error
-feed:
-	for i := range files {
-		select {
-		case work <- i:
-		case <-ctx.Done():
-			cancelled = ctx.Err()
-			break feed
-		}
-	}
-	close(work)
-	wg.Wait()
-	if cancelled != nil {
-		return nil, cancelled
+	err := parallel(ctx, len(files), func(i int) {
+		a, err := ReadArticle(fsys, files[i].path)
+		results[i] = fileResult{a, err}
+	})
+	if err != nil {
+		return nil, err
 	}
 	return results, nil
 }

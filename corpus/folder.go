@@ -164,8 +164,9 @@ func (f *Folder) Load(ctx context.Context, files []FolderFile) ([]*Article, []er
 func (f *Folder) Close() error { return f.root.Close() }
 
 // parallel calls fn(i) for i in [0, n) on GOMAXPROCS goroutines, and
-// stops handing out work when ctx ends.
-func parallel(ctx context.Context, n int, fn func(i int)) {
+// stops handing out work when ctx ends. It returns ctx.Err() when it
+// stopped before handing out all the work, and nil otherwise.
+func parallel(ctx context.Context, n int, fn func(i int)) error {
 	work := make(chan int)
 	var wg sync.WaitGroup
 	for range min(runtime.GOMAXPROCS(0), n) {
@@ -175,16 +176,19 @@ func parallel(ctx context.Context, n int, fn func(i int)) {
 			}
 		})
 	}
+	var cancelled error
 feed:
 	for i := range n {
 		select {
 		case work <- i:
 		case <-ctx.Done():
+			cancelled = ctx.Err()
 			break feed
 		}
 	}
 	close(work)
 	wg.Wait()
+	return cancelled
 }
 
 // IDHash is an article's id and hash, what a corpus fingerprint is made of.
