@@ -271,7 +271,7 @@ type fileResult struct {
 func readFiles(ctx context.Context, fsys fs.FS, files []articleFile) ([]fileResult, error) {
 	results := make([]fileResult, len(files))
 	err := parallel(ctx, len(files), func(i int) {
-		a, err := ReadArticle(fsys, files[i].path)
+		a, err := readArticle(fsys, files[i])
 		results[i] = fileResult{a, err}
 	})
 	if err != nil {
@@ -289,27 +289,42 @@ func ReadArticle(fsys fs.FS, path string) (*Article, error) {
 	if !ok {
 		return nil, fmt.Errorf("not an article file (want .txt, .md or .json)")
 	}
-	data, err := readCapped(fsys, path)
+	return readArticle(fsys, articleFile{path: path, format: format, sidecar: sidecarPath(path, format)})
+}
+
+// readArticle is ReadArticle for a file already listed, its format and
+// sidecar known.
+func readArticle(fsys fs.FS, af articleFile) (*Article, error) {
+	data, sidecar, err := readArticleFile(fsys, af)
 	if err != nil {
 		return nil, err
 	}
-	var sidecar []byte
-	sp := sidecarPath(path, format)
-	if sp != "" {
-		sidecar, err = readCapped(fsys, sp)
-		if errors.Is(err, fs.ErrNotExist) {
-			sidecar, err = nil, nil
-		}
-		if err != nil {
-			return nil, &SidecarError{Name: pathpkg.Base(sp), Err: err}
-		}
-	}
-	a, err := Parse(IDOf(path), format, data, sidecar)
+	a, err := Parse(IDOf(af.path), af.format, data, sidecar)
 	var se *SidecarError
 	if errors.As(err, &se) && se.Name == "" {
-		se.Name = pathpkg.Base(sp)
+		se.Name = pathpkg.Base(af.sidecar)
 	}
 	return a, err
+}
+
+// readArticleFile reads an article file and its sidecar, nil when there is
+// none. A sidecar that cannot be read gives a *SidecarError naming it.
+func readArticleFile(fsys fs.FS, af articleFile) (data, sidecar []byte, err error) {
+	data, err = readCapped(fsys, af.path)
+	if err != nil {
+		return nil, nil, err
+	}
+	if af.sidecar == "" {
+		return data, nil, nil
+	}
+	sidecar, err = readCapped(fsys, af.sidecar)
+	if errors.Is(err, fs.ErrNotExist) {
+		return data, nil, nil
+	}
+	if err != nil {
+		return nil, nil, &SidecarError{Name: pathpkg.Base(af.sidecar), Err: err}
+	}
+	return data, sidecar, nil
 }
 
 func readCapped(fsys fs.FS, path string) ([]byte, error) {

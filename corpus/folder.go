@@ -4,7 +4,6 @@ import (
 	"context"
 	"crypto/sha256"
 	"encoding/hex"
-	"errors"
 	"fmt"
 	"io"
 	"io/fs"
@@ -101,19 +100,9 @@ func (f *Folder) list(ctx context.Context) ([]error, error) {
 // hashFile reads an article file and its sidecar and returns the hash its
 // article will have.
 func hashFile(fsys fs.FS, af articleFile) (string, error) {
-	data, err := readCapped(fsys, af.path)
+	data, sidecar, err := readArticleFile(fsys, af)
 	if err != nil {
 		return "", err
-	}
-	var sidecar []byte
-	if af.sidecar != "" {
-		sidecar, err = readCapped(fsys, af.sidecar)
-		if errors.Is(err, fs.ErrNotExist) {
-			sidecar, err = nil, nil
-		}
-		if err != nil {
-			return "", &SidecarError{Name: filepath.Base(af.sidecar), Err: err}
-		}
 	}
 	return articleHash(af.format, data, sidecar), nil
 }
