@@ -243,21 +243,34 @@ func loadFS(ctx context.Context, fsys fs.FS, dir string) (*Corpus, []error, erro
 
 	var problems []error
 	articles := make([]*Article, 0, len(files))
-	where := make(map[ArticleID]string, len(files))
+	owners := make(idOwners, len(files))
 	for i, r := range results {
 		rel := relPath(dir, files[i].path)
 		if r.err != nil {
 			problems = append(problems, &FileError{Path: rel, Err: r.err})
 			continue
 		}
-		if first, dup := where[r.a.ID]; dup {
-			problems = append(problems, &FileError{Path: rel, Err: fmt.Errorf("duplicate article id %q (also %s)", r.a.ID, first)})
+		if err := owners.claim(r.a.ID, rel); err != nil {
+			problems = append(problems, err)
 			continue
 		}
-		where[r.a.ID] = rel
 		articles = append(articles, r.a)
 	}
 	return New(articles...), problems, nil
+}
+
+// idOwners holds the file each article id came from: of two files with
+// one id, the first keeps it.
+type idOwners map[ArticleID]string
+
+// claim gives id to the file at path, or returns the *FileError of a
+// second file with an id already given.
+func (o idOwners) claim(id ArticleID, path string) error {
+	if first, dup := o[id]; dup {
+		return &FileError{Path: path, Err: fmt.Errorf("duplicate article id %q (also %s)", id, first)}
+	}
+	o[id] = path
+	return nil
 }
 
 // fileResult is one file's article, or why it has none.

@@ -80,18 +80,17 @@ func (f *Folder) list(ctx context.Context) ([]error, error) {
 		return nil, err
 	}
 	var problems []error
-	where := make(map[ArticleID]string, len(listed))
+	owners := make(idOwners, len(listed))
 	for i, af := range listed {
 		if errs[i] != nil {
 			problems = append(problems, &FileError{Path: af.path, Err: errs[i]})
 			continue
 		}
 		id := IDOf(af.path)
-		if first, dup := where[id]; dup {
-			problems = append(problems, &FileError{Path: af.path, Err: fmt.Errorf("duplicate article id %q (also %s)", id, first)})
+		if err := owners.claim(id, af.path); err != nil {
+			problems = append(problems, err)
 			continue
 		}
-		where[id] = af.path
 		f.files = append(f.files, FolderFile{ID: id, Path: af.path, Hash: hashes[i]})
 	}
 	return problems, nil

@@ -352,17 +352,16 @@ func (w *Watcher) apply(ctx context.Context, pending map[string]bool, rescan boo
 func (w *Watcher) assemble() (*Corpus, []error) {
 	var problems []error
 	articles := make([]*Article, 0, len(w.files))
-	where := make(map[ArticleID]string, len(w.files))
+	owners := make(idOwners, len(w.files))
 	for _, p := range slices.Sorted(maps.Keys(w.files)) {
 		r := w.files[p]
 		if r.err != nil {
 			continue
 		}
-		if first, dup := where[r.a.ID]; dup {
-			problems = append(problems, &FileError{Path: p, Err: fmt.Errorf("duplicate article id %q (also %s)", r.a.ID, first)})
+		if err := owners.claim(r.a.ID, p); err != nil {
+			problems = append(problems, err)
 			continue
 		}
-		where[r.a.ID] = p
 		articles = append(articles, r.a)
 	}
 	return New(articles...), problems
