@@ -63,6 +63,26 @@ func (m *Meta) fill(o Meta) {
 	}
 }
 
+// field returns the field of m that a lower-case key ("title", "url",
+// ...: its JSON name) names, or nil when the key names none.
+func (m *Meta) field(key string) *string {
+	switch key {
+	case "title":
+		return &m.Title
+	case "source":
+		return &m.Source
+	case "url":
+		return &m.URL
+	case "published":
+		return &m.Published
+	case "author":
+		return &m.Author
+	case "agency":
+		return &m.Agency
+	}
+	return nil
+}
+
 // Errors that describe why a file is not an article. Callers may test for
 // them with errors.Is; the messages name the problem for users.
 var (
@@ -228,8 +248,6 @@ func looksBinary(data []byte) bool {
 	return ctrl > len(head)/20
 }
 
-var headerKeys = map[string]bool{"title": true, "source": true, "url": true, "published": true, "author": true, "agency": true}
-
 // splitTextHeader takes the optional header block off a .txt article: lines
 // of "Key: value" with known keys (Title, Source, URL, Published, Author,
 // Agency, in any case), ended by a blank line. Anything else, such as a
@@ -258,25 +276,11 @@ func splitTextHeader(s string) (Meta, string) {
 			continue
 		}
 		key, value, ok := strings.Cut(line, ":")
-		key = strings.ToLower(strings.TrimSpace(key))
-		if !ok || !headerKeys[key] {
+		field := m.field(strings.ToLower(strings.TrimSpace(key)))
+		if !ok || field == nil {
 			return Meta{}, s
 		}
-		value = strings.TrimSpace(value)
-		switch key {
-		case "title":
-			m.Title = value
-		case "source":
-			m.Source = value
-		case "url":
-			m.URL = value
-		case "published":
-			m.Published = value
-		case "author":
-			m.Author = value
-		case "agency":
-			m.Agency = value
-		}
+		*field = strings.TrimSpace(value)
 		seen = true
 		if !found {
 			// Known keys up to the end, with no blank line: text.
