@@ -130,19 +130,7 @@ func LoadDir(ctx context.Context, dir string) (*Corpus, []error, error) {
 	if err := ctx.Err(); err != nil {
 		return nil, nil, fmt.Errorf("corpus %s: %w", dir, err)
 	}
-	root, err := filepath.Abs(dir)
-	if err != nil {
-		return nil, nil, fmt.Errorf("corpus %s: %w", dir, err)
-	}
-	info, err := os.Stat(root)
-	if err != nil {
-		return nil, nil, fmt.Errorf("corpus %s: %w", dir, err)
-	}
-	if !info.IsDir() {
-		return nil, nil, fmt.Errorf("corpus %s: not a folder", dir)
-	}
-	// os.Root refuses paths, links included, that lead out of the folder.
-	r, err := os.OpenRoot(root)
+	_, r, err := openDir(dir)
 	if err != nil {
 		return nil, nil, fmt.Errorf("corpus %s: %w", dir, err)
 	}
@@ -152,6 +140,27 @@ func LoadDir(ctx context.Context, dir string) (*Corpus, []error, error) {
 		return nil, nil, fmt.Errorf("corpus %s: %w", dir, err)
 	}
 	return c, problems, nil
+}
+
+// openDir opens the folder dir as an os.Root, which refuses paths, links
+// included, that lead out of it, and returns its absolute path too.
+func openDir(dir string) (string, *os.Root, error) {
+	abs, err := filepath.Abs(dir)
+	if err != nil {
+		return "", nil, err
+	}
+	info, err := os.Stat(abs)
+	if err != nil {
+		return "", nil, err
+	}
+	if !info.IsDir() {
+		return "", nil, errors.New("not a folder")
+	}
+	r, err := os.OpenRoot(abs)
+	if err != nil {
+		return "", nil, err
+	}
+	return abs, r, nil
 }
 
 // articleFile is one article's file and its optional sidecar, by path

@@ -8,7 +8,6 @@ import (
 	"io"
 	"io/fs"
 	"os"
-	"path/filepath"
 	"runtime"
 	"slices"
 	"strings"
@@ -41,16 +40,7 @@ type FolderFile struct {
 // that will not parse still claims its id. The error is non-nil only when
 // dir cannot be read, holds no article file (ErrNoArticles), or ctx ends.
 func OpenFolder(ctx context.Context, dir string) (*Folder, []error, error) {
-	root, err := filepath.Abs(dir)
-	if err != nil {
-		return nil, nil, fmt.Errorf("corpus %s: %w", dir, err)
-	}
-	if info, err := os.Stat(root); err != nil {
-		return nil, nil, fmt.Errorf("corpus %s: %w", dir, err)
-	} else if !info.IsDir() {
-		return nil, nil, fmt.Errorf("corpus %s: not a folder", dir)
-	}
-	r, err := os.OpenRoot(root)
+	_, r, err := openDir(dir)
 	if err != nil {
 		return nil, nil, fmt.Errorf("corpus %s: %w", dir, err)
 	}

@@ -55,18 +55,7 @@ type Watcher struct {
 // NewWatcher starts watching dir and its subfolders, so that nothing that
 // changes from now on is missed; Run delivers the changes.
 func NewWatcher(dir string, o WatchOptions) (*Watcher, error) {
-	abs, err := filepath.Abs(dir)
-	if err != nil {
-		return nil, fmt.Errorf("watch corpus %s: %w", dir, err)
-	}
-	info, err := os.Stat(abs)
-	if err != nil {
-		return nil, fmt.Errorf("watch corpus %s: %w", dir, err)
-	}
-	if !info.IsDir() {
-		return nil, fmt.Errorf("watch corpus %s: not a folder", dir)
-	}
-	root, err := os.OpenRoot(abs)
+	abs, root, err := openDir(dir)
 	if err != nil {
 		return nil, fmt.Errorf("watch corpus %s: %w", dir, err)
 	}
