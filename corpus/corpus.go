@@ -238,14 +238,7 @@ func sidecarPath(p string, format Format) string {
 
 // loadFS loads the articles under dir in fsys, parsing files in parallel.
 func loadFS(ctx context.Context, fsys fs.FS, dir string) (*Corpus, []error, error) {
-	files, err := listArticles(ctx, fsys, dir)
-	if err != nil {
-		return nil, nil, err
-	}
-	if len(files) == 0 {
-		return nil, nil, ErrNoArticles
-	}
-	results, err := readFiles(ctx, fsys, files)
+	files, results, err := readAll(ctx, fsys, dir)
 	if err != nil {
 		return nil, nil, err
 	}
@@ -280,6 +273,24 @@ func (o idOwners) claim(id ArticleID, path string) error {
 	}
 	o[id] = path
 	return nil
+}
+
+// readAll lists the article files under dir in fsys and reads them;
+// results[i] is files[i]'s. It fails with ErrNoArticles when there is no
+// article file, and with ctx.Err() when ctx ends.
+func readAll(ctx context.Context, fsys fs.FS, dir string) (files []articleFile, results []fileResult, err error) {
+	files, err = listArticles(ctx, fsys, dir)
+	if err != nil {
+		return nil, nil, err
+	}
+	if len(files) == 0 {
+		return nil, nil, ErrNoArticles
+	}
+	results, err = readFiles(ctx, fsys, files)
+	if err != nil {
+		return nil, nil, err
+	}
+	return files, results, nil
 }
 
 // fileResult is one file's article, or why it has none.

@@ -92,14 +92,7 @@ func (w *Watcher) Close() error {
 // order), and an error when the folder holds no article file at all
 // (ErrNoArticles) or ctx ends.
 func (w *Watcher) Load(ctx context.Context) (*Corpus, []error, error) {
-	files, err := listArticles(ctx, w.root.FS(), ".")
-	if err != nil {
-		return nil, nil, fmt.Errorf("corpus %s: %w", w.dir, err)
-	}
-	if len(files) == 0 {
-		return nil, nil, fmt.Errorf("corpus %s: %w", w.dir, ErrNoArticles)
-	}
-	results, err := readFiles(ctx, w.root.FS(), files)
+	files, results, err := readAll(ctx, w.root.FS(), ".")
 	if err != nil {
 		return nil, nil, fmt.Errorf("corpus %s: %w", w.dir, err)
 	}
