@@ -116,7 +116,6 @@ type candidate struct {
 	a   *corpus.Article
 	d   *doc
 	res scored
-	h   uint64
 }
 
 // Ask answers a question from the index. It returns a *QuestionError for a
@@ -345,7 +344,6 @@ func (ix *Index) prepareSentence(a *corpus.Article, s corpus.Sentence) *doc {
 func (ix *Index) rank(q rankQuery, cands []*candidate, avgLen float64) []*candidate {
 	for _, k := range cands {
 		k.res = score(q, *k.d, avgLen, ix.features)
-		k.h = textHash(k.s.Text)
 	}
 	sortCandidates(cands)
 	seen := make(map[string]bool, len(cands))
@@ -368,7 +366,7 @@ func sortCandidates(cands []*candidate) {
 		if c := cmp.Compare(b.res.score, a.res.score); c != 0 {
 			return c
 		}
-		if c := cmp.Compare(a.h, b.h); c != 0 {
+		if c := cmp.Compare(a.d.hash, b.d.hash); c != 0 {
 			return c
 		}
 		return strings.Compare(docID(a.s.Ref()), docID(b.s.Ref()))

@@ -243,7 +243,6 @@ func (ix *Index) askBaseline(ctx context.Context, text string, top int) ([]Quote
 	var out []Quote
 	for _, k := range cands {
 		k.res = scored{score: bm25Plain(q, *k.d, st.AvgLen())}
-		k.h = textHash(k.s.Text)
 	}
 	sortCandidates(cands)
 	for _, k := range cands {
@@ -327,7 +326,7 @@ func RankCandidates(an *Analyzer, question string, cands []Candidate, features F
 		} else {
 			scores[i] = score(q, d, st.avgLen, features).score
 		}
-		hashes[i] = textHash(d.text)
+		hashes[i] = d.hash
 	}
 	return rankOrder(scores, hashes)
 }

@@ -15,7 +15,7 @@ type selectionCase struct {
 	docs   []doc
 	avgLen float64
 	labels []int
-	h      []uint64 // textHash of each doc's text
+	h      []uint64 // each doc's hash
 	pos    int
 }
 
@@ -25,9 +25,10 @@ func prepareSelection(tb testing.TB, an *Analyzer, items []SelectionItem) []sele
 	for _, it := range items {
 		c := selectionCase{}
 		for _, k := range it.Candidates {
-			c.docs = append(c.docs, an.prepare(k.Text))
+			d := an.prepare(k.Text)
+			c.docs = append(c.docs, d)
 			c.labels = append(c.labels, k.Label)
-			c.h = append(c.h, textHash(k.Text))
+			c.h = append(c.h, d.hash)
 			if k.Label > 0 {
 				c.pos++
 			}
