@@ -76,10 +76,7 @@ func TestFitWeights(t *testing.T) {
 	if !*fit {
 		t.Skip("run with -fit")
 	}
-	an, err := NewAnalyzer()
-	if err != nil {
-		t.Fatal(err)
-	}
+	an := newAnalyzer(t)
 	train := prepareSelection(t, an, readEval(t, "trecqa-train.jsonl").Selection)
 	dev := prepareSelection(t, an, readEval(t, "trecqa-dev.jsonl").Selection)
 	w := defaultWeights
@@ -136,10 +133,7 @@ func TestSweepWeights(t *testing.T) {
 	if !*fit {
 		t.Skip("run with -fit")
 	}
-	an, err := NewAnalyzer()
-	if err != nil {
-		t.Fatal(err)
-	}
+	an := newAnalyzer(t)
 	train := prepareSelection(t, an, readEval(t, "trecqa-train.jsonl").Selection)
 	dev := prepareSelection(t, an, readEval(t, "trecqa-dev.jsonl").Selection)
 	for _, p := range []struct {

@@ -130,10 +130,7 @@ func TestFitPairwise(t *testing.T) {
 	if !*fit {
 		t.Skip("run with -fit")
 	}
-	an, err := NewAnalyzer()
-	if err != nil {
-		t.Fatal(err)
-	}
+	an := newAnalyzer(t)
 	train := ltrCases(prepareSelection(t, an, readEval(t, "trecqa-train.jsonl").Selection))
 	dev := ltrCases(prepareSelection(t, an, readEval(t, "trecqa-dev.jsonl").Selection))
 	n := len(partNames)
