@@ -222,6 +222,7 @@ func (a *Analyzer) prepare(text string) doc {
 	raw := a.raw.Analyze([]byte(text))
 	d := doc{
 		text:  text,
+		hash:  textHash(text),
 		terms: make([]string, len(toks)),
 		tpos:  make([]int, len(toks)),
 		words: make([]string, len(raw)),

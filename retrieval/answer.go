@@ -116,7 +116,6 @@ type candidate struct {
 	a   *corpus.Article
 	d   *doc
 	res scored
-	h   uint64
 }
 
 // Ask answers a question from the index. It returns a *QuestionError for a
@@ -268,11 +267,6 @@ func (ix *Index) candidates(ctx context.Context, c *corpus.Corpus, terms, extra 
 		bq.AddShould(boost...)
 		qq = bq
 	}
-	if article != "" {
-		aq := bleve.NewTermQuery(string(article))
-		aq.SetField(fieldArticle)
-		qq = bleve.NewConjunctionQuery(qq, aq)
-	}
 	// bleve sets aside a match for every hit asked for, before searching:
 	// on a small corpus, ask for no more than it could hold (with room for
 	// sentences a Sync adds meanwhile).
@@ -280,26 +274,15 @@ func (ix *Index) candidates(ctx context.Context, c *corpus.Corpus, terms, extra 
 	if st != nil {
 		size = min(size, 2*st.DocCount()+16)
 	}
-	req := bleve.NewSearchRequestOptions(qq, size, 0, false)
-	res, err := ix.bi.SearchInContext(ctx, req)
+	res, err := ix.search(ctx, qq, article, size)
 	if err != nil {
-		return nil, fmt.Errorf("search: %w", err)
+		return nil, err
 	}
 	out := make([]*candidate, 0, len(res.Hits))
 	for _, h := range res.Hits {
-		ref, ok := parseDocID(h.ID)
-		if !ok {
-			continue
+		if a, s, ok := hitSentence(c, h.ID); ok {
+			out = append(out, &candidate{s: s, a: a, d: ix.prepare(c, a, s)})
 		}
-		a, ok := c.Article(ref.Article)
-		if !ok {
-			continue // indexed by a Sync still under way
-		}
-		s, ok := a.Sentence(ref.Paragraph, ref.Sentence)
-		if !ok {
-			continue
-		}
-		out = append(out, &candidate{s: s, a: a, d: ix.prepare(c, a, s)})
 	}
 	return out, nil
 }
@@ -361,7 +344,6 @@ func (ix *Index) prepareSentence(a *corpus.Article, s corpus.Sentence) *doc {
 func (ix *Index) rank(q rankQuery, cands []*candidate, avgLen float64) []*candidate {
 	for _, k := range cands {
 		k.res = score(q, *k.d, avgLen, ix.features)
-		k.h = textHash(k.s.Text)
 	}
 	sortCandidates(cands)
 	seen := make(map[string]bool, len(cands))
@@ -384,7 +366,7 @@ func sortCandidates(cands []*candidate) {
 		if c := cmp.Compare(b.res.score, a.res.score); c != 0 {
 			return c
 		}
-		if c := cmp.Compare(a.h, b.h); c != 0 {
+		if c := cmp.Compare(a.d.hash, b.d.hash); c != 0 {
 			return c
 		}
 		return strings.Compare(docID(a.s.Ref()), docID(b.s.Ref()))

@@ -6,10 +6,7 @@ import (
 
 // BenchmarkRankCandidates times ranking one TrecQA question's candidates.
 func BenchmarkRankCandidates(b *testing.B) {
-	an, err := NewAnalyzer()
-	if err != nil {
-		b.Fatal(err)
-	}
+	an := newAnalyzer(b)
 	it := readEval(b, "trecqa-dev.jsonl").Selection[0]
 	b.ReportAllocs()
 	for b.Loop() {

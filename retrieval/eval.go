@@ -243,7 +243,6 @@ func (ix *Index) askBaseline(ctx context.Context, text string, top int) ([]Quote
 	var out []Quote
 	for _, k := range cands {
 		k.res = scored{score: bm25Plain(q, *k.d, st.AvgLen())}
-		k.h = textHash(k.s.Text)
 	}
 	sortCandidates(cands)
 	for _, k := range cands {
@@ -295,17 +294,7 @@ func EvaluateSelection(an *Analyzer, items []SelectionItem, features Feature, ba
 		}
 		m.Questions++
 		order := RankCandidates(an, it.Question, it.Candidates, features, baseline)
-		hits, sumPrec, first := 0, 0.0, 0
-		for i, k := range order {
-			if it.Candidates[k].Label <= 0 {
-				continue
-			}
-			hits++
-			sumPrec += float64(hits) / float64(i+1)
-			if first == 0 {
-				first = i + 1
-			}
-		}
+		sumPrec, first := precisions(order, func(k int) bool { return it.Candidates[k].Label > 0 })
 		ap.add(sumPrec / float64(pos))
 		rr.add(1 / float64(first))
 		p1.add(b2f(first == 1))
@@ -329,28 +318,50 @@ func RankCandidates(an *Analyzer, question string, cands []Candidate, features F
 	} else {
 		q = prepareQueryWith(an, an.Question(question), st, features)
 	}
-	type r struct {
-		i int
-		s float64
-		h uint64
-	}
-	rs := make([]r, len(cands))
+	scores := make([]float64, len(docs))
+	hashes := make([]uint64, len(docs))
 	for i, d := range docs {
-		s := bm25Plain(q, d, st.avgLen)
-		if !baseline {
-			s = score(q, d, st.avgLen, features).score
+		if baseline {
+			scores[i] = bm25Plain(q, d, st.avgLen)
+		} else {
+			scores[i] = score(q, d, st.avgLen, features).score
 		}
-		rs[i] = r{i, s, textHash(d.text)}
+		hashes[i] = d.hash
 	}
-	slices.SortStableFunc(rs, func(a, b r) int {
-		if c := cmp.Compare(b.s, a.s); c != 0 {
+	return rankOrder(scores, hashes)
+}
+
+// rankOrder returns the indexes of scores, best first; ties are broken by
+// hashes (of the texts), then by index.
+func rankOrder(scores []float64, hashes []uint64) []int {
+	order := make([]int, len(scores))
+	for i := range order {
+		order[i] = i
+	}
+	slices.SortStableFunc(order, func(a, b int) int {
+		if c := cmp.Compare(scores[b], scores[a]); c != 0 {
 			return c
 		}
-		return cmp.Compare(a.h, b.h)
+		return cmp.Compare(hashes[a], hashes[b])
 	})
-	out := make([]int, len(rs))
-	for i, x := range rs {
-		out[i] = x.i
+	return order
+}
+
+// precisions walks a ranking, best first, and returns the sum of the
+// precision at each right item (average precision once divided by the
+// number of right items) and the rank of the first right one, from 1 (0
+// when none is).
+func precisions(order []int, right func(i int) bool) (sumPrec float64, first int) {
+	hits := 0
+	for rank, i := range order {
+		if !right(i) {
+			continue
+		}
+		hits++
+		sumPrec += float64(hits) / float64(rank+1)
+		if first == 0 {
+			first = rank + 1
+		}
 	}
-	return out
+	return sumPrec, first
 }

@@ -13,10 +13,7 @@ func approx(p *float64, want float64) bool {
 }
 
 func TestEvaluateSelectionByHand(t *testing.T) {
-	an, err := NewAnalyzer()
-	if err != nil {
-		t.Fatal(err)
-	}
+	an := newAnalyzer(t)
 	items := []SelectionItem{
 		// The right sentence shares both terms: rank 1. AP 1, RR 1.
 		{"Who wrote Hamlet?", []Candidate{
@@ -67,10 +64,7 @@ func TestEvaluateSelectionByHand(t *testing.T) {
 // TrecQA dev file: no metric may move, since order must come from scores
 // and text alone (the original TrecQA files list right answers first).
 func TestEvaluateSelectionIgnoresOrder(t *testing.T) {
-	an, err := NewAnalyzer()
-	if err != nil {
-		t.Fatal(err)
-	}
+	an := newAnalyzer(t)
 	set := readEval(t, "trecqa-dev.jsonl")
 	reversed := make([]SelectionItem, len(set.Selection))
 	for i, it := range set.Selection {
@@ -91,10 +85,7 @@ func TestEvaluateSelectionIgnoresOrder(t *testing.T) {
 // docs/quality.md reports on TrecQA (less a small margin, so that only a
 // real regression fails), and above plain BM25.
 func TestEvaluateSelectionTrecQA(t *testing.T) {
-	an, err := NewAnalyzer()
-	if err != nil {
-		t.Fatal(err)
-	}
+	an := newAnalyzer(t)
 	const margin = 0.005
 	for _, tt := range []struct {
 		file      string

@@ -11,10 +11,7 @@ import (
 // TestFeaturesOnFixtures pins what each ranking feature does: with every
 // feature on, want ranks first; with the feature off, other does.
 func TestFeaturesOnFixtures(t *testing.T) {
-	an, err := NewAnalyzer()
-	if err != nil {
-		t.Fatal(err)
-	}
+	an := newAnalyzer(t)
 	for _, tt := range []struct {
 		name        string
 		f           Feature
@@ -170,10 +167,7 @@ func TestFeaturesInCorpus(t *testing.T) {
 }
 
 func TestQuestionType(t *testing.T) {
-	an, err := NewAnalyzer()
-	if err != nil {
-		t.Fatal(err)
-	}
+	an := newAnalyzer(t)
 	for _, tt := range []struct {
 		q       string
 		want    AnswerType
@@ -223,10 +217,7 @@ func TestQuestionType(t *testing.T) {
 }
 
 func TestLexiconBridges(t *testing.T) {
-	an, err := NewAnalyzer()
-	if err != nil {
-		t.Fatal(err)
-	}
+	an := newAnalyzer(t)
 	term := func(w string) string {
 		ts := an.Terms(w)
 		if len(ts) != 1 {
@@ -284,10 +275,7 @@ func TestInflections(t *testing.T) {
 }
 
 func TestWordEvidence(t *testing.T) {
-	an, err := NewAnalyzer()
-	if err != nil {
-		t.Fatal(err)
-	}
+	an := newAnalyzer(t)
 	for _, tt := range []struct {
 		text string
 		want map[string]evidence
@@ -311,10 +299,7 @@ func TestWordEvidence(t *testing.T) {
 }
 
 func TestExpansion(t *testing.T) {
-	an, err := NewAnalyzer()
-	if err != nil {
-		t.Fatal(err)
-	}
+	an := newAnalyzer(t)
 	for _, tt := range []struct {
 		text, acr string
 		want      int // the first word of the expansion; -1 for none
@@ -360,10 +345,7 @@ func TestProximity(t *testing.T) {
 // through a bridge counts in full towards coverage, not at the bridge's
 // weight.
 func TestCoverageCountsBridges(t *testing.T) {
-	an, err := NewAnalyzer()
-	if err != nil {
-		t.Fatal(err)
-	}
+	an := newAnalyzer(t)
 	docs := []doc{an.prepare("The US envoy said the talks went well."), an.prepare("Nothing here.")}
 	st := newSetStats(docs)
 	for _, tt := range []struct {

@@ -1,10 +1,8 @@
 package retrieval
 
 import (
-	"cmp"
 	"flag"
 	"fmt"
-	"slices"
 	"testing"
 )
 
@@ -17,6 +15,7 @@ type selectionCase struct {
 	docs   []doc
 	avgLen float64
 	labels []int
+	h      []uint64 // each doc's hash
 	pos    int
 }
 
@@ -26,8 +25,10 @@ func prepareSelection(tb testing.TB, an *Analyzer, items []SelectionItem) []sele
 	for _, it := range items {
 		c := selectionCase{}
 		for _, k := range it.Candidates {
-			c.docs = append(c.docs, an.prepare(k.Text))
+			d := an.prepare(k.Text)
+			c.docs = append(c.docs, d)
 			c.labels = append(c.labels, k.Label)
+			c.h = append(c.h, d.hash)
 			if k.Label > 0 {
 				c.pos++
 			}
@@ -46,34 +47,23 @@ func prepareSelection(tb testing.TB, an *Analyzer, items []SelectionItem) []sele
 // meanAP is the mean average precision of the cases ranked with w.
 func meanAP(cases []selectionCase, w *weightSet) float64 {
 	sum := 0.0
-	type r struct {
-		s float64
-		h uint64
-		l int
-	}
 	for _, c := range cases {
 		q := c.q
 		q.wt = w
-		rs := make([]r, len(c.docs))
+		scores := make([]float64, len(c.docs))
 		for i, d := range c.docs {
-			rs[i] = r{score(q, d, c.avgLen, AllFeatures).score, textHash(d.text), c.labels[i]}
+			scores[i] = score(q, d, c.avgLen, AllFeatures).score
 		}
-		slices.SortFunc(rs, func(a, b r) int {
-			if x := cmp.Compare(b.s, a.s); x != 0 {
-				return x
-			}
-			return cmp.Compare(a.h, b.h)
-		})
-		hits, ap := 0, 0.0
-		for i, x := range rs {
-			if x.l > 0 {
-				hits++
-				ap += float64(hits) / float64(i+1)
-			}
-		}
-		sum += ap / float64(c.pos)
+		sum += averagePrecision(scores, c.h, c.labels, c.pos)
 	}
 	return sum / float64(len(cases))
+}
+
+// averagePrecision is the average precision of candidates ranked by
+// scores as RankCandidates ranks them; pos is how many labels are right.
+func averagePrecision(scores []float64, h []uint64, labels []int, pos int) float64 {
+	sumPrec, _ := precisions(rankOrder(scores, h), func(i int) bool { return labels[i] > 0 })
+	return sumPrec / float64(pos)
 }
 
 // TestFitWeights fits the weights by coordinate ascent on TrecQA train's
@@ -86,10 +76,7 @@ func TestFitWeights(t *testing.T) {
 	if !*fit {
 		t.Skip("run with -fit")
 	}
-	an, err := NewAnalyzer()
-	if err != nil {
-		t.Fatal(err)
-	}
+	an := newAnalyzer(t)
 	train := prepareSelection(t, an, readEval(t, "trecqa-train.jsonl").Selection)
 	dev := prepareSelection(t, an, readEval(t, "trecqa-dev.jsonl").Selection)
 	w := defaultWeights
@@ -146,10 +133,7 @@ func TestSweepWeights(t *testing.T) {
 	if !*fit {
 		t.Skip("run with -fit")
 	}
-	an, err := NewAnalyzer()
-	if err != nil {
-		t.Fatal(err)
-	}
+	an := newAnalyzer(t)
 	train := prepareSelection(t, an, readEval(t, "trecqa-train.jsonl").Selection)
 	dev := prepareSelection(t, an, readEval(t, "trecqa-dev.jsonl").Selection)
 	for _, p := range []struct {

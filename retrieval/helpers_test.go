@@ -42,6 +42,17 @@ func article(tb testing.TB, id, text string) *corpus.Article {
 	return a
 }
 
+// newAnalyzer returns the analyzer, failing the test when it cannot be
+// built.
+func newAnalyzer(tb testing.TB) *Analyzer {
+	tb.Helper()
+	an, err := NewAnalyzer()
+	if err != nil {
+		tb.Fatal(err)
+	}
+	return an
+}
+
 // readEval reads an evaluation file from testdata/eval.
 func readEval(tb testing.TB, name string) *EvalSet {
 	tb.Helper()

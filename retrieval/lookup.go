@@ -74,24 +74,16 @@ func (ix *Index) Lookup(ctx context.Context, term string, article corpus.Article
 	}
 	out.Total = int(res.Total)
 	for _, h := range res.Hits {
-		ref, ok := parseDocID(h.ID)
-		if !ok {
-			continue
+		if a, s, ok := hitSentence(c, h.ID); ok {
+			out.Quotes = append(out.Quotes, Quote{Sentence: s, Article: a, Score: h.Score, Highlights: highlight(s.Text)})
 		}
-		a, ok := c.Article(ref.Article)
-		if !ok {
-			continue
-		}
-		s, ok := a.Sentence(ref.Paragraph, ref.Sentence)
-		if !ok {
-			continue
-		}
-		out.Quotes = append(out.Quotes, Quote{Sentence: s, Article: a, Score: h.Score, Highlights: highlight(s.Text)})
 	}
 	SortReading(out.Quotes)
 	return out, nil
 }
 
+// search runs q, scoped to article when it is not "", for at most size
+// hits.
 func (ix *Index) search(ctx context.Context, q query.Query, article corpus.ArticleID, size int) (*bleve.SearchResult, error) {
 	if article != "" {
 		aq := bleve.NewTermQuery(string(article))
@@ -103,6 +95,21 @@ func (ix *Index) search(ctx context.Context, q query.Query, article corpus.Artic
 		return nil, fmt.Errorf("search: %w", err)
 	}
 	return res, nil
+}
+
+// hitSentence returns the sentence a search hit names, with its article,
+// and false when c lacks it (indexed by a Sync still under way).
+func hitSentence(c *corpus.Corpus, id string) (*corpus.Article, corpus.Sentence, bool) {
+	ref, ok := parseDocID(id)
+	if !ok {
+		return nil, corpus.Sentence{}, false
+	}
+	a, ok := c.Article(ref.Article)
+	if !ok {
+		return nil, corpus.Sentence{}, false
+	}
+	s, ok := a.Sentence(ref.Paragraph, ref.Sentence)
+	return a, s, ok
 }
 
 // SortReading orders quotes as a reader meets them: newest article first

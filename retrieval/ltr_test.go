@@ -1,7 +1,6 @@
 package retrieval
 
 import (
-	"cmp"
 	"math"
 	"slices"
 	"testing"
@@ -45,10 +44,9 @@ type ltrCase struct {
 func ltrCases(cases []selectionCase) []ltrCase {
 	out := make([]ltrCase, len(cases))
 	for i, c := range cases {
-		lc := ltrCase{labels: c.labels, pos: c.pos}
+		lc := ltrCase{labels: c.labels, h: c.h, pos: c.pos}
 		for _, d := range c.docs {
 			lc.x = append(lc.x, parts(c.q, d, c.avgLen))
-			lc.h = append(lc.h, textHash(d.text))
 		}
 		out[i] = lc
 	}
@@ -110,34 +108,14 @@ func fitPairwise(cases []ltrCase, sd []float64, lambda float64, start []float64)
 
 func ltrMAP(cases []ltrCase, w []float64) float64 {
 	sum := 0.0
-	type r struct {
-		s float64
-		h uint64
-		l int
-	}
 	for _, c := range cases {
-		rs := make([]r, len(c.x))
+		scores := make([]float64, len(c.x))
 		for i, x := range c.x {
-			s := 0.0
 			for k := range x {
-				s += w[k] * x[k]
-			}
-			rs[i] = r{s, c.h[i], c.labels[i]}
-		}
-		slices.SortFunc(rs, func(a, b r) int {
-			if x := cmp.Compare(b.s, a.s); x != 0 {
-				return x
-			}
-			return cmp.Compare(a.h, b.h)
-		})
-		hits, ap := 0, 0.0
-		for i, x := range rs {
-			if x.l > 0 {
-				hits++
-				ap += float64(hits) / float64(i+1)
+				scores[i] += w[k] * x[k]
 			}
 		}
-		sum += ap / float64(c.pos)
+		sum += averagePrecision(scores, c.h, c.labels, c.pos)
 	}
 	return sum / float64(len(cases))
 }
@@ -152,10 +130,7 @@ func TestFitPairwise(t *testing.T) {
 	if !*fit {
 		t.Skip("run with -fit")
 	}
-	an, err := NewAnalyzer()
-	if err != nil {
-		t.Fatal(err)
-	}
+	an := newAnalyzer(t)
 	train := ltrCases(prepareSelection(t, an, readEval(t, "trecqa-train.jsonl").Selection))
 	dev := ltrCases(prepareSelection(t, an, readEval(t, "trecqa-dev.jsonl").Selection))
 	n := len(partNames)

@@ -18,10 +18,7 @@ func TestMisses(t *testing.T) {
 	if *misses == "" {
 		t.Skip("run with -misses FILE")
 	}
-	an, err := NewAnalyzer()
-	if err != nil {
-		t.Fatal(err)
-	}
+	an := newAnalyzer(t)
 	for _, it := range readEval(t, *misses).Selection {
 		pos := 0
 		for _, c := range it.Candidates {

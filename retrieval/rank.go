@@ -167,6 +167,7 @@ type Stats interface {
 // doc is a sentence prepared for scoring.
 type doc struct {
 	text  string
+	hash  uint64     // textHash(text): the tie-breaker of equal scores
 	terms []string   // analyzed terms, in order
 	tpos  []int      // the word position of each term
 	words []string   // lower-cased words, in order, for phrases

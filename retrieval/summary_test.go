@@ -12,10 +12,7 @@ var update = flag.Bool("update", false, "rewrite golden files in testdata")
 
 // TestSummarizeSeedGolden pins the key sentences of the built-in article.
 func TestSummarizeSeedGolden(t *testing.T) {
-	an, err := NewAnalyzer()
-	if err != nil {
-		t.Fatal(err)
-	}
+	an := newAnalyzer(t)
 	a := seedCorpus(t).Articles()[0]
 	var b strings.Builder
 	for _, s := range Summarize(an, a, DefaultKeySentences) {
@@ -47,7 +44,7 @@ func TestSummarizeSeedGolden(t *testing.T) {
 }
 
 func TestSummarizeSmallAndEmpty(t *testing.T) {
-	an, _ := NewAnalyzer()
+	an := newAnalyzer(t)
 	a := article(t, "x", "One short line here today.\nAnother one follows it now.")
 	if got := Summarize(an, a, 3); len(got) != 2 {
 		t.Errorf("Summarize(2 sentences, 3) = %d sentences; want both", len(got))
@@ -58,7 +55,7 @@ func TestSummarizeSmallAndEmpty(t *testing.T) {
 }
 
 func TestSummarizeSkipsRepeats(t *testing.T) {
-	an, _ := NewAnalyzer()
+	an := newAnalyzer(t)
 	a := article(t, "x", strings.Join([]string{
 		"The council approved the new harbour tunnel budget on Monday evening.",
 		"The council approved the new harbour tunnel budget on Monday night.",
