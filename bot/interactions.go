@@ -55,6 +55,8 @@ func alwaysEphemeral(*discordgo.Interaction) bool { return true }
 
 func never(*discordgo.Interaction) bool { return false }
 
+// commandHandlers maps each command's name to its handler. New builds it
+// once, into b.commands.
 func (b *Bot) commandHandlers() map[string]handler {
 	return map[string]handler{
 		cmdAsk:        {b.cmdAsk, func(i *discordgo.Interaction) bool { return optBool(i, "hide") }},
@@ -106,7 +108,7 @@ func (b *Bot) handleInteraction(res responder, i *discordgo.Interaction) {
 		return
 	case discordgo.InteractionApplicationCommand:
 		name := i.ApplicationCommandData().Name
-		h, ok := b.commandHandlers()[name]
+		h, ok := b.commands[name]
 		if !ok {
 			responded = true
 			_ = res.respond(response(notice("I don't know that command any more: it may have been removed.", true)))
