@@ -125,6 +125,9 @@ type Bot struct {
 	signer  *buttonSigner
 	cool    *cooldown
 	answers map[string]bool
+	// commands are the handlers of the slash and message commands, by
+	// name; read-only once New returns.
+	commands map[string]handler
 
 	session *discordgo.Session
 	metrics Metrics
@@ -190,6 +193,7 @@ func New(engine Engine, o Options) (*Bot, error) {
 	for _, id := range o.AnswerChannels {
 		b.answers[id] = true
 	}
+	b.commands = b.commandHandlers()
 	client, err := NewHTTPClient(o.APIBase, o.RESTTimeout)
 	if err != nil {
 		return nil, err

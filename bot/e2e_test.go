@@ -211,6 +211,31 @@ func text(m *discordgo.Message) string {
 	return b.String()
 }
 
+// stillAnswers checks that the bot answers a lookup; what says, on
+// failure, what it should have carried on after.
+func (h *harness) stillAnswers(t *testing.T, what string) {
+	t.Helper()
+	if r := h.command("lookup", "", strOpt("term", "Istanbul")); !strings.Contains(text(r.Data), "Istanbul") {
+		t.Errorf("%s: %q", what, text(r.Data))
+	}
+}
+
+// wantEdited waits for a deferred response to be edited, and checks that
+// the edit pings nobody and that interaction id's response then holds
+// want.
+func (h *harness) wantEdited(t *testing.T, id, want string) {
+	t.Helper()
+	c, err := h.fake.WaitCall(h.wait(), discordtest.MatchCall("PATCH", "webhooks/*/*/messages/@original"))
+	if err != nil {
+		t.Fatalf("deferred response never edited: %v\nlogs:\n%s", err, h.logs)
+	}
+	noPings(t, c)
+	it, _ := h.fake.Interaction(id)
+	if !strings.Contains(text(it.Original), want) {
+		t.Errorf("edited response: %q", text(it.Original))
+	}
+}
+
 // noPings checks that a recorded REST call that sends a message parses no
 // mentions.
 func noPings(t *testing.T, c discordtest.Call) {
@@ -707,15 +732,7 @@ func TestE2ESlowAnswerIsDeferred(t *testing.T) {
 	if r.Type != discordgo.InteractionResponseDeferredChannelMessageWithSource || !r.Ephemeral {
 		t.Fatalf("response type %d ephemeral %v; want a deferral (5), ephemeral", r.Type, r.Ephemeral)
 	}
-	c, err := h.fake.WaitCall(h.wait(), discordtest.MatchCall("PATCH", "webhooks/*/*/messages/@original"))
-	if err != nil {
-		t.Fatalf("deferred response never edited: %v", err)
-	}
-	noPings(t, c)
-	it, _ := h.fake.Interaction(r.InteractionID)
-	if !strings.Contains(text(it.Original), "foreign minister") {
-		t.Errorf("edited response: %q", text(it.Original))
-	}
+	h.wantEdited(t, r.InteractionID, "foreign minister")
 }
 
 func TestE2EPanicIsRecovered(t *testing.T) {
@@ -729,9 +746,7 @@ func TestE2EPanicIsRecovered(t *testing.T) {
 		t.Errorf("panic not logged")
 	}
 	// The bot carries on.
-	if r := h.command("lookup", "", strOpt("term", "Istanbul")); !strings.Contains(text(r.Data), "Istanbul") {
-		t.Errorf("bot did not carry on: %q", text(r.Data))
-	}
+	h.stillAnswers(t, "bot did not carry on")
 }
 
 func TestE2EShutdownIsPrompt(t *testing.T) {

@@ -111,15 +111,7 @@ func TestE2EInteractionsEndpointDeferred(t *testing.T) {
 	if r.Type != discordgo.InteractionResponseDeferredChannelMessageWithSource {
 		t.Fatalf("reply type %d; want a deferral", r.Type)
 	}
-	c, err := h.fake.WaitCall(h.wait(), discordtest.MatchCall("PATCH", "webhooks/*/*/messages/@original"))
-	if err != nil {
-		t.Fatalf("deferral never edited: %v\nlogs:\n%s", err, h.logs)
-	}
-	noPings(t, c)
-	it, _ := h.fake.Interaction(r.InteractionID)
-	if !strings.Contains(text(it.Original), "foreign minister") {
-		t.Errorf("edited answer: %q", text(it.Original))
-	}
+	h.wantEdited(t, r.InteractionID, "foreign minister")
 }
 
 // TestE2EInteractionsEndpointAnyShard: a replica answers interactions of

@@ -141,10 +141,8 @@ func (b *Bot) lookupPage(ctx context.Context, term string, page int) (reply, err
 	if len(l.Quotes) == 0 {
 		return reply{content: "No sentence contains \u201c" + escape(l.Term) + "\u201d."}, nil
 	}
-	pages := (len(l.Quotes) + lookupPage - 1) / lookupPage
-	page = min(max(page, 0), pages-1)
+	shown, page, pages := pageOf(l.Quotes, lookupPage, page)
 	var r reply
-	shown := l.Quotes[page*lookupPage : min(len(l.Quotes), (page+1)*lookupPage)]
 	r.content = fmt.Sprintf("%d %s \u201c%s\u201d:", l.Total, plural(l.Total, "sentence contains", "sentences contain"), escape(l.Term))
 	for _, q := range shown {
 		e := quoteEmbed(q, 0)
@@ -162,6 +160,14 @@ func (b *Bot) lookupPage(ctx context.Context, term string, page int) (reply, err
 	r.components = b.pageButtons(actionLookupPage, l.Term, page, pages)
 	fitEmbeds(&r)
 	return r, nil
+}
+
+// pageOf splits items into pages of per and returns the items of page
+// (brought into range), that page, and the number of pages (at least 1).
+func pageOf[T any](items []T, per, page int) (shown []T, at, pages int) {
+	pages = max(1, (len(items)+per-1)/per)
+	at = min(max(page, 0), pages-1)
+	return items[at*per : min(len(items), (at+1)*per)], at, pages
 }
 
 // lookupLimit caps the sentences a lookup pages through.
@@ -220,11 +226,10 @@ func (b *Bot) quotesPage(speaker string, article corpus.ArticleID, page int) (re
 	if len(ss) == 0 {
 		return reply{content: "I have no quotes from \u201c" + escape(speaker) + "\u201d. Pick a name from the list as you type."}, nil
 	}
-	pages := (len(ss) + quotesPage - 1) / quotesPage
-	page = min(max(page, 0), pages-1)
+	shown, page, pages := pageOf(ss, quotesPage, page)
 	var r reply
 	r.content = fmt.Sprintf("%s is quoted in %d %s:", escape(ss[0].Speaker), len(ss), plural(len(ss), "sentence", "sentences"))
-	for _, s := range ss[page*quotesPage : min(len(ss), (page+1)*quotesPage)] {
+	for _, s := range shown {
 		a, _ := c.Article(s.Article)
 		r.embeds = append(r.embeds, quoteEmbed(retrieval.Quote{Sentence: s, Article: a}, 0))
 	}
@@ -256,10 +261,9 @@ func (b *Bot) cmdArticle(_ context.Context, i *discordgo.Interaction) (reply, er
 // articleList renders one page of the articles, newest first.
 func (b *Bot) articleList(page int) reply {
 	arts := b.engine.Corpus().ByDate()
-	pages := max(1, (len(arts)+articlesPage-1)/articlesPage)
-	page = min(max(page, 0), pages-1)
+	shown, page, pages := pageOf(arts, articlesPage, page)
 	var lines []string
-	for _, a := range arts[page*articlesPage : min(len(arts), (page+1)*articlesPage)] {
+	for _, a := range shown {
 		line := "**" + escape(a.Title) + "**"
 		var meta []string
 		if a.Source != "" {

@@ -55,6 +55,8 @@ func alwaysEphemeral(*discordgo.Interaction) bool { return true }
 
 func never(*discordgo.Interaction) bool { return false }
 
+// commandHandlers maps each command's name to its handler. New builds it
+// once, into b.commands.
 func (b *Bot) commandHandlers() map[string]handler {
 	return map[string]handler{
 		cmdAsk:        {b.cmdAsk, func(i *discordgo.Interaction) bool { return optBool(i, "hide") }},
@@ -106,16 +108,18 @@ func (b *Bot) handleInteraction(res responder, i *discordgo.Interaction) {
 		return
 	case discordgo.InteractionApplicationCommand:
 		name := i.ApplicationCommandData().Name
-		h, ok := b.commandHandlers()[name]
+		h, ok := b.commands[name]
 		if !ok {
 			responded = true
 			_ = res.respond(response(notice("I don't know that command any more: it may have been removed.", true)))
 			return
 		}
 		b.log.Debug("command", "name", name, "user", userID(i))
-		responded = b.serve(res, i, h)
+		b.serve(res, i, h)
+		responded = true
 	case discordgo.InteractionMessageComponent:
-		responded = b.serve(res, i, handler{b.button, alwaysEphemeral})
+		b.serve(res, i, handler{b.button, alwaysEphemeral})
+		responded = true
 	default:
 		b.log.Debug("ignored interaction", "type", i.Type)
 	}
@@ -123,9 +127,9 @@ func (b *Bot) handleInteraction(res responder, i *discordgo.Interaction) {
 
 // serve runs h and delivers its reply. When the reply is not ready after
 // DeferAfter, it defers (Discord then shows "thinking…") and edits the
-// deferred response when the reply comes. It reports whether a response
-// was sent.
-func (b *Bot) serve(res responder, i *discordgo.Interaction, h handler) bool {
+// deferred response when the reply comes. Once it returns, a response
+// has been sent (or its sending failed and was logged).
+func (b *Bot) serve(res responder, i *discordgo.Interaction, h handler) {
 	ctx, cancel := context.WithTimeout(context.Background(), handlerTimeout)
 	defer cancel()
 	type result struct {
@@ -152,7 +156,7 @@ func (b *Bot) serve(res responder, i *discordgo.Interaction, h handler) bool {
 		if err := res.respond(response(r)); err != nil {
 			b.log.Warn("interaction response", "err", err)
 		}
-		return true
+		return
 	case <-timer.C:
 	}
 
@@ -166,14 +170,13 @@ func (b *Bot) serve(res responder, i *discordgo.Interaction, h handler) bool {
 	})
 	if err != nil {
 		b.log.Warn("deferring interaction", "err", err)
-		return true
+		return
 	}
 	out := <-done
 	r := b.replyOrNotice(out.r, out.err)
 	if err := res.edit(r.webhookEdit()); err != nil {
 		b.log.Warn("editing deferred response", "err", err)
 	}
-	return true
 }
 
 // response is a reply as the first response to an interaction.
