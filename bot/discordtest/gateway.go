@@ -669,16 +669,7 @@ func (f *Fake) WaitResume(ctx context.Context, n int) error {
 // WaitReady waits until some connection carries a session (READY or
 // RESUMED sent on it) and returns that session.
 func (f *Fake) WaitReady(ctx context.Context) (SessionInfo, error) {
-	var found SessionInfo
-	err := f.Until(ctx, func() bool {
-		for _, s := range f.Sessions() {
-			if s.Connected {
-				found = s
-				return true
-			}
-		}
-		return false
-	})
+	found, err := waitFirst(ctx, f, f.Sessions, func(s SessionInfo) bool { return s.Connected })
 	if err != nil {
 		return SessionInfo{}, fmt.Errorf("wait for a ready gateway session: %w", err)
 	}
