@@ -117,6 +117,28 @@ func (p *process) stop() {
 	}
 }
 
+// waitReady waits until the process has a ready gateway session.
+func (p *process) waitReady(ctx context.Context, fake *discordtest.Fake) {
+	p.t.Helper()
+	if _, err := fake.WaitReady(ctx); err != nil {
+		p.t.Fatalf("never connected: %v\n%s", err, p.stderr)
+	}
+}
+
+// askZebari mentions the bot with a question the seed article answers and
+// returns the call that posted the answer.
+func (p *process) askZebari(ctx context.Context, fake *discordtest.Fake) discordtest.Call {
+	p.t.Helper()
+	m := fake.MessageCreate(p.t, &discordgo.Message{Content: "<@" + fake.BotUserID() + "> Who is Hoshyar Zebari?"})
+	c, err := fake.WaitCall(ctx, func(c discordtest.Call) bool {
+		return c.Is("POST", "channels/*/messages") && strings.Contains(string(c.Body), m.ID)
+	})
+	if err != nil {
+		p.t.Fatalf("no answer: %v\n%s", err, p.stderr)
+	}
+	return c
+}
+
 // addr waits for the log line of the named server and returns its URL.
 func (p *process) addr(server string) string {
 	p.t.Helper()
@@ -153,15 +175,8 @@ func TestProcessServesAndStopsOnSIGTERM(t *testing.T) {
 	p := startProcess(t, "DISCORD_TOKEN="+fake.Token(), "DISCORD_API_BASE="+fake.URL, "LOG_LEVEL=debug")
 	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
 	defer cancel()
-	if _, err := fake.WaitReady(ctx); err != nil {
-		t.Fatalf("never connected: %v\n%s", err, p.stderr)
-	}
-	m := fake.MessageCreate(t, &discordgo.Message{Content: "<@" + fake.BotUserID() + "> Who is Hoshyar Zebari?"})
-	if _, err := fake.WaitCall(ctx, func(c discordtest.Call) bool {
-		return c.Is("POST", "channels/*/messages") && strings.Contains(string(c.Body), m.ID)
-	}); err != nil {
-		t.Fatalf("no answer: %v", err)
-	}
+	p.waitReady(ctx, fake)
+	p.askZebari(ctx, fake)
 	waitHeartbeat(ctx, fake)
 	p.stop()
 	if !strings.Contains(p.stderr.String(), "verbatim stopped") {
@@ -196,15 +211,9 @@ func TestProcessCorruptedIndexIsRebuilt(t *testing.T) {
 	p := startProcess(t, "DISCORD_TOKEN="+fake.Token(), "DISCORD_API_BASE="+fake.URL, "DATA_DIR="+data)
 	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
 	defer cancel()
-	if _, err := fake.WaitReady(ctx); err != nil {
-		t.Fatalf("never connected: %v\n%s", err, p.stderr)
-	}
-	m := fake.MessageCreate(t, &discordgo.Message{Content: "<@" + fake.BotUserID() + "> Who is Hoshyar Zebari?"})
-	c, err := fake.WaitCall(ctx, func(c discordtest.Call) bool {
-		return c.Is("POST", "channels/*/messages") && strings.Contains(string(c.Body), m.ID)
-	})
-	if err != nil || !strings.Contains(string(c.Body), "foreign minister") {
-		t.Fatalf("no answer from the rebuilt index: %v\n%s", err, p.stderr)
+	p.waitReady(ctx, fake)
+	if c := p.askZebari(ctx, fake); !strings.Contains(string(c.Body), "foreign minister") {
+		t.Fatalf("no answer from the rebuilt index: %s\n%s", c.Body, p.stderr)
 	}
 	log := p.stderr.String()
 	if !regexp.MustCompile(`level=WARN msg="index damaged; rebuilding it".*checksum`).MatchString(log) {
@@ -252,9 +261,7 @@ func TestProcessFullRunKeepsTokenSecret(t *testing.T) {
 		t.Cleanup(cancel)
 		return ctx
 	}
-	if _, err := fake.WaitReady(wait()); err != nil {
-		t.Fatalf("never connected: %v\n%s", err, p.stderr)
-	}
+	p.waitReady(wait(), fake)
 	if err := waitHeartbeat(wait(), fake); err != nil {
 		t.Fatal(err)
 	}
@@ -385,9 +392,7 @@ func TestProcessTokenRevoked(t *testing.T) {
 	p := startProcess(t, "DISCORD_TOKEN="+secretToken, "DISCORD_API_BASE="+fake.URL, "LOG_LEVEL=debug")
 	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
 	defer cancel()
-	if _, err := fake.WaitReady(ctx); err != nil {
-		t.Fatalf("never connected: %v\n%s", err, p.stderr)
-	}
+	p.waitReady(ctx, fake)
 	waitHeartbeat(ctx, fake)
 	fake.SetToken("a-new-token")
 	fake.DropGateway(discordtest.AllShards)
@@ -535,15 +540,8 @@ func TestProcessDamagedStateFile(t *testing.T) {
 		"DIGEST_CHANNEL_ID="+ch, "DIGEST_CRON=@every 1s")
 	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
 	defer cancel()
-	if _, err := fake.WaitReady(ctx); err != nil {
-		t.Fatalf("never connected: %v\n%s", err, p.stderr)
-	}
-	m := fake.MessageCreate(t, &discordgo.Message{Content: "<@" + fake.BotUserID() + "> Who is Hoshyar Zebari?"})
-	if _, err := fake.WaitCall(ctx, func(c discordtest.Call) bool {
-		return c.Is("POST", "channels/*/messages") && strings.Contains(string(c.Body), m.ID)
-	}); err != nil {
-		t.Fatalf("no answer: %v\n%s", err, p.stderr)
-	}
+	p.waitReady(ctx, fake)
+	p.askZebari(ctx, fake)
 	p.waitLog("digest posted")
 	log := p.stderr.String()
 	if !regexp.MustCompile(`level=ERROR msg="the bot state file was damaged.*damaged_file=`).MatchString(log) {

@@ -541,12 +541,7 @@ func (f *Fake) liveConns(shard int) []*gwConn {
 }
 
 func (f *Fake) sortedConns() []*gwConn {
-	out := make([]*gwConn, 0, len(f.conns))
-	for _, c := range f.conns {
-		out = append(out, c)
-	}
-	slices.SortFunc(out, func(a, b *gwConn) int { return a.id - b.id })
-	return out
+	return slices.SortedFunc(maps.Values(f.conns), func(a, b *gwConn) int { return a.id - b.id })
 }
 
 // DropGateway closes the TCP connections of shard (or AllShards) without a
@@ -669,16 +664,7 @@ func (f *Fake) WaitResume(ctx context.Context, n int) error {
 // WaitReady waits until some connection carries a session (READY or
 // RESUMED sent on it) and returns that session.
 func (f *Fake) WaitReady(ctx context.Context) (SessionInfo, error) {
-	var found SessionInfo
-	err := f.Until(ctx, func() bool {
-		for _, s := range f.Sessions() {
-			if s.Connected {
-				found = s
-				return true
-			}
-		}
-		return false
-	})
+	found, err := waitFirst(ctx, f, f.Sessions, func(s SessionInfo) bool { return s.Connected })
 	if err != nil {
 		return SessionInfo{}, fmt.Errorf("wait for a ready gateway session: %w", err)
 	}
@@ -701,12 +687,7 @@ func (f *Fake) Sessions() []SessionInfo {
 }
 
 func (f *Fake) sortedSessions() []*session {
-	out := make([]*session, 0, len(f.sessions))
-	for _, s := range f.sessions {
-		out = append(out, s)
-	}
-	slices.SortFunc(out, func(a, b *session) int { return a.n - b.n })
-	return out
+	return slices.SortedFunc(maps.Values(f.sessions), func(a, b *session) int { return a.n - b.n })
 }
 
 // Conns returns every gateway connection, oldest first.

@@ -2,6 +2,7 @@ package discordtest_test
 
 import (
 	"context"
+	"slices"
 	"sync"
 	"testing"
 	"time"
@@ -144,23 +145,33 @@ func events[T any](s *discordgo.Session) *eventLog[T] {
 	return l
 }
 
-// waitN waits until there are at least n events and returns them.
-func (l *eventLog[T]) waitN(t *testing.T, what string, n int) []T {
-	t.Helper()
+// waitUntil waits until done holds for a snapshot of the events and
+// returns that snapshot; ok is false if testTimeout passed first.
+func (l *eventLog[T]) waitUntil(done func([]T) bool) (items []T, ok bool) {
 	timeout := time.After(testTimeout)
 	for {
 		l.mu.Lock()
 		items, signal := append([]T(nil), l.items...), l.signal
 		l.mu.Unlock()
-		if len(items) >= n {
-			return items
+		if done(items) {
+			return items, true
 		}
 		select {
 		case <-signal:
 		case <-timeout:
-			t.Fatalf("timed out waiting for %s (have %d of %d)", what, len(items), n)
+			return items, false
 		}
 	}
+}
+
+// waitN waits until there are at least n events and returns them.
+func (l *eventLog[T]) waitN(t *testing.T, what string, n int) []T {
+	t.Helper()
+	items, ok := l.waitUntil(func(items []T) bool { return len(items) >= n })
+	if !ok {
+		t.Fatalf("timed out waiting for %s (have %d of %d)", what, len(items), n)
+	}
+	return items
 }
 
 // first waits for the first event and returns it.
@@ -172,22 +183,15 @@ func (l *eventLog[T]) first(t *testing.T, what string) T {
 // wait waits for an event for which match is true, and returns the first.
 func (l *eventLog[T]) wait(t *testing.T, what string, match func(T) bool) T {
 	t.Helper()
-	timeout := time.After(testTimeout)
-	for {
-		l.mu.Lock()
-		items, signal := append([]T(nil), l.items...), l.signal
-		l.mu.Unlock()
-		for _, e := range items {
-			if match(e) {
-				return e
-			}
-		}
-		select {
-		case <-signal:
-		case <-timeout:
-			t.Fatalf("timed out waiting for %s (%d other events)", what, len(items))
-		}
+	i := -1
+	items, ok := l.waitUntil(func(items []T) bool {
+		i = slices.IndexFunc(items, match)
+		return i >= 0
+	})
+	if !ok {
+		t.Fatalf("timed out waiting for %s (%d other events)", what, len(items))
 	}
+	return items[i]
 }
 
 // recv waits for the next value on ch.

@@ -221,16 +221,7 @@ func (f *Fake) InteractionResponses() []InteractionResponse {
 // WaitInteractionResponse waits for the accepted initial response to the
 // interaction id and returns it.
 func (f *Fake) WaitInteractionResponse(ctx context.Context, id string) (InteractionResponse, error) {
-	var found InteractionResponse
-	err := f.Until(ctx, func() bool {
-		for _, r := range f.InteractionResponses() {
-			if r.InteractionID == id {
-				found = r
-				return true
-			}
-		}
-		return false
-	})
+	found, err := waitFirst(ctx, f, f.InteractionResponses, func(r InteractionResponse) bool { return r.InteractionID == id })
 	if err != nil {
 		return found, fmt.Errorf("wait for response to interaction %s: %w; calls seen:%s", id, err, f.callList())
 	}

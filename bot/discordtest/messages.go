@@ -28,6 +28,20 @@ func (f *Fake) channelLocked(id string) (*channelState, *apiError) {
 	return cs, nil
 }
 
+// messageLocked returns the live message named by a request's {channel}
+// and {message}, or the error Discord would answer. f.mu must be held.
+func (f *Fake) messageLocked(r *http.Request) (*messageState, *apiError) {
+	cs, aerr := f.channelLocked(r.PathValue("channel"))
+	if aerr != nil {
+		return nil, aerr
+	}
+	m := f.findMessage(str(cs.obj, "id"), r.PathValue("message"))
+	if m == nil {
+		return nil, errUnknownMessage()
+	}
+	return m, nil
+}
+
 // isThread reports whether a channel object is a thread.
 func isThread(c map[string]any) bool {
 	switch discordgo.ChannelType(num(c, "type")) {
@@ -187,13 +201,9 @@ func (f *Fake) postMessage(r *http.Request, body any) (int, any, *apiError) {
 func (f *Fake) getMessage(r *http.Request, _ any) (int, any, *apiError) {
 	f.mu.Lock()
 	defer f.mu.Unlock()
-	cs, aerr := f.channelLocked(r.PathValue("channel"))
+	m, aerr := f.messageLocked(r)
 	if aerr != nil {
 		return 0, nil, aerr
-	}
-	m := f.findMessage(str(cs.obj, "id"), r.PathValue("message"))
-	if m == nil {
-		return 0, nil, errUnknownMessage()
 	}
 	return http.StatusOK, m.obj, nil
 }
@@ -205,13 +215,9 @@ func (f *Fake) patchMessage(r *http.Request, body any) (int, any, *apiError) {
 	}
 	f.mu.Lock()
 	defer f.mu.Unlock()
-	cs, aerr := f.channelLocked(r.PathValue("channel"))
+	m, aerr := f.messageLocked(r)
 	if aerr != nil {
 		return 0, nil, aerr
-	}
-	m := f.findMessage(str(cs.obj, "id"), r.PathValue("message"))
-	if m == nil {
-		return 0, nil, errUnknownMessage()
 	}
 	if author, _ := m.obj["author"].(map[string]any); str(author, "id") != f.cfg.BotUserID {
 		return 0, nil, errOtherAuthor()
@@ -245,13 +251,9 @@ func (f *Fake) editMessage(m *messageState, src map[string]any) (int, any, *apiE
 func (f *Fake) deleteMessage(r *http.Request, _ any) (int, any, *apiError) {
 	f.mu.Lock()
 	defer f.mu.Unlock()
-	cs, aerr := f.channelLocked(r.PathValue("channel"))
+	m, aerr := f.messageLocked(r)
 	if aerr != nil {
 		return 0, nil, aerr
-	}
-	m := f.findMessage(str(cs.obj, "id"), r.PathValue("message"))
-	if m == nil {
-		return 0, nil, errUnknownMessage()
 	}
 	f.removeMessage(m)
 	return http.StatusNoContent, nil, nil
@@ -308,6 +310,14 @@ func validateThread(fe *formErrors, src map[string]any) {
 	}
 }
 
+// echoThreadCreate sends THREAD_CREATE for a thread the bot just created.
+// f.mu must be held.
+func (f *Fake) echoThreadCreate(th map[string]any) {
+	created := cloneJSON(th).(map[string]any)
+	created["newly_created"] = true
+	f.echo("THREAD_CREATE", created)
+}
+
 func (f *Fake) postMessageThread(r *http.Request, body any) (int, any, *apiError) {
 	src, aerr := bodyObject(body)
 	if aerr != nil {
@@ -342,9 +352,7 @@ func (f *Fake) postMessageThread(r *http.Request, body any) (int, any, *apiError
 	th := f.threadObject(str(m.obj, "id"), cs.obj, typ, src)
 	f.putChannelLocked(th)
 	m.obj["thread"] = cloneJSON(th)
-	created := cloneJSON(th).(map[string]any)
-	created["newly_created"] = true
-	f.echo("THREAD_CREATE", created)
+	f.echoThreadCreate(th)
 	return http.StatusCreated, th, nil
 }
 
@@ -394,8 +402,6 @@ func (f *Fake) postThread(r *http.Request, body any) (int, any, *apiError) {
 		f.storeMessage(msg, "")
 		out["message"] = msg
 	}
-	created := cloneJSON(th).(map[string]any)
-	created["newly_created"] = true
-	f.echo("THREAD_CREATE", created)
+	f.echoThreadCreate(th)
 	return http.StatusCreated, out, nil
 }

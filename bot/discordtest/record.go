@@ -148,20 +148,28 @@ func (f *Fake) UnknownCalls() []Call {
 // or still to come, and returns the first such call. If ctx ends first it
 // returns an error listing the calls seen.
 func (f *Fake) WaitCall(ctx context.Context, match func(Call) bool) (Call, error) {
-	var found Call
+	found, err := waitFirst(ctx, f, f.Calls, match)
+	if err != nil {
+		return Call{}, fmt.Errorf("wait for call: %w; calls seen:%s", err, f.callList())
+	}
+	return found, nil
+}
+
+// waitFirst waits until a snapshot holds an element for which match
+// returns true, and returns the first such element (the zero value if ctx
+// ends first).
+func waitFirst[T any](ctx context.Context, f *Fake, snapshot func() []T, match func(T) bool) (T, error) {
+	var found T
 	err := f.Until(ctx, func() bool {
-		for _, c := range f.Calls() {
-			if match(c) {
-				found = c
+		for _, v := range snapshot() {
+			if match(v) {
+				found = v
 				return true
 			}
 		}
 		return false
 	})
-	if err != nil {
-		return Call{}, fmt.Errorf("wait for call: %w; calls seen:%s", err, f.callList())
-	}
-	return found, nil
+	return found, err
 }
 
 // WaitCalls waits until at least n calls match, and returns them all.
@@ -237,16 +245,7 @@ func (f *Fake) Frames() []Frame {
 // WaitFrame waits for a received frame for which match returns true,
 // already received or still to come, and returns the first.
 func (f *Fake) WaitFrame(ctx context.Context, match func(Frame) bool) (Frame, error) {
-	var found Frame
-	err := f.Until(ctx, func() bool {
-		for _, fr := range f.Frames() {
-			if match(fr) {
-				found = fr
-				return true
-			}
-		}
-		return false
-	})
+	found, err := waitFirst(ctx, f, f.Frames, match)
 	if err != nil {
 		return Frame{}, fmt.Errorf("wait for gateway frame: %w", err)
 	}

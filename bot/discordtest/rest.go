@@ -265,12 +265,21 @@ func (f *Fake) getUser(r *http.Request, _ any) (int, any, *apiError) {
 	return http.StatusOK, u, nil
 }
 
+// guildLocked returns the guild named by a request's {guild}, or the error
+// Discord would answer. f.mu must be held.
+func (f *Fake) guildLocked(r *http.Request) (*guildState, *apiError) {
+	if gs := f.guilds[r.PathValue("guild")]; gs != nil {
+		return gs, nil
+	}
+	return nil, errUnknownGuild()
+}
+
 func (f *Fake) getGuild(r *http.Request, _ any) (int, any, *apiError) {
 	f.mu.Lock()
 	defer f.mu.Unlock()
-	gs := f.guilds[r.PathValue("guild")]
-	if gs == nil {
-		return 0, nil, errUnknownGuild()
+	gs, aerr := f.guildLocked(r)
+	if aerr != nil {
+		return 0, nil, aerr
 	}
 	return http.StatusOK, gs.obj, nil
 }
@@ -278,9 +287,9 @@ func (f *Fake) getGuild(r *http.Request, _ any) (int, any, *apiError) {
 func (f *Fake) getGuildChannels(r *http.Request, _ any) (int, any, *apiError) {
 	f.mu.Lock()
 	defer f.mu.Unlock()
-	gs := f.guilds[r.PathValue("guild")]
-	if gs == nil {
-		return 0, nil, errUnknownGuild()
+	gs, aerr := f.guildLocked(r)
+	if aerr != nil {
+		return 0, nil, aerr
 	}
 	out := []any{}
 	for _, id := range gs.channels {
@@ -294,9 +303,9 @@ func (f *Fake) getGuildChannels(r *http.Request, _ any) (int, any, *apiError) {
 func (f *Fake) getMember(r *http.Request, _ any) (int, any, *apiError) {
 	f.mu.Lock()
 	defer f.mu.Unlock()
-	gs := f.guilds[r.PathValue("guild")]
-	if gs == nil {
-		return 0, nil, errUnknownGuild()
+	gs, aerr := f.guildLocked(r)
+	if aerr != nil {
+		return 0, nil, aerr
 	}
 	m := gs.members[r.PathValue("user")]
 	if m == nil {
