@@ -26,6 +26,12 @@ type Quote struct {
 	// Highlights are the byte ranges of Text that matched a lookup,
 	// in order; nil for answers.
 	Highlights []Span
+	// Answer is the part of Text that fills the slot the question asks
+	// for (a date, place, person, number or reason), or "" when the
+	// question asks for none or the sentence shows none. It is always a
+	// substring of Text, at AnswerSpan.
+	Answer     string
+	AnswerSpan Span
 }
 
 // Span is a byte range [Start, End) of a sentence's text.
@@ -41,6 +47,14 @@ type Answer struct {
 	NoAnswer    bool
 	Quotes      []Quote
 	Suggestions []Quote
+	// Confidence is the estimated probability, 0 to 1, that the first
+	// quote (or, with NoAnswer, the first suggestion) answers the
+	// question. NoAnswer is set exactly when it is below the index's
+	// threshold.
+	Confidence float64
+	// evidence is what Confidence was estimated from, for fitting the
+	// model (confidencefit.go).
+	evidence []float64
 }
 
 // Query is a question put to the index.
@@ -154,23 +168,48 @@ func (ix *Index) Ask(ctx context.Context, q Query) (*Answer, error) {
 		return ans, nil
 	}
 	ranked := ix.rank(qy, cands, avgLen)
-	for _, k := range ranked {
-		if len(ans.Quotes) == top {
-			break
-		}
-		if k.res.coverage >= ix.minCov {
-			ans.Quotes = append(ans.Quotes, k.quote())
-		}
-	}
-	if len(ans.Quotes) == 0 {
+	if len(ranked) == 0 || ranked[0].res.score <= 0 {
 		ans.NoAnswer = true
-		for _, k := range ranked[:min(suggestionCount, len(ranked))] {
-			if k.res.score > 0 {
-				ans.Suggestions = append(ans.Suggestions, k.quote())
+		return ans, nil
+	}
+	ans.evidence = confEvidence(qy, ranked[0].res, candidateScores(ranked))
+	ans.Confidence = ix.conf.probability(ans.evidence)
+	if ans.Confidence >= ix.minConf {
+		for i, k := range ranked {
+			if len(ans.Quotes) == top {
+				break
 			}
+			if i == 0 || k.res.score > 0 && k.res.coverage >= followCoverage {
+				ans.Quotes = append(ans.Quotes, ix.answerQuote(qy, k))
+			}
+		}
+		return ans, nil
+	}
+	ans.NoAnswer = true
+	for _, k := range ranked[:min(suggestionCount, len(ranked))] {
+		if k.res.score > 0 {
+			ans.Suggestions = append(ans.Suggestions, ix.answerQuote(qy, k))
 		}
 	}
 	return ans, nil
+}
+
+// candidateScores lists the scores of ranked candidates, best first.
+func candidateScores(ranked []*candidate) []float64 {
+	out := make([]float64, min(len(ranked), 5))
+	for i := range out {
+		out[i] = ranked[i].res.score
+	}
+	return out
+}
+
+// answerQuote quotes a ranked candidate with the words that answer q.
+func (ix *Index) answerQuote(q rankQuery, k *candidate) Quote {
+	out := k.quote()
+	if sp, ok := answerSpan(ix.an, q, k.s.Text); ok {
+		out.AnswerSpan, out.Answer = sp, k.s.Text[sp.Start:sp.End]
+	}
+	return out
 }
 
 func (k *candidate) quote() Quote {

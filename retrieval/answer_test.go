@@ -68,23 +68,23 @@ func TestAskAttribution(t *testing.T) {
 func TestAskNoAnswerThreshold(t *testing.T) {
 	// The best sentence for this question covers about two thirds of
 	// its weighted terms ("diplomatic freeze", not "lasted"): an answer
-	// at the default threshold, none at a stricter one.
+	// at the default threshold, none at one no answer can reach.
 	const q = "How long has the diplomatic freeze lasted?"
 	for _, tt := range []struct {
 		min      float64
 		noAnswer bool
 	}{
-		{DefaultMinCoverage, false},
-		{0.9, true},
+		{0, false},
+		{0.9999, true},
 	} {
 		t.Run(fmt.Sprint(tt.min), func(t *testing.T) {
-			ix := memIndex(t, seedCorpus(t), Options{MinCoverage: tt.min})
+			ix := memIndex(t, seedCorpus(t), Options{MinConfidence: tt.min})
 			a, err := ix.Ask(context.Background(), Query{Text: q})
 			if err != nil {
 				t.Fatal(err)
 			}
 			if a.NoAnswer != tt.noAnswer {
-				t.Fatalf("MinCoverage %v: no_answer = %v; want %v", tt.min, a.NoAnswer, tt.noAnswer)
+				t.Fatalf("MinConfidence %v: no_answer = %v; want %v", tt.min, a.NoAnswer, tt.noAnswer)
 			}
 			if tt.noAnswer {
 				if len(a.Suggestions) == 0 || !strings.Contains(a.Suggestions[0].Text, "diplomatic freeze") {
@@ -177,7 +177,7 @@ func TestAskTiesIgnoreFileOrder(t *testing.T) {
 }
 
 func TestAskTopBounds(t *testing.T) {
-	ix := memIndex(t, seedCorpus(t), Options{MinCoverage: 0.01})
+	ix := memIndex(t, seedCorpus(t), Options{MinConfidence: 1e-9})
 	for _, tt := range []struct{ top, max int }{{0, DefaultTop}, {1, 1}, {5, 5}, {99, MaxTop}} {
 		a, err := ix.Ask(context.Background(), Query{Text: "Iran Iraq US talks Washington", Top: tt.top})
 		if err != nil {

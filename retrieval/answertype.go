@@ -70,7 +70,7 @@ var wants = [AnswerAcronym + 1]evidence{
 
 var (
 	months = map[string]bool{
-		"january": true, "february": true, "march": true, "april": true, "june": true, "july": true,
+		"january": true, "february": true, "march": true, "april": true, "may": true, "june": true, "july": true,
 		"august": true, "september": true, "october": true, "november": true, "december": true,
 		"jan": true, "feb": true, "mar": true, "apr": true, "jun": true, "jul": true, "aug": true,
 		"sep": true, "sept": true, "oct": true, "nov": true, "dec": true,

@@ -125,8 +125,96 @@ type Metrics struct {
 	// Corpus QA only.
 	NoAnswerAccuracy  *float64
 	FalseNoAnswerRate *float64
+	// Both: right first answers plus declines of unanswerable questions,
+	// over every question.
+	Accuracy *float64
+	// Corpus QA only: the area under the precision-recall curve of the
+	// confidence for "the first quote (or suggestion) is right".
+	PRAUC *float64
 	// Answer selection only.
 	MAP *float64
+	// Answer triggering, over every answer-selection question: answered
+	// when the confidence is at or above the threshold, right when the
+	// first candidate is a right one.
+	TriggerPrecision *float64
+	TriggerRecall    *float64
+	TriggerF1        *float64
+}
+
+// confident is one question's confidence and whether its first answer was
+// right, for the precision-recall curve.
+type confident struct {
+	conf  float64
+	right bool
+}
+
+// prAUC is the area under the precision-recall curve of the confidences
+// (average precision over the questions whose first answer is right); nil
+// when none is.
+func prAUC(cs []confident) *float64 {
+	cs = slices.Clone(cs)
+	slices.SortStableFunc(cs, func(a, b confident) int { return cmp.Compare(b.conf, a.conf) })
+	pos := 0
+	for _, c := range cs {
+		if c.right {
+			pos++
+		}
+	}
+	if pos == 0 {
+		return nil
+	}
+	area, hits := 0.0, 0
+	for i, c := range cs {
+		if c.right {
+			hits++
+			area += float64(hits) / float64(i+1)
+		}
+	}
+	area /= float64(pos)
+	return &area
+}
+
+// trigger tallies answer triggering: questions answered, answered
+// rightly, and answerable.
+type trigger struct {
+	answered, right, answerable, correct, total int
+}
+
+// add counts one question: whether it has a right answer at all, whether
+// it was answered, and whether the first answer is right.
+func (t *trigger) add(answerable, answered, right bool) {
+	t.total++
+	if answerable {
+		t.answerable++
+	}
+	if answered {
+		t.answered++
+		if right {
+			t.right++
+			t.correct++
+		}
+	} else if !answerable {
+		t.correct++
+	}
+}
+
+func (t *trigger) metrics(m *Metrics) {
+	ratio := func(a, b int) *float64 {
+		if b == 0 {
+			return nil
+		}
+		v := float64(a) / float64(b)
+		return &v
+	}
+	m.TriggerPrecision, m.TriggerRecall = ratio(t.right, t.answered), ratio(t.right, t.answerable)
+	if p, r := m.TriggerPrecision, m.TriggerRecall; p != nil && r != nil {
+		f := 0.0
+		if *p+*r > 0 {
+			f = 2 * *p * *r / (*p + *r)
+		}
+		m.TriggerF1 = &f
+	}
+	m.Accuracy = ratio(t.correct, t.total)
 }
 
 // mean is a running mean that is nil until something is counted.
@@ -155,7 +243,7 @@ func (ix *Index) EvaluateQA(ctx context.Context, items []QAItem, baseline bool) 
 	var t qaTally
 	for _, it := range items {
 		var quotes []Quote
-		noAnswer := false
+		noAnswer, conf := false, 0.0
 		if baseline {
 			text, err := CheckQuestion(it.Question)
 			if err != nil {
@@ -167,6 +255,7 @@ func (ix *Index) EvaluateQA(ctx context.Context, items []QAItem, baseline bool) 
 				return Metrics{}, err
 			}
 			noAnswer = len(quotes) == 0
+			conf = b2f(!noAnswer)
 		} else {
 			a, err := ix.Ask(ctx, Query{Text: it.Question, Top: evalDepth})
 			var qe *QuestionError
@@ -177,7 +266,15 @@ func (ix *Index) EvaluateQA(ctx context.Context, items []QAItem, baseline bool) 
 			if err != nil {
 				return Metrics{}, err
 			}
-			quotes, noAnswer = a.Quotes, a.NoAnswer
+			quotes, noAnswer, conf = a.Quotes, a.NoAnswer, a.Confidence
+			if noAnswer {
+				// The curve asks whether the first sentence found was
+				// right, answered or not.
+				t.firstRight(it.Expect, conf, a.Suggestions)
+			}
+		}
+		if !noAnswer || baseline {
+			t.firstRight(it.Expect, conf, quotes)
 		}
 		t.add(it.Expect, noAnswer, len(quotes), func(i int) string { return quotes[i].Text })
 	}
@@ -186,8 +283,16 @@ func (ix *Index) EvaluateQA(ctx context.Context, items []QAItem, baseline bool) 
 
 // qaTally adds up the corpus QA metrics, one answer at a time.
 type qaTally struct {
-	m               Metrics
-	p1, rr, na, fna mean
+	m                    Metrics
+	p1, rr, na, fna, acc mean
+	curve                []confident
+}
+
+// firstRight records the confidence of an answer and whether its first
+// sentence is right, for the precision-recall curve.
+func (t *qaTally) firstRight(expect []string, conf float64, quotes []Quote) {
+	right := len(expect) > 0 && len(quotes) > 0 && containsAny(quotes[0].Text, expect)
+	t.curve = append(t.curve, confident{conf, right})
 }
 
 // add scores one answer to a question expecting one of expect (none: the
@@ -197,6 +302,7 @@ func (t *qaTally) add(expect []string, noAnswer bool, n int, text func(i int) st
 	t.m.Questions++
 	if len(expect) == 0 {
 		t.na.add(b2f(noAnswer))
+		t.acc.add(b2f(noAnswer))
 		return
 	}
 	t.fna.add(b2f(noAnswer))
@@ -210,6 +316,7 @@ func (t *qaTally) add(expect []string, noAnswer bool, n int, text func(i int) st
 		}
 	}
 	t.p1.add(b2f(rank == 1))
+	t.acc.add(b2f(rank == 1))
 	if rank > 0 {
 		t.rr.add(1 / float64(rank))
 	} else {
@@ -221,6 +328,7 @@ func (t *qaTally) add(expect []string, noAnswer bool, n int, text func(i int) st
 func (t *qaTally) metrics() Metrics {
 	m := t.m
 	m.PAt1, m.MRR, m.NoAnswerAccuracy, m.FalseNoAnswerRate = t.p1.value(), t.rr.value(), t.na.value(), t.fna.value()
+	m.Accuracy, m.PRAUC = t.acc.value(), prAUC(t.curve)
 	return m
 }
 
@@ -274,13 +382,17 @@ func b2f(b bool) float64 {
 }
 
 // EvaluateSelection ranks each question's candidates and scores the
-// ranking by the TrecQA protocol: questions with at least one right and one
-// wrong candidate are scored, the others skipped. Statistics come from the
-// question's own candidates. features selects the ranking; baseline ranks
-// by plain BM25 instead.
+// ranking by the TrecQA protocol: MAP, MRR and P@1 over the questions with
+// at least one right and one wrong candidate. Answer triggering (and
+// accuracy) is scored over every question, those with no right candidate
+// included. Statistics come from the question's own candidates. features
+// selects the ranking; baseline ranks by plain BM25 instead, and answers
+// whenever some candidate shares a term with the question.
 func EvaluateSelection(an *Analyzer, items []SelectionItem, features Feature, baseline bool) Metrics {
 	var m Metrics
 	var ap, p1, rr mean
+	var tr trigger
+	threshold := DefaultConfidenceThreshold()
 	for _, it := range items {
 		pos := 0
 		for _, c := range it.Candidates {
@@ -288,18 +400,25 @@ func EvaluateSelection(an *Analyzer, items []SelectionItem, features Feature, ba
 				pos++
 			}
 		}
+		if len(it.Candidates) == 0 {
+			m.Skipped++
+			continue
+		}
+		r := rankSelection(an, it.Question, it.Candidates, features, baseline)
+		right := func(k int) bool { return it.Candidates[k].Label > 0 }
+		tr.add(pos > 0, r.conf >= threshold, right(r.order[0]))
 		if pos == 0 || pos == len(it.Candidates) {
 			m.Skipped++
 			continue
 		}
 		m.Questions++
-		order := RankCandidates(an, it.Question, it.Candidates, features, baseline)
-		sumPrec, first := precisions(order, func(k int) bool { return it.Candidates[k].Label > 0 })
+		sumPrec, first := precisions(r.order, right)
 		ap.add(sumPrec / float64(pos))
 		rr.add(1 / float64(first))
 		p1.add(b2f(first == 1))
 	}
 	m.MAP, m.MRR, m.PAt1 = ap.value(), rr.value(), p1.value()
+	tr.metrics(&m)
 	return m
 }
 
@@ -307,6 +426,18 @@ func EvaluateSelection(an *Analyzer, items []SelectionItem, features Feature, ba
 // and returns their indexes. Scores alone decide; ties are broken by a hash
 // of the text, so the candidates' order in the input never matters.
 func RankCandidates(an *Analyzer, question string, cands []Candidate, features Feature, baseline bool) []int {
+	return rankSelection(an, question, cands, features, baseline).order
+}
+
+// selection is a ranking of an answer-selection question's candidates:
+// their order, best first, and the confidence that the first answers.
+type selection struct {
+	order []int
+	conf  float64
+	x     []float64 // the confidence model's evidence
+}
+
+func rankSelection(an *Analyzer, question string, cands []Candidate, features Feature, baseline bool) selection {
 	docs := make([]doc, len(cands))
 	for i, c := range cands {
 		docs[i] = an.prepare(c.Text)
@@ -319,16 +450,34 @@ func RankCandidates(an *Analyzer, question string, cands []Candidate, features F
 		q = prepareQueryWith(an, an.Question(question), st, features)
 	}
 	scores := make([]float64, len(docs))
+	res := make([]scored, len(docs))
 	hashes := make([]uint64, len(docs))
 	for i, d := range docs {
 		if baseline {
 			scores[i] = bm25Plain(q, d, st.avgLen)
 		} else {
-			scores[i] = score(q, d, st.avgLen, features).score
+			res[i] = score(q, d, st.avgLen, features)
+			scores[i] = res[i].score
 		}
 		hashes[i] = d.hash
 	}
-	return rankOrder(scores, hashes)
+	out := selection{order: rankOrder(scores, hashes)}
+	if len(out.order) == 0 {
+		return out
+	}
+	top := make([]float64, 0, 5)
+	for _, i := range out.order[:min(5, len(out.order))] {
+		top = append(top, scores[i])
+	}
+	switch {
+	case top[0] <= 0:
+	case baseline:
+		out.conf = 1
+	default:
+		out.x = confEvidence(q, res[out.order[0]], top)
+		out.conf = defaultConfidence.probability(out.x)
+	}
+	return out
 }
 
 // rankOrder returns the indexes of scores, best first; ties are broken by

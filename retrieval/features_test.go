@@ -140,7 +140,7 @@ func TestFeaturesInCorpus(t *testing.T) {
 		t.Run(tt.name, func(t *testing.T) {
 			first := func(f Feature, p1, p2 string) string {
 				c := corpus.New(article(t, "a", "Title: T\n\n"+p1+"\n\n"+p2))
-				ix := memIndex(t, c, Options{Features: f, MinCoverage: 0.01})
+				ix := memIndex(t, c, Options{Features: f, MinConfidence: 1e-9})
 				a, err := ix.Ask(context.Background(), Query{Text: tt.question})
 				if err != nil {
 					t.Fatal(err)

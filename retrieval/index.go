@@ -48,19 +48,17 @@ type Options struct {
 	// PlainBM25 turns every ranking feature off (for ablations), since a
 	// zero Features means all of them.
 	PlainBM25 bool
-	// MinCoverage is the share of the question's weighted terms a sentence
-	// must match to be an answer; zero means DefaultMinCoverage.
-	MinCoverage float64
+	// MinConfidence is the confidence below which an answer is a
+	// no-answer; zero means DefaultConfidenceThreshold().
+	MinConfidence float64
 	// Now tells the time articles are first indexed; nil means time.Now.
 	Now func() time.Time
 }
 
-// DefaultMinCoverage is the no-answer threshold: a sentence answers a
-// question when it matches at least this share of the question's terms,
-// each weighted by its idf. Below it, for every sentence, the answer is
-// no_answer. Measured on the seed questions: answers cover 0.6 and more,
-// unanswerable questions 0.45 and less.
-const DefaultMinCoverage = 0.5
+// followCoverage is the least share of the question's weighted terms a
+// sentence after the first must cover to be quoted with it: once the
+// first answers, the others must at least address the question.
+const followCoverage = 0.34
 
 func (o Options) logger() *slog.Logger {
 	if o.Logger == nil {
@@ -88,7 +86,8 @@ type Index struct {
 	path     string // "" when in memory
 	log      *slog.Logger
 	features Feature
-	minCov   float64
+	minConf  float64
+	conf     *confidenceModel
 	now      func() time.Time
 	progress func(done, total int)
 
@@ -253,11 +252,11 @@ func newIndex(bi bleve.Index, path string, o Options) (*Index, error) {
 	}
 	ix := &Index{
 		bi: bi, an: an, path: path, log: o.logger(), features: o.features(),
-		minCov: o.MinCoverage, now: o.Now, progress: o.Progress,
+		minConf: o.MinConfidence, conf: defaultConfidence, now: o.Now, progress: o.Progress,
 		corpus: corpus.New(), counts: newTermCounts(),
 	}
-	if ix.minCov <= 0 {
-		ix.minCov = DefaultMinCoverage
+	if ix.minConf <= 0 {
+		ix.minConf = DefaultConfidenceThreshold()
 	}
 	if ix.now == nil {
 		ix.now = time.Now

@@ -8,6 +8,7 @@ import (
 	"slices"
 	"strings"
 	"unicode"
+	"unicode/utf8"
 )
 
 // BM25 parameters: the common defaults (Robertson; Lucene).
@@ -197,6 +198,7 @@ type rankQuery struct {
 	words   []string  // lower-cased content words, for phrases
 	bridges [][]qbridge
 	atype   AnswerType
+	wh      string   // the question word, lower-cased, or ""
 	focus   string   // the noun asked for ("color"), lower-cased, or ""
 	acr     []string // each term's acronym, lower-cased, or ""
 	// focusTerm is the focus noun's term when FeatureFocus is on: an
@@ -204,7 +206,11 @@ type rankQuery struct {
 	focusTerm string
 	expand    string          // the acronym whose expansion is asked for, or ""
 	qwords    map[string]bool // lower-cased words of the whole question
-	wt        *weightSet
+	// known tells, for each term, whether the collection holds it or a
+	// bridge of it; name whether it is a name or a number in the question.
+	known []bool
+	name  []bool
+	wt    *weightSet
 }
 
 // qbridge is a term that may stand for a question term, with its kind
@@ -219,6 +225,17 @@ type qbridge struct {
 type scored struct {
 	score    float64
 	coverage float64 // idf-weighted share of the question's terms matched, 0..1
+	// exact is the idf-weighted share matched by the terms themselves,
+	// not through bridges or the speaker.
+	exact float64
+	// names is the share of the question's names and numbers matched; 1
+	// when it has none.
+	names float64
+	// missing is the idf-weighted share of the question's terms the
+	// sentence lacks although the collection holds them.
+	missing float64
+	// typed is the answer-type evidence, 0..1 (answerTypeEvidence).
+	typed float64
 }
 
 // idf is BM25's inverse document frequency (the Lucene variant, never
@@ -264,7 +281,7 @@ func newQuery(an *Analyzer, qa Question, f Feature) rankQuery {
 	for i, w := range raw {
 		lower[i] = strings.ToLower(w)
 	}
-	q := rankQuery{words: lower, atype: qa.Type, wt: &defaultWeights}
+	q := rankQuery{words: lower, atype: qa.Type, wh: qa.Wh, wt: &defaultWeights}
 	if f.Has(FeatureKinds) {
 		q.focus = qa.Focus
 	}
@@ -289,8 +306,19 @@ func newQuery(an *Analyzer, qa Question, f Feature) rankQuery {
 		}
 	}
 	q.qwords = make(map[string]bool)
-	for _, w := range strings.FieldsFunc(strings.ToLower(qa.Text), notWordRune) {
-		q.qwords[w] = true
+	capital := make(map[string]bool)
+	for i, w := range strings.FieldsFunc(qa.Text, notWordRune) {
+		lw := strings.ToLower(w)
+		q.qwords[lw] = true
+		if r, _ := utf8.DecodeRuneInString(w); (i > 0 && unicode.IsUpper(r)) || unicode.IsDigit(r) {
+			capital[lw] = true
+		}
+	}
+	q.known = make([]bool, len(q.terms))
+	q.name = make([]bool, len(q.terms))
+	for i, t := range q.terms {
+		q.known[i] = true
+		q.name[i] = capital[surface[slices.Index(terms, t)]]
 	}
 	q.bridges = make([][]qbridge, len(q.terms))
 	for i, t := range q.terms {
@@ -333,6 +361,9 @@ func (q *rankQuery) setStats(st Stats) {
 			}
 		}
 		q.bridges[i] = bs
+		if q.known != nil {
+			q.known[i] = st.DocFreq(t) > 0 || len(bs) > 0
+		}
 		// A word the collection never uses, whose bridges it does
 		// ("American" where the text says "US"), weighs what they
 		// weigh: its own idf would make it the question's heaviest
@@ -449,12 +480,20 @@ func score(q rankQuery, d doc, avgLen float64, f Feature) scored {
 		avgLen = 1
 	}
 	norm := bm25K1 * (1 - bm25B + bm25B*dl/avgLen)
-	var s, covered, total, nearby float64
+	var s, covered, exact, total, nearby, missing float64
+	var names, namesHit int
 	var matched []match
 	for i, t := range q.terms {
 		total += q.idf[i]
+		isName := q.name != nil && q.name[i]
+		if isName {
+			names++
+		}
 		w, tidf := 1.0, q.idf[i]
 		tf := count(d.terms, t)
+		if tf > 0 {
+			exact += q.idf[i]
+		}
 		if tf > 0 && len(d.tpos) > 0 {
 			matched = appendMatches(matched, d, t, i)
 		}
@@ -482,7 +521,13 @@ func score(q rankQuery, d doc, avgLen float64, f Feature) scored {
 			if f.Has(FeatureContext) && slices.Contains(d.near, t) {
 				nearby += q.idf[i]
 			}
+			if q.known == nil || q.known[i] {
+				missing += q.idf[i]
+			}
 			continue
+		}
+		if isName {
+			namesHit++
 		}
 		if f.Has(FeatureCoverage) {
 			covered += q.idf[i]
@@ -502,8 +547,10 @@ func score(q rankQuery, d doc, avgLen float64, f Feature) scored {
 	if f.Has(FeatureProximity) {
 		s += q.wt.proximity * unit * proximity(matched)
 	}
+	out := scored{names: 1}
 	if f.Has(FeatureAnswerType) && (q.atype != AnswerAny || q.focus != "") {
-		s += q.wt.answerType * unit * answerTypeEvidence(q, d, matched)
+		out.typed = answerTypeEvidence(q, d, matched)
+		s += q.wt.answerType * unit * out.typed
 	}
 	if q.expand != "" && f.Has(FeatureAcronyms) {
 		if _, ok := expansion(&d, q.expand); ok {
@@ -516,9 +563,12 @@ func score(q rankQuery, d doc, avgLen float64, f Feature) scored {
 	if f.Has(FeatureContext) && total > 0 {
 		s += q.wt.context * unit * nearby / total
 	}
-	out := scored{score: s}
+	out.score = s
 	if total > 0 {
-		out.coverage = covered / total
+		out.coverage, out.exact, out.missing = covered/total, exact/total, missing/total
+	}
+	if names > 0 {
+		out.names = float64(namesHit) / float64(names)
 	}
 	return out
 }

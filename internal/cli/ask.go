@@ -3,6 +3,7 @@ package cli
 import (
 	"context"
 	"errors"
+	"math"
 	"strings"
 
 	"github.com/verbatim-bot/verbatim/corpus"
@@ -41,7 +42,9 @@ question.`)
 	if *asJSON {
 		return writeJSON(env.Stdout, jsonAnswer{
 			Question: a.Question, NoAnswer: a.NoAnswer,
-			Quotes: quotesJSON(a.Quotes), Suggestions: quotesJSON(a.Suggestions),
+			// Three decimals: a probability, stable across platforms.
+			Confidence: math.Round(a.Confidence*1e3) / 1e3,
+			Quotes:     quotesJSON(a.Quotes), Suggestions: quotesJSON(a.Suggestions),
 		})
 	}
 	writeAnswer(env.Stdout, a)

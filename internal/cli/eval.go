@@ -119,6 +119,13 @@ func writeMetrics(w io.Writer, kind retrieval.EvalKind, m, base retrieval.Metric
 	if kind == retrieval.EvalCorpusQA {
 		metric("no_answer_accuracy", m.NoAnswerAccuracy, base.NoAnswerAccuracy)
 		metric("false_no_answer_rate", m.FalseNoAnswerRate, base.FalseNoAnswerRate)
+		metric("accuracy", m.Accuracy, base.Accuracy)
+		metric("pr_auc", m.PRAUC, base.PRAUC)
+	} else {
+		metric("trigger_precision", m.TriggerPrecision, base.TriggerPrecision)
+		metric("trigger_recall", m.TriggerRecall, base.TriggerRecall)
+		metric("trigger_f1", m.TriggerF1, base.TriggerF1)
+		metric("accuracy", m.Accuracy, base.Accuracy)
 	}
 	fmt.Fprintf(w, "\n%d questions scored, %d skipped\n", m.Questions, m.Skipped)
 }
@@ -139,28 +146,37 @@ type qaJSON struct {
 	MRR               *float64 `json:"mrr"`
 	NoAnswerAccuracy  *float64 `json:"no_answer_accuracy"`
 	FalseNoAnswerRate *float64 `json:"false_no_answer_rate"`
+	Accuracy          *float64 `json:"accuracy"`
+	PRAUC             *float64 `json:"pr_auc"`
 	Baseline          *qaJSON  `json:"baseline,omitempty"`
 }
 
 type selectionJSON struct {
-	Questions int            `json:"questions"`
-	Skipped   int            `json:"skipped"`
-	MAP       *float64       `json:"map"`
-	MRR       *float64       `json:"mrr"`
-	PAt1      *float64       `json:"p_at_1"`
-	Baseline  *selectionJSON `json:"baseline,omitempty"`
+	Questions int      `json:"questions"`
+	Skipped   int      `json:"skipped"`
+	MAP       *float64 `json:"map"`
+	MRR       *float64 `json:"mrr"`
+	PAt1      *float64 `json:"p_at_1"`
+	// Answer triggering, over every question.
+	TriggerPrecision *float64       `json:"trigger_precision"`
+	TriggerRecall    *float64       `json:"trigger_recall"`
+	TriggerF1        *float64       `json:"trigger_f1"`
+	Accuracy         *float64       `json:"accuracy"`
+	Baseline         *selectionJSON `json:"baseline,omitempty"`
 }
 
 func metricsJSON(kind retrieval.EvalKind, m retrieval.Metrics, base *retrieval.Metrics) any {
 	if kind == retrieval.EvalSelection {
-		out := &selectionJSON{Questions: m.Questions, Skipped: m.Skipped, MAP: m.MAP, MRR: m.MRR, PAt1: m.PAt1}
+		out := &selectionJSON{Questions: m.Questions, Skipped: m.Skipped, MAP: m.MAP, MRR: m.MRR, PAt1: m.PAt1,
+			TriggerPrecision: m.TriggerPrecision, TriggerRecall: m.TriggerRecall, TriggerF1: m.TriggerF1, Accuracy: m.Accuracy}
 		if base != nil {
 			out.Baseline = metricsJSON(kind, *base, nil).(*selectionJSON)
 		}
 		return out
 	}
 	out := &qaJSON{Questions: m.Questions, Skipped: m.Skipped, PAt1: m.PAt1, MRR: m.MRR,
-		NoAnswerAccuracy: m.NoAnswerAccuracy, FalseNoAnswerRate: m.FalseNoAnswerRate}
+		NoAnswerAccuracy: m.NoAnswerAccuracy, FalseNoAnswerRate: m.FalseNoAnswerRate,
+		Accuracy: m.Accuracy, PRAUC: m.PRAUC}
 	if base != nil {
 		out.Baseline = metricsJSON(kind, *base, nil).(*qaJSON)
 	}

@@ -26,6 +26,7 @@ type jsonArticle struct {
 
 type jsonQuote struct {
 	Text      string      `json:"text"`
+	Answer    string      `json:"answer"`
 	Score     float64     `json:"score"`
 	Paragraph int         `json:"paragraph"`
 	Sentence  int         `json:"sentence"`
@@ -37,6 +38,7 @@ type jsonQuote struct {
 type jsonAnswer struct {
 	Question    string      `json:"question"`
 	NoAnswer    bool        `json:"no_answer"`
+	Confidence  float64     `json:"confidence"`
 	Quotes      []jsonQuote `json:"quotes"`
 	Suggestions []jsonQuote `json:"suggestions"`
 }
@@ -58,7 +60,7 @@ func quotesJSON(qs []retrieval.Quote) []jsonQuote {
 	out := make([]jsonQuote, len(qs))
 	for i, q := range qs {
 		out[i] = jsonQuote{
-			Text: q.Text,
+			Text: q.Text, Answer: q.Answer,
 			// Four decimals: enough to order by, stable across platforms.
 			Score:     math.Round(q.Score*1e4) / 1e4,
 			Paragraph: q.Paragraph, Sentence: q.Number,
@@ -76,9 +78,26 @@ func writeJSON(w io.Writer, v any) error {
 	return enc.Encode(v)
 }
 
+// textStyle is how text output marks the answer inside a quote: in bold
+// on a terminal, not at all in a file or pipe (where the quote must stay
+// exactly as the article has it).
+type textStyle struct{ bold bool }
+
+// styleFor is the style of text written to w.
+func styleFor(w io.Writer) textStyle { return textStyle{bold: isTerminal(w)} }
+
+// quoteText is q's text with its answer marked in the style.
+func (st textStyle) quoteText(q retrieval.Quote) string {
+	sp := q.AnswerSpan
+	if !st.bold || q.Answer == "" || sp.End > len(q.Text) {
+		return q.Text
+	}
+	return q.Text[:sp.Start] + "\x1b[1m" + q.Text[sp.Start:sp.End] + "\x1b[0m" + q.Text[sp.End:]
+}
+
 // writeQuote prints one quote and its attribution as text.
 func writeQuote(w io.Writer, n int, q retrieval.Quote) {
-	fmt.Fprintf(w, "%d. \u201c%s\u201d\n", n, q.Text)
+	fmt.Fprintf(w, "%d. \u201c%s\u201d\n", n, styleFor(w).quoteText(q))
 	if q.Speaker != "" {
 		who := q.Speaker
 		if q.Role != "" {

@@ -1,0 +1,142 @@
+package retrieval
+
+import (
+	"slices"
+	"strings"
+	"unicode"
+	"unicode/utf8"
+)
+
+// answerSpan finds the words of text that fill the slot q asks for: the
+// run of words of the wanted kind (a date, a number, a name, a place)
+// closest to the words text shares with the question, or for "why" the
+// clause that gives the reason. It reports false when the question asks
+// for no slot or the sentence shows none. The span is a byte range of
+// text, so the quote itself is never changed.
+func answerSpan(an *Analyzer, q rankQuery, text string) (Span, bool) {
+	want := wants[q.atype]
+	if an.lex == nil || want == 0 && q.focus == "" {
+		return Span{}, false
+	}
+	toks := an.raw.Analyze([]byte(text))
+	n := len(toks)
+	if n == 0 {
+		return Span{}, false
+	}
+	raw := make([]string, n)
+	words := make([]string, n)
+	for i, t := range toks {
+		raw[i] = string(t.Term)
+		words[i] = strings.ToLower(raw[i])
+	}
+	ev := make([]evidence, n)
+	for i := range toks {
+		var prev, next string
+		if i > 0 {
+			prev = words[i-1]
+		}
+		if i+1 < n {
+			next = words[i+1]
+		}
+		ev[i] = an.lex.wordEvidence(raw[i], words[i], prev, next, i == 0)
+	}
+	// The words the sentence shares with the question, by term or bridge.
+	match := make(map[string]bool, len(q.terms))
+	for i, t := range q.terms {
+		match[t] = true
+		if q.bridges != nil {
+			for _, b := range q.bridges[i] {
+				match[b.term] = true
+			}
+		}
+	}
+	var anchors []int
+	for i, w := range words {
+		if q.qwords[w] {
+			anchors = append(anchors, i)
+			continue
+		}
+		if ts := an.Terms(w); len(ts) == 1 && match[ts[0]] {
+			anchors = append(anchors, i)
+		}
+	}
+	fits := func(j int) bool {
+		if q.qwords[words[j]] {
+			return false
+		}
+		if want != 0 && ev[j]&want != 0 {
+			return true
+		}
+		if q.focus != "" && !isStopWord(words[j]) {
+			if ks, ok := lookup(an.lex.kinds, words[j]); ok && slices.Contains(ks, q.focus) {
+				return true
+			}
+		}
+		return false
+	}
+	best, bestDist := -1, n+1
+	for j := range n {
+		if !fits(j) {
+			continue
+		}
+		d := n
+		for _, a := range anchors {
+			d = min(d, abs(a-j))
+		}
+		if len(anchors) == 0 {
+			d = 0
+		}
+		if d < bestDist {
+			best, bestDist = j, d
+		}
+	}
+	if best < 0 {
+		return Span{}, false
+	}
+	lo, hi := best, best
+	switch {
+	case q.atype == AnswerReason:
+		// The reason runs from its word to the end of its clause.
+		hi = n - 1
+		for j := best + 1; j < n; j++ {
+			if gap := text[toks[j-1].End:toks[j].Start]; strings.ContainsAny(gap, ",;:.!?()\u2014") {
+				hi = j - 1
+				break
+			}
+		}
+	default:
+		same := func(j int) bool { return runOf(q.atype, ev[j], words[j]) && !q.qwords[words[j]] }
+		joined := func(a, b int) bool {
+			gap := strings.TrimSpace(text[toks[a].End:toks[b].Start])
+			// The comma of "March 10, 2007" keeps a date whole.
+			return gap == "" || gap == "-" || gap == "," && q.atype == AnswerTime
+		}
+		for lo > 0 && same(lo-1) && joined(lo-1, lo) {
+			lo--
+		}
+		for hi+1 < n && same(hi+1) && joined(hi, hi+1) {
+			hi++
+		}
+	}
+	start, end := toks[lo].Start, toks[hi].End
+	// A currency sign before a number belongs to it.
+	if r, size := utf8.DecodeLastRuneInString(text[:start]); size > 0 && unicode.Is(unicode.Sc, r) {
+		start -= size
+	}
+	return Span{start, end}, true
+}
+
+// runOf reports whether a word with evidence e continues an answer of
+// type t: the other words of a date, a number or a name.
+func runOf(t AnswerType, e evidence, lower string) bool {
+	switch t {
+	case AnswerTime:
+		return e&(evTime|evNumber) != 0
+	case AnswerNumber:
+		return e&evNumber != 0
+	case AnswerReason:
+		return false
+	default:
+		return e&evCap != 0 && !notNames[lower]
+	}
+}

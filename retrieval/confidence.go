@@ -1,0 +1,170 @@
+package retrieval
+
+import (
+	_ "embed"
+	"encoding/json"
+	"fmt"
+	"math"
+	"strings"
+)
+
+// The answerability decision. A single coverage threshold was wrong in
+// both directions: it declined paraphrased questions whose best sentence
+// used other words, and answered questions about the article's own people
+// that the article does not answer. The decision is instead a logistic
+// model of the probability that the first sentence answers the question,
+// from evidence about the sentence, the question and the whole result
+// list, fitted on labelled data by `go run ./internal/confidencefit`
+// (docs/quality.md names the data and shows the curve the threshold was
+// chosen from).
+
+// confFeatureNames name the model's inputs, in order. The fitted model
+// stores them too, so that a model fitted for other inputs is refused.
+var confFeatureNames = []string{
+	"coverage",    // idf share of the question the first sentence covers, bridges included
+	"exact",       // idf share it has word for word
+	"names",       // share of the question's names and numbers it has
+	"has_names",   // the question names something or gives a number
+	"typed",       // answer-type evidence beside the matched words (typed questions)
+	"typed_q",     // the question asks for a type the sentence could show
+	"missing",     // idf share the sentence lacks although the collection holds it
+	"unknown",     // idf share of question words the collection never uses
+	"margin",      // (first - second) / first score
+	"top",         // first score over the question's summed idf
+	"spread",      // standard deviation of the top five scores over the first
+	"terms",       // log(1 + content terms)
+	"only",        // a single content term
+	"person",      // question kinds (one-hot; none of them: "what"/other)
+	"place",       //
+	"time",        //
+	"number",      //
+	"reason",      //
+	"description", //
+	"yesno",       // no question word: "did they ...", "is it true ..."
+}
+
+// confidenceModel is a fitted logistic model and its decision threshold.
+type confidenceModel struct {
+	Features  []string  `json:"features"`
+	Weights   []float64 `json:"weights"`
+	Bias      float64   `json:"bias"`
+	Threshold float64   `json:"threshold"`
+	// Precision is the precision on the training data at Threshold: the
+	// figure the threshold was chosen for.
+	Precision float64 `json:"precision"`
+}
+
+//go:embed confidence.json
+var confidenceJSON []byte
+
+// defaultConfidence is the production model, read from confidence.json.
+var defaultConfidence = func() *confidenceModel {
+	m, err := parseConfidence(confidenceJSON)
+	if err != nil {
+		// The file is part of the source: a bad one is a build defect
+		// that every test catches.
+		panic(err)
+	}
+	return m
+}()
+
+func parseConfidence(data []byte) (*confidenceModel, error) {
+	var m confidenceModel
+	if err := json.Unmarshal(data, &m); err != nil {
+		return nil, fmt.Errorf("confidence model: %w", err)
+	}
+	if strings.Join(m.Features, ",") != strings.Join(confFeatureNames, ",") || len(m.Weights) != len(confFeatureNames) {
+		return nil, fmt.Errorf("confidence model: fitted for features %v, the code computes %v", m.Features, confFeatureNames)
+	}
+	return &m, nil
+}
+
+// probability is the model's estimate for the evidence x.
+func (m *confidenceModel) probability(x []float64) float64 {
+	z := m.Bias
+	for i, v := range x {
+		z += m.Weights[i] * v
+	}
+	return 1 / (1 + math.Exp(-z))
+}
+
+// DefaultConfidenceThreshold is the confidence below which an answer is
+// a no-answer: chosen on the training data for the precision that
+// docs/quality.md states.
+func DefaultConfidenceThreshold() float64 { return defaultConfidence.Threshold }
+
+// confEvidence computes the model's inputs for a question and its ranked
+// results, best first (their scores; the first's details in first).
+func confEvidence(q rankQuery, first scored, scores []float64) []float64 {
+	x := make([]float64, len(confFeatureNames))
+	if len(q.terms) == 0 {
+		return x
+	}
+	x[0], x[1], x[2] = first.coverage, first.exact, first.names
+	if q.name != nil {
+		for _, n := range q.name {
+			if n {
+				x[3] = 1
+				break
+			}
+		}
+	}
+	typed := q.atype != AnswerAny && q.atype != AnswerDescription || q.focus != ""
+	if typed {
+		x[4], x[5] = first.typed, 1
+	}
+	x[6] = first.missing
+	var total, unknown float64
+	for i, v := range q.idf {
+		total += v
+		if q.known != nil && !q.known[i] {
+			unknown += v
+		}
+	}
+	if total > 0 {
+		x[7] = unknown / total
+	}
+	if len(scores) > 0 && scores[0] > 0 {
+		s1 := scores[0]
+		if len(scores) > 1 {
+			x[8] = (s1 - max(scores[1], 0)) / s1
+		} else {
+			x[8] = 1
+		}
+		if total > 0 {
+			x[9] = min(s1/total, 3)
+		}
+		n := min(len(scores), 5)
+		var mean, sq float64
+		for _, s := range scores[:n] {
+			mean += s / s1
+		}
+		mean /= float64(n)
+		for _, s := range scores[:n] {
+			sq += (s/s1 - mean) * (s/s1 - mean)
+		}
+		x[10] = math.Sqrt(sq / float64(n))
+	}
+	x[11] = math.Log1p(float64(len(q.terms)))
+	if len(q.terms) == 1 {
+		x[12] = 1
+	}
+	switch q.atype {
+	case AnswerPerson:
+		x[13] = 1
+	case AnswerPlace:
+		x[14] = 1
+	case AnswerTime:
+		x[15] = 1
+	case AnswerNumber:
+		x[16] = 1
+	case AnswerReason:
+		x[17] = 1
+	case AnswerDescription:
+		x[18] = 1
+	}
+	if q.wh == "" {
+		x[19] = 1
+	}
+	return x
+}

@@ -1,0 +1,306 @@
+package retrieval
+
+import (
+	"cmp"
+	"context"
+	"encoding/json"
+	"fmt"
+	"math"
+	"slices"
+
+	"github.com/verbatim-bot/verbatim/corpus"
+)
+
+// ConfidenceData is what the answerability model is fitted on: answer
+// selection questions (their candidates ranked, and again with the right
+// candidates removed, and asked of another question's candidates) and
+// corpus questions asked of their own corpus (and, the answerable ones, of
+// the other corpora, where nothing answers them).
+type ConfidenceData struct {
+	Selection []SelectionItem
+	Corpora   []QACorpus
+}
+
+// QACorpus is a corpus and the questions asked of it.
+type QACorpus struct {
+	Name   string
+	Corpus *corpus.Corpus
+	Items  []QAItem
+}
+
+// ConfidenceFit is a fitted model, ready to be written as
+// retrieval/confidence.json, with the curve its threshold was chosen from.
+type ConfidenceFit struct {
+	model confidenceModel
+	// Curve holds precision and recall (of "the first answer is right")
+	// on the training examples at thresholds from 0.05 to 0.95.
+	Curve []CurvePoint
+	// Examples counts the training examples by source, and Positive the
+	// right ones among them.
+	Examples map[string]int
+	Positive int
+	// Threshold, and Precision and Recall there.
+	Threshold, Precision, Recall float64
+}
+
+// CurvePoint is one threshold of a precision-recall curve.
+type CurvePoint struct {
+	Threshold, Precision, Recall, Answered float64
+}
+
+// JSON is the model in the form of retrieval/confidence.json.
+func (f *ConfidenceFit) JSON() ([]byte, error) {
+	b, err := json.MarshalIndent(f.model, "", " ")
+	if err != nil {
+		return nil, err
+	}
+	return append(b, '\n'), nil
+}
+
+// example is one question's evidence and whether its first answer was
+// right.
+type example struct {
+	x     []float64
+	right bool
+}
+
+// FitConfidence fits the answerability model on data by L2-regularised
+// logistic regression (Newton's method; the fit is deterministic) and
+// chooses the lowest threshold at which the training examples' precision
+// reaches precision.
+func FitConfidence(ctx context.Context, data ConfidenceData, precision float64) (*ConfidenceFit, error) {
+	an, err := NewAnalyzer()
+	if err != nil {
+		return nil, err
+	}
+	fit := &ConfidenceFit{Examples: map[string]int{}}
+	var exs []example
+	add := func(src string, x []float64, right bool) {
+		if x == nil {
+			return
+		}
+		exs = append(exs, example{x, right})
+		fit.Examples[src]++
+	}
+	sel := data.Selection
+	for i, it := range sel {
+		if len(it.Candidates) < 2 {
+			continue
+		}
+		r := rankSelection(an, it.Question, it.Candidates, AllFeatures, false)
+		add("selection", r.x, it.Candidates[r.order[0]].Label > 0)
+		var wrong []Candidate
+		for _, c := range it.Candidates {
+			if c.Label <= 0 {
+				wrong = append(wrong, c)
+			}
+		}
+		if len(wrong) >= 2 && len(wrong) < len(it.Candidates) {
+			r := rankSelection(an, it.Question, wrong, AllFeatures, false)
+			add("selection, right candidates removed", r.x, false)
+		}
+		other := sel[(i+len(sel)/2)%len(sel)]
+		if len(other.Candidates) >= 2 && other.Question != it.Question {
+			r := rankSelection(an, it.Question, other.Candidates, AllFeatures, false)
+			add("selection, another question's candidates", r.x, false)
+		}
+	}
+	for i, qc := range data.Corpora {
+		ix, err := OpenMemory(ctx, qc.Corpus, Options{MinConfidence: 1e-9})
+		if err != nil {
+			return nil, fmt.Errorf("index %s: %w", qc.Name, err)
+		}
+		for _, it := range qc.Items {
+			a, err := ix.Ask(ctx, Query{Text: it.Question, Top: 1})
+			if err != nil {
+				continue
+			}
+			add(qc.Name, a.evidence, len(it.Expect) > 0 && len(a.Quotes) > 0 && containsAny(a.Quotes[0].Text, it.Expect))
+		}
+		for j, other := range data.Corpora {
+			if j == i {
+				continue
+			}
+			for _, it := range other.Items {
+				if len(it.Expect) == 0 {
+					continue
+				}
+				a, err := ix.Ask(ctx, Query{Text: it.Question, Top: 1})
+				if err != nil {
+					continue
+				}
+				add(other.Name+" asked of "+qc.Name, a.evidence, false)
+			}
+		}
+		ix.Close()
+	}
+	if len(exs) == 0 {
+		return nil, fmt.Errorf("no training examples")
+	}
+	w, b := fitLogistic(exs, 1.0)
+	fit.model = confidenceModel{Features: confFeatureNames, Weights: w, Bias: b}
+	probs := make([]confident, len(exs))
+	for i, e := range exs {
+		probs[i] = confident{fit.model.probability(e.x), e.right}
+		if e.right {
+			fit.Positive++
+		}
+	}
+	fit.Curve = curve(probs)
+	fit.Threshold, fit.Precision, fit.Recall = chooseThreshold(probs, precision)
+	fit.model.Threshold = round(fit.Threshold, 4)
+	fit.model.Precision = round(fit.Precision, 4)
+	for i := range fit.model.Weights {
+		fit.model.Weights[i] = round(fit.model.Weights[i], 4)
+	}
+	fit.model.Bias = round(fit.model.Bias, 4)
+	return fit, nil
+}
+
+func round(v float64, places int) float64 {
+	p := math.Pow(10, float64(places))
+	return math.Round(v*p) / p
+}
+
+// fitLogistic fits weights and a bias by Newton's method on the
+// L2-regularised log loss (the bias is not regularised).
+func fitLogistic(exs []example, lambda float64) ([]float64, float64) {
+	d := len(exs[0].x) + 1 // the last is the bias
+	w := make([]float64, d)
+	row := func(e example) []float64 { return append(slices.Clone(e.x), 1) }
+	for range 50 {
+		grad := make([]float64, d)
+		hess := make([][]float64, d)
+		for i := range hess {
+			hess[i] = make([]float64, d)
+		}
+		for _, e := range exs {
+			x := row(e)
+			z := 0.0
+			for i := range x {
+				z += w[i] * x[i]
+			}
+			p := 1 / (1 + math.Exp(-z))
+			y := 0.0
+			if e.right {
+				y = 1
+			}
+			for i := range x {
+				grad[i] += (p - y) * x[i]
+				for j := range x {
+					hess[i][j] += p * (1 - p) * x[i] * x[j]
+				}
+			}
+		}
+		for i := range d - 1 {
+			grad[i] += lambda * w[i]
+			hess[i][i] += lambda
+		}
+		hess[d-1][d-1] += 1e-6
+		step := solve(hess, grad)
+		moved := 0.0
+		for i := range w {
+			w[i] -= step[i]
+			moved = max(moved, math.Abs(step[i]))
+		}
+		if moved < 1e-9 {
+			break
+		}
+	}
+	return w[:d-1], w[d-1]
+}
+
+// solve solves a x = b by Gaussian elimination with partial pivoting; a
+// and b are overwritten.
+func solve(a [][]float64, b []float64) []float64 {
+	n := len(b)
+	for c := range n {
+		p := c
+		for r := c + 1; r < n; r++ {
+			if math.Abs(a[r][c]) > math.Abs(a[p][c]) {
+				p = r
+			}
+		}
+		a[c], a[p] = a[p], a[c]
+		b[c], b[p] = b[p], b[c]
+		if a[c][c] == 0 {
+			continue
+		}
+		for r := c + 1; r < n; r++ {
+			f := a[r][c] / a[c][c]
+			for k := c; k < n; k++ {
+				a[r][k] -= f * a[c][k]
+			}
+			b[r] -= f * b[c]
+		}
+	}
+	x := make([]float64, n)
+	for c := n - 1; c >= 0; c-- {
+		if a[c][c] == 0 {
+			continue
+		}
+		s := b[c]
+		for k := c + 1; k < n; k++ {
+			s -= a[c][k] * x[k]
+		}
+		x[c] = s / a[c][c]
+	}
+	return x
+}
+
+// curve is the precision and recall of answering at or above each
+// threshold from 0.05 to 0.95.
+func curve(cs []confident) []CurvePoint {
+	var out []CurvePoint
+	for t := 5; t <= 95; t += 5 {
+		th := float64(t) / 100
+		p, r, a := precisionAt(cs, th)
+		out = append(out, CurvePoint{th, p, r, a})
+	}
+	return out
+}
+
+// precisionAt is the precision and recall of answering the examples whose
+// confidence is at least th, and the share answered.
+func precisionAt(cs []confident, th float64) (precision, recall, answered float64) {
+	var n, right, pos int
+	for _, c := range cs {
+		if c.right {
+			pos++
+		}
+		if c.conf >= th {
+			n++
+			if c.right {
+				right++
+			}
+		}
+	}
+	if n > 0 {
+		precision = float64(right) / float64(n)
+	}
+	if pos > 0 {
+		recall = float64(right) / float64(pos)
+	}
+	return precision, recall, float64(n) / float64(len(cs))
+}
+
+// chooseThreshold is the lowest confidence at which precision reaches
+// target (the highest recall that keeps it), or the most precise one.
+func chooseThreshold(cs []confident, target float64) (th, precision, recall float64) {
+	cands := make([]float64, 0, len(cs))
+	for _, c := range cs {
+		cands = append(cands, c.conf)
+	}
+	slices.SortFunc(cands, cmp.Compare[float64])
+	bestP := -1.0
+	for _, t := range slices.Compact(cands) {
+		p, r, _ := precisionAt(cs, t)
+		if p >= target {
+			return t, p, r
+		}
+		if p > bestP {
+			th, precision, recall, bestP = t, p, r, p
+		}
+	}
+	return th, precision, recall
+}
