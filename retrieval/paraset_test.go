@@ -23,7 +23,8 @@ const (
 )
 
 // TestParaphraseSetRules checks the rules the paraphrase set was written
-// to: every expected substring lies inside one sentence of the articles,
+// to: every expected substring lies inside exactly one sentence of the
+// articles (so it is distinctive, and a quote cannot hit it by chance),
 // at least a third of the questions are unanswerable, an answerable
 // question shares at most one content word with each sentence that
 // answers it (names and numbers apart), and the two files ask about
@@ -74,8 +75,8 @@ func TestParaphraseSetRules(t *testing.T) {
 			for _, sub := range it.Expect {
 				sub = corpus.FoldSpace(sub)
 				found := paraSentencesWith(c, sub)
-				if len(found) == 0 {
-					t.Errorf("%s: %q expects %q, which no sentence of the articles contains", file, it.Question, sub)
+				if len(found) != 1 {
+					t.Errorf("%s: %q expects %q, which %d sentences of the articles contain; want exactly one", file, it.Question, sub, len(found))
 				}
 				for _, s := range found {
 					answeredBy[file][s.Article] = true
