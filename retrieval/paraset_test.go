@@ -1,0 +1,196 @@
+package retrieval
+
+import (
+	"context"
+	"slices"
+	"strings"
+	"testing"
+	"unicode"
+
+	"golang.org/x/text/runes"
+	"golang.org/x/text/transform"
+	unorm "golang.org/x/text/unicode/norm"
+
+	"github.com/verbatim-bot/verbatim/corpus"
+)
+
+// The hard paraphrase development set (testdata/eval/README.md): the
+// articles in testdata/eval/news and two question files split by article.
+const (
+	paraNews    = "testdata/eval/news"
+	paraTune    = "news-paraphrase.tune.jsonl"
+	paraHeldout = "news-paraphrase.heldout.jsonl"
+)
+
+// TestParaphraseSetRules checks the rules the paraphrase set was written
+// to: every expected substring lies inside exactly one sentence of the
+// articles (so it is distinctive, and a quote cannot hit it by chance),
+// at least a third of the questions are unanswerable, an answerable
+// question shares at most one content word with each sentence that
+// answers it (names and numbers apart), and the two files ask about
+// different articles. When it fails, fix the questions, not the test.
+func TestParaphraseSetRules(t *testing.T) {
+	c, problems, err := corpus.LoadDir(context.Background(), paraNews)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, p := range problems {
+		t.Errorf("article file: %v", p)
+	}
+	if n := c.Len(); n < 12 {
+		t.Errorf("%d articles; want at least 12", n)
+	}
+	for _, a := range c.Articles() {
+		if n := len(a.Paragraphs); n < 8 || n > 15 {
+			t.Errorf("article %s has %d paragraphs; want 8 to 15", a.ID, n)
+		}
+		if a.Title == "" || a.Source == "" || a.URL == "" || a.Published.IsZero() || a.Author == "" {
+			t.Errorf("article %s lacks a header field (Title, Source, URL, Published, Author)", a.ID)
+		}
+	}
+	an := newAnalyzer(t)
+	names := paraNames(c)
+
+	answeredBy := map[string]map[corpus.ArticleID]bool{}
+	total, unanswerable := 0, 0
+	seen := map[string]string{}
+	for _, file := range []string{paraTune, paraHeldout} {
+		set := readEval(t, file)
+		if set.Kind != EvalCorpusQA {
+			t.Fatalf("%s is %s; want corpus QA", file, set.Kind)
+		}
+		answeredBy[file] = map[corpus.ArticleID]bool{}
+		none := 0
+		for _, it := range set.QA {
+			key := strings.ToLower(corpus.FoldSpace(it.Question))
+			if prev, ok := seen[key]; ok {
+				t.Errorf("%s: %q is asked again (first in %s)", file, it.Question, prev)
+			}
+			seen[key] = file
+			if len(it.Expect) == 0 {
+				none++
+				continue
+			}
+			q := paraContentTerms(an, it.Question, names)
+			for _, sub := range it.Expect {
+				sub = corpus.FoldSpace(sub)
+				found := paraSentencesWith(c, sub)
+				if len(found) != 1 {
+					t.Errorf("%s: %q expects %q, which %d sentences of the articles contain; want exactly one", file, it.Question, sub, len(found))
+				}
+				for _, s := range found {
+					answeredBy[file][s.Article] = true
+					shared := paraShared(q, paraContentTerms(an, s.Text, names))
+					if len(shared) > 1 {
+						t.Errorf("%s: %q shares %d content words %q with its answer %s %q; want at most 1", file, it.Question, len(shared), shared, s.Ref(), s.Text)
+					}
+				}
+			}
+		}
+		total += len(set.QA)
+		unanswerable += none
+		if 3*none < len(set.QA) {
+			t.Errorf("%s: %d of %d questions unanswerable; want at least a third", file, none, len(set.QA))
+		}
+		if none == len(set.QA) {
+			t.Errorf("%s: no answerable question", file)
+		}
+	}
+	if total < 180 {
+		t.Errorf("%d questions; want at least 180", total)
+	}
+	for id := range answeredBy[paraTune] {
+		if answeredBy[paraHeldout][id] {
+			t.Errorf("article %s answers questions of both %s and %s; the split is by article", id, paraTune, paraHeldout)
+		}
+	}
+	t.Logf("%d articles, %d questions, %d unanswerable; tune asks of %d articles, held-out of %d",
+		c.Len(), total, unanswerable, len(answeredBy[paraTune]), len(answeredBy[paraHeldout]))
+}
+
+// paraSentencesWith returns the sentences of c whose text contains sub.
+func paraSentencesWith(c *corpus.Corpus, sub string) []corpus.Sentence {
+	var out []corpus.Sentence
+	for _, a := range c.Articles() {
+		for _, s := range a.Sentences() {
+			if strings.Contains(s.Text, sub) {
+				out = append(out, s)
+			}
+		}
+	}
+	return out
+}
+
+// paraFold lower-cases w and strips its accents: "Zoë" and "zoe" fold alike.
+func paraFold(w string) string {
+	t := transform.Chain(unorm.NFD, runes.Remove(runes.In(unicode.Mn)), unorm.NFC)
+	s, _, err := transform.String(t, w)
+	if err != nil {
+		return strings.ToLower(w)
+	}
+	return strings.ToLower(s)
+}
+
+// paraCapitalised reports whether w starts with an upper-case letter.
+func paraCapitalised(w string) bool {
+	for _, r := range w {
+		return unicode.IsUpper(r)
+	}
+	return false
+}
+
+// paraNames returns the folded words that the articles write with a
+// capital inside a sentence (not first) and never in lower case: the
+// names, which a question may write in lower case ("jose ferreira").
+func paraNames(c *corpus.Corpus) map[string]bool {
+	capital, lower := map[string]bool{}, map[string]bool{}
+	for _, a := range c.Articles() {
+		for _, s := range a.Sentences() {
+			for i, w := range strings.FieldsFunc(s.Text, notWordRune) {
+				switch {
+				case !paraCapitalised(w):
+					lower[paraFold(w)] = true
+				case i > 0:
+					capital[paraFold(w)] = true
+				}
+			}
+		}
+	}
+	for w := range lower {
+		delete(capital, w)
+	}
+	return capital
+}
+
+// paraContentTerms returns the analysed terms of s (stemmed, stop words out)
+// that come from neither a name nor a number. A word is a name when it is
+// capitalised anywhere but first, or when the articles use it only as a
+// name.
+func paraContentTerms(an *Analyzer, s string, names map[string]bool) map[string]bool {
+	raw := an.raw.Analyze([]byte(s))
+	out := map[string]bool{}
+	for _, tok := range an.text.Analyze([]byte(s)) {
+		p := tok.Position - 1
+		if p < 0 || p >= len(raw) {
+			continue
+		}
+		w := string(raw[p].Term)
+		if strings.ContainsFunc(w, unicode.IsDigit) || names[paraFold(w)] || (p > 0 && paraCapitalised(w)) {
+			continue
+		}
+		out[string(tok.Term)] = true
+	}
+	return out
+}
+
+// paraShared returns the terms in both a and b, sorted.
+func paraShared(a, b map[string]bool) []string {
+	var out []string
+	for t := range a {
+		if b[t] {
+			out = append(out, t)
+		}
+	}
+	slices.Sort(out)
+	return out
+}
