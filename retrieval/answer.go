@@ -179,7 +179,7 @@ func (ix *Index) Ask(ctx context.Context, q Query) (*Answer, error) {
 			if len(ans.Quotes) == top {
 				break
 			}
-			if i == 0 || k.res.score > 0 && k.res.coverage >= followCoverage {
+			if i == 0 || k.res.score > 0 {
 				ans.Quotes = append(ans.Quotes, ix.answerQuote(qy, k))
 			}
 		}
@@ -334,9 +334,10 @@ const preparedLimit = 50000
 // back question after question, and analysing them is most of the work of
 // answering. It is emptied when the corpus changes.
 type prepared struct {
-	mu     sync.RWMutex
-	corpus *corpus.Corpus
-	docs   map[corpus.Ref]*doc
+	mu       sync.RWMutex
+	corpus   *corpus.Corpus
+	docs     map[corpus.Ref]*doc
+	articles map[corpus.ArticleID]*termSet
 }
 
 // prepare returns a sentence prepared for scoring, with its place in the
@@ -354,11 +355,34 @@ func (ix *Index) prepare(c *corpus.Corpus, a *corpus.Article, s corpus.Sentence)
 	d = ix.prepareSentence(a, s)
 	p.mu.Lock()
 	if p.corpus != c || len(p.docs) >= preparedLimit {
-		p.corpus, p.docs = c, make(map[corpus.Ref]*doc)
+		p.corpus, p.docs, p.articles = c, make(map[corpus.Ref]*doc), make(map[corpus.ArticleID]*termSet)
 	}
-	p.docs[s.Ref()] = d
+	ts, ok := p.articles[a.ID]
+	p.mu.Unlock()
+	if !ok {
+		ts = ix.articleTerms(a)
+	}
+	d.article = ts
+	p.mu.Lock()
+	if p.corpus == c {
+		p.docs[s.Ref()] = d
+		p.articles[a.ID] = ts
+	}
 	p.mu.Unlock()
 	return d
+}
+
+// articleTerms collects the terms of an article's title, sentences and
+// speakers.
+func (ix *Index) articleTerms(a *corpus.Article) *termSet {
+	ts := newTermSetOf()
+	ts.addSentence(ix.an.Terms(a.Title))
+	for _, p := range a.Paragraphs {
+		for _, s := range p.Sentences {
+			ts.addSentence(ix.an.Terms(s.Text), ix.an.Terms(s.Speaker))
+		}
+	}
+	return ts
 }
 
 func (ix *Index) prepareSentence(a *corpus.Article, s corpus.Sentence) *doc {

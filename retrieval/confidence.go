@@ -41,6 +41,9 @@ var confFeatureNames = []string{
 	"reason",      //
 	"description", //
 	"yesno",       // no question word: "did they ...", "is it true ..."
+	"content",     // idf share of the question's other words than names and numbers the first covers
+	"article",     // idf share of the question the first sentence's article holds
+	"content_sq",  // content squared: full coverage of the rest counts more than its share
 }
 
 // confidenceModel is a fitted logistic model and its decision threshold.
@@ -166,5 +169,6 @@ func confEvidence(q rankQuery, first scored, scores []float64) []float64 {
 	if q.wh == "" {
 		x[19] = 1
 	}
+	x[20], x[21], x[22] = first.content, first.article, first.content*first.content
 	return x
 }

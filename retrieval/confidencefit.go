@@ -11,12 +11,12 @@ import (
 	"github.com/verbatim-bot/verbatim/corpus"
 )
 
-// ConfidenceData is what the answerability model is fitted on: answer
+// TrainingData is what the answerability model is fitted on: answer
 // selection questions (their candidates ranked, and again with the right
 // candidates removed, and asked of another question's candidates) and
 // corpus questions asked of their own corpus (and, the answerable ones, of
 // the other corpora, where nothing answers them).
-type ConfidenceData struct {
+type TrainingData struct {
 	Selection []SelectionItem
 	Corpora   []QACorpus
 }
@@ -39,8 +39,9 @@ type ConfidenceFit struct {
 	// right ones among them.
 	Examples map[string]int
 	Positive int
-	// Threshold, and Precision and Recall there.
-	Threshold, Precision, Recall float64
+	// Threshold, and Accuracy (right first answers and declined
+	// unanswerable questions, over all), Precision and Recall there.
+	Threshold, Accuracy, Precision, Recall float64
 }
 
 // CurvePoint is one threshold of a precision-recall curve.
@@ -60,26 +61,26 @@ func (f *ConfidenceFit) JSON() ([]byte, error) {
 // example is one question's evidence and whether its first answer was
 // right.
 type example struct {
-	x     []float64
-	right bool
+	x                 []float64
+	right, answerable bool
 }
 
 // FitConfidence fits the answerability model on data by L2-regularised
 // logistic regression (Newton's method; the fit is deterministic) and
-// chooses the lowest threshold at which the training examples' precision
-// reaches precision.
-func FitConfidence(ctx context.Context, data ConfidenceData, precision float64) (*ConfidenceFit, error) {
+// chooses the threshold at which the most training examples come out
+// right: a right first answer, or a decline where nothing is right.
+func FitConfidence(ctx context.Context, data TrainingData) (*ConfidenceFit, error) {
 	an, err := NewAnalyzer()
 	if err != nil {
 		return nil, err
 	}
 	fit := &ConfidenceFit{Examples: map[string]int{}}
 	var exs []example
-	add := func(src string, x []float64, right bool) {
+	add := func(src string, x []float64, right, answerable bool) {
 		if x == nil {
 			return
 		}
-		exs = append(exs, example{x, right})
+		exs = append(exs, example{x, right, answerable})
 		fit.Examples[src]++
 	}
 	sel := data.Selection
@@ -88,7 +89,7 @@ func FitConfidence(ctx context.Context, data ConfidenceData, precision float64) 
 			continue
 		}
 		r := rankSelection(an, it.Question, it.Candidates, AllFeatures, false)
-		add("selection", r.x, it.Candidates[r.order[0]].Label > 0)
+		add("selection", r.x, it.Candidates[r.order[0]].Label > 0, slices.ContainsFunc(it.Candidates, func(c Candidate) bool { return c.Label > 0 }))
 		var wrong []Candidate
 		for _, c := range it.Candidates {
 			if c.Label <= 0 {
@@ -97,12 +98,12 @@ func FitConfidence(ctx context.Context, data ConfidenceData, precision float64) 
 		}
 		if len(wrong) >= 2 && len(wrong) < len(it.Candidates) {
 			r := rankSelection(an, it.Question, wrong, AllFeatures, false)
-			add("selection, right candidates removed", r.x, false)
+			add("selection, right candidates removed", r.x, false, false)
 		}
 		other := sel[(i+len(sel)/2)%len(sel)]
 		if len(other.Candidates) >= 2 && other.Question != it.Question {
 			r := rankSelection(an, it.Question, other.Candidates, AllFeatures, false)
-			add("selection, another question's candidates", r.x, false)
+			add("selection, another question's candidates", r.x, false, false)
 		}
 	}
 	for i, qc := range data.Corpora {
@@ -115,7 +116,7 @@ func FitConfidence(ctx context.Context, data ConfidenceData, precision float64) 
 			if err != nil {
 				continue
 			}
-			add(qc.Name, a.evidence, len(it.Expect) > 0 && len(a.Quotes) > 0 && containsAny(a.Quotes[0].Text, it.Expect))
+			add(qc.Name, a.evidence, len(it.Expect) > 0 && len(a.Quotes) > 0 && containsAny(a.Quotes[0].Text, it.Expect), len(it.Expect) > 0)
 		}
 		for j, other := range data.Corpora {
 			if j == i {
@@ -129,7 +130,7 @@ func FitConfidence(ctx context.Context, data ConfidenceData, precision float64) 
 				if err != nil {
 					continue
 				}
-				add(other.Name+" asked of "+qc.Name, a.evidence, false)
+				add(other.Name+" asked of "+qc.Name, a.evidence, false, false)
 			}
 		}
 		ix.Close()
@@ -137,7 +138,7 @@ func FitConfidence(ctx context.Context, data ConfidenceData, precision float64) 
 	if len(exs) == 0 {
 		return nil, fmt.Errorf("no training examples")
 	}
-	w, b := fitLogistic(exs, 1.0)
+	w, b := fitLogistic(exs, 0.01)
 	fit.model = confidenceModel{Features: confFeatureNames, Weights: w, Bias: b}
 	probs := make([]confident, len(exs))
 	for i, e := range exs {
@@ -147,7 +148,8 @@ func FitConfidence(ctx context.Context, data ConfidenceData, precision float64) 
 		}
 	}
 	fit.Curve = curve(probs)
-	fit.Threshold, fit.Precision, fit.Recall = chooseThreshold(probs, precision)
+	fit.Threshold, fit.Accuracy = bestAccuracy(fit.model, exs)
+	fit.Precision, fit.Recall, _ = precisionAt(probs, fit.Threshold)
 	fit.model.Threshold = round(fit.Threshold, 4)
 	fit.model.Precision = round(fit.Precision, 4)
 	for i := range fit.model.Weights {
@@ -284,23 +286,42 @@ func precisionAt(cs []confident, th float64) (precision, recall, answered float6
 	return precision, recall, float64(n) / float64(len(cs))
 }
 
-// chooseThreshold is the lowest confidence at which precision reaches
-// target (the highest recall that keeps it), or the most precise one.
-func chooseThreshold(cs []confident, target float64) (th, precision, recall float64) {
-	cands := make([]float64, 0, len(cs))
-	for _, c := range cs {
-		cands = append(cands, c.conf)
+// bestAccuracy is the threshold at which the most training examples come
+// out right (a right first answer, or a decline of a question with no
+// right answer), the lowest of equals, and that accuracy.
+func bestAccuracy(m confidenceModel, exs []example) (th, acc float64) {
+	type scoredEx struct {
+		p float64
+		e example
 	}
-	slices.SortFunc(cands, cmp.Compare[float64])
-	bestP := -1.0
-	for _, t := range slices.Compact(cands) {
-		p, r, _ := precisionAt(cs, t)
-		if p >= target {
-			return t, p, r
-		}
-		if p > bestP {
-			th, precision, recall, bestP = t, p, r, p
+	ps := make([]scoredEx, len(exs))
+	for i, e := range exs {
+		ps[i] = scoredEx{m.probability(e.x), e}
+	}
+	slices.SortFunc(ps, func(a, b scoredEx) int { return cmp.Compare(a.p, b.p) })
+	// Answering everything, then raising the threshold past each
+	// example in turn.
+	right := 0
+	for _, p := range ps {
+		if p.e.right {
+			right++
 		}
 	}
-	return th, precision, recall
+	best, th := right, 0.0
+	for i, p := range ps {
+		if p.e.right {
+			right--
+		} else if !p.e.answerable {
+			right++
+		}
+		if right > best && (i+1 == len(ps) || ps[i+1].p > p.p) {
+			best = right
+			if i+1 < len(ps) {
+				th = (p.p + ps[i+1].p) / 2
+			} else {
+				th = p.p + 1e-9
+			}
+		}
+	}
+	return th, float64(best) / float64(len(exs))
 }

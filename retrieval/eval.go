@@ -443,6 +443,12 @@ func rankSelection(an *Analyzer, question string, cands []Candidate, features Fe
 		docs[i] = an.prepare(c.Text)
 	}
 	st := newSetStats(docs)
+	// The candidates of one question come from one topic: together they
+	// stand for its article.
+	all := newTermSet(docs)
+	for i := range docs {
+		docs[i].article = all
+	}
 	var q rankQuery
 	if baseline {
 		q = prepareQuery(an.Terms(question), nil, st)

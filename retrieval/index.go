@@ -55,10 +55,6 @@ type Options struct {
 	Now func() time.Time
 }
 
-// followCoverage is the least share of the question's weighted terms a
-// sentence after the first must cover to be quoted with it: once the
-// first answers, the others must at least address the question.
-const followCoverage = 0.34
 
 func (o Options) logger() *slog.Logger {
 	if o.Logger == nil {

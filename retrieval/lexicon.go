@@ -6,6 +6,7 @@ import (
 	"compress/gzip"
 	_ "embed"
 	"fmt"
+	"strconv"
 	"strings"
 	"sync"
 )
@@ -30,6 +31,7 @@ const (
 	bridgeDerived                   // derivation: discover, discovery
 	bridgeSynonym                   // synonym in a common sense
 	bridgeCause                     // a verb and the verb it causes: kill, die
+	bridgeRelated                   // related more loosely: trip, journey; argue, debate
 )
 
 // bridge relates a term to another, which matches it with a weight below
@@ -51,6 +53,9 @@ type lexicon struct {
 	// kindNames holds every noun some other noun is a kind of: the focus
 	// nouns whose kinds a sentence can show.
 	kindNames map[string]bool
+	// freq is how often WordNet's sense-tagged corpus saw each term's
+	// words: a background frequency of English, for words a corpus lacks.
+	freq map[string]int
 }
 
 // lexiconOnce parses the embedded lexicon once per process: about 22,500
@@ -74,7 +79,7 @@ func parseLexicon(an *Analyzer, data []byte) (*lexicon, error) {
 		return nil, fmt.Errorf("lexicon: %w", err)
 	}
 	lx := &lexicon{rel: map[string][]bridge{}, focus: map[string]AnswerType{}, places: map[string]bool{},
-		kinds: map[string][]string{}, kindNames: map[string]bool{}}
+		kinds: map[string][]string{}, kindNames: map[string]bool{}, freq: map[string]int{}}
 	term := func(w string) string {
 		ts := an.Terms(strings.ReplaceAll(w, "_", " "))
 		if len(ts) != 1 {
@@ -103,13 +108,15 @@ func parseLexicon(an *Analyzer, data []byte) (*lexicon, error) {
 			a, b := term(f[1]), term(f[2])
 			link(a, b, bridgeForm)
 			link(b, a, bridgeForm)
-		case "d", "s", "k":
+		case "d", "s", "k", "r":
 			k := bridgeDerived
 			switch f[0] {
 			case "s":
 				k = bridgeSynonym
 			case "k":
 				k = bridgeCause
+			case "r":
+				k = bridgeRelated
 			}
 			a, b := term(f[1]), term(f[2])
 			link(a, b, k)
@@ -125,6 +132,12 @@ func parseLexicon(an *Analyzer, data []byte) (*lexicon, error) {
 				aliases[a] = append(aliases[a], g...)
 				for _, b := range g {
 					link(a, b, bridgeAlias)
+				}
+			}
+		case "f":
+			if n, err := strconv.Atoi(f[2]); err == nil && len(f) == 3 {
+				if t := term(f[1]); t != "" {
+					lx.freq[t] += n
 				}
 			}
 		case "c":

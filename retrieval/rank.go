@@ -79,6 +79,21 @@ const (
 	// FeatureCauses lets a verb match the verb it causes: "die" matches
 	// "killed", "learn" matches "taught" (WordNet).
 	FeatureCauses
+	// FeatureRelated lets words related more loosely match, at a low
+	// weight: the other words of any of the three commonest senses, a
+	// hypernym one link away, similar adjectives, derivations ("trip"
+	// and "journey", "argue" and "debate"; WordNet).
+	FeatureRelated
+	// FeatureBackground weighs a question word by how rare it is in
+	// English (WordNet's sense-tagged corpus) as well as in the
+	// collection, whichever is lower: a word the collection never uses
+	// would otherwise weigh the most, and generic words ("happen",
+	// "thing") as much as names.
+	FeatureBackground
+	// FeatureArticle rewards a sentence whose article holds the
+	// question's words: a question is asked about one story, and the
+	// sentence that answers it in other words shares few of them itself.
+	FeatureArticle
 
 	featureEnd
 )
@@ -105,6 +120,9 @@ var featureNames = []struct {
 	{FeatureFocus, "focus"},
 	{FeatureCoverage, "coverage"},
 	{FeatureCauses, "causes"},
+	{FeatureRelated, "related"},
+	{FeatureBackground, "background"},
+	{FeatureArticle, "article"},
 }
 
 // bridgeFeature is the feature that switches each kind of bridge.
@@ -115,6 +133,7 @@ var bridgeFeature = [...]Feature{
 	bridgeDerived: FeatureDerived,
 	bridgeSynonym: FeatureSynonyms,
 	bridgeCause:   FeatureCauses,
+	bridgeRelated: FeatureRelated,
 }
 
 // Has reports whether every feature of g is on in f.
@@ -183,6 +202,53 @@ type doc struct {
 	near []string
 	// kinds lists the words that are a kind of something, by position.
 	kinds []wordKinds
+	// article holds the terms of the sentence's whole article (shared by
+	// its sentences), or nil.
+	article *termSet
+}
+
+// termSet is the terms of an article (or of the candidates of one
+// question, which stand for one): in how many of its sentences each
+// occurs.
+type termSet struct {
+	df map[string]int
+	n  int // sentences
+}
+
+func newTermSetOf() *termSet { return &termSet{df: map[string]int{}} }
+
+// newTermSet collects the terms of docs.
+func newTermSet(docs []doc) *termSet {
+	ts := newTermSetOf()
+	for _, d := range docs {
+		ts.addSentence(d.terms, d.speaker)
+	}
+	return ts
+}
+
+// addSentence counts the distinct terms of one sentence (and its speaker).
+func (ts *termSet) addSentence(lists ...[]string) {
+	ts.n++
+	seen := map[string]bool{}
+	for _, terms := range lists {
+		for _, t := range terms {
+			if !seen[t] {
+				seen[t] = true
+				ts.df[t]++
+			}
+		}
+	}
+}
+
+// local is how distinctive term t is within the set, 0..1: 1 for a term
+// one sentence has, less for a term many of its sentences share (the
+// story's topic, which tells its sentences apart the least).
+func (ts *termSet) local(t string) float64 {
+	if ts == nil || ts.n < 2 {
+		return 1
+	}
+	df := max(ts.df[t], 1)
+	return idf(ts.n, df) / idf(ts.n, 1)
 }
 
 // wordKinds are the nouns word pos of a sentence is a kind of.
@@ -210,8 +276,16 @@ type rankQuery struct {
 	// bridge of it; name whether it is a name or a number in the question.
 	known []bool
 	name  []bool
-	wt    *weightSet
+	// rarity is each term's background idf over the most a word can
+	// have, 0..1 (FeatureBackground), or nil.
+	rarity []float64
+	wt     *weightSet
 }
+
+// backgroundSentences is about how many sentences WordNet's sense-tagged
+// corpus (SemCor) holds: a word's tag count there stands for its document
+// frequency among them.
+const backgroundSentences = 20000
 
 // qbridge is a term that may stand for a question term, with its kind
 // and its own idf.
@@ -236,6 +310,13 @@ type scored struct {
 	missing float64
 	// typed is the answer-type evidence, 0..1 (answerTypeEvidence).
 	typed float64
+	// article is the idf-weighted share of the question the sentence's
+	// article holds, bridges included.
+	article float64
+	// content is coverage over the question's words other than its
+	// names and numbers (1 when it has no others): what a sentence about
+	// the right people must still say to answer.
+	content float64
 }
 
 // idf is BM25's inverse document frequency (the Lucene variant, never
@@ -316,9 +397,15 @@ func newQuery(an *Analyzer, qa Question, f Feature) rankQuery {
 	}
 	q.known = make([]bool, len(q.terms))
 	q.name = make([]bool, len(q.terms))
+	if f.Has(FeatureBackground) && an.lex != nil {
+		q.rarity = make([]float64, len(q.terms))
+	}
 	for i, t := range q.terms {
 		q.known[i] = true
 		q.name[i] = capital[surface[slices.Index(terms, t)]]
+		if q.rarity != nil {
+			q.rarity[i] = idf(backgroundSentences, an.lex.freq[t]) / idf(backgroundSentences, 0)
+		}
 	}
 	q.bridges = make([][]qbridge, len(q.terms))
 	for i, t := range q.terms {
@@ -350,6 +437,9 @@ func (q *rankQuery) setStats(st Stats) {
 	n := st.DocCount()
 	for i, t := range q.terms {
 		q.idf[i] = idf(n, st.DocFreq(t))
+		if q.rarity != nil {
+			q.idf[i] = min(q.idf[i], idf(n, 0)*q.rarity[i])
+		}
 		if q.bridges == nil {
 			continue
 		}
@@ -441,7 +531,7 @@ func (q rankQuery) bridgeTerms() []string {
 // they weigh the same against BM25 on small candidate sets and large
 // corpora alike.
 type weightSet struct {
-	bridge     [6]float64 // by bridgeKind
+	bridge     [7]float64 // by bridgeKind
 	speaker    float64
 	phrase     float64
 	answerType float64
@@ -451,21 +541,26 @@ type weightSet struct {
 	typeReach  float64 // words over which answer-type evidence halves
 	acronym    float64 // an acronym matched by the words that spell it
 	focus      float64 // the focus noun's share of its BM25 weight
+	article    float64 // the share of the question the article holds
+	local      float64 // how much a term's weight follows its distinctiveness within the article, 0..1
 }
 
-// defaultWeights are the production weights. Treat as constant.
-var defaultWeights = weightSet{
-	bridge:     [6]float64{bridgeForm: 1, bridgeAlias: 0.9, bridgeCapital: 0.6, bridgeDerived: 0.7, bridgeSynonym: 0.5, bridgeCause: 0.5},
-	speaker:    0.5,
-	phrase:     0.5,
-	answerType: 2,
-	proximity:  0.5,
-	position:   0.3,
-	context:    0.3,
-	typeReach:  16,
-	acronym:    1,
-	focus:      0.3,
+// holds reports whether the set has question term i or one of its
+// bridges.
+func (ts *termSet) holds(q rankQuery, i int) bool {
+	if ts.df[q.terms[i]] > 0 {
+		return true
+	}
+	if q.bridges != nil {
+		for _, b := range q.bridges[i] {
+			if ts.df[b.term] > 0 {
+				return true
+			}
+		}
+	}
+	return false
 }
+
 
 // score rates d for q: BM25 over the sentence's terms with its true length
 // (bleve's own BM25 estimates the mean length from the size of the term
@@ -480,19 +575,25 @@ func score(q rankQuery, d doc, avgLen float64, f Feature) scored {
 		avgLen = 1
 	}
 	norm := bm25K1 * (1 - bm25B + bm25B*dl/avgLen)
-	var s, covered, exact, total, nearby, missing float64
+	var s, covered, exact, total, nearby, missing, inArticle float64
 	var names, namesHit int
+	var other, otherHit float64
 	var matched []match
 	for i, t := range q.terms {
 		total += q.idf[i]
 		isName := q.name != nil && q.name[i]
 		if isName {
 			names++
+		} else {
+			other += q.idf[i]
 		}
 		w, tidf := 1.0, q.idf[i]
 		tf := count(d.terms, t)
 		if tf > 0 {
 			exact += q.idf[i]
+		}
+		if d.article != nil && d.article.holds(q, i) {
+			inArticle += q.idf[i]
 		}
 		if tf > 0 && len(d.tpos) > 0 {
 			matched = appendMatches(matched, d, t, i)
@@ -528,6 +629,8 @@ func score(q rankQuery, d doc, avgLen float64, f Feature) scored {
 		}
 		if isName {
 			namesHit++
+		} else {
+			otherHit += q.idf[i]
 		}
 		if f.Has(FeatureCoverage) {
 			covered += q.idf[i]
@@ -537,6 +640,9 @@ func score(q rankQuery, d doc, avgLen float64, f Feature) scored {
 		ftf := float64(tf)
 		if t == q.focusTerm {
 			w *= q.wt.focus
+		}
+		if f.Has(FeatureArticle) && d.article != nil {
+			w *= 1 - q.wt.local + q.wt.local*d.article.local(t)
 		}
 		s += w * tidf * ftf * (bm25K1 + 1) / (ftf + norm)
 	}
@@ -563,12 +669,22 @@ func score(q rankQuery, d doc, avgLen float64, f Feature) scored {
 	if f.Has(FeatureContext) && total > 0 {
 		s += q.wt.context * unit * nearby / total
 	}
+	if total > 0 && d.article != nil {
+		out.article = inArticle / total
+		if f.Has(FeatureArticle) {
+			s += q.wt.article * unit * out.article
+		}
+	}
 	out.score = s
 	if total > 0 {
 		out.coverage, out.exact, out.missing = covered/total, exact/total, missing/total
 	}
 	if names > 0 {
 		out.names = float64(namesHit) / float64(names)
+	}
+	out.content = 1
+	if other > 0 {
+		out.content = otherHit / other
 	}
 	return out
 }

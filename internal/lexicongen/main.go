@@ -25,6 +25,15 @@
 //	                 quantity, place (or whose second is) or organisation:
 //	                 a question's focus word ("what city", "which actor")
 //	                 tells the answer's type
+//	r WORD WORD      related words, wider than s and d: the same synset in
+//	                 one of the relSenses commonest senses of each, a
+//	                 hypernym one link away (in such senses), an
+//	                 adjective's similar adjective, or a derivation in such
+//	                 senses ("trip journey", "argue debate", "cost price")
+//	f WORD COUNT     how often WordNet's sense-tagged corpus (SemCor) saw
+//	                 the word, all senses and parts of speech: a
+//	                 background frequency of English words, for words a
+//	                 small corpus lacks
 //	h NOUN KIND ...  what a common noun or a single-word proper name is a
 //	                 kind of, by its commonest sense: its hypernyms within
 //	                 a few links, neither too general nor too wide (blue
@@ -364,6 +373,11 @@ func run(dict, out string) error {
 		}
 	}
 
+	wn.related(add)
+	if err := frequencies(dict, add); err != nil {
+		return err
+	}
+
 	// The kinds of things: a noun's hypernyms, for the focus nouns that
 	// have no answer type of their own ("what color": blue, "what
 	// sport": basketball, "what country": China).
@@ -553,6 +567,97 @@ func (wn *wordnet) kinds() map[string][]string {
 		}
 	}
 	return out
+}
+
+// relSenses is how many of a word's commonest senses the "r" lines look
+// at: the third sense of a common word is seldom what a news question
+// means, and each further one adds more noise than reach.
+const relSenses = 3
+
+// related adds the "r" lines: pairs of common single words related by
+// sharing a synset, by one hypernym link, by an adjective's similarity or
+// by a derivation, each in one of relSenses commonest senses of both.
+func (wn *wordnet) related(add func(kind string, words ...string)) {
+	keys := make([]string, 0, len(wn.syn))
+	for k := range wn.syn {
+		keys = append(keys, k)
+	}
+	slices.Sort(keys)
+	ok := func(pos byte, w, key string) bool {
+		if !plain(w) || !wn.common(pos, w) {
+			return false
+		}
+		r := wn.senseRank(pos, w, key)
+		return r >= 0 && r < relSenses
+	}
+	pair := func(a, b string) {
+		if stem(a) != stem(b) {
+			add("r", min(a, b), max(a, b))
+		}
+	}
+	for _, k := range keys {
+		ss := wn.syn[k]
+		for i, a := range ss.words {
+			if !ok(ss.pos, a, k) {
+				continue
+			}
+			for _, b := range ss.words[i+1:] {
+				if ok(ss.pos, b, k) {
+					pair(a, b)
+				}
+			}
+		}
+		for _, p := range ss.ptrs {
+			to := wn.syn[p.key]
+			if to == nil {
+				continue
+			}
+			switch {
+			case (p.sym == "@" || p.sym == "&") && p.src == 0:
+				for _, a := range ss.words {
+					if !ok(ss.pos, a, k) {
+						continue
+					}
+					for _, b := range to.words {
+						if ok(to.pos, b, p.key) {
+							pair(a, b)
+						}
+					}
+				}
+			case p.sym == "+" && p.src > 0 && p.src <= len(ss.words) && p.tgt > 0 && p.tgt <= len(to.words):
+				if a, b := ss.words[p.src-1], to.words[p.tgt-1]; ok(ss.pos, a, k) && ok(to.pos, b, p.key) {
+					pair(a, b)
+				}
+			}
+		}
+	}
+}
+
+// frequencies adds the "f" lines from WordNet's cntlist.rev (sense key,
+// sense number, tag count): each plain single word's tag count summed
+// over its senses and parts of speech.
+func frequencies(dict string, add func(kind string, words ...string)) error {
+	counts := map[string]int{}
+	if err := eachLine(filepath.Join(dict, "cntlist.rev"), func(f []string) error {
+		if len(f) != 3 {
+			return nil
+		}
+		w, _, _ := strings.Cut(f[0], "%")
+		n, err := strconv.Atoi(f[2])
+		if err != nil {
+			return fmt.Errorf("cntlist.rev: %q: %w", f, err)
+		}
+		if plain(w) {
+			counts[w] += n
+		}
+		return nil
+	}); err != nil {
+		return err
+	}
+	for w, n := range counts {
+		add("f", w, strconv.Itoa(n))
+	}
+	return nil
 }
 
 func isProper(w string) bool { return w != "" && w[0] >= 'A' && w[0] <= 'Z' }

@@ -1,18 +1,21 @@
-// Command confidencefit fits the answerability model that decides when
-// verbatim answers and when it says no sentence answers
-// (retrieval/confidence.json), and prints the precision-recall curve its
-// threshold was chosen from, for docs/quality.md. The fit is
-// deterministic: the same data give the same file.
+// Command fit learns the ranking's weights (retrieval/weights.json) and
+// then the answerability model that decides when verbatim answers and
+// when it says no sentence answers (retrieval/confidence.json), and prints
+// what it fitted on, the figures before and after, and the
+// precision-recall curve the threshold was chosen from, for
+// docs/quality.md. The fit is deterministic: the same data give the same
+// files.
 //
-// Run it from the repository root:
+// Run it from the repository root, then rebuild:
 //
-//	go run ./internal/confidencefit
+//	go run ./internal/fit
 //
 // It trains on the TrecQA train split (answer selection: each question's
-// candidates, the same with the right ones removed, and another question's
-// candidates), the seed article's development questions, and the tuning
-// half of the news paraphrase set over its articles (with each corpus's
-// answerable questions also asked of the other corpus, where nothing
+// candidates; for the answerability model also the same with the right
+// ones removed, and another question's candidates), the seed article's
+// development questions, and the tuning half of the news paraphrase set
+// over its articles (for the answerability model, each corpus's
+// answerable questions are also asked of the other corpus, where nothing
 // answers them). It never reads the held-out sets.
 package main
 
@@ -24,6 +27,7 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+	"maps"
 	"slices"
 
 	"github.com/verbatim-bot/verbatim/corpus"
@@ -32,16 +36,15 @@ import (
 
 func main() {
 	dir := flag.String("dir", filepath.Join("retrieval", "testdata", "eval"), "folder of the evaluation files")
-	out := flag.String("o", filepath.Join("retrieval", "confidence.json"), "where to write the model")
-	precision := flag.Float64("precision", 0.8, "the precision on the training examples the threshold is chosen for")
+	out := flag.String("o", "retrieval", "the folder to write weights.json and confidence.json to")
 	flag.Parse()
-	if err := run(context.Background(), os.Stdout, *dir, *out, *precision); err != nil {
-		fmt.Fprintln(os.Stderr, "confidencefit:", err)
+	if err := run(context.Background(), os.Stdout, *dir, *out); err != nil {
+		fmt.Fprintln(os.Stderr, "fit:", err)
 		os.Exit(1)
 	}
 }
 
-func run(ctx context.Context, w io.Writer, dir, out string, precision float64) error {
+func run(ctx context.Context, w io.Writer, dir, out string) error {
 	read := func(name string) (*retrieval.EvalSet, error) {
 		f, err := os.Open(filepath.Join(dir, name))
 		if err != nil {
@@ -66,7 +69,7 @@ func run(ctx context.Context, w io.Writer, dir, out string, precision float64) e
 	if err != nil {
 		return err
 	}
-	data := retrieval.ConfidenceData{
+	data := retrieval.TrainingData{
 		Selection: train.Selection,
 		Corpora:   []retrieval.QACorpus{{Name: "seed dev", Corpus: seed, Items: seedQs.QA}},
 	}
@@ -86,20 +89,45 @@ func run(ctx context.Context, w io.Writer, dir, out string, precision float64) e
 		}
 		data.Corpora = append(data.Corpora, retrieval.QACorpus{Name: "news tune", Corpus: c, Items: news.QA})
 	}
-	fit, err := retrieval.FitConfidence(ctx, data, precision)
+	wf, err := retrieval.FitWeights(ctx, data)
 	if err != nil {
 		return err
 	}
-	b, err := fit.JSON()
+	b, err := wf.JSON()
 	if err != nil {
 		return err
 	}
-	if err := os.WriteFile(out, b, 0o644); err != nil {
+	weights := filepath.Join(out, "weights.json")
+	if err := os.WriteFile(weights, b, 0o644); err != nil {
+		return err
+	}
+	fmt.Fprintf(w, "wrote %s: objective %.4f -> %.4f\n", weights, wf.Before, wf.After)
+	for _, name := range slices.Sorted(maps.Keys(wf.Sets)) {
+		fmt.Fprintf(w, "  %s: %.4f\n", name, wf.Sets[name])
+	}
+	fmt.Fprintln(w)
+	// The answerability model is fitted on the ranking it will judge,
+	// so the new weights must be in force: they are read when the
+	// package starts, so fit them in a second run.
+	if !retrieval.WeightsInForce(b) {
+		fmt.Fprintln(w, "the weights changed: run the command again to fit the answerability model on them")
+		return nil
+	}
+	fit, err := retrieval.FitConfidence(ctx, data)
+	if err != nil {
+		return err
+	}
+	b, err = fit.JSON()
+	if err != nil {
+		return err
+	}
+	conf := filepath.Join(out, "confidence.json")
+	if err := os.WriteFile(conf, b, 0o644); err != nil {
 		return err
 	}
 	fmt.Fprintf(w, "wrote %s: threshold %.4f, precision %.3f, recall %.3f on the training examples\n\n", out, fit.Threshold, fit.Precision, fit.Recall)
 	fmt.Fprintln(w, "| source | examples |\n|---|---:|")
-	for _, src := range sortedKeys(fit.Examples) {
+	for _, src := range slices.Sorted(maps.Keys(fit.Examples)) {
 		fmt.Fprintf(w, "| %s | %d |\n", src, fit.Examples[src])
 	}
 	fmt.Fprintf(w, "\n%d of them right at rank 1.\n\n", fit.Positive)
@@ -108,13 +136,4 @@ func run(ctx context.Context, w io.Writer, dir, out string, precision float64) e
 		fmt.Fprintf(w, "| %.2f | %.3f | %.3f | %.3f |\n", p.Threshold, p.Precision, p.Recall, p.Answered)
 	}
 	return nil
-}
-
-func sortedKeys(m map[string]int) []string {
-	out := make([]string, 0, len(m))
-	for k := range m {
-		out = append(out, k)
-	}
-	slices.Sort(out)
-	return out
 }

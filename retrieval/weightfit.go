@@ -1,0 +1,291 @@
+package retrieval
+
+import (
+	"context"
+	_ "embed"
+	"encoding/json"
+	"fmt"
+	"slices"
+)
+
+// The ranking's weights are learned, not set by hand: FitWeights searches
+// them coordinate by coordinate for the best ranking of labelled training
+// questions, and `go run ./internal/rankfit` writes the result to
+// weights.json, which the build embeds.
+
+//go:embed weights.json
+var weightsJSON []byte
+
+// weightsFile is the form of weights.json: one number a weight, bridges by
+// the name of their kind.
+type weightsFile struct {
+	Bridges    map[string]float64 `json:"bridges"`
+	Speaker    float64            `json:"speaker"`
+	Phrase     float64            `json:"phrase"`
+	AnswerType float64            `json:"answer_type"`
+	Proximity  float64            `json:"proximity"`
+	Position   float64            `json:"position"`
+	Context    float64            `json:"context"`
+	TypeReach  float64            `json:"type_reach"`
+	Acronym    float64            `json:"acronym"`
+	Focus      float64            `json:"focus"`
+	Article    float64            `json:"article"`
+	Local      float64            `json:"local"`
+}
+
+var bridgeKindNames = [...]string{
+	bridgeForm: "forms", bridgeAlias: "aliases", bridgeCapital: "capitals", bridgeDerived: "derived",
+	bridgeSynonym: "synonyms", bridgeCause: "causes", bridgeRelated: "related",
+}
+
+// params lists the weights by name, as pointers into w, in a fixed order.
+func (w *weightSet) params() []struct {
+	name string
+	v    *float64
+} {
+	var out []struct {
+		name string
+		v    *float64
+	}
+	add := func(name string, v *float64) {
+		out = append(out, struct {
+			name string
+			v    *float64
+		}{name, v})
+	}
+	for k, n := range bridgeKindNames {
+		add("bridge "+n, &w.bridge[k])
+	}
+	add("speaker", &w.speaker)
+	add("phrase", &w.phrase)
+	add("answer_type", &w.answerType)
+	add("proximity", &w.proximity)
+	add("position", &w.position)
+	add("context", &w.context)
+	add("type_reach", &w.typeReach)
+	add("acronym", &w.acronym)
+	add("focus", &w.focus)
+	add("article", &w.article)
+	add("local", &w.local)
+	return out
+}
+
+func (w weightSet) file() weightsFile {
+	f := weightsFile{Bridges: map[string]float64{}, Speaker: w.speaker, Phrase: w.phrase, AnswerType: w.answerType,
+		Proximity: w.proximity, Position: w.position, Context: w.context, TypeReach: w.typeReach,
+		Acronym: w.acronym, Focus: w.focus, Article: w.article, Local: w.local}
+	for k, n := range bridgeKindNames {
+		f.Bridges[n] = w.bridge[k]
+	}
+	return f
+}
+
+func parseWeights(data []byte) (weightSet, error) {
+	var f weightsFile
+	if err := json.Unmarshal(data, &f); err != nil {
+		return weightSet{}, fmt.Errorf("weights: %w", err)
+	}
+	w := weightSet{speaker: f.Speaker, phrase: f.Phrase, answerType: f.AnswerType, proximity: f.Proximity,
+		position: f.Position, context: f.Context, typeReach: f.TypeReach, acronym: f.Acronym, focus: f.Focus,
+		article: f.Article, local: f.Local}
+	for k, n := range bridgeKindNames {
+		v, ok := f.Bridges[n]
+		if !ok {
+			return weightSet{}, fmt.Errorf("weights: no weight for the %s bridges", n)
+		}
+		w.bridge[k] = v
+	}
+	if w.typeReach <= 0 {
+		return weightSet{}, fmt.Errorf("weights: type_reach must be positive")
+	}
+	return w, nil
+}
+
+// defaultWeights are the production weights, read from weights.json.
+// Treat as constant.
+var defaultWeights = func() weightSet {
+	w, err := parseWeights(weightsJSON)
+	if err != nil {
+		// The file is part of the source: a bad one is a build defect
+		// that every test catches.
+		panic(err)
+	}
+	return w
+}()
+
+
+// WeightFit is the outcome of FitWeights.
+type WeightFit struct {
+	w weightSet
+	// Before and After are the objective (the mean of the training sets'
+	// MAP or MRR) at the starting and the fitted weights; Sets are the
+	// After figures by set.
+	Before, After float64
+	Sets          map[string]float64
+}
+
+// JSON is the fitted weights in the form of retrieval/weights.json.
+func (f *WeightFit) JSON() ([]byte, error) {
+	b, err := json.MarshalIndent(f.w.file(), "", " ")
+	if err != nil {
+		return nil, err
+	}
+	return append(b, '\n'), nil
+}
+
+// rankCase is one training question, analysed once, to be scored under
+// many weights: its query, its candidates and which are right.
+type rankCase struct {
+	q      rankQuery
+	docs   []doc
+	right  []bool
+	avgLen float64
+	set    int
+	nRight int // right candidates in the whole set (MAP's denominator)
+}
+
+// FitWeights fits the ranking weights by coordinate ascent from the
+// current ones: each weight in turn is tried at a grid of multiples of its
+// value (and at zero) and kept where the objective is best, for a few
+// rounds. The objective is the mean over the training sets of each set's
+// mean average precision (answer selection) or mean reciprocal rank of
+// the answerable questions (corpus QA). It is deterministic.
+func FitWeights(ctx context.Context, data TrainingData) (*WeightFit, error) {
+	an, err := NewAnalyzer()
+	if err != nil {
+		return nil, err
+	}
+	var cases []rankCase
+	names := []string{"answer selection"}
+	for _, it := range data.Selection {
+		c := rankCase{}
+		for _, k := range it.Candidates {
+			c.docs = append(c.docs, an.prepare(k.Text))
+			c.right = append(c.right, k.Label > 0)
+			if k.Label > 0 {
+				c.nRight++
+			}
+		}
+		if c.nRight == 0 || c.nRight == len(c.docs) {
+			continue
+		}
+		st := newSetStats(c.docs)
+		all := newTermSet(c.docs)
+		for i := range c.docs {
+			c.docs[i].article = all
+		}
+		c.q = prepareQueryWith(an, an.Question(it.Question), st, AllFeatures)
+		c.avgLen = st.avgLen
+		cases = append(cases, c)
+	}
+	for _, qc := range data.Corpora {
+		set := len(names)
+		names = append(names, qc.Name)
+		ix, err := OpenMemory(ctx, qc.Corpus, Options{})
+		if err != nil {
+			return nil, fmt.Errorf("index %s: %w", qc.Name, err)
+		}
+		c := ix.Corpus()
+		for _, it := range qc.Items {
+			text, err := CheckQuestion(it.Question)
+			if err != nil || len(it.Expect) == 0 {
+				continue
+			}
+			q, cands, err := ix.query(ctx, c, ix.an.Question(text), "")
+			if err != nil {
+				ix.Close()
+				return nil, err
+			}
+			rc := rankCase{q: q, avgLen: ix.man.avgLen(), set: set, nRight: 1}
+			for _, k := range cands {
+				rc.docs = append(rc.docs, *k.d)
+				rc.right = append(rc.right, containsAny(k.s.Text, it.Expect))
+			}
+			cases = append(cases, rc)
+		}
+		ix.Close()
+	}
+	w := defaultWeights
+	objective := func() (float64, []float64) {
+		sums := make([]float64, len(names))
+		counts := make([]int, len(names))
+		for _, c := range cases {
+			c.q.wt = &w
+			scores := make([]float64, len(c.docs))
+			hashes := make([]uint64, len(c.docs))
+			for i, d := range c.docs {
+				scores[i], hashes[i] = score(c.q, d, c.avgLen, AllFeatures).score, d.hash
+			}
+			order := rankOrder(scores, hashes)
+			counts[c.set]++
+			if c.set == 0 {
+				sumPrec, _ := precisions(order, func(i int) bool { return c.right[i] })
+				sums[0] += sumPrec / float64(c.nRight)
+				continue
+			}
+			for r, i := range order[:min(evalDepth, len(order))] {
+				if c.right[i] {
+					sums[c.set] += 1 / float64(r+1)
+					break
+				}
+			}
+		}
+		total, n := 0.0, 0
+		for i := range sums {
+			if counts[i] > 0 {
+				sums[i] /= float64(counts[i])
+				total += sums[i]
+				n++
+			}
+		}
+		return total / float64(max(n, 1)), sums
+	}
+	fit := &WeightFit{Sets: map[string]float64{}}
+	fit.Before, _ = objective()
+	best := fit.Before
+	for range 3 {
+		improved := false
+		for _, p := range w.params() {
+			if err := ctx.Err(); err != nil {
+				return nil, err
+			}
+			start := *p.v
+			tries := []float64{0, 0.1, 0.25, 0.5}
+			for _, m := range []float64{0.5, 0.75, 1.25, 1.5, 2, 3} {
+				tries = append(tries, start*m)
+			}
+			if p.name == "local" {
+				tries = []float64{0, 0.25, 0.5, 0.75, 1}
+			}
+			if p.name == "type_reach" {
+				tries = []float64{start * 0.5, start * 0.75, start * 1.5, start * 2}
+			}
+			keep := start
+			for _, v := range slices.Compact(tries) {
+				*p.v = round(v, 3)
+				// Ties keep the current value: a change must earn its place.
+				if o, _ := objective(); o > best+1e-9 {
+					best, keep, improved = o, *p.v, true
+				}
+			}
+			*p.v = keep
+		}
+		if !improved {
+			break
+		}
+	}
+	fit.w = w
+	var sets []float64
+	fit.After, sets = objective()
+	for i, n := range names {
+		fit.Sets[n] = sets[i]
+	}
+	return fit, nil
+}
+
+// WeightsInForce reports whether the weights in data (the form of
+// weights.json) are the ones this build ranks with.
+func WeightsInForce(data []byte) bool {
+	w, err := parseWeights(data)
+	return err == nil && w == defaultWeights
+}
