@@ -25,7 +25,7 @@ func runIndex(ctx context.Context, env Env, args []string) error {
 		`Builds the index of the corpus in the data folder, or refreshes it: only
 articles added, changed or removed since the last run are indexed again.
 A bot started later opens the index as it is. On large corpora it shows a
-progress bar.`)
+progress bar.`).withCorpus().withData()
 	if err := f.parse(env, args); err != nil {
 		return err
 	}
