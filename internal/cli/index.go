@@ -94,8 +94,8 @@ func buildIndex(ctx context.Context, cfg config.Config, log *slog.Logger, progre
 		return retrieval.BuildResult{}, err
 	}
 	defer f.Close()
-	if err := os.MkdirAll(cfg.DataDir, 0o700); err != nil {
-		return retrieval.BuildResult{}, fmt.Errorf("data folder: %w", err)
+	if err := makeDataDir(cfg.DataDir, log); err != nil {
+		return retrieval.BuildResult{}, err
 	}
 	res, err := retrieval.Build(ctx, cfg.DataDir, f, retrieval.Options{Logger: log, Progress: progress})
 	if errors.Is(err, retrieval.ErrLocked) {
