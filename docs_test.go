@@ -1,7 +1,10 @@
 package main
 
 import (
+	"bytes"
+	"io/fs"
 	"os"
+	"path/filepath"
 	"regexp"
 	"strings"
 	"testing"
@@ -35,5 +38,36 @@ func TestReadmeGoVersion(t *testing.T) {
 	}
 	if tc := regexp.MustCompile(`(?m)^toolchain (\S+)$`).FindSubmatch(mod); tc != nil && !strings.Contains(string(readme), "`toolchain "+string(tc[1])+"`") {
 		t.Errorf("README does not quote go.mod's toolchain line (toolchain %s)", tc[1])
+	}
+}
+
+// TestDesignInRepository checks that the design the code cites is in the
+// repository (docs/design.md), and that no Go file cites a DESIGN.md,
+// which a clone does not have.
+func TestDesignInRepository(t *testing.T) {
+	if _, err := os.Stat(filepath.Join("docs", "design.md")); err != nil {
+		t.Fatalf("docs/design.md: %v", err)
+	}
+	err := filepath.WalkDir(".", func(path string, d fs.DirEntry, err error) error {
+		if err != nil {
+			return err
+		}
+		if d.IsDir() && (path == "third_party" || path == ".git") {
+			return filepath.SkipDir
+		}
+		if d.IsDir() || !strings.HasSuffix(path, ".go") || path == "docs_test.go" {
+			return nil
+		}
+		b, err := os.ReadFile(path)
+		if err != nil {
+			return err
+		}
+		if bytes.Contains(b, []byte("DESIGN.md")) {
+			t.Errorf("%s cites DESIGN.md; cite docs/design.md", path)
+		}
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
 	}
 }

@@ -302,7 +302,7 @@ func TestE2ERegistersCommands(t *testing.T) {
 	if n := len(h.fake.CallsTo("PUT", "applications/*/commands")); n != 1 {
 		t.Errorf("%d bulk overwrites; want 1", n)
 	}
-	// The session asked for the intents of DESIGN.md.
+	// The session asked for the intents of docs/design.md.
 	s := h.fake.Sessions()
 	want2 := discordgo.IntentsGuilds | discordgo.IntentsGuildMessages | discordgo.IntentsDirectMessages | discordgo.IntentMessageContent
 	if len(s) != 1 || s[0].Intents != int(want2) {

@@ -131,7 +131,7 @@ func fmtMetric(v *float64) string {
 }
 
 // qaJSON and selectionJSON are the --json shapes of each kind of file: the
-// metric names of DESIGN.md, null where there was nothing to count.
+// metric names of docs/design.md, null where there was nothing to count.
 type qaJSON struct {
 	Questions         int      `json:"questions"`
 	Skipped           int      `json:"skipped"`
