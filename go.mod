@@ -1,6 +1,8 @@
 module github.com/verbatim-bot/verbatim
 
-go 1.26.8
+go 1.26.0
+
+toolchain go1.26.8
 
 require (
 	github.com/blevesearch/bleve/v2 v2.6.3

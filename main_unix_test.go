@@ -16,6 +16,7 @@ import (
 	"os/exec"
 	"path/filepath"
 	"regexp"
+	"strconv"
 	"strings"
 	"sync"
 	"syscall"
@@ -489,18 +490,64 @@ func TestProcessKilledBetweenSendAndRecord(t *testing.T) {
 		t.Fatalf("the first process recorded its digest: it was not killed in time")
 	}
 
-	second := startProcess(t, env...)
+	second := startProcess(t, append(env, "HTTP_ADDR=127.0.0.1:0")...)
 	second.waitLog("digest posted")
 	calls := fake.CallsTo("POST", "channels/"+ch+"/messages")
 	if len(calls) < 2 || !bytes.Contains(calls[1].Body, []byte(`"enforce_nonce":true`)) || nonce(t, calls[1]) != nonce(t, sent) {
 		t.Errorf("the restarted bot did not finish the digest with its nonce: %d calls", len(calls))
 	}
-	time.Sleep(2500 * time.Millisecond) // two more firings the same day: nothing
+	// Two more firings the same day, each seen through: nothing more.
+	second.waitCounter(ctx, second.addr("health and metrics"), alreadyPosted, 2)
 	if n := len(digestsIn(fake, ch)); n != 1 {
 		t.Errorf("%d digests after the restart; want 1", n)
 	}
 	waitHeartbeat(ctx, fake)
 	second.stop()
+}
+
+// alreadyPosted counts the digest firings that found the day's digest
+// already posted.
+const alreadyPosted = `verbatim_digests_skipped_total{reason="already_posted"}`
+
+// counter reads a counter (its series as /metrics writes it, labels and
+// all) from the process's metrics at url; 0 before it is first counted.
+func (p *process) counter(ctx context.Context, url, series string) float64 {
+	p.t.Helper()
+	req, err := http.NewRequestWithContext(ctx, "GET", url+"/metrics", nil)
+	if err != nil {
+		p.t.Fatal(err)
+	}
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		p.t.Fatalf("metrics: %v", err)
+	}
+	defer resp.Body.Close()
+	body, err := io.ReadAll(resp.Body)
+	if err != nil {
+		p.t.Fatalf("metrics: %v", err)
+	}
+	for _, line := range strings.Split(string(body), "\n") {
+		if v, ok := strings.CutPrefix(line, series+" "); ok {
+			f, err := strconv.ParseFloat(v, 64)
+			if err != nil {
+				p.t.Fatalf("metrics: %q: %v", line, err)
+			}
+			return f
+		}
+	}
+	return 0
+}
+
+// waitCounter waits until the counter series at url reaches at least n.
+func (p *process) waitCounter(ctx context.Context, url, series string, n float64) {
+	p.t.Helper()
+	for p.counter(ctx, url, series) < n {
+		select {
+		case <-ctx.Done():
+			p.t.Fatalf("%s never reached %v: %v\n%s", series, n, ctx.Err(), p.stderr)
+		case <-time.After(20 * time.Millisecond):
+		}
+	}
 }
 
 // nonce reads the nonce of a message POST.
@@ -587,8 +634,8 @@ func TestProcessShardsSplitDigests(t *testing.T) {
 	writeArticle("bridge.txt", "Bridge approved")
 	common := []string{"DISCORD_TOKEN=" + fake.Token(), "DISCORD_API_BASE=" + fake.URL, "SHARD_COUNT=2",
 		"DIGEST_CHANNEL_ID=" + channel0, "DIGEST_CRON=@every 1s", "LOG_LEVEL=debug", "CORPUS_DIR=" + articles}
-	shard0 := startProcess(t, append(common, "SHARD_ID=0")...)
-	shard1 := startProcess(t, append(common, "SHARD_ID=1")...)
+	shard0 := startProcess(t, append(common, "SHARD_ID=0", "HTTP_ADDR=127.0.0.1:0")...)
+	shard1 := startProcess(t, append(common, "SHARD_ID=1", "HTTP_ADDR=127.0.0.1:0")...)
 	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
 	defer cancel()
 	if err := fake.WaitIdentify(ctx, 2); err != nil {
@@ -611,7 +658,12 @@ func TestProcessShardsSplitDigests(t *testing.T) {
 	}
 	writeArticle("tunnel.txt", "Tunnel approved")
 	shard0.waitLog(`msg="corpus updated" added=1`)
-	time.Sleep(2500 * time.Millisecond) // more firings: still one each; shard 1 saw no change
+	// Two more firings on each shard after shard 0 saw the new file:
+	// still one digest each, and shard 1 saw no change.
+	for _, p := range []*process{shard0, shard1} {
+		url := p.addr("health and metrics")
+		p.waitCounter(ctx, url, alreadyPosted, p.counter(ctx, url, alreadyPosted)+2)
+	}
 	if strings.Contains(shard1.stderr.String(), "corpus updated") {
 		t.Errorf("shard 1 watched the corpus folder too:\n%s", shard1.stderr)
 	}

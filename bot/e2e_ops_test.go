@@ -392,10 +392,24 @@ func TestE2ETokenRevokedWhileRunning(t *testing.T) {
 	if strings.Contains(h.logs.String(), old) {
 		t.Errorf("the revoked token appears in the logs")
 	}
-	// Having stopped, the bot dials no more.
+	// Having stopped, the bot has closed its connections and dials no
+	// more: its dialer refuses, so no connection can follow.
+	if err := h.fake.Until(h.wait(), func() bool {
+		for _, c := range h.fake.Conns() {
+			if c.Open {
+				return false
+			}
+		}
+		return true
+	}); err != nil {
+		t.Errorf("a gateway connection is still open after the bot stopped: %v", err)
+	}
 	conns := len(h.fake.Conns())
-	time.Sleep(1500 * time.Millisecond)
-	if n := len(h.fake.Conns()); n > conns {
+	if c, err := h.bot.dialGateway(context.Background(), "tcp", strings.TrimPrefix(h.fake.URL, "http://")); err == nil {
+		c.Close()
+		t.Errorf("the stopped bot's dialer still dials")
+	}
+	if n := len(h.fake.Conns()); n != conns {
 		t.Errorf("%d gateway connections opened after the bot stopped", n-conns)
 	}
 }

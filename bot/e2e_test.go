@@ -302,7 +302,7 @@ func TestE2ERegistersCommands(t *testing.T) {
 	if n := len(h.fake.CallsTo("PUT", "applications/*/commands")); n != 1 {
 		t.Errorf("%d bulk overwrites; want 1", n)
 	}
-	// The session asked for the intents of DESIGN.md.
+	// The session asked for the intents of docs/design.md.
 	s := h.fake.Sessions()
 	want2 := discordgo.IntentsGuilds | discordgo.IntentsGuildMessages | discordgo.IntentsDirectMessages | discordgo.IntentMessageContent
 	if len(s) != 1 || s[0].Intents != int(want2) {
@@ -450,17 +450,36 @@ func TestE2EMentionDMAndAnswerChannel(t *testing.T) {
 	// Not for the bot: no question mark in the answer channel, plain
 	// chatter elsewhere, bots, webhooks, bad input in the answer channel.
 	before := len(h.fake.CallsTo("POST", "channels/*/messages"))
-	h.fake.MessageCreate(t, &discordgo.Message{ChannelID: answerChan, Content: "Baghdad is nice"})
-	h.fake.MessageCreate(t, &discordgo.Message{Content: "who is zebari?"})
-	h.fake.MessageCreate(t, &discordgo.Message{Content: "<@" + h.fake.BotUserID() + "> who is zebari?", Author: &discordgo.User{ID: "5000000000000000001", Username: "otherbot", Bot: true}})
-	h.fake.MessageCreate(t, &discordgo.Message{ChannelID: answerChan, Content: "?", WebhookID: "6000000000000000001"})
-	h.fake.MessageCreate(t, &discordgo.Message{ChannelID: answerChan, Content: "!!! ?"})
-	// A marker that is answered shows the messages before it were seen.
-	marker := h.fake.MessageCreate(t, &discordgo.Message{ChannelID: dm, Content: "Who is Hoshyar Zebari?"})
-	replyTo(marker)
-	time.Sleep(100 * time.Millisecond) // handlers run concurrently: let stragglers show
-	if after := len(h.fake.CallsTo("POST", "channels/*/messages")); after != before+1 {
-		t.Errorf("%d messages sent for messages not meant for the bot; want only the marker's reply", after-before-1)
+	ignored := []*discordgo.Message{
+		h.fake.MessageCreate(t, &discordgo.Message{ChannelID: answerChan, Content: "Baghdad is nice"}),
+		h.fake.MessageCreate(t, &discordgo.Message{Content: "who is zebari?"}),
+		h.fake.MessageCreate(t, &discordgo.Message{Content: "<@" + h.fake.BotUserID() + "> who is zebari?", Author: &discordgo.User{ID: "5000000000000000001", Username: "otherbot", Bot: true}}),
+		h.fake.MessageCreate(t, &discordgo.Message{ChannelID: answerChan, Content: "?", WebhookID: "6000000000000000001"}),
+		h.fake.MessageCreate(t, &discordgo.Message{ChannelID: answerChan, Content: "!!! ?"}),
+	}
+	// Handlers run concurrently: wait until each of them is done, then
+	// count what they sent.
+	h.handled(t, ignored...)
+	if after := len(h.fake.CallsTo("POST", "channels/*/messages")); after != before {
+		t.Errorf("%d messages sent for messages not meant for the bot; want none", after-before)
+	}
+}
+
+// handled waits until the bot has logged that it is done with each of the
+// messages: whatever they were to send, they have sent.
+func (h *harness) handled(t *testing.T, ms ...*discordgo.Message) {
+	t.Helper()
+	err := eventually(h.wait(), func() bool {
+		logs := h.logs.String()
+		for _, m := range ms {
+			if !strings.Contains(logs, `msg="message handled" message=`+m.ID+"\n") {
+				return false
+			}
+		}
+		return true
+	})
+	if err != nil {
+		t.Fatalf("the bot never finished with the messages: %v\nlogs:\n%s", err, h.logs)
 	}
 }
 
@@ -626,13 +645,11 @@ func TestE2ECooldown(t *testing.T) {
 	// Mentions by the same user: over the limit, one short notice per window.
 	before := len(h.fake.CallsTo("POST", "channels/*/messages"))
 	author := &discordgo.User{ID: user, Username: "fast"}
+	var mentions []*discordgo.Message
 	for range 3 {
-		h.fake.MessageCreate(t, &discordgo.Message{Content: "<@" + h.fake.BotUserID() + "> who is zebari?", Author: author})
+		mentions = append(mentions, h.fake.MessageCreate(t, &discordgo.Message{Content: "<@" + h.fake.BotUserID() + "> who is zebari?", Author: author}))
 	}
-	if _, err := h.fake.WaitCalls(h.wait(), before+1, discordtest.MatchCall("POST", "channels/*/messages")); err != nil {
-		t.Fatalf("%v\nlogs:\n%s", err, h.logs)
-	}
-	time.Sleep(200 * time.Millisecond)
+	h.handled(t, mentions...)
 	calls := h.fake.CallsTo("POST", "channels/*/messages")[before:]
 	if len(calls) != 1 || !strings.Contains(string(calls[0].Body), "wait") {
 		t.Errorf("%d replies to 3 mentions over the limit; want one notice", len(calls))
@@ -865,10 +882,13 @@ func TestE2EButtonsAfterRestart(t *testing.T) {
 // third_party/discordgo/PATCHES.md).
 func TestE2EReconnectStorm(t *testing.T) {
 	t.Parallel()
-	h := startBot(t, nil)
+	// Short heartbeats, so that a connection's own heartbeats show it has
+	// outlived discordgo's one-second close soon.
+	const interval, lived = 300 * time.Millisecond, 7
+	h := startBot(t, nil, func(_ *Options, c *discordtest.Config) { c.HeartbeatInterval = interval })
 	waitHeartbeat(t, h)
 	for round := 1; round <= 3; round++ {
-		resumes, identifies := h.fake.Resumes(), h.fake.Identifies()
+		resumes, identifies, conns := h.fake.Resumes(), h.fake.Identifies(), len(h.fake.Conns())
 		h.fake.DropGateway(discordtest.AllShards)
 		if err := h.fake.WaitResume(h.wait(), resumes+1); err != nil {
 			t.Fatalf("round %d: no resume after a drop: %v", round, err)
@@ -881,17 +901,18 @@ func TestE2EReconnectStorm(t *testing.T) {
 		if err := h.fake.WaitIdentify(h.wait(), identifies+1); err != nil {
 			t.Fatalf("round %d: no identify after op 9: %v", round, err)
 		}
-		// Settled: no connection dialled for longer than discordgo's
-		// one-second close.
-		settled := func() bool {
-			n := len(h.fake.Conns())
-			time.Sleep(1500 * time.Millisecond)
-			return len(h.fake.Conns()) == n
-		}
-		for range 2 {
-			if !settled() {
-				t.Fatalf("round %d: the bot keeps reconnecting: %d connections so far\n%s", round, len(h.fake.Conns()), h.logs)
-			}
+		// Settled: the newest connection is open and has sent heartbeats
+		// for longer than a replaced connection's heartbeat took to close
+		// it (a second). Then there must be just the two connections the
+		// events called for (the drop and op 7 a new one each; op 9
+		// identifies again on the same): a storm dials more.
+		err := h.fake.Until(h.wait(), func() bool {
+			cs := h.fake.Conns()
+			last := cs[len(cs)-1]
+			return last.Open && last.Heartbeats >= lived
+		})
+		if n := len(h.fake.Conns()) - conns; err != nil || n != 2 {
+			t.Fatalf("round %d: the bot keeps reconnecting: %d new connections; want 2 (%v)\n%s", round, n, err, h.logs)
 		}
 		m := h.fake.MessageCreate(t, &discordgo.Message{Content: "<@" + h.fake.BotUserID() + "> Who is Hoshyar Zebari?"})
 		if _, err := h.fake.WaitCall(h.wait(), func(c discordtest.Call) bool {

@@ -42,6 +42,9 @@ func (b *Bot) handleMessage(s *discordgo.Session, mc *discordgo.MessageCreate) {
 		}
 	}()
 	m := mc.Message
+	// Every message ends in this line, whatever became of it: proof for
+	// an operator (and the tests) that one was seen through.
+	defer b.log.Debug("message handled", "message", m.ID)
 	if !b.ownsGuild(m.GuildID) {
 		b.log.Debug("message for another shard's guild ignored", "guild", m.GuildID)
 		return

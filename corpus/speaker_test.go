@@ -20,7 +20,7 @@ const (
 )
 
 // TestAttributeSpeakersSeed checks every sentence of the default article
-// against DESIGN.md, "The seed, precisely".
+// against docs/design.md, "The seed, precisely".
 func TestAttributeSpeakersSeed(t *testing.T) {
 	c, err := Default()
 	if err != nil {

@@ -11,31 +11,40 @@ import (
 	"github.com/verbatim-bot/verbatim/corpus"
 )
 
+// TestAskSeedDev asks every seed dev question through Ask and holds the
+// share answered right (the expected words in the first quote, or no
+// answer where none is expected) to a floor: docs/quality.md records
+// every one right, and the floor allows two misses of 24, so that a
+// ranking change moving one question is judged there, not here. Each miss
+// is logged.
 func TestAskSeedDev(t *testing.T) {
+	const minShare = 22.0 / 24
 	ix := memIndex(t, seedCorpus(t), Options{})
 	set := readEval(t, "seed-questions.dev.jsonl")
+	right := 0
 	for _, it := range set.QA {
-		t.Run(it.Question, func(t *testing.T) {
-			a, err := ix.Ask(context.Background(), Query{Text: it.Question})
-			if err != nil {
-				t.Fatal(err)
+		a, err := ix.Ask(context.Background(), Query{Text: it.Question})
+		if err != nil {
+			t.Fatalf("Ask(%q): %v", it.Question, err)
+		}
+		switch {
+		case len(it.Expect) == 0 && a.NoAnswer:
+			if len(a.Quotes) != 0 {
+				t.Errorf("Ask(%q): no_answer with %d quotes; want none", it.Question, len(a.Quotes))
 			}
-			if len(it.Expect) == 0 {
-				if !a.NoAnswer {
-					t.Fatalf("Ask(%q) answered %q; want no_answer", it.Question, a.Quotes[0].Text)
-				}
-				if len(a.Quotes) != 0 {
-					t.Errorf("no_answer with %d quotes; want none", len(a.Quotes))
-				}
-				return
-			}
-			if a.NoAnswer {
-				t.Fatalf("Ask(%q) = no_answer; want a quote with one of %q", it.Question, it.Expect)
-			}
-			if !containsAny(a.Quotes[0].Text, it.Expect) {
-				t.Errorf("Ask(%q) first quote = %q; want one of %q", it.Question, a.Quotes[0].Text, it.Expect)
-			}
-		})
+			right++
+		case len(it.Expect) == 0:
+			t.Logf("miss: Ask(%q) answered %q; want no_answer", it.Question, a.Quotes[0].Text)
+		case a.NoAnswer:
+			t.Logf("miss: Ask(%q) = no_answer; want a quote with one of %q", it.Question, it.Expect)
+		case !containsAny(a.Quotes[0].Text, it.Expect):
+			t.Logf("miss: Ask(%q) first quote = %q; want one of %q", it.Question, a.Quotes[0].Text, it.Expect)
+		default:
+			right++
+		}
+	}
+	if share := float64(right) / float64(len(set.QA)); share < minShare {
+		t.Errorf("%d of %d seed dev questions right (%.3f); want at least %.3f", right, len(set.QA), share, minShare)
 	}
 }
 

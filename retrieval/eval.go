@@ -18,7 +18,7 @@ import (
 // EvalKind is the kind of an evaluation file.
 type EvalKind string
 
-// The two kinds of evaluation file (DESIGN.md, "Evaluation files").
+// The two kinds of evaluation file (docs/design.md, "Evaluation files").
 const (
 	// EvalCorpusQA lines are {"question", "expect": [substrings]}: the
 	// question is asked of the corpus.

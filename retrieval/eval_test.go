@@ -2,6 +2,7 @@ package retrieval
 
 import (
 	"context"
+	"fmt"
 	"math"
 	"slices"
 	"strings"
@@ -81,19 +82,49 @@ func TestEvaluateSelectionIgnoresOrder(t *testing.T) {
 	}
 }
 
-// TestEvaluateSelectionTrecQA holds the engine to the figures
-// docs/quality.md reports on TrecQA (less a small margin, so that only a
-// real regression fails), and above plain BM25.
+// The quality tests hold floors, not today's figures: docs/quality.md
+// records the exact figures, and a ranking change that moves them a little
+// either way is reviewed there, not forced through these tests. Each floor
+// is the recorded figure less a margin of about one question of its file;
+// a rate that should stay low gets a ceiling the same way.
+const (
+	// mapMargin is the slack on TrecQA MAP and MRR (65 and 78 questions:
+	// one question moves MAP by up to 0.015).
+	mapMargin = 0.03
+)
+
+// floor is a recorded figure and the slack a test allows it.
+type floor struct {
+	recorded, margin float64
+}
+
+// atLeast reports whether got is no lower than f's recorded figure less its
+// margin.
+func (f floor) atLeast(got *float64) bool {
+	return got != nil && *got >= f.recorded-f.margin
+}
+
+// atMost reports whether got is no higher than f's recorded figure plus
+// its margin.
+func (f floor) atMost(got *float64) bool {
+	return got != nil && *got <= f.recorded+f.margin
+}
+
+func (f floor) String() string {
+	return fmt.Sprintf("%.4f±%.2f", f.recorded, f.margin)
+}
+
+// TestEvaluateSelectionTrecQA holds the engine above floors under the
+// figures docs/quality.md reports on TrecQA, and above plain BM25.
 func TestEvaluateSelectionTrecQA(t *testing.T) {
 	an := newAnalyzer(t)
-	const margin = 0.005
 	for _, tt := range []struct {
 		file      string
 		n         int
-		map_, mrr float64 // as reported in docs/quality.md
+		map_, mrr floor // recorded in docs/quality.md
 	}{
-		{"trecqa-dev.jsonl", 65, 0.8382, 0.8942},
-		{"trecqa-train.jsonl", 78, 0.7641, 0.8338},
+		{"trecqa-dev.jsonl", 65, floor{0.8382, mapMargin}, floor{0.8942, mapMargin}},
+		{"trecqa-train.jsonl", 78, floor{0.7641, mapMargin}, floor{0.8338, mapMargin}},
 	} {
 		set := readEval(t, tt.file)
 		m := EvaluateSelection(an, set.Selection, AllFeatures, false)
@@ -103,9 +134,9 @@ func TestEvaluateSelectionTrecQA(t *testing.T) {
 		if m.Questions != tt.n {
 			t.Errorf("%s: scored %d questions; want %d", tt.file, m.Questions, tt.n)
 		}
-		if *m.MAP < tt.map_-margin || *m.MRR < tt.mrr-margin {
-			t.Errorf("%s: map %.4f, mrr %.4f; want at least %.4f, %.4f (docs/quality.md, less %v)",
-				tt.file, *m.MAP, *m.MRR, tt.map_, tt.mrr, margin)
+		if !tt.map_.atLeast(m.MAP) || !tt.mrr.atLeast(m.MRR) {
+			t.Errorf("%s: map %.4f, mrr %.4f; want at least %v, %v (docs/quality.md less the margin)",
+				tt.file, *m.MAP, *m.MRR, tt.map_, tt.mrr)
 		}
 		if *m.MAP < *base.MAP || *m.MRR < *base.MRR {
 			t.Errorf("%s: engine below plain BM25: map %.4f < %.4f or mrr %.4f < %.4f", tt.file, *m.MAP, *base.MAP, *m.MRR, *base.MRR)
@@ -113,21 +144,34 @@ func TestEvaluateSelectionTrecQA(t *testing.T) {
 	}
 }
 
-// TestEvaluateQAParaphrase reports the held-out paraphrase questions and
-// holds them at the figures docs/quality.md reports: they were written
-// before the ranking was tuned, and are not tuned against.
-func TestEvaluateQAParaphrase(t *testing.T) {
+// TestEvaluateQA holds the seed article's questions above floors under
+// the figures docs/quality.md reports. The paraphrases were written before
+// the ranking was tuned and are not tuned against.
+func TestEvaluateQA(t *testing.T) {
 	ix := memIndex(t, seedCorpus(t), Options{})
-	set := readEval(t, "seed-questions.paraphrase.jsonl")
-	m, err := ix.EvaluateQA(context.Background(), set.QA, false)
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Logf("paraphrase: p@1 %.4f mrr %.4f na %.4f fna %.4f", *m.PAt1, *m.MRR, *m.NoAnswerAccuracy, *m.FalseNoAnswerRate)
-	const pAt1, na, fna = 0.7500, 0.7857, 0.1389
-	if *m.PAt1 < pAt1-1e-3 || *m.NoAnswerAccuracy < na-1e-3 || *m.FalseNoAnswerRate > fna+1e-3 {
-		t.Errorf("paraphrase: p_at_1 %.4f, no_answer_accuracy %.4f, false_no_answer_rate %.4f; want at least %v, %v and at most %v",
-			*m.PAt1, *m.NoAnswerAccuracy, *m.FalseNoAnswerRate, pAt1, na, fna)
+	for _, tt := range []struct {
+		file string
+		// p_at_1 and no_answer_accuracy must stay at least, and
+		// false_no_answer_rate at most, these; each margin is about one
+		// question of the file (seed dev: 16 answerable and 8
+		// unanswerable; paraphrases: 36 and 14).
+		pAt1, na, fna floor
+	}{
+		{"seed-questions.dev.jsonl", floor{1, 0.07}, floor{1, 0.13}, floor{0, 0.07}},
+		{"seed-questions.paraphrase.jsonl", floor{0.7500, 0.03}, floor{0.7857, 0.08}, floor{0.1389, 0.03}},
+	} {
+		t.Run(tt.file, func(t *testing.T) {
+			set := readEval(t, tt.file)
+			m, err := ix.EvaluateQA(context.Background(), set.QA, false)
+			if err != nil {
+				t.Fatal(err)
+			}
+			t.Logf("p@1 %.4f mrr %.4f na %.4f fna %.4f", *m.PAt1, *m.MRR, *m.NoAnswerAccuracy, *m.FalseNoAnswerRate)
+			if !tt.pAt1.atLeast(m.PAt1) || !tt.na.atLeast(m.NoAnswerAccuracy) || !tt.fna.atMost(m.FalseNoAnswerRate) {
+				t.Errorf("p_at_1 %.4f, no_answer_accuracy %.4f, false_no_answer_rate %.4f; want at least %v, %v and at most %v",
+					*m.PAt1, *m.NoAnswerAccuracy, *m.FalseNoAnswerRate, tt.pAt1, tt.na, tt.fna)
+			}
+		})
 	}
 }
 
@@ -164,25 +208,6 @@ func TestEvaluateQAByHand(t *testing.T) {
 	}
 	if m.MAP != nil {
 		t.Errorf("map set on corpus QA")
-	}
-}
-
-func TestEvaluateQASeedDev(t *testing.T) {
-	ix := memIndex(t, seedCorpus(t), Options{})
-	set := readEval(t, "seed-questions.dev.jsonl")
-	m, err := ix.EvaluateQA(context.Background(), set.QA, false)
-	if err != nil {
-		t.Fatal(err)
-	}
-	base, err := ix.EvaluateQA(context.Background(), set.QA, true)
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Logf("seed dev: p@1 %.4f mrr %.4f na %.4f fna %.4f; bm25 p@1 %.4f na %.4f",
-		*m.PAt1, *m.MRR, *m.NoAnswerAccuracy, *m.FalseNoAnswerRate, *base.PAt1, *base.NoAnswerAccuracy)
-	if *m.PAt1 != 1 || *m.NoAnswerAccuracy != 1 || *m.FalseNoAnswerRate != 0 {
-		t.Errorf("seed dev: p_at_1 %v, no_answer_accuracy %v, false_no_answer_rate %v; want 1, 1, 0",
-			*m.PAt1, *m.NoAnswerAccuracy, *m.FalseNoAnswerRate)
 	}
 }
 

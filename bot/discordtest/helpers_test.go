@@ -16,7 +16,7 @@ import (
 // testTimeout bounds every wait; passing tests finish far sooner.
 const testTimeout = 15 * time.Second
 
-// botIntents are the intents the bot asks for (DESIGN.md).
+// botIntents are the intents the bot asks for (docs/design.md, "Discord behaviour").
 const botIntents = discordgo.IntentsGuilds | discordgo.IntentsGuildMessages |
 	discordgo.IntentsDirectMessages | discordgo.IntentsMessageContent
 

@@ -14,8 +14,8 @@ func runAsk(ctx context.Context, env Env, args []string) error {
 	f := newFlags(env, "ask", "[--json] [--article ID] [--top N] QUESTION...",
 		`Answers a question from the articles by quoting the sentences that answer
 it, best first, with who said them and where. When nothing answers, it says
-so and shows the closest sentences as near misses. Flags come before the
-question.`)
+so and shows the closest sentences as near misses. Flags may come before or
+after the question; after --, every word is part of the question.`).withCorpus().withData()
 	asJSON := f.Bool("json", false, "print the answer as JSON")
 	article := f.String("article", "", "answer from the article with this `id` only")
 	top := f.Int("top", retrieval.DefaultTop, "the most quotes to give, 1 to 10")
@@ -56,7 +56,8 @@ func runLookup(ctx context.Context, env Env, args []string) error {
 		`Lists the sentences that contain a word or phrase (any case), in reading
 order: newest article first, then as the article runs. When no sentence has
 the exact phrase, its words are matched in any order and form ("militia"
-finds "militias").`)
+finds "militias"). Flags may come before or after the term; after --, every
+word is part of the term.`).withCorpus().withData()
 	asJSON := f.Bool("json", false, "print the sentences as JSON")
 	article := f.String("article", "", "look in the article with this `id` only")
 	limit := f.Int("limit", 50, "the most sentences to list")

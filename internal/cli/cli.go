@@ -117,41 +117,66 @@ Commands:
 		fmt.Fprintf(w, "  %-8s %s\n", c.name, c.summary)
 	}
 	fmt.Fprint(w, `
-Every command takes --corpus DIR (the article folder; default: the embedded
-article, or CORPUS_DIR) and --data DIR (index and state; default ./data, or
-DATA_DIR). Run "verbatim COMMAND --help" for a command's own flags.
+The commands that read the articles take --corpus DIR (the article folder;
+default: the embedded article, or CORPUS_DIR); those that keep an index take
+--data DIR (index and state; default ./data, or DATA_DIR). Flags may come
+before or after the arguments; after --, every word is an argument. Run
+"verbatim COMMAND --help" for a command's own flags.
 `)
 }
 
-// flagSet makes a command's flag set with the common flags, and a usage
-// text of "Usage: verbatim NAME SYNOPSIS", the description and the flags.
+// flagSet is a command's flag set, with a usage text of "Usage: verbatim
+// NAME SYNOPSIS", the description and the flags. A command that reads the
+// articles or keeps an index adds --corpus and --data with withCorpus and
+// withData; the others do not list them.
 type flagSet struct {
 	*flag.FlagSet
 	corpus, data *string
+	rest         []string
 }
 
 func newFlags(env Env, name, synopsis, description string) *flagSet {
 	fs := flag.NewFlagSet(name, flag.ContinueOnError)
 	fs.SetOutput(env.Stderr)
 	f := &flagSet{FlagSet: fs}
-	f.corpus = fs.String("corpus", "", "article `folder` (overrides CORPUS_DIR)")
-	f.data = fs.String("data", "", "data `folder` for the index and state (overrides DATA_DIR)")
 	fs.Usage = func() {
 		w := fs.Output()
-		fmt.Fprintf(w, "Usage: verbatim %s %s\n\n%s\n\nFlags:\n", name, synopsis, strings.TrimSpace(description))
-		fs.PrintDefaults()
+		fmt.Fprintf(w, "Usage: verbatim %s\n\n%s\n", strings.TrimSpace(name+" "+synopsis), strings.TrimSpace(description))
+		n := 0
+		fs.VisitAll(func(*flag.Flag) { n++ })
+		if n > 0 {
+			fmt.Fprint(w, "\nFlags:\n")
+			fs.PrintDefaults()
+		}
 	}
 	return f
 }
 
-// parse parses args. --help prints the usage to stdout and ends the command
-// with status 0; a bad flag prints the error and usage to stderr and ends
-// it with status 2.
+// withCorpus adds --corpus, for a command that reads the articles.
+func (f *flagSet) withCorpus() *flagSet {
+	f.corpus = f.String("corpus", "", "article `folder` (overrides CORPUS_DIR)")
+	return f
+}
+
+// withData adds --data, for a command that uses the data folder.
+func (f *flagSet) withData() *flagSet {
+	f.data = f.String("data", "", "data `folder` for the index and state (overrides DATA_DIR)")
+	return f
+}
+
+// parse parses args, flags and arguments in any order: "ask Who is he?
+// --json" is "ask --json Who is he?". "--" ends the flags, so that an
+// argument may start with "-"; a word of a dash and a digit ("-5") is an
+// argument too, since no flag is named so. --help prints the usage to
+// stdout and ends the command with status 0; a bad flag prints the error
+// and usage to stderr and ends it with status 2.
 func (f *flagSet) parse(env Env, args []string) error {
+	flags, rest := f.split(args)
 	f.SetOutput(io.Discard)
-	err := f.Parse(args)
+	err := f.Parse(flags)
 	switch {
 	case err == nil:
+		f.rest = rest
 		return nil
 	case errors.Is(err, flag.ErrHelp):
 		f.SetOutput(env.Stdout)
@@ -164,15 +189,60 @@ func (f *flagSet) parse(env Env, args []string) error {
 	return errReported{2}
 }
 
+// split separates the flags in args (each with its value, where it takes
+// one as the next word) from the arguments, which keep their order.
+func (f *flagSet) split(args []string) (flags, rest []string) {
+	for i := 0; i < len(args); i++ {
+		a := args[i]
+		switch {
+		case a == "--":
+			return flags, append(rest, args[i+1:]...)
+		case len(a) < 2 || a[0] != '-' || a[1] >= '0' && a[1] <= '9':
+			rest = append(rest, a)
+			continue
+		}
+		flags = append(flags, a)
+		name := strings.TrimLeft(a, "-")
+		if strings.Contains(name, "=") {
+			continue
+		}
+		if fl := f.Lookup(name); fl != nil && !isBoolFlag(fl) && i+1 < len(args) {
+			i++
+			flags = append(flags, args[i])
+		}
+	}
+	return flags, rest
+}
+
+// isBoolFlag reports whether fl takes no value of its own (--json).
+func isBoolFlag(fl *flag.Flag) bool {
+	b, ok := fl.Value.(interface{ IsBoolFlag() bool })
+	return ok && b.IsBoolFlag()
+}
+
+// Args returns the arguments left after the flags, wherever they stood.
+func (f *flagSet) Args() []string { return f.rest }
+
+// NArg returns the number of arguments left after the flags.
+func (f *flagSet) NArg() int { return len(f.rest) }
+
+// Arg returns the i'th argument left after the flags, or "".
+func (f *flagSet) Arg(i int) string {
+	if i < 0 || i >= len(f.rest) {
+		return ""
+	}
+	return f.rest[i]
+}
+
 // settings loads the configuration, with the --corpus and --data flags
 // beating the environment.
 func (f *flagSet) settings(env Env) (config.Config, error) {
 	getenv := env.Getenv
 	overrides := map[string]string{}
-	if *f.corpus != "" {
+	if f.corpus != nil && *f.corpus != "" {
 		overrides["CORPUS_DIR"] = *f.corpus
 	}
-	if *f.data != "" {
+	if f.data != nil && *f.data != "" {
 		overrides["DATA_DIR"] = *f.data
 	}
 	cfg, err := config.Load(func(k string) string {
@@ -187,4 +257,29 @@ func (f *flagSet) settings(env Env) (config.Config, error) {
 // newLogger logs text to stderr at the configured level.
 func newLogger(w io.Writer, level slog.Level) *slog.Logger {
 	return slog.New(slog.NewTextHandler(w, &slog.HandlerOptions{Level: level}))
+}
+
+// usageWidth is how wide a flag's usage text may run: flag.PrintDefaults
+// indents it by a tab (8 columns), and a help text fits in 80.
+const usageWidth = 80 - 8
+
+// wrap breaks s into lines of at most width bytes at spaces (a word longer
+// than width stands on a line of its own); flag.PrintDefaults indents each.
+func wrap(s string, width int) string {
+	var b strings.Builder
+	n := 0
+	for i, w := range strings.Fields(s) {
+		switch {
+		case i == 0:
+		case n+1+len(w) > width:
+			b.WriteByte('\n')
+			n = 0
+		default:
+			b.WriteByte(' ')
+			n++
+		}
+		b.WriteString(w)
+		n += len(w)
+	}
+	return b.String()
 }

@@ -25,9 +25,9 @@ func runDigest(ctx context.Context, env Env, args []string) error {
 	f := newFlags(env, "digest", "[--json] [--since DATE]",
 		`Prints the digest the bot would post now: the key sentences of the articles
 first indexed under the data folder since DATE, newest first, at most 5 (then
-"and N more"), the same selection the bot posts. Without --since: the last 24 hours, or the newest article if
-nothing is that new. DATE is YYYY-MM-DD (midnight in DIGEST_TIMEZONE) or RFC
-3339.`)
+"and N more"), the same selection the bot posts. Without --since: the last
+24 hours, or the newest article if nothing is that new. DATE is YYYY-MM-DD
+(midnight in DIGEST_TIMEZONE) or RFC 3339.`).withCorpus().withData()
 	asJSON := f.Bool("json", false, "print the digest as JSON")
 	sinceFlag := f.String("since", "", "include articles added after this `date`")
 	if err := f.parse(env, args); err != nil {

@@ -56,8 +56,8 @@ func openIndex(ctx context.Context, cfg config.Config, log *slog.Logger, progres
 
 // openIndexOf is openIndex with the corpus already loaded.
 func openIndexOf(ctx context.Context, cfg config.Config, log *slog.Logger, c *corpus.Corpus, progress func(done, total int), shared bool) (*retrieval.Index, error) {
-	if err := os.MkdirAll(cfg.DataDir, 0o700); err != nil {
-		return nil, fmt.Errorf("data folder: %w", err)
+	if err := makeDataDir(cfg.DataDir, log); err != nil {
+		return nil, err
 	}
 	opts := retrieval.Options{Logger: log, Progress: progress}
 	ix, err := retrieval.Open(ctx, cfg.DataDir, c, opts)
@@ -78,6 +78,21 @@ func openIndexOf(ctx context.Context, cfg config.Config, log *slog.Logger, c *co
 		return nil, err
 	}
 	return ix, nil
+}
+
+// makeDataDir makes the data folder when it does not exist yet, and says
+// so once, with where it is: the default, ./data, is made in whatever
+// folder the command runs in, and a user trying a command should not find
+// it there unannounced.
+func makeDataDir(dir string, log *slog.Logger) error {
+	if _, err := os.Stat(dir); err == nil {
+		return nil
+	}
+	if err := os.MkdirAll(dir, 0o700); err != nil {
+		return fmt.Errorf("data folder: %w", err)
+	}
+	log.Info("made the data folder for the index and state; set DATA_DIR or --data to keep them elsewhere", "data", dir)
+	return nil
 }
 
 // openShared reads the settings and opens the index for a command that

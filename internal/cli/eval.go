@@ -17,10 +17,10 @@ lines {"question", "expect": [...]} are asked of the corpus and scored by
 p_at_1, mrr, no_answer_accuracy and false_no_answer_rate; answer-selection
 lines {"question", "candidates": [{"text", "label"}]} are ranked and scored
 by map, mrr and p_at_1 (TrecQA protocol). --baseline adds the same figures
-for plain BM25 in the same run.`)
+for plain BM25 in the same run.`).withCorpus()
 	asJSON := f.Bool("json", false, "print the metrics as JSON")
 	baseline := f.Bool("baseline", false, "also score plain BM25 (k1 1.2, b 0.75) on the same file")
-	without := f.String("without", "", "ranking `features` to turn off, comma-separated ("+strings.Join(retrieval.FeatureNames(), ", ")+"; \"all\" for every one)")
+	without := f.String("without", "", wrap("ranking `features` to turn off, comma-separated: "+strings.Join(retrieval.FeatureNames(), ", ")+`; "all" for every one`, usageWidth))
 	if err := f.parse(env, args); err != nil {
 		return err
 	}
@@ -138,7 +138,7 @@ func fmtMetric(v *float64) string {
 }
 
 // qaJSON and selectionJSON are the --json shapes of each kind of file: the
-// metric names of DESIGN.md, null where there was nothing to count.
+// metric names of docs/design.md, null where there was nothing to count.
 type qaJSON struct {
 	Questions         int      `json:"questions"`
 	Skipped           int      `json:"skipped"`

@@ -25,7 +25,7 @@ func runIndex(ctx context.Context, env Env, args []string) error {
 		`Builds the index of the corpus in the data folder, or refreshes it: only
 articles added, changed or removed since the last run are indexed again.
 A bot started later opens the index as it is. On large corpora it shows a
-progress bar.`)
+progress bar.`).withCorpus().withData()
 	if err := f.parse(env, args); err != nil {
 		return err
 	}
@@ -94,8 +94,8 @@ func buildIndex(ctx context.Context, cfg config.Config, log *slog.Logger, progre
 		return retrieval.BuildResult{}, err
 	}
 	defer f.Close()
-	if err := os.MkdirAll(cfg.DataDir, 0o700); err != nil {
-		return retrieval.BuildResult{}, fmt.Errorf("data folder: %w", err)
+	if err := makeDataDir(cfg.DataDir, log); err != nil {
+		return retrieval.BuildResult{}, err
 	}
 	res, err := retrieval.Build(ctx, cfg.DataDir, f, retrieval.Options{Logger: log, Progress: progress})
 	if errors.Is(err, retrieval.ErrLocked) {

@@ -12,7 +12,7 @@ import (
 )
 
 // The JSON shapes below are the external contract of --json output
-// (DESIGN.md): every field always present, "" when unknown, arrays never
+// (docs/design.md): every field always present, "" when unknown, arrays never
 // null.
 
 type jsonArticle struct {

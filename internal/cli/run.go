@@ -28,7 +28,7 @@ func runBot(ctx context.Context, env Env, args []string) error {
 and questions in answer channels, slash commands, and the daily digest.
 With a corpus folder, articles added to it, changed or removed while the
 bot runs are picked up without a restart. Stops cleanly on SIGINT or
-SIGTERM.`)
+SIGTERM.`).withCorpus().withData()
 	if err := f.parse(env, args); err != nil {
 		return err
 	}
