@@ -19,6 +19,9 @@ import (
 type TrainingData struct {
 	Selection []SelectionItem
 	Corpora   []QACorpus
+	// Dev is answer selection to choose on, never to fit: a change of
+	// the ranking's weights that lowers its MAP is not kept.
+	Dev []SelectionItem
 }
 
 // QACorpus is a corpus and the questions asked of it.
@@ -80,7 +83,7 @@ func FitConfidence(ctx context.Context, data TrainingData) (*ConfidenceFit, erro
 		if x == nil {
 			return
 		}
-		exs = append(exs, example{x, right, answerable})
+		exs = append(exs, example{x: x, right: right, answerable: answerable})
 		fit.Examples[src]++
 	}
 	sel := data.Selection
@@ -138,7 +141,12 @@ func FitConfidence(ctx context.Context, data TrainingData) (*ConfidenceFit, erro
 	if len(exs) == 0 {
 		return nil, fmt.Errorf("no training examples")
 	}
-	w, b := fitLogistic(exs, 0.01)
+	// The decision is between a right first answer and a question
+	// nothing answers: an answerable question whose first sentence is
+	// wrong comes out wrong whichever way it goes, and would teach the
+	// model only where the ranking fails.
+	decisive := slices.DeleteFunc(slices.Clone(exs), func(e example) bool { return e.answerable && !e.right })
+	w, b := fitLogistic(decisive, 1)
 	fit.model = confidenceModel{Features: confFeatureNames, Weights: w, Bias: b}
 	probs := make([]confident, len(exs))
 	for i, e := range exs {
@@ -165,11 +173,38 @@ func round(v float64, places int) float64 {
 }
 
 // fitLogistic fits weights and a bias by Newton's method on the
-// L2-regularised log loss (the bias is not regularised).
+// L2-regularised log loss. The features are standardised for the fit, so
+// that lambda weighs each the same whatever its scale; the weights come
+// back on the features' own scale. The bias is not regularised.
 func fitLogistic(exs []example, lambda float64) ([]float64, float64) {
 	d := len(exs[0].x) + 1 // the last is the bias
+	mean := make([]float64, d-1)
+	sd := make([]float64, d-1)
+	for _, e := range exs {
+		for i, v := range e.x {
+			mean[i] += v / float64(len(exs))
+		}
+	}
+	for _, e := range exs {
+		for i, v := range e.x {
+			sd[i] += (v - mean[i]) * (v - mean[i]) / float64(len(exs))
+		}
+	}
+	for i := range sd {
+		// A feature that (nearly) never varies is left unweighted.
+		if sd[i] = math.Sqrt(sd[i]); sd[i] < 1e-6 {
+			sd[i] = math.Inf(1)
+		}
+	}
 	w := make([]float64, d)
-	row := func(e example) []float64 { return append(slices.Clone(e.x), 1) }
+	row := func(e example) []float64 {
+		out := make([]float64, d)
+		for i, v := range e.x {
+			out[i] = (v - mean[i]) / sd[i]
+		}
+		out[d-1] = 1
+		return out
+	}
 	for range 50 {
 		grad := make([]float64, d)
 		hess := make([][]float64, d)
@@ -209,7 +244,12 @@ func fitLogistic(exs []example, lambda float64) ([]float64, float64) {
 			break
 		}
 	}
-	return w[:d-1], w[d-1]
+	b := w[d-1]
+	for i := range d - 1 {
+		w[i] /= sd[i]
+		b -= w[i] * mean[i]
+	}
+	return w[:d-1], b
 }
 
 // solve solves a x = b by Gaussian elimination with partial pivoting; a
@@ -307,7 +347,7 @@ func bestAccuracy(m confidenceModel, exs []example) (th, acc float64) {
 			right++
 		}
 	}
-	best, th := right, 0.0
+	best := right
 	for i, p := range ps {
 		if p.e.right {
 			right--

@@ -55,7 +55,6 @@ type Options struct {
 	Now func() time.Time
 }
 
-
 func (o Options) logger() *slog.Logger {
 	if o.Logger == nil {
 		return slog.New(slog.DiscardHandler)

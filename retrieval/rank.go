@@ -561,7 +561,6 @@ func (ts *termSet) holds(q rankQuery, i int) bool {
 	return false
 }
 
-
 // score rates d for q: BM25 over the sentence's terms with its true length
 // (bleve's own BM25 estimates the mean length from the size of the term
 // dictionary, which is far off for sentence-sized documents), plus the
@@ -746,7 +745,9 @@ func proximity(ms []match) float64 {
 			lo++
 		}
 	}
-	return float64(n-1) / float64(best-1)
+	// Two question terms can match one word (through one bridge: "American"
+	// and "States" both reach "US"): as close as words can be.
+	return min(float64(n-1)/float64(max(best-1, 1)), 1)
 }
 
 // answerTypeEvidence is 1 when the sentence has a word of the kind the

@@ -113,7 +113,6 @@ var defaultWeights = func() weightSet {
 	return w
 }()
 
-
 // WeightFit is the outcome of FitWeights.
 type WeightFit struct {
 	w weightSet
@@ -122,6 +121,51 @@ type WeightFit struct {
 	// After figures by set.
 	Before, After float64
 	Sets          map[string]float64
+	// DevBefore and DevAfter are the dev set's MAP at the starting and
+	// the fitted weights.
+	DevBefore, DevAfter float64
+}
+
+// minGain is the least gain of the training objective for which
+// FitWeights changes a weight: smaller ones are noise.
+const minGain = 0.002
+
+// selectionCases analyses answer-selection questions for fitting: those
+// with a right and a wrong candidate.
+func selectionCases(an *Analyzer, items []SelectionItem) []rankCase {
+	var cases []rankCase
+	for _, it := range items {
+		c := rankCase{}
+		for _, k := range it.Candidates {
+			c.docs = append(c.docs, an.prepare(k.Text))
+			c.right = append(c.right, k.Label > 0)
+			if k.Label > 0 {
+				c.nRight++
+			}
+		}
+		if c.nRight == 0 || c.nRight == len(c.docs) {
+			continue
+		}
+		st := newSetStats(c.docs)
+		all := newTermSet(c.docs)
+		for i := range c.docs {
+			c.docs[i].article = all
+		}
+		c.q = prepareQueryWith(an, an.Question(it.Question), st, AllFeatures)
+		c.avgLen = st.avgLen
+		cases = append(cases, c)
+	}
+	return cases
+}
+
+// order ranks the case's candidates under the weights c.q.wt.
+func (c rankCase) order() []int {
+	scores := make([]float64, len(c.docs))
+	hashes := make([]uint64, len(c.docs))
+	for i, d := range c.docs {
+		scores[i], hashes[i] = score(c.q, d, c.avgLen, AllFeatures).score, d.hash
+	}
+	return rankOrder(scores, hashes)
 }
 
 // JSON is the fitted weights in the form of retrieval/weights.json.
@@ -155,29 +199,9 @@ func FitWeights(ctx context.Context, data TrainingData) (*WeightFit, error) {
 	if err != nil {
 		return nil, err
 	}
-	var cases []rankCase
+	cases := selectionCases(an, data.Selection)
+	dev := selectionCases(an, data.Dev)
 	names := []string{"answer selection"}
-	for _, it := range data.Selection {
-		c := rankCase{}
-		for _, k := range it.Candidates {
-			c.docs = append(c.docs, an.prepare(k.Text))
-			c.right = append(c.right, k.Label > 0)
-			if k.Label > 0 {
-				c.nRight++
-			}
-		}
-		if c.nRight == 0 || c.nRight == len(c.docs) {
-			continue
-		}
-		st := newSetStats(c.docs)
-		all := newTermSet(c.docs)
-		for i := range c.docs {
-			c.docs[i].article = all
-		}
-		c.q = prepareQueryWith(an, an.Question(it.Question), st, AllFeatures)
-		c.avgLen = st.avgLen
-		cases = append(cases, c)
-	}
 	for _, qc := range data.Corpora {
 		set := len(names)
 		names = append(names, qc.Name)
@@ -206,17 +230,21 @@ func FitWeights(ctx context.Context, data TrainingData) (*WeightFit, error) {
 		ix.Close()
 	}
 	w := defaultWeights
+	devMAP := func() float64 {
+		sum := 0.0
+		for _, c := range dev {
+			c.q.wt = &w
+			sumPrec, _ := precisions(c.order(), func(i int) bool { return c.right[i] })
+			sum += sumPrec / float64(c.nRight)
+		}
+		return sum / float64(max(len(dev), 1))
+	}
 	objective := func() (float64, []float64) {
 		sums := make([]float64, len(names))
 		counts := make([]int, len(names))
 		for _, c := range cases {
 			c.q.wt = &w
-			scores := make([]float64, len(c.docs))
-			hashes := make([]uint64, len(c.docs))
-			for i, d := range c.docs {
-				scores[i], hashes[i] = score(c.q, d, c.avgLen, AllFeatures).score, d.hash
-			}
-			order := rankOrder(scores, hashes)
+			order := c.order()
 			counts[c.set]++
 			if c.set == 0 {
 				sumPrec, _ := precisions(order, func(i int) bool { return c.right[i] })
@@ -242,7 +270,8 @@ func FitWeights(ctx context.Context, data TrainingData) (*WeightFit, error) {
 	}
 	fit := &WeightFit{Sets: map[string]float64{}}
 	fit.Before, _ = objective()
-	best := fit.Before
+	fit.DevBefore = devMAP()
+	best, bestDev := fit.Before, fit.DevBefore
 	for range 3 {
 		improved := false
 		for _, p := range w.params() {
@@ -263,9 +292,12 @@ func FitWeights(ctx context.Context, data TrainingData) (*WeightFit, error) {
 			keep := start
 			for _, v := range slices.Compact(tries) {
 				*p.v = round(v, 3)
-				// Ties keep the current value: a change must earn its place.
-				if o, _ := objective(); o > best+1e-9 {
-					best, keep, improved = o, *p.v, true
+				// A change must earn its place: a clear gain on the
+				// training sets and no loss on dev.
+				if o, _ := objective(); o > best+minGain {
+					if d := devMAP(); d >= bestDev-1e-9 {
+						best, bestDev, keep, improved = o, d, *p.v, true
+					}
 				}
 			}
 			*p.v = keep
@@ -275,6 +307,7 @@ func FitWeights(ctx context.Context, data TrainingData) (*WeightFit, error) {
 		}
 	}
 	fit.w = w
+	fit.DevAfter = devMAP()
 	var sets []float64
 	fit.After, sets = objective()
 	for i, n := range names {

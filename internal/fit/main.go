@@ -25,9 +25,9 @@ import (
 	"flag"
 	"fmt"
 	"io"
+	"maps"
 	"os"
 	"path/filepath"
-	"maps"
 	"slices"
 
 	"github.com/verbatim-bot/verbatim/corpus"
@@ -65,13 +65,22 @@ func run(ctx context.Context, w io.Writer, dir, out string) error {
 	if err != nil {
 		return err
 	}
+	seedPara, err := read("seed-questions.paraphrase.jsonl")
+	if err != nil {
+		return err
+	}
 	seed, err := corpus.Default()
+	if err != nil {
+		return err
+	}
+	dev, err := read("trecqa-dev.jsonl")
 	if err != nil {
 		return err
 	}
 	data := retrieval.TrainingData{
 		Selection: train.Selection,
-		Corpora:   []retrieval.QACorpus{{Name: "seed dev", Corpus: seed, Items: seedQs.QA}},
+		Dev:       dev.Selection,
+		Corpora:   []retrieval.QACorpus{{Name: "seed", Corpus: seed, Items: append(seedQs.QA, seedPara.QA...)}},
 	}
 	news, err := read("news-paraphrase.tune.jsonl")
 	switch {
@@ -101,7 +110,7 @@ func run(ctx context.Context, w io.Writer, dir, out string) error {
 	if err := os.WriteFile(weights, b, 0o644); err != nil {
 		return err
 	}
-	fmt.Fprintf(w, "wrote %s: objective %.4f -> %.4f\n", weights, wf.Before, wf.After)
+	fmt.Fprintf(w, "wrote %s: objective %.4f -> %.4f (TrecQA dev MAP %.4f -> %.4f)\n", weights, wf.Before, wf.After, wf.DevBefore, wf.DevAfter)
 	for _, name := range slices.Sorted(maps.Keys(wf.Sets)) {
 		fmt.Fprintf(w, "  %s: %.4f\n", name, wf.Sets[name])
 	}
