@@ -536,9 +536,11 @@ func (ix *Index) deleteStale(old manifest, next *manifest, present func(corpus.A
 }
 
 // commit finishes a change from old to next: it merges the segments when
-// the change added many sentences, then stores next as the manifest.
+// the change added many sentences to an index on disk, then stores next as
+// the manifest. (Scorch's ForceMerge of an index in memory never returns:
+// it waits for segments to be persisted, which in memory they never are.)
 func (ix *Index) commit(ctx context.Context, old, next manifest) error {
-	if next.Docs-old.Docs >= mergeAfterDocs {
+	if next.Docs-old.Docs >= mergeAfterDocs && ix.path != "" {
 		if err := ix.merge(ctx); err != nil {
 			return err
 		}
