@@ -191,6 +191,16 @@ func (ix *Index) query(ctx context.Context, c *corpus.Corpus, qa Question, artic
 	if err != nil {
 		return rankQuery{}, nil, err
 	}
+	// A question typed in lower case has its names back as the sentences
+	// write them; its terms, and so its candidates, are the same.
+	docs := make([]*doc, len(cands))
+	for i, k := range cands {
+		docs[i] = k.d
+	}
+	if text := recaseNames(qa.Text, docs); text != qa.Text {
+		q = newQuery(ix.an, ix.an.Question(text), ix.features)
+		q.setStats(st)
+	}
 	return q, cands, nil
 }
 
