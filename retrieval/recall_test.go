@@ -3,6 +3,7 @@ package retrieval
 import (
 	"context"
 	"fmt"
+	"maps"
 	"os"
 	"slices"
 	"strconv"
@@ -45,14 +46,25 @@ var plantedDistractors = []string{
 // planted sentence amid generated text, and the distractors many times.
 func recallCorpus(tb testing.TB, n int) *corpus.Corpus {
 	tb.Helper()
+	texts := recallTexts(tb, n)
+	var arts []*corpus.Article
+	for _, id := range slices.Sorted(maps.Keys(texts)) {
+		arts = append(arts, article(tb, id, texts[id]))
+	}
+	return corpus.New(arts...)
+}
+
+// recallTexts are the article files of recallCorpus, by id.
+func recallTexts(tb testing.TB, n int) map[string]string {
+	tb.Helper()
 	real, err := realSentences()
 	if err != nil {
 		tb.Fatal(err)
 	}
 	g := gen.New(benchSeed, real)
-	var arts []*corpus.Article
+	texts := map[string]string{}
 	for i := range n {
-		arts = append(arts, article(tb, gen.ID(i), string(g.Article(i))))
+		texts[gen.ID(i)] = string(g.Article(i))
 	}
 	filler := func(i int) string {
 		body := string(g.Article(n + i))
@@ -67,8 +79,7 @@ func recallCorpus(tb testing.TB, n int) *corpus.Corpus {
 		}
 		seen[p.sentence] = true
 		for range p.copies {
-			text := "Title: Planted " + strconv.Itoa(k) + "\n\n" + filler(k) + "\n\n" + p.sentence + "\n\n" + filler(k+1000)
-			arts = append(arts, article(tb, fmt.Sprintf("planted-%03d", k), text))
+			texts[fmt.Sprintf("planted-%03d", k)] = "Title: Planted " + strconv.Itoa(k) + "\n\n" + filler(k) + "\n\n" + p.sentence + "\n\n" + filler(k+1000)
 			k++
 		}
 	}
@@ -82,10 +93,9 @@ func recallCorpus(tb testing.TB, n int) *corpus.Corpus {
 				paras = append(paras, fmt.Sprintf("The plan for block %d was approved by the board.", i*31+j))
 			}
 		}
-		text := "Title: Distractors " + strconv.Itoa(i) + "\n\n" + strings.Join(paras, "\n\n")
-		arts = append(arts, article(tb, fmt.Sprintf("distract-%04d", i), text))
+		texts[fmt.Sprintf("distract-%04d", i)] = "Title: Distractors " + strconv.Itoa(i) + "\n\n" + strings.Join(paras, "\n\n")
 	}
-	return corpus.New(arts...)
+	return texts
 }
 
 // recallSizes are the corpus sizes TestRecallPlanted runs at; more can be
