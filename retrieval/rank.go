@@ -290,7 +290,7 @@ func newQuery(an *Analyzer, qa Question, f Feature) rankQuery {
 	}
 	q.qwords = make(map[string]bool)
 	for _, w := range strings.FieldsFunc(strings.ToLower(qa.Text), notWordRune) {
-		q.qwords[w] = true
+		q.qwords[foldWord(w)] = true // as sentence words are: accents folded
 	}
 	q.bridges = make([][]qbridge, len(q.terms))
 	for i, t := range q.terms {
