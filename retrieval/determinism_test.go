@@ -32,7 +32,7 @@ var determinismQuestions = []string{
 // manifest was written, holding sentences of an article since removed.
 func TestAnswersIgnoreHowTheIndexWasBuilt(t *testing.T) {
 	ctx := context.Background()
-	texts := recallTexts(t, 30)
+	texts := recallTexts(t, 5)
 	seed, err := os.ReadFile(filepath.Join("..", "corpus", "seed", "000_f7beece76a365f7b.txt"))
 	if err != nil {
 		t.Fatal(err)
