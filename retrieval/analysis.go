@@ -11,6 +11,7 @@ import (
 	"github.com/blevesearch/bleve/v2/analysis"
 	"github.com/blevesearch/bleve/v2/analysis/analyzer/custom"
 	"github.com/blevesearch/bleve/v2/analysis/analyzer/keyword"
+	"github.com/blevesearch/bleve/v2/analysis/char/asciifolding"
 	regexpchar "github.com/blevesearch/bleve/v2/analysis/char/regexp"
 	"github.com/blevesearch/bleve/v2/analysis/lang/en"
 	"github.com/blevesearch/bleve/v2/analysis/token/lowercase"
@@ -19,6 +20,7 @@ import (
 	"github.com/blevesearch/bleve/v2/analysis/tokenizer/unicode"
 	"github.com/blevesearch/bleve/v2/analysis/tokenmap"
 	"github.com/blevesearch/bleve/v2/mapping"
+	"github.com/blevesearch/bleve/v2/registry"
 )
 
 // Field and analyzer names in the bleve index.
@@ -33,6 +35,7 @@ const (
 	analyzerRaw   = "verbatim_raw"
 	stopList      = "verbatim_stop"
 	charUS        = "verbatim_us"
+	foldFilter    = "verbatim_fold"
 )
 
 // usPattern finds the United States' short and long names, which the text
@@ -43,12 +46,15 @@ const usPattern = `\bU(?:\.?S\.?A?|nited States(?: of America)?)\b`
 
 // analysisVersion names the index layout and analysis. Changing either
 // must change it, so that indexes on disk are rebuilt.
-const analysisVersion = "verbatim-index-4"
+const analysisVersion = "verbatim-index-5"
 
 // newMapping returns the index mapping: one document per sentence, nothing
 // stored (sentences are served from the corpus in memory), term vectors
 // only where phrase queries need positions.
 func newMapping() (*mapping.IndexMappingImpl, error) {
+	if err := registerFold(); err != nil {
+		return nil, err
+	}
 	im := bleve.NewIndexMapping()
 	words := slices.Sorted(maps.Keys(stopWords()))
 	stops := make([]any, len(words))
@@ -71,6 +77,7 @@ func newMapping() (*mapping.IndexMappingImpl, error) {
 		"token_filters": []any{
 			en.PossessiveName,
 			lowercase.Name,
+			foldFilter,
 			stopList,
 			porter.Name,
 		},
@@ -81,17 +88,19 @@ func newMapping() (*mapping.IndexMappingImpl, error) {
 	err = im.AddCustomAnalyzer(analyzerExact, map[string]any{
 		"type":          custom.Name,
 		"tokenizer":     unicode.Name,
-		"token_filters": []any{lowercase.Name},
+		"token_filters": []any{lowercase.Name, foldFilter},
 	})
 	if err != nil {
 		return nil, fmt.Errorf("analyzer %s: %w", analyzerExact, err)
 	}
 	// The words as written, for ranking (capitals, numbers), cut exactly
-	// as the text field's words are; not used by any field.
+	// as the text field's words are, accents folded as there; not used by
+	// any field.
 	err = im.AddCustomAnalyzer(analyzerRaw, map[string]any{
-		"type":         custom.Name,
-		"char_filters": []any{charUS},
-		"tokenizer":    unicode.Name,
+		"type":          custom.Name,
+		"char_filters":  []any{charUS},
+		"tokenizer":     unicode.Name,
+		"token_filters": []any{foldFilter},
 	})
 	if err != nil {
 		return nil, fmt.Errorf("analyzer %s: %w", analyzerRaw, err)
@@ -120,6 +129,46 @@ func newMapping() (*mapping.IndexMappingImpl, error) {
 	im.DocValuesDynamic = false
 	im.ScoringModel = "bm25"
 	return im, nil
+}
+
+// registerFold registers the accent-folding token filter with bleve, once
+// per process: index mappings name their filters, and bleve builds them
+// from its registry when it opens an index.
+var registerFold = sync.OnceValue(func() error {
+	err := registry.RegisterTokenFilter(foldFilter, func(map[string]any, *registry.Cache) (analysis.TokenFilter, error) {
+		return foldAccents{}, nil
+	})
+	if err != nil {
+		return fmt.Errorf("token filter %s: %w", foldFilter, err)
+	}
+	return nil
+})
+
+// foldAccents is a token filter that folds each token's letters to ASCII
+// where they have an ASCII form ("café" to "cafe", "Ø" to "O"; Lucene's
+// ASCII folding), so that a word matches with or without its accents.
+// It changes only the term: a token's Start and End still point at the
+// word in the original text, which is what highlights are cut from.
+type foldAccents struct{}
+
+var asciiFold = asciifolding.New()
+
+func (foldAccents) Filter(in analysis.TokenStream) analysis.TokenStream {
+	for _, t := range in {
+		if !isASCII(t.Term) {
+			t.Term = asciiFold.Filter(t.Term)
+		}
+	}
+	return in
+}
+
+func isASCII(b []byte) bool {
+	for _, c := range b {
+		if c >= 0x80 {
+			return false
+		}
+	}
+	return true
 }
 
 // textField is an indexed, unstored text field; term vectors (positions)

@@ -11,9 +11,6 @@ import (
 	"unicode"
 	"unicode/utf8"
 
-	"github.com/blevesearch/bleve/v2"
-	"github.com/blevesearch/bleve/v2/search/query"
-
 	"github.com/verbatim-bot/verbatim/corpus"
 )
 
@@ -217,7 +214,8 @@ func (k *candidate) quote() Quote {
 }
 
 // query prepares a question for scoring and finds its candidates: the
-// sentences that share a term with it, or with the terms its bridges add.
+// sentences that share a term with it, or with the terms its bridges add,
+// those that hold every one of its terms (or a bridge of it) first.
 func (ix *Index) query(ctx context.Context, c *corpus.Corpus, qa Question, article corpus.ArticleID) (rankQuery, []*candidate, error) {
 	q := newQuery(ix.an, qa, ix.features)
 	if len(q.terms) == 0 {
@@ -228,9 +226,19 @@ func (ix *Index) query(ctx context.Context, c *corpus.Corpus, qa Question, artic
 		return rankQuery{}, nil, err
 	}
 	q.setStats(st) // drops the bridges no sentence has
-	cands, err := ix.candidates(ctx, c, q.terms, q.bridgeTerms(), st, article)
+	cands, err := ix.candidates(ctx, c, q.groups(), st, article)
 	if err != nil {
 		return rankQuery{}, nil, err
+	}
+	// A question typed in lower case has its names back as the sentences
+	// write them; its terms, and so its candidates, are the same.
+	docs := make([]*doc, len(cands))
+	for i, k := range cands {
+		docs[i] = k.d
+	}
+	if text := recaseNames(qa.Text, docs); text != qa.Text {
+		q = newQuery(ix.an, ix.an.Question(text), ix.features)
+		q.setStats(st)
 	}
 	return q, cands, nil
 }
@@ -245,81 +253,26 @@ func (emptyStats) DocFreq(string) int { return 0 }
 // Common terms: a question term held by more than commonShare of the
 // sentences, and by more than commonMin, is common. Common terms do not
 // find candidates when the question has rarer ones: they only add to the
-// search score of sentences that hold a rarer term (Lucene's "common
-// terms" query). A sentence that holds only common terms covers too little
-// of the question's idf-weighted terms to be an answer, and scoring the
-// long lists of sentences that hold them was most of the time of a search
-// on large corpora. The ranking still scores every term.
+// score of sentences that hold a rarer term (Lucene's "common terms"
+// query). Reading the long lists of sentences that hold them was most of
+// the time of a search on large corpora. The ranking still scores every
+// term.
 const (
 	commonShare = 0.01
 	commonMin   = 1000
 )
 
-// candidates finds the sentences that share a term with the question (in
-// their text or their speaker's name) or hold one of the extra terms; with
-// st, common terms only add to the score of sentences found by rarer ones.
-func (ix *Index) candidates(ctx context.Context, c *corpus.Corpus, terms, extra []string, st Stats, article corpus.ArticleID) ([]*candidate, error) {
-	common := func(string) bool { return false }
-	if st != nil {
-		limit := max(commonMin, int(commonShare*float64(st.DocCount())))
-		common = func(t string) bool { return st.DocFreq(t) > limit }
-	}
-	var find, boost []query.Query
-	add := func(t string, q query.Query) {
-		if common(t) {
-			boost = append(boost, q)
-		} else {
-			find = append(find, q)
-		}
-	}
-	seen := make(map[string]bool, len(terms)+len(extra))
-	for _, t := range terms {
-		if seen[t] {
-			continue
-		}
-		seen[t] = true
-		for _, f := range []string{fieldText, fieldSpeaker} {
-			tq := bleve.NewTermQuery(t)
-			tq.SetField(f)
-			add(t, tq)
-		}
-	}
-	for _, t := range extra {
-		if seen[t] {
-			continue
-		}
-		seen[t] = true
-		tq := bleve.NewTermQuery(t)
-		tq.SetField(fieldText)
-		tq.SetBoost(0.5)
-		add(t, tq)
-	}
-	var qq query.Query
-	switch {
-	case len(find) == 0:
-		qq = bleve.NewDisjunctionQuery(boost...)
-	case len(boost) == 0:
-		qq = bleve.NewDisjunctionQuery(find...)
-	default:
-		bq := bleve.NewBooleanQuery()
-		bq.AddMust(bleve.NewDisjunctionQuery(find...))
-		bq.AddShould(boost...)
-		qq = bq
-	}
-	// bleve sets aside a match for every hit asked for, before searching:
-	// on a small corpus, ask for no more than it could hold (with room for
-	// sentences a Sync adds meanwhile).
-	size := candidateLimit
-	if st != nil {
-		size = min(size, 2*st.DocCount()+16)
-	}
-	res, err := ix.search(ctx, qq, article, size)
+// candidates finds the sentences to rank for a question whose terms come
+// in groups (a question term and its bridges; see findSentences): at most
+// candidateLimit of them, those that hold a term of every group first.
+func (ix *Index) candidates(ctx context.Context, c *corpus.Corpus, groups [][]string, st Stats, article corpus.ArticleID) ([]*candidate, error) {
+	ids, err := ix.findSentences(ctx, groups, st, article, candidateLimit)
 	if err != nil {
 		return nil, err
 	}
-	out := make([]*candidate, 0, len(res.Hits))
-	for _, h := range res.Hits {
-		if a, s, ok := hitSentence(c, h.ID); ok {
+	out := make([]*candidate, 0, len(ids))
+	for _, id := range ids {
+		if a, s, ok := hitSentence(c, id); ok {
 			out = append(out, &candidate{s: s, a: a, d: ix.prepare(c, a, s)})
 		}
 	}

@@ -343,7 +343,13 @@ func (ix *Index) askBaseline(ctx context.Context, text string, top int) ([]Quote
 	if err != nil {
 		return nil, err
 	}
-	cands, err := ix.candidates(ctx, c, terms, nil, st, "")
+	groups := make([][]string, 0, len(terms))
+	for _, t := range terms {
+		if !slices.ContainsFunc(groups, func(g []string) bool { return g[0] == t }) {
+			groups = append(groups, []string{t})
+		}
+	}
+	cands, err := ix.candidates(ctx, c, groups, st, "")
 	if err != nil {
 		return nil, err
 	}

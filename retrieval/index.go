@@ -530,9 +530,14 @@ func (ix *Index) deleteStale(old manifest, next *manifest, present func(corpus.A
 }
 
 // commit finishes a change from old to next: it merges the segments when
-// the change added many sentences, then stores next as the manifest.
+// the change added many sentences to an index on disk, then stores next as
+// the manifest. (Scorch's ForceMerge of an index in memory never returns:
+// it waits for segments to be persisted, which in memory they never are.)
 func (ix *Index) commit(ctx context.Context, old, next manifest) error {
-	if next.Docs-old.Docs >= mergeAfterDocs {
+	if err := ix.sweep(next); err != nil {
+		return err
+	}
+	if next.Docs-old.Docs >= mergeAfterDocs && ix.path != "" {
 		if err := ix.merge(ctx); err != nil {
 			return err
 		}
@@ -547,6 +552,68 @@ func (ix *Index) commit(ctx context.Context, old, next manifest) error {
 		return fmt.Errorf("write manifest: %w", err)
 	}
 	return nil
+}
+
+// sweep deletes the documents the index holds that next does not list: a
+// build stopped before it wrote its manifest leaves the sentences it had
+// indexed, and when their article is gone by the next build nothing else
+// would delete them; they would count in every document frequency. It
+// reads every document id only when the index holds more documents than
+// next lists.
+func (ix *Index) sweep(next manifest) error {
+	stale, err := ix.strays(next)
+	if err != nil || len(stale) == 0 {
+		return err
+	}
+	b := ix.bi.NewBatch()
+	for _, id := range stale {
+		b.Delete(id)
+	}
+	if err := ix.bi.Batch(b); err != nil {
+		return fmt.Errorf("delete stray sentences: %w", err)
+	}
+	ix.log.Warn("deleted sentences of an interrupted build", "sentences", len(stale))
+	return nil
+}
+
+// strays lists the documents of the index that next does not list.
+func (ix *Index) strays(next manifest) ([]string, error) {
+	ai, err := ix.bi.Advanced()
+	if err != nil {
+		return nil, fmt.Errorf("index reader: %w", err)
+	}
+	rd, err := ai.Reader()
+	if err != nil {
+		return nil, fmt.Errorf("index reader: %w", err)
+	}
+	defer rd.Close()
+	if n, err := rd.DocCount(); err != nil || int(n) == next.Docs {
+		return nil, err
+	}
+	all, err := rd.DocIDReaderAll()
+	if err != nil {
+		return nil, fmt.Errorf("document ids: %w", err)
+	}
+	defer all.Close()
+	var stale []string
+	for {
+		id, err := all.Next()
+		if err != nil {
+			return nil, fmt.Errorf("document ids: %w", err)
+		}
+		if id == nil {
+			return stale, nil
+		}
+		ext, err := rd.ExternalID(id)
+		if err != nil {
+			return nil, fmt.Errorf("document ids: %w", err)
+		}
+		ref, ok := parseDocID(ext)
+		e := next.Articles[ref.Article]
+		if !ok || e == nil || ref.Paragraph < 1 || ref.Paragraph > len(e.Paragraphs) || ref.Sentence < 1 || ref.Sentence > e.Paragraphs[ref.Paragraph-1] {
+			stale = append(stale, ext)
+		}
+	}
 }
 
 // batchDocs is how many sentences go into one bleve batch. Larger batches

@@ -3,6 +3,7 @@ package retrieval
 import (
 	"strings"
 	"unicode"
+	"unicode/utf8"
 )
 
 // Question is a question analysed for ranking.
@@ -185,4 +186,91 @@ func nameOf(rest []string) int {
 		return i + 2
 	}
 	return 0
+}
+
+// recaseNames writes the lower-case words of a question that the
+// sentences found for it write as names with capitals, as they write
+// them: "who is khalilzad" becomes "who is Khalilzad", "what does aarp
+// stand for" becomes "what does AARP stand for". The question's analysis
+// reads names from capitals; people type questions in lower case. A word
+// counts as a name when the sentences write it capitalised, not first in
+// the sentence, more often than in lower case. Words with a capital
+// already, and stop words, are left as they are.
+func recaseNames(text string, docs []*doc) string {
+	type tally struct{ caps, acronym, lower int }
+	var counts map[string]*tally
+	for _, w := range strings.FieldsFunc(text, notQuestionWordRune) {
+		if strings.ContainsFunc(w, unicode.IsUpper) || isStopWord(w) || whWords[w] {
+			continue
+		}
+		if counts == nil {
+			counts = map[string]*tally{}
+		}
+		counts[foldWord(w)] = &tally{}
+	}
+	if counts == nil {
+		return text
+	}
+	for _, d := range docs {
+		if len(d.ev) != len(d.words) {
+			continue
+		}
+		for j, w := range d.words {
+			t := counts[w]
+			switch {
+			case t == nil:
+			case d.ev[j]&evCap == 0:
+				t.lower++
+			case j > 0:
+				t.caps++
+				if d.ev[j]&evAcronym != 0 {
+					t.acronym++
+				}
+			}
+		}
+	}
+	var b strings.Builder
+	rest := text
+	for rest != "" {
+		i := strings.IndexFunc(rest, func(r rune) bool { return !notQuestionWordRune(r) })
+		if i < 0 {
+			b.WriteString(rest)
+			break
+		}
+		b.WriteString(rest[:i])
+		rest = rest[i:]
+		j := strings.IndexFunc(rest, notQuestionWordRune)
+		if j < 0 {
+			j = len(rest)
+		}
+		w := rest[:j]
+		rest = rest[j:]
+		t := counts[foldWord(w)]
+		switch {
+		case t == nil || strings.ContainsFunc(w, unicode.IsUpper) || t.caps <= t.lower:
+			b.WriteString(w)
+		case 2*t.acronym > t.caps:
+			b.WriteString(strings.ToUpper(w))
+		default:
+			r, n := utf8.DecodeRuneInString(w)
+			b.WriteRune(unicode.ToUpper(r))
+			b.WriteString(w[n:])
+		}
+	}
+	return b.String()
+}
+
+// notQuestionWordRune ends a word of a question, as analyzeQuestion cuts
+// them.
+func notQuestionWordRune(r rune) bool {
+	return !unicode.IsLetter(r) && !unicode.IsDigit(r) && r != '\'' && r != '-'
+}
+
+// foldWord is a word lower-cased and folded to ASCII as the analyzers do.
+func foldWord(w string) string {
+	w = strings.ToLower(w)
+	if !isASCII([]byte(w)) {
+		w = string(asciiFold.Filter([]byte(w)))
+	}
+	return w
 }

@@ -390,7 +390,7 @@ func newQuery(an *Analyzer, qa Question, f Feature) rankQuery {
 	capital := make(map[string]bool)
 	for i, w := range strings.FieldsFunc(qa.Text, notWordRune) {
 		lw := strings.ToLower(w)
-		q.qwords[lw] = true
+		q.qwords[foldWord(lw)] = true // as sentence words are: accents folded
 		if r, _ := utf8.DecodeRuneInString(w); (i > 0 && unicode.IsUpper(r)) || unicode.IsDigit(r) {
 			capital[lw] = true
 		}

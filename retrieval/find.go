@@ -1,0 +1,323 @@
+package retrieval
+
+import (
+	"cmp"
+	"context"
+	"fmt"
+	"slices"
+
+	index "github.com/blevesearch/bleve_index_api"
+
+	"github.com/verbatim-bot/verbatim/corpus"
+)
+
+// Weights of the matches that find candidates, against a match of the
+// question's own term in a sentence's text (1).
+const (
+	findBridgeWeight  = 0.5 // a bridge of the term in the text
+	findSpeakerWeight = 0.5 // the term in the speaker's name or role
+)
+
+// maxGroups bounds the term groups a search tells apart: the bits of a
+// match mask. A question of MaxQuestionRune code points seldom has as many
+// distinct terms; those past it are left out of the search (not of the
+// ranking).
+const maxGroups = 64
+
+// groups returns the question's terms in groups, for finding candidates:
+// each term first, then the terms its bridges add.
+func (q rankQuery) groups() [][]string {
+	out := make([][]string, len(q.terms))
+	for i, t := range q.terms {
+		out[i] = []string{t}
+		if q.bridges != nil {
+			for _, b := range q.bridges[i] {
+				out[i] = append(out[i], b.term)
+			}
+		}
+	}
+	return out
+}
+
+// found is a sentence a search found: its internal id, its BM25 score
+// over the question's term groups, and the groups it holds.
+type found struct {
+	id    uint64
+	score float64
+	mask  uint64
+	// group and best are the group last added and the best match of it
+	// so far: a group counts once, by its best match.
+	group int
+	best  float64
+}
+
+// findSentences finds the sentences that hold a term of the groups (a
+// question term, or one of the terms that may stand for it, in the text;
+// the term in the speaker field) and returns the ids of at most limit of
+// them: first those that hold a term of every group that any sentence
+// holds, then the others; within each, by BM25 over the groups (each
+// counted once, by its best match) with the collection statistics st;
+// ties broken by the document id. The order of the ids returned is not a
+// ranking. The answer depends on the index's live documents only: not on
+// how they were indexed, batched, merged or deleted.
+//
+// When some groups are rare, only they find sentences; the common groups
+// (see commonShare) add to the score and the match mask of the sentences
+// the rare ones found.
+func (ix *Index) findSentences(ctx context.Context, groups [][]string, st Stats, article corpus.ArticleID, limit int) ([]string, error) {
+	if len(groups) > maxGroups {
+		groups = groups[:maxGroups]
+	}
+	ai, err := ix.bi.Advanced()
+	if err != nil {
+		return nil, fmt.Errorf("index reader: %w", err)
+	}
+	rd, err := ai.Reader()
+	if err != nil {
+		return nil, fmt.Errorf("index reader: %w", err)
+	}
+	defer rd.Close()
+
+	s := &search{ctx: ctx, rd: rd, n: st.DocCount(), avgLen: st.AvgLen(), at: map[uint64]int{}}
+	if s.avgLen <= 0 {
+		s.avgLen = 1
+	}
+	commonLimit := max(commonMin, int(commonShare*float64(s.n)))
+	common := make([]bool, len(groups))
+	rare := 0
+	for i, g := range groups {
+		df := 0
+		for _, t := range g {
+			df += st.DocFreq(t)
+		}
+		common[i] = df > commonLimit
+		if !common[i] {
+			rare++
+		}
+	}
+
+	var only []uint64 // nil: every document
+	if article != "" {
+		if only, err = s.postings(string(article), fieldArticle); err != nil {
+			return nil, err
+		}
+	}
+	pass := func(i int, g []string, only []uint64) error {
+		tidf := idf(s.n, st.DocFreq(g[0]))
+		if err := s.add(i, g[0], fieldText, 1, tidf, only); err != nil {
+			return err
+		}
+		if err := s.add(i, g[0], fieldSpeaker, findSpeakerWeight, tidf, only); err != nil {
+			return err
+		}
+		for _, b := range g[1:] {
+			if err := s.add(i, b, fieldText, findBridgeWeight, idf(s.n, st.DocFreq(b)), only); err != nil {
+				return err
+			}
+		}
+		return nil
+	}
+	// The rare groups first (or every group, when none is rare), then the
+	// common ones over the sentences found.
+	for i, g := range groups {
+		if !common[i] || rare == 0 {
+			if err := pass(i, g, only); err != nil {
+				return nil, err
+			}
+		}
+	}
+	if rare > 0 && rare < len(groups) {
+		ids := make([]uint64, len(s.hits))
+		for k, h := range s.hits {
+			ids[k] = h.id
+		}
+		slices.Sort(ids)
+		for i, g := range groups {
+			if common[i] {
+				if err := pass(i, g, ids); err != nil {
+					return nil, err
+				}
+			}
+		}
+	}
+	return s.best(limit)
+}
+
+// search accumulates the sentences found for a question.
+type search struct {
+	ctx    context.Context
+	rd     index.IndexReader
+	n      int
+	avgLen float64
+	hits   []found
+	at     map[uint64]int // internal id -> index in hits
+	tfd    index.TermFieldDoc
+}
+
+// add adds the BM25 weight of term in field, times w, to the sentences
+// that hold it, as a match of group i: every such sentence, or those of
+// only (sorted) when it is not nil.
+func (s *search) add(i int, term, field string, w, idf float64, only []uint64) error {
+	tfr, err := s.rd.TermFieldReader(s.ctx, []byte(term), field, true, true, false)
+	if err != nil {
+		return fmt.Errorf("term %q: %w", term, err)
+	}
+	defer tfr.Close()
+	visit := func(d *index.TermFieldDoc) {
+		dl := s.avgLen
+		if d.Norm > 0 {
+			dl = 1 / (d.Norm * d.Norm) // bleve's norm is 1/sqrt(length)
+		}
+		tf := float64(d.Freq)
+		v := w * idf * tf * (bm25K1 + 1) / (tf + bm25K1*(1-bm25B+bm25B*dl/s.avgLen))
+		id := d.ID.Value()
+		k, ok := s.at[id]
+		if !ok {
+			k = len(s.hits)
+			s.at[id] = k
+			s.hits = append(s.hits, found{id: id, group: -1})
+		}
+		h := &s.hits[k]
+		if h.group != i {
+			h.group, h.best = i, 0
+		}
+		if v > h.best {
+			h.score += v - h.best
+			h.best = v
+		}
+		h.mask |= 1 << i
+	}
+	if only == nil {
+		for n := 0; ; n++ {
+			if n%4096 == 4095 {
+				if err := s.ctx.Err(); err != nil {
+					return err
+				}
+			}
+			d, err := tfr.Next(&s.tfd)
+			if err != nil {
+				return fmt.Errorf("term %q: %w", term, err)
+			}
+			if d == nil {
+				return nil
+			}
+			visit(d)
+		}
+	}
+	var at uint64
+	var d *index.TermFieldDoc
+	buf := make(index.IndexInternalID, 8)
+	for _, id := range only {
+		if d == nil || at < id {
+			if d, err = tfr.Advance(index.NewIndexInternalID(buf, id), &s.tfd); err != nil {
+				return fmt.Errorf("term %q: %w", term, err)
+			}
+			if d == nil {
+				return nil
+			}
+			at = d.ID.Value()
+		}
+		if at == id {
+			visit(d)
+		}
+	}
+	return nil
+}
+
+// postings lists the internal ids of the documents that hold term in
+// field, sorted.
+func (s *search) postings(term, field string) ([]uint64, error) {
+	tfr, err := s.rd.TermFieldReader(s.ctx, []byte(term), field, false, false, false)
+	if err != nil {
+		return nil, fmt.Errorf("term %q: %w", term, err)
+	}
+	defer tfr.Close()
+	out := []uint64{}
+	for {
+		d, err := tfr.Next(&s.tfd)
+		if err != nil {
+			return nil, fmt.Errorf("term %q: %w", term, err)
+		}
+		if d == nil {
+			break
+		}
+		out = append(out, d.ID.Value())
+	}
+	slices.Sort(out)
+	return out, nil
+}
+
+// best returns the document ids of at most limit sentences found: those
+// that hold every group any of them holds first, then by score; ties at
+// the cut broken by the document id, which (unlike the internal id) does
+// not depend on the order documents were indexed in.
+func (s *search) best(limit int) ([]string, error) {
+	var live uint64
+	for _, h := range s.hits {
+		live |= h.mask
+	}
+	key := func(a, b found) int {
+		if af, bf := a.mask == live, b.mask == live; af != bf {
+			if af {
+				return -1
+			}
+			return 1
+		}
+		return cmp.Compare(b.score, a.score)
+	}
+	hits := s.hits
+	slices.SortFunc(hits, func(a, b found) int {
+		if c := key(a, b); c != 0 {
+			return c
+		}
+		return cmp.Compare(a.id, b.id)
+	})
+	ids := make([]string, len(hits))
+	external := func(k int) error {
+		id, err := s.rd.ExternalID(index.NewIndexInternalID(nil, hits[k].id))
+		if err != nil {
+			return fmt.Errorf("document id: %w", err)
+		}
+		ids[k] = id
+		return nil
+	}
+	if len(hits) > limit {
+		// The sentences tied with the last one kept are ordered by their
+		// document id, so that the cut does not fall by internal id.
+		lo, hi := limit-1, limit
+		for lo > 0 && key(hits[lo-1], hits[limit-1]) == 0 {
+			lo--
+		}
+		for hi < len(hits) && key(hits[hi], hits[limit-1]) == 0 {
+			hi++
+		}
+		if hi > limit {
+			tied := make([]int, 0, hi-lo)
+			for k := lo; k < hi; k++ {
+				if err := external(k); err != nil {
+					return nil, err
+				}
+				tied = append(tied, k)
+			}
+			slices.SortFunc(tied, func(a, b int) int { return cmp.Compare(ids[a], ids[b]) })
+			kept := make([]string, 0, limit)
+			for k := range lo {
+				if err := external(k); err != nil {
+					return nil, err
+				}
+				kept = append(kept, ids[k])
+			}
+			for _, k := range tied[:limit-lo] {
+				kept = append(kept, ids[k])
+			}
+			return kept, nil
+		}
+		hits, ids = hits[:limit], ids[:limit]
+	}
+	for k := range hits {
+		if err := external(k); err != nil {
+			return nil, err
+		}
+	}
+	return ids, nil
+}
