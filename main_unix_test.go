@@ -24,8 +24,8 @@ import (
 
 	"github.com/bwmarrin/discordgo"
 
-	"github.com/verbatim-bot/verbatim/bot"
 	"github.com/verbatim-bot/verbatim/bot/discordtest"
+	"github.com/verbatim-bot/verbatim/state/boltstore"
 )
 
 // binaryPath is the verbatim binary the tests of this file run, built
@@ -523,8 +523,8 @@ func TestProcessDamagedStateFile(t *testing.T) {
 	if err := os.MkdirAll(data, 0o700); err != nil {
 		t.Fatal(err)
 	}
-	path := filepath.Join(data, bot.StoreFile)
-	s, err := bot.OpenStore(path, time.Second)
+	path := filepath.Join(data, boltstore.File)
+	s, err := boltstore.Open(path, time.Second)
 	if err != nil {
 		t.Fatal(err)
 	}

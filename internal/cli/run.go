@@ -13,6 +13,7 @@ import (
 	"github.com/verbatim-bot/verbatim/corpus"
 	"github.com/verbatim-bot/verbatim/internal/ops"
 	"github.com/verbatim-bot/verbatim/retrieval"
+	"github.com/verbatim-bot/verbatim/state/boltstore"
 )
 
 // errNoToken explains how to give the bot its token.
@@ -96,8 +97,8 @@ SIGTERM.`)
 		}
 		return nil
 	})
-	store, aside, err := bot.OpenOrSetAsideStore(filepath.Join(cfg.DataDir, bot.StoreFile), time.Second, time.Now())
-	if errors.Is(err, bot.ErrStoreLocked) {
+	store, aside, err := boltstore.OpenOrSetAside(filepath.Join(cfg.DataDir, boltstore.File), time.Second, time.Now())
+	if errors.Is(err, boltstore.ErrLocked) {
 		return fmt.Errorf("data folder %s is in use by another verbatim: give each bot process its own DATA_DIR", cfg.DataDir)
 	}
 	if err != nil {

@@ -17,13 +17,15 @@ import (
 	_ "time/tzdata" // DIGEST_TIMEZONE must work on machines without zoneinfo
 
 	cron "github.com/netresearch/go-cron"
+
+	"github.com/verbatim-bot/verbatim/digest"
 )
 
 // Defaults of the settings that have one.
 const (
 	DefaultAPIBase    = "https://discord.com"
 	DefaultDataDir    = "./data"
-	DefaultDigestCron = "0 9 * * *"
+	DefaultDigestCron = digest.DefaultCron
 	DefaultTimezone   = "UTC"
 )
 
