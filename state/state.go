@@ -162,7 +162,10 @@ var ErrNotClaimed = errors.New("delivery not claimed by this process")
 
 // Store is everything the bot remembers. Implementations are safe for
 // concurrent use; with PostgreSQL, by several processes at once. Every
-// method that changes a record does so atomically.
+// method that changes a record does so atomically. Times are kept to the
+// microsecond at least, a digest's bounds (Subscription.Since,
+// Delivery.Since and Delivery.Cutoff) to the nanosecond: an article first
+// indexed at Since must not count as new again.
 type Store interface {
 	// Subscriptions returns every subscription, ordered by channel id.
 	Subscriptions(ctx context.Context) ([]Subscription, error)

@@ -5,7 +5,6 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
-	"path/filepath"
 	"sync"
 	"time"
 
@@ -13,7 +12,6 @@ import (
 	"github.com/verbatim-bot/verbatim/corpus"
 	"github.com/verbatim-bot/verbatim/internal/ops"
 	"github.com/verbatim-bot/verbatim/retrieval"
-	"github.com/verbatim-bot/verbatim/state/boltstore"
 )
 
 // errNoToken explains how to give the bot its token.
@@ -97,19 +95,18 @@ SIGTERM.`)
 		}
 		return nil
 	})
-	store, aside, err := boltstore.OpenOrSetAside(filepath.Join(cfg.DataDir, boltstore.File), time.Second, time.Now())
-	if errors.Is(err, boltstore.ErrLocked) {
-		return fmt.Errorf("data folder %s is in use by another verbatim: give each bot process its own DATA_DIR", cfg.DataDir)
+	if cfg.StateURL != "" {
+		health.Pending("store", "connecting to the state database")
 	}
+	store, err := openState(ctx, cfg, log, func(err error) {
+		if err != nil {
+			health.Pending("store", "state database unreachable: "+err.Error())
+		}
+	}, true)
 	if err != nil {
 		return err
 	}
 	defer store.Close()
-	if aside != "" {
-		log.Error("the bot state file was damaged: it is kept aside and a fresh one started; "+
-			"digest subscriptions made with /digest subscribe are lost (DIGEST_CHANNEL_ID is subscribed again)",
-			"damaged_file", aside)
-	}
 	health.Set("store", store.Healthy)
 
 	answerIDs := make([]string, len(cfg.AnswerIDs))

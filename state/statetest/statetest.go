@@ -50,8 +50,9 @@ func Run(t *testing.T, open Open) {
 	}
 }
 
-// at is a time with nanoseconds, in UTC.
-var at = time.Date(2026, 3, 2, 9, 0, 0, 123456789, time.UTC)
+// at is a time to the microsecond, in UTC: stores keep times to the
+// microsecond, a digest's bounds (Since, Cutoff) to the nanosecond.
+var at = time.Date(2026, 3, 2, 9, 0, 0, 123456000, time.UTC)
 
 func testSubscriptions(t *testing.T, s state.Store) {
 	ctx := context.Background()
