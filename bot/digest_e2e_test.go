@@ -33,6 +33,7 @@ type digestWorld struct {
 	data     string
 	articles []*corpus.Article
 	running  *digestBot
+	others   []*digestBot // more processes, started by startProcess
 	starts   int
 	// openStore opens the state store of the next process; nil means the
 	// bbolt file in the data folder.
@@ -170,8 +171,11 @@ func (w *digestWorld) add(id, title string, paragraphs ...string) *corpus.Articl
 	w.t.Helper()
 	a := testArticle(w.t, id, title, "https://example.com/news/"+id, paragraphs...)
 	w.articles = append(w.articles, a)
-	if w.running != nil {
-		if err := w.running.ix.Sync(context.Background(), corpus.New(w.articles...)); err != nil {
+	for _, b := range append([]*digestBot{w.running}, w.others...) {
+		if b == nil || b.ended {
+			continue
+		}
+		if err := b.ix.Sync(context.Background(), corpus.New(w.articles...)); err != nil {
 			w.t.Fatal(err)
 		}
 	}

@@ -112,7 +112,7 @@ const (
 	// others off. A live process sends within the REST timeout (20 s);
 	// a claim older than this is a killed process's, and is taken over,
 	// with the same nonce, while the nonce still protects.
-	ClaimLease = 30 * time.Second
+	ClaimLease = 10 * time.Second
 )
 
 // Options configure a Scheduler.
