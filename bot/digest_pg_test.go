@@ -9,10 +9,12 @@ import (
 	"path/filepath"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"testing"
 	"time"
 
 	"github.com/bwmarrin/discordgo"
+	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/pgconn"
 
 	"github.com/verbatim-bot/verbatim/bot/discordtest"
@@ -329,5 +331,61 @@ func TestDigestDatabaseDownAndBack(t *testing.T) {
 	sub, found, err := b.store.Subscription(ctx, ch)
 	if err != nil || !found || sub.LastDay != "2026-03-02" || !sub.Config {
 		t.Errorf("subscription after the outage: %+v, %v, %v", sub, found, err)
+	}
+}
+
+// roundTrips counts the statements and batches sent to PostgreSQL, each
+// one round trip.
+type roundTrips struct{ n atomic.Int64 }
+
+func (r *roundTrips) TraceQueryStart(ctx context.Context, _ *pgx.Conn, _ pgx.TraceQueryStartData) context.Context {
+	r.n.Add(1)
+	return ctx
+}
+func (r *roundTrips) TraceQueryEnd(context.Context, *pgx.Conn, pgx.TraceQueryEndData) {}
+func (r *roundTrips) TraceBatchStart(ctx context.Context, _ *pgx.Conn, _ pgx.TraceBatchStartData) context.Context {
+	r.n.Add(1)
+	return ctx
+}
+func (r *roundTrips) TraceBatchQuery(context.Context, *pgx.Conn, pgx.TraceBatchQueryData) {}
+func (r *roundTrips) TraceBatchEnd(context.Context, *pgx.Conn, pgx.TraceBatchEndData)     {}
+
+// TestDigestRoundTrips measures what a digest round costs in database
+// round trips: a pass with a digest to post, and a pass with nothing due,
+// for one subscribed channel (docs/operations.md quotes the figures).
+func TestDigestRoundTrips(t *testing.T) {
+	t.Parallel()
+	ch := discordtest.DefaultChannelID
+	url := pgtest.NewDatabase(t)
+	rt := &roundTrips{}
+	w := newDigestWorld(t, day(2, 8, 0))
+	w.newStore = func() state.Store {
+		s, err := pgstore.Open(waitCtx(t), url, pgstore.Options{Tracer: rt})
+		if err != nil {
+			t.Fatal(err)
+		}
+		return s
+	}
+	w.addNews("bridge", "the bridge")
+	b := w.startProcess("solo", withDigestChannel(ch), withCron("0 * * * *", "UTC"))
+	measure := func(at time.Time) int64 {
+		before := rt.n.Load()
+		w.allAt(at)
+		return rt.n.Load() - before
+	}
+	idle := measure(day(2, 8, 30))
+	posted := measure(day(2, 9, 0))
+	if len(w.digests(ch)) != 1 {
+		t.Fatalf("no digest posted\n%s", b.logs)
+	}
+	done := measure(day(2, 10, 0))
+	if len(w.digests(ch)) != 1 {
+		t.Fatalf("a second digest the same day\n%s", b.logs)
+	}
+	t.Logf("database round trips: %d for a pass that posts a digest, %d for a pass with nothing due, %d for a later firing the same day", posted, idle, done)
+	// Ceilings, not today's figures: a round must stay a handful of
+	// statements, not grow with anything but the channels due.
+	if posted > 12 || idle > 2 || done > 4 {
+		t.Errorf("round trips: posted %d (at most 12), idle %d (at most 2), same day %d (at most 4)", posted, idle, done)
 	}
 }

@@ -103,6 +103,10 @@ SIGTERM.`)
 			health.Pending("store", "state database unreachable: "+err.Error())
 		}
 	}, true)
+	if err != nil && ctx.Err() != nil {
+		log.Info("verbatim stopped while waiting for the state database")
+		return nil
+	}
 	if err != nil {
 		return err
 	}
