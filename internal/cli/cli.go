@@ -78,6 +78,7 @@ func commands() []command {
 		{"digest", "print the digest that would be posted", runDigest},
 		{"index", "build or refresh the index in the data folder", runIndex},
 		{"eval", "measure answer quality on an evaluation file", runEval},
+		{"state", "export or import the bot's state (to move it to PostgreSQL)", runState},
 		{"version", "print the version", runVersion},
 	}
 }

@@ -5,7 +5,6 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
-	"path/filepath"
 	"sync"
 	"time"
 
@@ -96,19 +95,22 @@ SIGTERM.`).withCorpus().withData()
 		}
 		return nil
 	})
-	store, aside, err := bot.OpenOrSetAsideStore(filepath.Join(cfg.DataDir, bot.StoreFile), time.Second, time.Now())
-	if errors.Is(err, bot.ErrStoreLocked) {
-		return fmt.Errorf("data folder %s is in use by another verbatim: give each bot process its own DATA_DIR", cfg.DataDir)
+	if cfg.StateURL != "" {
+		health.Pending("store", "connecting to the state database")
+	}
+	store, err := openState(ctx, cfg, log, func(err error) {
+		if err != nil {
+			health.Pending("store", "state database unreachable: "+err.Error())
+		}
+	}, true)
+	if err != nil && ctx.Err() != nil {
+		log.Info("verbatim stopped while waiting for the state database")
+		return nil
 	}
 	if err != nil {
 		return err
 	}
 	defer store.Close()
-	if aside != "" {
-		log.Error("the bot state file was damaged: it is kept aside and a fresh one started; "+
-			"digest subscriptions made with /digest subscribe are lost (DIGEST_CHANNEL_ID is subscribed again)",
-			"damaged_file", aside)
-	}
 	health.Set("store", store.Healthy)
 
 	answerIDs := make([]string, len(cfg.AnswerIDs))

@@ -17,13 +17,15 @@ import (
 	_ "time/tzdata" // DIGEST_TIMEZONE must work on machines without zoneinfo
 
 	cron "github.com/netresearch/go-cron"
+
+	"github.com/verbatim-bot/verbatim/digest"
 )
 
 // Defaults of the settings that have one.
 const (
 	DefaultAPIBase    = "https://discord.com"
 	DefaultDataDir    = "./data"
-	DefaultDigestCron = "0 9 * * *"
+	DefaultDigestCron = digest.DefaultCron
 	DefaultTimezone   = "UTC"
 )
 
@@ -51,6 +53,10 @@ type Config struct {
 	DigestThreads  bool
 	InteractAddr   string
 	PublicKey      ed25519.PublicKey
+	// StateURL is STATE_URL: "" keeps the bot's state in a bbolt file in
+	// DataDir; postgres://... in that PostgreSQL database. It holds a
+	// password: never log it.
+	StateURL string
 }
 
 // Error is an invalid setting. Its message names the setting.
@@ -72,7 +78,7 @@ var Names = []string{
 	"DISCORD_TOKEN", "DISCORD_API_BASE", "DISCORD_GUILD_ID", "CORPUS_DIR",
 	"DATA_DIR", "ANSWER_CHANNEL_IDS", "DIGEST_CHANNEL_ID", "DIGEST_CRON",
 	"DIGEST_TIMEZONE", "LOG_LEVEL", "HTTP_ADDR", "SHARD_ID", "SHARD_COUNT",
-	"DIGEST_THREADS", "INTERACTIONS_ADDR", "DISCORD_PUBLIC_KEY",
+	"DIGEST_THREADS", "INTERACTIONS_ADDR", "DISCORD_PUBLIC_KEY", "STATE_URL",
 }
 
 // Load reads and validates every setting through getenv. It returns all the
@@ -182,6 +188,16 @@ func Load(getenv func(string) string) (Config, error) {
 			bad("DISCORD_PUBLIC_KEY", k, "want the application's public key: 64 hex digits")
 		} else {
 			c.PublicKey = raw
+		}
+	}
+	if c.StateURL = get("STATE_URL"); c.StateURL != "" {
+		// The value is never quoted back: it holds a password.
+		u, err := url.Parse(c.StateURL)
+		switch {
+		case err != nil:
+			bad("STATE_URL", "", "not a URL: want postgres://USER:PASSWORD@HOST:5432/DATABASE")
+		case u.Scheme != "postgres" && u.Scheme != "postgresql":
+			bad("STATE_URL", "", "want postgres://USER:PASSWORD@HOST:5432/DATABASE (or empty for the bbolt file in DATA_DIR)")
 		}
 	}
 	if c.InteractAddr != "" && c.PublicKey == nil {

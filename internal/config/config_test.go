@@ -42,6 +42,7 @@ func TestLoadValues(t *testing.T) {
 		"DIGEST_THREADS":     "true",
 		"INTERACTIONS_ADDR":  ":8081",
 		"DISCORD_PUBLIC_KEY": strings.Repeat("ab", 32),
+		"STATE_URL":          "postgres://verbatim:secret@db.internal:5432/verbatim?sslmode=verify-full",
 	}))
 	if err != nil {
 		t.Fatal(err)
@@ -50,7 +51,8 @@ func TestLoadValues(t *testing.T) {
 		t.Errorf("token prefix not dropped")
 	}
 	if !slices.Equal(c.AnswerIDs, []Snowflake{"1", "2", "3"}) || c.DigestZone.String() != "Europe/Dublin" ||
-		c.ShardID != 1 || c.ShardCount != 2 || !c.DigestThreads || len(c.PublicKey) != 32 || c.APIBase.Host != "127.0.0.1:9999" {
+		c.ShardID != 1 || c.ShardCount != 2 || !c.DigestThreads || len(c.PublicKey) != 32 || c.APIBase.Host != "127.0.0.1:9999" ||
+		c.StateURL != "postgres://verbatim:secret@db.internal:5432/verbatim?sslmode=verify-full" {
 		t.Errorf("values = %+v", c)
 	}
 }
@@ -74,6 +76,8 @@ func TestLoadErrorsNameTheSetting(t *testing.T) {
 		{"DIGEST_THREADS", "maybe"},
 		{"DISCORD_PUBLIC_KEY", "zz"},
 		{"INTERACTIONS_ADDR", ":8081"}, // without a public key
+		{"STATE_URL", "mysql://verbatim:secret@db/verbatim"},
+		{"STATE_URL", "postgres://verbatim:secret@db:port/x"},
 	} {
 		t.Run(tt.name+"="+tt.value, func(t *testing.T) {
 			_, err := Load(env(map[string]string{tt.name: tt.value}))
@@ -93,6 +97,11 @@ func TestSecretsNeverEchoed(t *testing.T) {
 	_, err := Load(env(map[string]string{"DISCORD_PUBLIC_KEY": key}))
 	if err == nil || strings.Contains(err.Error(), key) {
 		t.Errorf("error %v echoes the key", err)
+	}
+	for _, u := range []string{"mysql://verbatim:hunter2@db/verbatim", "postgres://verbatim:hunter2@db:port/x", "postgres://verbatim:hunter2@%zz"} {
+		if _, err := Load(env(map[string]string{"STATE_URL": u})); err == nil || strings.Contains(err.Error(), "hunter2") {
+			t.Errorf("STATE_URL=%q: error %v echoes the password", u, err)
+		}
 	}
 }
 
