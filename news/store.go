@@ -79,8 +79,13 @@ type Store struct {
 
 	mu    sync.Mutex
 	metas map[corpus.ArticleID]*meta
-	keys  map[string]corpus.ArticleID // guidKey and urlKey → id
+	keys    map[string]corpus.ArticleID // guidKey and urlKey → id
+	aliases map[string]bool             // the guidKeys of aliases
 }
+
+// aliasHash is the item hash ByGUID reports for an item that is an alias
+// of an article stored from another item: it is never updated from it.
+const aliasHash = "alias"
 
 // meta is what the Store keeps in memory of each article.
 type meta struct {
@@ -101,7 +106,7 @@ func OpenStore(dir string) (*Store, []error, error) {
 	if err := os.MkdirAll(dir, 0o700); err != nil {
 		return nil, nil, fmt.Errorf("articles folder: %w", err)
 	}
-	s := &Store{dir: dir, metas: map[corpus.ArticleID]*meta{}, keys: map[string]corpus.ArticleID{}}
+	s := &Store{dir: dir, metas: map[corpus.ArticleID]*meta{}, keys: map[string]corpus.ArticleID{}, aliases: map[string]bool{}}
 	entries, err := os.ReadDir(dir)
 	if err != nil {
 		return nil, nil, fmt.Errorf("articles folder: %w", err)
@@ -161,6 +166,7 @@ func (s *Store) index(id corpus.ArticleID, f *File) {
 	for _, a := range f.Aliases {
 		if a.GUID != "" {
 			s.keys[guidKey(a.Feed, a.GUID)] = id
+			s.aliases[guidKey(a.Feed, a.GUID)] = true
 		}
 		if a.URL != "" {
 			s.keys[urlKey(a.URL)] = id
@@ -168,13 +174,18 @@ func (s *Store) index(id corpus.ArticleID, f *File) {
 	}
 }
 
-// ByGUID returns the article a feed item was stored as, its item hash,
-// and false when the item is new.
+// ByGUID returns the article a feed item was stored as, the hash of the
+// item as last stored (aliasHash when the item is an alias of another
+// item's article), and false when the item is new.
 func (s *Store) ByGUID(feed, guid string) (id corpus.ArticleID, itemHash string, ok bool) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	id, ok = s.keys[guidKey(feed, guid)]
-	if ok {
+	k := guidKey(feed, guid)
+	id, ok = s.keys[k]
+	switch {
+	case ok && s.aliases[k]:
+		itemHash = aliasHash
+	case ok:
 		itemHash = s.metas[id].itemHash
 	}
 	return id, itemHash, ok
