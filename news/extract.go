@@ -8,6 +8,7 @@ import (
 	"net/url"
 	"strings"
 	"time"
+	"unicode/utf8"
 
 	readability "codeberg.org/readeck/go-readability/v2"
 	"codeberg.org/readeck/go-readability/v2/render"
@@ -76,7 +77,7 @@ func Extract(body []byte, contentType string, pageURL *url.URL) (*Page, error) {
 		p.Published = t
 	}
 	if art.Node != nil {
-		p.Paragraphs = paragraphs(art.Node)
+		p.Paragraphs = dropMetaLines(paragraphs(art.Node), p.Byline)
 	}
 	if p.Words() < MinWords {
 		return p, ErrTooShort
@@ -194,6 +195,24 @@ func paragraphs(root *html.Node) []string {
 		}
 	}
 	return out
+}
+
+// dropMetaLines drops the leading lines that are the byline or the date
+// ("Ciaran Walsh · 1 December 2026"), which readability keeps when a
+// site puts them inside the article: short, with no sentence end, naming
+// the author or holding a digit.
+func dropMetaLines(paras []string, byline string) []string {
+	for len(paras) > 0 {
+		p := paras[0]
+		last, _ := utf8.DecodeLastRuneInString(p)
+		short := len(strings.Fields(p)) <= 12 && !strings.ContainsRune(".!?\"”'’", last)
+		meta := (byline != "" && strings.Contains(p, byline)) || strings.ContainsAny(p, "0123456789")
+		if !short || !meta {
+			break
+		}
+		paras = paras[1:]
+	}
+	return paras
 }
 
 func hasDescendant(n *html.Node, a atom.Atom) bool {
