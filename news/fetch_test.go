@@ -29,8 +29,8 @@ func TestBlockedAddr(t *testing.T) {
 		{"fc00::1", "private"},
 		{"fd12:3456::1", "private"},
 		{"::ffff:10.0.0.1", "private"},
-		{"64:ff9b::a00:1", "private"},   // NAT64 of 10.0.0.1
-		{"2002:c0a8:1::1", "private"},   // 6to4 of 192.168.0.1
+		{"64:ff9b::a00:1", "private"}, // NAT64 of 10.0.0.1
+		{"2002:c0a8:1::1", "private"}, // 6to4 of 192.168.0.1
 		{"169.254.169.254", "cloud metadata"},
 		{"fd00:ec2::254", "cloud metadata"},
 		{"169.254.10.20", "link-local"},

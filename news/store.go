@@ -77,8 +77,8 @@ type Alias struct {
 type Store struct {
 	dir string
 
-	mu    sync.Mutex
-	metas map[corpus.ArticleID]*meta
+	mu      sync.Mutex
+	metas   map[corpus.ArticleID]*meta
 	keys    map[string]corpus.ArticleID // guidKey and urlKey → id
 	aliases map[string]bool             // the guidKeys of aliases
 }
