@@ -10,6 +10,7 @@ import (
 	"log/slog"
 	"net/http"
 	"net/url"
+	"slices"
 	"strings"
 	"sync"
 	"time"
@@ -149,19 +150,36 @@ func (s *Service) PollFeed(ctx context.Context, feedURL string, st PollState) (R
 	s.counters.FeedPolled("ok")
 
 	var res Result
-	base := resp.URL
-	// Oldest first, so that ids and "added" times follow the feed's order.
-	for i := len(feed.Items) - 1; i >= 0; i-- {
+	for _, it := range oldestFirst(feed.Items) {
 		if err := ctx.Err(); err != nil {
 			return res, st, err
 		}
-		it := feed.Items[i]
-		if it == nil {
-			continue
-		}
-		s.item(ctx, feedURL, feed, it, base, &res)
+		s.item(ctx, feedURL, feed, it, resp.URL, &res)
 	}
 	return res, st, nil
+}
+
+// oldestFirst returns the items oldest first, so that articles are added
+// in the order they were published: by date, the undated last, in the
+// reverse of the feed's order (feeds list the newest first) among equals.
+func oldestFirst(items []*gofeed.Item) []*gofeed.Item {
+	out := make([]*gofeed.Item, 0, len(items))
+	for i := len(items) - 1; i >= 0; i-- {
+		if items[i] != nil {
+			out = append(out, items[i])
+		}
+	}
+	date := func(it *gofeed.Item) time.Time {
+		switch {
+		case it.PublishedParsed != nil:
+			return *it.PublishedParsed
+		case it.UpdatedParsed != nil:
+			return *it.UpdatedParsed
+		}
+		return time.Date(9999, 1, 1, 0, 0, 0, 0, time.UTC)
+	}
+	slices.SortStableFunc(out, func(a, b *gofeed.Item) int { return date(a).Compare(date(b)) })
+	return out
 }
 
 // feedItem is a feed item reduced to what an article needs.
@@ -229,7 +247,7 @@ func (s *Service) item(ctx context.Context, feedURL string, feed *gofeed.Feed, i
 		s.commit.Lock()
 		other, ok := s.store.ByURL(fi.link)
 		if ok {
-			s.duplicate(other, fi, "", fi.link, res)
+			s.duplicate(other, fi, "", fi.link, false, res)
 		}
 		s.commit.Unlock()
 		if ok {
@@ -258,12 +276,12 @@ func (s *Service) item(ctx context.Context, feedURL string, feed *gofeed.Feed, i
 	}
 	for _, u := range []string{fi.link, f.Canonical} {
 		if other, ok := s.store.ByURL(u); ok && u != "" {
-			s.duplicate(other, fi, f.Source, fi.link, res)
+			s.duplicate(other, fi, f.Source, fi.link, false, res)
 			return
 		}
 	}
 	if other, ok := s.store.Similar(strings.Join(f.Body, "\n"), ""); ok {
-		s.duplicate(other, fi, f.Source, fi.link, res)
+		s.duplicate(other, fi, f.Source, fi.link, true, res)
 		return
 	}
 	s.add(f, res)
@@ -294,7 +312,7 @@ func (s *Service) page(ctx context.Context, link string) (*Page, error) {
 // the feed's own text when the page failed or is shorter.
 func (s *Service) articleOf(fi feedItem, p *Page, pageErr error) *File {
 	f := &File{
-		Title: fi.title, Source: fi.outlet, URL: fi.link, Author: fi.author,
+		Title: fi.title, Source: fi.outlet, URL: NormalizeURL(fi.link), Author: fi.author,
 		GUID: fi.guid, Feed: fi.feed, Guild: s.guild, ItemHash: fi.hash,
 	}
 	published := fi.published
@@ -371,11 +389,11 @@ func (s *Service) update(id corpus.ArticleID, f *File, res *Result) {
 	res.Added = append(res.Added, addedOf(id, f, true))
 }
 
-// duplicate records that the item fi (of source, at link) is the story
-// stored as id: its outlet and link join the article's also list when
-// they are new, and the item becomes an alias so that it is not fetched
-// again. The caller holds s.commit.
-func (s *Service) duplicate(id corpus.ArticleID, fi feedItem, source, link string, res *Result) {
+// duplicate records that the item fi (of source, at link) is the article
+// stored as id: the item becomes an alias so that it is not fetched
+// again, and when it is the same story on another page (sameStory), its
+// outlet and link join the article's also list. The caller holds s.commit.
+func (s *Service) duplicate(id corpus.ArticleID, fi feedItem, source, link string, sameStory bool, res *Result) {
 	s.counters.FeedDuplicateDropped()
 	res.Skipped = append(res.Skipped, Skipped{URL: orStr(link, fi.guid), Reason: "duplicate of " + string(id)})
 	old, err := s.store.Read(id)
@@ -389,11 +407,9 @@ func (s *Service) duplicate(id corpus.ArticleID, fi feedItem, source, link strin
 		changed = true
 	}
 	source = orStr(source, fi.outlet)
-	if link != "" && NormalizeURL(link) != NormalizeURL(old.URL) && !hasLink(old.Also, link) {
-		old.Also = append(old.Also, corpus.Link{Source: source, URL: link})
-		if fi.guid == "" {
-			old.Aliases = append(old.Aliases, Alias{URL: link})
-		}
+	if sameStory && link != "" && NormalizeURL(link) != NormalizeURL(old.URL) && !hasLink(old.Also, link) {
+		old.Also = append(old.Also, corpus.Link{Source: source, URL: NormalizeURL(link)})
+		old.Aliases = append(old.Aliases, Alias{URL: link})
 		changed = true
 	}
 	if !changed {
@@ -442,7 +458,7 @@ func (s *Service) AddURL(ctx context.Context, rawURL string) (Result, error) {
 		return res, err
 	}
 	f := &File{
-		Title: p.Title, Source: p.SiteName, URL: rawURL, Author: p.Byline, Body: p.Paragraphs,
+		Title: p.Title, Source: p.SiteName, URL: NormalizeURL(rawURL), Author: p.Byline, Body: p.Paragraphs,
 		Canonical: NormalizeURL(p.Canonical), Guild: s.guild,
 	}
 	if f.Source == "" {
@@ -461,12 +477,12 @@ func (s *Service) AddURL(ctx context.Context, rawURL string) (Result, error) {
 	fi := feedItem{outlet: f.Source}
 	for _, u := range []string{rawURL, f.Canonical} {
 		if other, ok := s.store.ByURL(u); ok && u != "" {
-			s.duplicate(other, fi, f.Source, rawURL, &res)
+			s.duplicate(other, fi, f.Source, rawURL, false, &res)
 			return res, nil
 		}
 	}
 	if other, ok := s.store.Similar(strings.Join(f.Body, "\n"), ""); ok {
-		s.duplicate(other, fi, f.Source, rawURL, &res)
+		s.duplicate(other, fi, f.Source, rawURL, true, &res)
 		return res, nil
 	}
 	s.add(f, &res)
