@@ -3,8 +3,8 @@ package news
 import (
 	"context"
 	"fmt"
-	"net/http"
 	"math/rand/v2"
+	"net/http"
 	"strings"
 	"testing"
 	"time"
