@@ -156,7 +156,7 @@ func TestFeedsPollThenAsk(t *testing.T) {
 	os.WriteFile(filepath.Join(corpusDir, "ferry.txt"), []byte("Title: Ferry\n\nThe new ferry to the islands sails twice a day from the harbour, the operator said."), 0o600)
 	env["CORPUS_DIR"] = corpusDir
 	for q, wantText := range map[string]string{
-		"How often does the new ferry sail?":  "twice a day",
+		"How often does the new ferry sail?": "twice a day",
 		"When will the rail workers strike?": "from Friday",
 	} {
 		if a := askJSON(t, env, q); len(a.Quotes) == 0 || !strings.Contains(a.Quotes[0].Text, wantText) {
