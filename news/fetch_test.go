@@ -248,3 +248,33 @@ func TestUserAgentAndConditional(t *testing.T) {
 		t.Errorf("conditional Get = %+v, %v; want 304 without a body", r, err)
 	}
 }
+
+// TestRebinding: a name whose DNS answer changes after a first, allowed
+// connection is checked again on the next connection, and refused.
+func TestRebinding(t *testing.T) {
+	s := newSite(t)
+	s.serve("/feed", "text/plain", "ok")
+	site := netip.MustParseAddrPort(s.srv.Listener.Addr().String())
+	var calls atomic.Int32
+	f := NewFetcher(FetchOptions{
+		Timeout: 2 * time.Second,
+		exempt:  s.srv.Listener.Addr().String(),
+		Resolve: func(context.Context, string) ([]netip.Addr, error) {
+			if calls.Add(1) == 1 {
+				return []netip.Addr{site.Addr()}, nil // the allowed answer
+			}
+			return []netip.Addr{netip.MustParseAddr("10.0.0.7")}, nil // then a private one
+		},
+	})
+	u := fmt.Sprintf("http://rebind.test:%d/feed", site.Port())
+	if r, err := f.Get(context.Background(), u, nil); err != nil || string(r.Body) != "ok" {
+		t.Fatalf("first Get = %v; want the allowed address reached", err)
+	}
+	f.client.CloseIdleConnections() // the next fetch dials again
+	if _, err := f.Get(context.Background(), u, nil); !errors.Is(err, ErrBlocked) {
+		t.Errorf("Get after the DNS answer changed = %v; want refused", err)
+	}
+	if calls.Load() != 2 {
+		t.Errorf("resolved %d times; want 2 (once per connection)", calls.Load())
+	}
+}

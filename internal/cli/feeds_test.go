@@ -19,14 +19,15 @@ import (
 // newsSite serves an RSS feed whose items can be added while it runs,
 // and the pages they link to.
 type newsSite struct {
-	srv   *httptest.Server
-	mu    sync.Mutex
+	srv    *httptest.Server
+	outlet string // og:site_name of the pages published next
+	mu     sync.Mutex
 	items []string
 	pages map[string]string
 }
 
 func newNewsSite(t *testing.T) *newsSite {
-	s := &newsSite{pages: map[string]string{}}
+	s := &newsSite{pages: map[string]string{}, outlet: "The Coastal Herald"}
 	s.srv = httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		s.mu.Lock()
 		defer s.mu.Unlock()
@@ -53,7 +54,7 @@ func (s *newsSite) publish(guid, path, title string, paras ...string) {
 	defer s.mu.Unlock()
 	body := "<p>" + strings.Join(paras, "</p>\n<p>") + "</p>"
 	s.pages[path] = `<!doctype html><html><head><title>` + title + `</title>
-<meta property="og:site_name" content="The Coastal Herald">
+<meta property="og:site_name" content="` + s.outlet + `">
 <meta property="article:published_time" content="2026-12-01T07:30:00Z">
 <link rel="canonical" href="` + s.srv.URL + path + `"></head><body>
 <nav><a href="/">Home</a> <a href="/news">News</a> <a href="/sport">Sport</a></nav>
@@ -132,6 +133,10 @@ func TestFeedsPollThenAsk(t *testing.T) {
 		t.Fatalf("ask after the poll = %+v; want the repairs' cost quoted from %s", a, added.ID)
 	}
 	t.Logf("item in the feed to answerable (feeds poll + ask): %v", elapsed)
+	code, out, _ = runCLI(t, env, "digest", "--json")
+	if code != 0 || !strings.Contains(out, `"id": "`+added.ID+`"`) {
+		t.Errorf("digest after the poll = %s; want the new article", out)
+	}
 	if a := askJSON(t, env, "Who is Zalmy Khalilzad?"); !a.NoAnswer && len(a.Quotes) > 0 && strings.Contains(a.Quotes[0].Text, "Khalilzad") {
 		t.Errorf("the built-in article still answers beside a stored one: %+v", a.Quotes[0])
 	}
@@ -226,6 +231,19 @@ func TestAddCommand(t *testing.T) {
 	if len(a.Quotes) == 0 || !strings.Contains(a.Quotes[0].Text, "from Friday") {
 		t.Errorf("ask after add = %+v", a)
 	}
+	// The same wire story at another outlet is the same article, which
+	// names both.
+	s.outlet = "Northern Daily"
+	s.publish("y", "/b/strike", "Rail strike called", append([]string{"Train drivers and station staff will walk out for two days from Friday, their union said."}, strikeStory[1:]...)...)
+	code, _, errOut = runCLI(t, env, "add", s.srv.URL+"/b/strike")
+	if code != 0 || !strings.Contains(errOut, "duplicate of "+res.Added[0].ID) {
+		t.Errorf("add of the wire copy: exit %d, stderr %q; want a duplicate", code, errOut)
+	}
+	code, out, _ = runCLI(t, env, "ask", "Who is the union's general secretary?")
+	if code != 0 || !strings.Contains(out, "also: Northern Daily "+s.srv.URL+"/b/strike") {
+		t.Errorf("ask after the wire copy = %q; want the other outlet named", out)
+	}
+
 	// Loopback is refused without FETCH_ALLOW_PRIVATE.
 	delete(env, "FETCH_ALLOW_PRIVATE")
 	code, _, errOut = runCLI(t, env, "add", s.srv.URL+"/a/other")
