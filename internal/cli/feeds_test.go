@@ -22,8 +22,8 @@ type newsSite struct {
 	srv    *httptest.Server
 	outlet string // og:site_name of the pages published next
 	mu     sync.Mutex
-	items []string
-	pages map[string]string
+	items  []string
+	pages  map[string]string
 }
 
 func newNewsSite(t *testing.T) *newsSite {
