@@ -163,10 +163,12 @@ type FetchError struct {
 	Err        error
 }
 
+// Error says what was fetched and what went wrong.
 func (e *FetchError) Error() string {
 	return fmt.Sprintf("fetch %s: %v", e.URL, e.Err)
 }
 
+// Unwrap returns the underlying error.
 func (e *FetchError) Unwrap() error { return e.Err }
 
 // ErrBlocked is wrapped by every refusal of the address or scheme rule.

@@ -40,10 +40,22 @@ type Counters interface {
 // NopCounters is a Counters that counts nothing.
 type NopCounters struct{}
 
-func (NopCounters) FeedPolled(string)      {}
-func (NopCounters) FeedItemAdded()         {}
-func (NopCounters) FeedDuplicateDropped()  {}
+// FeedPolled implements Counters.
+func (NopCounters) FeedPolled(string) {}
+
+// FeedItemAdded implements Counters.
+func (NopCounters) FeedItemAdded() {}
+
+// FeedDuplicateDropped implements Counters.
+func (NopCounters) FeedDuplicateDropped() {}
+
+// FeedFetchFailed implements Counters.
 func (NopCounters) FeedFetchFailed(string) {}
+
+// MaxItemsPerPoll is how many of a feed's newest items one poll looks at;
+// older ones are left alone, so that a huge feed cannot start thousands
+// of page fetches.
+const MaxItemsPerPoll = 100
 
 // Options configure a Service.
 type Options struct {
@@ -150,7 +162,11 @@ func (s *Service) PollFeed(ctx context.Context, feedURL string, st PollState) (R
 	s.counters.FeedPolled("ok")
 
 	var res Result
-	for _, it := range oldestFirst(feed.Items) {
+	items := oldestFirst(feed.Items)
+	if len(items) > MaxItemsPerPoll {
+		items = items[len(items)-MaxItemsPerPoll:]
+	}
+	for _, it := range items {
 		if err := ctx.Err(); err != nil {
 			return res, st, err
 		}
@@ -301,11 +317,22 @@ func (s *Service) page(ctx context.Context, link string) (*Page, error) {
 	if resp.Body == nil {
 		return nil, errors.New("the page answered 304 to a plain request")
 	}
+	if !isHTML(resp.ContentType) {
+		s.counters.FeedFetchFailed(KindParse)
+		return nil, &FetchError{URL: link, Kind: KindParse, Err: fmt.Errorf("not a web page (%s)", resp.ContentType)}
+	}
 	p, err := Extract(resp.Body, resp.ContentType, resp.URL)
 	if err != nil && !errors.Is(err, ErrTooShort) {
 		s.counters.FeedFetchFailed(KindParse)
 	}
 	return p, err
+}
+
+// isHTML reports whether a Content-Type may be a web page: HTML or XHTML,
+// or none said (left to the parser).
+func isHTML(contentType string) bool {
+	ct := strings.ToLower(strings.TrimSpace(strings.Split(contentType, ";")[0]))
+	return ct == "" || ct == "text/html" || ct == "application/xhtml+xml" || ct == "text/plain"
 }
 
 // articleOf makes the article file of a feed item from its page, or from

@@ -8,6 +8,7 @@ import (
 	"os"
 	"path/filepath"
 	"slices"
+	"strconv"
 	"strings"
 	"sync/atomic"
 	"testing"
@@ -350,5 +351,35 @@ func TestStoreIgnoresTempAndBrokenFiles(t *testing.T) {
 	s, problems, err := OpenStore(dir)
 	if err != nil || len(problems) != 1 || s.Len() != 0 {
 		t.Errorf("OpenStore = %d articles, %v, %v; want the broken file reported, the temporary one ignored", s.Len(), problems, err)
+	}
+}
+
+func TestNotAPage(t *testing.T) {
+	s := newSite(t)
+	s.serve("/report.pdf", "application/pdf", "%PDF-1.7 binary")
+	counts := newCounting()
+	svc := testService(t, counts)
+	if _, err := svc.AddURL(context.Background(), s.URL("/report.pdf")); KindOf(err) != KindParse || !strings.Contains(err.Error(), "not a web page") {
+		t.Errorf("AddURL(pdf) = %v; want not a web page", err)
+	}
+	if counts.errors[KindParse] != 1 {
+		t.Errorf("parse errors counted %v", counts.errors)
+	}
+}
+
+func TestManyItemsCapped(t *testing.T) {
+	s := newSite(t)
+	var b strings.Builder
+	b.WriteString(`<?xml version="1.0"?><rss version="2.0"><channel><title>Busy</title>`)
+	for i := range MaxItemsPerPoll + 50 {
+		b.WriteString(`<item><title>Item</title><guid>i` + strconv.Itoa(i) + `</guid><description>` +
+			strings.Repeat("word"+strconv.Itoa(i)+" text ", 20) + `</description></item>`)
+	}
+	b.WriteString(`</channel></rss>`)
+	s.serve("/feed", "application/rss+xml", b.String())
+	svc := testService(t, nil)
+	res, _, err := svc.PollFeed(context.Background(), s.URL("/feed"), PollState{})
+	if err != nil || len(res.Added) != MaxItemsPerPoll {
+		t.Errorf("PollFeed of %d items added %d, %v; want %d", MaxItemsPerPoll+50, len(res.Added), err, MaxItemsPerPoll)
 	}
 }
