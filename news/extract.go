@@ -77,7 +77,7 @@ func Extract(body []byte, contentType string, pageURL *url.URL) (*Page, error) {
 		p.Published = t
 	}
 	if art.Node != nil {
-		p.Paragraphs = dropMetaLines(paragraphs(art.Node), p.Byline)
+		p.Paragraphs = dropBoilerplate(dropMetaLines(paragraphs(art.Node), p.Byline))
 	}
 	if p.Words() < MinWords {
 		return p, ErrTooShort
@@ -204,8 +204,7 @@ func paragraphs(root *html.Node) []string {
 func dropMetaLines(paras []string, byline string) []string {
 	for len(paras) > 0 {
 		p := paras[0]
-		last, _ := utf8.DecodeLastRuneInString(p)
-		short := len(strings.Fields(p)) <= 12 && !strings.ContainsRune(".!?\"”'’", last)
+		short := len(strings.Fields(p)) <= 12 && !endsSentence(p)
 		meta := (byline != "" && strings.Contains(p, byline)) || strings.ContainsAny(p, "0123456789")
 		if !short || !meta {
 			break
@@ -213,6 +212,47 @@ func dropMetaLines(paras []string, byline string) []string {
 		paras = paras[1:]
 	}
 	return paras
+}
+
+// boilerplateStarts begin the short lines that sites put among an
+// article's paragraphs and that are not its text.
+var boilerplateStarts = []string{
+	"advertisement", "advertising", "sponsored", "read more", "read next", "related:",
+	"related stories", "see also", "also read", "recommended", "sign up", "subscribe",
+	"share this", "share on", "click here", "follow us", "listen to this article",
+	"continue reading", "story continues below", "this article was", "©", "copyright",
+}
+
+// dropBoilerplate drops short lines such as "Advertisement" or "Read
+// more: ..." that readability keeps inside an article's body: at most 15
+// words, no sentence end, and a known beginning (a sentence such as
+// "Subscribers were told on Monday." stays).
+func dropBoilerplate(paras []string) []string {
+	out := paras[:0]
+	for _, p := range paras {
+		if len(strings.Fields(p)) <= 15 && !endsSentence(p) && hasPrefixFold(p, boilerplateStarts) {
+			continue
+		}
+		out = append(out, p)
+	}
+	return out
+}
+
+// endsSentence reports whether s ends as a sentence does: with a full
+// stop, question or exclamation mark, or a closing quote.
+func endsSentence(s string) bool {
+	last, _ := utf8.DecodeLastRuneInString(strings.TrimSpace(s))
+	return strings.ContainsRune(".!?\"”'’", last)
+}
+
+func hasPrefixFold(s string, prefixes []string) bool {
+	lower := strings.ToLower(strings.TrimLeft(s, " -–—•*>|"))
+	for _, p := range prefixes {
+		if strings.HasPrefix(lower, p) {
+			return true
+		}
+	}
+	return false
 }
 
 func hasDescendant(n *html.Node, a atom.Atom) bool {

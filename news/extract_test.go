@@ -84,3 +84,30 @@ func TestExtractCharset(t *testing.T) {
 		t.Errorf("Extract(windows-1252) = %q; want it decoded", p.Paragraphs[0])
 	}
 }
+
+// TestExtractInlineBoilerplate: lines that sites put among the paragraphs
+// ("Advertisement", "Read more: ...") are not article text.
+func TestExtractInlineBoilerplate(t *testing.T) {
+	story := append(storyParagraphs(t, "rail.txt"), "Subscribers to the rail pass will get a refund.")
+	var body strings.Builder
+	for i, p := range story {
+		body.WriteString("<p>" + p + "</p>\n")
+		switch i {
+		case 0:
+			body.WriteString("<p>Advertisement</p>\n")
+		case 2:
+			body.WriteString(`<p><strong>Read more:</strong> <a href="/x">Bus fares to rise in January</a></p>` + "\n")
+		case 3:
+			body.WriteString("<p>Story continues below</p>\n")
+		}
+	}
+	page := `<html><head><title>Strike</title></head><body><nav><a href="/">Home</a></nav><article><h1>Strike</h1>` +
+		body.String() + `<p>Sign up for our newsletter</p></article><footer>Contact</footer></body></html>`
+	p, err := Extract([]byte(page), "text/html", nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !slices.Equal(p.Paragraphs, story) {
+		t.Errorf("Extract paragraphs =\n%q\nwant\n%q", p.Paragraphs, story)
+	}
+}
