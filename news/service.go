@@ -239,7 +239,9 @@ func newFeedItem(feedURL string, feed *gofeed.Feed, it *gofeed.Item, base *url.U
 	}
 	fi.text = htmlParagraphs(content)
 	sum := sha256.New()
-	for _, part := range []string{it.Title, it.Link, it.Description, it.Content, it.Updated} {
+	// The link is hashed normalised: feeds that stamp their links with
+	// fresh tracking parameters do not change their items by it.
+	for _, part := range []string{it.Title, NormalizeURL(it.Link), it.Description, it.Content, it.Updated} {
 		sum.Write([]byte(part))
 		sum.Write([]byte{0})
 	}
@@ -406,6 +408,11 @@ func (s *Service) update(id corpus.ArticleID, f *File, res *Result) {
 		return
 	}
 	f.Also, f.Aliases, f.Added = old.Also, old.Aliases, old.Added
+	if f.Fallback && !old.Fallback {
+		// The page failed this time: keep its text rather than fall back
+		// to the feed's shorter one.
+		f.Body, f.Canonical, f.Fallback = old.Body, old.Canonical, false
+	}
 	f.Updated = s.now().UTC().Format(time.RFC3339)
 	if err := s.store.Put(id, f); err != nil {
 		s.log.Error("updating an article failed", "id", id, "err", err)

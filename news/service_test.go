@@ -307,6 +307,19 @@ func TestUpdatedItem(t *testing.T) {
 	if after.Added != before.Added || after.Updated == "" {
 		t.Errorf("added %q → %q, updated %q; want the first kept and the update noted", before.Added, after.Added, after.Updated)
 	}
+
+	// Updated again while the page is down: the title changes, the page's
+	// text stays (not the feed's shorter one).
+	s.handle("/b/rail", func(w http.ResponseWriter, r *http.Request) { w.WriteHeader(http.StatusServiceUnavailable) })
+	s.serve("/feed", "application/rss+xml", strings.Replace(feed("Rail strike: three days"), "</guid>", "</guid><description>Short.</description>", 1))
+	res, _, err = svc.PollFeed(context.Background(), s.URL("/feed"), PollState{})
+	if err != nil || len(res.Added) != 1 || !res.Added[0].Updated || res.Added[0].Fallback {
+		t.Fatalf("PollFeed with the page down = %+v, %v; want an update keeping the page's text", res, err)
+	}
+	again, _ := svc.Store().Read(id)
+	if again.Title != "Rail strike: three days" || len(again.Body) != len(after.Body) || again.Fallback {
+		t.Errorf("after the update with the page down: %q, %d paragraphs, fallback %v", again.Title, len(again.Body), again.Fallback)
+	}
 }
 
 func TestAddURL(t *testing.T) {
