@@ -44,6 +44,9 @@ func (p *Page) Words() int {
 // with fewer, the feed's own text is used instead.
 const MinWords = 80
 
+// MaxElements is the most HTML elements a page may have to be extracted.
+const MaxElements = 30000
+
 // ErrTooShort is returned by Extract for a page with fewer than MinWords
 // words of article text.
 var ErrTooShort = errors.New("too little article text in the page")
@@ -66,6 +69,10 @@ func Extract(body []byte, contentType string, pageURL *url.URL) (*Page, error) {
 	p := &Page{Canonical: canonicalLink(doc, pageURL)}
 	parser := readability.NewParser()
 	parser.Logger = slog.New(slog.DiscardHandler)
+	// A news page has a few thousand elements; one with far more costs
+	// seconds of processor time to score, and is refused (the feed's
+	// text is used instead).
+	parser.MaxElemsToParse = MaxElements
 	art, err := parser.ParseAndMutate(doc, pageURL)
 	if err != nil {
 		return nil, fmt.Errorf("extract article: %w", err)
