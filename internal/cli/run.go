@@ -63,9 +63,12 @@ SIGTERM.`).withCorpus().withData()
 	// (shard 0); the other shards read it as it is when they start.
 	var c *corpus.Corpus
 	var watcher *corpus.Watcher
+	// Articles stored from feeds and pages are read at start and kept
+	// beside the watched folder's.
+	var stored []*corpus.Article
 	switch {
 	case cfg.CorpusDir == "":
-		if c, err = corpus.Default(); err != nil {
+		if c, err = loadCorpus(ctx, cfg, log); err != nil {
 			return err
 		}
 	case cfg.ShardID != 0:
@@ -82,6 +85,10 @@ SIGTERM.`).withCorpus().withData()
 		if c, err = checkLoaded(cfg, log, loaded, problems, err); err != nil {
 			return err
 		}
+		if stored, err = loadStored(ctx, cfg, log); err != nil {
+			return err
+		}
+		c = withStored(c, stored, log)
 	}
 	ix, err := openIndexOf(ctx, cfg, log, c, nil, false)
 	if err != nil {
@@ -150,7 +157,7 @@ SIGTERM.`).withCorpus().withData()
 	if watcher != nil {
 		var watching sync.WaitGroup
 		defer watching.Wait() // before the index closes
-		watching.Go(func() { watchCorpus(ctx, watcher, ix, log) })
+		watching.Go(func() { watchCorpus(ctx, watcher, ix, stored, log) })
 	}
 	articles, sentences := ix.Size()
 	log.Info("verbatim starting", "version", version(), "articles", articles, "sentences", sentences,
@@ -168,9 +175,9 @@ const watchDebounce = time.Second
 
 // watchCorpus indexes the corpus folder's changes as they come, article
 // by article, until ctx ends.
-func watchCorpus(ctx context.Context, w *corpus.Watcher, ix *retrieval.Index, log *slog.Logger) {
+func watchCorpus(ctx context.Context, w *corpus.Watcher, ix *retrieval.Index, stored []*corpus.Article, log *slog.Logger) {
 	err := w.Run(ctx, func(ctx context.Context, c *corpus.Corpus) error {
-		ch, err := ix.SyncChanges(ctx, c)
+		ch, err := ix.SyncChanges(ctx, withStored(c, stored, log))
 		if err != nil {
 			return fmt.Errorf("index corpus changes: %w", err)
 		}

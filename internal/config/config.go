@@ -27,6 +27,10 @@ const (
 	DefaultDataDir    = "./data"
 	DefaultDigestCron = digest.DefaultCron
 	DefaultTimezone   = "UTC"
+	// DefaultFeedInterval is how often each feed is polled.
+	DefaultFeedInterval = 15 * time.Minute
+	// MinFeedInterval is the shortest FEED_INTERVAL allowed.
+	MinFeedInterval = time.Minute
 )
 
 // Snowflake is a Discord id.
@@ -57,6 +61,14 @@ type Config struct {
 	// DataDir; postgres://... in that PostgreSQL database. It holds a
 	// password: never log it.
 	StateURL string
+	// Feeds are the operator's feed URLs (FEEDS), followed for every
+	// server.
+	Feeds []string
+	// FeedInterval is how often each feed is polled (FEED_INTERVAL).
+	FeedInterval time.Duration
+	// FetchAllowPrivate lets feeds and pages be fetched from loopback and
+	// private addresses (FETCH_ALLOW_PRIVATE).
+	FetchAllowPrivate bool
 }
 
 // Error is an invalid setting. Its message names the setting.
@@ -79,6 +91,7 @@ var Names = []string{
 	"DATA_DIR", "ANSWER_CHANNEL_IDS", "DIGEST_CHANNEL_ID", "DIGEST_CRON",
 	"DIGEST_TIMEZONE", "LOG_LEVEL", "HTTP_ADDR", "SHARD_ID", "SHARD_COUNT",
 	"DIGEST_THREADS", "INTERACTIONS_ADDR", "DISCORD_PUBLIC_KEY", "STATE_URL",
+	"FEEDS", "FEED_INTERVAL", "FETCH_ALLOW_PRIVATE",
 }
 
 // Load reads and validates every setting through getenv. It returns all the
@@ -202,6 +215,40 @@ func Load(getenv func(string) string) (Config, error) {
 	}
 	if c.InteractAddr != "" && c.PublicKey == nil {
 		bad("DISCORD_PUBLIC_KEY", "", "required when INTERACTIONS_ADDR is set")
+	}
+
+	if raw := get("FEEDS"); raw != "" {
+		for _, part := range strings.Split(raw, ",") {
+			part = strings.TrimSpace(part)
+			if part == "" {
+				continue
+			}
+			u, err := url.Parse(part)
+			if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
+				bad("FEEDS", part, "want http or https feed URLs separated by commas")
+				continue
+			}
+			c.Feeds = append(c.Feeds, part)
+		}
+	}
+	c.FeedInterval = DefaultFeedInterval
+	if v := get("FEED_INTERVAL"); v != "" {
+		d, err := time.ParseDuration(v)
+		switch {
+		case err != nil:
+			bad("FEED_INTERVAL", v, "want a duration such as 15m or 1h")
+		case d < MinFeedInterval:
+			bad("FEED_INTERVAL", v, "must be at least 1m")
+		default:
+			c.FeedInterval = d
+		}
+	}
+	if v := get("FETCH_ALLOW_PRIVATE"); v != "" {
+		b, err := strconv.ParseBool(v)
+		if err != nil {
+			bad("FETCH_ALLOW_PRIVATE", v, "want true or false")
+		}
+		c.FetchAllowPrivate = b
 	}
 	return c, errors.Join(errs...)
 }
