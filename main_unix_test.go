@@ -25,8 +25,9 @@ import (
 
 	"github.com/bwmarrin/discordgo"
 
-	"github.com/verbatim-bot/verbatim/bot"
 	"github.com/verbatim-bot/verbatim/bot/discordtest"
+	"github.com/verbatim-bot/verbatim/internal/pgtest"
+	"github.com/verbatim-bot/verbatim/state/boltstore"
 )
 
 // binaryPath is the verbatim binary the tests of this file run, built
@@ -462,16 +463,32 @@ func (p *process) waitLog(s string) {
 // Discord has posted its digest but before the bot heard back and
 // recorded it, then starts it again: the digest is finished with the same
 // nonce, Discord returns the message already posted, and the channel has
-// one digest, not two.
+// one digest, not two. With the bbolt file the new process finishes it at
+// once (the file lock proves the old one gone); with PostgreSQL, once the
+// killed process's claim has lapsed (digest.ClaimLease).
 func TestProcessKilledBetweenSendAndRecord(t *testing.T) {
+	for _, store := range []string{"bbolt", "postgres"} {
+		t.Run(store, func(t *testing.T) {
+			t.Parallel()
+			var env []string
+			if store == "postgres" {
+				env = append(env, "STATE_URL="+pgtest.NewDatabase(t))
+			}
+			killedBetweenSendAndRecord(t, env)
+		})
+	}
+}
+
+func killedBetweenSendAndRecord(t *testing.T, extra []string) {
 	fake := discordtest.New(t, discordtest.Config{})
 	ch := discordtest.DefaultChannelID
 	fake.AddFault(discordtest.Fault{Method: "POST", Path: "channels/" + ch + "/messages", Times: 1, Hold: time.Minute})
 	data := filepath.Join(t.TempDir(), "data")
 	env := []string{"DISCORD_TOKEN=" + fake.Token(), "DISCORD_API_BASE=" + fake.URL, "DATA_DIR=" + data,
 		"DIGEST_CHANNEL_ID=" + ch, "DIGEST_CRON=@every 1s", "LOG_LEVEL=debug"}
+	env = append(env, extra...)
 	first := startProcess(t, env...)
-	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+	ctx, cancel := context.WithTimeout(context.Background(), 60*time.Second)
 	defer cancel()
 	sent, err := fake.WaitCall(ctx, func(c discordtest.Call) bool {
 		return c.Is("POST", "channels/"+ch+"/messages") && strings.Contains(string(c.Body), "Daily digest")
@@ -570,8 +587,8 @@ func TestProcessDamagedStateFile(t *testing.T) {
 	if err := os.MkdirAll(data, 0o700); err != nil {
 		t.Fatal(err)
 	}
-	path := filepath.Join(data, bot.StoreFile)
-	s, err := bot.OpenStore(path, time.Second)
+	path := filepath.Join(data, boltstore.File)
+	s, err := boltstore.Open(path, time.Second)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -692,4 +709,38 @@ func TestProcessShardsSplitDigests(t *testing.T) {
 	waitHeartbeat(ctx, fake)
 	shard0.stop()
 	shard1.stop()
+}
+
+// TestProcessHealthWhileDatabaseUnreachable starts the bot with a STATE_URL
+// whose server does not answer: it keeps trying, and /healthz answers 503
+// saying so, without the password.
+func TestProcessHealthWhileDatabaseUnreachable(t *testing.T) {
+	fake := discordtest.New(t, discordtest.Config{})
+	p := startProcess(t, "DISCORD_TOKEN="+fake.Token(), "DISCORD_API_BASE="+fake.URL, "HTTP_ADDR=127.0.0.1:0",
+		"STATE_URL=postgres://verbatim:hunter2@127.0.0.1:1/verbatim?connect_timeout=1")
+	url := p.addr("health and metrics") + "/healthz"
+	deadline := time.Now().Add(20 * time.Second)
+	for {
+		resp, err := http.Get(url)
+		if err != nil {
+			t.Fatal(err)
+		}
+		body, _ := io.ReadAll(resp.Body)
+		resp.Body.Close()
+		if resp.StatusCode == http.StatusServiceUnavailable && strings.Contains(string(body), "state database unreachable") {
+			if strings.Contains(string(body), "hunter2") {
+				t.Errorf("/healthz shows the password:\n%s", body)
+			}
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("/healthz = %d %s; want 503 naming the database\n%s", resp.StatusCode, body, p.stderr)
+		}
+		time.Sleep(50 * time.Millisecond)
+	}
+	p.waitLog("state database unreachable; trying again")
+	if strings.Contains(p.stderr.String(), "hunter2") {
+		t.Errorf("the log shows the password:\n%s", p.stderr)
+	}
+	p.stop()
 }

@@ -15,6 +15,7 @@ import (
 	"github.com/gorilla/websocket"
 
 	"github.com/verbatim-bot/verbatim/corpus"
+	"github.com/verbatim-bot/verbatim/digest"
 	"github.com/verbatim-bot/verbatim/retrieval"
 )
 
@@ -24,7 +25,7 @@ type Engine interface {
 	Ask(ctx context.Context, q retrieval.Query) (*retrieval.Answer, error)
 	Lookup(ctx context.Context, term string, article corpus.ArticleID, limit int) (*retrieval.Lookup, error)
 	Terms(prefix string, limit int) ([]string, error)
-	DigestSource
+	digest.Source
 	Corpus() *corpus.Corpus
 }
 
@@ -86,17 +87,18 @@ type Options struct {
 	// Metrics receives counts and timings; nil means none are kept.
 	Metrics Metrics
 
-	// Store holds the digest subscriptions and digest threads; nil turns
+	// Store holds the digest subscriptions, deliveries and digest
+	// threads (a state.Store: a bbolt file or PostgreSQL); nil turns
 	// digests off (/digest says so).
-	Store *Store
+	Store digest.Store
 	// DigestChannel is subscribed to the digest from start-up
 	// (DIGEST_CHANNEL_ID); "" for none.
 	DigestChannel string
 	// DigestSchedule is when digests fall due (DIGEST_CRON), in
 	// DigestZone, for DigestChannel and for subscriptions without a time
-	// of their own; nil means DefaultDigestCron. DigestCron is its text,
+	// of their own; nil means digest.DefaultCron. DigestCron is its text,
 	// shown by /digest status.
-	DigestSchedule Schedule
+	DigestSchedule digest.Schedule
 	DigestCron     string
 	// DigestZone is the zone of DigestSchedule and of "one digest per
 	// day" (DIGEST_TIMEZONE); nil means UTC.
@@ -106,7 +108,10 @@ type Options struct {
 	DigestThreads bool
 	// Clock drives the digest scheduler; nil means the real clock. When
 	// Now is nil, Clock's Now serves as Now too.
-	Clock Clock
+	Clock digest.Clock
+	// Process names this process in the digest claims it makes; "" means
+	// a random name.
+	Process string
 }
 
 // ErrUnauthorized reports a token Discord rejects: fatal, retrying cannot
@@ -149,7 +154,10 @@ type Bot struct {
 	registerMu sync.Mutex
 	registered bool // commands registered by this process
 
-	digest *digester // nil without a store
+	digest *digest.Scheduler // nil without a store
+	// afterSend, in tests, holds a func() error run once a digest is sent
+	// and before it is recorded (see digest.Options.AfterSend).
+	afterSend atomic.Value
 }
 
 // New makes a bot that answers from engine.
@@ -237,8 +245,19 @@ func New(engine Engine, o Options) (*Bot, error) {
 	s.AddHandler(b.onMessage)
 	b.session = s
 	if o.Store != nil {
-		if b.digest, err = newDigester(b, o); err != nil {
-			return nil, err
+		b.digest, err = digest.New(context.Background(), digest.Options{
+			Store: o.Store, Poster: poster{b}, Source: engine, Clock: o.Clock, Logger: b.log, Metrics: b.metrics,
+			Schedule: o.DigestSchedule, Cron: o.DigestCron, Zone: o.DigestZone, Channel: o.DigestChannel,
+			Threads: o.DigestThreads, Owns: b.ownsGuild, Process: o.Process,
+			AfterSend: func() error {
+				if f, ok := b.afterSend.Load().(func() error); ok && f != nil {
+					return f()
+				}
+				return nil
+			},
+		})
+		if err != nil {
+			return nil, fmt.Errorf("digest scheduler: %w", err)
 		}
 	}
 	return b, nil
@@ -288,7 +307,7 @@ func (b *Bot) Run(ctx context.Context) error {
 	}
 	var digests sync.WaitGroup
 	if b.digest != nil && ctx.Err() == nil {
-		digests.Go(func() { b.digest.run(ctx) })
+		digests.Go(func() { b.digest.Run(ctx) })
 	}
 	var err error
 	select {

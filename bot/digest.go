@@ -2,8 +2,6 @@ package bot
 
 import (
 	"context"
-	"crypto/sha256"
-	"encoding/hex"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -14,82 +12,9 @@ import (
 	"github.com/bwmarrin/discordgo"
 
 	"github.com/verbatim-bot/verbatim/corpus"
+	"github.com/verbatim-bot/verbatim/digest"
 	"github.com/verbatim-bot/verbatim/retrieval"
 )
-
-// DigestMaxArticles is how many articles one digest post holds; the rest
-// are counted as "and N more".
-const DigestMaxArticles = 5
-
-// DigestSource is what a digest is made from; *retrieval.Index provides
-// it. Implementations must be safe for concurrent use.
-type DigestSource interface {
-	Digest(since time.Time, n int, newestIfNone bool) []retrieval.DigestItem
-	KeySentences(id corpus.ArticleID, n int) ([]retrieval.Quote, error)
-}
-
-// Digest is the content of one digest post.
-type Digest struct {
-	// Since is the time after which articles count as new.
-	Since time.Time
-	// Items are at most DigestMaxArticles articles, newest first (by
-	// when they were first indexed, then publication date, then id), each
-	// with its key sentences in article order.
-	Items []retrieval.DigestItem
-	// More counts the new articles left out.
-	More int
-	// Newest is when the newest of the new articles (shown or counted in
-	// More) was first indexed; the zero time when none is new. The next
-	// digest takes the articles first indexed after it: not after the
-	// time the digest was made, since an article being indexed then
-	// becomes visible later with an earlier time.
-	Newest time.Time
-}
-
-// SelectDigest picks a digest: the articles first indexed after since and
-// no later than until, newest first, the first DigestMaxArticles of them
-// with their retrieval.DefaultKeySentences key sentences. With
-// newestIfNone set and nothing that new, it holds the newest article
-// instead (a first digest is never empty). No items means no digest. It is
-// deterministic: the same index and times give the same digest. The bot
-// posts exactly this selection, and `verbatim digest` prints it.
-func SelectDigest(src DigestSource, since, until time.Time, newestIfNone bool) Digest {
-	// Key sentences cost a ranking per article: list first, summarise only
-	// what is shown.
-	items := addedBy(src.Digest(since, 0, false), until)
-	d := Digest{Since: since}
-	if len(items) > 0 {
-		d.Newest = items[0].Added
-	}
-	if len(items) == 0 && newestIfNone {
-		items = addedBy(src.Digest(time.Time{}, 0, false), until)
-		items = items[:min(1, len(items))]
-	}
-	for _, it := range items {
-		if len(d.Items) == DigestMaxArticles {
-			d.More++
-			continue
-		}
-		quotes, err := src.KeySentences(it.Article.ID, retrieval.DefaultKeySentences)
-		if err != nil {
-			continue // removed from the corpus meanwhile
-		}
-		it.Quotes = quotes
-		d.Items = append(d.Items, it)
-	}
-	return d
-}
-
-// addedBy keeps the items first indexed no later than until.
-func addedBy(items []retrieval.DigestItem, until time.Time) []retrieval.DigestItem {
-	var out []retrieval.DigestItem
-	for _, it := range items {
-		if !it.Added.After(until) {
-			out = append(out, it)
-		}
-	}
-	return out
-}
 
 // digestReply renders a digest post: a heading with the local date, then
 // one embed per article (its title linked to the article, outlet and date,
@@ -97,7 +22,7 @@ func addedBy(items []retrieval.DigestItem, until time.Time) []retrieval.DigestIt
 // to the sentence), and "and N more" under the last. Over Discord's limits,
 // the sentence links go first (from the last article up), then whole key
 // sentences: a quote is never cut.
-func digestReply(d Digest, day time.Time) reply {
+func digestReply(d digest.Digest, day time.Time) reply {
 	var r reply
 	n := len(d.Items) + d.More
 	date := day.Format("Monday 2 January 2006")
@@ -182,15 +107,6 @@ func fitDigest(r *reply) {
 	fitEmbeds(r)
 }
 
-// digestNonce is the message nonce of a channel's digest for a local day:
-// the same on every attempt, so that Discord (with enforce_nonce) creates
-// the message once however often it is sent. Discord takes at most 25
-// characters.
-func digestNonce(channelID, day string) string {
-	h := sha256.Sum256([]byte("verbatim digest\x00" + channelID + "\x00" + day))
-	return hex.EncodeToString(h[:])[:25]
-}
-
 // nonceMessage is a channel message with a nonce, which
 // discordgo.MessageSend cannot carry.
 type nonceMessage struct {
@@ -233,4 +149,65 @@ func lostChannel(err error) (string, bool) {
 		reason = fmt.Sprintf("%d %s", re.Response.StatusCode, re.Message.Message)
 	}
 	return reason, true
+}
+
+// poster is how the digest scheduler reaches Discord: it implements
+// digest.Poster over the bot's session.
+type poster struct{ b *Bot }
+
+var _ digest.Poster = poster{}
+
+// gone turns Discord's refusal of a channel (403, 404) into an error
+// wrapping digest.ErrChannelGone.
+func gone(err error) error {
+	if reason, isLost := lostChannel(err); isLost {
+		return fmt.Errorf("%w (%v)", digest.ChannelGone(reason), err)
+	}
+	return err
+}
+
+// LookupChannel returns a channel's guild and whether it is an
+// announcement channel.
+func (p poster) LookupChannel(ctx context.Context, channelID string) (digest.Channel, error) {
+	ch, err := p.b.session.Channel(channelID, discordgo.WithContext(ctx))
+	if err != nil {
+		return digest.Channel{}, gone(err)
+	}
+	return digest.Channel{GuildID: ch.GuildID, News: ch.Type == discordgo.ChannelTypeGuildNews}, nil
+}
+
+// PostDigest renders a digest and posts it with its nonce.
+func (p poster) PostDigest(ctx context.Context, channelID string, d digest.Digest, day time.Time, nonce string) (string, error) {
+	m, err := p.b.postMessage(ctx, channelID, digestReply(d, day), nonce)
+	if err != nil {
+		return "", gone(err)
+	}
+	return m.ID, nil
+}
+
+// OpenThread opens a thread for an article under a digest and introduces
+// it: questions there are answered from that article only. A failed
+// introduction is logged; the thread is open.
+func (p poster) OpenThread(ctx context.Context, channelID string, news bool, a *corpus.Article) (string, error) {
+	typ := discordgo.ChannelTypeGuildPublicThread
+	if news {
+		typ = discordgo.ChannelTypeGuildNewsThread
+	}
+	th, err := p.b.session.ThreadStartComplex(channelID, &discordgo.ThreadStart{
+		Name: threadName(a.Title), AutoArchiveDuration: 1440, Type: typ,
+	}, discordgo.WithContext(ctx))
+	if err != nil {
+		return "", gone(err)
+	}
+	intro := notice("Questions here are answered from \u201c"+escape(a.Title)+"\u201d only: mention me, or end your message with a question mark.", false)
+	if _, err := p.b.postMessage(ctx, th.ID, intro, ""); err != nil {
+		p.b.log.Warn("introducing a digest thread", "thread", th.ID, "err", err)
+	}
+	return th.ID, nil
+}
+
+// threadName is a thread's name for an article: its title, within
+// Discord's 100 characters.
+func threadName(title string) string {
+	return truncate(strings.Join(strings.Fields(title), " "), 100)
 }

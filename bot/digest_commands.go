@@ -4,9 +4,10 @@ import (
 	"context"
 	"fmt"
 	"strings"
-	"time"
 
 	"github.com/bwmarrin/discordgo"
+
+	"github.com/verbatim-bot/verbatim/digest"
 )
 
 // canManage reports whether the member who made an interaction may manage
@@ -35,18 +36,17 @@ func (b *Bot) cmdDigest(ctx context.Context, i *discordgo.Interaction) (reply, e
 	if len(opts) == 0 {
 		return reply{}, refuse("Pick what to do: `/digest subscribe`, `unsubscribe`, `status` or `now`.")
 	}
-	d := b.digest
 	var r reply
 	var err error
 	switch opts[0].Name {
 	case "subscribe":
-		r, err = d.subscribe(ctx, i)
+		r, err = b.digestSubscribe(ctx, i)
 	case "unsubscribe":
-		r, err = d.unsubscribe(i)
+		r, err = b.digestUnsubscribe(ctx, i)
 	case "status":
-		r, err = d.status(i)
+		r, err = b.digestStatus(ctx, i)
 	case "now":
-		r, err = d.now(ctx, i)
+		r, err = b.digestNow(ctx, i)
 	default:
 		return reply{}, refuse("I don't know `/digest %s`.", opts[0].Name)
 	}
@@ -56,11 +56,11 @@ func (b *Bot) cmdDigest(ctx context.Context, i *discordgo.Interaction) (reply, e
 
 const msgNeedsManage = "Changing the digest needs the Manage Server permission."
 
-// subscribe answers /digest subscribe [channel] [time] [timezone]: the
-// channel (default: this one) gets the digest every day, at its own time
-// and zone when given. Subscribing again updates them and renews a broken
-// subscription.
-func (d *digester) subscribe(ctx context.Context, i *discordgo.Interaction) (reply, error) {
+// digestSubscribe answers /digest subscribe [channel] [time] [timezone]:
+// the channel (default: this one) gets the digest every day, at its own
+// time and zone when given. Subscribing again updates them and renews a
+// broken subscription.
+func (b *Bot) digestSubscribe(ctx context.Context, i *discordgo.Interaction) (reply, error) {
 	if !canManage(i) {
 		return reply{}, refuse(msgNeedsManage)
 	}
@@ -70,7 +70,7 @@ func (d *digester) subscribe(ctx context.Context, i *discordgo.Interaction) (rep
 	}
 	at := strings.TrimSpace(optString(i, "time"))
 	if at != "" {
-		h, m, ok := parseClock(at)
+		h, m, ok := digest.ParseClock(at)
 		if !ok {
 			return reply{}, refuse("\u201c%s\u201d is not a time of day: use HH:MM on the 24-hour clock, such as 09:00 or 18:30.", escape(at))
 		}
@@ -78,13 +78,13 @@ func (d *digester) subscribe(ctx context.Context, i *discordgo.Interaction) (rep
 	}
 	zoneName := strings.TrimSpace(optString(i, "timezone"))
 	if zoneName != "" {
-		loc, err := loadZone(zoneName)
+		loc, err := digest.LoadZone(zoneName)
 		if err != nil {
 			return reply{}, refuse("\u201c%s\u201d is not a time zone I know: pick one from the list as you type, or type an IANA name such as Europe/Dublin.", escape(zoneName))
 		}
 		zoneName = loc.String()
 	}
-	ch, err := d.b.session.Channel(channelID, discordgo.WithContext(ctx))
+	ch, err := b.session.Channel(channelID, discordgo.WithContext(ctx))
 	if reason, isLost := lostChannel(err); isLost {
 		return reply{}, refuse("I can't post in <#%s> (Discord answers %s): give me access to it, then subscribe again.", channelID, reason)
 	}
@@ -98,37 +98,18 @@ func (d *digester) subscribe(ctx context.Context, i *discordgo.Interaction) (rep
 		return reply{}, refuse("I post the digest in text and announcement channels only.")
 	}
 
-	now := d.clock.Now()
-	var existed bool
-	d.mu.Lock()
-	sub, err := d.store.updateSubscription(channelID, func(s *subscription, found bool) (bool, error) {
-		existed = found && !s.Off
-		if !found || !s.active() {
-			// New, or renewed: the schedule starts from now.
-			s.Fired = now
-		}
-		if !found {
-			s.Created = now
-		}
-		s.GuildID, s.Resolved, s.News = ch.GuildID, true, ch.Type == discordgo.ChannelTypeGuildNews
-		s.Time, s.Zone = at, zoneName
-		s.Off, s.Broken, s.BrokenAt = false, "", time.Time{}
-		return true, nil
-	})
-	delete(d.retry, channelID)
-	d.mu.Unlock()
+	d := b.digest
+	sub, existed, err := d.Subscribe(ctx, channelID, digest.Channel{GuildID: ch.GuildID, News: ch.Type == discordgo.ChannelTypeGuildNews}, at, zoneName)
 	if err != nil {
 		return reply{}, err
 	}
-	d.poke()
-
 	var msg strings.Builder
 	if existed {
-		fmt.Fprintf(&msg, "<#%s> keeps the daily digest, now %s.", channelID, d.describe(sub))
+		fmt.Fprintf(&msg, "<#%s> keeps the daily digest, now %s.", channelID, d.Describe(sub))
 	} else {
-		fmt.Fprintf(&msg, "<#%s> now gets the daily digest %s.", channelID, d.describe(sub))
+		fmt.Fprintf(&msg, "<#%s> now gets the daily digest %s.", channelID, d.Describe(sub))
 	}
-	if next := d.nextFiring(sub, now); !next.IsZero() {
+	if next := d.NextFiring(sub, b.now()); !next.IsZero() {
 		fmt.Fprintf(&msg, " Next: <t:%d:F>, when there are new articles.", next.Unix())
 	}
 	if sub.Since.IsZero() {
@@ -137,8 +118,8 @@ func (d *digester) subscribe(ctx context.Context, i *discordgo.Interaction) (rep
 	return notice(msg.String(), true), nil
 }
 
-// unsubscribe answers /digest unsubscribe [channel].
-func (d *digester) unsubscribe(i *discordgo.Interaction) (reply, error) {
+// digestUnsubscribe answers /digest unsubscribe [channel].
+func (b *Bot) digestUnsubscribe(ctx context.Context, i *discordgo.Interaction) (reply, error) {
 	if !canManage(i) {
 		return reply{}, refuse(msgNeedsManage)
 	}
@@ -146,45 +127,28 @@ func (d *digester) unsubscribe(i *discordgo.Interaction) (reply, error) {
 	if channelID == "" {
 		channelID = i.ChannelID
 	}
-	d.mu.Lock()
-	defer d.mu.Unlock()
-	sub, found, err := d.store.subscription(channelID)
+	had, err := b.digest.Unsubscribe(ctx, channelID)
 	if err != nil {
 		return reply{}, err
 	}
-	if !found || sub.Off {
+	if !had {
 		return notice(fmt.Sprintf("<#%s> does not get the daily digest.", channelID), true), nil
 	}
-	if sub.Config {
-		// Kept, switched off: a restart must not subscribe it again.
-		_, err = d.store.updateSubscription(channelID, func(s *subscription, found bool) (bool, error) {
-			s.Off, s.Pending = true, nil
-			return found, nil
-		})
-	} else {
-		err = d.store.deleteSubscription(channelID)
-	}
-	if err != nil {
-		return reply{}, err
-	}
-	d.poke()
 	return notice(fmt.Sprintf("<#%s> no longer gets the daily digest.", channelID), true), nil
 }
 
-// status answers /digest status: the server's subscriptions, their
+// digestStatus answers /digest status: the server's subscriptions, their
 // schedules, last and next digests, and the broken ones.
-func (d *digester) status(i *discordgo.Interaction) (reply, error) {
-	subs, err := d.store.subscriptions()
+func (b *Bot) digestStatus(ctx context.Context, i *discordgo.Interaction) (reply, error) {
+	d := b.digest
+	subs, err := d.GuildSubscriptions(ctx, i.GuildID)
 	if err != nil {
 		return reply{}, err
 	}
-	now := d.clock.Now()
+	now := b.now()
 	var lines []string
 	for _, s := range subs {
-		if s.Off || s.GuildID != i.GuildID {
-			continue
-		}
-		line := fmt.Sprintf("\u2022 <#%s>: %s", s.ChannelID, d.describe(s))
+		line := fmt.Sprintf("\u2022 <#%s>: %s", s.ChannelID, d.Describe(s))
 		switch {
 		case s.Broken != "":
 			line += fmt.Sprintf(" \u2014 **broken** since <t:%d:f>: Discord answered %s. Give me access to the channel, then `/digest subscribe` it again.",
@@ -195,7 +159,7 @@ func (d *digester) status(i *discordgo.Interaction) (reply, error) {
 			} else {
 				line += fmt.Sprintf(" \u00b7 last digest <t:%d:f>", s.LastPost.Unix())
 			}
-			if next := d.nextFiring(s, now); !next.IsZero() {
+			if next := d.NextFiring(s, now); !next.IsZero() {
 				line += fmt.Sprintf(" \u00b7 next <t:%d:R>", next.Unix())
 			}
 		}
@@ -205,19 +169,19 @@ func (d *digester) status(i *discordgo.Interaction) (reply, error) {
 		return notice("No channel in this server gets the daily digest. `/digest subscribe` starts it (it needs Manage Server).", true), nil
 	}
 	text := "**Daily digest in this server** (one a day at most, only when there are new articles)\n" + strings.Join(lines, "\n")
-	if d.threads {
+	if d.Threads() {
 		text += "\nEach article in a digest opens a thread for questions about it."
 	}
 	return notice(text, true), nil
 }
 
-// now answers /digest now. In a subscribed channel it posts today's
+// digestNow answers /digest now. In a subscribed channel it posts today's
 // digest now, and that counts as today's: the scheduled one posts nothing
 // more today. Elsewhere it posts a digest of the last 24 hours, once.
-func (d *digester) now(ctx context.Context, i *discordgo.Interaction) (reply, error) {
+func (b *Bot) digestNow(ctx context.Context, i *discordgo.Interaction) (reply, error) {
+	d := b.digest
 	channelID := i.ChannelID
-	now := d.clock.Now()
-	sub, found, err := d.store.subscription(channelID)
+	sub, found, err := d.Subscription(ctx, channelID)
 	if err != nil {
 		return reply{}, err
 	}
@@ -225,62 +189,43 @@ func (d *digester) now(ctx context.Context, i *discordgo.Interaction) (reply, er
 		return reply{}, refuse("The digest here is marked broken (Discord answered %s). Give me access to the channel, then `/digest subscribe` it again.", escape(sub.Broken))
 	}
 	if !found || sub.Off {
-		return d.oneOff(ctx, channelID, now)
+		return b.digestOneOff(ctx, channelID)
 	}
-	res, err := d.deliver(ctx, channelID, now, true)
+	res, err := d.Now(ctx, channelID)
 	if err != nil {
-		d.log.Warn("digest now", "channel", channelID, "err", err)
+		b.log.Warn("digest now", "channel", channelID, "err", err)
 		return reply{}, refuse("I couldn't post the digest: Discord did not take it. I'll try again shortly.")
 	}
-	switch res.outcome {
-	case posted:
+	switch res.Outcome {
+	case digest.Posted:
 		return notice(fmt.Sprintf("Posted today's digest here (%d %s). It counts as today's: the scheduled one posts nothing more today.",
-			res.articles, plural(res.articles, "article", "articles")), true), nil
-	case alreadyToday, givenUp:
+			res.Articles, plural(res.Articles, "article", "articles")), true), nil
+	case digest.AlreadyToday, digest.GivenUp:
 		msg := "Today's digest is already done here."
-		if next := d.nextFiring(sub, now); !next.IsZero() {
+		if next := d.NextFiring(sub, b.now()); !next.IsZero() {
 			msg += fmt.Sprintf(" The next one: <t:%d:F>.", next.Unix())
 		}
 		return notice(msg, true), nil
-	case nothingNew:
+	case digest.NothingNew:
 		return notice("Nothing new since the last digest here: nothing to post.", true), nil
-	case lost:
-		return reply{}, refuse("I can't post here (Discord answers %s). Give me access to the channel, then `/digest subscribe` it again.", escape(res.reason))
+	case digest.Lost:
+		return reply{}, refuse("I can't post here (Discord answers %s). Give me access to the channel, then `/digest subscribe` it again.", escape(res.Reason))
 	}
-	return d.oneOff(ctx, channelID, now)
+	return b.digestOneOff(ctx, channelID)
 }
 
-// oneOff posts a digest of the last 24 hours (or the newest article) in a
-// channel that is not subscribed. It records nothing.
-func (d *digester) oneOff(ctx context.Context, channelID string, now time.Time) (reply, error) {
-	dg := SelectDigest(d.b.engine, now.Add(-24*time.Hour), now, true)
-	if len(dg.Items) == 0 {
-		return notice("I have no articles to make a digest of.", true), nil
-	}
-	_, err := d.b.postMessage(ctx, channelID, digestReply(dg, now.In(d.zone)), "")
-	if reason, isLost := lostChannel(err); isLost {
+// digestOneOff posts a digest of the last 24 hours (or the newest
+// article) in a channel that is not subscribed. It records nothing.
+func (b *Bot) digestOneOff(ctx context.Context, channelID string) (reply, error) {
+	posted, err := b.digest.OneOff(ctx, channelID)
+	if reason, isLost := digest.GoneReason(err); isLost {
 		return reply{}, refuse("I can't post here (Discord answers %s).", escape(reason))
 	}
 	if err != nil {
 		return reply{}, err
 	}
+	if !posted {
+		return notice("I have no articles to make a digest of.", true), nil
+	}
 	return notice("Posted a digest of the last 24 hours. This channel is not subscribed: `/digest subscribe` posts one every day.", true), nil
-}
-
-// describe says when a subscription's digests fall due.
-func (d *digester) describe(s subscription) string {
-	_, zone := d.scheduleOf(s)
-	if s.Time != "" {
-		return fmt.Sprintf("every day at %s (%s)", s.Time, zone)
-	}
-	if d.spec == "" {
-		return fmt.Sprintf("on the bot's schedule (%s)", zone)
-	}
-	return fmt.Sprintf("on the bot's schedule (`%s`, %s)", d.spec, zone)
-}
-
-// nextFiring is when a subscription's schedule next fires after now.
-func (d *digester) nextFiring(s subscription, now time.Time) time.Time {
-	sched, zone := d.scheduleOf(s)
-	return sched.Next(now.In(zone))
 }

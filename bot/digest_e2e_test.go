@@ -16,7 +16,10 @@ import (
 
 	"github.com/verbatim-bot/verbatim/bot/discordtest"
 	"github.com/verbatim-bot/verbatim/corpus"
+	"github.com/verbatim-bot/verbatim/digest"
 	"github.com/verbatim-bot/verbatim/retrieval"
+	"github.com/verbatim-bot/verbatim/state"
+	"github.com/verbatim-bot/verbatim/state/boltstore"
 )
 
 // digestWorld is what outlives one bot process in the digest tests: a
@@ -30,7 +33,24 @@ type digestWorld struct {
 	data     string
 	articles []*corpus.Article
 	running  *digestBot
+	others   []*digestBot // more processes, started by startProcess
 	starts   int
+	// openStore opens the state store of the next process; nil means the
+	// bbolt file in the data folder.
+	newStore func() state.Store
+}
+
+// openStore opens the world's state store for a process.
+func (w *digestWorld) openStore() state.Store {
+	w.t.Helper()
+	if w.newStore != nil {
+		return w.newStore()
+	}
+	st, err := boltstore.Open(filepath.Join(w.data, boltstore.File), time.Second)
+	if err != nil {
+		w.t.Fatal(err)
+	}
+	return st
 }
 
 func newDigestWorld(t *testing.T, start time.Time) *digestWorld {
@@ -47,7 +67,7 @@ type digestBot struct {
 	w     *digestWorld
 	bot   *Bot
 	ix    *retrieval.Index
-	store *Store
+	store state.Store
 	logs  *syncBuffer
 	stop  context.CancelFunc
 	done  chan error
@@ -70,10 +90,7 @@ func (w *digestWorld) start(opts ...func(*Options)) *digestBot {
 // startOn is start with an index of the test's own.
 func (w *digestWorld) startOn(ix *retrieval.Index, opts ...func(*Options)) *digestBot {
 	w.t.Helper()
-	st, err := OpenStore(filepath.Join(w.data, StoreFile), time.Second)
-	if err != nil {
-		w.t.Fatal(err)
-	}
+	st := w.openStore()
 	logs := &syncBuffer{}
 	o := Options{
 		Token: w.fake.Token(), APIBase: w.fake.URL, DeferAfter: 1500 * time.Millisecond,
@@ -134,20 +151,8 @@ func waitCtx(t *testing.T) context.Context {
 // waitPass waits until a scheduler pass that began at t or later is done.
 func (db *digestBot) waitPass(t time.Time) {
 	db.w.t.Helper()
-	d := db.bot.digest
-	ctx := waitCtx(db.w.t)
-	for {
-		d.passMu.Lock()
-		done, ch := !d.lastPass.Before(t), d.passed
-		d.passMu.Unlock()
-		if done {
-			return
-		}
-		select {
-		case <-ch:
-		case <-ctx.Done():
-			db.w.t.Fatalf("no scheduler pass at %v\nlogs:\n%s", t, db.logs)
-		}
+	if err := db.bot.digest.WaitPass(waitCtx(db.w.t), t); err != nil {
+		db.w.t.Fatalf("%v\nlogs:\n%s", err, db.logs)
 	}
 }
 
@@ -156,7 +161,7 @@ func (db *digestBot) waitPass(t time.Time) {
 func (db *digestBot) at(t time.Time) {
 	db.w.t.Helper()
 	db.w.clock.Set(t)
-	db.bot.digest.poke()
+	db.bot.digest.Poke()
 	db.waitPass(t)
 }
 
@@ -166,8 +171,11 @@ func (w *digestWorld) add(id, title string, paragraphs ...string) *corpus.Articl
 	w.t.Helper()
 	a := testArticle(w.t, id, title, "https://example.com/news/"+id, paragraphs...)
 	w.articles = append(w.articles, a)
-	if w.running != nil {
-		if err := w.running.ix.Sync(context.Background(), corpus.New(w.articles...)); err != nil {
+	for _, b := range append([]*digestBot{w.running}, w.others...) {
+		if b == nil || b.ended {
+			continue
+		}
+		if err := b.ix.Sync(context.Background(), corpus.New(w.articles...)); err != nil {
 			w.t.Fatal(err)
 		}
 	}
@@ -287,8 +295,8 @@ func TestDigestOncePerDayAcrossRestarts(t *testing.T) {
 	// nobody.
 	calls := w.postCalls(ch)
 	nonce, enforced := nonceOf(t, calls[0])
-	if nonce != digestNonce(ch, "2026-03-02") || !enforced || len(nonce) > 25 {
-		t.Errorf("nonce %q enforce_nonce %v; want %q, true", nonce, enforced, digestNonce(ch, "2026-03-02"))
+	if nonce != digest.Nonce(ch, "2026-03-02") || !enforced || len(nonce) > 25 {
+		t.Errorf("nonce %q enforce_nonce %v; want %q, true", nonce, enforced, digest.Nonce(ch, "2026-03-02"))
 	}
 	noPings(t, calls[0])
 
@@ -408,7 +416,7 @@ func TestDigestSubscribeNeedsManageServer(t *testing.T) {
 			t.Errorf("/digest %s without Manage Server: ephemeral %v %q", name, r.Ephemeral, text(r.Data))
 		}
 	}
-	if _, found, _ := b.store.subscription(ch); found {
+	if _, found, _ := b.store.Subscription(context.Background(), ch); found {
 		t.Fatal("subscribed without permission")
 	}
 	// Administrators may, as may Manage Server.
@@ -416,7 +424,7 @@ func TestDigestSubscribeNeedsManageServer(t *testing.T) {
 	if !r.Ephemeral || !strings.Contains(text(r.Data), "now gets the daily digest") {
 		t.Errorf("/digest subscribe as administrator: %q", text(r.Data))
 	}
-	if _, found, _ := b.store.subscription(ch); !found {
+	if _, found, _ := b.store.Subscription(context.Background(), ch); !found {
 		t.Error("not subscribed")
 	}
 	r = b.digestCmd(ch, 0, "status")
@@ -476,7 +484,7 @@ func TestDigestNowCountsAsTheDays(t *testing.T) {
 	if nonce, _ := nonceOf(t, w.postCalls(other)[0]); nonce != "" {
 		t.Errorf("one-off digest sent with nonce %q", nonce)
 	}
-	if _, found, _ := b.store.subscription(other); found {
+	if _, found, _ := b.store.Subscription(context.Background(), other); found {
 		t.Error("a one-off digest subscribed the channel")
 	}
 }
@@ -498,10 +506,10 @@ func TestDigestNonceMakesResendsHarmless(t *testing.T) {
 
 	// A crash after Discord took the digest, before it was recorded.
 	crash := func(b *digestBot) {
-		b.bot.digest.afterSend = func() error {
+		b.bot.afterSend.Store(func() error {
 			b.stop() // the process dies here
 			return errors.New("simulated crash")
-		}
+		})
 	}
 	crash(b)
 	b.at(day(2, 9, 0))
@@ -520,8 +528,8 @@ func TestDigestNonceMakesResendsHarmless(t *testing.T) {
 		t.Errorf("resent with nonce %q after %q", n2, n1)
 	}
 	posts := w.digests(ch)
-	sub, _, _ := b.store.subscription(ch)
-	if len(posts) != 1 || sub.Pending != nil || sub.LastDay != "2026-03-02" || sub.LastMessage != posts[0].ID {
+	sub, _, _ := b.store.Subscription(context.Background(), ch)
+	if len(posts) != 1 || sub.LastDay != "2026-03-02" || sub.LastMessage != posts[0].ID {
 		t.Fatalf("after the restart: %d digests, recorded %+v", len(posts), sub)
 	}
 

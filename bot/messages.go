@@ -124,7 +124,7 @@ func (b *Bot) threadArticle(channelID string) (corpus.ArticleID, bool) {
 	if b.digest == nil {
 		return "", false
 	}
-	return b.digest.threadArticle(channelID)
+	return b.digest.ThreadArticle(channelID)
 }
 
 // mentionRe matches user, role and channel mentions.

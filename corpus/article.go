@@ -20,12 +20,23 @@ type Article struct {
 	Author string
 	// Published is the publication time; the zero Time when unknown.
 	Published time.Time
+	// Also lists other outlets' copies of the same story (a wire story
+	// carried by several), from a .json article's "also" field; nil when
+	// there are none.
+	Also []Link
 	// Paragraphs in article order; Paragraphs[i].Number == i+1.
 	Paragraphs []Paragraph
 	// Hash is a digest of the format and bytes of the file the article was
 	// read from and of its sidecar, used by the corpus fingerprint to
 	// detect changes.
 	Hash string
+}
+
+// Link is another outlet's copy of an article: who published it, and
+// where.
+type Link struct {
+	Source string `json:"source" yaml:"source"`
+	URL    string `json:"url" yaml:"url"`
 }
 
 // Paragraph is one paragraph of an article.

@@ -422,3 +422,25 @@ func TestParseErrors(t *testing.T) {
 		})
 	}
 }
+
+// TestJSONArticleExtraFields reads a .json article written by the news
+// package: its extra fields are accepted, and its also list kept.
+func TestJSONArticleExtraFields(t *testing.T) {
+	data := []byte(`{"title": "Bridge reopens", "source": "The Coastal Herald", "url": "https://herald.example/a/bridge",
+ "published": "2026-12-01T07:30:00Z", "author": "Aoife Byrne",
+ "body": ["The Harbour Bridge reopened on Tuesday.", "Engineers replaced forty cables."],
+ "also": [{"source": "Northern Daily", "url": "https://northern.example/b/bridge"}, {"source": " ", "url": ""}],
+ "guid": "herald-1001", "feed": "https://herald.example/rss", "canonical_url": "https://herald.example/a/bridge",
+ "fallback": true, "guild": "", "item_hash": "abc", "aliases": [{"feed": "f", "guid": "g"}], "added": "2026-12-01T07:31:02Z"}`)
+	a, err := Parse("bridge", FormatJSON, data, nil)
+	if err != nil {
+		t.Fatalf("Parse: %v", err)
+	}
+	want := []Link{{Source: "Northern Daily", URL: "https://northern.example/b/bridge"}}
+	if !slices.Equal(a.Also, want) || a.Source != "The Coastal Herald" || len(a.Paragraphs) != 2 {
+		t.Errorf("Parse = also %+v, source %q, %d paragraphs; want %+v", a.Also, a.Source, len(a.Paragraphs), want)
+	}
+	if _, err := Parse("bad", FormatJSON, []byte(`{"body": "Text here.", "also": "Northern Daily"}`), nil); err == nil {
+		t.Error(`Parse("also": a string) succeeded; want an error naming the field`)
+	}
+}

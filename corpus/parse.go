@@ -46,6 +46,8 @@ type Meta struct {
 	Published string `json:"published" yaml:"published"`
 	Author    string `json:"author" yaml:"author"`
 	Agency    string `json:"agency" yaml:"agency"`
+	// Also lists other outlets' copies of the same story.
+	Also []Link `json:"also" yaml:"also"`
 }
 
 // fill copies into m the fields it lacks from o.
@@ -60,6 +62,9 @@ func (m *Meta) fill(o Meta) {
 		if strings.TrimSpace(*f.dst) == "" {
 			*f.dst = f.src
 		}
+	}
+	if len(m.Also) == 0 {
+		m.Also = o.Also
 	}
 }
 
@@ -158,6 +163,12 @@ func Parse(id ArticleID, format Format, data, sidecar []byte) (*Article, error) 
 		Agency: FoldSpace(meta.Agency),
 		URL:    strings.TrimSpace(meta.URL),
 		Author: FoldSpace(meta.Author),
+	}
+	for _, l := range meta.Also {
+		l = Link{Source: FoldSpace(l.Source), URL: strings.TrimSpace(l.URL)}
+		if l.Source != "" || l.URL != "" {
+			a.Also = append(a.Also, l)
+		}
 	}
 	if p := strings.TrimSpace(meta.Published); p != "" {
 		t, err := ParseDate(p)
@@ -536,6 +547,7 @@ type jsonArticle struct {
 	Published jsonText        `json:"published"`
 	Author    jsonText        `json:"author"`
 	Agency    jsonText        `json:"agency"`
+	Also      []Link          `json:"also"`
 	Body      json.RawMessage `json:"body"`
 }
 
@@ -543,6 +555,7 @@ func (ja *jsonArticle) meta() Meta {
 	return Meta{
 		Title: string(ja.Title), Source: string(ja.Source), URL: string(ja.URL),
 		Published: string(ja.Published), Author: string(ja.Author), Agency: string(ja.Agency),
+		Also: ja.Also,
 	}
 }
 

@@ -77,7 +77,10 @@ func commands() []command {
 		{"lookup", "list the sentences that contain a term", runLookup},
 		{"digest", "print the digest that would be posted", runDigest},
 		{"index", "build or refresh the index in the data folder", runIndex},
+		{"feeds", "poll the FEEDS once and add what is new (feeds poll)", runFeeds},
+		{"add", "fetch pages and add their articles", runAdd},
 		{"eval", "measure answer quality on an evaluation file", runEval},
+		{"state", "export or import the bot's state (to move it to PostgreSQL)", runState},
 		{"version", "print the version", runVersion},
 	}
 }

@@ -114,6 +114,17 @@ func TestExitCodes(t *testing.T) {
 		{"eval missing file", nil, []string{"eval", "nope.jsonl"}, 1, `^$`, `nope.jsonl`},
 		{"eval bad feature", nil, []string{"eval", "--without", "magic", "x.jsonl"}, 2, `^$`, `no feature "magic"`},
 		{"version", nil, []string{"version"}, 0, `^verbatim \S+ \(go`, `^$`},
+		{"feeds help", nil, []string{"feeds", "poll", "--help"}, 0, `(?s)Usage: verbatim feeds poll.*-json`, `^$`},
+		{"feeds no subcommand", nil, []string{"feeds"}, 2, `^$`, `feeds needs a subcommand`},
+		{"feeds bad subcommand", nil, []string{"feeds", "list"}, 2, `^$`, `unknown feeds subcommand "list"`},
+		{"feeds poll without FEEDS", nil, []string{"feeds", "poll"}, 2, `^$`, `FEEDS`},
+		{"feeds poll argument", map[string]string{"FEEDS": "https://a.example/rss"}, []string{"feeds", "poll", "x"}, 2, `^$`, `takes no arguments`},
+		{"bad feed interval", map[string]string{"FEEDS": "https://a.example/rss", "FEED_INTERVAL": "10s"}, []string{"feeds", "poll"}, 2, `^$`, `FEED_INTERVAL`},
+		{"bad feed URL", map[string]string{"FEEDS": "file:///etc/passwd"}, []string{"feeds", "poll"}, 2, `^$`, `FEEDS`},
+		{"add help", nil, []string{"add", "--help"}, 0, `(?s)Usage: verbatim add.*-json`, `^$`},
+		{"add no URL", nil, []string{"add"}, 2, `^$`, `add needs a URL`},
+		{"add bad URL", nil, []string{"add", "ftp://a.example/x"}, 2, `^$`, `not an http or https URL`},
+		{"add private refused", nil, []string{"add", "http://10.0.0.1/story"}, 1, `^$`, `refused: 10.0.0.1 is a private address`},
 	} {
 		t.Run(tt.name, func(t *testing.T) {
 			env := map[string]string{}

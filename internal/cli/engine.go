@@ -4,24 +4,77 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"io/fs"
 	"log/slog"
 	"os"
+	"path/filepath"
 
 	"github.com/verbatim-bot/verbatim/corpus"
 	"github.com/verbatim-bot/verbatim/internal/config"
 	"github.com/verbatim-bot/verbatim/internal/ops"
+	"github.com/verbatim-bot/verbatim/news"
 	"github.com/verbatim-bot/verbatim/retrieval"
 )
 
-// loadCorpus loads the configured corpus folder, or the embedded default
-// article when none is configured. Files that cannot be loaded are logged
-// as warnings, by name, and skipped.
+// loadCorpus loads the configured corpus folder together with the
+// articles stored from feeds and pages (DATA_DIR/articles). The embedded
+// default article serves only when there is neither a folder nor a
+// stored article. Files that cannot be loaded are logged as warnings, by
+// name, and skipped.
 func loadCorpus(ctx context.Context, cfg config.Config, log *slog.Logger) (*corpus.Corpus, error) {
+	stored, err := loadStored(ctx, cfg, log)
+	if err != nil {
+		return nil, err
+	}
 	if cfg.CorpusDir == "" {
+		if len(stored) > 0 {
+			return corpus.New(stored...), nil
+		}
 		return corpus.Default()
 	}
 	c, problems, err := corpus.LoadDir(ctx, cfg.CorpusDir)
-	return checkLoaded(cfg, log, c, problems, err)
+	c, err = checkLoaded(cfg, log, c, problems, err)
+	if err != nil {
+		return nil, err
+	}
+	return withStored(c, stored, log), nil
+}
+
+// storedDir is the folder of the articles stored from feeds and pages.
+func storedDir(cfg config.Config) string { return filepath.Join(cfg.DataDir, news.ArticlesDir) }
+
+// loadStored loads the articles stored from feeds and pages; none when
+// the folder is missing or empty. Files that cannot be loaded are logged
+// and skipped.
+func loadStored(ctx context.Context, cfg config.Config, log *slog.Logger) ([]*corpus.Article, error) {
+	c, problems, err := corpus.LoadDir(ctx, storedDir(cfg))
+	if errors.Is(err, fs.ErrNotExist) || errors.Is(err, corpus.ErrNoArticles) {
+		return nil, nil
+	}
+	if err != nil {
+		return nil, fmt.Errorf("stored articles: %w", err)
+	}
+	for _, p := range problems {
+		log.Warn("skipped stored article file", "err", p)
+	}
+	return c.Articles(), nil
+}
+
+// withStored returns c with the stored articles added. An article of the
+// corpus folder wins over a stored one with the same id.
+func withStored(c *corpus.Corpus, stored []*corpus.Article, log *slog.Logger) *corpus.Corpus {
+	if len(stored) == 0 {
+		return c
+	}
+	all := make([]*corpus.Article, 0, c.Len()+len(stored))
+	for _, a := range stored {
+		if _, clash := c.Article(a.ID); clash {
+			log.Warn("a stored article has the id of a corpus folder article; the folder's is used", "id", a.ID)
+			continue
+		}
+		all = append(all, a)
+	}
+	return corpus.New(append(all, c.Articles()...)...)
 }
 
 // checkLoaded reports what loading a corpus folder found: the skipped

@@ -58,7 +58,9 @@ progress bar.`).withCorpus().withData()
 	}
 	var articles, sentences int
 	var fingerprint string
-	if cfg.CorpusDir == "" {
+	// The folder is indexed a part at a time; stored articles (from feeds
+	// and pages) need the corpus whole, as every other command loads it.
+	if cfg.CorpusDir == "" || hasStored(cfg) {
 		ix, err := openIndex(ctx, cfg, log, progress, false)
 		if err != nil {
 			return err
@@ -111,6 +113,20 @@ func buildIndex(ctx context.Context, cfg config.Config, log *slog.Logger, progre
 		return res, fmt.Errorf("corpus %s: none of its %d article files could be loaded", cfg.CorpusDir, len(problems)+len(res.Problems))
 	}
 	return res, nil
+}
+
+// hasStored reports whether the data folder holds stored articles.
+func hasStored(cfg config.Config) bool {
+	entries, err := os.ReadDir(storedDir(cfg))
+	if err != nil {
+		return false
+	}
+	for _, e := range entries {
+		if _, ok := corpus.ArticleFormat(e.Name()); ok && !e.IsDir() {
+			return true
+		}
+	}
+	return false
 }
 
 // isTerminal reports whether w is a terminal, where a progress bar can

@@ -109,6 +109,10 @@ func writeQuote(w io.Writer, n int, q retrieval.Quote) {
 	if q.Article.URL != "" {
 		fmt.Fprintf(w, "   %s\n", q.Article.URL)
 	}
+	// The same story from other outlets (a wire story stored once).
+	for _, l := range q.Article.Also {
+		fmt.Fprintf(w, "   also: %s\n", strings.TrimSpace(l.Source+" "+l.URL))
+	}
 }
 
 // attribution is the article line of a quote: title, outlet (and agency),

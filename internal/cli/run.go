@@ -5,7 +5,6 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
-	"path/filepath"
 	"sync"
 	"time"
 
@@ -64,9 +63,12 @@ SIGTERM.`).withCorpus().withData()
 	// (shard 0); the other shards read it as it is when they start.
 	var c *corpus.Corpus
 	var watcher *corpus.Watcher
+	// Articles stored from feeds and pages are read at start and kept
+	// beside the watched folder's.
+	var stored []*corpus.Article
 	switch {
 	case cfg.CorpusDir == "":
-		if c, err = corpus.Default(); err != nil {
+		if c, err = loadCorpus(ctx, cfg, log); err != nil {
 			return err
 		}
 	case cfg.ShardID != 0:
@@ -83,6 +85,10 @@ SIGTERM.`).withCorpus().withData()
 		if c, err = checkLoaded(cfg, log, loaded, problems, err); err != nil {
 			return err
 		}
+		if stored, err = loadStored(ctx, cfg, log); err != nil {
+			return err
+		}
+		c = withStored(c, stored, log)
 	}
 	ix, err := openIndexOf(ctx, cfg, log, c, nil, false)
 	if err != nil {
@@ -96,19 +102,22 @@ SIGTERM.`).withCorpus().withData()
 		}
 		return nil
 	})
-	store, aside, err := bot.OpenOrSetAsideStore(filepath.Join(cfg.DataDir, bot.StoreFile), time.Second, time.Now())
-	if errors.Is(err, bot.ErrStoreLocked) {
-		return fmt.Errorf("data folder %s is in use by another verbatim: give each bot process its own DATA_DIR", cfg.DataDir)
+	if cfg.StateURL != "" {
+		health.Pending("store", "connecting to the state database")
+	}
+	store, err := openState(ctx, cfg, log, func(err error) {
+		if err != nil {
+			health.Pending("store", "state database unreachable: "+err.Error())
+		}
+	}, true)
+	if err != nil && ctx.Err() != nil {
+		log.Info("verbatim stopped while waiting for the state database")
+		return nil
 	}
 	if err != nil {
 		return err
 	}
 	defer store.Close()
-	if aside != "" {
-		log.Error("the bot state file was damaged: it is kept aside and a fresh one started; "+
-			"digest subscriptions made with /digest subscribe are lost (DIGEST_CHANNEL_ID is subscribed again)",
-			"damaged_file", aside)
-	}
 	health.Set("store", store.Healthy)
 
 	answerIDs := make([]string, len(cfg.AnswerIDs))
@@ -148,7 +157,7 @@ SIGTERM.`).withCorpus().withData()
 	if watcher != nil {
 		var watching sync.WaitGroup
 		defer watching.Wait() // before the index closes
-		watching.Go(func() { watchCorpus(ctx, watcher, ix, log) })
+		watching.Go(func() { watchCorpus(ctx, watcher, ix, stored, log) })
 	}
 	articles, sentences := ix.Size()
 	log.Info("verbatim starting", "version", version(), "articles", articles, "sentences", sentences,
@@ -166,9 +175,9 @@ const watchDebounce = time.Second
 
 // watchCorpus indexes the corpus folder's changes as they come, article
 // by article, until ctx ends.
-func watchCorpus(ctx context.Context, w *corpus.Watcher, ix *retrieval.Index, log *slog.Logger) {
+func watchCorpus(ctx context.Context, w *corpus.Watcher, ix *retrieval.Index, stored []*corpus.Article, log *slog.Logger) {
 	err := w.Run(ctx, func(ctx context.Context, c *corpus.Corpus) error {
-		ch, err := ix.SyncChanges(ctx, c)
+		ch, err := ix.SyncChanges(ctx, withStored(c, stored, log))
 		if err != nil {
 			return fmt.Errorf("index corpus changes: %w", err)
 		}

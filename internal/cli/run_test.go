@@ -18,8 +18,8 @@ import (
 
 	"github.com/bwmarrin/discordgo"
 
-	"github.com/verbatim-bot/verbatim/bot"
 	"github.com/verbatim-bot/verbatim/bot/discordtest"
+	"github.com/verbatim-bot/verbatim/state/boltstore"
 )
 
 // lockedBuffer is a writer safe for concurrent use, for a running bot's
@@ -115,7 +115,7 @@ func TestRunWiring(t *testing.T) {
 	if !strings.Contains(string(c.Body), `"enforce_nonce":true`) || !strings.Contains(string(c.Body), "Council approves the bridge") {
 		t.Errorf("digest: %s", c.Body)
 	}
-	if fi, err := os.Stat(filepath.Join(data, bot.StoreFile)); err != nil || fi.Mode().Perm() != 0o600 {
+	if fi, err := os.Stat(filepath.Join(data, boltstore.File)); err != nil || fi.Mode().Perm() != 0o600 {
 		t.Errorf("state file: %v, %v; want mode 0600", fi, err)
 	}
 

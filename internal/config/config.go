@@ -17,14 +17,20 @@ import (
 	_ "time/tzdata" // DIGEST_TIMEZONE must work on machines without zoneinfo
 
 	cron "github.com/netresearch/go-cron"
+
+	"github.com/verbatim-bot/verbatim/digest"
 )
 
 // Defaults of the settings that have one.
 const (
 	DefaultAPIBase    = "https://discord.com"
 	DefaultDataDir    = "./data"
-	DefaultDigestCron = "0 9 * * *"
+	DefaultDigestCron = digest.DefaultCron
 	DefaultTimezone   = "UTC"
+	// DefaultFeedInterval is how often each feed is polled.
+	DefaultFeedInterval = 15 * time.Minute
+	// MinFeedInterval is the shortest FEED_INTERVAL allowed.
+	MinFeedInterval = time.Minute
 )
 
 // Snowflake is a Discord id.
@@ -51,6 +57,18 @@ type Config struct {
 	DigestThreads  bool
 	InteractAddr   string
 	PublicKey      ed25519.PublicKey
+	// StateURL is STATE_URL: "" keeps the bot's state in a bbolt file in
+	// DataDir; postgres://... in that PostgreSQL database. It holds a
+	// password: never log it.
+	StateURL string
+	// Feeds are the operator's feed URLs (FEEDS), followed for every
+	// server.
+	Feeds []string
+	// FeedInterval is how often each feed is polled (FEED_INTERVAL).
+	FeedInterval time.Duration
+	// FetchAllowPrivate lets feeds and pages be fetched from loopback and
+	// private addresses (FETCH_ALLOW_PRIVATE).
+	FetchAllowPrivate bool
 }
 
 // Error is an invalid setting. Its message names the setting.
@@ -72,7 +90,8 @@ var Names = []string{
 	"DISCORD_TOKEN", "DISCORD_API_BASE", "DISCORD_GUILD_ID", "CORPUS_DIR",
 	"DATA_DIR", "ANSWER_CHANNEL_IDS", "DIGEST_CHANNEL_ID", "DIGEST_CRON",
 	"DIGEST_TIMEZONE", "LOG_LEVEL", "HTTP_ADDR", "SHARD_ID", "SHARD_COUNT",
-	"DIGEST_THREADS", "INTERACTIONS_ADDR", "DISCORD_PUBLIC_KEY",
+	"DIGEST_THREADS", "INTERACTIONS_ADDR", "DISCORD_PUBLIC_KEY", "STATE_URL",
+	"FEEDS", "FEED_INTERVAL", "FETCH_ALLOW_PRIVATE",
 }
 
 // Load reads and validates every setting through getenv. It returns all the
@@ -184,8 +203,52 @@ func Load(getenv func(string) string) (Config, error) {
 			c.PublicKey = raw
 		}
 	}
+	if c.StateURL = get("STATE_URL"); c.StateURL != "" {
+		// The value is never quoted back: it holds a password.
+		u, err := url.Parse(c.StateURL)
+		switch {
+		case err != nil:
+			bad("STATE_URL", "", "not a URL: want postgres://USER:PASSWORD@HOST:5432/DATABASE")
+		case u.Scheme != "postgres" && u.Scheme != "postgresql":
+			bad("STATE_URL", "", "want postgres://USER:PASSWORD@HOST:5432/DATABASE (or empty for the bbolt file in DATA_DIR)")
+		}
+	}
 	if c.InteractAddr != "" && c.PublicKey == nil {
 		bad("DISCORD_PUBLIC_KEY", "", "required when INTERACTIONS_ADDR is set")
+	}
+
+	if raw := get("FEEDS"); raw != "" {
+		for _, part := range strings.Split(raw, ",") {
+			part = strings.TrimSpace(part)
+			if part == "" {
+				continue
+			}
+			u, err := url.Parse(part)
+			if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
+				bad("FEEDS", part, "want http or https feed URLs separated by commas")
+				continue
+			}
+			c.Feeds = append(c.Feeds, part)
+		}
+	}
+	c.FeedInterval = DefaultFeedInterval
+	if v := get("FEED_INTERVAL"); v != "" {
+		d, err := time.ParseDuration(v)
+		switch {
+		case err != nil:
+			bad("FEED_INTERVAL", v, "want a duration such as 15m or 1h")
+		case d < MinFeedInterval:
+			bad("FEED_INTERVAL", v, "must be at least 1m")
+		default:
+			c.FeedInterval = d
+		}
+	}
+	if v := get("FETCH_ALLOW_PRIVATE"); v != "" {
+		b, err := strconv.ParseBool(v)
+		if err != nil {
+			bad("FETCH_ALLOW_PRIVATE", v, "want true or false")
+		}
+		c.FetchAllowPrivate = b
 	}
 	return c, errors.Join(errs...)
 }

@@ -20,7 +20,8 @@ func TestLoadDefaults(t *testing.T) {
 		t.Fatal(err)
 	}
 	if c.DataDir != DefaultDataDir || c.DigestCron != DefaultDigestCron || c.DigestZone != time.UTC ||
-		c.APIBase.String() != DefaultAPIBase || c.ShardCount != 1 || c.ShardID != 0 || c.CorpusDir != "" {
+		c.APIBase.String() != DefaultAPIBase || c.ShardCount != 1 || c.ShardID != 0 || c.CorpusDir != "" ||
+		c.FeedInterval != DefaultFeedInterval || c.Feeds != nil || c.FetchAllowPrivate {
 		t.Errorf("defaults = %+v", c)
 	}
 	next := c.DigestSchedule.Next(time.Date(2026, 3, 1, 10, 0, 0, 0, time.UTC))
@@ -31,17 +32,21 @@ func TestLoadDefaults(t *testing.T) {
 
 func TestLoadValues(t *testing.T) {
 	c, err := Load(env(map[string]string{
-		"DISCORD_TOKEN":      "Bot abc.def",
-		"DISCORD_API_BASE":   "http://127.0.0.1:9999",
-		"ANSWER_CHANNEL_IDS": "1, 2,3",
-		"DIGEST_CRON":        "@every 10s",
-		"DIGEST_TIMEZONE":    "Europe/Dublin",
-		"LOG_LEVEL":          "DEBUG",
-		"SHARD_ID":           "1",
-		"SHARD_COUNT":        "2",
-		"DIGEST_THREADS":     "true",
-		"INTERACTIONS_ADDR":  ":8081",
-		"DISCORD_PUBLIC_KEY": strings.Repeat("ab", 32),
+		"DISCORD_TOKEN":       "Bot abc.def",
+		"DISCORD_API_BASE":    "http://127.0.0.1:9999",
+		"ANSWER_CHANNEL_IDS":  "1, 2,3",
+		"DIGEST_CRON":         "@every 10s",
+		"DIGEST_TIMEZONE":     "Europe/Dublin",
+		"LOG_LEVEL":           "DEBUG",
+		"SHARD_ID":            "1",
+		"SHARD_COUNT":         "2",
+		"DIGEST_THREADS":      "true",
+		"INTERACTIONS_ADDR":   ":8081",
+		"DISCORD_PUBLIC_KEY":  strings.Repeat("ab", 32),
+		"STATE_URL":           "postgres://verbatim:secret@db.internal:5432/verbatim?sslmode=verify-full",
+		"FEEDS":               " https://a.example/rss , http://b.example/atom.xml,",
+		"FEED_INTERVAL":       "90s",
+		"FETCH_ALLOW_PRIVATE": "true",
 	}))
 	if err != nil {
 		t.Fatal(err)
@@ -50,8 +55,13 @@ func TestLoadValues(t *testing.T) {
 		t.Errorf("token prefix not dropped")
 	}
 	if !slices.Equal(c.AnswerIDs, []Snowflake{"1", "2", "3"}) || c.DigestZone.String() != "Europe/Dublin" ||
-		c.ShardID != 1 || c.ShardCount != 2 || !c.DigestThreads || len(c.PublicKey) != 32 || c.APIBase.Host != "127.0.0.1:9999" {
+		c.ShardID != 1 || c.ShardCount != 2 || !c.DigestThreads || len(c.PublicKey) != 32 || c.APIBase.Host != "127.0.0.1:9999" ||
+		c.StateURL != "postgres://verbatim:secret@db.internal:5432/verbatim?sslmode=verify-full" {
 		t.Errorf("values = %+v", c)
+	}
+	if !slices.Equal(c.Feeds, []string{"https://a.example/rss", "http://b.example/atom.xml"}) ||
+		c.FeedInterval != 90*time.Second || !c.FetchAllowPrivate {
+		t.Errorf("feed settings = %q, %v, %v", c.Feeds, c.FeedInterval, c.FetchAllowPrivate)
 	}
 }
 
@@ -74,6 +84,13 @@ func TestLoadErrorsNameTheSetting(t *testing.T) {
 		{"DIGEST_THREADS", "maybe"},
 		{"DISCORD_PUBLIC_KEY", "zz"},
 		{"INTERACTIONS_ADDR", ":8081"}, // without a public key
+		{"STATE_URL", "mysql://verbatim:secret@db/verbatim"},
+		{"STATE_URL", "postgres://verbatim:secret@db:port/x"},
+		{"FEEDS", "ftp://a.example/feed"},
+		{"FEEDS", "https://a.example/rss,not a url"},
+		{"FEED_INTERVAL", "30s"},
+		{"FEED_INTERVAL", "often"},
+		{"FETCH_ALLOW_PRIVATE", "sometimes"},
 	} {
 		t.Run(tt.name+"="+tt.value, func(t *testing.T) {
 			_, err := Load(env(map[string]string{tt.name: tt.value}))
@@ -93,6 +110,11 @@ func TestSecretsNeverEchoed(t *testing.T) {
 	_, err := Load(env(map[string]string{"DISCORD_PUBLIC_KEY": key}))
 	if err == nil || strings.Contains(err.Error(), key) {
 		t.Errorf("error %v echoes the key", err)
+	}
+	for _, u := range []string{"mysql://verbatim:hunter2@db/verbatim", "postgres://verbatim:hunter2@db:port/x", "postgres://verbatim:hunter2@%zz"} {
+		if _, err := Load(env(map[string]string{"STATE_URL": u})); err == nil || strings.Contains(err.Error(), "hunter2") {
+			t.Errorf("STATE_URL=%q: error %v echoes the password", u, err)
+		}
 	}
 }
 

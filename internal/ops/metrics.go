@@ -8,6 +8,8 @@ import (
 	"github.com/prometheus/client_golang/prometheus"
 	"github.com/prometheus/client_golang/prometheus/collectors"
 	"github.com/prometheus/client_golang/prometheus/promhttp"
+
+	"github.com/verbatim-bot/verbatim/news"
 )
 
 // namespace prefixes every series of ours.
@@ -20,6 +22,7 @@ var (
 	answerResults     = []string{"quoted", "no_answer"}
 	declineReasons    = []string{"invalid", "cooldown", "unknown_article", "error"}
 	digestSkipReasons = []string{"no_articles", "already_posted", "channel_broken", "given_up", "error"}
+	feedPollResults   = []string{"ok", "not_modified", "error"}
 )
 
 // Metrics counts and times what the bot does, in a Prometheus registry of
@@ -36,6 +39,11 @@ type Metrics struct {
 	reconnects     prometheus.Counter
 	gatewayUp      prometheus.Gauge
 	restErrors     *prometheus.CounterVec
+
+	feedPolls      *prometheus.CounterVec
+	feedAdded      prometheus.Counter
+	feedDuplicates prometheus.Counter
+	feedErrors     *prometheus.CounterVec
 }
 
 // NewMetrics makes the metrics of one process, labelled with its version
@@ -82,6 +90,22 @@ func NewMetrics(version string) *Metrics {
 			Namespace: namespace, Name: "discord_rest_errors_total",
 			Help: `Discord REST calls answered with an HTTP error, by status ("429", "500", ...; "network" when no answer came).`,
 		}, []string{"status"}),
+		feedPolls: prometheus.NewCounterVec(prometheus.CounterOpts{
+			Namespace: namespace, Name: "feed_polls_total",
+			Help: "Feed polls, by result: ok (fetched and read), not_modified (304), error.",
+		}, []string{"result"}),
+		feedAdded: prometheus.NewCounter(prometheus.CounterOpts{
+			Namespace: namespace, Name: "feed_items_added_total",
+			Help: "Articles stored from feeds and pages, new or updated in place.",
+		}),
+		feedDuplicates: prometheus.NewCounter(prometheus.CounterOpts{
+			Namespace: namespace, Name: "feed_duplicates_dropped_total",
+			Help: "New feed items or pages found to be an article already stored (same page, or the same story) and not stored again.",
+		}),
+		feedErrors: prometheus.NewCounterVec(prometheus.CounterOpts{
+			Namespace: namespace, Name: "feed_fetch_errors_total",
+			Help: "Failed fetches of feeds and pages, by kind: blocked, timeout, too_large, redirects, status, network, parse.",
+		}, []string{"kind"}),
 	}
 	build := prometheus.NewGauge(prometheus.GaugeOpts{
 		Namespace: namespace, Name: "build_info",
@@ -92,6 +116,7 @@ func NewMetrics(version string) *Metrics {
 	m.reg.MustRegister(
 		m.answered, m.declined, m.answerSeconds, m.autocomplete,
 		m.digestsPosted, m.digestsSkipped, m.reconnects, m.gatewayUp, m.restErrors, build,
+		m.feedPolls, m.feedAdded, m.feedDuplicates, m.feedErrors,
 		collectors.NewGoCollector(),
 		collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}),
 	)
@@ -105,6 +130,12 @@ func NewMetrics(version string) *Metrics {
 	}
 	for _, r := range digestSkipReasons {
 		m.digestsSkipped.WithLabelValues(r)
+	}
+	for _, r := range feedPollResults {
+		m.feedPolls.WithLabelValues(r)
+	}
+	for _, k := range news.FetchKinds {
+		m.feedErrors.WithLabelValues(k)
 	}
 	return m
 }
@@ -183,3 +214,19 @@ func (m *Metrics) DigestPosted() { m.digestsPosted.Inc() }
 func (m *Metrics) DigestSkipped(reason string) {
 	m.digestsSkipped.WithLabelValues(reason).Inc()
 }
+
+// FeedPolled counts a feed poll by result ("ok", "not_modified",
+// "error"); it implements news.Counters.
+func (m *Metrics) FeedPolled(result string) { m.feedPolls.WithLabelValues(result).Inc() }
+
+// FeedItemAdded counts an article stored from a feed or page.
+func (m *Metrics) FeedItemAdded() { m.feedAdded.Inc() }
+
+// FeedDuplicateDropped counts an item found to be an article already
+// stored.
+func (m *Metrics) FeedDuplicateDropped() { m.feedDuplicates.Inc() }
+
+// FeedFetchFailed counts a failed fetch of a feed or page by kind.
+func (m *Metrics) FeedFetchFailed(kind string) { m.feedErrors.WithLabelValues(kind).Inc() }
+
+var _ news.Counters = (*Metrics)(nil)

@@ -88,6 +88,11 @@ func TestMetrics(t *testing.T) {
 	m.RESTError(0)
 	m.DigestPosted()
 	m.DigestSkipped("no_articles")
+	m.FeedPolled("ok")
+	m.FeedPolled("not_modified")
+	m.FeedItemAdded()
+	m.FeedDuplicateDropped()
+	m.FeedFetchFailed("timeout")
 
 	for _, tt := range []struct {
 		name string
@@ -104,6 +109,12 @@ func TestMetrics(t *testing.T) {
 		{"rest network", testutil.ToFloat64(m.restErrors.WithLabelValues("network")), 1},
 		{"digests posted", testutil.ToFloat64(m.digestsPosted), 1},
 		{"digests skipped", testutil.ToFloat64(m.digestsSkipped.WithLabelValues("no_articles")), 1},
+		{"feed polls ok", testutil.ToFloat64(m.feedPolls.WithLabelValues("ok")), 1},
+		{"feed polls error", testutil.ToFloat64(m.feedPolls.WithLabelValues("error")), 0},
+		{"feed items added", testutil.ToFloat64(m.feedAdded), 1},
+		{"feed duplicates", testutil.ToFloat64(m.feedDuplicates), 1},
+		{"feed fetch timeout", testutil.ToFloat64(m.feedErrors.WithLabelValues("timeout")), 1},
+		{"feed fetch blocked", testutil.ToFloat64(m.feedErrors.WithLabelValues("blocked")), 0},
 	} {
 		if tt.got != tt.want {
 			t.Errorf("%s = %v; want %v", tt.name, tt.got, tt.want)
@@ -134,6 +145,8 @@ func TestMetrics(t *testing.T) {
 		"verbatim_gateway_reconnects_total", "verbatim_gateway_connected",
 		"verbatim_discord_rest_errors_total", "verbatim_index_articles", "verbatim_index_sentences",
 		"verbatim_build_info",
+		"verbatim_feed_polls_total", "verbatim_feed_items_added_total",
+		"verbatim_feed_duplicates_dropped_total", "verbatim_feed_fetch_errors_total",
 	}
 	for _, name := range want {
 		if families[name] == nil {

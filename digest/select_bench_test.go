@@ -1,4 +1,4 @@
-package bot
+package digest
 
 import (
 	"context"
@@ -9,11 +9,11 @@ import (
 	"github.com/verbatim-bot/verbatim/retrieval"
 )
 
-// BenchmarkSelectDigest measures a digest over many new articles (a bulk
-// import): SelectDigest summarises only the five it shows; the
+// BenchmarkSelect measures a digest over many new articles (a bulk
+// import): Select summarises only the five it shows; the
 // "summarise all" case is what asking the index for every new article's
 // key sentences would cost.
-func BenchmarkSelectDigest(b *testing.B) {
+func BenchmarkSelect(b *testing.B) {
 	at := time.Date(2026, 3, 2, 9, 0, 0, 0, time.UTC)
 	arts := fruitArticles(b, 2000)
 	ix, err := retrieval.OpenMemory(context.Background(), corpus.New(arts...), retrieval.Options{Now: func() time.Time { return at.Add(-time.Hour) }})
@@ -23,7 +23,7 @@ func BenchmarkSelectDigest(b *testing.B) {
 	defer ix.Close()
 	b.Run("select", func(b *testing.B) {
 		for b.Loop() {
-			if d := SelectDigest(ix, at.Add(-24*time.Hour), at, false); len(d.Items) != DigestMaxArticles {
+			if d := Select(ix, at.Add(-24*time.Hour), at, false); len(d.Items) != MaxArticles {
 				b.Fatal(len(d.Items))
 			}
 		}
