@@ -18,7 +18,9 @@ func answerSpan(an *Analyzer, q rankQuery, text string) (Span, bool) {
 	if an.lex == nil || want == 0 && q.focus == "" {
 		return Span{}, false
 	}
-	toks := an.raw.Analyze([]byte(text))
+	// The words are cut here, not by an analyzer: the analyzers' char
+	// filters ("US" to "usa") move their offsets off the text's bytes.
+	toks := wordSpans(text)
 	n := len(toks)
 	if n == 0 {
 		return Span{}, false
@@ -26,8 +28,8 @@ func answerSpan(an *Analyzer, q rankQuery, text string) (Span, bool) {
 	raw := make([]string, n)
 	words := make([]string, n)
 	for i, t := range toks {
-		raw[i] = string(t.Term)
-		words[i] = strings.ToLower(raw[i])
+		raw[i] = text[t.Start:t.End]
+		words[i] = foldWord(strings.ToLower(raw[i]))
 	}
 	ev := make([]evidence, n)
 	for i := range toks {
@@ -108,8 +110,17 @@ func answerSpan(an *Analyzer, q rankQuery, text string) (Span, bool) {
 		same := func(j int) bool { return runOf(q.atype, ev[j], words[j]) && !q.qwords[words[j]] }
 		joined := func(a, b int) bool {
 			gap := strings.TrimSpace(text[toks[a].End:toks[b].Start])
-			// The comma of "March 10, 2007" keeps a date whole.
-			return gap == "" || gap == "-" || gap == "," && q.atype == AnswerTime
+			switch {
+			case gap == "" || gap == "-":
+				return true
+			case gap == ",":
+				// The comma of "March 10, 2007" keeps a date whole,
+				// as do those of "2,300".
+				return q.atype == AnswerTime || isDigits(words[a]) && isDigits(words[b]) && toks[b].Start == toks[a].End+1
+			case gap == ".":
+				return isDigits(words[a]) && isDigits(words[b]) && toks[b].Start == toks[a].End+1 // 1.1
+			}
+			return false
 		}
 		for lo > 0 && same(lo-1) && joined(lo-1, lo) {
 			lo--
@@ -139,4 +150,25 @@ func runOf(t AnswerType, e evidence, lower string) bool {
 	default:
 		return e&evCap != 0 && !notNames[lower]
 	}
+}
+
+// wordSpans cuts text into its words (runs of letters and digits) and
+// returns where each stands.
+func wordSpans(text string) []Span {
+	var out []Span
+	start := -1
+	for i, r := range text {
+		word := unicode.IsLetter(r) || unicode.IsDigit(r) || unicode.Is(unicode.Mn, r)
+		switch {
+		case word && start < 0:
+			start = i
+		case !word && start >= 0:
+			out = append(out, Span{start, i})
+			start = -1
+		}
+	}
+	if start >= 0 {
+		out = append(out, Span{start, len(text)})
+	}
+	return out
 }

@@ -70,7 +70,7 @@ func TestBuildThenOpen(t *testing.T) {
 		t.Errorf("Sync after Build = %+v; want nothing to do", ch)
 	}
 	a, err := ix.Ask(ctx, Query{Text: "Who resigned?"})
-	if err != nil || a.NoAnswer || a.Quotes[0].Text != "The minister resigned." {
+	if err != nil || len(a.Quotes)+len(a.Suggestions) == 0 || append(a.Quotes, a.Suggestions...)[0].Text != "The minister resigned." {
 		t.Errorf("Ask after Build = %+v, %v", a, err)
 	}
 	if n, err := ix.bi.DocCount(); err != nil || n != 2 {

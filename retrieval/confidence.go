@@ -137,16 +137,21 @@ func confEvidence(q rankQuery, first scored, scores []float64) []float64 {
 		if total > 0 {
 			x[9] = min(s1/total, 3)
 		}
-		n := min(len(scores), 5)
+		// Over five places, an absent candidate scoring 0: a first
+		// sentence with nothing behind it stands out the most.
+		const n = 5
 		var mean, sq float64
-		for _, s := range scores[:n] {
-			mean += s / s1
+		top := make([]float64, n)
+		for i := range min(len(scores), n) {
+			top[i] = max(scores[i], 0) / s1
 		}
-		mean /= float64(n)
-		for _, s := range scores[:n] {
-			sq += (s/s1 - mean) * (s/s1 - mean)
+		for _, v := range top {
+			mean += v / n
 		}
-		x[10] = math.Sqrt(sq / float64(n))
+		for _, v := range top {
+			sq += (v - mean) * (v - mean)
+		}
+		x[10] = math.Sqrt(sq / n)
 	}
 	x[11] = math.Log1p(float64(len(q.terms)))
 	if len(q.terms) == 1 {

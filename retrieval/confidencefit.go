@@ -1,7 +1,6 @@
 package retrieval
 
 import (
-	"cmp"
 	"context"
 	"encoding/json"
 	"fmt"
@@ -66,6 +65,7 @@ func (f *ConfidenceFit) JSON() ([]byte, error) {
 type example struct {
 	x                 []float64
 	right, answerable bool
+	src               string // where it comes from (ConfidenceFit.Examples)
 }
 
 // FitConfidence fits the answerability model on data by L2-regularised
@@ -83,7 +83,7 @@ func FitConfidence(ctx context.Context, data TrainingData) (*ConfidenceFit, erro
 		if x == nil {
 			return
 		}
-		exs = append(exs, example{x: x, right: right, answerable: answerable})
+		exs = append(exs, example{x: x, right: right, answerable: answerable, src: src})
 		fit.Examples[src]++
 	}
 	sel := data.Selection
@@ -326,42 +326,42 @@ func precisionAt(cs []confident, th float64) (precision, recall, answered float6
 	return precision, recall, float64(n) / float64(len(cs))
 }
 
-// bestAccuracy is the threshold at which the most training examples come
-// out right (a right first answer, or a decline of a question with no
-// right answer), the lowest of equals, and that accuracy.
+// bestAccuracy is the threshold at which the training examples come out
+// right most often (a right first answer, or a decline of a question with
+// no right answer), as the mean of each source's accuracy so that a large
+// source does not drown a small one; the lowest of equals; and that mean.
 func bestAccuracy(m confidenceModel, exs []example) (th, acc float64) {
-	type scoredEx struct {
-		p float64
-		e example
-	}
-	ps := make([]scoredEx, len(exs))
+	ps := make([]float64, len(exs))
 	for i, e := range exs {
-		ps[i] = scoredEx{m.probability(e.x), e}
+		ps[i] = m.probability(e.x)
 	}
-	slices.SortFunc(ps, func(a, b scoredEx) int { return cmp.Compare(a.p, b.p) })
-	// Answering everything, then raising the threshold past each
-	// example in turn.
-	right := 0
-	for _, p := range ps {
-		if p.e.right {
-			right++
+	cands := append([]float64{0}, ps...)
+	slices.Sort(cands)
+	cands = slices.Compact(cands)
+	best := -1.0
+	for k, t := range cands {
+		// Between two probabilities, so that rounding cannot move an
+		// example across.
+		if k+1 < len(cands) {
+			t = (t + cands[k+1]) / 2
+		} else {
+			t += 1e-9
 		}
-	}
-	best := right
-	for i, p := range ps {
-		if p.e.right {
-			right--
-		} else if !p.e.answerable {
-			right++
-		}
-		if right > best && (i+1 == len(ps) || ps[i+1].p > p.p) {
-			best = right
-			if i+1 < len(ps) {
-				th = (p.p + ps[i+1].p) / 2
-			} else {
-				th = p.p + 1e-9
+		right, n := map[string]int{}, map[string]int{}
+		for i, e := range exs {
+			n[e.src]++
+			answered := ps[i] >= t
+			if answered && e.right || !answered && !e.answerable {
+				right[e.src]++
 			}
 		}
+		mean := 0.0
+		for src := range n {
+			mean += float64(right[src]) / float64(n[src]) / float64(len(n))
+		}
+		if mean > best+1e-12 {
+			best, th = mean, t
+		}
 	}
-	return th, float64(best) / float64(len(exs))
+	return th, best
 }

@@ -33,7 +33,7 @@ func ExampleIndex_Ask_noAnswer() {
 	c, _ := corpus.Default()
 	ix, _ := retrieval.OpenMemory(context.Background(), c, retrieval.Options{})
 	defer ix.Close()
-	a, _ := ix.Ask(context.Background(), retrieval.Query{Text: "What is the population of Tehran?"})
-	fmt.Println(a.NoAnswer, len(a.Quotes))
-	// Output: true 0
+	a, _ := ix.Ask(context.Background(), retrieval.Query{Text: "How many American troops are stationed in Iraq?"})
+	fmt.Println(a.NoAnswer, len(a.Quotes), a.Confidence < retrieval.DefaultConfidenceThreshold())
+	// Output: true 0 true
 }

@@ -150,7 +150,10 @@ func TestFeaturesInCorpus(t *testing.T) {
 				}
 				return a.Quotes[0].Text
 			}
-			base := AllFeatures &^ FeaturePosition &^ FeatureContext
+			// The article feature weighs words by how many of the
+			// article's sentences hold them, which these two-sentence
+			// fixtures are too small for.
+			base := AllFeatures &^ FeaturePosition &^ FeatureContext &^ FeatureArticle
 			on := base | tt.f
 			lastOf := func(p string) string { ss := corpus.SplitSentences(p); return ss[len(ss)-1] }
 			for _, order := range [][2]string{{tt.a, tt.b}, {tt.b, tt.a}} {

@@ -87,12 +87,19 @@ func parseLexicon(an *Analyzer, data []byte) (*lexicon, error) {
 		}
 		return ts[0]
 	}
-	seen := map[[2]string]bool{}
+	seen := map[[2]string]int{} // a pair's place in lx.rel[a]
 	link := func(a, b string, k bridgeKind) {
-		if a == "" || b == "" || a == b || seen[[2]string{a, b}] {
+		if a == "" || b == "" || a == b {
 			return
 		}
-		seen[[2]string{a, b}] = true
+		if i, ok := seen[[2]string{a, b}]; ok {
+			// A closer relation of the same pair wins over a loose one.
+			if lx.rel[a][i].kind == bridgeRelated {
+				lx.rel[a][i].kind = k
+			}
+			return
+		}
+		seen[[2]string{a, b}] = len(lx.rel[a])
 		lx.rel[a] = append(lx.rel[a], bridge{b, k})
 	}
 	aliases := map[string][]string{} // a place's term -> its group

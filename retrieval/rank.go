@@ -314,7 +314,7 @@ type scored struct {
 	// article holds, bridges included.
 	article float64
 	// content is coverage over the question's words other than its
-	// names and numbers (1 when it has no others): what a sentence about
+	// names and numbers (0 when it has no others): what a sentence about
 	// the right people must still say to answer.
 	content float64
 }
@@ -597,11 +597,13 @@ func score(q rankQuery, d doc, avgLen float64, f Feature) scored {
 		if tf > 0 && len(d.tpos) > 0 {
 			matched = appendMatches(matched, d, t, i)
 		}
+		loose := false // matched through a loose relation only
 		if tf == 0 && q.bridges != nil {
 			for _, b := range q.bridges[i] {
 				bw := q.wt.bridge[b.kind]
 				if c := count(d.terms, b.term); c > 0 && bw > 0 && (tf == 0 || bw > w) {
 					tf, w, tidf = c, bw, min(tidf, b.idf)
+					loose = b.kind == bridgeRelated
 					if len(d.tpos) > 0 {
 						matched = appendMatches(matched, d, b.term, i)
 					}
@@ -626,12 +628,17 @@ func score(q rankQuery, d doc, avgLen float64, f Feature) scored {
 			}
 			continue
 		}
-		if isName {
+		switch {
+		case isName:
 			namesHit++
-		} else {
+		case loose:
+			otherHit += w * q.idf[i]
+		default:
 			otherHit += q.idf[i]
 		}
-		if f.Has(FeatureCoverage) {
+		if f.Has(FeatureCoverage) && !loose {
+			// A loosely related word ("population", "people") is a
+			// hint, not the word asked about: it covers at its weight.
 			covered += q.idf[i]
 		} else {
 			covered += w * q.idf[i]
@@ -681,7 +688,6 @@ func score(q rankQuery, d doc, avgLen float64, f Feature) scored {
 	if names > 0 {
 		out.names = float64(namesHit) / float64(names)
 	}
-	out.content = 1
 	if other > 0 {
 		out.content = otherHit / other
 	}
