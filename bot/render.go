@@ -123,6 +123,8 @@ func answerReply(a *retrieval.Answer, from int) reply {
 		if len(a.Suggestions) > 0 {
 			r.content += " The closest ones, which may not answer it:"
 			for _, q := range a.Suggestions {
+				// A near miss answers nothing: no words of it in bold.
+				q.Answer = ""
 				e := quoteEmbed(q, 0)
 				e.Color = colourNear
 				r.embeds = append(r.embeds, e)
@@ -155,12 +157,18 @@ func quoteEmbed(q retrieval.Quote, rank int) *discordgo.MessageEmbed {
 	return e
 }
 
-// quoteBody is a quote's sentence as a block quote, then the speaker and
-// role when it reports speech, each line ended.
+// quoteBody is a quote's sentence as a block quote, the words that answer
+// the question in bold, then the speaker and role when it reports speech,
+// each line ended.
 func quoteBody(q retrieval.Quote) string {
 	var b strings.Builder
 	b.WriteString("> ")
-	b.WriteString(escape(q.Text))
+	if q.Answer != "" {
+		q.Highlights = []retrieval.Span{q.AnswerSpan}
+		b.WriteString(highlighted(q))
+	} else {
+		b.WriteString(escape(q.Text))
+	}
 	b.WriteString("\n")
 	if q.Speaker != "" {
 		b.WriteString("\u2014 **")

@@ -95,6 +95,10 @@ func TestRenderGolden(t *testing.T) {
 		make func() (reply, error)
 	}{
 		{"ask", func() (reply, error) { return b.answer(ctx, viaCommand, "Who is Zalmy Khalilzad?", "", 3) }},
+		// The words that answer a "when" question stand in bold.
+		{"ask_answer", func() (reply, error) {
+			return b.answer(ctx, viaCommand, "When did Washington break off ties with Iran?", "", 1)
+		}},
 		{"ask_no_answer", func() (reply, error) {
 			return b.answer(ctx, viaCommand, "How many people were killed in Baghdad last week?", "", 3)
 		}},
