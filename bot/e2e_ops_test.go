@@ -121,7 +121,7 @@ func TestE2EMetrics(t *testing.T) {
 	m := newRecMetrics()
 	h := startBot(t, nil, withMetrics(m))
 	h.command("ask", "", strOpt("question", "Who is Hoshyar Zebari?"))
-	h.command("ask", "", strOpt("question", "What is the population of Tehran?"))
+	h.command("ask", "", strOpt("question", "How many American troops are stationed in Iraq?"))
 	h.command("ask", "", strOpt("question", "???"))
 	h.command("ask", "", strOpt("question", "Who?"), strOpt("article", "no-such-article"))
 	h.mention("", "Who is Zalmy Khalilzad?")
