@@ -13,6 +13,7 @@ import (
 
 	"github.com/blevesearch/bleve/v2"
 	"github.com/blevesearch/bleve/v2/search/query"
+	index "github.com/blevesearch/bleve_index_api"
 
 	"github.com/verbatim-bot/verbatim/corpus"
 )
@@ -278,13 +279,56 @@ func (ix *Index) candidates(ctx context.Context, c *corpus.Corpus, terms, extra 
 	if err != nil {
 		return nil, err
 	}
+	recs := records{bi: ix.bi}
+	defer recs.close()
 	out := make([]*candidate, 0, len(res.Hits))
 	for _, h := range res.Hits {
 		if a, s, ok := hitSentence(c, h.ID); ok {
-			out = append(out, &candidate{s: s, a: a, d: ix.prepare(c, a, s)})
+			out = append(out, &candidate{s: s, a: a, d: ix.prepare(c, a, s, h.ID, &recs)})
 		}
 	}
 	return out, nil
+}
+
+// records reads sentences' records from one reader of the index, opened
+// on first use. It is not safe for concurrent use.
+type records struct {
+	bi  bleve.Index
+	rd  index.IndexReader
+	err error
+}
+
+// load returns the record of the sentence with document id id, and false
+// when the index has none (a sentence a Sync is replacing) or it cannot be
+// read.
+func (r *records) load(id string) (doc, bool) {
+	if r.rd == nil && r.err == nil {
+		var ai index.Index
+		if ai, r.err = r.bi.Advanced(); r.err == nil {
+			r.rd, r.err = ai.Reader()
+		}
+	}
+	if r.err != nil {
+		return doc{}, false
+	}
+	d, err := r.rd.Document(id)
+	if err != nil || d == nil {
+		return doc{}, false
+	}
+	var rec []byte
+	d.VisitFields(func(f index.Field) {
+		if f.Name() == fieldRecord {
+			rec = f.Value()
+		}
+	})
+	out, err := decodeRecord(rec)
+	return out, err == nil
+}
+
+func (r *records) close() {
+	if r.rd != nil {
+		r.rd.Close()
+	}
 }
 
 // preparedLimit bounds the cache of prepared sentences; past it the cache
@@ -292,8 +336,8 @@ func (ix *Index) candidates(ctx context.Context, c *corpus.Corpus, terms, extra 
 const preparedLimit = 50000
 
 // prepared caches sentences prepared for scoring: the same sentences come
-// back question after question, and analysing them is most of the work of
-// answering. It is emptied when the corpus changes.
+// back question after question, and decoding their records is then saved.
+// It is emptied when the corpus changes.
 type prepared struct {
 	mu     sync.RWMutex
 	corpus *corpus.Corpus
@@ -301,9 +345,10 @@ type prepared struct {
 }
 
 // prepare returns a sentence prepared for scoring, with its place in the
-// article, its speaker and the terms of the rest of its paragraph, from
-// the cache when it is there. The doc must not be modified.
-func (ix *Index) prepare(c *corpus.Corpus, a *corpus.Article, s corpus.Sentence) *doc {
+// article, its speaker and the terms of the rest of its paragraph: from
+// the cache when it is there, else from its record in the index (id is
+// its document id), else analysed. The doc must not be modified.
+func (ix *Index) prepare(c *corpus.Corpus, a *corpus.Article, s corpus.Sentence, id string, recs *records) *doc {
 	p := &ix.prepared
 	p.mu.RLock()
 	d, ok := p.docs[s.Ref()]
@@ -312,7 +357,11 @@ func (ix *Index) prepare(c *corpus.Corpus, a *corpus.Article, s corpus.Sentence)
 	if ok {
 		return d
 	}
-	d = ix.prepareSentence(a, s)
+	if r, ok := recs.load(id); ok && r.text == s.Text {
+		d = &r
+	} else {
+		d = ix.prepareSentence(a, s)
+	}
 	p.mu.Lock()
 	if p.corpus != c || len(p.docs) >= preparedLimit {
 		p.corpus, p.docs = c, make(map[corpus.Ref]*doc)
@@ -322,6 +371,29 @@ func (ix *Index) prepare(c *corpus.Corpus, a *corpus.Article, s corpus.Sentence)
 	return d
 }
 
+// prepareParagraph prepares every sentence of a paragraph for scoring as
+// its record holds it: as prepareSentence does with every feature on.
+func (a *Analyzer) prepareParagraph(p corpus.Paragraph) []doc {
+	docs := make([]doc, len(p.Sentences))
+	for i, s := range p.Sentences {
+		docs[i] = a.prepare(s.Text)
+		docs[i].position = s.Position
+		if s.Speaker != "" || s.Role != "" {
+			docs[i].speaker = a.Terms(s.Speaker + " " + s.Role)
+		}
+	}
+	for i := range docs {
+		for j := range docs {
+			if j != i {
+				docs[i].near = append(docs[i].near, docs[j].terms...)
+			}
+		}
+	}
+	return docs
+}
+
+// prepareSentence analyses a sentence for scoring, for one whose record
+// the index lacks.
 func (ix *Index) prepareSentence(a *corpus.Article, s corpus.Sentence) *doc {
 	d := ix.an.prepare(s.Text)
 	d.position = s.Position

@@ -565,8 +565,9 @@ const batchDocs = 10000
 // is analysed.
 const batchesInFlight = 2
 
-// indexArticles indexes the articles' sentences in batches and returns
-// their manifest entries, in order. An article indexed before (in prev)
+// indexArticles indexes the articles' sentences in batches, each with its
+// record (prepared for scoring), and returns their manifest entries, in
+// order. An article indexed before (in prev)
 // keeps the time it was first added. The number of terms of each sentence
 // is read from bleve's own analysis of its text field, so the text is
 // analysed once.
@@ -604,6 +605,7 @@ func (ix *Index) indexArticles(ctx context.Context, todo []*corpus.Article, prev
 	}()
 
 	var err error
+	var rec []byte
 	j := &job{b: ix.bi.NewBatch()}
 	for i, a := range todo {
 		if err = ctx.Err(); err != nil {
@@ -618,9 +620,11 @@ func (ix *Index) indexArticles(ctx context.Context, todo []*corpus.Article, prev
 		entries[i] = e
 		for _, p := range a.Paragraphs {
 			e.Paragraphs = append(e.Paragraphs, len(p.Sentences))
-			for _, s := range p.Sentences {
+			docs := ix.an.prepareParagraph(p)
+			for k, s := range p.Sentences {
+				rec = encodeRecord(rec[:0], &docs[k])
 				d := document.NewDocument(docID(s.Ref()))
-				if err = im.MapDocument(d, sentenceDoc(s)); err != nil {
+				if err = im.MapDocument(d, sentenceDoc(s, rec)); err != nil {
 					err = fmt.Errorf("index %s: %w", s.Ref(), err)
 					break
 				}
@@ -685,12 +689,13 @@ func sentencesIn(e *entry) int {
 	return n
 }
 
-// sentenceDoc is the bleve document of a sentence.
-func sentenceDoc(s corpus.Sentence) map[string]any {
+// sentenceDoc is the bleve document of a sentence with its record.
+func sentenceDoc(s corpus.Sentence, record []byte) map[string]any {
 	d := map[string]any{
 		fieldText:    s.Text,
 		fieldExact:   s.Text,
 		fieldArticle: string(s.Article),
+		fieldRecord:  string(record),
 	}
 	if s.Speaker != "" {
 		d[fieldSpeaker] = s.Speaker

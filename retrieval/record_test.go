@@ -1,0 +1,104 @@
+package retrieval
+
+import (
+	"context"
+	"errors"
+	"reflect"
+	"slices"
+	"testing"
+)
+
+// TestRecordFieldsCoverDoc fails when doc gains a field that records do
+// not carry: add it to recordFields and bump recordVersion.
+func TestRecordFieldsCoverDoc(t *testing.T) {
+	var want []string
+	for f := range reflect.TypeFor[doc]().Fields() {
+		want = append(want, f.Name)
+	}
+	var got []string
+	for _, f := range recordFields {
+		got = append(got, f.name)
+	}
+	slices.Sort(want)
+	slices.Sort(got)
+	if !slices.Equal(got, want) {
+		t.Errorf("recordFields = %q; want doc's fields %q", got, want)
+	}
+}
+
+// sameDoc compares two docs, an empty slice equal to nil.
+func sameDoc(a, b doc) bool {
+	norm := func(d doc) doc {
+		v := reflect.ValueOf(&d).Elem()
+		for i := range v.NumField() {
+			if f := v.Field(i); f.Kind() == reflect.Slice && f.Len() == 0 {
+				f = reflect.NewAt(f.Type(), f.Addr().UnsafePointer()).Elem()
+				f.Set(reflect.Zero(f.Type()))
+			}
+		}
+		return d
+	}
+	return reflect.DeepEqual(norm(a), norm(b))
+}
+
+// TestIndexStoresRecords checks that every sentence of an index on disk,
+// reopened, has a record equal to its analysis at answering time.
+func TestIndexStoresRecords(t *testing.T) {
+	ctx := context.Background()
+	c := seedCorpus(t)
+	dir := t.TempDir()
+	ix, err := Open(ctx, dir, c, Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	ix.Close()
+	if ix, err = Open(ctx, dir, c, Options{}); err != nil {
+		t.Fatal(err)
+	}
+	defer ix.Close()
+	recs := records{bi: ix.bi}
+	defer recs.close()
+	n := 0
+	for _, a := range c.Articles() {
+		for _, s := range a.Sentences() {
+			got, ok := recs.load(docID(s.Ref()))
+			if !ok {
+				t.Fatalf("no record for %s", s.Ref())
+			}
+			if want := ix.prepareSentence(a, s); !sameDoc(got, *want) {
+				t.Errorf("record of %s = %+v; want %+v", s.Ref(), got, *want)
+			}
+			n++
+		}
+	}
+	if n < 10 {
+		t.Fatalf("checked %d sentences; want the seed article's", n)
+	}
+	if _, ok := recs.load("no\x1f1\x1f1"); ok {
+		t.Error("load of a sentence the index lacks = ok; want false")
+	}
+}
+
+func TestDecodeRecordRejectsDamage(t *testing.T) {
+	an := newAnalyzer(t)
+	d := an.prepare(`"The Kurds said 42 things in Baghdad," said Zalmy Khalilzad, the U.S. ambassador.`)
+	d.speaker, d.near, d.position = []string{"zalmi"}, []string{"talk"}, 7
+	rec := encodeRecord(nil, &d)
+	got, err := decodeRecord(rec)
+	if err != nil || !sameDoc(got, d) {
+		t.Fatalf("decodeRecord(encodeRecord(d)) = %+v, %v; want d", got, err)
+	}
+	for n := range len(rec) {
+		if _, err := decodeRecord(rec[:n]); !errors.Is(err, errRecord) {
+			t.Errorf("decodeRecord of the first %d of %d bytes: err = %v; want errRecord", n, len(rec), err)
+		}
+	}
+	other := slices.Clone(rec)
+	other[0] = recordVersion + 1
+	if _, err := decodeRecord(other); !errors.Is(err, errRecord) {
+		t.Errorf("decodeRecord of version %d: err = %v; want errRecord", other[0], err)
+	}
+	if _, err := decodeRecord(append(slices.Clone(rec), 0)); !errors.Is(err, errRecord) {
+		t.Errorf("decodeRecord with a byte left over: err = %v; want errRecord", err)
+	}
+}
