@@ -8,6 +8,7 @@ import (
 	"io"
 	"io/fs"
 	"os"
+	"path"
 	"runtime"
 	"slices"
 	"strings"
@@ -29,8 +30,13 @@ type Folder struct {
 type FolderFile struct {
 	ID   ArticleID
 	Path string // relative to the folder, with forward slashes
-	// Hash is the Hash its Article has once parsed.
+	// Hash is the Hash its Article has once parsed; "" from ListFolder
+	// until Folder.Hash is asked.
 	Hash string
+	// Stamp is the sizes and modification times of the file and its
+	// sidecar: a file whose stamp has not changed is taken not to have
+	// changed, without reading it.
+	Stamp string
 }
 
 // OpenFolder lists the article files in dir and its subfolders, as LoadDir
@@ -40,12 +46,25 @@ type FolderFile struct {
 // that will not parse still claims its id. The error is non-nil only when
 // dir cannot be read, holds no article file (ErrNoArticles), or ctx ends.
 func OpenFolder(ctx context.Context, dir string) (*Folder, []error, error) {
+	return openFolder(ctx, dir, true)
+}
+
+// ListFolder is OpenFolder without reading the files: it lists them with
+// their stamps (one stat each), and leaves their hashes to Folder.Hash, so
+// that a caller that knows the stamps of an earlier listing reads only
+// the files that moved. Files that cannot be read are found when they are
+// hashed or loaded.
+func ListFolder(ctx context.Context, dir string) (*Folder, []error, error) {
+	return openFolder(ctx, dir, false)
+}
+
+func openFolder(ctx context.Context, dir string, hash bool) (*Folder, []error, error) {
 	_, r, err := openDir(dir)
 	if err != nil {
 		return nil, nil, fmt.Errorf("corpus %s: %w", dir, err)
 	}
 	f := &Folder{root: r, fsys: r.FS()}
-	problems, err := f.list(ctx)
+	problems, err := f.list(ctx, hash)
 	if err != nil {
 		r.Close()
 		return nil, nil, fmt.Errorf("corpus %s: %w", dir, err)
@@ -53,7 +72,7 @@ func OpenFolder(ctx context.Context, dir string) (*Folder, []error, error) {
 	return f, problems, nil
 }
 
-func (f *Folder) list(ctx context.Context) ([]error, error) {
+func (f *Folder) list(ctx context.Context, hash bool) ([]error, error) {
 	listed, err := listArticles(ctx, f.fsys, ".")
 	if err != nil {
 		return nil, err
@@ -62,9 +81,12 @@ func (f *Folder) list(ctx context.Context) ([]error, error) {
 		return nil, ErrNoArticles
 	}
 	hashes := make([]string, len(listed))
+	stamps := make([]string, len(listed))
 	errs := make([]error, len(listed))
 	parallel(ctx, len(listed), func(i int) {
-		hashes[i], errs[i] = hashFile(f.fsys, listed[i])
+		if stamps[i], errs[i] = stampFile(f.fsys, listed[i]); errs[i] == nil && hash {
+			hashes[i], errs[i] = hashFile(f.fsys, listed[i])
+		}
 	})
 	if err := ctx.Err(); err != nil {
 		return nil, err
@@ -81,9 +103,32 @@ func (f *Folder) list(ctx context.Context) ([]error, error) {
 			problems = append(problems, err)
 			continue
 		}
-		f.files = append(f.files, FolderFile{ID: id, Path: af.path, Hash: hashes[i]})
+		f.files = append(f.files, FolderFile{ID: id, Path: af.path, Hash: hashes[i], Stamp: stamps[i]})
 	}
 	return problems, nil
+}
+
+// stampFile returns the stamp of an article file and its sidecar.
+func stampFile(fsys fs.FS, af articleFile) (string, error) {
+	fi, err := fs.Stat(fsys, af.path)
+	if err != nil {
+		return "", err
+	}
+	stamp := fmt.Sprintf("%d@%d", fi.Size(), fi.ModTime().UnixNano())
+	if sc, err := fs.Stat(fsys, af.sidecar); err == nil {
+		stamp += fmt.Sprintf("+%d@%d", sc.Size(), sc.ModTime().UnixNano())
+	}
+	return stamp, nil
+}
+
+// Hash returns the hash of one of the folder's files: its Hash when it
+// was listed with one, else read from the file now.
+func (f *Folder) Hash(file FolderFile) (string, error) {
+	if file.Hash != "" {
+		return file.Hash, nil
+	}
+	format, _ := ArticleFormat(path.Base(file.Path))
+	return hashFile(f.fsys, articleFile{path: file.Path, format: format, sidecar: sidecarPath(file.Path, format)})
 }
 
 // hashFile reads an article file and its sidecar and returns the hash its

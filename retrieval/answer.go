@@ -136,17 +136,16 @@ func (ix *Index) Ask(ctx context.Context, q Query) (*Answer, error) {
 		top = MaxTop
 	}
 	ix.mu.RLock()
-	c, avgLen := ix.corpus, ix.man.avgLen()
+	avgLen := ix.man.avgLen()
+	_, known := ix.man.Articles[q.Article]
 	ix.mu.RUnlock()
-	if q.Article != "" {
-		if _, ok := c.Article(q.Article); !ok {
-			return nil, fmt.Errorf("%w: %q", ErrUnknownArticle, q.Article)
-		}
+	if q.Article != "" && !known {
+		return nil, fmt.Errorf("%w: %q", ErrUnknownArticle, q.Article)
 	}
 
 	ans := &Answer{Question: text, Quotes: []Quote{}, Suggestions: []Quote{}}
 	qa := ix.an.Question(text)
-	qy, cands, err := ix.query(ctx, c, qa, q.Article)
+	qy, cands, err := ix.query(ctx, qa, q.Article)
 	if err != nil {
 		return nil, err
 	}
@@ -180,7 +179,7 @@ func (k *candidate) quote() Quote {
 
 // query prepares a question for scoring and finds its candidates: the
 // sentences that share a term with it, or with the terms its bridges add.
-func (ix *Index) query(ctx context.Context, c *corpus.Corpus, qa Question, article corpus.ArticleID) (rankQuery, []*candidate, error) {
+func (ix *Index) query(ctx context.Context, qa Question, article corpus.ArticleID) (rankQuery, []*candidate, error) {
 	q := newQuery(ix.an, qa, ix.features)
 	if len(q.terms) == 0 {
 		return q, nil, nil
@@ -190,7 +189,7 @@ func (ix *Index) query(ctx context.Context, c *corpus.Corpus, qa Question, artic
 		return rankQuery{}, nil, err
 	}
 	q.setStats(st) // drops the bridges no sentence has
-	cands, err := ix.candidates(ctx, c, q.terms, q.bridgeTerms(), st, article)
+	cands, err := ix.candidates(ctx, q.terms, q.bridgeTerms(), st, article)
 	if err != nil {
 		return rankQuery{}, nil, err
 	}
@@ -220,7 +219,7 @@ const (
 // candidates finds the sentences that share a term with the question (in
 // their text or their speaker's name) or hold one of the extra terms; with
 // st, common terms only add to the score of sentences found by rarer ones.
-func (ix *Index) candidates(ctx context.Context, c *corpus.Corpus, terms, extra []string, st Stats, article corpus.ArticleID) ([]*candidate, error) {
+func (ix *Index) candidates(ctx context.Context, terms, extra []string, st Stats, article corpus.ArticleID) ([]*candidate, error) {
 	common := func(string) bool { return false }
 	if st != nil {
 		limit := max(commonMin, int(commonShare*float64(st.DocCount())))
@@ -283,11 +282,30 @@ func (ix *Index) candidates(ctx context.Context, c *corpus.Corpus, terms, extra 
 	defer recs.close()
 	out := make([]*candidate, 0, len(res.Hits))
 	for _, h := range res.Hits {
-		if a, s, ok := hitSentence(c, h.ID); ok {
-			out = append(out, &candidate{s: s, a: a, d: ix.prepare(c, a, s, h.ID, &recs)})
+		if a, ref, r, ok := ix.hit(h.ID, &recs); ok {
+			out = append(out, &candidate{s: r.sentence(ref), a: a, d: &r.d})
 		}
 	}
 	return out, nil
+}
+
+// hit returns the sentence a search hit names: its article (without
+// paragraphs), its place and its record; false when the index no longer
+// holds it (a Sync under way) or cannot read it.
+func (ix *Index) hit(id string, recs *records) (*corpus.Article, corpus.Ref, *sentenceRecord, bool) {
+	ref, ok := parseDocID(id)
+	if !ok {
+		return nil, corpus.Ref{}, nil, false
+	}
+	ix.mu.RLock()
+	e, ok := ix.man.Articles[ref.Article]
+	gen := ix.gen
+	ix.mu.RUnlock()
+	if !ok {
+		return nil, corpus.Ref{}, nil, false
+	}
+	r, ok := ix.record(ref, id, gen, recs)
+	return e.Article, ref, r, ok
 }
 
 // records reads sentences' records from one reader of the index, opened
@@ -301,7 +319,7 @@ type records struct {
 // load returns the record of the sentence with document id id, and false
 // when the index has none (a sentence a Sync is replacing) or it cannot be
 // read.
-func (r *records) load(id string) (doc, bool) {
+func (r *records) load(id string) (*sentenceRecord, bool) {
 	if r.rd == nil && r.err == nil {
 		var ai index.Index
 		if ai, r.err = r.bi.Advanced(); r.err == nil {
@@ -309,11 +327,11 @@ func (r *records) load(id string) (doc, bool) {
 		}
 	}
 	if r.err != nil {
-		return doc{}, false
+		return nil, false
 	}
 	d, err := r.rd.Document(id)
 	if err != nil || d == nil {
-		return doc{}, false
+		return nil, false
 	}
 	var rec []byte
 	d.VisitFields(func(f index.Field) {
@@ -331,44 +349,41 @@ func (r *records) close() {
 	}
 }
 
-// preparedLimit bounds the cache of prepared sentences; past it the cache
-// starts again empty.
+// preparedLimit bounds the cache of records; past it the cache starts
+// again empty.
 const preparedLimit = 50000
 
-// prepared caches sentences prepared for scoring: the same sentences come
-// back question after question, and decoding their records is then saved.
-// It is emptied when the corpus changes.
+// prepared caches sentences' records, decoded: the same sentences come
+// back question after question, and reading and decoding them is then
+// saved. It is emptied when the index changes.
 type prepared struct {
-	mu     sync.RWMutex
-	corpus *corpus.Corpus
-	docs   map[corpus.Ref]*doc
+	mu   sync.RWMutex
+	gen  uint64 // the index's change count the records are of
+	recs map[corpus.Ref]*sentenceRecord
 }
 
-// prepare returns a sentence prepared for scoring, with its place in the
-// article, its speaker and the terms of the rest of its paragraph: from
-// the cache when it is there, else from its record in the index (id is
-// its document id), else analysed. The doc must not be modified.
-func (ix *Index) prepare(c *corpus.Corpus, a *corpus.Article, s corpus.Sentence, id string, recs *records) *doc {
+// record returns a sentence's record, ready for scoring, from the cache
+// when it is there, else read from the index (id is its document id); gen
+// is the index's change count. The record must not be modified.
+func (ix *Index) record(ref corpus.Ref, id string, gen uint64, recs *records) (*sentenceRecord, bool) {
 	p := &ix.prepared
 	p.mu.RLock()
-	d, ok := p.docs[s.Ref()]
-	ok = ok && p.corpus == c
+	r, ok := p.recs[ref]
+	ok = ok && p.gen == gen
 	p.mu.RUnlock()
 	if ok {
-		return d
+		return r, true
 	}
-	if r, ok := recs.load(id); ok && r.text == s.Text {
-		d = &r
-	} else {
-		d = ix.prepareSentence(a, s)
+	if r, ok = recs.load(id); !ok {
+		return nil, false
 	}
 	p.mu.Lock()
-	if p.corpus != c || len(p.docs) >= preparedLimit {
-		p.corpus, p.docs = c, make(map[corpus.Ref]*doc)
+	if p.recs == nil || p.gen != gen || len(p.recs) >= preparedLimit {
+		p.gen, p.recs = gen, make(map[corpus.Ref]*sentenceRecord)
 	}
-	p.docs[s.Ref()] = d
+	p.recs[ref] = r
 	p.mu.Unlock()
-	return d
+	return r, true
 }
 
 // prepareParagraph prepares every sentence of a paragraph for scoring as
@@ -390,24 +405,6 @@ func (a *Analyzer) prepareParagraph(p corpus.Paragraph) []doc {
 		}
 	}
 	return docs
-}
-
-// prepareSentence analyses a sentence for scoring, for one whose record
-// the index lacks.
-func (ix *Index) prepareSentence(a *corpus.Article, s corpus.Sentence) *doc {
-	d := ix.an.prepare(s.Text)
-	d.position = s.Position
-	if s.Speaker != "" || s.Role != "" {
-		d.speaker = ix.an.Terms(s.Speaker + " " + s.Role)
-	}
-	if ix.features.Has(FeatureContext) && s.Paragraph >= 1 && s.Paragraph <= len(a.Paragraphs) {
-		for _, o := range a.Paragraphs[s.Paragraph-1].Sentences {
-			if o.Number != s.Number {
-				d.near = append(d.near, ix.an.Terms(o.Text)...)
-			}
-		}
-	}
-	return &d
 }
 
 // rank scores the candidates and orders them best first: by score, ties

@@ -226,7 +226,6 @@ func (t *qaTally) metrics() Metrics {
 
 // askBaseline ranks the sentences by plain BM25 on the question's terms.
 func (ix *Index) askBaseline(ctx context.Context, text string, top int) ([]Quote, error) {
-	c := ix.Corpus()
 	terms := ix.an.Terms(text)
 	if len(terms) == 0 {
 		return nil, nil
@@ -235,7 +234,7 @@ func (ix *Index) askBaseline(ctx context.Context, text string, top int) ([]Quote
 	if err != nil {
 		return nil, err
 	}
-	cands, err := ix.candidates(ctx, c, terms, nil, st, "")
+	cands, err := ix.candidates(ctx, terms, nil, st, "")
 	if err != nil {
 		return nil, err
 	}

@@ -80,8 +80,10 @@ func (o Options) features() Feature {
 }
 
 // Index is the sentence index of a corpus: bleve for finding candidate
-// sentences and collection statistics, the corpus in memory for their text
-// and attribution. It is safe for concurrent use.
+// sentences and collection statistics, each sentence's record (its text,
+// attribution and analysis) stored beside it, and each article's entry in
+// bleve's internal store. It holds no corpus in memory: it answers,
+// lists and quotes from what it stores. It is safe for concurrent use.
 type Index struct {
 	bi       bleve.Index
 	an       *Analyzer
@@ -92,9 +94,9 @@ type Index struct {
 	now      func() time.Time
 	progress func(done, total int)
 
-	mu     sync.RWMutex // guards corpus, man and counts; held for writing only to swap them
-	corpus *corpus.Corpus
+	mu     sync.RWMutex // guards man, gen and counts; held for writing only to swap them
 	man    manifest
+	gen    uint64      // counts the changes, for the cache of records
 	counts *termCounts // of the index as it is since the last change
 
 	syncMu sync.Mutex // serialises Sync
@@ -106,22 +108,15 @@ type Index struct {
 	prepared prepared
 }
 
-// manifest records what the index holds, in bleve's internal store, so
-// that an index can be reopened without re-reading it and refreshed by
-// difference.
+// manifest records what the index holds, in bleve's internal store
+// (catalog.go), so that an index can be reopened without re-reading the
+// corpus and refreshed by difference.
 type manifest struct {
-	Version     string                      `json:"version"`
-	Fingerprint string                      `json:"fingerprint"`
-	Docs        int                         `json:"docs"`
-	Terms       int                         `json:"terms"`
-	Articles    map[corpus.ArticleID]*entry `json:"articles"`
-}
-
-type entry struct {
-	Hash       string    `json:"hash"`
-	Paragraphs []int     `json:"paragraphs"` // sentences per paragraph
-	Terms      int       `json:"terms"`
-	Added      time.Time `json:"added"`
+	Version     string
+	Fingerprint string
+	Docs        int
+	Terms       int
+	Articles    map[corpus.ArticleID]*entry
 }
 
 var manifestKey = []byte("verbatim.manifest")
@@ -195,17 +190,10 @@ func openDir(dataDir string, o Options) (*Index, error) {
 	}
 	man := newManifest()
 	if !fresh {
-		man, err = ix.readManifest()
-		if err == nil && man.Version != analysisVersion {
-			err = fmt.Errorf("built by %s, this is %s", man.Version, analysisVersion)
-			// An upgrade rebuilds the index, but an article first indexed
-			// a year ago is no news: keep when each was first indexed, or
-			// the next digest would hold the whole corpus.
-			ix.carried = make(map[corpus.ArticleID]time.Time, len(man.Articles))
-			for id, e := range man.Articles {
-				ix.carried[id] = e.Added
-			}
-		}
+		// An upgrade rebuilds the index, but an article first indexed a
+		// year ago is no news: readManifest says when each was first
+		// indexed, or the next digest would hold the whole corpus.
+		man, ix.carried, err = ix.readManifest()
 	}
 	if err != nil {
 		log.Warn("index unusable; rebuilding it", "path", path, "err", err)
@@ -254,7 +242,7 @@ func newIndex(bi bleve.Index, path string, o Options) (*Index, error) {
 	ix := &Index{
 		bi: bi, an: an, path: path, log: o.logger(), features: o.features(),
 		minCov: o.MinCoverage, now: o.Now, progress: o.Progress,
-		corpus: corpus.New(), counts: newTermCounts(),
+		counts: newTermCounts(),
 	}
 	if ix.minCov <= 0 {
 		ix.minCov = DefaultMinCoverage
@@ -359,34 +347,9 @@ func recreate(path string, im *mapping.IndexMappingImpl) (bleve.Index, error) {
 	return create(path, im)
 }
 
-func (ix *Index) readManifest() (manifest, error) {
-	raw, err := ix.bi.GetInternal(manifestKey)
-	if err != nil {
-		return manifest{}, fmt.Errorf("read manifest: %w", err)
-	}
-	if raw == nil {
-		return manifest{}, errors.New("no manifest")
-	}
-	var m manifest
-	if err := json.Unmarshal(raw, &m); err != nil {
-		return manifest{}, fmt.Errorf("read manifest: %w", err)
-	}
-	if m.Articles == nil {
-		m.Articles = map[corpus.ArticleID]*entry{}
-	}
-	return m, nil
-}
-
 // Close releases the index and its folder lock.
 func (ix *Index) Close() error {
 	return ix.bi.Close()
-}
-
-// Corpus returns the corpus the index currently serves.
-func (ix *Index) Corpus() *corpus.Corpus {
-	ix.mu.RLock()
-	defer ix.mu.RUnlock()
-	return ix.corpus
 }
 
 // Fingerprint returns the fingerprint of the corpus the index holds.
@@ -440,9 +403,6 @@ func (ix *Index) SyncChanges(ctx context.Context, c *corpus.Corpus) (Changes, er
 
 	fp := c.Fingerprint()
 	if old.Fingerprint == fp && len(old.Articles) == c.Len() {
-		ix.mu.Lock()
-		ix.corpus = c
-		ix.mu.Unlock()
 		return Changes{}, nil
 	}
 	// Whatever happens from here, the index may have changed: the counts
@@ -493,13 +453,9 @@ func (ix *Index) SyncChanges(ctx context.Context, c *corpus.Corpus) (Changes, er
 		next.Docs += sentencesIn(entries[i])
 		next.Terms += entries[i].Terms
 	}
-	if err := ix.commit(ctx, old, next); err != nil {
+	if err := ix.commit(ctx, old, &next); err != nil {
 		return Changes{}, err
 	}
-
-	ix.mu.Lock()
-	ix.corpus, ix.man = c, next
-	ix.mu.Unlock()
 	if ch != (Changes{}) {
 		ix.log.Debug("index synced", "added", ch.Added, "updated", ch.Updated, "removed", ch.Removed, "sentences", next.Docs)
 	}
@@ -536,22 +492,38 @@ func (ix *Index) deleteStale(old manifest, next *manifest, present func(corpus.A
 }
 
 // commit finishes a change from old to next: it merges the segments when
-// the change added many sentences, then stores next as the manifest.
-func (ix *Index) commit(ctx context.Context, old, next manifest) error {
+// the change added many sentences, then stores the entries of the
+// articles that changed and the header, and serves next.
+func (ix *Index) commit(ctx context.Context, old manifest, next *manifest) error {
 	if next.Docs-old.Docs >= mergeAfterDocs {
 		if err := ix.merge(ctx); err != nil {
 			return err
 		}
 	}
-	raw, err := json.Marshal(next)
+	next.Fingerprint = fingerprintOf(next.Articles)
+	raw, err := json.Marshal(header{Version: next.Version, Fingerprint: next.Fingerprint, Docs: next.Docs, Terms: next.Terms})
 	if err != nil {
 		return fmt.Errorf("write manifest: %w", err)
 	}
 	b := ix.bi.NewBatch()
+	for id, e := range next.Articles {
+		if old.Articles[id] != e {
+			b.SetInternal(articleKey(id), encodeEntry(e))
+		}
+	}
+	for id := range old.Articles {
+		if next.Articles[id] == nil {
+			b.DeleteInternal(articleKey(id))
+		}
+	}
 	b.SetInternal(manifestKey, raw)
 	if err := ix.bi.Batch(b); err != nil {
 		return fmt.Errorf("write manifest: %w", err)
 	}
+	ix.mu.Lock()
+	ix.man = *next
+	ix.gen++
+	ix.mu.Unlock()
 	return nil
 }
 
@@ -611,18 +583,17 @@ func (ix *Index) indexArticles(ctx context.Context, todo []*corpus.Article, prev
 		if err = ctx.Err(); err != nil {
 			break
 		}
-		e := &entry{Hash: a.Hash, Added: now}
+		added := now
 		if p, ok := prev[a.ID]; ok {
-			e.Added = p.Added
+			added = p.Added
 		} else if t, ok := ix.carried[a.ID]; ok && !t.IsZero() {
-			e.Added = t
+			added = t
 		}
-		entries[i] = e
+		entries[i] = newEntry(a, added)
 		for _, p := range a.Paragraphs {
-			e.Paragraphs = append(e.Paragraphs, len(p.Sentences))
 			docs := ix.an.prepareParagraph(p)
 			for k, s := range p.Sentences {
-				rec = encodeRecord(rec[:0], &docs[k])
+				rec = encodeRecord(rec[:0], &sentenceRecord{d: docs[k], speaker: s.Speaker, role: s.Role})
 				d := document.NewDocument(docID(s.Ref()))
 				if err = im.MapDocument(d, sentenceDoc(s, rec)); err != nil {
 					err = fmt.Errorf("index %s: %w", s.Ref(), err)

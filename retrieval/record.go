@@ -4,46 +4,66 @@ import (
 	"encoding/binary"
 	"errors"
 	"fmt"
+
+	"github.com/verbatim-bot/verbatim/corpus"
 )
 
-// A sentence's record is its doc (everything the ranking needs about it),
-// computed when the sentence is indexed and stored beside it in the index,
-// so that answering reads it instead of analysing the sentence again.
+// A sentence's record is its doc (everything the ranking needs about it)
+// and its attribution, computed when the sentence is indexed and stored
+// beside it in the index, so that answering reads it instead of analysing
+// the sentence again, and quotes it without the corpus.
 //
 // The encoding is a version byte, then each of recordFields in turn. To
 // add a field to doc: add it to recordFields (one line each way) and bump
 // recordVersion; analysisVersion follows it, so that indexes written with
 // the older records are rebuilt when opened.
 
+// sentenceRecord is what the index stores of a sentence besides its
+// place (the document id) and its terms.
+type sentenceRecord struct {
+	d       doc
+	speaker string // corpus.Sentence.Speaker
+	role    string // corpus.Sentence.Role
+}
+
+// sentence is the corpus sentence the record is of, at ref.
+func (r *sentenceRecord) sentence(ref corpus.Ref) corpus.Sentence {
+	return corpus.Sentence{Article: ref.Article, Paragraph: ref.Paragraph, Number: ref.Sentence,
+		Position: r.d.position, Text: r.d.text, Speaker: r.speaker, Role: r.role}
+}
+
 // recordVersion is the version of the record encoding, its first byte.
 const recordVersion = 1
 
 // recordField encodes one field of doc.
 type recordField struct {
-	name string // the doc field, for the test that every one is encoded
-	put  func(*recordWriter, *doc)
-	get  func(*recordReader, *doc)
+	name string // the field, for the test that every one is encoded
+	put  func(*recordWriter, *sentenceRecord)
+	get  func(*recordReader, *sentenceRecord)
 }
 
-// recordFields are doc's fields in record order.
+// recordFields are the record's fields (doc's, then the attribution) in
+// record order.
 var recordFields = []recordField{
-	{"text", func(w *recordWriter, d *doc) { w.str(d.text) }, func(r *recordReader, d *doc) { d.text = r.str() }},
-	{"hash", func(w *recordWriter, d *doc) { w.fixed64(d.hash) }, func(r *recordReader, d *doc) { d.hash = r.fixed64() }},
-	{"terms", func(w *recordWriter, d *doc) { w.strs(d.terms) }, func(r *recordReader, d *doc) { d.terms = r.strs() }},
-	{"tpos", func(w *recordWriter, d *doc) { w.ints(d.tpos) }, func(r *recordReader, d *doc) { d.tpos = r.ints() }},
-	{"words", func(w *recordWriter, d *doc) { w.strs(d.words) }, func(r *recordReader, d *doc) { d.words = r.strs() }},
-	{"ev", func(w *recordWriter, d *doc) { w.evidence(d.ev) }, func(r *recordReader, d *doc) { d.ev = r.evidence() }},
-	{"speaker", func(w *recordWriter, d *doc) { w.strs(d.speaker) }, func(r *recordReader, d *doc) { d.speaker = r.strs() }},
-	{"position", func(w *recordWriter, d *doc) { w.uint(uint64(d.position)) }, func(r *recordReader, d *doc) { d.position = r.int() }},
-	{"near", func(w *recordWriter, d *doc) { w.strs(d.near) }, func(r *recordReader, d *doc) { d.near = r.strs() }},
-	{"kinds", func(w *recordWriter, d *doc) { w.kinds(d.kinds) }, func(r *recordReader, d *doc) { d.kinds = r.kinds() }},
+	{"d.text", func(w *recordWriter, r *sentenceRecord) { w.str(r.d.text) }, func(rd *recordReader, r *sentenceRecord) { r.d.text = rd.str() }},
+	{"d.hash", func(w *recordWriter, r *sentenceRecord) { w.fixed64(r.d.hash) }, func(rd *recordReader, r *sentenceRecord) { r.d.hash = rd.fixed64() }},
+	{"d.terms", func(w *recordWriter, r *sentenceRecord) { w.strs(r.d.terms) }, func(rd *recordReader, r *sentenceRecord) { r.d.terms = rd.strs() }},
+	{"d.tpos", func(w *recordWriter, r *sentenceRecord) { w.ints(r.d.tpos) }, func(rd *recordReader, r *sentenceRecord) { r.d.tpos = rd.ints() }},
+	{"d.words", func(w *recordWriter, r *sentenceRecord) { w.strs(r.d.words) }, func(rd *recordReader, r *sentenceRecord) { r.d.words = rd.strs() }},
+	{"d.ev", func(w *recordWriter, r *sentenceRecord) { w.evidence(r.d.ev) }, func(rd *recordReader, r *sentenceRecord) { r.d.ev = rd.evidence() }},
+	{"d.speaker", func(w *recordWriter, r *sentenceRecord) { w.strs(r.d.speaker) }, func(rd *recordReader, r *sentenceRecord) { r.d.speaker = rd.strs() }},
+	{"d.position", func(w *recordWriter, r *sentenceRecord) { w.uint(uint64(r.d.position)) }, func(rd *recordReader, r *sentenceRecord) { r.d.position = rd.int() }},
+	{"d.near", func(w *recordWriter, r *sentenceRecord) { w.strs(r.d.near) }, func(rd *recordReader, r *sentenceRecord) { r.d.near = rd.strs() }},
+	{"d.kinds", func(w *recordWriter, r *sentenceRecord) { w.kinds(r.d.kinds) }, func(rd *recordReader, r *sentenceRecord) { r.d.kinds = rd.kinds() }},
+	{"speaker", func(w *recordWriter, r *sentenceRecord) { w.str(r.speaker) }, func(rd *recordReader, r *sentenceRecord) { r.speaker = rd.str() }},
+	{"role", func(w *recordWriter, r *sentenceRecord) { w.str(r.role) }, func(rd *recordReader, r *sentenceRecord) { r.role = rd.str() }},
 }
 
-// encodeRecord appends the record of d to b.
-func encodeRecord(b []byte, d *doc) []byte {
+// encodeRecord appends the record r to b.
+func encodeRecord(b []byte, r *sentenceRecord) []byte {
 	w := recordWriter{b: append(b, recordVersion)}
 	for _, f := range recordFields {
-		f.put(&w, d)
+		f.put(&w, r)
 	}
 	return w.b
 }
@@ -53,22 +73,22 @@ var errRecord = errors.New("damaged sentence record")
 
 // decodeRecord decodes a record written by encodeRecord. Its strings share
 // one copy of b; b may be reused afterwards.
-func decodeRecord(b []byte) (doc, error) {
+func decodeRecord(b []byte) (*sentenceRecord, error) {
 	if len(b) == 0 || b[0] != recordVersion {
-		return doc{}, fmt.Errorf("%w: not of version %d", errRecord, recordVersion)
+		return nil, fmt.Errorf("%w: not of version %d", errRecord, recordVersion)
 	}
 	r := recordReader{b: b, s: string(b), off: 1}
-	var d doc
+	var out sentenceRecord
 	for _, f := range recordFields {
-		f.get(&r, &d)
+		f.get(&r, &out)
 	}
 	if r.err == nil && r.off != len(b) {
 		r.err = fmt.Errorf("%w: %d bytes left over", errRecord, len(b)-r.off)
 	}
 	if r.err != nil {
-		return doc{}, r.err
+		return nil, r.err
 	}
-	return d, nil
+	return &out, nil
 }
 
 type recordWriter struct{ b []byte }

@@ -6,14 +6,22 @@ import (
 	"reflect"
 	"slices"
 	"testing"
+
+	"github.com/verbatim-bot/verbatim/corpus"
 )
 
-// TestRecordFieldsCoverDoc fails when doc gains a field that records do
-// not carry: add it to recordFields and bump recordVersion.
+// TestRecordFieldsCoverDoc fails when doc or sentenceRecord gains a field
+// that records do not carry: add it to recordFields and bump
+// recordVersion.
 func TestRecordFieldsCoverDoc(t *testing.T) {
 	var want []string
 	for f := range reflect.TypeFor[doc]().Fields() {
-		want = append(want, f.Name)
+		want = append(want, "d."+f.Name)
+	}
+	for f := range reflect.TypeFor[sentenceRecord]().Fields() {
+		if f.Name != "d" {
+			want = append(want, f.Name)
+		}
 	}
 	var got []string
 	for _, f := range recordFields {
@@ -41,8 +49,25 @@ func sameDoc(a, b doc) bool {
 	return reflect.DeepEqual(norm(a), norm(b))
 }
 
+// prepareSentence analyses a sentence for scoring as the index did before
+// it stored records: the reference its records must equal.
+func prepareSentence(an *Analyzer, a *corpus.Article, s corpus.Sentence) doc {
+	d := an.prepare(s.Text)
+	d.position = s.Position
+	if s.Speaker != "" || s.Role != "" {
+		d.speaker = an.Terms(s.Speaker + " " + s.Role)
+	}
+	for _, o := range a.Paragraphs[s.Paragraph-1].Sentences {
+		if o.Number != s.Number {
+			d.near = append(d.near, an.Terms(o.Text)...)
+		}
+	}
+	return d
+}
+
 // TestIndexStoresRecords checks that every sentence of an index on disk,
-// reopened, has a record equal to its analysis at answering time.
+// reopened, has a record equal to its analysis, and its attribution; and
+// that Article gives back the article from them.
 func TestIndexStoresRecords(t *testing.T) {
 	ctx := context.Background()
 	c := seedCorpus(t)
@@ -65,10 +90,20 @@ func TestIndexStoresRecords(t *testing.T) {
 			if !ok {
 				t.Fatalf("no record for %s", s.Ref())
 			}
-			if want := ix.prepareSentence(a, s); !sameDoc(got, *want) {
-				t.Errorf("record of %s = %+v; want %+v", s.Ref(), got, *want)
+			if want := prepareSentence(ix.an, a, s); !sameDoc(got.d, want) {
+				t.Errorf("record of %s = %+v; want %+v", s.Ref(), got.d, want)
+			}
+			if back := got.sentence(s.Ref()); back != s {
+				t.Errorf("sentence of the record of %s = %+v; want %+v", s.Ref(), back, s)
 			}
 			n++
+		}
+		back, ok := ix.Article(a.ID)
+		if !ok {
+			t.Fatalf("Article(%s) = false; want the article", a.ID)
+		}
+		if !reflect.DeepEqual(back, a) {
+			t.Errorf("Article(%s) = %+v\nwant %+v", a.ID, back, a)
 		}
 	}
 	if n < 10 {
@@ -83,10 +118,11 @@ func TestDecodeRecordRejectsDamage(t *testing.T) {
 	an := newAnalyzer(t)
 	d := an.prepare(`"The Kurds said 42 things in Baghdad," said Zalmy Khalilzad, the U.S. ambassador.`)
 	d.speaker, d.near, d.position = []string{"zalmi"}, []string{"talk"}, 7
-	rec := encodeRecord(nil, &d)
+	r := &sentenceRecord{d: d, speaker: "Zalmy Khalilzad", role: "US ambassador"}
+	rec := encodeRecord(nil, r)
 	got, err := decodeRecord(rec)
-	if err != nil || !sameDoc(got, d) {
-		t.Fatalf("decodeRecord(encodeRecord(d)) = %+v, %v; want d", got, err)
+	if err != nil || !sameDoc(got.d, d) || got.speaker != r.speaker || got.role != r.role {
+		t.Fatalf("decodeRecord(encodeRecord(r)) = %+v, %v; want %+v", got, err, r)
 	}
 	for n := range len(rec) {
 		if _, err := decodeRecord(rec[:n]); !errors.Is(err, errRecord) {
