@@ -11,7 +11,6 @@ import (
 	"github.com/schollz/progressbar/v3"
 	"golang.org/x/term"
 
-	"github.com/verbatim-bot/verbatim/corpus"
 	"github.com/verbatim-bot/verbatim/internal/config"
 	"github.com/verbatim-bot/verbatim/retrieval"
 )
@@ -86,10 +85,7 @@ progress bar.`)
 // time (retrieval.Build), so that memory stays bounded however large the
 // corpus is.
 func buildIndex(ctx context.Context, cfg config.Config, log *slog.Logger, progress func(done, total int)) (retrieval.BuildResult, error) {
-	f, problems, err := corpus.OpenFolder(ctx, cfg.CorpusDir)
-	if errors.Is(err, corpus.ErrNoArticles) {
-		return retrieval.BuildResult{}, fmt.Errorf("corpus %s: no article files in it (.txt, .md or .json)", cfg.CorpusDir)
-	}
+	f, problems, err := listFolder(ctx, cfg)
 	if err != nil {
 		return retrieval.BuildResult{}, err
 	}
@@ -99,7 +95,7 @@ func buildIndex(ctx context.Context, cfg config.Config, log *slog.Logger, progre
 	}
 	res, err := retrieval.Build(ctx, cfg.DataDir, f, retrieval.Options{Logger: log, Progress: progress})
 	if errors.Is(err, retrieval.ErrLocked) {
-		return res, fmt.Errorf("data folder %s is in use by another verbatim: give each bot process its own DATA_DIR", cfg.DataDir)
+		return res, errDataInUse(cfg)
 	}
 	if err != nil {
 		return res, err

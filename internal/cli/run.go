@@ -11,6 +11,7 @@ import (
 
 	"github.com/verbatim-bot/verbatim/bot"
 	"github.com/verbatim-bot/verbatim/corpus"
+	"github.com/verbatim-bot/verbatim/internal/config"
 	"github.com/verbatim-bot/verbatim/internal/ops"
 	"github.com/verbatim-bot/verbatim/retrieval"
 )
@@ -59,34 +60,23 @@ SIGTERM.`)
 		defer srv.Close()
 	}
 
-	// A corpus folder is watched from before it is read, so that nothing
+	// A corpus folder is watched from before it is listed, so that nothing
 	// that changes during start-up is missed. Only one process watches it
-	// (shard 0); the other shards read it as it is when they start.
-	var c *corpus.Corpus
+	// (shard 0); the other shards bring their index up to date with it as
+	// it is when they start.
 	var watcher *corpus.Watcher
-	switch {
-	case cfg.CorpusDir == "":
-		if c, err = corpus.Default(); err != nil {
-			return err
-		}
-	case cfg.ShardID != 0:
-		if c, err = loadCorpus(ctx, cfg, log); err != nil {
-			return err
-		}
-		log.Info("corpus folder read once: only shard 0 watches it; restart this shard to pick up changes", "corpus", cfg.CorpusDir)
-	default:
+	if cfg.CorpusDir != "" && cfg.ShardID == 0 {
 		if watcher, err = corpus.NewWatcher(cfg.CorpusDir, corpus.WatchOptions{Debounce: watchDebounce, Logger: log}); err != nil {
 			return err
 		}
 		defer watcher.Close()
-		loaded, problems, err := watcher.Load(ctx)
-		if c, err = checkLoaded(cfg, log, loaded, problems, err); err != nil {
-			return err
-		}
 	}
-	ix, err := openIndexOf(ctx, cfg, log, c, nil, false)
+	ix, err := openIndex(ctx, cfg, log, nil, false)
 	if err != nil {
 		return err
+	}
+	if cfg.CorpusDir != "" && cfg.ShardID != 0 {
+		log.Info("corpus folder read once: only shard 0 watches it; restart this shard to pick up changes", "corpus", cfg.CorpusDir)
 	}
 	defer ix.Close()
 	metrics.WatchIndex(ix.Size)
@@ -148,7 +138,7 @@ SIGTERM.`)
 	if watcher != nil {
 		var watching sync.WaitGroup
 		defer watching.Wait() // before the index closes
-		watching.Go(func() { watchCorpus(ctx, watcher, ix, log) })
+		watching.Go(func() { watchCorpus(ctx, watcher, ix, cfg, log) })
 	}
 	articles, sentences := ix.Size()
 	log.Info("verbatim starting", "version", version(), "articles", articles, "sentences", sentences,
@@ -164,18 +154,26 @@ SIGTERM.`)
 // changes are indexed.
 const watchDebounce = time.Second
 
-// watchCorpus indexes the corpus folder's changes as they come, article
-// by article, until ctx ends.
-func watchCorpus(ctx context.Context, w *corpus.Watcher, ix *retrieval.Index, log *slog.Logger) {
-	err := w.Run(ctx, func(ctx context.Context, c *corpus.Corpus) error {
-		ch, err := ix.SyncChanges(ctx, c)
+// watchCorpus indexes the corpus folder's changes as they come, until ctx
+// ends: after each quiet period it lists the folder again and indexes the
+// files whose size or time moved.
+func watchCorpus(ctx context.Context, w *corpus.Watcher, ix *retrieval.Index, cfg config.Config, log *slog.Logger) {
+	err := w.Notify(ctx, func(ctx context.Context) error {
+		f, _, err := listFolder(ctx, cfg)
+		if err != nil {
+			return fmt.Errorf("list corpus changes: %w", err)
+		}
+		defer f.Close()
+		res, err := ix.SyncFolder(ctx, f)
 		if err != nil {
 			return fmt.Errorf("index corpus changes: %w", err)
 		}
-		if ch != (retrieval.Changes{}) {
-			articles, sentences := ix.Size()
-			log.Info("corpus updated", "added", ch.Added, "updated", ch.Updated, "removed", ch.Removed,
-				"articles", articles, "sentences", sentences)
+		for _, p := range res.Problems {
+			log.Warn("skipped article file", "err", p)
+		}
+		if res.Changes != (retrieval.Changes{}) {
+			log.Info("corpus updated", "added", res.Added, "updated", res.Updated, "removed", res.Removed,
+				"articles", res.Articles, "sentences", res.Sentences)
 		}
 		return nil
 	})
