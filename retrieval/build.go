@@ -63,6 +63,9 @@ func OpenFolder(ctx context.Context, dataDir string, f *corpus.Folder, o Options
 // buildChunk articles at a time. Articles gone from the folder are
 // removed. Queries keep being answered meanwhile.
 func (ix *Index) SyncFolder(ctx context.Context, f *corpus.Folder) (res BuildResult, err error) {
+	if ix.readOnly {
+		return BuildResult{}, ErrReadOnly
+	}
 	ix.syncMu.Lock()
 	defer ix.syncMu.Unlock()
 	ix.mu.RLock()

@@ -88,6 +88,8 @@ type Index struct {
 	bi       bleve.Index
 	an       *Analyzer
 	path     string // "" when in memory
+	readOnly bool   // opened by OpenShared: Sync refuses
+	version  string // the shared folder's version it is, or ""
 	log      *slog.Logger
 	features Feature
 	minCov   float64
@@ -394,6 +396,9 @@ func (ix *Index) Sync(ctx context.Context, c *corpus.Corpus) error {
 
 // SyncChanges is Sync, reporting what changed.
 func (ix *Index) SyncChanges(ctx context.Context, c *corpus.Corpus) (Changes, error) {
+	if ix.readOnly {
+		return Changes{}, ErrReadOnly
+	}
 	ix.syncMu.Lock()
 	defer ix.syncMu.Unlock()
 
