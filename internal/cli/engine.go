@@ -45,10 +45,14 @@ func checkLoaded(cfg config.Config, log *slog.Logger, c *corpus.Corpus, problems
 // openIndex opens the index in the data folder and brings it up to date
 // with the corpus: the embedded default article, or the corpus folder,
 // of which only the files that moved since the index last saw them are
-// read. When a running bot holds the folder, a command says so and
+// read. With a shared index folder it opens its current version,
+// read-only, as it is. When a running bot holds the folder, a command says so and
 // indexes in memory instead of waiting; a bot (shared false) refuses,
 // since each process needs its own data folder.
 func openIndex(ctx context.Context, cfg config.Config, log *slog.Logger, progress func(done, total int), shared bool) (*retrieval.Index, error) {
+	if cfg.SharedIndex != "" {
+		return retrieval.OpenShared(cfg.SharedIndex, retrieval.Options{Logger: log})
+	}
 	if cfg.CorpusDir == "" {
 		c, err := corpus.Default()
 		if err != nil {

@@ -93,9 +93,18 @@ func buildIndex(ctx context.Context, cfg config.Config, log *slog.Logger, progre
 	if err := os.MkdirAll(cfg.DataDir, 0o700); err != nil {
 		return retrieval.BuildResult{}, fmt.Errorf("data folder: %w", err)
 	}
-	res, err := retrieval.Build(ctx, cfg.DataDir, f, retrieval.Options{Logger: log, Progress: progress})
-	if errors.Is(err, retrieval.ErrLocked) {
-		return res, errDataInUse(cfg)
+	opts := retrieval.Options{Logger: log, Progress: progress}
+	var res retrieval.BuildResult
+	if cfg.SharedIndex != "" {
+		res, err = retrieval.BuildShared(ctx, cfg.SharedIndex, f, opts)
+		if errors.Is(err, retrieval.ErrLocked) {
+			return res, fmt.Errorf("shared index %s is being built by another verbatim index", cfg.SharedIndex)
+		}
+	} else {
+		res, err = retrieval.Build(ctx, cfg.DataDir, f, opts)
+		if errors.Is(err, retrieval.ErrLocked) {
+			return res, errDataInUse(cfg)
+		}
 	}
 	if err != nil {
 		return res, err

@@ -60,23 +60,9 @@ SIGTERM.`)
 		defer srv.Close()
 	}
 
-	// A corpus folder is watched from before it is listed, so that nothing
-	// that changes during start-up is missed. Only one process watches it
-	// (shard 0); the other shards bring their index up to date with it as
-	// it is when they start.
-	var watcher *corpus.Watcher
-	if cfg.CorpusDir != "" && cfg.ShardID == 0 {
-		if watcher, err = corpus.NewWatcher(cfg.CorpusDir, corpus.WatchOptions{Debounce: watchDebounce, Logger: log}); err != nil {
-			return err
-		}
-		defer watcher.Close()
-	}
-	ix, err := openIndex(ctx, cfg, log, nil, false)
+	ix, follow, err := openServed(ctx, cfg, log)
 	if err != nil {
 		return err
-	}
-	if cfg.CorpusDir != "" && cfg.ShardID != 0 {
-		log.Info("corpus folder read once: only shard 0 watches it; restart this shard to pick up changes", "corpus", cfg.CorpusDir)
 	}
 	defer ix.Close()
 	metrics.WatchIndex(ix.Size)
@@ -135,10 +121,10 @@ SIGTERM.`)
 		defer srv.Close()
 	}
 
-	if watcher != nil {
-		var watching sync.WaitGroup
-		defer watching.Wait() // before the index closes
-		watching.Go(func() { watchCorpus(ctx, watcher, ix, cfg, log) })
+	if follow != nil {
+		var following sync.WaitGroup
+		defer following.Wait() // before the index closes
+		following.Go(func() { follow(ctx) })
 	}
 	articles, sentences := ix.Size()
 	log.Info("verbatim starting", "version", version(), "articles", articles, "sentences", sentences,
@@ -153,6 +139,61 @@ SIGTERM.`)
 // watchDebounce is how long the corpus folder must be quiet before its
 // changes are indexed.
 const watchDebounce = time.Second
+
+// followEvery is how often a bot serving a shared index looks for a new
+// version.
+const followEvery = 2 * time.Second
+
+// servedIndex is the index a bot serves: its own, or a shared folder's
+// current version.
+type servedIndex interface {
+	bot.Engine
+	Size() (articles, sentences int)
+	Close() error
+}
+
+// openServed opens the index the bot serves and returns what keeps it up
+// to date, to run until ctx ends (nil when nothing does): the follower of
+// a shared index folder (SHARED_INDEX_DIR), or the corpus folder's watcher.
+// A corpus folder is watched from before it is listed, so that nothing
+// that changes during start-up is missed. Only one process watches it
+// (shard 0); the other shards bring their index up to date with it as it
+// is when they start.
+func openServed(ctx context.Context, cfg config.Config, log *slog.Logger) (servedIndex, func(context.Context), error) {
+	if cfg.SharedIndex != "" {
+		fol, err := retrieval.OpenFollower(cfg.SharedIndex, retrieval.Options{Logger: log})
+		if err != nil {
+			return nil, nil, err
+		}
+		log.Info("serving the shared index; it is rebuilt by verbatim index, not watched here",
+			"dir", cfg.SharedIndex, "version", fol.Version())
+		return fol, func(ctx context.Context) { fol.Run(ctx, followEvery) }, nil
+	}
+	var watcher *corpus.Watcher
+	if cfg.CorpusDir != "" && cfg.ShardID == 0 {
+		var err error
+		if watcher, err = corpus.NewWatcher(cfg.CorpusDir, corpus.WatchOptions{Debounce: watchDebounce, Logger: log}); err != nil {
+			return nil, nil, err
+		}
+	}
+	ix, err := openIndex(ctx, cfg, log, nil, false)
+	if err != nil {
+		if watcher != nil {
+			watcher.Close()
+		}
+		return nil, nil, err
+	}
+	if watcher == nil {
+		if cfg.CorpusDir != "" {
+			log.Info("corpus folder read once: only shard 0 watches it; restart this shard to pick up changes", "corpus", cfg.CorpusDir)
+		}
+		return ix, nil, nil
+	}
+	return ix, func(ctx context.Context) {
+		defer watcher.Close()
+		watchCorpus(ctx, watcher, ix, cfg, log)
+	}, nil
+}
 
 // watchCorpus indexes the corpus folder's changes as they come, until ctx
 // ends: after each quiet period it lists the folder again and indexes the
