@@ -100,7 +100,7 @@ func buildFTS5(ctx context.Context, dir, src string) (int, error) {
 	return rows, nil
 }
 
-func openFTS5(_ context.Context, dir string, _ *corpus.Corpus) (benchIndex, error) {
+func openFTS5(_ context.Context, dir, _ string, _ *corpus.Corpus) (benchIndex, error) {
 	db, err := openFTS5DB(dir)
 	if err != nil {
 		return nil, err
