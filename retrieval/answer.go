@@ -12,8 +12,8 @@ import (
 	"unicode/utf8"
 
 	"github.com/blevesearch/bleve/v2"
+	"github.com/blevesearch/bleve/v2/search"
 	"github.com/blevesearch/bleve/v2/search/query"
-	index "github.com/blevesearch/bleve_index_api"
 
 	"github.com/verbatim-bot/verbatim/corpus"
 )
@@ -274,15 +274,17 @@ func (ix *Index) candidates(ctx context.Context, terms, extra []string, st Stats
 	if st != nil {
 		size = min(size, 2*st.DocCount()+16)
 	}
+	recs := records{bi: ix.bi}
+	defer recs.close()
+	recs.pin()
 	res, err := ix.search(ctx, qq, article, size)
 	if err != nil {
 		return nil, err
 	}
-	recs := records{bi: ix.bi}
-	defer recs.close()
+	recs.matchSearch()
 	out := make([]*candidate, 0, len(res.Hits))
 	for _, h := range res.Hits {
-		if a, ref, r, ok := ix.hit(h.ID, &recs); ok {
+		if a, ref, r, ok := ix.hit(h, &recs); ok {
 			out = append(out, &candidate{s: r.sentence(ref), a: a, d: &r.d})
 		}
 	}
@@ -292,8 +294,8 @@ func (ix *Index) candidates(ctx context.Context, terms, extra []string, st Stats
 // hit returns the sentence a search hit names: its article (without
 // paragraphs), its place and its record; false when the index no longer
 // holds it (a Sync under way) or cannot read it.
-func (ix *Index) hit(id string, recs *records) (*corpus.Article, corpus.Ref, *sentenceRecord, bool) {
-	ref, ok := parseDocID(id)
+func (ix *Index) hit(h *search.DocumentMatch, recs *records) (*corpus.Article, corpus.Ref, *sentenceRecord, bool) {
+	ref, ok := parseDocID(h.ID)
 	if !ok {
 		return nil, corpus.Ref{}, nil, false
 	}
@@ -304,49 +306,8 @@ func (ix *Index) hit(id string, recs *records) (*corpus.Article, corpus.Ref, *se
 	if !ok {
 		return nil, corpus.Ref{}, nil, false
 	}
-	r, ok := ix.record(ref, id, gen, recs)
+	r, ok := ix.record(ref, h, gen, recs)
 	return e.Article, ref, r, ok
-}
-
-// records reads sentences' records from one reader of the index, opened
-// on first use. It is not safe for concurrent use.
-type records struct {
-	bi  bleve.Index
-	rd  index.IndexReader
-	err error
-}
-
-// load returns the record of the sentence with document id id, and false
-// when the index has none (a sentence a Sync is replacing) or it cannot be
-// read.
-func (r *records) load(id string) (*sentenceRecord, bool) {
-	if r.rd == nil && r.err == nil {
-		var ai index.Index
-		if ai, r.err = r.bi.Advanced(); r.err == nil {
-			r.rd, r.err = ai.Reader()
-		}
-	}
-	if r.err != nil {
-		return nil, false
-	}
-	d, err := r.rd.Document(id)
-	if err != nil || d == nil {
-		return nil, false
-	}
-	var rec []byte
-	d.VisitFields(func(f index.Field) {
-		if f.Name() == fieldRecord {
-			rec = f.Value()
-		}
-	})
-	out, err := decodeRecord(rec)
-	return out, err == nil
-}
-
-func (r *records) close() {
-	if r.rd != nil {
-		r.rd.Close()
-	}
 }
 
 // preparedLimit bounds the cache of records; past it the cache starts
@@ -363,9 +324,10 @@ type prepared struct {
 }
 
 // record returns a sentence's record, ready for scoring, from the cache
-// when it is there, else read from the index (id is its document id); gen
-// is the index's change count. The record must not be modified.
-func (ix *Index) record(ref corpus.Ref, id string, gen uint64, recs *records) (*sentenceRecord, bool) {
+// when it is there, else read from the index (h is the search hit that
+// found it); gen is the index's change count. The record must not be
+// modified.
+func (ix *Index) record(ref corpus.Ref, h *search.DocumentMatch, gen uint64, recs *records) (*sentenceRecord, bool) {
 	p := &ix.prepared
 	p.mu.RLock()
 	r, ok := p.recs[ref]
@@ -374,7 +336,7 @@ func (ix *Index) record(ref corpus.Ref, id string, gen uint64, recs *records) (*
 	if ok {
 		return r, true
 	}
-	if r, ok = recs.load(id); !ok {
+	if r, ok = recs.loadHit(h); !ok {
 		return nil, false
 	}
 	p.mu.Lock()

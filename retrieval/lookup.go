@@ -59,6 +59,8 @@ func (ix *Index) Lookup(ctx context.Context, term string, article corpus.Article
 	phrase := bleve.NewMatchPhraseQuery(term)
 	phrase.SetField(fieldExact)
 	phrase.Analyzer = analyzerExact
+	recs := records{bi: ix.bi}
+	defer recs.close()
 	res, err := ix.search(ctx, phrase, article, limit)
 	if err != nil {
 		return nil, err
@@ -75,10 +77,8 @@ func (ix *Index) Lookup(ctx context.Context, term string, article corpus.Article
 		}
 	}
 	out.Total = int(res.Total)
-	recs := records{bi: ix.bi}
-	defer recs.close()
 	for _, h := range res.Hits {
-		if a, ref, r, ok := ix.hit(h.ID, &recs); ok {
+		if a, ref, r, ok := ix.hit(h, &recs); ok {
 			s := r.sentence(ref)
 			out.Quotes = append(out.Quotes, Quote{Sentence: s, Article: a, Score: h.Score, Highlights: highlight(s.Text)})
 		}

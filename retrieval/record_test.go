@@ -7,6 +7,9 @@ import (
 	"slices"
 	"testing"
 
+	"github.com/blevesearch/bleve/v2"
+	"github.com/blevesearch/bleve/v2/index/scorch"
+
 	"github.com/verbatim-bot/verbatim/corpus"
 )
 
@@ -136,5 +139,60 @@ func TestDecodeRecordRejectsDamage(t *testing.T) {
 	}
 	if _, err := decodeRecord(append(slices.Clone(rec), 0)); !errors.Is(err, errRecord) {
 		t.Errorf("decodeRecord with a byte left over: err = %v; want errRecord", err)
+	}
+}
+
+// A hit's record read at its document number is the record of its id, in
+// an index of several segments with deletions among them.
+func TestRecordsAtHitsMatchTheirIDs(t *testing.T) {
+	ctx := context.Background()
+	im, err := newMapping()
+	if err != nil {
+		t.Fatal(err)
+	}
+	// In memory, scorch keeps a segment per batch: documents spread over
+	// several.
+	bi, err := bleve.NewUsing("", im, scorch.Name, scorch.Name, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	ix, err := newIndex(bi, "", Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	ix.man = newManifest()
+	defer ix.Close()
+	var arts []*corpus.Article
+	for i := range 6 {
+		arts = append(arts, article(t, string(rune('a'+i)), "Title: T\n\nThe council met on Monday. The council voted on the harbour plan number "+string(rune('1'+i))+".\n"))
+		if err := ix.Sync(ctx, corpus.New(arts...)); err != nil { // one segment each
+			t.Fatal(err)
+		}
+	}
+	if err := ix.Sync(ctx, corpus.New(append(arts[:1:1], arts[2:]...)...)); err != nil { // b deleted
+		t.Fatal(err)
+	}
+	recs := records{bi: ix.bi}
+	defer recs.close()
+	recs.pin()
+	q := bleve.NewTermQuery("council")
+	q.SetField(fieldText)
+	res, err := ix.search(ctx, q, "", 50)
+	if err != nil {
+		t.Fatal(err)
+	}
+	recs.matchSearch()
+	if recs.snap == nil || len(recs.offsets) < 2 {
+		t.Fatalf("records pinned to %d segments, snapshot %v; want several, matched", len(recs.offsets), recs.snap != nil)
+	}
+	if len(res.Hits) != 10 {
+		t.Fatalf("%d hits; want 10 (5 articles, 2 sentences each)", len(res.Hits))
+	}
+	for _, h := range res.Hits {
+		got, ok1 := recs.loadHit(h)
+		want, ok2 := recs.load(h.ID)
+		if !ok1 || !ok2 || got.d.text != want.d.text || got.d.position != want.d.position {
+			t.Errorf("hit %q: record at its number %+v, %v; by its id %+v, %v", h.ID, got, ok1, want, ok2)
+		}
 	}
 }
