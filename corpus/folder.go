@@ -11,6 +11,7 @@ import (
 	"path"
 	"runtime"
 	"slices"
+	"strconv"
 	"strings"
 	"sync"
 )
@@ -73,7 +74,8 @@ func openFolder(ctx context.Context, dir string, hash bool) (*Folder, []error, e
 }
 
 func (f *Folder) list(ctx context.Context, hash bool) ([]error, error) {
-	listed, err := listArticles(ctx, f.fsys, ".")
+	sidecars := map[string]fs.DirEntry{}
+	listed, err := walkArticles(ctx, f.fsys, ".", sidecars)
 	if err != nil {
 		return nil, err
 	}
@@ -84,7 +86,7 @@ func (f *Folder) list(ctx context.Context, hash bool) ([]error, error) {
 	stamps := make([]string, len(listed))
 	errs := make([]error, len(listed))
 	parallel(ctx, len(listed), func(i int) {
-		if stamps[i], errs[i] = stampFile(f.fsys, listed[i]); errs[i] == nil && hash {
+		if stamps[i], errs[i] = stampFile(listed[i], sidecars); errs[i] == nil && hash {
 			hashes[i], errs[i] = hashFile(f.fsys, listed[i])
 		}
 	})
@@ -108,15 +110,18 @@ func (f *Folder) list(ctx context.Context, hash bool) ([]error, error) {
 	return problems, nil
 }
 
-// stampFile returns the stamp of an article file and its sidecar.
-func stampFile(fsys fs.FS, af articleFile) (string, error) {
-	fi, err := fs.Stat(fsys, af.path)
+// stampFile returns the stamp of an article file and its sidecar, from
+// their entries in the folder's listing (sidecars by path).
+func stampFile(af articleFile, sidecars map[string]fs.DirEntry) (string, error) {
+	fi, err := af.entry.Info()
 	if err != nil {
 		return "", err
 	}
-	stamp := fmt.Sprintf("%d@%d", fi.Size(), fi.ModTime().UnixNano())
-	if sc, err := fs.Stat(fsys, af.sidecar); err == nil {
-		stamp += fmt.Sprintf("+%d@%d", sc.Size(), sc.ModTime().UnixNano())
+	stamp := strconv.FormatInt(fi.Size(), 10) + "@" + strconv.FormatInt(fi.ModTime().UnixNano(), 10)
+	if d, ok := sidecars[af.sidecar]; ok {
+		if sc, err := d.Info(); err == nil {
+			stamp += "+" + strconv.FormatInt(sc.Size(), 10) + "@" + strconv.FormatInt(sc.ModTime().UnixNano(), 10)
+		}
 	}
 	return stamp, nil
 }

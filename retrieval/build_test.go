@@ -142,6 +142,10 @@ func TestSyncFolderReadsOnlyWhatMoved(t *testing.T) {
 	if res := sync(ix); res.Added != 1 || res.Articles != 3 {
 		t.Errorf("SyncFolder after a new file = %+v; want 1 added", res)
 	}
+	write("b.meta.json", `{"source": "The Herald"}`)
+	if res := sync(ix); res.Updated != 1 {
+		t.Errorf("SyncFolder after a new sidecar = %+v; want 1 updated", res)
+	}
 	ix.Close()
 
 	if ix, err = openDir(data, Options{}); err != nil {
@@ -154,6 +158,9 @@ func TestSyncFolderReadsOnlyWhatMoved(t *testing.T) {
 	}
 	if got := len(ix.Articles()); got != 3 {
 		t.Errorf("Articles() holds %d; want 3", got)
+	}
+	if b, ok := ix.Article("b"); !ok || b.Source != "The Herald" {
+		t.Errorf("Article(b) = %+v, %v; want its sidecar's source", b, ok)
 	}
 	if art, ok := ix.Article("a"); !ok || art.Paragraphs[0].Sentences[0].Text != "The minister said the talks went well." {
 		t.Errorf("Article(a) = %+v, %v; want the text as indexed", art, ok)

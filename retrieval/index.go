@@ -9,6 +9,7 @@ import (
 	"hash/crc32"
 	"io"
 	"log/slog"
+	"maps"
 	"os"
 	"path/filepath"
 	"strconv"
@@ -288,20 +289,45 @@ func probeLock(path string, timeout time.Duration) error {
 // checkSegments checks the index's segment files (zap, under store/)
 // against the CRC-32 that ends each of them, of everything before it.
 // bleve does not check it, and opens or queries a damaged segment with a
-// panic, or with wrong answers. A missing folder is no error: Open
-// reports it.
+// panic, or with wrong answers. A segment file is written once and never
+// changed, so one checked before with the same size and modification time
+// (listed in checkedFile beside store/) is not read again: start-up does
+// not read the whole index. A missing folder is no error: Open reports it.
 func checkSegments(path string) error {
 	files, err := filepath.Glob(filepath.Join(path, "store", "*.zap"))
 	if err != nil {
 		return err
 	}
+	listPath := filepath.Join(path, checkedFile)
+	checked := map[string]string{}
+	if raw, err := os.ReadFile(listPath); err == nil {
+		_ = json.Unmarshal(raw, &checked) // a damaged list checks everything
+	}
+	now := make(map[string]string, len(files))
 	for _, f := range files {
-		if err := checkSegment(f); err != nil {
+		fi, err := os.Stat(f)
+		if err != nil {
 			return fmt.Errorf("segment %s: %w", filepath.Base(f), err)
+		}
+		name, stamp := filepath.Base(f), fmt.Sprintf("%d@%d", fi.Size(), fi.ModTime().UnixNano())
+		if checked[name] != stamp {
+			if err := checkSegment(f); err != nil {
+				return fmt.Errorf("segment %s: %w", name, err)
+			}
+		}
+		now[name] = stamp
+	}
+	if !maps.Equal(now, checked) {
+		if raw, err := json.Marshal(now); err == nil {
+			_ = os.WriteFile(listPath, raw, 0o600) // best effort: a read-only folder checks again next time
 		}
 	}
 	return nil
 }
+
+// checkedFile lists, beside an index's store, the segment files found
+// whole, with their sizes and times.
+const checkedFile = "segments-checked.json"
 
 func checkSegment(path string) error {
 	f, err := os.Open(path)
