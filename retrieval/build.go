@@ -56,6 +56,15 @@ func OpenFolder(ctx context.Context, dataDir string, f *corpus.Folder, o Options
 	return ix, res, nil
 }
 
+// OpenAsIs opens the index in dataDir as it is (creating it empty when
+// missing, rebuilding it empty when damaged or of another version), without
+// looking at any corpus: a process can answer from it at once and bring it
+// up to date with SyncFolder meanwhile. It returns ErrLocked when another
+// process holds the folder for longer than Options.LockTimeout.
+func OpenAsIs(dataDir string, o Options) (*Index, error) {
+	return openDir(dataDir, o)
+}
+
 // SyncFolder brings the index up to date with the article folder, article
 // by article, without holding the corpus in memory: a file whose stamp
 // (sizes and times) is the one indexed is taken as unchanged unread; the

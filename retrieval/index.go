@@ -555,6 +555,7 @@ func (ix *Index) commit(ctx context.Context, old manifest, next *manifest) error
 	ix.man = *next
 	ix.gen++
 	ix.mu.Unlock()
+	ix.carried = nil // only the first change after an upgrade needs them
 	return nil
 }
 

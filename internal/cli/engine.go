@@ -94,6 +94,44 @@ func openIndex(ctx context.Context, cfg config.Config, log *slog.Logger, progres
 	return ix, keepPrivate(cfg, log, ix)
 }
 
+// openAsIs opens the index in the data folder as it is (see
+// retrieval.OpenAsIs), for a bot.
+func openAsIs(cfg config.Config, log *slog.Logger) (*retrieval.Index, error) {
+	if err := os.MkdirAll(cfg.DataDir, 0o700); err != nil {
+		return nil, fmt.Errorf("data folder: %w", err)
+	}
+	ix, err := retrieval.OpenAsIs(cfg.DataDir, retrieval.Options{Logger: log})
+	if errors.Is(err, retrieval.ErrLocked) {
+		return nil, errDataInUse(cfg)
+	}
+	if err != nil {
+		return nil, err
+	}
+	return ix, keepPrivate(cfg, log, ix)
+}
+
+// syncFolder brings ix up to date with the corpus folder, reading only
+// the files that moved, and logs the files it skipped. With first set it
+// fails when the index then holds no article.
+func syncFolder(ctx context.Context, cfg config.Config, ix *retrieval.Index, log *slog.Logger, first bool) (retrieval.BuildResult, error) {
+	f, problems, err := listFolder(ctx, cfg)
+	if err != nil {
+		return retrieval.BuildResult{}, err
+	}
+	defer f.Close()
+	res, err := ix.SyncFolder(ctx, f)
+	if err != nil {
+		return res, fmt.Errorf("index the corpus folder: %w", err)
+	}
+	for _, p := range append(problems, res.Problems...) {
+		log.Warn("skipped article file", "err", p)
+	}
+	if first && res.Articles == 0 {
+		return res, fmt.Errorf("corpus %s: none of its %d article files could be loaded", cfg.CorpusDir, len(problems)+len(res.Problems))
+	}
+	return res, nil
+}
+
 // listFolder lists the configured corpus folder without reading its
 // files.
 func listFolder(ctx context.Context, cfg config.Config) (*corpus.Folder, []error, error) {

@@ -169,29 +169,55 @@ func openServed(ctx context.Context, cfg config.Config, log *slog.Logger) (serve
 			"dir", cfg.SharedIndex, "version", fol.Version())
 		return fol, func(ctx context.Context) { fol.Run(ctx, followEvery) }, nil
 	}
+	if cfg.CorpusDir == "" {
+		ix, err := openIndex(ctx, cfg, log, nil, false)
+		return ix, nil, err
+	}
 	var watcher *corpus.Watcher
-	if cfg.CorpusDir != "" && cfg.ShardID == 0 {
+	if cfg.ShardID == 0 {
 		var err error
 		if watcher, err = corpus.NewWatcher(cfg.CorpusDir, corpus.WatchOptions{Debounce: watchDebounce, Logger: log}); err != nil {
 			return nil, nil, err
 		}
+	} else {
+		log.Info("corpus folder read at start only: only shard 0 watches it; restart this shard to pick up changes", "corpus", cfg.CorpusDir)
 	}
-	ix, err := openIndex(ctx, cfg, log, nil, false)
-	if err != nil {
+	closeWatcher := func() {
 		if watcher != nil {
 			watcher.Close()
 		}
+	}
+	// An index that holds articles answers at once, whatever the size of
+	// the corpus, and is brought up to date with the folder meanwhile; an
+	// empty one (first start, upgrade) is built first.
+	ix, err := openAsIs(cfg, log)
+	if err != nil {
+		closeWatcher()
 		return nil, nil, err
 	}
-	if watcher == nil {
-		if cfg.CorpusDir != "" {
-			log.Info("corpus folder read once: only shard 0 watches it; restart this shard to pick up changes", "corpus", cfg.CorpusDir)
-		}
-		return ix, nil, nil
+	ready := false
+	if articles, _ := ix.Size(); articles > 0 {
+		ready = true
+	} else if _, err := syncFolder(ctx, cfg, ix, log, true); err != nil {
+		ix.Close()
+		closeWatcher()
+		return nil, nil, err
 	}
 	return ix, func(ctx context.Context) {
-		defer watcher.Close()
-		watchCorpus(ctx, watcher, ix, cfg, log)
+		defer closeWatcher()
+		if ready {
+			res, err := syncFolder(ctx, cfg, ix, log, false)
+			switch {
+			case err != nil && ctx.Err() == nil:
+				log.Error("bringing the index up to date with the corpus folder", "err", err)
+			case res.Changes != (retrieval.Changes{}):
+				log.Info("index brought up to date with the corpus folder", "added", res.Added, "updated", res.Updated,
+					"removed", res.Removed, "articles", res.Articles, "sentences", res.Sentences)
+			}
+		}
+		if watcher != nil {
+			watchCorpus(ctx, watcher, ix, cfg, log)
+		}
 	}, nil
 }
 
@@ -200,17 +226,9 @@ func openServed(ctx context.Context, cfg config.Config, log *slog.Logger) (serve
 // files whose size or time moved.
 func watchCorpus(ctx context.Context, w *corpus.Watcher, ix *retrieval.Index, cfg config.Config, log *slog.Logger) {
 	err := w.Notify(ctx, func(ctx context.Context) error {
-		f, _, err := listFolder(ctx, cfg)
+		res, err := syncFolder(ctx, cfg, ix, log, false)
 		if err != nil {
-			return fmt.Errorf("list corpus changes: %w", err)
-		}
-		defer f.Close()
-		res, err := ix.SyncFolder(ctx, f)
-		if err != nil {
-			return fmt.Errorf("index corpus changes: %w", err)
-		}
-		for _, p := range res.Problems {
-			log.Warn("skipped article file", "err", p)
+			return err
 		}
 		if res.Changes != (retrieval.Changes{}) {
 			log.Info("corpus updated", "added", res.Added, "updated", res.Updated, "removed", res.Removed,
