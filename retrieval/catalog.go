@@ -1,33 +1,109 @@
 package retrieval
 
 import (
+	"bytes"
 	"cmp"
 	"encoding/json"
 	"errors"
 	"fmt"
 	"maps"
+	"path/filepath"
 	"slices"
 	"strings"
 	"time"
 
-	"github.com/blevesearch/bleve/v2/index/scorch"
+	bolt "go.etcd.io/bbolt"
 
 	"github.com/verbatim-bot/verbatim/corpus"
+	"github.com/verbatim-bot/verbatim/internal/boltfile"
 )
 
 // The index holds, besides its sentences' documents and records, what it
-// knows of each article in bleve's internal store: one key per article
-// (its entry: attribution, publication details, sentences per paragraph,
-// speakers, when first indexed, the file's hash and stamp), and one small
-// header (manifestKey) with the counts BM25 needs. A change writes the
-// keys of the articles it touches, in the batch that indexes them; opening
-// the index reads them from the store, so that a process can answer,
-// list and quote without reading the corpus folder.
+// knows of each article, in its catalogue: a bbolt file beside bleve's
+// store (catalogFile) with one key per article (its entry: attribution,
+// publication details, sentences per paragraph, speakers, when first
+// indexed, the file's hash and stamp) and a small header with the counts
+// BM25 needs. A change writes the keys of the articles it touches and the
+// header, in one transaction after bleve has the sentences: adding one
+// article to a large index writes a few pages, not a list of every
+// article. Opening the index reads the catalogue, so that a process can
+// answer, list and quote without reading the corpus folder. A crash
+// between the two leaves sentences the catalogue does not list: they are
+// never quoted, and indexed again (replaced) with their article.
 
-// articleKeyPrefix begins each article's key in the internal store.
-const articleKeyPrefix = "verbatim.article\x1f"
+// catalogFile is the catalogue's file in the index folder.
+const catalogFile = "catalog.bolt"
 
-func articleKey(id corpus.ArticleID) []byte { return []byte(articleKeyPrefix + string(id)) }
+// The catalogue's buckets, and the header's key in the first.
+var (
+	catalogMeta     = []byte("meta")
+	catalogArticles = []byte("articles")
+	headerKey       = []byte("header")
+)
+
+// openCatalog opens the catalogue of the index folder path, checked
+// first (see boltfile); read-write, it is created when missing.
+func openCatalog(path string, timeout time.Duration, readOnly bool) (*bolt.DB, error) {
+	file := filepath.Join(path, catalogFile)
+	if err := boltfile.Check(file); err != nil {
+		return nil, fmt.Errorf("index catalogue: %w", err)
+	}
+	db, err := bolt.Open(file, 0o600, &bolt.Options{Timeout: timeout, ReadOnly: readOnly})
+	if err != nil {
+		return nil, fmt.Errorf("index catalogue: %w", err)
+	}
+	if readOnly {
+		return db, nil
+	}
+	err = db.Update(func(tx *bolt.Tx) error {
+		for _, b := range [][]byte{catalogMeta, catalogArticles} {
+			if _, err := tx.CreateBucketIfNotExists(b); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		db.Close()
+		return nil, fmt.Errorf("index catalogue: %w", err)
+	}
+	return db, nil
+}
+
+// writeCatalog stores the header of next and the entries of the articles
+// that changed from old, in one transaction; without a catalogue (an
+// index in memory) it does nothing.
+func (ix *Index) writeCatalog(old manifest, next *manifest) error {
+	if ix.cat == nil {
+		return nil
+	}
+	raw, err := json.Marshal(header{Version: next.Version, Fingerprint: next.Fingerprint, Docs: next.Docs, Terms: next.Terms})
+	if err != nil {
+		return fmt.Errorf("write manifest: %w", err)
+	}
+	err = ix.cat.Update(func(tx *bolt.Tx) error {
+		arts := tx.Bucket(catalogArticles)
+		for id, e := range next.Articles {
+			if old.Articles[id] != e {
+				if err := arts.Put([]byte(id), encodeEntry(e)); err != nil {
+					return err
+				}
+			}
+		}
+		for id := range old.Articles {
+			if next.Articles[id] == nil {
+				if err := arts.Delete([]byte(id)); err != nil {
+					return err
+				}
+			}
+		}
+		return tx.Bucket(catalogMeta).Put(headerKey, raw)
+	})
+	if err != nil {
+		return fmt.Errorf("write manifest: %w", err)
+	}
+	return nil
+}
 
 // entry is what the index knows of one article. An entry is immutable
 // once made; a change makes a new one.
@@ -43,7 +119,9 @@ type entry struct {
 	Speakers []corpus.SpeakerCount
 }
 
-// header is the manifest's fixed part, stored under manifestKey.
+// header is the manifest's fixed part, stored in the catalogue (and, up
+// to version 4, with every article's entry under manifestKey in bleve's
+// internal store).
 type header struct {
 	Version     string `json:"version"`
 	Fingerprint string `json:"fingerprint"`
@@ -176,44 +254,54 @@ func (r *recordReader) time() time.Time {
 }
 
 // readManifest reads the header and every article's entry from the
-// index. With a header of another version it returns the header and, in
-// carried, when each article was first indexed, as far as it can tell.
+// catalogue. With a header of another version, or only the manifest an
+// index of version 4 or before kept in bleve's internal store, it returns
+// an error and, in carried, when each article was first indexed, as far as
+// it can tell.
 func (ix *Index) readManifest() (m manifest, carried map[corpus.ArticleID]time.Time, err error) {
-	raw, err := ix.bi.GetInternal(manifestKey)
+	var raw []byte
+	entries := map[string][]byte{}
+	err = ix.cat.View(func(tx *bolt.Tx) error {
+		meta, arts := tx.Bucket(catalogMeta), tx.Bucket(catalogArticles)
+		if meta == nil || arts == nil {
+			return nil
+		}
+		raw = bytes.Clone(meta.Get(headerKey))
+		return arts.ForEach(func(k, v []byte) error {
+			entries[string(k)] = bytes.Clone(v)
+			return nil
+		})
+	})
 	if err != nil {
 		return manifest{}, nil, fmt.Errorf("read manifest: %w", err)
 	}
 	if raw == nil {
-		return manifest{}, nil, errors.New("no manifest")
+		if raw, err = ix.bi.GetInternal(manifestKey); err != nil {
+			return manifest{}, nil, fmt.Errorf("read manifest: %w", err)
+		}
+		if raw == nil {
+			return manifest{}, nil, errors.New("no manifest")
+		}
 	}
 	var h header
 	if err := json.Unmarshal(raw, &h); err != nil {
 		return manifest{}, nil, fmt.Errorf("read manifest: %w", err)
 	}
-	internal, err := ix.internal()
-	if err != nil {
-		return manifest{}, nil, err
-	}
 	m = manifest{Version: h.Version, Fingerprint: h.Fingerprint, Docs: h.Docs, Terms: h.Terms,
-		Articles: make(map[corpus.ArticleID]*entry, len(internal))}
+		Articles: make(map[corpus.ArticleID]*entry, len(entries))}
 	if h.Version != analysisVersion {
-		carried = make(map[corpus.ArticleID]time.Time, len(h.Articles)+len(internal))
+		carried = make(map[corpus.ArticleID]time.Time, len(h.Articles)+len(entries))
 		for id, e := range h.Articles {
 			carried[id] = e.Added
 		}
-		for k, v := range internal {
-			id, ok := strings.CutPrefix(k, articleKeyPrefix)
-			if _, known := carried[corpus.ArticleID(id)]; ok && !known {
+		for id, v := range entries {
+			if _, known := carried[corpus.ArticleID(id)]; !known {
 				carried[corpus.ArticleID(id)] = addedOf(v)
 			}
 		}
 		return m, carried, fmt.Errorf("built by %s, this is %s", h.Version, analysisVersion)
 	}
-	for k, v := range internal {
-		id, ok := strings.CutPrefix(k, articleKeyPrefix)
-		if !ok {
-			continue
-		}
+	for id, v := range entries {
 		e, err := decodeEntry(v)
 		if err != nil {
 			return manifest{}, nil, fmt.Errorf("article %s: %w", id, err)
@@ -221,25 +309,6 @@ func (ix *Index) readManifest() (m manifest, carried map[corpus.ArticleID]time.T
 		m.Articles[corpus.ArticleID(id)] = e
 	}
 	return m, nil, nil
-}
-
-// internal returns the index's internal store, as the current snapshot
-// holds it.
-func (ix *Index) internal() (map[string][]byte, error) {
-	ai, err := ix.bi.Advanced()
-	if err != nil {
-		return nil, fmt.Errorf("read manifest: %w", err)
-	}
-	rd, err := ai.Reader()
-	if err != nil {
-		return nil, fmt.Errorf("read manifest: %w", err)
-	}
-	defer rd.Close()
-	snap, ok := rd.(*scorch.IndexSnapshot)
-	if !ok {
-		return nil, fmt.Errorf("read manifest: index of type %T", rd)
-	}
-	return snap.Internal(), nil
 }
 
 // Articles returns the articles the index holds, newest first (unknown

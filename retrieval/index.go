@@ -87,6 +87,7 @@ func (o Options) features() Feature {
 // lists and quotes from what it stores. It is safe for concurrent use.
 type Index struct {
 	bi       bleve.Index
+	cat      *bolt.DB // the catalogue (catalog.go); nil in memory
 	an       *Analyzer
 	path     string // "" when in memory
 	readOnly bool   // opened by OpenShared: Sync refuses
@@ -192,19 +193,34 @@ func openDir(dataDir string, o Options) (*Index, error) {
 		return nil, err
 	}
 	man := newManifest()
-	if !fresh {
+	if ix.cat, err = openCatalog(path, timeout, false); err == nil && !fresh {
 		// An upgrade rebuilds the index, but an article first indexed a
 		// year ago is no news: readManifest says when each was first
 		// indexed, or the next digest would hold the whole corpus.
 		man, ix.carried, err = ix.readManifest()
+		// bleve falls back to an older snapshot when a segment is gone:
+		// sentences the catalogue lists would then be missing. (More
+		// sentences than it lists are left by a crash before the catalogue
+		// was written; they are replaced when their article is indexed.)
+		if n, cerr := bi.DocCount(); err == nil && cerr == nil && int(n) < man.Docs {
+			err = fmt.Errorf("the index holds %d sentences; its catalogue lists %d", n, man.Docs)
+		}
+	}
+	if errors.Is(err, bolterrors.ErrTimeout) {
+		ix.Close()
+		return nil, fmt.Errorf("open index %s: %w", path, ErrLocked)
 	}
 	if err != nil {
 		log.Warn("index unusable; rebuilding it", "path", path, "err", err)
-		bi.Close()
+		ix.Close()
 		if bi, err = recreate(path, im); err != nil {
 			return nil, err
 		}
 		ix.bi = bi
+		if ix.cat, err = openCatalog(path, timeout, false); err != nil {
+			bi.Close()
+			return nil, err
+		}
 		man = newManifest()
 	}
 	ix.man = man
@@ -377,7 +393,12 @@ func recreate(path string, im *mapping.IndexMappingImpl) (bleve.Index, error) {
 
 // Close releases the index and its folder lock.
 func (ix *Index) Close() error {
-	return ix.bi.Close()
+	err := ix.bi.Close()
+	if ix.cat != nil {
+		err = errors.Join(err, ix.cat.Close())
+		ix.cat = nil
+	}
+	return err
 }
 
 // Fingerprint returns the fingerprint of the corpus the index holds.
@@ -532,24 +553,8 @@ func (ix *Index) commit(ctx context.Context, old manifest, next *manifest) error
 		}
 	}
 	next.Fingerprint = fingerprintOf(next.Articles)
-	raw, err := json.Marshal(header{Version: next.Version, Fingerprint: next.Fingerprint, Docs: next.Docs, Terms: next.Terms})
-	if err != nil {
-		return fmt.Errorf("write manifest: %w", err)
-	}
-	b := ix.bi.NewBatch()
-	for id, e := range next.Articles {
-		if old.Articles[id] != e {
-			b.SetInternal(articleKey(id), encodeEntry(e))
-		}
-	}
-	for id := range old.Articles {
-		if next.Articles[id] == nil {
-			b.DeleteInternal(articleKey(id))
-		}
-	}
-	b.SetInternal(manifestKey, raw)
-	if err := ix.bi.Batch(b); err != nil {
-		return fmt.Errorf("write manifest: %w", err)
+	if err := ix.writeCatalog(old, next); err != nil {
+		return err
 	}
 	ix.mu.Lock()
 	ix.man = *next

@@ -241,9 +241,13 @@ func openReadOnly(path string, o Options) (ix *Index, err error) {
 		return nil, err
 	}
 	ix.readOnly = true
+	if ix.cat, err = openCatalog(path, time.Second, true); err != nil {
+		bi.Close()
+		return nil, err
+	}
 	man, _, err := ix.readManifest()
 	if err != nil {
-		bi.Close()
+		ix.Close()
 		return nil, err
 	}
 	ix.man = man
