@@ -1,7 +1,7 @@
 // Command perfplot draws the growth curve of docs/performance.md from Go
 // benchmark output: processor time per new question (BenchmarkAsk and
-// BenchmarkAskWarm, one asker) and start-up time (BenchmarkReopen)
-// against the number of articles, one line per engine, both axes
+// BenchmarkAskWarm, one asker) and the processor time of start-up to the
+// first answer (BenchmarkReopen) against the number of articles, one line per engine, both axes
 // logarithmic. It reads the benchmark output on standard input and writes
 // an SVG on standard output:
 //

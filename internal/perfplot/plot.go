@@ -35,7 +35,7 @@ type panel struct {
 }
 
 var panels = []panel{
-	{"processor time per question", "ms", func(bench, engine string, askers int, m map[string]float64) (string, float64, bool) {
+	{"processor time per question", "cpu-ms", func(bench, engine string, askers int, m map[string]float64) (string, float64, bool) {
 		v, ok := m["cpu-ms"]
 		switch {
 		case !ok || askers != 1:
@@ -47,12 +47,12 @@ var panels = []panel{
 		}
 		return "", 0, false
 	}},
-	{"start-up to the first answer", "ms", func(bench, engine string, _ int, m map[string]float64) (string, float64, bool) {
-		v, ok := m["ns/op"]
+	{"start-up to the first answer", "cpu-ms", func(bench, engine string, _ int, m map[string]float64) (string, float64, bool) {
+		v, ok := m["cpu-ms"]
 		if bench != "Reopen" || !ok {
 			return "", 0, false
 		}
-		return engine, v / 1e6, true
+		return engine, v, true
 	}},
 }
 
