@@ -434,8 +434,9 @@ type Changes struct {
 
 // Sync brings the index up to date with c, article by article: articles
 // that are new or changed are (re)indexed, those gone are deleted, the
-// rest are left alone. Queries keep being answered meanwhile, from the
-// old corpus until the new one is in place.
+// rest are left alone. Queries keep being answered meanwhile; an article
+// is listed once its sentences are indexed. It returns ErrReadOnly for an
+// index opened with OpenShared.
 func (ix *Index) Sync(ctx context.Context, c *corpus.Corpus) error {
 	_, err := ix.SyncChanges(ctx, c)
 	return err
