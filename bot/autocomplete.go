@@ -49,7 +49,7 @@ func choice(name, value string) *discordgo.ApplicationCommandOptionChoice {
 func (b *Bot) articleChoices(typed string) []*discordgo.ApplicationCommandOptionChoice {
 	needle := strings.ToLower(typed)
 	out := []*discordgo.ApplicationCommandOptionChoice{}
-	for _, a := range b.engine.Corpus().ByDate() {
+	for _, a := range b.engine.Articles() {
 		if len(out) == maxChoices {
 			break
 		}
@@ -82,7 +82,7 @@ func (b *Bot) termChoices(typed string) []*discordgo.ApplicationCommandOptionCho
 		}
 	}
 	lower := strings.ToLower(typed)
-	for _, sp := range b.engine.Corpus().Speakers() {
+	for _, sp := range b.engine.Speakers() {
 		if typed != "" && strings.HasPrefix(strings.ToLower(sp.Name), lower) {
 			add(sp.Name)
 		}
@@ -105,7 +105,7 @@ func (b *Bot) termChoices(typed string) []*discordgo.ApplicationCommandOptionCho
 func (b *Bot) speakerChoices(typed string) []*discordgo.ApplicationCommandOptionChoice {
 	needle := strings.ToLower(typed)
 	out := []*discordgo.ApplicationCommandOptionChoice{}
-	for _, sp := range b.engine.Corpus().Speakers() {
+	for _, sp := range b.engine.Speakers() {
 		if len(out) == maxChoices {
 			break
 		}

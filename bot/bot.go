@@ -26,7 +26,17 @@ type Engine interface {
 	Lookup(ctx context.Context, term string, article corpus.ArticleID, limit int) (*retrieval.Lookup, error)
 	Terms(prefix string, limit int) ([]string, error)
 	digest.Source
-	Corpus() *corpus.Corpus
+	// Articles lists the articles newest first, without their paragraphs.
+	Articles() []*corpus.Article
+	// Article returns one article with its sentences, and false for an
+	// article the engine does not hold.
+	Article(id corpus.ArticleID) (*corpus.Article, bool)
+	// Speakers lists everyone the articles quote, the most quoted first.
+	Speakers() []corpus.SpeakerCount
+	// QuotesBy returns the sentences that report speaker's words (any
+	// case), newest article first; article, when not "", keeps one
+	// article's.
+	QuotesBy(speaker string, article corpus.ArticleID) []corpus.Sentence
 }
 
 // Metrics receives what the bot counts and times; *ops.Metrics provides

@@ -139,7 +139,10 @@ func (b *Bot) pressContext(bid buttonID) (reply, error) {
 	if err != nil {
 		return reply{}, refuse("That article is no longer here, so I can't show its context.")
 	}
-	a, _ := b.engine.Corpus().Article(id)
+	a, ok := b.engine.Article(id)
+	if !ok {
+		return reply{}, refuse("That article is no longer here, so I can't show its context.")
+	}
 	s, ok := a.Sentence(p, n)
 	if !ok {
 		return reply{}, refuse("That article has changed since, so I can't show its context.")

@@ -225,7 +225,7 @@ func TestE2ETamperedButtons(t *testing.T) {
 // articleKeyOf returns the custom-id key of the seed article.
 func articleKeyOf(t *testing.T, h *harness) string {
 	t.Helper()
-	arts := h.engine.Corpus().Articles()
+	arts := h.engine.Articles()
 	if len(arts) == 0 {
 		t.Fatal("no articles")
 	}

@@ -3,6 +3,7 @@ package bot
 import (
 	"context"
 	"fmt"
+	"slices"
 	"strings"
 	"time"
 
@@ -221,17 +222,19 @@ func (b *Bot) quotesPage(speaker string, article corpus.ArticleID, page int) (re
 	if speaker == "" {
 		return reply{}, refuse("Name someone to list the quotes of.")
 	}
-	c := b.engine.Corpus()
-	ss := c.QuotesBy(speaker, article)
+	ss := b.engine.QuotesBy(speaker, article)
 	if len(ss) == 0 {
 		return reply{content: "I have no quotes from \u201c" + escape(speaker) + "\u201d. Pick a name from the list as you type."}, nil
 	}
 	shown, page, pages := pageOf(ss, quotesPage, page)
 	var r reply
 	r.content = fmt.Sprintf("%s is quoted in %d %s:", escape(ss[0].Speaker), len(ss), plural(len(ss), "sentence", "sentences"))
+	arts := map[corpus.ArticleID]*corpus.Article{}
+	for _, a := range b.engine.Articles() {
+		arts[a.ID] = a
+	}
 	for _, s := range shown {
-		a, _ := c.Article(s.Article)
-		r.embeds = append(r.embeds, quoteEmbed(retrieval.Quote{Sentence: s, Article: a}, 0))
+		r.embeds = append(r.embeds, quoteEmbed(retrieval.Quote{Sentence: s, Article: arts[s.Article]}, 0))
 	}
 	footer := footerQuotes + speaker
 	if article != "" {
@@ -260,7 +263,7 @@ func (b *Bot) cmdArticle(_ context.Context, i *discordgo.Interaction) (reply, er
 
 // articleList renders one page of the articles, newest first.
 func (b *Bot) articleList(page int) reply {
-	arts := b.engine.Corpus().ByDate()
+	arts := b.engine.Articles()
 	shown, page, pages := pageOf(arts, articlesPage, page)
 	var lines []string
 	for _, a := range shown {
@@ -293,7 +296,7 @@ func (b *Bot) articleList(page int) reply {
 
 // articleDetails renders one article: its details, key sentences and link.
 func (b *Bot) articleDetails(id corpus.ArticleID) (reply, error) {
-	a, ok := b.engine.Corpus().Article(id)
+	a, ok := b.engine.Article(id)
 	if !ok {
 		return reply{}, retrieval.ErrUnknownArticle
 	}
@@ -369,12 +372,15 @@ func (b *Bot) resolveArticle(v string) (corpus.ArticleID, error) {
 	if v == "" {
 		return "", nil
 	}
-	c := b.engine.Corpus()
-	if _, ok := c.Article(corpus.ArticleID(v)); ok {
-		return corpus.ArticleID(v), nil
+	arts := b.engine.Articles()
+	for _, a := range arts {
+		if a.ID == corpus.ArticleID(v) {
+			return a.ID, nil
+		}
 	}
 	key := strings.TrimPrefix(v, choiceKeyPrefix)
-	for _, a := range c.Articles() {
+	slices.SortFunc(arts, func(a, b *corpus.Article) int { return strings.Compare(string(a.ID), string(b.ID)) })
+	for _, a := range arts {
 		if strings.EqualFold(string(a.ID), v) || strings.EqualFold(a.Title, v) || articleKey(string(a.ID)) == key {
 			return a.ID, nil
 		}

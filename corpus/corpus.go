@@ -169,12 +169,19 @@ type articleFile struct {
 	path    string
 	format  Format
 	sidecar string
+	entry   fs.DirEntry // as listed
 }
 
 // listArticles lists the article files under dir in fsys: .txt, .md and
 // .json files that are not sidecars, hidden or symbolic links. The result
 // is sorted. It stops with ctx.Err() when ctx ends.
 func listArticles(ctx context.Context, fsys fs.FS, dir string) ([]articleFile, error) {
+	return walkArticles(ctx, fsys, dir, nil)
+}
+
+// walkArticles is listArticles; with sidecars set, it also records there
+// the paths of the sidecar files it meets.
+func walkArticles(ctx context.Context, fsys fs.FS, dir string, sidecars map[string]fs.DirEntry) ([]articleFile, error) {
 	var files []articleFile
 	err := fs.WalkDir(fsys, dir, func(p string, d fs.DirEntry, err error) error {
 		if err != nil {
@@ -199,9 +206,12 @@ func listArticles(ctx context.Context, fsys fs.FS, dir string) ([]articleFile, e
 		}
 		format, ok := ArticleFormat(name)
 		if !ok {
+			if sidecars != nil && strings.HasSuffix(strings.ToLower(name), ".meta.json") {
+				sidecars[p] = d
+			}
 			return nil
 		}
-		files = append(files, articleFile{path: p, format: format, sidecar: sidecarPath(p, format)})
+		files = append(files, articleFile{path: p, format: format, sidecar: sidecarPath(p, format), entry: d})
 		return nil
 	})
 	slices.SortFunc(files, func(a, b articleFile) int { return strings.Compare(a.path, b.path) })

@@ -4,12 +4,15 @@ import (
 	"context"
 	"crypto/sha256"
 	"encoding/hex"
+	"errors"
 	"fmt"
 	"io"
 	"io/fs"
 	"os"
+	"path"
 	"runtime"
 	"slices"
+	"strconv"
 	"strings"
 	"sync"
 )
@@ -20,8 +23,8 @@ import (
 // (see [Folder.Load]); LoadDir loads it whole. A Folder holds the folder
 // open until Close. Its methods are safe for concurrent use.
 type Folder struct {
-	root  *os.Root
-	fsys  fs.FS
+	roots []*os.Root
+	fsys  []fs.FS // each root's, by FolderFile.src
 	files []FolderFile
 }
 
@@ -29,8 +32,14 @@ type Folder struct {
 type FolderFile struct {
 	ID   ArticleID
 	Path string // relative to the folder, with forward slashes
-	// Hash is the Hash its Article has once parsed.
+	// Hash is the Hash its Article has once parsed; "" from ListFolder
+	// until Folder.Hash is asked.
 	Hash string
+	// Stamp is the sizes and modification times of the file and its
+	// sidecar: a file whose stamp has not changed is taken not to have
+	// changed, without reading it.
+	Stamp string
+	src   int // the folder it is in, of those Add put together
 }
 
 // OpenFolder lists the article files in dir and its subfolders, as LoadDir
@@ -40,12 +49,25 @@ type FolderFile struct {
 // that will not parse still claims its id. The error is non-nil only when
 // dir cannot be read, holds no article file (ErrNoArticles), or ctx ends.
 func OpenFolder(ctx context.Context, dir string) (*Folder, []error, error) {
+	return openFolder(ctx, dir, true)
+}
+
+// ListFolder is OpenFolder without reading the files: it lists them with
+// their stamps (one stat each), and leaves their hashes to Folder.Hash, so
+// that a caller that knows the stamps of an earlier listing reads only
+// the files that moved. Files that cannot be read are found when they are
+// hashed or loaded.
+func ListFolder(ctx context.Context, dir string) (*Folder, []error, error) {
+	return openFolder(ctx, dir, false)
+}
+
+func openFolder(ctx context.Context, dir string, hash bool) (*Folder, []error, error) {
 	_, r, err := openDir(dir)
 	if err != nil {
 		return nil, nil, fmt.Errorf("corpus %s: %w", dir, err)
 	}
-	f := &Folder{root: r, fsys: r.FS()}
-	problems, err := f.list(ctx)
+	f := &Folder{roots: []*os.Root{r}, fsys: []fs.FS{r.FS()}}
+	problems, err := f.list(ctx, hash)
 	if err != nil {
 		r.Close()
 		return nil, nil, fmt.Errorf("corpus %s: %w", dir, err)
@@ -53,8 +75,9 @@ func OpenFolder(ctx context.Context, dir string) (*Folder, []error, error) {
 	return f, problems, nil
 }
 
-func (f *Folder) list(ctx context.Context) ([]error, error) {
-	listed, err := listArticles(ctx, f.fsys, ".")
+func (f *Folder) list(ctx context.Context, hash bool) ([]error, error) {
+	sidecars := map[string]fs.DirEntry{}
+	listed, err := walkArticles(ctx, f.fsys[0], ".", sidecars)
 	if err != nil {
 		return nil, err
 	}
@@ -62,9 +85,12 @@ func (f *Folder) list(ctx context.Context) ([]error, error) {
 		return nil, ErrNoArticles
 	}
 	hashes := make([]string, len(listed))
+	stamps := make([]string, len(listed))
 	errs := make([]error, len(listed))
 	parallel(ctx, len(listed), func(i int) {
-		hashes[i], errs[i] = hashFile(f.fsys, listed[i])
+		if stamps[i], errs[i] = stampFile(listed[i], sidecars); errs[i] == nil && hash {
+			hashes[i], errs[i] = hashFile(f.fsys[0], listed[i])
+		}
 	})
 	if err := ctx.Err(); err != nil {
 		return nil, err
@@ -81,9 +107,35 @@ func (f *Folder) list(ctx context.Context) ([]error, error) {
 			problems = append(problems, err)
 			continue
 		}
-		f.files = append(f.files, FolderFile{ID: id, Path: af.path, Hash: hashes[i]})
+		f.files = append(f.files, FolderFile{ID: id, Path: af.path, Hash: hashes[i], Stamp: stamps[i]})
 	}
 	return problems, nil
+}
+
+// stampFile returns the stamp of an article file and its sidecar, from
+// their entries in the folder's listing (sidecars by path).
+func stampFile(af articleFile, sidecars map[string]fs.DirEntry) (string, error) {
+	fi, err := af.entry.Info()
+	if err != nil {
+		return "", err
+	}
+	stamp := strconv.FormatInt(fi.Size(), 10) + "@" + strconv.FormatInt(fi.ModTime().UnixNano(), 10)
+	if d, ok := sidecars[af.sidecar]; ok {
+		if sc, err := d.Info(); err == nil {
+			stamp += "+" + strconv.FormatInt(sc.Size(), 10) + "@" + strconv.FormatInt(sc.ModTime().UnixNano(), 10)
+		}
+	}
+	return stamp, nil
+}
+
+// Hash returns the hash of one of the folder's files: its Hash when it
+// was listed with one, else read from the file now.
+func (f *Folder) Hash(file FolderFile) (string, error) {
+	if file.Hash != "" {
+		return file.Hash, nil
+	}
+	format, _ := ArticleFormat(path.Base(file.Path))
+	return hashFile(f.fsys[file.src], articleFile{path: file.Path, format: format, sidecar: sidecarPath(file.Path, format)})
 }
 
 // hashFile reads an article file and its sidecar and returns the hash its
@@ -110,8 +162,9 @@ func articleHash(format Format, data, sidecar []byte) string {
 	return hex.EncodeToString(h.Sum(nil)[:16])
 }
 
-// Files returns the folder's article files, in path order. The caller
-// must not modify the slice.
+// Files returns the folder's article files, in path order (those of a
+// folder Add put with it after its own). The caller must not modify the
+// slice.
 func (f *Folder) Files() []FolderFile { return f.files }
 
 // Load reads and parses the files, in parallel, and returns the articles
@@ -121,7 +174,7 @@ func (f *Folder) Load(ctx context.Context, files []FolderFile) ([]*Article, []er
 	articles := make([]*Article, len(files))
 	errs := make([]error, len(files))
 	parallel(ctx, len(files), func(i int) {
-		articles[i], errs[i] = ReadArticle(f.fsys, files[i].Path)
+		articles[i], errs[i] = ReadArticle(f.fsys[files[i].src], files[i].Path)
 	})
 	if err := ctx.Err(); err != nil {
 		return nil, nil, err
@@ -138,8 +191,40 @@ func (f *Folder) Load(ctx context.Context, files []FolderFile) ([]*Article, []er
 	return out, problems, nil
 }
 
+// Add puts the files of another folder listed (g) after f's, as one
+// folder: a file of g with the id of one of f's is left out and returned
+// as a *FileError, f's being used. g is f's afterwards, closed by f's
+// Close; it must not be used on its own.
+func (f *Folder) Add(g *Folder) []error {
+	owners := make(idOwners, len(f.files))
+	for _, ff := range f.files {
+		owners[ff.ID] = ff.Path
+	}
+	base := len(f.roots)
+	f.roots = append(f.roots, g.roots...)
+	f.fsys = append(f.fsys, g.fsys...)
+	var problems []error
+	for _, gf := range g.files {
+		if first, clash := owners[gf.ID]; clash {
+			problems = append(problems, &FileError{Path: gf.Path, Err: fmt.Errorf("article id %q is also that of %s, which is used", gf.ID, first)})
+			continue
+		}
+		owners[gf.ID] = gf.Path
+		gf.src += base
+		f.files = append(f.files, gf)
+	}
+	g.roots, g.fsys, g.files = nil, nil, nil
+	return problems
+}
+
 // Close releases the folder.
-func (f *Folder) Close() error { return f.root.Close() }
+func (f *Folder) Close() error {
+	var errs []error
+	for _, r := range f.roots {
+		errs = append(errs, r.Close())
+	}
+	return errors.Join(errs...)
+}
 
 // parallel calls fn(i) for i in [0, n) on GOMAXPROCS goroutines, and
 // stops handing out work when ctx ends. It returns ctx.Err() when it

@@ -118,6 +118,40 @@ func (w *Watcher) Load(ctx context.Context) (*Corpus, []error, error) {
 // later with the corpus as it then is. Run returns nil when ctx ends, or
 // an error when the watch itself fails.
 func (w *Watcher) Run(ctx context.Context, update func(context.Context, *Corpus) error) error {
+	return w.loop(ctx, func(ctx context.Context, pending map[string]bool, rescan, retry bool) (bool, error) {
+		changed, err := w.apply(ctx, pending, rescan)
+		if err != nil || (!changed && !retry) {
+			return false, err
+		}
+		c, _ := w.assemble()
+		return true, update(ctx, c)
+	})
+}
+
+// Notify is Run for a caller that reads the folder itself (a
+// corpus.Folder listed again): after each quiet period that followed a
+// change to an article file, a sidecar or a subfolder, it calls changed,
+// and reads no file. Load need not be called first. When changed fails,
+// it is called again a little later. Notify returns nil when ctx ends, or
+// an error when the watch itself fails.
+func (w *Watcher) Notify(ctx context.Context, changed func(context.Context) error) error {
+	return w.loop(ctx, func(ctx context.Context, pending map[string]bool, rescan, _ bool) (bool, error) {
+		if rescan {
+			if err := w.watchTree(".", pending); err != nil {
+				w.log.Warn("watching the corpus folder", "dir", w.dir, "err", err)
+			}
+		}
+		return true, changed(ctx)
+	})
+}
+
+// loop watches until ctx ends, and after each quiet period that followed
+// a change calls quiet with the paths touched (every file on a rescan,
+// after the watch overflowed; none on a retry). quiet reports whether it
+// called the caller's update and that update's error, which makes loop
+// call quiet again later (retry set); another error (from reading the
+// folder) ends the loop.
+func (w *Watcher) loop(ctx context.Context, quiet func(ctx context.Context, pending map[string]bool, rescan, retry bool) (updated bool, err error)) error {
 	timer := time.NewTimer(time.Hour)
 	timer.Stop()
 	pending := map[string]bool{}
@@ -156,8 +190,8 @@ func (w *Watcher) Run(ctx context.Context, update func(context.Context, *Corpus)
 			w.log.Warn("watching the corpus folder", "dir", w.dir, "err", err)
 		case <-timer.C:
 			batchStart = time.Time{}
-			changed, err := w.apply(ctx, pending, rescan)
-			if err != nil {
+			updated, err := quiet(ctx, pending, rescan, retry)
+			if !updated && err != nil {
 				if ctx.Err() != nil {
 					return nil
 				}
@@ -165,11 +199,7 @@ func (w *Watcher) Run(ctx context.Context, update func(context.Context, *Corpus)
 			}
 			clear(pending)
 			rescan = false
-			if !changed && !retry {
-				continue
-			}
-			c, _ := w.assemble()
-			if err := update(ctx, c); err != nil {
+			if updated && err != nil {
 				if ctx.Err() != nil {
 					return nil
 				}

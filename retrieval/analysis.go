@@ -29,6 +29,7 @@ const (
 	fieldExact   = "exact"   // lower-cased words with positions, for phrases
 	fieldArticle = "article" // the article id, for scoping a question
 	fieldSpeaker = "speaker" // the speaker's name, English analysis
+	fieldRecord  = "record"  // the sentence's record (record.go), stored, not indexed
 
 	analyzerText  = "verbatim_en"
 	analyzerExact = "verbatim_exact"
@@ -46,7 +47,7 @@ const usPattern = `\bU(?:\.?S\.?A?|nited States(?: of America)?)\b`
 
 // analysisVersion names the index layout and analysis. Changing either
 // must change it, so that indexes on disk are rebuilt.
-const analysisVersion = "verbatim-index-5"
+const analysisVersion = "verbatim-index-6/record-" + string(rune('0'+recordVersion))
 
 // newMapping returns the index mapping: one document per sentence, nothing
 // stored (sentences are served from the corpus in memory), term vectors
@@ -117,6 +118,12 @@ func newMapping() (*mapping.IndexMappingImpl, error) {
 	doc.AddFieldMappingsAt(fieldExact, textField(analyzerExact, true))
 	doc.AddFieldMappingsAt(fieldSpeaker, textField(analyzerText, false))
 	doc.AddFieldMappingsAt(fieldArticle, article)
+	record := bleve.NewTextFieldMapping()
+	record.Index = false
+	record.Store = true
+	record.IncludeInAll = false
+	record.DocValues = false
+	doc.AddFieldMappingsAt(fieldRecord, record)
 	// No composite _all field: every query names its field, and bleve
 	// would otherwise index an empty _all, with term vectors, for every
 	// sentence.

@@ -146,17 +146,16 @@ func (ix *Index) Ask(ctx context.Context, q Query) (*Answer, error) {
 		top = MaxTop
 	}
 	ix.mu.RLock()
-	c, avgLen := ix.corpus, ix.man.avgLen()
+	avgLen := ix.man.avgLen()
+	_, known := ix.man.Articles[q.Article]
 	ix.mu.RUnlock()
-	if q.Article != "" {
-		if _, ok := c.Article(q.Article); !ok {
-			return nil, fmt.Errorf("%w: %q", ErrUnknownArticle, q.Article)
-		}
+	if q.Article != "" && !known {
+		return nil, fmt.Errorf("%w: %q", ErrUnknownArticle, q.Article)
 	}
 
 	ans := &Answer{Question: text, Quotes: []Quote{}, Suggestions: []Quote{}}
 	qa := ix.an.Question(text)
-	qy, cands, err := ix.query(ctx, c, qa, q.Article)
+	qy, cands, err := ix.query(ctx, qa, q.Article)
 	if err != nil {
 		return nil, err
 	}
@@ -216,7 +215,7 @@ func (k *candidate) quote() Quote {
 // query prepares a question for scoring and finds its candidates: the
 // sentences that share a term with it, or with the terms its bridges add,
 // those that hold every one of its terms (or a bridge of it) first.
-func (ix *Index) query(ctx context.Context, c *corpus.Corpus, qa Question, article corpus.ArticleID) (rankQuery, []*candidate, error) {
+func (ix *Index) query(ctx context.Context, qa Question, article corpus.ArticleID) (rankQuery, []*candidate, error) {
 	q := newQuery(ix.an, qa, ix.features)
 	if len(q.terms) == 0 {
 		return q, nil, nil
@@ -226,7 +225,7 @@ func (ix *Index) query(ctx context.Context, c *corpus.Corpus, qa Question, artic
 		return rankQuery{}, nil, err
 	}
 	q.setStats(st) // drops the bridges no sentence has
-	cands, err := ix.candidates(ctx, c, q.groups(), st, article)
+	cands, err := ix.candidates(ctx, q.groups(), st, article)
 	if err != nil {
 		return rankQuery{}, nil, err
 	}
@@ -264,94 +263,119 @@ const (
 
 // candidates finds the sentences to rank for a question whose terms come
 // in groups (a question term and its bridges; see findSentences): at most
-// candidateLimit of them, those that hold a term of every group first.
-func (ix *Index) candidates(ctx context.Context, c *corpus.Corpus, groups [][]string, st Stats, article corpus.ArticleID) ([]*candidate, error) {
-	ids, err := ix.findSentences(ctx, groups, st, article, candidateLimit)
+// candidateLimit of them, those that hold a term of every group first,
+// each with its record read from the index, and the terms of its article.
+func (ix *Index) candidates(ctx context.Context, groups [][]string, st Stats, article corpus.ArticleID) ([]*candidate, error) {
+	ai, err := ix.bi.Advanced()
+	if err != nil {
+		return nil, fmt.Errorf("index reader: %w", err)
+	}
+	rd, err := ai.Reader()
+	if err != nil {
+		return nil, fmt.Errorf("index reader: %w", err)
+	}
+	defer rd.Close()
+	found, err := findSentences(ctx, rd, groups, st, article, candidateLimit)
 	if err != nil {
 		return nil, err
 	}
-	out := make([]*candidate, 0, len(ids))
-	for _, id := range ids {
-		if a, s, ok := hitSentence(c, id); ok {
-			out = append(out, &candidate{s: s, a: a, d: ix.prepare(c, a, s)})
+	recs := records{bi: ix.bi}
+	recs.useReader(rd)
+	out := make([]*candidate, 0, len(found))
+	for _, f := range found {
+		if a, ref, r, ok := ix.hit(f, &recs); ok {
+			out = append(out, &candidate{s: r.sentence(ref), a: a, d: &r.d})
 		}
 	}
 	return out, nil
 }
 
-// preparedLimit bounds the cache of prepared sentences; past it the cache
-// starts again empty.
+// hit returns a sentence findSentences found: its article (without
+// paragraphs), its place and its record; false when the index no longer
+// holds it (a Sync under way) or cannot read it.
+func (ix *Index) hit(f foundID, recs *records) (*corpus.Article, corpus.Ref, *sentenceRecord, bool) {
+	ref, ok := parseDocID(f.id)
+	if !ok {
+		return nil, corpus.Ref{}, nil, false
+	}
+	ix.mu.RLock()
+	e, ok := ix.man.Articles[ref.Article]
+	gen := ix.gen
+	ix.mu.RUnlock()
+	if !ok {
+		return nil, corpus.Ref{}, nil, false
+	}
+	r, ok := ix.record(ref, f, gen, recs)
+	return e.Article, ref, r, ok
+}
+
+// preparedLimit bounds the cache of records; past it the cache starts
+// again empty.
 const preparedLimit = 50000
 
-// prepared caches sentences prepared for scoring: the same sentences come
-// back question after question, and analysing them is most of the work of
-// answering. It is emptied when the corpus changes.
+// prepared caches sentences' records, decoded: the same sentences come
+// back question after question, and reading and decoding them is then
+// saved. It is emptied when the index changes.
 type prepared struct {
 	mu       sync.RWMutex
-	corpus   *corpus.Corpus
-	docs     map[corpus.Ref]*doc
+	gen      uint64 // the index's change count the records are of
+	recs     map[corpus.Ref]*sentenceRecord
 	articles map[corpus.ArticleID]*termSet
 }
 
-// prepare returns a sentence prepared for scoring, with its place in the
-// article, its speaker and the terms of the rest of its paragraph, from
-// the cache when it is there. The doc must not be modified.
-func (ix *Index) prepare(c *corpus.Corpus, a *corpus.Article, s corpus.Sentence) *doc {
+// record returns a sentence's record, ready for scoring (with the terms of
+// its article), from the cache when it is there, else read from the index
+// (f is where findSentences found it); gen is the index's change count.
+// The record must not be modified.
+func (ix *Index) record(ref corpus.Ref, f foundID, gen uint64, recs *records) (*sentenceRecord, bool) {
 	p := &ix.prepared
 	p.mu.RLock()
-	d, ok := p.docs[s.Ref()]
-	ok = ok && p.corpus == c
+	r, ok := p.recs[ref]
+	ok = ok && p.gen == gen
 	p.mu.RUnlock()
 	if ok {
-		return d
+		return r, true
 	}
-	d = ix.prepareSentence(a, s)
-	p.mu.Lock()
-	if p.corpus != c || len(p.docs) >= preparedLimit {
-		p.corpus, p.docs, p.articles = c, make(map[corpus.Ref]*doc), make(map[corpus.ArticleID]*termSet)
+	if r, ok = recs.loadAt(f.num, f.id); !ok {
+		return nil, false
 	}
-	ts, ok := p.articles[a.ID]
-	p.mu.Unlock()
+	p.mu.RLock()
+	ts, ok := p.articles[ref.Article]
+	ok = ok && p.gen == gen
+	p.mu.RUnlock()
 	if !ok {
-		ts = ix.articleTerms(a)
+		ts = ix.articleTerms(ref.Article)
 	}
-	d.article = ts
+	r.d.article = ts
 	p.mu.Lock()
-	if p.corpus == c {
-		p.docs[s.Ref()] = d
-		p.articles[a.ID] = ts
+	if p.recs == nil || p.gen != gen || len(p.recs) >= preparedLimit {
+		p.gen, p.recs, p.articles = gen, make(map[corpus.Ref]*sentenceRecord), make(map[corpus.ArticleID]*termSet)
 	}
+	p.recs[ref] = r
+	p.articles[ref.Article] = ts
 	p.mu.Unlock()
-	return d
+	return r, true
 }
 
-// articleTerms collects the terms of an article's title, sentences and
-// speakers.
-func (ix *Index) articleTerms(a *corpus.Article) *termSet {
-	ts := newTermSetOf()
-	ts.addSentence(ix.an.Terms(a.Title))
-	for _, p := range a.Paragraphs {
-		for _, s := range p.Sentences {
-			ts.addSentence(ix.an.Terms(s.Text), ix.an.Terms(s.Speaker))
+// prepareParagraph prepares every sentence of a paragraph for scoring as
+// its record holds it: as prepareSentence does with every feature on.
+func (a *Analyzer) prepareParagraph(p corpus.Paragraph) []doc {
+	docs := make([]doc, len(p.Sentences))
+	for i, s := range p.Sentences {
+		docs[i] = a.prepare(s.Text)
+		docs[i].position = s.Position
+		if s.Speaker != "" || s.Role != "" {
+			docs[i].speaker = a.Terms(s.Speaker + " " + s.Role)
 		}
 	}
-	return ts
-}
-
-func (ix *Index) prepareSentence(a *corpus.Article, s corpus.Sentence) *doc {
-	d := ix.an.prepare(s.Text)
-	d.position = s.Position
-	if s.Speaker != "" || s.Role != "" {
-		d.speaker = ix.an.Terms(s.Speaker + " " + s.Role)
-	}
-	if ix.features.Has(FeatureContext) && s.Paragraph >= 1 && s.Paragraph <= len(a.Paragraphs) {
-		for _, o := range a.Paragraphs[s.Paragraph-1].Sentences {
-			if o.Number != s.Number {
-				d.near = append(d.near, ix.an.Terms(o.Text)...)
+	for i := range docs {
+		for j := range docs {
+			if j != i {
+				docs[i].near = append(docs[i].near, docs[j].terms...)
 			}
 		}
 	}
-	return &d
+	return docs
 }
 
 // rank scores the candidates and orders them best first: by score, ties

@@ -22,12 +22,10 @@ const buildChunk = 1000
 
 // Build brings the index in dataDir up to date with the article folder, as
 // Open and Sync would with the folder's corpus, without ever holding the
-// corpus in memory: unchanged articles are recognised by their hash,
-// unparsed, and the rest are parsed and indexed buildChunk articles at a
-// time. It is `verbatim index` on corpora of any size; a bot then opens
-// the index with Open, which finds it up to date. Options.Progress is
-// called as articles are indexed. Build returns ErrLocked when another
-// process holds the folder.
+// corpus in memory (see SyncFolder). It is `verbatim index` on corpora of
+// any size; a bot then opens the index with OpenFolder, which finds it up
+// to date. Options.Progress is called as articles are indexed. Build
+// returns ErrLocked when another process holds the folder.
 func Build(ctx context.Context, dataDir string, f *corpus.Folder, o Options) (res BuildResult, err error) {
 	ix, err := openDir(dataDir, o)
 	if err != nil {
@@ -38,27 +36,84 @@ func Build(ctx context.Context, dataDir string, f *corpus.Folder, o Options) (re
 			err = fmt.Errorf("close index: %w", cerr)
 		}
 	}()
-	old := ix.man
-	files := f.Files()
-	all := make([]corpus.IDHash, len(files))
-	for i, ff := range files {
-		all[i] = corpus.IDHash{ID: ff.ID, Hash: ff.Hash}
-	}
-	if fp := corpus.FingerprintOf(all); fp == old.Fingerprint && len(old.Articles) == len(files) {
-		return BuildResult{Articles: len(old.Articles), Sentences: old.Docs, Fingerprint: fp}, nil
-	}
+	return ix.SyncFolder(ctx, f)
+}
 
+// OpenFolder opens the index in dataDir (creating it when missing, as Open
+// does) and brings it up to date with the article folder (SyncFolder):
+// start-up reads the folder's listing and only the files that moved.
+func OpenFolder(ctx context.Context, dataDir string, f *corpus.Folder, o Options) (*Index, BuildResult, error) {
+	ix, err := openDir(dataDir, o)
+	if err != nil {
+		return nil, BuildResult{}, err
+	}
+	res, err := ix.SyncFolder(ctx, f)
+	ix.carried = nil
+	if err != nil {
+		ix.Close()
+		return nil, BuildResult{}, err
+	}
+	return ix, res, nil
+}
+
+// OpenAsIs opens the index in dataDir as it is (creating it empty when
+// missing, rebuilding it empty when damaged or of another version), without
+// looking at any corpus: a process can answer from it at once and bring it
+// up to date with SyncFolder meanwhile. It returns ErrLocked when another
+// process holds the folder for longer than Options.LockTimeout.
+func OpenAsIs(dataDir string, o Options) (*Index, error) {
+	return openDir(dataDir, o)
+}
+
+// SyncFolder brings the index up to date with the article folder, article
+// by article, without holding the corpus in memory: a file whose stamp
+// (sizes and times) is the one indexed is taken as unchanged unread; the
+// others are hashed, and those whose hash moved are parsed and indexed
+// buildChunk articles at a time. Articles gone from the folder are
+// removed. Queries keep being answered meanwhile.
+func (ix *Index) SyncFolder(ctx context.Context, f *corpus.Folder) (res BuildResult, err error) {
+	if ix.readOnly {
+		return BuildResult{}, ErrReadOnly
+	}
+	ix.syncMu.Lock()
+	defer ix.syncMu.Unlock()
+	ix.mu.RLock()
+	old := ix.man
+	ix.mu.RUnlock()
+	defer func() {
+		ix.mu.Lock()
+		ix.counts = newTermCounts()
+		ix.mu.Unlock()
+	}()
+
+	files := f.Files()
 	next := manifest{Version: analysisVersion, Docs: old.Docs, Terms: old.Terms,
 		Articles: make(map[corpus.ArticleID]*entry, len(files))}
 	var todo []corpus.FolderFile
-	var kept []corpus.IDHash
+	restamped := 0
 	for _, ff := range files {
-		if e, ok := old.Articles[ff.ID]; ok && e.Hash == ff.Hash {
+		e, ok := old.Articles[ff.ID]
+		if ok && ff.Stamp != "" && e.Stamp == ff.Stamp {
 			next.Articles[ff.ID] = e
-			kept = append(kept, corpus.IDHash{ID: ff.ID, Hash: ff.Hash})
-		} else {
-			todo = append(todo, ff)
+			continue
 		}
+		h, err := f.Hash(ff)
+		if err != nil {
+			res.Problems = append(res.Problems, &corpus.FileError{Path: ff.Path, Err: err})
+			if ok {
+				next.Articles[ff.ID] = e // unreadable for now: keep what was indexed
+			}
+			continue
+		}
+		if ok && e.Hash == h {
+			again := *e
+			again.Stamp = ff.Stamp
+			next.Articles[ff.ID] = &again
+			restamped++
+			continue
+		}
+		ff.Hash = h
+		todo = append(todo, ff)
 	}
 	inFolder := make(map[corpus.ArticleID]bool, len(files))
 	for _, ff := range files {
@@ -77,6 +132,10 @@ func Build(ctx context.Context, dataDir string, f *corpus.Folder, o Options) (re
 			return BuildResult{}, err
 		}
 		res.Problems = append(res.Problems, problems...)
+		stamps := make(map[corpus.ArticleID]string, len(chunk))
+		for _, ff := range chunk {
+			stamps[ff.ID] = ff.Stamp
+		}
 		var progress func(int)
 		if ix.progress != nil {
 			progress = func(done int) { ix.progress(start+done, len(todo)) }
@@ -91,24 +150,25 @@ func Build(ctx context.Context, dataDir string, f *corpus.Folder, o Options) (re
 			} else {
 				res.Added++
 			}
+			entries[i].Stamp = stamps[a.ID]
 			next.Articles[a.ID] = entries[i]
 			next.Docs += sentencesIn(entries[i])
 			next.Terms += entries[i].Terms
-			kept = append(kept, corpus.IDHash{ID: a.ID, Hash: a.Hash})
 		}
 		if ix.progress != nil {
 			ix.progress(start+len(chunk), len(todo))
 		}
 	}
-	next.Fingerprint = corpus.FingerprintOf(kept)
-
-	if err := ix.commit(ctx, old, next); err != nil {
-		return BuildResult{}, err
+	if res.Changes != (Changes{}) || restamped > 0 || len(old.Articles) != len(next.Articles) || old.Version != next.Version {
+		if err := ix.commit(ctx, old, &next); err != nil {
+			return BuildResult{}, err
+		}
+	} else {
+		next = old
 	}
-	ix.man = next
 	res.Articles, res.Sentences, res.Fingerprint = len(next.Articles), next.Docs, next.Fingerprint
 	if res.Changes != (Changes{}) {
-		ix.log.Debug("index built", "added", res.Added, "updated", res.Updated, "removed", res.Removed, "sentences", next.Docs)
+		ix.log.Debug("index synced with the folder", "added", res.Added, "updated", res.Updated, "removed", res.Removed, "sentences", next.Docs)
 	}
 	return res, nil
 }

@@ -5,6 +5,7 @@ import (
 	"os"
 	"path/filepath"
 	"testing"
+	"time"
 
 	"github.com/verbatim-bot/verbatim/corpus"
 )
@@ -75,5 +76,93 @@ func TestBuildThenOpen(t *testing.T) {
 	}
 	if n, err := ix.bi.DocCount(); err != nil || n != 2 {
 		t.Errorf("bleve holds %d documents, %v; want 2", n, err)
+	}
+}
+
+// SyncFolder reads only the files whose stamp moved: a file rewritten
+// with its size and time put back is taken as unchanged, a file touched
+// but not changed is hashed and kept, and the index, reopened, answers
+// and quotes with no corpus loaded.
+func TestSyncFolderReadsOnlyWhatMoved(t *testing.T) {
+	ctx := context.Background()
+	dir, data := t.TempDir(), t.TempDir()
+	path := func(name string) string { return filepath.Join(dir, name) }
+	write := func(name, text string) {
+		t.Helper()
+		if err := os.WriteFile(path(name), []byte(text), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	write("a.txt", "Title: A\n\nThe minister said the talks went well.\n")
+	write("b.txt", "Title: B\n\nPrices rose in March.\n")
+	sync := func(ix *Index) BuildResult {
+		t.Helper()
+		f, _, err := corpus.ListFolder(ctx, dir)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer f.Close()
+		res, err := ix.SyncFolder(ctx, f)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return res
+	}
+	f, _, err := corpus.ListFolder(ctx, dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	ix, res, err := OpenFolder(ctx, data, f, Options{})
+	f.Close()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if res.Added != 2 {
+		t.Fatalf("OpenFolder = %+v; want 2 added", res)
+	}
+
+	// Same size, time put back: not read, so not seen.
+	fi, err := os.Stat(path("a.txt"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	write("a.txt", "Title: A\n\nThe minister said the talks went ugly.\n")
+	if err := os.Chtimes(path("a.txt"), fi.ModTime(), fi.ModTime()); err != nil {
+		t.Fatal(err)
+	}
+	// Touched only: hashed, found the same.
+	later := fi.ModTime().Add(time.Hour)
+	if err := os.Chtimes(path("b.txt"), later, later); err != nil {
+		t.Fatal(err)
+	}
+	if res := sync(ix); res.Changes != (Changes{}) || res.Articles != 2 {
+		t.Errorf("SyncFolder after a rewrite with the stamp kept and a touch = %+v; want no changes", res)
+	}
+	write("c.txt", "Title: C\n\nThe minister resigned.\n")
+	if res := sync(ix); res.Added != 1 || res.Articles != 3 {
+		t.Errorf("SyncFolder after a new file = %+v; want 1 added", res)
+	}
+	write("b.meta.json", `{"source": "The Herald"}`)
+	if res := sync(ix); res.Updated != 1 {
+		t.Errorf("SyncFolder after a new sidecar = %+v; want 1 updated", res)
+	}
+	ix.Close()
+
+	if ix, err = openDir(data, answerAll); err != nil {
+		t.Fatal(err)
+	}
+	defer ix.Close()
+	a, err := ix.Ask(ctx, Query{Text: "Who resigned?"})
+	if err != nil || a.NoAnswer || a.Quotes[0].Text != "The minister resigned." || a.Quotes[0].Article.Title != "C" {
+		t.Errorf("Ask on the reopened index = %+v, %v; want the minister resigned, from C", a, err)
+	}
+	if got := len(ix.Articles()); got != 3 {
+		t.Errorf("Articles() holds %d; want 3", got)
+	}
+	if b, ok := ix.Article("b"); !ok || b.Source != "The Herald" {
+		t.Errorf("Article(b) = %+v, %v; want its sidecar's source", b, ok)
+	}
+	if art, ok := ix.Article("a"); !ok || art.Paragraphs[0].Sentences[0].Text != "The minister said the talks went well." {
+		t.Errorf("Article(a) = %+v, %v; want the text as indexed", art, ok)
 	}
 }

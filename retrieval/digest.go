@@ -22,16 +22,12 @@ type DigestItem struct {
 // newest article instead, so that a first digest is never empty.
 func (ix *Index) Digest(since time.Time, n int, newestIfNone bool) []DigestItem {
 	ix.mu.RLock()
-	c := ix.corpus
-	added := make(map[corpus.ArticleID]time.Time, len(ix.man.Articles))
-	for id, e := range ix.man.Articles {
-		added[id] = e.Added
-	}
+	man := ix.man
 	ix.mu.RUnlock()
 
-	all := make([]DigestItem, 0, c.Len())
-	for _, a := range c.Articles() {
-		all = append(all, DigestItem{Article: a, Added: added[a.ID]})
+	all := make([]DigestItem, 0, len(man.Articles))
+	for _, e := range man.Articles {
+		all = append(all, DigestItem{Article: e.Article, Added: e.Added})
 	}
 	slices.SortFunc(all, func(x, y DigestItem) int {
 		if d := y.Added.Compare(x.Added); d != 0 {
@@ -50,10 +46,19 @@ func (ix *Index) Digest(since time.Time, n int, newestIfNone bool) []DigestItem 
 	if len(items) == 0 && newestIfNone && len(all) > 0 {
 		items = all[:1]
 	}
-	for i := range items {
-		for _, s := range Summarize(ix.an, items[i].Article, n) {
-			items[i].Quotes = append(items[i].Quotes, Quote{Sentence: s, Article: items[i].Article})
+	recs := records{bi: ix.bi}
+	defer recs.close()
+	kept := items[:0]
+	for _, it := range items {
+		a, err := ix.loadArticle(man.Articles[it.Article.ID], &recs)
+		if err != nil {
+			ix.log.Warn("reading an article from the index", "article", it.Article.ID, "err", err)
+			continue
 		}
+		for _, s := range Summarize(ix.an, a, n) {
+			it.Quotes = append(it.Quotes, Quote{Sentence: s, Article: it.Article})
+		}
+		kept = append(kept, it)
 	}
-	return slices.Clip(items)
+	return slices.Clip(kept)
 }

@@ -334,7 +334,6 @@ func (t *qaTally) metrics() Metrics {
 
 // askBaseline ranks the sentences by plain BM25 on the question's terms.
 func (ix *Index) askBaseline(ctx context.Context, text string, top int) ([]Quote, error) {
-	c := ix.Corpus()
 	terms := ix.an.Terms(text)
 	if len(terms) == 0 {
 		return nil, nil
@@ -349,7 +348,7 @@ func (ix *Index) askBaseline(ctx context.Context, text string, top int) ([]Quote
 			groups = append(groups, []string{t})
 		}
 	}
-	cands, err := ix.candidates(ctx, c, groups, st, "")
+	cands, err := ix.candidates(ctx, groups, st, "")
 	if err != nil {
 		return nil, err
 	}

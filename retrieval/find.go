@@ -53,31 +53,25 @@ type found struct {
 
 // findSentences finds the sentences that hold a term of the groups (a
 // question term, or one of the terms that may stand for it, in the text;
-// the term in the speaker field) and returns the ids of at most limit of
-// them: first those that hold a term of every group that any sentence
-// holds, then the others; within each, by BM25 over the groups (each
-// counted once, by its best match) with the collection statistics st;
-// ties broken by the document id. The order of the ids returned is not a
-// ranking. The answer depends on the index's live documents only: not on
-// how they were indexed, batched, merged or deleted.
+// the term in the speaker field) and returns at most limit of them: first
+// those that hold a term of every group that any sentence holds, then the
+// others; within each, by BM25 over the groups (each counted once, by its
+// best match) with the collection statistics st; ties broken by the
+// document id. The order of the sentences returned is not a ranking. The
+// answer depends on the index's live documents only: not on how they were
+// indexed, batched, merged or deleted.
 //
 // When some groups are rare, only they find sentences; the common groups
 // (see commonShare) add to the score and the match mask of the sentences
 // the rare ones found.
-func (ix *Index) findSentences(ctx context.Context, groups [][]string, st Stats, article corpus.ArticleID, limit int) ([]string, error) {
+//
+// It reads the index through rd, whose document numbers the sentences
+// returned carry, so that their records can be read at them.
+func findSentences(ctx context.Context, rd index.IndexReader, groups [][]string, st Stats, article corpus.ArticleID, limit int) ([]foundID, error) {
 	if len(groups) > maxGroups {
 		groups = groups[:maxGroups]
 	}
-	ai, err := ix.bi.Advanced()
-	if err != nil {
-		return nil, fmt.Errorf("index reader: %w", err)
-	}
-	rd, err := ai.Reader()
-	if err != nil {
-		return nil, fmt.Errorf("index reader: %w", err)
-	}
-	defer rd.Close()
-
+	var err error
 	s := &search{ctx: ctx, rd: rd, n: st.DocCount(), avgLen: st.AvgLen(), at: map[uint64]int{}}
 	if s.avgLen <= 0 {
 		s.avgLen = 1
@@ -247,11 +241,18 @@ func (s *search) postings(term, field string) ([]uint64, error) {
 	return out, nil
 }
 
-// best returns the document ids of at most limit sentences found: those
+// foundID is a sentence findSentences returns: its document id and its
+// document number in the reader it searched.
+type foundID struct {
+	id  string
+	num uint64
+}
+
+// best returns at most limit of the sentences found: those
 // that hold every group any of them holds first, then by score; ties at
 // the cut broken by the document id, which (unlike the internal id) does
 // not depend on the order documents were indexed in.
-func (s *search) best(limit int) ([]string, error) {
+func (s *search) best(limit int) ([]foundID, error) {
 	var live uint64
 	for _, h := range s.hits {
 		live |= h.mask
@@ -300,24 +301,26 @@ func (s *search) best(limit int) ([]string, error) {
 				tied = append(tied, k)
 			}
 			slices.SortFunc(tied, func(a, b int) int { return cmp.Compare(ids[a], ids[b]) })
-			kept := make([]string, 0, limit)
+			kept := make([]foundID, 0, limit)
 			for k := range lo {
 				if err := external(k); err != nil {
 					return nil, err
 				}
-				kept = append(kept, ids[k])
+				kept = append(kept, foundID{ids[k], hits[k].id})
 			}
 			for _, k := range tied[:limit-lo] {
-				kept = append(kept, ids[k])
+				kept = append(kept, foundID{ids[k], hits[k].id})
 			}
 			return kept, nil
 		}
 		hits, ids = hits[:limit], ids[:limit]
 	}
+	out := make([]foundID, len(hits))
 	for k := range hits {
 		if err := external(k); err != nil {
 			return nil, err
 		}
+		out[k] = foundID{ids[k], hits[k].id}
 	}
-	return ids, nil
+	return out, nil
 }

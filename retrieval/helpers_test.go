@@ -90,3 +90,8 @@ func (b *logBuffer) String() string {
 func (b *logBuffer) logger() *slog.Logger {
 	return slog.New(slog.NewTextHandler(b, &slog.HandlerOptions{Level: slog.LevelDebug}))
 }
+
+// answerAll are the options of a test about what an index serves, not
+// about whether its tiny corpus makes the answer confident enough: every
+// question with a candidate is answered.
+var answerAll = Options{MinConfidence: 1e-9}

@@ -9,6 +9,7 @@ import (
 	"hash/crc32"
 	"io"
 	"log/slog"
+	"maps"
 	"os"
 	"path/filepath"
 	"strconv"
@@ -73,12 +74,17 @@ func (o Options) features() Feature {
 }
 
 // Index is the sentence index of a corpus: bleve for finding candidate
-// sentences and collection statistics, the corpus in memory for their text
-// and attribution. It is safe for concurrent use.
+// sentences and collection statistics, each sentence's record (its text,
+// attribution and analysis) stored beside it, and each article's entry in
+// bleve's internal store. It holds no corpus in memory: it answers,
+// lists and quotes from what it stores. It is safe for concurrent use.
 type Index struct {
 	bi       bleve.Index
+	cat      *bolt.DB // the catalogue (catalog.go); nil in memory
 	an       *Analyzer
 	path     string // "" when in memory
+	readOnly bool   // opened by OpenShared: Sync refuses
+	version  string // the shared folder's version it is, or ""
 	log      *slog.Logger
 	features Feature
 	minConf  float64
@@ -86,9 +92,9 @@ type Index struct {
 	now      func() time.Time
 	progress func(done, total int)
 
-	mu     sync.RWMutex // guards corpus, man and counts; held for writing only to swap them
-	corpus *corpus.Corpus
+	mu     sync.RWMutex // guards man, gen and counts; held for writing only to swap them
 	man    manifest
+	gen    uint64      // counts the changes, for the cache of records
 	counts *termCounts // of the index as it is since the last change
 
 	syncMu sync.Mutex // serialises Sync
@@ -100,22 +106,15 @@ type Index struct {
 	prepared prepared
 }
 
-// manifest records what the index holds, in bleve's internal store, so
-// that an index can be reopened without re-reading it and refreshed by
-// difference.
+// manifest records what the index holds, in bleve's internal store
+// (catalog.go), so that an index can be reopened without re-reading the
+// corpus and refreshed by difference.
 type manifest struct {
-	Version     string                      `json:"version"`
-	Fingerprint string                      `json:"fingerprint"`
-	Docs        int                         `json:"docs"`
-	Terms       int                         `json:"terms"`
-	Articles    map[corpus.ArticleID]*entry `json:"articles"`
-}
-
-type entry struct {
-	Hash       string    `json:"hash"`
-	Paragraphs []int     `json:"paragraphs"` // sentences per paragraph
-	Terms      int       `json:"terms"`
-	Added      time.Time `json:"added"`
+	Version     string
+	Fingerprint string
+	Docs        int
+	Terms       int
+	Articles    map[corpus.ArticleID]*entry
 }
 
 var manifestKey = []byte("verbatim.manifest")
@@ -188,26 +187,34 @@ func openDir(dataDir string, o Options) (*Index, error) {
 		return nil, err
 	}
 	man := newManifest()
-	if !fresh {
-		man, err = ix.readManifest()
-		if err == nil && man.Version != analysisVersion {
-			err = fmt.Errorf("built by %s, this is %s", man.Version, analysisVersion)
-			// An upgrade rebuilds the index, but an article first indexed
-			// a year ago is no news: keep when each was first indexed, or
-			// the next digest would hold the whole corpus.
-			ix.carried = make(map[corpus.ArticleID]time.Time, len(man.Articles))
-			for id, e := range man.Articles {
-				ix.carried[id] = e.Added
-			}
+	if ix.cat, err = openCatalog(path, timeout, false); err == nil && !fresh {
+		// An upgrade rebuilds the index, but an article first indexed a
+		// year ago is no news: readManifest says when each was first
+		// indexed, or the next digest would hold the whole corpus.
+		man, ix.carried, err = ix.readManifest()
+		// bleve falls back to an older snapshot when a segment is gone:
+		// sentences the catalogue lists would then be missing. (More
+		// sentences than it lists are left by a crash before the catalogue
+		// was written; they are replaced when their article is indexed.)
+		if n, cerr := bi.DocCount(); err == nil && cerr == nil && int(n) < man.Docs {
+			err = fmt.Errorf("the index holds %d sentences; its catalogue lists %d", n, man.Docs)
 		}
+	}
+	if errors.Is(err, bolterrors.ErrTimeout) {
+		ix.Close()
+		return nil, fmt.Errorf("open index %s: %w", path, ErrLocked)
 	}
 	if err != nil {
 		log.Warn("index unusable; rebuilding it", "path", path, "err", err)
-		bi.Close()
+		ix.Close()
 		if bi, err = recreate(path, im); err != nil {
 			return nil, err
 		}
 		ix.bi = bi
+		if ix.cat, err = openCatalog(path, timeout, false); err != nil {
+			bi.Close()
+			return nil, err
+		}
 		man = newManifest()
 	}
 	ix.man = man
@@ -248,7 +255,7 @@ func newIndex(bi bleve.Index, path string, o Options) (*Index, error) {
 	ix := &Index{
 		bi: bi, an: an, path: path, log: o.logger(), features: o.features(),
 		minConf: o.MinConfidence, conf: defaultConfidence, now: o.Now, progress: o.Progress,
-		corpus: corpus.New(), counts: newTermCounts(),
+		counts: newTermCounts(),
 	}
 	if ix.minConf <= 0 {
 		ix.minConf = DefaultConfidenceThreshold()
@@ -292,20 +299,45 @@ func probeLock(path string, timeout time.Duration) error {
 // checkSegments checks the index's segment files (zap, under store/)
 // against the CRC-32 that ends each of them, of everything before it.
 // bleve does not check it, and opens or queries a damaged segment with a
-// panic, or with wrong answers. A missing folder is no error: Open
-// reports it.
+// panic, or with wrong answers. A segment file is written once and never
+// changed, so one checked before with the same size and modification time
+// (listed in checkedFile beside store/) is not read again: start-up does
+// not read the whole index. A missing folder is no error: Open reports it.
 func checkSegments(path string) error {
 	files, err := filepath.Glob(filepath.Join(path, "store", "*.zap"))
 	if err != nil {
 		return err
 	}
+	listPath := filepath.Join(path, checkedFile)
+	checked := map[string]string{}
+	if raw, err := os.ReadFile(listPath); err == nil {
+		_ = json.Unmarshal(raw, &checked) // a damaged list checks everything
+	}
+	now := make(map[string]string, len(files))
 	for _, f := range files {
-		if err := checkSegment(f); err != nil {
+		fi, err := os.Stat(f)
+		if err != nil {
 			return fmt.Errorf("segment %s: %w", filepath.Base(f), err)
+		}
+		name, stamp := filepath.Base(f), fmt.Sprintf("%d@%d", fi.Size(), fi.ModTime().UnixNano())
+		if checked[name] != stamp {
+			if err := checkSegment(f); err != nil {
+				return fmt.Errorf("segment %s: %w", name, err)
+			}
+		}
+		now[name] = stamp
+	}
+	if !maps.Equal(now, checked) {
+		if raw, err := json.Marshal(now); err == nil {
+			_ = os.WriteFile(listPath, raw, 0o600) // best effort: a read-only folder checks again next time
 		}
 	}
 	return nil
 }
+
+// checkedFile lists, beside an index's store, the segment files found
+// whole, with their sizes and times.
+const checkedFile = "segments-checked.json"
 
 func checkSegment(path string) error {
 	f, err := os.Open(path)
@@ -353,34 +385,14 @@ func recreate(path string, im *mapping.IndexMappingImpl) (bleve.Index, error) {
 	return create(path, im)
 }
 
-func (ix *Index) readManifest() (manifest, error) {
-	raw, err := ix.bi.GetInternal(manifestKey)
-	if err != nil {
-		return manifest{}, fmt.Errorf("read manifest: %w", err)
-	}
-	if raw == nil {
-		return manifest{}, errors.New("no manifest")
-	}
-	var m manifest
-	if err := json.Unmarshal(raw, &m); err != nil {
-		return manifest{}, fmt.Errorf("read manifest: %w", err)
-	}
-	if m.Articles == nil {
-		m.Articles = map[corpus.ArticleID]*entry{}
-	}
-	return m, nil
-}
-
 // Close releases the index and its folder lock.
 func (ix *Index) Close() error {
-	return ix.bi.Close()
-}
-
-// Corpus returns the corpus the index currently serves.
-func (ix *Index) Corpus() *corpus.Corpus {
-	ix.mu.RLock()
-	defer ix.mu.RUnlock()
-	return ix.corpus
+	err := ix.bi.Close()
+	if ix.cat != nil {
+		err = errors.Join(err, ix.cat.Close())
+		ix.cat = nil
+	}
+	return err
 }
 
 // Fingerprint returns the fingerprint of the corpus the index holds.
@@ -416,8 +428,9 @@ type Changes struct {
 
 // Sync brings the index up to date with c, article by article: articles
 // that are new or changed are (re)indexed, those gone are deleted, the
-// rest are left alone. Queries keep being answered meanwhile, from the
-// old corpus until the new one is in place.
+// rest are left alone. Queries keep being answered meanwhile; an article
+// is listed once its sentences are indexed. It returns ErrReadOnly for an
+// index opened with OpenShared.
 func (ix *Index) Sync(ctx context.Context, c *corpus.Corpus) error {
 	_, err := ix.SyncChanges(ctx, c)
 	return err
@@ -425,6 +438,9 @@ func (ix *Index) Sync(ctx context.Context, c *corpus.Corpus) error {
 
 // SyncChanges is Sync, reporting what changed.
 func (ix *Index) SyncChanges(ctx context.Context, c *corpus.Corpus) (Changes, error) {
+	if ix.readOnly {
+		return Changes{}, ErrReadOnly
+	}
 	ix.syncMu.Lock()
 	defer ix.syncMu.Unlock()
 
@@ -434,9 +450,6 @@ func (ix *Index) SyncChanges(ctx context.Context, c *corpus.Corpus) (Changes, er
 
 	fp := c.Fingerprint()
 	if old.Fingerprint == fp && len(old.Articles) == c.Len() {
-		ix.mu.Lock()
-		ix.corpus = c
-		ix.mu.Unlock()
 		return Changes{}, nil
 	}
 	// Whatever happens from here, the index may have changed: the counts
@@ -487,13 +500,9 @@ func (ix *Index) SyncChanges(ctx context.Context, c *corpus.Corpus) (Changes, er
 		next.Docs += sentencesIn(entries[i])
 		next.Terms += entries[i].Terms
 	}
-	if err := ix.commit(ctx, old, next); err != nil {
+	if err := ix.commit(ctx, old, &next); err != nil {
 		return Changes{}, err
 	}
-
-	ix.mu.Lock()
-	ix.corpus, ix.man = c, next
-	ix.mu.Unlock()
 	if ch != (Changes{}) {
 		ix.log.Debug("index synced", "added", ch.Added, "updated", ch.Updated, "removed", ch.Removed, "sentences", next.Docs)
 	}
@@ -530,11 +539,12 @@ func (ix *Index) deleteStale(old manifest, next *manifest, present func(corpus.A
 }
 
 // commit finishes a change from old to next: it merges the segments when
-// the change added many sentences to an index on disk, then stores next as
-// the manifest. (Scorch's ForceMerge of an index in memory never returns:
-// it waits for segments to be persisted, which in memory they never are.)
-func (ix *Index) commit(ctx context.Context, old, next manifest) error {
-	if err := ix.sweep(next); err != nil {
+// the change added many sentences to an index on disk, then stores the
+// entries of the articles that changed and the header, and serves next.
+// (Scorch's ForceMerge of an index in memory never returns: it waits for
+// segments to be persisted, which in memory they never are.)
+func (ix *Index) commit(ctx context.Context, old manifest, next *manifest) error {
+	if err := ix.sweep(*next); err != nil {
 		return err
 	}
 	if next.Docs-old.Docs >= mergeAfterDocs && ix.path != "" {
@@ -542,15 +552,24 @@ func (ix *Index) commit(ctx context.Context, old, next manifest) error {
 			return err
 		}
 	}
-	raw, err := json.Marshal(next)
-	if err != nil {
-		return fmt.Errorf("write manifest: %w", err)
+	next.Fingerprint = fingerprintOf(next.Articles)
+	if err := ix.writeCatalog(old, next); err != nil {
+		return err
 	}
-	b := ix.bi.NewBatch()
-	b.SetInternal(manifestKey, raw)
-	if err := ix.bi.Batch(b); err != nil {
-		return fmt.Errorf("write manifest: %w", err)
+	if ix.cat != nil {
+		// The new entries' terms are in the catalogue now, read from it
+		// when needed; the entries are not served yet.
+		for id, e := range next.Articles {
+			if old.Articles[id] != e {
+				e.terms = nil
+			}
+		}
 	}
+	ix.mu.Lock()
+	ix.man = *next
+	ix.gen++
+	ix.mu.Unlock()
+	ix.carried = nil // only the first change after an upgrade needs them
 	return nil
 }
 
@@ -626,8 +645,9 @@ const batchDocs = 10000
 // is analysed.
 const batchesInFlight = 2
 
-// indexArticles indexes the articles' sentences in batches and returns
-// their manifest entries, in order. An article indexed before (in prev)
+// indexArticles indexes the articles' sentences in batches, each with its
+// record (prepared for scoring), and returns their manifest entries, in
+// order. An article indexed before (in prev)
 // keeps the time it was first added. The number of terms of each sentence
 // is read from bleve's own analysis of its text field, so the text is
 // analysed once.
@@ -665,23 +685,28 @@ func (ix *Index) indexArticles(ctx context.Context, todo []*corpus.Article, prev
 	}()
 
 	var err error
+	var rec []byte
 	j := &job{b: ix.bi.NewBatch()}
 	for i, a := range todo {
 		if err = ctx.Err(); err != nil {
 			break
 		}
-		e := &entry{Hash: a.Hash, Added: now}
+		added := now
 		if p, ok := prev[a.ID]; ok {
-			e.Added = p.Added
+			added = p.Added
 		} else if t, ok := ix.carried[a.ID]; ok && !t.IsZero() {
-			e.Added = t
+			added = t
 		}
-		entries[i] = e
+		entries[i] = newEntry(a, added)
+		terms := newTermSetOf()
+		terms.addSentence(ix.an.Terms(a.Title))
 		for _, p := range a.Paragraphs {
-			e.Paragraphs = append(e.Paragraphs, len(p.Sentences))
-			for _, s := range p.Sentences {
+			docs := ix.an.prepareParagraph(p)
+			for k, s := range p.Sentences {
+				terms.addSentence(docs[k].terms, ix.an.Terms(s.Speaker))
+				rec = encodeRecord(rec[:0], &sentenceRecord{d: docs[k], speaker: s.Speaker, role: s.Role})
 				d := document.NewDocument(docID(s.Ref()))
-				if err = im.MapDocument(d, sentenceDoc(s)); err != nil {
+				if err = im.MapDocument(d, sentenceDoc(s, rec)); err != nil {
 					err = fmt.Errorf("index %s: %w", s.Ref(), err)
 					break
 				}
@@ -699,6 +724,7 @@ func (ix *Index) indexArticles(ctx context.Context, todo []*corpus.Article, prev
 		if err != nil {
 			break
 		}
+		entries[i].terms = encodeTermSet(terms)
 		j.last = i + 1
 		if j.b.Size() >= batchDocs || i == len(todo)-1 {
 			jobs <- j
@@ -746,12 +772,13 @@ func sentencesIn(e *entry) int {
 	return n
 }
 
-// sentenceDoc is the bleve document of a sentence.
-func sentenceDoc(s corpus.Sentence) map[string]any {
+// sentenceDoc is the bleve document of a sentence with its record.
+func sentenceDoc(s corpus.Sentence, record []byte) map[string]any {
 	d := map[string]any{
 		fieldText:    s.Text,
 		fieldExact:   s.Text,
 		fieldArticle: string(s.Article),
+		fieldRecord:  string(record),
 	}
 	if s.Speaker != "" {
 		d[fieldSpeaker] = s.Speaker

@@ -237,7 +237,8 @@ func TestOpenOtherVersionIsRebuilt(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	// Pretend an older verbatim built it, a year ago.
+	// Pretend an older verbatim built it, a year ago: its manifest was one
+	// value in bleve's internal store, and it had no catalogue.
 	id := c.Articles()[0].ID
 	first := time.Date(2025, 3, 10, 9, 0, 0, 0, time.UTC)
 	ix.man.Version = "verbatim-index-0"
@@ -246,6 +247,9 @@ func TestOpenOtherVersionIsRebuilt(t *testing.T) {
 		t.Fatal(err)
 	}
 	ix.Close()
+	if err := os.Remove(filepath.Join(dir, IndexDir, catalogFile)); err != nil {
+		t.Fatal(err)
+	}
 	var logs logBuffer
 	ix, err = Open(ctx, dir, c, Options{Logger: logs.logger()})
 	if err != nil {

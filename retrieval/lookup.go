@@ -43,9 +43,11 @@ func (ix *Index) Lookup(ctx context.Context, term string, article corpus.Article
 	if limit <= 0 {
 		limit = 50
 	}
-	c := ix.Corpus()
 	if article != "" {
-		if _, ok := c.Article(article); !ok {
+		ix.mu.RLock()
+		_, ok := ix.man.Articles[article]
+		ix.mu.RUnlock()
+		if !ok {
 			return nil, fmt.Errorf("%w: %q", ErrUnknownArticle, article)
 		}
 	}
@@ -57,6 +59,8 @@ func (ix *Index) Lookup(ctx context.Context, term string, article corpus.Article
 	phrase := bleve.NewMatchPhraseQuery(term)
 	phrase.SetField(fieldExact)
 	phrase.Analyzer = analyzerExact
+	recs := records{bi: ix.bi}
+	defer recs.close()
 	res, err := ix.search(ctx, phrase, article, limit)
 	if err != nil {
 		return nil, err
@@ -74,7 +78,8 @@ func (ix *Index) Lookup(ctx context.Context, term string, article corpus.Article
 	}
 	out.Total = int(res.Total)
 	for _, h := range res.Hits {
-		if a, s, ok := hitSentence(c, h.ID); ok {
+		if a, ref, r, ok := ix.hit(foundID{id: h.ID}, &recs); ok {
+			s := r.sentence(ref)
 			out.Quotes = append(out.Quotes, Quote{Sentence: s, Article: a, Score: h.Score, Highlights: highlight(s.Text)})
 		}
 	}
@@ -95,21 +100,6 @@ func (ix *Index) search(ctx context.Context, q query.Query, article corpus.Artic
 		return nil, fmt.Errorf("search: %w", err)
 	}
 	return res, nil
-}
-
-// hitSentence returns the sentence a search hit names, with its article,
-// and false when c lacks it (indexed by a Sync still under way).
-func hitSentence(c *corpus.Corpus, id string) (*corpus.Article, corpus.Sentence, bool) {
-	ref, ok := parseDocID(id)
-	if !ok {
-		return nil, corpus.Sentence{}, false
-	}
-	a, ok := c.Article(ref.Article)
-	if !ok {
-		return nil, corpus.Sentence{}, false
-	}
-	s, ok := a.Sentence(ref.Paragraph, ref.Sentence)
-	return a, s, ok
 }
 
 // SortReading orders quotes as a reader meets them: newest article first

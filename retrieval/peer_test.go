@@ -5,10 +5,15 @@ package retrieval
 import (
 	"context"
 	"database/sql"
+	"errors"
 	"fmt"
 	"path/filepath"
+	"slices"
 	"strings"
+	"sync"
 	"unicode"
+
+	porter "github.com/blevesearch/go-porterstemmer"
 
 	"github.com/verbatim-bot/verbatim/corpus"
 
@@ -23,6 +28,12 @@ import (
 // peer: with them, "what" and "the" match most of the corpus), joined by
 // OR, best bm25() first, repeated texts dropped as verbatim drops them.
 // It has no no-answer threshold: it answers whenever a word matches.
+//
+// It follows verbatim's common-term rule: a word held by more than
+// commonShare of the sentences (and more than commonMin) does not find
+// sentences when the question has rarer words. FTS5 has no clause that
+// only scores, so such words are left out of the query; its document
+// frequencies are read from an fts5vocab table, per question.
 
 // peerEngines are the engines verbatim is compared with.
 func peerEngines() []benchEngine { return []benchEngine{fts5Engine} }
@@ -36,6 +47,9 @@ const fts5Schema = `CREATE VIRTUAL TABLE sentences USING fts5(
 type fts5Index struct {
 	db   *sql.DB
 	find *sql.Stmt
+	df   *sql.Stmt // the number of rows holding a term
+	mu   sync.Mutex
+	rows int // sentences indexed
 }
 
 func openFTS5DB(dir string) (*sql.DB, error) {
@@ -86,7 +100,7 @@ func buildFTS5(ctx context.Context, dir, src string) (int, error) {
 	return rows, nil
 }
 
-func openFTS5(_ context.Context, dir string, _ *corpus.Corpus) (benchIndex, error) {
+func openFTS5(_ context.Context, dir, _ string, _ *corpus.Corpus) (benchIndex, error) {
 	db, err := openFTS5DB(dir)
 	if err != nil {
 		return nil, err
@@ -97,8 +111,7 @@ func openFTS5(_ context.Context, dir string, _ *corpus.Corpus) (benchIndex, erro
 		return nil, err
 	}
 	// A reopened index is ready when it can answer: read its size.
-	var n int
-	if err := db.QueryRow(`SELECT count(*) FROM sentences_docsize`).Scan(&n); err != nil {
+	if err := db.QueryRow(`SELECT count(*) FROM sentences_docsize`).Scan(&ix.rows); err != nil {
 		db.Close()
 		return nil, err
 	}
@@ -107,7 +120,13 @@ func openFTS5(_ context.Context, dir string, _ *corpus.Corpus) (benchIndex, erro
 
 func (ix *fts5Index) prepare() error {
 	var err error
-	ix.find, err = ix.db.Prepare(`SELECT text FROM sentences WHERE sentences MATCH ? ORDER BY rank LIMIT ?`)
+	if _, err = ix.db.Exec(`CREATE VIRTUAL TABLE IF NOT EXISTS sentences_vocab USING fts5vocab(sentences, 'row')`); err != nil {
+		return err
+	}
+	if ix.find, err = ix.db.Prepare(`SELECT text FROM sentences WHERE sentences MATCH ? ORDER BY rank LIMIT ?`); err != nil {
+		return err
+	}
+	ix.df, err = ix.db.Prepare(`SELECT doc FROM sentences_vocab WHERE term = ?`)
 	return err
 }
 
@@ -149,28 +168,53 @@ func (ix *fts5Index) insert(ctx context.Context, articles []*corpus.Article) err
 	return tx.Commit()
 }
 
-// fts5Query is the FTS5 query of a question: its words, lower-cased, stop
-// words dropped, each quoted, joined by OR; "" when none is left.
-func fts5Query(question string) string {
+// fts5Words are the words of a question, lower-cased, stop words
+// dropped, each once.
+func fts5Words(question string) []string {
 	words := strings.FieldsFunc(strings.ToLower(question), func(r rune) bool {
 		return !unicode.IsLetter(r) && !unicode.IsDigit(r)
 	})
-	var terms []string
-	seen := map[string]bool{}
+	var out []string
 	for _, w := range words {
-		if isStopWord(w) || seen[w] {
-			continue
+		if !isStopWord(w) && !slices.Contains(out, w) {
+			out = append(out, w)
 		}
-		seen[w] = true
-		terms = append(terms, `"`+w+`"`)
 	}
-	return strings.Join(terms, " OR ")
+	return out
+}
+
+// query is the FTS5 query of a question: its words, each quoted, joined
+// by OR, less the common ones when rarer ones are left; "" when no word
+// is left.
+func (ix *fts5Index) query(ctx context.Context, question string) (string, error) {
+	words := fts5Words(question)
+	ix.mu.Lock()
+	limit := max(commonMin, int(commonShare*float64(ix.rows)))
+	ix.mu.Unlock()
+	var rare []string
+	for _, w := range words {
+		var df int
+		err := ix.df.QueryRowContext(ctx, porter.StemString(w)).Scan(&df)
+		if err != nil && !errors.Is(err, sql.ErrNoRows) {
+			return "", fmt.Errorf("fts5 document frequency of %q: %w", w, err)
+		}
+		if df <= limit {
+			rare = append(rare, w)
+		}
+	}
+	if len(rare) > 0 {
+		words = rare
+	}
+	for i, w := range words {
+		words[i] = `"` + w + `"`
+	}
+	return strings.Join(words, " OR "), nil
 }
 
 func (ix *fts5Index) ask(ctx context.Context, question string, top int) ([]string, error) {
-	q := fts5Query(question)
-	if q == "" {
-		return nil, nil
+	q, err := ix.query(ctx, question)
+	if err != nil || q == "" {
+		return nil, err
 	}
 	rows, err := ix.find.QueryContext(ctx, q, min(50, top*10))
 	if err != nil {
@@ -193,16 +237,30 @@ func (ix *fts5Index) ask(ctx context.Context, question string, top int) ([]strin
 }
 
 func (ix *fts5Index) add(ctx context.Context, _ *corpus.Corpus, a *corpus.Article) error {
-	return ix.insert(ctx, []*corpus.Article{a})
+	if err := ix.insert(ctx, []*corpus.Article{a}); err != nil {
+		return err
+	}
+	ix.mu.Lock()
+	for _, p := range a.Paragraphs {
+		ix.rows += len(p.Sentences)
+	}
+	ix.mu.Unlock()
+	return nil
 }
+
+// forget does nothing: the peer keeps nothing between questions but
+// SQLite's page cache, which stands for the operating system's.
+func (ix *fts5Index) forget() {}
 
 func (ix *fts5Index) evaluate(ctx context.Context, items []QAItem) (Metrics, error) {
 	return evaluateTexts(ctx, items, ix.ask)
 }
 
 func (ix *fts5Index) Close() error {
-	if ix.find != nil {
-		ix.find.Close()
+	for _, st := range []*sql.Stmt{ix.find, ix.df} {
+		if st != nil {
+			st.Close()
+		}
 	}
 	return ix.db.Close()
 }

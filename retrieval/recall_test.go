@@ -129,7 +129,7 @@ func TestRecallPlanted(t *testing.T) {
 			t.Logf("%d articles, %d sentences indexed in %v", c.Len(), ix.man.Docs, time.Since(start))
 			for _, p := range planted {
 				start := time.Now()
-				_, cands, err := ix.query(ctx, c, ix.an.Question(p.question), "")
+				_, cands, err := ix.query(ctx, ix.an.Question(p.question), "")
 				if err != nil {
 					t.Fatal(err)
 				}

@@ -210,14 +210,16 @@ func norm(v []weight) float64 {
 // as quotes, in article order. It returns ErrUnknownArticle for an article
 // the index does not hold.
 func (ix *Index) KeySentences(id corpus.ArticleID, n int) ([]Quote, error) {
-	a, ok := ix.Corpus().Article(id)
+	a, ok := ix.Article(id)
 	if !ok {
 		return nil, fmt.Errorf("%w: %q", ErrUnknownArticle, id)
 	}
 	ss := Summarize(ix.an, a, n)
+	meta := *a
+	meta.Paragraphs = nil
 	out := make([]Quote, len(ss))
 	for i, s := range ss {
-		out[i] = Quote{Sentence: s, Article: a}
+		out[i] = Quote{Sentence: s, Article: &meta}
 	}
 	return out, nil
 }

@@ -209,13 +209,12 @@ func FitWeights(ctx context.Context, data TrainingData) (*WeightFit, error) {
 		if err != nil {
 			return nil, fmt.Errorf("index %s: %w", qc.Name, err)
 		}
-		c := ix.Corpus()
 		for _, it := range qc.Items {
 			text, err := CheckQuestion(it.Question)
 			if err != nil || len(it.Expect) == 0 {
 				continue
 			}
-			q, cands, err := ix.query(ctx, c, ix.an.Question(text), "")
+			q, cands, err := ix.query(ctx, ix.an.Question(text), "")
 			if err != nil {
 				ix.Close()
 				return nil, err

@@ -308,3 +308,39 @@ func TestDataFolderAnnounced(t *testing.T) {
 		})
 	}
 }
+
+// With SHARED_INDEX_DIR, `verbatim index` publishes versions of one index
+// that the commands (and bots) open read-only, each its own DATA_DIR.
+func TestSharedIndexCommands(t *testing.T) {
+	corpusDir, shared := t.TempDir(), t.TempDir()
+	write := func(name, text string) {
+		t.Helper()
+		if err := os.WriteFile(filepath.Join(corpusDir, name), []byte(text), 0o600); err != nil {
+			t.Fatal(err)
+		}
+	}
+	env := func() map[string]string {
+		return map[string]string{"CORPUS_DIR": corpusDir, "SHARED_INDEX_DIR": shared}
+	}
+	write("a.txt", "Title: A\n\nThe minister resigned on Tuesday.\n")
+	if code, out, errOut := runCLI(t, env(), "index"); code != 0 || !strings.HasPrefix(out, "indexed 1 article, 1 sentences") {
+		t.Fatalf("index: exit %d, %q %q", code, out, errOut)
+	}
+	if code, out, errOut := runCLI(t, env(), "ask", "Who resigned?"); code != 0 || !strings.Contains(out, "The minister resigned on Tuesday.") {
+		t.Errorf("ask from the shared index: exit %d, %q %q", code, out, errOut)
+	}
+	write("b.txt", "Title: B\n\nThe harbour froze in January.\n")
+	if code, out, errOut := runCLI(t, env(), "index"); code != 0 || !strings.HasPrefix(out, "indexed 2 articles, 2 sentences") {
+		t.Fatalf("second index: exit %d, %q %q", code, out, errOut)
+	}
+	if code, out, errOut := runCLI(t, env(), "ask", "What froze?"); code != 0 || !strings.Contains(out, "The harbour froze in January.") {
+		t.Errorf("ask from the new version: exit %d, %q %q", code, out, errOut)
+	}
+	if _, err := os.Stat(filepath.Join(shared, "v000002")); err != nil {
+		t.Errorf("the second build made no version v000002: %v", err)
+	}
+	code, _, errOut := runCLI(t, map[string]string{"SHARED_INDEX_DIR": shared}, "ask", "What froze?")
+	if code == 0 || !strings.Contains(errOut, "SHARED_INDEX_DIR") {
+		t.Errorf("SHARED_INDEX_DIR without CORPUS_DIR: exit %d, %q; want an error naming the setting", code, errOut)
+	}
+}

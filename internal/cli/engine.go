@@ -95,19 +95,151 @@ func checkLoaded(cfg config.Config, log *slog.Logger, c *corpus.Corpus, problems
 	return c, nil
 }
 
-// openIndex loads the corpus and opens its index in the data folder. When
-// a running bot holds the folder, a command says so and indexes in memory
+// openIndex opens the index in the data folder and brings it up to date
+// with the corpus: the corpus folder and the stored articles, of which
+// only the files that moved since the index last saw them are read, or
+// the embedded default article when there are neither. With a shared index
+// folder it opens its current version, read-only, as it is. When a
+// running bot holds the folder, a command says so and indexes in memory
 // instead of waiting; a bot (shared false) refuses, since each process
 // needs its own data folder.
 func openIndex(ctx context.Context, cfg config.Config, log *slog.Logger, progress func(done, total int), shared bool) (*retrieval.Index, error) {
-	c, err := loadCorpus(ctx, cfg, log)
+	if cfg.SharedIndex != "" {
+		return retrieval.OpenShared(cfg.SharedIndex, retrieval.Options{Logger: log})
+	}
+	if err := os.MkdirAll(cfg.DataDir, 0o700); err != nil {
+		return nil, fmt.Errorf("data folder: %w", err)
+	}
+	f, problems, err := listFolder(ctx, cfg)
 	if err != nil {
 		return nil, err
 	}
-	return openIndexOf(ctx, cfg, log, c, progress, shared)
+	if f == nil {
+		c, err := corpus.Default()
+		if err != nil {
+			return nil, err
+		}
+		return openIndexOf(ctx, cfg, log, c, progress, shared)
+	}
+	defer f.Close()
+	opts := retrieval.Options{Logger: log, Progress: progress}
+	ix, res, err := retrieval.OpenFolder(ctx, cfg.DataDir, f, opts)
+	if errors.Is(err, retrieval.ErrLocked) {
+		if !shared {
+			return nil, errDataInUse(cfg)
+		}
+		log.Warn("the data folder is in use by a running verbatim; answering from an index in memory", "data", cfg.DataDir)
+		c, err := loadCorpus(ctx, cfg, log)
+		if err != nil {
+			return nil, err
+		}
+		return retrieval.OpenMemory(ctx, c, opts)
+	}
+	if err != nil {
+		return nil, err
+	}
+	for _, p := range append(problems, res.Problems...) {
+		log.Warn("skipped article file", "err", p)
+	}
+	if res.Articles == 0 {
+		ix.Close()
+		return nil, fmt.Errorf("corpus %s: none of its %d article files could be loaded", cfg.CorpusDir, len(problems)+len(res.Problems))
+	}
+	return ix, keepPrivate(cfg, log, ix)
 }
 
-// openIndexOf is openIndex with the corpus already loaded.
+// openAsIs opens the index in the data folder as it is (see
+// retrieval.OpenAsIs), for a bot.
+func openAsIs(cfg config.Config, log *slog.Logger) (*retrieval.Index, error) {
+	if err := os.MkdirAll(cfg.DataDir, 0o700); err != nil {
+		return nil, fmt.Errorf("data folder: %w", err)
+	}
+	ix, err := retrieval.OpenAsIs(cfg.DataDir, retrieval.Options{Logger: log})
+	if errors.Is(err, retrieval.ErrLocked) {
+		return nil, errDataInUse(cfg)
+	}
+	if err != nil {
+		return nil, err
+	}
+	return ix, keepPrivate(cfg, log, ix)
+}
+
+// syncFolder brings ix up to date with the corpus folder, reading only
+// the files that moved, and logs the files it skipped. With first set it
+// fails when the index then holds no article.
+func syncFolder(ctx context.Context, cfg config.Config, ix *retrieval.Index, log *slog.Logger, first bool) (retrieval.BuildResult, error) {
+	f, problems, err := listFolder(ctx, cfg)
+	if err != nil {
+		return retrieval.BuildResult{}, err
+	}
+	if f == nil {
+		return retrieval.BuildResult{}, errors.New("no corpus folder and no stored article to index")
+	}
+	defer f.Close()
+	res, err := ix.SyncFolder(ctx, f)
+	if err != nil {
+		return res, fmt.Errorf("index the corpus folder: %w", err)
+	}
+	for _, p := range append(problems, res.Problems...) {
+		log.Warn("skipped article file", "err", p)
+	}
+	if first && res.Articles == 0 {
+		return res, fmt.Errorf("corpus %s: none of its %d article files could be loaded", cfg.CorpusDir, len(problems)+len(res.Problems))
+	}
+	return res, nil
+}
+
+// listFolder lists the configured corpus folder and the articles stored
+// from feeds and pages (DATA_DIR/articles) as one folder, without reading
+// their files; an article of the corpus folder wins over a stored one with
+// the same id. The folder is nil when there is neither a corpus folder
+// nor a stored article.
+func listFolder(ctx context.Context, cfg config.Config) (*corpus.Folder, []error, error) {
+	var f *corpus.Folder
+	var problems []error
+	if cfg.CorpusDir != "" {
+		var err error
+		f, problems, err = corpus.ListFolder(ctx, cfg.CorpusDir)
+		if errors.Is(err, corpus.ErrNoArticles) {
+			return nil, nil, fmt.Errorf("corpus %s: no article files in it (.txt, .md or .json)", cfg.CorpusDir)
+		}
+		if err != nil {
+			return nil, nil, err
+		}
+	}
+	g, more, err := corpus.ListFolder(ctx, storedDir(cfg))
+	switch {
+	case errors.Is(err, fs.ErrNotExist) || errors.Is(err, corpus.ErrNoArticles):
+		return f, problems, nil
+	case err != nil:
+		if f != nil {
+			f.Close()
+		}
+		return nil, nil, fmt.Errorf("stored articles: %w", err)
+	}
+	problems = append(problems, more...)
+	if f == nil {
+		return g, problems, nil
+	}
+	return f, append(problems, f.Add(g)...), nil
+}
+
+func errDataInUse(cfg config.Config) error {
+	return fmt.Errorf("data folder %s is in use by another verbatim: give each bot process its own DATA_DIR", cfg.DataDir)
+}
+
+// keepPrivate keeps the data folder its owner's: the index may hold what
+// the articles hold, and bleve makes some of its files readable by all.
+// It closes ix when it fails.
+func keepPrivate(cfg config.Config, log *slog.Logger, ix *retrieval.Index) error {
+	if err := ops.PrivateDir(cfg.DataDir, log); err != nil {
+		ix.Close()
+		return err
+	}
+	return nil
+}
+
+// openIndexOf opens the index of a corpus already loaded.
 func openIndexOf(ctx context.Context, cfg config.Config, log *slog.Logger, c *corpus.Corpus, progress func(done, total int), shared bool) (*retrieval.Index, error) {
 	if err := makeDataDir(cfg.DataDir, log); err != nil {
 		return nil, err
@@ -115,7 +247,7 @@ func openIndexOf(ctx context.Context, cfg config.Config, log *slog.Logger, c *co
 	opts := retrieval.Options{Logger: log, Progress: progress}
 	ix, err := retrieval.Open(ctx, cfg.DataDir, c, opts)
 	if errors.Is(err, retrieval.ErrLocked) && !shared {
-		return nil, fmt.Errorf("data folder %s is in use by another verbatim: give each bot process its own DATA_DIR", cfg.DataDir)
+		return nil, errDataInUse(cfg)
 	}
 	if errors.Is(err, retrieval.ErrLocked) {
 		log.Warn("the data folder is in use by a running verbatim; answering from an index in memory", "data", cfg.DataDir)
@@ -124,10 +256,7 @@ func openIndexOf(ctx context.Context, cfg config.Config, log *slog.Logger, c *co
 	if err != nil {
 		return nil, err
 	}
-	// The index may hold what the articles hold, and bleve makes some of
-	// its files readable by all: keep the folder its owner's.
-	if err := ops.PrivateDir(cfg.DataDir, log); err != nil {
-		ix.Close()
+	if err := keepPrivate(cfg, log, ix); err != nil {
 		return nil, err
 	}
 	return ix, nil

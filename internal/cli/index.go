@@ -58,9 +58,9 @@ progress bar.`).withCorpus().withData()
 	}
 	var articles, sentences int
 	var fingerprint string
-	// The folder is indexed a part at a time; stored articles (from feeds
-	// and pages) need the corpus whole, as every other command loads it.
-	if cfg.CorpusDir == "" || hasStored(cfg) {
+	// The corpus folder and the stored articles (from feeds and pages) are
+	// indexed a part at a time; without either, the embedded article is.
+	if cfg.CorpusDir == "" && !hasStored(cfg) {
 		ix, err := openIndex(ctx, cfg, log, progress, false)
 		if err != nil {
 			return err
@@ -84,24 +84,33 @@ progress bar.`).withCorpus().withData()
 	return err
 }
 
-// buildIndex indexes the corpus folder into the data folder a part at a
-// time (retrieval.Build), so that memory stays bounded however large the
+// buildIndex indexes the corpus folder and the stored articles into the
+// data folder (or the shared index folder) a part at a time (retrieval.Build), so that memory stays bounded however large the
 // corpus is.
 func buildIndex(ctx context.Context, cfg config.Config, log *slog.Logger, progress func(done, total int)) (retrieval.BuildResult, error) {
-	f, problems, err := corpus.OpenFolder(ctx, cfg.CorpusDir)
-	if errors.Is(err, corpus.ErrNoArticles) {
-		return retrieval.BuildResult{}, fmt.Errorf("corpus %s: no article files in it (.txt, .md or .json)", cfg.CorpusDir)
-	}
+	f, problems, err := listFolder(ctx, cfg)
 	if err != nil {
 		return retrieval.BuildResult{}, err
+	}
+	if f == nil {
+		return retrieval.BuildResult{}, errors.New("no corpus folder and no stored article to index")
 	}
 	defer f.Close()
 	if err := makeDataDir(cfg.DataDir, log); err != nil {
 		return retrieval.BuildResult{}, err
 	}
-	res, err := retrieval.Build(ctx, cfg.DataDir, f, retrieval.Options{Logger: log, Progress: progress})
-	if errors.Is(err, retrieval.ErrLocked) {
-		return res, fmt.Errorf("data folder %s is in use by another verbatim: give each bot process its own DATA_DIR", cfg.DataDir)
+	opts := retrieval.Options{Logger: log, Progress: progress}
+	var res retrieval.BuildResult
+	if cfg.SharedIndex != "" {
+		res, err = retrieval.BuildShared(ctx, cfg.SharedIndex, f, opts)
+		if errors.Is(err, retrieval.ErrLocked) {
+			return res, fmt.Errorf("shared index %s is being built by another verbatim index", cfg.SharedIndex)
+		}
+	} else {
+		res, err = retrieval.Build(ctx, cfg.DataDir, f, opts)
+		if errors.Is(err, retrieval.ErrLocked) {
+			return res, errDataInUse(cfg)
+		}
 	}
 	if err != nil {
 		return res, err

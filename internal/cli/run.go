@@ -3,13 +3,13 @@ package cli
 import (
 	"context"
 	"errors"
-	"fmt"
 	"log/slog"
 	"sync"
 	"time"
 
 	"github.com/verbatim-bot/verbatim/bot"
 	"github.com/verbatim-bot/verbatim/corpus"
+	"github.com/verbatim-bot/verbatim/internal/config"
 	"github.com/verbatim-bot/verbatim/internal/ops"
 	"github.com/verbatim-bot/verbatim/retrieval"
 )
@@ -58,39 +58,7 @@ SIGTERM.`).withCorpus().withData()
 		defer srv.Close()
 	}
 
-	// A corpus folder is watched from before it is read, so that nothing
-	// that changes during start-up is missed. Only one process watches it
-	// (shard 0); the other shards read it as it is when they start.
-	var c *corpus.Corpus
-	var watcher *corpus.Watcher
-	// Articles stored from feeds and pages are read at start and kept
-	// beside the watched folder's.
-	var stored []*corpus.Article
-	switch {
-	case cfg.CorpusDir == "":
-		if c, err = loadCorpus(ctx, cfg, log); err != nil {
-			return err
-		}
-	case cfg.ShardID != 0:
-		if c, err = loadCorpus(ctx, cfg, log); err != nil {
-			return err
-		}
-		log.Info("corpus folder read once: only shard 0 watches it; restart this shard to pick up changes", "corpus", cfg.CorpusDir)
-	default:
-		if watcher, err = corpus.NewWatcher(cfg.CorpusDir, corpus.WatchOptions{Debounce: watchDebounce, Logger: log}); err != nil {
-			return err
-		}
-		defer watcher.Close()
-		loaded, problems, err := watcher.Load(ctx)
-		if c, err = checkLoaded(cfg, log, loaded, problems, err); err != nil {
-			return err
-		}
-		if stored, err = loadStored(ctx, cfg, log); err != nil {
-			return err
-		}
-		c = withStored(c, stored, log)
-	}
-	ix, err := openIndexOf(ctx, cfg, log, c, nil, false)
+	ix, follow, err := openServed(ctx, cfg, log)
 	if err != nil {
 		return err
 	}
@@ -154,10 +122,10 @@ SIGTERM.`).withCorpus().withData()
 		defer srv.Close()
 	}
 
-	if watcher != nil {
-		var watching sync.WaitGroup
-		defer watching.Wait() // before the index closes
-		watching.Go(func() { watchCorpus(ctx, watcher, ix, stored, log) })
+	if follow != nil {
+		var following sync.WaitGroup
+		defer following.Wait() // before the index closes
+		following.Go(func() { follow(ctx) })
 	}
 	articles, sentences := ix.Size()
 	log.Info("verbatim starting", "version", version(), "articles", articles, "sentences", sentences,
@@ -173,18 +141,99 @@ SIGTERM.`).withCorpus().withData()
 // changes are indexed.
 const watchDebounce = time.Second
 
-// watchCorpus indexes the corpus folder's changes as they come, article
-// by article, until ctx ends.
-func watchCorpus(ctx context.Context, w *corpus.Watcher, ix *retrieval.Index, stored []*corpus.Article, log *slog.Logger) {
-	err := w.Run(ctx, func(ctx context.Context, c *corpus.Corpus) error {
-		ch, err := ix.SyncChanges(ctx, withStored(c, stored, log))
+// followEvery is how often a bot serving a shared index looks for a new
+// version.
+const followEvery = 2 * time.Second
+
+// servedIndex is the index a bot serves: its own, or a shared folder's
+// current version.
+type servedIndex interface {
+	bot.Engine
+	Size() (articles, sentences int)
+	Close() error
+}
+
+// openServed opens the index the bot serves and returns what keeps it up
+// to date, to run until ctx ends (nil when nothing does): the follower of
+// a shared index folder (SHARED_INDEX_DIR), or the corpus folder's watcher.
+// A corpus folder is watched from before it is listed, so that nothing
+// that changes during start-up is missed. Only one process watches it
+// (shard 0); the other shards bring their index up to date with it as it
+// is when they start.
+func openServed(ctx context.Context, cfg config.Config, log *slog.Logger) (servedIndex, func(context.Context), error) {
+	if cfg.SharedIndex != "" {
+		fol, err := retrieval.OpenFollower(cfg.SharedIndex, retrieval.Options{Logger: log})
 		if err != nil {
-			return fmt.Errorf("index corpus changes: %w", err)
+			return nil, nil, err
 		}
-		if ch != (retrieval.Changes{}) {
-			articles, sentences := ix.Size()
-			log.Info("corpus updated", "added", ch.Added, "updated", ch.Updated, "removed", ch.Removed,
-				"articles", articles, "sentences", sentences)
+		log.Info("serving the shared index; it is rebuilt by verbatim index, not watched here",
+			"dir", cfg.SharedIndex, "version", fol.Version())
+		return fol, func(ctx context.Context) { fol.Run(ctx, followEvery) }, nil
+	}
+	if cfg.CorpusDir == "" {
+		ix, err := openIndex(ctx, cfg, log, nil, false)
+		return ix, nil, err
+	}
+	var watcher *corpus.Watcher
+	if cfg.ShardID == 0 {
+		var err error
+		if watcher, err = corpus.NewWatcher(cfg.CorpusDir, corpus.WatchOptions{Debounce: watchDebounce, Logger: log}); err != nil {
+			return nil, nil, err
+		}
+	} else {
+		log.Info("corpus folder read at start only: only shard 0 watches it; restart this shard to pick up changes", "corpus", cfg.CorpusDir)
+	}
+	closeWatcher := func() {
+		if watcher != nil {
+			watcher.Close()
+		}
+	}
+	// An index that holds articles answers at once, whatever the size of
+	// the corpus, and is brought up to date with the folder meanwhile; an
+	// empty one (first start, upgrade) is built first.
+	ix, err := openAsIs(cfg, log)
+	if err != nil {
+		closeWatcher()
+		return nil, nil, err
+	}
+	ready := false
+	if articles, _ := ix.Size(); articles > 0 {
+		ready = true
+	} else if _, err := syncFolder(ctx, cfg, ix, log, true); err != nil {
+		ix.Close()
+		closeWatcher()
+		return nil, nil, err
+	}
+	return ix, func(ctx context.Context) {
+		defer closeWatcher()
+		if ready {
+			res, err := syncFolder(ctx, cfg, ix, log, false)
+			switch {
+			case err != nil && ctx.Err() == nil:
+				log.Error("bringing the index up to date with the corpus folder", "err", err)
+			case res.Changes != (retrieval.Changes{}):
+				log.Info("index brought up to date with the corpus folder", "added", res.Added, "updated", res.Updated,
+					"removed", res.Removed, "articles", res.Articles, "sentences", res.Sentences)
+			}
+		}
+		if watcher != nil {
+			watchCorpus(ctx, watcher, ix, cfg, log)
+		}
+	}, nil
+}
+
+// watchCorpus indexes the corpus folder's changes as they come, until ctx
+// ends: after each quiet period it lists the folder again and indexes the
+// files whose size or time moved.
+func watchCorpus(ctx context.Context, w *corpus.Watcher, ix *retrieval.Index, cfg config.Config, log *slog.Logger) {
+	err := w.Notify(ctx, func(ctx context.Context) error {
+		res, err := syncFolder(ctx, cfg, ix, log, false)
+		if err != nil {
+			return err
+		}
+		if res.Changes != (retrieval.Changes{}) {
+			log.Info("corpus updated", "added", res.Added, "updated", res.Updated, "removed", res.Removed,
+				"articles", res.Articles, "sentences", res.Sentences)
 		}
 		return nil
 	})

@@ -39,14 +39,18 @@ type Snowflake string
 // Config is every setting verbatim reads. Load fills it; the zero value is
 // not valid.
 type Config struct {
-	Token      string // DISCORD_TOKEN; never log it
-	APIBase    *url.URL
-	GuildID    Snowflake
-	CorpusDir  string // "" means the embedded default article
-	DataDir    string
-	AnswerIDs  []Snowflake
-	DigestChan Snowflake
-	DigestCron string
+	Token     string // DISCORD_TOKEN; never log it
+	APIBase   *url.URL
+	GuildID   Snowflake
+	CorpusDir string // "" means the embedded default article
+	DataDir   string
+	// SharedIndex is SHARED_INDEX_DIR: a folder of index versions that
+	// `verbatim index` builds and bots follow read-only; "" means each
+	// process keeps its index in DataDir.
+	SharedIndex string
+	AnswerIDs   []Snowflake
+	DigestChan  Snowflake
+	DigestCron  string
 	// DigestSchedule is DigestCron parsed.
 	DigestSchedule cron.Schedule
 	DigestZone     *time.Location
@@ -88,7 +92,7 @@ func (e *Error) Error() string {
 // Names lists every setting, in the order of .env.example.
 var Names = []string{
 	"DISCORD_TOKEN", "DISCORD_API_BASE", "DISCORD_GUILD_ID", "CORPUS_DIR",
-	"DATA_DIR", "ANSWER_CHANNEL_IDS", "DIGEST_CHANNEL_ID", "DIGEST_CRON",
+	"DATA_DIR", "SHARED_INDEX_DIR", "ANSWER_CHANNEL_IDS", "DIGEST_CHANNEL_ID", "DIGEST_CRON",
 	"DIGEST_TIMEZONE", "LOG_LEVEL", "HTTP_ADDR", "SHARD_ID", "SHARD_COUNT",
 	"DIGEST_THREADS", "INTERACTIONS_ADDR", "DISCORD_PUBLIC_KEY", "STATE_URL",
 	"FEEDS", "FEED_INTERVAL", "FETCH_ALLOW_PRIVATE",
@@ -107,10 +111,11 @@ func Load(getenv func(string) string) (Config, error) {
 	get := func(name string) string { return strings.TrimSpace(getenv(name)) }
 
 	c := Config{
-		Token:     get("DISCORD_TOKEN"),
-		CorpusDir: get("CORPUS_DIR"),
-		DataDir:   or(get("DATA_DIR"), DefaultDataDir),
-		HTTPAddr:  get("HTTP_ADDR"),
+		Token:       get("DISCORD_TOKEN"),
+		CorpusDir:   get("CORPUS_DIR"),
+		DataDir:     or(get("DATA_DIR"), DefaultDataDir),
+		SharedIndex: get("SHARED_INDEX_DIR"),
+		HTTPAddr:    get("HTTP_ADDR"),
 	}
 	c.Token = strings.TrimPrefix(c.Token, "Bot ")
 
@@ -249,6 +254,9 @@ func Load(getenv func(string) string) (Config, error) {
 			bad("FETCH_ALLOW_PRIVATE", v, "want true or false")
 		}
 		c.FetchAllowPrivate = b
+	}
+	if c.SharedIndex != "" && c.CorpusDir == "" {
+		bad("SHARED_INDEX_DIR", c.SharedIndex, "needs CORPUS_DIR: a shared index is built from a corpus folder")
 	}
 	return c, errors.Join(errs...)
 }

@@ -1,0 +1,513 @@
+package retrieval
+
+import (
+	"bytes"
+	"cmp"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"maps"
+	"path/filepath"
+	"slices"
+	"strings"
+	"time"
+
+	bolt "go.etcd.io/bbolt"
+
+	"github.com/verbatim-bot/verbatim/corpus"
+	"github.com/verbatim-bot/verbatim/internal/boltfile"
+)
+
+// The index holds, besides its sentences' documents and records, what it
+// knows of each article, in its catalogue: a bbolt file beside bleve's
+// store (catalogFile) with one key per article (its entry: attribution,
+// publication details, sentences per paragraph, speakers, when first
+// indexed, the file's hash and stamp) and a small header with the counts
+// BM25 needs. A change writes the keys of the articles it touches and the
+// header, in one transaction after bleve has the sentences: adding one
+// article to a large index writes a few pages, not a list of every
+// article. Opening the index reads the catalogue, so that a process can
+// answer, list and quote without reading the corpus folder. A crash
+// between the two leaves sentences the catalogue does not list: they are
+// never quoted, and indexed again (replaced) with their article.
+
+// catalogFile is the catalogue's file in the index folder.
+const catalogFile = "catalog.bolt"
+
+// The catalogue's buckets, and the header's key in the first.
+var (
+	catalogMeta     = []byte("meta")
+	catalogArticles = []byte("articles")
+	catalogTerms    = []byte("terms")
+	headerKey       = []byte("header")
+)
+
+// openCatalog opens the catalogue of the index folder path, checked
+// first (see boltfile); read-write, it is created when missing.
+func openCatalog(path string, timeout time.Duration, readOnly bool) (*bolt.DB, error) {
+	file := filepath.Join(path, catalogFile)
+	if err := boltfile.Check(file); err != nil {
+		return nil, fmt.Errorf("index catalogue: %w", err)
+	}
+	db, err := bolt.Open(file, 0o600, &bolt.Options{Timeout: timeout, ReadOnly: readOnly})
+	if err != nil {
+		return nil, fmt.Errorf("index catalogue: %w", err)
+	}
+	if readOnly {
+		return db, nil
+	}
+	err = db.Update(func(tx *bolt.Tx) error {
+		for _, b := range [][]byte{catalogMeta, catalogArticles, catalogTerms} {
+			if _, err := tx.CreateBucketIfNotExists(b); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		db.Close()
+		return nil, fmt.Errorf("index catalogue: %w", err)
+	}
+	return db, nil
+}
+
+// writeCatalog stores the header of next and the entries of the articles
+// that changed from old, in one transaction; without a catalogue (an
+// index in memory) it does nothing.
+func (ix *Index) writeCatalog(old manifest, next *manifest) error {
+	if ix.cat == nil {
+		return nil
+	}
+	raw, err := json.Marshal(header{Version: next.Version, Fingerprint: next.Fingerprint, Docs: next.Docs, Terms: next.Terms})
+	if err != nil {
+		return fmt.Errorf("write manifest: %w", err)
+	}
+	err = ix.cat.Update(func(tx *bolt.Tx) error {
+		arts, terms := tx.Bucket(catalogArticles), tx.Bucket(catalogTerms)
+		for id, e := range next.Articles {
+			if old.Articles[id] != e {
+				if err := arts.Put([]byte(id), encodeEntry(e)); err != nil {
+					return err
+				}
+				if e.terms != nil {
+					if err := terms.Put([]byte(id), e.terms); err != nil {
+						return err
+					}
+				}
+			}
+		}
+		for id := range old.Articles {
+			if next.Articles[id] == nil {
+				if err := arts.Delete([]byte(id)); err != nil {
+					return err
+				}
+				if err := terms.Delete([]byte(id)); err != nil {
+					return err
+				}
+			}
+		}
+		return tx.Bucket(catalogMeta).Put(headerKey, raw)
+	})
+	if err != nil {
+		return fmt.Errorf("write manifest: %w", err)
+	}
+	return nil
+}
+
+// entry is what the index knows of one article. An entry is immutable
+// once made; a change makes a new one.
+type entry struct {
+	Hash       string
+	Stamp      string // the folder file's stamp when listed, else ""
+	Paragraphs []int  // sentences per paragraph
+	Terms      int
+	Added      time.Time
+	// Article is the article without its paragraphs.
+	Article *corpus.Article
+	// Speakers are the people the article quotes, the most quoted first.
+	Speakers []corpus.SpeakerCount
+	// terms is the article's terms (encodeTermSet), made when it is
+	// indexed: kept here in an index in memory; in one on disk, until
+	// written to the catalogue's terms bucket, which articleTerms reads.
+	terms []byte
+}
+
+// header is the manifest's fixed part, stored in the catalogue (and, up
+// to version 4, with every article's entry under manifestKey in bleve's
+// internal store).
+type header struct {
+	Version     string `json:"version"`
+	Fingerprint string `json:"fingerprint"`
+	Docs        int    `json:"docs"`
+	Terms       int    `json:"terms"`
+	// Articles is read only from a manifest of version 4 or before, which
+	// held every article's entry in this one value: when each was added
+	// is carried over to the rebuilt index.
+	Articles map[corpus.ArticleID]struct {
+		Added time.Time `json:"added"`
+	} `json:"articles,omitempty"`
+}
+
+// newEntry makes the entry of an article indexed now.
+func newEntry(a *corpus.Article, added time.Time) *entry {
+	meta := *a
+	meta.Paragraphs = nil
+	e := &entry{Hash: a.Hash, Added: added, Article: &meta}
+	counts := map[string]int{}
+	for _, p := range a.Paragraphs {
+		e.Paragraphs = append(e.Paragraphs, len(p.Sentences))
+		for _, s := range p.Sentences {
+			if s.Speaker != "" {
+				counts[s.Speaker]++
+			}
+		}
+	}
+	e.Speakers = sortSpeakers(counts)
+	return e
+}
+
+// sortSpeakers lists speakers the most quoted first, ties by name.
+func sortSpeakers(counts map[string]int) []corpus.SpeakerCount {
+	out := make([]corpus.SpeakerCount, 0, len(counts))
+	for _, name := range slices.Sorted(maps.Keys(counts)) {
+		out = append(out, corpus.SpeakerCount{Name: name, Count: counts[name]})
+	}
+	slices.SortStableFunc(out, func(a, b corpus.SpeakerCount) int { return cmp.Compare(b.Count, a.Count) })
+	return out
+}
+
+// entryVersion is the version of the entry encoding, its first byte.
+// Added comes right after it, so that an upgrade can carry it over.
+const entryVersion = 1
+
+func encodeEntry(e *entry) []byte {
+	w := recordWriter{b: []byte{entryVersion}}
+	w.time(e.Added)
+	w.str(e.Hash)
+	w.str(e.Stamp)
+	w.ints(e.Paragraphs)
+	w.uint(uint64(e.Terms))
+	a := e.Article
+	for _, s := range []string{string(a.ID), a.Title, a.Source, a.Agency, a.URL, a.Author} {
+		w.str(s)
+	}
+	w.time(a.Published)
+	w.uint(uint64(len(e.Speakers)))
+	for _, sp := range e.Speakers {
+		w.str(sp.Name)
+		w.uint(uint64(sp.Count))
+	}
+	return w.b
+}
+
+func decodeEntry(b []byte) (*entry, error) {
+	if len(b) == 0 || b[0] != entryVersion {
+		return nil, fmt.Errorf("%w: article entry not of version %d", errRecord, entryVersion)
+	}
+	r := recordReader{b: b, s: string(b), off: 1}
+	e := &entry{Added: r.time(), Hash: r.str(), Stamp: r.str(), Paragraphs: r.ints(), Terms: r.int()}
+	a := &corpus.Article{ID: corpus.ArticleID(r.str()), Title: r.str(), Source: r.str(), Agency: r.str(), URL: r.str(), Author: r.str()}
+	a.Published = r.time()
+	a.Hash = e.Hash
+	e.Article = a
+	n := r.count(2)
+	for range n {
+		e.Speakers = append(e.Speakers, corpus.SpeakerCount{Name: r.str(), Count: r.int()})
+	}
+	if r.err == nil && r.off != len(b) {
+		r.err = fmt.Errorf("%w: %d bytes left over", errRecord, len(b)-r.off)
+	}
+	if r.err != nil {
+		return nil, r.err
+	}
+	return e, nil
+}
+
+// addedOf reads when an article was first indexed from an entry of any
+// version that puts it first.
+func addedOf(b []byte) time.Time {
+	if len(b) == 0 {
+		return time.Time{}
+	}
+	r := recordReader{b: b, s: string(b), off: 1}
+	t := r.time()
+	if r.err != nil {
+		return time.Time{}
+	}
+	return t
+}
+
+func (w *recordWriter) time(t time.Time) {
+	if t.IsZero() {
+		w.b = append(w.b, 0)
+		return
+	}
+	raw, _ := t.MarshalBinary() // fails only for offsets no zone has
+	w.b = append(w.b, 1)
+	w.str(string(raw))
+}
+
+func (r *recordReader) time() time.Time {
+	if r.err != nil {
+		return time.Time{}
+	}
+	if r.off >= len(r.b) {
+		r.fail("short time")
+		return time.Time{}
+	}
+	r.off++
+	if r.b[r.off-1] == 0 {
+		return time.Time{}
+	}
+	var t time.Time
+	if err := t.UnmarshalBinary([]byte(r.str())); err != nil {
+		r.fail("bad time")
+	}
+	return t
+}
+
+// readManifest reads the header and every article's entry from the
+// catalogue. With a header of another version, or only the manifest an
+// index of version 4 or before kept in bleve's internal store, it returns
+// an error and, in carried, when each article was first indexed, as far as
+// it can tell.
+func (ix *Index) readManifest() (m manifest, carried map[corpus.ArticleID]time.Time, err error) {
+	var raw []byte
+	entries := map[string][]byte{}
+	err = ix.cat.View(func(tx *bolt.Tx) error {
+		meta, arts := tx.Bucket(catalogMeta), tx.Bucket(catalogArticles)
+		if meta == nil || arts == nil {
+			return nil
+		}
+		raw = bytes.Clone(meta.Get(headerKey))
+		return arts.ForEach(func(k, v []byte) error {
+			entries[string(k)] = bytes.Clone(v)
+			return nil
+		})
+	})
+	if err != nil {
+		return manifest{}, nil, fmt.Errorf("read manifest: %w", err)
+	}
+	if raw == nil {
+		if raw, err = ix.bi.GetInternal(manifestKey); err != nil {
+			return manifest{}, nil, fmt.Errorf("read manifest: %w", err)
+		}
+		if raw == nil {
+			return manifest{}, nil, errors.New("no manifest")
+		}
+	}
+	var h header
+	if err := json.Unmarshal(raw, &h); err != nil {
+		return manifest{}, nil, fmt.Errorf("read manifest: %w", err)
+	}
+	m = manifest{Version: h.Version, Fingerprint: h.Fingerprint, Docs: h.Docs, Terms: h.Terms,
+		Articles: make(map[corpus.ArticleID]*entry, len(entries))}
+	if h.Version != analysisVersion {
+		carried = make(map[corpus.ArticleID]time.Time, len(h.Articles)+len(entries))
+		for id, e := range h.Articles {
+			carried[id] = e.Added
+		}
+		for id, v := range entries {
+			if _, known := carried[corpus.ArticleID(id)]; !known {
+				carried[corpus.ArticleID(id)] = addedOf(v)
+			}
+		}
+		return m, carried, fmt.Errorf("built by %s, this is %s", h.Version, analysisVersion)
+	}
+	for id, v := range entries {
+		e, err := decodeEntry(v)
+		if err != nil {
+			return manifest{}, nil, fmt.Errorf("article %s: %w", id, err)
+		}
+		m.Articles[corpus.ArticleID(id)] = e
+	}
+	return m, nil, nil
+}
+
+// Articles returns the articles the index holds, newest first (unknown
+// dates last, ties by id), without their paragraphs: use Article for an
+// article's sentences. The slice is new; the articles must not be
+// modified.
+func (ix *Index) Articles() []*corpus.Article {
+	ix.mu.RLock()
+	man := ix.man
+	ix.mu.RUnlock()
+	out := make([]*corpus.Article, 0, len(man.Articles))
+	for _, id := range slices.Sorted(maps.Keys(man.Articles)) {
+		out = append(out, man.Articles[id].Article)
+	}
+	slices.SortStableFunc(out, func(a, b *corpus.Article) int { return b.Published.Compare(a.Published) })
+	return out
+}
+
+// Article returns an article with its paragraphs and sentences, read from
+// the index, and false for an article the index does not hold. Each
+// paragraph's Text is its sentences joined by spaces.
+func (ix *Index) Article(id corpus.ArticleID) (*corpus.Article, bool) {
+	ix.mu.RLock()
+	e, ok := ix.man.Articles[id]
+	ix.mu.RUnlock()
+	if !ok {
+		return nil, false
+	}
+	recs := records{bi: ix.bi}
+	defer recs.close()
+	a, err := ix.loadArticle(e, &recs)
+	if err != nil {
+		ix.log.Warn("reading an article from the index", "article", id, "err", err)
+		return nil, false
+	}
+	return a, true
+}
+
+// loadArticle reads the sentences of an article from their records.
+func (ix *Index) loadArticle(e *entry, recs *records) (*corpus.Article, error) {
+	a := *e.Article
+	a.Paragraphs = make([]corpus.Paragraph, len(e.Paragraphs))
+	for p, n := range e.Paragraphs {
+		para := corpus.Paragraph{Number: p + 1, Sentences: make([]corpus.Sentence, 0, n)}
+		texts := make([]string, 0, n)
+		for k := 1; k <= n; k++ {
+			ref := corpus.Ref{Article: a.ID, Paragraph: p + 1, Sentence: k}
+			r, ok := recs.load(docID(ref))
+			if !ok {
+				return nil, fmt.Errorf("no record of sentence %s", ref)
+			}
+			para.Sentences = append(para.Sentences, r.sentence(ref))
+			texts = append(texts, r.d.text)
+		}
+		para.Text = strings.Join(texts, " ")
+		a.Paragraphs[p] = para
+	}
+	return &a, nil
+}
+
+// Speakers lists everyone the articles quote, the most quoted first (ties
+// by name).
+func (ix *Index) Speakers() []corpus.SpeakerCount {
+	ix.mu.RLock()
+	man := ix.man
+	ix.mu.RUnlock()
+	counts := map[string]int{}
+	for _, e := range man.Articles {
+		for _, sp := range e.Speakers {
+			counts[sp.Name] += sp.Count
+		}
+	}
+	return sortSpeakers(counts)
+}
+
+// QuotesBy returns the sentences that report the words of speaker (any
+// case), newest article first, then in article order; article, when not
+// "", keeps one article's.
+func (ix *Index) QuotesBy(speaker string, article corpus.ArticleID) []corpus.Sentence {
+	ix.mu.RLock()
+	man := ix.man
+	ix.mu.RUnlock()
+	recs := records{bi: ix.bi}
+	defer recs.close()
+	var out []corpus.Sentence
+	for _, meta := range ix.Articles() {
+		if article != "" && meta.ID != article {
+			continue
+		}
+		e := man.Articles[meta.ID]
+		if e == nil || !slices.ContainsFunc(e.Speakers, func(sp corpus.SpeakerCount) bool { return strings.EqualFold(sp.Name, speaker) }) {
+			continue
+		}
+		a, err := ix.loadArticle(e, &recs)
+		if err != nil {
+			ix.log.Warn("reading an article from the index", "article", meta.ID, "err", err)
+			continue
+		}
+		for _, p := range a.Paragraphs {
+			for _, s := range p.Sentences {
+				if s.Speaker != "" && strings.EqualFold(s.Speaker, speaker) {
+					out = append(out, s)
+				}
+			}
+		}
+	}
+	return out
+}
+
+// fingerprintOf is the fingerprint of the articles of a manifest.
+func fingerprintOf(articles map[corpus.ArticleID]*entry) string {
+	ids := make([]corpus.IDHash, 0, len(articles))
+	for _, id := range slices.Sorted(maps.Keys(articles)) {
+		ids = append(ids, corpus.IDHash{ID: id, Hash: articles[id].Hash})
+	}
+	return corpus.FingerprintOf(ids)
+}
+
+// articleTerms returns the terms of an article (its title's, its
+// sentences' and their speakers', counted per sentence), as computed when
+// it was indexed, for the article feature; nil when the index has none.
+func (ix *Index) articleTerms(id corpus.ArticleID) *termSet {
+	ix.mu.RLock()
+	e := ix.man.Articles[id]
+	ix.mu.RUnlock()
+	if e == nil {
+		return nil
+	}
+	raw := e.terms
+	if raw == nil && ix.cat != nil {
+		err := ix.cat.View(func(tx *bolt.Tx) error {
+			if b := tx.Bucket(catalogTerms); b != nil {
+				raw = bytes.Clone(b.Get([]byte(id)))
+			}
+			return nil
+		})
+		if err != nil {
+			ix.log.Warn("reading an article's terms from the index", "article", id, "err", err)
+			return nil
+		}
+	}
+	if raw == nil {
+		return nil
+	}
+	ts, err := decodeTermSet(raw)
+	if err != nil {
+		ix.log.Warn("reading an article's terms from the index", "article", id, "err", err)
+		return nil
+	}
+	return ts
+}
+
+// termSetVersion is the version of the encoding of an article's terms,
+// its first byte.
+const termSetVersion = 1
+
+// encodeTermSet encodes the terms of an article: the number of sentences,
+// then each term, in order, with the number of sentences that hold it.
+func encodeTermSet(ts *termSet) []byte {
+	w := recordWriter{b: []byte{termSetVersion}}
+	w.uint(uint64(ts.n))
+	w.uint(uint64(len(ts.df)))
+	for _, t := range slices.Sorted(maps.Keys(ts.df)) {
+		w.str(t)
+		w.uint(uint64(ts.df[t]))
+	}
+	return w.b
+}
+
+func decodeTermSet(b []byte) (*termSet, error) {
+	if len(b) == 0 || b[0] != termSetVersion {
+		return nil, fmt.Errorf("%w: article terms not of version %d", errRecord, termSetVersion)
+	}
+	r := recordReader{b: b, s: string(b), off: 1}
+	ts := &termSet{n: r.int()}
+	n := r.count(2)
+	ts.df = make(map[string]int, n)
+	for range n {
+		t := r.str()
+		ts.df[t] = r.int()
+	}
+	if r.err == nil && r.off != len(b) {
+		r.err = fmt.Errorf("%w: %d bytes left over", errRecord, len(b)-r.off)
+	}
+	if r.err != nil {
+		return nil, r.err
+	}
+	return ts, nil
+}

@@ -1,0 +1,292 @@
+package retrieval
+
+import (
+	"context"
+	"errors"
+	"maps"
+	"reflect"
+	"slices"
+	"testing"
+
+	"github.com/blevesearch/bleve/v2"
+	"github.com/blevesearch/bleve/v2/index/scorch"
+
+	"github.com/verbatim-bot/verbatim/corpus"
+)
+
+// perArticle are the fields of doc that are the article's, not the
+// sentence's: stored once per article in the catalogue (articleTerms),
+// not in each record.
+var perArticle = []string{"article"}
+
+// TestRecordFieldsCoverDoc fails when doc or sentenceRecord gains a field
+// that records do not carry: add it to recordFields and bump
+// recordVersion (or, for a field of the whole article, to perArticle and
+// the catalogue).
+func TestRecordFieldsCoverDoc(t *testing.T) {
+	var want []string
+	for f := range reflect.TypeFor[doc]().Fields() {
+		if !slices.Contains(perArticle, f.Name) {
+			want = append(want, "d."+f.Name)
+		}
+	}
+	for f := range reflect.TypeFor[sentenceRecord]().Fields() {
+		if f.Name != "d" {
+			want = append(want, f.Name)
+		}
+	}
+	var got []string
+	for _, f := range recordFields {
+		got = append(got, f.name)
+	}
+	slices.Sort(want)
+	slices.Sort(got)
+	if !slices.Equal(got, want) {
+		t.Errorf("recordFields = %q; want doc's fields %q", got, want)
+	}
+}
+
+// sameDoc compares two docs, an empty slice equal to nil.
+func sameDoc(a, b doc) bool {
+	norm := func(d doc) doc {
+		v := reflect.ValueOf(&d).Elem()
+		for i := range v.NumField() {
+			if f := v.Field(i); f.Kind() == reflect.Slice && f.Len() == 0 {
+				f = reflect.NewAt(f.Type(), f.Addr().UnsafePointer()).Elem()
+				f.Set(reflect.Zero(f.Type()))
+			}
+		}
+		return d
+	}
+	return reflect.DeepEqual(norm(a), norm(b))
+}
+
+// articleTermsOf collects the terms of an article's title, sentences and
+// speakers from the article itself, as the index did before it stored
+// them: the reference the stored terms must equal.
+func articleTermsOf(an *Analyzer, a *corpus.Article) *termSet {
+	ts := newTermSetOf()
+	ts.addSentence(an.Terms(a.Title))
+	for _, p := range a.Paragraphs {
+		for _, s := range p.Sentences {
+			ts.addSentence(an.Terms(s.Text), an.Terms(s.Speaker))
+		}
+	}
+	return ts
+}
+
+// prepareSentence analyses a sentence for scoring as the index did before
+// it stored records: the reference its records must equal.
+func prepareSentence(an *Analyzer, a *corpus.Article, s corpus.Sentence) doc {
+	d := an.prepare(s.Text)
+	d.position = s.Position
+	if s.Speaker != "" || s.Role != "" {
+		d.speaker = an.Terms(s.Speaker + " " + s.Role)
+	}
+	for _, o := range a.Paragraphs[s.Paragraph-1].Sentences {
+		if o.Number != s.Number {
+			d.near = append(d.near, an.Terms(o.Text)...)
+		}
+	}
+	return d
+}
+
+// TestIndexStoresRecords checks that every sentence of an index on disk,
+// reopened, has a record equal to its analysis, and its attribution; and
+// that Article gives back the article from them.
+func TestIndexStoresRecords(t *testing.T) {
+	ctx := context.Background()
+	c := seedCorpus(t)
+	dir := t.TempDir()
+	ix, err := Open(ctx, dir, c, Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	ix.Close()
+	if ix, err = Open(ctx, dir, c, Options{}); err != nil {
+		t.Fatal(err)
+	}
+	defer ix.Close()
+	recs := records{bi: ix.bi}
+	defer recs.close()
+	n := 0
+	for _, a := range c.Articles() {
+		for _, s := range a.Sentences() {
+			got, ok := recs.load(docID(s.Ref()))
+			if !ok {
+				t.Fatalf("no record for %s", s.Ref())
+			}
+			if want := prepareSentence(ix.an, a, s); !sameDoc(got.d, want) {
+				t.Errorf("record of %s = %+v; want %+v", s.Ref(), got.d, want)
+			}
+			if back := got.sentence(s.Ref()); back != s {
+				t.Errorf("sentence of the record of %s = %+v; want %+v", s.Ref(), back, s)
+			}
+			n++
+		}
+		back, ok := ix.Article(a.ID)
+		if !ok {
+			t.Fatalf("Article(%s) = false; want the article", a.ID)
+		}
+		if !reflect.DeepEqual(back, a) {
+			t.Errorf("Article(%s) = %+v\nwant %+v", a.ID, back, a)
+		}
+	}
+	if n < 10 {
+		t.Fatalf("checked %d sentences; want the seed article's", n)
+	}
+	if _, ok := recs.load("no\x1f1\x1f1"); ok {
+		t.Error("load of a sentence the index lacks = ok; want false")
+	}
+}
+
+func TestDecodeRecordRejectsDamage(t *testing.T) {
+	an := newAnalyzer(t)
+	d := an.prepare(`"The Kurds said 42 things in Baghdad," said Zalmy Khalilzad, the U.S. ambassador.`)
+	d.speaker, d.near, d.position = []string{"zalmi"}, []string{"talk"}, 7
+	r := &sentenceRecord{d: d, speaker: "Zalmy Khalilzad", role: "US ambassador"}
+	rec := encodeRecord(nil, r)
+	got, err := decodeRecord(rec)
+	if err != nil || !sameDoc(got.d, d) || got.speaker != r.speaker || got.role != r.role {
+		t.Fatalf("decodeRecord(encodeRecord(r)) = %+v, %v; want %+v", got, err, r)
+	}
+	for n := range len(rec) {
+		if _, err := decodeRecord(rec[:n]); !errors.Is(err, errRecord) {
+			t.Errorf("decodeRecord of the first %d of %d bytes: err = %v; want errRecord", n, len(rec), err)
+		}
+	}
+	other := slices.Clone(rec)
+	other[0] = recordVersion + 1
+	if _, err := decodeRecord(other); !errors.Is(err, errRecord) {
+		t.Errorf("decodeRecord of version %d: err = %v; want errRecord", other[0], err)
+	}
+	if _, err := decodeRecord(append(slices.Clone(rec), 0)); !errors.Is(err, errRecord) {
+		t.Errorf("decodeRecord with a byte left over: err = %v; want errRecord", err)
+	}
+}
+
+// A hit's record read at its document number is the record of its id, in
+// an index of several segments with deletions among them.
+func TestRecordsAtHitsMatchTheirIDs(t *testing.T) {
+	ctx := context.Background()
+	im, err := newMapping()
+	if err != nil {
+		t.Fatal(err)
+	}
+	// In memory, scorch keeps a segment per batch: documents spread over
+	// several.
+	bi, err := bleve.NewUsing("", im, scorch.Name, scorch.Name, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	ix, err := newIndex(bi, "", Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	ix.man = newManifest()
+	defer ix.Close()
+	var arts []*corpus.Article
+	for i := range 6 {
+		arts = append(arts, article(t, string(rune('a'+i)), "Title: T\n\nThe council met on Monday. The council voted on the harbour plan number "+string(rune('1'+i))+".\n"))
+		if err := ix.Sync(ctx, corpus.New(arts...)); err != nil { // one segment each
+			t.Fatal(err)
+		}
+	}
+	if err := ix.Sync(ctx, corpus.New(append(arts[:1:1], arts[2:]...)...)); err != nil { // b deleted
+		t.Fatal(err)
+	}
+	recs := records{bi: ix.bi}
+	defer recs.close()
+	recs.pin()
+	q := bleve.NewTermQuery("council")
+	q.SetField(fieldText)
+	res, err := ix.search(ctx, q, "", 50)
+	if err != nil {
+		t.Fatal(err)
+	}
+	recs.matchSearch()
+	if recs.snap == nil || len(recs.offsets) < 2 {
+		t.Fatalf("records pinned to %d segments, snapshot %v; want several, matched", len(recs.offsets), recs.snap != nil)
+	}
+	if len(res.Hits) != 10 {
+		t.Fatalf("%d hits; want 10 (5 articles, 2 sentences each)", len(res.Hits))
+	}
+	for _, h := range res.Hits {
+		got, ok1 := recs.loadHit(h)
+		want, ok2 := recs.load(h.ID)
+		if !ok1 || !ok2 || got.d.text != want.d.text || got.d.position != want.d.position {
+			t.Errorf("hit %q: record at its number %+v, %v; by its id %+v, %v", h.ID, got, ok1, want, ok2)
+		}
+	}
+}
+
+// TestIndexStoresArticleTerms checks that the terms of each article the
+// article feature reads are those of the article itself, from an index in
+// memory and from one on disk reopened (read from its catalogue), and that
+// an article taken out of the index has none.
+func TestIndexStoresArticleTerms(t *testing.T) {
+	ctx := context.Background()
+	c, _, err := corpus.LoadDir(ctx, "testdata/eval/news")
+	if err != nil {
+		t.Fatal(err)
+	}
+	dir := t.TempDir()
+	ix, err := Open(ctx, dir, c, Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	ix.Close()
+	disk, err := Open(ctx, dir, c, Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer disk.Close()
+	for name, ix := range map[string]*Index{"memory": memIndex(t, c, Options{}), "disk": disk} {
+		n := 0
+		for _, a := range c.Articles() {
+			want := articleTermsOf(ix.an, a)
+			got := ix.articleTerms(a.ID)
+			if got == nil || got.n != want.n || !maps.Equal(got.df, want.df) {
+				t.Errorf("%s: terms of %s differ from the article's (%d sentences stored, %d in the article)", name, a.ID, sentencesOf(got), want.n)
+			}
+			n++
+		}
+		if n < 10 {
+			t.Fatalf("%s: checked %d articles; want the news folder's", name, n)
+		}
+	}
+	gone := c.Articles()[0].ID
+	rest := corpus.New(c.Articles()[1:]...)
+	if err := disk.Sync(ctx, rest); err != nil {
+		t.Fatal(err)
+	}
+	if ts := disk.articleTerms(gone); ts != nil {
+		t.Errorf("terms of %s, taken out of the index, = %d sentences; want none", gone, ts.n)
+	}
+	if ts := disk.articleTerms(c.Articles()[1].ID); ts == nil {
+		t.Errorf("terms of %s, kept in the index, = none", c.Articles()[1].ID)
+	}
+}
+
+func sentencesOf(ts *termSet) int {
+	if ts == nil {
+		return -1
+	}
+	return ts.n
+}
+
+func TestDecodeTermSetRejectsDamage(t *testing.T) {
+	ts := newTermSetOf()
+	ts.addSentence([]string{"kurd", "baghdad"}, []string{"khalilzad"})
+	ts.addSentence([]string{"kurd"})
+	b := encodeTermSet(ts)
+	back, err := decodeTermSet(b)
+	if err != nil || back.n != 2 || !maps.Equal(back.df, ts.df) {
+		t.Fatalf("decodeTermSet(encodeTermSet) = %+v, %v; want %+v", back, err, ts)
+	}
+	for i := range len(b) {
+		if _, err := decodeTermSet(b[:i]); !errors.Is(err, errRecord) {
+			t.Errorf("decodeTermSet of the first %d of %d bytes: err = %v; want errRecord", i, len(b), err)
+		}
+	}
+}
