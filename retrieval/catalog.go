@@ -178,7 +178,7 @@ func sortSpeakers(counts map[string]int) []corpus.SpeakerCount {
 
 // entryVersion is the version of the entry encoding, its first byte.
 // Added comes right after it, so that an upgrade can carry it over.
-const entryVersion = 1
+const entryVersion = 2
 
 func encodeEntry(e *entry) []byte {
 	w := recordWriter{b: []byte{entryVersion}}
@@ -197,6 +197,11 @@ func encodeEntry(e *entry) []byte {
 		w.str(sp.Name)
 		w.uint(uint64(sp.Count))
 	}
+	w.uint(uint64(len(a.Also)))
+	for _, l := range a.Also {
+		w.str(l.Source)
+		w.str(l.URL)
+	}
 	return w.b
 }
 
@@ -213,6 +218,10 @@ func decodeEntry(b []byte) (*entry, error) {
 	n := r.count(2)
 	for range n {
 		e.Speakers = append(e.Speakers, corpus.SpeakerCount{Name: r.str(), Count: r.int()})
+	}
+	n = r.count(2)
+	for range n {
+		a.Also = append(a.Also, corpus.Link{Source: r.str(), URL: r.str()})
 	}
 	if r.err == nil && r.off != len(b) {
 		r.err = fmt.Errorf("%w: %d bytes left over", errRecord, len(b)-r.off)

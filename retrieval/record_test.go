@@ -7,6 +7,7 @@ import (
 	"reflect"
 	"slices"
 	"testing"
+	"time"
 
 	"github.com/blevesearch/bleve/v2"
 	"github.com/blevesearch/bleve/v2/index/scorch"
@@ -288,5 +289,37 @@ func TestDecodeTermSetRejectsDamage(t *testing.T) {
 		if _, err := decodeTermSet(b[:i]); !errors.Is(err, errRecord) {
 			t.Errorf("decodeTermSet of the first %d of %d bytes: err = %v; want errRecord", i, len(b), err)
 		}
+	}
+}
+
+// TestEntryKeepsArticle fails when corpus.Article gains a field the
+// catalogue's entry does not keep: every field but the paragraphs is set
+// here, and must come back from the encoding.
+func TestEntryKeepsArticle(t *testing.T) {
+	a := &corpus.Article{ID: "wire", Title: "Rail strike", Source: "The Herald", Agency: "PA",
+		URL: "https://herald.example/strike", Author: "A. Writer",
+		Published: time.Date(2026, 12, 1, 23, 40, 0, 0, time.UTC),
+		Also:      []corpus.Link{{Source: "Northern Daily", URL: "https://northern.example/strike"}},
+		Paragraphs: []corpus.Paragraph{{Number: 1, Text: "It rained.", Sentences: []corpus.Sentence{
+			{Article: "wire", Paragraph: 1, Number: 1, Position: 1, Text: "It rained.", Speaker: "Siobhan Kelly"}}}},
+		Hash: "0123abcd"}
+	v := reflect.ValueOf(*a)
+	for i := range v.NumField() {
+		if v.Field(i).IsZero() {
+			t.Fatalf("the test article leaves %s unset: set it, and keep it in the entry", v.Type().Field(i).Name)
+		}
+	}
+	e := newEntry(a, time.Date(2026, 12, 2, 0, 0, 0, 0, time.UTC))
+	back, err := decodeEntry(encodeEntry(e))
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := *a
+	want.Paragraphs = nil
+	if !reflect.DeepEqual(back.Article, &want) {
+		t.Errorf("article of the decoded entry = %+v\nwant %+v", back.Article, &want)
+	}
+	if !back.Added.Equal(e.Added) || !slices.Equal(back.Paragraphs, e.Paragraphs) || !slices.Equal(back.Speakers, e.Speakers) {
+		t.Errorf("decoded entry = %+v; want %+v", back, e)
 	}
 }

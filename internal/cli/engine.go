@@ -107,8 +107,8 @@ func openIndex(ctx context.Context, cfg config.Config, log *slog.Logger, progres
 	if cfg.SharedIndex != "" {
 		return retrieval.OpenShared(cfg.SharedIndex, retrieval.Options{Logger: log})
 	}
-	if err := os.MkdirAll(cfg.DataDir, 0o700); err != nil {
-		return nil, fmt.Errorf("data folder: %w", err)
+	if err := makeDataDir(cfg.DataDir, log); err != nil {
+		return nil, err
 	}
 	f, problems, err := listFolder(ctx, cfg)
 	if err != nil {
@@ -151,8 +151,8 @@ func openIndex(ctx context.Context, cfg config.Config, log *slog.Logger, progres
 // openAsIs opens the index in the data folder as it is (see
 // retrieval.OpenAsIs), for a bot.
 func openAsIs(cfg config.Config, log *slog.Logger) (*retrieval.Index, error) {
-	if err := os.MkdirAll(cfg.DataDir, 0o700); err != nil {
-		return nil, fmt.Errorf("data folder: %w", err)
+	if err := makeDataDir(cfg.DataDir, log); err != nil {
+		return nil, err
 	}
 	ix, err := retrieval.OpenAsIs(cfg.DataDir, retrieval.Options{Logger: log})
 	if errors.Is(err, retrieval.ErrLocked) {
