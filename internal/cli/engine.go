@@ -15,7 +15,7 @@ import (
 
 // loadCorpus loads the configured corpus folder, or the embedded default
 // article when none is configured. Files that cannot be loaded are logged
-// as warnings, by name, and skipped.
+// as warnings, by name, once per change of each, and skipped.
 func loadCorpus(ctx context.Context, cfg config.Config, log *slog.Logger) (*corpus.Corpus, error) {
 	if cfg.CorpusDir == "" {
 		return corpus.Default()
@@ -25,7 +25,8 @@ func loadCorpus(ctx context.Context, cfg config.Config, log *slog.Logger) (*corp
 }
 
 // checkLoaded reports what loading a corpus folder found: the skipped
-// files as warnings, and an error for a folder with nothing usable.
+// files as warnings (once per change of each, see warnSkipped), and an
+// error for a folder with nothing usable.
 func checkLoaded(cfg config.Config, log *slog.Logger, c *corpus.Corpus, problems []error, err error) (*corpus.Corpus, error) {
 	if errors.Is(err, corpus.ErrNoArticles) {
 		return nil, fmt.Errorf("corpus %s: no article files in it (.txt, .md or .json)", cfg.CorpusDir)
@@ -33,9 +34,7 @@ func checkLoaded(cfg config.Config, log *slog.Logger, c *corpus.Corpus, problems
 	if err != nil {
 		return nil, err
 	}
-	for _, p := range problems {
-		log.Warn("skipped article file", "err", p)
-	}
+	warnSkipped(log, cfg.CorpusDir, cfg.DataDir, problems, false)
 	if c.Len() == 0 {
 		return nil, fmt.Errorf("corpus %s: none of its %d article files could be loaded", cfg.CorpusDir, len(problems))
 	}
