@@ -34,7 +34,7 @@ func checkLoaded(cfg config.Config, log *slog.Logger, c *corpus.Corpus, problems
 	if err != nil {
 		return nil, err
 	}
-	warnSkipped(log, cfg.CorpusDir, cfg.DataDir, problems, false)
+	warnSkipped(log, cfg.CorpusDir, cfg.DataDir, problems, c.Articles(), false)
 	if c.Len() == 0 {
 		return nil, fmt.Errorf("corpus %s: none of its %d article files could be loaded", cfg.CorpusDir, len(problems))
 	}

@@ -20,13 +20,21 @@ import (
 // change of it rather than on every command.
 const warnedFile = "warned-files.json"
 
+// convertedKey prefixes an article id in the warned-files memory, for
+// the notice that its file was converted.
+const convertedKey = "converted "
+
 // warnSkipped logs a warning for each article file that could not be
 // loaded. Unless all is set, a file already warned about, unchanged since
 // (same bytes, same sidecar, same reason), is logged at debug level only.
 // What was warned about is remembered in the data folder; a file no
 // longer broken is forgotten, so that breaking it again warns again.
 // Failing to read or write that memory costs only repeated warnings.
-func warnSkipped(log *slog.Logger, corpusDir, dataDir string, problems []error, all bool) {
+//
+// Articles read from a file that was not UTF-8 (converted from the
+// encoding their Encoding names) are likewise logged once per change, at
+// info level.
+func warnSkipped(log *slog.Logger, corpusDir, dataDir string, problems []error, converted []*corpus.Article, all bool) {
 	path := filepath.Join(dataDir, warnedFile)
 	before := map[string]string{}
 	if raw, err := os.ReadFile(path); err == nil {
@@ -49,6 +57,24 @@ func warnSkipped(log *slog.Logger, corpusDir, dataDir string, problems []error, 
 			continue
 		}
 		log.Warn("skipped article file", "err", p)
+	}
+	if converted == nil {
+		// Not told about the articles (index): keep what was said of them.
+		for k, v := range before {
+			if strings.HasPrefix(k, convertedKey) {
+				now[k] = v
+			}
+		}
+	}
+	for _, a := range converted {
+		if a.Encoding == "" {
+			continue
+		}
+		key := convertedKey + string(a.ID)
+		now[key] = a.Hash
+		if before[key] != a.Hash {
+			log.Info("article file is not UTF-8: read as "+a.Encoding+" and converted", "article", a.ID)
+		}
 	}
 	if maps.Equal(before, now) {
 		return

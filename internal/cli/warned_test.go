@@ -57,3 +57,38 @@ func TestSkippedFilesWarnedOncePerChange(t *testing.T) {
 		}
 	}
 }
+
+// TestConvertedFileSaidOnce reads a Windows-1252 article: the first
+// command says it was converted, the next ones do not, until it changes.
+func TestConvertedFileSaidOnce(t *testing.T) {
+	dir := t.TempDir()
+	write := func(body string) {
+		t.Helper()
+		if err := os.WriteFile(filepath.Join(dir, "old.txt"), []byte(body), 0o600); err != nil {
+			t.Fatal(err)
+		}
+	}
+	write("\x93The tunnel opens in July,\x94 said the caf\xe9 owner.")
+	env := map[string]string{"CORPUS_DIR": dir, "DATA_DIR": t.TempDir()}
+	for _, step := range []struct {
+		name   string
+		change string
+		want   bool
+	}{
+		{"first", "", true},
+		{"second", "", false},
+		{"changed", "\x93The tunnel opens in June,\x94 said the caf\xe9 owner.", true},
+		{"after the change", "", false},
+	} {
+		if step.change != "" {
+			write(step.change)
+		}
+		code, out, errOut := runCLI(t, env, "ask", "When does the tunnel open?")
+		if code != 0 || !strings.Contains(out, "café owner") {
+			t.Fatalf("%s: exit %d, stdout %q, stderr %q; want the converted sentence", step.name, code, out, errOut)
+		}
+		if got := strings.Contains(errOut, "not UTF-8: read as Windows-1252"); got != step.want {
+			t.Errorf("%s: conversion said: %v; want %v (stderr %q)", step.name, got, step.want, errOut)
+		}
+	}
+}
