@@ -551,7 +551,10 @@ func FuzzAttributeSpeakers(f *testing.F) {
 			body.WriteString(p.Text)
 			body.WriteByte('\n')
 		}
+		// Full stops are dropped ("U.S." is "us") or, where they end a
+		// word ("0'.Smith"), split it: a speaker may match either way.
 		words := titleFreeWords(body.String())
+		split := titleFreeWords(strings.ReplaceAll(body.String(), ".", " "))
 		first := a.Sentences()
 		attributeSpeakers(a.Paragraphs)
 		for i, s := range a.Sentences() {
@@ -572,7 +575,7 @@ func FuzzAttributeSpeakers(f *testing.F) {
 			if strings.TrimSpace(s.Speaker) != s.Speaker || strings.Contains(s.Speaker, "  ") {
 				t.Errorf("sentence %d: speaker %q has stray spaces", i, s.Speaker)
 			}
-			if sw := titleFreeWords(s.Speaker); len(sw) > 0 && !containsRun(words, sw) {
+			if sw := titleFreeWords(s.Speaker); len(sw) > 0 && !containsRun(words, sw) && !containsRun(split, sw) {
 				t.Errorf("sentence %d: speaker %q is not in the text", i, s.Speaker)
 			}
 			if s.Role != "" && !strings.Contains(body.String(), s.Role) {
