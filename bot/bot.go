@@ -7,6 +7,7 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
+	"net/url"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -135,6 +136,7 @@ type Bot struct {
 	commands map[string]handler
 
 	session *discordgo.Session
+	apiBase *url.URL // where REST calls go instead of discord.com; nil for Discord
 	metrics Metrics
 	userID  atomic.Value // string: the bot's own user id, from READY
 	appID   atomic.Value // string
@@ -205,6 +207,10 @@ func New(engine Engine, o Options) (*Bot, error) {
 	client, err := NewHTTPClient(o.APIBase, o.RESTTimeout)
 	if err != nil {
 		return nil, err
+	}
+	// The base is valid: NewHTTPClient has parsed it.
+	if b.apiBase, _ = parseAPIBase(o.APIBase); b.apiBase != nil {
+		b.log = slog.New(&sentURLHandler{target: b.apiBase, next: b.log.Handler()})
 	}
 	client.Transport = &retryTransport{next: &observeTransport{
 		next: transportOf(client), metrics: b.metrics, unauthorized: b.checkTokenSoon,
@@ -467,7 +473,7 @@ func (b *Bot) awaitFirstHeartbeat() {
 func (b *Bot) connect(ctx context.Context) error {
 	wait := min(500*time.Millisecond, b.opts.RetryMax)
 	for attempt := 1; ; attempt++ {
-		err := b.open()
+		err := sentURL(b.apiBase, b.open())
 		if err == nil {
 			return nil
 		}

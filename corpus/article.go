@@ -26,6 +26,10 @@ type Article struct {
 	Also []Link
 	// Paragraphs in article order; Paragraphs[i].Number == i+1.
 	Paragraphs []Paragraph
+	// Encoding is the encoding the file was converted from when it was
+	// not UTF-8 and had to be guessed (Windows1252); "" for UTF-8, and
+	// for UTF-16 with a byte-order mark.
+	Encoding string
 	// Hash is a digest of the format and bytes of the file the article was
 	// read from and of its sidecar, used by the corpus fingerprint to
 	// detect changes.

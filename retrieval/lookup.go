@@ -29,7 +29,8 @@ type Lookup struct {
 
 // Lookup finds the sentences that contain term: as an exact phrase
 // (case-insensitive) when any sentence has it, else with the term's words
-// stemmed in any order. limit caps the quotes returned (zero means 50).
+// stemmed in any order. limit caps the quotes returned (zero means 50):
+// they are the first limit of every match in reading order.
 // article, when not "", scopes the lookup to one article. A term nothing
 // contains gives an empty Lookup, not an error.
 func (ix *Index) Lookup(ctx context.Context, term string, article corpus.ArticleID, limit int) (*Lookup, error) {
@@ -57,7 +58,7 @@ func (ix *Index) Lookup(ctx context.Context, term string, article corpus.Article
 	phrase := bleve.NewMatchPhraseQuery(term)
 	phrase.SetField(fieldExact)
 	phrase.Analyzer = analyzerExact
-	res, err := ix.search(ctx, phrase, article, limit)
+	res, err := ix.searchAll(ctx, phrase, article)
 	if err != nil {
 		return nil, err
 	}
@@ -68,18 +69,35 @@ func (ix *Index) Lookup(ctx context.Context, term string, article corpus.Article
 		m.SetField(fieldText)
 		m.Analyzer = analyzerText
 		m.SetOperator(query.MatchQueryOperatorAnd)
-		if res, err = ix.search(ctx, m, article, limit); err != nil {
+		if res, err = ix.searchAll(ctx, m, article); err != nil {
 			return nil, err
 		}
 	}
 	out.Total = int(res.Total)
 	for _, h := range res.Hits {
 		if a, s, ok := hitSentence(c, h.ID); ok {
-			out.Quotes = append(out.Quotes, Quote{Sentence: s, Article: a, Score: h.Score, Highlights: highlight(s.Text)})
+			out.Quotes = append(out.Quotes, Quote{Sentence: s, Article: a, Score: h.Score})
 		}
 	}
+	// Every hit is sorted, then cut: bleve's top hits by score are not
+	// the first in reading order.
 	SortReading(out.Quotes)
+	out.Quotes = out.Quotes[:min(limit, len(out.Quotes))]
+	for i := range out.Quotes {
+		out.Quotes[i].Highlights = highlight(out.Quotes[i].Text)
+	}
 	return out, nil
+}
+
+// searchAll runs q, scoped to article when it is not "", for every hit:
+// once for a page, again for all of them when there are more.
+func (ix *Index) searchAll(ctx context.Context, q query.Query, article corpus.ArticleID) (*bleve.SearchResult, error) {
+	const page = 256
+	res, err := ix.search(ctx, q, article, page)
+	if err != nil || res.Total <= uint64(len(res.Hits)) {
+		return res, err
+	}
+	return ix.search(ctx, q, article, int(res.Total))
 }
 
 // search runs q, scoped to article when it is not "", for at most size

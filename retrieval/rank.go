@@ -283,7 +283,7 @@ type rankQuery struct {
 	// an article asks the same. Not safe for concurrent use, as a query
 	// is scored by one goroutine.
 	held map[*termSet][]bool
-	wt     *weightSet
+	wt   *weightSet
 }
 
 // backgroundSentences is about how many sentences WordNet's sense-tagged
