@@ -48,3 +48,26 @@ func TestAddURLScope(t *testing.T) {
 		}
 	}
 }
+
+func TestCheckFeed(t *testing.T) {
+	s := newSite(t)
+	s.feed("/feed", "rss.xml", "application/rss+xml")
+	s.feed("/bad", "malformed.xml", "application/rss+xml")
+	svc := testService(t, nil)
+	ctx := context.Background()
+	if title, err := svc.CheckFeed(ctx, s.URL("/feed")); err != nil || title != "The Coastal Herald" {
+		t.Errorf("CheckFeed(feed) = %q, %v; want The Coastal Herald", title, err)
+	}
+	for _, path := range []string{"/bad", "/missing"} {
+		if _, err := svc.CheckFeed(ctx, s.URL(path)); err == nil {
+			t.Errorf("CheckFeed(%s) = nil; want an error", path)
+		}
+	}
+	if s.Hits("/a/bridge") != 0 {
+		t.Error("CheckFeed fetched an item's page")
+	}
+	strict := NewService(NewFetcher(FetchOptions{}), svc.Store(), Options{})
+	if _, err := strict.CheckFeed(ctx, s.URL("/feed")); KindOf(err) != KindBlocked {
+		t.Errorf("CheckFeed(loopback) without AllowPrivate = %v (%s); want blocked", err, KindOf(err))
+	}
+}

@@ -646,3 +646,19 @@ func orStr(a, b string) string {
 	}
 	return b
 }
+
+// CheckFeed fetches feedURL and parses it as a feed, storing nothing,
+// and returns the feed's title ("" when it has none). A URL that cannot
+// be fetched (a refused address or scheme included) or is not a feed
+// gives a *FetchError.
+func (s *Service) CheckFeed(ctx context.Context, feedURL string) (string, error) {
+	resp, err := s.fetch.Get(ctx, feedURL, http.Header{"Accept": {"application/rss+xml, application/atom+xml, application/feed+json, application/json;q=0.9, application/xml;q=0.8, text/xml;q=0.8, */*;q=0.5"}})
+	if err != nil {
+		return "", err
+	}
+	feed, err := gofeed.NewParser().Parse(bytes.NewReader(resp.Body))
+	if err != nil {
+		return "", &FetchError{URL: feedURL, Kind: KindParse, Err: errors.New("not an RSS, Atom or JSON feed")}
+	}
+	return corpus.FoldSpace(feed.Title), nil
+}
