@@ -24,6 +24,8 @@ import (
 type Engine interface {
 	Ask(ctx context.Context, q retrieval.Query) (*retrieval.Answer, error)
 	Lookup(ctx context.Context, term string, article corpus.ArticleID, limit int) (*retrieval.Lookup, error)
+	// LookupIn is Lookup as in a Discord server (retrieval.Query.Guild).
+	LookupIn(ctx context.Context, term string, article corpus.ArticleID, guild string, limit int) (*retrieval.Lookup, error)
 	Terms(prefix string, limit int) ([]string, error)
 	digest.Source
 	Corpus() *corpus.Corpus

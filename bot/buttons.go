@@ -68,7 +68,7 @@ func (b *Bot) button(ctx context.Context, i *discordgo.Interaction) (reply, erro
 			return b.quotesPage(strings.TrimPrefix(bound, footerQuotes), article, page)
 		})
 	case actionArticlesPage:
-		r, err = b.pressPage(bid, func(page int) (reply, error) { return b.articleList(page), nil })
+		r, err = b.pressPage(bid, func(page int) (reply, error) { return b.articleList(ctx, page), nil })
 	default:
 		return reply{}, errButtonTampered
 	}
@@ -110,7 +110,7 @@ func (b *Bot) pressMore(ctx context.Context, i *discordgo.Interaction, bid butto
 	}
 	start := time.Now()
 	want := min(from-1+top, retrieval.MaxTop)
-	a, err := b.engine.Ask(ctx, retrieval.Query{Text: question, Article: article, Top: want})
+	a, err := b.engine.Ask(ctx, retrieval.Query{Text: question, Article: article, Top: want, Guild: guildScope(ctx)})
 	if err != nil {
 		return reply{}, b.decline(viaButton, err)
 	}
