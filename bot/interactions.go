@@ -65,6 +65,7 @@ func (b *Bot) commandHandlers() map[string]handler {
 		cmdArticle:    {b.cmdArticle, never},
 		cmdHelp:       {b.cmdHelp, alwaysEphemeral},
 		cmdDigest:     {b.cmdDigest, alwaysEphemeral},
+		cmdFeeds:      {b.cmdFeeds, alwaysEphemeral},
 		cmdAskMessage: {b.cmdAskMessage, never},
 	}
 }
