@@ -11,7 +11,7 @@ import (
 	"github.com/verbatim-bot/verbatim/news"
 )
 
-// The JSON shape of `feeds poll --json` and `add --json` (DESIGN.md).
+// The JSON shape of `feeds poll --json` and `add --json` (docs/design.md).
 type jsonAdded struct {
 	ID        string `json:"id"`
 	Title     string `json:"title"`

@@ -182,10 +182,13 @@ SIGTERM.`).withCorpus().withData()
 	runner.SetAnnouncer(b)
 	var background sync.WaitGroup
 	defer background.Wait() // before the index closes
+	// Stopped whenever run returns, a fatal error included.
+	bg, stopBackground := context.WithCancel(ctx)
+	defer stopBackground()
 	if watcher != nil {
-		background.Go(func() { watchCorpus(ctx, watcher, lib, log) })
+		background.Go(func() { watchCorpus(bg, watcher, lib, log) })
 	}
-	background.Go(func() { _ = runner.Run(ctx) })
+	background.Go(func() { _ = runner.Run(bg) })
 	articles, sentences := ix.Size()
 	log.Info("verbatim starting", "version", version(), "articles", articles, "sentences", sentences,
 		"shard", cfg.ShardID, "shards", cfg.ShardCount)
