@@ -2,6 +2,7 @@ package bot
 
 import (
 	"context"
+	"crypto/rand"
 	"errors"
 	"fmt"
 	"log/slog"
@@ -25,6 +26,8 @@ import (
 type Engine interface {
 	Ask(ctx context.Context, q retrieval.Query) (*retrieval.Answer, error)
 	Lookup(ctx context.Context, term string, article corpus.ArticleID, limit int) (*retrieval.Lookup, error)
+	// LookupIn is Lookup as in a Discord server (retrieval.Query.Guild).
+	LookupIn(ctx context.Context, term string, article corpus.ArticleID, guild string, limit int) (*retrieval.Lookup, error)
 	Terms(prefix string, limit int) ([]string, error)
 	digest.Source
 	Corpus() *corpus.Corpus
@@ -113,6 +116,11 @@ type Options struct {
 	// Process names this process in the digest claims it makes; "" means
 	// a random name.
 	Process string
+
+	// FeedStore keeps the servers' feeds (/feeds); Feeds checks feed URLs
+	// and hears of changes. /feeds is off while either is nil.
+	FeedStore FeedStore
+	Feeds     FeedChecker
 }
 
 // ErrUnauthorized reports a token Discord rejects: fatal, retrying cannot
@@ -156,7 +164,8 @@ type Bot struct {
 	registerMu sync.Mutex
 	registered bool // commands registered by this process
 
-	digest *digest.Scheduler // nil without a store
+	digest  *digest.Scheduler // nil without a store
+	process string            // names this process in delivery claims
 	// afterSend, in tests, holds a func() error run once a digest is sent
 	// and before it is recorded (see digest.Options.AfterSend).
 	afterSend atomic.Value
@@ -250,11 +259,15 @@ func New(engine Engine, o Options) (*Bot, error) {
 	s.AddHandler(b.onInteraction)
 	s.AddHandler(b.onMessage)
 	b.session = s
+	b.process = o.Process
+	if b.process == "" {
+		b.process = "verbatim-" + rand.Text()[:12]
+	}
 	if o.Store != nil {
 		b.digest, err = digest.New(context.Background(), digest.Options{
 			Store: o.Store, Poster: poster{b}, Source: engine, Clock: o.Clock, Logger: b.log, Metrics: b.metrics,
 			Schedule: o.DigestSchedule, Cron: o.DigestCron, Zone: o.DigestZone, Channel: o.DigestChannel,
-			Threads: o.DigestThreads, Owns: b.ownsGuild, Process: o.Process,
+			Threads: o.DigestThreads, Owns: b.ownsGuild, Process: b.process,
 			AfterSend: func() error {
 				if f, ok := b.afterSend.Load().(func() error); ok && f != nil {
 					return f()

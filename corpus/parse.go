@@ -48,6 +48,9 @@ type Meta struct {
 	Agency    string `json:"agency" yaml:"agency"`
 	// Also lists other outlets' copies of the same story.
 	Also []Link `json:"also" yaml:"also"`
+	// Guild is the Discord server (or servers, comma-separated) the
+	// article is answered in; "" for every server.
+	Guild string `json:"guild" yaml:"guild"`
 }
 
 // fill copies into m the fields it lacks from o.
@@ -65,6 +68,9 @@ func (m *Meta) fill(o Meta) {
 	}
 	if len(m.Also) == 0 {
 		m.Also = o.Also
+	}
+	if strings.TrimSpace(m.Guild) == "" {
+		m.Guild = o.Guild
 	}
 }
 
@@ -167,6 +173,7 @@ func Parse(id ArticleID, format Format, data, sidecar []byte) (*Article, error) 
 
 		Encoding: encoding,
 	}
+	a.Guilds = ParseGuilds(meta.Guild)
 	for _, l := range meta.Also {
 		l = Link{Source: FoldSpace(l.Source), URL: strings.TrimSpace(l.URL)}
 		if l.Source != "" || l.URL != "" {
@@ -623,6 +630,7 @@ type jsonArticle struct {
 	Author    jsonText        `json:"author"`
 	Agency    jsonText        `json:"agency"`
 	Also      []Link          `json:"also"`
+	Guild     jsonText        `json:"guild"`
 	Body      json.RawMessage `json:"body"`
 }
 
@@ -630,7 +638,7 @@ func (ja *jsonArticle) meta() Meta {
 	return Meta{
 		Title: string(ja.Title), Source: string(ja.Source), URL: string(ja.URL),
 		Published: string(ja.Published), Author: string(ja.Author), Agency: string(ja.Agency),
-		Also: ja.Also,
+		Also: ja.Also, Guild: string(ja.Guild),
 	}
 }
 

@@ -62,6 +62,10 @@ type Query struct {
 	// Top is the most quotes wanted; zero means DefaultTop, and it is
 	// capped at MaxTop.
 	Top int
+	// Guild, when not "", answers as in that Discord server: from the
+	// articles for every server and that server's own (see
+	// corpus.Article.VisibleIn). NoGuild answers as outside any server.
+	Guild string
 }
 
 // Limits on questions and answers.
@@ -149,10 +153,11 @@ func (ix *Index) Ask(ctx context.Context, q Query) (*Answer, error) {
 	c, avgLen := ix.corpus, ix.man.avgLen()
 	ix.mu.RUnlock()
 	if q.Article != "" {
-		if _, ok := c.Article(q.Article); !ok {
+		if a, ok := c.Article(q.Article); !ok || (q.Guild != "" && !a.VisibleIn(scopeGuild(q.Guild))) {
 			return nil, fmt.Errorf("%w: %q", ErrUnknownArticle, q.Article)
 		}
 	}
+	ctx = withScope(ctx, c, q.Guild)
 
 	ans := &Answer{Question: text, Quotes: []Quote{}, Suggestions: []Quote{}}
 	qa := ix.an.Question(text)

@@ -34,6 +34,12 @@ type Lookup struct {
 // article, when not "", scopes the lookup to one article. A term nothing
 // contains gives an empty Lookup, not an error.
 func (ix *Index) Lookup(ctx context.Context, term string, article corpus.ArticleID, limit int) (*Lookup, error) {
+	return ix.LookupIn(ctx, term, article, "", limit)
+}
+
+// LookupIn is Lookup as in the Discord server guild (see Query.Guild):
+// "" looks in every article.
+func (ix *Index) LookupIn(ctx context.Context, term string, article corpus.ArticleID, guild string, limit int) (*Lookup, error) {
 	term = corpus.FoldSpace(stripInvisible(term))
 	if term == "" {
 		return nil, &QuestionError{"The term is empty: give a word or phrase to look up."}
@@ -46,10 +52,11 @@ func (ix *Index) Lookup(ctx context.Context, term string, article corpus.Article
 	}
 	c := ix.Corpus()
 	if article != "" {
-		if _, ok := c.Article(article); !ok {
+		if a, ok := c.Article(article); !ok || (guild != "" && !a.VisibleIn(scopeGuild(guild))) {
 			return nil, fmt.Errorf("%w: %q", ErrUnknownArticle, article)
 		}
 	}
+	ctx = withScope(ctx, c, guild)
 	out := &Lookup{Term: term, Quotes: []Quote{}}
 	words := ix.an.Words(term)
 	if len(words) == 0 {
@@ -107,6 +114,16 @@ func (ix *Index) search(ctx context.Context, q query.Query, article corpus.Artic
 		aq := bleve.NewTermQuery(string(article))
 		aq.SetField(fieldArticle)
 		q = bleve.NewConjunctionQuery(q, aq)
+	}
+	if hidden := hiddenArticles(ctx); len(hidden) > 0 {
+		bq := bleve.NewBooleanQuery()
+		bq.AddMust(q)
+		for _, id := range hidden {
+			tq := bleve.NewTermQuery(string(id))
+			tq.SetField(fieldArticle)
+			bq.AddMustNot(tq)
+		}
+		q = bq
 	}
 	res, err := ix.bi.SearchInContext(ctx, bleve.NewSearchRequestOptions(q, size, 0, false))
 	if err != nil {

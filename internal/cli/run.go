@@ -10,7 +10,9 @@ import (
 
 	"github.com/verbatim-bot/verbatim/bot"
 	"github.com/verbatim-bot/verbatim/corpus"
+	"github.com/verbatim-bot/verbatim/internal/live"
 	"github.com/verbatim-bot/verbatim/internal/ops"
+	"github.com/verbatim-bot/verbatim/news"
 	"github.com/verbatim-bot/verbatim/retrieval"
 )
 
@@ -61,18 +63,19 @@ SIGTERM.`).withCorpus().withData()
 	// A corpus folder is watched from before it is read, so that nothing
 	// that changes during start-up is missed. Only one process watches it
 	// (shard 0); the other shards read it as it is when they start.
-	var c *corpus.Corpus
+	var c, folder *corpus.Corpus
 	var watcher *corpus.Watcher
 	// Articles stored from feeds and pages are read at start and kept
-	// beside the watched folder's.
-	var stored []*corpus.Article
+	// beside the folder's; the feed poller adds to them as it goes.
+	stored, err := loadStored(ctx, cfg, log)
+	if err != nil {
+		return err
+	}
 	switch {
 	case cfg.CorpusDir == "":
-		if c, err = loadCorpus(ctx, cfg, log); err != nil {
-			return err
-		}
 	case cfg.ShardID != 0:
-		if c, err = loadCorpus(ctx, cfg, log); err != nil {
+		loaded, problems, err := corpus.LoadDir(ctx, cfg.CorpusDir)
+		if folder, err = checkLoaded(cfg, log, loaded, problems, err); err != nil {
 			return err
 		}
 		log.Info("corpus folder read once: only shard 0 watches it; restart this shard to pick up changes", "corpus", cfg.CorpusDir)
@@ -82,13 +85,19 @@ SIGTERM.`).withCorpus().withData()
 		}
 		defer watcher.Close()
 		loaded, problems, err := watcher.Load(ctx)
-		if c, err = checkLoaded(cfg, log, loaded, problems, err); err != nil {
+		if folder, err = checkLoaded(cfg, log, loaded, problems, err); err != nil {
 			return err
 		}
-		if stored, err = loadStored(ctx, cfg, log); err != nil {
+	}
+	switch {
+	case folder != nil:
+		c = withStored(folder, stored, log)
+	case len(stored) > 0:
+		c = corpus.New(stored...)
+	default:
+		if c, err = corpus.Default(); err != nil {
 			return err
 		}
-		c = withStored(c, stored, log)
 	}
 	ix, err := openIndexOf(ctx, cfg, log, c, nil, false)
 	if err != nil {
@@ -120,6 +129,20 @@ SIGTERM.`).withCorpus().withData()
 	defer store.Close()
 	health.Set("store", store.Healthy)
 
+	lib := live.NewLibrary(ix, folder, storedDir(cfg), stored, log)
+	stories, problems, err := news.OpenStore(storedDir(cfg))
+	if err != nil {
+		return err
+	}
+	for _, p := range problems {
+		log.Warn("skipped stored article file", "err", p)
+	}
+	runner := live.New(live.Options{
+		Fetcher:  news.NewFetcher(news.FetchOptions{AllowPrivate: cfg.FetchAllowPrivate}),
+		Articles: stories, Library: lib, Store: store, Operator: cfg.Feeds,
+		Interval: cfg.FeedInterval, Counters: metrics, Logger: log,
+	})
+
 	answerIDs := make([]string, len(cfg.AnswerIDs))
 	for i, id := range cfg.AnswerIDs {
 		answerIDs[i] = string(id)
@@ -139,6 +162,8 @@ SIGTERM.`).withCorpus().withData()
 		DigestCron:     cfg.DigestCron,
 		DigestZone:     cfg.DigestZone,
 		DigestThreads:  cfg.DigestThreads,
+		FeedStore:      store,
+		Feeds:          runner,
 	})
 	if err != nil {
 		return err
@@ -154,11 +179,16 @@ SIGTERM.`).withCorpus().withData()
 		defer srv.Close()
 	}
 
+	runner.SetAnnouncer(b)
+	var background sync.WaitGroup
+	defer background.Wait() // before the index closes
+	// Stopped whenever run returns, a fatal error included.
+	bg, stopBackground := context.WithCancel(ctx)
+	defer stopBackground()
 	if watcher != nil {
-		var watching sync.WaitGroup
-		defer watching.Wait() // before the index closes
-		watching.Go(func() { watchCorpus(ctx, watcher, ix, stored, log) })
+		background.Go(func() { watchCorpus(bg, watcher, lib, log) })
 	}
+	background.Go(func() { _ = runner.Run(bg) })
 	articles, sentences := ix.Size()
 	log.Info("verbatim starting", "version", version(), "articles", articles, "sentences", sentences,
 		"shard", cfg.ShardID, "shards", cfg.ShardCount)
@@ -175,14 +205,14 @@ const watchDebounce = time.Second
 
 // watchCorpus indexes the corpus folder's changes as they come, article
 // by article, until ctx ends.
-func watchCorpus(ctx context.Context, w *corpus.Watcher, ix *retrieval.Index, stored []*corpus.Article, log *slog.Logger) {
+func watchCorpus(ctx context.Context, w *corpus.Watcher, lib *live.Library, log *slog.Logger) {
 	err := w.Run(ctx, func(ctx context.Context, c *corpus.Corpus) error {
-		ch, err := ix.SyncChanges(ctx, withStored(c, stored, log))
+		ch, err := lib.SetFolder(ctx, c)
 		if err != nil {
 			return fmt.Errorf("index corpus changes: %w", err)
 		}
 		if ch != (retrieval.Changes{}) {
-			articles, sentences := ix.Size()
+			articles, sentences := lib.Size()
 			log.Info("corpus updated", "added", ch.Added, "updated", ch.Updated, "removed", ch.Removed,
 				"articles", articles, "sentences", sentences)
 		}
