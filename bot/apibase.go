@@ -1,7 +1,10 @@
 package bot
 
 import (
+	"context"
+	"errors"
 	"fmt"
+	"log/slog"
 	"net/http"
 	"net/url"
 	"strconv"
@@ -94,16 +97,106 @@ func (t *rewriteTransport) RoundTrip(req *http.Request) (*http.Response, error) 
 		return t.next.RoundTrip(req)
 	}
 	out := req.Clone(req.Context())
-	u := *req.URL
-	u.Scheme = t.target.Scheme
-	u.Host = t.target.Host
-	if t.target.Path != "" {
-		u.Path = t.target.Path + req.URL.Path
-		if req.URL.RawPath != "" {
-			u.RawPath = t.target.EscapedPath() + req.URL.RawPath
-		}
-	}
-	out.URL = &u
+	out.URL = rewrite(t.target, req.URL)
 	out.Host = ""
 	return t.next.RoundTrip(out)
+}
+
+// rewrite returns u, a URL on https://discord.com, moved to target.
+func rewrite(target, u *url.URL) *url.URL {
+	out := *u
+	out.Scheme = target.Scheme
+	out.Host = target.Host
+	if target.Path != "" {
+		out.Path = target.Path + u.Path
+		if u.RawPath != "" {
+			out.RawPath = target.EscapedPath() + u.RawPath
+		}
+	}
+	return &out
+}
+
+// sentURLError is an error whose text names the URL a request was sent
+// to, in place of the one discordgo addressed it to.
+type sentURLError struct {
+	msg string
+	err error
+}
+
+func (e *sentURLError) Error() string { return e.msg }
+func (e *sentURLError) Unwrap() error { return e.err }
+
+// sentURL returns err naming the URL its request was really sent to.
+// net/http's Client wraps a failed request in a *url.Error naming the URL
+// discordgo asked for (https://discord.com/api/...), before the rewriting
+// transport moved it to target, so that a log would blame discord.com for
+// an unreachable DISCORD_API_BASE. err is returned unchanged when target
+// is nil (no rewriting) or err names no such URL; the result wraps err, so
+// errors.Is and errors.As see through it.
+func sentURL(target *url.URL, err error) error {
+	var ue *url.Error
+	if target == nil || !errors.As(err, &ue) {
+		return err
+	}
+	u, perr := url.Parse(ue.URL)
+	if perr != nil || u.Scheme != "https" || !strings.EqualFold(u.Host, discordHost) {
+		return err
+	}
+	msg := err.Error()
+	from := strconv.Quote(ue.URL)
+	if !strings.Contains(msg, from) {
+		return err
+	}
+	return &sentURLError{msg: strings.ReplaceAll(msg, from, strconv.Quote(rewrite(target, u).String())), err: err}
+}
+
+// sentURLHandler is a slog.Handler that passes every error it logs
+// through sentURL, so that no log line names discord.com for a request
+// sent elsewhere.
+type sentURLHandler struct {
+	target *url.URL
+	next   slog.Handler
+}
+
+func (h *sentURLHandler) Enabled(ctx context.Context, l slog.Level) bool {
+	return h.next.Enabled(ctx, l)
+}
+
+func (h *sentURLHandler) Handle(ctx context.Context, r slog.Record) error {
+	out := slog.NewRecord(r.Time, r.Level, r.Message, r.PC)
+	r.Attrs(func(a slog.Attr) bool {
+		out.AddAttrs(h.attr(a))
+		return true
+	})
+	return h.next.Handle(ctx, out)
+}
+
+func (h *sentURLHandler) WithAttrs(as []slog.Attr) slog.Handler {
+	fixed := make([]slog.Attr, len(as))
+	for i, a := range as {
+		fixed[i] = h.attr(a)
+	}
+	return &sentURLHandler{target: h.target, next: h.next.WithAttrs(fixed)}
+}
+
+func (h *sentURLHandler) WithGroup(name string) slog.Handler {
+	return &sentURLHandler{target: h.target, next: h.next.WithGroup(name)}
+}
+
+// attr returns a with the errors in it, in groups too, through sentURL.
+func (h *sentURLHandler) attr(a slog.Attr) slog.Attr {
+	switch a.Value.Kind() {
+	case slog.KindAny:
+		if err, ok := a.Value.Any().(error); ok {
+			a.Value = slog.AnyValue(sentURL(h.target, err))
+		}
+	case slog.KindGroup:
+		group := a.Value.Group()
+		fixed := make([]slog.Attr, len(group))
+		for i, g := range group {
+			fixed[i] = h.attr(g)
+		}
+		a.Value = slog.GroupValue(fixed...)
+	}
+	return a
 }

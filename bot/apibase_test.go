@@ -1,9 +1,15 @@
 package bot
 
 import (
+	"context"
+	"errors"
+	"fmt"
 	"io"
+	"log/slog"
+	"net"
 	"net/http"
 	"net/http/httptest"
+	"net/url"
 	"strings"
 	"sync/atomic"
 	"testing"
@@ -132,5 +138,103 @@ func TestNewHTTPClientInvalid(t *testing.T) {
 				t.Errorf("NewHTTPClient(%q, %v) error = %v; want one containing %q", tt.base, tt.timeout, err, tt.want)
 			}
 		})
+	}
+}
+
+// closedAddr returns a loopback address nothing listens on.
+func closedAddr(t *testing.T) string {
+	t.Helper()
+	l, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	addr := l.Addr().String()
+	l.Close()
+	return addr
+}
+
+// TestUnreachableBaseNamedInLogs points the bot at an address nothing
+// listens on: its logs and its health must name that address, never
+// discord.com, where no request went.
+func TestUnreachableBaseNamedInLogs(t *testing.T) {
+	t.Parallel()
+	for _, prefix := range []string{"", "/discord"} {
+		t.Run("prefix="+prefix, func(t *testing.T) {
+			base := "http://" + closedAddr(t) + prefix
+			logs := &syncBuffer{}
+			b, err := New(seedEngine(t), Options{Token: "x", APIBase: base, RetryMax: 50 * time.Millisecond,
+				Logger: slog.New(slog.NewTextHandler(logs, nil))})
+			if err != nil {
+				t.Fatal(err)
+			}
+			ctx, cancel := context.WithCancel(context.Background())
+			done := make(chan error, 1)
+			go func() { done <- b.Run(ctx) }()
+			wctx, wcancel := context.WithTimeout(context.Background(), e2eTimeout)
+			defer wcancel()
+			if err := eventually(wctx, func() bool { return strings.Contains(logs.String(), "cannot reach Discord") }); err != nil {
+				t.Fatalf("no retry logged: %v\n%s", err, logs)
+			}
+			health := b.Health()
+			cancel()
+			if err := <-done; err != nil {
+				t.Errorf("Run = %v", err)
+			}
+			want := base + "/api/v9/users/@me"
+			for name, text := range map[string]string{"log": logs.String(), "health": fmt.Sprint(health)} {
+				if strings.Contains(text, "discord.com") || !strings.Contains(text, want) {
+					t.Errorf("%s = %q; want it to name %s, not discord.com", name, text, want)
+				}
+			}
+		})
+	}
+}
+
+func TestSentURL(t *testing.T) {
+	target, err := parseAPIBase("http://127.0.0.1:9/p")
+	if err != nil {
+		t.Fatal(err)
+	}
+	dial := errors.New("dial tcp 127.0.0.1:9: connect: connection refused")
+	discordErr := &url.Error{Op: "Get", URL: "https://discord.com/api/v9/users/@me", Err: dial}
+	tests := []struct {
+		name   string
+		target *url.URL
+		err    error
+		want   string
+	}{
+		{"rewritten", target, discordErr, `Get "http://127.0.0.1:9/p/api/v9/users/@me": ` + dial.Error()},
+		{"wrapped", target, fmt.Errorf("get bot user: %w", discordErr), `get bot user: Get "http://127.0.0.1:9/p/api/v9/users/@me": ` + dial.Error()},
+		{"no rewriting", nil, discordErr, discordErr.Error()},
+		{"another host", target, &url.Error{Op: "Get", URL: "https://cdn.discordapp.com/x.png", Err: dial}, `Get "https://cdn.discordapp.com/x.png": ` + dial.Error()},
+		{"not a url error", target, dial, dial.Error()},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			got := sentURL(tt.target, tt.err)
+			if got.Error() != tt.want {
+				t.Errorf("sentURL(%v) = %q; want %q", tt.err, got, tt.want)
+			}
+			if !errors.Is(got, dial) {
+				t.Errorf("sentURL(%v) = %v; want it to wrap the original error", tt.err, got)
+			}
+		})
+	}
+}
+
+// TestSentURLHandler checks the logger rewrites errors in attributes,
+// in groups and in attributes added with With.
+func TestSentURLHandler(t *testing.T) {
+	target, err := parseAPIBase("http://127.0.0.1:9")
+	if err != nil {
+		t.Fatal(err)
+	}
+	discordErr := &url.Error{Op: "Post", URL: "https://discord.com/api/v9/channels/1/messages", Err: errors.New("EOF")}
+	var buf strings.Builder
+	log := slog.New(&sentURLHandler{target: target, next: slog.NewTextHandler(&buf, nil)})
+	log.With("first", discordErr).Warn("sending", "err", discordErr, slog.Group("g", "inner", discordErr), "n", 3)
+	out := buf.String()
+	if strings.Contains(out, "discord.com") || strings.Count(out, "127.0.0.1:9/api/v9/channels/1/messages") != 3 || !strings.Contains(out, "n=3") {
+		t.Errorf("logged %q; want the three errors to name 127.0.0.1:9 and n=3 kept", out)
 	}
 }

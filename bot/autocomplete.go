@@ -28,7 +28,7 @@ func (b *Bot) autocomplete(i *discordgo.Interaction) []*discordgo.ApplicationCom
 	}
 	switch focused.Name {
 	case "article":
-		return b.articleChoices(typed)
+		return b.articleChoices(typed, scopeOf(i.GuildID))
 	case "term":
 		return b.termChoices(typed)
 	case "speaker":
@@ -46,10 +46,10 @@ func choice(name, value string) *discordgo.ApplicationCommandOptionChoice {
 
 // articleChoices offers the articles whose title or id contains what was
 // typed (any case), newest first.
-func (b *Bot) articleChoices(typed string) []*discordgo.ApplicationCommandOptionChoice {
+func (b *Bot) articleChoices(typed, scope string) []*discordgo.ApplicationCommandOptionChoice {
 	needle := strings.ToLower(typed)
 	out := []*discordgo.ApplicationCommandOptionChoice{}
-	for _, a := range b.engine.Articles() {
+	for _, a := range visibleArticles(b.engine.Articles(), scope) {
 		if len(out) == maxChoices {
 			break
 		}

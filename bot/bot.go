@@ -2,11 +2,13 @@ package bot
 
 import (
 	"context"
+	"crypto/rand"
 	"errors"
 	"fmt"
 	"log/slog"
 	"net"
 	"net/http"
+	"net/url"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -24,6 +26,8 @@ import (
 type Engine interface {
 	Ask(ctx context.Context, q retrieval.Query) (*retrieval.Answer, error)
 	Lookup(ctx context.Context, term string, article corpus.ArticleID, limit int) (*retrieval.Lookup, error)
+	// LookupIn is Lookup as in a Discord server (retrieval.Query.Guild).
+	LookupIn(ctx context.Context, term string, article corpus.ArticleID, guild string, limit int) (*retrieval.Lookup, error)
 	Terms(prefix string, limit int) ([]string, error)
 	digest.Source
 	// Articles lists the articles newest first, without their paragraphs.
@@ -122,6 +126,11 @@ type Options struct {
 	// Process names this process in the digest claims it makes; "" means
 	// a random name.
 	Process string
+
+	// FeedStore keeps the servers' feeds (/feeds); Feeds checks feed URLs
+	// and hears of changes. /feeds is off while either is nil.
+	FeedStore FeedStore
+	Feeds     FeedChecker
 }
 
 // ErrUnauthorized reports a token Discord rejects: fatal, retrying cannot
@@ -145,6 +154,7 @@ type Bot struct {
 	commands map[string]handler
 
 	session *discordgo.Session
+	apiBase *url.URL // where REST calls go instead of discord.com; nil for Discord
 	metrics Metrics
 	userID  atomic.Value // string: the bot's own user id, from READY
 	appID   atomic.Value // string
@@ -164,7 +174,8 @@ type Bot struct {
 	registerMu sync.Mutex
 	registered bool // commands registered by this process
 
-	digest *digest.Scheduler // nil without a store
+	digest  *digest.Scheduler // nil without a store
+	process string            // names this process in delivery claims
 	// afterSend, in tests, holds a func() error run once a digest is sent
 	// and before it is recorded (see digest.Options.AfterSend).
 	afterSend atomic.Value
@@ -216,6 +227,10 @@ func New(engine Engine, o Options) (*Bot, error) {
 	if err != nil {
 		return nil, err
 	}
+	// The base is valid: NewHTTPClient has parsed it.
+	if b.apiBase, _ = parseAPIBase(o.APIBase); b.apiBase != nil {
+		b.log = slog.New(&sentURLHandler{target: b.apiBase, next: b.log.Handler()})
+	}
 	client.Transport = &retryTransport{next: &observeTransport{
 		next: transportOf(client), metrics: b.metrics, unauthorized: b.checkTokenSoon,
 	}}
@@ -254,11 +269,15 @@ func New(engine Engine, o Options) (*Bot, error) {
 	s.AddHandler(b.onInteraction)
 	s.AddHandler(b.onMessage)
 	b.session = s
+	b.process = o.Process
+	if b.process == "" {
+		b.process = "verbatim-" + rand.Text()[:12]
+	}
 	if o.Store != nil {
 		b.digest, err = digest.New(context.Background(), digest.Options{
 			Store: o.Store, Poster: poster{b}, Source: engine, Clock: o.Clock, Logger: b.log, Metrics: b.metrics,
 			Schedule: o.DigestSchedule, Cron: o.DigestCron, Zone: o.DigestZone, Channel: o.DigestChannel,
-			Threads: o.DigestThreads, Owns: b.ownsGuild, Process: o.Process,
+			Threads: o.DigestThreads, Owns: b.ownsGuild, Process: b.process,
 			AfterSend: func() error {
 				if f, ok := b.afterSend.Load().(func() error); ok && f != nil {
 					return f()
@@ -477,7 +496,7 @@ func (b *Bot) awaitFirstHeartbeat() {
 func (b *Bot) connect(ctx context.Context) error {
 	wait := min(500*time.Millisecond, b.opts.RetryMax)
 	for attempt := 1; ; attempt++ {
-		err := b.open()
+		err := sentURL(b.apiBase, b.open())
 		if err == nil {
 			return nil
 		}

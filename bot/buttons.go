@@ -17,6 +17,7 @@ const (
 	actionLookupPage   buttonAction = "l"
 	actionQuotesPage   buttonAction = "q"
 	actionArticlesPage buttonAction = "a"
+	actionArticleKey   buttonAction = "k" // an announced article's key sentences
 )
 
 // Footer prefixes: the text a paged reply is about, which its buttons read
@@ -67,8 +68,17 @@ func (b *Bot) button(ctx context.Context, i *discordgo.Interaction) (reply, erro
 		r, err = b.pressPage(bid, func(page int) (reply, error) {
 			return b.quotesPage(strings.TrimPrefix(bound, footerQuotes), article, page)
 		})
+	case actionArticleKey:
+		if len(bid.args) != 1 {
+			return reply{}, errButtonTampered
+		}
+		id, rerr := b.resolveArticle(choiceKeyPrefix + bid.args[0])
+		if rerr != nil {
+			return reply{}, refuse("That article is no longer here.")
+		}
+		r, err = b.articleDetails(id)
 	case actionArticlesPage:
-		r, err = b.pressPage(bid, func(page int) (reply, error) { return b.articleList(page), nil })
+		r, err = b.pressPage(bid, func(page int) (reply, error) { return b.articleList(ctx, page), nil })
 	default:
 		return reply{}, errButtonTampered
 	}
@@ -110,7 +120,7 @@ func (b *Bot) pressMore(ctx context.Context, i *discordgo.Interaction, bid butto
 	}
 	start := time.Now()
 	want := min(from-1+top, retrieval.MaxTop)
-	a, err := b.engine.Ask(ctx, retrieval.Query{Text: question, Article: article, Top: want})
+	a, err := b.engine.Ask(ctx, retrieval.Query{Text: question, Article: article, Top: want, Guild: guildScope(ctx)})
 	if err != nil {
 		return reply{}, b.decline(viaButton, err)
 	}

@@ -13,6 +13,7 @@ const (
 	cmdQuotes     = "quotes"
 	cmdArticle    = "article"
 	cmdDigest     = "digest"
+	cmdFeeds      = "feeds"
 	cmdHelp       = "help"
 	cmdAskMessage = "Ask the article"
 )
@@ -94,6 +95,24 @@ func commands() []*discordgo.ApplicationCommand {
 					Options: []*discordgo.ApplicationCommandOption{channelOpt("Which channel (default: this channel)")}},
 				{Type: discordgo.ApplicationCommandOptionSubCommand, Name: "status", Description: "The digest subscriptions of this server"},
 				{Type: discordgo.ApplicationCommandOptionSubCommand, Name: "now", Description: "Post today's digest here now"},
+			},
+		},
+		{
+			Name: cmdFeeds, Description: "The news feeds this server follows, answered from and announced",
+			Contexts:                 guildOnly,
+			DefaultMemberPermissions: &manage,
+			Options: []*discordgo.ApplicationCommandOption{
+				{Type: discordgo.ApplicationCommandOptionSubCommand, Name: "add", Description: "Follow an RSS, Atom or JSON feed",
+					Options: []*discordgo.ApplicationCommandOption{
+						{Type: discordgo.ApplicationCommandOptionString, Name: "url", Description: "The feed's address (http or https)", Required: true, MaxLength: 500},
+						channelOpt("Announce its new articles here (default: no announcements)"),
+						{Type: discordgo.ApplicationCommandOptionString, Name: "filter", Description: "Keep only items with these words, or matching /regex/", MaxLength: 200},
+					}},
+				{Type: discordgo.ApplicationCommandOptionSubCommand, Name: "remove", Description: "Stop following a feed",
+					Options: []*discordgo.ApplicationCommandOption{
+						{Type: discordgo.ApplicationCommandOptionString, Name: "url", Description: "The feed's address, as added", Required: true, MaxLength: 500},
+					}},
+				{Type: discordgo.ApplicationCommandOptionSubCommand, Name: "list", Description: "The feeds this server follows, and how their polling goes"},
 			},
 		},
 		{

@@ -290,7 +290,7 @@ func TestE2ERegistersCommands(t *testing.T) {
 	for _, c := range cmds {
 		names = append(names, c.Name)
 	}
-	want := []string{"ask", "lookup", "quotes", "article", "digest", "help", "Ask the article"}
+	want := []string{"ask", "lookup", "quotes", "article", "digest", "feeds", "help", "Ask the article"}
 	if strings.Join(names, ",") != strings.Join(want, ",") {
 		t.Errorf("registered %q; want %q", names, want)
 	}
@@ -313,7 +313,7 @@ func TestE2ERegistersCommands(t *testing.T) {
 func TestE2EGuildCommands(t *testing.T) {
 	t.Parallel()
 	h := startBot(t, nil, withOptions(func(o *Options) { o.GuildID = discordtest.DefaultGuildID }))
-	if len(h.fake.Commands(discordtest.DefaultGuildID)) != 7 || len(h.fake.Commands("")) != 0 {
+	if len(h.fake.Commands(discordtest.DefaultGuildID)) != 8 || len(h.fake.Commands("")) != 0 {
 		t.Errorf("commands not registered in the development guild only")
 	}
 }

@@ -71,7 +71,7 @@ func (b *Bot) cmdAskMessage(ctx context.Context, i *discordgo.Interaction) (repl
 // counting it (or its failure) in the metrics under via.
 func (b *Bot) answer(ctx context.Context, via, question string, article corpus.ArticleID, top int) (reply, error) {
 	start := time.Now()
-	a, err := b.engine.Ask(ctx, retrieval.Query{Text: question, Article: article, Top: top})
+	a, err := b.engine.Ask(ctx, retrieval.Query{Text: question, Article: article, Top: top, Guild: guildScope(ctx)})
 	if err != nil {
 		return reply{}, b.decline(via, err)
 	}
@@ -135,7 +135,7 @@ func (b *Bot) cmdLookup(ctx context.Context, i *discordgo.Interaction) (reply, e
 // lookupPage renders one page of a lookup, with its term in the footer
 // (where the page buttons read it back) and Previous/Next buttons.
 func (b *Bot) lookupPage(ctx context.Context, term string, page int) (reply, error) {
-	l, err := b.engine.Lookup(ctx, term, "", lookupLimit)
+	l, err := b.engine.LookupIn(ctx, term, "", guildScope(ctx), lookupLimit)
 	if err != nil {
 		return reply{}, err
 	}
@@ -249,21 +249,24 @@ func (b *Bot) quotesPage(speaker string, article corpus.ArticleID, page int) (re
 	return r, nil
 }
 
-func (b *Bot) cmdArticle(_ context.Context, i *discordgo.Interaction) (reply, error) {
+func (b *Bot) cmdArticle(ctx context.Context, i *discordgo.Interaction) (reply, error) {
 	raw := optString(i, "article")
 	if strings.TrimSpace(raw) == "" {
-		return b.articleList(0), nil
+		return b.articleList(ctx, 0), nil
 	}
 	id, err := b.resolveArticle(raw)
 	if err != nil {
 		return reply{}, err
 	}
+	if a, ok := b.engine.Article(id); ok && !visible(a, guildScope(ctx)) {
+		return reply{}, retrieval.ErrUnknownArticle
+	}
 	return b.articleDetails(id)
 }
 
 // articleList renders one page of the articles, newest first.
-func (b *Bot) articleList(page int) reply {
-	arts := b.engine.Articles()
+func (b *Bot) articleList(ctx context.Context, page int) reply {
+	arts := visibleArticles(b.engine.Articles(), guildScope(ctx))
 	shown, page, pages := pageOf(arts, articlesPage, page)
 	var lines []string
 	for _, a := range shown {

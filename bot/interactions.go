@@ -65,6 +65,7 @@ func (b *Bot) commandHandlers() map[string]handler {
 		cmdArticle:    {b.cmdArticle, never},
 		cmdHelp:       {b.cmdHelp, alwaysEphemeral},
 		cmdDigest:     {b.cmdDigest, alwaysEphemeral},
+		cmdFeeds:      {b.cmdFeeds, alwaysEphemeral},
 		cmdAskMessage: {b.cmdAskMessage, never},
 	}
 }
@@ -130,7 +131,7 @@ func (b *Bot) handleInteraction(res responder, i *discordgo.Interaction) {
 // deferred response when the reply comes. Once it returns, a response
 // has been sent (or its sending failed and was logged).
 func (b *Bot) serve(res responder, i *discordgo.Interaction, h handler) {
-	ctx, cancel := context.WithTimeout(context.Background(), handlerTimeout)
+	ctx, cancel := context.WithTimeout(withGuild(context.Background(), i.GuildID), handlerTimeout)
 	defer cancel()
 	type result struct {
 		r   reply

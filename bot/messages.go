@@ -74,7 +74,7 @@ func (b *Bot) handleMessage(s *discordgo.Session, mc *discordgo.MessageCreate) {
 		}
 		return
 	}
-	ctx, cancel := context.WithTimeout(context.Background(), handlerTimeout)
+	ctx, cancel := context.WithTimeout(withGuild(context.Background(), m.GuildID), handlerTimeout)
 	defer cancel()
 	_ = s.ChannelTyping(m.ChannelID)
 	// In a digest thread, questions are answered from its article only.

@@ -104,7 +104,7 @@ func TestRenderGolden(t *testing.T) {
 		}},
 		{"lookup", func() (reply, error) { return b.lookupPage(ctx, "Iran", 1) }},
 		{"lookup_none", func() (reply, error) { return b.lookupPage(ctx, "xyzzy", 0) }},
-		{"article_list", func() (reply, error) { return b.articleList(0), nil }},
+		{"article_list", func() (reply, error) { return b.articleList(context.Background(), 0), nil }},
 		{"article", func() (reply, error) { return b.articleDetails("000_f7beece76a365f7b") }},
 		{"context", func() (reply, error) {
 			return b.pressContext(buttonID{action: actionContext, args: []string{articleKey("000_f7beece76a365f7b"), "a", "1"}})

@@ -2,6 +2,8 @@ package corpus
 
 import (
 	"fmt"
+	"slices"
+	"strings"
 	"time"
 )
 
@@ -24,12 +26,43 @@ type Article struct {
 	// carried by several), from a .json article's "also" field; nil when
 	// there are none.
 	Also []Link
+	// Guilds are the Discord servers the article is answered in (an
+	// article from a server's own feed, a .json article's "guild" field);
+	// nil means every server.
+	Guilds []string
 	// Paragraphs in article order; Paragraphs[i].Number == i+1.
 	Paragraphs []Paragraph
+	// Encoding is the encoding the file was converted from when it was
+	// not UTF-8 and had to be guessed (Windows1252); "" for UTF-8, and
+	// for UTF-16 with a byte-order mark.
+	Encoding string
 	// Hash is a digest of the format and bytes of the file the article was
 	// read from and of its sidecar, used by the corpus fingerprint to
 	// detect changes.
 	Hash string
+}
+
+// VisibleIn reports whether the article is answered in the Discord
+// server guild: articles for every server are; a server's own articles
+// only there. guild "" (outside any server) sees only those for every
+// server.
+func (a *Article) VisibleIn(guild string) bool {
+	if len(a.Guilds) == 0 {
+		return true
+	}
+	return guild != "" && slices.Contains(a.Guilds, guild)
+}
+
+// ParseGuilds reads a "guild" field: server ids separated by commas (or
+// ", " as a JSON list is read). Empty parts are dropped; nil when none.
+func ParseGuilds(s string) []string {
+	var out []string
+	for _, g := range strings.Split(s, ",") {
+		if g = strings.TrimSpace(g); g != "" && !slices.Contains(out, g) {
+			out = append(out, g)
+		}
+	}
+	return out
 }
 
 // Link is another outlet's copy of an article: who published it, and

@@ -233,10 +233,14 @@ func ArticleFormat(name string) (Format, bool) {
 }
 
 // IDOf returns the article id of a file name: the base name without its
-// extension.
+// extension, or the whole base name when nothing precedes the extension
+// (".md"), so that no article has an empty id.
 func IDOf(path string) ArticleID {
 	base := filepath.Base(path)
-	return ArticleID(strings.TrimSuffix(base, filepath.Ext(base)))
+	if stem := strings.TrimSuffix(base, filepath.Ext(base)); stem != "" {
+		return ArticleID(stem)
+	}
+	return ArticleID(base)
 }
 
 func sidecarPath(p string, format Format) string {

@@ -26,9 +26,10 @@
 // the sidecar fills what it lacks. A sidecar is never an article.
 //
 // Files are UTF-8 (a byte order mark is dropped), UTF-16 with a byte order
-// mark, or Windows-1252; binary files, empty files and files over
-// [MaxFileBytes] are refused with [ErrBinary], [ErrNoText] and
-// [ErrTooLarge]. [LoadDir] loads what it can and reports every other file
+// mark, or Windows-1252 when their bytes read as Windows-1252 text (the
+// article's Encoding says so); binary files, empty files, files over
+// [MaxFileBytes] and files in no encoding verbatim can tell are refused
+// with [ErrBinary], [ErrNoText], [ErrTooLarge] and [ErrEncoding]. [LoadDir] loads what it can and reports every other file
 // as a [*FileError].
 //
 // # A folder that changes

@@ -109,8 +109,15 @@ func TestArticleFormat(t *testing.T) {
 			t.Errorf("ArticleFormat(%q) = %q, %v; want %q, %v", tt.name, got, ok, tt.want, tt.ok)
 		}
 	}
-	if got := IDOf("sub/000_abc.txt"); got != "000_abc" {
-		t.Errorf("IDOf(%q) = %q; want %q", "sub/000_abc.txt", got, "000_abc")
+	for _, tt := range []struct{ path, want string }{
+		{"sub/000_abc.txt", "000_abc"},
+		{"a.b.md", "a.b"},
+		{".md", ".md"}, // no stem: the whole name, never ""
+		{"sub/.txt", ".txt"},
+	} {
+		if got := IDOf(tt.path); string(got) != tt.want {
+			t.Errorf("IDOf(%q) = %q; want %q", tt.path, got, tt.want)
+		}
 	}
 }
 

@@ -48,6 +48,9 @@ type Meta struct {
 	Agency    string `json:"agency" yaml:"agency"`
 	// Also lists other outlets' copies of the same story.
 	Also []Link `json:"also" yaml:"also"`
+	// Guild is the Discord server (or servers, comma-separated) the
+	// article is answered in; "" for every server.
+	Guild string `json:"guild" yaml:"guild"`
 }
 
 // fill copies into m the fields it lacks from o.
@@ -65,6 +68,9 @@ func (m *Meta) fill(o Meta) {
 	}
 	if len(m.Also) == 0 {
 		m.Also = o.Also
+	}
+	if strings.TrimSpace(m.Guild) == "" {
+		m.Guild = o.Guild
 	}
 }
 
@@ -94,6 +100,7 @@ var (
 	ErrBinary   = errors.New("binary file, not text")
 	ErrTooLarge = errors.New("file too large")
 	ErrNoText   = errors.New("no article text")
+	ErrEncoding = errors.New("not UTF-8 text")
 )
 
 // Parse turns the bytes of one article file into an Article. format is the
@@ -112,7 +119,7 @@ func Parse(id ArticleID, format Format, data, sidecar []byte) (*Article, error) 
 	default:
 		return nil, fmt.Errorf("unknown article format %q (want .txt, .md or .json)", format)
 	}
-	body, err := decodeText(data)
+	body, encoding, err := decodeTextFrom(data)
 	if err != nil {
 		return nil, err
 	}
@@ -163,7 +170,10 @@ func Parse(id ArticleID, format Format, data, sidecar []byte) (*Article, error) 
 		Agency: FoldSpace(meta.Agency),
 		URL:    strings.TrimSpace(meta.URL),
 		Author: FoldSpace(meta.Author),
+
+		Encoding: encoding,
 	}
+	a.Guilds = ParseGuilds(meta.Guild)
 	for _, l := range meta.Also {
 		l = Link{Source: FoldSpace(l.Source), URL: strings.TrimSpace(l.URL)}
 		if l.Source != "" || l.URL != "" {
@@ -214,6 +224,18 @@ func Parse(id ArticleID, format Format, data, sidecar []byte) (*Article, error) 
 
 // decodeText returns data as UTF-8 text, or an error for binary data.
 func decodeText(data []byte) (string, error) {
+	text, _, err := decodeTextFrom(data)
+	return text, err
+}
+
+// Windows1252 is the Encoding of an article read from a file that was
+// not UTF-8 but read as Windows-1252 text.
+const Windows1252 = "Windows-1252"
+
+// decodeTextFrom is decodeText that also tells the encoding it guessed:
+// Windows1252, or "" for UTF-8 (or UTF-16 with a byte-order mark, which
+// is no guess).
+func decodeTextFrom(data []byte) (string, string, error) {
 	switch {
 	case bytes.HasPrefix(data, []byte{0xEF, 0xBB, 0xBF}):
 		data = data[3:]
@@ -221,23 +243,83 @@ func decodeText(data []byte) (string, error) {
 		dec := xunicode.UTF16(xunicode.LittleEndian, xunicode.UseBOM).NewDecoder()
 		out, err := dec.Bytes(data)
 		if err != nil {
-			return "", fmt.Errorf("decode UTF-16: %w", err)
+			return "", "", fmt.Errorf("decode UTF-16: %w", err)
 		}
 		data = out
 	}
 	if looksBinary(data) {
-		return "", ErrBinary
+		return "", "", ErrBinary
 	}
 	if utf8.Valid(data) {
-		return string(data), nil
+		return string(data), "", nil
 	}
-	// Not UTF-8: older newsroom exports are usually Windows-1252, which
-	// maps every byte, so this cannot fail.
+	// Not UTF-8: older newsroom exports are usually Windows-1252, but any
+	// byte decodes as something in it, so it is taken only for bytes that
+	// read as Windows-1252 text.
+	if off, ok := looksWindows1252(data); !ok {
+		return "", "", fmt.Errorf("%w (byte 0x%02X at offset %d reads as neither UTF-8 nor Windows-1252 text): save the file as UTF-8", ErrEncoding, data[off], off)
+	}
 	out, err := charmap.Windows1252.NewDecoder().Bytes(data)
 	if err != nil {
-		return "", fmt.Errorf("decode Windows-1252: %w", err)
+		return "", "", fmt.Errorf("decode Windows-1252: %w", err)
 	}
-	return string(out), nil
+	return string(out), Windows1252, nil
+}
+
+// looksWindows1252 reports whether data, not valid UTF-8, reads as
+// Windows-1252 text: no control characters, none of the five bytes
+// Windows-1252 leaves undefined, and every run of bytes over 0x7F that
+// holds a Latin-1 letter (é, ß, Ø) longer than one byte touches an
+// ASCII letter, as in "café" or "Müller", not "ÿþý". When it does not,
+// the offset of the first byte that does not fit comes back.
+func looksWindows1252(data []byte) (int, bool) {
+	isASCIILetter := func(i int) bool {
+		if i < 0 || i >= len(data) {
+			return false
+		}
+		c := data[i] | 0x20
+		return c >= 'a' && c <= 'z'
+	}
+	// UTF-8 sequences beside bytes that are not: damaged UTF-8, which
+	// Windows-1252 would turn into "cafÃ©".
+	bad := -1
+	multi := false
+	for i := 0; i < len(data); {
+		r, n := utf8.DecodeRune(data[i:])
+		if r == utf8.RuneError && n == 1 && bad < 0 {
+			bad = i
+		}
+		multi = multi || n > 1
+		i += n
+	}
+	if multi && bad >= 0 {
+		return bad, false
+	}
+	for i := 0; i < len(data); i++ {
+		c := data[i]
+		switch {
+		case c == 0x7F, c < 0x20 && c != '\n' && c != '\r' && c != '\t' && c != '\f':
+			return i, false
+		case c < 0x80:
+			continue
+		}
+		start := i
+		letters := false
+		for ; i < len(data) && data[i] >= 0x80; i++ {
+			switch data[i] {
+			case 0x81, 0x8D, 0x8F, 0x90, 0x9D:
+				return i, false
+			case 0xD7, 0xF7: // × and ÷
+			default:
+				letters = letters || data[i] >= 0xC0
+			}
+		}
+		if letters && i-start > 1 && !isASCIILetter(start-1) && !isASCIILetter(i) {
+			return start, false
+		}
+		i--
+	}
+	return 0, true
 }
 
 // looksBinary reports whether data holds a NUL byte, or many control
@@ -548,6 +630,7 @@ type jsonArticle struct {
 	Author    jsonText        `json:"author"`
 	Agency    jsonText        `json:"agency"`
 	Also      []Link          `json:"also"`
+	Guild     jsonText        `json:"guild"`
 	Body      json.RawMessage `json:"body"`
 }
 
@@ -555,7 +638,7 @@ func (ja *jsonArticle) meta() Meta {
 	return Meta{
 		Title: string(ja.Title), Source: string(ja.Source), URL: string(ja.URL),
 		Published: string(ja.Published), Author: string(ja.Author), Agency: string(ja.Agency),
-		Also: ja.Also,
+		Also: ja.Also, Guild: string(ja.Guild),
 	}
 }
 

@@ -161,6 +161,11 @@ func (st *attribution) sentence(s string, q quoteState) (speaker, role string, o
 	switch {
 	case ok:
 		speaker, role = st.resolve(p)
+		if strings.ContainsAny(speaker, "0123456789") {
+			// Words with digits ("0's aAAer") are no one's name; a
+			// speaker is made of letters.
+			speaker, role = "", ""
+		}
 	case headOK:
 		st.resolve(head) // a subject who says nothing is still mentioned
 	}

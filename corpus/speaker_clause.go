@@ -447,7 +447,11 @@ func accordingTo(ts []token, i int) (phrase, bool) {
 }
 
 // trailingApposition reads a role or a name set off after p up to the next
-// comma or the end of the sentence: "said Mr Smith, the ambassador."
+// comma or the end of the sentence: "said Mr Smith, the ambassador." p is
+// a source (after "according to", or the subject of an inverted "said"),
+// so any description before a name set off after it is the name's role,
+// not only the role nouns a subject needs: "according to the operator,
+// SSE" is SSE's word.
 func trailingApposition(ts []token, p phrase) phrase {
 	end := p.to
 	if end >= len(ts) || ts[end].kind != tComma {
@@ -463,7 +467,7 @@ func trailingApposition(ts []token, p phrase) phrase {
 	switch {
 	case p.kind == pName && isRoleSeg(ts, end+1, b):
 		p.roleFrom, p.roleTo = end+1, roleEnd(ts, end+1, b)
-	case p.kind == pNoun && p.hd&roleNouns != 0:
+	case p.kind == pNoun:
 		if q, ok := parseNP(ts, end+1, b, npFull); ok && q.to == b && q.kind == pName {
 			q.from, q.roleFrom, q.roleTo = p.from, p.from, p.to
 			return q

@@ -352,9 +352,9 @@ func isAcronym(w string) bool {
 }
 
 // prefixedName reports whether t is a surname with a lower-case prefix:
-// "al-Maliki".
+// "al-Maliki", not "al-A0000".
 func prefixedName(t token) bool {
-	if !plainWord(t) || t.cap || t.possessive() {
+	if !plainWord(t) || t.cap || t.possessive() || t.flags&fDigit != 0 {
 		return false
 	}
 	for _, p := range namePrefixes {

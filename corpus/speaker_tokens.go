@@ -207,6 +207,9 @@ func personNoun(lo string) wordSet {
 	if len(lo) < 5 || notPeople.has(lo) || strings.HasSuffix(lo, "ment") || strings.HasSuffix(lo, "ments") {
 		return 0
 	}
+	if strings.ContainsAny(lo, "0123456789") {
+		return 0 // "000er", "4x4ers": not words for people
+	}
 	set, w := roleNouns, lo
 	if strings.HasSuffix(lo, "s") && !strings.HasSuffix(lo, "ss") {
 		set, w = groupNouns, lo[:len(lo)-1]

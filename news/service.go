@@ -63,9 +63,17 @@ type Options struct {
 	Counters Counters     // nil: NopCounters
 	// Now tells the time; nil means time.Now.
 	Now func() time.Time
-	// Guild scopes the articles the service stores ("" for every server).
-	Guild string
+	// Scope says which Discord servers an article from a feed is
+	// answered in, given the feed and the article's title and text: nil
+	// for every server, else the servers' ids (NoServer for none: kept,
+	// so that the item is not fetched again, but answered nowhere). A nil
+	// Scope puts every article in every server.
+	Scope func(feedURL, title string, body []string) []string
 }
+
+// NoServer is the scope of an article no server asked for (every server
+// following its feed filtered it out). Discord ids are never 0.
+const NoServer = "0"
 
 // Service fetches feeds and pages and stores their articles. It is safe
 // for concurrent use.
@@ -75,7 +83,7 @@ type Service struct {
 	log      *slog.Logger
 	counters Counters
 	now      func() time.Time
-	guild    string
+	scope    func(feedURL, title string, body []string) []string
 
 	// commit serialises the decision "new, duplicate or update" with the
 	// write that follows it, so that two items of the same story fetched
@@ -85,7 +93,7 @@ type Service struct {
 
 // NewService returns a Service that fetches with f and stores in s.
 func NewService(f *Fetcher, s *Store, o Options) *Service {
-	svc := &Service{fetch: f, store: s, log: o.Logger, counters: o.Counters, now: o.Now, guild: o.Guild}
+	svc := &Service{fetch: f, store: s, log: o.Logger, counters: o.Counters, now: o.Now, scope: o.Scope}
 	if svc.log == nil {
 		svc.log = slog.New(slog.DiscardHandler)
 	}
@@ -265,7 +273,7 @@ func (s *Service) item(ctx context.Context, feedURL string, feed *gofeed.Feed, i
 		s.commit.Lock()
 		other, ok := s.store.ByURL(fi.link)
 		if ok {
-			s.duplicate(other, fi, "", fi.link, false, res)
+			s.duplicate(other, fi, s.feedScope(fi), "", fi.link, false, res)
 		}
 		s.commit.Unlock()
 		if ok {
@@ -294,15 +302,25 @@ func (s *Service) item(ctx context.Context, feedURL string, feed *gofeed.Feed, i
 	}
 	for _, u := range []string{fi.link, f.Canonical} {
 		if other, ok := s.store.ByURL(u); ok && u != "" {
-			s.duplicate(other, fi, f.Source, fi.link, false, res)
+			s.duplicate(other, fi, f.Guild, f.Source, fi.link, false, res)
 			return
 		}
 	}
 	if other, ok := s.store.Similar(strings.Join(f.Body, "\n"), ""); ok {
-		s.duplicate(other, fi, f.Source, fi.link, true, res)
+		s.duplicate(other, fi, f.Guild, f.Source, fi.link, true, res)
 		return
 	}
 	s.add(f, res)
+}
+
+// feedScope is the scope of an item of a feed seen before its page is
+// read (for a duplicate found by its link): by its feed item's title and
+// the feed's own text.
+func (s *Service) feedScope(fi feedItem) string {
+	if s.scope == nil {
+		return ""
+	}
+	return joinGuilds(s.scope(fi.feed, fi.title, fi.text))
 }
 
 // page fetches and extracts the article at link; nil and the error when
@@ -342,7 +360,7 @@ func isHTML(contentType string) bool {
 func (s *Service) articleOf(fi feedItem, p *Page, pageErr error) *File {
 	f := &File{
 		Title: fi.title, Source: fi.outlet, URL: NormalizeURL(fi.link), Author: fi.author,
-		GUID: fi.guid, Feed: fi.feed, Guild: s.guild, ItemHash: fi.hash,
+		GUID: fi.guid, Feed: fi.feed, ItemHash: fi.hash,
 	}
 	published := fi.published
 	usePage := p != nil && (pageErr == nil || words(p.Paragraphs) >= words(fi.text))
@@ -375,7 +393,32 @@ func (s *Service) articleOf(fi feedItem, p *Page, pageErr error) *File {
 	if f.Title == "" {
 		f.Title = firstWords(f.Body, 12)
 	}
+	if s.scope != nil {
+		f.Guild = joinGuilds(s.scope(fi.feed, f.Title, f.Body))
+	}
 	return f
+}
+
+// joinGuilds is the "guild" field of a list of servers.
+func joinGuilds(guilds []string) string { return strings.Join(guilds, ",") }
+
+// mergeGuilds is the scope of an article that two scopes asked for:
+// every server when either is, else both lists' servers (NoServer only
+// when neither has another).
+func mergeGuilds(a, b string) string {
+	if a == "" || b == "" {
+		return ""
+	}
+	var out []string
+	for _, g := range corpus.ParseGuilds(a + "," + b) {
+		if g != NoServer && !slices.Contains(out, g) {
+			out = append(out, g)
+		}
+	}
+	if len(out) == 0 {
+		return NoServer
+	}
+	return joinGuilds(out)
 }
 
 // add stores f as a new article. The caller holds s.commit.
@@ -408,6 +451,7 @@ func (s *Service) update(id corpus.ArticleID, f *File, res *Result) {
 		return
 	}
 	f.Also, f.Aliases, f.Added = old.Also, old.Aliases, old.Added
+	f.Guild = mergeGuilds(f.Guild, old.Guild)
 	if f.Fallback && !old.Fallback {
 		// The page failed this time: keep its text rather than fall back
 		// to the feed's shorter one.
@@ -427,7 +471,7 @@ func (s *Service) update(id corpus.ArticleID, f *File, res *Result) {
 // stored as id: the item becomes an alias so that it is not fetched
 // again, and when it is the same story on another page (sameStory), its
 // outlet and link join the article's also list. The caller holds s.commit.
-func (s *Service) duplicate(id corpus.ArticleID, fi feedItem, source, link string, sameStory bool, res *Result) {
+func (s *Service) duplicate(id corpus.ArticleID, fi feedItem, guild, source, link string, sameStory bool, res *Result) {
 	s.counters.FeedDuplicateDropped()
 	res.Skipped = append(res.Skipped, Skipped{URL: orStr(link, fi.guid), Reason: "duplicate of " + string(id)})
 	old, err := s.store.Read(id)
@@ -436,6 +480,9 @@ func (s *Service) duplicate(id corpus.ArticleID, fi feedItem, source, link strin
 		return
 	}
 	changed := false
+	if g := mergeGuilds(old.Guild, guild); g != old.Guild {
+		old.Guild, changed = g, true
+	}
 	if fi.guid != "" && !(old.Feed == fi.feed && old.GUID == fi.guid) && !hasAlias(old.Aliases, Alias{Feed: fi.feed, GUID: fi.guid}) {
 		old.Aliases = append(old.Aliases, Alias{Feed: fi.feed, GUID: fi.guid})
 		changed = true
@@ -451,6 +498,23 @@ func (s *Service) duplicate(id corpus.ArticleID, fi feedItem, source, link strin
 	}
 	if err := s.store.Put(id, old); err != nil {
 		s.log.Error("noting a duplicate failed", "id", id, "err", err)
+	}
+}
+
+// widen makes article id answered in guild too ("" for every server).
+func (s *Service) widen(id corpus.ArticleID, guild string) {
+	s.commit.Lock()
+	defer s.commit.Unlock()
+	f, err := s.store.Read(id)
+	if err != nil {
+		s.log.Error("reading an article to widen its scope failed", "id", id, "err", err)
+		return
+	}
+	if g := mergeGuilds(f.Guild, guild); g != f.Guild {
+		f.Guild = g
+		if err := s.store.Put(id, f); err != nil {
+			s.log.Error("widening an article's scope failed", "id", id, "err", err)
+		}
 	}
 }
 
@@ -477,10 +541,14 @@ func hasLink(list []corpus.Link, link string) bool {
 // A page already stored (by URL or canonical URL, or as the same story)
 // is skipped with the reason. A page that cannot be fetched or holds too
 // little text is an error.
-func (s *Service) AddURL(ctx context.Context, rawURL string) (Result, error) {
+//
+// guild is the Discord server that asked for it, whose own the article is
+// ("" for every server); a page already stored becomes that server's too.
+func (s *Service) AddURL(ctx context.Context, rawURL, guild string) (Result, error) {
 	var res Result
 	rawURL = strings.TrimSpace(rawURL)
 	if id, ok := s.store.ByURL(rawURL); ok {
+		s.widen(id, guild)
 		res.Skipped = append(res.Skipped, Skipped{URL: rawURL, Reason: "already stored as " + string(id)})
 		return res, nil
 	}
@@ -493,7 +561,7 @@ func (s *Service) AddURL(ctx context.Context, rawURL string) (Result, error) {
 	}
 	f := &File{
 		Title: p.Title, Source: p.SiteName, URL: NormalizeURL(rawURL), Author: p.Byline, Body: p.Paragraphs,
-		Canonical: NormalizeURL(p.Canonical), Guild: s.guild,
+		Canonical: NormalizeURL(p.Canonical), Guild: guild,
 	}
 	if f.Source == "" {
 		if u, err := url.Parse(rawURL); err == nil {
@@ -511,12 +579,12 @@ func (s *Service) AddURL(ctx context.Context, rawURL string) (Result, error) {
 	fi := feedItem{outlet: f.Source}
 	for _, u := range []string{rawURL, f.Canonical} {
 		if other, ok := s.store.ByURL(u); ok && u != "" {
-			s.duplicate(other, fi, f.Source, rawURL, false, &res)
+			s.duplicate(other, fi, guild, f.Source, rawURL, false, &res)
 			return res, nil
 		}
 	}
 	if other, ok := s.store.Similar(strings.Join(f.Body, "\n"), ""); ok {
-		s.duplicate(other, fi, f.Source, rawURL, true, &res)
+		s.duplicate(other, fi, guild, f.Source, rawURL, true, &res)
 		return res, nil
 	}
 	s.add(f, &res)
@@ -577,4 +645,20 @@ func orStr(a, b string) string {
 		return a
 	}
 	return b
+}
+
+// CheckFeed fetches feedURL and parses it as a feed, storing nothing,
+// and returns the feed's title ("" when it has none). A URL that cannot
+// be fetched (a refused address or scheme included) or is not a feed
+// gives a *FetchError.
+func (s *Service) CheckFeed(ctx context.Context, feedURL string) (string, error) {
+	resp, err := s.fetch.Get(ctx, feedURL, http.Header{"Accept": {"application/rss+xml, application/atom+xml, application/feed+json, application/json;q=0.9, application/xml;q=0.8, text/xml;q=0.8, */*;q=0.5"}})
+	if err != nil {
+		return "", err
+	}
+	feed, err := gofeed.NewParser().Parse(bytes.NewReader(resp.Body))
+	if err != nil {
+		return "", &FetchError{URL: feedURL, Kind: KindParse, Err: errors.New("not an RSS, Atom or JSON feed")}
+	}
+	return corpus.FoldSpace(feed.Title), nil
 }

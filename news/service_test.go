@@ -327,18 +327,18 @@ func TestAddURL(t *testing.T) {
 	s.page("/c/storm", stormB)
 	s.serve("/short", "text/html", "<html><body><p>Too short.</p></body></html>")
 	svc := testService(t, nil)
-	res, err := svc.AddURL(context.Background(), s.URL("/c/storm?utm_medium=social"))
+	res, err := svc.AddURL(context.Background(), s.URL("/c/storm?utm_medium=social"), "")
 	if err != nil || len(res.Added) != 1 || res.Added[0].Source != "West Coast Radio" {
 		t.Fatalf("AddURL = %+v, %v", res, err)
 	}
-	res, err = svc.AddURL(context.Background(), s.URL("/c/storm"))
+	res, err = svc.AddURL(context.Background(), s.URL("/c/storm"), "")
 	if err != nil || len(res.Added) != 0 || len(res.Skipped) != 1 {
 		t.Errorf("AddURL again = %+v, %v; want skipped", res, err)
 	}
-	if _, err := svc.AddURL(context.Background(), s.URL("/short")); !errors.Is(err, ErrTooShort) {
+	if _, err := svc.AddURL(context.Background(), s.URL("/short"), ""); !errors.Is(err, ErrTooShort) {
 		t.Errorf("AddURL(short) = %v; want ErrTooShort", err)
 	}
-	if _, err := svc.AddURL(context.Background(), s.URL("/missing")); KindOf(err) != KindStatus {
+	if _, err := svc.AddURL(context.Background(), s.URL("/missing"), ""); KindOf(err) != KindStatus {
 		t.Errorf("AddURL(404) = %v; want a status error", err)
 	}
 	// The stored file is the corpus .json format, with news's fields.
@@ -372,7 +372,7 @@ func TestNotAPage(t *testing.T) {
 	s.serve("/report.pdf", "application/pdf", "%PDF-1.7 binary")
 	counts := newCounting()
 	svc := testService(t, counts)
-	if _, err := svc.AddURL(context.Background(), s.URL("/report.pdf")); KindOf(err) != KindParse || !strings.Contains(err.Error(), "not a web page") {
+	if _, err := svc.AddURL(context.Background(), s.URL("/report.pdf"), ""); KindOf(err) != KindParse || !strings.Contains(err.Error(), "not a web page") {
 		t.Errorf("AddURL(pdf) = %v; want not a web page", err)
 	}
 	if counts.errors[KindParse] != 1 {

@@ -47,8 +47,8 @@ type File struct {
 	// Fallback is true when the text is the feed's own, because the page
 	// could not be fetched or held too little.
 	Fallback bool `json:"fallback,omitempty"`
-	// Guild is the Discord server the article is answered in; "" for
-	// every server.
+	// Guild is the Discord server the article is answered in (several
+	// separated by commas; NoServer for none); "" for every server.
 	Guild string `json:"guild"`
 	// ItemHash is a digest of the feed item as last seen: when it changes,
 	// the article is fetched again and updated in place.

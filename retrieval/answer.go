@@ -62,6 +62,10 @@ type Query struct {
 	// Top is the most quotes wanted; zero means DefaultTop, and it is
 	// capped at MaxTop.
 	Top int
+	// Guild, when not "", answers as in that Discord server: from the
+	// articles for every server and that server's own (see
+	// corpus.Article.VisibleIn). NoGuild answers as outside any server.
+	Guild string
 }
 
 // Limits on questions and answers.
@@ -146,12 +150,14 @@ func (ix *Index) Ask(ctx context.Context, q Query) (*Answer, error) {
 		top = MaxTop
 	}
 	ix.mu.RLock()
-	avgLen := ix.man.avgLen()
-	_, known := ix.man.Articles[q.Article]
+	avgLen, arts := ix.man.avgLen(), ix.man.Articles
 	ix.mu.RUnlock()
-	if q.Article != "" && !known {
-		return nil, fmt.Errorf("%w: %q", ErrUnknownArticle, q.Article)
+	if q.Article != "" {
+		if e, ok := arts[q.Article]; !ok || (q.Guild != "" && !e.Article.VisibleIn(scopeGuild(q.Guild))) {
+			return nil, fmt.Errorf("%w: %q", ErrUnknownArticle, q.Article)
+		}
 	}
+	ctx = withScope(ctx, arts, q.Guild)
 
 	ans := &Answer{Question: text, Quotes: []Quote{}, Suggestions: []Quote{}}
 	qa := ix.an.Question(text)

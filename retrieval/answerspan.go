@@ -44,11 +44,15 @@ func answerSpan(an *Analyzer, q rankQuery, text string) (Span, bool) {
 	}
 	// The words the sentence shares with the question, by term or bridge.
 	match := make(map[string]bool, len(q.terms))
+	// A stem keeps its word's first letters: a word whose first three
+	// match no term's is not stemmed at all.
+	heads := make(map[string]bool, len(q.terms))
+	head := func(w string) string { return w[:min(3, len(w))] }
 	for i, t := range q.terms {
-		match[t] = true
+		match[t], heads[head(t)] = true, true
 		if q.bridges != nil {
 			for _, b := range q.bridges[i] {
-				match[b.term] = true
+				match[b.term], heads[head(b.term)] = true, true
 			}
 		}
 	}
@@ -58,7 +62,9 @@ func answerSpan(an *Analyzer, q rankQuery, text string) (Span, bool) {
 			anchors = append(anchors, i)
 			continue
 		}
-		if ts := an.Terms(w); len(ts) == 1 && match[ts[0]] {
+		// Porter's stem of the folded word, as the text field makes
+		// it, without running the whole analyzer word by word.
+		if heads[head(w)] && match[stemOf(w)] {
 			anchors = append(anchors, i)
 		}
 	}

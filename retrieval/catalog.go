@@ -178,7 +178,7 @@ func sortSpeakers(counts map[string]int) []corpus.SpeakerCount {
 
 // entryVersion is the version of the entry encoding, its first byte.
 // Added comes right after it, so that an upgrade can carry it over.
-const entryVersion = 2
+const entryVersion = 3
 
 func encodeEntry(e *entry) []byte {
 	w := recordWriter{b: []byte{entryVersion}}
@@ -202,6 +202,10 @@ func encodeEntry(e *entry) []byte {
 		w.str(l.Source)
 		w.str(l.URL)
 	}
+	w.uint(uint64(len(a.Guilds)))
+	for _, g := range a.Guilds {
+		w.str(g)
+	}
 	return w.b
 }
 
@@ -222,6 +226,10 @@ func decodeEntry(b []byte) (*entry, error) {
 	n = r.count(2)
 	for range n {
 		a.Also = append(a.Also, corpus.Link{Source: r.str(), URL: r.str()})
+	}
+	n = r.count(1)
+	for range n {
+		a.Guilds = append(a.Guilds, r.str())
 	}
 	if r.err == nil && r.off != len(b) {
 		r.err = fmt.Errorf("%w: %d bytes left over", errRecord, len(b)-r.off)

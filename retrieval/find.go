@@ -96,6 +96,19 @@ func findSentences(ctx context.Context, rd index.IndexReader, groups [][]string,
 			return nil, err
 		}
 	}
+	// The articles of other Discord servers (Query.Guild) find nothing.
+	for _, id := range hiddenArticles(ctx) {
+		ds, err := s.postings(string(id), fieldArticle)
+		if err != nil {
+			return nil, err
+		}
+		if s.skip == nil {
+			s.skip = make(map[uint64]bool, len(ds))
+		}
+		for _, d := range ds {
+			s.skip[d] = true
+		}
+	}
 	pass := func(i int, g []string, only []uint64) error {
 		tidf := idf(s.n, st.DocFreq(g[0]))
 		if err := s.add(i, g[0], fieldText, 1, tidf, only); err != nil {
@@ -146,6 +159,7 @@ type search struct {
 	hits   []found
 	at     map[uint64]int // internal id -> index in hits
 	tfd    index.TermFieldDoc
+	skip   map[uint64]bool // internal ids never to find, or nil
 }
 
 // add adds the BM25 weight of term in field, times w, to the sentences
@@ -165,6 +179,9 @@ func (s *search) add(i int, term, field string, w, idf float64, only []uint64) e
 		tf := float64(d.Freq)
 		v := w * idf * tf * (bm25K1 + 1) / (tf + bm25K1*(1-bm25B+bm25B*dl/s.avgLen))
 		id := d.ID.Value()
+		if s.skip[id] {
+			return
+		}
 		k, ok := s.at[id]
 		if !ok {
 			k = len(s.hits)

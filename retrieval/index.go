@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"hash/crc32"
 	"io"
+	"io/fs"
 	"log/slog"
 	"maps"
 	"os"
@@ -21,6 +22,7 @@ import (
 	"github.com/blevesearch/bleve/v2/document"
 	"github.com/blevesearch/bleve/v2/index/scorch"
 	"github.com/blevesearch/bleve/v2/mapping"
+	bleveutil "github.com/blevesearch/bleve/v2/util"
 	bolt "go.etcd.io/bbolt"
 	bolterrors "go.etcd.io/bbolt/errors"
 
@@ -173,6 +175,10 @@ func openDir(dataDir string, o Options) (*Index, error) {
 	case errors.Is(err, bleve.ErrorIndexPathDoesNotExist):
 		bi, err = create(path, im)
 		fresh = true
+	case errors.As(err, new(*missingSegmentError)):
+		log.Warn(err.Error()+"; rebuilding the index", "path", path)
+		bi, err = recreate(path, im)
+		fresh = true
 	default:
 		log.Warn("index damaged; rebuilding it", "path", path, "err", err)
 		bi, err = recreate(path, im)
@@ -304,6 +310,9 @@ func probeLock(path string, timeout time.Duration) error {
 // (listed in checkedFile beside store/) is not read again: start-up does
 // not read the whole index. A missing folder is no error: Open reports it.
 func checkSegments(path string) error {
+	if err := checkSegmentsListed(path); err != nil {
+		return err
+	}
 	files, err := filepath.Glob(filepath.Join(path, "store", "*.zap"))
 	if err != nil {
 		return err
@@ -338,6 +347,52 @@ func checkSegments(path string) error {
 // checkedFile lists, beside an index's store, the segment files found
 // whole, with their sizes and times.
 const checkedFile = "segments-checked.json"
+
+// missingSegmentError reports a segment file the index lists but the
+// folder lacks (deleted by hand, or lost).
+type missingSegmentError struct{ name string }
+
+func (e *missingSegmentError) Error() string {
+	return fmt.Sprintf("segment file %s is missing", e.name)
+}
+
+// checkSegmentsListed returns a *missingSegmentError when a segment file
+// that the index's newest snapshot lists (in store/root.bolt) is not in
+// the folder. bleve would log that in its own words, fall back to an
+// empty index and then fail on its mapping, a misleading reason. A root
+// file bbolt cannot open is no error here: bleve's open reports it.
+func checkSegmentsListed(path string) error {
+	store := filepath.Join(path, "store")
+	db, err := bolt.Open(filepath.Join(store, "root.bolt"), 0o600, &bolt.Options{ReadOnly: true, Timeout: time.Second})
+	if err != nil {
+		return nil
+	}
+	defer db.Close()
+	return db.View(func(tx *bolt.Tx) error {
+		snapshots := tx.Bucket(bleveutil.BoltSnapshotsBucket)
+		if snapshots == nil {
+			return nil
+		}
+		k, _ := snapshots.Cursor().Last()
+		snapshot := snapshots.Bucket(k)
+		if k == nil || snapshot == nil {
+			return nil
+		}
+		return snapshot.ForEachBucket(func(k []byte) error {
+			if k[0] == bleveutil.BoltInternalKey[0] || k[0] == bleveutil.BoltMetaDataKey[0] {
+				return nil
+			}
+			name := string(snapshot.Bucket(k).Get(bleveutil.BoltPathKey))
+			if name == "" {
+				return nil
+			}
+			if _, err := os.Stat(filepath.Join(store, name)); errors.Is(err, fs.ErrNotExist) {
+				return &missingSegmentError{name: name}
+			}
+			return nil
+		})
+	})
+}
 
 func checkSegment(path string) error {
 	f, err := os.Open(path)

@@ -3,6 +3,7 @@ package retrieval
 import (
 	"context"
 	"errors"
+	"log"
 	"os"
 	"path/filepath"
 	"regexp"
@@ -207,6 +208,46 @@ func TestOpenDamagedIndexIsRebuilt(t *testing.T) {
 				t.Errorf("rebuilt index does not answer: %+v, %v", a, err)
 			}
 		})
+	}
+}
+
+// TestOpenMissingSegment deletes a segment file of a real index: Open
+// says so in one warning of its own and rebuilds, with no line from bleve
+// (on the standard logger) and no unrelated reason.
+func TestOpenMissingSegment(t *testing.T) {
+	ctx := context.Background()
+	dir := t.TempDir()
+	c := seedCorpus(t)
+	ix, err := Open(ctx, dir, c, Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	ix.Close()
+	files, _ := filepath.Glob(filepath.Join(dir, IndexDir, "store", "*.zap"))
+	if len(files) == 0 {
+		t.Fatal("no segment files to delete")
+	}
+	if err := os.Remove(files[0]); err != nil {
+		t.Fatal(err)
+	}
+	var std logBuffer
+	log.SetOutput(&std)
+	t.Cleanup(func() { log.SetOutput(os.Stderr) })
+	var logs logBuffer
+	ix, err = Open(ctx, dir, c, Options{Logger: logs.logger()})
+	if err != nil {
+		t.Fatalf("Open(segment deleted) = %v; want a rebuild", err)
+	}
+	defer ix.Close()
+	want := "segment file " + filepath.Base(files[0]) + " is missing; rebuilding the index"
+	if got := logs.String(); strings.Count(got, "level=WARN") != 1 || !strings.Contains(got, want) || strings.Contains(got, "mapping") {
+		t.Errorf("logged %q; want one warning saying %q", got, want)
+	}
+	if std.String() != "" {
+		t.Errorf("standard logger got %q; want nothing", std.String())
+	}
+	if _, s := ix.Size(); s != 15 {
+		t.Errorf("rebuilt index holds %d sentences; want 15", s)
 	}
 }
 

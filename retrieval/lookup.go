@@ -29,10 +29,17 @@ type Lookup struct {
 
 // Lookup finds the sentences that contain term: as an exact phrase
 // (case-insensitive) when any sentence has it, else with the term's words
-// stemmed in any order. limit caps the quotes returned (zero means 50).
+// stemmed in any order. limit caps the quotes returned (zero means 50):
+// they are the first limit of every match in reading order.
 // article, when not "", scopes the lookup to one article. A term nothing
 // contains gives an empty Lookup, not an error.
 func (ix *Index) Lookup(ctx context.Context, term string, article corpus.ArticleID, limit int) (*Lookup, error) {
+	return ix.LookupIn(ctx, term, article, "", limit)
+}
+
+// LookupIn is Lookup as in the Discord server guild (see Query.Guild):
+// "" looks in every article.
+func (ix *Index) LookupIn(ctx context.Context, term string, article corpus.ArticleID, guild string, limit int) (*Lookup, error) {
 	term = corpus.FoldSpace(stripInvisible(term))
 	if term == "" {
 		return nil, &QuestionError{"The term is empty: give a word or phrase to look up."}
@@ -43,14 +50,15 @@ func (ix *Index) Lookup(ctx context.Context, term string, article corpus.Article
 	if limit <= 0 {
 		limit = 50
 	}
+	ix.mu.RLock()
+	arts := ix.man.Articles
+	ix.mu.RUnlock()
 	if article != "" {
-		ix.mu.RLock()
-		_, ok := ix.man.Articles[article]
-		ix.mu.RUnlock()
-		if !ok {
+		if e, ok := arts[article]; !ok || (guild != "" && !e.Article.VisibleIn(scopeGuild(guild))) {
 			return nil, fmt.Errorf("%w: %q", ErrUnknownArticle, article)
 		}
 	}
+	ctx = withScope(ctx, arts, guild)
 	out := &Lookup{Term: term, Quotes: []Quote{}}
 	words := ix.an.Words(term)
 	if len(words) == 0 {
@@ -61,7 +69,7 @@ func (ix *Index) Lookup(ctx context.Context, term string, article corpus.Article
 	phrase.Analyzer = analyzerExact
 	recs := records{bi: ix.bi}
 	defer recs.close()
-	res, err := ix.search(ctx, phrase, article, limit)
+	res, err := ix.searchAll(ctx, phrase, article)
 	if err != nil {
 		return nil, err
 	}
@@ -72,19 +80,35 @@ func (ix *Index) Lookup(ctx context.Context, term string, article corpus.Article
 		m.SetField(fieldText)
 		m.Analyzer = analyzerText
 		m.SetOperator(query.MatchQueryOperatorAnd)
-		if res, err = ix.search(ctx, m, article, limit); err != nil {
+		if res, err = ix.searchAll(ctx, m, article); err != nil {
 			return nil, err
 		}
 	}
 	out.Total = int(res.Total)
 	for _, h := range res.Hits {
 		if a, ref, r, ok := ix.hit(foundID{id: h.ID}, &recs); ok {
-			s := r.sentence(ref)
-			out.Quotes = append(out.Quotes, Quote{Sentence: s, Article: a, Score: h.Score, Highlights: highlight(s.Text)})
+			out.Quotes = append(out.Quotes, Quote{Sentence: r.sentence(ref), Article: a, Score: h.Score})
 		}
 	}
+	// Every hit is sorted, then cut: bleve's top hits by score are not
+	// the first in reading order.
 	SortReading(out.Quotes)
+	out.Quotes = out.Quotes[:min(limit, len(out.Quotes))]
+	for i := range out.Quotes {
+		out.Quotes[i].Highlights = highlight(out.Quotes[i].Text)
+	}
 	return out, nil
+}
+
+// searchAll runs q, scoped to article when it is not "", for every hit:
+// once for a page, again for all of them when there are more.
+func (ix *Index) searchAll(ctx context.Context, q query.Query, article corpus.ArticleID) (*bleve.SearchResult, error) {
+	const page = 256
+	res, err := ix.search(ctx, q, article, page)
+	if err != nil || res.Total <= uint64(len(res.Hits)) {
+		return res, err
+	}
+	return ix.search(ctx, q, article, int(res.Total))
 }
 
 // search runs q, scoped to article when it is not "", for at most size
@@ -94,6 +118,16 @@ func (ix *Index) search(ctx context.Context, q query.Query, article corpus.Artic
 		aq := bleve.NewTermQuery(string(article))
 		aq.SetField(fieldArticle)
 		q = bleve.NewConjunctionQuery(q, aq)
+	}
+	if hidden := hiddenArticles(ctx); len(hidden) > 0 {
+		bq := bleve.NewBooleanQuery()
+		bq.AddMust(q)
+		for _, id := range hidden {
+			tq := bleve.NewTermQuery(string(id))
+			tq.SetField(fieldArticle)
+			bq.AddMustNot(tq)
+		}
+		q = bq
 	}
 	res, err := ix.bi.SearchInContext(ctx, bleve.NewSearchRequestOptions(q, size, 0, false))
 	if err != nil {

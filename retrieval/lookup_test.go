@@ -44,18 +44,43 @@ func TestLookup(t *testing.T) {
 
 func TestLookupReadingOrderAndLimit(t *testing.T) {
 	ix := memIndex(t, seedCorpus(t), Options{})
-	l, err := ix.Lookup(context.Background(), "Iran", "", 3)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if l.Total <= 3 || len(l.Quotes) != 3 {
-		t.Fatalf("Lookup(Iran, limit 3): total %d, %d quotes; want total > 3 and 3 quotes", l.Total, len(l.Quotes))
-	}
-	for i := 1; i < len(l.Quotes); i++ {
-		if l.Quotes[i].Position <= l.Quotes[i-1].Position {
-			t.Errorf("quotes not in reading order: %d then %d", l.Quotes[i-1].Position, l.Quotes[i].Position)
+	ctx := context.Background()
+	// "Iran" is an exact phrase; "Shiite militias" too;
+	// "militia" falls back to stemmed words.
+	for _, term := range []string{"Iran", "Shiite militias", "Iraq", "militia"} {
+		all, err := ix.Lookup(ctx, term, "", 0)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(all.Quotes) < 2 {
+			t.Fatalf("Lookup(%q) has %d quotes; want at least 2 for the test to mean something", term, len(all.Quotes))
+		}
+		for i := 1; i < len(all.Quotes); i++ {
+			if all.Quotes[i].Position <= all.Quotes[i-1].Position {
+				t.Errorf("Lookup(%q): quotes not in reading order: %d then %d", term, all.Quotes[i-1].Position, all.Quotes[i].Position)
+			}
+		}
+		for limit := 1; limit < len(all.Quotes); limit++ {
+			l, err := ix.Lookup(ctx, term, "", limit)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if l.Total != all.Total {
+				t.Errorf("Lookup(%q, limit %d) total %d; want %d", term, limit, l.Total, all.Total)
+			}
+			if got, want := positions(l.Quotes), positions(all.Quotes[:limit]); !slices.Equal(got, want) {
+				t.Errorf("Lookup(%q, limit %d) positions %v; want %v, the first %d of the full list", term, limit, got, want, limit)
+			}
 		}
 	}
+}
+
+func positions(qs []Quote) []int {
+	out := make([]int, len(qs))
+	for i, q := range qs {
+		out[i] = q.Position
+	}
+	return out
 }
 
 func TestLookupBadTerms(t *testing.T) {

@@ -279,7 +279,11 @@ type rankQuery struct {
 	// rarity is each term's background idf over the most a word can
 	// have, 0..1 (FeatureBackground), or nil.
 	rarity []float64
-	wt     *weightSet
+	// held remembers which terms each article holds: every candidate of
+	// an article asks the same. Not safe for concurrent use, as a query
+	// is scored by one goroutine.
+	held map[*termSet][]bool
+	wt   *weightSet
 }
 
 // backgroundSentences is about how many sentences WordNet's sense-tagged
@@ -397,6 +401,7 @@ func newQuery(an *Analyzer, qa Question, f Feature) rankQuery {
 	}
 	q.known = make([]bool, len(q.terms))
 	q.name = make([]bool, len(q.terms))
+	q.held = make(map[*termSet][]bool)
 	if f.Has(FeatureBackground) && an.lex != nil {
 		q.rarity = make([]float64, len(q.terms))
 	}
@@ -409,10 +414,12 @@ func newQuery(an *Analyzer, qa Question, f Feature) rankQuery {
 	}
 	q.bridges = make([][]qbridge, len(q.terms))
 	for i, t := range q.terms {
+		has := map[string]bool{}
 		add := func(b string, k bridgeKind) {
-			if !f.Has(bridgeFeature[k]) || seen[b] || slices.ContainsFunc(q.bridges[i], func(x qbridge) bool { return x.term == b }) {
+			if !f.Has(bridgeFeature[k]) || seen[b] || has[b] {
 				return
 			}
+			has[b] = true
 			q.bridges[i] = append(q.bridges[i], qbridge{term: b, kind: k})
 		}
 		if f.Has(FeatureForms) {
@@ -545,6 +552,22 @@ type weightSet struct {
 	local      float64 // how much a term's weight follows its distinctiveness within the article, 0..1
 }
 
+// articleHolds is ts.holds(q, i), remembered per article for the query.
+func (q *rankQuery) articleHolds(ts *termSet, i int) bool {
+	if q.held == nil {
+		return ts.holds(*q, i)
+	}
+	hs, ok := q.held[ts]
+	if !ok {
+		hs = make([]bool, len(q.terms))
+		for j := range hs {
+			hs[j] = ts.holds(*q, j)
+		}
+		q.held[ts] = hs
+	}
+	return hs[i]
+}
+
 // holds reports whether the set has question term i or one of its
 // bridges.
 func (ts *termSet) holds(q rankQuery, i int) bool {
@@ -591,7 +614,7 @@ func score(q rankQuery, d doc, avgLen float64, f Feature) scored {
 		if tf > 0 {
 			exact += q.idf[i]
 		}
-		if d.article != nil && d.article.holds(q, i) {
+		if d.article != nil && q.articleHolds(d.article, i) {
 			inArticle += q.idf[i]
 		}
 		if tf > 0 && len(d.tpos) > 0 {

@@ -372,6 +372,13 @@ func (f *Follower) Lookup(ctx context.Context, term string, article corpus.Artic
 	return ix.Lookup(ctx, term, article, limit)
 }
 
+// LookupIn is Index.LookupIn on the version served.
+func (f *Follower) LookupIn(ctx context.Context, term string, article corpus.ArticleID, guild string, limit int) (*Lookup, error) {
+	ix, done := f.acquire()
+	defer done()
+	return ix.LookupIn(ctx, term, article, guild, limit)
+}
+
 // Terms is Index.Terms on the version served.
 func (f *Follower) Terms(prefix string, limit int) ([]string, error) {
 	ix, done := f.acquire()

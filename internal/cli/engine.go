@@ -19,8 +19,8 @@ import (
 // loadCorpus loads the configured corpus folder together with the
 // articles stored from feeds and pages (DATA_DIR/articles). The embedded
 // default article serves only when there is neither a folder nor a
-// stored article. Files that cannot be loaded are logged as warnings, by
-// name, and skipped.
+// stored article. Files of the folder that cannot be loaded are logged as
+// warnings, by name, once per change of each, and skipped.
 func loadCorpus(ctx context.Context, cfg config.Config, log *slog.Logger) (*corpus.Corpus, error) {
 	stored, err := loadStored(ctx, cfg, log)
 	if err != nil {
@@ -78,7 +78,8 @@ func withStored(c *corpus.Corpus, stored []*corpus.Article, log *slog.Logger) *c
 }
 
 // checkLoaded reports what loading a corpus folder found: the skipped
-// files as warnings, and an error for a folder with nothing usable.
+// files as warnings (once per change of each, see warnSkipped), and an
+// error for a folder with nothing usable.
 func checkLoaded(cfg config.Config, log *slog.Logger, c *corpus.Corpus, problems []error, err error) (*corpus.Corpus, error) {
 	if errors.Is(err, corpus.ErrNoArticles) {
 		return nil, fmt.Errorf("corpus %s: no article files in it (.txt, .md or .json)", cfg.CorpusDir)
@@ -86,9 +87,7 @@ func checkLoaded(cfg config.Config, log *slog.Logger, c *corpus.Corpus, problems
 	if err != nil {
 		return nil, err
 	}
-	for _, p := range problems {
-		log.Warn("skipped article file", "err", p)
-	}
+	warnSkipped(log, cfg.CorpusDir, cfg.DataDir, problems, c.Articles(), false)
 	if c.Len() == 0 {
 		return nil, fmt.Errorf("corpus %s: none of its %d article files could be loaded", cfg.CorpusDir, len(problems))
 	}

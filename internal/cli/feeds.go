@@ -150,7 +150,7 @@ Exits 1 when a page could not be fetched or held too little text.`)
 	out := jsonNews{Added: []jsonAdded{}, Skipped: []jsonSkipped{}}
 	var failures []error
 	for _, raw := range f.Args() {
-		res, err := svc.AddURL(ctx, raw)
+		res, err := svc.AddURL(ctx, raw, "")
 		out.add(res)
 		if err != nil {
 			failures = append(failures, err)

@@ -115,9 +115,8 @@ func buildIndex(ctx context.Context, cfg config.Config, log *slog.Logger, progre
 	if err != nil {
 		return res, err
 	}
-	for _, p := range append(problems, res.Problems...) {
-		log.Warn("skipped article file", "err", p)
-	}
+	// index lists every broken file, warned before or not.
+	warnSkipped(log, cfg.CorpusDir, cfg.DataDir, append(problems, res.Problems...), nil, true)
 	if res.Articles == 0 {
 		return res, fmt.Errorf("corpus %s: none of its %d article files could be loaded", cfg.CorpusDir, len(problems)+len(res.Problems))
 	}

@@ -10,7 +10,9 @@ import (
 	"github.com/verbatim-bot/verbatim/bot"
 	"github.com/verbatim-bot/verbatim/corpus"
 	"github.com/verbatim-bot/verbatim/internal/config"
+	"github.com/verbatim-bot/verbatim/internal/live"
 	"github.com/verbatim-bot/verbatim/internal/ops"
+	"github.com/verbatim-bot/verbatim/news"
 	"github.com/verbatim-bot/verbatim/retrieval"
 )
 
@@ -58,7 +60,7 @@ SIGTERM.`).withCorpus().withData()
 		defer srv.Close()
 	}
 
-	ix, follow, err := openServed(ctx, cfg, log)
+	ix, lib, follow, err := openServed(ctx, cfg, log)
 	if err != nil {
 		return err
 	}
@@ -88,6 +90,19 @@ SIGTERM.`).withCorpus().withData()
 	defer store.Close()
 	health.Set("store", store.Healthy)
 
+	stories, problems, err := news.OpenStore(storedDir(cfg))
+	if err != nil {
+		return err
+	}
+	for _, p := range problems {
+		log.Warn("skipped stored article file", "err", p)
+	}
+	runner := live.New(live.Options{
+		Fetcher:  news.NewFetcher(news.FetchOptions{AllowPrivate: cfg.FetchAllowPrivate}),
+		Articles: stories, Library: lib, Store: store, Operator: cfg.Feeds,
+		Interval: cfg.FeedInterval, Counters: metrics, Logger: log,
+	})
+
 	answerIDs := make([]string, len(cfg.AnswerIDs))
 	for i, id := range cfg.AnswerIDs {
 		answerIDs[i] = string(id)
@@ -107,6 +122,8 @@ SIGTERM.`).withCorpus().withData()
 		DigestCron:     cfg.DigestCron,
 		DigestZone:     cfg.DigestZone,
 		DigestThreads:  cfg.DigestThreads,
+		FeedStore:      store,
+		Feeds:          runner,
 	})
 	if err != nil {
 		return err
@@ -122,11 +139,16 @@ SIGTERM.`).withCorpus().withData()
 		defer srv.Close()
 	}
 
+	runner.SetAnnouncer(b)
+	var background sync.WaitGroup
+	defer background.Wait() // before the index closes
+	// Stopped whenever run returns, a fatal error included.
+	bg, stopBackground := context.WithCancel(ctx)
+	defer stopBackground()
 	if follow != nil {
-		var following sync.WaitGroup
-		defer following.Wait() // before the index closes
-		following.Go(func() { follow(ctx) })
+		background.Go(func() { follow(bg) })
 	}
+	background.Go(func() { _ = runner.Run(bg) })
 	articles, sentences := ix.Size()
 	log.Info("verbatim starting", "version", version(), "articles", articles, "sentences", sentences,
 		"shard", cfg.ShardID, "shards", cfg.ShardCount)
@@ -153,34 +175,34 @@ type servedIndex interface {
 	Close() error
 }
 
-// openServed opens the index the bot serves and returns what keeps it up
-// to date, to run until ctx ends (nil when nothing does): the follower of
-// a shared index folder (SHARED_INDEX_DIR), or the corpus folder's watcher.
-// A corpus folder is watched from before it is listed, so that nothing
-// that changes during start-up is missed. Only one process watches it
-// (shard 0); the other shards bring their index up to date with it as it
-// is when they start.
-func openServed(ctx context.Context, cfg config.Config, log *slog.Logger) (servedIndex, func(context.Context), error) {
+// openServed opens the index the bot serves and returns the library the
+// feed poller indexes through, and what keeps the index up to date, to
+// run until ctx ends (nil when nothing does): the follower of a shared
+// index folder (SHARED_INDEX_DIR), or the corpus folder's watcher. A
+// corpus folder is watched from before it is listed, so that nothing that
+// changes during start-up is missed. Only one process watches it (shard
+// 0); the other shards bring their index up to date with it as it is when
+// they start. The library syncs the index over the corpus folder and the
+// stored articles listed together, one sync at a time; a shared index is
+// rebuilt by verbatim index, which lists the stored articles too.
+func openServed(ctx context.Context, cfg config.Config, log *slog.Logger) (servedIndex, *live.Library, func(context.Context), error) {
 	if cfg.SharedIndex != "" {
 		fol, err := retrieval.OpenFollower(cfg.SharedIndex, retrieval.Options{Logger: log})
 		if err != nil {
-			return nil, nil, err
+			return nil, nil, nil, err
 		}
 		log.Info("serving the shared index; it is rebuilt by verbatim index, not watched here",
 			"dir", cfg.SharedIndex, "version", fol.Version())
-		return fol, func(ctx context.Context) { fol.Run(ctx, followEvery) }, nil
-	}
-	if cfg.CorpusDir == "" {
-		ix, err := openIndex(ctx, cfg, log, nil, false)
-		return ix, nil, err
+		lib := live.NewLibrary(fol, func(context.Context) (retrieval.Changes, error) { return retrieval.Changes{}, nil })
+		return fol, lib, func(ctx context.Context) { fol.Run(ctx, followEvery) }, nil
 	}
 	var watcher *corpus.Watcher
-	if cfg.ShardID == 0 {
+	if cfg.CorpusDir != "" && cfg.ShardID == 0 {
 		var err error
 		if watcher, err = corpus.NewWatcher(cfg.CorpusDir, corpus.WatchOptions{Debounce: watchDebounce, Logger: log}); err != nil {
-			return nil, nil, err
+			return nil, nil, nil, err
 		}
-	} else {
+	} else if cfg.CorpusDir != "" {
 		log.Info("corpus folder read at start only: only shard 0 watches it; restart this shard to pick up changes", "corpus", cfg.CorpusDir)
 	}
 	closeWatcher := func() {
@@ -188,13 +210,24 @@ func openServed(ctx context.Context, cfg config.Config, log *slog.Logger) (serve
 			watcher.Close()
 		}
 	}
+	if cfg.CorpusDir == "" {
+		ix, err := openIndex(ctx, cfg, log, nil, false)
+		if err != nil {
+			return nil, nil, nil, err
+		}
+		lib := live.NewLibrary(ix, func(ctx context.Context) (retrieval.Changes, error) {
+			res, err := syncFolder(ctx, cfg, ix, log, false)
+			return res.Changes, err
+		})
+		return ix, lib, nil, nil
+	}
 	// An index that holds articles answers at once, whatever the size of
 	// the corpus, and is brought up to date with the folder meanwhile; an
 	// empty one (first start, upgrade) is built first.
 	ix, err := openAsIs(cfg, log)
 	if err != nil {
 		closeWatcher()
-		return nil, nil, err
+		return nil, nil, nil, err
 	}
 	ready := false
 	if articles, _ := ix.Size(); articles > 0 {
@@ -202,22 +235,27 @@ func openServed(ctx context.Context, cfg config.Config, log *slog.Logger) (serve
 	} else if _, err := syncFolder(ctx, cfg, ix, log, true); err != nil {
 		ix.Close()
 		closeWatcher()
-		return nil, nil, err
+		return nil, nil, nil, err
 	}
-	return ix, func(ctx context.Context) {
+	lib := live.NewLibrary(ix, func(ctx context.Context) (retrieval.Changes, error) {
+		res, err := syncFolder(ctx, cfg, ix, log, false)
+		return res.Changes, err
+	})
+	return ix, lib, func(ctx context.Context) {
 		defer closeWatcher()
 		if ready {
-			res, err := syncFolder(ctx, cfg, ix, log, false)
+			ch, err := lib.Sync(ctx)
 			switch {
 			case err != nil && ctx.Err() == nil:
 				log.Error("bringing the index up to date with the corpus folder", "err", err)
-			case res.Changes != (retrieval.Changes{}):
-				log.Info("index brought up to date with the corpus folder", "added", res.Added, "updated", res.Updated,
-					"removed", res.Removed, "articles", res.Articles, "sentences", res.Sentences)
+			case ch != (retrieval.Changes{}):
+				articles, sentences := lib.Size()
+				log.Info("index brought up to date with the corpus folder", "added", ch.Added, "updated", ch.Updated,
+					"removed", ch.Removed, "articles", articles, "sentences", sentences)
 			}
 		}
 		if watcher != nil {
-			watchCorpus(ctx, watcher, ix, cfg, log)
+			watchCorpus(ctx, watcher, lib, log)
 		}
 	}, nil
 }
@@ -225,15 +263,16 @@ func openServed(ctx context.Context, cfg config.Config, log *slog.Logger) (serve
 // watchCorpus indexes the corpus folder's changes as they come, until ctx
 // ends: after each quiet period it lists the folder again and indexes the
 // files whose size or time moved.
-func watchCorpus(ctx context.Context, w *corpus.Watcher, ix *retrieval.Index, cfg config.Config, log *slog.Logger) {
+func watchCorpus(ctx context.Context, w *corpus.Watcher, lib *live.Library, log *slog.Logger) {
 	err := w.Notify(ctx, func(ctx context.Context) error {
-		res, err := syncFolder(ctx, cfg, ix, log, false)
+		ch, err := lib.Sync(ctx)
 		if err != nil {
 			return err
 		}
-		if res.Changes != (retrieval.Changes{}) {
-			log.Info("corpus updated", "added", res.Added, "updated", res.Updated, "removed", res.Removed,
-				"articles", res.Articles, "sentences", res.Sentences)
+		if ch != (retrieval.Changes{}) {
+			articles, sentences := lib.Size()
+			log.Info("corpus updated", "added", ch.Added, "updated", ch.Updated, "removed", ch.Removed,
+				"articles", articles, "sentences", sentences)
 		}
 		return nil
 	})
