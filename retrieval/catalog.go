@@ -202,6 +202,7 @@ func encodeEntry(e *entry) []byte {
 		w.str(l.Source)
 		w.str(l.URL)
 	}
+	w.str(a.Encoding)
 	w.uint(uint64(len(a.Guilds)))
 	for _, g := range a.Guilds {
 		w.str(g)
@@ -227,6 +228,7 @@ func decodeEntry(b []byte) (*entry, error) {
 	for range n {
 		a.Also = append(a.Also, corpus.Link{Source: r.str(), URL: r.str()})
 	}
+	a.Encoding = r.str()
 	n = r.count(1)
 	for range n {
 		a.Guilds = append(a.Guilds, r.str())

@@ -300,7 +300,7 @@ func TestEntryKeepsArticle(t *testing.T) {
 		URL: "https://herald.example/strike", Author: "A. Writer",
 		Published: time.Date(2026, 12, 1, 23, 40, 0, 0, time.UTC),
 		Also:      []corpus.Link{{Source: "Northern Daily", URL: "https://northern.example/strike"}},
-		Guilds:    []string{"111", "222"},
+		Guilds:    []string{"111", "222"}, Encoding: "Windows-1252",
 		Paragraphs: []corpus.Paragraph{{Number: 1, Text: "It rained.", Sentences: []corpus.Sentence{
 			{Article: "wire", Paragraph: 1, Number: 1, Position: 1, Text: "It rained.", Speaker: "Siobhan Kelly"}}}},
 		Hash: "0123abcd"}

@@ -137,9 +137,8 @@ func openIndex(ctx context.Context, cfg config.Config, log *slog.Logger, progres
 	if err != nil {
 		return nil, err
 	}
-	for _, p := range append(problems, res.Problems...) {
-		log.Warn("skipped article file", "err", p)
-	}
+	// A broken or converted file is said once per change of it.
+	warnSkipped(log, cfg.CorpusDir, cfg.DataDir, append(problems, res.Problems...), ix.Articles(), false)
 	if res.Articles == 0 {
 		ix.Close()
 		return nil, fmt.Errorf("corpus %s: none of its %d article files could be loaded", cfg.CorpusDir, len(problems)+len(res.Problems))
@@ -179,9 +178,8 @@ func syncFolder(ctx context.Context, cfg config.Config, ix *retrieval.Index, log
 	if err != nil {
 		return res, fmt.Errorf("index the corpus folder: %w", err)
 	}
-	for _, p := range append(problems, res.Problems...) {
-		log.Warn("skipped article file", "err", p)
-	}
+	// A broken or converted file is said once per change of it.
+	warnSkipped(log, cfg.CorpusDir, cfg.DataDir, append(problems, res.Problems...), ix.Articles(), false)
 	if first && res.Articles == 0 {
 		return res, fmt.Errorf("corpus %s: none of its %d article files could be loaded", cfg.CorpusDir, len(problems)+len(res.Problems))
 	}
