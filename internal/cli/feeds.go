@@ -75,7 +75,13 @@ updated in place. Exits 1 when a feed could not be polled.`)
 		return err
 	}
 	if len(cfg.Feeds) == 0 {
-		return &config.Error{Setting: "FEEDS", Reason: "no feeds set: give feed URLs separated by commas"}
+		// Nothing to poll is a success with nothing added, as a lookup
+		// that finds nothing is: say why on stderr.
+		fmt.Fprintln(env.Stderr, "no feeds to poll: set FEEDS to feed URLs separated by commas")
+		if *asJSON {
+			return writeJSON(env.Stdout, jsonNews{Added: []jsonAdded{}, Skipped: []jsonSkipped{}})
+		}
+		return nil
 	}
 	log := newLogger(env.Stderr, cfg.LogLevel)
 	svc, err := newsService(cfg, log)
