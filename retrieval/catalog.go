@@ -3,6 +3,7 @@ package retrieval
 import (
 	"bytes"
 	"cmp"
+	"encoding/binary"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -469,11 +470,12 @@ func (ix *Index) articleTerms(id corpus.ArticleID) *termSet {
 	if e == nil {
 		return nil
 	}
-	raw := e.terms
-	if raw == nil && ix.cat != nil {
+	raw, ok := string(e.terms), e.terms != nil
+	if !ok && ix.cat != nil {
 		err := ix.cat.View(func(tx *bolt.Tx) error {
 			if b := tx.Bucket(catalogTerms); b != nil {
-				raw = bytes.Clone(b.Get([]byte(id)))
+				v := b.Get([]byte(id))
+				raw, ok = string(v), v != nil
 			}
 			return nil
 		})
@@ -482,7 +484,7 @@ func (ix *Index) articleTerms(id corpus.ArticleID) *termSet {
 			return nil
 		}
 	}
-	if raw == nil {
+	if !ok {
 		return nil
 	}
 	ts, err := decodeTermSet(raw)
@@ -510,23 +512,164 @@ func encodeTermSet(ts *termSet) []byte {
 	return w.b
 }
 
-func decodeTermSet(b []byte) (*termSet, error) {
-	if len(b) == 0 || b[0] != termSetVersion {
+// decodeTermSet reads the terms encodeTermSet wrote. It checks the whole
+// encoding but builds no map: the terms are looked up in it (count), by
+// the offsets of their entries, as the encoder wrote them sorted. A
+// question reads the terms of a hundred articles or more and asks each
+// for a few dozen terms; a map of each article's hundreds of terms cost
+// more than the rest of the question.
+func decodeTermSet(enc string) (*termSet, error) {
+	if len(enc) == 0 || enc[0] != termSetVersion {
 		return nil, fmt.Errorf("%w: article terms not of version %d", errRecord, termSetVersion)
 	}
-	r := recordReader{b: b, s: string(b), off: 1}
-	ts := &termSet{n: r.int()}
+	r := stringReader{s: enc, off: 1}
+	ts := &termSet{n: r.int(), enc: enc}
 	n := r.count(2)
-	ts.df = make(map[string]int, n)
-	for range n {
+	ts.at = make([]uint32, 0, n)
+	sorted := true
+	prev := ""
+	for k := range n {
+		at := r.off
 		t := r.str()
-		ts.df[t] = r.int()
+		r.int()
+		if r.err != nil {
+			break
+		}
+		if k > 0 && t <= prev {
+			sorted = false
+		}
+		prev = t
+		ts.at = append(ts.at, uint32(at))
 	}
-	if r.err == nil && r.off != len(b) {
-		r.err = fmt.Errorf("%w: %d bytes left over", errRecord, len(b)-r.off)
+	if r.err == nil && r.off != len(enc) {
+		r.err = fmt.Errorf("%w: %d bytes left over", errRecord, len(enc)-r.off)
 	}
 	if r.err != nil {
 		return nil, r.err
 	}
+	if !sorted {
+		// Not as encodeTermSet writes: looked up in a map instead.
+		ts.df = make(map[string]int, len(ts.at))
+		for k := range ts.at {
+			t, df := ts.entry(k)
+			ts.df[t] = df
+		}
+		ts.enc, ts.at = "", nil
+	}
 	return ts, nil
+}
+
+// count returns the number of the set's sentences that hold t.
+func (ts *termSet) count(t string) int {
+	if ts.df != nil || ts.at == nil {
+		return ts.df[t]
+	}
+	lo, hi := 0, len(ts.at)
+	for lo < hi {
+		m := int(uint(lo+hi) >> 1)
+		if ts.term(m) < t {
+			lo = m + 1
+		} else {
+			hi = m
+		}
+	}
+	if lo < len(ts.at) {
+		if got, df := ts.entry(lo); got == t {
+			return df
+		}
+	}
+	return 0
+}
+
+// term returns the term of entry k of an encoded set.
+func (ts *termSet) term(k int) string {
+	r := stringReader{s: ts.enc, off: int(ts.at[k])}
+	return r.str()
+}
+
+// entry returns the term of entry k of an encoded set and its count.
+func (ts *termSet) entry(k int) (string, int) {
+	r := stringReader{s: ts.enc, off: int(ts.at[k])}
+	return r.str(), r.int()
+}
+
+// counts returns the set's counts as a map, however it holds them.
+func (ts *termSet) counts() map[string]int {
+	if ts.df != nil || ts.at == nil {
+		return ts.df
+	}
+	out := make(map[string]int, len(ts.at))
+	for k := range ts.at {
+		t, df := ts.entry(k)
+		out[t] = df
+	}
+	return out
+}
+
+// stringReader reads an encoding held in a string as recordReader reads
+// one in bytes; the first error sticks and later reads return zero values.
+type stringReader struct {
+	s   string
+	off int
+	err error
+}
+
+func (r *stringReader) fail(what string) {
+	if r.err == nil {
+		r.err = fmt.Errorf("%w: %s at byte %d", errRecord, what, r.off)
+	}
+}
+
+// uint reads an unsigned varint, as binary.Uvarint does.
+func (r *stringReader) uint() uint64 {
+	if r.err != nil {
+		return 0
+	}
+	var v uint64
+	for i, shift := 0, uint(0); i < binary.MaxVarintLen64; i, shift = i+1, shift+7 {
+		if r.off+i >= len(r.s) {
+			break
+		}
+		c := r.s[r.off+i]
+		if c < 0x80 {
+			if i == binary.MaxVarintLen64-1 && c > 1 {
+				break
+			}
+			r.off += i + 1
+			return v | uint64(c)<<shift
+		}
+		v |= uint64(c&0x7f) << shift
+	}
+	r.fail("bad number")
+	return 0
+}
+
+func (r *stringReader) int() int {
+	v := r.uint()
+	if v > 1<<31 {
+		r.fail("number out of range")
+		return 0
+	}
+	return int(v)
+}
+
+// count reads a length of items of at least size bytes each, checked
+// against what is left.
+func (r *stringReader) count(size int) int {
+	n := r.uint()
+	if r.err == nil && n > uint64((len(r.s)-r.off)/size) {
+		r.fail("length past the end")
+		return 0
+	}
+	return int(n)
+}
+
+func (r *stringReader) str() string {
+	n := r.count(1)
+	if r.err != nil {
+		return ""
+	}
+	out := r.s[r.off : r.off+n]
+	r.off += n
+	return out
 }
