@@ -11,6 +11,7 @@ import (
 	"path/filepath"
 	"slices"
 	"strings"
+	"sync"
 	"time"
 
 	bolt "go.etcd.io/bbolt"
@@ -215,7 +216,7 @@ func decodeEntry(b []byte) (*entry, error) {
 	if len(b) == 0 || b[0] != entryVersion {
 		return nil, fmt.Errorf("%w: article entry not of version %d", errRecord, entryVersion)
 	}
-	r := recordReader{b: b, s: string(b), off: 1}
+	r := recordReader{s: string(b), off: 1}
 	e := &entry{Added: r.time(), Hash: r.str(), Stamp: r.str(), Paragraphs: r.ints(), Terms: r.int()}
 	a := &corpus.Article{ID: corpus.ArticleID(r.str()), Title: r.str(), Source: r.str(), Agency: r.str(), URL: r.str(), Author: r.str()}
 	a.Published = r.time()
@@ -249,7 +250,7 @@ func addedOf(b []byte) time.Time {
 	if len(b) == 0 {
 		return time.Time{}
 	}
-	r := recordReader{b: b, s: string(b), off: 1}
+	r := recordReader{s: string(b), off: 1}
 	t := r.time()
 	if r.err != nil {
 		return time.Time{}
@@ -271,12 +272,12 @@ func (r *recordReader) time() time.Time {
 	if r.err != nil {
 		return time.Time{}
 	}
-	if r.off >= len(r.b) {
+	if r.off >= len(r.s) {
 		r.fail("short time")
 		return time.Time{}
 	}
 	r.off++
-	if r.b[r.off-1] == 0 {
+	if r.s[r.off-1] == 0 {
 		return time.Time{}
 	}
 	var t time.Time
@@ -465,34 +466,77 @@ func fingerprintOf(articles map[corpus.ArticleID]*entry) string {
 // it was indexed, for the article feature; nil when the index has none.
 func (ix *Index) articleTerms(id corpus.ArticleID) *termSet {
 	ix.mu.RLock()
-	e := ix.man.Articles[id]
+	arts := ix.man.Articles
 	ix.mu.RUnlock()
-	if e == nil {
-		return nil
-	}
-	raw, ok := string(e.terms), e.terms != nil
-	if !ok && ix.cat != nil {
-		err := ix.cat.View(func(tx *bolt.Tx) error {
-			if b := tx.Bucket(catalogTerms); b != nil {
-				v := b.Get([]byte(id))
-				raw, ok = string(v), v != nil
+	terms := map[corpus.ArticleID]*termSet{id: nil}
+	ix.readArticleTerms(arts, terms, nil)
+	return terms[id]
+}
+
+// readArticleTerms sets the terms of each article of terms whose value is
+// nil, as articleTerms returns them, the articles' entries read from arts;
+// from the catalogue in one transaction. With need (sorted, distinct) not
+// nil, each set holds the counts of those terms, and reads the rest from
+// the index only if asked for another.
+func (ix *Index) readArticleTerms(arts map[corpus.ArticleID]*entry, terms map[corpus.ArticleID]*termSet, need []string) {
+	var fromCatalog []corpus.ArticleID
+	var sets []termSet
+	var stored []storedTerms
+	var counts []int32
+	read := func(id corpus.ArticleID, enc []byte) {
+		var ts *termSet
+		var err error
+		if need == nil {
+			ts, err = decodeTermSet(string(enc))
+		} else {
+			if len(sets) == 0 {
+				// One allocation each for every article's set.
+				sets, stored, counts = make([]termSet, len(terms)), make([]storedTerms, len(terms)), make([]int32, len(terms)*len(need))
 			}
-			return nil
-		})
+			ts, sets = &sets[0], sets[1:]
+			st := &stored[0]
+			stored = stored[1:]
+			st.of, st.cnt, st.ix, st.id = need, counts[:len(need):len(need)], ix, id
+			counts = counts[len(need):]
+			ts.stored = st
+			ts.n, err = countTerms(enc, need, st.cnt)
+		}
 		if err != nil {
 			ix.log.Warn("reading an article's terms from the index", "article", id, "err", err)
-			return nil
+			return
+		}
+		terms[id] = ts
+	}
+	for id, ts := range terms {
+		e := arts[id]
+		switch {
+		case ts != nil || e == nil:
+		case e.terms != nil:
+			read(id, e.terms)
+		case ix.cat != nil:
+			fromCatalog = append(fromCatalog, id)
 		}
 	}
-	if !ok {
-		return nil
+	if len(fromCatalog) == 0 {
+		return
 	}
-	ts, err := decodeTermSet(raw)
+	err := ix.cat.View(func(tx *bolt.Tx) error {
+		b := tx.Bucket(catalogTerms)
+		if b == nil {
+			return nil
+		}
+		var key []byte
+		for _, id := range fromCatalog {
+			key = append(key[:0], id...)
+			if v := b.Get(key); v != nil {
+				read(id, v) // v is valid in the transaction only: read whole, it is copied
+			}
+		}
+		return nil
+	})
 	if err != nil {
-		ix.log.Warn("reading an article's terms from the index", "article", id, "err", err)
-		return nil
+		ix.log.Warn("reading articles' terms from the index", "articles", len(fromCatalog), "err", err)
 	}
-	return ts
 }
 
 // termSetVersion is the version of the encoding of an article's terms,
@@ -512,20 +556,40 @@ func encodeTermSet(ts *termSet) []byte {
 	return w.b
 }
 
-// decodeTermSet reads the terms encodeTermSet wrote. It checks the whole
-// encoding but builds no map: the terms are looked up in it (count), by
-// the offsets of their entries, as the encoder wrote them sorted. A
+// storedTerms are the terms of an article as the index stores them
+// (encodeTermSet), read for answering without building a map of them: a
 // question reads the terms of a hundred articles or more and asks each
-// for a few dozen terms; a map of each article's hundreds of terms cost
-// more than the rest of the question.
+// for a few dozen terms, and a map of each article's hundreds of terms
+// cost more than the rest of the question.
+//
+// They are either the whole encoding (enc), looked up by the offsets of
+// its entries (at), which the encoder writes sorted; or the counts of only
+// the terms one question needs (of, sorted, and cnt), read in one walk
+// over the encoding where the catalogue keeps it, and the whole encoding
+// read from the index again (once) if another term is asked for.
+type storedTerms struct {
+	enc string
+	at  []uint32
+
+	of   []string
+	cnt  []int32
+	ix   *Index
+	id   corpus.ArticleID
+	once sync.Once
+	all  *termSet // the whole set, read by whole
+}
+
+// decodeTermSet reads the terms encodeTermSet wrote, whole. It checks the
+// whole encoding and keeps the offsets of its entries.
 func decodeTermSet(enc string) (*termSet, error) {
 	if len(enc) == 0 || enc[0] != termSetVersion {
 		return nil, fmt.Errorf("%w: article terms not of version %d", errRecord, termSetVersion)
 	}
-	r := stringReader{s: enc, off: 1}
-	ts := &termSet{n: r.int(), enc: enc}
+	r := recordReader{s: enc, off: 1}
+	st := &storedTerms{enc: enc}
+	ts := &termSet{n: r.int(), stored: st}
 	n := r.count(2)
-	ts.at = make([]uint32, 0, n)
+	st.at = make([]uint32, 0, n)
 	sorted := true
 	prev := ""
 	for k := range n {
@@ -539,7 +603,7 @@ func decodeTermSet(enc string) (*termSet, error) {
 			sorted = false
 		}
 		prev = t
-		ts.at = append(ts.at, uint32(at))
+		st.at = append(st.at, uint32(at))
 	}
 	if r.err == nil && r.off != len(enc) {
 		r.err = fmt.Errorf("%w: %d bytes left over", errRecord, len(enc)-r.off)
@@ -549,127 +613,140 @@ func decodeTermSet(enc string) (*termSet, error) {
 	}
 	if !sorted {
 		// Not as encodeTermSet writes: looked up in a map instead.
-		ts.df = make(map[string]int, len(ts.at))
-		for k := range ts.at {
-			t, df := ts.entry(k)
-			ts.df[t] = df
-		}
-		ts.enc, ts.at = "", nil
+		ts.df = st.counts()
+		ts.stored = nil
 	}
 	return ts, nil
 }
 
+// countTerms reads the encoding of an article's terms (encodeTermSet) in
+// one walk over its entries, which the encoder wrote sorted, and returns
+// its number of sentences and sets cnt[i] to the count of need[i] (need
+// sorted and distinct). It stops after the last term of need.
+func countTerms(enc []byte, need []string, cnt []int32) (int, error) {
+	bad := func(what string, off int) (int, error) {
+		return 0, fmt.Errorf("%w: article terms: %s at byte %d", errRecord, what, off)
+	}
+	if len(enc) == 0 || enc[0] != termSetVersion {
+		return 0, fmt.Errorf("%w: article terms not of version %d", errRecord, termSetVersion)
+	}
+	off := 1
+	uvarint := func() (uint64, bool) {
+		if off < len(enc) && enc[off] < 0x80 {
+			off++
+			return uint64(enc[off-1]), true
+		}
+		v, w := binary.Uvarint(enc[off:])
+		if w <= 0 {
+			return 0, false
+		}
+		off += w
+		return v, true
+	}
+	n, ok := uvarint()
+	if !ok || n > 1<<31 {
+		return bad("bad number", off)
+	}
+	k, ok := uvarint()
+	if !ok || k > uint64((len(enc)-off)/2) {
+		return bad("bad length", off)
+	}
+	j := 0
+	for ; k > 0 && j < len(need); k-- {
+		l, ok := uvarint()
+		if !ok || l > uint64(len(enc)-off) {
+			return bad("bad term", off)
+		}
+		t := enc[off : off+int(l)]
+		off += int(l)
+		df, ok := uvarint()
+		if !ok || df > 1<<31 {
+			return bad("bad count", off)
+		}
+		for j < len(need) && need[j] < string(t) {
+			j++
+		}
+		if j < len(need) && need[j] == string(t) {
+			cnt[j] = int32(df)
+			j++
+		}
+	}
+	return int(n), nil
+}
+
 // count returns the number of the set's sentences that hold t.
 func (ts *termSet) count(t string) int {
-	if ts.df != nil || ts.at == nil {
+	if ts.stored == nil {
 		return ts.df[t]
 	}
-	lo, hi := 0, len(ts.at)
+	return ts.stored.count(t)
+}
+
+func (st *storedTerms) count(t string) int {
+	if st.of != nil {
+		if k, ok := slices.BinarySearch(st.of, t); ok {
+			return int(st.cnt[k])
+		}
+		if all := st.whole(); all != nil {
+			return all.count(t)
+		}
+		return 0
+	}
+	lo, hi := 0, len(st.at)
 	for lo < hi {
 		m := int(uint(lo+hi) >> 1)
-		if ts.term(m) < t {
+		if st.term(m) < t {
 			lo = m + 1
 		} else {
 			hi = m
 		}
 	}
-	if lo < len(ts.at) {
-		if got, df := ts.entry(lo); got == t {
+	if lo < len(st.at) {
+		if got, df := st.entry(lo); got == t {
 			return df
 		}
 	}
 	return 0
 }
 
-// term returns the term of entry k of an encoded set.
-func (ts *termSet) term(k int) string {
-	r := stringReader{s: ts.enc, off: int(ts.at[k])}
+// whole reads the whole set of a set of some terms from the index, once;
+// nil when the index no longer has it.
+func (st *storedTerms) whole() *termSet {
+	st.once.Do(func() { st.all = st.ix.articleTerms(st.id) })
+	return st.all
+}
+
+// term returns the term of entry k of a whole encoding.
+func (st *storedTerms) term(k int) string {
+	r := recordReader{s: st.enc, off: int(st.at[k])}
 	return r.str()
 }
 
-// entry returns the term of entry k of an encoded set and its count.
-func (ts *termSet) entry(k int) (string, int) {
-	r := stringReader{s: ts.enc, off: int(ts.at[k])}
+// entry returns the term of entry k of a whole encoding and its count.
+func (st *storedTerms) entry(k int) (string, int) {
+	r := recordReader{s: st.enc, off: int(st.at[k])}
 	return r.str(), r.int()
 }
 
 // counts returns the set's counts as a map, however it holds them.
 func (ts *termSet) counts() map[string]int {
-	if ts.df != nil || ts.at == nil {
+	if ts.stored == nil {
 		return ts.df
 	}
-	out := make(map[string]int, len(ts.at))
-	for k := range ts.at {
-		t, df := ts.entry(k)
+	return ts.stored.counts()
+}
+
+func (st *storedTerms) counts() map[string]int {
+	if st.of != nil {
+		if all := st.whole(); all != nil {
+			return all.counts()
+		}
+		return nil
+	}
+	out := make(map[string]int, len(st.at))
+	for k := range st.at {
+		t, df := st.entry(k)
 		out[t] = df
 	}
-	return out
-}
-
-// stringReader reads an encoding held in a string as recordReader reads
-// one in bytes; the first error sticks and later reads return zero values.
-type stringReader struct {
-	s   string
-	off int
-	err error
-}
-
-func (r *stringReader) fail(what string) {
-	if r.err == nil {
-		r.err = fmt.Errorf("%w: %s at byte %d", errRecord, what, r.off)
-	}
-}
-
-// uint reads an unsigned varint, as binary.Uvarint does.
-func (r *stringReader) uint() uint64 {
-	if r.err != nil {
-		return 0
-	}
-	var v uint64
-	for i, shift := 0, uint(0); i < binary.MaxVarintLen64; i, shift = i+1, shift+7 {
-		if r.off+i >= len(r.s) {
-			break
-		}
-		c := r.s[r.off+i]
-		if c < 0x80 {
-			if i == binary.MaxVarintLen64-1 && c > 1 {
-				break
-			}
-			r.off += i + 1
-			return v | uint64(c)<<shift
-		}
-		v |= uint64(c&0x7f) << shift
-	}
-	r.fail("bad number")
-	return 0
-}
-
-func (r *stringReader) int() int {
-	v := r.uint()
-	if v > 1<<31 {
-		r.fail("number out of range")
-		return 0
-	}
-	return int(v)
-}
-
-// count reads a length of items of at least size bytes each, checked
-// against what is left.
-func (r *stringReader) count(size int) int {
-	n := r.uint()
-	if r.err == nil && n > uint64((len(r.s)-r.off)/size) {
-		r.fail("length past the end")
-		return 0
-	}
-	return int(n)
-}
-
-func (r *stringReader) str() string {
-	n := r.count(1)
-	if r.err != nil {
-		return ""
-	}
-	out := r.s[r.off : r.off+n]
-	r.off += n
 	return out
 }

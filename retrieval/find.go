@@ -65,9 +65,9 @@ type found struct {
 // (see commonShare) add to the score and the match mask of the sentences
 // the rare ones found.
 //
-// It reads the index through rd, whose document numbers the sentences
-// returned carry, so that their records can be read at them.
-func findSentences(ctx context.Context, rd index.IndexReader, groups [][]string, st Stats, article corpus.ArticleID, limit int) ([]foundID, error) {
+// It reads the index through rd and returns the sentences' document
+// numbers in it, at which their ids and records are read.
+func findSentences(ctx context.Context, rd index.IndexReader, groups [][]string, st Stats, article corpus.ArticleID, limit int) ([]uint64, error) {
 	if len(groups) > maxGroups {
 		groups = groups[:maxGroups]
 	}
@@ -258,18 +258,11 @@ func (s *search) postings(term, field string) ([]uint64, error) {
 	return out, nil
 }
 
-// foundID is a sentence findSentences returns: its document id and its
-// document number in the reader it searched.
-type foundID struct {
-	id  string
-	num uint64
-}
-
-// best returns at most limit of the sentences found: those
-// that hold every group any of them holds first, then by score; ties at
-// the cut broken by the document id, which (unlike the internal id) does
-// not depend on the order documents were indexed in.
-func (s *search) best(limit int) ([]foundID, error) {
+// best returns the document numbers of at most limit of the sentences
+// found: those that hold every group any of them holds first, then by
+// score; ties at the cut broken by the document id, which (unlike the
+// internal id) does not depend on the order documents were indexed in.
+func (s *search) best(limit int) ([]uint64, error) {
 	var live uint64
 	for _, h := range s.hits {
 		live |= h.mask
@@ -290,15 +283,6 @@ func (s *search) best(limit int) ([]foundID, error) {
 		}
 		return cmp.Compare(a.id, b.id)
 	})
-	ids := make([]string, len(hits))
-	external := func(k int) error {
-		id, err := s.rd.ExternalID(index.NewIndexInternalID(nil, hits[k].id))
-		if err != nil {
-			return fmt.Errorf("document id: %w", err)
-		}
-		ids[k] = id
-		return nil
-	}
 	if len(hits) > limit {
 		// The sentences tied with the last one kept are ordered by their
 		// document id, so that the cut does not fall by internal id.
@@ -310,34 +294,33 @@ func (s *search) best(limit int) ([]foundID, error) {
 			hi++
 		}
 		if hi > limit {
-			tied := make([]int, 0, hi-lo)
+			type tie struct {
+				id  string
+				num uint64
+			}
+			tied := make([]tie, 0, hi-lo)
 			for k := lo; k < hi; k++ {
-				if err := external(k); err != nil {
-					return nil, err
+				id, err := s.rd.ExternalID(index.NewIndexInternalID(nil, hits[k].id))
+				if err != nil {
+					return nil, fmt.Errorf("document id: %w", err)
 				}
-				tied = append(tied, k)
+				tied = append(tied, tie{id, hits[k].id})
 			}
-			slices.SortFunc(tied, func(a, b int) int { return cmp.Compare(ids[a], ids[b]) })
-			kept := make([]foundID, 0, limit)
+			slices.SortFunc(tied, func(a, b tie) int { return cmp.Compare(a.id, b.id) })
+			kept := make([]uint64, 0, limit)
 			for k := range lo {
-				if err := external(k); err != nil {
-					return nil, err
-				}
-				kept = append(kept, foundID{ids[k], hits[k].id})
+				kept = append(kept, hits[k].id)
 			}
-			for _, k := range tied[:limit-lo] {
-				kept = append(kept, foundID{ids[k], hits[k].id})
+			for _, t := range tied[:limit-lo] {
+				kept = append(kept, t.num)
 			}
 			return kept, nil
 		}
-		hits, ids = hits[:limit], ids[:limit]
+		hits = hits[:limit]
 	}
-	out := make([]foundID, len(hits))
+	out := make([]uint64, len(hits))
 	for k := range hits {
-		if err := external(k); err != nil {
-			return nil, err
-		}
-		out[k] = foundID{ids[k], hits[k].id}
+		out[k] = hits[k].id
 	}
 	return out, nil
 }

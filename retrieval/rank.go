@@ -209,15 +209,12 @@ type doc struct {
 
 // termSet is the terms of an article (or of the candidates of one
 // question, which stand for one): in how many of its sentences each
-// occurs. It holds them in df, or, read from the index, in their encoding
-// (decodeTermSet), looked up there: see count.
+// occurs. It holds them in df, or, read from the index, in stored: see
+// count.
 type termSet struct {
-	df map[string]int
-	n  int // sentences
-	// enc is the encoding of the terms (encodeTermSet), when df is nil;
-	// at holds the offset of each term's entry in it, the terms sorted.
-	enc string
-	at  []uint32
+	df     map[string]int
+	n      int // sentences
+	stored *storedTerms
 }
 
 func newTermSetOf() *termSet { return &termSet{df: map[string]int{}} }

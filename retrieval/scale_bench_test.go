@@ -103,7 +103,7 @@ func (v verbatimBench) add(ctx context.Context, c *corpus.Corpus, _ *corpus.Arti
 // frequencies read for earlier questions.
 func (v verbatimBench) forget() {
 	v.prepared.mu.Lock()
-	v.prepared.recs = nil
+	v.prepared.recs, v.prepared.articles = nil, nil
 	v.prepared.mu.Unlock()
 	v.mu.Lock()
 	v.counts = newTermCounts()
