@@ -561,13 +561,14 @@ func (ix *Index) stats(terms []string) (Stats, error) {
 		return nil, fmt.Errorf("doc count: %w", err)
 	}
 	st.n = int(n)
+	p, err := newPostings(context.Background(), rd)
+	if err != nil {
+		return nil, err
+	}
 	for _, t := range missing {
-		tfr, err := rd.TermFieldReader(context.Background(), []byte(t), fieldText, false, false, false)
-		if err != nil {
-			return nil, fmt.Errorf("term %q: %w", t, err)
+		if st.df[t], err = p.count(t, fieldText); err != nil {
+			return nil, err
 		}
-		st.df[t] = int(tfr.Count())
-		tfr.Close()
 	}
 	counts.put(st, missing)
 	return st, nil

@@ -71,8 +71,11 @@ func findSentences(ctx context.Context, rd index.IndexReader, groups [][]string,
 	if len(groups) > maxGroups {
 		groups = groups[:maxGroups]
 	}
-	var err error
-	s := &search{ctx: ctx, rd: rd, n: st.DocCount(), avgLen: st.AvgLen(), at: map[uint64]int{}}
+	p, err := newPostings(ctx, rd)
+	if err != nil {
+		return nil, err
+	}
+	s := &search{rd: rd, p: p, n: st.DocCount(), avgLen: st.AvgLen(), at: map[uint64]int{}}
 	if s.avgLen <= 0 {
 		s.avgLen = 1
 	}
@@ -92,13 +95,13 @@ func findSentences(ctx context.Context, rd index.IndexReader, groups [][]string,
 
 	var only []uint64 // nil: every document
 	if article != "" {
-		if only, err = s.postings(string(article), fieldArticle); err != nil {
+		if only, err = p.docs(string(article), fieldArticle); err != nil {
 			return nil, err
 		}
 	}
 	// The articles of other Discord servers (Query.Guild) find nothing.
 	for _, id := range hiddenArticles(ctx) {
-		ds, err := s.postings(string(id), fieldArticle)
+		ds, err := p.docs(string(id), fieldArticle)
 		if err != nil {
 			return nil, err
 		}
@@ -152,13 +155,12 @@ func findSentences(ctx context.Context, rd index.IndexReader, groups [][]string,
 
 // search accumulates the sentences found for a question.
 type search struct {
-	ctx    context.Context
 	rd     index.IndexReader
+	p      *postings // of rd
 	n      int
 	avgLen float64
 	hits   []found
-	at     map[uint64]int // internal id -> index in hits
-	tfd    index.TermFieldDoc
+	at     map[uint64]int  // internal id -> index in hits
 	skip   map[uint64]bool // internal ids never to find, or nil
 }
 
@@ -166,19 +168,13 @@ type search struct {
 // that hold it, as a match of group i: every such sentence, or those of
 // only (sorted) when it is not nil.
 func (s *search) add(i int, term, field string, w, idf float64, only []uint64) error {
-	tfr, err := s.rd.TermFieldReader(s.ctx, []byte(term), field, true, true, false)
-	if err != nil {
-		return fmt.Errorf("term %q: %w", term, err)
-	}
-	defer tfr.Close()
-	visit := func(d *index.TermFieldDoc) {
+	visit := func(id, freq uint64, norm float64) {
 		dl := s.avgLen
-		if d.Norm > 0 {
-			dl = 1 / (d.Norm * d.Norm) // bleve's norm is 1/sqrt(length)
+		if norm > 0 {
+			dl = 1 / (norm * norm) // bleve's norm is 1/sqrt(length)
 		}
-		tf := float64(d.Freq)
+		tf := float64(freq)
 		v := w * idf * tf * (bm25K1 + 1) / (tf + bm25K1*(1-bm25B+bm25B*dl/s.avgLen))
-		id := d.ID.Value()
 		if s.skip[id] {
 			return
 		}
@@ -199,63 +195,9 @@ func (s *search) add(i int, term, field string, w, idf float64, only []uint64) e
 		h.mask |= 1 << i
 	}
 	if only == nil {
-		for n := 0; ; n++ {
-			if n%4096 == 4095 {
-				if err := s.ctx.Err(); err != nil {
-					return err
-				}
-			}
-			d, err := tfr.Next(&s.tfd)
-			if err != nil {
-				return fmt.Errorf("term %q: %w", term, err)
-			}
-			if d == nil {
-				return nil
-			}
-			visit(d)
-		}
+		return s.p.each(term, field, visit)
 	}
-	var at uint64
-	var d *index.TermFieldDoc
-	buf := make(index.IndexInternalID, 8)
-	for _, id := range only {
-		if d == nil || at < id {
-			if d, err = tfr.Advance(index.NewIndexInternalID(buf, id), &s.tfd); err != nil {
-				return fmt.Errorf("term %q: %w", term, err)
-			}
-			if d == nil {
-				return nil
-			}
-			at = d.ID.Value()
-		}
-		if at == id {
-			visit(d)
-		}
-	}
-	return nil
-}
-
-// postings lists the internal ids of the documents that hold term in
-// field, sorted.
-func (s *search) postings(term, field string) ([]uint64, error) {
-	tfr, err := s.rd.TermFieldReader(s.ctx, []byte(term), field, false, false, false)
-	if err != nil {
-		return nil, fmt.Errorf("term %q: %w", term, err)
-	}
-	defer tfr.Close()
-	out := []uint64{}
-	for {
-		d, err := tfr.Next(&s.tfd)
-		if err != nil {
-			return nil, fmt.Errorf("term %q: %w", term, err)
-		}
-		if d == nil {
-			break
-		}
-		out = append(out, d.ID.Value())
-	}
-	slices.Sort(out)
-	return out, nil
+	return s.p.eachOf(term, field, only, visit)
 }
 
 // best returns the document numbers of at most limit of the sentences
