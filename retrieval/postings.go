@@ -14,7 +14,9 @@ import (
 // the segments of one snapshot of the index, as bleve's term field reader
 // does, without its set-up per term: each field's dictionary of each
 // segment is opened once, on first use, and the postings list and
-// iterator of each segment are reused from term to term. Document numbers
+// iterator of each segment and field are reused from term to term (not
+// across fields: zapx's empty dictionary of a field a segment lacks
+// cannot reuse a list of another field's). Document numbers
 // are the snapshot's (a segment's first number plus the number within
 // it), as the snapshot's own readers give them. It is not safe for
 // concurrent use.
@@ -22,16 +24,17 @@ type postings struct {
 	ctx     context.Context
 	segs    []*scorch.SegmentSnapshot
 	offsets []uint64 // the first document number of each segment
-	fields  []fieldDicts
-	pl      []segment.PostingsList
-	itr     []segment.PostingsIterator
+	fields  []fieldLists
 	term    []byte
 }
 
-// fieldDicts are the dictionaries of one field, one per segment.
-type fieldDicts struct {
+// fieldLists are the dictionaries of one field, one per segment, and the
+// postings list and iterator last read from each.
+type fieldLists struct {
 	field string
 	dicts []segment.TermDictionary
+	pl    []segment.PostingsList
+	itr   []segment.PostingsIterator
 }
 
 // newPostings reads the postings of rd, which must be a snapshot of a
@@ -42,60 +45,57 @@ func newPostings(ctx context.Context, rd index.IndexReader) (*postings, error) {
 		return nil, fmt.Errorf("index reader %T is not a scorch snapshot", rd)
 	}
 	segs := snap.Segments()
-	p := &postings{ctx: ctx, segs: segs, offsets: make([]uint64, len(segs)),
-		pl: make([]segment.PostingsList, len(segs)), itr: make([]segment.PostingsIterator, len(segs))}
+	p := &postings{ctx: ctx, segs: segs, offsets: make([]uint64, len(segs))}
 	var running uint64
 	for i, s := range segs {
 		p.offsets[i] = running
-		running += s.Count()
+		running += s.Segment().Count() // deleted documents included, as the snapshot numbers them
 	}
 	return p, nil
 }
 
-// dicts returns the dictionaries of field, opening them on first use.
-func (p *postings) dicts(field string) ([]segment.TermDictionary, error) {
-	for _, f := range p.fields {
-		if f.field == field {
-			return f.dicts, nil
+// lists returns the lists of field, its dictionaries opened on first
+// use, their postings lists set to those of term, the deleted documents
+// left out.
+func (p *postings) lists(term, field string) (*fieldLists, error) {
+	var f *fieldLists
+	for i := range p.fields {
+		if p.fields[i].field == field {
+			f = &p.fields[i]
 		}
 	}
-	ds := make([]segment.TermDictionary, len(p.segs))
-	for i, s := range p.segs {
-		d, err := s.Segment().Dictionary(field)
-		if err != nil {
-			return nil, fmt.Errorf("dictionary of %s: %w", field, err)
+	if f == nil {
+		n := len(p.segs)
+		p.fields = append(p.fields, fieldLists{field: field, dicts: make([]segment.TermDictionary, n),
+			pl: make([]segment.PostingsList, n), itr: make([]segment.PostingsIterator, n)})
+		f = &p.fields[len(p.fields)-1]
+		for i, s := range p.segs {
+			d, err := s.Segment().Dictionary(field)
+			if err != nil {
+				return nil, fmt.Errorf("dictionary of %s: %w", field, err)
+			}
+			f.dicts[i] = d
 		}
-		ds[i] = d
-	}
-	p.fields = append(p.fields, fieldDicts{field, ds})
-	return ds, nil
-}
-
-// lists sets p.pl to the postings lists of term in field, one per segment,
-// the deleted documents left out.
-func (p *postings) lists(term, field string) error {
-	ds, err := p.dicts(field)
-	if err != nil {
-		return err
 	}
 	p.term = append(p.term[:0], term...)
 	for i, s := range p.segs {
-		pl, err := ds[i].PostingsList(p.term, s.Deleted(), p.pl[i])
+		pl, err := f.dicts[i].PostingsList(p.term, s.Deleted(), f.pl[i])
 		if err != nil {
-			return fmt.Errorf("term %q: %w", term, err)
+			return nil, fmt.Errorf("term %q: %w", term, err)
 		}
-		p.pl[i] = pl
+		f.pl[i] = pl
 	}
-	return nil
+	return f, nil
 }
 
 // count returns the number of documents that hold term in field.
 func (p *postings) count(term, field string) (int, error) {
-	if err := p.lists(term, field); err != nil {
+	f, err := p.lists(term, field)
+	if err != nil {
 		return 0, err
 	}
 	var n uint64
-	for _, pl := range p.pl {
+	for _, pl := range f.pl {
 		n += pl.Count()
 	}
 	return int(n), nil
@@ -104,19 +104,20 @@ func (p *postings) count(term, field string) (int, error) {
 // each calls visit with the number, the frequency of term and the norm
 // of each document that holds term in field, in order of number.
 func (p *postings) each(term, field string, visit func(num, freq uint64, norm float64)) error {
-	if err := p.lists(term, field); err != nil {
+	f, err := p.lists(term, field)
+	if err != nil {
 		return err
 	}
 	n := 0
-	for i, pl := range p.pl {
-		p.itr[i] = pl.Iterator(true, true, false, p.itr[i])
+	for i, pl := range f.pl {
+		f.itr[i] = pl.Iterator(true, true, false, f.itr[i])
 		for {
 			if n++; n%4096 == 0 {
 				if err := p.ctx.Err(); err != nil {
 					return err
 				}
 			}
-			d, err := p.itr[i].Next()
+			d, err := f.itr[i].Next()
 			if err != nil {
 				return fmt.Errorf("term %q: %w", term, err)
 			}
@@ -132,11 +133,12 @@ func (p *postings) each(term, field string, visit func(num, freq uint64, norm fl
 // eachOf is each for the documents of only (sorted) alone, skipping to
 // each of them in the lists.
 func (p *postings) eachOf(term, field string, only []uint64, visit func(num, freq uint64, norm float64)) error {
-	if err := p.lists(term, field); err != nil {
+	f, err := p.lists(term, field)
+	if err != nil {
 		return err
 	}
-	for i, pl := range p.pl {
-		p.itr[i] = pl.Iterator(true, true, false, p.itr[i])
+	for i, pl := range f.pl {
+		f.itr[i] = pl.Iterator(true, true, false, f.itr[i])
 	}
 	seg := -1
 	var at uint64 // the number, within seg, of the posting d
@@ -156,7 +158,7 @@ func (p *postings) eachOf(term, field string, only []uint64, visit func(num, fre
 		}
 		if d == nil || at < local {
 			var err error
-			if d, err = p.itr[s].Advance(local); err != nil {
+			if d, err = f.itr[s].Advance(local); err != nil {
 				return fmt.Errorf("term %q: %w", term, err)
 			}
 			if d == nil {
@@ -175,14 +177,15 @@ func (p *postings) eachOf(term, field string, only []uint64, visit func(num, fre
 // docs returns the numbers of the documents that hold term in field, in
 // order.
 func (p *postings) docs(term, field string) ([]uint64, error) {
-	if err := p.lists(term, field); err != nil {
+	f, err := p.lists(term, field)
+	if err != nil {
 		return nil, err
 	}
 	out := []uint64{}
-	for i, pl := range p.pl {
-		p.itr[i] = pl.Iterator(false, false, false, p.itr[i])
+	for i, pl := range f.pl {
+		f.itr[i] = pl.Iterator(false, false, false, f.itr[i])
 		for {
-			d, err := p.itr[i].Next()
+			d, err := f.itr[i].Next()
 			if err != nil {
 				return nil, fmt.Errorf("term %q: %w", term, err)
 			}

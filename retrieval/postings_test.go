@@ -1,0 +1,178 @@
+package retrieval
+
+import (
+	"context"
+	"fmt"
+	"slices"
+	"testing"
+
+	"github.com/blevesearch/bleve/v2/index/scorch"
+	index "github.com/blevesearch/bleve_index_api"
+
+	"github.com/verbatim-bot/verbatim/corpus"
+)
+
+// posting is one entry of a postings list as the tests compare them.
+type posting struct {
+	num, freq uint64
+	norm      float64
+}
+
+// TestPostingsReadAsBleveDoes checks that postings gives what bleve's term
+// field reader gives, on a snapshot of several segments with deleted
+// documents: counts, every posting in order with its frequency and norm,
+// postings skipped to, and document lists, for terms that every segment,
+// some segments or none hold, in each field the search reads.
+func TestPostingsReadAsBleveDoes(t *testing.T) {
+	ctx := context.Background()
+	texts := recallTexts(t, 6)
+	var arts, changed []*corpus.Article
+	for i, id := range slices.Sorted(func(yield func(string) bool) {
+		for id := range texts {
+			if !yield(id) {
+				return
+			}
+		}
+	}) {
+		a := article(t, id, texts[id])
+		arts = append(arts, a)
+		if i%2 == 0 { // replaced below: its first version's documents deleted
+			a = article(t, id, texts[id]+"\n\nThe museum was approved again, the minister said.")
+		}
+		changed = append(changed, a)
+	}
+	ix, err := Open(ctx, t.TempDir(), corpus.New(arts...), Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer ix.Close()
+	for i := range changed {
+		// One change at a time: a segment each.
+		if err := ix.Sync(ctx, corpus.New(append(slices.Clone(changed[:i+1]), arts[i+1:]...)...)); err != nil {
+			t.Fatal(err)
+		}
+	}
+	ai, err := ix.bi.Advanced()
+	if err != nil {
+		t.Fatal(err)
+	}
+	rd, err := ai.Reader()
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer rd.Close()
+	snap := rd.(*scorch.IndexSnapshot)
+	deleted := 0
+	for _, s := range snap.Segments() {
+		if s.Deleted() != nil {
+			deleted += int(s.Deleted().GetCardinality())
+		}
+	}
+	if len(snap.Segments()) < 2 || deleted == 0 {
+		t.Fatalf("snapshot of %d segments, %d documents deleted; want several and some", len(snap.Segments()), deleted)
+	}
+
+	p, err := newPostings(ctx, rd)
+	if err != nil {
+		t.Fatal(err)
+	}
+	terms := []struct{ term, field string }{
+		{"museum", fieldText}, {"approv", fieldText}, {"minist", fieldText},
+		{"said", fieldText}, {"nowher", fieldText},
+		{"museum", fieldSpeaker}, {"nowher", fieldSpeaker},
+		{string(arts[0].ID), fieldArticle}, {string(arts[1].ID), fieldArticle}, {"nowhere", fieldArticle},
+	}
+	for _, s := range arts[0].Paragraphs[0].Sentences[:1] {
+		for _, term := range ix.an.Terms(s.Text) {
+			terms = append(terms, struct{ term, field string }{term, fieldText})
+		}
+		if s.Speaker != "" {
+			for _, term := range ix.an.Terms(s.Speaker) {
+				terms = append(terms, struct{ term, field string }{term, fieldSpeaker})
+			}
+		}
+	}
+	// Every third live document, for skipping to.
+	var all []uint64
+	for _, a := range changed {
+		ds, err := bleveList(rd, string(a.ID), fieldArticle)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, d := range ds {
+			all = append(all, d.num)
+		}
+	}
+	slices.Sort(all)
+	var only []uint64
+	for i, d := range all {
+		if i%3 == 0 {
+			only = append(only, d)
+		}
+	}
+	nonEmpty := 0
+	// Twice over, the lists reused from the first round in the second.
+	for round := range 2 {
+		for _, tt := range terms {
+			name := fmt.Sprintf("round %d %s:%s", round, tt.field, tt.term)
+			want, err := bleveList(rd, tt.term, tt.field)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if len(want) > 0 && round == 0 {
+				nonEmpty++
+			}
+			n, err := p.count(tt.term, tt.field)
+			if err != nil || n != len(want) {
+				t.Errorf("%s: count = %d, %v; want %d", name, n, err, len(want))
+			}
+			var got []posting
+			err = p.each(tt.term, tt.field, func(num, freq uint64, norm float64) { got = append(got, posting{num, freq, norm}) })
+			if err != nil || !slices.Equal(got, want) {
+				t.Errorf("%s: each = %v, %v; want %v", name, got, err, want)
+			}
+			var gotOf, wantOf []posting
+			err = p.eachOf(tt.term, tt.field, only, func(num, freq uint64, norm float64) { gotOf = append(gotOf, posting{num, freq, norm}) })
+			for _, d := range want {
+				if slices.Contains(only, d.num) {
+					wantOf = append(wantOf, d)
+				}
+			}
+			if err != nil || !slices.Equal(gotOf, wantOf) {
+				t.Errorf("%s: eachOf = %v, %v; want %v", name, gotOf, err, wantOf)
+			}
+			docs, err := p.docs(tt.term, tt.field)
+			var wantDocs []uint64
+			for _, d := range want {
+				wantDocs = append(wantDocs, d.num)
+			}
+			if err != nil || !slices.Equal(docs, wantDocs) {
+				t.Errorf("%s: docs = %v, %v; want %v", name, docs, err, wantDocs)
+			}
+		}
+	}
+	if empty := 3; nonEmpty != len(terms)-empty { // the three "nowher(e)"
+		t.Fatalf("%d of %d lists held documents; want all but %d", nonEmpty, len(terms), empty)
+	}
+}
+
+// bleveList reads the postings of term in field with bleve's term field
+// reader.
+func bleveList(rd index.IndexReader, term, field string) ([]posting, error) {
+	tfr, err := rd.TermFieldReader(context.Background(), []byte(term), field, true, true, false)
+	if err != nil {
+		return nil, err
+	}
+	defer tfr.Close()
+	var out []posting
+	for {
+		d, err := tfr.Next(nil)
+		if err != nil {
+			return nil, err
+		}
+		if d == nil {
+			return out, nil
+		}
+		out = append(out, posting{d.ID.Value(), d.Freq, d.Norm})
+	}
+}
