@@ -71,7 +71,7 @@ func (b *Bot) articleAdd(ctx context.Context, i *discordgo.Interaction) (reply, 
 	var refusal PageRefusal
 	if errors.As(err, &refusal) {
 		b.log.Info("a page was refused", "guild", i.GuildID, "err", err)
-		return reply{}, refuse("I can't add that page: %s.", escape(truncate(refusal.Refusal(), 200)))
+		return reply{}, refuse("I can't add that page: %s.", truncate(refusal.Refusal(), 200))
 	}
 	if err != nil {
 		return reply{}, fmt.Errorf("add page for guild %s: %w", i.GuildID, err)
