@@ -373,7 +373,8 @@ func (b *Bot) cmdHelp(context.Context, *discordgo.Interaction) (reply, error) {
 			"mention me with a question, or send me a direct message.\n" +
 			"**Look up** \u2014 `/lookup term:` lists the sentences with a word or phrase.\n" +
 			"**Who said what** \u2014 `/quotes speaker:` lists what someone is quoted as saying.\n" +
-			"**Articles** \u2014 `/article` lists them; pick one for its key sentences and link.\n" +
+			"**Articles** \u2014 `/article show` lists them; pick one for its key sentences and link. " +
+			"`/article add url:` adds a news page to this server's articles (needs Manage Server).\n" +
 			"**Digest** \u2014 `/digest subscribe` posts the key sentences of new articles here each day (needs Manage Server).\n\n" +
 			"Under an answer, **More** shows the next quotes and **Context** the paragraph around a quote.",
 		Color: colourAnswer,
