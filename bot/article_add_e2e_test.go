@@ -163,6 +163,7 @@ func (w *newsWorld) use(channel string, perms int64, name string, opts ...*disco
 // the reply: the deferred response as edited.
 func (w *newsWorld) add(channel, url string) string {
 	w.t.Helper()
+	start := time.Now()
 	r := w.use(channel, discordgo.PermissionManageGuild, "article", subOpt("add", strOpt("url", url)))
 	if r.Type != discordgo.InteractionResponseDeferredChannelMessageWithSource || !r.Ephemeral {
 		w.t.Fatalf("/article add: response type %d, ephemeral %v; want an ephemeral deferral", r.Type, r.Ephemeral)
@@ -174,6 +175,7 @@ func (w *newsWorld) add(channel, url string) string {
 	if err != nil {
 		w.t.Fatalf("/article add never answered: %v\nlogs:\n%s", err, w.logs)
 	}
+	w.t.Logf("/article add %s: deferred after %v, answered after %v", url, r.Latency, time.Since(start).Round(time.Millisecond))
 	it, _ = w.fake.Interaction(r.InteractionID)
 	if it.Original == nil || it.Original.Flags&discordgo.MessageFlagsEphemeral == 0 {
 		w.t.Errorf("/article add answered %+v; want an ephemeral message", it.Original)

@@ -260,7 +260,7 @@ func (b *Bot) cmdArticle(ctx context.Context, i *discordgo.Interaction) (reply, 
 		case subAdd:
 			return b.articleAdd(ctx, i)
 		default:
-			return reply{}, refuse("I don't know `/article %s`: use `/article show` or `/article add`.", escape(opts[0].Name))
+			return reply{}, refuse("I don't know %s: use `/article show` or `/article add`.", code("/article "+opts[0].Name))
 		}
 	}
 	raw := optString(i, "article")
