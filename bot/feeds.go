@@ -78,16 +78,23 @@ func (b *Bot) cmdFeeds(ctx context.Context, i *discordgo.Interaction) (reply, er
 // feedURL checks a URL given to /feeds: http or https, with a host, at
 // most 500 characters. It returns it trimmed.
 func feedURL(raw string) (string, error) {
+	return webURL(raw, "https://example.com/rss.xml")
+}
+
+// webURL checks a URL given to a command: http or https, with a host, at
+// most 500 characters; example is shown when it is not. It returns it
+// trimmed.
+func webURL(raw, example string) (string, error) {
 	raw = strings.TrimSpace(raw)
 	if raw == "" {
-		return "", refuse("Give the feed's address, such as https://example.com/rss.xml.")
+		return "", refuse("Give the address, such as %s.", example)
 	}
 	if len(raw) > 500 {
 		return "", refuse("That address is too long (at most 500 characters).")
 	}
 	u, err := url.Parse(raw)
 	if err != nil || u.Host == "" || (u.Scheme != "http" && u.Scheme != "https") {
-		return "", refuse("That is not a web address: give an http or https URL, such as https://example.com/rss.xml.")
+		return "", refuse("That is not a web address: give an http or https URL, such as %s.", example)
 	}
 	return u.String(), nil
 }

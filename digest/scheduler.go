@@ -580,7 +580,7 @@ func (s *Scheduler) deliverOnce(ctx context.Context, channelID string, now time.
 	if sub.Since.IsZero() {
 		p.Since, p.First = now.Add(-24*time.Hour), true
 	}
-	dg := Select(s.o.Source, p.Since, now, p.First)
+	dg := Select(s.o.Source, p.Since, now, p.First, ScopeOf(sub.GuildID))
 	p.Cutoff = p.Since
 	if dg.Newest.After(p.Cutoff) {
 		p.Cutoff = dg.Newest
@@ -633,7 +633,7 @@ func (s *Scheduler) resume(ctx context.Context, sub state.Subscription, d, p sta
 		return Result{Outcome: GivenUp}, s.finish(ctx, d, state.OutcomeGivenUp, "", now)
 	}
 	if !d.Since.Equal(p.Since) || !d.Cutoff.Equal(p.Cutoff) || d.First != p.First {
-		dg = Select(s.o.Source, d.Since, d.Cutoff, d.First)
+		dg = Select(s.o.Source, d.Since, d.Cutoff, d.First, ScopeOf(sub.GuildID))
 	}
 	if len(dg.Items) == 0 {
 		return Result{Outcome: NothingNew}, s.finish(ctx, d, state.OutcomeNothing, "", now)

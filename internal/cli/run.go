@@ -124,6 +124,7 @@ SIGTERM.`).withCorpus().withData()
 		DigestThreads:  cfg.DigestThreads,
 		FeedStore:      store,
 		Feeds:          runner,
+		Pages:          runner,
 	})
 	if err != nil {
 		return err
