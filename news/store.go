@@ -81,6 +81,15 @@ type Store struct {
 	metas   map[corpus.ArticleID]*meta
 	keys    map[string]corpus.ArticleID // guidKey and urlKey → id
 	aliases map[string]bool             // the guidKeys of aliases
+	// broken holds the files that could not be read, as they were, so
+	// that Refresh reports each once until it changes.
+	broken map[corpus.ArticleID]stamp
+}
+
+// stamp is a file's size and time.
+type stamp struct {
+	size  int64
+	mtime time.Time
 }
 
 // aliasHash is the item hash ByGUID reports for an item that is an alias
@@ -111,7 +120,8 @@ func OpenStore(dir string) (*Store, []error, error) {
 	if err := os.MkdirAll(dir, 0o700); err != nil {
 		return nil, nil, fmt.Errorf("articles folder: %w", err)
 	}
-	s := &Store{dir: dir, metas: map[corpus.ArticleID]*meta{}, keys: map[string]corpus.ArticleID{}, aliases: map[string]bool{}}
+	s := &Store{dir: dir, metas: map[corpus.ArticleID]*meta{}, keys: map[string]corpus.ArticleID{}, aliases: map[string]bool{},
+		broken: map[corpus.ArticleID]stamp{}}
 	entries, err := os.ReadDir(dir)
 	if err != nil {
 		return nil, nil, fmt.Errorf("articles folder: %w", err)
@@ -149,9 +159,13 @@ func (s *Store) load(entries []fs.DirEntry, keep func(id corpus.ArticleID, info 
 		f, err := s.Read(id)
 		if err != nil {
 			problems = append(problems, err)
+			s.mu.Lock()
+			s.broken[id] = stamp{info.Size(), info.ModTime()}
+			s.mu.Unlock()
 			continue
 		}
 		s.mu.Lock()
+		delete(s.broken, id)
 		s.index(id, f)
 		s.metas[id].size, s.metas[id].mtime = info.Size(), info.ModTime()
 		s.mu.Unlock()
@@ -165,7 +179,8 @@ func (s *Store) load(entries []fs.DirEntry, keep func(id corpus.ArticleID, info 
 // folder shared with others calls it first, so that it neither fetches
 // again nor stores twice what another stored. A file deleted by hand is
 // forgotten at the next OpenStore, not here. It returns the files that
-// could not be read; the error is for a folder that cannot be read.
+// could not be read, each once until it changes; the error is for a
+// folder that cannot be read.
 func (s *Store) Refresh() ([]error, error) {
 	entries, err := os.ReadDir(s.dir)
 	if err != nil {
@@ -174,8 +189,12 @@ func (s *Store) Refresh() ([]error, error) {
 	return s.load(entries, func(id corpus.ArticleID, info fs.FileInfo) bool {
 		s.mu.Lock()
 		defer s.mu.Unlock()
+		now := stamp{info.Size(), info.ModTime()}
+		if b, ok := s.broken[id]; ok && b.size == now.size && b.mtime.Equal(now.mtime) {
+			return false // reported already
+		}
 		m, known := s.metas[id]
-		return !known || m.size != info.Size() || !m.mtime.Equal(info.ModTime())
+		return !known || m.size != now.size || !m.mtime.Equal(now.mtime)
 	}), nil
 }
 

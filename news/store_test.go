@@ -36,6 +36,9 @@ func TestStoreRefresh(t *testing.T) {
 	if err != nil || len(problems) != 1 {
 		t.Errorf("Refresh = %v, %v; want the broken file reported", problems, err)
 	}
+	if problems, _ := b.Refresh(); len(problems) != 0 {
+		t.Errorf("a second Refresh reported %v again", problems)
+	}
 	if id, hash, ok := b.ByGUID(f.Feed, f.GUID); !ok || id != "keepers" || hash != "h1" {
 		t.Errorf("after Refresh, ByGUID = %q, %q, %v; want keepers, h1", id, hash, ok)
 	}
