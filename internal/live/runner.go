@@ -254,8 +254,9 @@ func (r *Runner) Sweep(ctx context.Context) {
 		}
 	}
 	type todo struct {
-		feed state.Feed
-		id   corpus.ArticleID
+		feed  state.Feed
+		id    corpus.ArticleID
+		added time.Time
 	}
 	var todos []todo
 	r.forget(now.Add(-RecoverWindow))
@@ -273,7 +274,7 @@ func (r *Runner) Sweep(ctx context.Context) {
 				r.markDone(f.ChannelID, st.ID, st.Added)
 				continue
 			}
-			todos = append(todos, todo{f, st.ID})
+			todos = append(todos, todo{f, st.ID, st.Added})
 		}
 	}
 	for _, t := range todos {
@@ -287,7 +288,14 @@ func (r *Runner) Sweep(ctx context.Context) {
 	}
 	for _, t := range todos {
 		a, ok := r.o.Library.Article(t.id)
-		if !ok || !a.VisibleIn(t.feed.GuildID) {
+		if !ok {
+			continue // tried again at the next sweep
+		}
+		if !a.VisibleIn(t.feed.GuildID) {
+			// The server's filter dropped it: nothing to announce, and
+			// its scope only widens to servers that followed the feed
+			// after it was stored.
+			r.markDone(t.feed.ChannelID, t.id, t.added)
 			continue
 		}
 		r.log.Info("recovering an announcement", "channel", t.feed.ChannelID, "article", t.id)
