@@ -66,6 +66,9 @@ type example struct {
 	x                 []float64
 	right, answerable bool
 	src               string // where it comes from (ConfidenceFit.Examples)
+	// weight is the example's share in the fit: each source weighs the
+	// same in all, however many examples it has.
+	weight float64
 }
 
 // FitConfidence fits the answerability model on data by L2-regularised
@@ -146,6 +149,13 @@ func FitConfidence(ctx context.Context, data TrainingData) (*ConfidenceFit, erro
 	// wrong comes out wrong whichever way it goes, and would teach the
 	// model only where the ranking fails.
 	decisive := slices.DeleteFunc(slices.Clone(exs), func(e example) bool { return e.answerable && !e.right })
+	perSource := map[string]int{}
+	for _, e := range decisive {
+		perSource[e.src]++
+	}
+	for i, e := range decisive {
+		decisive[i].weight = float64(len(decisive)) / float64(len(perSource)*perSource[e.src])
+	}
 	w, b := fitLogistic(decisive, 1)
 	fit.model = confidenceModel{Features: confFeatureNames, Weights: w, Bias: b}
 	probs := make([]confident, len(exs))
@@ -223,9 +233,9 @@ func fitLogistic(exs []example, lambda float64) ([]float64, float64) {
 				y = 1
 			}
 			for i := range x {
-				grad[i] += (p - y) * x[i]
+				grad[i] += e.weight * (p - y) * x[i]
 				for j := range x {
-					hess[i][j] += p * (1 - p) * x[i] * x[j]
+					hess[i][j] += e.weight * p * (1 - p) * x[i] * x[j]
 				}
 			}
 		}
@@ -327,9 +337,14 @@ func precisionAt(cs []confident, th float64) (precision, recall, answered float6
 }
 
 // bestAccuracy is the threshold at which the training examples come out
-// right most often (a right first answer, or a decline of a question with
-// no right answer), as the mean of each source's accuracy so that a large
-// source does not drown a small one; the lowest of equals; and that mean.
+// right most often, and that figure: the mean of two rates, each the mean
+// over the sources that have such questions so that a large source does
+// not drown a small one: the share of answerable questions answered
+// rightly, and the share of unanswerable ones declined. Weighing the two
+// kinds of question alike keeps the threshold from following the mix of
+// the training data (most of its sources hold only unanswerable
+// questions; people mostly ask what the articles say). Of equals, the
+// lowest.
 func bestAccuracy(m confidenceModel, exs []example) (th, acc float64) {
 	ps := make([]float64, len(exs))
 	for i, e := range exs {
@@ -347,18 +362,35 @@ func bestAccuracy(m confidenceModel, exs []example) (th, acc float64) {
 		} else {
 			t += 1e-9
 		}
-		right, n := map[string]int{}, map[string]int{}
+		type tally struct{ right, n int }
+		ans, un := map[string]*tally{}, map[string]*tally{}
 		for i, e := range exs {
-			n[e.src]++
+			kind := un
+			if e.answerable {
+				kind = ans
+			}
+			c := kind[e.src]
+			if c == nil {
+				c = &tally{}
+				kind[e.src] = c
+			}
+			c.n++
 			answered := ps[i] >= t
 			if answered && e.right || !answered && !e.answerable {
-				right[e.src]++
+				c.right++
 			}
 		}
-		mean := 0.0
-		for src := range n {
-			mean += float64(right[src]) / float64(n[src]) / float64(len(n))
+		rate := func(by map[string]*tally) float64 {
+			if len(by) == 0 {
+				return 0
+			}
+			r := 0.0
+			for _, c := range by {
+				r += float64(c.right) / float64(c.n) / float64(len(by))
+			}
+			return r
 		}
+		mean := (rate(ans) + rate(un)) / 2
 		if mean > best+1e-12 {
 			best, th = mean, t
 		}
