@@ -91,3 +91,65 @@ func TestSeedParaphrase2Rules(t *testing.T) {
 	}
 	t.Logf("%d questions, %d unanswerable; answers in %d of %d sentences", total, unanswerable, len(answered), c.SentenceCount())
 }
+
+// TestSummariesSetRules checks the rules the summaries answer-selection
+// set was written to: the candidates of a question are the 4 to 8
+// sentences of one summary, at least 40 summaries and 140 questions in
+// all, at least 60% of the questions of each half without a positive
+// candidate (the question asks what its summary does not say), no
+// summary in both halves (the split is by summary) and no question asked
+// twice. When it fails, fix the data, not the test.
+func TestSummariesSetRules(t *testing.T) {
+	owner := map[string]string{} // summary (its sentences joined) to file
+	seen := map[string]string{}
+	total, none := 0, 0
+	for _, file := range summaryFiles {
+		set := readEval(t, file)
+		if set.Kind != EvalSelection {
+			t.Fatalf("%s is %s; want answer selection", file, set.Kind)
+		}
+		negative := 0
+		for _, it := range set.Selection {
+			if it.Question != strings.ToLower(it.Question) {
+				t.Errorf("%s: %q is not in lower case, as a search box question is", file, it.Question)
+			}
+			key := corpus.FoldSpace(it.Question)
+			if prev, ok := seen[key]; ok {
+				t.Errorf("%s: %q is asked again (first in %s)", file, it.Question, prev)
+			}
+			seen[key] = file
+			if n := len(it.Candidates); n < 4 || n > 8 {
+				t.Errorf("%s: %q has %d candidates; want a summary's 4 to 8 sentences", file, it.Question, n)
+			}
+			texts := make([]string, len(it.Candidates))
+			positive := 0
+			for i, c := range it.Candidates {
+				texts[i] = c.Text
+				switch c.Label {
+				case 0:
+				case 1:
+					positive++
+				default:
+					t.Errorf("%s: %q has a candidate labelled %d; want 0 or 1", file, it.Question, c.Label)
+				}
+			}
+			summary := strings.Join(texts, " ")
+			if prev, ok := owner[summary]; ok && prev != file {
+				t.Errorf("%s: the summary of %q is also in %s; the split is by summary", file, it.Question, prev)
+			}
+			owner[summary] = file
+			if positive == 0 {
+				negative++
+			}
+		}
+		if 10*negative < 6*len(set.Selection) {
+			t.Errorf("%s: %d of %d questions without a positive candidate; want at least 60%%", file, negative, len(set.Selection))
+		}
+		total += len(set.Selection)
+		none += negative
+	}
+	if len(owner) < 40 || total < 140 {
+		t.Errorf("%d summaries, %d questions; want at least 40 and 140", len(owner), total)
+	}
+	t.Logf("%d summaries, %d questions, %d without a positive candidate", len(owner), total, none)
+}
