@@ -21,6 +21,12 @@ type TrainingData struct {
 	// Dev is answer selection to choose on, never to fit: a change of
 	// the ranking's weights that lowers its MAP is not kept.
 	Dev []SelectionItem
+	// CalibrationSelection and Calibration are fitted on by the
+	// answerability model only, not by the ranking's weights: small sets
+	// written to measure the decision (whether to answer), too small to
+	// move every weight of the ranking on (one switched a bridge off).
+	CalibrationSelection []SelectionItem
+	Calibration          []QACorpus
 }
 
 // QACorpus is a corpus and the questions asked of it.
@@ -89,7 +95,7 @@ func FitConfidence(ctx context.Context, data TrainingData) (*ConfidenceFit, erro
 		exs = append(exs, example{x: x, right: right, answerable: answerable, src: src})
 		fit.Examples[src]++
 	}
-	sel := data.Selection
+	sel := slices.Concat(data.Selection, data.CalibrationSelection)
 	for i, it := range sel {
 		if len(it.Candidates) < 2 {
 			continue
@@ -112,7 +118,8 @@ func FitConfidence(ctx context.Context, data TrainingData) (*ConfidenceFit, erro
 			add("selection, another question's candidates", r.x, false, false)
 		}
 	}
-	for i, qc := range data.Corpora {
+	corpora := slices.Concat(data.Corpora, data.Calibration)
+	for i, qc := range corpora {
 		ix, err := OpenMemory(ctx, qc.Corpus, Options{MinConfidence: 1e-9})
 		if err != nil {
 			return nil, fmt.Errorf("index %s: %w", qc.Name, err)
@@ -124,8 +131,8 @@ func FitConfidence(ctx context.Context, data TrainingData) (*ConfidenceFit, erro
 			}
 			add(qc.Name, a.evidence, len(it.Expect) > 0 && len(a.Quotes) > 0 && containsAny(a.Quotes[0].Text, it.Expect), len(it.Expect) > 0)
 		}
-		for j, other := range data.Corpora {
-			if j == i {
+		for j, other := range corpora {
+			if j == i || other.Corpus == qc.Corpus {
 				continue
 			}
 			for _, it := range other.Items {
@@ -337,14 +344,12 @@ func precisionAt(cs []confident, th float64) (precision, recall, answered float6
 }
 
 // bestAccuracy is the threshold at which the training examples come out
-// right most often, and that figure: the mean of two rates, each the mean
-// over the sources that have such questions so that a large source does
-// not drown a small one: the share of answerable questions answered
-// rightly, and the share of unanswerable ones declined. Weighing the two
-// kinds of question alike keeps the threshold from following the mix of
-// the training data (most of its sources hold only unanswerable
-// questions; people mostly ask what the articles say). Of equals, the
-// lowest.
+// right most often, and that figure: the mean of two rates, the share of
+// answerable questions answered rightly and the share of unanswerable
+// ones declined. Weighing the two kinds of question alike keeps the
+// threshold from following the mix of the training data (most of its
+// sources hold only unanswerable questions; people mostly ask what the
+// articles say). Of equals, the lowest.
 func bestAccuracy(m confidenceModel, exs []example) (th, acc float64) {
 	ps := make([]float64, len(exs))
 	for i, e := range exs {
@@ -362,35 +367,24 @@ func bestAccuracy(m confidenceModel, exs []example) (th, acc float64) {
 		} else {
 			t += 1e-9
 		}
-		type tally struct{ right, n int }
-		ans, un := map[string]*tally{}, map[string]*tally{}
+		var right, n [2]int // by answerable (1) or not (0)
 		for i, e := range exs {
-			kind := un
+			kind := 0
 			if e.answerable {
-				kind = ans
+				kind = 1
 			}
-			c := kind[e.src]
-			if c == nil {
-				c = &tally{}
-				kind[e.src] = c
-			}
-			c.n++
+			n[kind]++
 			answered := ps[i] >= t
 			if answered && e.right || !answered && !e.answerable {
-				c.right++
+				right[kind]++
 			}
 		}
-		rate := func(by map[string]*tally) float64 {
-			if len(by) == 0 {
-				return 0
+		mean := 0.0
+		for kind := range n {
+			if n[kind] > 0 {
+				mean += float64(right[kind]) / float64(n[kind]) / 2
 			}
-			r := 0.0
-			for _, c := range by {
-				r += float64(c.right) / float64(c.n) / float64(len(by))
-			}
-			return r
 		}
-		mean := (rate(ans) + rate(un)) / 2
 		if mean > best+1e-12 {
 			best, th = mean, t
 		}
