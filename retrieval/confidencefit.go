@@ -131,8 +131,10 @@ func FitConfidence(ctx context.Context, data TrainingData) (*ConfidenceFit, erro
 			}
 			add(qc.Name, a.evidence, len(it.Expect) > 0 && len(a.Quotes) > 0 && containsAny(a.Quotes[0].Text, it.Expect), len(it.Expect) > 0)
 		}
+		// Another corpus's answerable questions, asked of this one where
+		// nothing answers them: once a corpus, though several sets ask of it.
 		for j, other := range corpora {
-			if j == i || other.Corpus == qc.Corpus {
+			if j == i || other.Corpus == qc.Corpus || slices.ContainsFunc(corpora[:i], func(c QACorpus) bool { return c.Corpus == qc.Corpus }) {
 				continue
 			}
 			for _, it := range other.Items {
