@@ -30,9 +30,9 @@ func (b *Bot) autocomplete(i *discordgo.Interaction) []*discordgo.ApplicationCom
 	case "article":
 		return b.articleChoices(typed, scopeOf(i.GuildID))
 	case "term":
-		return b.termChoices(typed)
+		return b.termChoices(typed, scopeOf(i.GuildID))
 	case "speaker":
-		return b.speakerChoices(typed)
+		return b.speakerChoices(typed, scopeOf(i.GuildID))
 	case "timezone":
 		return timezoneChoices(typed)
 	}
@@ -70,9 +70,10 @@ func (b *Bot) articleChoices(typed, scope string) []*discordgo.ApplicationComman
 	return out
 }
 
-// termChoices completes a lookup term: the speakers and words of the
-// corpus that begin with what was typed.
-func (b *Bot) termChoices(typed string) []*discordgo.ApplicationCommandOptionChoice {
+// termChoices completes a lookup term: the speakers (of the articles
+// answered in scope) and words of the corpus that begin with what was
+// typed.
+func (b *Bot) termChoices(typed, scope string) []*discordgo.ApplicationCommandOptionChoice {
 	out := []*discordgo.ApplicationCommandOptionChoice{}
 	seen := map[string]bool{}
 	add := func(s string) {
@@ -82,7 +83,7 @@ func (b *Bot) termChoices(typed string) []*discordgo.ApplicationCommandOptionCho
 		}
 	}
 	lower := strings.ToLower(typed)
-	for _, sp := range b.engine.Speakers() {
+	for _, sp := range b.engine.SpeakersIn(scope) {
 		if typed != "" && strings.HasPrefix(strings.ToLower(sp.Name), lower) {
 			add(sp.Name)
 		}
@@ -100,12 +101,12 @@ func (b *Bot) termChoices(typed string) []*discordgo.ApplicationCommandOptionCho
 	return out
 }
 
-// speakerChoices offers the speakers whose name contains what was typed,
-// the most quoted first.
-func (b *Bot) speakerChoices(typed string) []*discordgo.ApplicationCommandOptionChoice {
+// speakerChoices offers the speakers of the articles answered in scope
+// whose name contains what was typed, the most quoted first.
+func (b *Bot) speakerChoices(typed, scope string) []*discordgo.ApplicationCommandOptionChoice {
 	needle := strings.ToLower(typed)
 	out := []*discordgo.ApplicationCommandOptionChoice{}
-	for _, sp := range b.engine.Speakers() {
+	for _, sp := range b.engine.SpeakersIn(scope) {
 		if len(out) == maxChoices {
 			break
 		}

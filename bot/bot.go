@@ -35,12 +35,13 @@ type Engine interface {
 	// Article returns one article with its sentences, and false for an
 	// article the engine does not hold.
 	Article(id corpus.ArticleID) (*corpus.Article, bool)
-	// Speakers lists everyone the articles quote, the most quoted first.
-	Speakers() []corpus.SpeakerCount
-	// QuotesBy returns the sentences that report speaker's words (any
-	// case), newest article first; article, when not "", keeps one
-	// article's.
-	QuotesBy(speaker string, article corpus.ArticleID) []corpus.Sentence
+	// SpeakersIn lists everyone the articles answered in guild
+	// (retrieval.Query.Guild) quote, the most quoted first.
+	SpeakersIn(guild string) []corpus.SpeakerCount
+	// QuotesByIn returns the sentences of the articles answered in guild
+	// that report speaker's words (any case), newest article first;
+	// article, when not "", keeps one article's.
+	QuotesByIn(speaker string, article corpus.ArticleID, guild string) []corpus.Sentence
 }
 
 // Metrics receives what the bot counts and times; *ops.Metrics provides
@@ -131,6 +132,9 @@ type Options struct {
 	// and hears of changes. /feeds is off while either is nil.
 	FeedStore FeedStore
 	Feeds     FeedChecker
+	// Pages adds web pages to a server's articles (/article add), which
+	// is off while it is nil.
+	Pages PageAdder
 }
 
 // ErrUnauthorized reports a token Discord rejects: fatal, retrying cannot

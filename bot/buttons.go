@@ -66,7 +66,7 @@ func (b *Bot) button(ctx context.Context, i *discordgo.Interaction) (reply, erro
 	case actionQuotesPage:
 		article := corpus.ArticleID(footerLine(footer, footerIn))
 		r, err = b.pressPage(bid, func(page int) (reply, error) {
-			return b.quotesPage(strings.TrimPrefix(bound, footerQuotes), article, page)
+			return b.quotesPage(ctx, strings.TrimPrefix(bound, footerQuotes), article, page)
 		})
 	case actionArticleKey:
 		if len(bid.args) != 1 {

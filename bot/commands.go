@@ -18,6 +18,12 @@ const (
 	cmdAskMessage = "Ask the article"
 )
 
+// The subcommands of /article.
+const (
+	subShow = "show"
+	subAdd  = "add"
+)
+
 // permManageServer is Discord's MANAGE_GUILD permission bit.
 const permManageServer int64 = discordgo.PermissionManageGuild
 
@@ -74,10 +80,18 @@ func commands() []*discordgo.ApplicationCommand {
 			},
 		},
 		{
-			Name: cmdArticle, Description: "The articles I quote from, or one article's details and key sentences",
+			// Discord allows no ordinary option beside subcommands, and
+			// default_member_permissions only per command: /article stays
+			// open to everyone, and "add" checks Manage Server itself.
+			Name: cmdArticle, Description: "The articles I quote from, one article's details, or add a page",
 			Contexts: everywhere,
 			Options: []*discordgo.ApplicationCommandOption{
-				articleOpt("The article to show; leave out for the list"),
+				{Type: discordgo.ApplicationCommandOptionSubCommand, Name: subShow, Description: "The articles I quote from, or one article's details and key sentences",
+					Options: []*discordgo.ApplicationCommandOption{articleOpt("The article to show; leave out for the list")}},
+				{Type: discordgo.ApplicationCommandOptionSubCommand, Name: subAdd, Description: "Add a news page to this server's articles now (needs Manage Server)",
+					Options: []*discordgo.ApplicationCommandOption{
+						{Type: discordgo.ApplicationCommandOptionString, Name: "url", Description: "The page's address (http or https)", Required: true, MaxLength: 500},
+					}},
 			},
 		},
 		{

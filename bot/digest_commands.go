@@ -189,7 +189,7 @@ func (b *Bot) digestNow(ctx context.Context, i *discordgo.Interaction) (reply, e
 		return reply{}, refuse("The digest here is marked broken (Discord answered %s). Give me access to the channel, then `/digest subscribe` it again.", escape(sub.Broken))
 	}
 	if !found || sub.Off {
-		return b.digestOneOff(ctx, channelID)
+		return b.digestOneOff(ctx, channelID, i.GuildID)
 	}
 	res, err := d.Now(ctx, channelID)
 	if err != nil {
@@ -211,13 +211,13 @@ func (b *Bot) digestNow(ctx context.Context, i *discordgo.Interaction) (reply, e
 	case digest.Lost:
 		return reply{}, refuse("I can't post here (Discord answers %s). Give me access to the channel, then `/digest subscribe` it again.", escape(res.Reason))
 	}
-	return b.digestOneOff(ctx, channelID)
+	return b.digestOneOff(ctx, channelID, i.GuildID)
 }
 
 // digestOneOff posts a digest of the last 24 hours (or the newest
 // article) in a channel that is not subscribed. It records nothing.
-func (b *Bot) digestOneOff(ctx context.Context, channelID string) (reply, error) {
-	posted, err := b.digest.OneOff(ctx, channelID)
+func (b *Bot) digestOneOff(ctx context.Context, channelID, guildID string) (reply, error) {
+	posted, err := b.digest.OneOff(ctx, channelID, guildID)
 	if reason, isLost := digest.GoneReason(err); isLost {
 		return reply{}, refuse("I can't post here (Discord answers %s).", escape(reason))
 	}

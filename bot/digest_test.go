@@ -61,7 +61,7 @@ func TestRenderDigest(t *testing.T) {
 	}
 	defer ix.Close()
 
-	d := digest.Select(ix, at.Add(-24*time.Hour), at, true)
+	d := digest.Select(ix, at.Add(-24*time.Hour), at, true, "")
 	if len(d.Items) != 1 || len(d.Items[0].Quotes) != retrieval.DefaultKeySentences || d.More != 0 {
 		t.Fatalf("seed digest: %d items, more %d", len(d.Items), d.More)
 	}
@@ -75,14 +75,14 @@ func TestRenderDigest(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer ix2.Close()
-	d = digest.Select(ix2, at.Add(-24*time.Hour), at, false)
+	d = digest.Select(ix2, at.Add(-24*time.Hour), at, false, "")
 	if len(d.Items) != digest.MaxArticles || d.More != 2 {
 		t.Fatalf("7 articles: %d items, more %d; want 5 and 2", len(d.Items), d.More)
 	}
 	r = digestReply(d, at)
 	checkLimits(t, r)
 	goldenJSON(t, "render_digest_more", r.messageSend(nil))
-	again := digestReply(digest.Select(ix2, at.Add(-24*time.Hour), at, false), at)
+	again := digestReply(digest.Select(ix2, at.Add(-24*time.Hour), at, false, ""), at)
 	j1, _ := json.Marshal(r.messageSend(nil))
 	j2, _ := json.Marshal(again.messageSend(nil))
 	if string(j1) != string(j2) {

@@ -298,6 +298,9 @@ func TestE2ERegistersCommands(t *testing.T) {
 		if c.Name == "digest" && (c.DefaultMemberPermissions == nil || *c.DefaultMemberPermissions != discordgo.PermissionManageGuild) {
 			t.Errorf("/digest default_member_permissions = %v; want Manage Server", c.DefaultMemberPermissions)
 		}
+		if c.Name == "article" {
+			checkArticleCommand(t, c)
+		}
 	}
 	if n := len(h.fake.CallsTo("PUT", "applications/*/commands")); n != 1 {
 		t.Errorf("%d bulk overwrites; want 1", n)
@@ -307,6 +310,32 @@ func TestE2ERegistersCommands(t *testing.T) {
 	want2 := discordgo.IntentsGuilds | discordgo.IntentsGuildMessages | discordgo.IntentsDirectMessages | discordgo.IntentMessageContent
 	if len(s) != 1 || s[0].Intents != int(want2) {
 		t.Errorf("sessions %+v; want one with intents %d", s, want2)
+	}
+}
+
+// checkArticleCommand checks /article as registered: open to everyone
+// (its "add" checks Manage Server itself), with two subcommands, "show
+// [article]" (autocompleted) and "add url" (required), and no ordinary
+// option beside them, which Discord refuses.
+func checkArticleCommand(t *testing.T, c *discordgo.ApplicationCommand) {
+	t.Helper()
+	if c.DefaultMemberPermissions != nil {
+		t.Errorf("/article default_member_permissions = %d; want none (everyone may show)", *c.DefaultMemberPermissions)
+	}
+	var got []string
+	for _, o := range c.Options {
+		var sub []string
+		for _, so := range o.Options {
+			sub = append(sub, fmt.Sprintf("%s:%d required=%v autocomplete=%v", so.Name, so.Type, so.Required, so.Autocomplete))
+		}
+		got = append(got, fmt.Sprintf("%s:%d [%s]", o.Name, o.Type, strings.Join(sub, ", ")))
+	}
+	want := []string{
+		"show:1 [article:3 required=false autocomplete=true]",
+		"add:1 [url:3 required=true autocomplete=false]",
+	}
+	if strings.Join(got, "\n") != strings.Join(want, "\n") {
+		t.Errorf("/article options:\n%s\nwant:\n%s", strings.Join(got, "\n"), strings.Join(want, "\n"))
 	}
 }
 

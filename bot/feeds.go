@@ -78,16 +78,23 @@ func (b *Bot) cmdFeeds(ctx context.Context, i *discordgo.Interaction) (reply, er
 // feedURL checks a URL given to /feeds: http or https, with a host, at
 // most 500 characters. It returns it trimmed.
 func feedURL(raw string) (string, error) {
+	return webURL(raw, "https://example.com/rss.xml")
+}
+
+// webURL checks a URL given to a command: http or https, with a host, at
+// most 500 characters; example is shown when it is not. It returns it
+// trimmed.
+func webURL(raw, example string) (string, error) {
 	raw = strings.TrimSpace(raw)
 	if raw == "" {
-		return "", refuse("Give the feed's address, such as https://example.com/rss.xml.")
+		return "", refuse("Give the address, such as %s.", example)
 	}
 	if len(raw) > 500 {
 		return "", refuse("That address is too long (at most 500 characters).")
 	}
 	u, err := url.Parse(raw)
 	if err != nil || u.Host == "" || (u.Scheme != "http" && u.Scheme != "https") {
-		return "", refuse("That is not a web address: give an http or https URL, such as https://example.com/rss.xml.")
+		return "", refuse("That is not a web address: give an http or https URL, such as %s.", example)
 	}
 	return u.String(), nil
 }
@@ -246,7 +253,7 @@ func announceNonce(channelID string, id corpus.ArticleID) string {
 // delivery is claimed in the store before it is sent, with a nonce
 // Discord enforces, and recorded after; a claim left by a process killed
 // between the two is taken over after digest.ClaimLease and sent again
-// with the same nonce. It reports whether this call posted it; false with
+// with the same nonce while digest.Resendable, given up after. It reports whether this call posted it; false with
 // no error when it was done already or another process holds it. It is
 // safe for concurrent use.
 func (b *Bot) Announce(ctx context.Context, channelID string, id corpus.ArticleID) (bool, error) {
@@ -264,6 +271,11 @@ func (b *Bot) Announce(ctx context.Context, channelID string, id corpus.ArticleI
 	}, digest.ClaimLease)
 	if err != nil || !claimed {
 		return false, err
+	}
+	if !digest.Resendable(d, now) {
+		b.log.Warn("an interrupted announcement may or may not have been posted; not sending it again, so as never to post twice",
+			"channel", channelID, "article", id, "started", d.Started)
+		return false, b.opts.Store.FinishDelivery(ctx, channelID, d.Key, b.process, state.OutcomeGivenUp, "", now)
 	}
 	m, err := b.postMessage(ctx, channelID, b.announcement(a), d.Nonce)
 	if reason, isLost := lostChannel(err); isLost {

@@ -206,23 +206,24 @@ func (b *Bot) pageButtons(action buttonAction, bound string, page, pages int) []
 	})
 }
 
-func (b *Bot) cmdQuotes(_ context.Context, i *discordgo.Interaction) (reply, error) {
+func (b *Bot) cmdQuotes(ctx context.Context, i *discordgo.Interaction) (reply, error) {
 	article, err := b.resolveArticle(optString(i, "article"))
 	if err != nil {
 		return reply{}, err
 	}
-	return b.quotesPage(optString(i, "speaker"), article, 0)
+	return b.quotesPage(ctx, optString(i, "speaker"), article, 0)
 }
 
-// quotesPage renders one page of what a speaker is quoted as saying.
-func (b *Bot) quotesPage(speaker string, article corpus.ArticleID, page int) (reply, error) {
+// quotesPage renders one page of what a speaker is quoted as saying, in
+// the articles answered where it was asked (guildScope).
+func (b *Bot) quotesPage(ctx context.Context, speaker string, article corpus.ArticleID, page int) (reply, error) {
 	// The name is shown in the footer, as plain text: without the
 	// invisible characters that could reorder or hide it.
 	speaker = plain(speaker)
 	if speaker == "" {
 		return reply{}, refuse("Name someone to list the quotes of.")
 	}
-	ss := b.engine.QuotesBy(speaker, article)
+	ss := b.engine.QuotesByIn(speaker, article, guildScope(ctx))
 	if len(ss) == 0 {
 		return reply{content: "I have no quotes from \u201c" + escape(speaker) + "\u201d. Pick a name from the list as you type."}, nil
 	}
@@ -249,7 +250,19 @@ func (b *Bot) quotesPage(speaker string, article corpus.ArticleID, page int) (re
 	return r, nil
 }
 
+// cmdArticle answers /article show [article] and /article add url, and
+// the flat form of older clients and registrations, /article [article]:
+// no subcommand is "show".
 func (b *Bot) cmdArticle(ctx context.Context, i *discordgo.Interaction) (reply, error) {
+	if opts := i.ApplicationCommandData().Options; len(opts) == 1 && opts[0].Type == discordgo.ApplicationCommandOptionSubCommand {
+		switch opts[0].Name {
+		case subShow:
+		case subAdd:
+			return b.articleAdd(ctx, i)
+		default:
+			return reply{}, refuse("I don't know %s: use `/article show` or `/article add`.", code("/article "+opts[0].Name))
+		}
+	}
 	raw := optString(i, "article")
 	if strings.TrimSpace(raw) == "" {
 		return b.articleList(ctx, 0), nil
@@ -360,7 +373,8 @@ func (b *Bot) cmdHelp(context.Context, *discordgo.Interaction) (reply, error) {
 			"mention me with a question, or send me a direct message.\n" +
 			"**Look up** \u2014 `/lookup term:` lists the sentences with a word or phrase.\n" +
 			"**Who said what** \u2014 `/quotes speaker:` lists what someone is quoted as saying.\n" +
-			"**Articles** \u2014 `/article` lists them; pick one for its key sentences and link.\n" +
+			"**Articles** \u2014 `/article show` lists them; pick one for its key sentences and link. " +
+			"`/article add url:` adds a news page to this server's articles (needs Manage Server).\n" +
 			"**Digest** \u2014 `/digest subscribe` posts the key sentences of new articles here each day (needs Manage Server).\n\n" +
 			"Under an answer, **More** shows the next quotes and **Context** the paragraph around a quote.",
 		Color: colourAnswer,

@@ -12,8 +12,13 @@ import (
 	"github.com/verbatim-bot/verbatim/retrieval"
 )
 
-// handlerTimeout bounds the work of one interaction.
-const handlerTimeout = 12 * time.Second
+// handlerTimeout bounds the work of one interaction; slowTimeout that of
+// a slow one (a handler's slow), which is deferred at once: Discord keeps
+// a deferred interaction open for 15 minutes.
+const (
+	handlerTimeout = 12 * time.Second
+	slowTimeout    = 60 * time.Second
+)
 
 // responder delivers the responses to one interaction: over REST for
 // interactions that arrive on the gateway, or as the HTTP reply for those
@@ -43,10 +48,13 @@ func (g gatewayResponder) edit(e *discordgo.WebhookEdit) error {
 
 // handler is one slash command, message command or button: it computes a
 // reply. ephemeral tells, before the work is done, whether the reply will
-// be ephemeral, so that a deferral can say so.
+// be ephemeral, so that a deferral can say so. slow, when set and true
+// for an interaction, marks work that reaches outside (fetching a page):
+// it is deferred at once and given slowTimeout instead of handlerTimeout.
 type handler struct {
 	run       func(ctx context.Context, i *discordgo.Interaction) (reply, error)
 	ephemeral func(i *discordgo.Interaction) bool
+	slow      func(i *discordgo.Interaction) bool
 }
 
 // alwaysEphemeral and never are the ephemeral funcs of handlers whose
@@ -59,14 +67,14 @@ func never(*discordgo.Interaction) bool { return false }
 // once, into b.commands.
 func (b *Bot) commandHandlers() map[string]handler {
 	return map[string]handler{
-		cmdAsk:        {b.cmdAsk, func(i *discordgo.Interaction) bool { return optBool(i, "hide") }},
-		cmdLookup:     {b.cmdLookup, never},
-		cmdQuotes:     {b.cmdQuotes, never},
-		cmdArticle:    {b.cmdArticle, never},
-		cmdHelp:       {b.cmdHelp, alwaysEphemeral},
-		cmdDigest:     {b.cmdDigest, alwaysEphemeral},
-		cmdFeeds:      {b.cmdFeeds, alwaysEphemeral},
-		cmdAskMessage: {b.cmdAskMessage, never},
+		cmdAsk:        {run: b.cmdAsk, ephemeral: func(i *discordgo.Interaction) bool { return optBool(i, "hide") }},
+		cmdLookup:     {run: b.cmdLookup, ephemeral: never},
+		cmdQuotes:     {run: b.cmdQuotes, ephemeral: never},
+		cmdArticle:    {run: b.cmdArticle, ephemeral: isArticleAdd, slow: b.fetchesPage},
+		cmdHelp:       {run: b.cmdHelp, ephemeral: alwaysEphemeral},
+		cmdDigest:     {run: b.cmdDigest, ephemeral: alwaysEphemeral},
+		cmdFeeds:      {run: b.cmdFeeds, ephemeral: alwaysEphemeral},
+		cmdAskMessage: {run: b.cmdAskMessage, ephemeral: never},
 	}
 }
 
@@ -119,7 +127,7 @@ func (b *Bot) handleInteraction(res responder, i *discordgo.Interaction) {
 		b.serve(res, i, h)
 		responded = true
 	case discordgo.InteractionMessageComponent:
-		b.serve(res, i, handler{b.button, alwaysEphemeral})
+		b.serve(res, i, handler{run: b.button, ephemeral: alwaysEphemeral})
 		responded = true
 	default:
 		b.log.Debug("ignored interaction", "type", i.Type)
@@ -131,7 +139,12 @@ func (b *Bot) handleInteraction(res responder, i *discordgo.Interaction) {
 // deferred response when the reply comes. Once it returns, a response
 // has been sent (or its sending failed and was logged).
 func (b *Bot) serve(res responder, i *discordgo.Interaction, h handler) {
-	ctx, cancel := context.WithTimeout(withGuild(context.Background(), i.GuildID), handlerTimeout)
+	slow := h.slow != nil && h.slow(i)
+	timeout := handlerTimeout
+	if slow {
+		timeout = slowTimeout
+	}
+	ctx, cancel := context.WithTimeout(withGuild(context.Background(), i.GuildID), timeout)
 	defer cancel()
 	type result struct {
 		r   reply
@@ -149,16 +162,18 @@ func (b *Bot) serve(res responder, i *discordgo.Interaction, h handler) {
 		done <- result{r, err}
 	}()
 
-	timer := time.NewTimer(b.opts.DeferAfter)
-	defer timer.Stop()
-	select {
-	case out := <-done:
-		r := b.replyOrNotice(out.r, out.err)
-		if err := res.respond(response(r)); err != nil {
-			b.log.Warn("interaction response", "err", err)
+	if !slow {
+		timer := time.NewTimer(b.opts.DeferAfter)
+		defer timer.Stop()
+		select {
+		case out := <-done:
+			r := b.replyOrNotice(out.r, out.err)
+			if err := res.respond(response(r)); err != nil {
+				b.log.Warn("interaction response", "err", err)
+			}
+			return
+		case <-timer.C:
 		}
-		return
-	case <-timer.C:
 	}
 
 	var flags discordgo.MessageFlags

@@ -580,7 +580,7 @@ func (s *Scheduler) deliverOnce(ctx context.Context, channelID string, now time.
 	if sub.Since.IsZero() {
 		p.Since, p.First = now.Add(-24*time.Hour), true
 	}
-	dg := Select(s.o.Source, p.Since, now, p.First)
+	dg := Select(s.o.Source, p.Since, now, p.First, ScopeOf(sub.GuildID))
 	p.Cutoff = p.Since
 	if dg.Newest.After(p.Cutoff) {
 		p.Cutoff = dg.Newest
@@ -627,18 +627,29 @@ func (s *Scheduler) deliverOnce(ctx context.Context, channelID string, now time.
 // now for the proposal p; an interrupted digest is selected again within its own bounds.
 // s.mu must be held.
 func (s *Scheduler) resume(ctx context.Context, sub state.Subscription, d, p state.Delivery, dg Digest, now time.Time) (Result, error) {
-	if now.Sub(d.Started) > NonceTrust || now.Before(d.Started) {
+	if !Resendable(d, now) {
 		s.log.Warn("an interrupted digest may or may not have been posted; not sending it again, so as never to post twice (its articles come in the next digest)",
 			"channel", d.ChannelID, "day", d.Key)
 		return Result{Outcome: GivenUp}, s.finish(ctx, d, state.OutcomeGivenUp, "", now)
 	}
 	if !d.Since.Equal(p.Since) || !d.Cutoff.Equal(p.Cutoff) || d.First != p.First {
-		dg = Select(s.o.Source, d.Since, d.Cutoff, d.First)
+		dg = Select(s.o.Source, d.Since, d.Cutoff, d.First, ScopeOf(sub.GuildID))
 	}
 	if len(dg.Items) == 0 {
 		return Result{Outcome: NothingNew}, s.finish(ctx, d, state.OutcomeNothing, "", now)
 	}
 	return s.send(ctx, sub, d, dg, now)
+}
+
+// Resendable reports whether a claimed delivery may be sent at now with
+// its nonce: a new claim, or one interrupted (by an error, or a process
+// killed between sending and recording) no longer than NonceTrust ago,
+// while Discord still drops a second message with that nonce. Past that,
+// or with a clock that went back before its first claim, it must be given
+// up (state.OutcomeGivenUp) rather than sent, so as never to post twice.
+// Digests and feed announcements both follow it.
+func Resendable(d state.Delivery, now time.Time) bool {
+	return !now.Before(d.Started) && now.Sub(d.Started) <= NonceTrust
 }
 
 // finish records a delivery's outcome and brings the subscription up to

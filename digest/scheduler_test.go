@@ -21,6 +21,7 @@ import (
 type post struct {
 	channel, nonce, day string
 	articles            int
+	ids                 []corpus.ArticleID // of the items shown
 }
 
 // fakePoster records what the scheduler posts; fail, when set, decides
@@ -43,7 +44,11 @@ func (p *fakePoster) PostDigest(_ context.Context, channelID string, d Digest, d
 			return "", err
 		}
 	}
-	p.posts = append(p.posts, post{channelID, nonce, day.Format(time.DateOnly), len(d.Items) + d.More})
+	var ids []corpus.ArticleID
+	for _, it := range d.Items {
+		ids = append(ids, it.Article.ID)
+	}
+	p.posts = append(p.posts, post{channelID, nonce, day.Format(time.DateOnly), len(d.Items) + d.More, ids})
 	return fmt.Sprintf("40000000000000000%02d", len(p.posts)), nil
 }
 
@@ -175,6 +180,44 @@ func TestSchedulerOncePerDayAndCatchUp(t *testing.T) {
 	r.start(Options{})
 	if got := r.poster.all(); len(got) != 3 || got[2].day != "2026-03-07" {
 		t.Errorf("after the downtime: %+v; want one catch-up, on the 7th", got)
+	}
+}
+
+// TestSchedulerServerScope: a channel's digest holds the articles answered
+// in its server: another server's own article is left out of it, and a
+// channel whose server is not known gets the articles of every server
+// only.
+func TestSchedulerServerScope(t *testing.T) {
+	const (
+		otherGuild   = "2000000000000000002"
+		otherChannel = "3000000000000000002"
+	)
+	r := newRig(t, at(2, 8, 0))
+	r.add("bridge")
+	tunnel, err := corpus.Parse("tunnel", corpus.FormatJSON,
+		[]byte(`{"title": "News about the tunnel", "guild": "`+otherGuild+`", "body": ["Officials announced new plans for the tunnel on Monday morning."]}`), nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	r.arts = append(r.arts, tunnel) // the other server's own
+	if err := r.ix.Sync(context.Background(), corpus.New(r.arts...)); err != nil {
+		t.Fatal(err)
+	}
+	r.start(Options{})
+	if _, _, err := r.s.Subscribe(context.Background(), otherChannel, Channel{GuildID: otherGuild}, "", ""); err != nil {
+		t.Fatal(err)
+	}
+	r.at(at(2, 9, 0))
+	got := map[string]string{}
+	for _, p := range r.poster.all() {
+		got[p.channel] = fmt.Sprint(p.ids)
+	}
+	want := map[string]string{channel: "[bridge]", otherChannel: "[bridge tunnel]"}
+	if fmt.Sprint(got) != fmt.Sprint(want) {
+		t.Errorf("digests by channel %v; want %v", got, want)
+	}
+	if Select(r.ix, at(1, 0, 0), at(3, 0, 0), false, ScopeOf("")).Items[0].Article.ID != "bridge" {
+		t.Errorf("a channel of no known server sees another server's article")
 	}
 }
 

@@ -45,16 +45,20 @@ type Digest struct {
 // never empty). No items means no digest. It is deterministic: the same
 // index and times give the same digest. The bot posts exactly this
 // selection, and `verbatim digest` prints it.
-func Select(src Source, since, until time.Time, newestIfNone bool) Digest {
+//
+// guild is the Discord server the digest is for, as retrieval.Query.Guild:
+// only the articles answered there are selected ("" for every article,
+// retrieval.NoGuild for those of every server only).
+func Select(src Source, since, until time.Time, newestIfNone bool, guild string) Digest {
 	// Key sentences cost a ranking per article: list first, summarise only
 	// what is shown.
-	items := addedBy(src.Digest(since, 0, false), until)
+	items := addedBy(src.Digest(since, 0, false), until, guild)
 	d := Digest{Since: since}
 	if len(items) > 0 {
 		d.Newest = items[0].Added
 	}
 	if len(items) == 0 && newestIfNone {
-		items = addedBy(src.Digest(time.Time{}, 0, false), until)
+		items = addedBy(src.Digest(time.Time{}, 0, false), until, guild)
 		items = items[:min(1, len(items))]
 	}
 	for _, it := range items {
@@ -72,15 +76,38 @@ func Select(src Source, since, until time.Time, newestIfNone bool) Digest {
 	return d
 }
 
-// addedBy keeps the items first indexed no later than until.
-func addedBy(items []retrieval.DigestItem, until time.Time) []retrieval.DigestItem {
+// addedBy keeps the items first indexed no later than until, of the
+// articles answered in guild (as Select's).
+func addedBy(items []retrieval.DigestItem, until time.Time, guild string) []retrieval.DigestItem {
 	var out []retrieval.DigestItem
 	for _, it := range items {
-		if !it.Added.After(until) {
+		if !it.Added.After(until) && visibleIn(it.Article, guild) {
 			out = append(out, it)
 		}
 	}
 	return out
+}
+
+// visibleIn reports whether article a is answered in guild, as
+// retrieval.Query.Guild has it.
+func visibleIn(a *corpus.Article, guild string) bool {
+	switch guild {
+	case "":
+		return true
+	case retrieval.NoGuild:
+		return a.VisibleIn("")
+	}
+	return a.VisibleIn(guild)
+}
+
+// ScopeOf is the guild a digest for a channel of guildID is selected
+// for (see Select): the server, or, for a channel whose server is not
+// known, retrieval.NoGuild (the articles of every server only).
+func ScopeOf(guildID string) string {
+	if guildID == "" {
+		return retrieval.NoGuild
+	}
+	return guildID
 }
 
 // Nonce is the message nonce of a channel's digest for a local day

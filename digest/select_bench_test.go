@@ -23,7 +23,7 @@ func BenchmarkSelect(b *testing.B) {
 	defer ix.Close()
 	b.Run("select", func(b *testing.B) {
 		for b.Loop() {
-			if d := Select(ix, at.Add(-24*time.Hour), at, false); len(d.Items) != MaxArticles {
+			if d := Select(ix, at.Add(-24*time.Hour), at, false, ""); len(d.Items) != MaxArticles {
 				b.Fatal(len(d.Items))
 			}
 		}

@@ -54,6 +54,7 @@ func TestSelect(t *testing.T) {
 	}
 	defer ix.Close()
 	arts := fruitArticles(t, 3)
+	arts[1].Guilds = []string{"111"} // a server's own: answered there only
 	for i := range arts {
 		now = base.Add(time.Duration(i) * time.Hour)
 		if err := ix.Sync(context.Background(), corpus.New(arts[:i+1]...)); err != nil {
@@ -71,17 +72,23 @@ func TestSelect(t *testing.T) {
 		name         string
 		since, until time.Time
 		newest       bool
+		guild        string
 		want         string
 	}{
-		{"all, newest first", base.Add(-time.Hour), base.Add(5 * time.Hour), false, "fruit-02,fruit-01,fruit-00"},
-		{"after since", base, base.Add(5 * time.Hour), false, "fruit-02,fruit-01"},
-		{"until bounds", base.Add(-time.Hour), base.Add(90 * time.Minute), false, "fruit-01,fruit-00"},
-		{"nothing new", base.Add(3 * time.Hour), base.Add(5 * time.Hour), false, ""},
-		{"nothing new, newest instead", base.Add(3 * time.Hour), base.Add(5 * time.Hour), true, "fruit-02"},
-		{"newest by until", base.Add(3 * time.Hour), base.Add(90 * time.Minute), true, "fruit-01"},
+		{"all, newest first", base.Add(-time.Hour), base.Add(5 * time.Hour), false, "", "fruit-02,fruit-01,fruit-00"},
+		{"after since", base, base.Add(5 * time.Hour), false, "", "fruit-02,fruit-01"},
+		{"until bounds", base.Add(-time.Hour), base.Add(90 * time.Minute), false, "", "fruit-01,fruit-00"},
+		{"nothing new", base.Add(3 * time.Hour), base.Add(5 * time.Hour), false, "", ""},
+		{"nothing new, newest instead", base.Add(3 * time.Hour), base.Add(5 * time.Hour), true, "", "fruit-02"},
+		{"newest by until", base.Add(3 * time.Hour), base.Add(90 * time.Minute), true, "", "fruit-01"},
+		{"the server's own", base.Add(-time.Hour), base.Add(5 * time.Hour), false, "111", "fruit-02,fruit-01,fruit-00"},
+		{"not another server's", base.Add(-time.Hour), base.Add(5 * time.Hour), false, "222", "fruit-02,fruit-00"},
+		{"not outside any server", base.Add(-time.Hour), base.Add(5 * time.Hour), false, retrieval.NoGuild, "fruit-02,fruit-00"},
+		{"newest instead, of those seen", base.Add(3 * time.Hour), base.Add(90 * time.Minute), true, "222", "fruit-00"},
+		{"only another server's new", base, base.Add(90 * time.Minute), false, "222", ""},
 	} {
 		t.Run(tt.name, func(t *testing.T) {
-			d := Select(ix, tt.since, tt.until, tt.newest)
+			d := Select(ix, tt.since, tt.until, tt.newest, tt.guild)
 			if got := ids(d); got != tt.want {
 				t.Errorf("Select = %q; want %q", got, tt.want)
 			}

@@ -91,11 +91,12 @@ func (s *Scheduler) GuildSubscriptions(ctx context.Context, guildID string) ([]s
 }
 
 // OneOff posts a digest of the last 24 hours (or the newest article) in a
-// channel without a subscription, without a nonce, and records nothing.
-// It reports false when there is no article to make one of.
-func (s *Scheduler) OneOff(ctx context.Context, channelID string) (bool, error) {
+// channel of guildID without a subscription, without a nonce, and records
+// nothing: of the articles answered in that server only. It reports false
+// when there is no article to make one of.
+func (s *Scheduler) OneOff(ctx context.Context, channelID, guildID string) (bool, error) {
 	now := s.clock.Now()
-	dg := Select(s.o.Source, now.Add(-24*time.Hour), now, true)
+	dg := Select(s.o.Source, now.Add(-24*time.Hour), now, true, ScopeOf(guildID))
 	if len(dg.Items) == 0 {
 		return false, nil
 	}

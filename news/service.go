@@ -126,6 +126,9 @@ type Added struct {
 type Skipped struct {
 	URL    string
 	Reason string
+	// Duplicate is the stored article the item or page is (the same page,
+	// or the same story); "" when it was skipped for another reason.
+	Duplicate corpus.ArticleID
 }
 
 // Result is what a poll or an add did.
@@ -473,7 +476,7 @@ func (s *Service) update(id corpus.ArticleID, f *File, res *Result) {
 // outlet and link join the article's also list. The caller holds s.commit.
 func (s *Service) duplicate(id corpus.ArticleID, fi feedItem, guild, source, link string, sameStory bool, res *Result) {
 	s.counters.FeedDuplicateDropped()
-	res.Skipped = append(res.Skipped, Skipped{URL: orStr(link, fi.guid), Reason: "duplicate of " + string(id)})
+	res.Skipped = append(res.Skipped, Skipped{URL: orStr(link, fi.guid), Reason: "duplicate of " + string(id), Duplicate: id})
 	old, err := s.store.Read(id)
 	if err != nil {
 		s.log.Error("reading an article to note a duplicate failed", "id", id, "err", err)
@@ -549,7 +552,7 @@ func (s *Service) AddURL(ctx context.Context, rawURL, guild string) (Result, err
 	rawURL = strings.TrimSpace(rawURL)
 	if id, ok := s.store.ByURL(rawURL); ok {
 		s.widen(id, guild)
-		res.Skipped = append(res.Skipped, Skipped{URL: rawURL, Reason: "already stored as " + string(id)})
+		res.Skipped = append(res.Skipped, Skipped{URL: rawURL, Reason: "already stored as " + string(id), Duplicate: id})
 		return res, nil
 	}
 	p, err := s.page(ctx, rawURL)

@@ -331,9 +331,10 @@ func TestAddURL(t *testing.T) {
 	if err != nil || len(res.Added) != 1 || res.Added[0].Source != "West Coast Radio" {
 		t.Fatalf("AddURL = %+v, %v", res, err)
 	}
+	first := res.Added[0].ID
 	res, err = svc.AddURL(context.Background(), s.URL("/c/storm"), "")
-	if err != nil || len(res.Added) != 0 || len(res.Skipped) != 1 {
-		t.Errorf("AddURL again = %+v, %v; want skipped", res, err)
+	if err != nil || len(res.Added) != 0 || len(res.Skipped) != 1 || res.Skipped[0].Duplicate != first {
+		t.Errorf("AddURL again = %+v, %v; want skipped as a duplicate of %s", res, err, first)
 	}
 	if _, err := svc.AddURL(context.Background(), s.URL("/short"), ""); !errors.Is(err, ErrTooShort) {
 		t.Errorf("AddURL(short) = %v; want ErrTooShort", err)

@@ -81,6 +81,15 @@ type Store struct {
 	metas   map[corpus.ArticleID]*meta
 	keys    map[string]corpus.ArticleID // guidKey and urlKey → id
 	aliases map[string]bool             // the guidKeys of aliases
+	// broken holds the files that could not be read, as they were, so
+	// that Refresh reports each once until it changes.
+	broken map[corpus.ArticleID]stamp
+}
+
+// stamp is a file's size and time.
+type stamp struct {
+	size  int64
+	mtime time.Time
 }
 
 // aliasHash is the item hash ByGUID reports for an item that is an alias
@@ -93,6 +102,11 @@ type meta struct {
 	sig      signature
 	source   string
 	url      string
+	feed     string
+	added    time.Time
+	// size and mtime are the file's as last read or written, for Refresh.
+	size  int64
+	mtime time.Time
 }
 
 func guidKey(feed, guid string) string { return "g\x00" + feed + "\x00" + guid }
@@ -106,26 +120,105 @@ func OpenStore(dir string) (*Store, []error, error) {
 	if err := os.MkdirAll(dir, 0o700); err != nil {
 		return nil, nil, fmt.Errorf("articles folder: %w", err)
 	}
-	s := &Store{dir: dir, metas: map[corpus.ArticleID]*meta{}, keys: map[string]corpus.ArticleID{}, aliases: map[string]bool{}}
+	s := &Store{dir: dir, metas: map[corpus.ArticleID]*meta{}, keys: map[string]corpus.ArticleID{}, aliases: map[string]bool{},
+		broken: map[corpus.ArticleID]stamp{}}
 	entries, err := os.ReadDir(dir)
 	if err != nil {
 		return nil, nil, fmt.Errorf("articles folder: %w", err)
 	}
+	return s, s.load(entries, nil), nil
+}
+
+// articleFile returns the article id of a directory entry of the folder,
+// and false for anything that is not a stored article.
+func articleFile(e fs.DirEntry) (corpus.ArticleID, bool) {
+	name := e.Name()
+	if e.IsDir() || strings.HasPrefix(name, ".") || filepath.Ext(name) != ".json" || strings.HasSuffix(name, ".meta.json") {
+		return "", false
+	}
+	return corpus.ArticleID(strings.TrimSuffix(name, ".json")), true
+}
+
+// load reads the article files of entries that keep returns true for
+// (every one for a nil keep) and indexes them; it returns the files that
+// could not be read. The caller owns s or does not hold s.mu.
+func (s *Store) load(entries []fs.DirEntry, keep func(id corpus.ArticleID, info fs.FileInfo) bool) []error {
 	var problems []error
 	for _, e := range entries {
-		name := e.Name()
-		if e.IsDir() || strings.HasPrefix(name, ".") || filepath.Ext(name) != ".json" || strings.HasSuffix(name, ".meta.json") {
+		id, ok := articleFile(e)
+		if !ok {
 			continue
 		}
-		id := corpus.ArticleID(strings.TrimSuffix(name, ".json"))
+		info, err := e.Info()
+		if err != nil {
+			continue // removed meanwhile
+		}
+		if keep != nil && !keep(id, info) {
+			continue
+		}
 		f, err := s.Read(id)
 		if err != nil {
 			problems = append(problems, err)
+			s.mu.Lock()
+			s.broken[id] = stamp{info.Size(), info.ModTime()}
+			s.mu.Unlock()
 			continue
 		}
+		s.mu.Lock()
+		delete(s.broken, id)
 		s.index(id, f)
+		s.metas[id].size, s.metas[id].mtime = info.Size(), info.ModTime()
+		s.mu.Unlock()
 	}
-	return s, problems, nil
+	return problems
+}
+
+// Refresh reads the article files written to the folder by another
+// process (or by hand) since the store last read or wrote them: new ones,
+// and ones whose size or time moved. A process that starts polling in a
+// folder shared with others calls it first, so that it neither fetches
+// again nor stores twice what another stored. A file deleted by hand is
+// forgotten at the next OpenStore, not here. It returns the files that
+// could not be read, each once until it changes; the error is for a
+// folder that cannot be read.
+func (s *Store) Refresh() ([]error, error) {
+	entries, err := os.ReadDir(s.dir)
+	if err != nil {
+		return nil, fmt.Errorf("articles folder: %w", err)
+	}
+	return s.load(entries, func(id corpus.ArticleID, info fs.FileInfo) bool {
+		s.mu.Lock()
+		defer s.mu.Unlock()
+		now := stamp{info.Size(), info.ModTime()}
+		if b, ok := s.broken[id]; ok && b.size == now.size && b.mtime.Equal(now.mtime) {
+			return false // reported already
+		}
+		m, known := s.metas[id]
+		return !known || m.size != now.size || !m.mtime.Equal(now.mtime)
+	}), nil
+}
+
+// Stored is what the store knows of an article without reading its file.
+type Stored struct {
+	ID corpus.ArticleID
+	// Feed is the feed the article came from; "" for a page added by URL.
+	Feed string
+	// Added is when it was first stored (to the second).
+	Added time.Time
+}
+
+// AddedSince returns the articles first stored at t or later, by id.
+func (s *Store) AddedSince(t time.Time) []Stored {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	var out []Stored
+	for id, m := range s.metas {
+		if !m.added.Before(t) {
+			out = append(out, Stored{ID: id, Feed: m.feed, Added: m.added})
+		}
+	}
+	slices.SortFunc(out, func(a, b Stored) int { return strings.Compare(string(a.ID), string(b.ID)) })
+	return out
 }
 
 // Dir returns the articles folder.
@@ -154,7 +247,9 @@ func (s *Store) Read(id corpus.ArticleID) (*File, error) {
 
 // index records f under id. The caller holds s.mu or owns s.
 func (s *Store) index(id corpus.ArticleID, f *File) {
-	s.metas[id] = &meta{itemHash: f.ItemHash, sig: textSignature(strings.Join(f.Body, "\n")), source: f.Source, url: f.URL}
+	added, _ := time.Parse(time.RFC3339, f.Added)
+	s.metas[id] = &meta{itemHash: f.ItemHash, sig: textSignature(strings.Join(f.Body, "\n")), source: f.Source, url: f.URL,
+		feed: f.Feed, added: added}
 	if f.GUID != "" {
 		s.keys[guidKey(f.Feed, f.GUID)] = id
 	}
@@ -232,12 +327,17 @@ func (s *Store) Put(id corpus.ArticleID, f *File) error {
 	if err != nil {
 		return fmt.Errorf("store article %s: %w", id, err)
 	}
-	if err := writeAtomic(filepath.Join(s.dir, string(id)+".json"), append(data, '\n')); err != nil {
+	path := filepath.Join(s.dir, string(id)+".json")
+	if err := writeAtomic(path, append(data, '\n')); err != nil {
 		return fmt.Errorf("store article %s: %w", id, err)
 	}
+	info, statErr := os.Stat(path)
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	s.index(id, f)
+	if statErr == nil {
+		s.metas[id].size, s.metas[id].mtime = info.Size(), info.ModTime()
+	}
 	return nil
 }
 

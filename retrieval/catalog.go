@@ -405,51 +405,13 @@ func (ix *Index) loadArticle(e *entry, recs *records) (*corpus.Article, error) {
 
 // Speakers lists everyone the articles quote, the most quoted first (ties
 // by name).
-func (ix *Index) Speakers() []corpus.SpeakerCount {
-	ix.mu.RLock()
-	man := ix.man
-	ix.mu.RUnlock()
-	counts := map[string]int{}
-	for _, e := range man.Articles {
-		for _, sp := range e.Speakers {
-			counts[sp.Name] += sp.Count
-		}
-	}
-	return sortSpeakers(counts)
-}
+func (ix *Index) Speakers() []corpus.SpeakerCount { return ix.SpeakersIn("") }
 
 // QuotesBy returns the sentences that report the words of speaker (any
 // case), newest article first, then in article order; article, when not
 // "", keeps one article's.
 func (ix *Index) QuotesBy(speaker string, article corpus.ArticleID) []corpus.Sentence {
-	ix.mu.RLock()
-	man := ix.man
-	ix.mu.RUnlock()
-	recs := records{bi: ix.bi}
-	defer recs.close()
-	var out []corpus.Sentence
-	for _, meta := range ix.Articles() {
-		if article != "" && meta.ID != article {
-			continue
-		}
-		e := man.Articles[meta.ID]
-		if e == nil || !slices.ContainsFunc(e.Speakers, func(sp corpus.SpeakerCount) bool { return strings.EqualFold(sp.Name, speaker) }) {
-			continue
-		}
-		a, err := ix.loadArticle(e, &recs)
-		if err != nil {
-			ix.log.Warn("reading an article from the index", "article", meta.ID, "err", err)
-			continue
-		}
-		for _, p := range a.Paragraphs {
-			for _, s := range p.Sentences {
-				if s.Speaker != "" && strings.EqualFold(s.Speaker, speaker) {
-					out = append(out, s)
-				}
-			}
-		}
-	}
-	return out
+	return ix.QuotesByIn(speaker, article, "")
 }
 
 // fingerprintOf is the fingerprint of the articles of a manifest.

@@ -44,6 +44,7 @@ var confFeatureNames = []string{
 	"content",     // idf share of the question's other words than names and numbers the first covers
 	"article",     // idf share of the question the first sentence's article holds
 	"content_sq",  // content squared: full coverage of the rest counts more than its share
+	"cohesion",    // share of the question's neighbouring words the first has near each other
 }
 
 // confidenceModel is a fitted logistic model and its decision threshold.
@@ -175,5 +176,6 @@ func confEvidence(q rankQuery, first scored, scores []float64) []float64 {
 		x[19] = 1
 	}
 	x[20], x[21], x[22] = first.content, first.article, first.content*first.content
+	x[23] = first.cohesion
 	return x
 }

@@ -21,6 +21,12 @@ type TrainingData struct {
 	// Dev is answer selection to choose on, never to fit: a change of
 	// the ranking's weights that lowers its MAP is not kept.
 	Dev []SelectionItem
+	// CalibrationSelection and Calibration are fitted on by the
+	// answerability model only, not by the ranking's weights: small sets
+	// written to measure the decision (whether to answer), too small to
+	// move every weight of the ranking on (one switched a bridge off).
+	CalibrationSelection []SelectionItem
+	Calibration          []QACorpus
 }
 
 // QACorpus is a corpus and the questions asked of it.
@@ -66,6 +72,9 @@ type example struct {
 	x                 []float64
 	right, answerable bool
 	src               string // where it comes from (ConfidenceFit.Examples)
+	// weight is the example's share in the fit: each source weighs the
+	// same in all, however many examples it has.
+	weight float64
 }
 
 // FitConfidence fits the answerability model on data by L2-regularised
@@ -86,7 +95,7 @@ func FitConfidence(ctx context.Context, data TrainingData) (*ConfidenceFit, erro
 		exs = append(exs, example{x: x, right: right, answerable: answerable, src: src})
 		fit.Examples[src]++
 	}
-	sel := data.Selection
+	sel := slices.Concat(data.Selection, data.CalibrationSelection)
 	for i, it := range sel {
 		if len(it.Candidates) < 2 {
 			continue
@@ -109,7 +118,8 @@ func FitConfidence(ctx context.Context, data TrainingData) (*ConfidenceFit, erro
 			add("selection, another question's candidates", r.x, false, false)
 		}
 	}
-	for i, qc := range data.Corpora {
+	corpora := slices.Concat(data.Corpora, data.Calibration)
+	for i, qc := range corpora {
 		ix, err := OpenMemory(ctx, qc.Corpus, Options{MinConfidence: 1e-9})
 		if err != nil {
 			return nil, fmt.Errorf("index %s: %w", qc.Name, err)
@@ -121,8 +131,10 @@ func FitConfidence(ctx context.Context, data TrainingData) (*ConfidenceFit, erro
 			}
 			add(qc.Name, a.evidence, len(it.Expect) > 0 && len(a.Quotes) > 0 && containsAny(a.Quotes[0].Text, it.Expect), len(it.Expect) > 0)
 		}
-		for j, other := range data.Corpora {
-			if j == i {
+		// Another corpus's answerable questions, asked of this one where
+		// nothing answers them: once a corpus, though several sets ask of it.
+		for j, other := range corpora {
+			if j == i || other.Corpus == qc.Corpus || slices.ContainsFunc(corpora[:i], func(c QACorpus) bool { return c.Corpus == qc.Corpus }) {
 				continue
 			}
 			for _, it := range other.Items {
@@ -146,6 +158,13 @@ func FitConfidence(ctx context.Context, data TrainingData) (*ConfidenceFit, erro
 	// wrong comes out wrong whichever way it goes, and would teach the
 	// model only where the ranking fails.
 	decisive := slices.DeleteFunc(slices.Clone(exs), func(e example) bool { return e.answerable && !e.right })
+	perSource := map[string]int{}
+	for _, e := range decisive {
+		perSource[e.src]++
+	}
+	for i, e := range decisive {
+		decisive[i].weight = float64(len(decisive)) / float64(len(perSource)*perSource[e.src])
+	}
 	w, b := fitLogistic(decisive, 1)
 	fit.model = confidenceModel{Features: confFeatureNames, Weights: w, Bias: b}
 	probs := make([]confident, len(exs))
@@ -223,9 +242,9 @@ func fitLogistic(exs []example, lambda float64) ([]float64, float64) {
 				y = 1
 			}
 			for i := range x {
-				grad[i] += (p - y) * x[i]
+				grad[i] += e.weight * (p - y) * x[i]
 				for j := range x {
-					hess[i][j] += p * (1 - p) * x[i] * x[j]
+					hess[i][j] += e.weight * p * (1 - p) * x[i] * x[j]
 				}
 			}
 		}
@@ -327,9 +346,12 @@ func precisionAt(cs []confident, th float64) (precision, recall, answered float6
 }
 
 // bestAccuracy is the threshold at which the training examples come out
-// right most often (a right first answer, or a decline of a question with
-// no right answer), as the mean of each source's accuracy so that a large
-// source does not drown a small one; the lowest of equals; and that mean.
+// right most often, and that figure: the mean of two rates, the share of
+// answerable questions answered rightly and the share of unanswerable
+// ones declined. Weighing the two kinds of question alike keeps the
+// threshold from following the mix of the training data (most of its
+// sources hold only unanswerable questions; people mostly ask what the
+// articles say). Of equals, the lowest.
 func bestAccuracy(m confidenceModel, exs []example) (th, acc float64) {
 	ps := make([]float64, len(exs))
 	for i, e := range exs {
@@ -347,17 +369,23 @@ func bestAccuracy(m confidenceModel, exs []example) (th, acc float64) {
 		} else {
 			t += 1e-9
 		}
-		right, n := map[string]int{}, map[string]int{}
+		var right, n [2]int // by answerable (1) or not (0)
 		for i, e := range exs {
-			n[e.src]++
+			kind := 0
+			if e.answerable {
+				kind = 1
+			}
+			n[kind]++
 			answered := ps[i] >= t
 			if answered && e.right || !answered && !e.answerable {
-				right[e.src]++
+				right[kind]++
 			}
 		}
 		mean := 0.0
-		for src := range n {
-			mean += float64(right[src]) / float64(n[src]) / float64(len(n))
+		for kind := range n {
+			if n[kind] > 0 {
+				mean += float64(right[kind]) / float64(n[kind]) / 2
+			}
 		}
 		if mean > best+1e-12 {
 			best, th = mean, t

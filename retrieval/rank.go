@@ -323,6 +323,12 @@ type scored struct {
 	// names and numbers (0 when it has no others): what a sentence about
 	// the right people must still say to answer.
 	content float64
+	// cohesion is the share of the question's neighbouring words, both
+	// found in the sentence, that the sentence also has near each other
+	// (1 when no such pair): "the Iranian foreign minister" is not
+	// answered by a sentence with "Iraq's foreign minister" and, further
+	// on, "the Iranian delegation".
+	cohesion float64
 }
 
 // idf is BM25's inverse document frequency (the Lucene variant, never
@@ -552,6 +558,7 @@ type weightSet struct {
 	focus      float64 // the focus noun's share of its BM25 weight
 	article    float64 // the share of the question the article holds
 	local      float64 // how much a term's weight follows its distinctiveness within the article, 0..1
+	cohesion   float64 // neighbouring question words found near each other (with proximity)
 }
 
 // articleHolds is ts.holds(q, i), remembered per article for the query.
@@ -716,7 +723,46 @@ func score(q rankQuery, d doc, avgLen float64, f Feature) scored {
 	if other > 0 {
 		out.content = otherHit / other
 	}
+	out.cohesion = cohesion(matched, len(q.terms))
+	if f.Has(FeatureProximity) {
+		out.score += q.wt.cohesion * unit * out.cohesion
+	}
 	return out
+}
+
+// cohesionWindow is how far apart, in words, two matched neighbours of
+// the question may stand and still count as said together.
+const cohesionWindow = 3
+
+// cohesion is the share of pairs of neighbouring question terms (i, i+1),
+// both matched, whose nearest matches lie within cohesionWindow words; 1
+// when no pair is matched.
+func cohesion(ms []match, terms int) float64 {
+	pairs, near := 0, 0
+	for i := 0; i+1 < terms; i++ {
+		best := math.MaxInt
+		for _, a := range ms {
+			if a.q != i {
+				continue
+			}
+			for _, b := range ms {
+				if b.q == i+1 {
+					best = min(best, abs(a.pos-b.pos))
+				}
+			}
+		}
+		if best == math.MaxInt {
+			continue
+		}
+		pairs++
+		if best <= cohesionWindow {
+			near++
+		}
+	}
+	if pairs == 0 {
+		return 1
+	}
+	return float64(near) / float64(pairs)
 }
 
 func count(terms []string, t string) int {

@@ -2,6 +2,8 @@ package retrieval
 
 import (
 	"context"
+	"slices"
+	"strings"
 
 	"github.com/verbatim-bot/verbatim/corpus"
 )
@@ -47,4 +49,59 @@ func withScope(ctx context.Context, arts map[corpus.ArticleID]*entry, guild stri
 func hiddenArticles(ctx context.Context) []corpus.ArticleID {
 	hidden, _ := ctx.Value(scopeKey{}).([]corpus.ArticleID)
 	return hidden
+}
+
+// SpeakersIn is Speakers over the articles answered in guild (as
+// Query.Guild: "" for every article, NoGuild outside any server): no
+// server sees who another server's own articles quote.
+func (ix *Index) SpeakersIn(guild string) []corpus.SpeakerCount {
+	ix.mu.RLock()
+	man := ix.man
+	ix.mu.RUnlock()
+	g := scopeGuild(guild)
+	counts := map[string]int{}
+	for _, e := range man.Articles {
+		if guild != "" && !e.Article.VisibleIn(g) {
+			continue
+		}
+		for _, sp := range e.Speakers {
+			counts[sp.Name] += sp.Count
+		}
+	}
+	return sortSpeakers(counts)
+}
+
+// QuotesByIn is QuotesBy over the articles answered in guild (as
+// Query.Guild).
+func (ix *Index) QuotesByIn(speaker string, article corpus.ArticleID, guild string) []corpus.Sentence {
+	ix.mu.RLock()
+	man := ix.man
+	ix.mu.RUnlock()
+	g := scopeGuild(guild)
+	recs := records{bi: ix.bi}
+	defer recs.close()
+	var out []corpus.Sentence
+	for _, meta := range ix.Articles() {
+		if article != "" && meta.ID != article {
+			continue
+		}
+		e := man.Articles[meta.ID]
+		if e == nil || (guild != "" && !e.Article.VisibleIn(g)) ||
+			!slices.ContainsFunc(e.Speakers, func(sp corpus.SpeakerCount) bool { return strings.EqualFold(sp.Name, speaker) }) {
+			continue
+		}
+		a, err := ix.loadArticle(e, &recs)
+		if err != nil {
+			ix.log.Warn("reading an article from the index", "article", meta.ID, "err", err)
+			continue
+		}
+		for _, p := range a.Paragraphs {
+			for _, s := range p.Sentences {
+				if s.Speaker != "" && strings.EqualFold(s.Speaker, speaker) {
+					out = append(out, s)
+				}
+			}
+		}
+	}
+	return out
 }

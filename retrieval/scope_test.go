@@ -22,8 +22,8 @@ func jsonArticle(t *testing.T, id, guild, body string) *corpus.Article {
 func TestGuildScope(t *testing.T) {
 	ctx := context.Background()
 	c := corpus.New(
-		jsonArticle(t, "global", "", "The harbour bridge opened in 1932 after eight years of work."),
-		jsonArticle(t, "mine", "111", "The harbour tunnel opened in 1992 after five years of work."),
+		jsonArticle(t, "global", "", "The harbour bridge opened in 1932 after eight years of work. “It will carry trains,” said Mary Byrne."),
+		jsonArticle(t, "mine", "111", "The harbour tunnel opened in 1992 after five years of work. “It is dry,” said Sean Kelly."),
 	)
 	ix, err := Open(ctx, t.TempDir(), c, Options{})
 	if err != nil {
@@ -57,7 +57,18 @@ func TestGuildScope(t *testing.T) {
 			for _, q := range l.Quotes {
 				lgot[q.Article.ID] = true
 			}
-			for _, m := range []map[corpus.ArticleID]bool{got, lgot} {
+			// Who the articles quote, and what: of the articles seen.
+			speakers := map[corpus.ArticleID]bool{}
+			for _, sp := range ix.SpeakersIn(tt.guild) {
+				speakers[map[string]corpus.ArticleID{"Mary Byrne": "global", "Sean Kelly": "mine"}[sp.Name]] = true
+			}
+			quoted := map[corpus.ArticleID]bool{}
+			for _, name := range []string{"mary byrne", "Sean Kelly"} {
+				for _, s := range ix.QuotesByIn(name, "", tt.guild) {
+					quoted[s.Article] = true
+				}
+			}
+			for _, m := range []map[corpus.ArticleID]bool{got, lgot, speakers, quoted} {
 				if len(m) != len(tt.want) {
 					t.Errorf("articles answered from = %v; want %v", m, tt.want)
 				}

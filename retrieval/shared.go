@@ -421,6 +421,20 @@ func (f *Follower) Speakers() []corpus.SpeakerCount {
 	return ix.Speakers()
 }
 
+// SpeakersIn is Index.SpeakersIn on the version served.
+func (f *Follower) SpeakersIn(guild string) []corpus.SpeakerCount {
+	ix, done := f.acquire()
+	defer done()
+	return ix.SpeakersIn(guild)
+}
+
+// QuotesByIn is Index.QuotesByIn on the version served.
+func (f *Follower) QuotesByIn(speaker string, article corpus.ArticleID, guild string) []corpus.Sentence {
+	ix, done := f.acquire()
+	defer done()
+	return ix.QuotesByIn(speaker, article, guild)
+}
+
 // QuotesBy is Index.QuotesBy on the version served.
 func (f *Follower) QuotesBy(speaker string, article corpus.ArticleID) []corpus.Sentence {
 	ix, done := f.acquire()

@@ -31,6 +31,7 @@ type weightsFile struct {
 	Focus      float64            `json:"focus"`
 	Article    float64            `json:"article"`
 	Local      float64            `json:"local"`
+	Cohesion   float64            `json:"cohesion"`
 }
 
 var bridgeKindNames = [...]string{
@@ -67,13 +68,14 @@ func (w *weightSet) params() []struct {
 	add("focus", &w.focus)
 	add("article", &w.article)
 	add("local", &w.local)
+	add("cohesion", &w.cohesion)
 	return out
 }
 
 func (w weightSet) file() weightsFile {
 	f := weightsFile{Bridges: map[string]float64{}, Speaker: w.speaker, Phrase: w.phrase, AnswerType: w.answerType,
 		Proximity: w.proximity, Position: w.position, Context: w.context, TypeReach: w.typeReach,
-		Acronym: w.acronym, Focus: w.focus, Article: w.article, Local: w.local}
+		Acronym: w.acronym, Focus: w.focus, Article: w.article, Local: w.local, Cohesion: w.cohesion}
 	for k, n := range bridgeKindNames {
 		f.Bridges[n] = w.bridge[k]
 	}
@@ -87,7 +89,7 @@ func parseWeights(data []byte) (weightSet, error) {
 	}
 	w := weightSet{speaker: f.Speaker, phrase: f.Phrase, answerType: f.AnswerType, proximity: f.Proximity,
 		position: f.Position, context: f.Context, typeReach: f.TypeReach, acronym: f.Acronym, focus: f.Focus,
-		article: f.Article, local: f.Local}
+		article: f.Article, local: f.Local, cohesion: f.Cohesion}
 	for k, n := range bridgeKindNames {
 		v, ok := f.Bridges[n]
 		if !ok {
@@ -279,6 +281,11 @@ func FitWeights(ctx context.Context, data TrainingData) (*WeightFit, error) {
 			}
 			start := *p.v
 			tries := []float64{0, 0.1, 0.25, 0.5}
+			if start == 0 {
+				// Multiples of zero are zero: a weight not yet in use
+				// is tried at whole values too.
+				tries = append(tries, 1, 2)
+			}
 			for _, m := range []float64{0.5, 0.75, 1.25, 1.5, 2, 3} {
 				tries = append(tries, start*m)
 			}

@@ -522,6 +522,15 @@ func TestCommandsBulkOverwrite(t *testing.T) {
 		!strings.Contains(err.Error(), "APPLICATION_COMMAND_OPTIONS_REQUIRED_INVALID") {
 		t.Errorf("invalid commands: %v; want 400 50035 naming the bad name and option order", err)
 	}
+	// A subcommand beside an ordinary option, as Discord refuses it.
+	mixed := []*discordgo.ApplicationCommand{{Name: "article", Description: "x", Options: []*discordgo.ApplicationCommandOption{
+		{Name: "article", Description: "a", Type: discordgo.ApplicationCommandOptionString},
+		{Name: "add", Description: "b", Type: discordgo.ApplicationCommandOptionSubCommand},
+	}}}
+	_, err = s.ApplicationCommandBulkOverwrite(f.ApplicationID(), "", mixed)
+	if st, code := restCode(err); st != 400 || code != 50035 || !strings.Contains(err.Error(), "APPLICATION_COMMAND_OPTIONS_TYPE_INVALID") {
+		t.Errorf("a subcommand beside an option: %v; want 400 50035 APPLICATION_COMMAND_OPTIONS_TYPE_INVALID", err)
+	}
 }
 
 func TestThreads(t *testing.T) {

@@ -350,6 +350,17 @@ func validateOptions(fe *formErrors, path string, opts []any) {
 	}
 	optional := false
 	seen := map[string]bool{}
+	subs := 0
+	for _, o := range opts {
+		opt, _ := o.(map[string]any)
+		if t := num(opt, "type"); t == 1 || t == 2 {
+			subs++
+		}
+	}
+	if subs > 0 && subs < len(opts) {
+		// Discord: subcommands and groups cannot sit beside other options.
+		fe.add(path, "APPLICATION_COMMAND_OPTIONS_TYPE_INVALID", "Sub-command and sub-command group option types are mutually exclusive to all other types")
+	}
 	for i, o := range opts {
 		opt, _ := o.(map[string]any)
 		p := join(path, i)

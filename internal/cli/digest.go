@@ -59,7 +59,7 @@ first indexed under the data folder since DATE, newest first, at most 5 (then
 	// The bot's own selection: what it would post now (after indexing,
 	// which may just have added the articles).
 	now = time.Now()
-	d := digest.Select(ix, since, now, fallback)
+	d := digest.Select(ix, since, now, fallback, "")
 	items, more := d.Items, d.More
 	if *asJSON {
 		out := jsonDigest{Since: since.UTC().Format(time.RFC3339), Articles: []jsonDigestItem{}, More: more}

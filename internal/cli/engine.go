@@ -41,7 +41,18 @@ func loadCorpus(ctx context.Context, cfg config.Config, log *slog.Logger) (*corp
 }
 
 // storedDir is the folder of the articles stored from feeds and pages.
-func storedDir(cfg config.Config) string { return filepath.Join(cfg.DataDir, news.ArticlesDir) }
+//
+// With a shared index (SHARED_INDEX_DIR) it is the shared folder's
+// articles folder instead, one for every process on the machine: the
+// poller of whichever bot holds the lease, `add` and `feeds poll` store
+// there, and every build of the shared index lists it (docs/operations.md,
+// "One index shared by every process").
+func storedDir(cfg config.Config) string {
+	if cfg.SharedIndex != "" {
+		return filepath.Join(cfg.SharedIndex, news.ArticlesDir)
+	}
+	return filepath.Join(cfg.DataDir, news.ArticlesDir)
+}
 
 // loadStored loads the articles stored from feeds and pages; none when
 // the folder is missing or empty. Files that cannot be loaded are logged

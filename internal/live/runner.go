@@ -19,6 +19,7 @@ type Store interface {
 	PollStore
 	Feeds(ctx context.Context) ([]state.Feed, error)
 	ClaimDelivery(ctx context.Context, d state.Delivery, lease time.Duration) (state.Delivery, bool, error)
+	Delivery(ctx context.Context, channelID, key string) (state.Delivery, bool, error)
 }
 
 // Announcer posts an article's announcement in a channel once (the bot).
@@ -28,13 +29,24 @@ type Announcer interface {
 
 // The poller's lease: a delivery record that is never finished, claimed
 // again by its holder every LeaseRenew; another process takes it over
-// once it is LeaseTime old, that is once its holder is gone.
+// once it is LeaseTime old, that is once its holder is gone, or at once
+// when its holder stopped cleanly (it leaves the lease dated the zero
+// time, lapsed for everyone).
 const (
 	leaseChannel = "poller"
 	leaseKey     = "lease"
 	LeaseTime    = time.Minute
 	LeaseRenew   = LeaseTime / 4
 )
+
+// RecoverWindow bounds the recovery of announcements: an article stored
+// from a server's feed no longer ago than this, and after the server
+// followed the feed, that has no finished announcement in the feed's
+// channel (a process stopped between storing and announcing it, or
+// between announcing and recording) is announced by the poller when it
+// starts polling and every LeaseRenew after. Older ones are left: news a
+// day old is no longer news.
+const RecoverWindow = 24 * time.Hour
 
 // Options configure a Runner.
 type Options struct {
@@ -49,6 +61,13 @@ type Options struct {
 	Logger   *slog.Logger
 	// AllowShortInterval lets tests poll faster than news.MinInterval.
 	AllowShortInterval bool
+	// Lease is how long the poller's lease keeps other processes off
+	// after its holder's last renewal; it is renewed, and announcements
+	// recovered, every quarter of it. Zero means LeaseTime; tests
+	// shorten it.
+	Lease time.Duration
+	// Now tells the time; nil means time.Now.
+	Now func() time.Time
 }
 
 // Runner polls the feeds inside the bot. Create it with New, give it its
@@ -64,11 +83,25 @@ type Runner struct {
 	mu    sync.Mutex
 	feeds []state.Feed // the servers' feeds, as of the last round
 	ann   Announcer
+	// inflight holds the announcements being made (channel and article),
+	// so that a sweep and a poll never send one at once; done, those
+	// known to be finished, with when their article was added, so that a
+	// sweep looks each up in the store until it is.
+	inflight map[string]bool
+	done     map[string]time.Time
+	sweeps   chan struct{} // closed and replaced after every sweep
 }
 
 // New returns a Runner.
 func New(o Options) *Runner {
-	r := &Runner{o: o, log: o.Logger, process: "poller-" + rand.Text()[:12]}
+	if o.Lease <= 0 {
+		o.Lease = LeaseTime
+	}
+	if o.Now == nil {
+		o.Now = time.Now
+	}
+	r := &Runner{o: o, log: o.Logger, process: "poller-" + rand.Text()[:12],
+		inflight: map[string]bool{}, done: map[string]time.Time{}, sweeps: make(chan struct{})}
 	if r.log == nil {
 		r.log = slog.New(slog.DiscardHandler)
 	}
@@ -99,16 +132,18 @@ func (r *Runner) FeedsChanged() { r.poller.Wake() }
 // Run polls the feeds while this process holds the poller's lease, until
 // ctx ends; another process holding it, it waits and tries again. It
 // returns nil when ctx ends.
+// While it holds the lease it also recovers announcements (see Sweep).
+// It leaves the lease lapsed when ctx ends, so that another process takes
+// over at once.
 func (r *Runner) Run(ctx context.Context) error {
 	held := false
 	var stop context.CancelFunc
 	var polling sync.WaitGroup
-	tick := time.NewTicker(LeaseRenew)
+	renew := r.o.Lease / 4
+	tick := time.NewTicker(renew)
 	defer tick.Stop()
 	for {
-		_, ok, err := r.o.Store.ClaimDelivery(ctx, state.Delivery{
-			ChannelID: leaseChannel, Key: leaseKey, Kind: "lease", ClaimedBy: r.process, ClaimedAt: time.Now(),
-		}, LeaseTime)
+		d, ok, err := r.claimLease(ctx, r.o.Now())
 		switch {
 		case err != nil && ctx.Err() == nil:
 			r.log.Warn("renewing the feed poller's lease failed", "err", err)
@@ -118,11 +153,14 @@ func (r *Runner) Run(ctx context.Context) error {
 			var pctx context.Context
 			pctx, stop = context.WithCancel(ctx)
 			polling.Go(func() { _ = r.poller.Run(pctx) })
+			polling.Go(func() { r.sweepEvery(pctx, renew) })
 		case !ok && held && err == nil:
 			held = false
 			r.log.Warn("another process took over polling the feeds")
 			stop()
 			polling.Wait()
+		case !ok && err == nil:
+			r.log.Debug("another process polls the feeds", "process", d.ClaimedBy)
 		}
 		select {
 		case <-ctx.Done():
@@ -130,15 +168,209 @@ func (r *Runner) Run(ctx context.Context) error {
 				stop()
 			}
 			polling.Wait()
+			if held {
+				r.releaseLease()
+			}
 			return nil
 		case <-tick.C:
 		}
 	}
 }
 
+// claimLease claims or renews the poller's lease for this process at at.
+func (r *Runner) claimLease(ctx context.Context, at time.Time) (state.Delivery, bool, error) {
+	return r.o.Store.ClaimDelivery(ctx, state.Delivery{
+		ChannelID: leaseChannel, Key: leaseKey, Kind: "lease", ClaimedBy: r.process, ClaimedAt: at,
+	}, r.o.Lease)
+}
+
+// releaseLease leaves the lease, held by this process, dated the zero
+// time: lapsed, so that the next process to try takes it at once.
+func (r *Runner) releaseLease() {
+	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+	defer cancel()
+	if _, ok, err := r.claimLease(ctx, time.Time{}); err != nil || !ok {
+		r.log.Warn("the feed poller's lease could not be released; another process takes it over when it lapses", "err", err)
+		return
+	}
+	r.log.Info("this process no longer polls the feeds", "process", r.process)
+}
+
+// sweepEvery sweeps at once, then every period, until ctx ends.
+func (r *Runner) sweepEvery(ctx context.Context, period time.Duration) {
+	tick := time.NewTicker(period)
+	defer tick.Stop()
+	for {
+		r.Sweep(ctx)
+		select {
+		case <-ctx.Done():
+			return
+		case <-tick.C:
+		}
+	}
+}
+
+// WaitSweep returns a channel closed once the next sweep to end after the
+// call has ended.
+func (r *Runner) WaitSweep() <-chan struct{} {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	return r.sweeps
+}
+
+// Sweep recovers announcements (see RecoverWindow): for every server's
+// feed with a channel, it announces each article stored from the feed
+// within the window, after the server followed it, and seen by that
+// server, that has no finished announcement in the channel. An article
+// stored but not yet indexed is indexed first. A pending announcement is
+// sent again with its own nonce, so that Discord drops it if the stopped
+// process had posted it; the Announcer gives up one interrupted longer
+// ago than Discord keeps a nonce (digest.Resendable). Run sweeps while it
+// holds the lease.
+func (r *Runner) Sweep(ctx context.Context) {
+	defer func() {
+		r.mu.Lock()
+		close(r.sweeps)
+		r.sweeps = make(chan struct{})
+		r.mu.Unlock()
+	}()
+	r.mu.Lock()
+	ann := r.ann
+	r.mu.Unlock()
+	if ann == nil {
+		return
+	}
+	r.refresh()
+	feeds, err := r.o.Store.Feeds(ctx)
+	if err != nil {
+		r.log.Warn("listing the feeds to recover announcements failed", "err", err)
+		return
+	}
+	now := r.o.Now()
+	channels := map[string][]state.Feed{}
+	for _, f := range feeds {
+		if f.ChannelID != "" {
+			channels[f.URL] = append(channels[f.URL], f)
+		}
+	}
+	type todo struct {
+		feed  state.Feed
+		id    corpus.ArticleID
+		added time.Time
+	}
+	var todos []todo
+	r.forget(now.Add(-RecoverWindow))
+	for _, st := range r.o.Articles.AddedSince(now.Add(-RecoverWindow)) {
+		for _, f := range channels[st.Feed] {
+			if st.Added.Before(f.AddedAt.Truncate(time.Second)) || r.isDone(f.ChannelID, st.ID) {
+				continue
+			}
+			d, found, err := r.o.Store.Delivery(ctx, f.ChannelID, string(st.ID))
+			if err != nil {
+				r.log.Warn("looking up an announcement failed", "channel", f.ChannelID, "article", st.ID, "err", err)
+				return
+			}
+			if found && !d.Pending() {
+				r.markDone(f.ChannelID, st.ID, st.Added)
+				continue
+			}
+			todos = append(todos, todo{f, st.ID, st.Added})
+		}
+	}
+	for _, t := range todos {
+		if _, ok := r.o.Library.Article(t.id); !ok {
+			if _, err := r.o.Library.Sync(ctx); err != nil {
+				r.log.Error("indexing stored articles to announce them failed", "err", err)
+				return
+			}
+			break
+		}
+	}
+	for _, t := range todos {
+		a, ok := r.o.Library.Article(t.id)
+		if !ok {
+			continue // tried again at the next sweep
+		}
+		if !a.VisibleIn(t.feed.GuildID) {
+			// The server's filter dropped it: nothing to announce, and
+			// its scope only widens to servers that followed the feed
+			// after it was stored.
+			r.markDone(t.feed.ChannelID, t.id, t.added)
+			continue
+		}
+		r.log.Info("recovering an announcement", "channel", t.feed.ChannelID, "article", t.id)
+		r.announce(ctx, ann, t.feed.ChannelID, t.id)
+	}
+}
+
+func doneKey(channelID string, id corpus.ArticleID) string { return channelID + "\x00" + string(id) }
+
+func (r *Runner) isDone(channelID string, id corpus.ArticleID) bool {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	_, ok := r.done[doneKey(channelID, id)]
+	return ok
+}
+
+func (r *Runner) markDone(channelID string, id corpus.ArticleID, added time.Time) {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	r.done[doneKey(channelID, id)] = added
+}
+
+// forget drops the finished announcements of articles added before t.
+func (r *Runner) forget(t time.Time) {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	for k, added := range r.done {
+		if added.Before(t) {
+			delete(r.done, k)
+		}
+	}
+}
+
+// announce has ann announce article id in a channel, unless this process
+// is announcing it already.
+func (r *Runner) announce(ctx context.Context, ann Announcer, channelID string, id corpus.ArticleID) {
+	k := doneKey(channelID, id)
+	r.mu.Lock()
+	if r.inflight[k] {
+		r.mu.Unlock()
+		return
+	}
+	r.inflight[k] = true
+	r.mu.Unlock()
+	defer func() {
+		r.mu.Lock()
+		delete(r.inflight, k)
+		r.mu.Unlock()
+	}()
+	posted, err := ann.Announce(ctx, channelID, id)
+	if err != nil {
+		r.log.Warn("announcing an article failed", "channel", channelID, "article", id, "err", err)
+		return
+	}
+	if posted {
+		r.log.Info("article announced", "channel", channelID, "article", id)
+	}
+}
+
+// refresh reads what other processes stored in the articles folder (it
+// may be shared), so that nothing they stored is fetched or stored again.
+func (r *Runner) refresh() {
+	problems, err := r.o.Articles.Refresh()
+	if err != nil {
+		r.log.Warn("reading the stored articles folder failed", "err", err)
+	}
+	for _, p := range problems {
+		r.log.Warn("skipped stored article file", "err", p)
+	}
+}
+
 // feedURLs lists the feeds to poll: FEEDS and every server's, and keeps
 // the servers' feeds for scope and announcements.
 func (r *Runner) feedURLs(ctx context.Context) ([]string, error) {
+	r.refresh()
 	feeds, err := r.o.Store.Feeds(ctx)
 	if err != nil {
 		return slices.Clone(r.o.Operator), err
@@ -228,14 +460,7 @@ func (r *Runner) onResult(ctx context.Context, feedURL string, res news.Result) 
 			if f.ChannelID == "" || !a.VisibleIn(f.GuildID) {
 				continue
 			}
-			posted, err := ann.Announce(ctx, f.ChannelID, a.ID)
-			if err != nil {
-				r.log.Warn("announcing an article failed", "channel", f.ChannelID, "article", a.ID, "err", err)
-				continue
-			}
-			if posted {
-				r.log.Info("article announced", "channel", f.ChannelID, "article", a.ID)
-			}
+			r.announce(ctx, ann, f.ChannelID, a.ID)
 		}
 	}
 }

@@ -1,0 +1,109 @@
+package cli
+
+import (
+	"context"
+	"io"
+	"log/slog"
+	"os"
+	"path/filepath"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/verbatim-bot/verbatim/internal/config"
+	"github.com/verbatim-bot/verbatim/internal/live"
+	"github.com/verbatim-bot/verbatim/news"
+	"github.com/verbatim-bot/verbatim/retrieval"
+	"github.com/verbatim-bot/verbatim/state/boltstore"
+)
+
+// TestSharedIndexFetchedArticleReachesOthers: two bots on a machine
+// share one index (SHARED_INDEX_DIR), each with its own data folder. The
+// one that polls stores a fetched article in the shared articles folder
+// and publishes the shared index's next version; the other, which never
+// polls, answers from the article once it follows that version, and so
+// does a command run after. A `verbatim index` run later keeps it.
+func TestSharedIndexFetchedArticleReachesOthers(t *testing.T) {
+	ctx, cancel := context.WithTimeout(context.Background(), 60*time.Second)
+	defer cancel()
+	corpusDir, shared := t.TempDir(), t.TempDir()
+	if err := os.WriteFile(filepath.Join(corpusDir, "ferry.txt"), []byte("Title: Ferry\n\nThe new ferry to the islands sails twice a day from the harbour, the operator said."), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	site := newNewsSite(t)
+	env := func(data string) map[string]string {
+		return map[string]string{"CORPUS_DIR": corpusDir, "SHARED_INDEX_DIR": shared, "DATA_DIR": data,
+			"FEEDS": site.srv.URL + "/feed", "FETCH_ALLOW_PRIVATE": "true"}
+	}
+	if code, out, errOut := runCLI(t, env(t.TempDir()), "index"); code != 0 || !strings.HasPrefix(out, "indexed 1 article") {
+		t.Fatalf("index: exit %d, %q %q", code, out, errOut)
+	}
+	log := slog.New(slog.NewTextHandler(io.Discard, nil))
+	var wg sync.WaitGroup
+	runCtx, stop := context.WithCancel(ctx)
+	defer wg.Wait()
+	defer stop()
+	open := func() (config.Config, servedIndex, *live.Library) {
+		t.Helper()
+		e := env(t.TempDir())
+		cfg, err := config.Load(func(k string) string { return e[k] })
+		if err != nil {
+			t.Fatal(err)
+		}
+		ix, lib, follow, err := openServed(ctx, cfg, log)
+		if err != nil {
+			t.Fatal(err)
+		}
+		t.Cleanup(func() { ix.Close() })
+		wg.Go(func() { follow(runCtx) })
+		return cfg, ix, lib
+	}
+	cfgA, _, libA := open()
+	_, ixB, _ := open()
+
+	// The first bot polls (it holds the lease of its own state file).
+	stories, _, err := news.OpenStore(storedDir(cfgA))
+	if err != nil {
+		t.Fatal(err)
+	}
+	store, err := boltstore.Open(filepath.Join(cfgA.DataDir, boltstore.File), time.Second)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer store.Close()
+	runner := live.New(live.Options{
+		Fetcher:  news.NewFetcher(news.FetchOptions{AllowPrivate: true, Timeout: 5 * time.Second}),
+		Articles: stories, Library: libA, Store: store, Operator: cfgA.Feeds,
+		Interval: 200 * time.Millisecond, AllowShortInterval: true, Logger: log,
+	})
+	site.publish("herald-1", "/a/bridge", "Harbour Bridge reopens after costly repairs", bridgeStory...)
+	start := time.Now()
+	wg.Go(func() { _ = runner.Run(runCtx) })
+
+	const q = "Who is the chief engineer on the bridge project?"
+	answers := func(ix servedIndex) bool {
+		a, err := ix.Ask(ctx, retrieval.Query{Text: q})
+		return err == nil && len(a.Quotes) > 0 && strings.Contains(a.Quotes[0].Sentence.Text, "Maria Okafor")
+	}
+	tick := time.NewTicker(20 * time.Millisecond)
+	defer tick.Stop()
+	for !answers(ixB) {
+		select {
+		case <-ctx.Done():
+			t.Fatalf("the other bot never answered from the fetched article")
+		case <-tick.C:
+		}
+	}
+	t.Logf("item in the feed to answerable in the other bot: %v", time.Since(start).Round(time.Millisecond))
+	stored, _ := filepath.Glob(filepath.Join(shared, news.ArticlesDir, "*.json"))
+	if len(stored) != 1 {
+		t.Errorf("%d articles in the shared articles folder; want the fetched one", len(stored))
+	}
+	if a := askJSON(t, env(t.TempDir()), q); len(a.Quotes) == 0 || !strings.Contains(a.Quotes[0].Text, "Maria Okafor") {
+		t.Errorf("ask from a command = %+v; want the fetched article quoted", a)
+	}
+	if code, out, errOut := runCLI(t, env(t.TempDir()), "index"); code != 0 || !strings.HasPrefix(out, "indexed 2 articles") {
+		t.Errorf("index after the poll: exit %d, %q %q; want the corpus article and the fetched one", code, out, errOut)
+	}
+}

@@ -1,0 +1,155 @@
+package retrieval
+
+import (
+	"strings"
+	"testing"
+
+	"github.com/verbatim-bot/verbatim/corpus"
+)
+
+// The second paraphrase set on the built-in article and the summaries
+// answer-selection set (testdata/eval/README.md), each split into a tune
+// and a held-out half.
+var (
+	seedPara2Files = []string{"seed-paraphrase2.tune.jsonl", "seed-paraphrase2.heldout.jsonl"}
+	summaryFiles   = []string{"summaries.tune.jsonl", "summaries.heldout.jsonl"}
+)
+
+// TestSeedParaphrase2Rules checks the rules the second seed paraphrase set
+// was written to, without asking the engine anything: every expected
+// substring is in the built-in article exactly as written and in exactly
+// one of its sentences, an answerable question shares at most one content
+// word with each sentence that answers it (names and numbers apart), at
+// least a third of the questions of each half are unanswerable, and no
+// question is asked twice. When it fails, fix the question, not the test.
+func TestSeedParaphrase2Rules(t *testing.T) {
+	c, err := corpus.Default()
+	if err != nil {
+		t.Fatal(err)
+	}
+	an := newAnalyzer(t)
+	names := paraNames(c)
+	var text strings.Builder
+	for _, a := range c.Articles() {
+		for _, s := range a.Sentences() {
+			text.WriteString(s.Text)
+			text.WriteByte('\n')
+		}
+	}
+
+	seen := map[string]string{}
+	answered := map[corpus.Ref]bool{}
+	total, unanswerable := 0, 0
+	for _, file := range seedPara2Files {
+		set := readEval(t, file)
+		if set.Kind != EvalCorpusQA {
+			t.Fatalf("%s is %s; want corpus QA", file, set.Kind)
+		}
+		none := 0
+		for _, it := range set.QA {
+			key := strings.ToLower(corpus.FoldSpace(it.Question))
+			if prev, ok := seen[key]; ok {
+				t.Errorf("%s: %q is asked again (first in %s)", file, it.Question, prev)
+			}
+			seen[key] = file
+			if len(it.Expect) == 0 {
+				none++
+				continue
+			}
+			q := paraContentTerms(an, it.Question, names)
+			for _, sub := range it.Expect {
+				if sub != corpus.FoldSpace(sub) || !strings.Contains(text.String(), sub) {
+					t.Errorf("%s: %q expects %q, which the built-in article does not contain as written", file, it.Question, sub)
+					continue
+				}
+				found := paraSentencesWith(c, sub)
+				if len(found) != 1 {
+					t.Errorf("%s: %q expects %q, which %d sentences contain; want exactly one", file, it.Question, sub, len(found))
+				}
+				for _, s := range found {
+					answered[s.Ref()] = true
+					if shared := paraShared(q, paraContentTerms(an, s.Text, names)); len(shared) > 1 {
+						t.Errorf("%s: %q shares %d content words %q with its answer %s %q; want at most 1", file, it.Question, len(shared), shared, s.Ref(), s.Text)
+					}
+				}
+			}
+		}
+		if 3*none < len(set.QA) {
+			t.Errorf("%s: %d of %d questions unanswerable; want at least a third", file, none, len(set.QA))
+		}
+		if none == len(set.QA) {
+			t.Errorf("%s: no answerable question", file)
+		}
+		total += len(set.QA)
+		unanswerable += none
+	}
+	if total < 120 {
+		t.Errorf("%d questions; want at least 120", total)
+	}
+	if sentences := c.SentenceCount(); 4*len(answered) < 3*sentences {
+		t.Errorf("the answers are in %d of the article's %d sentences; want at least three quarters", len(answered), sentences)
+	}
+	t.Logf("%d questions, %d unanswerable; answers in %d of %d sentences", total, unanswerable, len(answered), c.SentenceCount())
+}
+
+// TestSummariesSetRules checks the rules the summaries answer-selection
+// set was written to: the candidates of a question are the 4 to 8
+// sentences of one summary, at least 40 summaries and 140 questions in
+// all, at least 60% of the questions of each half without a positive
+// candidate (the question asks what its summary does not say), no
+// summary in both halves (the split is by summary) and no question asked
+// twice. When it fails, fix the data, not the test.
+func TestSummariesSetRules(t *testing.T) {
+	owner := map[string]string{} // summary (its sentences joined) to file
+	seen := map[string]string{}
+	total, none := 0, 0
+	for _, file := range summaryFiles {
+		set := readEval(t, file)
+		if set.Kind != EvalSelection {
+			t.Fatalf("%s is %s; want answer selection", file, set.Kind)
+		}
+		negative := 0
+		for _, it := range set.Selection {
+			if it.Question != strings.ToLower(it.Question) {
+				t.Errorf("%s: %q is not in lower case, as a search box question is", file, it.Question)
+			}
+			key := corpus.FoldSpace(it.Question)
+			if prev, ok := seen[key]; ok {
+				t.Errorf("%s: %q is asked again (first in %s)", file, it.Question, prev)
+			}
+			seen[key] = file
+			if n := len(it.Candidates); n < 4 || n > 8 {
+				t.Errorf("%s: %q has %d candidates; want a summary's 4 to 8 sentences", file, it.Question, n)
+			}
+			texts := make([]string, len(it.Candidates))
+			positive := 0
+			for i, c := range it.Candidates {
+				texts[i] = c.Text
+				switch c.Label {
+				case 0:
+				case 1:
+					positive++
+				default:
+					t.Errorf("%s: %q has a candidate labelled %d; want 0 or 1", file, it.Question, c.Label)
+				}
+			}
+			summary := strings.Join(texts, " ")
+			if prev, ok := owner[summary]; ok && prev != file {
+				t.Errorf("%s: the summary of %q is also in %s; the split is by summary", file, it.Question, prev)
+			}
+			owner[summary] = file
+			if positive == 0 {
+				negative++
+			}
+		}
+		if 10*negative < 6*len(set.Selection) {
+			t.Errorf("%s: %d of %d questions without a positive candidate; want at least 60%%", file, negative, len(set.Selection))
+		}
+		total += len(set.Selection)
+		none += negative
+	}
+	if len(owner) < 40 || total < 140 {
+		t.Errorf("%d summaries, %d questions; want at least 40 and 140", len(owner), total)
+	}
+	t.Logf("%d summaries, %d questions, %d without a positive candidate", len(owner), total, none)
+}
