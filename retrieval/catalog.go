@@ -625,12 +625,26 @@ func countTerms(enc []byte, need []string, cnt []int32) (int, error) {
 		if !ok || df > 1<<31 {
 			return bad("bad count", off)
 		}
-		for j < len(need) && need[j] < string(t) {
-			j++
-		}
-		if j < len(need) && need[j] == string(t) {
-			cnt[j] = int32(df)
-			j++
+		// need[j] against t: by the first bytes when they differ (most
+		// entries), else whole.
+		for j < len(need) {
+			nj := need[j]
+			if len(nj) > 0 && len(t) > 0 && nj[0] != t[0] {
+				if nj[0] > t[0] {
+					break
+				}
+				j++
+				continue
+			}
+			if nj < string(t) {
+				j++
+				continue
+			}
+			if nj == string(t) {
+				cnt[j] = int32(df)
+				j++
+			}
+			break
 		}
 	}
 	return int(n), nil

@@ -75,13 +75,13 @@ func findSentences(ctx context.Context, rd index.IndexReader, groups [][]string,
 	if err != nil {
 		return nil, err
 	}
-	s := &search{rd: rd, p: p, n: st.DocCount(), avgLen: st.AvgLen(), at: map[uint64]int{}}
+	s := &search{rd: rd, p: p, n: st.DocCount(), avgLen: st.AvgLen()}
 	if s.avgLen <= 0 {
 		s.avgLen = 1
 	}
 	commonLimit := max(commonMin, int(commonShare*float64(s.n)))
 	common := make([]bool, len(groups))
-	rare := 0
+	rare, held, all := 0, 0, 0
 	for i, g := range groups {
 		df := 0
 		for _, t := range g {
@@ -90,8 +90,18 @@ func findSentences(ctx context.Context, rd index.IndexReader, groups [][]string,
 		common[i] = df > commonLimit
 		if !common[i] {
 			rare++
+			held += df
 		}
+		all += df
 	}
+	if rare == 0 {
+		held = all
+	}
+	// Room for about the sentences the groups that find them hold (their
+	// speakers' aside), so that the table seldom grows.
+	held = min(held, s.n, 1<<16)
+	s.at = make(map[uint64]int, held)
+	s.hits = make([]found, 0, held)
 
 	var only []uint64 // nil: every document
 	if article != "" {
