@@ -494,10 +494,21 @@ func (ix *Index) rank(q rankQuery, cands []*candidate, avgLen float64) []*candid
 		k.res = score(q, *k.d, avgLen, ix.features)
 	}
 	sortCandidates(cands)
+	// The texts lower-cased into one buffer, then one string whose parts
+	// are the keys: one allocation for them all.
+	var buf []byte
+	ends := make([]int, len(cands))
+	for i, k := range cands {
+		buf = appendLower(buf, k.s.Text)
+		ends[i] = len(buf)
+	}
+	lowered := string(buf)
 	seen := make(map[string]bool, len(cands))
 	out := cands[:0]
-	for _, k := range cands {
-		key := strings.ToLower(k.s.Text)
+	start := 0
+	for i, k := range cands {
+		key := lowered[start:ends[i]]
+		start = ends[i]
 		if seen[key] {
 			continue
 		}
@@ -505,6 +516,22 @@ func (ix *Index) rank(q rankQuery, cands []*candidate, avgLen float64) []*candid
 		out = append(out, k)
 	}
 	return out
+}
+
+// appendLower appends strings.ToLower(s) to dst.
+func appendLower(dst []byte, s string) []byte {
+	start := len(dst)
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		if c >= utf8.RuneSelf {
+			return append(dst[:start], strings.ToLower(s)...)
+		}
+		if 'A' <= c && c <= 'Z' {
+			c += 'a' - 'A'
+		}
+		dst = append(dst, c)
+	}
+	return dst
 }
 
 // sortCandidates orders scored candidates best first: by score, ties broken

@@ -298,3 +298,11 @@ func TestPhraseBonus(t *testing.T) {
 		}
 	}
 }
+
+func TestAppendLower(t *testing.T) {
+	for _, s := range []string{"", "Plain ASCII, 12 May.", "ÉCOLE Normale", "İstanbul", "ǅemal ΣΊΣΥΦΟΣ", "mixed Ünïcode AND ascii"} {
+		if got, want := string(appendLower([]byte("x"), s)), "x"+strings.ToLower(s); got != want {
+			t.Errorf("appendLower(%q) = %q; want %q", s, got, want)
+		}
+	}
+}
