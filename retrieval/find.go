@@ -3,8 +3,12 @@ package retrieval
 import (
 	"cmp"
 	"context"
+	"errors"
 	"fmt"
+	"math"
+	"runtime"
 	"slices"
+	"sync"
 
 	index "github.com/blevesearch/bleve_index_api"
 
@@ -122,6 +126,67 @@ func findSentences(ctx context.Context, rd index.IndexReader, groups [][]string,
 			s.skip[d] = true
 		}
 	}
+	parts := searchParts(held)
+	if parts <= 1 {
+		s.hi = math.MaxUint64
+		if err := s.run(groups, common, rare, st, only); err != nil {
+			return nil, err
+		}
+		return s.best(limit)
+	}
+	// Parts of the documents, by number, searched at once: a sentence is
+	// found in one part only, its matches added in the same order as in
+	// one search, so the parts' hits together are the whole search's.
+	total := p.total()
+	searches := make([]*search, parts)
+	errs := make([]error, parts)
+	var wg sync.WaitGroup
+	for k := range parts {
+		pk, err := newPostings(ctx, rd)
+		if err != nil {
+			return nil, err
+		}
+		sk := &search{rd: rd, p: pk, n: s.n, avgLen: s.avgLen, skip: s.skip,
+			lo: total * uint64(k) / uint64(parts), hi: total * uint64(k+1) / uint64(parts),
+			at: make(map[uint64]int, held/parts), hits: make([]found, 0, held/parts)}
+		if k == parts-1 {
+			sk.hi = math.MaxUint64
+		}
+		searches[k] = sk
+		var onlyK []uint64
+		if only != nil {
+			a, _ := slices.BinarySearch(only, sk.lo)
+			b, _ := slices.BinarySearch(only, sk.hi)
+			onlyK = only[a:b:b]
+		}
+		wg.Go(func() { errs[k] = sk.run(groups, common, rare, st, onlyK) })
+	}
+	wg.Wait()
+	if err := errors.Join(errs...); err != nil {
+		return nil, err
+	}
+	s.hits = s.hits[:0]
+	for _, sk := range searches {
+		s.hits = append(s.hits, sk.hits...)
+	}
+	return s.best(limit)
+}
+
+// searchParts is the number of parts a search of the documents that
+// hold about held postings runs in at once: one for a small one, else one
+// a processor, at most four. (A variable, for tests.)
+var searchParts = func(held int) int {
+	if held < 40000 {
+		return 1
+	}
+	return min(runtime.GOMAXPROCS(0), 4)
+}
+
+// run runs the search's passes over its part of the documents: the rare
+// groups first (or every group, when none is rare), then the common ones
+// over the sentences found; only (sorted), when not nil, holds the
+// documents that may be found.
+func (s *search) run(groups [][]string, common []bool, rare int, st Stats, only []uint64) error {
 	pass := func(i int, g []string, only []uint64) error {
 		tidf := idf(s.n, st.DocFreq(g[0]))
 		if err := s.add(i, g[0], fieldText, 1, tidf, only); err != nil {
@@ -137,12 +202,10 @@ func findSentences(ctx context.Context, rd index.IndexReader, groups [][]string,
 		}
 		return nil
 	}
-	// The rare groups first (or every group, when none is rare), then the
-	// common ones over the sentences found.
 	for i, g := range groups {
 		if !common[i] || rare == 0 {
 			if err := pass(i, g, only); err != nil {
-				return nil, err
+				return err
 			}
 		}
 	}
@@ -155,12 +218,12 @@ func findSentences(ctx context.Context, rd index.IndexReader, groups [][]string,
 		for i, g := range groups {
 			if common[i] {
 				if err := pass(i, g, ids); err != nil {
-					return nil, err
+					return err
 				}
 			}
 		}
 	}
-	return s.best(limit)
+	return nil
 }
 
 // search accumulates the sentences found for a question.
@@ -171,7 +234,8 @@ type search struct {
 	avgLen float64
 	hits   []found
 	at     map[uint64]int  // internal id -> index in hits
-	skip   map[uint64]bool // internal ids never to find, or nil
+	skip   map[uint64]bool // internal ids never to find, or nil; only read
+	lo, hi uint64          // the part of the documents searched, by number
 }
 
 // add adds the BM25 weight of term in field, times w, to the sentences
@@ -205,7 +269,7 @@ func (s *search) add(i int, term, field string, w, idf float64, only []uint64) e
 		h.mask |= 1 << i
 	}
 	if only == nil {
-		return s.p.each(term, field, visit)
+		return s.p.each(term, field, s.lo, s.hi, visit)
 	}
 	return s.p.eachOf(term, field, only, visit)
 }

@@ -102,32 +102,52 @@ func (p *postings) count(term, field string) (int, error) {
 }
 
 // each calls visit with the number, the frequency of term and the norm
-// of each document that holds term in field, in order of number.
-func (p *postings) each(term, field string, visit func(num, freq uint64, norm float64)) error {
+// of each document numbered from lo to before hi that holds term in
+// field, in order of number.
+func (p *postings) each(term, field string, lo, hi uint64, visit func(num, freq uint64, norm float64)) error {
 	f, err := p.lists(term, field)
 	if err != nil {
 		return err
 	}
 	n := 0
 	for i, pl := range f.pl {
+		start := p.offsets[i]
+		if end := start + p.segs[i].Segment().Count(); end <= lo || start >= hi {
+			continue
+		}
 		f.itr[i] = pl.Iterator(true, true, false, f.itr[i])
-		for {
+		var d segment.Posting
+		if lo > start {
+			d, err = f.itr[i].Advance(lo - start)
+		} else {
+			d, err = f.itr[i].Next()
+		}
+		for ; err == nil && d != nil; d, err = f.itr[i].Next() {
 			if n++; n%4096 == 0 {
 				if err := p.ctx.Err(); err != nil {
 					return err
 				}
 			}
-			d, err := f.itr[i].Next()
-			if err != nil {
-				return fmt.Errorf("term %q: %w", term, err)
-			}
-			if d == nil {
+			num := start + d.Number()
+			if num >= hi {
 				break
 			}
-			visit(p.offsets[i]+d.Number(), d.Frequency(), d.Norm())
+			visit(num, d.Frequency(), d.Norm())
+		}
+		if err != nil {
+			return fmt.Errorf("term %q: %w", term, err)
 		}
 	}
 	return nil
+}
+
+// total is the number of documents of the snapshot, deleted ones
+// included: one more than the highest document number.
+func (p *postings) total() uint64 {
+	if len(p.segs) == 0 {
+		return 0
+	}
+	return p.offsets[len(p.segs)-1] + p.segs[len(p.segs)-1].Segment().Count()
 }
 
 // eachOf is each for the documents of only (sorted) alone, skipping to

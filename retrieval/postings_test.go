@@ -3,6 +3,8 @@ package retrieval
 import (
 	"context"
 	"fmt"
+	"maps"
+	"math"
 	"slices"
 	"testing"
 
@@ -52,25 +54,40 @@ func TestPostingsReadAsBleveDoes(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
-	ai, err := ix.bi.Advanced()
-	if err != nil {
-		t.Fatal(err)
-	}
-	rd, err := ai.Reader()
-	if err != nil {
-		t.Fatal(err)
+	// A snapshot of several segments with deleted documents: scorch
+	// merges segments meanwhile, so a change is made again until one is
+	// caught.
+	var rd index.IndexReader
+	for try := 0; ; try++ {
+		if try == 50 {
+			t.Fatal("no snapshot of several segments with deleted documents in 50 changes")
+		}
+		if try > 0 {
+			changed[0] = article(t, string(arts[0].ID), texts[string(arts[0].ID)]+fmt.Sprintf("\n\nThe museum was approved %d times.", try))
+			if err := ix.Sync(ctx, corpus.New(changed...)); err != nil {
+				t.Fatal(err)
+			}
+		}
+		ai, err := ix.bi.Advanced()
+		if err != nil {
+			t.Fatal(err)
+		}
+		if rd, err = ai.Reader(); err != nil {
+			t.Fatal(err)
+		}
+		snap := rd.(*scorch.IndexSnapshot)
+		deleted := 0
+		for _, s := range snap.Segments() {
+			if s.Deleted() != nil {
+				deleted += int(s.Deleted().GetCardinality())
+			}
+		}
+		if len(snap.Segments()) >= 2 && deleted > 0 {
+			break
+		}
+		rd.Close()
 	}
 	defer rd.Close()
-	snap := rd.(*scorch.IndexSnapshot)
-	deleted := 0
-	for _, s := range snap.Segments() {
-		if s.Deleted() != nil {
-			deleted += int(s.Deleted().GetCardinality())
-		}
-	}
-	if len(snap.Segments()) < 2 || deleted == 0 {
-		t.Fatalf("snapshot of %d segments, %d documents deleted; want several and some", len(snap.Segments()), deleted)
-	}
 
 	p, err := newPostings(ctx, rd)
 	if err != nil {
@@ -127,7 +144,7 @@ func TestPostingsReadAsBleveDoes(t *testing.T) {
 				t.Errorf("%s: count = %d, %v; want %d", name, n, err, len(want))
 			}
 			var got []posting
-			err = p.each(tt.term, tt.field, func(num, freq uint64, norm float64) { got = append(got, posting{num, freq, norm}) })
+			err = p.each(tt.term, tt.field, 0, math.MaxUint64, func(num, freq uint64, norm float64) { got = append(got, posting{num, freq, norm}) })
 			if err != nil || !slices.Equal(got, want) {
 				t.Errorf("%s: each = %v, %v; want %v", name, got, err, want)
 			}
@@ -174,5 +191,76 @@ func bleveList(rd index.IndexReader, term, field string) ([]posting, error) {
 			return out, nil
 		}
 		out = append(out, posting{d.ID.Value(), d.Freq, d.Norm})
+	}
+}
+
+// TestSearchInPartsFindsTheSame checks that a search run in parts of the
+// documents at once finds what one search finds, with the same scores, on
+// a snapshot of several segments with deleted documents, unscoped and
+// scoped to an article.
+func TestSearchInPartsFindsTheSame(t *testing.T) {
+	ctx := context.Background()
+	texts := recallTexts(t, 8)
+	var arts []*corpus.Article
+	for _, id := range slices.Sorted(maps.Keys(texts)) {
+		arts = append(arts, article(t, id, texts[id]))
+	}
+	ix, err := Open(ctx, t.TempDir(), corpus.New(arts[:4]...), Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer ix.Close()
+	changed := slices.Clone(arts)
+	changed[1] = article(t, string(arts[1].ID), texts[string(arts[1].ID)]+"\n\nThe museum was approved again, the minister said.")
+	if err := ix.Sync(ctx, corpus.New(changed...)); err != nil {
+		t.Fatal(err)
+	}
+	questions := append(slices.Clone(determinismQuestions), "What did the company say about the year?", "Who said it?")
+	parts := searchParts
+	defer func() { searchParts = parts }()
+	// One snapshot for every search: scorch's merges renumber documents.
+	ai, err := ix.bi.Advanced()
+	if err != nil {
+		t.Fatal(err)
+	}
+	rd, err := ai.Reader()
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer rd.Close()
+	run := func(n int, q string, article corpus.ArticleID) []found {
+		t.Helper()
+		searchParts = func(int) int { return n }
+		qy := newQuery(ix.an, ix.an.Question(q), ix.features)
+		st, err := ix.stats(append(slices.Clip(qy.terms), qy.bridgeTerms()...))
+		if err != nil {
+			t.Fatal(err)
+		}
+		qy.setStats(st)
+		// Every sentence found, in the order best returns them.
+		nums, err := findSentences(ctx, rd, qy.groups(), st, article, 1<<20)
+		if err != nil {
+			t.Fatal(err)
+		}
+		out := make([]found, len(nums))
+		for i, num := range nums {
+			out[i] = found{id: num}
+		}
+		return out
+	}
+	searched := 0
+	for _, q := range questions {
+		for _, scope := range []corpus.ArticleID{"", arts[2].ID} {
+			want := run(1, q, scope)
+			searched += len(want)
+			for _, n := range []int{2, 3, 7} {
+				if got := run(n, q, scope); !slices.Equal(got, want) {
+					t.Errorf("%q in %q, %d parts: found %v; want %v", q, scope, n, got, want)
+				}
+			}
+		}
+	}
+	if searched == 0 {
+		t.Fatal("no question found a sentence")
 	}
 }
