@@ -172,6 +172,67 @@ func findSentences(ctx context.Context, rd index.IndexReader, groups [][]string,
 	return s.best(limit)
 }
 
+// sortFirst sorts the first limit of hits by order (a total order that
+// refines key), and after them those tied by key with the last of them:
+// hits then begins as it would if sorted whole. Only they are sorted: a
+// large corpus finds hundreds of thousands of sentences, of which a
+// question keeps 200.
+func sortFirst(hits []found, limit int, key, order func(a, b found) int) {
+	if len(hits) <= limit {
+		slices.SortFunc(hits, order)
+		return
+	}
+	selectFirst(hits, limit, order)
+	slices.SortFunc(hits[:limit], order)
+	last := hits[limit-1]
+	n := limit
+	for i := limit; i < len(hits); i++ {
+		if key(hits[i], last) == 0 {
+			hits[n], hits[i] = hits[i], hits[n]
+			n++
+		}
+	}
+	slices.SortFunc(hits[limit:n], order)
+}
+
+// selectFirst moves the first k of hits in order (a total order) to
+// hits[:k], in no particular order (quickselect, the pivot the median of
+// three).
+func selectFirst(hits []found, k int, order func(a, b found) int) {
+	lo, hi := 0, len(hits) // the k-th is in hits[lo:hi]
+	for hi-lo > 16 {
+		mid := lo + (hi-lo)/2
+		// Median of three to hits[hi-1], the pivot.
+		if order(hits[mid], hits[lo]) < 0 {
+			hits[mid], hits[lo] = hits[lo], hits[mid]
+		}
+		if order(hits[hi-1], hits[lo]) < 0 {
+			hits[hi-1], hits[lo] = hits[lo], hits[hi-1]
+		}
+		if order(hits[mid], hits[hi-1]) < 0 {
+			hits[mid], hits[hi-1] = hits[hi-1], hits[mid]
+		}
+		pivot := hits[hi-1]
+		p := lo
+		for i := lo; i < hi-1; i++ {
+			if order(hits[i], pivot) < 0 {
+				hits[i], hits[p] = hits[p], hits[i]
+				p++
+			}
+		}
+		hits[p], hits[hi-1] = hits[hi-1], hits[p]
+		switch {
+		case p == k || p == k-1:
+			return
+		case p > k:
+			hi = p
+		default:
+			lo = p + 1
+		}
+	}
+	slices.SortFunc(hits[lo:hi], order)
+}
+
 // searchParts is the number of parts a search of the documents that
 // hold about held postings runs in at once: one for a small one, else one
 // a processor, at most four. (A variable, for tests.)
@@ -292,13 +353,14 @@ func (s *search) best(limit int) ([]uint64, error) {
 		}
 		return cmp.Compare(b.score, a.score)
 	}
-	hits := s.hits
-	slices.SortFunc(hits, func(a, b found) int {
+	order := func(a, b found) int {
 		if c := key(a, b); c != 0 {
 			return c
 		}
 		return cmp.Compare(a.id, b.id)
-	})
+	}
+	hits := s.hits
+	sortFirst(hits, limit, key, order)
 	if len(hits) > limit {
 		// The sentences tied with the last one kept are ordered by their
 		// document id, so that the cut does not fall by internal id.

@@ -1,10 +1,12 @@
 package retrieval
 
 import (
+	"cmp"
 	"context"
 	"fmt"
 	"maps"
 	"math"
+	"math/rand/v2"
 	"slices"
 	"testing"
 
@@ -262,5 +264,45 @@ func TestSearchInPartsFindsTheSame(t *testing.T) {
 	}
 	if searched == 0 {
 		t.Fatal("no question found a sentence")
+	}
+}
+
+// TestSortFirstSortsAsAWhole checks that sortFirst leaves the hits a
+// question keeps, and those tied with the last of them, as a whole sort
+// does, for many sizes, cuts and ties.
+func TestSortFirstSortsAsAWhole(t *testing.T) {
+	r := rand.New(rand.NewPCG(1, 2))
+	key := func(a, b found) int {
+		if c := cmp.Compare(b.mask, a.mask); c != 0 {
+			return c
+		}
+		return cmp.Compare(b.score, a.score)
+	}
+	order := func(a, b found) int {
+		if c := key(a, b); c != 0 {
+			return c
+		}
+		return cmp.Compare(a.id, b.id)
+	}
+	for _, n := range []int{0, 1, 5, 17, 100, 1000, 5000} {
+		for _, limit := range []int{1, 3, 16, 200, 6000} {
+			for _, scores := range []int{1, 3, 50, 1 << 30} { // from all tied to none
+				hits := make([]found, n)
+				for i := range hits {
+					hits[i] = found{id: uint64(i), score: float64(r.IntN(scores)), mask: uint64(r.IntN(2))}
+				}
+				r.Shuffle(n, func(i, j int) { hits[i], hits[j] = hits[j], hits[i] })
+				want := slices.Clone(hits)
+				slices.SortFunc(want, order)
+				sortFirst(hits, limit, key, order)
+				k := min(limit, n)
+				for k < n && key(want[k], want[min(limit, n)-1]) == 0 {
+					k++
+				}
+				if !slices.Equal(hits[:k], want[:k]) {
+					t.Errorf("%d hits, limit %d, %d scores: first %d = %v; want %v", n, limit, scores, k, hits[:k], want[:k])
+				}
+			}
+		}
 	}
 }
