@@ -9,6 +9,7 @@ import (
 	"fmt"
 	"maps"
 	"path/filepath"
+	"runtime"
 	"slices"
 	"strings"
 	"sync"
@@ -294,13 +295,23 @@ func (r *recordReader) time() time.Time {
 // it can tell.
 func (ix *Index) readManifest() (m manifest, carried map[corpus.ArticleID]time.Time, err error) {
 	var raw []byte
-	entries := map[string][]byte{}
+	var entries map[string][]byte // of an index of another version
+	var decoded bool
 	err = ix.cat.View(func(tx *bolt.Tx) error {
 		meta, arts := tx.Bucket(catalogMeta), tx.Bucket(catalogArticles)
 		if meta == nil || arts == nil {
 			return nil
 		}
 		raw = bytes.Clone(meta.Get(headerKey))
+		var h header
+		if raw != nil && json.Unmarshal(raw, &h) == nil && h.Version == analysisVersion {
+			// The usual start: the entries decoded straight from the
+			// catalogue's pages, on every core.
+			m.Articles, err = decodeEntries(arts)
+			decoded = err == nil
+			return err
+		}
+		entries = map[string][]byte{}
 		return arts.ForEach(func(k, v []byte) error {
 			entries[string(k)] = bytes.Clone(v)
 			return nil
@@ -321,8 +332,12 @@ func (ix *Index) readManifest() (m manifest, carried map[corpus.ArticleID]time.T
 	if err := json.Unmarshal(raw, &h); err != nil {
 		return manifest{}, nil, fmt.Errorf("read manifest: %w", err)
 	}
-	m = manifest{Version: h.Version, Fingerprint: h.Fingerprint, Docs: h.Docs, Terms: h.Terms,
-		Articles: make(map[corpus.ArticleID]*entry, len(entries))}
+	arts := m.Articles
+	m = manifest{Version: h.Version, Fingerprint: h.Fingerprint, Docs: h.Docs, Terms: h.Terms, Articles: arts}
+	if decoded {
+		return m, nil, nil
+	}
+	m.Articles = make(map[corpus.ArticleID]*entry, len(entries))
 	if h.Version != analysisVersion {
 		carried = make(map[corpus.ArticleID]time.Time, len(h.Articles)+len(entries))
 		for id, e := range h.Articles {
@@ -343,6 +358,44 @@ func (ix *Index) readManifest() (m manifest, carried map[corpus.ArticleID]time.T
 		m.Articles[corpus.ArticleID(id)] = e
 	}
 	return m, nil, nil
+}
+
+// decodeEntries decodes every entry of the catalogue's articles bucket,
+// in parts on every core (decodeEntry copies what it keeps).
+func decodeEntries(arts *bolt.Bucket) (map[corpus.ArticleID]*entry, error) {
+	type kv struct{ k, v []byte }
+	var all []kv
+	if err := arts.ForEach(func(k, v []byte) error {
+		all = append(all, kv{k, v})
+		return nil
+	}); err != nil {
+		return nil, err
+	}
+	out := make([]*entry, len(all))
+	parts := max(1, min(runtime.GOMAXPROCS(0), len(all)/1000))
+	errs := make([]error, parts)
+	var wg sync.WaitGroup
+	for p := range parts {
+		wg.Go(func() {
+			for i := p * len(all) / parts; i < (p+1)*len(all)/parts; i++ {
+				e, err := decodeEntry(all[i].v)
+				if err != nil {
+					errs[p] = fmt.Errorf("article %s: %w", all[i].k, err)
+					return
+				}
+				out[i] = e
+			}
+		})
+	}
+	wg.Wait()
+	if err := errors.Join(errs...); err != nil {
+		return nil, err
+	}
+	m := make(map[corpus.ArticleID]*entry, len(all))
+	for i, e := range out {
+		m[corpus.ArticleID(all[i].k)] = e
+	}
+	return m, nil
 }
 
 // Articles returns the articles the index holds, newest first (unknown
