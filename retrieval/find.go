@@ -103,9 +103,7 @@ func findSentences(ctx context.Context, rd index.IndexReader, groups [][]string,
 	}
 	// Room for about the sentences the groups that find them hold (their
 	// speakers' aside), so that the table seldom grows.
-	held = min(held, s.n, 1<<16)
-	s.at = make(map[uint64]int, held)
-	s.hits = make([]found, 0, held)
+	held = min(held, s.n)
 
 	var only []uint64 // nil: every document
 	if article != "" {
@@ -126,9 +124,12 @@ func findSentences(ctx context.Context, rd index.IndexReader, groups [][]string,
 			s.skip[d] = true
 		}
 	}
+	total := p.total()
 	parts := searchParts(held)
 	if parts <= 1 {
 		s.hi = math.MaxUint64
+		s.slots, s.hits = getSlots(total), getHits(held)
+		defer s.release()
 		if err := s.run(groups, common, rare, st, only); err != nil {
 			return nil, err
 		}
@@ -137,7 +138,6 @@ func findSentences(ctx context.Context, rd index.IndexReader, groups [][]string,
 	// Parts of the documents, by number, searched at once: a sentence is
 	// found in one part only, its matches added in the same order as in
 	// one search, so the parts' hits together are the whole search's.
-	total := p.total()
 	searches := make([]*search, parts)
 	errs := make([]error, parts)
 	var wg sync.WaitGroup
@@ -148,7 +148,9 @@ func findSentences(ctx context.Context, rd index.IndexReader, groups [][]string,
 		}
 		sk := &search{rd: rd, p: pk, n: s.n, avgLen: s.avgLen, skip: s.skip,
 			lo: total * uint64(k) / uint64(parts), hi: total * uint64(k+1) / uint64(parts),
-			at: make(map[uint64]int, held/parts), hits: make([]found, 0, held/parts)}
+			hits: getHits(held / parts)}
+		sk.slots = getSlots(sk.hi - sk.lo)
+		defer sk.release()
 		if k == parts-1 {
 			sk.hi = math.MaxUint64
 		}
@@ -165,11 +167,53 @@ func findSentences(ctx context.Context, rd index.IndexReader, groups [][]string,
 	if err := errors.Join(errs...); err != nil {
 		return nil, err
 	}
-	s.hits = s.hits[:0]
+	n := 0
+	for _, sk := range searches {
+		n += len(sk.hits)
+	}
+	s.hits = getHits(n)
+	defer func() { hitsPool.Put(&s.hits) }()
 	for _, sk := range searches {
 		s.hits = append(s.hits, sk.hits...)
 	}
 	return s.best(limit)
+}
+
+// slotPool keeps the tables of a search's hits by document number for the
+// next search: one is 4 bytes a document (12 MB at 100,000 articles),
+// and only its used slots are cleared after a search.
+var slotPool sync.Pool // of *[]int32, all zero
+
+// getSlots returns a table of n zero slots.
+func getSlots(n uint64) *[]int32 {
+	if p, ok := slotPool.Get().(*[]int32); ok && uint64(cap(*p)) >= n {
+		*p = (*p)[:n]
+		return p
+	}
+	t := make([]int32, n)
+	return &t
+}
+
+// hitsPool keeps the lists of a search's hits for the next search.
+var hitsPool sync.Pool // of *[]found
+
+// getHits returns an empty list of hits with room for n.
+func getHits(n int) []found {
+	if p, ok := hitsPool.Get().(*[]found); ok && cap(*p) >= n {
+		return (*p)[:0]
+	}
+	return make([]found, 0, n)
+}
+
+// release clears the slots of the search's hits and gives its table and
+// its list of hits back.
+func (s *search) release() {
+	t := *s.slots
+	for _, h := range s.hits {
+		t[h.id-s.lo] = 0
+	}
+	slotPool.Put(s.slots)
+	hitsPool.Put(&s.hits)
 }
 
 // sortFirst sorts the first limit of hits by order (a total order that
@@ -294,7 +338,7 @@ type search struct {
 	n      int
 	avgLen float64
 	hits   []found
-	at     map[uint64]int  // internal id -> index in hits
+	slots  *[]int32        // by document number less lo: 1 + the index in hits, 0 for none
 	skip   map[uint64]bool // internal ids never to find, or nil; only read
 	lo, hi uint64          // the part of the documents searched, by number
 }
@@ -313,10 +357,11 @@ func (s *search) add(i int, term, field string, w, idf float64, only []uint64) e
 		if s.skip[id] {
 			return
 		}
-		k, ok := s.at[id]
-		if !ok {
+		slot := &(*s.slots)[id-s.lo]
+		k := int(*slot) - 1
+		if k < 0 {
 			k = len(s.hits)
-			s.at[id] = k
+			*slot = int32(k + 1)
 			s.hits = append(s.hits, found{id: id, group: -1})
 		}
 		h := &s.hits[k]
