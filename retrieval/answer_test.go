@@ -306,3 +306,46 @@ func TestAppendLower(t *testing.T) {
 		}
 	}
 }
+
+// TestWhoIsQuotesTheRole checks that a question naming only a person ("Who
+// is Zebari?", "what does khalilzad do") is answered by the sentence that
+// says who they are, in its own words, rather than by a shorter one that
+// only mentions them.
+func TestWhoIsQuotesTheRole(t *testing.T) {
+	local := corpus.New(article(t, "a", "Title: Bridge\n\n"+
+		"Lopez did not comment on the delay.\n"+
+		"The city's mayor, Maria Lopez, said the bridge would open in May.\n"+
+		"Lopez said the cost had doubled since the plans were drawn up two years ago."))
+	for _, tt := range []struct {
+		name     string
+		c        *corpus.Corpus
+		question string
+		want     string
+	}{
+		{"seed", seedCorpus(t), "Who is Zebari?", "Iraq's foreign minister, Hoshyar Zebari,"},
+		{"seed", seedCorpus(t), "what does zebari do", "Iraq's foreign minister, Hoshyar Zebari,"},
+		{"seed", seedCorpus(t), "who is khalilzad", "The US ambassador to Iraq, Zalmy Khalilzad,"},
+		{"seed", seedCorpus(t), "What does Khalilzad do?", "The US ambassador to Iraq, Zalmy Khalilzad,"},
+		{"local", local, "Who is Lopez?", "The city's mayor, Maria Lopez,"},
+		{"local", local, "who is maria lopez", "The city's mayor, Maria Lopez,"},
+	} {
+		t.Run(tt.name+"/"+tt.question, func(t *testing.T) {
+			ix := memIndex(t, tt.c, Options{})
+			a, err := ix.Ask(context.Background(), Query{Text: tt.question, Top: 3})
+			if err != nil {
+				t.Fatal(err)
+			}
+			got := append(a.Quotes, a.Suggestions...)
+			if len(got) == 0 || !strings.Contains(got[0].Text, tt.want) {
+				t.Errorf("first sentence = %q; want the one with %q", first(got), tt.want)
+			}
+		})
+	}
+}
+
+func first(qs []Quote) string {
+	if len(qs) == 0 {
+		return ""
+	}
+	return qs[0].Text
+}

@@ -47,8 +47,9 @@ type ConfidenceFit struct {
 	// right ones among them.
 	Examples map[string]int
 	Positive int
-	// Threshold, and Accuracy (right first answers and declined
-	// unanswerable questions, over all), Precision and Recall there.
+	// Threshold (chosen for TargetPrecision), and Accuracy there (the
+	// balanced accuracy: answerable and unanswerable questions weigh
+	// alike), Precision and Recall.
 	Threshold, Accuracy, Precision, Recall float64
 }
 
@@ -175,7 +176,7 @@ func FitConfidence(ctx context.Context, data TrainingData) (*ConfidenceFit, erro
 		}
 	}
 	fit.Curve = curve(probs)
-	fit.Threshold, fit.Accuracy = bestAccuracy(fit.model, exs)
+	fit.Threshold, fit.Accuracy = chooseThreshold(fit.model, exs)
 	fit.Precision, fit.Recall, _ = precisionAt(probs, fit.Threshold)
 	fit.model.Threshold = round(fit.Threshold, 4)
 	fit.model.Precision = round(fit.Precision, 4)
@@ -345,22 +346,29 @@ func precisionAt(cs []confident, th float64) (precision, recall, answered float6
 	return precision, recall, float64(n) / float64(len(cs))
 }
 
-// bestAccuracy is the threshold at which the training examples come out
-// right most often, and that figure: the mean of two rates, the share of
-// answerable questions answered rightly and the share of unanswerable
-// ones declined. Weighing the two kinds of question alike keeps the
-// threshold from following the mix of the training data (most of its
-// sources hold only unanswerable questions; people mostly ask what the
-// articles say). Of equals, the lowest.
-func bestAccuracy(m confidenceModel, exs []example) (th, acc float64) {
+// TargetPrecision is the precision the answerability threshold is chosen
+// for: on the training examples, at least one answer in two is right.
+// Higher, verbatim declines most questions asked in other words than the
+// article's; lower, it answers most questions nothing answers.
+const TargetPrecision = 0.5
+
+// chooseThreshold is the lowest threshold at which the training examples'
+// answers reach TargetPrecision ("the first sentence is right" among the
+// answered), and the balanced accuracy there: the mean of the share of
+// answerable questions answered rightly and the share of unanswerable ones
+// declined. The lowest, because a decline is the costlier mistake for a
+// reader when half the answers are right anyway: the near misses shown
+// with it are easy to miss.
+func chooseThreshold(m confidenceModel, exs []example) (th, acc float64) {
 	ps := make([]float64, len(exs))
+	cs := make([]confident, len(exs))
 	for i, e := range exs {
 		ps[i] = m.probability(e.x)
+		cs[i] = confident{ps[i], e.right}
 	}
 	cands := append([]float64{0}, ps...)
 	slices.Sort(cands)
 	cands = slices.Compact(cands)
-	best := -1.0
 	for k, t := range cands {
 		// Between two probabilities, so that rounding cannot move an
 		// example across.
@@ -369,27 +377,33 @@ func bestAccuracy(m confidenceModel, exs []example) (th, acc float64) {
 		} else {
 			t += 1e-9
 		}
-		var right, n [2]int // by answerable (1) or not (0)
-		for i, e := range exs {
-			kind := 0
-			if e.answerable {
-				kind = 1
-			}
-			n[kind]++
-			answered := ps[i] >= t
-			if answered && e.right || !answered && !e.answerable {
-				right[kind]++
-			}
-		}
-		mean := 0.0
-		for kind := range n {
-			if n[kind] > 0 {
-				mean += float64(right[kind]) / float64(n[kind]) / 2
-			}
-		}
-		if mean > best+1e-12 {
-			best, th = mean, t
+		if p, _, answered := precisionAt(cs, t); p >= TargetPrecision || answered == 0 {
+			return t, balancedAccuracy(ps, exs, t)
 		}
 	}
-	return th, best
+	return 1, balancedAccuracy(ps, exs, 1)
+}
+
+// balancedAccuracy is the mean of the share of answerable examples answered
+// rightly at threshold t and the share of unanswerable ones declined.
+func balancedAccuracy(ps []float64, exs []example, t float64) float64 {
+	var right, n [2]int // by answerable (1) or not (0)
+	for i, e := range exs {
+		kind := 0
+		if e.answerable {
+			kind = 1
+		}
+		n[kind]++
+		answered := ps[i] >= t
+		if answered && e.right || !answered && !e.answerable {
+			right[kind]++
+		}
+	}
+	acc := 0.0
+	for kind := range n {
+		if n[kind] > 0 {
+			acc += float64(right[kind]) / float64(n[kind]) / 2
+		}
+	}
+	return acc
 }

@@ -126,7 +126,7 @@ func TestEvaluateSelectionSets(t *testing.T) {
 		n             int
 		map_, mrr, f1 floor // recorded in docs/quality.md
 	}{
-		{"trecqa-dev.jsonl", 65, floor{0.8285, mapMargin}, floor{0.8769, mapMargin}, floor{0.6615, 0.05}},
+		{"trecqa-dev.jsonl", 65, floor{0.8285, mapMargin}, floor{0.8769, mapMargin}, floor{0.6720, 0.05}},
 		{"trecqa-train.jsonl", 78, floor{0.7822, mapMargin}, floor{0.8606, mapMargin}, floor{0.7075, 0.05}},
 		{"summaries.tune.jsonl", 28, floor{0.6768, mapMargin}, floor{0.6768, mapMargin}, floor{0.3704, 0.05}},
 	} {
@@ -168,9 +168,9 @@ func TestEvaluateQA(t *testing.T) {
 		pAt1, na, fna, acc, prAUC floor
 	}{
 		{"seed-questions.dev.jsonl", seedCorpus(t), floor{1, 0.07}, floor{0.875, 0.13}, floor{0, 0.07}, floor{0.9583, 0.05}, floor{0.98, 0.05}},
-		{"seed-questions.paraphrase.jsonl", seedCorpus(t), floor{0.8056, 0.03}, floor{0.6429, 0.08}, floor{0.0833, 0.03}, floor{0.76, 0.03}, floor{0.804, 0.03}},
-		{"seed-paraphrase2.tune.jsonl", seedCorpus(t), floor{0.3095, 0.03}, floor{0.8636, 0.05}, floor{0.4286, 0.03}, floor{0.50, 0.02}, floor{0.547, 0.03}},
-		{"news-paraphrase.tune.jsonl", news, floor{0.2637, 0.02}, floor{0.6596, 0.03}, floor{0.4945, 0.02}, floor{0.3986, 0.02}, floor{0.5689, 0.03}},
+		{"seed-questions.paraphrase.jsonl", seedCorpus(t), floor{0.8056, 0.03}, floor{0.6429, 0.08}, floor{0.0833, 0.03}, floor{0.76, 0.03}, floor{0.8061, 0.03}},
+		{"seed-paraphrase2.tune.jsonl", seedCorpus(t), floor{0.3333, 0.03}, floor{0.8636, 0.05}, floor{0.4286, 0.03}, floor{0.5156, 0.02}, floor{0.6121, 0.03}},
+		{"news-paraphrase.tune.jsonl", news, floor{0.2637, 0.02}, floor{0.6596, 0.03}, floor{0.4835, 0.02}, floor{0.3986, 0.02}, floor{0.5593, 0.03}},
 	} {
 		t.Run(tt.file, func(t *testing.T) {
 			ix := memIndex(t, tt.corpus, Options{})

@@ -832,6 +832,9 @@ func proximity(ms []match) float64 {
 // falling off with the distance; 0 without one. Words of the question
 // itself are no evidence.
 func answerTypeEvidence(q rankQuery, d doc, ms []match) float64 {
+	if q.atype == AnswerDescription && onlyNames(q) {
+		return describes(q, d)
+	}
 	want := wants[q.atype]
 	best := 0.0
 	at := func(j int) {
@@ -863,6 +866,41 @@ func answerTypeEvidence(q rankQuery, d doc, ms []match) float64 {
 		}
 	}
 	return best
+}
+
+// onlyNames reports whether every content term of the question is a
+// name: "Who is Zebari?", "what does khalilzad do".
+func onlyNames(q rankQuery) bool {
+	if len(q.terms) == 0 || q.name == nil {
+		return false
+	}
+	for i := range q.terms {
+		if !q.name[i] {
+			return false
+		}
+	}
+	return true
+}
+
+// describes is 1 when the sentence says who the person the question names
+// is: it is attributed to them and says their role itself ("Iraq's foreign
+// minister, Hoshyar Zebari, told reporters"), not only by an earlier
+// sentence ("Mr Zebari did not say ..."); 0 otherwise.
+func describes(q rankQuery, d doc) float64 {
+	if len(d.speaker) == 0 {
+		return 0
+	}
+	for _, t := range q.terms {
+		if !slices.Contains(d.speaker, t) {
+			return 0
+		}
+	}
+	for _, t := range d.speaker {
+		if !slices.Contains(q.terms, t) && slices.Contains(d.terms, t) {
+			return 1
+		}
+	}
+	return 0
 }
 
 func abs(x int) int {

@@ -149,8 +149,8 @@ func run(ctx context.Context, w io.Writer, dir, out string) error {
 	if err := os.WriteFile(conf, b, 0o644); err != nil {
 		return err
 	}
-	fmt.Fprintf(w, "wrote %s: threshold %.4f; on the training examples balanced accuracy (answerable and unanswerable alike) %.3f, precision %.3f, recall %.3f\n\n",
-		conf, fit.Threshold, fit.Accuracy, fit.Precision, fit.Recall)
+	fmt.Fprintf(w, "wrote %s: threshold %.4f (the lowest with precision %.2f); on the training examples balanced accuracy (answerable and unanswerable alike) %.3f, precision %.3f, recall %.3f\n\n",
+		conf, fit.Threshold, retrieval.TargetPrecision, fit.Accuracy, fit.Precision, fit.Recall)
 	fmt.Fprintln(w, "| source | examples |\n|---|---:|")
 	for _, src := range slices.Sorted(maps.Keys(fit.Examples)) {
 		fmt.Fprintf(w, "| %s | %d |\n", src, fit.Examples[src])

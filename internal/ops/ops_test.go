@@ -240,6 +240,35 @@ func TestPrivateDir(t *testing.T) {
 	checkPrivate(t, fresh)
 }
 
+// TestPrivateDirFileGone checks that a file removed between the listing
+// of its folder and its chmod (an open index merging its segments) is no
+// error: a command that opened the index failed on it when it made the
+// data folder private.
+func TestPrivateDirFileGone(t *testing.T) {
+	dir := t.TempDir()
+	p := filepath.Join(dir, "000000000002.zap")
+	if err := os.WriteFile(p, []byte("x"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	entries, err := os.ReadDir(dir)
+	if err != nil || len(entries) != 1 {
+		t.Fatalf("ReadDir = %v, %v", entries, err)
+	}
+	if err := os.Remove(p); err != nil {
+		t.Fatal(err)
+	}
+	if changed, err := tighten(p, entries[0], nil); changed || err != nil {
+		t.Errorf("a file gone since its listing: changed %v, err %v; want nothing, no error", changed, err)
+	}
+	if changed, err := tighten(p, nil, &fs.PathError{Op: "lstat", Path: p, Err: fs.ErrNotExist}); changed || err != nil {
+		t.Errorf("a walk error for a file gone: changed %v, err %v; want nothing, no error", changed, err)
+	}
+	denied := &fs.PathError{Op: "open", Path: p, Err: fs.ErrPermission}
+	if _, err := tighten(p, nil, denied); !errors.Is(err, fs.ErrPermission) {
+		t.Errorf("another walk error: err %v; want it passed on", err)
+	}
+}
+
 // checkPrivate fails unless every folder under dir is 0700 and every file
 // 0600 (or tighter).
 func checkPrivate(t *testing.T, dir string) {

@@ -87,6 +87,39 @@ func (s *Server) Close() error {
 	return nil
 }
 
+// tighten makes the walked entry d at p its owner's (folders 0700, files
+// 0600), reporting whether it changed it. An entry gone since it was
+// listed needs nothing: the index may be open and merging its segments.
+func tighten(p string, d fs.DirEntry, err error) (bool, error) {
+	gone := func(err error) error {
+		if errors.Is(err, fs.ErrNotExist) {
+			return nil
+		}
+		return err
+	}
+	if err != nil {
+		return false, gone(err)
+	}
+	if d.Type()&fs.ModeSymlink != 0 {
+		return false, nil
+	}
+	info, err := d.Info()
+	if err != nil {
+		return false, gone(err)
+	}
+	want := fs.FileMode(0o600)
+	if d.IsDir() {
+		want = 0o700
+	}
+	if info.Mode().Perm()&0o077 == 0 {
+		return false, nil
+	}
+	if err := os.Chmod(p, info.Mode().Perm()&want); err != nil {
+		return false, gone(err)
+	}
+	return true, nil
+}
+
 // PrivateDir creates dir when missing and makes it and everything in it
 // readable by its owner only: folders 0700, files 0600. It reports what
 // it tightened through log, at debug level. Symbolic links are left alone
@@ -97,25 +130,11 @@ func PrivateDir(dir string, log *slog.Logger) error {
 	}
 	tightened := 0
 	err := filepath.WalkDir(dir, func(p string, d fs.DirEntry, err error) error {
-		if err != nil {
-			return err
+		changed, err := tighten(p, d, err)
+		if changed {
+			tightened++
 		}
-		if d.Type()&fs.ModeSymlink != 0 {
-			return nil
-		}
-		info, err := d.Info()
-		if err != nil {
-			return err
-		}
-		want := fs.FileMode(0o600)
-		if d.IsDir() {
-			want = 0o700
-		}
-		if info.Mode().Perm()&0o077 == 0 {
-			return nil
-		}
-		tightened++
-		return os.Chmod(p, info.Mode().Perm()&want)
+		return err
 	})
 	if err != nil {
 		return fmt.Errorf("data folder %s: make private: %w", dir, err)
