@@ -11,6 +11,8 @@ import (
 	"unicode"
 	"unicode/utf8"
 
+	index "github.com/blevesearch/bleve_index_api"
+
 	"github.com/verbatim-bot/verbatim/corpus"
 )
 
@@ -287,32 +289,165 @@ func (ix *Index) candidates(ctx context.Context, groups [][]string, st Stats, ar
 	}
 	recs := records{bi: ix.bi}
 	recs.useReader(rd)
-	out := make([]*candidate, 0, len(found))
-	for _, f := range found {
-		if a, ref, r, ok := ix.hit(f, &recs); ok {
-			out = append(out, &candidate{s: r.sentence(ref), a: a, d: &r.d})
-		}
+	var need []string
+	for _, g := range groups {
+		need = append(need, g...)
 	}
-	return out, nil
+	slices.Sort(need)
+	return ix.readHits(found, &recs, slices.Compact(need)), nil
 }
 
-// hit returns a sentence findSentences found: its article (without
+// readHits returns the sentences at the document numbers nums of the
+// reader recs reads, in order, each with its article (without paragraphs)
+// and its record, ready for scoring (with the terms of its article): from
+// the cache of records when it holds them, else read from the index.
+// Sentences the index no longer holds (a Sync under way) or cannot read
+// are left out. Each hit's id and record are read from its stored fields
+// at once, into one buffer and then one string that the records' strings
+// slice, and the records' lists are cut from one arena; of the terms of
+// their articles, those of need (sorted, distinct) are read, in one
+// transaction (see readArticleTerms).
+func (ix *Index) readHits(nums []uint64, recs *records, need []string) []*candidate {
+	ix.mu.RLock()
+	arts, gen := ix.man.Articles, ix.gen
+	ix.mu.RUnlock()
+
+	type hit struct {
+		id, rec  string // the record encoded, "" when read otherwise
+		ref      corpus.Ref
+		a        *corpus.Article
+		r        *sentenceRecord
+		readByID bool
+	}
+	hits := make([]hit, len(nums))
+	buf := make([]byte, 0, 768*len(nums)) // about a record and an id each
+	type span struct{ start, idEnd, end int }
+	spans := make([]span, len(nums))
+	for i, num := range nums {
+		start := len(buf)
+		var idLen, recLen int
+		var ok bool
+		buf, idLen, recLen, ok = recs.appendAt(buf, num)
+		if ok {
+			spans[i] = span{start, start + idLen, start + idLen + recLen}
+		} else {
+			hits[i].readByID = true
+		}
+	}
+	all := string(buf)
+	for i := range hits {
+		h := &hits[i]
+		if h.readByID {
+			id, err := recs.rd.ExternalID(index.NewIndexInternalID(nil, nums[i]))
+			if err != nil {
+				continue
+			}
+			h.id = id
+		} else {
+			sp := spans[i]
+			h.id, h.rec = all[sp.start:sp.idEnd], all[sp.idEnd:sp.end]
+		}
+		ref, ok := parseDocID(h.id)
+		if !ok {
+			continue
+		}
+		if e, ok := arts[ref.Article]; ok {
+			h.ref, h.a = ref, e.Article
+		}
+	}
+
+	// The cache first.
+	p := &ix.prepared
+	missing := 0
+	p.mu.RLock()
+	for i := range hits {
+		h := &hits[i]
+		if h.a == nil {
+			continue
+		}
+		if r, ok := p.recs[h.ref]; ok && p.gen == gen {
+			h.r = r
+		} else {
+			missing++
+		}
+	}
+	p.mu.RUnlock()
+
+	// Then the records the cache lacks, and their articles' terms.
+	if missing > 0 {
+		var arena recordArena
+		slab := make([]sentenceRecord, 0, missing)
+		var fresh []int // the hits read here
+		terms := map[corpus.ArticleID]*termSet{}
+		for i := range hits {
+			h := &hits[i]
+			if h.a == nil || h.r != nil {
+				continue
+			}
+			slab = append(slab, sentenceRecord{})
+			r := &slab[len(slab)-1]
+			if h.readByID || decodeRecordInto(r, h.rec, &arena) != nil {
+				if r = recs.loadByID(h.id); r == nil {
+					continue
+				}
+			}
+			h.r = r
+			fresh = append(fresh, i)
+			terms[h.ref.Article] = nil
+		}
+		p.mu.RLock()
+		if p.recs != nil && p.gen == gen {
+			for id := range terms {
+				terms[id] = p.articles[id]
+			}
+		}
+		p.mu.RUnlock()
+		ix.readArticleTerms(arts, terms, need)
+		for _, i := range fresh {
+			hits[i].r.d.article = terms[hits[i].ref.Article]
+		}
+		p.mu.Lock()
+		if p.recs == nil || p.gen != gen || len(p.recs) >= preparedLimit {
+			p.gen, p.recs, p.articles = gen, make(map[corpus.Ref]*sentenceRecord), make(map[corpus.ArticleID]*termSet)
+		}
+		for _, i := range fresh {
+			h := &hits[i]
+			p.recs[h.ref] = h.r
+			p.articles[h.ref.Article] = h.r.d.article
+		}
+		p.mu.Unlock()
+	}
+
+	out := make([]*candidate, 0, len(hits))
+	cands := make([]candidate, len(hits))
+	for i := range hits {
+		h := &hits[i]
+		if h.r == nil {
+			continue
+		}
+		k := &cands[i]
+		*k = candidate{s: h.r.sentence(h.ref), a: h.a, d: &h.r.d}
+		out = append(out, k)
+	}
+	return out
+}
+
+// hit returns the sentence with document id id: its article (without
 // paragraphs), its place and its record; false when the index no longer
 // holds it (a Sync under way) or cannot read it.
-func (ix *Index) hit(f foundID, recs *records) (*corpus.Article, corpus.Ref, *sentenceRecord, bool) {
-	ref, ok := parseDocID(f.id)
+func (ix *Index) hit(id string, recs *records) (*corpus.Article, corpus.Ref, *sentenceRecord, bool) {
+	ref, ok := parseDocID(id)
 	if !ok {
 		return nil, corpus.Ref{}, nil, false
 	}
 	ix.mu.RLock()
 	e, ok := ix.man.Articles[ref.Article]
-	gen := ix.gen
 	ix.mu.RUnlock()
 	if !ok {
 		return nil, corpus.Ref{}, nil, false
 	}
-	r, ok := ix.record(ref, f, gen, recs)
-	return e.Article, ref, r, ok
+	r := recs.loadByID(id)
+	return e.Article, ref, r, r != nil
 }
 
 // preparedLimit bounds the cache of records; past it the cache starts
@@ -321,46 +456,13 @@ const preparedLimit = 50000
 
 // prepared caches sentences' records, decoded: the same sentences come
 // back question after question, and reading and decoding them is then
-// saved. It is emptied when the index changes.
+// saved. It is emptied when the index changes. Its records must not be
+// modified.
 type prepared struct {
 	mu       sync.RWMutex
 	gen      uint64 // the index's change count the records are of
 	recs     map[corpus.Ref]*sentenceRecord
 	articles map[corpus.ArticleID]*termSet
-}
-
-// record returns a sentence's record, ready for scoring (with the terms of
-// its article), from the cache when it is there, else read from the index
-// (f is where findSentences found it); gen is the index's change count.
-// The record must not be modified.
-func (ix *Index) record(ref corpus.Ref, f foundID, gen uint64, recs *records) (*sentenceRecord, bool) {
-	p := &ix.prepared
-	p.mu.RLock()
-	r, ok := p.recs[ref]
-	ok = ok && p.gen == gen
-	p.mu.RUnlock()
-	if ok {
-		return r, true
-	}
-	if r, ok = recs.loadAt(f.num, f.id); !ok {
-		return nil, false
-	}
-	p.mu.RLock()
-	ts, ok := p.articles[ref.Article]
-	ok = ok && p.gen == gen
-	p.mu.RUnlock()
-	if !ok {
-		ts = ix.articleTerms(ref.Article)
-	}
-	r.d.article = ts
-	p.mu.Lock()
-	if p.recs == nil || p.gen != gen || len(p.recs) >= preparedLimit {
-		p.gen, p.recs, p.articles = gen, make(map[corpus.Ref]*sentenceRecord), make(map[corpus.ArticleID]*termSet)
-	}
-	p.recs[ref] = r
-	p.articles[ref.Article] = ts
-	p.mu.Unlock()
-	return r, true
 }
 
 // prepareParagraph prepares every sentence of a paragraph for scoring as
@@ -392,10 +494,21 @@ func (ix *Index) rank(q rankQuery, cands []*candidate, avgLen float64) []*candid
 		k.res = score(q, *k.d, avgLen, ix.features)
 	}
 	sortCandidates(cands)
+	// The texts lower-cased into one buffer, then one string whose parts
+	// are the keys: one allocation for them all.
+	var buf []byte
+	ends := make([]int, len(cands))
+	for i, k := range cands {
+		buf = appendLower(buf, k.s.Text)
+		ends[i] = len(buf)
+	}
+	lowered := string(buf)
 	seen := make(map[string]bool, len(cands))
 	out := cands[:0]
-	for _, k := range cands {
-		key := strings.ToLower(k.s.Text)
+	start := 0
+	for i, k := range cands {
+		key := lowered[start:ends[i]]
+		start = ends[i]
 		if seen[key] {
 			continue
 		}
@@ -403,6 +516,22 @@ func (ix *Index) rank(q rankQuery, cands []*candidate, avgLen float64) []*candid
 		out = append(out, k)
 	}
 	return out
+}
+
+// appendLower appends strings.ToLower(s) to dst.
+func appendLower(dst []byte, s string) []byte {
+	start := len(dst)
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		if c >= utf8.RuneSelf {
+			return append(dst[:start], strings.ToLower(s)...)
+		}
+		if 'A' <= c && c <= 'Z' {
+			c += 'a' - 'A'
+		}
+		dst = append(dst, c)
+	}
+	return dst
 }
 
 // sortCandidates orders scored candidates best first: by score, ties broken
@@ -459,13 +588,14 @@ func (ix *Index) stats(terms []string) (Stats, error) {
 		return nil, fmt.Errorf("doc count: %w", err)
 	}
 	st.n = int(n)
+	p, err := newPostings(context.Background(), rd)
+	if err != nil {
+		return nil, err
+	}
 	for _, t := range missing {
-		tfr, err := rd.TermFieldReader(context.Background(), []byte(t), fieldText, false, false, false)
-		if err != nil {
-			return nil, fmt.Errorf("term %q: %w", t, err)
+		if st.df[t], err = p.count(t, fieldText); err != nil {
+			return nil, err
 		}
-		st.df[t] = int(tfr.Count())
-		tfr.Close()
 	}
 	counts.put(st, missing)
 	return st, nil

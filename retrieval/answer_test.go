@@ -299,6 +299,14 @@ func TestPhraseBonus(t *testing.T) {
 	}
 }
 
+func TestAppendLower(t *testing.T) {
+	for _, s := range []string{"", "Plain ASCII, 12 May.", "ÉCOLE Normale", "İstanbul", "ǅemal ΣΊΣΥΦΟΣ", "mixed Ünïcode AND ascii"} {
+		if got, want := string(appendLower([]byte("x"), s)), "x"+strings.ToLower(s); got != want {
+			t.Errorf("appendLower(%q) = %q; want %q", s, got, want)
+		}
+	}
+}
+
 // TestWhoIsQuotesTheRole checks that a question naming only a person ("Who
 // is Zebari?", "what does khalilzad do") is answered by the sentence that
 // says who they are, in its own words, rather than by a shorter one that

@@ -3,13 +3,16 @@ package retrieval
 import (
 	"bytes"
 	"cmp"
+	"encoding/binary"
 	"encoding/json"
 	"errors"
 	"fmt"
 	"maps"
 	"path/filepath"
+	"runtime"
 	"slices"
 	"strings"
+	"sync"
 	"time"
 
 	bolt "go.etcd.io/bbolt"
@@ -214,7 +217,7 @@ func decodeEntry(b []byte) (*entry, error) {
 	if len(b) == 0 || b[0] != entryVersion {
 		return nil, fmt.Errorf("%w: article entry not of version %d", errRecord, entryVersion)
 	}
-	r := recordReader{b: b, s: string(b), off: 1}
+	r := recordReader{s: string(b), off: 1}
 	e := &entry{Added: r.time(), Hash: r.str(), Stamp: r.str(), Paragraphs: r.ints(), Terms: r.int()}
 	a := &corpus.Article{ID: corpus.ArticleID(r.str()), Title: r.str(), Source: r.str(), Agency: r.str(), URL: r.str(), Author: r.str()}
 	a.Published = r.time()
@@ -248,7 +251,7 @@ func addedOf(b []byte) time.Time {
 	if len(b) == 0 {
 		return time.Time{}
 	}
-	r := recordReader{b: b, s: string(b), off: 1}
+	r := recordReader{s: string(b), off: 1}
 	t := r.time()
 	if r.err != nil {
 		return time.Time{}
@@ -270,12 +273,12 @@ func (r *recordReader) time() time.Time {
 	if r.err != nil {
 		return time.Time{}
 	}
-	if r.off >= len(r.b) {
+	if r.off >= len(r.s) {
 		r.fail("short time")
 		return time.Time{}
 	}
 	r.off++
-	if r.b[r.off-1] == 0 {
+	if r.s[r.off-1] == 0 {
 		return time.Time{}
 	}
 	var t time.Time
@@ -292,13 +295,23 @@ func (r *recordReader) time() time.Time {
 // it can tell.
 func (ix *Index) readManifest() (m manifest, carried map[corpus.ArticleID]time.Time, err error) {
 	var raw []byte
-	entries := map[string][]byte{}
+	var entries map[string][]byte // of an index of another version
+	var decoded bool
 	err = ix.cat.View(func(tx *bolt.Tx) error {
 		meta, arts := tx.Bucket(catalogMeta), tx.Bucket(catalogArticles)
 		if meta == nil || arts == nil {
 			return nil
 		}
 		raw = bytes.Clone(meta.Get(headerKey))
+		var h header
+		if raw != nil && json.Unmarshal(raw, &h) == nil && h.Version == analysisVersion {
+			// The usual start: the entries decoded straight from the
+			// catalogue's pages, on every core.
+			m.Articles, err = decodeEntries(arts)
+			decoded = err == nil
+			return err
+		}
+		entries = map[string][]byte{}
 		return arts.ForEach(func(k, v []byte) error {
 			entries[string(k)] = bytes.Clone(v)
 			return nil
@@ -319,8 +332,12 @@ func (ix *Index) readManifest() (m manifest, carried map[corpus.ArticleID]time.T
 	if err := json.Unmarshal(raw, &h); err != nil {
 		return manifest{}, nil, fmt.Errorf("read manifest: %w", err)
 	}
-	m = manifest{Version: h.Version, Fingerprint: h.Fingerprint, Docs: h.Docs, Terms: h.Terms,
-		Articles: make(map[corpus.ArticleID]*entry, len(entries))}
+	arts := m.Articles
+	m = manifest{Version: h.Version, Fingerprint: h.Fingerprint, Docs: h.Docs, Terms: h.Terms, Articles: arts}
+	if decoded {
+		return m, nil, nil
+	}
+	m.Articles = make(map[corpus.ArticleID]*entry, len(entries))
 	if h.Version != analysisVersion {
 		carried = make(map[corpus.ArticleID]time.Time, len(h.Articles)+len(entries))
 		for id, e := range h.Articles {
@@ -341,6 +358,44 @@ func (ix *Index) readManifest() (m manifest, carried map[corpus.ArticleID]time.T
 		m.Articles[corpus.ArticleID(id)] = e
 	}
 	return m, nil, nil
+}
+
+// decodeEntries decodes every entry of the catalogue's articles bucket,
+// in parts on every core (decodeEntry copies what it keeps).
+func decodeEntries(arts *bolt.Bucket) (map[corpus.ArticleID]*entry, error) {
+	type kv struct{ k, v []byte }
+	var all []kv
+	if err := arts.ForEach(func(k, v []byte) error {
+		all = append(all, kv{k, v})
+		return nil
+	}); err != nil {
+		return nil, err
+	}
+	out := make([]*entry, len(all))
+	parts := max(1, min(runtime.GOMAXPROCS(0), len(all)/1000))
+	errs := make([]error, parts)
+	var wg sync.WaitGroup
+	for p := range parts {
+		wg.Go(func() {
+			for i := p * len(all) / parts; i < (p+1)*len(all)/parts; i++ {
+				e, err := decodeEntry(all[i].v)
+				if err != nil {
+					errs[p] = fmt.Errorf("article %s: %w", all[i].k, err)
+					return
+				}
+				out[i] = e
+			}
+		})
+	}
+	wg.Wait()
+	if err := errors.Join(errs...); err != nil {
+		return nil, err
+	}
+	m := make(map[corpus.ArticleID]*entry, len(all))
+	for i, e := range out {
+		m[corpus.ArticleID(all[i].k)] = e
+	}
+	return m, nil
 }
 
 // Articles returns the articles the index holds, newest first (unknown
@@ -426,33 +481,77 @@ func fingerprintOf(articles map[corpus.ArticleID]*entry) string {
 // it was indexed, for the article feature; nil when the index has none.
 func (ix *Index) articleTerms(id corpus.ArticleID) *termSet {
 	ix.mu.RLock()
-	e := ix.man.Articles[id]
+	arts := ix.man.Articles
 	ix.mu.RUnlock()
-	if e == nil {
-		return nil
-	}
-	raw := e.terms
-	if raw == nil && ix.cat != nil {
-		err := ix.cat.View(func(tx *bolt.Tx) error {
-			if b := tx.Bucket(catalogTerms); b != nil {
-				raw = bytes.Clone(b.Get([]byte(id)))
+	terms := map[corpus.ArticleID]*termSet{id: nil}
+	ix.readArticleTerms(arts, terms, nil)
+	return terms[id]
+}
+
+// readArticleTerms sets the terms of each article of terms whose value is
+// nil, as articleTerms returns them, the articles' entries read from arts;
+// from the catalogue in one transaction. With need (sorted, distinct) not
+// nil, each set holds the counts of those terms, and reads the rest from
+// the index only if asked for another.
+func (ix *Index) readArticleTerms(arts map[corpus.ArticleID]*entry, terms map[corpus.ArticleID]*termSet, need []string) {
+	var fromCatalog []corpus.ArticleID
+	var sets []termSet
+	var stored []storedTerms
+	var counts []int32
+	read := func(id corpus.ArticleID, enc []byte) {
+		var ts *termSet
+		var err error
+		if need == nil {
+			ts, err = decodeTermSet(string(enc))
+		} else {
+			if len(sets) == 0 {
+				// One allocation each for every article's set.
+				sets, stored, counts = make([]termSet, len(terms)), make([]storedTerms, len(terms)), make([]int32, len(terms)*len(need))
 			}
-			return nil
-		})
+			ts, sets = &sets[0], sets[1:]
+			st := &stored[0]
+			stored = stored[1:]
+			st.of, st.cnt, st.ix, st.id = need, counts[:len(need):len(need)], ix, id
+			counts = counts[len(need):]
+			ts.stored = st
+			ts.n, err = countTerms(enc, need, st.cnt)
+		}
 		if err != nil {
 			ix.log.Warn("reading an article's terms from the index", "article", id, "err", err)
-			return nil
+			return
+		}
+		terms[id] = ts
+	}
+	for id, ts := range terms {
+		e := arts[id]
+		switch {
+		case ts != nil || e == nil:
+		case e.terms != nil:
+			read(id, e.terms)
+		case ix.cat != nil:
+			fromCatalog = append(fromCatalog, id)
 		}
 	}
-	if raw == nil {
-		return nil
+	if len(fromCatalog) == 0 {
+		return
 	}
-	ts, err := decodeTermSet(raw)
+	err := ix.cat.View(func(tx *bolt.Tx) error {
+		b := tx.Bucket(catalogTerms)
+		if b == nil {
+			return nil
+		}
+		var key []byte
+		for _, id := range fromCatalog {
+			key = append(key[:0], id...)
+			if v := b.Get(key); v != nil {
+				read(id, v) // v is valid in the transaction only: read whole, it is copied
+			}
+		}
+		return nil
+	})
 	if err != nil {
-		ix.log.Warn("reading an article's terms from the index", "article", id, "err", err)
-		return nil
+		ix.log.Warn("reading articles' terms from the index", "articles", len(fromCatalog), "err", err)
 	}
-	return ts
 }
 
 // termSetVersion is the version of the encoding of an article's terms,
@@ -472,23 +571,211 @@ func encodeTermSet(ts *termSet) []byte {
 	return w.b
 }
 
-func decodeTermSet(b []byte) (*termSet, error) {
-	if len(b) == 0 || b[0] != termSetVersion {
+// storedTerms are the terms of an article as the index stores them
+// (encodeTermSet), read for answering without building a map of them: a
+// question reads the terms of a hundred articles or more and asks each
+// for a few dozen terms, and a map of each article's hundreds of terms
+// cost more than the rest of the question.
+//
+// They are either the whole encoding (enc), looked up by the offsets of
+// its entries (at), which the encoder writes sorted; or the counts of only
+// the terms one question needs (of, sorted, and cnt), read in one walk
+// over the encoding where the catalogue keeps it, and the whole encoding
+// read from the index again (once) if another term is asked for.
+type storedTerms struct {
+	enc string
+	at  []uint32
+
+	of   []string
+	cnt  []int32
+	ix   *Index
+	id   corpus.ArticleID
+	once sync.Once
+	all  *termSet // the whole set, read by whole
+}
+
+// decodeTermSet reads the terms encodeTermSet wrote, whole. It checks the
+// whole encoding and keeps the offsets of its entries.
+func decodeTermSet(enc string) (*termSet, error) {
+	if len(enc) == 0 || enc[0] != termSetVersion {
 		return nil, fmt.Errorf("%w: article terms not of version %d", errRecord, termSetVersion)
 	}
-	r := recordReader{b: b, s: string(b), off: 1}
-	ts := &termSet{n: r.int()}
+	r := recordReader{s: enc, off: 1}
+	st := &storedTerms{enc: enc}
+	ts := &termSet{n: r.int(), stored: st}
 	n := r.count(2)
-	ts.df = make(map[string]int, n)
-	for range n {
+	st.at = make([]uint32, 0, n)
+	sorted := true
+	prev := ""
+	for k := range n {
+		at := r.off
 		t := r.str()
-		ts.df[t] = r.int()
+		r.int()
+		if r.err != nil {
+			break
+		}
+		if k > 0 && t <= prev {
+			sorted = false
+		}
+		prev = t
+		st.at = append(st.at, uint32(at))
 	}
-	if r.err == nil && r.off != len(b) {
-		r.err = fmt.Errorf("%w: %d bytes left over", errRecord, len(b)-r.off)
+	if r.err == nil && r.off != len(enc) {
+		r.err = fmt.Errorf("%w: %d bytes left over", errRecord, len(enc)-r.off)
 	}
 	if r.err != nil {
 		return nil, r.err
 	}
+	if !sorted {
+		// Not as encodeTermSet writes: looked up in a map instead.
+		ts.df = st.counts()
+		ts.stored = nil
+	}
 	return ts, nil
+}
+
+// countTerms reads the encoding of an article's terms (encodeTermSet) in
+// one walk over its entries, which the encoder wrote sorted, and returns
+// its number of sentences and sets cnt[i] to the count of need[i] (need
+// sorted and distinct). It stops after the last term of need.
+func countTerms(enc []byte, need []string, cnt []int32) (int, error) {
+	bad := func(what string, off int) (int, error) {
+		return 0, fmt.Errorf("%w: article terms: %s at byte %d", errRecord, what, off)
+	}
+	if len(enc) == 0 || enc[0] != termSetVersion {
+		return 0, fmt.Errorf("%w: article terms not of version %d", errRecord, termSetVersion)
+	}
+	off := 1
+	uvarint := func() (uint64, bool) {
+		if off < len(enc) && enc[off] < 0x80 {
+			off++
+			return uint64(enc[off-1]), true
+		}
+		v, w := binary.Uvarint(enc[off:])
+		if w <= 0 {
+			return 0, false
+		}
+		off += w
+		return v, true
+	}
+	n, ok := uvarint()
+	if !ok || n > 1<<31 {
+		return bad("bad number", off)
+	}
+	k, ok := uvarint()
+	if !ok || k > uint64((len(enc)-off)/2) {
+		return bad("bad length", off)
+	}
+	j := 0
+	for ; k > 0 && j < len(need); k-- {
+		l, ok := uvarint()
+		if !ok || l > uint64(len(enc)-off) {
+			return bad("bad term", off)
+		}
+		t := enc[off : off+int(l)]
+		off += int(l)
+		df, ok := uvarint()
+		if !ok || df > 1<<31 {
+			return bad("bad count", off)
+		}
+		// need[j] against t: by the first bytes when they differ (most
+		// entries), else whole.
+		for j < len(need) {
+			nj := need[j]
+			if len(nj) > 0 && len(t) > 0 && nj[0] != t[0] {
+				if nj[0] > t[0] {
+					break
+				}
+				j++
+				continue
+			}
+			if nj < string(t) {
+				j++
+				continue
+			}
+			if nj == string(t) {
+				cnt[j] = int32(df)
+				j++
+			}
+			break
+		}
+	}
+	return int(n), nil
+}
+
+// count returns the number of the set's sentences that hold t.
+func (ts *termSet) count(t string) int {
+	if ts.stored == nil {
+		return ts.df[t]
+	}
+	return ts.stored.count(t)
+}
+
+func (st *storedTerms) count(t string) int {
+	if st.of != nil {
+		if k, ok := slices.BinarySearch(st.of, t); ok {
+			return int(st.cnt[k])
+		}
+		if all := st.whole(); all != nil {
+			return all.count(t)
+		}
+		return 0
+	}
+	lo, hi := 0, len(st.at)
+	for lo < hi {
+		m := int(uint(lo+hi) >> 1)
+		if st.term(m) < t {
+			lo = m + 1
+		} else {
+			hi = m
+		}
+	}
+	if lo < len(st.at) {
+		if got, df := st.entry(lo); got == t {
+			return df
+		}
+	}
+	return 0
+}
+
+// whole reads the whole set of a set of some terms from the index, once;
+// nil when the index no longer has it.
+func (st *storedTerms) whole() *termSet {
+	st.once.Do(func() { st.all = st.ix.articleTerms(st.id) })
+	return st.all
+}
+
+// term returns the term of entry k of a whole encoding.
+func (st *storedTerms) term(k int) string {
+	r := recordReader{s: st.enc, off: int(st.at[k])}
+	return r.str()
+}
+
+// entry returns the term of entry k of a whole encoding and its count.
+func (st *storedTerms) entry(k int) (string, int) {
+	r := recordReader{s: st.enc, off: int(st.at[k])}
+	return r.str(), r.int()
+}
+
+// counts returns the set's counts as a map, however it holds them.
+func (ts *termSet) counts() map[string]int {
+	if ts.stored == nil {
+		return ts.df
+	}
+	return ts.stored.counts()
+}
+
+func (st *storedTerms) counts() map[string]int {
+	if st.of != nil {
+		if all := st.whole(); all != nil {
+			return all.counts()
+		}
+		return nil
+	}
+	out := make(map[string]int, len(st.at))
+	for k := range st.at {
+		t, df := st.entry(k)
+		out[t] = df
+	}
+	return out
 }

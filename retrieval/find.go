@@ -3,8 +3,12 @@ package retrieval
 import (
 	"cmp"
 	"context"
+	"errors"
 	"fmt"
+	"math"
+	"runtime"
 	"slices"
+	"sync"
 
 	index "github.com/blevesearch/bleve_index_api"
 
@@ -65,20 +69,23 @@ type found struct {
 // (see commonShare) add to the score and the match mask of the sentences
 // the rare ones found.
 //
-// It reads the index through rd, whose document numbers the sentences
-// returned carry, so that their records can be read at them.
-func findSentences(ctx context.Context, rd index.IndexReader, groups [][]string, st Stats, article corpus.ArticleID, limit int) ([]foundID, error) {
+// It reads the index through rd and returns the sentences' document
+// numbers in it, at which their ids and records are read.
+func findSentences(ctx context.Context, rd index.IndexReader, groups [][]string, st Stats, article corpus.ArticleID, limit int) ([]uint64, error) {
 	if len(groups) > maxGroups {
 		groups = groups[:maxGroups]
 	}
-	var err error
-	s := &search{ctx: ctx, rd: rd, n: st.DocCount(), avgLen: st.AvgLen(), at: map[uint64]int{}}
+	p, err := newPostings(ctx, rd)
+	if err != nil {
+		return nil, err
+	}
+	s := &search{rd: rd, p: p, n: st.DocCount(), avgLen: st.AvgLen()}
 	if s.avgLen <= 0 {
 		s.avgLen = 1
 	}
 	commonLimit := max(commonMin, int(commonShare*float64(s.n)))
 	common := make([]bool, len(groups))
-	rare := 0
+	rare, held, all := 0, 0, 0
 	for i, g := range groups {
 		df := 0
 		for _, t := range g {
@@ -87,18 +94,26 @@ func findSentences(ctx context.Context, rd index.IndexReader, groups [][]string,
 		common[i] = df > commonLimit
 		if !common[i] {
 			rare++
+			held += df
 		}
+		all += df
 	}
+	if rare == 0 {
+		held = all
+	}
+	// Room for about the sentences the groups that find them hold (their
+	// speakers' aside), so that the table seldom grows.
+	held = min(held, s.n)
 
 	var only []uint64 // nil: every document
 	if article != "" {
-		if only, err = s.postings(string(article), fieldArticle); err != nil {
+		if only, err = p.docs(string(article), fieldArticle); err != nil {
 			return nil, err
 		}
 	}
 	// The articles of other Discord servers (Query.Guild) find nothing.
 	for _, id := range hiddenArticles(ctx) {
-		ds, err := s.postings(string(id), fieldArticle)
+		ds, err := p.docs(string(id), fieldArticle)
 		if err != nil {
 			return nil, err
 		}
@@ -109,6 +124,174 @@ func findSentences(ctx context.Context, rd index.IndexReader, groups [][]string,
 			s.skip[d] = true
 		}
 	}
+	total := p.total()
+	parts := searchParts(held)
+	if parts <= 1 {
+		s.hi = math.MaxUint64
+		s.slots, s.hits = getSlots(total), getHits(held)
+		defer s.release()
+		if err := s.run(groups, common, rare, st, only); err != nil {
+			return nil, err
+		}
+		return s.best(limit)
+	}
+	// Parts of the documents, by number, searched at once: a sentence is
+	// found in one part only, its matches added in the same order as in
+	// one search, so the parts' hits together are the whole search's.
+	searches := make([]*search, parts)
+	errs := make([]error, parts)
+	var wg sync.WaitGroup
+	for k := range parts {
+		pk, err := newPostings(ctx, rd)
+		if err != nil {
+			return nil, err
+		}
+		sk := &search{rd: rd, p: pk, n: s.n, avgLen: s.avgLen, skip: s.skip,
+			lo: total * uint64(k) / uint64(parts), hi: total * uint64(k+1) / uint64(parts),
+			hits: getHits(held / parts)}
+		sk.slots = getSlots(sk.hi - sk.lo)
+		defer sk.release()
+		if k == parts-1 {
+			sk.hi = math.MaxUint64
+		}
+		searches[k] = sk
+		var onlyK []uint64
+		if only != nil {
+			a, _ := slices.BinarySearch(only, sk.lo)
+			b, _ := slices.BinarySearch(only, sk.hi)
+			onlyK = only[a:b:b]
+		}
+		wg.Go(func() { errs[k] = sk.run(groups, common, rare, st, onlyK) })
+	}
+	wg.Wait()
+	if err := errors.Join(errs...); err != nil {
+		return nil, err
+	}
+	n := 0
+	for _, sk := range searches {
+		n += len(sk.hits)
+	}
+	s.hits = getHits(n)
+	defer func() { hitsPool.Put(&s.hits) }()
+	for _, sk := range searches {
+		s.hits = append(s.hits, sk.hits...)
+	}
+	return s.best(limit)
+}
+
+// slotPool keeps the tables of a search's hits by document number for the
+// next search: one is 4 bytes a document (12 MB at 100,000 articles),
+// and only its used slots are cleared after a search.
+var slotPool sync.Pool // of *[]int32, all zero
+
+// getSlots returns a table of n zero slots.
+func getSlots(n uint64) *[]int32 {
+	if p, ok := slotPool.Get().(*[]int32); ok && uint64(cap(*p)) >= n {
+		*p = (*p)[:n]
+		return p
+	}
+	t := make([]int32, n)
+	return &t
+}
+
+// hitsPool keeps the lists of a search's hits for the next search.
+var hitsPool sync.Pool // of *[]found
+
+// getHits returns an empty list of hits with room for n.
+func getHits(n int) []found {
+	if p, ok := hitsPool.Get().(*[]found); ok && cap(*p) >= n {
+		return (*p)[:0]
+	}
+	return make([]found, 0, n)
+}
+
+// release clears the slots of the search's hits and gives its table and
+// its list of hits back.
+func (s *search) release() {
+	t := *s.slots
+	for _, h := range s.hits {
+		t[h.id-s.lo] = 0
+	}
+	slotPool.Put(s.slots)
+	hitsPool.Put(&s.hits)
+}
+
+// sortFirst sorts the first limit of hits by order (a total order that
+// refines key), and after them those tied by key with the last of them:
+// hits then begins as it would if sorted whole. Only they are sorted: a
+// large corpus finds hundreds of thousands of sentences, of which a
+// question keeps 200.
+func sortFirst(hits []found, limit int, key, order func(a, b found) int) {
+	if len(hits) <= limit {
+		slices.SortFunc(hits, order)
+		return
+	}
+	selectFirst(hits, limit, order)
+	slices.SortFunc(hits[:limit], order)
+	last := hits[limit-1]
+	n := limit
+	for i := limit; i < len(hits); i++ {
+		if key(hits[i], last) == 0 {
+			hits[n], hits[i] = hits[i], hits[n]
+			n++
+		}
+	}
+	slices.SortFunc(hits[limit:n], order)
+}
+
+// selectFirst moves the first k of hits in order (a total order) to
+// hits[:k], in no particular order (quickselect, the pivot the median of
+// three).
+func selectFirst(hits []found, k int, order func(a, b found) int) {
+	lo, hi := 0, len(hits) // the k-th is in hits[lo:hi]
+	for hi-lo > 16 {
+		mid := lo + (hi-lo)/2
+		// Median of three to hits[hi-1], the pivot.
+		if order(hits[mid], hits[lo]) < 0 {
+			hits[mid], hits[lo] = hits[lo], hits[mid]
+		}
+		if order(hits[hi-1], hits[lo]) < 0 {
+			hits[hi-1], hits[lo] = hits[lo], hits[hi-1]
+		}
+		if order(hits[mid], hits[hi-1]) < 0 {
+			hits[mid], hits[hi-1] = hits[hi-1], hits[mid]
+		}
+		pivot := hits[hi-1]
+		p := lo
+		for i := lo; i < hi-1; i++ {
+			if order(hits[i], pivot) < 0 {
+				hits[i], hits[p] = hits[p], hits[i]
+				p++
+			}
+		}
+		hits[p], hits[hi-1] = hits[hi-1], hits[p]
+		switch {
+		case p == k || p == k-1:
+			return
+		case p > k:
+			hi = p
+		default:
+			lo = p + 1
+		}
+	}
+	slices.SortFunc(hits[lo:hi], order)
+}
+
+// searchParts is the number of parts a search of the documents that
+// hold about held postings runs in at once: one for a small one, else one
+// a processor, at most four. (A variable, for tests.)
+var searchParts = func(held int) int {
+	if held < 40000 {
+		return 1
+	}
+	return min(runtime.GOMAXPROCS(0), 4)
+}
+
+// run runs the search's passes over its part of the documents: the rare
+// groups first (or every group, when none is rare), then the common ones
+// over the sentences found; only (sorted), when not nil, holds the
+// documents that may be found.
+func (s *search) run(groups [][]string, common []bool, rare int, st Stats, only []uint64) error {
 	pass := func(i int, g []string, only []uint64) error {
 		tidf := idf(s.n, st.DocFreq(g[0]))
 		if err := s.add(i, g[0], fieldText, 1, tidf, only); err != nil {
@@ -124,12 +307,10 @@ func findSentences(ctx context.Context, rd index.IndexReader, groups [][]string,
 		}
 		return nil
 	}
-	// The rare groups first (or every group, when none is rare), then the
-	// common ones over the sentences found.
 	for i, g := range groups {
 		if !common[i] || rare == 0 {
 			if err := pass(i, g, only); err != nil {
-				return nil, err
+				return err
 			}
 		}
 	}
@@ -142,50 +323,45 @@ func findSentences(ctx context.Context, rd index.IndexReader, groups [][]string,
 		for i, g := range groups {
 			if common[i] {
 				if err := pass(i, g, ids); err != nil {
-					return nil, err
+					return err
 				}
 			}
 		}
 	}
-	return s.best(limit)
+	return nil
 }
 
 // search accumulates the sentences found for a question.
 type search struct {
-	ctx    context.Context
 	rd     index.IndexReader
+	p      *postings // of rd
 	n      int
 	avgLen float64
 	hits   []found
-	at     map[uint64]int // internal id -> index in hits
-	tfd    index.TermFieldDoc
-	skip   map[uint64]bool // internal ids never to find, or nil
+	slots  *[]int32        // by document number less lo: 1 + the index in hits, 0 for none
+	skip   map[uint64]bool // internal ids never to find, or nil; only read
+	lo, hi uint64          // the part of the documents searched, by number
 }
 
 // add adds the BM25 weight of term in field, times w, to the sentences
 // that hold it, as a match of group i: every such sentence, or those of
 // only (sorted) when it is not nil.
 func (s *search) add(i int, term, field string, w, idf float64, only []uint64) error {
-	tfr, err := s.rd.TermFieldReader(s.ctx, []byte(term), field, true, true, false)
-	if err != nil {
-		return fmt.Errorf("term %q: %w", term, err)
-	}
-	defer tfr.Close()
-	visit := func(d *index.TermFieldDoc) {
+	visit := func(id, freq uint64, norm float64) {
 		dl := s.avgLen
-		if d.Norm > 0 {
-			dl = 1 / (d.Norm * d.Norm) // bleve's norm is 1/sqrt(length)
+		if norm > 0 {
+			dl = 1 / (norm * norm) // bleve's norm is 1/sqrt(length)
 		}
-		tf := float64(d.Freq)
+		tf := float64(freq)
 		v := w * idf * tf * (bm25K1 + 1) / (tf + bm25K1*(1-bm25B+bm25B*dl/s.avgLen))
-		id := d.ID.Value()
 		if s.skip[id] {
 			return
 		}
-		k, ok := s.at[id]
-		if !ok {
+		slot := &(*s.slots)[id-s.lo]
+		k := int(*slot) - 1
+		if k < 0 {
 			k = len(s.hits)
-			s.at[id] = k
+			*slot = int32(k + 1)
 			s.hits = append(s.hits, found{id: id, group: -1})
 		}
 		h := &s.hits[k]
@@ -199,77 +375,16 @@ func (s *search) add(i int, term, field string, w, idf float64, only []uint64) e
 		h.mask |= 1 << i
 	}
 	if only == nil {
-		for n := 0; ; n++ {
-			if n%4096 == 4095 {
-				if err := s.ctx.Err(); err != nil {
-					return err
-				}
-			}
-			d, err := tfr.Next(&s.tfd)
-			if err != nil {
-				return fmt.Errorf("term %q: %w", term, err)
-			}
-			if d == nil {
-				return nil
-			}
-			visit(d)
-		}
+		return s.p.each(term, field, s.lo, s.hi, visit)
 	}
-	var at uint64
-	var d *index.TermFieldDoc
-	buf := make(index.IndexInternalID, 8)
-	for _, id := range only {
-		if d == nil || at < id {
-			if d, err = tfr.Advance(index.NewIndexInternalID(buf, id), &s.tfd); err != nil {
-				return fmt.Errorf("term %q: %w", term, err)
-			}
-			if d == nil {
-				return nil
-			}
-			at = d.ID.Value()
-		}
-		if at == id {
-			visit(d)
-		}
-	}
-	return nil
+	return s.p.eachOf(term, field, only, visit)
 }
 
-// postings lists the internal ids of the documents that hold term in
-// field, sorted.
-func (s *search) postings(term, field string) ([]uint64, error) {
-	tfr, err := s.rd.TermFieldReader(s.ctx, []byte(term), field, false, false, false)
-	if err != nil {
-		return nil, fmt.Errorf("term %q: %w", term, err)
-	}
-	defer tfr.Close()
-	out := []uint64{}
-	for {
-		d, err := tfr.Next(&s.tfd)
-		if err != nil {
-			return nil, fmt.Errorf("term %q: %w", term, err)
-		}
-		if d == nil {
-			break
-		}
-		out = append(out, d.ID.Value())
-	}
-	slices.Sort(out)
-	return out, nil
-}
-
-// foundID is a sentence findSentences returns: its document id and its
-// document number in the reader it searched.
-type foundID struct {
-	id  string
-	num uint64
-}
-
-// best returns at most limit of the sentences found: those
-// that hold every group any of them holds first, then by score; ties at
-// the cut broken by the document id, which (unlike the internal id) does
-// not depend on the order documents were indexed in.
-func (s *search) best(limit int) ([]foundID, error) {
+// best returns the document numbers of at most limit of the sentences
+// found: those that hold every group any of them holds first, then by
+// score; ties at the cut broken by the document id, which (unlike the
+// internal id) does not depend on the order documents were indexed in.
+func (s *search) best(limit int) ([]uint64, error) {
 	var live uint64
 	for _, h := range s.hits {
 		live |= h.mask
@@ -283,22 +398,14 @@ func (s *search) best(limit int) ([]foundID, error) {
 		}
 		return cmp.Compare(b.score, a.score)
 	}
-	hits := s.hits
-	slices.SortFunc(hits, func(a, b found) int {
+	order := func(a, b found) int {
 		if c := key(a, b); c != 0 {
 			return c
 		}
 		return cmp.Compare(a.id, b.id)
-	})
-	ids := make([]string, len(hits))
-	external := func(k int) error {
-		id, err := s.rd.ExternalID(index.NewIndexInternalID(nil, hits[k].id))
-		if err != nil {
-			return fmt.Errorf("document id: %w", err)
-		}
-		ids[k] = id
-		return nil
 	}
+	hits := s.hits
+	sortFirst(hits, limit, key, order)
 	if len(hits) > limit {
 		// The sentences tied with the last one kept are ordered by their
 		// document id, so that the cut does not fall by internal id.
@@ -310,34 +417,33 @@ func (s *search) best(limit int) ([]foundID, error) {
 			hi++
 		}
 		if hi > limit {
-			tied := make([]int, 0, hi-lo)
+			type tie struct {
+				id  string
+				num uint64
+			}
+			tied := make([]tie, 0, hi-lo)
 			for k := lo; k < hi; k++ {
-				if err := external(k); err != nil {
-					return nil, err
+				id, err := s.rd.ExternalID(index.NewIndexInternalID(nil, hits[k].id))
+				if err != nil {
+					return nil, fmt.Errorf("document id: %w", err)
 				}
-				tied = append(tied, k)
+				tied = append(tied, tie{id, hits[k].id})
 			}
-			slices.SortFunc(tied, func(a, b int) int { return cmp.Compare(ids[a], ids[b]) })
-			kept := make([]foundID, 0, limit)
+			slices.SortFunc(tied, func(a, b tie) int { return cmp.Compare(a.id, b.id) })
+			kept := make([]uint64, 0, limit)
 			for k := range lo {
-				if err := external(k); err != nil {
-					return nil, err
-				}
-				kept = append(kept, foundID{ids[k], hits[k].id})
+				kept = append(kept, hits[k].id)
 			}
-			for _, k := range tied[:limit-lo] {
-				kept = append(kept, foundID{ids[k], hits[k].id})
+			for _, t := range tied[:limit-lo] {
+				kept = append(kept, t.num)
 			}
 			return kept, nil
 		}
-		hits, ids = hits[:limit], ids[:limit]
+		hits = hits[:limit]
 	}
-	out := make([]foundID, len(hits))
+	out := make([]uint64, len(hits))
 	for k := range hits {
-		if err := external(k); err != nil {
-			return nil, err
-		}
-		out[k] = foundID{ids[k], hits[k].id}
+		out[k] = hits[k].id
 	}
 	return out, nil
 }

@@ -80,12 +80,19 @@ func parseLexicon(an *Analyzer, data []byte) (*lexicon, error) {
 	}
 	lx := &lexicon{rel: map[string][]bridge{}, focus: map[string]AnswerType{}, places: map[string]bool{},
 		kinds: map[string][]string{}, kindNames: map[string]bool{}, freq: map[string]int{}}
+	// A word's term, analysed once: the lexicon names most words on
+	// several lines, and analysing them was most of the time of a start.
+	terms := make(map[string]string, 1<<15)
 	term := func(w string) string {
-		ts := an.Terms(strings.ReplaceAll(w, "_", " "))
-		if len(ts) != 1 {
-			return ""
+		if t, ok := terms[w]; ok {
+			return t
 		}
-		return ts[0]
+		t := ""
+		if ts := an.Terms(strings.ReplaceAll(w, "_", " ")); len(ts) == 1 {
+			t = ts[0]
+		}
+		terms[w] = t
+		return t
 	}
 	seen := map[[2]string]int{} // a pair's place in lx.rel[a]
 	link := func(a, b string, k bridgeKind) {

@@ -86,7 +86,7 @@ func (ix *Index) LookupIn(ctx context.Context, term string, article corpus.Artic
 	}
 	out.Total = int(res.Total)
 	for _, h := range res.Hits {
-		if a, ref, r, ok := ix.hit(foundID{id: h.ID}, &recs); ok {
+		if a, ref, r, ok := ix.hit(h.ID, &recs); ok {
 			out.Quotes = append(out.Quotes, Quote{Sentence: r.sentence(ref), Article: a, Score: h.Score})
 		}
 	}

@@ -209,10 +209,12 @@ type doc struct {
 
 // termSet is the terms of an article (or of the candidates of one
 // question, which stand for one): in how many of its sentences each
-// occurs.
+// occurs. It holds them in df, or, read from the index, in stored: see
+// count.
 type termSet struct {
-	df map[string]int
-	n  int // sentences
+	df     map[string]int
+	n      int // sentences
+	stored *storedTerms
 }
 
 func newTermSetOf() *termSet { return &termSet{df: map[string]int{}} }
@@ -247,7 +249,7 @@ func (ts *termSet) local(t string) float64 {
 	if ts == nil || ts.n < 2 {
 		return 1
 	}
-	df := max(ts.df[t], 1)
+	df := max(ts.count(t), 1)
 	return idf(ts.n, df) / idf(ts.n, 1)
 }
 
@@ -578,12 +580,12 @@ func (q *rankQuery) articleHolds(ts *termSet, i int) bool {
 // holds reports whether the set has question term i or one of its
 // bridges.
 func (ts *termSet) holds(q rankQuery, i int) bool {
-	if ts.df[q.terms[i]] > 0 {
+	if ts.count(q.terms[i]) > 0 {
 		return true
 	}
 	if q.bridges != nil {
 		for _, b := range q.bridges[i] {
-			if ts.df[b.term] > 0 {
+			if ts.count(b.term) > 0 {
 				return true
 			}
 		}

@@ -74,21 +74,55 @@ var errRecord = errors.New("damaged sentence record")
 // decodeRecord decodes a record written by encodeRecord. Its strings share
 // one copy of b; b may be reused afterwards.
 func decodeRecord(b []byte) (*sentenceRecord, error) {
-	if len(b) == 0 || b[0] != recordVersion {
-		return nil, fmt.Errorf("%w: not of version %d", errRecord, recordVersion)
-	}
-	r := recordReader{b: b, s: string(b), off: 1}
 	var out sentenceRecord
-	for _, f := range recordFields {
-		f.get(&r, &out)
-	}
-	if r.err == nil && r.off != len(b) {
-		r.err = fmt.Errorf("%w: %d bytes left over", errRecord, len(b)-r.off)
-	}
-	if r.err != nil {
-		return nil, r.err
+	if err := decodeRecordInto(&out, string(b), nil); err != nil {
+		return nil, err
 	}
 	return &out, nil
+}
+
+// decodeRecordInto decodes the record enc into out. Its strings slice enc;
+// its lists are cut from a when a is not nil, else allocated each.
+func decodeRecordInto(out *sentenceRecord, enc string, a *recordArena) error {
+	if len(enc) == 0 || enc[0] != recordVersion {
+		return fmt.Errorf("%w: not of version %d", errRecord, recordVersion)
+	}
+	r := recordReader{s: enc, off: 1, a: a}
+	for _, f := range recordFields {
+		f.get(&r, out)
+	}
+	if r.err == nil && r.off != len(enc) {
+		r.err = fmt.Errorf("%w: %d bytes left over", errRecord, len(enc)-r.off)
+	}
+	return r.err
+}
+
+// recordArena hands out the lists of the records one question decodes
+// from a few large allocations instead of several per record. A list cut
+// from it has no room to grow: appending to it copies it.
+type recordArena struct {
+	strs  pool[string]
+	ints  pool[int]
+	ev    pool[evidence]
+	kinds pool[wordKinds]
+}
+
+// pool hands out lists of T from chunks that double in size, from
+// 64 items to 8,192: a question that reads few records allocates little.
+type pool[T any] struct {
+	free []T
+	size int // of the last chunk
+}
+
+// cut returns the next n items, allocating a new chunk when fewer are left.
+func (p *pool[T]) cut(n int) []T {
+	if cap(p.free)-len(p.free) < n {
+		p.size = min(max(2*p.size, 64), 8192)
+		p.free = make([]T, 0, max(n, p.size))
+	}
+	k := len(p.free)
+	p.free = p.free[:k+n]
+	return p.free[k : k+n : k+n]
 }
 
 type recordWriter struct{ b []byte }
@@ -131,13 +165,14 @@ func (w *recordWriter) kinds(v []wordKinds) {
 	}
 }
 
-// recordReader reads a record; the first error sticks and later reads
-// return zero values.
+// recordReader reads a record, or another encoding of the same kind (an
+// article's terms), held in a string; the first error sticks and later
+// reads return zero values. Lists are cut from a when it is not nil.
 type recordReader struct {
-	b   []byte
-	s   string // b as a string, which every decoded string slices
+	s   string // the encoding, which every decoded string slices
 	off int
 	err error
+	a   *recordArena
 }
 
 func (r *recordReader) fail(what string) {
@@ -146,17 +181,25 @@ func (r *recordReader) fail(what string) {
 	}
 }
 
+// uint reads an unsigned varint, as binary.Uvarint does.
 func (r *recordReader) uint() uint64 {
 	if r.err != nil {
 		return 0
 	}
-	v, n := binary.Uvarint(r.b[r.off:])
-	if n <= 0 {
-		r.fail("bad number")
-		return 0
+	var v uint64
+	for i, shift := 0, uint(0); i < binary.MaxVarintLen64 && r.off+i < len(r.s); i, shift = i+1, shift+7 {
+		c := r.s[r.off+i]
+		if c < 0x80 {
+			if i == binary.MaxVarintLen64-1 && c > 1 {
+				break // overflows 64 bits
+			}
+			r.off += i + 1
+			return v | uint64(c)<<shift
+		}
+		v |= uint64(c&0x7f) << shift
 	}
-	r.off += n
-	return v
+	r.fail("bad number")
+	return 0
 }
 
 func (r *recordReader) int() int {
@@ -173,7 +216,7 @@ func (r *recordReader) int() int {
 // allocation.
 func (r *recordReader) count(size int) int {
 	n := r.uint()
-	if r.err == nil && n > uint64((len(r.b)-r.off)/size) {
+	if r.err == nil && n > uint64((len(r.s)-r.off)/size) {
 		r.fail("length past the end")
 		return 0
 	}
@@ -184,11 +227,12 @@ func (r *recordReader) fixed64() uint64 {
 	if r.err != nil {
 		return 0
 	}
-	if len(r.b)-r.off < 8 {
+	if len(r.s)-r.off < 8 {
 		r.fail("short number")
 		return 0
 	}
-	v := binary.LittleEndian.Uint64(r.b[r.off:])
+	v := uint64(r.s[r.off]) | uint64(r.s[r.off+1])<<8 | uint64(r.s[r.off+2])<<16 | uint64(r.s[r.off+3])<<24 |
+		uint64(r.s[r.off+4])<<32 | uint64(r.s[r.off+5])<<40 | uint64(r.s[r.off+6])<<48 | uint64(r.s[r.off+7])<<56
 	r.off += 8
 	return v
 }
@@ -203,12 +247,21 @@ func (r *recordReader) str() string {
 	return s
 }
 
+// list returns a new list of n items: cut from the arena's pool (which
+// pick chooses) when the reader has an arena, else allocated.
+func list[T any](r *recordReader, pick func(*recordArena) *pool[T], n int) []T {
+	if r.a == nil {
+		return make([]T, n)
+	}
+	return pick(r.a).cut(n)
+}
+
 func (r *recordReader) strs() []string {
 	n := r.count(1)
 	if r.err != nil || n == 0 {
 		return nil
 	}
-	out := make([]string, n)
+	out := list(r, func(a *recordArena) *pool[string] { return &a.strs }, n)
 	for i := range out {
 		out[i] = r.str()
 	}
@@ -220,7 +273,7 @@ func (r *recordReader) ints() []int {
 	if r.err != nil || n == 0 {
 		return nil
 	}
-	out := make([]int, n)
+	out := list(r, func(a *recordArena) *pool[int] { return &a.ints }, n)
 	for i := range out {
 		out[i] = r.int()
 	}
@@ -232,9 +285,9 @@ func (r *recordReader) evidence() []evidence {
 	if r.err != nil || n == 0 {
 		return nil
 	}
-	out := make([]evidence, n)
+	out := list(r, func(a *recordArena) *pool[evidence] { return &a.ev }, n)
 	for i := range out {
-		out[i] = evidence(r.b[r.off+i])
+		out[i] = evidence(r.s[r.off+i])
 	}
 	r.off += n
 	return out
@@ -245,7 +298,7 @@ func (r *recordReader) kinds() []wordKinds {
 	if r.err != nil || n == 0 {
 		return nil
 	}
-	out := make([]wordKinds, n)
+	out := list(r, func(a *recordArena) *pool[wordKinds] { return &a.kinds }, n)
 	for i := range out {
 		out[i] = wordKinds{pos: r.int(), kinds: r.strs()}
 	}

@@ -247,7 +247,7 @@ func TestIndexStoresArticleTerms(t *testing.T) {
 		for _, a := range c.Articles() {
 			want := articleTermsOf(ix.an, a)
 			got := ix.articleTerms(a.ID)
-			if got == nil || got.n != want.n || !maps.Equal(got.df, want.df) {
+			if got == nil || got.n != want.n || !maps.Equal(got.counts(), want.df) {
 				t.Errorf("%s: terms of %s differ from the article's (%d sentences stored, %d in the article)", name, a.ID, sentencesOf(got), want.n)
 			}
 			n++
@@ -281,12 +281,12 @@ func TestDecodeTermSetRejectsDamage(t *testing.T) {
 	ts.addSentence([]string{"kurd", "baghdad"}, []string{"khalilzad"})
 	ts.addSentence([]string{"kurd"})
 	b := encodeTermSet(ts)
-	back, err := decodeTermSet(b)
-	if err != nil || back.n != 2 || !maps.Equal(back.df, ts.df) {
+	back, err := decodeTermSet(string(b))
+	if err != nil || back.n != 2 || !maps.Equal(back.counts(), ts.df) {
 		t.Fatalf("decodeTermSet(encodeTermSet) = %+v, %v; want %+v", back, err, ts)
 	}
 	for i := range len(b) {
-		if _, err := decodeTermSet(b[:i]); !errors.Is(err, errRecord) {
+		if _, err := decodeTermSet(string(b[:i])); !errors.Is(err, errRecord) {
 			t.Errorf("decodeTermSet of the first %d of %d bytes: err = %v; want errRecord", i, len(b), err)
 		}
 	}
@@ -322,5 +322,115 @@ func TestEntryKeepsArticle(t *testing.T) {
 	}
 	if !back.Added.Equal(e.Added) || !slices.Equal(back.Paragraphs, e.Paragraphs) || !slices.Equal(back.Speakers, e.Speakers) {
 		t.Errorf("decoded entry = %+v; want %+v", back, e)
+	}
+}
+
+// TestStoredTermsCount checks that an article's terms read from their
+// encoding count as the map they were encoded from: whole (decodeTermSet,
+// looked up by binary search, or in a map when the entries are out of
+// order) and some (countTerms, the terms of one question).
+func TestStoredTermsCount(t *testing.T) {
+	ts := newTermSetOf()
+	ts.addSentence([]string{"kurd", "baghdad", "zebari"}, []string{"khalilzad"})
+	ts.addSentence([]string{"kurd", "iraq"})
+	ts.addSentence([]string{"kurd", "baghdad", "al"})
+	enc := encodeTermSet(ts)
+	asked := []string{"", "a", "al", "b", "baghdad", "iraq", "iraqi", "khalilzad", "kurd", "zebari", "zz"}
+
+	whole, err := decodeTermSet(string(enc))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if whole.stored == nil || whole.n != 3 {
+		t.Fatalf("decodeTermSet = %+v; want 3 sentences, looked up in the encoding", whole)
+	}
+	for _, term := range asked {
+		if got, want := whole.count(term), ts.df[term]; got != want {
+			t.Errorf("whole: count(%q) = %d; want %d", term, got, want)
+		}
+	}
+
+	// Entries out of order: counted from a map.
+	w := recordWriter{b: []byte{termSetVersion}}
+	w.uint(3)
+	w.uint(2)
+	for _, e := range []struct {
+		term string
+		n    int
+	}{{"kurd", 3}, {"baghdad", 2}} {
+		w.str(e.term)
+		w.uint(uint64(e.n))
+	}
+	unsorted, err := decodeTermSet(string(w.b))
+	if err != nil || unsorted.count("kurd") != 3 || unsorted.count("baghdad") != 2 || unsorted.count("iraq") != 0 {
+		t.Errorf("decodeTermSet of entries out of order = %+v, %v; want kurd 3, baghdad 2", unsorted, err)
+	}
+
+	tests := []struct {
+		name string
+		need []string
+	}{
+		{"none of them", []string{"a", "zz"}},
+		{"some", []string{"baghdad", "iraqi", "kurd"}},
+		{"the first and the last", []string{"al", "zebari"}},
+		{"every one", []string{"al", "baghdad", "iraq", "khalilzad", "kurd", "zebari"}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			cnt := make([]int32, len(tt.need))
+			n, err := countTerms(enc, tt.need, cnt)
+			if err != nil || n != 3 {
+				t.Fatalf("countTerms = %d, %v; want 3 sentences", n, err)
+			}
+			for i, term := range tt.need {
+				if int(cnt[i]) != ts.df[term] {
+					t.Errorf("countTerms: %q counted %d; want %d", term, cnt[i], ts.df[term])
+				}
+			}
+		})
+	}
+	for i := range len(enc) {
+		if _, err := countTerms(enc[:i], []string{"zz"}, make([]int32, 1)); !errors.Is(err, errRecord) {
+			t.Errorf("countTerms of the first %d of %d bytes: err = %v; want errRecord", i, len(enc), err)
+		}
+	}
+}
+
+// TestSomeTermsReadTheRest checks that an article's terms read for one
+// question (some of them) count any other term too, from the index.
+func TestSomeTermsReadTheRest(t *testing.T) {
+	ctx := context.Background()
+	c, problems, err := corpus.LoadDir(ctx, "testdata/eval/news")
+	if err != nil || len(problems) > 0 {
+		t.Fatalf("load: %v %v", err, problems)
+	}
+	ix, err := Open(ctx, t.TempDir(), c, Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer ix.Close()
+	a := c.Articles()[0]
+	want := articleTermsOf(ix.an, a)
+	terms := slices.Sorted(maps.Keys(want.df))
+	need := []string{terms[0], terms[len(terms)/2]}
+	got := map[corpus.ArticleID]*termSet{a.ID: nil}
+	ix.mu.RLock()
+	arts := ix.man.Articles
+	ix.mu.RUnlock()
+	ix.readArticleTerms(arts, got, need)
+	ts := got[a.ID]
+	if ts == nil || ts.stored == nil || ts.stored.of == nil || ts.n != want.n {
+		t.Fatalf("terms of %s read for %q = %+v; want %d sentences, some terms", a.ID, need, ts, want.n)
+	}
+	if ts.stored.all != nil {
+		t.Fatalf("terms of %s read whole before another term was asked for", a.ID)
+	}
+	for _, term := range append(terms, "nowher") {
+		if got := ts.count(term); got != want.df[term] {
+			t.Errorf("count(%q) = %d; want %d", term, got, want.df[term])
+		}
+	}
+	if ts.stored.all == nil {
+		t.Errorf("terms of %s not read whole after other terms were asked for", a.ID)
 	}
 }

@@ -118,6 +118,37 @@ func (r *records) loadAt(num uint64, id string) (*sentenceRecord, bool) {
 	return r.load(id)
 }
 
+// appendAt appends to buf the document id and the encoded record of the
+// sentence at document number num of the snapshot records read (see
+// useReader), reading its stored fields once; false, with buf as it was,
+// when the number cannot be used or the document has no record.
+func (r *records) appendAt(buf []byte, num uint64) (out []byte, idLen, recLen int, ok bool) {
+	if r.snap == nil {
+		return buf, 0, 0, false
+	}
+	seg := sort.Search(len(r.offsets), func(i int) bool { return r.offsets[i] > num }) - 1
+	if seg < 0 {
+		return buf, 0, 0, false
+	}
+	out = buf
+	err := r.snap.Segments()[seg].VisitDocument(num-r.offsets[seg], func(name string, _ byte, val []byte, _ []uint64) bool {
+		switch name {
+		case "_id":
+			out = append(out, val...)
+			idLen = len(val)
+		case fieldRecord:
+			out = append(out, val...)
+			recLen, ok = len(val), true
+			return false
+		}
+		return true
+	})
+	if err != nil || !ok || idLen == 0 {
+		return buf, 0, 0, false
+	}
+	return out, idLen, recLen, true
+}
+
 // load returns the record of the sentence with document id id, and false
 // when the index has none (a sentence a Sync is replacing) or it cannot be
 // read.
@@ -137,6 +168,14 @@ func (r *records) load(id string) (*sentenceRecord, bool) {
 	})
 	out, err := decodeRecord(rec)
 	return out, err == nil
+}
+
+// loadByID is load, nil when it returns false.
+func (r *records) loadByID(id string) *sentenceRecord {
+	if out, ok := r.load(id); ok {
+		return out
+	}
+	return nil
 }
 
 func (r *records) close() {

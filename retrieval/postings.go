@@ -1,0 +1,219 @@
+package retrieval
+
+import (
+	"context"
+	"fmt"
+	"sort"
+
+	"github.com/blevesearch/bleve/v2/index/scorch"
+	index "github.com/blevesearch/bleve_index_api"
+	segment "github.com/blevesearch/scorch_segment_api/v2"
+)
+
+// postings reads the lists of documents that hold a term straight from
+// the segments of one snapshot of the index, as bleve's term field reader
+// does, without its set-up per term: each field's dictionary of each
+// segment is opened once, on first use, and the postings list and
+// iterator of each segment and field are reused from term to term (not
+// across fields: zapx's empty dictionary of a field a segment lacks
+// cannot reuse a list of another field's). Document numbers
+// are the snapshot's (a segment's first number plus the number within
+// it), as the snapshot's own readers give them. It is not safe for
+// concurrent use.
+type postings struct {
+	ctx     context.Context
+	segs    []*scorch.SegmentSnapshot
+	offsets []uint64 // the first document number of each segment
+	fields  []fieldLists
+	term    []byte
+}
+
+// fieldLists are the dictionaries of one field, one per segment, and the
+// postings list and iterator last read from each.
+type fieldLists struct {
+	field string
+	dicts []segment.TermDictionary
+	pl    []segment.PostingsList
+	itr   []segment.PostingsIterator
+}
+
+// newPostings reads the postings of rd, which must be a snapshot of a
+// scorch index (as every index of this package is).
+func newPostings(ctx context.Context, rd index.IndexReader) (*postings, error) {
+	snap, ok := rd.(*scorch.IndexSnapshot)
+	if !ok {
+		return nil, fmt.Errorf("index reader %T is not a scorch snapshot", rd)
+	}
+	segs := snap.Segments()
+	p := &postings{ctx: ctx, segs: segs, offsets: make([]uint64, len(segs))}
+	var running uint64
+	for i, s := range segs {
+		p.offsets[i] = running
+		running += s.Segment().Count() // deleted documents included, as the snapshot numbers them
+	}
+	return p, nil
+}
+
+// lists returns the lists of field, its dictionaries opened on first
+// use, their postings lists set to those of term, the deleted documents
+// left out.
+func (p *postings) lists(term, field string) (*fieldLists, error) {
+	var f *fieldLists
+	for i := range p.fields {
+		if p.fields[i].field == field {
+			f = &p.fields[i]
+		}
+	}
+	if f == nil {
+		n := len(p.segs)
+		p.fields = append(p.fields, fieldLists{field: field, dicts: make([]segment.TermDictionary, n),
+			pl: make([]segment.PostingsList, n), itr: make([]segment.PostingsIterator, n)})
+		f = &p.fields[len(p.fields)-1]
+		for i, s := range p.segs {
+			d, err := s.Segment().Dictionary(field)
+			if err != nil {
+				return nil, fmt.Errorf("dictionary of %s: %w", field, err)
+			}
+			f.dicts[i] = d
+		}
+	}
+	p.term = append(p.term[:0], term...)
+	for i, s := range p.segs {
+		pl, err := f.dicts[i].PostingsList(p.term, s.Deleted(), f.pl[i])
+		if err != nil {
+			return nil, fmt.Errorf("term %q: %w", term, err)
+		}
+		f.pl[i] = pl
+	}
+	return f, nil
+}
+
+// count returns the number of documents that hold term in field.
+func (p *postings) count(term, field string) (int, error) {
+	f, err := p.lists(term, field)
+	if err != nil {
+		return 0, err
+	}
+	var n uint64
+	for _, pl := range f.pl {
+		n += pl.Count()
+	}
+	return int(n), nil
+}
+
+// each calls visit with the number, the frequency of term and the norm
+// of each document numbered from lo to before hi that holds term in
+// field, in order of number.
+func (p *postings) each(term, field string, lo, hi uint64, visit func(num, freq uint64, norm float64)) error {
+	f, err := p.lists(term, field)
+	if err != nil {
+		return err
+	}
+	n := 0
+	for i, pl := range f.pl {
+		start := p.offsets[i]
+		if end := start + p.segs[i].Segment().Count(); end <= lo || start >= hi {
+			continue
+		}
+		f.itr[i] = pl.Iterator(true, true, false, f.itr[i])
+		var d segment.Posting
+		if lo > start {
+			d, err = f.itr[i].Advance(lo - start)
+		} else {
+			d, err = f.itr[i].Next()
+		}
+		for ; err == nil && d != nil; d, err = f.itr[i].Next() {
+			if n++; n%4096 == 0 {
+				if err := p.ctx.Err(); err != nil {
+					return err
+				}
+			}
+			num := start + d.Number()
+			if num >= hi {
+				break
+			}
+			visit(num, d.Frequency(), d.Norm())
+		}
+		if err != nil {
+			return fmt.Errorf("term %q: %w", term, err)
+		}
+	}
+	return nil
+}
+
+// total is the number of documents of the snapshot, deleted ones
+// included: one more than the highest document number.
+func (p *postings) total() uint64 {
+	if len(p.segs) == 0 {
+		return 0
+	}
+	return p.offsets[len(p.segs)-1] + p.segs[len(p.segs)-1].Segment().Count()
+}
+
+// eachOf is each for the documents of only (sorted) alone, skipping to
+// each of them in the lists.
+func (p *postings) eachOf(term, field string, only []uint64, visit func(num, freq uint64, norm float64)) error {
+	f, err := p.lists(term, field)
+	if err != nil {
+		return err
+	}
+	for i, pl := range f.pl {
+		f.itr[i] = pl.Iterator(true, true, false, f.itr[i])
+	}
+	seg := -1
+	var at uint64 // the number, within seg, of the posting d
+	var d segment.Posting
+	done := false // seg's list has no more postings
+	for _, num := range only {
+		s := sort.Search(len(p.offsets), func(k int) bool { return p.offsets[k] > num }) - 1
+		if s < 0 {
+			continue
+		}
+		if s != seg {
+			seg, d, done = s, nil, false
+		}
+		local := num - p.offsets[s]
+		if done {
+			continue
+		}
+		if d == nil || at < local {
+			var err error
+			if d, err = f.itr[s].Advance(local); err != nil {
+				return fmt.Errorf("term %q: %w", term, err)
+			}
+			if d == nil {
+				done = true
+				continue
+			}
+			at = d.Number()
+		}
+		if at == local {
+			visit(num, d.Frequency(), d.Norm())
+		}
+	}
+	return nil
+}
+
+// docs returns the numbers of the documents that hold term in field, in
+// order.
+func (p *postings) docs(term, field string) ([]uint64, error) {
+	f, err := p.lists(term, field)
+	if err != nil {
+		return nil, err
+	}
+	out := []uint64{}
+	for i, pl := range f.pl {
+		f.itr[i] = pl.Iterator(false, false, false, f.itr[i])
+		for {
+			d, err := f.itr[i].Next()
+			if err != nil {
+				return nil, fmt.Errorf("term %q: %w", term, err)
+			}
+			if d == nil {
+				break
+			}
+			out = append(out, p.offsets[i]+d.Number())
+		}
+	}
+	return out, nil
+}
