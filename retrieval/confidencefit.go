@@ -134,8 +134,9 @@ func FitConfidence(ctx context.Context, data TrainingData) (*ConfidenceFit, erro
 		}
 		// Another corpus's answerable questions, asked of this one where
 		// nothing answers them: once a corpus, though several sets ask of it.
-		for j, other := range corpora {
-			if j == i || other.Corpus == qc.Corpus || slices.ContainsFunc(corpora[:i], func(c QACorpus) bool { return c.Corpus == qc.Corpus }) {
+		askedBefore := slices.ContainsFunc(corpora[:i], func(c QACorpus) bool { return c.Corpus == qc.Corpus })
+		for _, other := range corpora {
+			if askedBefore || other.Corpus == qc.Corpus {
 				continue
 			}
 			for _, it := range other.Items {
@@ -176,7 +177,7 @@ func FitConfidence(ctx context.Context, data TrainingData) (*ConfidenceFit, erro
 		}
 	}
 	fit.Curve = curve(probs)
-	fit.Threshold, fit.Accuracy = chooseThreshold(fit.model, exs)
+	fit.Threshold, fit.Accuracy = chooseThreshold(probs, exs)
 	fit.Precision, fit.Recall, _ = precisionAt(probs, fit.Threshold)
 	fit.model.Threshold = round(fit.Threshold, 4)
 	fit.model.Precision = round(fit.Precision, 4)
@@ -359,14 +360,12 @@ const TargetPrecision = 0.5
 // declined. The lowest, because a decline is the costlier mistake for a
 // reader when half the answers are right anyway: the near misses shown
 // with it are easy to miss.
-func chooseThreshold(m confidenceModel, exs []example) (th, acc float64) {
-	ps := make([]float64, len(exs))
-	cs := make([]confident, len(exs))
-	for i, e := range exs {
-		ps[i] = m.probability(e.x)
-		cs[i] = confident{ps[i], e.right}
+// probs are the model's confidences for exs, in order.
+func chooseThreshold(probs []confident, exs []example) (th, acc float64) {
+	cands := []float64{0}
+	for _, c := range probs {
+		cands = append(cands, c.conf)
 	}
-	cands := append([]float64{0}, ps...)
 	slices.Sort(cands)
 	cands = slices.Compact(cands)
 	for k, t := range cands {
@@ -377,16 +376,16 @@ func chooseThreshold(m confidenceModel, exs []example) (th, acc float64) {
 		} else {
 			t += 1e-9
 		}
-		if p, _, answered := precisionAt(cs, t); p >= TargetPrecision || answered == 0 {
-			return t, balancedAccuracy(ps, exs, t)
+		if p, _, answered := precisionAt(probs, t); p >= TargetPrecision || answered == 0 {
+			return t, balancedAccuracy(probs, exs, t)
 		}
 	}
-	return 1, balancedAccuracy(ps, exs, 1)
+	return 1, balancedAccuracy(probs, exs, 1)
 }
 
 // balancedAccuracy is the mean of the share of answerable examples answered
 // rightly at threshold t and the share of unanswerable ones declined.
-func balancedAccuracy(ps []float64, exs []example, t float64) float64 {
+func balancedAccuracy(probs []confident, exs []example, t float64) float64 {
 	var right, n [2]int // by answerable (1) or not (0)
 	for i, e := range exs {
 		kind := 0
@@ -394,7 +393,7 @@ func balancedAccuracy(ps []float64, exs []example, t float64) float64 {
 			kind = 1
 		}
 		n[kind]++
-		answered := ps[i] >= t
+		answered := probs[i].conf >= t
 		if answered && e.right || !answered && !e.answerable {
 			right[kind]++
 		}

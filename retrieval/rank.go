@@ -558,7 +558,6 @@ type weightSet struct {
 	focus      float64 // the focus noun's share of its BM25 weight
 	article    float64 // the share of the question the article holds
 	local      float64 // how much a term's weight follows its distinctiveness within the article, 0..1
-	cohesion   float64 // neighbouring question words found near each other (with proximity)
 }
 
 // articleHolds is ts.holds(q, i), remembered per article for the query.
@@ -724,9 +723,6 @@ func score(q rankQuery, d doc, avgLen float64, f Feature) scored {
 		out.content = otherHit / other
 	}
 	out.cohesion = cohesion(matched, len(q.terms))
-	if f.Has(FeatureProximity) {
-		out.score += q.wt.cohesion * unit * out.cohesion
-	}
 	return out
 }
 
