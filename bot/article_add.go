@@ -79,16 +79,16 @@ func (b *Bot) articleAdd(ctx context.Context, i *discordgo.Interaction) (reply, 
 	b.log.Info("page added", "guild", i.GuildID, "article", id, "existed", existed)
 	a, ok := b.engine.Article(id)
 	if !ok {
-		return notice(fmt.Sprintf("Stored the page as `%s`: it is answered here once the index takes it in.", code(string(id))), true), nil
+		return notice(fmt.Sprintf("Stored the page as %s: it is answered here once the index takes it in.", code(string(id))), true), nil
 	}
 	what := "**" + escape(a.Title) + "**"
 	if meta := articleMeta(a); meta != "" {
 		what += " (" + meta + ")"
 	}
 	if existed {
-		return notice(fmt.Sprintf("I already have it: %s, as `%s`. It is answered in this server.", what, code(string(id))), true), nil
+		return notice(fmt.Sprintf("I already have it: %s, as %s. It is answered in this server.", what, code(string(id))), true), nil
 	}
-	return notice(fmt.Sprintf("Added %s as `%s`: it is answered in this server only. Ask about it with `/ask`, or see it with `/article show`.",
+	return notice(fmt.Sprintf("Added %s as %s: it is answered in this server only. Ask about it with `/ask`, or see it with `/article show`.",
 		what, code(string(id))), true), nil
 }
 

@@ -252,8 +252,8 @@ func TestArticleAddIsTheServersOwn(t *testing.T) {
 	const anyone = 0
 
 	got := w.add(here, w.site.URL+"/news/inishbofin-ferry")
-	if !strings.Contains(got, "Added") || !strings.Contains(got, ferryTitle) || !strings.Contains(got, "The Western Courier") {
-		t.Fatalf("/article add: %q; want its title and outlet", got)
+	if !strings.Contains(got, "Added") || !strings.Contains(got, ferryTitle) || !strings.Contains(got, "The Western Courier") || strings.Contains(got, "``") {
+		t.Fatalf("/article add: %q; want its title, outlet and id in one code span", got)
 	}
 	// The article file, with this server as its only one.
 	files, err := filepath.Glob(filepath.Join(w.stored, "*.json"))
