@@ -92,6 +92,13 @@ type stamp struct {
 	mtime time.Time
 }
 
+// stampOf is info's size and time.
+func stampOf(info fs.FileInfo) stamp { return stamp{info.Size(), info.ModTime()} }
+
+// same reports whether two stamps are of the same file contents, as far
+// as size and time tell.
+func (a stamp) same(b stamp) bool { return a.size == b.size && a.mtime.Equal(b.mtime) }
+
 // aliasHash is the item hash ByGUID reports for an item that is an alias
 // of an article stored from another item: it is never updated from it.
 const aliasHash = "alias"
@@ -104,9 +111,9 @@ type meta struct {
 	url      string
 	feed     string
 	added    time.Time
-	// size and mtime are the file's as last read or written, for Refresh.
-	size  int64
-	mtime time.Time
+	// file is the file's size and time as last read or written, for
+	// Refresh.
+	file stamp
 }
 
 func guidKey(feed, guid string) string { return "g\x00" + feed + "\x00" + guid }
@@ -160,14 +167,14 @@ func (s *Store) load(entries []fs.DirEntry, keep func(id corpus.ArticleID, info 
 		if err != nil {
 			problems = append(problems, err)
 			s.mu.Lock()
-			s.broken[id] = stamp{info.Size(), info.ModTime()}
+			s.broken[id] = stampOf(info)
 			s.mu.Unlock()
 			continue
 		}
 		s.mu.Lock()
 		delete(s.broken, id)
 		s.index(id, f)
-		s.metas[id].size, s.metas[id].mtime = info.Size(), info.ModTime()
+		s.metas[id].file = stampOf(info)
 		s.mu.Unlock()
 	}
 	return problems
@@ -189,12 +196,12 @@ func (s *Store) Refresh() ([]error, error) {
 	return s.load(entries, func(id corpus.ArticleID, info fs.FileInfo) bool {
 		s.mu.Lock()
 		defer s.mu.Unlock()
-		now := stamp{info.Size(), info.ModTime()}
-		if b, ok := s.broken[id]; ok && b.size == now.size && b.mtime.Equal(now.mtime) {
+		now := stampOf(info)
+		if b, ok := s.broken[id]; ok && b.same(now) {
 			return false // reported already
 		}
 		m, known := s.metas[id]
-		return !known || m.size != now.size || !m.mtime.Equal(now.mtime)
+		return !known || !m.file.same(now)
 	}), nil
 }
 
@@ -336,7 +343,7 @@ func (s *Store) Put(id corpus.ArticleID, f *File) error {
 	defer s.mu.Unlock()
 	s.index(id, f)
 	if statErr == nil {
-		s.metas[id].size, s.metas[id].mtime = info.Size(), info.ModTime()
+		s.metas[id].file = stampOf(info)
 	}
 	return nil
 }
