@@ -29,56 +29,14 @@ func TestSeedParaphrase2Rules(t *testing.T) {
 	}
 	an := newAnalyzer(t)
 	names := paraNames(c)
-	var text strings.Builder
-	for _, a := range c.Articles() {
-		for _, s := range a.Sentences() {
-			text.WriteString(s.Text)
-			text.WriteByte('\n')
-		}
-	}
-
 	seen := map[string]string{}
 	answered := map[corpus.Ref]bool{}
 	total, unanswerable := 0, 0
 	for _, file := range seedPara2Files {
 		set := readEval(t, file)
-		if set.Kind != EvalCorpusQA {
-			t.Fatalf("%s is %s; want corpus QA", file, set.Kind)
-		}
-		none := 0
-		for _, it := range set.QA {
-			key := strings.ToLower(corpus.FoldSpace(it.Question))
-			if prev, ok := seen[key]; ok {
-				t.Errorf("%s: %q is asked again (first in %s)", file, it.Question, prev)
-			}
-			seen[key] = file
-			if len(it.Expect) == 0 {
-				none++
-				continue
-			}
-			q := paraContentTerms(an, it.Question, names)
-			for _, sub := range it.Expect {
-				if sub != corpus.FoldSpace(sub) || !strings.Contains(text.String(), sub) {
-					t.Errorf("%s: %q expects %q, which the built-in article does not contain as written", file, it.Question, sub)
-					continue
-				}
-				found := paraSentencesWith(c, sub)
-				if len(found) != 1 {
-					t.Errorf("%s: %q expects %q, which %d sentences contain; want exactly one", file, it.Question, sub, len(found))
-				}
-				for _, s := range found {
-					answered[s.Ref()] = true
-					if shared := paraShared(q, paraContentTerms(an, s.Text, names)); len(shared) > 1 {
-						t.Errorf("%s: %q shares %d content words %q with its answer %s %q; want at most 1", file, it.Question, len(shared), shared, s.Ref(), s.Text)
-					}
-				}
-			}
-		}
-		if 3*none < len(set.QA) {
-			t.Errorf("%s: %d of %d questions unanswerable; want at least a third", file, none, len(set.QA))
-		}
-		if none == len(set.QA) {
-			t.Errorf("%s: no answerable question", file)
+		none, answers := checkParaQuestions(t, c, an, names, file, set, seen)
+		for _, s := range answers {
+			answered[s.Ref()] = true
 		}
 		total += len(set.QA)
 		unanswerable += none

@@ -56,45 +56,13 @@ func TestParaphraseSetRules(t *testing.T) {
 	seen := map[string]string{}
 	for _, file := range []string{paraTune, paraHeldout} {
 		set := readEval(t, file)
-		if set.Kind != EvalCorpusQA {
-			t.Fatalf("%s is %s; want corpus QA", file, set.Kind)
-		}
 		answeredBy[file] = map[corpus.ArticleID]bool{}
-		none := 0
-		for _, it := range set.QA {
-			key := strings.ToLower(corpus.FoldSpace(it.Question))
-			if prev, ok := seen[key]; ok {
-				t.Errorf("%s: %q is asked again (first in %s)", file, it.Question, prev)
-			}
-			seen[key] = file
-			if len(it.Expect) == 0 {
-				none++
-				continue
-			}
-			q := paraContentTerms(an, it.Question, names)
-			for _, sub := range it.Expect {
-				sub = corpus.FoldSpace(sub)
-				found := paraSentencesWith(c, sub)
-				if len(found) != 1 {
-					t.Errorf("%s: %q expects %q, which %d sentences of the articles contain; want exactly one", file, it.Question, sub, len(found))
-				}
-				for _, s := range found {
-					answeredBy[file][s.Article] = true
-					shared := paraShared(q, paraContentTerms(an, s.Text, names))
-					if len(shared) > 1 {
-						t.Errorf("%s: %q shares %d content words %q with its answer %s %q; want at most 1", file, it.Question, len(shared), shared, s.Ref(), s.Text)
-					}
-				}
-			}
+		none, answers := checkParaQuestions(t, c, an, names, file, set, seen)
+		for _, s := range answers {
+			answeredBy[file][s.Article] = true
 		}
 		total += len(set.QA)
 		unanswerable += none
-		if 3*none < len(set.QA) {
-			t.Errorf("%s: %d of %d questions unanswerable; want at least a third", file, none, len(set.QA))
-		}
-		if none == len(set.QA) {
-			t.Errorf("%s: no answerable question", file)
-		}
 	}
 	if total < 180 {
 		t.Errorf("%d questions; want at least 180", total)
@@ -106,6 +74,55 @@ func TestParaphraseSetRules(t *testing.T) {
 	}
 	t.Logf("%d articles, %d questions, %d unanswerable; tune asks of %d articles, held-out of %d",
 		c.Len(), total, unanswerable, len(answeredBy[paraTune]), len(answeredBy[paraHeldout]))
+}
+
+// checkParaQuestions checks the questions of one corpus QA file of a
+// paraphrase set against its articles c: none asked again (seen holds the
+// questions of the files checked before, and takes this file's); each
+// expected substring written as the articles have it, inside exactly one
+// sentence, which shares at most one content word with the question
+// (names and numbers apart); at least a third of the questions, and not
+// all, unanswerable. It returns how many are unanswerable and the
+// sentences that answer the others.
+func checkParaQuestions(t *testing.T, c *corpus.Corpus, an *Analyzer, names map[string]bool, file string, set *EvalSet, seen map[string]string) (none int, answers []corpus.Sentence) {
+	t.Helper()
+	if set.Kind != EvalCorpusQA {
+		t.Fatalf("%s is %s; want corpus QA", file, set.Kind)
+	}
+	for _, it := range set.QA {
+		key := strings.ToLower(corpus.FoldSpace(it.Question))
+		if prev, ok := seen[key]; ok {
+			t.Errorf("%s: %q is asked again (first in %s)", file, it.Question, prev)
+		}
+		seen[key] = file
+		if len(it.Expect) == 0 {
+			none++
+			continue
+		}
+		q := paraContentTerms(an, it.Question, names)
+		for _, sub := range it.Expect {
+			if sub != corpus.FoldSpace(sub) {
+				t.Errorf("%s: %q expects %q, not as the articles write it (spacing)", file, it.Question, sub)
+			}
+			found := paraSentencesWith(c, sub)
+			if len(found) != 1 {
+				t.Errorf("%s: %q expects %q, which %d sentences of the articles contain; want exactly one", file, it.Question, sub, len(found))
+			}
+			for _, s := range found {
+				answers = append(answers, s)
+				if shared := paraShared(q, paraContentTerms(an, s.Text, names)); len(shared) > 1 {
+					t.Errorf("%s: %q shares %d content words %q with its answer %s %q; want at most 1", file, it.Question, len(shared), shared, s.Ref(), s.Text)
+				}
+			}
+		}
+	}
+	if 3*none < len(set.QA) {
+		t.Errorf("%s: %d of %d questions unanswerable; want at least a third", file, none, len(set.QA))
+	}
+	if none == len(set.QA) {
+		t.Errorf("%s: no answerable question", file)
+	}
+	return none, answers
 }
 
 // paraSentencesWith returns the sentences of c whose text contains sub.
