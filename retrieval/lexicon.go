@@ -78,67 +78,93 @@ func parseLexicon(an *Analyzer, data []byte) (*lexicon, error) {
 	if err != nil {
 		return nil, fmt.Errorf("lexicon: %w", err)
 	}
-	lx := &lexicon{rel: map[string][]bridge{}, focus: map[string]AnswerType{}, places: map[string]bool{},
-		kinds: map[string][]string{}, kindNames: map[string]bool{}, freq: map[string]int{}}
+	lx := &lexicon{rel: make(map[string][]bridge, 1<<14), focus: map[string]AnswerType{}, places: make(map[string]bool, 1<<11),
+		kinds: make(map[string][]string, 1<<14), kindNames: map[string]bool{}, freq: make(map[string]int, 1<<15)}
 	// A word's term, analysed once: the lexicon names most words on
 	// several lines, and analysing them was most of the time of a start.
-	terms := make(map[string]string, 1<<15)
-	term := func(w string) string {
-		if t, ok := terms[w]; ok {
-			return t
+	// Terms are numbered as they come, and the relations gathered by
+	// number, into the map only at the end: the lexicon's hundred
+	// thousand relations cost a map update each otherwise.
+	ids := make(map[string]int32, 1<<15) // word -> its term's number, -1 for none
+	byTerm := make(map[string]int32, 1<<15)
+	var names []string  // term by number
+	var rels [][]bridge // relations by number
+	term := func(w []byte) int32 {
+		if id, ok := ids[string(w)]; ok {
+			return id
 		}
-		t := ""
-		if ts := an.Terms(strings.ReplaceAll(w, "_", " ")); len(ts) == 1 {
-			t = ts[0]
-		}
-		terms[w] = t
-		return t
-	}
-	seen := map[[2]string]int{} // a pair's place in lx.rel[a]
-	link := func(a, b string, k bridgeKind) {
-		if a == "" || b == "" || a == b {
-			return
-		}
-		if i, ok := seen[[2]string{a, b}]; ok {
-			// A closer relation of the same pair wins over a loose one.
-			if lx.rel[a][i].kind == bridgeRelated {
-				lx.rel[a][i].kind = k
+		id := int32(-1)
+		if t := lexiconTerm(an, string(w)); t != "" {
+			var ok bool
+			if id, ok = byTerm[t]; !ok {
+				id = int32(len(names))
+				byTerm[t] = id
+				names = append(names, t)
+				rels = append(rels, nil)
 			}
+		}
+		ids[string(w)] = id
+		return id
+	}
+	name := func(id int32) string {
+		if id < 0 {
+			return ""
+		}
+		return names[id]
+	}
+	link := func(a, b int32, k bridgeKind) {
+		if a < 0 || b < 0 || a == b {
 			return
 		}
-		seen[[2]string{a, b}] = len(lx.rel[a])
-		lx.rel[a] = append(lx.rel[a], bridge{b, k})
+		rs := rels[a]
+		for i := range rs {
+			if rs[i].term == names[b] {
+				// A closer relation of the same pair wins over a loose one.
+				if rs[i].kind == bridgeRelated {
+					rs[i].kind = k
+				}
+				return
+			}
+		}
+		rels[a] = append(rs, bridge{names[b], k})
 	}
-	aliases := map[string][]string{} // a place's term -> its group
-	var capitals [][2]string
+	aliases := map[int32][]int32{} // a place's term -> its group
+	var capitals [][2]int32
 	sc := bufio.NewScanner(zr)
+	f := make([][]byte, 0, 16)
 	for sc.Scan() {
-		f := strings.Fields(sc.Text())
-		if len(f) < 2 || f[0] == "#" {
+		f = appendFields(f[:0], sc.Bytes())
+		if len(f) < 2 || f[0][0] == '#' || len(f[0]) != 1 {
 			continue
 		}
-		switch f[0] {
-		case "i":
+		switch f[0][0] {
+		case 'i':
+			if len(f) < 3 {
+				continue
+			}
 			a, b := term(f[1]), term(f[2])
 			link(a, b, bridgeForm)
 			link(b, a, bridgeForm)
-		case "d", "s", "k", "r":
+		case 'd', 's', 'k', 'r':
+			if len(f) < 3 {
+				continue
+			}
 			k := bridgeDerived
-			switch f[0] {
-			case "s":
+			switch f[0][0] {
+			case 's':
 				k = bridgeSynonym
-			case "k":
+			case 'k':
 				k = bridgeCause
-			case "r":
+			case 'r':
 				k = bridgeRelated
 			}
 			a, b := term(f[1]), term(f[2])
 			link(a, b, k)
 			link(b, a, k)
-		case "a":
-			var g []string
+		case 'a':
+			var g []int32
 			for _, w := range f[1:] {
-				if t := term(w); t != "" {
+				if t := term(w); t >= 0 {
 					g = append(g, t)
 				}
 			}
@@ -148,29 +174,33 @@ func parseLexicon(an *Analyzer, data []byte) (*lexicon, error) {
 					link(a, b, bridgeAlias)
 				}
 			}
-		case "f":
-			if n, err := strconv.Atoi(f[2]); err == nil && len(f) == 3 {
-				if t := term(f[1]); t != "" {
+		case 'f':
+			if n, err := strconv.Atoi(string(f[2])); err == nil && len(f) == 3 {
+				if t := name(term(f[1])); t != "" {
 					lx.freq[t] += n
 				}
 			}
-		case "c":
-			capitals = append(capitals, [2]string{term(f[1]), term(f[2])})
-		case "p":
+		case 'c':
+			if len(f) >= 3 {
+				capitals = append(capitals, [2]int32{term(f[1]), term(f[2])})
+			}
+		case 'p':
 			for _, w := range f[1:] {
-				lx.places[strings.ToLower(w)] = true
+				lx.places[lowerString(w)] = true
 			}
-		case "t":
-			t := answerTypeNamed(f[1])
+		case 't':
+			t := answerTypeNamed(string(f[1]))
 			for _, w := range f[2:] {
-				lx.focus[strings.ToLower(w)] = t
+				lx.focus[lowerString(w)] = t
 			}
-		case "h":
-			w := strings.ToLower(f[1])
-			for _, k := range f[2:] {
-				lx.kinds[w] = append(lx.kinds[w], k)
-				lx.kindNames[k] = true
+		case 'h':
+			w := lowerString(f[1])
+			ks := make([]string, len(f)-2)
+			for i, k := range f[2:] {
+				ks[i] = string(k)
+				lx.kindNames[ks[i]] = true
 			}
+			lx.kinds[w] = append(lx.kinds[w], ks...)
 		}
 	}
 	if err := sc.Err(); err != nil {
@@ -178,13 +208,77 @@ func parseLexicon(an *Analyzer, data []byte) (*lexicon, error) {
 	}
 	for _, c := range capitals {
 		capital, country := c[0], c[1]
-		for _, n := range append([]string{country}, aliases[country]...) {
+		if capital < 0 || country < 0 {
+			continue
+		}
+		for _, n := range append([]int32{country}, aliases[country]...) {
 			link(capital, n, bridgeCapital)
 			link(n, capital, bridgeCapital)
 		}
 	}
+	for id, rs := range rels {
+		if rs != nil {
+			lx.rel[names[id]] = rs
+		}
+	}
 	return lx, nil
 }
+
+// lexiconTerm is the text field's one term for a lexicon word ("_"
+// between the words of a name), or "" when it analyses into none or
+// several. A word of plain lower-case letters, most of the lexicon, takes
+// a short way to the same term (TestLexiconTermsAsAnalysed holds the two
+// ways equal on every word of the lexicon): it is a stop word or its
+// Porter stem. Analysing every word in full was most of a start's time.
+func lexiconTerm(an *Analyzer, w string) string {
+	if plainLower(w) {
+		if isStopWord(w) {
+			return ""
+		}
+		return stemOf(w)
+	}
+	return analysedTerm(an, w)
+}
+
+// analysedTerm is lexiconTerm the long way, through the analyser.
+func analysedTerm(an *Analyzer, w string) string {
+	if ts := an.Terms(strings.ReplaceAll(w, "_", " ")); len(ts) == 1 {
+		return ts[0]
+	}
+	return ""
+}
+
+// plainLower reports whether w is a word of the letters a to z only.
+func plainLower(w string) bool {
+	for i := 0; i < len(w); i++ {
+		if w[i] < 'a' || w[i] > 'z' {
+			return false
+		}
+	}
+	return w != ""
+}
+
+// appendFields appends the space-separated fields of line to f; they
+// alias line.
+func appendFields(f [][]byte, line []byte) [][]byte {
+	for i := 0; i < len(line); {
+		for i < len(line) && line[i] == ' ' {
+			i++
+		}
+		j := i
+		for j < len(line) && line[j] != ' ' {
+			j++
+		}
+		if j > i {
+			f = append(f, line[i:j])
+		}
+		i = j
+	}
+	return f
+}
+
+// lowerString is b lower-cased, as a new string.
+func lowerString(b []byte) string { return strings.ToLower(string(b)) }
 
 // lookup finds a lower-cased noun, or its singular, in m: "countries"
 // finds "country".
