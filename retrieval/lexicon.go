@@ -130,6 +130,7 @@ func parseLexicon(an *Analyzer, data []byte) (*lexicon, error) {
 	}
 	aliases := map[int32][]int32{} // a place's term -> its group
 	var capitals [][2]int32
+	var forms [][2]int32 // irregular inflections: form, base
 	sc := bufio.NewScanner(zr)
 	f := make([][]byte, 0, 16)
 	for sc.Scan() {
@@ -145,6 +146,7 @@ func parseLexicon(an *Analyzer, data []byte) (*lexicon, error) {
 			a, b := term(f[1]), term(f[2])
 			link(a, b, bridgeForm)
 			link(b, a, bridgeForm)
+			forms = append(forms, [2]int32{a, b})
 		case 'd', 's', 'k', 'r':
 			if len(f) < 3 {
 				continue
@@ -214,6 +216,14 @@ func parseLexicon(an *Analyzer, data []byte) (*lexicon, error) {
 		for _, n := range append([]int32{country}, aliases[country]...) {
 			link(capital, n, bridgeCapital)
 			link(n, capital, bridgeCapital)
+		}
+	}
+	// The sense-tagged corpus counts a word under its base form: "held"
+	// is seen once, "hold" 360 times. An irregular form is as common as
+	// its base, or a question's "held" would weigh as much as a name.
+	for _, fb := range forms {
+		if form, base := name(fb[0]), name(fb[1]); form != "" && base != "" {
+			lx.freq[form] = max(lx.freq[form], lx.freq[base])
 		}
 	}
 	for id, rs := range rels {
