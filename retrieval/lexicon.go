@@ -25,7 +25,7 @@ var lexiconData []byte
 type bridgeKind uint8
 
 const (
-	bridgeForm    bridgeKind = iota // irregular inflection: said, say
+	bridgeForm    bridgeKind = iota // irregular inflection or spelling: said, say; neighbour, neighbor
 	bridgeAlias                     // names and demonyms of a place: US, America, American
 	bridgeCapital                   // a capital for its country: Tehran, Iran
 	bridgeDerived                   // derivation: discover, discovery
@@ -130,7 +130,7 @@ func parseLexicon(an *Analyzer, data []byte) (*lexicon, error) {
 	}
 	aliases := map[int32][]int32{} // a place's term -> its group
 	var capitals [][2]int32
-	var forms [][2]int32 // irregular inflections: form, base
+	var forms [][2]int32 // irregular inflections (form, base) and spellings (British, American)
 	sc := bufio.NewScanner(zr)
 	f := make([][]byte, 0, 16)
 	for sc.Scan() {
@@ -139,7 +139,7 @@ func parseLexicon(an *Analyzer, data []byte) (*lexicon, error) {
 			continue
 		}
 		switch f[0][0] {
-		case 'i':
+		case 'i', 'v':
 			if len(f) < 3 {
 				continue
 			}
@@ -218,12 +218,14 @@ func parseLexicon(an *Analyzer, data []byte) (*lexicon, error) {
 			link(n, capital, bridgeCapital)
 		}
 	}
-	// The sense-tagged corpus counts a word under its base form: "held"
-	// is seen once, "hold" 360 times. An irregular form is as common as
-	// its base, or a question's "held" would weigh as much as a name.
+	// The sense-tagged corpus counts a word under its base form and its
+	// American spelling: "held" is seen once, "hold" 360 times. An
+	// irregular form is as common as its base, and a spelling as the
+	// other, or a question's "held" would weigh as much as a name.
 	for _, fb := range forms {
-		if form, base := name(fb[0]), name(fb[1]); form != "" && base != "" {
-			lx.freq[form] = max(lx.freq[form], lx.freq[base])
+		if a, b := name(fb[0]), name(fb[1]); a != "" && b != "" {
+			n := max(lx.freq[a], lx.freq[b])
+			lx.freq[a], lx.freq[b] = n, n
 		}
 	}
 	for id, rs := range rels {

@@ -32,7 +32,8 @@ const (
 	FeaturePhrase
 	// FeatureForms lets an irregular form match its base form and the
 	// other forms: "met" and "meet", "wrote" and "written" (Porter's
-	// stemmer joins only regular ones).
+	// stemmer joins only regular ones); and a British spelling the
+	// American one: "neighbours" and "neighbors", "defence" and "defense".
 	FeatureForms
 	// FeatureAliases lets the names of a place match each other, its
 	// demonym and its capital: "US", "United States", "America",

@@ -30,6 +30,10 @@
 //	                 hypernym one link away (in such senses), an
 //	                 adjective's similar adjective, or a derivation in such
 //	                 senses ("trip journey", "argue debate", "cost price")
+//	v BRITISH US     one word spelled two ways (neighbour neighbor,
+//	                 organise organize, centre center): the regular
+//	                 differences of spelling (spellingRules) between two
+//	                 words of one synset
 //	f WORD COUNT     how often WordNet's sense-tagged corpus (SemCor) saw
 //	                 the word, all senses and parts of speech: a
 //	                 background frequency of English words, for words a
@@ -374,6 +378,7 @@ func run(dict, out string) error {
 	}
 
 	wn.related(add)
+	wn.spellings(add)
 	if err := frequencies(dict, add); err != nil {
 		return err
 	}
