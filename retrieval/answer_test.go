@@ -349,3 +349,30 @@ func first(qs []Quote) string {
 	}
 	return qs[0].Text
 }
+
+// TestOtherPlaceDeclined checks that a question about one country's
+// office holder is declined when the articles name only another
+// country's (and answered when they name the one asked about), and that
+// it is FeatureQualifiers that declines it.
+func TestOtherPlaceDeclined(t *testing.T) {
+	c := corpus.New(article(t, "a", "Title: Trade fair\n\n"+
+		"France's trade minister, Jean Dupont, opened the fair on Monday.\n"+
+		"The German delegation arrived late on Tuesday and left before the dinner."))
+	ask := func(t *testing.T, f Feature, q string) *Answer {
+		t.Helper()
+		a, err := memIndex(t, c, Options{Features: f}).Ask(context.Background(), Query{Text: q})
+		if err != nil {
+			t.Fatal(err)
+		}
+		return a
+	}
+	if a := ask(t, AllFeatures, "Who is the French trade minister?"); a.NoAnswer || !strings.Contains(first(a.Quotes), "Jean Dupont") {
+		t.Errorf("the French trade minister: no answer %v, first %q; want the Dupont sentence", a.NoAnswer, first(a.Quotes))
+	}
+	if a := ask(t, AllFeatures, "Who is the German trade minister?"); !a.NoAnswer {
+		t.Errorf("the German trade minister: answered %q (confidence %.3f); want no answer", first(a.Quotes), a.Confidence)
+	}
+	if a := ask(t, AllFeatures&^FeatureQualifiers, "Who is the German trade minister?"); a.NoAnswer {
+		t.Errorf("without qualifiers, the German trade minister: no answer (confidence %.3f); want the test to show the feature declines it", a.Confidence)
+	}
+}

@@ -45,6 +45,7 @@ var confFeatureNames = []string{
 	"article",     // idf share of the question the first sentence's article holds
 	"content_sq",  // content squared: full coverage of the rest counts more than its share
 	"cohesion",    // share of the question's neighbouring words the first has near each other
+	"conflict",    // share of the question's place-qualified words the first has under other places only
 }
 
 // confidenceModel is a fitted logistic model and its decision threshold.
@@ -177,5 +178,6 @@ func confEvidence(q rankQuery, first scored, scores []float64) []float64 {
 	}
 	x[20], x[21], x[22] = first.content, first.article, first.content*first.content
 	x[23] = first.cohesion
+	x[24] = first.conflict
 	return x
 }

@@ -23,6 +23,10 @@ func TestFeaturesOnFixtures(t *testing.T) {
 			"What did the American envoy say?",
 			"The US envoy said the talks went well.",
 			"The envoy said the other envoy was tired.", 0},
+		{"a people's adjective matches its country", FeatureAliases,
+			"What did the German minister sign?",
+			"The minister from Germany signed the treaty on Friday.",
+			"The minister signed. The minister, the minister's aide.", 0},
 		{"the capital bridge lets Tehran match Iran", FeatureAliases,
 			"What did Tehran offer?",
 			"Iran offered full access.",
@@ -370,6 +374,41 @@ func TestCoverageCountsBridges(t *testing.T) {
 		got := score(q, docs[0], st.avgLen, tt.f).coverage
 		if tt.want == 1 && got != 1 || tt.want == 0 && got >= 1 {
 			t.Errorf("%v: coverage = %v; want %v", tt.f, got, map[float64]string{1: "1", 0: "below 1"}[tt.want])
+		}
+	}
+}
+
+// TestConflict pins when a sentence has the question's words under
+// another place than the question's ("Iraq's foreign minister" for "the
+// Iranian foreign minister"), and when not.
+func TestConflict(t *testing.T) {
+	an := newAnalyzer(t)
+	for _, tt := range []struct {
+		question, sentence string
+		want               float64
+	}{
+		{"Who is the Iranian foreign minister?", "Iraq's foreign minister, Hoshyar Zebari, spoke.", 1},
+		{"Who is Iraq's foreign minister?", "Iraq's foreign minister, Hoshyar Zebari, spoke.", 0},
+		{"Who is the Iraqi foreign minister?", "Iraq's foreign minister, Hoshyar Zebari, spoke.", 0},
+		// Unqualified in the sentence: it may well be the one asked about.
+		{"Who is the Iranian foreign minister?", "The foreign minister, Hoshyar Zebari, spoke.", 0},
+		// Two places joined: the question's is one of them.
+		{"What did the American envoy say?", "US and Iranian envoys exchanged direct talks.", 0},
+		{"What did the Syrian envoy say?", "US and Iranian envoys exchanged direct talks.", 1},
+		// A capital stands for its country.
+		{"What did the Iranian envoy say?", "Tehran's envoy left early.", 0},
+		// A bare name in the question may be a subject or an object,
+		// not a qualifier.
+		{"Which countries around Iraq give more help?", "Syria and Iran give help to the government.", 0},
+		// A word that is not the question's between the place and the
+		// word: the place does not qualify it.
+		{"What help did the Iraqi government want?", "Iran said it would expand help.", 0},
+		// Nothing of the question's qualified words in the sentence.
+		{"Who is the Iranian foreign minister?", "The talks ended on Tuesday.", 0},
+	} {
+		q := newQuery(an, an.Question(tt.question), AllFeatures)
+		if got := q.conflict(an.prepare(tt.sentence)); got != tt.want {
+			t.Errorf("%q / %q: conflict %v; want %v", tt.question, tt.sentence, got, tt.want)
 		}
 	}
 }

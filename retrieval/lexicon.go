@@ -47,6 +47,10 @@ type lexicon struct {
 	rel    map[string][]bridge   // term -> related terms
 	focus  map[string]AnswerType // lower-cased noun -> the answer type it asks for
 	places map[string]bool       // lower-cased single-word place names
+	// placeTerms holds the terms of places and their peoples: the
+	// gazetteer's, and the names, demonyms and capitals of countries
+	// ("iraq", "iraqi", "tehran").
+	placeTerms map[string]bool
 	// kinds maps a lower-cased noun to the lower-cased nouns naming what
 	// it is a kind of ("blue": "color"; "china": "country").
 	kinds map[string][]string
@@ -79,7 +83,8 @@ func parseLexicon(an *Analyzer, data []byte) (*lexicon, error) {
 		return nil, fmt.Errorf("lexicon: %w", err)
 	}
 	lx := &lexicon{rel: make(map[string][]bridge, 1<<14), focus: map[string]AnswerType{}, places: make(map[string]bool, 1<<11),
-		kinds: make(map[string][]string, 1<<14), kindNames: map[string]bool{}, freq: make(map[string]int, 1<<15)}
+		kinds: make(map[string][]string, 1<<14), kindNames: map[string]bool{}, freq: make(map[string]int, 1<<15),
+		placeTerms: make(map[string]bool, 1<<12)}
 	// A word's term, analysed once: the lexicon names most words on
 	// several lines, and analysing them was most of the time of a start.
 	// Terms are numbered as they come, and the relations gathered by
@@ -171,6 +176,7 @@ func parseLexicon(an *Analyzer, data []byte) (*lexicon, error) {
 				}
 			}
 			for _, a := range g {
+				lx.placeTerms[names[a]] = true
 				aliases[a] = append(aliases[a], g...)
 				for _, b := range g {
 					link(a, b, bridgeAlias)
@@ -189,6 +195,9 @@ func parseLexicon(an *Analyzer, data []byte) (*lexicon, error) {
 		case 'p':
 			for _, w := range f[1:] {
 				lx.places[lowerString(w)] = true
+				if t := name(term(w)); t != "" {
+					lx.placeTerms[t] = true
+				}
 			}
 		case 't':
 			t := answerTypeNamed(string(f[1]))
@@ -213,6 +222,7 @@ func parseLexicon(an *Analyzer, data []byte) (*lexicon, error) {
 		if capital < 0 || country < 0 {
 			continue
 		}
+		lx.placeTerms[names[capital]], lx.placeTerms[names[country]] = true, true
 		for _, n := range append([]int32{country}, aliases[country]...) {
 			link(capital, n, bridgeCapital)
 			link(n, capital, bridgeCapital)
@@ -291,6 +301,21 @@ func appendFields(f [][]byte, line []byte) [][]byte {
 
 // lowerString is b lower-cased, as a new string.
 func lowerString(b []byte) string { return strings.ToLower(string(b)) }
+
+// samePlace reports whether the place terms a and b name one place: the
+// same term, or one another's names, demonyms or capital ("iran",
+// "iranian", "tehran").
+func (lx *lexicon) samePlace(a, b string) bool {
+	if a == b {
+		return true
+	}
+	for _, r := range lx.rel[a] {
+		if r.term == b && (r.kind == bridgeAlias || r.kind == bridgeCapital) {
+			return true
+		}
+	}
+	return false
+}
 
 // lookup finds a lower-cased noun, or its singular, in m: "countries"
 // finds "country".

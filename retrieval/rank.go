@@ -95,6 +95,12 @@ const (
 	// question's words: a question is asked about one story, and the
 	// sentence that answers it in other words shares few of them itself.
 	FeatureArticle
+	// FeatureQualifiers notices a sentence whose words for the thing
+	// asked about are qualified by another place than the question's:
+	// "Who is the Iranian foreign minister?" is not answered by "Iraq's
+	// foreign minister, Hoshyar Zebari" (evidence for the no-answer
+	// decision).
+	FeatureQualifiers
 
 	featureEnd
 )
@@ -124,6 +130,7 @@ var featureNames = []struct {
 	{FeatureRelated, "related"},
 	{FeatureBackground, "background"},
 	{FeatureArticle, "article"},
+	{FeatureQualifiers, "qualifiers"},
 }
 
 // bridgeFeature is the feature that switches each kind of bridge.
@@ -287,6 +294,11 @@ type rankQuery struct {
 	// is scored by one goroutine.
 	held map[*termSet][]bool
 	wt   *weightSet
+	// qualified pairs a question term naming a place or its people with
+	// a term it qualifies ("Iranian", "minister"), by index
+	// (FeatureQualifiers); lex tells places apart.
+	qualified [][2]int
+	lex       *lexicon
 }
 
 // backgroundSentences is about how many sentences WordNet's sense-tagged
@@ -330,6 +342,9 @@ type scored struct {
 	// answered by a sentence with "Iraq's foreign minister" and, further
 	// on, "the Iranian delegation".
 	cohesion float64
+	// conflict is the share of the question's place-qualified terms the
+	// sentence has only under other places (FeatureQualifiers), 0..1.
+	conflict float64
 }
 
 // idf is BM25's inverse document frequency (the Lucene variant, never
@@ -420,6 +435,14 @@ func newQuery(an *Analyzer, qa Question, f Feature) rankQuery {
 		if q.rarity != nil {
 			q.rarity[i] = idf(backgroundSentences, an.lex.freq[t]) / idf(backgroundSentences, 0)
 		}
+	}
+	if f.Has(FeatureQualifiers) && an.lex != nil {
+		q.lex = an.lex
+		words := make([]string, len(q.terms))
+		for i, t := range q.terms {
+			words[i] = surface[slices.Index(terms, t)]
+		}
+		q.qualified = qualifiedPairs(an.lex, q.terms, words)
 	}
 	q.bridges = make([][]qbridge, len(q.terms))
 	for i, t := range q.terms {
@@ -724,7 +747,126 @@ func score(q rankQuery, d doc, avgLen float64, f Feature) scored {
 		out.content = otherHit / other
 	}
 	out.cohesion = cohesion(matched, len(q.terms))
+	if len(q.qualified) > 0 {
+		out.conflict = q.conflict(d)
+	}
 	return out
+}
+
+// qualifierReach is how many terms after a place term of the question,
+// and how many words before a matched term of a sentence, a place
+// qualifies: "the Iranian foreign minister", "Iraq's foreign minister".
+const qualifierReach = 2
+
+// qualifiedPairs pairs each place term of the question written as a
+// qualifier (qualifies) with the terms after it, up to qualifierReach of
+// them and before the next place; words holds each term's word.
+func qualifiedPairs(lx *lexicon, terms, words []string) [][2]int {
+	var out [][2]int
+	for i, t := range terms {
+		if !lx.placeTerms[t] || !qualifies(lx, words[i]) {
+			continue
+		}
+		for j := i + 1; j < len(terms) && j <= i+qualifierReach; j++ {
+			if lx.placeTerms[terms[j]] {
+				break
+			}
+			out = append(out, [2]int{i, j})
+		}
+	}
+	return out
+}
+
+// qualifies reports whether a lower-cased word naming a place is written
+// as a qualifier: a possessive ("Iraq's") or a people's adjective
+// ("Iranian"), not the place's bare name, which may as well be a
+// subject or an object ("countries around Iraq give more help").
+func qualifies(lx *lexicon, w string) bool {
+	if b, ok := strings.CutSuffix(w, "'s"); ok {
+		return b != ""
+	}
+	if b, ok := strings.CutSuffix(w, "’s"); ok {
+		return b != ""
+	}
+	return !lx.places[w]
+}
+
+// conflict is the share of the question's qualified terms that the
+// sentence has only under other places: every time the sentence has the
+// term (or a bridge of it), a place stands just before it, and none of
+// those places is the question's. 0 when it has none of them, or has one
+// unqualified or qualified alike.
+func (q rankQuery) conflict(d doc) float64 {
+	if len(d.tpos) != len(d.terms) {
+		return 0
+	}
+	var seen, against int
+	for _, pr := range q.qualified {
+		place, head := q.terms[pr[0]], pr[1]
+		found, other := false, true
+		for j, t := range d.terms {
+			if !q.standsFor(head, t) {
+				continue
+			}
+			found = true
+			// The places before it, with nothing between but other
+			// words of the question ("Iraq's foreign minister", "US and
+			// Iranian envoys"); a sentence's bare name before a word
+			// qualifies it, as headlines and news write.
+			places, same := 0, false
+			for k := j - 1; k >= 0 && d.tpos[j]-d.tpos[k] <= qualifierReach+1; k-- {
+				t := d.terms[k]
+				if q.lex.placeTerms[t] {
+					places++
+					same = same || q.lex.samePlace(place, t)
+				} else if !q.asks(t) {
+					break
+				}
+			}
+			if places == 0 || same {
+				other = false
+				break
+			}
+		}
+		if found {
+			seen++
+			if other {
+				against++
+			}
+		}
+	}
+	if seen == 0 {
+		return 0
+	}
+	return float64(against) / float64(seen)
+}
+
+// asks reports whether sentence term t stands for a term of the
+// question.
+func (q rankQuery) asks(t string) bool {
+	for i := range q.terms {
+		if q.standsFor(i, t) {
+			return true
+		}
+	}
+	return false
+}
+
+// standsFor reports whether sentence term t is question term i or one of
+// its bridges that the ranking weighs.
+func (q rankQuery) standsFor(i int, t string) bool {
+	if q.terms[i] == t {
+		return true
+	}
+	if q.bridges == nil {
+		return false
+	}
+	for _, b := range q.bridges[i] {
+		if b.term == t && q.wt.bridge[b.kind] > 0 {
+			return true
+		}
+	}
+	return false
 }
 
 // cohesionWindow is how far apart, in words, two matched neighbours of

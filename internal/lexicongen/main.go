@@ -262,6 +262,7 @@ func run(dict, out string) error {
 	}
 	slices.Sort(keys)
 
+	peoples := wn.pertainyms()
 	location := map[string]bool{"n:00027167": true}
 	capital := map[string]bool{"n:08691669": true}
 	country := map[string]bool{"n:08544813": true, "n:08168978": true}
@@ -350,6 +351,7 @@ func run(dict, out string) error {
 		}
 		var names []string
 		names = append(names, ss.words...)
+		names = append(names, peoples[k]...)
 		for _, p := range ss.ptrs {
 			to := wn.syn[p.key]
 			if to == nil || to.pos != 'a' || p.sym != "+" || p.tgt == 0 || p.tgt > len(to.words) {
@@ -570,6 +572,44 @@ func (wn *wordnet) kinds() map[string][]string {
 			slices.Sort(names)
 			out[w] = slices.Compact(names)
 		}
+	}
+	return out
+}
+
+// pertainyms maps a noun synset to the capitalised adjectives that
+// pertain to it, by the adjectives' own pointers ("French" to France,
+// "German" to Germany): most demonyms are linked this way, not by the
+// place's derivation pointers. An adjective that is also a common noun
+// in lower case ("Attic", "attic") is left out: the noun would bridge to
+// the place.
+func (wn *wordnet) pertainyms() map[string][]string {
+	nouns := map[string]bool{}
+	for _, ss := range wn.syn {
+		if ss.pos == 'n' {
+			for _, w := range ss.words {
+				if !isProper(w) {
+					nouns[w] = true
+				}
+			}
+		}
+	}
+	out := map[string][]string{}
+	for _, ss := range wn.syn {
+		if ss.pos != 'a' {
+			continue
+		}
+		for _, p := range ss.ptrs {
+			if p.sym != "\\" || !strings.HasPrefix(p.key, "n:") || p.src == 0 || p.src > len(ss.words) {
+				continue
+			}
+			if w := ss.words[p.src-1]; isProper(w) && !strings.Contains(w, "_") && !nouns[strings.ToLower(w)] {
+				out[p.key] = append(out[p.key], w)
+			}
+		}
+	}
+	for k, ws := range out {
+		slices.Sort(ws)
+		out[k] = slices.Compact(ws)
 	}
 	return out
 }
