@@ -46,6 +46,7 @@ var confFeatureNames = []string{
 	"content_sq",  // content squared: full coverage of the rest counts more than its share
 	"cohesion",    // share of the question's neighbouring words the first has near each other
 	"conflict",    // share of the question's place-qualified words the first has under other places only
+	"unmeasured",  // the question asks for a measure (how many homes, how old) and the first has no number of it
 }
 
 // confidenceModel is a fitted logistic model and its decision threshold.
@@ -179,5 +180,6 @@ func confEvidence(q rankQuery, first scored, scores []float64) []float64 {
 	x[20], x[21], x[22] = first.content, first.article, first.content*first.content
 	x[23] = first.cohesion
 	x[24] = first.conflict
+	x[25] = first.unmeasured
 	return x
 }

@@ -101,6 +101,12 @@ const (
 	// foreign minister, Hoshyar Zebari" (evidence for the no-answer
 	// decision).
 	FeatureQualifiers
+	// FeatureMeasures notices a sentence without a number of the
+	// measure a question asks for (evidence for the no-answer decision):
+	// "How many homes were flooded?" is answered by "600 homes", not by
+	// "More than 600 people were moved out of their homes"; "how old" by
+	// "81-year-old" or "aged 54"; "how long" by hours, days or miles.
+	FeatureMeasures
 
 	featureEnd
 )
@@ -131,6 +137,7 @@ var featureNames = []struct {
 	{FeatureBackground, "background"},
 	{FeatureArticle, "article"},
 	{FeatureQualifiers, "qualifiers"},
+	{FeatureMeasures, "measures"},
 }
 
 // bridgeFeature is the feature that switches each kind of bridge.
@@ -299,6 +306,11 @@ type rankQuery struct {
 	// (FeatureQualifiers); lex tells places apart.
 	qualified [][2]int
 	lex       *lexicon
+	// measure is what a number question asks to count or measure
+	// (FeatureMeasures); counted, for measureCount, the indexes of the
+	// terms of the thing counted ("homes", "measles cases").
+	measure measure
+	counted []int
 }
 
 // backgroundSentences is about how many sentences WordNet's sense-tagged
@@ -345,6 +357,10 @@ type scored struct {
 	// conflict is the share of the question's place-qualified terms the
 	// sentence has only under other places (FeatureQualifiers), 0..1.
 	conflict float64
+	// unmeasured is 1 when the question asks for a measure (how many
+	// homes, how old) and the sentence has no number of it
+	// (FeatureMeasures), else 0.
+	unmeasured float64
 }
 
 // idf is BM25's inverse document frequency (the Lucene variant, never
@@ -435,6 +451,9 @@ func newQuery(an *Analyzer, qa Question, f Feature) rankQuery {
 		if q.rarity != nil {
 			q.rarity[i] = idf(backgroundSentences, an.lex.freq[t]) / idf(backgroundSentences, 0)
 		}
+	}
+	if f.Has(FeatureMeasures) && qa.Type == AnswerNumber {
+		q.measure, q.counted = measureOf(an, qa, q.terms)
 	}
 	if f.Has(FeatureQualifiers) && an.lex != nil {
 		q.lex = an.lex
@@ -749,6 +768,9 @@ func score(q rankQuery, d doc, avgLen float64, f Feature) scored {
 	out.cohesion = cohesion(matched, len(q.terms))
 	if len(q.qualified) > 0 {
 		out.conflict = q.conflict(d)
+	}
+	if q.measure != measureNone && !q.measured(d) {
+		out.unmeasured = 1
 	}
 	return out
 }

@@ -1,0 +1,126 @@
+package retrieval
+
+import (
+	"slices"
+	"strings"
+)
+
+// measure is what a number question asks for: a count of something, an
+// age, a duration, a length. A number of the right kind answers it; any
+// other number in the sentence only looks as if it did ("How many homes
+// were flooded?" is not answered by "More than 600 people were moved out
+// of their homes").
+type measure uint8
+
+const (
+	measureNone     measure = iota // another number question, or none
+	measureCount                   // how many X: a number of X
+	measureAge                     // how old: 81-year-old, aged 54
+	measureDuration                // how long: a time or a length
+	measureLength                  // how far, tall, high, deep, wide
+)
+
+// measureWords maps the word after "how" to its measure; "how many" is
+// measureCount.
+var measureWords = map[string]measure{
+	"many": measureCount, "old": measureAge, "young": measureAge, "long": measureDuration,
+	"far": measureLength, "tall": measureLength, "high": measureLength, "deep": measureLength,
+	"wide": measureLength, "thick": measureLength,
+}
+
+// Units that follow a number of each measure, lower-cased.
+var (
+	timeUnits = wordSet("second", "seconds", "minute", "minutes", "hour", "hours", "day", "days",
+		"week", "weeks", "month", "months", "year", "years", "decade", "decades", "night", "nights",
+		"century", "centuries")
+	lengthUnits = wordSet("mile", "miles", "km", "kilometre", "kilometres", "kilometer", "kilometers",
+		"metre", "metres", "meter", "meters", "m", "cm", "mm", "centimetres", "centimeters",
+		"millimetres", "millimeters", "foot", "feet", "ft", "yard", "yards", "inch", "inches",
+		"nautical", "light", "storeys", "stories", "floors")
+)
+
+func wordSet(ws ...string) map[string]bool {
+	m := make(map[string]bool, len(ws))
+	for _, w := range ws {
+		m[w] = true
+	}
+	return m
+}
+
+// measureCountReach is how many words after a number the thing it counts
+// may stand: "600 homes", "400 new homes", "12 measles cases".
+const measureCountReach = 3
+
+// measureOf finds the measure of a number question (its Type is
+// AnswerNumber) and, for a count, the indexes among terms of the words
+// of the thing counted: the content words before the first auxiliary or
+// stop word ("homes" in "how many homes were flooded", "measles cases").
+func measureOf(an *Analyzer, qa Question, terms []string) (measure, []int) {
+	ws := strings.Fields(qa.WhPhrase)
+	if len(ws) != 2 || ws[0] != "how" {
+		return measureNone, nil
+	}
+	m := measureWords[ws[1]]
+	if m != measureCount {
+		return m, nil
+	}
+	var counted []int
+	for _, w := range strings.FieldsFunc(qa.Content, notWordRune) {
+		lw := strings.ToLower(w)
+		if auxiliaries[lw] || isStopWord(lw) {
+			break
+		}
+		for _, t := range an.Terms(w) {
+			if i := slices.Index(terms, t); i >= 0 {
+				counted = append(counted, i)
+			}
+		}
+	}
+	if len(counted) == 0 {
+		return measureNone, nil
+	}
+	return measureCount, counted
+}
+
+// measured reports whether d has a number of the measure q asks for.
+func (q rankQuery) measured(d doc) bool {
+	for j, e := range d.ev {
+		if e&evNumber != 0 && !q.qwords[d.words[j]] && q.fits(d, j) {
+			return true
+		}
+	}
+	return false
+}
+
+// fits reports whether the number that is word j of d is of the measure
+// q asks for.
+func (q rankQuery) fits(d doc, j int) bool {
+	next := func(k int) string {
+		if j+k < len(d.words) {
+			return d.words[j+k]
+		}
+		return ""
+	}
+	switch q.measure {
+	case measureCount:
+		for k, p := range d.tpos {
+			if p <= j || p > j+measureCountReach {
+				continue
+			}
+			for _, i := range q.counted {
+				if q.standsFor(i, d.terms[k]) {
+					return true
+				}
+			}
+		}
+		return false
+	case measureAge:
+		return (next(1) == "year" || next(1) == "years") && next(2) == "old" ||
+			j > 0 && (d.words[j-1] == "aged" || d.words[j-1] == "age")
+	case measureDuration:
+		return timeUnits[next(1)] || lengthUnits[next(1)]
+	case measureLength:
+		return lengthUnits[next(1)]
+	}
+	return true
+}

@@ -1,0 +1,75 @@
+package retrieval
+
+import (
+	"context"
+	"strings"
+	"testing"
+
+	"github.com/verbatim-bot/verbatim/corpus"
+)
+
+// TestMeasured pins which numbers are of the measure a question asks
+// for.
+func TestMeasured(t *testing.T) {
+	an := newAnalyzer(t)
+	for _, tt := range []struct {
+		question, sentence string
+		want               bool
+	}{
+		{"How many homes were flooded?", "About 400 homes were flooded on Friday.", true},
+		{"How many homes were flooded?", "About 400 new homes were flooded on Friday.", true},
+		{"How many homes were flooded?", "More than 600 people were moved out of their homes.", false},
+		{"How many measles cases were there?", "There were 12 measles cases in May.", true},
+		{"How many measles cases were there?", "Only 81% of children had the vaccine.", false},
+		// A bridge of the counted word counts: "house" for "homes".
+		{"How many homes were flooded?", "Water reached 30 houses.", true},
+		{"How old is Graham Tolland?", "Graham Tolland, 54, said it was a sad day.", false},
+		{"How old is Graham Tolland?", "Tolland, aged 54, said it was a sad day.", true},
+		{"How old is the man?", "An 81-year-old man was taken to hospital.", true},
+		{"How long does the crossing take?", "The crossing takes 40 minutes.", true},
+		{"How long does the crossing take?", "The crossing costs 640,000 a year.", false},
+		{"How long does the crossing take?", "The crossing costs 640,000 pounds.", false},
+		{"How far is the island?", "The island lies 12 miles offshore.", true},
+		{"How far is the island?", "The island has 300 people.", false},
+		// Other number questions ask for no particular measure.
+		{"How much did it cost?", "It cost 640,000 pounds.", true},
+	} {
+		q := newQuery(an, an.Question(tt.question), AllFeatures)
+		got := q.measure == measureNone || q.measured(an.prepare(tt.sentence))
+		if got != tt.want {
+			t.Errorf("%q / %q: measured %v; want %v", tt.question, tt.sentence, got, tt.want)
+		}
+	}
+}
+
+// TestUnmeasuredDeclined checks that a count question is declined when
+// the only number beside its words counts something else, answered when
+// the articles give the count, and that FeatureMeasures is what declines
+// it.
+func TestUnmeasuredDeclined(t *testing.T) {
+	flood := func(s string) *corpus.Corpus {
+		return corpus.New(article(t, "a", "Title: Flood\n\n"+s+"\n"+
+			"The river rose to its highest level since records began.\n"+
+			"Volunteers filled sandbags through the night."))
+	}
+	wrong := flood("More than 600 people were moved out of their homes in Tenbury overnight.")
+	right := flood("About 400 homes in Tenbury were flooded overnight.")
+	const q = "How many homes were flooded in Tenbury?"
+	ask := func(t *testing.T, c *corpus.Corpus, f Feature) *Answer {
+		t.Helper()
+		a, err := memIndex(t, c, Options{Features: f}).Ask(context.Background(), Query{Text: q})
+		if err != nil {
+			t.Fatal(err)
+		}
+		return a
+	}
+	if a := ask(t, right, AllFeatures); a.NoAnswer || !strings.Contains(first(a.Quotes), "400 homes") {
+		t.Errorf("with the count: no answer %v, first %q; want the 400 homes sentence", a.NoAnswer, first(a.Quotes))
+	}
+	if a := ask(t, wrong, AllFeatures); !a.NoAnswer {
+		t.Errorf("without the count: answered %q (confidence %.3f); want no answer", first(a.Quotes), a.Confidence)
+	}
+	if a := ask(t, wrong, AllFeatures&^FeatureMeasures); a.NoAnswer {
+		t.Errorf("without measures: no answer (confidence %.3f); want the test to show the feature declines it", a.Confidence)
+	}
+}
