@@ -9,10 +9,11 @@ import (
 // spelling, as a British part and its American replacement: neighbour
 // and neighbor, organise and organize, centre and center, defence and
 // defense, catalogue and catalog, programme and program, travelled and
-// traveled, manoeuvre and maneuver.
+// traveled, manoeuvre and maneuver. A rule may make non-words ("are",
+// "aer"): only a pair that WordNet holds in one synset is kept.
 var spellingRules = [][2]string{
 	{"our", "or"}, {"ise", "ize"}, {"isation", "ization"}, {"yse", "yze"},
-	{"tre", "ter"}, {"ence", "ense"}, {"ogue", "og"}, {"mme", "m"},
+	{"re", "er"}, {"ence", "ense"}, {"ogue", "og"}, {"mme", "m"},
 	{"ll", "l"}, {"ae", "e"}, {"oe", "e"}, {"grey", "gray"}, {"tyre", "tire"},
 	{"plough", "plow"}, {"mould", "mold"}, {"sceptic", "skeptic"},
 	{"cheque", "check"}, {"aluminium", "aluminum"}, {"draught", "draft"},
