@@ -176,7 +176,7 @@ func (ix *Index) Ask(ctx context.Context, q Query) (*Answer, error) {
 		ans.NoAnswer = true
 		return ans, nil
 	}
-	ans.evidence = confEvidence(qy, ranked[0].res, candidateScores(ranked))
+	ans.evidence = confEvidence(qy, ranked[0].res, ranked[0].d, candidateScores(ranked))
 	ans.Confidence = ix.conf.probability(ans.evidence)
 	if ans.Confidence >= ix.minConf {
 		for i, k := range ranked {

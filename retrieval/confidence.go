@@ -100,8 +100,9 @@ func (m *confidenceModel) probability(x []float64) float64 {
 func DefaultConfidenceThreshold() float64 { return defaultConfidence.Threshold }
 
 // confEvidence computes the model's inputs for a question and its ranked
-// results, best first (their scores; the first's details in first).
-func confEvidence(q rankQuery, first scored, scores []float64) []float64 {
+// results, best first (their scores; the first's details in first, the
+// first itself in d).
+func confEvidence(q rankQuery, first scored, d *doc, scores []float64) []float64 {
 	x := make([]float64, len(confFeatureNames))
 	if len(q.terms) == 0 {
 		return x
@@ -179,7 +180,11 @@ func confEvidence(q rankQuery, first scored, scores []float64) []float64 {
 	}
 	x[20], x[21], x[22] = first.content, first.article, first.content*first.content
 	x[23] = first.cohesion
-	x[24] = first.conflict
-	x[25] = first.unmeasured
+	if len(q.qualified) > 0 {
+		x[24] = q.conflict(*d)
+	}
+	if q.measure != measureNone && !q.measured(*d) {
+		x[25] = 1
+	}
 	return x
 }

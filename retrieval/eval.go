@@ -485,7 +485,7 @@ func rankSelection(an *Analyzer, question string, cands []Candidate, features Fe
 	case baseline:
 		out.conf = 1
 	default:
-		out.x = confEvidence(q, res[out.order[0]], top)
+		out.x = confEvidence(q, res[out.order[0]], &docs[out.order[0]], top)
 		out.conf = defaultConfidence.probability(out.x)
 	}
 	return out

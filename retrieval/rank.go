@@ -354,13 +354,6 @@ type scored struct {
 	// answered by a sentence with "Iraq's foreign minister" and, further
 	// on, "the Iranian delegation".
 	cohesion float64
-	// conflict is the share of the question's place-qualified terms the
-	// sentence has only under other places (FeatureQualifiers), 0..1.
-	conflict float64
-	// unmeasured is 1 when the question asks for a measure (how many
-	// homes, how old) and the sentence has no number of it
-	// (FeatureMeasures), else 0.
-	unmeasured float64
 }
 
 // idf is BM25's inverse document frequency (the Lucene variant, never
@@ -766,12 +759,6 @@ func score(q rankQuery, d doc, avgLen float64, f Feature) scored {
 		out.content = otherHit / other
 	}
 	out.cohesion = cohesion(matched, len(q.terms))
-	if len(q.qualified) > 0 {
-		out.conflict = q.conflict(d)
-	}
-	if q.measure != measureNone && !q.measured(d) {
-		out.unmeasured = 1
-	}
 	return out
 }
 
