@@ -24,6 +24,14 @@ const (
 	news2Heldout = "news2-paraphrase.heldout.jsonl"
 )
 
+// The third news paraphrase set (testdata/eval/README.md), written the
+// same way on six more articles of its own.
+const (
+	news3Dir     = "testdata/eval/news3"
+	news3Tune    = "news3-paraphrase.tune.jsonl"
+	news3Heldout = "news3-paraphrase.heldout.jsonl"
+)
+
 // TestSeedParaphrase2Rules checks the rules the second seed paraphrase set
 // was written to, without asking the engine anything: every expected
 // substring is in the built-in article exactly as written and in exactly
@@ -132,7 +140,26 @@ func TestSummariesSetRules(t *testing.T) {
 // questions of both halves, and three articles behind each. When it
 // fails, fix the question, not the test.
 func TestNews2ParaphraseRules(t *testing.T) {
-	c, problems, err := corpus.LoadDir(context.Background(), news2Dir)
+	checkNewsParaSet(t, news2Dir, news2Tune, news2Heldout)
+}
+
+// TestNews3ParaphraseRules checks the third news paraphrase set against
+// the same rules as the second (see TestNews2ParaphraseRules): six
+// articles with the full header and 8 to 11 paragraphs, every expected
+// substring in exactly one sentence of them as written, at most one
+// content word shared with the answer (names and numbers apart), at least
+// 50 questions in each half with at least a third unanswerable, no
+// question asked twice and the halves split by article, three each. When
+// it fails, fix the question, not the test.
+func TestNews3ParaphraseRules(t *testing.T) {
+	checkNewsParaSet(t, news3Dir, news3Tune, news3Heldout)
+}
+
+// checkNewsParaSet checks a news paraphrase set of six articles in dir
+// and its two halves, tune and heldout, split by article.
+func checkNewsParaSet(t *testing.T, dir, tune, heldout string) {
+	t.Helper()
+	c, problems, err := corpus.LoadDir(context.Background(), dir)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -154,7 +181,7 @@ func TestNews2ParaphraseRules(t *testing.T) {
 	names := paraNames(c)
 	seen := map[string]string{}
 	answeredBy := map[string]map[corpus.ArticleID]bool{}
-	for _, file := range []string{news2Tune, news2Heldout} {
+	for _, file := range []string{tune, heldout} {
 		set := readEval(t, file)
 		none, answers := checkParaQuestions(t, c, an, names, file, set, seen)
 		if n := len(set.QA); n < 50 {
@@ -172,9 +199,9 @@ func TestNews2ParaphraseRules(t *testing.T) {
 		}
 		t.Logf("%s: %d questions, %d unanswerable, answers in %d articles", file, len(set.QA), none, len(answeredBy[file]))
 	}
-	for id := range answeredBy[news2Tune] {
-		if answeredBy[news2Heldout][id] {
-			t.Errorf("article %s answers questions of both %s and %s; the split is by article", id, news2Tune, news2Heldout)
+	for id := range answeredBy[tune] {
+		if answeredBy[heldout][id] {
+			t.Errorf("article %s answers questions of both %s and %s; the split is by article", id, tune, heldout)
 		}
 	}
 }
