@@ -17,14 +17,15 @@ const (
 	measureCount                   // how many X: a number of X
 	measureAge                     // how old: 81-year-old, aged 54
 	measureDuration                // how long: a time or a length
-	measureLength                  // how far, tall, high, deep, wide
+	measureLength                  // how tall, high, deep, wide
 )
 
 // measureWords maps the word after "how" to its measure; "how many" is
-// measureCount.
+// measureCount. "How far" is not among them: as often as a distance it
+// asks how far behind, over or along ("how far over budget").
 var measureWords = map[string]measure{
 	"many": measureCount, "old": measureAge, "young": measureAge, "long": measureDuration,
-	"far": measureLength, "tall": measureLength, "high": measureLength, "deep": measureLength,
+	"tall": measureLength, "high": measureLength, "deep": measureLength,
 	"wide": measureLength, "thick": measureLength,
 }
 
@@ -115,8 +116,11 @@ func (q rankQuery) fits(d doc, j int) bool {
 		}
 		return false
 	case measureAge:
+		// An age, or a date a thing's age is counted from ("dates
+		// from the year 700", "built in 1890").
 		return (next(1) == "year" || next(1) == "years") && next(2) == "old" ||
-			j > 0 && (d.words[j-1] == "aged" || d.words[j-1] == "age")
+			j > 0 && (d.words[j-1] == "aged" || d.words[j-1] == "age" || d.words[j-1] == "year") ||
+			d.ev[j]&evTime != 0
 	case measureDuration:
 		return timeUnits[next(1)] || lengthUnits[next(1)]
 	case measureLength:

@@ -29,8 +29,13 @@ func TestMeasured(t *testing.T) {
 		{"How long does the crossing take?", "The crossing takes 40 minutes.", true},
 		{"How long does the crossing take?", "The crossing costs 640,000 a year.", false},
 		{"How long does the crossing take?", "The crossing costs 640,000 pounds.", false},
-		{"How far is the island?", "The island lies 12 miles offshore.", true},
-		{"How far is the island?", "The island has 300 people.", false},
+		{"How tall is the tower?", "The tower rises 300 metres above the bay.", true},
+		{"How tall is the tower?", "The tower has 300 rooms.", false},
+		// A thing's age is often the date it is counted from.
+		{"How old is the brooch?", "The brooch dates from around the year 700.", true},
+		{"How old is the bridge?", "The bridge was built in 1890.", true},
+		// "How far" as often asks how far over or behind: no measure.
+		{"How far over budget did the scheme go?", "The bill was 65 million more than planned.", true},
 		// Other number questions ask for no particular measure.
 		{"How much did it cost?", "It cost 640,000 pounds.", true},
 	} {
