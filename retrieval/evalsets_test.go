@@ -1,7 +1,6 @@
 package retrieval
 
 import (
-	"context"
 	"strings"
 	"testing"
 
@@ -159,24 +158,7 @@ func TestNews3ParaphraseRules(t *testing.T) {
 // and its two halves, tune and heldout, split by article.
 func checkNewsParaSet(t *testing.T, dir, tune, heldout string) {
 	t.Helper()
-	c, problems, err := corpus.LoadDir(context.Background(), dir)
-	if err != nil {
-		t.Fatal(err)
-	}
-	for _, p := range problems {
-		t.Errorf("article file: %v", p)
-	}
-	if n := c.Len(); n != 6 {
-		t.Errorf("%d articles; want 6", n)
-	}
-	for _, a := range c.Articles() {
-		if n := len(a.Paragraphs); n < 8 || n > 11 {
-			t.Errorf("article %s has %d paragraphs; want 8 to 11", a.ID, n)
-		}
-		if a.Title == "" || a.Source == "" || a.URL == "" || a.Published.IsZero() || a.Author == "" {
-			t.Errorf("article %s lacks a header field (Title, Source, URL, Published, Author)", a.ID)
-		}
-	}
+	c := checkArticleFolder(t, dir, articleRules{minArticles: 6, maxArticles: 6, minParagraphs: 8, maxParagraphs: 11})
 	an := newAnalyzer(t)
 	names := paraNames(c)
 	seen := map[string]string{}

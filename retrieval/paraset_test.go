@@ -22,6 +22,38 @@ const (
 	paraHeldout = "news-paraphrase.heldout.jsonl"
 )
 
+// articleRules are what a folder of evaluation articles must hold.
+type articleRules struct {
+	minArticles, maxArticles     int // maxArticles 0: no most
+	minParagraphs, maxParagraphs int
+}
+
+// checkArticleFolder loads the evaluation articles in dir and checks that
+// every file reads cleanly, with every header field, and that their
+// numbers and paragraphs keep to rules.
+func checkArticleFolder(t *testing.T, dir string, rules articleRules) *corpus.Corpus {
+	t.Helper()
+	c, problems, err := corpus.LoadDir(context.Background(), dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, p := range problems {
+		t.Errorf("article file: %v", p)
+	}
+	if n := c.Len(); n < rules.minArticles || rules.maxArticles > 0 && n > rules.maxArticles {
+		t.Errorf("%s: %d articles; want %d to %d", dir, n, rules.minArticles, max(rules.maxArticles, rules.minArticles))
+	}
+	for _, a := range c.Articles() {
+		if n := len(a.Paragraphs); n < rules.minParagraphs || n > rules.maxParagraphs {
+			t.Errorf("article %s has %d paragraphs; want %d to %d", a.ID, n, rules.minParagraphs, rules.maxParagraphs)
+		}
+		if a.Title == "" || a.Source == "" || a.URL == "" || a.Published.IsZero() || a.Author == "" {
+			t.Errorf("article %s lacks a header field (Title, Source, URL, Published, Author)", a.ID)
+		}
+	}
+	return c
+}
+
 // TestParaphraseSetRules checks the rules the paraphrase set was written
 // to: every expected substring lies inside exactly one sentence of the
 // articles (so it is distinctive, and a quote cannot hit it by chance),
@@ -30,24 +62,7 @@ const (
 // answers it (names and numbers apart), and the two files ask about
 // different articles. When it fails, fix the questions, not the test.
 func TestParaphraseSetRules(t *testing.T) {
-	c, problems, err := corpus.LoadDir(context.Background(), paraNews)
-	if err != nil {
-		t.Fatal(err)
-	}
-	for _, p := range problems {
-		t.Errorf("article file: %v", p)
-	}
-	if n := c.Len(); n < 12 {
-		t.Errorf("%d articles; want at least 12", n)
-	}
-	for _, a := range c.Articles() {
-		if n := len(a.Paragraphs); n < 8 || n > 15 {
-			t.Errorf("article %s has %d paragraphs; want 8 to 15", a.ID, n)
-		}
-		if a.Title == "" || a.Source == "" || a.URL == "" || a.Published.IsZero() || a.Author == "" {
-			t.Errorf("article %s lacks a header field (Title, Source, URL, Published, Author)", a.ID)
-		}
-	}
+	c := checkArticleFolder(t, paraNews, articleRules{minArticles: 12, minParagraphs: 8, maxParagraphs: 15})
 	an := newAnalyzer(t)
 	names := paraNames(c)
 
