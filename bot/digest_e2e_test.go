@@ -848,3 +848,32 @@ func TestDigestGrowingCorpus(t *testing.T) {
 		t.Errorf("second digest:\n%s", body)
 	}
 }
+
+// TestDigestStopDuringPost: a stop that comes while the digest's post is
+// in flight (Discord has taken it, its answer not yet back) lets the post
+// finish and records it, so that the next start sends nothing again.
+func TestDigestStopDuringPost(t *testing.T) {
+	t.Parallel()
+	ch := discordtest.DefaultChannelID
+	w := newDigestWorld(t, day(2, 8, 0))
+	w.addNews("bridge", "the bridge")
+	b := w.start(withDigestChannel(ch))
+	w.fake.AddFault(discordtest.Fault{Method: "POST", Path: "channels/" + ch + "/messages", Times: 1, Hold: 500 * time.Millisecond})
+	w.clock.Set(day(2, 9, 0))
+	b.bot.digest.Poke()
+	if _, err := w.fake.WaitCall(waitCtx(t), func(c discordtest.Call) bool { return c.Is("POST", "channels/"+ch+"/messages") }); err != nil {
+		t.Fatalf("no digest sent: %v\nlogs:\n%s", err, b.logs)
+	}
+	b.shutdown() // while Discord holds the answer back
+	st := w.openStore()
+	d, found, err := st.Delivery(context.Background(), ch, "2026-03-02")
+	st.Close()
+	if err != nil || !found || d.Pending() || d.Outcome != state.OutcomePosted {
+		t.Fatalf("delivery = %+v, %v, %v; want finished, posted\nlogs:\n%s", d, found, err, b.logs)
+	}
+	b = w.start(withDigestChannel(ch))
+	b.at(day(2, 10, 0))
+	if n := len(w.postCalls(ch)); n != 1 {
+		t.Errorf("%d digest POSTs across the stop; want 1", n)
+	}
+}

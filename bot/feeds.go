@@ -277,7 +277,12 @@ func (b *Bot) Announce(ctx context.Context, channelID string, id corpus.ArticleI
 			"channel", channelID, "article", id, "started", d.Started)
 		return false, b.opts.Store.FinishDelivery(ctx, channelID, d.Key, b.process, state.OutcomeGivenUp, "", now)
 	}
-	m, err := b.postMessage(ctx, channelID, b.announcement(a), d.Nonce)
+	// A stop that comes while the post is in flight lets it finish, for a
+	// while, so that what Discord took is recorded as posted rather than
+	// left claimed for the next start to send again.
+	postCtx, cancel := context.WithTimeout(context.WithoutCancel(ctx), digest.InFlightGrace)
+	defer cancel()
+	m, err := b.postMessage(postCtx, channelID, b.announcement(a), d.Nonce)
 	if reason, isLost := lostChannel(err); isLost {
 		b.log.Warn("an announcement channel refused the post", "channel", channelID, "reason", reason)
 		return false, b.opts.Store.FinishDelivery(ctx, channelID, d.Key, b.process, state.OutcomeLost, "", b.now())

@@ -690,6 +690,10 @@ func (s *Scheduler) record(ctx context.Context, d state.Delivery, now time.Time)
 	return nil
 }
 
+// InFlightGrace is how long a post already sent (a digest, an
+// announcement) may take to finish, and be recorded, after a stop.
+const InFlightGrace = 3 * time.Second
+
 // send posts a claimed digest with its nonce and records it. s.mu must
 // be held.
 func (s *Scheduler) send(ctx context.Context, sub state.Subscription, d state.Delivery, dg Digest, now time.Time) (Result, error) {
@@ -698,7 +702,12 @@ func (s *Scheduler) send(ctx context.Context, sub state.Subscription, d state.De
 	if err != nil {
 		day = now.In(zone)
 	}
-	msg, err := s.o.Poster.PostDigest(ctx, sub.ChannelID, dg, day, d.Nonce)
+	// A stop that comes while the post is in flight lets it finish and be
+	// recorded, for a while, rather than leave it claimed for the next
+	// start to send again.
+	sent, cancel := context.WithTimeout(context.WithoutCancel(ctx), InFlightGrace)
+	defer cancel()
+	msg, err := s.o.Poster.PostDigest(sent, sub.ChannelID, dg, day, d.Nonce)
 	if reason, isLost := GoneReason(err); isLost {
 		if err := s.finish(ctx, d, state.OutcomeLost, "", now); err != nil {
 			s.log.Error("recording a refused digest", "channel", sub.ChannelID, "err", err)
@@ -715,7 +724,7 @@ func (s *Scheduler) send(ctx context.Context, sub state.Subscription, d state.De
 			return Result{}, err
 		}
 	}
-	if err := s.finish(ctx, d, state.OutcomePosted, msg, now); err != nil {
+	if err := s.finish(sent, d, state.OutcomePosted, msg, now); err != nil {
 		return Result{}, err
 	}
 	delete(s.retry, sub.ChannelID)

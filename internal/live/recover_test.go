@@ -249,3 +249,42 @@ func postWithNonce(t *testing.T, fake *discordtest.Fake, channelID, title, nonce
 	}
 	return &m
 }
+
+// TestStopDuringAnnouncement: a stop that comes while an announcement's
+// post is in flight (Discord has taken it, its answer not yet back) lets
+// the post finish and records it as posted, rather than leaving it claimed
+// for the next start to send again.
+func TestStopDuringAnnouncement(t *testing.T) {
+	ctx, cancel := context.WithTimeout(context.Background(), 60*time.Second)
+	defer cancel()
+	fake := discordtest.New(t, discordtest.Config{})
+	ch, guild := discordtest.DefaultChannelID, discordtest.DefaultGuildID
+	data := t.TempDir()
+	store, err := boltstore.Open(filepath.Join(data, "state.db"), time.Second)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer store.Close()
+	feed := emptyFeed(t)
+	now := time.Now()
+	if err := store.PutFeed(ctx, state.Feed{GuildID: guild, URL: feed, ChannelID: ch, AddedAt: now.Add(-time.Hour)}); err != nil {
+		t.Fatal(err)
+	}
+	n := newNode(t, ctx, fake, data, store, 400*time.Millisecond)
+	storeArticle(t, n.stories, "inflight", feed, guild, now.Add(-time.Minute))
+	fake.AddFault(discordtest.Fault{Method: "POST", Path: "channels/" + ch + "/messages", Times: 1, Hold: 500 * time.Millisecond})
+
+	n.start(t, ctx)
+	if err := fake.Until(ctx, func() bool { return len(fake.CallsTo("POST", "channels/"+ch+"/messages")) > 0 }); err != nil {
+		t.Fatalf("the announcement was never posted: %v\n%s", err, n.logs)
+	}
+	n.stop() // while Discord holds the answer back
+
+	if got := announcementsOf(fake, ch, "inflight"); len(got) != 1 {
+		t.Errorf("%d announcements; want 1", len(got))
+	}
+	d, found, err := store.Delivery(ctx, ch, "inflight")
+	if err != nil || !found || d.Pending() || d.Outcome != state.OutcomePosted {
+		t.Errorf("delivery = %+v, %v, %v; want finished, posted\n%s", d, found, err, n.logs)
+	}
+}
