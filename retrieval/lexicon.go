@@ -183,7 +183,10 @@ func parseLexicon(an *Analyzer, data []byte) (*lexicon, error) {
 				}
 			}
 		case 'f':
-			if n, err := strconv.Atoi(string(f[2])); err == nil && len(f) == 3 {
+			if len(f) != 3 {
+				continue
+			}
+			if n, err := strconv.Atoi(string(f[2])); err == nil {
 				if t := name(term(f[1])); t != "" {
 					lx.freq[t] += n
 				}

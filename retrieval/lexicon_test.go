@@ -70,3 +70,21 @@ func BenchmarkParseLexicon(b *testing.B) {
 		}
 	}
 }
+
+// TestParseLexiconShortLines checks that lines with too few fields are
+// skipped, not a panic: the lexicon is generated, but its parser should
+// not trust it blindly.
+func TestParseLexiconShortLines(t *testing.T) {
+	an := newAnalyzer(t)
+	var buf bytes.Buffer
+	zw := gzip.NewWriter(&buf)
+	zw.Write([]byte("f\nf word\ni said\nd a\ns x\nc Tehran\na\np\nt person\nh blue\nv colour\nf hold 3\ni held hold\n"))
+	zw.Close()
+	lx, err := parseLexicon(an, buf.Bytes())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if lx.freq["held"] != 3 || lx.freq["hold"] != 3 {
+		t.Errorf("freq held %d, hold %d; want 3 and 3 (the whole lines still read)", lx.freq["held"], lx.freq["hold"])
+	}
+}
