@@ -126,6 +126,19 @@ func (a *Article) Sentences() []Sentence {
 	return out
 }
 
+// AppendQuotesBy appends to out the sentences of a that report the words
+// of speaker (any case), in article order.
+func (a *Article) AppendQuotesBy(out []Sentence, speaker string) []Sentence {
+	for _, p := range a.Paragraphs {
+		for _, s := range p.Sentences {
+			if s.Speaker != "" && strings.EqualFold(s.Speaker, speaker) {
+				out = append(out, s)
+			}
+		}
+	}
+	return out
+}
+
 // Sentence returns the sentence at paragraph p, sentence n (both counting
 // from 1), and false when there is none.
 func (a *Article) Sentence(p, n int) (Sentence, bool) {

@@ -50,13 +50,7 @@ func (c *Corpus) QuotesBy(speaker string, article ArticleID) []Sentence {
 		if article != "" && a.ID != article {
 			continue
 		}
-		for _, p := range a.Paragraphs {
-			for _, s := range p.Sentences {
-				if s.Speaker != "" && strings.EqualFold(s.Speaker, speaker) {
-					out = append(out, s)
-				}
-			}
-		}
+		out = a.AppendQuotesBy(out, speaker)
 	}
 	return out
 }

@@ -95,13 +95,7 @@ func (ix *Index) QuotesByIn(speaker string, article corpus.ArticleID, guild stri
 			ix.log.Warn("reading an article from the index", "article", meta.ID, "err", err)
 			continue
 		}
-		for _, p := range a.Paragraphs {
-			for _, s := range p.Sentences {
-				if s.Speaker != "" && strings.EqualFold(s.Speaker, speaker) {
-					out = append(out, s)
-				}
-			}
-		}
+		out = a.AppendQuotesBy(out, speaker)
 	}
 	return out
 }
