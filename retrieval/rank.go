@@ -409,6 +409,11 @@ func newQuery(an *Analyzer, qa Question, f Feature) rankQuery {
 		}
 	}
 	seen := q.addTerms(terms, emptyStats{})
+	// The word each distinct term came from, lower-cased.
+	words := make([]string, len(q.terms))
+	for i, t := range q.terms {
+		words[i] = surface[slices.Index(terms, t)]
+	}
 	if f.Has(FeatureAcronyms) && (qa.Expand != "" || hasCapitalPair(qa.Content)) {
 		q.expand = qa.Expand
 		q.acr = make([]string, len(q.terms))
@@ -440,7 +445,7 @@ func newQuery(an *Analyzer, qa Question, f Feature) rankQuery {
 	}
 	for i, t := range q.terms {
 		q.known[i] = true
-		q.name[i] = capital[surface[slices.Index(terms, t)]]
+		q.name[i] = capital[words[i]]
 		if q.rarity != nil {
 			q.rarity[i] = idf(backgroundSentences, an.lex.freq[t]) / idf(backgroundSentences, 0)
 		}
@@ -450,10 +455,6 @@ func newQuery(an *Analyzer, qa Question, f Feature) rankQuery {
 	}
 	if f.Has(FeatureQualifiers) && an.lex != nil {
 		q.lex = an.lex
-		words := make([]string, len(q.terms))
-		for i, t := range q.terms {
-			words[i] = surface[slices.Index(terms, t)]
-		}
 		q.qualified = qualifiedPairs(an.lex, q.terms, words)
 	}
 	q.bridges = make([][]qbridge, len(q.terms))
@@ -467,7 +468,7 @@ func newQuery(an *Analyzer, qa Question, f Feature) rankQuery {
 			q.bridges[i] = append(q.bridges[i], qbridge{term: b, kind: k})
 		}
 		if f.Has(FeatureForms) {
-			for _, v := range inflections(surface[slices.Index(terms, t)]) {
+			for _, v := range inflections(words[i]) {
 				if v = stemOf(v); v != t {
 					add(v, bridgeForm)
 				}
