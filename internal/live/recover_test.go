@@ -120,6 +120,26 @@ func announcementsOf(fake *discordtest.Fake, channelID string, id corpus.Article
 	return out
 }
 
+// followingNode makes a node whose bbolt state says the fake's default
+// server has followed a quiet feed, announcing in its default channel, for
+// an hour; it returns the store (closed by the test), the feed's URL and
+// the node, not started.
+func followingNode(t *testing.T, ctx context.Context, fake *discordtest.Fake) (state.Store, string, *node) {
+	t.Helper()
+	data := t.TempDir()
+	store, err := boltstore.Open(filepath.Join(data, "state.db"), time.Second)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { store.Close() })
+	feed := emptyFeed(t)
+	f := state.Feed{GuildID: discordtest.DefaultGuildID, URL: feed, ChannelID: discordtest.DefaultChannelID, AddedAt: time.Now().Add(-time.Hour)}
+	if err := store.PutFeed(ctx, f); err != nil {
+		t.Fatal(err)
+	}
+	return store, feed, newNode(t, ctx, fake, data, store, 400*time.Millisecond)
+}
+
 // TestRecoverAnnouncements: the poller, starting, announces once each
 // recent article of a followed feed that a stopped process stored but did
 // not announce, finishes with its nonce one it announced but did not
@@ -129,20 +149,9 @@ func announcementsOf(fake *discordtest.Fake, channelID string, id corpus.Article
 func TestRecoverAnnouncements(t *testing.T) {
 	ctx, cancel := context.WithTimeout(context.Background(), 60*time.Second)
 	defer cancel()
-	fake := discordtest.New(t, discordtest.Config{})
-	ch, guild := discordtest.DefaultChannelID, discordtest.DefaultGuildID
-	data := t.TempDir()
-	store, err := boltstore.Open(filepath.Join(data, "state.db"), time.Second)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer store.Close()
-	feed := emptyFeed(t)
+	fake, ch, guild := discordtest.New(t, discordtest.Config{}), discordtest.DefaultChannelID, discordtest.DefaultGuildID
+	store, feed, n := followingNode(t, ctx, fake)
 	now := time.Now()
-	if err := store.PutFeed(ctx, state.Feed{GuildID: guild, URL: feed, ChannelID: ch, AddedAt: now.Add(-time.Hour)}); err != nil {
-		t.Fatal(err)
-	}
-	n := newNode(t, ctx, fake, data, store, 400*time.Millisecond)
 
 	// Stored, not indexed, not announced: a crash between storing and
 	// indexing.
@@ -257,20 +266,9 @@ func postWithNonce(t *testing.T, fake *discordtest.Fake, channelID, title, nonce
 func TestStopDuringAnnouncement(t *testing.T) {
 	ctx, cancel := context.WithTimeout(context.Background(), 60*time.Second)
 	defer cancel()
-	fake := discordtest.New(t, discordtest.Config{})
-	ch, guild := discordtest.DefaultChannelID, discordtest.DefaultGuildID
-	data := t.TempDir()
-	store, err := boltstore.Open(filepath.Join(data, "state.db"), time.Second)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer store.Close()
-	feed := emptyFeed(t)
+	fake, ch, guild := discordtest.New(t, discordtest.Config{}), discordtest.DefaultChannelID, discordtest.DefaultGuildID
+	store, feed, n := followingNode(t, ctx, fake)
 	now := time.Now()
-	if err := store.PutFeed(ctx, state.Feed{GuildID: guild, URL: feed, ChannelID: ch, AddedAt: now.Add(-time.Hour)}); err != nil {
-		t.Fatal(err)
-	}
-	n := newNode(t, ctx, fake, data, store, 400*time.Millisecond)
 	storeArticle(t, n.stories, "inflight", feed, guild, now.Add(-time.Minute))
 	fake.AddFault(discordtest.Fault{Method: "POST", Path: "channels/" + ch + "/messages", Times: 1, Hold: 500 * time.Millisecond})
 
