@@ -12,6 +12,7 @@ import (
 // and a held-out half.
 var (
 	seedPara2Files = []string{"seed-paraphrase2.tune.jsonl", "seed-paraphrase2.heldout.jsonl"}
+	seedPara3Files = []string{"seed-paraphrase3.tune.jsonl", "seed-paraphrase3.heldout.jsonl"}
 	summaryFiles   = []string{"summaries.tune.jsonl", "summaries.heldout.jsonl"}
 )
 
@@ -64,6 +65,45 @@ func TestSeedParaphrase2Rules(t *testing.T) {
 		t.Errorf("the answers are in %d of the article's %d sentences; want at least three quarters", len(answered), sentences)
 	}
 	t.Logf("%d questions, %d unanswerable; answers in %d of %d sentences", total, unanswerable, len(answered), c.SentenceCount())
+}
+
+// TestSeedParaphrase3Rules checks the rules the third seed paraphrase set
+// was written to, without asking the engine anything: every expected
+// substring is in the built-in article exactly as written and in exactly
+// one of its sentences, an answerable question shares at most one content
+// word with each sentence that answers it (names and numbers apart), each
+// half has at least 50 questions, at least a quarter of them unanswerable
+// (the halves come from one seeded shuffle of the whole set, so the third
+// it was written with is not even between them), no question is asked
+// twice, and the answers fall in at least three quarters of the
+// article's sentences. When it fails, fix the question, not the test.
+func TestSeedParaphrase3Rules(t *testing.T) {
+	c, err := corpus.Default()
+	if err != nil {
+		t.Fatal(err)
+	}
+	an := newAnalyzer(t)
+	names := paraNames(c)
+	seen := map[string]string{}
+	answered := map[corpus.Ref]bool{}
+	for _, file := range seedPara3Files {
+		set := readEval(t, file)
+		none, answers := checkParaItems(t, c, an, names, file, set, seen)
+		for _, s := range answers {
+			answered[s.Ref()] = true
+		}
+		if n := len(set.QA); n < 50 {
+			t.Errorf("%s: %d questions; want at least 50", file, n)
+		}
+		if 4*none < len(set.QA) {
+			t.Errorf("%s: %d of %d questions unanswerable; want at least a quarter", file, none, len(set.QA))
+		}
+		t.Logf("%s: %d questions, %d unanswerable", file, len(set.QA), none)
+	}
+	if sentences := c.SentenceCount(); 4*len(answered) < 3*sentences {
+		t.Errorf("the answers are in %d of the article's %d sentences; want at least three quarters", len(answered), sentences)
+	}
+	t.Logf("answers in %d of %d sentences", len(answered), c.SentenceCount())
 }
 
 // TestSummariesSetRules checks the rules the summaries answer-selection
