@@ -32,6 +32,14 @@ const (
 	news3Heldout = "news3-paraphrase.heldout.jsonl"
 )
 
+// The fourth news paraphrase set (testdata/eval/README.md), written the
+// same way on six more articles of its own.
+const (
+	news4Dir     = "testdata/eval/news4"
+	news4Tune    = "news4-paraphrase.tune.jsonl"
+	news4Heldout = "news4-paraphrase.heldout.jsonl"
+)
+
 // TestSeedParaphrase2Rules checks the rules the second seed paraphrase set
 // was written to, without asking the engine anything: every expected
 // substring is in the built-in article exactly as written and in exactly
@@ -192,6 +200,18 @@ func TestNews2ParaphraseRules(t *testing.T) {
 // it fails, fix the question, not the test.
 func TestNews3ParaphraseRules(t *testing.T) {
 	checkNewsParaSet(t, news3Dir, news3Tune, news3Heldout)
+}
+
+// TestNews4ParaphraseRules checks the fourth news paraphrase set against
+// the same rules as the second (see TestNews2ParaphraseRules): six
+// articles with the full header and 8 to 11 paragraphs, every expected
+// substring in exactly one sentence of them as written, at most one
+// content word shared with the answer (names and numbers apart), at least
+// 50 questions in each half with at least a third unanswerable, no
+// question asked twice and the halves split by article, three each. When
+// it fails, fix the question, not the test.
+func TestNews4ParaphraseRules(t *testing.T) {
+	checkNewsParaSet(t, news4Dir, news4Tune, news4Heldout)
 }
 
 // checkNewsParaSet checks a news paraphrase set of six articles in dir
