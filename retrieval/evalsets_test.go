@@ -14,6 +14,7 @@ var (
 	seedPara2Files = []string{"seed-paraphrase2.tune.jsonl", "seed-paraphrase2.heldout.jsonl"}
 	seedPara3Files = []string{"seed-paraphrase3.tune.jsonl", "seed-paraphrase3.heldout.jsonl"}
 	summaryFiles   = []string{"summaries.tune.jsonl", "summaries.heldout.jsonl"}
+	summary2Files  = []string{"summaries2.tune.jsonl", "summaries2.heldout.jsonl"}
 )
 
 // The second news paraphrase set (testdata/eval/README.md): six articles
@@ -115,22 +116,69 @@ func TestSeedParaphrase3Rules(t *testing.T) {
 }
 
 // TestSummariesSetRules checks the rules the summaries answer-selection
-// set was written to: the candidates of a question are the 4 to 8
-// sentences of one summary, at least 40 summaries and 140 questions in
-// all, at least 60% of the questions of each half without a positive
-// candidate (the question asks what its summary does not say), no
-// summary in both halves (the split is by summary) and no question asked
-// twice. When it fails, fix the data, not the test.
+// set was written to: the shape checkSummaryHalves checks (the candidates
+// of a question are the 4 to 8 sentences of one summary, no summary in
+// both halves, no question asked twice), at least 40 summaries and 140
+// questions in all, and at least 60% of the questions of each half
+// without a positive candidate (the question asks what its summary does
+// not say). When it fails, fix the data, not the test.
 func TestSummariesSetRules(t *testing.T) {
+	summaries, total, none := 0, 0, 0
+	for _, h := range checkSummaryHalves(t, summaryFiles) {
+		if 10*h.negative < 6*h.questions {
+			t.Errorf("%s: %d of %d questions without a positive candidate; want at least 60%%", h.file, h.negative, h.questions)
+		}
+		summaries += h.summaries
+		total += h.questions
+		none += h.negative
+	}
+	if summaries < 40 || total < 140 {
+		t.Errorf("%d summaries, %d questions; want at least 40 and 140", summaries, total)
+	}
+	t.Logf("%d summaries, %d questions, %d without a positive candidate", summaries, total, none)
+}
+
+// TestSummaries2SetRules checks the second summaries answer-selection set
+// (testdata/eval/README.md), written blind by another hand: the shape
+// checkSummaryHalves checks, at least 50 questions in each half and at
+// least 55% of each half's questions without a positive candidate. When
+// it fails, fix the data, not the test.
+func TestSummaries2SetRules(t *testing.T) {
+	for _, h := range checkSummaryHalves(t, summary2Files) {
+		if h.questions < 50 {
+			t.Errorf("%s: %d questions; want at least 50", h.file, h.questions)
+		}
+		if 100*h.negative < 55*h.questions {
+			t.Errorf("%s: %d of %d questions without a positive candidate; want at least 55%%", h.file, h.negative, h.questions)
+		}
+		t.Logf("%s: %d summaries, %d questions, %d without a positive candidate", h.file, h.summaries, h.questions, h.negative)
+	}
+}
+
+// summaryHalf counts one half of a summaries answer-selection set.
+type summaryHalf struct {
+	file                           string
+	summaries, questions, negative int // negative: questions without a positive candidate
+}
+
+// checkSummaryHalves checks the shape every summaries answer-selection
+// set shares across its halves, files: each parses as answer selection,
+// every question is in lower case (as typed into a search box) and asked
+// once, its candidates are the 4 to 8 sentences of one summary labelled 0
+// or 1, and no summary is in two halves (the split is by summary). It
+// returns each half's counts, in the order of files.
+func checkSummaryHalves(t *testing.T, files []string) []summaryHalf {
+	t.Helper()
 	owner := map[string]string{} // summary (its sentences joined) to file
 	seen := map[string]string{}
-	total, none := 0, 0
-	for _, file := range summaryFiles {
+	halves := make([]summaryHalf, 0, len(files))
+	for _, file := range files {
 		set := readEval(t, file)
 		if set.Kind != EvalSelection {
 			t.Fatalf("%s is %s; want answer selection", file, set.Kind)
 		}
-		negative := 0
+		h := summaryHalf{file: file, questions: len(set.Selection)}
+		mine := map[string]bool{}
 		for _, it := range set.Selection {
 			if it.Question != strings.ToLower(it.Question) {
 				t.Errorf("%s: %q is not in lower case, as a search box question is", file, it.Question)
@@ -160,20 +208,15 @@ func TestSummariesSetRules(t *testing.T) {
 				t.Errorf("%s: the summary of %q is also in %s; the split is by summary", file, it.Question, prev)
 			}
 			owner[summary] = file
+			mine[summary] = true
 			if positive == 0 {
-				negative++
+				h.negative++
 			}
 		}
-		if 10*negative < 6*len(set.Selection) {
-			t.Errorf("%s: %d of %d questions without a positive candidate; want at least 60%%", file, negative, len(set.Selection))
-		}
-		total += len(set.Selection)
-		none += negative
+		h.summaries = len(mine)
+		halves = append(halves, h)
 	}
-	if len(owner) < 40 || total < 140 {
-		t.Errorf("%d summaries, %d questions; want at least 40 and 140", len(owner), total)
-	}
-	t.Logf("%d summaries, %d questions, %d without a positive candidate", len(owner), total, none)
+	return halves
 }
 
 // TestNews2ParaphraseRules checks the rules the second news paraphrase
