@@ -2,6 +2,7 @@ package retrieval
 
 import (
 	"fmt"
+	"hash/crc32"
 	"maps"
 	"slices"
 	"strings"
@@ -46,8 +47,16 @@ const (
 const usPattern = `\bU(?:\.?S\.?A?|nited States(?: of America)?)\b`
 
 // analysisVersion names the index layout and analysis. Changing either
-// must change it, so that indexes on disk are rebuilt.
-const analysisVersion = "verbatim-index-6/record-" + string(rune('0'+recordVersion))
+// must change it, so that indexes on disk are rebuilt. The lexicon is part
+// of the analysis (a sentence's answer-type evidence and kinds are stored
+// in its record), so its checksum is in the name: an index written with
+// another lexicon is rebuilt, not answered from with stale records.
+var analysisVersion = "verbatim-index-7/record-" + string(rune('0'+recordVersion)) + "/lexicon-" + lexiconChecksum(lexiconData)
+
+// lexiconChecksum names the lexicon's contents in eight hex digits.
+func lexiconChecksum(data []byte) string {
+	return fmt.Sprintf("%08x", crc32.ChecksumIEEE(data))
+}
 
 // newMapping returns the index mapping: one document per sentence, nothing
 // stored (sentences are served from the corpus in memory), term vectors

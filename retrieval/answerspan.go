@@ -114,6 +114,11 @@ func answerSpan(an *Analyzer, q rankQuery, text string) (Span, bool) {
 		}
 	default:
 		same := func(j int) bool { return runOf(q.atype, ev[j], words[j]) && !q.qwords[words[j]] }
+		// A modifier of a time stands before a time word: "next month",
+		// "March this year".
+		modifier := func(j int) bool {
+			return q.atype == AnswerTime && timeModifiers[words[j]] && !q.qwords[words[j]] && j+1 < n && ev[j+1]&evTime != 0
+		}
 		joined := func(a, b int) bool {
 			gap := strings.TrimSpace(text[toks[a].End:toks[b].Start])
 			switch {
@@ -128,10 +133,10 @@ func answerSpan(an *Analyzer, q rankQuery, text string) (Span, bool) {
 			}
 			return false
 		}
-		for lo > 0 && same(lo-1) && joined(lo-1, lo) {
+		for lo > 0 && (same(lo-1) || modifier(lo-1)) && joined(lo-1, lo) {
 			lo--
 		}
-		for hi+1 < n && same(hi+1) && joined(hi, hi+1) {
+		for hi+1 < n && (same(hi+1) || modifier(hi+1)) && joined(hi, hi+1) {
 			hi++
 		}
 	}
@@ -156,6 +161,13 @@ func runOf(t AnswerType, e evidence, lower string) bool {
 	default:
 		return e&evCap != 0 && !notNames[lower]
 	}
+}
+
+// timeModifiers place a time relative to another: "next month", "last
+// week", "early on Tuesday". They belong to the time they stand beside.
+var timeModifiers = map[string]bool{
+	"next": true, "last": true, "this": true, "early": true, "late": true, "mid": true,
+	"earlier": true, "later": true, "every": true, "each": true, "past": true, "coming": true,
 }
 
 // wordSpans cuts text into its words (runs of letters and digits) and

@@ -16,6 +16,7 @@ func TestAnswerSpan(t *testing.T) {
 		{"Who is the US ambassador to Iraq?", "Zalmy Khalilzad"},
 		{"Why did Washington break off ties with Iran?", "after militants occupied the US Embassy in Tehran in the wake of the 1979 Islamic Revolution"},
 		{"Where do Iraqi officials want the next meeting to take place?", "Baghdad"},
+		{"When will the expanded follow-up meeting be held?", "next month"},
 		{"How many years have Washington and Tehran had no diplomatic relations?", "28"},
 		// Questions that ask for no slot get no answer words.
 		{"What did Khalilzad call the talks?", ""},

@@ -83,6 +83,11 @@ var (
 		"yesterday": true, "today": true, "tomorrow": true, "ago": true, "century": true,
 		"centuries": true, "decade": true, "decades": true, "year": true, "years": true,
 		"spring": true, "summer": true, "autumn": true, "winter": true, "bc": true, "ad": true,
+		// News dates things relative to the day it is written: "next
+		// month", "last week", "on Tuesday morning", "overnight".
+		"month": true, "months": true, "week": true, "weeks": true, "weekend": true,
+		"fortnight": true, "tonight": true, "overnight": true, "morning": true,
+		"afternoon": true, "evening": true, "night": true, "midnight": true, "noon": true,
 	}
 	numberWords = map[string]bool{
 		"num": true, // TrecQA's <num>
@@ -139,9 +144,13 @@ func (lx *lexicon) wordEvidence(raw, lower, prev, next string, first bool) evide
 		if !first {
 			e |= evName
 		}
-		if lx.places[lower] || !first && placePrepositions[prev] {
+		switch {
+		case lx.places[lower] || !first && placePrepositions[prev]:
 			e |= evPlace
-		} else if !first {
+		case lx.peoples[lower]:
+			// A place's people ("Iranian envoys") is neither a
+			// person's name nor where something is.
+		case !first:
 			e |= evPerson
 		}
 	}

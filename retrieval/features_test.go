@@ -303,6 +303,14 @@ func TestWordEvidence(t *testing.T) {
 		{"It opened on July <num> .", map[string]evidence{"july": evTime, "num": evTime}},
 		{"It opened on July 4 .", map[string]evidence{"4": evTime}},
 		{"NATO met .", map[string]evidence{"nato": evAcronym}},
+		// News dates things relative to its day.
+		{"They meet next month , not this weekend or on Tuesday morning .", map[string]evidence{
+			"month": evTime, "weekend": evTime, "tuesday": evTime, "morning": evTime, "meet": 0,
+		}},
+		// A people is neither a person's name nor a place.
+		{"Talks with Iranian and French envoys ended in Iran .", map[string]evidence{
+			"iranian": evName, "french": evName, "iran": evName | evPlace,
+		}},
 	} {
 		d := an.prepare(tt.text)
 		for i, w := range d.words {

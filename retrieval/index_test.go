@@ -1,6 +1,7 @@
 package retrieval
 
 import (
+	"bytes"
 	"context"
 	"errors"
 	"log"
@@ -307,6 +308,23 @@ func TestOpenOtherVersionIsRebuilt(t *testing.T) {
 	// makes no news of old articles.
 	if added, ok := ix.Added(id); !ok || !added.Equal(first) {
 		t.Errorf("Added(%s) = %v, %v after the rebuild; want %v", id, added, ok, first)
+	}
+}
+
+// TestAnalysisVersionNamesLexicon checks that the index's version names
+// the lexicon it was analysed with: sentences' records hold evidence the
+// lexicon decides (places, peoples, kinds), so an index written with
+// another lexicon must count as another version and be rebuilt
+// (TestOpenOtherVersionIsRebuilt), not answered from with stale records.
+func TestAnalysisVersionNamesLexicon(t *testing.T) {
+	sum := lexiconChecksum(lexiconData)
+	if !strings.HasSuffix(analysisVersion, "/lexicon-"+sum) {
+		t.Errorf("analysisVersion = %q; want it to end with the lexicon's checksum %s", analysisVersion, sum)
+	}
+	other := bytes.Clone(lexiconData)
+	other[len(other)/2] ^= 1
+	if lexiconChecksum(other) == sum {
+		t.Errorf("a lexicon one bit apart has the same checksum %s", sum)
 	}
 }
 

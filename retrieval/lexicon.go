@@ -47,6 +47,10 @@ type lexicon struct {
 	rel    map[string][]bridge   // term -> related terms
 	focus  map[string]AnswerType // lower-cased noun -> the answer type it asks for
 	places map[string]bool       // lower-cased single-word place names
+	// peoples holds the lower-cased single words of the alias lines:
+	// places' other names and their peoples ("iranian", "persia"). In a
+	// sentence, one that is not a place is never a person's name.
+	peoples map[string]bool
 	// placeTerms holds the terms of places and their peoples: the
 	// gazetteer's, and the names, demonyms and capitals of countries
 	// ("iraq", "iraqi", "tehran").
@@ -82,7 +86,7 @@ func parseLexicon(an *Analyzer, data []byte) (*lexicon, error) {
 	if err != nil {
 		return nil, fmt.Errorf("lexicon: %w", err)
 	}
-	lx := &lexicon{rel: make(map[string][]bridge, 1<<14), focus: map[string]AnswerType{}, places: make(map[string]bool, 1<<11),
+	lx := &lexicon{rel: make(map[string][]bridge, 1<<14), focus: map[string]AnswerType{}, places: make(map[string]bool, 1<<11), peoples: make(map[string]bool, 1<<10),
 		kinds: make(map[string][]string, 1<<14), kindNames: map[string]bool{}, freq: make(map[string]int, 1<<15),
 		placeTerms: make(map[string]bool, 1<<12)}
 	// A word's term, analysed once: the lexicon names most words on
@@ -171,6 +175,7 @@ func parseLexicon(an *Analyzer, data []byte) (*lexicon, error) {
 		case 'a':
 			var g []int32
 			for _, w := range f[1:] {
+				lx.peoples[lowerString(w)] = true
 				if t := term(w); t >= 0 {
 					g = append(g, t)
 				}
