@@ -275,6 +275,12 @@ func (lx *lexicon) questionType(an *Analyzer, wh string, rest []string) (AnswerT
 			if len(an.Terms(lw)) != 1 {
 				break
 			}
+			if i == 0 && pastVerb(lw) {
+				// "What happened last September", "what caused the
+				// fire": the question word is the subject of a verb,
+				// and the words after it name no kind of answer.
+				break
+			}
 			if t, k, ok := lookupKey(lx.focus, lw); ok {
 				return t, k
 			}
@@ -293,6 +299,21 @@ func (lx *lexicon) questionType(an *Analyzer, wh string, rest []string) (AnswerT
 		}
 	}
 	return AnswerAny, ""
+}
+
+// irregularPasts are the commonest verbs' irregular past forms, which
+// can follow a question word as its verb: "what made them leave".
+var irregularPasts = map[string]bool{
+	"made": true, "went": true, "took": true, "came": true, "brought": true, "became": true,
+	"began": true, "got": true, "led": true, "left": true, "kept": true, "said": true,
+	"told": true, "gave": true, "saw": true, "won": true, "lost": true, "drove": true,
+	"caught": true, "fell": true, "broke": true, "happens": true, "happen": true,
+}
+
+// pastVerb reports whether a lower-cased word reads as a verb's past
+// form (or "happen"): one ending in -ed, or a common irregular one.
+func pastVerb(w string) bool {
+	return irregularPasts[w] || len(w) > 4 && strings.HasSuffix(w, "ed")
 }
 
 // kindName is the noun w names (its singular: "countries" gives

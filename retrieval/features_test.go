@@ -212,6 +212,11 @@ func TestQuestionType(t *testing.T) {
 		{"What kind of company is Acme?", AnswerOrganization, "company is Acme?"},
 		{"What does AARP stand for?", AnswerDescription, "does AARP ?"},
 		{"What is the acronym for the rating system?", AnswerAcronym, "is the acronym for the rating system?"},
+		// After a verb the words name no kind of answer ("last" is also
+		// a measure's name).
+		{"what happened last september", AnswerAny, "happened last september"},
+		{"What caused the delay?", AnswerAny, "caused the delay?"},
+		{"What made the talks possible?", AnswerAny, "made the talks possible?"},
 	} {
 		got := an.Question(tt.q)
 		if got.Type != tt.want || got.Content != tt.content {
@@ -224,6 +229,7 @@ func TestQuestionType(t *testing.T) {
 		{"What is the Crips' gang color?", "color"},
 		{"What record company is Durst with?", "company"},
 		{"What is a prion?", ""},
+		{"What happened last month?", ""},
 	} {
 		if got := an.Question(tt.q).Focus; got != tt.focus {
 			t.Errorf("Question(%q).Focus = %q; want %q", tt.q, got, tt.focus)
