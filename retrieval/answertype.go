@@ -201,6 +201,10 @@ func whoIsName(rest []string) bool {
 	return true
 }
 
+// copulas are the auxiliaries that make the question word the
+// complement of a subject: "what IS the population of X".
+var copulas = map[string]bool{"is": true, "was": true, "are": true, "were": true}
+
 // auxiliaries end a wh-phrase's focus words: "what company IS ...".
 var auxiliaries = map[string]bool{
 	"is": true, "was": true, "are": true, "were": true, "do": true, "does": true, "did": true,
@@ -239,8 +243,14 @@ func (lx *lexicon) questionType(an *Analyzer, wh string, rest []string) (AnswerT
 		}
 		if !named && len(rest) > 0 && auxiliaries[strings.ToLower(rest[0])] {
 			// "What is the population of X", "what was X's first
-			// name": the head of the subject is the focus.
-			switch head := subjectHead(rest[1:]); {
+			// name": the head of the subject is the focus. After
+			// another auxiliary the subject is who acts, not what
+			// is asked for: "what does the US accuse Iran of".
+			head := ""
+			if copulas[strings.ToLower(rest[0])] {
+				head = subjectHead(rest[1:])
+			}
+			switch {
 			case head == "name" || head == "names":
 				return AnswerName, ""
 			case head == "acronym" || head == "abbreviation" || head == "initials":

@@ -230,6 +230,9 @@ func TestQuestionType(t *testing.T) {
 		{"What record company is Durst with?", "company"},
 		{"What is a prion?", ""},
 		{"What happened last month?", ""},
+		// After "does" the subject acts; it is not what is asked for.
+		{"What does the US accuse Iran of?", ""},
+		{"What is the capital of Iran?", "capital"},
 	} {
 		if got := an.Question(tt.q).Focus; got != tt.focus {
 			t.Errorf("Question(%q).Focus = %q; want %q", tt.q, got, tt.focus)
