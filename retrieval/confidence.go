@@ -21,32 +21,33 @@ import (
 // confFeatureNames name the model's inputs, in order. The fitted model
 // stores them too, so that a model fitted for other inputs is refused.
 var confFeatureNames = []string{
-	"coverage",    // idf share of the question the first sentence covers, bridges included
-	"exact",       // idf share it has word for word
-	"names",       // share of the question's names and numbers it has
-	"has_names",   // the question names something or gives a number
-	"typed",       // answer-type evidence beside the matched words (typed questions)
-	"typed_q",     // the question asks for a type the sentence could show
-	"missing",     // idf share the sentence lacks although the collection holds it
-	"unknown",     // idf share of question words the collection never uses
-	"margin",      // (first - second) / first score
-	"top",         // first score over the question's summed idf
-	"spread",      // standard deviation of the top five scores over the first
-	"terms",       // log(1 + content terms)
-	"only",        // a single content term
-	"person",      // question kinds (one-hot; none of them: "what"/other)
-	"place",       //
-	"time",        //
-	"number",      //
-	"reason",      //
-	"description", //
-	"yesno",       // no question word: "did they ...", "is it true ..."
-	"content",     // idf share of the question's other words than names and numbers the first covers
-	"article",     // idf share of the question the first sentence's article holds
-	"content_sq",  // content squared: full coverage of the rest counts more than its share
-	"cohesion",    // share of the question's neighbouring words the first has near each other
-	"conflict",    // share of the question's place-qualified words the first has under other places only
-	"unmeasured",  // the question asks for a measure (how many homes, how old) and the first has no number of it
+	"coverage",       // idf share of the question the first sentence covers, bridges included
+	"exact",          // idf share it has word for word
+	"names",          // share of the question's names and numbers it has
+	"has_names",      // the question names something or gives a number
+	"typed",          // answer-type evidence beside the matched words (typed questions)
+	"typed_q",        // the question asks for a type the sentence could show
+	"missing",        // idf share the sentence lacks although the collection holds it
+	"unknown",        // idf share of question words the collection never uses
+	"margin",         // (first - second) / first score
+	"top",            // first score over the question's summed idf
+	"spread",         // standard deviation of the top five scores over the first
+	"terms",          // log(1 + content terms)
+	"only",           // a single content term
+	"person",         // question kinds (one-hot; none of them: "what"/other)
+	"place",          //
+	"time",           //
+	"number",         //
+	"reason",         //
+	"description",    //
+	"yesno",          // no question word: "did they ...", "is it true ..."
+	"content",        // idf share of the question's other words than names and numbers the first covers
+	"article",        // idf share of the question the first sentence's article holds
+	"content_sq",     // content squared: full coverage of the rest counts more than its share
+	"cohesion",       // share of the question's neighbouring words the first has near each other
+	"conflict",       // share of the question's place-qualified words the first has under other places only
+	"unmeasured",     // the question asks for a measure (how many homes, how old) and the first has no number of it
+	"unmeasured_cov", // unmeasured times coverage: a sentence about the very thing asked that lacks the measure
 }
 
 // confidenceModel is a fitted logistic model and its decision threshold.
@@ -185,6 +186,7 @@ func confEvidence(q rankQuery, first scored, d *doc, scores []float64) []float64
 	}
 	if q.measure != measureNone && !q.measured(*d) {
 		x[25] = 1
+		x[26] = first.coverage
 	}
 	return x
 }

@@ -2,6 +2,7 @@ package retrieval
 
 import (
 	"slices"
+	"strconv"
 	"strings"
 )
 
@@ -120,6 +121,7 @@ func (q rankQuery) fits(d doc, j int) bool {
 		// from the year 700", "built in 1890").
 		return (next(1) == "year" || next(1) == "years") && next(2) == "old" ||
 			j > 0 && (d.words[j-1] == "aged" || d.words[j-1] == "age" || d.words[j-1] == "year") ||
+			j > 0 && d.ev[j-1]&evCap != 0 && isAge(d.words[j]) || // news style: "Ruth Amos, 61, said"
 			d.ev[j]&evTime != 0
 	case measureDuration:
 		return timeUnits[next(1)] || lengthUnits[next(1)]
@@ -127,4 +129,10 @@ func (q rankQuery) fits(d doc, j int) bool {
 		return lengthUnits[next(1)]
 	}
 	return true
+}
+
+// isAge reports whether w is a whole number a person's age could be.
+func isAge(w string) bool {
+	n, err := strconv.Atoi(w)
+	return err == nil && isDigits(w) && n > 0 && n < 125
 }

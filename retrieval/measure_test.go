@@ -23,7 +23,10 @@ func TestMeasured(t *testing.T) {
 		{"How many measles cases were there?", "Only 81% of children had the vaccine.", false},
 		// A bridge of the counted word counts: "house" for "homes".
 		{"How many homes were flooded?", "Water reached 30 houses.", true},
-		{"How old is Graham Tolland?", "Graham Tolland, 54, said it was a sad day.", false},
+		// News gives an age after the name: "Graham Tolland, 54, said".
+		{"How old is Graham Tolland?", "Graham Tolland, 54, said it was a sad day.", true},
+		{"How old is Graham Tolland?", "Graham Tolland said 54 people had lost their jobs.", false},
+		{"How old is Graham Tolland?", "Graham Tolland, 1954, said it was a sad day.", true}, // a year: ages may be dates
 		{"How old is Graham Tolland?", "Tolland, aged 54, said it was a sad day.", true},
 		{"How old is the man?", "An 81-year-old man was taken to hospital.", true},
 		{"How long does the crossing take?", "The crossing takes 40 minutes.", true},
@@ -52,29 +55,41 @@ func TestMeasured(t *testing.T) {
 // the articles give the count, and that FeatureMeasures is what declines
 // it.
 func TestUnmeasuredDeclined(t *testing.T) {
-	flood := func(s string) *corpus.Corpus {
-		return corpus.New(article(t, "a", "Title: Flood\n\n"+s+"\n"+
-			"The river rose to its highest level since records began.\n"+
-			"Volunteers filled sandbags through the night."))
-	}
-	wrong := flood("More than 600 people were moved out of their homes in Tenbury overnight.")
-	right := flood("About 400 homes in Tenbury were flooded overnight.")
-	const q = "How many homes were flooded in Tenbury?"
-	ask := func(t *testing.T, c *corpus.Corpus, f Feature) *Answer {
-		t.Helper()
-		a, err := memIndex(t, c, Options{Features: f}).Ask(context.Background(), Query{Text: q})
-		if err != nil {
-			t.Fatal(err)
-		}
-		return a
-	}
-	if a := ask(t, right, AllFeatures); a.NoAnswer || !strings.Contains(first(a.Quotes), "400 homes") {
-		t.Errorf("with the count: no answer %v, first %q; want the 400 homes sentence", a.NoAnswer, first(a.Quotes))
-	}
-	if a := ask(t, wrong, AllFeatures); !a.NoAnswer {
-		t.Errorf("without the count: answered %q (confidence %.3f); want no answer", first(a.Quotes), a.Confidence)
-	}
-	if a := ask(t, wrong, AllFeatures&^FeatureMeasures); a.NoAnswer {
-		t.Errorf("without measures: no answer (confidence %.3f); want the test to show the feature declines it", a.Confidence)
+	for _, tt := range []struct {
+		name, q, right, wrong, want string
+	}{
+		{"count", "How many homes were flooded in Tenbury?",
+			"About 400 homes in Tenbury were flooded overnight.",
+			"More than 600 people were moved out of their homes in Tenbury overnight.", "400 homes"},
+		// Every word of the question is in the sentence; only the age is
+		// not.
+		{"age", "How old is Judge Ruth Amos?",
+			"Judge Ruth Amos, 61, told the court the fraud had been planned for years.",
+			"Judge Ruth Amos told the court the fraud had been planned for years.", "61"},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			story := func(s string) *corpus.Corpus {
+				return corpus.New(article(t, "a", "Title: Flood\n\n"+s+"\n"+
+					"The river rose to its highest level since records began.\n"+
+					"Volunteers filled sandbags through the night."))
+			}
+			ask := func(t *testing.T, c *corpus.Corpus, f Feature) *Answer {
+				t.Helper()
+				a, err := memIndex(t, c, Options{Features: f}).Ask(context.Background(), Query{Text: tt.q})
+				if err != nil {
+					t.Fatal(err)
+				}
+				return a
+			}
+			if a := ask(t, story(tt.right), AllFeatures); a.NoAnswer || !strings.Contains(first(a.Quotes), tt.want) {
+				t.Errorf("with the measure: no answer %v, first %q; want the sentence with %q", a.NoAnswer, first(a.Quotes), tt.want)
+			}
+			if a := ask(t, story(tt.wrong), AllFeatures); !a.NoAnswer {
+				t.Errorf("without the measure: answered %q (confidence %.3f); want no answer", first(a.Quotes), a.Confidence)
+			}
+			if a := ask(t, story(tt.wrong), AllFeatures&^FeatureMeasures); a.NoAnswer {
+				t.Errorf("without measures: no answer (confidence %.3f); want the test to show the feature declines it", a.Confidence)
+			}
+		})
 	}
 }
