@@ -19,6 +19,9 @@ const (
 	measureAge                     // how old: 81-year-old, aged 54
 	measureDuration                // how long: a time or a length
 	measureLength                  // how tall, high, deep, wide
+	measureHeat                    // how hot, cold, warm: degrees
+	measureSpeed                   // how fast, quickly, slow: a distance per time
+	measureWeight                  // how heavy: kilograms, tonnes, pounds
 )
 
 // measureWords maps the word after "how" to its measure; "how many" is
@@ -28,6 +31,9 @@ var measureWords = map[string]measure{
 	"many": measureCount, "old": measureAge, "young": measureAge, "long": measureDuration,
 	"tall": measureLength, "high": measureLength, "deep": measureLength,
 	"wide": measureLength, "thick": measureLength,
+	"hot": measureHeat, "cold": measureHeat, "warm": measureHeat,
+	"fast": measureSpeed, "quickly": measureSpeed, "slow": measureSpeed,
+	"heavy": measureWeight,
 }
 
 // Units that follow a number of each measure, lower-cased.
@@ -39,6 +45,11 @@ var (
 		"metre", "metres", "meter", "meters", "m", "cm", "mm", "centimetres", "centimeters",
 		"millimetres", "millimeters", "foot", "feet", "ft", "yard", "yards", "inch", "inches",
 		"nautical", "light", "storeys", "stories", "floors")
+	heatUnits  = wordSet("degrees", "degree", "c", "f", "celsius", "fahrenheit", "kelvin", "k")
+	speedUnits = wordSet("mph", "kph", "kmh", "km", "knots", "knot", "mach", "miles", "kilometres",
+		"kilometers", "metres", "meters", "m")
+	weightUnits = wordSet("kg", "kilograms", "kilogrammes", "kilos", "tonnes", "tons", "ton", "tonne",
+		"pounds", "lb", "lbs", "grams", "grammes", "g", "ounces", "oz", "stone", "mg")
 )
 
 func wordSet(ws ...string) map[string]bool {
@@ -127,6 +138,16 @@ func (q rankQuery) fits(d doc, j int) bool {
 		return timeUnits[next(1)] || lengthUnits[next(1)]
 	case measureLength:
 		return lengthUnits[next(1)]
+	case measureHeat:
+		return heatUnits[next(1)]
+	case measureSpeed:
+		// A distance an hour or a second, a unit of speed ("900
+		// km/h", "60 miles an hour", "20 knots"), or the time a
+		// distance takes ("100 metres in six seconds").
+		return timeUnits[next(1)] || speedUnits[next(1)] && (timeUnits[next(2)] || timeUnits[next(3)] || next(2) == "h" || next(1) == "mph" ||
+			next(1) == "kph" || next(1) == "kmh" || next(1) == "knots" || next(1) == "knot" || next(1) == "mach")
+	case measureWeight:
+		return weightUnits[next(1)]
 	}
 	return true
 }

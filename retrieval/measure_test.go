@@ -23,6 +23,15 @@ func TestMeasured(t *testing.T) {
 		{"How many measles cases were there?", "Only 81% of children had the vaccine.", false},
 		// A bridge of the counted word counts: "house" for "homes".
 		{"How many homes were flooded?", "Water reached 30 houses.", true},
+		// Heat, speed and weight have their units.
+		{"How hot does a jet engine get?", "Jet engines made air travel cheap after the 1950s.", false},
+		{"How hot does a jet engine get?", "Its turbine runs at 1,500°C.", true},
+		{"How hot does a jet engine get?", "It burns at more than 2,000 degrees.", true},
+		{"How fast can a cheetah run?", "A cheetah can run 100 metres in under six seconds.", true},
+		{"How fast can a cheetah run?", "A cheetah reaches 110 km/h in short bursts.", true},
+		{"How fast can a cheetah run?", "Some 7,000 cheetahs are left in the wild.", false},
+		{"How heavy is a blue whale?", "A blue whale can weigh 150 tonnes.", true},
+		{"How heavy is a blue whale?", "A blue whale can be 30 metres long.", false},
 		// News gives an age after the name: "Graham Tolland, 54, said".
 		{"How old is Graham Tolland?", "Graham Tolland, 54, said it was a sad day.", true},
 		{"How old is Graham Tolland?", "Graham Tolland said 54 people had lost their jobs.", false},
