@@ -13,6 +13,7 @@ import (
 var (
 	seedPara2Files = []string{"seed-paraphrase2.tune.jsonl", "seed-paraphrase2.heldout.jsonl"}
 	seedPara3Files = []string{"seed-paraphrase3.tune.jsonl", "seed-paraphrase3.heldout.jsonl"}
+	seedPara4Files = []string{"seed-paraphrase4.tune.jsonl", "seed-paraphrase4.heldout.jsonl"}
 	summaryFiles   = []string{"summaries.tune.jsonl", "summaries.heldout.jsonl"}
 	summary2Files  = []string{"summaries2.tune.jsonl", "summaries2.heldout.jsonl"}
 )
@@ -87,6 +88,26 @@ func TestSeedParaphrase2Rules(t *testing.T) {
 // twice, and the answers fall in at least three quarters of the
 // article's sentences. When it fails, fix the question, not the test.
 func TestSeedParaphrase3Rules(t *testing.T) {
+	checkSeedParaHalves(t, seedPara3Files)
+}
+
+// TestSeedParaphrase4Rules checks the fourth seed paraphrase set by the
+// rules of the third (checkSeedParaHalves): expected substrings in the
+// built-in article as written, each in one sentence, at most one shared
+// content word, at least 50 questions and a quarter unanswerable in each
+// half, and answers spread over three quarters of the sentences. When it
+// fails, fix the question, not the test.
+func TestSeedParaphrase4Rules(t *testing.T) {
+	checkSeedParaHalves(t, seedPara4Files)
+}
+
+// checkSeedParaHalves checks a seed paraphrase set split into halves from
+// one seeded shuffle: every question by checkParaItems, each half with at
+// least 50 questions and at least a quarter of them unanswerable, and the
+// answers of the whole set in at least three quarters of the built-in
+// article's sentences.
+func checkSeedParaHalves(t *testing.T, files []string) {
+	t.Helper()
 	c, err := corpus.Default()
 	if err != nil {
 		t.Fatal(err)
@@ -95,7 +116,7 @@ func TestSeedParaphrase3Rules(t *testing.T) {
 	names := paraNames(c)
 	seen := map[string]string{}
 	answered := map[corpus.Ref]bool{}
-	for _, file := range seedPara3Files {
+	for _, file := range files {
 		set := readEval(t, file)
 		none, answers := checkParaItems(t, c, an, names, file, set, seen)
 		for _, s := range answers {
