@@ -16,6 +16,7 @@ var (
 	seedPara4Files = []string{"seed-paraphrase4.tune.jsonl", "seed-paraphrase4.heldout.jsonl"}
 	summaryFiles   = []string{"summaries.tune.jsonl", "summaries.heldout.jsonl"}
 	summary2Files  = []string{"summaries2.tune.jsonl", "summaries2.heldout.jsonl"}
+	summary3Files  = []string{"summaries3.tune.jsonl", "summaries3.heldout.jsonl"}
 )
 
 // The second news paraphrase set (testdata/eval/README.md): six articles
@@ -166,6 +167,23 @@ func TestSummariesSetRules(t *testing.T) {
 // it fails, fix the data, not the test.
 func TestSummaries2SetRules(t *testing.T) {
 	for _, h := range checkSummaryHalves(t, summary2Files) {
+		if h.questions < 50 {
+			t.Errorf("%s: %d questions; want at least 50", h.file, h.questions)
+		}
+		if 100*h.negative < 55*h.questions {
+			t.Errorf("%s: %d of %d questions without a positive candidate; want at least 55%%", h.file, h.negative, h.questions)
+		}
+		t.Logf("%s: %d summaries, %d questions, %d without a positive candidate", h.file, h.summaries, h.questions, h.negative)
+	}
+}
+
+// TestSummaries3SetRules checks the third summaries answer-selection set
+// (testdata/eval/README.md), written blind on topics of its own: the
+// shape checkSummaryHalves checks, at least 50 questions in each half and
+// at least 55% of each half's questions without a positive candidate.
+// When it fails, fix the data, not the test.
+func TestSummaries3SetRules(t *testing.T) {
+	for _, h := range checkSummaryHalves(t, summary3Files) {
 		if h.questions < 50 {
 			t.Errorf("%s: %d questions; want at least 50", h.file, h.questions)
 		}
