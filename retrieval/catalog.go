@@ -407,6 +407,9 @@ type entries struct {
 
 	loading sync.Mutex // serialises reading them all
 
+	scopedOnce sync.Once
+	scopedArts []corpus.Article // see scoped
+
 	// decoded counts the entries decoded from the catalogue (for tests:
 	// opening and answering decodes a few, not every one).
 	decoded atomic.Int64
@@ -516,6 +519,126 @@ func (es *entries) all() map[corpus.ArticleID]*entry {
 	es.some = nil
 	es.held.Store(&m)
 	return m
+}
+
+// scoped returns the articles some Discord servers only see (their
+// Guilds set), each with only its ID and Guilds: what a question scoped
+// to a server must leave out. Found once: in the entries held, or, until
+// they are, by a walk over the catalogue that decodes only the entries'
+// servers (a question in a server does not decode every entry).
+func (es *entries) scoped() []corpus.Article {
+	es.scopedOnce.Do(func() {
+		if held := es.held.Load(); held != nil {
+			for id, e := range *held {
+				if len(e.Article.Guilds) > 0 {
+					es.scopedArts = append(es.scopedArts, corpus.Article{ID: id, Guilds: e.Article.Guilds})
+				}
+			}
+			return
+		}
+		err := es.cat.View(func(tx *bolt.Tx) error {
+			b := tx.Bucket(catalogArticles)
+			if b == nil {
+				return nil
+			}
+			return b.ForEach(func(k, v []byte) error {
+				guilds, err := entryGuilds(v)
+				if err != nil {
+					// Left out by get and all as well.
+					es.log.Warn("reading an article's entry from the index", "article", string(k), "err", err)
+					return nil
+				}
+				if len(guilds) > 0 {
+					es.scopedArts = append(es.scopedArts, corpus.Article{ID: corpus.ArticleID(k), Guilds: guilds})
+				}
+				return nil
+			})
+		})
+		if err != nil {
+			es.log.Warn("reading the articles' servers from the index", "err", err)
+		}
+	})
+	return es.scopedArts
+}
+
+// entryGuilds returns the servers of an article's entry (encodeEntry),
+// its last field, skipping the others without decoding them; the strings
+// are copied.
+func entryGuilds(enc []byte) ([]string, error) {
+	if len(enc) == 0 || enc[0] != entryVersion {
+		return nil, fmt.Errorf("%w: article entry not of version %d", errRecord, entryVersion)
+	}
+	off, bad := 1, false
+	num := func() uint64 {
+		v, w := binary.Uvarint(enc[off:])
+		if w <= 0 {
+			bad = true
+			return 0
+		}
+		off += w
+		return v
+	}
+	str := func() []byte {
+		n := num()
+		if bad || n > uint64(len(enc)-off) {
+			bad = true
+			return nil
+		}
+		off += int(n)
+		return enc[off-int(n) : off]
+	}
+	tm := func() {
+		if off >= len(enc) {
+			bad = true
+			return
+		}
+		off++
+		if enc[off-1] != 0 {
+			str()
+		}
+	}
+	// list skips a list, each item strs strings then nums numbers.
+	list := func(strs, nums int) {
+		n := num()
+		for i := uint64(0); i < n && !bad; i++ {
+			for range strs {
+				str()
+			}
+			for range nums {
+				num()
+			}
+		}
+	}
+	tm()          // Added
+	str()         // Hash
+	str()         // Stamp
+	list(0, 1)    // Paragraphs
+	num()         // Terms
+	for range 6 { // ID, Title, Source, Agency, URL, Author
+		str()
+	}
+	tm()       // Published
+	list(1, 1) // Speakers
+	list(2, 0) // Also
+	str()      // Encoding
+	n := num()
+	if bad || n > uint64(len(enc)-off) {
+		return nil, fmt.Errorf("%w: article entry cut short", errRecord)
+	}
+	var guilds []string
+	if n > 0 {
+		guilds = make([]string, n)
+		for i := range guilds {
+			guilds[i] = string(str())
+		}
+	}
+	if bad {
+		return nil, fmt.Errorf("%w: article entry cut short", errRecord)
+	}
+	if off != len(enc) {
+		return nil, fmt.Errorf("%w: %d bytes left over", errRecord, len(enc)-off)
+	}
+	return guilds, nil
 }
 
 // count returns the number of entries: until all are read, the number

@@ -34,9 +34,9 @@ func withScope(ctx context.Context, arts *entries, guild string) context.Context
 	}
 	g := scopeGuild(guild)
 	var hidden []corpus.ArticleID
-	for id, e := range arts.all() {
-		if !e.Article.VisibleIn(g) {
-			hidden = append(hidden, id)
+	for _, a := range arts.scoped() {
+		if !a.VisibleIn(g) {
+			hidden = append(hidden, a.ID)
 		}
 	}
 	if len(hidden) == 0 {
