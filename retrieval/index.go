@@ -108,15 +108,17 @@ type Index struct {
 	prepared prepared
 }
 
-// manifest records what the index holds, in bleve's internal store
-// (catalog.go), so that an index can be reopened without re-reading the
-// corpus and refreshed by difference.
+// manifest records what the index holds, in its catalogue (catalog.go),
+// so that an index can be reopened without re-reading the corpus and
+// refreshed by difference.
 type manifest struct {
 	Version     string
 	Fingerprint string
 	Docs        int
 	Terms       int
-	Articles    *entries
+	// Articles are the articles' entries: of an index opened from its
+	// catalogue, read from it when needed (see entries).
+	Articles *entries
 }
 
 var manifestKey = []byte("verbatim.manifest")
