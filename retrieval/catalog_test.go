@@ -4,11 +4,14 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"path/filepath"
 	"slices"
 	"strings"
 	"sync"
 	"testing"
 	"time"
+
+	bolt "go.etcd.io/bbolt"
 
 	"github.com/verbatim-bot/verbatim/corpus"
 )
@@ -299,5 +302,73 @@ func TestEntryGuilds(t *testing.T) {
 				t.Error("entryGuilds with a byte left over: no error")
 			}
 		})
+	}
+}
+
+// TestDamagedEntryLeftOut damages one article's entry in the catalogue of
+// an index on disk: opened as it is, the index no longer finds it at open
+// (it reads no entry then) but when it reads it, and leaves that article
+// out, with a warning, while the others answer and are listed.
+func TestDamagedEntryLeftOut(t *testing.T) {
+	const n = 20
+	ctx := context.Background()
+	dir := t.TempDir()
+	ix, err := Open(ctx, dir, lazyCorpus(t, n), Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := ix.Close(); err != nil {
+		t.Fatal(err)
+	}
+	cat, err := openCatalog(filepath.Join(dir, IndexDir), time.Second, false)
+	if err != nil {
+		t.Fatal(err)
+	}
+	err = cat.Update(func(tx *bolt.Tx) error {
+		return tx.Bucket(catalogArticles).Put([]byte("a03"), []byte{entryVersion, 1, 200})
+	})
+	if cerr := cat.Close(); err == nil {
+		err = cerr
+	}
+	if err != nil {
+		t.Fatal(err)
+	}
+
+	var logs logBuffer
+	ix, err = OpenAsIs(dir, Options{Logger: logs.logger(), MinConfidence: 1e-9})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer ix.Close()
+	if got := ix.man.Articles.decoded.Load(); got != 0 {
+		t.Errorf("opening decoded %d entries; want none", got)
+	}
+	town, built, happened, _, _ := lazyArticle(3)
+	a, err := ix.Ask(ctx, Query{Text: fmt.Sprintf("When was the %s at %s %s?", built, town, happened), Top: 5})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, q := range append(a.Quotes, a.Suggestions...) {
+		if q.Article.ID == "a03" {
+			t.Errorf("quoted the article whose entry is damaged: %q", q.Text)
+		}
+	}
+	if _, ok := ix.Article("a03"); ok {
+		t.Error("Article(a03) found the article whose entry is damaged")
+	}
+	if !strings.Contains(logs.String(), "article=a03") {
+		t.Errorf("no warning names the damaged entry; logged:\n%s", logs.String())
+	}
+	town, built, happened, _, _ = lazyArticle(4)
+	a, err = ix.Ask(ctx, Query{Text: fmt.Sprintf("When was the %s at %s %s?", built, town, happened)})
+	if err != nil || len(a.Quotes) == 0 || a.Quotes[0].Article.ID != "a04" {
+		t.Errorf("an article beside the damaged one: answer %+v, %v; want a quote of a04", a, err)
+	}
+	var ids []corpus.ArticleID
+	for _, a := range ix.Articles() {
+		ids = append(ids, a.ID)
+	}
+	if len(ids) != n-1 || slices.Contains(ids, "a03") {
+		t.Errorf("Articles lists %d articles (%v); want the %d others", len(ids), ids, n-1)
 	}
 }
