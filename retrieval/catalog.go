@@ -641,6 +641,78 @@ func entryGuilds(enc []byte) ([]string, error) {
 	return guilds, nil
 }
 
+// sameStamps reports whether the entries are exactly those of the files
+// (each file's article, with the file's stamp, none other), so that the
+// folder has not moved since it was indexed. Until every entry is held
+// it walks the catalogue reading only each entry's stamp, decoding none.
+// A file without a stamp is taken to have moved.
+func (es *entries) sameStamps(files []corpus.FolderFile) bool {
+	stamps := make(map[corpus.ArticleID]string, len(files))
+	for _, ff := range files {
+		if ff.Stamp == "" {
+			return false
+		}
+		stamps[ff.ID] = ff.Stamp
+	}
+	if len(stamps) != len(files) {
+		return false
+	}
+	if held := es.held.Load(); held != nil {
+		if len(*held) != len(stamps) {
+			return false
+		}
+		for id, e := range *held {
+			if st, ok := stamps[id]; !ok || e.Stamp != st {
+				return false
+			}
+		}
+		return true
+	}
+	same, n := true, 0
+	err := es.cat.View(func(tx *bolt.Tx) error {
+		b := tx.Bucket(catalogArticles)
+		if b == nil {
+			return nil
+		}
+		c := b.Cursor()
+		for k, v := c.First(); k != nil && same; k, v = c.Next() {
+			st, ok := stamps[corpus.ArticleID(k)]
+			same = ok && entryStampIs(v, st)
+			n++
+		}
+		return nil
+	})
+	return err == nil && same && n == len(stamps)
+}
+
+// entryStampIs reports whether the entry enc (encodeEntry) holds the
+// stamp st, reading only the fields before it.
+func entryStampIs(enc []byte, st string) bool {
+	if len(enc) < 2 || enc[0] != entryVersion {
+		return false
+	}
+	off := 1
+	str := func() ([]byte, bool) {
+		n, w := binary.Uvarint(enc[off:])
+		if w <= 0 || n > uint64(len(enc)-off-w) {
+			return nil, false
+		}
+		off += w + int(n)
+		return enc[off-int(n) : off], true
+	}
+	off++ // Added: zero, or one and its encoding
+	if enc[off-1] != 0 {
+		if _, ok := str(); !ok {
+			return false
+		}
+	}
+	if _, ok := str(); !ok { // Hash
+		return false
+	}
+	stamp, ok := str()
+	return ok && string(stamp) == st
+}
+
 // count returns the number of entries: until all are read, the number
 // of the catalogue's keys, counted once without decoding any entry.
 func (es *entries) count() int {

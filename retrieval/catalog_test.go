@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"os"
 	"path/filepath"
 	"slices"
 	"strings"
@@ -370,5 +371,76 @@ func TestDamagedEntryLeftOut(t *testing.T) {
 	}
 	if len(ids) != n-1 || slices.Contains(ids, "a03") {
 		t.Errorf("Articles lists %d articles (%v); want the %d others", len(ids), ids, n-1)
+	}
+}
+
+// TestSyncFolderUnmovedDecodesNothing opens an index as it is and brings
+// it up to date with its folder, as a bot does at start: when no file
+// moved, no entry is decoded (only their stamps read); a file touched
+// (its stamp moved, its text not) makes the sync read every entry, and
+// changes nothing either; a file changed is indexed again.
+func TestSyncFolderUnmovedDecodesNothing(t *testing.T) {
+	const n = 12
+	ctx := context.Background()
+	dir, data := t.TempDir(), t.TempDir()
+	for i, a := range lazyCorpus(t, n).Articles() {
+		text := fmt.Sprintf("Title: %s\n\n%s\n", a.Title, strings.Repeat("Sentence. ", i+1))
+		if err := os.WriteFile(filepath.Join(dir, string(a.ID)+".txt"), []byte(text), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	list := func() *corpus.Folder {
+		t.Helper()
+		f, _, err := corpus.ListFolder(ctx, dir)
+		if err != nil {
+			t.Fatal(err)
+		}
+		t.Cleanup(func() { f.Close() })
+		return f
+	}
+	built, err := Build(ctx, data, list(), Options{})
+	if err != nil || built.Added != n {
+		t.Fatalf("Build = %+v, %v; want %d added", built, err, n)
+	}
+	ix, err := OpenAsIs(data, Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer ix.Close()
+	es := ix.man.Articles
+
+	res, err := ix.SyncFolder(ctx, list())
+	want := BuildResult{Articles: n, Sentences: built.Sentences, Fingerprint: built.Fingerprint}
+	if err != nil || res.Changes != (Changes{}) || res.Articles != want.Articles || res.Sentences != want.Sentences ||
+		res.Fingerprint != want.Fingerprint || len(res.Problems) != 0 {
+		t.Errorf("SyncFolder of the folder unmoved = %+v, %v; want %+v", res, err, want)
+	}
+	if got := es.decoded.Load(); got != 0 || es.held.Load() != nil {
+		t.Errorf("SyncFolder of the folder unmoved decoded %d entries; want none", got)
+	}
+
+	later := time.Now().Add(time.Hour)
+	if err := os.Chtimes(filepath.Join(dir, "a05.txt"), later, later); err != nil {
+		t.Fatal(err)
+	}
+	res, err = ix.SyncFolder(ctx, list())
+	if err != nil || res.Changes != (Changes{}) || res.Articles != n || res.Fingerprint != built.Fingerprint {
+		t.Errorf("SyncFolder after a touch = %+v, %v; want no changes", res, err)
+	}
+	if got := es.decoded.Load(); got != n {
+		t.Errorf("SyncFolder after a touch decoded %d entries; want every one (%d)", got, n)
+	}
+	if res, err := ix.SyncFolder(ctx, list()); err != nil || res.Changes != (Changes{}) || res.Articles != n {
+		t.Errorf("SyncFolder again, every entry held = %+v, %v; want no changes", res, err)
+	}
+
+	if err := os.WriteFile(filepath.Join(dir, "a07.txt"), []byte("Title: Changed\n\nA new sentence.\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if res, err := ix.SyncFolder(ctx, list()); err != nil || res.Updated != 1 || res.Articles != n {
+		t.Errorf("SyncFolder after a change = %+v, %v; want 1 updated", res, err)
+	}
+	if a, ok := ix.Article("a07"); !ok || a.Title != "Changed" {
+		t.Errorf("Article(a07) = %+v, %v; want the changed article", a, ok)
 	}
 }
