@@ -155,7 +155,7 @@ func (ix *Index) Ask(ctx context.Context, q Query) (*Answer, error) {
 	avgLen, arts := ix.man.avgLen(), ix.man.Articles
 	ix.mu.RUnlock()
 	if q.Article != "" {
-		if e, ok := arts[q.Article]; !ok || (q.Guild != "" && !e.Article.VisibleIn(scopeGuild(q.Guild))) {
+		if e, ok := arts.get(q.Article); !ok || (q.Guild != "" && !e.Article.VisibleIn(scopeGuild(q.Guild))) {
 			return nil, fmt.Errorf("%w: %q", ErrUnknownArticle, q.Article)
 		}
 	}
@@ -351,7 +351,7 @@ func (ix *Index) readHits(nums []uint64, recs *records, need []string) []*candid
 		if !ok {
 			continue
 		}
-		if e, ok := arts[ref.Article]; ok {
+		if e, ok := arts.get(ref.Article); ok {
 			h.ref, h.a = ref, e.Article
 		}
 	}
@@ -441,8 +441,9 @@ func (ix *Index) hit(id string, recs *records) (*corpus.Article, corpus.Ref, *se
 		return nil, corpus.Ref{}, nil, false
 	}
 	ix.mu.RLock()
-	e, ok := ix.man.Articles[ref.Article]
+	arts := ix.man.Articles
 	ix.mu.RUnlock()
+	e, ok := arts.get(ref.Article)
 	if !ok {
 		return nil, corpus.Ref{}, nil, false
 	}

@@ -87,28 +87,33 @@ func (ix *Index) SyncFolder(ctx context.Context, f *corpus.Folder) (res BuildRes
 	}()
 
 	files := f.Files()
-	next := manifest{Version: analysisVersion, Docs: old.Docs, Terms: old.Terms,
-		Articles: make(map[corpus.ArticleID]*entry, len(files))}
+	if old.Version == analysisVersion && old.Articles.sameStamps(files) {
+		// Nothing moved: what follows would find no change, after
+		// decoding every entry of an index opened as it is.
+		return BuildResult{Articles: len(files), Sentences: old.Docs, Fingerprint: old.Fingerprint}, nil
+	}
+	next := manifest{Version: analysisVersion, Docs: old.Docs, Terms: old.Terms}
+	olds, nexts := old.Articles.all(), make(map[corpus.ArticleID]*entry, len(files))
 	var todo []corpus.FolderFile
 	restamped := 0
 	for _, ff := range files {
-		e, ok := old.Articles[ff.ID]
+		e, ok := olds[ff.ID]
 		if ok && ff.Stamp != "" && e.Stamp == ff.Stamp {
-			next.Articles[ff.ID] = e
+			nexts[ff.ID] = e
 			continue
 		}
 		h, err := f.Hash(ff)
 		if err != nil {
 			res.Problems = append(res.Problems, &corpus.FileError{Path: ff.Path, Err: err})
 			if ok {
-				next.Articles[ff.ID] = e // unreadable for now: keep what was indexed
+				nexts[ff.ID] = e // unreadable for now: keep what was indexed
 			}
 			continue
 		}
 		if ok && e.Hash == h {
 			again := *e
 			again.Stamp = ff.Stamp
-			next.Articles[ff.ID] = &again
+			nexts[ff.ID] = &again
 			restamped++
 			continue
 		}
@@ -119,7 +124,7 @@ func (ix *Index) SyncFolder(ctx context.Context, f *corpus.Folder) (res BuildRes
 	for _, ff := range files {
 		inFolder[ff.ID] = true
 	}
-	removed, err := ix.deleteStale(old, &next, func(id corpus.ArticleID) bool { return inFolder[id] })
+	removed, err := ix.deleteStale(olds, nexts, &next, func(id corpus.ArticleID) bool { return inFolder[id] })
 	if err != nil {
 		return BuildResult{}, err
 	}
@@ -140,18 +145,18 @@ func (ix *Index) SyncFolder(ctx context.Context, f *corpus.Folder) (res BuildRes
 		if ix.progress != nil {
 			progress = func(done int) { ix.progress(start+done, len(todo)) }
 		}
-		entries, err := ix.indexArticles(ctx, articles, old.Articles, progress)
+		entries, err := ix.indexArticles(ctx, articles, olds, progress)
 		if err != nil {
 			return BuildResult{}, err
 		}
 		for i, a := range articles {
-			if _, ok := old.Articles[a.ID]; ok {
+			if _, ok := olds[a.ID]; ok {
 				res.Updated++
 			} else {
 				res.Added++
 			}
 			entries[i].Stamp = stamps[a.ID]
-			next.Articles[a.ID] = entries[i]
+			nexts[a.ID] = entries[i]
 			next.Docs += sentencesIn(entries[i])
 			next.Terms += entries[i].Terms
 		}
@@ -159,14 +164,15 @@ func (ix *Index) SyncFolder(ctx context.Context, f *corpus.Folder) (res BuildRes
 			ix.progress(start+len(chunk), len(todo))
 		}
 	}
-	if res.Changes != (Changes{}) || restamped > 0 || len(old.Articles) != len(next.Articles) || old.Version != next.Version {
+	next.Articles = heldEntries(nexts)
+	if res.Changes != (Changes{}) || restamped > 0 || len(olds) != len(nexts) || old.Version != next.Version {
 		if err := ix.commit(ctx, old, &next); err != nil {
 			return BuildResult{}, err
 		}
 	} else {
 		next = old
 	}
-	res.Articles, res.Sentences, res.Fingerprint = len(next.Articles), next.Docs, next.Fingerprint
+	res.Articles, res.Sentences, res.Fingerprint = next.Articles.count(), next.Docs, next.Fingerprint
 	if res.Changes != (Changes{}) {
 		ix.log.Debug("index synced with the folder", "added", res.Added, "updated", res.Updated, "removed", res.Removed, "sentences", next.Docs)
 	}

@@ -7,12 +7,14 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"log/slog"
 	"maps"
 	"path/filepath"
 	"runtime"
 	"slices"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	bolt "go.etcd.io/bbolt"
@@ -85,10 +87,13 @@ func (ix *Index) writeCatalog(old manifest, next *manifest) error {
 	if err != nil {
 		return fmt.Errorf("write manifest: %w", err)
 	}
+	// Every entry of old is read before the catalogue changes (see
+	// entries).
+	olds, nexts := old.Articles.all(), next.Articles.all()
 	err = ix.cat.Update(func(tx *bolt.Tx) error {
 		arts, terms := tx.Bucket(catalogArticles), tx.Bucket(catalogTerms)
-		for id, e := range next.Articles {
-			if old.Articles[id] != e {
+		for id, e := range nexts {
+			if olds[id] != e {
 				if err := arts.Put([]byte(id), encodeEntry(e)); err != nil {
 					return err
 				}
@@ -99,8 +104,8 @@ func (ix *Index) writeCatalog(old manifest, next *manifest) error {
 				}
 			}
 		}
-		for id := range old.Articles {
-			if next.Articles[id] == nil {
+		for id := range olds {
+			if nexts[id] == nil {
 				if err := arts.Delete([]byte(id)); err != nil {
 					return err
 				}
@@ -302,15 +307,16 @@ func (r *recordReader) time() time.Time {
 	return t
 }
 
-// readManifest reads the header and every article's entry from the
-// catalogue. With a header of another version, or only the manifest an
-// index of version 4 or before kept in bleve's internal store, it returns
-// an error and, in carried, when each article was first indexed, as far as
-// it can tell.
+// readManifest reads the header from the catalogue, and the articles'
+// entries as an entries read lazily from it (catalogEntries): an index
+// opened as it is answers without decoding every entry first. With a
+// header of another version, or only the manifest an index of version 4
+// or before kept in bleve's internal store, it returns an error and, in
+// carried, when each article was first indexed, as far as it can tell.
 func (ix *Index) readManifest() (m manifest, carried map[corpus.ArticleID]time.Time, err error) {
 	var raw []byte
 	var entries map[string][]byte // of an index of another version
-	var decoded bool
+	var current bool
 	err = ix.cat.View(func(tx *bolt.Tx) error {
 		meta, arts := tx.Bucket(catalogMeta), tx.Bucket(catalogArticles)
 		if meta == nil || arts == nil {
@@ -319,11 +325,9 @@ func (ix *Index) readManifest() (m manifest, carried map[corpus.ArticleID]time.T
 		raw = bytes.Clone(meta.Get(headerKey))
 		var h header
 		if raw != nil && json.Unmarshal(raw, &h) == nil && h.Version == analysisVersion {
-			// The usual start: the entries decoded straight from the
-			// catalogue's pages, on every core.
-			m.Articles, err = decodeEntries(arts)
-			decoded = err == nil
-			return err
+			// The usual start: the entries are read when needed.
+			current = true
+			return nil
 		}
 		entries = map[string][]byte{}
 		return arts.ForEach(func(k, v []byte) error {
@@ -346,12 +350,12 @@ func (ix *Index) readManifest() (m manifest, carried map[corpus.ArticleID]time.T
 	if err := json.Unmarshal(raw, &h); err != nil {
 		return manifest{}, nil, fmt.Errorf("read manifest: %w", err)
 	}
-	arts := m.Articles
-	m = manifest{Version: h.Version, Fingerprint: h.Fingerprint, Docs: h.Docs, Terms: h.Terms, Articles: arts}
-	if decoded {
+	m = manifest{Version: h.Version, Fingerprint: h.Fingerprint, Docs: h.Docs, Terms: h.Terms}
+	if current {
+		m.Articles = catalogEntries(ix.cat, ix.log)
 		return m, nil, nil
 	}
-	m.Articles = make(map[corpus.ArticleID]*entry, len(entries))
+	m.Articles = heldEntries(nil)
 	if h.Version != analysisVersion {
 		carried = make(map[corpus.ArticleID]time.Time, len(h.Articles)+len(entries))
 		for id, e := range h.Articles {
@@ -364,20 +368,384 @@ func (ix *Index) readManifest() (m manifest, carried map[corpus.ArticleID]time.T
 		}
 		return m, carried, fmt.Errorf("built by %s, this is %s", h.Version, analysisVersion)
 	}
+	held := make(map[corpus.ArticleID]*entry, len(entries))
 	for id, v := range entries {
 		e, err := decodeEntry(v)
 		if err != nil {
 			return manifest{}, nil, fmt.Errorf("article %s: %w", id, err)
 		}
-		m.Articles[corpus.ArticleID(id)] = e
+		held[corpus.ArticleID(id)] = e
 	}
+	m.Articles = heldEntries(held)
 	return m, nil, nil
+}
+
+// entries are the entries of the articles an index holds, by id. Those
+// made in memory (by a change, or by reading an index of another
+// version) are all held from the start (heldEntries). Those of an index
+// opened from its catalogue (catalogEntries) are read from it when first
+// needed: one by one (get, for a candidate's article, a scope, an
+// article asked for), each decoded once and kept; or every one at once,
+// once, by the first use that needs them all (all: the list of articles,
+// speakers, the digest, a scope per server, a change). At 100,000
+// articles decoding every entry at open was most of a start.
+//
+// The catalogue is only written by a change (commit), which first reads
+// every entry of the index as it was (all), so entries read from it are
+// always of the manifest they belong to. An entries is safe for
+// concurrent use; the map all returns must not be modified.
+type entries struct {
+	// held is every entry, once all are held.
+	held atomic.Pointer[map[corpus.ArticleID]*entry]
+
+	cat *bolt.DB // the catalogue; nil when all are held from the start
+	log *slog.Logger
+
+	mu   sync.Mutex                  // guards some and keys
+	some map[corpus.ArticleID]*entry // decoded one by one, until all are held
+	keys int                         // the catalogue's keys, -1 until counted
+
+	loading sync.Mutex // serialises reading them all
+
+	scopedOnce sync.Once
+	scopedArts []corpus.Article // see scoped
+
+	// decoded counts the entries decoded from the catalogue (for tests:
+	// opening and answering decodes a few, not every one).
+	decoded atomic.Int64
+}
+
+// heldEntries returns the entries of held, which the caller no longer
+// modifies; nil holds none.
+func heldEntries(held map[corpus.ArticleID]*entry) *entries {
+	if held == nil {
+		held = map[corpus.ArticleID]*entry{}
+	}
+	es := &entries{}
+	es.held.Store(&held)
+	return es
+}
+
+// catalogEntries returns the entries of the catalogue cat's articles
+// bucket, read when needed; decoding failures are logged to log.
+func catalogEntries(cat *bolt.DB, log *slog.Logger) *entries {
+	return &entries{cat: cat, log: log, some: map[corpus.ArticleID]*entry{}, keys: -1}
+}
+
+// get returns the entry of article id, and false for an article the index
+// does not hold (or whose entry cannot be read, logged).
+func (es *entries) get(id corpus.ArticleID) (*entry, bool) {
+	if held := es.held.Load(); held != nil {
+		e, ok := (*held)[id]
+		return e, ok
+	}
+	es.mu.Lock()
+	e, ok := es.some[id]
+	es.mu.Unlock()
+	if ok {
+		return e, true
+	}
+	var err error
+	err = es.cat.View(func(tx *bolt.Tx) error {
+		b := tx.Bucket(catalogArticles)
+		if b == nil {
+			return nil
+		}
+		if v := b.Get([]byte(id)); v != nil {
+			e, err = decodeEntry(v) // copies v, valid in the transaction only
+			es.decoded.Add(1)
+		}
+		return err
+	})
+	if err != nil {
+		es.log.Warn("reading an article's entry from the index", "article", id, "err", err)
+		return nil, false
+	}
+	if e == nil {
+		return nil, false
+	}
+	es.mu.Lock()
+	defer es.mu.Unlock()
+	// Another caller may have decoded it meanwhile, or every entry been
+	// read: the first kept is the one every caller gets.
+	if held := es.held.Load(); held != nil {
+		e, ok := (*held)[id]
+		return e, ok
+	}
+	if kept, ok := es.some[id]; ok {
+		return kept, true
+	}
+	es.some[id] = e
+	return e, true
+}
+
+// all returns every entry, reading the ones not read yet from the
+// catalogue the first time. Entries that cannot be decoded are logged and
+// left out. The map must not be modified.
+func (es *entries) all() map[corpus.ArticleID]*entry {
+	if held := es.held.Load(); held != nil {
+		return *held
+	}
+	es.loading.Lock()
+	defer es.loading.Unlock()
+	if held := es.held.Load(); held != nil {
+		return *held
+	}
+	var m map[corpus.ArticleID]*entry
+	err := es.cat.View(func(tx *bolt.Tx) error {
+		b := tx.Bucket(catalogArticles)
+		if b == nil {
+			return nil
+		}
+		var err error
+		m, err = decodeEntries(b)
+		return err
+	})
+	if err != nil {
+		es.log.Warn("reading the articles' entries from the index", "err", err)
+	}
+	if m == nil {
+		m = map[corpus.ArticleID]*entry{}
+	}
+	es.decoded.Add(int64(len(m)))
+	es.mu.Lock()
+	defer es.mu.Unlock()
+	// The entries handed out already stay the ones of their articles.
+	for id, e := range es.some {
+		if _, ok := m[id]; ok {
+			m[id] = e
+		}
+	}
+	es.some = nil
+	es.held.Store(&m)
+	return m
+}
+
+// scoped returns the articles some Discord servers only see (their
+// Guilds set), each with only its ID and Guilds: what a question scoped
+// to a server must leave out. Found once: in the entries held, or, until
+// they are, by a walk over the catalogue that decodes only the entries'
+// servers (a question in a server does not decode every entry).
+func (es *entries) scoped() []corpus.Article {
+	es.scopedOnce.Do(func() {
+		if held := es.held.Load(); held != nil {
+			for id, e := range *held {
+				if len(e.Article.Guilds) > 0 {
+					es.scopedArts = append(es.scopedArts, corpus.Article{ID: id, Guilds: e.Article.Guilds})
+				}
+			}
+			return
+		}
+		err := es.cat.View(func(tx *bolt.Tx) error {
+			b := tx.Bucket(catalogArticles)
+			if b == nil {
+				return nil
+			}
+			return b.ForEach(func(k, v []byte) error {
+				guilds, err := entryGuilds(v)
+				if err != nil {
+					// Left out by get and all as well.
+					es.log.Warn("reading an article's entry from the index", "article", string(k), "err", err)
+					return nil
+				}
+				if len(guilds) > 0 {
+					es.scopedArts = append(es.scopedArts, corpus.Article{ID: corpus.ArticleID(k), Guilds: guilds})
+				}
+				return nil
+			})
+		})
+		if err != nil {
+			es.log.Warn("reading the articles' servers from the index", "err", err)
+		}
+	})
+	return es.scopedArts
+}
+
+// entryGuilds returns the servers of an article's entry (encodeEntry),
+// its last field, skipping the others without decoding them; the strings
+// are copied.
+func entryGuilds(enc []byte) ([]string, error) {
+	if len(enc) == 0 || enc[0] != entryVersion {
+		return nil, fmt.Errorf("%w: article entry not of version %d", errRecord, entryVersion)
+	}
+	off, bad := 1, false
+	num := func() uint64 {
+		v, w := binary.Uvarint(enc[off:])
+		if w <= 0 {
+			bad = true
+			return 0
+		}
+		off += w
+		return v
+	}
+	str := func() []byte {
+		n := num()
+		if bad || n > uint64(len(enc)-off) {
+			bad = true
+			return nil
+		}
+		off += int(n)
+		return enc[off-int(n) : off]
+	}
+	tm := func() {
+		if off >= len(enc) {
+			bad = true
+			return
+		}
+		off++
+		if enc[off-1] != 0 {
+			str()
+		}
+	}
+	// list skips a list, each item strs strings then nums numbers.
+	list := func(strs, nums int) {
+		n := num()
+		for i := uint64(0); i < n && !bad; i++ {
+			for range strs {
+				str()
+			}
+			for range nums {
+				num()
+			}
+		}
+	}
+	tm()          // Added
+	str()         // Hash
+	str()         // Stamp
+	list(0, 1)    // Paragraphs
+	num()         // Terms
+	for range 6 { // ID, Title, Source, Agency, URL, Author
+		str()
+	}
+	tm()       // Published
+	list(1, 1) // Speakers
+	list(2, 0) // Also
+	str()      // Encoding
+	n := num()
+	if bad || n > uint64(len(enc)-off) {
+		return nil, fmt.Errorf("%w: article entry cut short", errRecord)
+	}
+	var guilds []string
+	if n > 0 {
+		guilds = make([]string, n)
+		for i := range guilds {
+			guilds[i] = string(str())
+		}
+	}
+	if bad {
+		return nil, fmt.Errorf("%w: article entry cut short", errRecord)
+	}
+	if off != len(enc) {
+		return nil, fmt.Errorf("%w: %d bytes left over", errRecord, len(enc)-off)
+	}
+	return guilds, nil
+}
+
+// sameStamps reports whether the entries are exactly those of the files
+// (each file's article, with the file's stamp, none other), so that the
+// folder has not moved since it was indexed. Until every entry is held
+// it walks the catalogue reading only each entry's stamp, decoding none.
+// A file without a stamp is taken to have moved.
+func (es *entries) sameStamps(files []corpus.FolderFile) bool {
+	stamps := make(map[corpus.ArticleID]string, len(files))
+	for _, ff := range files {
+		if ff.Stamp == "" {
+			return false
+		}
+		stamps[ff.ID] = ff.Stamp
+	}
+	if len(stamps) != len(files) {
+		return false
+	}
+	if held := es.held.Load(); held != nil {
+		if len(*held) != len(stamps) {
+			return false
+		}
+		for id, e := range *held {
+			if st, ok := stamps[id]; !ok || e.Stamp != st {
+				return false
+			}
+		}
+		return true
+	}
+	same, n := true, 0
+	err := es.cat.View(func(tx *bolt.Tx) error {
+		b := tx.Bucket(catalogArticles)
+		if b == nil {
+			return nil
+		}
+		c := b.Cursor()
+		for k, v := c.First(); k != nil && same; k, v = c.Next() {
+			st, ok := stamps[corpus.ArticleID(k)]
+			same = ok && entryStampIs(v, st)
+			n++
+		}
+		return nil
+	})
+	return err == nil && same && n == len(stamps)
+}
+
+// entryStampIs reports whether the entry enc (encodeEntry) holds the
+// stamp st, reading only the fields before it.
+func entryStampIs(enc []byte, st string) bool {
+	if len(enc) < 2 || enc[0] != entryVersion {
+		return false
+	}
+	off := 1
+	str := func() ([]byte, bool) {
+		n, w := binary.Uvarint(enc[off:])
+		if w <= 0 || n > uint64(len(enc)-off-w) {
+			return nil, false
+		}
+		off += w + int(n)
+		return enc[off-int(n) : off], true
+	}
+	off++ // Added: zero, or one and its encoding
+	if enc[off-1] != 0 {
+		if _, ok := str(); !ok {
+			return false
+		}
+	}
+	if _, ok := str(); !ok { // Hash
+		return false
+	}
+	stamp, ok := str()
+	return ok && string(stamp) == st
+}
+
+// count returns the number of entries: until all are read, the number
+// of the catalogue's keys, counted once without decoding any entry.
+func (es *entries) count() int {
+	if held := es.held.Load(); held != nil {
+		return len(*held)
+	}
+	es.mu.Lock()
+	defer es.mu.Unlock()
+	if es.keys < 0 {
+		n := 0
+		err := es.cat.View(func(tx *bolt.Tx) error {
+			if b := tx.Bucket(catalogArticles); b != nil {
+				c := b.Cursor()
+				for k, _ := c.First(); k != nil; k, _ = c.Next() {
+					n++
+				}
+			}
+			return nil
+		})
+		if err != nil {
+			es.log.Warn("counting the articles of the index", "err", err)
+			return 0
+		}
+		es.keys = n
+	}
+	return es.keys
 }
 
 // decodeEntries decodes every entry of the catalogue's articles bucket,
 // in parts on every core, copying what it keeps. The entries of a part
 // share their allocations: one replaced later is not freed until the
-// index is opened again.
+// index is opened again. An entry that cannot be decoded is left out,
+// and reported in the error with the others.
 func decodeEntries(arts *bolt.Bucket) (map[corpus.ArticleID]*entry, error) {
 	type kv struct{ k, v []byte }
 	var all []kv
@@ -389,7 +757,7 @@ func decodeEntries(arts *bolt.Bucket) (map[corpus.ArticleID]*entry, error) {
 	}
 	out := make([]*entry, len(all))
 	parts := max(1, min(runtime.GOMAXPROCS(0), len(all)/1000))
-	errs := make([]error, parts)
+	errs := make([][]error, parts)
 	var wg sync.WaitGroup
 	for p := range parts {
 		wg.Go(func() {
@@ -414,23 +782,22 @@ func decodeEntries(arts *bolt.Bucket) (map[corpus.ArticleID]*entry, error) {
 				e.Article = &arts[i-lo]
 				n := len(all[i].v)
 				if err := decodeEntryInto(e, enc[off:off+n]); err != nil {
-					errs[p] = fmt.Errorf("article %s: %w", all[i].k, err)
-					return
+					errs[p] = append(errs[p], fmt.Errorf("article %s: %w", all[i].k, err))
+				} else {
+					out[i] = e
 				}
 				off += n
-				out[i] = e
 			}
 		})
 	}
 	wg.Wait()
-	if err := errors.Join(errs...); err != nil {
-		return nil, err
-	}
 	m := make(map[corpus.ArticleID]*entry, len(all))
 	for i, e := range out {
-		m[corpus.ArticleID(all[i].k)] = e
+		if e != nil {
+			m[corpus.ArticleID(all[i].k)] = e
+		}
 	}
-	return m, nil
+	return m, errors.Join(slices.Concat(errs...)...)
 }
 
 // Articles returns the articles the index holds, newest first (unknown
@@ -439,11 +806,12 @@ func decodeEntries(arts *bolt.Bucket) (map[corpus.ArticleID]*entry, error) {
 // modified.
 func (ix *Index) Articles() []*corpus.Article {
 	ix.mu.RLock()
-	man := ix.man
+	es := ix.man.Articles
 	ix.mu.RUnlock()
-	out := make([]*corpus.Article, 0, len(man.Articles))
-	for _, id := range slices.Sorted(maps.Keys(man.Articles)) {
-		out = append(out, man.Articles[id].Article)
+	arts := es.all()
+	out := make([]*corpus.Article, 0, len(arts))
+	for _, id := range slices.Sorted(maps.Keys(arts)) {
+		out = append(out, arts[id].Article)
 	}
 	slices.SortStableFunc(out, func(a, b *corpus.Article) int { return b.Published.Compare(a.Published) })
 	return out
@@ -454,8 +822,9 @@ func (ix *Index) Articles() []*corpus.Article {
 // paragraph's Text is its sentences joined by spaces.
 func (ix *Index) Article(id corpus.ArticleID) (*corpus.Article, bool) {
 	ix.mu.RLock()
-	e, ok := ix.man.Articles[id]
+	arts := ix.man.Articles
 	ix.mu.RUnlock()
+	e, ok := arts.get(id)
 	if !ok {
 		return nil, false
 	}
@@ -524,11 +893,11 @@ func (ix *Index) articleTerms(id corpus.ArticleID) *termSet {
 }
 
 // readArticleTerms sets the terms of each article of terms whose value is
-// nil, as articleTerms returns them, the articles' entries read from arts;
+// nil, as articleTerms returns them, the articles' entries taken from arts;
 // from the catalogue in one transaction. With need (sorted, distinct) not
 // nil, each set holds the counts of those terms, and reads the rest from
 // the index only if asked for another.
-func (ix *Index) readArticleTerms(arts map[corpus.ArticleID]*entry, terms map[corpus.ArticleID]*termSet, need []string) {
+func (ix *Index) readArticleTerms(arts *entries, terms map[corpus.ArticleID]*termSet, need []string) {
 	var fromCatalog []corpus.ArticleID
 	var sets []termSet
 	var stored []storedTerms
@@ -558,7 +927,10 @@ func (ix *Index) readArticleTerms(arts map[corpus.ArticleID]*entry, terms map[co
 		terms[id] = ts
 	}
 	for id, ts := range terms {
-		e := arts[id]
+		var e *entry
+		if ts == nil {
+			e, _ = arts.get(id)
+		}
 		switch {
 		case ts != nil || e == nil:
 		case e.terms != nil:

@@ -25,8 +25,9 @@ func (ix *Index) Digest(since time.Time, n int, newestIfNone bool) []DigestItem 
 	man := ix.man
 	ix.mu.RUnlock()
 
-	all := make([]DigestItem, 0, len(man.Articles))
-	for _, e := range man.Articles {
+	arts := man.Articles.all()
+	all := make([]DigestItem, 0, len(arts))
+	for _, e := range arts {
 		all = append(all, DigestItem{Article: e.Article, Added: e.Added})
 	}
 	slices.SortFunc(all, func(x, y DigestItem) int {
@@ -50,7 +51,7 @@ func (ix *Index) Digest(since time.Time, n int, newestIfNone bool) []DigestItem 
 	defer recs.close()
 	kept := items[:0]
 	for _, it := range items {
-		a, err := ix.loadArticle(man.Articles[it.Article.ID], &recs)
+		a, err := ix.loadArticle(arts[it.Article.ID], &recs)
 		if err != nil {
 			ix.log.Warn("reading an article from the index", "article", it.Article.ID, "err", err)
 			continue

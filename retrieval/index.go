@@ -108,15 +108,17 @@ type Index struct {
 	prepared prepared
 }
 
-// manifest records what the index holds, in bleve's internal store
-// (catalog.go), so that an index can be reopened without re-reading the
-// corpus and refreshed by difference.
+// manifest records what the index holds, in its catalogue (catalog.go),
+// so that an index can be reopened without re-reading the corpus and
+// refreshed by difference.
 type manifest struct {
 	Version     string
 	Fingerprint string
 	Docs        int
 	Terms       int
-	Articles    map[corpus.ArticleID]*entry
+	// Articles are the articles' entries: of an index opened from its
+	// catalogue, read from it when needed (see entries).
+	Articles *entries
 }
 
 var manifestKey = []byte("verbatim.manifest")
@@ -276,7 +278,7 @@ func newIndex(bi bleve.Index, path string, o Options) (*Index, error) {
 }
 
 func newManifest() manifest {
-	return manifest{Version: analysisVersion, Articles: map[corpus.ArticleID]*entry{}}
+	return manifest{Version: analysisVersion, Articles: heldEntries(nil)}
 }
 
 // openBleve opens the bleve index at path. bleve panics on some damaged
@@ -464,8 +466,9 @@ func (ix *Index) Fingerprint() string {
 // for an article it does not hold.
 func (ix *Index) Added(id corpus.ArticleID) (time.Time, bool) {
 	ix.mu.RLock()
-	defer ix.mu.RUnlock()
-	e, ok := ix.man.Articles[id]
+	arts := ix.man.Articles
+	ix.mu.RUnlock()
+	e, ok := arts.get(id)
 	if !ok {
 		return time.Time{}, false
 	}
@@ -475,8 +478,9 @@ func (ix *Index) Added(id corpus.ArticleID) (time.Time, bool) {
 // Size reports how many articles and sentences the index holds.
 func (ix *Index) Size() (articles, sentences int) {
 	ix.mu.RLock()
-	defer ix.mu.RUnlock()
-	return len(ix.man.Articles), ix.man.Docs
+	man := ix.man
+	ix.mu.RUnlock()
+	return man.Articles.count(), man.Docs
 }
 
 // Changes counts what a Sync did.
@@ -507,7 +511,7 @@ func (ix *Index) SyncChanges(ctx context.Context, c *corpus.Corpus) (Changes, er
 	ix.mu.RUnlock()
 
 	fp := c.Fingerprint()
-	if old.Fingerprint == fp && len(old.Articles) == c.Len() {
+	if old.Fingerprint == fp && old.Articles.count() == c.Len() {
 		return Changes{}, nil
 	}
 	// Whatever happens from here, the index may have changed: the counts
@@ -518,12 +522,12 @@ func (ix *Index) SyncChanges(ctx context.Context, c *corpus.Corpus) (Changes, er
 		ix.mu.Unlock()
 	}()
 
-	next := manifest{Version: analysisVersion, Fingerprint: fp, Docs: old.Docs, Terms: old.Terms,
-		Articles: make(map[corpus.ArticleID]*entry, c.Len())}
+	next := manifest{Version: analysisVersion, Fingerprint: fp, Docs: old.Docs, Terms: old.Terms}
+	olds, nexts := old.Articles.all(), make(map[corpus.ArticleID]*entry, c.Len())
 	var ch Changes
 	var todo []*corpus.Article
 	for _, a := range c.Articles() {
-		e, ok := old.Articles[a.ID]
+		e, ok := olds[a.ID]
 		switch {
 		case !ok:
 			ch.Added++
@@ -532,11 +536,11 @@ func (ix *Index) SyncChanges(ctx context.Context, c *corpus.Corpus) (Changes, er
 			ch.Updated++
 			todo = append(todo, a)
 		default:
-			next.Articles[a.ID] = e
+			nexts[a.ID] = e
 		}
 	}
 
-	removed, err := ix.deleteStale(old, &next, func(id corpus.ArticleID) bool {
+	removed, err := ix.deleteStale(olds, nexts, &next, func(id corpus.ArticleID) bool {
 		_, still := c.Article(id)
 		return still
 	})
@@ -549,15 +553,16 @@ func (ix *Index) SyncChanges(ctx context.Context, c *corpus.Corpus) (Changes, er
 	if ix.progress != nil {
 		progress = func(done int) { ix.progress(done, len(todo)) }
 	}
-	entries, err := ix.indexArticles(ctx, todo, old.Articles, progress)
+	entries, err := ix.indexArticles(ctx, todo, olds, progress)
 	if err != nil {
 		return Changes{}, err
 	}
 	for i, a := range todo {
-		next.Articles[a.ID] = entries[i]
+		nexts[a.ID] = entries[i]
 		next.Docs += sentencesIn(entries[i])
 		next.Terms += entries[i].Terms
 	}
+	next.Articles = heldEntries(nexts)
 	if err := ix.commit(ctx, old, &next); err != nil {
 		return Changes{}, err
 	}
@@ -568,13 +573,14 @@ func (ix *Index) SyncChanges(ctx context.Context, c *corpus.Corpus) (Changes, er
 }
 
 // deleteStale deletes from the index the sentences of every article of
-// old that next does not hold (changed or gone), taking them out of next's
-// counts, and returns how many of them are gone from the corpus (present
-// false) rather than changed.
-func (ix *Index) deleteStale(old manifest, next *manifest, present func(corpus.ArticleID) bool) (removed int, err error) {
+// olds (the entries of the index as it is) that nexts (those it is to
+// hold) lacks (changed or gone), taking them out of next's counts, and
+// returns how many of them are gone from the corpus (present false)
+// rather than changed.
+func (ix *Index) deleteStale(olds, nexts map[corpus.ArticleID]*entry, next *manifest, present func(corpus.ArticleID) bool) (removed int, err error) {
 	b := ix.bi.NewBatch()
-	for id, e := range old.Articles {
-		if next.Articles[id] != nil {
+	for id, e := range olds {
+		if nexts[id] != nil {
 			continue // unchanged
 		}
 		if !present(id) {
@@ -610,15 +616,17 @@ func (ix *Index) commit(ctx context.Context, old manifest, next *manifest) error
 			return err
 		}
 	}
-	next.Fingerprint = fingerprintOf(next.Articles)
+	nexts := next.Articles.all()
+	next.Fingerprint = fingerprintOf(nexts)
 	if err := ix.writeCatalog(old, next); err != nil {
 		return err
 	}
 	if ix.cat != nil {
 		// The new entries' terms are in the catalogue now, read from it
 		// when needed; the entries are not served yet.
-		for id, e := range next.Articles {
-			if old.Articles[id] != e {
+		olds := old.Articles.all()
+		for id, e := range nexts {
+			if olds[id] != e {
 				e.terms = nil
 			}
 		}
@@ -672,6 +680,7 @@ func (ix *Index) strays(next manifest) ([]string, error) {
 		return nil, fmt.Errorf("document ids: %w", err)
 	}
 	defer all.Close()
+	nexts := next.Articles.all()
 	var stale []string
 	for {
 		id, err := all.Next()
@@ -686,7 +695,7 @@ func (ix *Index) strays(next manifest) ([]string, error) {
 			return nil, fmt.Errorf("document ids: %w", err)
 		}
 		ref, ok := parseDocID(ext)
-		e := next.Articles[ref.Article]
+		e := nexts[ref.Article]
 		if !ok || e == nil || ref.Paragraph < 1 || ref.Paragraph > len(e.Paragraphs) || ref.Sentence < 1 || ref.Sentence > e.Paragraphs[ref.Paragraph-1] {
 			stale = append(stale, ext)
 		}

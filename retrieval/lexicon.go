@@ -96,8 +96,14 @@ func parseLexicon(an *Analyzer, data []byte) (*lexicon, error) {
 	// thousand relations cost a map update each otherwise.
 	ids := make(map[string]int32, 1<<15) // word -> its term's number, -1 for none
 	byTerm := make(map[string]int32, 1<<15)
-	var names []string  // term by number
-	var rels [][]bridge // relations by number
+	// A relation by number: the other term's number and the kind;
+	// compared by number, made bridges at the end.
+	type numbered struct {
+		to   int32
+		kind bridgeKind
+	}
+	var names []string    // term by number
+	var rels [][]numbered // relations by number
 	term := func(w []byte) int32 {
 		if id, ok := ids[string(w)]; ok {
 			return id
@@ -127,7 +133,7 @@ func parseLexicon(an *Analyzer, data []byte) (*lexicon, error) {
 		}
 		rs := rels[a]
 		for i := range rs {
-			if rs[i].term == names[b] {
+			if rs[i].to == b {
 				// A closer relation of the same pair wins over a loose one.
 				if rs[i].kind == bridgeRelated {
 					rs[i].kind = k
@@ -135,7 +141,7 @@ func parseLexicon(an *Analyzer, data []byte) (*lexicon, error) {
 				return
 			}
 		}
-		rels[a] = append(rs, bridge{names[b], k})
+		rels[a] = append(rs, numbered{b, k})
 	}
 	aliases := map[int32][]int32{} // a place's term -> its group
 	var capitals [][2]int32
@@ -246,9 +252,18 @@ func parseLexicon(an *Analyzer, data []byte) (*lexicon, error) {
 			lx.freq[a], lx.freq[b] = n, n
 		}
 	}
+	n := 0
+	for _, rs := range rels {
+		n += len(rs)
+	}
+	all := make([]bridge, 0, n) // one allocation for every term's bridges
 	for id, rs := range rels {
 		if rs != nil {
-			lx.rel[names[id]] = rs
+			start := len(all)
+			for _, r := range rs {
+				all = append(all, bridge{names[r.to], r.kind})
+			}
+			lx.rel[names[id]] = all[start:len(all):len(all)]
 		}
 	}
 	return lx, nil

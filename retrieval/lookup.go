@@ -54,7 +54,7 @@ func (ix *Index) LookupIn(ctx context.Context, term string, article corpus.Artic
 	arts := ix.man.Articles
 	ix.mu.RUnlock()
 	if article != "" {
-		if e, ok := arts[article]; !ok || (guild != "" && !e.Article.VisibleIn(scopeGuild(guild))) {
+		if e, ok := arts.get(article); !ok || (guild != "" && !e.Article.VisibleIn(scopeGuild(guild))) {
 			return nil, fmt.Errorf("%w: %q", ErrUnknownArticle, article)
 		}
 	}

@@ -28,15 +28,15 @@ type scopeKey struct{}
 // arts that guild does not see, for search to leave out; ctx itself when
 // guild is "" or every article is visible. It is carried in the context so that the ranking
 // code between Ask and search needs no change for it.
-func withScope(ctx context.Context, arts map[corpus.ArticleID]*entry, guild string) context.Context {
+func withScope(ctx context.Context, arts *entries, guild string) context.Context {
 	if guild == "" {
 		return ctx
 	}
 	g := scopeGuild(guild)
 	var hidden []corpus.ArticleID
-	for id, e := range arts {
-		if !e.Article.VisibleIn(g) {
-			hidden = append(hidden, id)
+	for _, a := range arts.scoped() {
+		if !a.VisibleIn(g) {
+			hidden = append(hidden, a.ID)
 		}
 	}
 	if len(hidden) == 0 {
@@ -60,7 +60,7 @@ func (ix *Index) SpeakersIn(guild string) []corpus.SpeakerCount {
 	ix.mu.RUnlock()
 	g := scopeGuild(guild)
 	counts := map[string]int{}
-	for _, e := range man.Articles {
+	for _, e := range man.Articles.all() {
 		if guild != "" && !e.Article.VisibleIn(g) {
 			continue
 		}
@@ -80,12 +80,13 @@ func (ix *Index) QuotesByIn(speaker string, article corpus.ArticleID, guild stri
 	g := scopeGuild(guild)
 	recs := records{bi: ix.bi}
 	defer recs.close()
+	arts := man.Articles.all()
 	var out []corpus.Sentence
 	for _, meta := range ix.Articles() {
 		if article != "" && meta.ID != article {
 			continue
 		}
-		e := man.Articles[meta.ID]
+		e := arts[meta.ID]
 		if e == nil || (guild != "" && !e.Article.VisibleIn(g)) ||
 			!slices.ContainsFunc(e.Speakers, func(sp corpus.SpeakerCount) bool { return strings.EqualFold(sp.Name, speaker) }) {
 			continue
