@@ -106,6 +106,9 @@ type Index struct {
 	carried map[corpus.ArticleID]time.Time
 
 	prepared prepared
+
+	closeOnce sync.Once
+	closeErr  error
 }
 
 // manifest records what the index holds, in its catalogue (catalog.go),
@@ -445,14 +448,17 @@ func recreate(path string, im *mapping.IndexMappingImpl) (bleve.Index, error) {
 	return create(path, im)
 }
 
-// Close releases the index and its folder lock.
+// Close releases the index and its folder lock. Closing an index again
+// does nothing and returns the first Close's error.
 func (ix *Index) Close() error {
-	err := ix.bi.Close()
-	if ix.cat != nil {
-		err = errors.Join(err, ix.cat.Close())
-		ix.cat = nil
-	}
-	return err
+	ix.closeOnce.Do(func() {
+		ix.closeErr = ix.bi.Close()
+		if ix.cat != nil {
+			ix.closeErr = errors.Join(ix.closeErr, ix.cat.Close())
+			ix.cat = nil
+		}
+	})
+	return ix.closeErr
 }
 
 // Fingerprint returns the fingerprint of the corpus the index holds.

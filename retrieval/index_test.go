@@ -432,3 +432,19 @@ func TestStatsFollowChanges(t *testing.T) {
 		}
 	}
 }
+
+// TestCloseTwice checks that closing an index again is harmless: a
+// caller that closes on an error path and again in a defer must not
+// panic (bleve's own Close does, the second time).
+func TestCloseTwice(t *testing.T) {
+	ix, err := Open(context.Background(), t.TempDir(), seedCorpus(t), Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := ix.Close(); err != nil {
+		t.Fatalf("first Close = %v", err)
+	}
+	if err := ix.Close(); err != nil {
+		t.Errorf("second Close = %v; want the first's (nil)", err)
+	}
+}
