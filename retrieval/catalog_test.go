@@ -443,4 +443,38 @@ func TestSyncFolderUnmovedDecodesNothing(t *testing.T) {
 	if a, ok := ix.Article("a07"); !ok || a.Title != "Changed" {
 		t.Errorf("Article(a07) = %+v, %v; want the changed article", a, ok)
 	}
+
+	// A damaged entry is left out when read (TestDamagedEntryLeftOut);
+	// the next sync with the folder, which a bot runs as it starts,
+	// indexes its article again.
+	if err := ix.Close(); err != nil {
+		t.Fatal(err)
+	}
+	cat, err := openCatalog(filepath.Join(data, IndexDir), time.Second, false)
+	if err != nil {
+		t.Fatal(err)
+	}
+	err = cat.Update(func(tx *bolt.Tx) error {
+		return tx.Bucket(catalogArticles).Put([]byte("a03"), []byte{entryVersion, 1, 200})
+	})
+	if cerr := cat.Close(); err == nil {
+		err = cerr
+	}
+	if err != nil {
+		t.Fatal(err)
+	}
+	ix, err = OpenAsIs(data, Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer ix.Close()
+	if _, ok := ix.Article("a03"); ok {
+		t.Fatal("Article(a03) found with its entry damaged")
+	}
+	if res, err := ix.SyncFolder(ctx, list()); err != nil || res.Articles != n {
+		t.Errorf("SyncFolder with a damaged entry = %+v, %v; want %d articles", res, err, n)
+	}
+	if _, ok := ix.Article("a03"); !ok {
+		t.Error("Article(a03) still missing after the sync; want it indexed again")
+	}
 }
