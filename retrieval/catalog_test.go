@@ -85,13 +85,7 @@ func TestOpenAsIsDecodesEntriesWhenNeeded(t *testing.T) {
 	// everything, what needs every entry.
 	answering := func(t *testing.T, ix *Index) []string {
 		var out []string
-		add := func(v any) {
-			raw, err := json.Marshal(v)
-			if err != nil {
-				t.Fatal(err)
-			}
-			out = append(out, string(raw))
-		}
+		add := jsonAppender(t, &out)
 		// The questions share no word with most articles (the
 		// corpus is too small for common words not to find sentences).
 		ask := func(i int, how string) string {
@@ -123,13 +117,7 @@ func TestOpenAsIsDecodesEntriesWhenNeeded(t *testing.T) {
 	}
 	everything := func(t *testing.T, ix *Index) []string {
 		var out []string
-		add := func(v any) {
-			raw, err := json.Marshal(v)
-			if err != nil {
-				t.Fatal(err)
-			}
-			out = append(out, string(raw))
-		}
+		add := jsonAppender(t, &out)
 		add(ix.Articles())
 		add(ix.Speakers())
 		for _, g := range []string{"111", "222", NoGuild} {
@@ -210,16 +198,7 @@ func TestOpenAsIsDecodesEntriesWhenNeeded(t *testing.T) {
 // reader gets the same entry for an article (run with -race).
 func TestEntriesReadConcurrently(t *testing.T) {
 	const n = 30
-	ctx := context.Background()
-	dir := t.TempDir()
-	ix, err := Open(ctx, dir, lazyCorpus(t, n), Options{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := ix.Close(); err != nil {
-		t.Fatal(err)
-	}
-	ix, err = OpenAsIs(dir, Options{})
+	ix, err := OpenAsIs(lazyIndex(t, n), Options{})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -313,30 +292,11 @@ func TestEntryGuilds(t *testing.T) {
 func TestDamagedEntryLeftOut(t *testing.T) {
 	const n = 20
 	ctx := context.Background()
-	dir := t.TempDir()
-	ix, err := Open(ctx, dir, lazyCorpus(t, n), Options{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := ix.Close(); err != nil {
-		t.Fatal(err)
-	}
-	cat, err := openCatalog(filepath.Join(dir, IndexDir), time.Second, false)
-	if err != nil {
-		t.Fatal(err)
-	}
-	err = cat.Update(func(tx *bolt.Tx) error {
-		return tx.Bucket(catalogArticles).Put([]byte("a03"), []byte{entryVersion, 1, 200})
-	})
-	if cerr := cat.Close(); err == nil {
-		err = cerr
-	}
-	if err != nil {
-		t.Fatal(err)
-	}
+	dir := lazyIndex(t, n)
+	damageEntry(t, dir, "a03")
 
 	var logs logBuffer
-	ix, err = OpenAsIs(dir, Options{Logger: logs.logger(), MinConfidence: 1e-9})
+	ix, err := OpenAsIs(dir, Options{Logger: logs.logger(), MinConfidence: 1e-9})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -450,19 +410,7 @@ func TestSyncFolderUnmovedDecodesNothing(t *testing.T) {
 	if err := ix.Close(); err != nil {
 		t.Fatal(err)
 	}
-	cat, err := openCatalog(filepath.Join(data, IndexDir), time.Second, false)
-	if err != nil {
-		t.Fatal(err)
-	}
-	err = cat.Update(func(tx *bolt.Tx) error {
-		return tx.Bucket(catalogArticles).Put([]byte("a03"), []byte{entryVersion, 1, 200})
-	})
-	if cerr := cat.Close(); err == nil {
-		err = cerr
-	}
-	if err != nil {
-		t.Fatal(err)
-	}
+	damageEntry(t, data, "a03")
 	ix, err = OpenAsIs(data, Options{})
 	if err != nil {
 		t.Fatal(err)
@@ -476,5 +424,51 @@ func TestSyncFolderUnmovedDecodesNothing(t *testing.T) {
 	}
 	if _, ok := ix.Article("a03"); !ok {
 		t.Error("Article(a03) still missing after the sync; want it indexed again")
+	}
+}
+
+// damageEntry overwrites the catalogue entry of article id in the index
+// of dataDir (closed) with bytes that cannot be decoded.
+func damageEntry(t *testing.T, dataDir string, id corpus.ArticleID) {
+	t.Helper()
+	cat, err := openCatalog(filepath.Join(dataDir, IndexDir), time.Second, false)
+	if err != nil {
+		t.Fatal(err)
+	}
+	err = cat.Update(func(tx *bolt.Tx) error {
+		return tx.Bucket(catalogArticles).Put([]byte(id), []byte{entryVersion, 1, 200})
+	})
+	if cerr := cat.Close(); err == nil {
+		err = cerr
+	}
+	if err != nil {
+		t.Fatal(err)
+	}
+}
+
+// lazyIndex builds an index of lazyCorpus(t, n) on disk, closes it and
+// returns its data folder.
+func lazyIndex(t *testing.T, n int) string {
+	t.Helper()
+	dir := t.TempDir()
+	ix, err := Open(context.Background(), dir, lazyCorpus(t, n), Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := ix.Close(); err != nil {
+		t.Fatal(err)
+	}
+	return dir
+}
+
+// jsonAppender returns a function that appends each value it is given,
+// as JSON, to out: a record of results to compare line by line.
+func jsonAppender(t *testing.T, out *[]string) func(v any) {
+	return func(v any) {
+		raw, err := json.Marshal(v)
+		if err != nil {
+			t.Fatal(err)
+		}
+		*out = append(*out, string(raw))
 	}
 }

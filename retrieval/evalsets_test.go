@@ -160,37 +160,22 @@ func TestSummariesSetRules(t *testing.T) {
 	t.Logf("%d summaries, %d questions, %d without a positive candidate", summaries, total, none)
 }
 
-// TestSummaries2SetRules checks the second summaries answer-selection set
-// (testdata/eval/README.md), written blind by another hand: the shape
+// TestBlindSummariesSetRules checks the summaries answer-selection sets
+// written blind after the first (testdata/eval/README.md): the shape
 // checkSummaryHalves checks, at least 50 questions in each half and at
 // least 55% of each half's questions without a positive candidate. When
 // it fails, fix the data, not the test.
-func TestSummaries2SetRules(t *testing.T) {
-	for _, h := range checkSummaryHalves(t, summary2Files) {
-		if h.questions < 50 {
-			t.Errorf("%s: %d questions; want at least 50", h.file, h.questions)
+func TestBlindSummariesSetRules(t *testing.T) {
+	for _, files := range [][]string{summary2Files, summary3Files} {
+		for _, h := range checkSummaryHalves(t, files) {
+			if h.questions < 50 {
+				t.Errorf("%s: %d questions; want at least 50", h.file, h.questions)
+			}
+			if 100*h.negative < 55*h.questions {
+				t.Errorf("%s: %d of %d questions without a positive candidate; want at least 55%%", h.file, h.negative, h.questions)
+			}
+			t.Logf("%s: %d summaries, %d questions, %d without a positive candidate", h.file, h.summaries, h.questions, h.negative)
 		}
-		if 100*h.negative < 55*h.questions {
-			t.Errorf("%s: %d of %d questions without a positive candidate; want at least 55%%", h.file, h.negative, h.questions)
-		}
-		t.Logf("%s: %d summaries, %d questions, %d without a positive candidate", h.file, h.summaries, h.questions, h.negative)
-	}
-}
-
-// TestSummaries3SetRules checks the third summaries answer-selection set
-// (testdata/eval/README.md), written blind on topics of its own: the
-// shape checkSummaryHalves checks, at least 50 questions in each half and
-// at least 55% of each half's questions without a positive candidate.
-// When it fails, fix the data, not the test.
-func TestSummaries3SetRules(t *testing.T) {
-	for _, h := range checkSummaryHalves(t, summary3Files) {
-		if h.questions < 50 {
-			t.Errorf("%s: %d questions; want at least 50", h.file, h.questions)
-		}
-		if 100*h.negative < 55*h.questions {
-			t.Errorf("%s: %d of %d questions without a positive candidate; want at least 55%%", h.file, h.negative, h.questions)
-		}
-		t.Logf("%s: %d summaries, %d questions, %d without a positive candidate", h.file, h.summaries, h.questions, h.negative)
 	}
 }
 
