@@ -125,9 +125,11 @@ func answerSpan(an *Analyzer, q rankQuery, text string) (Span, bool) {
 			case gap == "" || gap == "-":
 				return true
 			case gap == ",":
-				// The comma of "March 10, 2007" keeps a date whole,
-				// as do those of "2,300".
-				return q.atype == AnswerTime || isDigits(words[a]) && isDigits(words[b]) && toks[b].Start == toks[a].End+1
+				// The comma of "March 10, 2007" or "Tuesday, March 4"
+				// keeps a date whole, as do those of "2,300"; not the
+				// one of "Wednesday morning, nine days after".
+				dateGoesOn := isDigits(words[b]) || months[words[b]] || weekdays[words[b]]
+				return q.atype == AnswerTime && dateGoesOn || isDigits(words[a]) && isDigits(words[b]) && toks[b].Start == toks[a].End+1
 			case gap == ".":
 				return isDigits(words[a]) && isDigits(words[b]) && toks[b].Start == toks[a].End+1 // 1.1
 			}

@@ -5,6 +5,8 @@ import (
 	"testing"
 	"unicode"
 	"unicode/utf8"
+
+	"github.com/verbatim-bot/verbatim/corpus"
 )
 
 func TestAnswerSpan(t *testing.T) {
@@ -78,5 +80,29 @@ func TestAnswerSpanInsideQuote(t *testing.T) {
 	}
 	if answers < 20 {
 		t.Errorf("%d quotes carry an answer; want at least 20", answers)
+	}
+}
+
+// TestAnswerSpanOfTimes checks where a time's answer words end: a date's
+// commas keep it whole, a time of day goes with its day, and a comma
+// before other words ends it.
+func TestAnswerSpanOfTimes(t *testing.T) {
+	for _, tt := range []struct {
+		sentence, question, want string
+	}{
+		{"The ferry service resumed on Wednesday morning, nine days after a storm.", "When did the ferry service resume?", "Wednesday morning"},
+		{"The bridge reopened on Tuesday, March 4, 2008, after repairs.", "When did the bridge reopen?", "Tuesday, March 4, 2008"},
+		{"The talks resume next month in Istanbul.", "When do the talks resume?", "next month"},
+	} {
+		t.Run(tt.want, func(t *testing.T) {
+			c := corpus.New(article(t, "a", "Title: Story\n\n"+tt.sentence+"\nVolunteers filled sandbags through the night."))
+			a, err := memIndex(t, c, Options{MinConfidence: 1e-9}).Ask(context.Background(), Query{Text: tt.question, Top: 1})
+			if err != nil || len(a.Quotes) == 0 {
+				t.Fatalf("Ask = %+v, %v", a, err)
+			}
+			if got := a.Quotes[0].Answer; got != tt.want {
+				t.Errorf("answer in %q = %q; want %q", a.Quotes[0].Text, got, tt.want)
+			}
+		})
 	}
 }
