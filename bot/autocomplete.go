@@ -70,9 +70,8 @@ func (b *Bot) articleChoices(typed, scope string) []*discordgo.ApplicationComman
 	return out
 }
 
-// termChoices completes a lookup term: the speakers (of the articles
-// answered in scope) and words of the corpus that begin with what was
-// typed.
+// termChoices completes a lookup term: the speakers and words of the
+// articles answered in scope that begin with what was typed.
 func (b *Bot) termChoices(typed, scope string) []*discordgo.ApplicationCommandOptionChoice {
 	out := []*discordgo.ApplicationCommandOptionChoice{}
 	seen := map[string]bool{}
@@ -91,7 +90,7 @@ func (b *Bot) termChoices(typed, scope string) []*discordgo.ApplicationCommandOp
 			break
 		}
 	}
-	terms, err := b.engine.Terms(typed, maxChoices)
+	terms, err := b.engine.TermsIn(typed, scope, maxChoices)
 	if err != nil {
 		b.log.Warn("autocomplete terms", "err", err)
 	}

@@ -28,7 +28,10 @@ type Engine interface {
 	Lookup(ctx context.Context, term string, article corpus.ArticleID, limit int) (*retrieval.Lookup, error)
 	// LookupIn is Lookup as in a Discord server (retrieval.Query.Guild).
 	LookupIn(ctx context.Context, term string, article corpus.ArticleID, guild string, limit int) (*retrieval.Lookup, error)
-	Terms(prefix string, limit int) ([]string, error)
+	// TermsIn completes the last word of prefix with words of the
+	// articles answered in guild (retrieval.Query.Guild), the most
+	// frequent first: /lookup's autocomplete.
+	TermsIn(prefix, guild string, limit int) ([]string, error)
 	digest.Source
 	// Articles lists the articles newest first, without their paragraphs.
 	Articles() []*corpus.Article

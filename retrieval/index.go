@@ -99,6 +99,8 @@ type Index struct {
 	gen    uint64      // counts the changes, for the cache of records
 	counts *termCounts // of the index as it is since the last change
 
+	hidden hiddenCache // what each server does not see of the vocabulary (vocab.go)
+
 	syncMu sync.Mutex // serialises Sync
 
 	// carried holds when each article was first indexed by the index an

@@ -29,16 +29,7 @@ type scopeKey struct{}
 // guild is "" or every article is visible. It is carried in the context so that the ranking
 // code between Ask and search needs no change for it.
 func withScope(ctx context.Context, arts *entries, guild string) context.Context {
-	if guild == "" {
-		return ctx
-	}
-	g := scopeGuild(guild)
-	var hidden []corpus.ArticleID
-	for _, a := range arts.scoped() {
-		if !a.VisibleIn(g) {
-			hidden = append(hidden, a.ID)
-		}
-	}
+	hidden := hiddenIn(arts, guild)
 	if len(hidden) == 0 {
 		return ctx
 	}

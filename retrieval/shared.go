@@ -386,6 +386,13 @@ func (f *Follower) Terms(prefix string, limit int) ([]string, error) {
 	return ix.Terms(prefix, limit)
 }
 
+// TermsIn is Index.TermsIn on the version served.
+func (f *Follower) TermsIn(prefix, guild string, limit int) ([]string, error) {
+	ix, done := f.acquire()
+	defer done()
+	return ix.TermsIn(prefix, guild, limit)
+}
+
 // Digest is Index.Digest on the version served.
 func (f *Follower) Digest(since time.Time, n int, newestIfNone bool) []DigestItem {
 	ix, done := f.acquire()

@@ -2,18 +2,42 @@ package retrieval
 
 import (
 	"cmp"
+	"context"
 	"fmt"
 	"slices"
+	"strconv"
 	"strings"
+	"sync"
 	"unicode/utf8"
+
+	"github.com/blevesearch/bleve/v2/index/scorch"
+	index "github.com/blevesearch/bleve_index_api"
+
+	"github.com/verbatim-bot/verbatim/corpus"
 )
 
-// Terms completes the last word of prefix (any case) with words of the
-// corpus, the most frequent first, and returns up to limit completions,
-// each the prefix's earlier words followed by a completed word: the
-// choices of /lookup's autocomplete. Stop words are left out unless typed
-// in full. An empty prefix gives the most frequent words overall.
+// Terms is TermsIn over every article.
 func (ix *Index) Terms(prefix string, limit int) ([]string, error) {
+	return ix.TermsIn(prefix, "", limit)
+}
+
+// TermsIn completes the last word of prefix (any case) with words of the
+// articles answered in guild (as Query.Guild: "" every article, NoGuild
+// outside any server), the most frequent first (by the number of those
+// articles' sentences that hold them; ties by the word), and returns up to
+// limit completions, each the prefix's earlier words followed by a
+// completed word: the choices of /lookup's autocomplete. A word only
+// another server's own articles hold is not offered, and their sentences
+// do not count in the order either. Stop words are left out unless typed
+// in full. An empty prefix gives the most frequent words overall.
+//
+// When the guild sees every article (the usual case) the counts are the
+// index's term dictionary's, read as they are. When it does not, what the
+// hidden articles' sentences add to each word is taken off (see
+// hiddenWords), and so is what the index's deleted sentences, not merged
+// away yet, still add to the dictionary's counts: the answer is then by the
+// visible sentences only.
+func (ix *Index) TermsIn(prefix, guild string, limit int) ([]string, error) {
 	prefix = strings.ToLower(strings.Join(strings.Fields(prefix), " "))
 	head := ""
 	if i := strings.LastIndexByte(prefix, ' '); i >= 0 {
@@ -22,7 +46,27 @@ func (ix *Index) Terms(prefix string, limit int) ([]string, error) {
 	if limit <= 0 || utf8.RuneCountInString(prefix) > MaxTermRune {
 		return nil, nil
 	}
-	fd, err := ix.bi.FieldDictPrefix(fieldExact, []byte(prefix))
+	ix.mu.RLock()
+	arts, gen := ix.man.Articles, ix.gen
+	ix.mu.RUnlock()
+	hidden := hiddenIn(arts, guild)
+
+	ai, err := ix.bi.Advanced()
+	if err != nil {
+		return nil, fmt.Errorf("index reader: %w", err)
+	}
+	rd, err := ai.Reader()
+	if err != nil {
+		return nil, fmt.Errorf("index reader: %w", err)
+	}
+	defer rd.Close()
+	var less map[string]int // what the dictionary's counts hold that guild does not see
+	if len(hidden) > 0 {
+		if less, err = ix.hiddenWords(rd, gen, guild, hidden); err != nil {
+			return nil, err
+		}
+	}
+	fd, err := rd.FieldDictPrefix(fieldExact, []byte(prefix))
 	if err != nil {
 		return nil, fmt.Errorf("term dictionary: %w", err)
 	}
@@ -43,7 +87,14 @@ func (ix *Index) Terms(prefix string, limit int) ([]string, error) {
 		if isStopWord(e.Term) && e.Term != prefix {
 			continue
 		}
-		all = append(all, entry{e.Term, e.Count})
+		count := e.Count
+		if n, ok := less[e.Term]; ok {
+			if uint64(n) >= count {
+				continue
+			}
+			count -= uint64(n)
+		}
+		all = append(all, entry{e.Term, count})
 	}
 	slices.SortFunc(all, func(a, b entry) int {
 		if c := cmp.Compare(b.count, a.count); c != 0 {
@@ -56,4 +107,125 @@ func (ix *Index) Terms(prefix string, limit int) ([]string, error) {
 		out = append(out, head+e.term)
 	}
 	return out, nil
+}
+
+// hiddenIn returns the articles of the catalogue's entries arts that guild
+// (as Query.Guild) does not see; nil when guild is "" or it sees them all.
+func hiddenIn(arts *entries, guild string) []corpus.ArticleID {
+	if guild == "" {
+		return nil
+	}
+	g := scopeGuild(guild)
+	var hidden []corpus.ArticleID
+	for _, a := range arts.scoped() {
+		if !a.VisibleIn(g) {
+			hidden = append(hidden, a.ID)
+		}
+	}
+	return hidden
+}
+
+// hiddenCache keeps hiddenWords' answers for one state of the index: its
+// change (Index.gen) and its snapshot's segments and their deletions.
+type hiddenCache struct {
+	mu    sync.Mutex
+	state string
+	words map[string]map[string]int // by guild
+}
+
+// maxHiddenGuilds bounds the servers hiddenCache keeps: past it, it
+// starts again.
+const maxHiddenGuilds = 256
+
+// hiddenWords returns, for each word of the exact field, the number of
+// the sentences of snapshot rd that the term dictionary counts and guild
+// does not see: the live sentences of the articles hidden from it (ids),
+// and the deleted sentences that a merge has not yet removed (which the
+// dictionary's counts still hold). Each such sentence's words are those
+// of its stored record's text as the exact field's analyser cuts them,
+// which is how they were indexed. They are few (a server's own pages, and
+// the sentences replaced since the last merge), and kept until the index
+// changes.
+func (ix *Index) hiddenWords(rd index.IndexReader, gen uint64, guild string, ids []corpus.ArticleID) (map[string]int, error) {
+	snap, ok := rd.(*scorch.IndexSnapshot)
+	if !ok {
+		return nil, fmt.Errorf("index reader %T is not a scorch snapshot", rd)
+	}
+	var state strings.Builder
+	state.WriteString(strconv.FormatUint(gen, 10))
+	for _, s := range snap.Segments() {
+		state.WriteByte(' ')
+		state.WriteString(strconv.FormatUint(s.Id(), 10))
+		if d := s.Deleted(); d != nil {
+			state.WriteByte('-')
+			state.WriteString(strconv.FormatUint(d.GetCardinality(), 10))
+		}
+	}
+	c := &ix.hidden
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if c.state != state.String() || len(c.words) >= maxHiddenGuilds {
+		c.state, c.words = state.String(), map[string]map[string]int{}
+	}
+	if w, ok := c.words[guild]; ok {
+		return w, nil
+	}
+
+	p, err := newPostings(context.Background(), rd)
+	if err != nil {
+		return nil, err
+	}
+	var nums []uint64
+	for _, id := range ids {
+		ds, err := p.docs(string(id), fieldArticle)
+		if err != nil {
+			return nil, err
+		}
+		nums = append(nums, ds...)
+	}
+	for i, s := range snap.Segments() {
+		if d := s.Deleted(); d != nil {
+			it := d.Iterator()
+			for it.HasNext() {
+				nums = append(nums, p.offsets[i]+uint64(it.Next()))
+			}
+		}
+	}
+	slices.Sort(nums)
+	nums = slices.Compact(nums)
+	words := map[string]int{}
+	seen := map[string]bool{}
+	seg := 0
+	for _, num := range nums {
+		for seg+1 < len(p.offsets) && p.offsets[seg+1] <= num {
+			seg++
+		}
+		var text string
+		found := false
+		err := snap.Segments()[seg].VisitDocument(num-p.offsets[seg], func(name string, _ byte, val []byte, _ []uint64) bool {
+			if name != fieldRecord {
+				return true
+			}
+			r, err := decodeRecord(val)
+			if err == nil {
+				text, found = r.d.text, true
+			}
+			return false
+		})
+		if err != nil {
+			return nil, fmt.Errorf("sentence %d: %w", num, err)
+		}
+		if !found {
+			return nil, fmt.Errorf("sentence %d: %w", num, errRecord)
+		}
+		clear(seen)
+		for _, w := range ix.an.Words(text) {
+			if !seen[w] {
+				seen[w] = true
+				words[w]++
+			}
+		}
+	}
+	c.words[guild] = words
+	return words, nil
 }
