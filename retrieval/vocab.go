@@ -36,7 +36,9 @@ func (ix *Index) Terms(prefix string, limit int) ([]string, error) {
 // hidden articles' sentences add to each word is taken off (see
 // hiddenWords), and so is what the index's deleted sentences, not merged
 // away yet, still add to the dictionary's counts: the answer is then by the
-// visible sentences only.
+// visible sentences only. The deleted sentences are taken off in a server
+// even when it sees every article, as long as any are left: they may be of
+// another server's page that is gone.
 func (ix *Index) TermsIn(prefix, guild string, limit int) ([]string, error) {
 	prefix = strings.ToLower(strings.Join(strings.Fields(prefix), " "))
 	head := ""
@@ -61,7 +63,7 @@ func (ix *Index) TermsIn(prefix, guild string, limit int) ([]string, error) {
 	}
 	defer rd.Close()
 	var less map[string]int // what the dictionary's counts hold that guild does not see
-	if len(hidden) > 0 {
+	if len(hidden) > 0 || (guild != "" && hasDeleted(rd)) {
 		if less, err = ix.hiddenWords(rd, gen, guild, hidden); err != nil {
 			return nil, err
 		}
@@ -123,6 +125,21 @@ func hiddenIn(arts *entries, guild string) []corpus.ArticleID {
 		}
 	}
 	return hidden
+}
+
+// hasDeleted reports whether the snapshot rd holds deleted documents that
+// a merge has not removed yet.
+func hasDeleted(rd index.IndexReader) bool {
+	snap, ok := rd.(*scorch.IndexSnapshot)
+	if !ok {
+		return true // hiddenWords reports it
+	}
+	for _, s := range snap.Segments() {
+		if d := s.Deleted(); d != nil && !d.IsEmpty() {
+			return true
+		}
+	}
+	return false
 }
 
 // hiddenCache keeps hiddenWords' answers for one state of the index: its

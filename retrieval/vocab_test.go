@@ -1,0 +1,198 @@
+package retrieval
+
+import (
+	"context"
+	"slices"
+	"testing"
+
+	"github.com/verbatim-bot/verbatim/corpus"
+)
+
+// Articles of the vocabulary tests: one for every server, one server's own
+// (111), whose words ("tunnel", "calm") no other has and which would put
+// "harbour" before "bridge" if counted.
+const (
+	vocabGlobal = "The harbour bridge opened in 1932. Trains cross the bridge daily."
+	vocabMine   = "The harbour tunnel opened in 1992. The harbour tunnel is dry. The harbour is calm."
+)
+
+// termsOf returns ix's completions of each prefix in guild, all of them.
+func termsOf(t *testing.T, ix *Index, guild string, prefixes ...string) map[string][]string {
+	t.Helper()
+	out := map[string][]string{}
+	for _, p := range prefixes {
+		got, err := ix.TermsIn(p, guild, 1000)
+		if err != nil {
+			t.Fatalf("TermsIn(%q, %q): %v", p, guild, err)
+		}
+		out[p] = got
+	}
+	return out
+}
+
+// vocabPrefixes are the prefixes the tests complete: every word, a few
+// first letters, and a word after another.
+var vocabPrefixes = []string{"", "b", "h", "t", "tun", "c", "the harb", "is"}
+
+// TestTermsInScope: a word only a server's own article holds is offered
+// in that server and with guild "" (every article), not in another server
+// nor in a DM; and the counts that order the words are of the visible
+// articles only: each guild's completions are exactly those of an index of
+// only the articles it sees.
+func TestTermsInScope(t *testing.T) {
+	ctx := context.Background()
+	ix, err := Open(ctx, t.TempDir(), corpus.New(
+		jsonArticle(t, "global", "", vocabGlobal),
+		jsonArticle(t, "mine", "111", vocabMine),
+	), Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer ix.Close()
+	// The indexes of what each guild sees, none of it a server's own.
+	all, err := OpenMemory(ctx, corpus.New(jsonArticle(t, "global", "", vocabGlobal), jsonArticle(t, "mine", "", vocabMine)), Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer all.Close()
+	shared, err := OpenMemory(ctx, corpus.New(jsonArticle(t, "global", "", vocabGlobal)), Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer shared.Close()
+
+	for _, tt := range []struct {
+		guild      string
+		sees       *Index
+		tunnel     bool
+		bridgeFrst bool // "bridge" (2 sentences of global) before "harbour" (1 of global, 3 of mine)
+	}{
+		{"", all, true, false},
+		{"111", all, true, false},
+		{"222", shared, false, true},
+		{NoGuild, shared, false, true},
+	} {
+		t.Run("guild="+tt.guild, func(t *testing.T) {
+			got := termsOf(t, ix, tt.guild, vocabPrefixes...)
+			if has := slices.Contains(got["tun"], "tunnel"); has != tt.tunnel {
+				t.Errorf("TermsIn(tun) = %q; want tunnel offered %v", got["tun"], tt.tunnel)
+			}
+			if has := slices.Contains(got["the harb"], "the harbour"); !has {
+				t.Errorf("TermsIn(the harb) = %q; want \"the harbour\"", got["the harb"])
+			}
+			b, h := slices.Index(got[""], "bridge"), slices.Index(got[""], "harbour")
+			if b < 0 || h < 0 || (b < h) != tt.bridgeFrst {
+				t.Errorf("TermsIn(\"\") = %q; want bridge before harbour %v", got[""], tt.bridgeFrst)
+			}
+			want := termsOf(t, tt.sees, "", vocabPrefixes...)
+			for _, p := range vocabPrefixes {
+				if !slices.Equal(got[p], want[p]) {
+					t.Errorf("TermsIn(%q) = %q; want %q, as an index of the articles seen answers", p, got[p], want[p])
+				}
+			}
+		})
+	}
+}
+
+// TestTermsInUnscoped: with no server's own article, every guild is
+// answered exactly as guild "" (the term dictionary's counts, as before
+// scoping), and nothing is read to take off.
+func TestTermsInUnscoped(t *testing.T) {
+	ctx := context.Background()
+	ix, err := Open(ctx, t.TempDir(), corpus.New(
+		jsonArticle(t, "global", "", vocabGlobal),
+		jsonArticle(t, "other", "", vocabMine),
+	), Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer ix.Close()
+	want := termsOf(t, ix, "", vocabPrefixes...)
+	if !slices.Contains(want["tun"], "tunnel") {
+		t.Fatalf("TermsIn(tun) = %q; want tunnel", want["tun"])
+	}
+	for _, g := range []string{"111", NoGuild} {
+		got := termsOf(t, ix, g, vocabPrefixes...)
+		for _, p := range vocabPrefixes {
+			if !slices.Equal(got[p], want[p]) {
+				t.Errorf("TermsIn(%q, %q) = %q; want %q", p, g, got[p], want[p])
+			}
+		}
+	}
+	ix.hidden.mu.Lock()
+	defer ix.hidden.mu.Unlock()
+	if len(ix.hidden.words) != 0 {
+		t.Errorf("the sentences to take off were read for %d guilds; want none", len(ix.hidden.words))
+	}
+}
+
+// TestTermsInDeleted: the sentences a change deleted, which the term
+// dictionary still counts until a merge, are not offered in a server: not
+// the words of an older version of a server's own page, nor those of a
+// server's page that is gone when no other server's own page is left.
+func TestTermsInDeleted(t *testing.T) {
+	ctx := context.Background()
+	global := jsonArticle(t, "global", "", vocabGlobal)
+	ix, err := OpenMemory(ctx, corpus.New(global, jsonArticle(t, "mine", "111", vocabMine+" Zanzibar ferries wait.")), Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer ix.Close()
+	reference := func(t *testing.T, arts ...*corpus.Article) *Index {
+		t.Helper()
+		r, err := OpenMemory(ctx, corpus.New(arts...), Options{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		t.Cleanup(func() { r.Close() })
+		return r
+	}
+	for _, step := range []struct {
+		name  string
+		arts  []*corpus.Article
+		sees  map[string][]*corpus.Article // what each guild sees, none a server's own
+		gone  string                       // a word only a deleted sentence holds
+		guild []string
+	}{
+		{"updated", []*corpus.Article{global, jsonArticle(t, "mine", "111", vocabMine)},
+			map[string][]*corpus.Article{"111": {global, jsonArticle(t, "mine", "", vocabMine)}, "222": {global}, NoGuild: {global}},
+			"zanzibar", []string{"111", "222", NoGuild}},
+		{"removed", []*corpus.Article{global},
+			map[string][]*corpus.Article{"111": {global}, "222": {global}, NoGuild: {global}},
+			"tunnel", []string{"111", "222", NoGuild}},
+	} {
+		t.Run(step.name, func(t *testing.T) {
+			if err := ix.Sync(ctx, corpus.New(step.arts...)); err != nil {
+				t.Fatal(err)
+			}
+			ai, err := ix.bi.Advanced()
+			if err != nil {
+				t.Fatal(err)
+			}
+			rd, err := ai.Reader()
+			if err != nil {
+				t.Fatal(err)
+			}
+			deleted := hasDeleted(rd)
+			rd.Close()
+			if !deleted {
+				t.Fatal("the index holds no deleted sentence after the change; the test needs one")
+			}
+			if got := termsOf(t, ix, "", step.gone[:3])[step.gone[:3]]; !slices.Contains(got, step.gone) {
+				t.Errorf("TermsIn(%q, \"\") = %q; want %q, still counted by the dictionary", step.gone[:3], got, step.gone)
+			}
+			for _, g := range step.guild {
+				got := termsOf(t, ix, g, append(vocabPrefixes, step.gone[:3])...)
+				if slices.Contains(got[step.gone[:3]], step.gone) {
+					t.Errorf("TermsIn(%q, %q) = %q; want no %q", step.gone[:3], g, got[step.gone[:3]], step.gone)
+				}
+				want := termsOf(t, reference(t, step.sees[g]...), "", vocabPrefixes...)
+				for _, p := range vocabPrefixes {
+					if !slices.Equal(got[p], want[p]) {
+						t.Errorf("TermsIn(%q, %q) = %q; want %q", p, g, got[p], want[p])
+					}
+				}
+			}
+		})
+	}
+}
