@@ -29,6 +29,7 @@ const (
 	otherGuild   = "2000000000000000002"
 	otherChannel = "3000000000000000002"
 	adminID      = "4000000000000000009"
+	dmChannel    = "3900000000000000001" // a channel of no server: a DM
 )
 
 // newsSite serves the pages /article add fetches (testdata/news/pages),
@@ -222,7 +223,7 @@ func TestArticleAddNeedsManageServer(t *testing.T) {
 		t.Errorf("/article add by a member: type %d, ephemeral %v, %q; want an ephemeral refusal naming Manage Server", r.Type, r.Ephemeral, r.Data.Content)
 	}
 	dm := w.interact(&discordgo.Interaction{
-		Type: discordgo.InteractionApplicationCommand, ChannelID: "3900000000000000001",
+		Type: discordgo.InteractionApplicationCommand, ChannelID: dmChannel,
 		User: &discordgo.User{ID: adminID, Username: "admin"},
 		Data: discordgo.ApplicationCommandInteractionData{ID: "1", Name: "article", Options: []*discordgo.ApplicationCommandInteractionDataOption{
 			subOpt("add", strOpt("url", url)),
@@ -332,6 +333,14 @@ func TestArticleAddIsTheServersOwn(t *testing.T) {
 		{"speaker there", there, "quotes", "", "speaker", "walsh", "Niamh Walsh", false},
 		{"speaker there, the folder's", there, "quotes", "", "speaker", "byrne", "Mary Byrne", true},
 		{"lookup speaker there", there, "lookup", "", "term", "niamh", "Niamh Walsh", false},
+		// /lookup's words: the added page's only here (not in another
+		// server, nor in a DM), the folder's everywhere.
+		{"lookup word here", here, "lookup", "", "term", "inishbo", "inishbofin", true},
+		{"lookup word there", there, "lookup", "", "term", "inishbo", "inishbofin", false},
+		{"lookup word in a DM", dmChannel, "lookup", "", "term", "clegg", "cleggan", false},
+		{"lookup word there, the folder's", there, "lookup", "", "term", "rive", "rivets", true},
+		{"lookup word in a DM, the folder's", dmChannel, "lookup", "", "term", "rive", "rivets", true},
+		{"lookup second word there", there, "lookup", "", "term", "ferry to inish", "ferry to inishbofin", false},
 	} {
 		t.Run("autocomplete/"+tt.name, func(t *testing.T) {
 			got := w.choices(tt.channel, tt.cmd, tt.sub, tt.option, tt.typed)
