@@ -2,6 +2,8 @@ package retrieval
 
 import (
 	"context"
+	"os"
+	"path/filepath"
 	"slices"
 	"testing"
 
@@ -194,5 +196,50 @@ func TestTermsInDeleted(t *testing.T) {
 				}
 			}
 		})
+	}
+}
+
+// TestFollowerTermsIn: a Follower of a shared index completes words as
+// the server asking sees them.
+func TestFollowerTermsIn(t *testing.T) {
+	ctx := context.Background()
+	src, shared := t.TempDir(), t.TempDir()
+	for name, text := range map[string]string{
+		"global.json": `{"title": "global", "body": ["` + vocabGlobal + `"]}`,
+		"mine.json":   `{"title": "mine", "guild": "111", "body": ["` + vocabMine + `"]}`,
+	} {
+		if err := os.WriteFile(filepath.Join(src, name), []byte(text), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	f, _, err := corpus.ListFolder(ctx, src)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	if _, err := BuildShared(ctx, shared, f, Options{}); err != nil {
+		t.Fatal(err)
+	}
+	fol, err := OpenFollower(shared, Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer fol.Close()
+	for _, tt := range []struct {
+		guild string
+		want  []string
+	}{
+		{"", []string{"tunnel"}},
+		{"111", []string{"tunnel"}},
+		{"222", []string{}},
+		{NoGuild, []string{}},
+	} {
+		got, err := fol.TermsIn("tun", tt.guild, 10)
+		if err != nil || !slices.Equal(got, tt.want) {
+			t.Errorf("TermsIn(tun, %q) = %q, %v; want %q", tt.guild, got, err, tt.want)
+		}
+		if got, err := fol.TermsIn("bri", tt.guild, 10); err != nil || !slices.Equal(got, []string{"bridge"}) {
+			t.Errorf("TermsIn(bri, %q) = %q, %v; want bridge", tt.guild, got, err)
+		}
 	}
 }
