@@ -548,3 +548,49 @@ func BenchmarkStartup(b *testing.B) {
 		}
 	})
 }
+
+// BenchmarkTermsIn times /lookup's autocomplete (25 words of a prefix):
+// in a server that sees every article (the term dictionary's counts as
+// they are), and in one from which ten articles are hidden, as a server's
+// own pages are from another: the first time after a change (their
+// sentences read and analysed) and after (kept). The articles are hidden
+// by the benchmark, not by their servers, so that the fixture is not
+// changed.
+func BenchmarkTermsIn(b *testing.B) {
+	for _, n := range benchSizes(b) {
+		b.Run(fmt.Sprintf("articles=%d", n), func(b *testing.B) {
+			ix := benchFixture(b, n, verbatimEngine).ix.(verbatimBench).Index
+			var hidden []corpus.ArticleID
+			for _, a := range ix.Articles() {
+				if len(hidden) == 10 {
+					break
+				}
+				hidden = append(hidden, a.ID)
+			}
+			for _, prefix := range []string{"", "s", "har"} {
+				for _, tt := range []struct {
+					name   string
+					hidden []corpus.ArticleID
+					first  bool
+				}{
+					{"hidden=0", nil, false},
+					{"hidden=10/first", hidden, true},
+					{"hidden=10/kept", hidden, false},
+				} {
+					b.Run("prefix="+prefix+"/"+tt.name, func(b *testing.B) {
+						for b.Loop() {
+							if tt.first {
+								ix.hidden.mu.Lock()
+								ix.hidden.state = ""
+								ix.hidden.mu.Unlock()
+							}
+							if _, err := ix.terms("", prefix, "bench", 0, tt.hidden, 25); err != nil {
+								b.Fatal(err)
+							}
+						}
+					})
+				}
+			}
+		})
+	}
+}

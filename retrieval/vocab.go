@@ -51,8 +51,12 @@ func (ix *Index) TermsIn(prefix, guild string, limit int) ([]string, error) {
 	ix.mu.RLock()
 	arts, gen := ix.man.Articles, ix.gen
 	ix.mu.RUnlock()
-	hidden := hiddenIn(arts, guild)
+	return ix.terms(head, prefix, guild, gen, hiddenIn(arts, guild), limit)
+}
 
+// terms is TermsIn of the last word prefix after the words head, in guild,
+// which does not see the articles hidden, at the index's change gen.
+func (ix *Index) terms(head, prefix, guild string, gen uint64, hidden []corpus.ArticleID, limit int) ([]string, error) {
 	ai, err := ix.bi.Advanced()
 	if err != nil {
 		return nil, fmt.Errorf("index reader: %w", err)
