@@ -584,7 +584,17 @@ func BenchmarkTermsIn(b *testing.B) {
 								ix.hidden.state = ""
 								ix.hidden.mu.Unlock()
 							}
-							if _, err := ix.terms("", prefix, "bench", 0, tt.hidden, 25); err != nil {
+							ai, err := ix.bi.Advanced()
+							if err != nil {
+								b.Fatal(err)
+							}
+							rd, err := ai.Reader()
+							if err != nil {
+								b.Fatal(err)
+							}
+							_, err = ix.terms(rd, "", prefix, "bench", 0, tt.hidden, 25)
+							rd.Close()
+							if err != nil {
 								b.Fatal(err)
 							}
 						}

@@ -48,15 +48,10 @@ func (ix *Index) TermsIn(prefix, guild string, limit int) ([]string, error) {
 	if limit <= 0 || utf8.RuneCountInString(prefix) > MaxTermRune {
 		return nil, nil
 	}
-	ix.mu.RLock()
-	arts, gen := ix.man.Articles, ix.gen
-	ix.mu.RUnlock()
-	return ix.terms(head, prefix, guild, gen, hiddenIn(arts, guild), limit)
-}
-
-// terms is TermsIn of the last word prefix after the words head, in guild,
-// which does not see the articles hidden, at the index's change gen.
-func (ix *Index) terms(head, prefix, guild string, gen uint64, hidden []corpus.ArticleID, limit int) ([]string, error) {
+	// The snapshot is taken before the articles are read, so that the
+	// articles are never older than it, but for a Sync under way: it
+	// indexes sentences before it serves their articles, and a page it is
+	// adding for one server is in the snapshot, not yet hidden, until then.
 	ai, err := ix.bi.Advanced()
 	if err != nil {
 		return nil, fmt.Errorf("index reader: %w", err)
@@ -66,6 +61,17 @@ func (ix *Index) terms(head, prefix, guild string, gen uint64, hidden []corpus.A
 		return nil, fmt.Errorf("index reader: %w", err)
 	}
 	defer rd.Close()
+	ix.mu.RLock()
+	arts, gen := ix.man.Articles, ix.gen
+	ix.mu.RUnlock()
+	return ix.terms(rd, head, prefix, guild, gen, hiddenIn(arts, guild), limit)
+}
+
+// terms is TermsIn of the last word prefix after the words head, in guild,
+// which does not see the articles hidden, read from the snapshot rd at the
+// index's change gen.
+func (ix *Index) terms(rd index.IndexReader, head, prefix, guild string, gen uint64, hidden []corpus.ArticleID, limit int) ([]string, error) {
+	var err error
 	var less map[string]int // what the dictionary's counts hold that guild does not see
 	if len(hidden) > 0 || (guild != "" && hasDeleted(rd)) {
 		if less, err = ix.hiddenWords(rd, gen, guild, hidden); err != nil {
