@@ -4,6 +4,7 @@ import (
 	"cmp"
 	"context"
 	"fmt"
+	"maps"
 	"slices"
 	"strconv"
 	"strings"
@@ -155,9 +156,10 @@ func hasDeleted(rd index.IndexReader) bool {
 // hiddenCache keeps hiddenWords' answers for one state of the index: its
 // change (Index.gen) and its snapshot's segments and their deletions.
 type hiddenCache struct {
-	mu    sync.Mutex
-	state string
-	words map[string]map[string]int // by guild
+	mu      sync.Mutex
+	state   string
+	deleted map[string]int            // the deleted sentences' words; nil until read
+	words   map[string]map[string]int // by guild
 }
 
 // maxHiddenGuilds bounds the servers hiddenCache keeps: past it, it
@@ -172,7 +174,7 @@ const maxHiddenGuilds = 256
 // of its stored record's text as the exact field's analyser cuts them,
 // which is how they were indexed. They are few (a server's own pages, and
 // the sentences replaced since the last merge), and kept until the index
-// changes.
+// changes: the deleted sentences' once for every server.
 func (ix *Index) hiddenWords(rd index.IndexReader, gen uint64, guild string, ids []corpus.ArticleID) (map[string]int, error) {
 	snap, ok := rd.(*scorch.IndexSnapshot)
 	if !ok {
@@ -191,8 +193,11 @@ func (ix *Index) hiddenWords(rd index.IndexReader, gen uint64, guild string, ids
 	c := &ix.hidden
 	c.mu.Lock()
 	defer c.mu.Unlock()
-	if c.state != state.String() || len(c.words) >= maxHiddenGuilds {
-		c.state, c.words = state.String(), map[string]map[string]int{}
+	if c.state != state.String() {
+		c.state, c.deleted, c.words = state.String(), nil, map[string]map[string]int{}
+	}
+	if len(c.words) >= maxHiddenGuilds {
+		c.words = map[string]map[string]int{}
 	}
 	if w, ok := c.words[guild]; ok {
 		return w, nil
@@ -202,6 +207,23 @@ func (ix *Index) hiddenWords(rd index.IndexReader, gen uint64, guild string, ids
 	if err != nil {
 		return nil, err
 	}
+	if c.deleted == nil {
+		var nums []uint64
+		for i, s := range snap.Segments() {
+			if d := s.Deleted(); d != nil {
+				it := d.Iterator()
+				for it.HasNext() {
+					nums = append(nums, p.offsets[i]+uint64(it.Next()))
+				}
+			}
+		}
+		deleted := map[string]int{}
+		if err := ix.countWords(snap, p.offsets, nums, deleted); err != nil {
+			return nil, err
+		}
+		c.deleted = deleted
+	}
+	// The live sentences of the hidden articles: none is deleted.
 	var nums []uint64
 	for _, id := range ids {
 		ds, err := p.docs(string(id), fieldArticle)
@@ -210,26 +232,29 @@ func (ix *Index) hiddenWords(rd index.IndexReader, gen uint64, guild string, ids
 		}
 		nums = append(nums, ds...)
 	}
-	for i, s := range snap.Segments() {
-		if d := s.Deleted(); d != nil {
-			it := d.Iterator()
-			for it.HasNext() {
-				nums = append(nums, p.offsets[i]+uint64(it.Next()))
-			}
-		}
+	words := maps.Clone(c.deleted)
+	if err := ix.countWords(snap, p.offsets, nums, words); err != nil {
+		return nil, err
 	}
+	c.words[guild] = words
+	return words, nil
+}
+
+// countWords adds to words, for each word of the exact field, the number
+// of the sentences numbered nums (in snap, whose segments begin at
+// offsets) that hold it, read from their stored records' text.
+func (ix *Index) countWords(snap *scorch.IndexSnapshot, offsets []uint64, nums []uint64, words map[string]int) error {
 	slices.Sort(nums)
 	nums = slices.Compact(nums)
-	words := map[string]int{}
 	seen := map[string]bool{}
 	seg := 0
 	for _, num := range nums {
-		for seg+1 < len(p.offsets) && p.offsets[seg+1] <= num {
+		for seg+1 < len(offsets) && offsets[seg+1] <= num {
 			seg++
 		}
 		var text string
 		found := false
-		err := snap.Segments()[seg].VisitDocument(num-p.offsets[seg], func(name string, _ byte, val []byte, _ []uint64) bool {
+		err := snap.Segments()[seg].VisitDocument(num-offsets[seg], func(name string, _ byte, val []byte, _ []uint64) bool {
 			if name != fieldRecord {
 				return true
 			}
@@ -240,10 +265,10 @@ func (ix *Index) hiddenWords(rd index.IndexReader, gen uint64, guild string, ids
 			return false
 		})
 		if err != nil {
-			return nil, fmt.Errorf("sentence %d: %w", num, err)
+			return fmt.Errorf("sentence %d: %w", num, err)
 		}
 		if !found {
-			return nil, fmt.Errorf("sentence %d: %w", num, errRecord)
+			return fmt.Errorf("sentence %d: %w", num, errRecord)
 		}
 		clear(seen)
 		for _, w := range ix.an.Words(text) {
@@ -253,6 +278,5 @@ func (ix *Index) hiddenWords(rd index.IndexReader, gen uint64, guild string, ids
 			}
 		}
 	}
-	c.words[guild] = words
-	return words, nil
+	return nil
 }
