@@ -274,13 +274,9 @@ const (
 // candidateLimit of them, those that hold a term of every group first,
 // each with its record read from the index, and the terms of its article.
 func (ix *Index) candidates(ctx context.Context, groups [][]string, st Stats, article corpus.ArticleID) ([]*candidate, error) {
-	ai, err := ix.bi.Advanced()
+	rd, err := ix.reader()
 	if err != nil {
-		return nil, fmt.Errorf("index reader: %w", err)
-	}
-	rd, err := ai.Reader()
-	if err != nil {
-		return nil, fmt.Errorf("index reader: %w", err)
+		return nil, err
 	}
 	defer rd.Close()
 	found, err := findSentences(ctx, rd, groups, st, article, candidateLimit)
@@ -575,13 +571,9 @@ func (ix *Index) stats(terms []string) (Stats, error) {
 	if missing == nil {
 		return st, nil
 	}
-	r, err := ix.bi.Advanced()
+	rd, err := ix.reader()
 	if err != nil {
-		return nil, fmt.Errorf("index reader: %w", err)
-	}
-	rd, err := r.Reader()
-	if err != nil {
-		return nil, fmt.Errorf("index reader: %w", err)
+		return nil, err
 	}
 	defer rd.Close()
 	n, err := rd.DocCount()

@@ -23,6 +23,7 @@ import (
 	"github.com/blevesearch/bleve/v2/index/scorch"
 	"github.com/blevesearch/bleve/v2/mapping"
 	bleveutil "github.com/blevesearch/bleve/v2/util"
+	index "github.com/blevesearch/bleve_index_api"
 	bolt "go.etcd.io/bbolt"
 	bolterrors "go.etcd.io/bbolt/errors"
 
@@ -669,8 +670,8 @@ func (ix *Index) sweep(next manifest) error {
 	return nil
 }
 
-// strays lists the documents of the index that next does not list.
-func (ix *Index) strays(next manifest) ([]string, error) {
+// reader opens a snapshot of the index for reading; the caller closes it.
+func (ix *Index) reader() (index.IndexReader, error) {
 	ai, err := ix.bi.Advanced()
 	if err != nil {
 		return nil, fmt.Errorf("index reader: %w", err)
@@ -678,6 +679,15 @@ func (ix *Index) strays(next manifest) ([]string, error) {
 	rd, err := ai.Reader()
 	if err != nil {
 		return nil, fmt.Errorf("index reader: %w", err)
+	}
+	return rd, nil
+}
+
+// strays lists the documents of the index that next does not list.
+func (ix *Index) strays(next manifest) ([]string, error) {
+	rd, err := ix.reader()
+	if err != nil {
+		return nil, err
 	}
 	defer rd.Close()
 	if n, err := rd.DocCount(); err != nil || int(n) == next.Docs {

@@ -70,11 +70,7 @@ func TestPostingsReadAsBleveDoes(t *testing.T) {
 				t.Fatal(err)
 			}
 		}
-		ai, err := ix.bi.Advanced()
-		if err != nil {
-			t.Fatal(err)
-		}
-		if rd, err = ai.Reader(); err != nil {
+		if rd, err = ix.reader(); err != nil {
 			t.Fatal(err)
 		}
 		snap := rd.(*scorch.IndexSnapshot)
@@ -221,11 +217,7 @@ func TestSearchInPartsFindsTheSame(t *testing.T) {
 	parts := searchParts
 	defer func() { searchParts = parts }()
 	// One snapshot for every search: scorch's merges renumber documents.
-	ai, err := ix.bi.Advanced()
-	if err != nil {
-		t.Fatal(err)
-	}
-	rd, err := ai.Reader()
+	rd, err := ix.reader()
 	if err != nil {
 		t.Fatal(err)
 	}

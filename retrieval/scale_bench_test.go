@@ -584,11 +584,7 @@ func BenchmarkTermsIn(b *testing.B) {
 								ix.hidden.state = ""
 								ix.hidden.mu.Unlock()
 							}
-							ai, err := ix.bi.Advanced()
-							if err != nil {
-								b.Fatal(err)
-							}
-							rd, err := ai.Reader()
+							rd, err := ix.reader()
 							if err != nil {
 								b.Fatal(err)
 							}

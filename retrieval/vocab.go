@@ -53,13 +53,9 @@ func (ix *Index) TermsIn(prefix, guild string, limit int) ([]string, error) {
 	// articles are never older than it, but for a Sync under way: it
 	// indexes sentences before it serves their articles, and a page it is
 	// adding for one server is in the snapshot, not yet hidden, until then.
-	ai, err := ix.bi.Advanced()
+	rd, err := ix.reader()
 	if err != nil {
-		return nil, fmt.Errorf("index reader: %w", err)
-	}
-	rd, err := ai.Reader()
-	if err != nil {
-		return nil, fmt.Errorf("index reader: %w", err)
+		return nil, err
 	}
 	defer rd.Close()
 	ix.mu.RLock()

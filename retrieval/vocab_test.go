@@ -167,11 +167,7 @@ func TestTermsInDeleted(t *testing.T) {
 			if err := ix.Sync(ctx, corpus.New(step.arts...)); err != nil {
 				t.Fatal(err)
 			}
-			ai, err := ix.bi.Advanced()
-			if err != nil {
-				t.Fatal(err)
-			}
-			rd, err := ai.Reader()
+			rd, err := ix.reader()
 			if err != nil {
 				t.Fatal(err)
 			}
