@@ -568,77 +568,92 @@ func entryGuilds(enc []byte) ([]string, error) {
 	if len(enc) == 0 || enc[0] != entryVersion {
 		return nil, fmt.Errorf("%w: article entry not of version %d", errRecord, entryVersion)
 	}
-	off, bad := 1, false
-	num := func() uint64 {
-		v, w := binary.Uvarint(enc[off:])
-		if w <= 0 {
-			bad = true
-			return 0
-		}
-		off += w
-		return v
-	}
-	str := func() []byte {
-		n := num()
-		if bad || n > uint64(len(enc)-off) {
-			bad = true
-			return nil
-		}
-		off += int(n)
-		return enc[off-int(n) : off]
-	}
-	tm := func() {
-		if off >= len(enc) {
-			bad = true
-			return
-		}
-		off++
-		if enc[off-1] != 0 {
-			str()
-		}
-	}
-	// list skips a list, each item strs strings then nums numbers.
-	list := func(strs, nums int) {
-		n := num()
-		for i := uint64(0); i < n && !bad; i++ {
-			for range strs {
-				str()
-			}
-			for range nums {
-				num()
-			}
-		}
-	}
-	tm()          // Added
-	str()         // Hash
-	str()         // Stamp
-	list(0, 1)    // Paragraphs
-	num()         // Terms
+	w := entrySkipper{enc: enc, off: 1}
+	w.time()      // Added
+	w.str()       // Hash
+	w.str()       // Stamp
+	w.list(0, 1)  // Paragraphs
+	w.num()       // Terms
 	for range 6 { // ID, Title, Source, Agency, URL, Author
-		str()
+		w.str()
 	}
-	tm()       // Published
-	list(1, 1) // Speakers
-	list(2, 0) // Also
-	str()      // Encoding
-	n := num()
-	if bad || n > uint64(len(enc)-off) {
+	w.time()     // Published
+	w.list(1, 1) // Speakers
+	w.list(2, 0) // Also
+	w.str()      // Encoding
+	n := w.num()
+	if w.bad || n > uint64(len(enc)-w.off) {
 		return nil, fmt.Errorf("%w: article entry cut short", errRecord)
 	}
 	var guilds []string
 	if n > 0 {
 		guilds = make([]string, n)
 		for i := range guilds {
-			guilds[i] = string(str())
+			guilds[i] = string(w.str())
 		}
 	}
-	if bad {
+	if w.bad {
 		return nil, fmt.Errorf("%w: article entry cut short", errRecord)
 	}
-	if off != len(enc) {
-		return nil, fmt.Errorf("%w: %d bytes left over", errRecord, len(enc)-off)
+	if w.off != len(enc) {
+		return nil, fmt.Errorf("%w: %d bytes left over", errRecord, len(enc)-w.off)
 	}
 	return guilds, nil
+}
+
+// entrySkipper walks an entry's encoding (encodeEntry) field by field
+// without decoding what it skips, for the readers that need one field of
+// many entries (their servers, their stamp). bad is set, and stays, once
+// the encoding ends too soon.
+type entrySkipper struct {
+	enc []byte
+	off int
+	bad bool
+}
+
+func (w *entrySkipper) num() uint64 {
+	v, n := binary.Uvarint(w.enc[w.off:])
+	if n <= 0 {
+		w.bad = true
+		return 0
+	}
+	w.off += n
+	return v
+}
+
+func (w *entrySkipper) str() []byte {
+	n := w.num()
+	if w.bad || n > uint64(len(w.enc)-w.off) {
+		w.bad = true
+		return nil
+	}
+	w.off += int(n)
+	return w.enc[w.off-int(n) : w.off]
+}
+
+// time skips a time: a zero byte, or a one and its encoding.
+func (w *entrySkipper) time() {
+	if w.off >= len(w.enc) {
+		w.bad = true
+		return
+	}
+	w.off++
+	if w.enc[w.off-1] != 0 {
+		w.str()
+	}
+}
+
+// list skips a list, each item strs strings then nums numbers.
+func (w *entrySkipper) list(strs, nums int) {
+	n := w.num()
+	for i := uint64(0); i < n && !w.bad; i++ {
+		for range strs {
+			w.str()
+		}
+		for range nums {
+			w.num()
+		}
+	}
 }
 
 // sameStamps reports whether the entries are exactly those of the files
@@ -691,26 +706,11 @@ func entryStampIs(enc []byte, st string) bool {
 	if len(enc) < 2 || enc[0] != entryVersion {
 		return false
 	}
-	off := 1
-	str := func() ([]byte, bool) {
-		n, w := binary.Uvarint(enc[off:])
-		if w <= 0 || n > uint64(len(enc)-off-w) {
-			return nil, false
-		}
-		off += w + int(n)
-		return enc[off-int(n) : off], true
-	}
-	off++ // Added: zero, or one and its encoding
-	if enc[off-1] != 0 {
-		if _, ok := str(); !ok {
-			return false
-		}
-	}
-	if _, ok := str(); !ok { // Hash
-		return false
-	}
-	stamp, ok := str()
-	return ok && string(stamp) == st
+	w := entrySkipper{enc: enc, off: 1}
+	w.time() // Added
+	w.str()  // Hash
+	stamp := w.str()
+	return !w.bad && string(stamp) == st
 }
 
 // count returns the number of entries: until all are read, the number

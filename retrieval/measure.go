@@ -45,10 +45,12 @@ var (
 		"metre", "metres", "meter", "meters", "m", "cm", "mm", "centimetres", "centimeters",
 		"millimetres", "millimeters", "foot", "feet", "ft", "yard", "yards", "inch", "inches",
 		"nautical", "light", "storeys", "stories", "floors")
-	heatUnits  = wordSet("degrees", "degree", "c", "f", "celsius", "fahrenheit", "kelvin", "k")
-	speedUnits = wordSet("mph", "kph", "kmh", "km", "knots", "knot", "mach", "miles", "kilometres",
-		"kilometers", "metres", "meters", "m")
-	weightUnits = wordSet("kg", "kilograms", "kilogrammes", "kilos", "tonnes", "tons", "ton", "tonne",
+	heatUnits = wordSet("degrees", "degree", "c", "f", "celsius", "fahrenheit", "kelvin", "k")
+	// speedUnits are speeds themselves; distanceUnits a speed with a
+	// time after them ("60 miles an hour", "900 km/h").
+	speedUnits    = wordSet("mph", "kph", "kmh", "knots", "knot", "mach")
+	distanceUnits = wordSet("km", "miles", "kilometres", "kilometers", "metres", "meters", "m")
+	weightUnits   = wordSet("kg", "kilograms", "kilogrammes", "kilos", "tonnes", "tons", "ton", "tonne",
 		"pounds", "lb", "lbs", "grams", "grammes", "g", "ounces", "oz", "stone", "mg")
 )
 
@@ -144,8 +146,8 @@ func (q rankQuery) fits(d doc, j int) bool {
 		// A distance an hour or a second, a unit of speed ("900
 		// km/h", "60 miles an hour", "20 knots"), or the time a
 		// distance takes ("100 metres in six seconds").
-		return timeUnits[next(1)] || speedUnits[next(1)] && (timeUnits[next(2)] || timeUnits[next(3)] || next(2) == "h" || next(1) == "mph" ||
-			next(1) == "kph" || next(1) == "kmh" || next(1) == "knots" || next(1) == "knot" || next(1) == "mach")
+		return timeUnits[next(1)] || speedUnits[next(1)] ||
+			distanceUnits[next(1)] && (timeUnits[next(2)] || timeUnits[next(3)] || next(2) == "h")
 	case measureWeight:
 		return weightUnits[next(1)]
 	}

@@ -36,6 +36,22 @@ func withScope(ctx context.Context, arts *entries, guild string) context.Context
 	return context.WithValue(ctx, scopeKey{}, hidden)
 }
 
+// hiddenIn returns the articles of the catalogue's entries arts that guild
+// (as Query.Guild) does not see; nil when guild is "" or it sees them all.
+func hiddenIn(arts *entries, guild string) []corpus.ArticleID {
+	if guild == "" {
+		return nil
+	}
+	g := scopeGuild(guild)
+	var hidden []corpus.ArticleID
+	for _, a := range arts.scoped() {
+		if !a.VisibleIn(g) {
+			hidden = append(hidden, a.ID)
+		}
+	}
+	return hidden
+}
+
 // hiddenArticles returns the articles withScope set aside; nil for none.
 func hiddenArticles(ctx context.Context) []corpus.ArticleID {
 	hidden, _ := ctx.Value(scopeKey{}).([]corpus.ArticleID)

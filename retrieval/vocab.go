@@ -118,22 +118,6 @@ func (ix *Index) terms(rd index.IndexReader, head, prefix, guild string, gen uin
 	return out, nil
 }
 
-// hiddenIn returns the articles of the catalogue's entries arts that guild
-// (as Query.Guild) does not see; nil when guild is "" or it sees them all.
-func hiddenIn(arts *entries, guild string) []corpus.ArticleID {
-	if guild == "" {
-		return nil
-	}
-	g := scopeGuild(guild)
-	var hidden []corpus.ArticleID
-	for _, a := range arts.scoped() {
-		if !a.VisibleIn(g) {
-			hidden = append(hidden, a.ID)
-		}
-	}
-	return hidden
-}
-
 // hasDeleted reports whether the snapshot rd holds deleted documents that
 // a merge has not removed yet.
 func hasDeleted(rd index.IndexReader) bool {
