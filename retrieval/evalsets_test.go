@@ -14,6 +14,7 @@ var (
 	seedPara2Files = []string{"seed-paraphrase2.tune.jsonl", "seed-paraphrase2.heldout.jsonl"}
 	seedPara3Files = []string{"seed-paraphrase3.tune.jsonl", "seed-paraphrase3.heldout.jsonl"}
 	seedPara4Files = []string{"seed-paraphrase4.tune.jsonl", "seed-paraphrase4.heldout.jsonl"}
+	seedPara5Files = []string{"seed-paraphrase5.tune.jsonl", "seed-paraphrase5.heldout.jsonl"}
 	summaryFiles   = []string{"summaries.tune.jsonl", "summaries.heldout.jsonl"}
 	summary2Files  = []string{"summaries2.tune.jsonl", "summaries2.heldout.jsonl"}
 	summary3Files  = []string{"summaries3.tune.jsonl", "summaries3.heldout.jsonl"}
@@ -100,6 +101,16 @@ func TestSeedParaphrase3Rules(t *testing.T) {
 // fails, fix the question, not the test.
 func TestSeedParaphrase4Rules(t *testing.T) {
 	checkSeedParaHalves(t, seedPara4Files)
+}
+
+// TestSeedParaphrase5Rules checks the fifth seed paraphrase set by the
+// rules of the third (checkSeedParaHalves): expected substrings in the
+// built-in article as written, each in one sentence, at most one shared
+// content word, at least 50 questions and a quarter unanswerable in each
+// half, and answers spread over three quarters of the sentences. When it
+// fails, fix the question, not the test.
+func TestSeedParaphrase5Rules(t *testing.T) {
+	checkSeedParaHalves(t, seedPara5Files)
 }
 
 // checkSeedParaHalves checks a seed paraphrase set split into halves from
