@@ -44,6 +44,14 @@ const (
 	news4Heldout = "news4-paraphrase.heldout.jsonl"
 )
 
+// The fifth news paraphrase set (testdata/eval/README.md), written the
+// same way on six more articles of its own.
+const (
+	news5Dir     = "testdata/eval/news5"
+	news5Tune    = "news5-paraphrase.tune.jsonl"
+	news5Heldout = "news5-paraphrase.heldout.jsonl"
+)
+
 // TestSeedParaphrase2Rules checks the rules the second seed paraphrase set
 // was written to, without asking the engine anything: every expected
 // substring is in the built-in article exactly as written and in exactly
@@ -290,6 +298,18 @@ func TestNews3ParaphraseRules(t *testing.T) {
 // it fails, fix the question, not the test.
 func TestNews4ParaphraseRules(t *testing.T) {
 	checkNewsParaSet(t, news4Dir, news4Tune, news4Heldout)
+}
+
+// TestNews5ParaphraseRules checks the fifth news paraphrase set against
+// the same rules as the second (see TestNews2ParaphraseRules): six
+// articles with the full header and 8 to 11 paragraphs, every expected
+// substring in exactly one sentence of them as written, at most one
+// content word shared with the answer (names and numbers apart), at least
+// 50 questions in each half with at least a quarter unanswerable (the set
+// was written to a third), no question asked twice and the halves split
+// by article, three each. When it fails, fix the question, not the test.
+func TestNews5ParaphraseRules(t *testing.T) {
+	checkNewsParaSet(t, news5Dir, news5Tune, news5Heldout)
 }
 
 // checkNewsParaSet checks a news paraphrase set of six articles in dir
