@@ -18,6 +18,7 @@ var (
 	summaryFiles   = []string{"summaries.tune.jsonl", "summaries.heldout.jsonl"}
 	summary2Files  = []string{"summaries2.tune.jsonl", "summaries2.heldout.jsonl"}
 	summary3Files  = []string{"summaries3.tune.jsonl", "summaries3.heldout.jsonl"}
+	summary4Files  = []string{"summaries4.tune.jsonl", "summaries4.heldout.jsonl"}
 )
 
 // The second news paraphrase set (testdata/eval/README.md): six articles
@@ -185,7 +186,7 @@ func TestSummariesSetRules(t *testing.T) {
 // least 55% of each half's questions without a positive candidate. When
 // it fails, fix the data, not the test.
 func TestBlindSummariesSetRules(t *testing.T) {
-	for _, files := range [][]string{summary2Files, summary3Files} {
+	for _, files := range [][]string{summary2Files, summary3Files, summary4Files} {
 		for _, h := range checkSummaryHalves(t, files) {
 			if h.questions < 50 {
 				t.Errorf("%s: %d questions; want at least 50", h.file, h.questions)
