@@ -265,11 +265,24 @@ func (lx *lexicon) questionType(an *Analyzer, wh string, rest []string) (AnswerT
 			}
 			return AnswerDescription, ""
 		}
-		// The focus: the first noun with an answer type among the next
-		// words, before an auxiliary ("what record company is", "what
-		// city hosts"), or else the first that other nouns are kinds of
-		// ("what sport"). After "the name of", names and possessives
-		// are skipped ("the name of Durst's group").
+		if wh != "name" && !named && len(rest) > 0 && determiners[strings.ToLower(rest[0])] {
+			// "Tell me what the judge said": the question word is the
+			// object of the clause after it, whose subject names no
+			// kind of answer.
+			return AnswerAny, ""
+		}
+		// The focus: the head of the noun phrase the question word
+		// leads, when an auxiliary ends it ("what common GOALS do",
+		// "which G8 COUNTRIES have"); else the first noun with an
+		// answer type among the next words ("what city hosts"), or the
+		// first that other nouns are kinds of ("what sport"). After
+		// "the name of", names and possessives are skipped ("the name
+		// of Durst's group").
+		if !named && wh != "name" {
+			if t, k, ok := lx.focusHead(an, rest); ok {
+				return t, k
+			}
+		}
 		kind := ""
 		for i, w := range rest {
 			lw := strings.ToLower(w)
@@ -309,6 +322,48 @@ func (lx *lexicon) questionType(an *Analyzer, wh string, rest []string) (AnswerT
 		}
 	}
 	return AnswerAny, ""
+}
+
+// determiners open a noun phrase: after a question word, its clause's
+// subject ("what THE judge said"), not the kind of answer.
+var determiners = map[string]bool{
+	"the": true, "a": true, "an": true, "his": true, "her": true, "its": true,
+	"their": true, "my": true, "your": true, "our": true, "this": true, "these": true,
+	"those": true,
+}
+
+// focusHead finds the focus of a wh-phrase whose noun phrase an
+// auxiliary or a preposition ends within five words ("what common goals
+// DO", "which city IN China"): its last word, the phrase's head, with the answer type the lexicon gives it, or
+// AnswerAny and the noun it names kinds of. It reports false when no
+// auxiliary ends the phrase or its head is no noun the lexicon knows, so
+// that the words are read one by one.
+func (lx *lexicon) focusHead(an *Analyzer, rest []string) (AnswerType, string, bool) {
+	end := -1
+	for i, w := range rest {
+		if i >= 5 {
+			break
+		}
+		if lw := strings.ToLower(w); auxiliaries[lw] || subjectEnds[lw] {
+			end = i
+			break
+		}
+	}
+	if end < 2 {
+		// No phrase, or one word: the word-by-word reading finds it.
+		return AnswerAny, "", false
+	}
+	head := strings.ToLower(rest[end-1])
+	if len(an.Terms(head)) != 1 || pastVerb(head) {
+		return AnswerAny, "", false
+	}
+	if t, k, ok := lookupKey(lx.focus, head); ok {
+		return t, k, true
+	}
+	if k := lx.kindName(head); k != "" {
+		return AnswerAny, k, true
+	}
+	return AnswerAny, "", false
 }
 
 // irregularPasts are the commonest verbs' irregular past forms, which

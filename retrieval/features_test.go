@@ -217,6 +217,16 @@ func TestQuestionType(t *testing.T) {
 		{"what happened last september", AnswerAny, "happened last september"},
 		{"What caused the delay?", AnswerAny, "caused the delay?"},
 		{"What made the talks possible?", AnswerAny, "made the talks possible?"},
+		// The head of the phrase an auxiliary ends is the focus, not an
+		// adjective before it
+		// ("major", "private", "native": a person, as nouns).
+		{"what major party does he lead", AnswerOrganization, "major party does he lead"},
+		{"which private school did she attend", AnswerOrganization, "private school did she attend"},
+		{"what native city did he return to", AnswerPlace, "native city did he return to"},
+		{"what minor league team did he join", AnswerOrganization, "minor league team did he join"},
+		{"Which city in China has the most banks?", AnswerPlace, "city in China has the most banks?"},
+		// "what the judge said": the judge is who speaks, not the answer.
+		{"tell me what the judge said to him", AnswerAny, "tell me the judge said to him"},
 	} {
 		got := an.Question(tt.q)
 		if got.Type != tt.want || got.Content != tt.content {
