@@ -67,7 +67,9 @@ type found struct {
 //
 // When some groups are rare, only they find sentences; the common groups
 // (see commonShare) add to the score and the match mask of the sentences
-// the rare ones found.
+// the rare ones found. When the finding groups hold more than findBudget
+// postings, the largest of them score as common ones do
+// (findingGroups): a sentence that holds every group is still found.
 //
 // It reads the index through rd and returns the sentences' document
 // numbers in it, at which their ids and records are read.
@@ -83,24 +85,7 @@ func findSentences(ctx context.Context, rd index.IndexReader, groups [][]string,
 	if s.avgLen <= 0 {
 		s.avgLen = 1
 	}
-	commonLimit := max(commonMin, int(commonShare*float64(s.n)))
-	common := make([]bool, len(groups))
-	rare, held, all := 0, 0, 0
-	for i, g := range groups {
-		df := 0
-		for _, t := range g {
-			df += st.DocFreq(t)
-		}
-		common[i] = df > commonLimit
-		if !common[i] {
-			rare++
-			held += df
-		}
-		all += df
-	}
-	if rare == 0 {
-		held = all
-	}
+	common, rare, held := findingGroups(groups, st, max(commonMin, int(commonShare*float64(s.n))))
 	// Room for about the sentences the groups that find them hold (their
 	// speakers' aside), so that the table seldom grows.
 	held = min(held, s.n)
@@ -177,6 +162,54 @@ func findSentences(ctx context.Context, rd index.IndexReader, groups [][]string,
 		s.hits = append(s.hits, sk.hits...)
 	}
 	return s.best(limit)
+}
+
+// findBudget is how many postings the groups that find sentences may
+// hold together before the largest of them only score what the others
+// find (see findingGroups). (A variable, for tests.)
+var findBudget = 100000
+
+// findingGroups chooses the groups that find sentences: those holding at
+// most commonLimit sentences (terms and bridges together), or every group
+// when none does; then, while they hold more than findBudget postings
+// together and more than one finds, the largest of them (the first of
+// equals) only scores the sentences the others find, as a common group
+// does. A sentence that holds a term of every group is found all the
+// same, by the smallest; what is no longer found holds none of the
+// rarest terms, and a question on a large corpus finds more than enough
+// sentences without it. common[i] is true for the groups that do not
+// find; rare counts those that do and held their postings.
+func findingGroups(groups [][]string, st Stats, commonLimit int) (common []bool, rare, held int) {
+	dfs := make([]int, len(groups))
+	common = make([]bool, len(groups))
+	all := 0
+	for i, g := range groups {
+		for _, t := range g {
+			dfs[i] += st.DocFreq(t)
+		}
+		common[i] = dfs[i] > commonLimit
+		if !common[i] {
+			rare++
+			held += dfs[i]
+		}
+		all += dfs[i]
+	}
+	if rare == 0 {
+		clear(common)
+		rare, held = len(groups), all
+	}
+	for rare > 1 && held > findBudget {
+		k := -1
+		for i := range groups {
+			if !common[i] && (k < 0 || dfs[i] > dfs[k]) {
+				k = i
+			}
+		}
+		common[k] = true
+		rare--
+		held -= dfs[k]
+	}
+	return common, rare, held
 }
 
 // slotPool keeps the tables of a search's hits by document number for the
@@ -348,12 +381,6 @@ type search struct {
 // only (sorted) when it is not nil.
 func (s *search) add(i int, term, field string, w, idf float64, only []uint64) error {
 	visit := func(id, freq uint64, norm float64) {
-		dl := s.avgLen
-		if norm > 0 {
-			dl = 1 / (norm * norm) // bleve's norm is 1/sqrt(length)
-		}
-		tf := float64(freq)
-		v := w * idf * tf * (bm25K1 + 1) / (tf + bm25K1*(1-bm25B+bm25B*dl/s.avgLen))
 		if s.skip[id] {
 			return
 		}
@@ -364,20 +391,36 @@ func (s *search) add(i int, term, field string, w, idf float64, only []uint64) e
 			*slot = int32(k + 1)
 			s.hits = append(s.hits, found{id: id, group: -1})
 		}
-		h := &s.hits[k]
-		if h.group != i {
-			h.group, h.best = i, 0
-		}
-		if v > h.best {
-			h.score += v - h.best
-			h.best = v
-		}
-		h.mask |= 1 << i
+		s.match(&s.hits[k], i, s.weight(w, idf, freq, norm))
 	}
 	if only == nil {
 		return s.p.each(term, field, s.lo, s.hi, visit)
 	}
 	return s.p.eachOf(term, field, only, visit)
+}
+
+// weight is the BM25 weight, times w, of a term of the given idf held
+// freq times by a sentence of bleve's length norm.
+func (s *search) weight(w, idf float64, freq uint64, norm float64) float64 {
+	dl := s.avgLen
+	if norm > 0 {
+		dl = 1 / (norm * norm) // bleve's norm is 1/sqrt(length)
+	}
+	tf := float64(freq)
+	return w * idf * tf * (bm25K1 + 1) / (tf + bm25K1*(1-bm25B+bm25B*dl/s.avgLen))
+}
+
+// match adds a match of group i of weight v to h: a group counts once,
+// by its best match.
+func (s *search) match(h *found, i int, v float64) {
+	if h.group != i {
+		h.group, h.best = i, 0
+	}
+	if v > h.best {
+		h.score += v - h.best
+		h.best = v
+	}
+	h.mask |= 1 << i
 }
 
 // best returns the document numbers of at most limit of the sentences

@@ -164,8 +164,11 @@ func (p *postings) eachOf(term, field string, only []uint64, visit func(num, fre
 	var at uint64 // the number, within seg, of the posting d
 	var d segment.Posting
 	done := false // seg's list has no more postings
+	s := -1       // the segment of num: only is sorted, so it only moves on
 	for _, num := range only {
-		s := sort.Search(len(p.offsets), func(k int) bool { return p.offsets[k] > num }) - 1
+		if s < 0 || s+1 < len(p.offsets) && p.offsets[s+1] <= num {
+			s = sort.Search(len(p.offsets), func(k int) bool { return p.offsets[k] > num }) - 1
+		}
 		if s < 0 {
 			continue
 		}

@@ -120,36 +120,60 @@ func recallSizes(tb testing.TB) []int {
 // the question is found as a candidate, whatever the size of the corpus
 // and however many sentences repeat some of those words.
 func TestRecallPlanted(t *testing.T) {
-	ctx := context.Background()
 	for _, n := range recallSizes(t) {
 		t.Run(fmt.Sprintf("articles=%d", n), func(t *testing.T) {
 			start := time.Now()
 			c := recallCorpus(t, n)
 			ix := memIndex(t, c, Options{})
 			t.Logf("%d articles, %d sentences indexed in %v", c.Len(), ix.man.Docs, time.Since(start))
-			for _, p := range planted {
-				start := time.Now()
-				_, cands, err := ix.query(ctx, ix.an.Question(p.question), "")
-				if err != nil {
-					t.Fatal(err)
-				}
-				found := slices.ContainsFunc(cands, func(k *candidate) bool { return k.s.Text == p.sentence })
-				if !found {
-					t.Errorf("%q: %q is not among the %d candidates", p.question, p.sentence, len(cands))
-				}
-				ans, err := ix.Ask(ctx, Query{Text: p.question})
-				if err != nil {
-					t.Fatal(err)
-				}
-				if ans.NoAnswer || ans.Quotes[0].Text != p.sentence {
-					got := ""
-					if len(ans.Quotes) > 0 {
-						got = ans.Quotes[0].Text
-					}
-					t.Errorf("%q: first quote %q; want %q", p.question, got, p.sentence)
-				}
-				t.Logf("%q: %d candidates in %v", p.question, len(cands), time.Since(start))
+			all := checkPlanted(t, ix)
+			// With no budget to speak of, only each question's smallest
+			// group finds sentences (findingGroups): a sentence that holds
+			// every group is found all the same.
+			budget := findBudget
+			defer func() { findBudget = budget }()
+			findBudget = 1
+			smallest := checkPlanted(t, ix)
+			fewer := false
+			for i := range smallest {
+				fewer = fewer || smallest[i] < all[i]
+			}
+			if !fewer {
+				t.Errorf("candidates %v with the smallest group alone finding, %v with every group; want fewer for some question", smallest, all)
 			}
 		})
 	}
+}
+
+// checkPlanted checks that each planted sentence is a candidate and the
+// first quote for its question, and returns each question's number of
+// candidates.
+func checkPlanted(t *testing.T, ix *Index) []int {
+	t.Helper()
+	ctx := context.Background()
+	var counts []int
+	for _, p := range planted {
+		start := time.Now()
+		_, cands, err := ix.query(ctx, ix.an.Question(p.question), "")
+		if err != nil {
+			t.Fatal(err)
+		}
+		counts = append(counts, len(cands))
+		if !slices.ContainsFunc(cands, func(k *candidate) bool { return k.s.Text == p.sentence }) {
+			t.Errorf("%q: %q is not among the %d candidates", p.question, p.sentence, len(cands))
+		}
+		ans, err := ix.Ask(ctx, Query{Text: p.question})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if ans.NoAnswer || ans.Quotes[0].Text != p.sentence {
+			got := ""
+			if len(ans.Quotes) > 0 {
+				got = ans.Quotes[0].Text
+			}
+			t.Errorf("%q: first quote %q; want %q", p.question, got, p.sentence)
+		}
+		t.Logf("%q: %d candidates in %v", p.question, len(cands), time.Since(start))
+	}
+	return counts
 }
