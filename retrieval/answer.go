@@ -1,6 +1,7 @@
 package retrieval
 
 import (
+	"bytes"
 	"cmp"
 	"context"
 	"errors"
@@ -308,28 +309,21 @@ func (ix *Index) readHits(nums []uint64, recs *records, need []string) []*candid
 	arts, gen := ix.man.Articles, ix.gen
 	ix.mu.RUnlock()
 
-	type hit struct {
-		id, rec  string // the record encoded, "" when read otherwise
-		ref      corpus.Ref
-		a        *corpus.Article
-		r        *sentenceRecord
-		readByID bool
-	}
-	hits := make([]hit, len(nums))
-	buf := make([]byte, 0, 768*len(nums)) // about a record and an id each
-	type span struct{ start, idEnd, end int }
-	spans := make([]span, len(nums))
+	sc := hitScratchPool.Get().(*hitScratch)
+	defer sc.release()
+	hits := sc.hitsFor(len(nums))
+	buf, spans := sc.buf[:0], sc.spans[:0]
 	for i, num := range nums {
 		start := len(buf)
 		var idLen, recLen int
 		var ok bool
 		buf, idLen, recLen, ok = recs.appendAt(buf, num)
-		if ok {
-			spans[i] = span{start, start + idLen, start + idLen + recLen}
-		} else {
+		spans = append(spans, hitSpan{start, start + idLen, start + idLen + recLen})
+		if !ok {
 			hits[i].readByID = true
 		}
 	}
+	sc.buf, sc.spans = buf, spans
 	all := string(buf)
 	for i := range hits {
 		h := &hits[i]
@@ -428,6 +422,46 @@ func (ix *Index) readHits(nums []uint64, recs *records, need []string) []*candid
 	return out
 }
 
+// readHit is a sentence readHits reads.
+type readHit struct {
+	id, rec  string // the record encoded, "" when read otherwise
+	ref      corpus.Ref
+	a        *corpus.Article
+	r        *sentenceRecord
+	readByID bool
+}
+
+// hitSpan is where a hit's id and record are in readHits's buffer.
+type hitSpan struct{ start, idEnd, end int }
+
+// hitScratch is readHits's working memory, kept from question to question
+// in hitScratchPool: the hits' ids and records as read, before they are
+// made one string, where each is in them, and the table of hits. Nothing
+// of it outlives the call that took it.
+type hitScratch struct {
+	buf   []byte
+	spans []hitSpan
+	hits  []readHit
+}
+
+var hitScratchPool = sync.Pool{New: func() any { return new(hitScratch) }}
+
+// hitsFor returns n zero hits.
+func (sc *hitScratch) hitsFor(n int) []readHit {
+	if cap(sc.hits) < n {
+		sc.hits = make([]readHit, n)
+	}
+	sc.hits = sc.hits[:n]
+	clear(sc.hits)
+	return sc.hits
+}
+
+// release clears what points elsewhere and puts sc back in the pool.
+func (sc *hitScratch) release() {
+	clear(sc.hits)
+	hitScratchPool.Put(sc)
+}
+
 // hit returns the sentence with document id id: its article (without
 // paragraphs), its place and its record; false when the index no longer
 // holds it (a Sync under way) or cannot read it.
@@ -491,28 +525,76 @@ func (ix *Index) rank(q rankQuery, cands []*candidate, avgLen float64) []*candid
 		k.res = score(q, *k.d, avgLen, ix.features)
 	}
 	sortCandidates(cands)
-	// The texts lower-cased into one buffer, then one string whose parts
-	// are the keys: one allocation for them all.
-	var buf []byte
-	ends := make([]int, len(cands))
-	for i, k := range cands {
-		buf = appendLower(buf, k.s.Text)
-		ends[i] = len(buf)
-	}
-	lowered := string(buf)
-	seen := make(map[string]bool, len(cands))
+	sc := dedupPool.Get().(*dedupScratch)
+	defer dedupPool.Put(sc)
+	sc.reset()
 	out := cands[:0]
-	start := 0
-	for i, k := range cands {
-		key := lowered[start:ends[i]]
-		start = ends[i]
-		if seen[key] {
-			continue
+	for _, k := range cands {
+		if sc.add(k.s.Text) {
+			out = append(out, k)
 		}
-		seen[key] = true
-		out = append(out, k)
 	}
 	return out
+}
+
+// dedupScratch tells texts apart as strings.ToLower makes them, without
+// a string a text: each is lower-cased into one buffer reused from
+// question to question (in dedupPool), and found by the hash of its
+// bytes; texts whose hashes are equal are compared whole.
+type dedupScratch struct {
+	buf   []byte
+	ends  []int          // where each text added ends in buf
+	first map[uint64]int // the first text added with a hash
+	next  []int          // the next text added with the same hash, or -1
+}
+
+var dedupPool = sync.Pool{New: func() any { return &dedupScratch{first: map[uint64]int{}} }}
+
+// reset forgets the texts added.
+func (sc *dedupScratch) reset() {
+	sc.buf, sc.ends, sc.next = sc.buf[:0], sc.ends[:0], sc.next[:0]
+	clear(sc.first)
+}
+
+// text returns the lower-cased text i.
+func (sc *dedupScratch) text(i int) []byte {
+	start := 0
+	if i > 0 {
+		start = sc.ends[i-1]
+	}
+	return sc.buf[start:sc.ends[i]]
+}
+
+// add adds text and reports whether it is new: no text added before is
+// the same, lower-cased.
+func (sc *dedupScratch) add(text string) bool {
+	start := len(sc.buf)
+	sc.buf = appendLower(sc.buf, text)
+	key := sc.buf[start:]
+	sum := uint64(14695981039346656037) // FNV-1a
+	for _, c := range key {
+		sum = (sum ^ uint64(c)) * 1099511628211
+	}
+	i, ok := sc.first[sum]
+	for ok {
+		if bytes.Equal(sc.text(i), key) {
+			sc.buf = sc.buf[:start]
+			return false
+		}
+		if sc.next[i] < 0 {
+			break
+		}
+		i = sc.next[i]
+	}
+	n := len(sc.ends)
+	sc.ends = append(sc.ends, len(sc.buf))
+	sc.next = append(sc.next, -1)
+	if ok {
+		sc.next[i] = n // i is the last of its hash
+	} else {
+		sc.first[sum] = n
+	}
+	return true
 }
 
 // appendLower appends strings.ToLower(s) to dst.
