@@ -2,6 +2,7 @@ package retrieval
 
 import (
 	porter "github.com/blevesearch/go-porterstemmer"
+	"sync"
 
 	"hash/fnv"
 	"math"
@@ -458,14 +459,20 @@ func newQuery(an *Analyzer, qa Question, f Feature) rankQuery {
 		q.qualified = qualifiedPairs(an.lex, q.terms, words)
 	}
 	q.bridges = make([][]qbridge, len(q.terms))
+	// Every term's bridges are gathered in working memory reused from
+	// question to question, then copied into one list cut into each
+	// term's.
+	sc := bridgePool.Get().(*bridgeScratch)
+	defer sc.release()
+	all, ends := sc.all[:0], make([]int, len(q.terms))
 	for i, t := range q.terms {
-		has := map[string]bool{}
+		clear(sc.has)
 		add := func(b string, k bridgeKind) {
-			if !f.Has(bridgeFeature[k]) || seen[b] || has[b] {
+			if !f.Has(bridgeFeature[k]) || seen[b] || sc.has[b] {
 				return
 			}
-			has[b] = true
-			q.bridges[i] = append(q.bridges[i], qbridge{term: b, kind: k})
+			sc.has[b] = true
+			all = append(all, qbridge{term: b, kind: k})
 		}
 		if f.Has(FeatureForms) {
 			for _, v := range inflections(words[i]) {
@@ -479,8 +486,34 @@ func newQuery(an *Analyzer, qa Question, f Feature) rankQuery {
 				add(b.term, b.kind)
 			}
 		}
+		ends[i] = len(all)
+	}
+	sc.all = all
+	kept, start := slices.Clone(all), 0
+	for i, end := range ends {
+		if end > start {
+			q.bridges[i] = kept[start:end:end]
+		}
+		start = end
 	}
 	return q
+}
+
+// bridgeScratch is newQuery's working memory, kept from question to
+// question in bridgePool: the bridges gathered, and those of the term at
+// hand. Nothing of it outlives the call that took it.
+type bridgeScratch struct {
+	all []qbridge
+	has map[string]bool
+}
+
+var bridgePool = sync.Pool{New: func() any { return &bridgeScratch{has: map[string]bool{}} }}
+
+// release clears what points elsewhere and puts sc back in the pool.
+func (sc *bridgeScratch) release() {
+	clear(sc.all)
+	clear(sc.has)
+	bridgePool.Put(sc)
 }
 
 // setStats computes the idf of the question's terms and of their bridges,
