@@ -233,6 +233,7 @@ func (ix *Index) query(ctx context.Context, qa Question, article corpus.ArticleI
 	if err != nil {
 		return rankQuery{}, nil, err
 	}
+	defer st.release()
 	q.setStats(st) // drops the bridges no sentence has
 	cands, err := ix.candidates(ctx, q.groups(), st, article)
 	if err != nil {
@@ -633,24 +634,43 @@ type indexStats struct {
 	n      int
 	avgLen float64
 	df     map[string]int
+	// missing is working memory of stats: the terms not counted yet.
+	missing []string
 }
 
 func (s *indexStats) DocCount() int           { return s.n }
 func (s *indexStats) AvgLen() float64         { return s.avgLen }
 func (s *indexStats) DocFreq(term string) int { return s.df[term] }
 
+// statsPool keeps the maps of indexStats from question to question: see
+// release.
+var statsPool = sync.Pool{New: func() any { return &indexStats{df: map[string]int{}} }}
+
+// release gives st's memory back for another question's statistics; st
+// must not be used afterwards. Statistics not released are left to the
+// garbage collector.
+func (s *indexStats) release() {
+	clear(s.df)
+	clear(s.missing)
+	s.missing = s.missing[:0]
+	statsPool.Put(s)
+}
+
 // stats reads the document frequency of each term from the index, or
-// from the counts already read since it last changed.
-func (ix *Index) stats(terms []string) (Stats, error) {
+// from the counts already read since it last changed. The caller may
+// release the statistics when done with them.
+func (ix *Index) stats(terms []string) (*indexStats, error) {
+	st := statsPool.Get().(*indexStats)
 	// The counts are taken before the reader is opened: counts replaced
 	// by a change are then never filled from the index before it.
 	ix.mu.RLock()
 	counts := ix.counts
-	st := &indexStats{avgLen: ix.man.avgLen(), df: make(map[string]int, len(terms))}
+	st.n, st.avgLen = 0, ix.man.avgLen()
 	ix.mu.RUnlock()
 
-	missing := counts.get(st, terms)
-	if missing == nil {
+	missing, complete := counts.get(st, terms, st.missing[:0])
+	st.missing = missing
+	if complete {
 		return st, nil
 	}
 	rd, err := ix.reader()
@@ -690,26 +710,25 @@ const maxTermCounts = 1 << 16
 
 func newTermCounts() *termCounts { return &termCounts{df: map[string]int{}} }
 
-// get fills st with what is known and returns the terms that are not
-// (nil when st is complete).
-func (c *termCounts) get(st *indexStats, terms []string) (missing []string) {
+// get fills st with what is known, appends to missing the terms that are
+// not, and reports whether st is complete (nothing is missing, and the
+// number of sentences is known).
+func (c *termCounts) get(st *indexStats, terms, missing []string) (_ []string, complete bool) {
 	c.mu.RLock()
 	defer c.mu.RUnlock()
 	st.n = c.n
+	start := len(missing)
 	for _, t := range terms {
 		if _, ok := st.df[t]; ok {
 			continue
 		}
 		if df, ok := c.df[t]; ok {
 			st.df[t] = df
-		} else if !slices.Contains(missing, t) {
+		} else if !slices.Contains(missing[start:], t) {
 			missing = append(missing, t)
 		}
 	}
-	if st.n == 0 && missing == nil {
-		missing = []string{}
-	}
-	return missing
+	return missing, st.n != 0 && len(missing) == start
 }
 
 // put keeps the counts of the terms read into st.
