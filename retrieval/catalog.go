@@ -1075,14 +1075,24 @@ func countTerms(enc []byte, need []string, cnt []int32) (int, error) {
 	}
 	j := 0
 	for ; k > 0 && j < len(need); k-- {
-		l, ok := uvarint()
-		if !ok || l > uint64(len(enc)-off) {
+		// The lengths and counts are nearly all one byte: read here, not
+		// by a call.
+		var l, df uint64
+		if off < len(enc) && enc[off] < 0x80 {
+			l = uint64(enc[off])
+			off++
+		} else if l, ok = uvarint(); !ok {
+			return bad("bad term", off)
+		}
+		if l > uint64(len(enc)-off) {
 			return bad("bad term", off)
 		}
 		t := enc[off : off+int(l)]
 		off += int(l)
-		df, ok := uvarint()
-		if !ok || df > 1<<31 {
+		if off < len(enc) && enc[off] < 0x80 {
+			df = uint64(enc[off])
+			off++
+		} else if df, ok = uvarint(); !ok || df > 1<<31 {
 			return bad("bad count", off)
 		}
 		// need[j] against t: by the first bytes when they differ (most
