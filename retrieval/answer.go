@@ -229,7 +229,13 @@ func (ix *Index) query(ctx context.Context, qa Question, article corpus.ArticleI
 	if len(q.terms) == 0 {
 		return q, nil, nil
 	}
-	st, err := ix.stats(append(slices.Clip(q.terms), q.bridgeTerms()...))
+	// The terms and their bridges in a list reused from question to
+	// question: stats keeps none of it.
+	all := termListPool.Get().(*[]string)
+	*all = q.appendBridgeTerms(append((*all)[:0], q.terms...))
+	st, err := ix.stats(*all)
+	clear(*all)
+	termListPool.Put(all)
 	if err != nil {
 		return rankQuery{}, nil, err
 	}
@@ -251,6 +257,9 @@ func (ix *Index) query(ctx context.Context, qa Question, article corpus.ArticleI
 	}
 	return q, cands, nil
 }
+
+// termListPool keeps lists of terms a question gathers for a moment.
+var termListPool = sync.Pool{New: func() any { return new([]string) }}
 
 // emptyStats are the statistics of an empty collection.
 type emptyStats struct{}

@@ -601,13 +601,17 @@ func notWordRune(r rune) bool { return !unicode.IsLetter(r) && !unicode.IsDigit(
 // bridgeTerms lists the terms the bridges of q add, for finding candidates
 // and their statistics.
 func (q rankQuery) bridgeTerms() []string {
-	var out []string
+	return q.appendBridgeTerms(nil)
+}
+
+// appendBridgeTerms appends to dst the terms bridgeTerms lists.
+func (q rankQuery) appendBridgeTerms(dst []string) []string {
 	for _, bs := range q.bridges {
 		for _, b := range bs {
-			out = append(out, b.term)
+			dst = append(dst, b.term)
 		}
 	}
-	return out
+	return dst
 }
 
 // weightSet holds the ranking's weights, one per feature, added to BM25.
