@@ -865,8 +865,19 @@ func cohesion(ms []match, terms int) float64 {
 
 func count(terms []string, t string) int {
 	n := 0
+	if t == "" {
+		for _, x := range terms {
+			if x == "" {
+				n++
+			}
+		}
+		return n
+	}
+	c := t[0]
 	for _, x := range terms {
-		if x == t {
+		// The lengths and first bytes first: most terms differ there,
+		// without a call to compare them whole.
+		if len(x) == len(t) && x[0] == c && x == t {
 			n++
 		}
 	}
