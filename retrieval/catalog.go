@@ -1095,22 +1095,25 @@ func countTerms(enc []byte, need []string, cnt []int32) (int, error) {
 		} else if df, ok = uvarint(); !ok || df > 1<<31 {
 			return bad("bad count", off)
 		}
-		// need[j] against t: by the first bytes when they differ (most
-		// entries), else whole.
+		// need[j] against t, byte by byte here (terms are short, and most
+		// differ in their first byte) rather than by a call.
 		for j < len(need) {
 			nj := need[j]
-			if len(nj) > 0 && len(t) > 0 && nj[0] != t[0] {
-				if nj[0] > t[0] {
-					break
-				}
+			i := 0
+			for i < len(nj) && i < len(t) && nj[i] == t[i] {
+				i++
+			}
+			var less, equal bool
+			if i < len(nj) && i < len(t) {
+				less = nj[i] < t[i]
+			} else {
+				less, equal = len(nj) < len(t), len(nj) == len(t)
+			}
+			if less {
 				j++
 				continue
 			}
-			if nj < string(t) {
-				j++
-				continue
-			}
-			if nj == string(t) {
+			if equal {
 				cnt[j] = int32(df)
 				j++
 			}
