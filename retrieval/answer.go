@@ -1,6 +1,7 @@
 package retrieval
 
 import (
+	"bytes"
 	"cmp"
 	"context"
 	"errors"
@@ -228,10 +229,17 @@ func (ix *Index) query(ctx context.Context, qa Question, article corpus.ArticleI
 	if len(q.terms) == 0 {
 		return q, nil, nil
 	}
-	st, err := ix.stats(append(slices.Clip(q.terms), q.bridgeTerms()...))
+	// The terms and their bridges in a list reused from question to
+	// question: stats keeps none of it.
+	all := termListPool.Get().(*[]string)
+	*all = q.appendBridgeTerms(append((*all)[:0], q.terms...))
+	st, err := ix.stats(*all)
+	clear(*all)
+	termListPool.Put(all)
 	if err != nil {
 		return rankQuery{}, nil, err
 	}
+	defer st.release()
 	q.setStats(st) // drops the bridges no sentence has
 	cands, err := ix.candidates(ctx, q.groups(), st, article)
 	if err != nil {
@@ -249,6 +257,9 @@ func (ix *Index) query(ctx context.Context, qa Question, article corpus.ArticleI
 	}
 	return q, cands, nil
 }
+
+// termListPool keeps lists of terms a question gathers for a moment.
+var termListPool = sync.Pool{New: func() any { return new([]string) }}
 
 // emptyStats are the statistics of an empty collection.
 type emptyStats struct{}
@@ -308,28 +319,21 @@ func (ix *Index) readHits(nums []uint64, recs *records, need []string) []*candid
 	arts, gen := ix.man.Articles, ix.gen
 	ix.mu.RUnlock()
 
-	type hit struct {
-		id, rec  string // the record encoded, "" when read otherwise
-		ref      corpus.Ref
-		a        *corpus.Article
-		r        *sentenceRecord
-		readByID bool
-	}
-	hits := make([]hit, len(nums))
-	buf := make([]byte, 0, 768*len(nums)) // about a record and an id each
-	type span struct{ start, idEnd, end int }
-	spans := make([]span, len(nums))
+	sc := hitScratchPool.Get().(*hitScratch)
+	defer sc.release()
+	hits := sc.hitsFor(len(nums))
+	buf, spans := sc.buf[:0], sc.spans[:0]
 	for i, num := range nums {
 		start := len(buf)
 		var idLen, recLen int
 		var ok bool
 		buf, idLen, recLen, ok = recs.appendAt(buf, num)
-		if ok {
-			spans[i] = span{start, start + idLen, start + idLen + recLen}
-		} else {
+		spans = append(spans, hitSpan{start, start + idLen, start + idLen + recLen})
+		if !ok {
 			hits[i].readByID = true
 		}
 	}
+	sc.buf, sc.spans = buf, spans
 	all := string(buf)
 	for i := range hits {
 		h := &hits[i]
@@ -371,7 +375,15 @@ func (ix *Index) readHits(nums []uint64, recs *records, need []string) []*candid
 
 	// Then the records the cache lacks, and their articles' terms.
 	if missing > 0 {
+		// The records' lists are measured first, so that the arena
+		// holds them in one chunk of each kind, of the size needed.
+		for i := range hits {
+			if h := &hits[i]; h.a != nil && h.r == nil && !h.readByID {
+				decodeRecordInto(&sc.rec, h.rec, &sc.measure)
+			}
+		}
 		var arena recordArena
+		arena.reserve(&sc.measure)
 		slab := make([]sentenceRecord, 0, missing)
 		var fresh []int // the hits read here
 		terms := map[corpus.ArticleID]*termSet{}
@@ -426,6 +438,56 @@ func (ix *Index) readHits(nums []uint64, recs *records, need []string) []*candid
 		out = append(out, k)
 	}
 	return out
+}
+
+// readHit is a sentence readHits reads.
+type readHit struct {
+	id, rec  string // the record encoded, "" when read otherwise
+	ref      corpus.Ref
+	a        *corpus.Article
+	r        *sentenceRecord
+	readByID bool
+}
+
+// hitSpan is where a hit's id and record are in readHits's buffer.
+type hitSpan struct{ start, idEnd, end int }
+
+// hitScratch is readHits's working memory, kept from question to question
+// in hitScratchPool: the hits' ids and records as read, before they are
+// made one string, where each is in them, the table of hits, and the
+// measuring of their records. Nothing of it outlives the call that took
+// it.
+type hitScratch struct {
+	buf   []byte
+	spans []hitSpan
+	hits  []readHit
+	// measure measures the records' lists, decoded into rec.
+	measure recordArena
+	rec     sentenceRecord
+}
+
+var hitScratchPool = sync.Pool{New: func() any {
+	sc := new(hitScratch)
+	sc.measure.measure()
+	return sc
+}}
+
+// hitsFor returns n zero hits.
+func (sc *hitScratch) hitsFor(n int) []readHit {
+	if cap(sc.hits) < n {
+		sc.hits = make([]readHit, n)
+	}
+	sc.hits = sc.hits[:n]
+	clear(sc.hits)
+	return sc.hits
+}
+
+// release clears what points elsewhere and puts sc back in the pool.
+func (sc *hitScratch) release() {
+	clear(sc.hits)
+	sc.measure.forget()
+	sc.rec = sentenceRecord{}
+	hitScratchPool.Put(sc)
 }
 
 // hit returns the sentence with document id id: its article (without
@@ -491,28 +553,76 @@ func (ix *Index) rank(q rankQuery, cands []*candidate, avgLen float64) []*candid
 		k.res = score(q, *k.d, avgLen, ix.features)
 	}
 	sortCandidates(cands)
-	// The texts lower-cased into one buffer, then one string whose parts
-	// are the keys: one allocation for them all.
-	var buf []byte
-	ends := make([]int, len(cands))
-	for i, k := range cands {
-		buf = appendLower(buf, k.s.Text)
-		ends[i] = len(buf)
-	}
-	lowered := string(buf)
-	seen := make(map[string]bool, len(cands))
+	sc := dedupPool.Get().(*dedupScratch)
+	defer dedupPool.Put(sc)
+	sc.reset()
 	out := cands[:0]
-	start := 0
-	for i, k := range cands {
-		key := lowered[start:ends[i]]
-		start = ends[i]
-		if seen[key] {
-			continue
+	for _, k := range cands {
+		if sc.add(k.s.Text) {
+			out = append(out, k)
 		}
-		seen[key] = true
-		out = append(out, k)
 	}
 	return out
+}
+
+// dedupScratch tells texts apart as strings.ToLower makes them, without
+// a string a text: each is lower-cased into one buffer reused from
+// question to question (in dedupPool), and found by the hash of its
+// bytes; texts whose hashes are equal are compared whole.
+type dedupScratch struct {
+	buf   []byte
+	ends  []int          // where each text added ends in buf
+	first map[uint64]int // the first text added with a hash
+	next  []int          // the next text added with the same hash, or -1
+}
+
+var dedupPool = sync.Pool{New: func() any { return &dedupScratch{first: map[uint64]int{}} }}
+
+// reset forgets the texts added.
+func (sc *dedupScratch) reset() {
+	sc.buf, sc.ends, sc.next = sc.buf[:0], sc.ends[:0], sc.next[:0]
+	clear(sc.first)
+}
+
+// text returns the lower-cased text i.
+func (sc *dedupScratch) text(i int) []byte {
+	start := 0
+	if i > 0 {
+		start = sc.ends[i-1]
+	}
+	return sc.buf[start:sc.ends[i]]
+}
+
+// add adds text and reports whether it is new: no text added before is
+// the same, lower-cased.
+func (sc *dedupScratch) add(text string) bool {
+	start := len(sc.buf)
+	sc.buf = appendLower(sc.buf, text)
+	key := sc.buf[start:]
+	sum := uint64(14695981039346656037) // FNV-1a
+	for _, c := range key {
+		sum = (sum ^ uint64(c)) * 1099511628211
+	}
+	i, ok := sc.first[sum]
+	for ok {
+		if bytes.Equal(sc.text(i), key) {
+			sc.buf = sc.buf[:start]
+			return false
+		}
+		if sc.next[i] < 0 {
+			break
+		}
+		i = sc.next[i]
+	}
+	n := len(sc.ends)
+	sc.ends = append(sc.ends, len(sc.buf))
+	sc.next = append(sc.next, -1)
+	if ok {
+		sc.next[i] = n // i is the last of its hash
+	} else {
+		sc.first[sum] = n
+	}
+	return true
 }
 
 // appendLower appends strings.ToLower(s) to dst.
@@ -551,24 +661,43 @@ type indexStats struct {
 	n      int
 	avgLen float64
 	df     map[string]int
+	// missing is working memory of stats: the terms not counted yet.
+	missing []string
 }
 
 func (s *indexStats) DocCount() int           { return s.n }
 func (s *indexStats) AvgLen() float64         { return s.avgLen }
 func (s *indexStats) DocFreq(term string) int { return s.df[term] }
 
+// statsPool keeps the maps of indexStats from question to question: see
+// release.
+var statsPool = sync.Pool{New: func() any { return &indexStats{df: map[string]int{}} }}
+
+// release gives st's memory back for another question's statistics; st
+// must not be used afterwards. Statistics not released are left to the
+// garbage collector.
+func (s *indexStats) release() {
+	clear(s.df)
+	clear(s.missing)
+	s.missing = s.missing[:0]
+	statsPool.Put(s)
+}
+
 // stats reads the document frequency of each term from the index, or
-// from the counts already read since it last changed.
-func (ix *Index) stats(terms []string) (Stats, error) {
+// from the counts already read since it last changed. The caller may
+// release the statistics when done with them.
+func (ix *Index) stats(terms []string) (*indexStats, error) {
+	st := statsPool.Get().(*indexStats)
 	// The counts are taken before the reader is opened: counts replaced
 	// by a change are then never filled from the index before it.
 	ix.mu.RLock()
 	counts := ix.counts
-	st := &indexStats{avgLen: ix.man.avgLen(), df: make(map[string]int, len(terms))}
+	st.n, st.avgLen = 0, ix.man.avgLen()
 	ix.mu.RUnlock()
 
-	missing := counts.get(st, terms)
-	if missing == nil {
+	missing, complete := counts.get(st, terms, st.missing[:0])
+	st.missing = missing
+	if complete {
 		return st, nil
 	}
 	rd, err := ix.reader()
@@ -608,26 +737,25 @@ const maxTermCounts = 1 << 16
 
 func newTermCounts() *termCounts { return &termCounts{df: map[string]int{}} }
 
-// get fills st with what is known and returns the terms that are not
-// (nil when st is complete).
-func (c *termCounts) get(st *indexStats, terms []string) (missing []string) {
+// get fills st with what is known, appends to missing the terms that are
+// not, and reports whether st is complete (nothing is missing, and the
+// number of sentences is known).
+func (c *termCounts) get(st *indexStats, terms, missing []string) (_ []string, complete bool) {
 	c.mu.RLock()
 	defer c.mu.RUnlock()
 	st.n = c.n
+	start := len(missing)
 	for _, t := range terms {
 		if _, ok := st.df[t]; ok {
 			continue
 		}
 		if df, ok := c.df[t]; ok {
 			st.df[t] = df
-		} else if !slices.Contains(missing, t) {
+		} else if !slices.Contains(missing[start:], t) {
 			missing = append(missing, t)
 		}
 	}
-	if st.n == 0 && missing == nil {
-		missing = []string{}
-	}
-	return missing
+	return missing, st.n != 0 && len(missing) == start
 }
 
 // put keeps the counts of the terms read into st.

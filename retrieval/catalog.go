@@ -1075,32 +1075,45 @@ func countTerms(enc []byte, need []string, cnt []int32) (int, error) {
 	}
 	j := 0
 	for ; k > 0 && j < len(need); k-- {
-		l, ok := uvarint()
-		if !ok || l > uint64(len(enc)-off) {
+		// The lengths and counts are nearly all one byte: read here, not
+		// by a call.
+		var l, df uint64
+		if off < len(enc) && enc[off] < 0x80 {
+			l = uint64(enc[off])
+			off++
+		} else if l, ok = uvarint(); !ok {
+			return bad("bad term", off)
+		}
+		if l > uint64(len(enc)-off) {
 			return bad("bad term", off)
 		}
 		t := enc[off : off+int(l)]
 		off += int(l)
-		df, ok := uvarint()
-		if !ok || df > 1<<31 {
+		if off < len(enc) && enc[off] < 0x80 {
+			df = uint64(enc[off])
+			off++
+		} else if df, ok = uvarint(); !ok || df > 1<<31 {
 			return bad("bad count", off)
 		}
-		// need[j] against t: by the first bytes when they differ (most
-		// entries), else whole.
+		// need[j] against t, byte by byte here (terms are short, and most
+		// differ in their first byte) rather than by a call.
 		for j < len(need) {
 			nj := need[j]
-			if len(nj) > 0 && len(t) > 0 && nj[0] != t[0] {
-				if nj[0] > t[0] {
-					break
-				}
+			i := 0
+			for i < len(nj) && i < len(t) && nj[i] == t[i] {
+				i++
+			}
+			var less, equal bool
+			if i < len(nj) && i < len(t) {
+				less = nj[i] < t[i]
+			} else {
+				less, equal = len(nj) < len(t), len(nj) == len(t)
+			}
+			if less {
 				j++
 				continue
 			}
-			if nj < string(t) {
-				j++
-				continue
-			}
-			if nj == string(t) {
+			if equal {
 				cnt[j] = int32(df)
 				j++
 			}

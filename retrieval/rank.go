@@ -2,6 +2,7 @@ package retrieval
 
 import (
 	porter "github.com/blevesearch/go-porterstemmer"
+	"sync"
 
 	"hash/fnv"
 	"math"
@@ -458,14 +459,20 @@ func newQuery(an *Analyzer, qa Question, f Feature) rankQuery {
 		q.qualified = qualifiedPairs(an.lex, q.terms, words)
 	}
 	q.bridges = make([][]qbridge, len(q.terms))
+	// Every term's bridges are gathered in working memory reused from
+	// question to question, then copied into one list cut into each
+	// term's.
+	sc := bridgePool.Get().(*bridgeScratch)
+	defer sc.release()
+	all, ends := sc.all[:0], make([]int, len(q.terms))
 	for i, t := range q.terms {
-		has := map[string]bool{}
+		clear(sc.has)
 		add := func(b string, k bridgeKind) {
-			if !f.Has(bridgeFeature[k]) || seen[b] || has[b] {
+			if !f.Has(bridgeFeature[k]) || seen[b] || sc.has[b] {
 				return
 			}
-			has[b] = true
-			q.bridges[i] = append(q.bridges[i], qbridge{term: b, kind: k})
+			sc.has[b] = true
+			all = append(all, qbridge{term: b, kind: k})
 		}
 		if f.Has(FeatureForms) {
 			for _, v := range inflections(words[i]) {
@@ -479,8 +486,34 @@ func newQuery(an *Analyzer, qa Question, f Feature) rankQuery {
 				add(b.term, b.kind)
 			}
 		}
+		ends[i] = len(all)
+	}
+	sc.all = all
+	kept, start := slices.Clone(all), 0
+	for i, end := range ends {
+		if end > start {
+			q.bridges[i] = kept[start:end:end]
+		}
+		start = end
 	}
 	return q
+}
+
+// bridgeScratch is newQuery's working memory, kept from question to
+// question in bridgePool: the bridges gathered, and those of the term at
+// hand. Nothing of it outlives the call that took it.
+type bridgeScratch struct {
+	all []qbridge
+	has map[string]bool
+}
+
+var bridgePool = sync.Pool{New: func() any { return &bridgeScratch{has: map[string]bool{}} }}
+
+// release clears what points elsewhere and puts sc back in the pool.
+func (sc *bridgeScratch) release() {
+	clear(sc.all)
+	clear(sc.has)
+	bridgePool.Put(sc)
 }
 
 // setStats computes the idf of the question's terms and of their bridges,
@@ -568,13 +601,17 @@ func notWordRune(r rune) bool { return !unicode.IsLetter(r) && !unicode.IsDigit(
 // bridgeTerms lists the terms the bridges of q add, for finding candidates
 // and their statistics.
 func (q rankQuery) bridgeTerms() []string {
-	var out []string
+	return q.appendBridgeTerms(nil)
+}
+
+// appendBridgeTerms appends to dst the terms bridgeTerms lists.
+func (q rankQuery) appendBridgeTerms(dst []string) []string {
 	for _, bs := range q.bridges {
 		for _, b := range bs {
-			out = append(out, b.term)
+			dst = append(dst, b.term)
 		}
 	}
-	return out
+	return dst
 }
 
 // weightSet holds the ranking's weights, one per feature, added to BM25.
@@ -828,8 +865,19 @@ func cohesion(ms []match, terms int) float64 {
 
 func count(terms []string, t string) int {
 	n := 0
+	if t == "" {
+		for _, x := range terms {
+			if x == "" {
+				n++
+			}
+		}
+		return n
+	}
+	c := t[0]
 	for _, x := range terms {
-		if x == t {
+		// The lengths and first bytes first: most terms differ there,
+		// without a call to compare them whole.
+		if len(x) == len(t) && x[0] == c && x == t {
 			n++
 		}
 	}

@@ -87,14 +87,22 @@ func decodeRecordInto(out *sentenceRecord, enc string, a *recordArena) error {
 	if len(enc) == 0 || enc[0] != recordVersion {
 		return fmt.Errorf("%w: not of version %d", errRecord, recordVersion)
 	}
-	r := recordReader{s: enc, off: 1, a: a}
+	var r *recordReader
+	if a != nil {
+		r = &a.rd // the getters make a reader escape: one a record
+	} else {
+		r = new(recordReader)
+	}
+	*r = recordReader{s: enc, off: 1, a: a}
 	for _, f := range recordFields {
-		f.get(&r, out)
+		f.get(r, out)
 	}
 	if r.err == nil && r.off != len(enc) {
 		r.err = fmt.Errorf("%w: %d bytes left over", errRecord, len(enc)-r.off)
 	}
-	return r.err
+	err := r.err
+	*r = recordReader{}
+	return err
 }
 
 // recordArena hands out the lists of the records one question decodes
@@ -105,17 +113,66 @@ type recordArena struct {
 	ints  pool[int]
 	ev    pool[evidence]
 	kinds pool[wordKinds]
+	rd    recordReader // the reader of the record being decoded
 }
 
 // pool hands out lists of T from chunks that double in size, from
 // 64 items to 8,192: a question that reads few records allocates little.
+// A pool that measures only counts the items cut: see measure.
 type pool[T any] struct {
 	free []T
 	size int // of the last chunk
+	// measuring makes cut count the items it hands out in counted, and
+	// hand them all out from one list reused, whose contents are lost.
+	measuring bool
+	counted   int
+}
+
+// measure makes a measuring arena: decoding records with it counts the
+// items of their lists (and allocates at most the longest list), so
+// that an arena can then hold them all in one chunk each (reserve).
+func (a *recordArena) measure() {
+	a.strs.measuring, a.ints.measuring, a.ev.measuring, a.kinds.measuring = true, true, true, true
+}
+
+// forget zeroes the counts of a measuring arena and what its lists point
+// to, ready to measure again.
+func (a *recordArena) forget() {
+	a.strs.forget()
+	a.ints.forget()
+	a.ev.forget()
+	a.kinds.forget()
+}
+
+// reserve makes a's next chunks hold what the measuring arena m counted.
+func (a *recordArena) reserve(m *recordArena) {
+	a.strs.reserve(m.strs.counted)
+	a.ints.reserve(m.ints.counted)
+	a.ev.reserve(m.ev.counted)
+	a.kinds.reserve(m.kinds.counted)
+}
+
+// reserve makes room for n more items in one chunk.
+func (p *pool[T]) reserve(n int) {
+	if n > cap(p.free)-len(p.free) {
+		p.free, p.size = make([]T, 0, n), n
+	}
+}
+
+func (p *pool[T]) forget() {
+	clear(p.free[:cap(p.free)])
+	p.counted = 0
 }
 
 // cut returns the next n items, allocating a new chunk when fewer are left.
 func (p *pool[T]) cut(n int) []T {
+	if p.measuring {
+		p.counted += n
+		if cap(p.free) < n {
+			p.free = make([]T, n)
+		}
+		return p.free[:n:n]
+	}
 	if cap(p.free)-len(p.free) < n {
 		p.size = min(max(2*p.size, 64), 8192)
 		p.free = make([]T, 0, max(n, p.size))

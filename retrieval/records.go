@@ -22,6 +22,7 @@ type records struct {
 
 	snap    *scorch.IndexSnapshot // rd, when the hits were found in it
 	offsets []uint64              // the first document number of each of snap's segments
+	stored  storedVisit           // appendAt's visitor
 }
 
 // open opens the reader, once.
@@ -130,23 +131,39 @@ func (r *records) appendAt(buf []byte, num uint64) (out []byte, idLen, recLen in
 	if seg < 0 {
 		return buf, 0, 0, false
 	}
-	out = buf
-	err := r.snap.Segments()[seg].VisitDocument(num-r.offsets[seg], func(name string, _ byte, val []byte, _ []uint64) bool {
-		switch name {
-		case "_id":
-			out = append(out, val...)
-			idLen = len(val)
-		case fieldRecord:
-			out = append(out, val...)
-			recLen, ok = len(val), true
-			return false
-		}
-		return true
-	})
+	v := &r.stored
+	if v.fn == nil {
+		v.fn = v.visit // made once: a closure a hit escaped, three allocations each
+	}
+	v.out, v.idLen, v.recLen, v.ok = buf, 0, 0, false
+	err := r.snap.Segments()[seg].VisitDocument(num-r.offsets[seg], v.fn)
+	out, idLen, recLen, ok = v.out, v.idLen, v.recLen, v.ok
+	v.out = nil
 	if err != nil || !ok || idLen == 0 {
 		return buf, 0, 0, false
 	}
 	return out, idLen, recLen, true
+}
+
+// storedVisit visits a document's stored fields for appendAt.
+type storedVisit struct {
+	out           []byte
+	idLen, recLen int
+	ok            bool
+	fn            func(name string, typ byte, val []byte, pos []uint64) bool // visit
+}
+
+func (v *storedVisit) visit(name string, _ byte, val []byte, _ []uint64) bool {
+	switch name {
+	case "_id":
+		v.out = append(v.out, val...)
+		v.idLen = len(val)
+	case fieldRecord:
+		v.out = append(v.out, val...)
+		v.recLen, v.ok = len(val), true
+		return false
+	}
+	return true
 }
 
 // load returns the record of the sentence with document id id, and false
