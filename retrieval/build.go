@@ -130,6 +130,7 @@ func (ix *Index) SyncFolder(ctx context.Context, f *corpus.Folder) (res BuildRes
 	}
 	res.Removed = removed
 
+	defer ix.clearPending()
 	for start := 0; start < len(todo); start += buildChunk {
 		chunk := todo[start:min(start+buildChunk, len(todo))]
 		articles, problems, err := f.Load(ctx, chunk)
@@ -145,6 +146,7 @@ func (ix *Index) SyncFolder(ctx context.Context, f *corpus.Folder) (res BuildRes
 		if ix.progress != nil {
 			progress = func(done int) { ix.progress(start+done, len(todo)) }
 		}
+		ix.addPending(articles)
 		entries, err := ix.indexArticles(ctx, articles, olds, progress)
 		if err != nil {
 			return BuildResult{}, err
@@ -163,6 +165,9 @@ func (ix *Index) SyncFolder(ctx context.Context, f *corpus.Folder) (res BuildRes
 		if ix.progress != nil {
 			ix.progress(start+len(chunk), len(todo))
 		}
+	}
+	if syncIndexed != nil {
+		syncIndexed()
 	}
 	next.Articles = heldEntries(nexts)
 	if res.Changes != (Changes{}) || restamped > 0 || len(olds) != len(nexts) || old.Version != next.Version {

@@ -95,10 +95,14 @@ type Index struct {
 	now      func() time.Time
 	progress func(done, total int)
 
-	mu     sync.RWMutex // guards man, gen and counts; held for writing only to swap them
-	man    manifest
-	gen    uint64      // counts the changes, for the cache of records
-	counts *termCounts // of the index as it is since the last change
+	mu  sync.RWMutex // guards man, gen, pending and counts; held for writing only to swap them
+	man manifest
+	gen uint64 // counts the changes, for the cache of records
+	// pending are the articles for some servers only that a Sync is
+	// indexing and has not yet published in man: their sentences are in
+	// the index before they are in the catalogue (guarded by mu).
+	pending []*corpus.Article
+	counts  *termCounts // of the index as it is since the last change
 
 	hidden hiddenCache // what each server does not see of the vocabulary (vocab.go)
 
@@ -562,9 +566,14 @@ func (ix *Index) SyncChanges(ctx context.Context, c *corpus.Corpus) (Changes, er
 	if ix.progress != nil {
 		progress = func(done int) { ix.progress(done, len(todo)) }
 	}
+	ix.addPending(todo)
+	defer ix.clearPending()
 	entries, err := ix.indexArticles(ctx, todo, olds, progress)
 	if err != nil {
 		return Changes{}, err
+	}
+	if syncIndexed != nil {
+		syncIndexed()
 	}
 	for i, a := range todo {
 		nexts[a.ID] = entries[i]
@@ -580,6 +589,31 @@ func (ix *Index) SyncChanges(ctx context.Context, c *corpus.Corpus) (Changes, er
 	}
 	return ch, nil
 }
+
+// addPending records the articles of arts a Sync is about to index that
+// only some servers see, so that what they hold is kept from the others
+// until the Sync publishes them (TermsIn).
+func (ix *Index) addPending(arts []*corpus.Article) {
+	ix.mu.Lock()
+	defer ix.mu.Unlock()
+	for _, a := range arts {
+		if len(a.Guilds) > 0 {
+			ix.pending = append(ix.pending, a)
+		}
+	}
+}
+
+// clearPending forgets the articles addPending recorded: the Sync has
+// published them, or given up.
+func (ix *Index) clearPending() {
+	ix.mu.Lock()
+	ix.pending = nil
+	ix.mu.Unlock()
+}
+
+// syncIndexed, when set (by tests), is called by a Sync between indexing
+// its articles and publishing them.
+var syncIndexed func()
 
 // deleteStale deletes from the index the sentences of every article of
 // olds (the entries of the index as it is) that nexts (those it is to

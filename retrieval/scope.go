@@ -52,6 +52,32 @@ func hiddenIn(arts *entries, guild string) []corpus.ArticleID {
 	return hidden
 }
 
+// hiddenPending adds to hidden (the articles guild does not see) those of
+// pending that guild does not see and hidden does not hold.
+func hiddenPending(hidden []corpus.ArticleID, pending []*corpus.Article, guild string) []corpus.ArticleID {
+	if guild == "" {
+		return hidden
+	}
+	g := scopeGuild(guild)
+	var held map[corpus.ArticleID]bool
+	for _, a := range pending {
+		if a.VisibleIn(g) {
+			continue
+		}
+		if held == nil {
+			held = make(map[corpus.ArticleID]bool, len(hidden))
+			for _, id := range hidden {
+				held[id] = true
+			}
+		}
+		if !held[a.ID] {
+			held[a.ID] = true
+			hidden = append(hidden, a.ID)
+		}
+	}
+	return hidden
+}
+
 // hiddenArticles returns the articles withScope set aside; nil for none.
 func hiddenArticles(ctx context.Context) []corpus.ArticleID {
 	hidden, _ := ctx.Value(scopeKey{}).([]corpus.ArticleID)

@@ -50,18 +50,18 @@ func (ix *Index) TermsIn(prefix, guild string, limit int) ([]string, error) {
 		return nil, nil
 	}
 	// The snapshot is taken before the articles are read, so that the
-	// articles are never older than it, but for a Sync under way: it
-	// indexes sentences before it serves their articles, and a page it is
-	// adding for one server is in the snapshot, not yet hidden, until then.
+	// articles are never older than it. A Sync under way indexes
+	// sentences before it publishes their articles: those it is adding
+	// (pending) are hidden from the servers they are not for as well.
 	rd, err := ix.reader()
 	if err != nil {
 		return nil, err
 	}
 	defer rd.Close()
 	ix.mu.RLock()
-	arts, gen := ix.man.Articles, ix.gen
+	arts, gen, pending := ix.man.Articles, ix.gen, ix.pending
 	ix.mu.RUnlock()
-	return ix.terms(rd, head, prefix, guild, gen, hiddenIn(arts, guild), limit)
+	return ix.terms(rd, head, prefix, guild, gen, hiddenPending(hiddenIn(arts, guild), pending, guild), limit)
 }
 
 // terms is TermsIn of the last word prefix after the words head, in guild,

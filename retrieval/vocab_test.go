@@ -239,3 +239,102 @@ func TestFollowerTermsIn(t *testing.T) {
 		}
 	}
 }
+
+// TestTermsInDuringSync checks that a server's own page a Sync (of a
+// corpus or of a folder) is adding gives none of its words to another
+// server while the Sync has indexed its sentences and not yet published
+// it; the server it is for is offered them at that point already, which
+// shows they are in the index.
+func TestTermsInDuringSync(t *testing.T) {
+	ctx := context.Background()
+	const page = `{"title": "mine", "guild": "111", "body": ["The zanzibarite quarry reopened on Monday, the council said."]}`
+	global := jsonArticle(t, "global", "", vocabGlobal)
+	mine, err := corpus.Parse("mine", corpus.FormatJSON, []byte(page), nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, tt := range []struct {
+		name string
+		// open opens an index of global; add syncs mine into it.
+		open func(t *testing.T) (ix *Index, add func())
+	}{
+		{"corpus", func(t *testing.T) (*Index, func()) {
+			ix, err := Open(ctx, t.TempDir(), corpus.New(global), Options{})
+			if err != nil {
+				t.Fatal(err)
+			}
+			return ix, func() {
+				if err := ix.Sync(ctx, corpus.New(global, mine)); err != nil {
+					t.Fatal(err)
+				}
+			}
+		}},
+		{"folder", func(t *testing.T) (*Index, func()) {
+			dir := t.TempDir()
+			if err := os.WriteFile(filepath.Join(dir, "global.txt"), []byte("Title: global\n\n"+vocabGlobal+"\n"), 0o644); err != nil {
+				t.Fatal(err)
+			}
+			f, _, err := corpus.OpenFolder(ctx, dir)
+			if err != nil {
+				t.Fatal(err)
+			}
+			t.Cleanup(func() { f.Close() })
+			ix, _, err := OpenFolder(ctx, t.TempDir(), f, Options{})
+			if err != nil {
+				t.Fatal(err)
+			}
+			return ix, func() {
+				if err := os.WriteFile(filepath.Join(dir, "mine.json"), []byte(page), 0o644); err != nil {
+					t.Fatal(err)
+				}
+				f, _, err := corpus.OpenFolder(ctx, dir) // listed again
+				if err != nil {
+					t.Fatal(err)
+				}
+				defer f.Close()
+				if res, err := ix.SyncFolder(ctx, f); err != nil || res.Added != 1 {
+					t.Fatalf("SyncFolder = %+v, %v; want mine added", res, err)
+				}
+			}
+		}},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			ix, add := tt.open(t)
+			defer ix.Close()
+			var during map[string][]string // by guild
+			syncIndexed = func() {
+				during = map[string][]string{}
+				for _, g := range []string{"111", "222", NoGuild} {
+					got, err := ix.TermsIn("zanz", g, 10)
+					if err != nil {
+						t.Error(err)
+					}
+					during[g] = got
+				}
+			}
+			defer func() { syncIndexed = nil }()
+			add()
+			if during == nil {
+				t.Fatal("the Sync never reached the point between indexing and publishing")
+			}
+			if !slices.Contains(during["111"], "zanzibarite") {
+				t.Errorf("server 111 during the Sync: %q; want its page's word", during["111"])
+			}
+			for _, g := range []string{"222", NoGuild} {
+				if len(during[g]) > 0 {
+					t.Errorf("server %q during the Sync: %q; want none of server 111's page", g, during[g])
+				}
+			}
+			// Published, it stays where it was.
+			for g, want := range map[string]bool{"111": true, "222": false} {
+				got, err := ix.TermsIn("zanz", g, 10)
+				if err != nil {
+					t.Fatal(err)
+				}
+				if slices.Contains(got, "zanzibarite") != want {
+					t.Errorf("server %s after the Sync: %q", g, got)
+				}
+			}
+		})
+	}
+}
