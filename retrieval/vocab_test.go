@@ -36,6 +36,22 @@ func termsOf(t *testing.T, ix *Index, guild string, prefixes ...string) map[stri
 // first letters, and a word after another.
 var vocabPrefixes = []string{"", "b", "h", "t", "tun", "c", "the harb", "is"}
 
+// vocabIndex opens an index on disk of two articles: vocabGlobal for
+// every server, and vocabMine as article id for guild ("" for every
+// server). It is closed when the test ends.
+func vocabIndex(t *testing.T, id, guild string) *Index {
+	t.Helper()
+	ix, err := Open(context.Background(), t.TempDir(), corpus.New(
+		jsonArticle(t, "global", "", vocabGlobal),
+		jsonArticle(t, id, guild, vocabMine),
+	), Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { ix.Close() })
+	return ix
+}
+
 // TestTermsInScope: a word only a server's own article holds is offered
 // in that server and with guild "" (every article), not in another server
 // nor in a DM; and the counts that order the words are of the visible
@@ -43,14 +59,7 @@ var vocabPrefixes = []string{"", "b", "h", "t", "tun", "c", "the harb", "is"}
 // only the articles it sees.
 func TestTermsInScope(t *testing.T) {
 	ctx := context.Background()
-	ix, err := Open(ctx, t.TempDir(), corpus.New(
-		jsonArticle(t, "global", "", vocabGlobal),
-		jsonArticle(t, "mine", "111", vocabMine),
-	), Options{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer ix.Close()
+	ix := vocabIndex(t, "mine", "111")
 	// The indexes of what each guild sees, none of it a server's own.
 	all, err := OpenMemory(ctx, corpus.New(jsonArticle(t, "global", "", vocabGlobal), jsonArticle(t, "mine", "", vocabMine)), Options{})
 	if err != nil {
@@ -100,15 +109,7 @@ func TestTermsInScope(t *testing.T) {
 // answered exactly as guild "" (the term dictionary's counts, as before
 // scoping), and nothing is read to take off.
 func TestTermsInUnscoped(t *testing.T) {
-	ctx := context.Background()
-	ix, err := Open(ctx, t.TempDir(), corpus.New(
-		jsonArticle(t, "global", "", vocabGlobal),
-		jsonArticle(t, "other", "", vocabMine),
-	), Options{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer ix.Close()
+	ix := vocabIndex(t, "other", "")
 	want := termsOf(t, ix, "", vocabPrefixes...)
 	if !slices.Contains(want["tun"], "tunnel") {
 		t.Fatalf("TermsIn(tun) = %q; want tunnel", want["tun"])
