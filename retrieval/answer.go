@@ -6,6 +6,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"hash/maphash"
 	"slices"
 	"strings"
 	"sync"
@@ -578,6 +579,10 @@ type dedupScratch struct {
 
 var dedupPool = sync.Pool{New: func() any { return &dedupScratch{first: map[uint64]int{}} }}
 
+// dedupSeed seeds dedupScratch's hashes; which texts are kept does not
+// depend on it.
+var dedupSeed = maphash.MakeSeed()
+
 // reset forgets the texts added.
 func (sc *dedupScratch) reset() {
 	sc.buf, sc.ends, sc.next = sc.buf[:0], sc.ends[:0], sc.next[:0]
@@ -599,10 +604,7 @@ func (sc *dedupScratch) add(text string) bool {
 	start := len(sc.buf)
 	sc.buf = appendLower(sc.buf, text)
 	key := sc.buf[start:]
-	sum := uint64(14695981039346656037) // FNV-1a
-	for _, c := range key {
-		sum = (sum ^ uint64(c)) * 1099511628211
-	}
+	sum := maphash.Bytes(dedupSeed, key)
 	i, ok := sc.first[sum]
 	for ok {
 		if bytes.Equal(sc.text(i), key) {

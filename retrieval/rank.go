@@ -865,19 +865,10 @@ func cohesion(ms []match, terms int) float64 {
 
 func count(terms []string, t string) int {
 	n := 0
-	if t == "" {
-		for _, x := range terms {
-			if x == "" {
-				n++
-			}
-		}
-		return n
-	}
-	c := t[0]
 	for _, x := range terms {
 		// The lengths and first bytes first: most terms differ there,
 		// without a call to compare them whole.
-		if len(x) == len(t) && x[0] == c && x == t {
+		if len(x) == len(t) && (t == "" || x[0] == t[0]) && x == t {
 			n++
 		}
 	}

@@ -29,16 +29,17 @@ type scopeKey struct{}
 // guild is "" or every article is visible. It is carried in the context so that the ranking
 // code between Ask and search needs no change for it.
 func withScope(ctx context.Context, arts *entries, guild string) context.Context {
-	hidden := hiddenIn(arts, guild)
+	hidden := hiddenIn(arts, nil, guild)
 	if len(hidden) == 0 {
 		return ctx
 	}
 	return context.WithValue(ctx, scopeKey{}, hidden)
 }
 
-// hiddenIn returns the articles of the catalogue's entries arts that guild
-// (as Query.Guild) does not see; nil when guild is "" or it sees them all.
-func hiddenIn(arts *entries, guild string) []corpus.ArticleID {
+// hiddenIn returns the articles of the catalogue's entries arts, and of
+// pending (articles a Sync is adding, not yet in arts), that guild (as
+// Query.Guild) does not see; nil when guild is "" or it sees them all.
+func hiddenIn(arts *entries, pending []*corpus.Article, guild string) []corpus.ArticleID {
 	if guild == "" {
 		return nil
 	}
@@ -49,30 +50,18 @@ func hiddenIn(arts *entries, guild string) []corpus.ArticleID {
 			hidden = append(hidden, a.ID)
 		}
 	}
-	return hidden
-}
-
-// hiddenPending adds to hidden (the articles guild does not see) those of
-// pending that guild does not see and hidden does not hold.
-func hiddenPending(hidden []corpus.ArticleID, pending []*corpus.Article, guild string) []corpus.ArticleID {
-	if guild == "" {
+	if len(pending) == 0 {
 		return hidden
 	}
-	g := scopeGuild(guild)
-	var held map[corpus.ArticleID]bool
+	// An article being updated may be in both.
+	held := make(map[corpus.ArticleID]bool, len(hidden)+len(pending))
+	for _, id := range hidden {
+		held[id] = true
+	}
 	for _, a := range pending {
-		if a.VisibleIn(g) {
-			continue
-		}
-		if held == nil {
-			held = make(map[corpus.ArticleID]bool, len(hidden))
-			for _, id := range hidden {
-				held[id] = true
-			}
-		}
-		if !held[a.ID] {
-			held[a.ID] = true
+		if !a.VisibleIn(g) && !held[a.ID] {
 			hidden = append(hidden, a.ID)
+			held[a.ID] = true
 		}
 	}
 	return hidden

@@ -61,7 +61,7 @@ func (ix *Index) TermsIn(prefix, guild string, limit int) ([]string, error) {
 	ix.mu.RLock()
 	arts, gen, pending := ix.man.Articles, ix.gen, ix.pending
 	ix.mu.RUnlock()
-	return ix.terms(rd, head, prefix, guild, gen, hiddenPending(hiddenIn(arts, guild), pending, guild), limit)
+	return ix.terms(rd, head, prefix, guild, gen, hiddenIn(arts, pending, guild), limit)
 }
 
 // terms is TermsIn of the last word prefix after the words head, in guild,
