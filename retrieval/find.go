@@ -110,10 +110,14 @@ func findSentences(ctx context.Context, rd index.IndexReader, groups [][]string,
 		}
 	}
 	total := p.total()
+	// One table of slots serves every part: each writes only the slots
+	// of its own documents.
+	slots := getSlots(total)
+	defer putSlots(slots)
 	parts := searchParts(held)
 	if parts <= 1 {
 		s.hi = math.MaxUint64
-		s.slots, s.hits = getSlots(total), getHits(held)
+		s.slots, s.hits = slots, getHits(held)
 		defer s.release()
 		if err := s.run(groups, common, rare, st, only); err != nil {
 			return nil, err
@@ -133,8 +137,7 @@ func findSentences(ctx context.Context, rd index.IndexReader, groups [][]string,
 		}
 		sk := &search{rd: rd, p: pk, n: s.n, avgLen: s.avgLen, skip: s.skip,
 			lo: total * uint64(k) / uint64(parts), hi: total * uint64(k+1) / uint64(parts),
-			hits: getHits(held / parts)}
-		sk.slots = getSlots(sk.hi - sk.lo)
+			slots: slots, hits: getHits(held / parts)}
 		defer sk.release()
 		if k == parts-1 {
 			sk.hi = math.MaxUint64
@@ -212,19 +215,61 @@ func findingGroups(groups [][]string, st Stats, commonLimit int) (common []bool,
 	return common, rare, held
 }
 
-// slotPool keeps the tables of a search's hits by document number for the
-// next search: one is 4 bytes a document (12 MB at 100,000 articles),
-// and only its used slots are cleared after a search.
-var slotPool sync.Pool // of *[]int32, all zero
+// slotTables keeps the tables of a search's hits by document number for
+// the next search: one is 4 bytes a document (12 MB at 100,000 articles),
+// and only its used slots are cleared after a search. Unlike a sync.Pool
+// it is not emptied by the garbage collector: at 100,000 articles a table
+// made and zeroed anew every few questions was a tail of the latency.
+var slotTables = freeList[*[]int32]{keep: 4} // all zero
 
 // getSlots returns a table of n zero slots.
 func getSlots(n uint64) *[]int32 {
-	if p, ok := slotPool.Get().(*[]int32); ok && uint64(cap(*p)) >= n {
-		*p = (*p)[:n]
-		return p
+	for {
+		p, ok := slotTables.get()
+		if !ok {
+			t := make([]int32, n)
+			return &t
+		}
+		if uint64(cap(*p)) >= n {
+			*p = (*p)[:n]
+			return p
+		}
+		// Made for a smaller index: dropped.
 	}
-	t := make([]int32, n)
-	return &t
+}
+
+// putSlots gives a table back, its slots zero again.
+func putSlots(p *[]int32) { slotTables.put(p) }
+
+// freeList keeps at most keep values for reuse, whatever the garbage
+// collector does.
+type freeList[T any] struct {
+	mu    sync.Mutex
+	items []T
+	keep  int
+}
+
+// get takes a kept value, if there is one.
+func (f *freeList[T]) get() (T, bool) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	var zero T
+	if len(f.items) == 0 {
+		return zero, false
+	}
+	x := f.items[len(f.items)-1]
+	f.items[len(f.items)-1] = zero
+	f.items = f.items[:len(f.items)-1]
+	return x, true
+}
+
+// put keeps x for the next get, unless keep values are kept already.
+func (f *freeList[T]) put(x T) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	if len(f.items) < f.keep {
+		f.items = append(f.items, x)
+	}
 }
 
 // hitsPool keeps the lists of a search's hits for the next search.
@@ -238,14 +283,13 @@ func getHits(n int) []found {
 	return make([]found, 0, n)
 }
 
-// release clears the slots of the search's hits and gives its table and
-// its list of hits back.
+// release clears the slots of the search's hits and gives its list of
+// hits back.
 func (s *search) release() {
 	t := *s.slots
 	for _, h := range s.hits {
-		t[h.id-s.lo] = 0
+		t[h.id] = 0
 	}
-	slotPool.Put(s.slots)
 	hitsPool.Put(&s.hits)
 }
 
@@ -371,7 +415,7 @@ type search struct {
 	n      int
 	avgLen float64
 	hits   []found
-	slots  *[]int32        // by document number less lo: 1 + the index in hits, 0 for none
+	slots  *[]int32        // by document number: 1 + the index in hits, 0 for none; shared by the parts of a search
 	skip   map[uint64]bool // internal ids never to find, or nil; only read
 	lo, hi uint64          // the part of the documents searched, by number
 }
@@ -384,7 +428,7 @@ func (s *search) add(i int, term, field string, w, idf float64, only []uint64) e
 		if s.skip[id] {
 			return
 		}
-		slot := &(*s.slots)[id-s.lo]
+		slot := &(*s.slots)[id]
 		k := int(*slot) - 1
 		if k < 0 {
 			k = len(s.hits)
