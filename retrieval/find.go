@@ -10,6 +10,7 @@ import (
 	"slices"
 	"sync"
 
+	"github.com/RoaringBitmap/roaring/v2"
 	index "github.com/blevesearch/bleve_index_api"
 
 	"github.com/verbatim-bot/verbatim/corpus"
@@ -53,6 +54,9 @@ type found struct {
 	// so far: a group counts once, by its best match.
 	group int
 	best  float64
+	// norm is bleve's length norm of the sentence's text, from the
+	// matches in it that found it; 0 when none did.
+	norm float64
 }
 
 // findSentences finds the sentences that hold a term of the groups (a
@@ -397,9 +401,22 @@ func (s *search) run(groups [][]string, common []bool, rare int, st Stats, only 
 			ids[k] = h.id
 		}
 		slices.Sort(ids)
+		in := s.p.bitmaps(ids)
 		for i, g := range groups {
-			if common[i] {
-				if err := pass(i, g, ids); err != nil {
+			if !common[i] {
+				continue
+			}
+			// The common group scores the sentences found, its lists
+			// intersected with them (see addFound).
+			tidf := idf(s.n, st.DocFreq(g[0]))
+			if err := s.addFound(i, g[0], 1, tidf, in); err != nil {
+				return err
+			}
+			if err := s.add(i, g[0], fieldSpeaker, findSpeakerWeight, tidf, ids); err != nil {
+				return err
+			}
+			for _, b := range g[1:] {
+				if err := s.addFound(i, b, findBridgeWeight, idf(s.n, st.DocFreq(b)), in); err != nil {
 					return err
 				}
 			}
@@ -424,6 +441,7 @@ type search struct {
 // that hold it, as a match of group i: every such sentence, or those of
 // only (sorted) when it is not nil.
 func (s *search) add(i int, term, field string, w, idf float64, only []uint64) error {
+	text := field == fieldText
 	visit := func(id, freq uint64, norm float64) {
 		if s.skip[id] {
 			return
@@ -435,12 +453,33 @@ func (s *search) add(i int, term, field string, w, idf float64, only []uint64) e
 			*slot = int32(k + 1)
 			s.hits = append(s.hits, found{id: id, group: -1})
 		}
-		s.match(&s.hits[k], i, s.weight(w, idf, freq, norm))
+		h := &s.hits[k]
+		if text {
+			h.norm = norm
+		}
+		s.match(h, i, s.weight(w, idf, freq, norm))
 	}
 	if only == nil {
 		return s.p.each(term, field, s.lo, s.hi, visit)
 	}
 	return s.p.eachOf(term, field, only, visit)
+}
+
+// addFound adds the BM25 weight of term in the text, times w, to the
+// sentences found that hold it (in: their bitmaps by segment), as a match
+// of group i, counting the term once in each and taking its length from
+// the matches that found it. A common term's lists are long, and their
+// frequencies and norms are read only by walking them; held twice in a
+// sentence such a term would weigh a little more, but what is found
+// decides only which sentences the ranking reads, and it scores every
+// term in full.
+func (s *search) addFound(i int, term string, w, idf float64, in []*roaring.Bitmap) error {
+	return s.p.eachIn(term, fieldText, in, func(id uint64) {
+		if k := int((*s.slots)[id]) - 1; k >= 0 {
+			h := &s.hits[k]
+			s.match(h, i, s.weight(w, idf, 1, h.norm))
+		}
+	})
 }
 
 // weight is the BM25 weight, times w, of a term of the given idf held

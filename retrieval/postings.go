@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"sort"
 
+	"github.com/RoaringBitmap/roaring/v2"
 	"github.com/blevesearch/bleve/v2/index/scorch"
 	index "github.com/blevesearch/bleve_index_api"
 	segment "github.com/blevesearch/scorch_segment_api/v2"
@@ -192,6 +193,60 @@ func (p *postings) eachOf(term, field string, only []uint64, visit func(num, fre
 		}
 		if at == local {
 			visit(num, d.Frequency(), d.Norm())
+		}
+	}
+	return nil
+}
+
+// bitmaps returns the documents of nums (sorted), by segment, as bitmaps
+// of their numbers within it: what eachIn intersects a term's lists with.
+func (p *postings) bitmaps(nums []uint64) []*roaring.Bitmap {
+	out := make([]*roaring.Bitmap, len(p.segs))
+	s := 0
+	for _, num := range nums {
+		for s+1 < len(p.offsets) && p.offsets[s+1] <= num {
+			s++
+		}
+		if out[s] == nil {
+			out[s] = roaring.New()
+		}
+		out[s].Add(uint32(num - p.offsets[s]))
+	}
+	return out
+}
+
+// eachIn calls visit with the number of each document of in (bitmaps by
+// segment, from bitmaps) that holds term in field, in order of number:
+// the term's lists intersected with in, a word at a time, where eachOf
+// reads its way through them. It reads no frequency or norm, which are
+// stored along the list: reading them would walk the list again.
+func (p *postings) eachIn(term, field string, in []*roaring.Bitmap, visit func(num uint64)) error {
+	f, err := p.lists(term, field)
+	if err != nil {
+		return err
+	}
+	for i, pl := range f.pl {
+		if in[i] == nil || in[i].IsEmpty() {
+			continue
+		}
+		f.itr[i] = pl.Iterator(false, false, false, f.itr[i])
+		itr, ok := f.itr[i].(segment.OptimizablePostingsIterator)
+		if !ok {
+			return fmt.Errorf("postings iterator %T cannot give its bitmap", f.itr[i])
+		}
+		if d, ok := itr.DocNum1Hit(); ok {
+			if in[i].Contains(uint32(d)) {
+				visit(p.offsets[i] + d)
+			}
+			continue
+		}
+		bm := itr.ActualBitmap()
+		if bm == nil {
+			continue
+		}
+		both := roaring.And(bm, in[i]).Iterator()
+		for both.HasNext() {
+			visit(p.offsets[i] + uint64(both.Next()))
 		}
 	}
 	return nil

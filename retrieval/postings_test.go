@@ -25,8 +25,9 @@ type posting struct {
 // TestPostingsReadAsBleveDoes checks that postings gives what bleve's term
 // field reader gives, on a snapshot of several segments with deleted
 // documents: counts, every posting in order with its frequency and norm,
-// postings skipped to, and document lists, for terms that every segment,
-// some segments or none hold, in each field the search reads.
+// postings skipped to, the documents of a set that hold a term, and
+// document lists, for terms that every segment, some segments or none
+// hold, in each field the search reads.
 func TestPostingsReadAsBleveDoes(t *testing.T) {
 	ctx := context.Background()
 	texts := recallTexts(t, 6)
@@ -155,6 +156,14 @@ func TestPostingsReadAsBleveDoes(t *testing.T) {
 			}
 			if err != nil || !slices.Equal(gotOf, wantOf) {
 				t.Errorf("%s: eachOf = %v, %v; want %v", name, gotOf, err, wantOf)
+			}
+			var gotIn, wantIn []uint64
+			err = p.eachIn(tt.term, tt.field, p.bitmaps(only), func(num uint64) { gotIn = append(gotIn, num) })
+			for _, d := range wantOf {
+				wantIn = append(wantIn, d.num)
+			}
+			if err != nil || !slices.Equal(gotIn, wantIn) {
+				t.Errorf("%s: eachIn = %v, %v; want %v", name, gotIn, err, wantIn)
 			}
 			docs, err := p.docs(tt.term, tt.field)
 			var wantDocs []uint64
