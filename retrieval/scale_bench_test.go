@@ -100,14 +100,21 @@ func (v verbatimBench) add(ctx context.Context, c *corpus.Corpus, _ *corpus.Arti
 }
 
 // forget empties the cache of prepared sentences and the document
-// frequencies read for earlier questions.
+// frequencies read for earlier questions. Their maps keep their room, as
+// in a process that has answered before: what is forgotten is what they
+// held, not the memory they had grown to.
 func (v verbatimBench) forget() {
 	v.prepared.mu.Lock()
-	v.prepared.recs, v.prepared.articles = nil, nil
+	clear(v.prepared.recs)
+	clear(v.prepared.articles)
 	v.prepared.mu.Unlock()
 	v.mu.Lock()
-	v.counts = newTermCounts()
+	c := v.counts
 	v.mu.Unlock()
+	c.mu.Lock()
+	c.n = 0
+	clear(c.df)
+	c.mu.Unlock()
 }
 
 func (v verbatimBench) evaluate(ctx context.Context, items []QAItem) (Metrics, error) {
