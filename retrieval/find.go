@@ -301,7 +301,7 @@ func (s *search) release() {
 // refines key), and after them those tied by key with the last of them:
 // hits then begins as it would if sorted whole. Only they are sorted: a
 // large corpus finds hundreds of thousands of sentences, of which a
-// question keeps 200.
+// question keeps 150.
 func sortFirst(hits []found, limit int, key, order func(a, b found) int) {
 	if len(hits) <= limit {
 		slices.SortFunc(hits, order)
