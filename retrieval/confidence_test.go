@@ -139,6 +139,41 @@ func TestFitConfidence(t *testing.T) {
 	}
 }
 
+// TestDecisionsScoreAsEvalDoes counts the shipped model's right
+// decisions with Decisions, as cross-validation does for a model fitted
+// without the questions, and wants what eval's accuracy says of the same
+// questions: a corpus QA set and an answer selection set.
+func TestDecisionsScoreAsEvalDoes(t *testing.T) {
+	ctx := context.Background()
+	fit := &ConfidenceFit{model: *defaultConfidence}
+	qa := readEval(t, "seed-paraphrase3.tune.jsonl").QA
+	sel := readEval(t, "summaries2.tune.jsonl").Selection
+
+	m, err := memIndex(t, seedCorpus(t), Options{}).EvaluateQA(ctx, qa, false)
+	if err != nil {
+		t.Fatal(err)
+	}
+	right, total, err := fit.Decisions(ctx, []QACorpus{{Name: "seed", Corpus: seedCorpus(t), Items: qa}}, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if total != m.Questions || math.Abs(float64(right)/float64(total)-*m.Accuracy) > 1e-9 {
+		t.Errorf("corpus QA: Decisions %d of %d; eval accuracy %v of %d", right, total, *m.Accuracy, m.Questions)
+	}
+
+	ms := EvaluateSelection(newAnalyzer(t), sel, AllFeatures, false)
+	right, total, err = fit.Decisions(ctx, nil, sel)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if total != ms.Questions+ms.Skipped || math.Abs(float64(right)/float64(total)-*ms.Accuracy) > 1e-9 {
+		t.Errorf("selection: Decisions %d of %d; eval accuracy %v of %d+%d", right, total, *ms.Accuracy, ms.Questions, ms.Skipped)
+	}
+	if right == 0 || right == total {
+		t.Errorf("selection: %d of %d right; want a set the model gets partly wrong", right, total)
+	}
+}
+
 // TestFitRankingWeights fits the ranking weights on a small data set: the fit is
 // deterministic, never worse on its objective than where it started, and
 // never worse on its dev set.

@@ -406,3 +406,48 @@ func balancedAccuracy(probs []confident, exs []example, t float64) float64 {
 	}
 	return acc
 }
+
+// Decisions counts how many of the questions of qa (asked of their
+// corpora) and of sel (answer selection) the fitted model decides rightly,
+// as `verbatim eval` scores accuracy: a right first quote answered, or a
+// question nothing answers declined. Asked of a fit that left those
+// questions out, it is a cross-validated figure for data the model has
+// not seen (`go run ./internal/fit -crossval`).
+func (f *ConfidenceFit) Decisions(ctx context.Context, qa []QACorpus, sel []SelectionItem) (right, total int, err error) {
+	decide := func(x []float64, firstRight, answerable bool) {
+		total++
+		answered := x != nil && f.model.probability(x) >= f.model.Threshold
+		if answered && firstRight || !answered && !answerable {
+			right++
+		}
+	}
+	for _, qc := range qa {
+		ix, err := OpenMemory(ctx, qc.Corpus, Options{MinConfidence: 1e-9})
+		if err != nil {
+			return 0, 0, fmt.Errorf("index %s: %w", qc.Name, err)
+		}
+		for _, it := range qc.Items {
+			a, err := ix.Ask(ctx, Query{Text: it.Question, Top: 1})
+			if err != nil {
+				continue // as eval skips a question it cannot ask
+			}
+			decide(a.evidence, len(it.Expect) > 0 && len(a.Quotes) > 0 && containsAny(a.Quotes[0].Text, it.Expect), len(it.Expect) > 0)
+		}
+		ix.Close()
+	}
+	if len(sel) == 0 {
+		return right, total, nil
+	}
+	an, err := NewAnalyzer()
+	if err != nil {
+		return 0, 0, err
+	}
+	for _, it := range sel {
+		if len(it.Candidates) == 0 {
+			continue
+		}
+		r := rankSelection(an, it.Question, it.Candidates, AllFeatures, false)
+		decide(r.x, it.Candidates[r.order[0]].Label > 0, slices.ContainsFunc(it.Candidates, func(c Candidate) bool { return c.Label > 0 }))
+	}
+	return right, total, nil
+}

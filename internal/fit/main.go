@@ -21,6 +21,14 @@
 // nothing answers them). A change of a ranking weight is kept only if it
 // does not lower MAP on the TrecQA dev split. It never reads a held-out
 // half.
+//
+// With -crossval it writes nothing and measures instead whether the
+// tuning halves it does not read (kept to validate on) would make a
+// better answerability model as training data: each is left out in turn,
+// the model fitted with all the others added, and its decisions on the
+// one left out counted beside those of the model as fitted now.
+//
+//	go run ./internal/fit -crossval
 package main
 
 import (
@@ -41,77 +49,92 @@ import (
 func main() {
 	dir := flag.String("dir", filepath.Join("retrieval", "testdata", "eval"), "folder of the evaluation files")
 	out := flag.String("o", "retrieval", "the folder to write weights.json and confidence.json to")
+	crossval := flag.Bool("crossval", false, "write nothing: print how the answerability model decides each tuning half it is not fitted on, fitted as now and fitted with the other halves added")
 	flag.Parse()
-	if err := run(context.Background(), os.Stdout, *dir, *out); err != nil {
+	do := run
+	if *crossval {
+		do = func(ctx context.Context, w io.Writer, dir, _ string) error { return crossValidate(ctx, w, dir) }
+	}
+	if err := do(context.Background(), os.Stdout, *dir, *out); err != nil {
 		fmt.Fprintln(os.Stderr, "fit:", err)
 		os.Exit(1)
 	}
 }
 
-func run(ctx context.Context, w io.Writer, dir, out string) error {
-	read := func(name string) (*retrieval.EvalSet, error) {
-		f, err := os.Open(filepath.Join(dir, name))
-		if err != nil {
-			return nil, err
+// readSet reads the evaluation file name of dir.
+func readSet(dir, name string) (*retrieval.EvalSet, error) {
+	f, err := os.Open(filepath.Join(dir, name))
+	if err != nil {
+		return nil, err
+	}
+	defer f.Close()
+	set, err := retrieval.ReadEvalSet(f)
+	if err != nil {
+		return nil, fmt.Errorf("%s: %w", name, err)
+	}
+	return set, nil
+}
+
+// fitFiles are the evaluation files the fit reads; every other tuning
+// half is left to validate on.
+var fitFiles = []string{
+	"trecqa-train.jsonl", "trecqa-dev.jsonl", "seed-questions.dev.jsonl", "seed-questions.paraphrase.jsonl",
+	"seed-paraphrase2.tune.jsonl", "summaries.tune.jsonl", "news-paraphrase.tune.jsonl",
+}
+
+// trainingData reads what the fit trains on from dir.
+func trainingData(ctx context.Context, w io.Writer, dir string) (retrieval.TrainingData, error) {
+	var data retrieval.TrainingData
+	sets := map[string]*retrieval.EvalSet{}
+	for _, name := range fitFiles {
+		set, err := readSet(dir, name)
+		switch {
+		case errors.Is(err, os.ErrNotExist) && name == "news-paraphrase.tune.jsonl":
+			fmt.Fprintln(w, "(no news-paraphrase.tune.jsonl: fitting without it)")
+		case err != nil:
+			return data, err
 		}
-		defer f.Close()
-		set, err := retrieval.ReadEvalSet(f)
-		if err != nil {
-			return nil, fmt.Errorf("%s: %w", name, err)
-		}
-		return set, nil
-	}
-	train, err := read("trecqa-train.jsonl")
-	if err != nil {
-		return err
-	}
-	seedQs, err := read("seed-questions.dev.jsonl")
-	if err != nil {
-		return err
-	}
-	seedPara, err := read("seed-questions.paraphrase.jsonl")
-	if err != nil {
-		return err
-	}
-	seedPara2, err := read("seed-paraphrase2.tune.jsonl")
-	if err != nil {
-		return err
-	}
-	summaries, err := read("summaries.tune.jsonl")
-	if err != nil {
-		return err
+		sets[name] = set
 	}
 	seed, err := corpus.Default()
 	if err != nil {
-		return err
+		return data, err
 	}
-	dev, err := read("trecqa-dev.jsonl")
-	if err != nil {
-		return err
-	}
-	data := retrieval.TrainingData{
-		Selection: train.Selection,
-		Dev:       dev.Selection,
-		Corpora:   []retrieval.QACorpus{{Name: "seed", Corpus: seed, Items: append(seedQs.QA, seedPara.QA...)}},
+	data = retrieval.TrainingData{
+		Selection: sets["trecqa-train.jsonl"].Selection,
+		Dev:       sets["trecqa-dev.jsonl"].Selection,
+		Corpora: []retrieval.QACorpus{{Name: "seed", Corpus: seed,
+			Items: append(sets["seed-questions.dev.jsonl"].QA, sets["seed-questions.paraphrase.jsonl"].QA...)}},
 		// Written to measure the decision; the answerability model only.
-		CalibrationSelection: summaries.Selection,
-		Calibration:          []retrieval.QACorpus{{Name: "seed, second paraphrase set", Corpus: seed, Items: seedPara2.QA}},
+		CalibrationSelection: sets["summaries.tune.jsonl"].Selection,
+		Calibration:          []retrieval.QACorpus{{Name: "seed, second paraphrase set", Corpus: seed, Items: sets["seed-paraphrase2.tune.jsonl"].QA}},
 	}
-	news, err := read("news-paraphrase.tune.jsonl")
-	switch {
-	case errors.Is(err, os.ErrNotExist):
-		fmt.Fprintln(w, "(no news-paraphrase.tune.jsonl: fitting without it)")
-	case err != nil:
-		return err
-	default:
-		c, problems, err := corpus.LoadDir(ctx, filepath.Join(dir, "news"))
+	if news := sets["news-paraphrase.tune.jsonl"]; news != nil {
+		c, err := loadArticles(ctx, filepath.Join(dir, "news"))
 		if err != nil {
-			return err
-		}
-		if len(problems) > 0 {
-			return fmt.Errorf("news articles: %v", problems)
+			return data, err
 		}
 		data.Corpora = append(data.Corpora, retrieval.QACorpus{Name: "news tune", Corpus: c, Items: news.QA})
+	}
+	return data, nil
+}
+
+// loadArticles loads a folder of articles, all of which must load.
+func loadArticles(ctx context.Context, dir string) (*corpus.Corpus, error) {
+	c, problems, err := corpus.LoadDir(ctx, dir)
+	if err != nil {
+		return nil, err
+	}
+	if len(problems) > 0 {
+		return nil, fmt.Errorf("%s: %v", dir, problems)
+	}
+	return c, nil
+}
+
+func run(ctx context.Context, w io.Writer, dir, out string) error {
+	data, err := trainingData(ctx, w, dir)
+	if err != nil {
+		return err
 	}
 	wf, err := retrieval.FitWeights(ctx, data)
 	if err != nil {
