@@ -233,6 +233,7 @@ func (k *candidate) quote() Quote {
 // those that hold every one of its terms (or a bridge of it) first.
 func (ix *Index) query(ctx context.Context, qa Question, article corpus.ArticleID) (rankQuery, []*candidate, error) {
 	q := newQuery(ix.an, qa, ix.features)
+	q.wt = ix.wt
 	if len(q.terms) == 0 {
 		return q, nil, nil
 	}
@@ -260,6 +261,7 @@ func (ix *Index) query(ctx context.Context, qa Question, article corpus.ArticleI
 	}
 	if text := recaseNames(qa.Text, docs); text != qa.Text {
 		q = newQuery(ix.an, ix.an.Question(text), ix.features)
+		q.wt = ix.wt
 		q.setStats(st)
 	}
 	return q, cands, nil

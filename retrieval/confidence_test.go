@@ -5,6 +5,8 @@ import (
 	"math"
 	"slices"
 	"testing"
+
+	"github.com/verbatim-bot/verbatim/corpus"
 )
 
 // TestEmbeddedModels checks that the shipped weights and answerability
@@ -139,11 +141,12 @@ func TestFitConfidence(t *testing.T) {
 	}
 }
 
-// TestDecisionsScoreAsEvalDoes counts the shipped model's right
-// decisions with Decisions, as cross-validation does for a model fitted
-// without the questions, and wants what eval's accuracy says of the same
-// questions: a corpus QA set and an answer selection set.
-func TestDecisionsScoreAsEvalDoes(t *testing.T) {
+// TestScoreDecidesAsEvalDoes tallies the shipped models' decisions and
+// first sentences with score, as cross-validation does for models fitted
+// without the questions, and wants what eval says of the same questions:
+// accuracy, and p_at_1 with every question answered; for a corpus QA set
+// and an answer selection set.
+func TestScoreDecidesAsEvalDoes(t *testing.T) {
 	ctx := context.Background()
 	fit := &ConfidenceFit{model: *defaultConfidence}
 	qa := readEval(t, "seed-paraphrase3.tune.jsonl").QA
@@ -153,24 +156,81 @@ func TestDecisionsScoreAsEvalDoes(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	right, total, err := fit.Decisions(ctx, []QACorpus{{Name: "seed", Corpus: seedCorpus(t), Items: qa}}, nil)
+	all, err := memIndex(t, seedCorpus(t), Options{MinConfidence: 1e-9}).EvaluateQA(ctx, qa, false)
 	if err != nil {
 		t.Fatal(err)
 	}
-	if total != m.Questions || math.Abs(float64(right)/float64(total)-*m.Accuracy) > 1e-9 {
-		t.Errorf("corpus QA: Decisions %d of %d; eval accuracy %v of %d", right, total, *m.Accuracy, m.Questions)
+	got, err := fit.score(ctx, []QACorpus{{Name: "seed", Corpus: seedCorpus(t), Items: qa}}, nil, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got.Questions != m.Questions || math.Abs(float64(got.Decided)/float64(got.Questions)-*m.Accuracy) > 1e-9 ||
+		math.Abs(float64(got.FirstRight)/float64(got.Answerable)-*all.PAt1) > 1e-9 {
+		t.Errorf("corpus QA: %+v; eval: accuracy %v of %d, p_at_1 answering all %v", got, *m.Accuracy, m.Questions, *all.PAt1)
 	}
 
 	ms := EvaluateSelection(newAnalyzer(t), sel, AllFeatures, false)
-	right, total, err = fit.Decisions(ctx, nil, sel)
+	got, err = fit.score(ctx, nil, sel, nil)
 	if err != nil {
 		t.Fatal(err)
 	}
-	if total != ms.Questions+ms.Skipped || math.Abs(float64(right)/float64(total)-*ms.Accuracy) > 1e-9 {
-		t.Errorf("selection: Decisions %d of %d; eval accuracy %v of %d+%d", right, total, *ms.Accuracy, ms.Questions, ms.Skipped)
+	if got.Questions != ms.Questions+ms.Skipped || math.Abs(float64(got.Decided)/float64(got.Questions)-*ms.Accuracy) > 1e-9 {
+		t.Errorf("selection: %+v; eval accuracy %v of %d+%d", got, *ms.Accuracy, ms.Questions, ms.Skipped)
 	}
-	if right == 0 || right == total {
-		t.Errorf("selection: %d of %d right; want a set the model gets partly wrong", right, total)
+	if got.Decided == 0 || got.Decided == got.Questions {
+		t.Errorf("selection: %d of %d decided rightly; want a set the model gets partly wrong", got.Decided, got.Questions)
+	}
+}
+
+// TestCrossValidate leaves two small sets out in turn, on a small
+// training set: each fold's figures count the set left out, its
+// threshold is a probability, and a name that is not one of the
+// ranking's own training sets is refused.
+func TestCrossValidate(t *testing.T) {
+	ctx := context.Background()
+	news2, _, err := corpus.LoadDir(ctx, "testdata/eval/news2")
+	if err != nil {
+		t.Fatal(err)
+	}
+	sel := readEval(t, "trecqa-dev.jsonl").Selection
+	para := readEval(t, "seed-paraphrase3.tune.jsonl").QA[:20]
+	news := readEval(t, "news2-paraphrase.tune.jsonl").QA[:20]
+	data := TrainingData{
+		Selection: sel[:20],
+		Dev:       sel[20:40],
+		Corpora:   []QACorpus{{Name: "seed dev", Corpus: seedCorpus(t), Items: readEval(t, "seed-questions.dev.jsonl").QA}},
+		Ranking: []QACorpus{
+			{Name: "para", Corpus: seedCorpus(t), Items: para},
+			{Name: "news2", Corpus: news2, Items: news},
+		},
+	}
+	res, err := CrossValidate(ctx, data, []string{"para", "news2"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(res) != 2 || res[0].Name != "para" || res[1].Name != "news2" {
+		t.Fatalf("folds %+v; want para and news2", res)
+	}
+	for i, items := range [][]QAItem{para, news} {
+		r := res[i]
+		answerable := 0
+		for _, it := range items {
+			if len(it.Expect) > 0 {
+				answerable++
+			}
+		}
+		if r.Questions != len(items) || r.Answerable != answerable || r.FirstRight > r.Answerable || r.ShippedFirst > r.Answerable ||
+			r.Decided > r.Questions || r.ShippedDecide > r.Questions || r.Threshold <= 0 || r.Threshold >= 1 {
+			t.Errorf("fold %+v; want %d questions, %d answerable", r, len(items), answerable)
+		}
+		if r.FirstRight == 0 || r.Decided == 0 {
+			t.Errorf("fold %+v: nothing right", r)
+		}
+	}
+	for _, name := range []string{"nothing", "seed dev"} {
+		if _, err := CrossValidate(ctx, data, []string{name}); err == nil {
+			t.Errorf("%q, not a set of the ranking's own training data, was cross-validated", name)
+		}
 	}
 }
 
@@ -202,5 +262,29 @@ func TestFitRankingWeights(t *testing.T) {
 	}
 	if a.After < a.Before || a.DevAfter < a.DevBefore {
 		t.Errorf("objective %v -> %v, dev %v -> %v; want neither lower", a.Before, a.After, a.DevBefore, a.DevAfter)
+	}
+}
+
+// TestIndexRanksUnderItsWeights asks the same question of two indexes of
+// the built-in article, one under the shipped weights and one under
+// weights all zero (plain BM25 of the question's own terms): the scores
+// differ, so an index ranks under the weights it was opened with, as
+// cross-validation needs.
+func TestIndexRanksUnderItsWeights(t *testing.T) {
+	ctx := context.Background()
+	q := Query{Text: "Who is the US ambassador to Iraq?", Top: 3}
+	shipped, err := memIndex(t, seedCorpus(t), Options{MinConfidence: 1e-9}).Ask(ctx, q)
+	if err != nil {
+		t.Fatal(err)
+	}
+	zero, err := memIndex(t, seedCorpus(t), Options{MinConfidence: 1e-9, weights: &weightSet{}}).Ask(ctx, q)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(shipped.Quotes) == 0 || len(zero.Quotes) == 0 {
+		t.Fatalf("no quotes: %d shipped, %d under zero weights", len(shipped.Quotes), len(zero.Quotes))
+	}
+	if shipped.Quotes[0].Score == zero.Quotes[0].Score {
+		t.Errorf("the first quote scores %v under both weights", shipped.Quotes[0].Score)
 	}
 }

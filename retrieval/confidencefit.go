@@ -27,6 +27,11 @@ type TrainingData struct {
 	// move every weight of the ranking on (one switched a bridge off).
 	CalibrationSelection []SelectionItem
 	Calibration          []QACorpus
+	// Ranking is fitted on by the ranking's weights only, not by the
+	// answerability model: sets written to validate on first, whose
+	// corpora's questions, asked of one another as unanswerable, would
+	// outnumber every other source of the model's examples.
+	Ranking []QACorpus
 }
 
 // QACorpus is a corpus and the questions asked of it.
@@ -83,6 +88,12 @@ type example struct {
 // chooses the threshold at which the most training examples come out
 // right: a right first answer, or a decline where nothing is right.
 func FitConfidence(ctx context.Context, data TrainingData) (*ConfidenceFit, error) {
+	return fitConfidence(ctx, data, nil)
+}
+
+// fitConfidence is FitConfidence for the ranking under weights wt (nil:
+// the shipped ones).
+func fitConfidence(ctx context.Context, data TrainingData, wt *weightSet) (*ConfidenceFit, error) {
 	an, err := NewAnalyzer()
 	if err != nil {
 		return nil, err
@@ -101,7 +112,7 @@ func FitConfidence(ctx context.Context, data TrainingData) (*ConfidenceFit, erro
 		if len(it.Candidates) < 2 {
 			continue
 		}
-		r := rankSelection(an, it.Question, it.Candidates, AllFeatures, false)
+		r := rankSelection(an, it.Question, it.Candidates, allFeatures(wt))
 		add("selection", r.x, it.Candidates[r.order[0]].Label > 0, slices.ContainsFunc(it.Candidates, func(c Candidate) bool { return c.Label > 0 }))
 		var wrong []Candidate
 		for _, c := range it.Candidates {
@@ -110,18 +121,18 @@ func FitConfidence(ctx context.Context, data TrainingData) (*ConfidenceFit, erro
 			}
 		}
 		if len(wrong) >= 2 && len(wrong) < len(it.Candidates) {
-			r := rankSelection(an, it.Question, wrong, AllFeatures, false)
+			r := rankSelection(an, it.Question, wrong, allFeatures(wt))
 			add("selection, right candidates removed", r.x, false, false)
 		}
 		other := sel[(i+len(sel)/2)%len(sel)]
 		if len(other.Candidates) >= 2 && other.Question != it.Question {
-			r := rankSelection(an, it.Question, other.Candidates, AllFeatures, false)
+			r := rankSelection(an, it.Question, other.Candidates, allFeatures(wt))
 			add("selection, another question's candidates", r.x, false, false)
 		}
 	}
 	corpora := slices.Concat(data.Corpora, data.Calibration)
 	for i, qc := range corpora {
-		ix, err := OpenMemory(ctx, qc.Corpus, Options{MinConfidence: 1e-9})
+		ix, err := OpenMemory(ctx, qc.Corpus, Options{MinConfidence: 1e-9, weights: wt})
 		if err != nil {
 			return nil, fmt.Errorf("index %s: %w", qc.Name, err)
 		}
@@ -407,47 +418,60 @@ func balancedAccuracy(probs []confident, exs []example, t float64) float64 {
 	return acc
 }
 
-// Decisions counts how many of the questions of qa (asked of their
-// corpora) and of sel (answer selection) the fitted model decides rightly,
-// as `verbatim eval` scores accuracy: a right first quote answered, or a
-// question nothing answers declined. Asked of a fit that left those
-// questions out, it is a cross-validated figure for data the model has
-// not seen (`go run ./internal/fit -crossval`).
-func (f *ConfidenceFit) Decisions(ctx context.Context, qa []QACorpus, sel []SelectionItem) (right, total int, err error) {
-	decide := func(x []float64, firstRight, answerable bool) {
-		total++
+// tally counts what a ranking and a fitted model make of questions:
+// how many, how many have an answer, how many of those the first
+// sentence answers (the decision aside), and how many are decided
+// rightly, as `verbatim eval` scores accuracy (a right first quote
+// answered, or a question nothing answers declined).
+type tally struct {
+	Questions, Answerable, FirstRight, Decided int
+}
+
+// score tallies the questions of qa (asked of their corpora) and of sel
+// (answer selection), ranked under weights wt (nil: the shipped ones) and
+// decided by the fitted model.
+func (f *ConfidenceFit) score(ctx context.Context, qa []QACorpus, sel []SelectionItem, wt *weightSet) (tally, error) {
+	var t tally
+	add := func(x []float64, firstRight, answerable bool) {
+		t.Questions++
+		if answerable {
+			t.Answerable++
+		}
+		if firstRight {
+			t.FirstRight++
+		}
 		answered := x != nil && f.model.probability(x) >= f.model.Threshold
 		if answered && firstRight || !answered && !answerable {
-			right++
+			t.Decided++
 		}
 	}
 	for _, qc := range qa {
-		ix, err := OpenMemory(ctx, qc.Corpus, Options{MinConfidence: 1e-9})
+		ix, err := OpenMemory(ctx, qc.Corpus, Options{MinConfidence: 1e-9, weights: wt})
 		if err != nil {
-			return 0, 0, fmt.Errorf("index %s: %w", qc.Name, err)
+			return t, fmt.Errorf("index %s: %w", qc.Name, err)
 		}
 		for _, it := range qc.Items {
 			a, err := ix.Ask(ctx, Query{Text: it.Question, Top: 1})
 			if err != nil {
 				continue // as eval skips a question it cannot ask
 			}
-			decide(a.evidence, len(it.Expect) > 0 && len(a.Quotes) > 0 && containsAny(a.Quotes[0].Text, it.Expect), len(it.Expect) > 0)
+			add(a.evidence, len(it.Expect) > 0 && len(a.Quotes) > 0 && containsAny(a.Quotes[0].Text, it.Expect), len(it.Expect) > 0)
 		}
 		ix.Close()
 	}
 	if len(sel) == 0 {
-		return right, total, nil
+		return t, nil
 	}
 	an, err := NewAnalyzer()
 	if err != nil {
-		return 0, 0, err
+		return t, err
 	}
 	for _, it := range sel {
 		if len(it.Candidates) == 0 {
 			continue
 		}
-		r := rankSelection(an, it.Question, it.Candidates, AllFeatures, false)
-		decide(r.x, it.Candidates[r.order[0]].Label > 0, slices.ContainsFunc(it.Candidates, func(c Candidate) bool { return c.Label > 0 }))
+		r := rankSelection(an, it.Question, it.Candidates, allFeatures(wt))
+		add(r.x, it.Candidates[r.order[0]].Label > 0, slices.ContainsFunc(it.Candidates, func(c Candidate) bool { return c.Label > 0 }))
 	}
-	return right, total, nil
+	return t, nil
 }

@@ -409,7 +409,7 @@ func EvaluateSelection(an *Analyzer, items []SelectionItem, features Feature, ba
 			m.Skipped++
 			continue
 		}
-		r := rankSelection(an, it.Question, it.Candidates, features, baseline)
+		r := rankSelection(an, it.Question, it.Candidates, selectionRanking{features: features, baseline: baseline})
 		right := func(k int) bool { return it.Candidates[k].Label > 0 }
 		tr.add(pos > 0, r.conf >= threshold, right(r.order[0]))
 		if pos == 0 || pos == len(it.Candidates) {
@@ -431,7 +431,7 @@ func EvaluateSelection(an *Analyzer, items []SelectionItem, features Feature, ba
 // and returns their indexes. Scores alone decide; ties are broken by a hash
 // of the text, so the candidates' order in the input never matters.
 func RankCandidates(an *Analyzer, question string, cands []Candidate, features Feature, baseline bool) []int {
-	return rankSelection(an, question, cands, features, baseline).order
+	return rankSelection(an, question, cands, selectionRanking{features: features, baseline: baseline}).order
 }
 
 // selection is a ranking of an answer-selection question's candidates:
@@ -442,7 +442,22 @@ type selection struct {
 	x     []float64 // the confidence model's evidence
 }
 
-func rankSelection(an *Analyzer, question string, cands []Candidate, features Feature, baseline bool) selection {
+// selectionRanking says how rankSelection ranks: with which features,
+// as plain BM25, and under which weights (nil: the shipped ones).
+type selectionRanking struct {
+	features Feature
+	baseline bool
+	weights  *weightSet
+}
+
+// allFeatures ranks with every feature under weights (nil: the shipped
+// ones).
+func allFeatures(weights *weightSet) selectionRanking {
+	return selectionRanking{features: AllFeatures, weights: weights}
+}
+
+func rankSelection(an *Analyzer, question string, cands []Candidate, how selectionRanking) selection {
+	features, baseline := how.features, how.baseline
 	docs := make([]doc, len(cands))
 	for i, c := range cands {
 		docs[i] = an.prepare(c.Text)
@@ -459,6 +474,9 @@ func rankSelection(an *Analyzer, question string, cands []Candidate, features Fe
 		q = prepareQuery(an.Terms(question), nil, st)
 	} else {
 		q = prepareQueryWith(an, an.Question(question), st, features)
+		if how.weights != nil {
+			q.wt = how.weights
+		}
 	}
 	scores := make([]float64, len(docs))
 	res := make([]scored, len(docs))

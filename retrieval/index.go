@@ -57,6 +57,11 @@ type Options struct {
 	MinConfidence float64
 	// Now tells the time articles are first indexed; nil means time.Now.
 	Now func() time.Time
+
+	// weights are the ranking's weights; nil means the shipped ones.
+	// Cross-validation ranks with weights fitted without the questions
+	// it asks.
+	weights *weightSet
 }
 
 func (o Options) logger() *slog.Logger {
@@ -90,6 +95,7 @@ type Index struct {
 	version  string // the shared folder's version it is, or ""
 	log      *slog.Logger
 	features Feature
+	wt       *weightSet
 	minConf  float64
 	conf     *confidenceModel
 	now      func() time.Time
@@ -274,9 +280,12 @@ func newIndex(bi bleve.Index, path string, o Options) (*Index, error) {
 		return nil, err
 	}
 	ix := &Index{
-		bi: bi, an: an, path: path, log: o.logger(), features: o.features(),
+		bi: bi, an: an, path: path, log: o.logger(), features: o.features(), wt: o.weights,
 		minConf: o.MinConfidence, conf: defaultConfidence, now: o.Now, progress: o.Progress,
 		counts: newTermCounts(),
+	}
+	if ix.wt == nil {
+		ix.wt = &defaultWeights
 	}
 	if ix.minConf <= 0 {
 		ix.minConf = DefaultConfidenceThreshold()

@@ -202,7 +202,7 @@ func FitWeights(ctx context.Context, data TrainingData) (*WeightFit, error) {
 	cases := selectionCases(an, data.Selection)
 	dev := selectionCases(an, data.Dev)
 	names := []string{"answer selection"}
-	for _, qc := range data.Corpora {
+	for _, qc := range slices.Concat(data.Corpora, data.Ranking) {
 		set := len(names)
 		names = append(names, qc.Name)
 		ix, err := OpenMemory(ctx, qc.Corpus, Options{})

@@ -21,15 +21,14 @@ type heldSet struct {
 	selection []retrieval.SelectionItem
 }
 
-// validationSets reads every tuning half of dir that the fit does not
-// train on. A corpus QA file "X-paraphrase<...>.tune.jsonl" is asked of
-// the article folder X when dir has one, else of the built-in article.
-func validationSets(ctx context.Context, dir string) ([]heldSet, error) {
+// tuningSets reads every tuning half of dir that is not among fitFiles:
+// the sets written after the first training data, to validate on first.
+// A corpus QA file "X-paraphrase<...>.tune.jsonl" is asked of the article
+// folder X when dir has one, else of seed, the built-in article: the same
+// corpus as the fit's other sets on it, so that the fit knows them for
+// one (it asks no set's questions of its own article as unanswerable).
+func tuningSets(ctx context.Context, dir string, seed *corpus.Corpus) ([]heldSet, error) {
 	names, err := filepath.Glob(filepath.Join(dir, "*.tune.jsonl"))
-	if err != nil {
-		return nil, err
-	}
-	seed, err := corpus.Default()
 	if err != nil {
 		return nil, err
 	}
@@ -61,56 +60,38 @@ func validationSets(ctx context.Context, dir string) ([]heldSet, error) {
 	return out, nil
 }
 
-// crossValidate prints, for each tuning half the fit does not read, how
-// many of its questions the answerability model decides rightly as it is
-// fitted now, and as it would be fitted with every other such half added
-// to its training data (leave one set out): whether more of the data
-// written for validation would make a better model, measured on data
-// neither model saw.
+// crossValidate prints, for each tuning half the fit adds to its first
+// training data (tuningSets), what the ranking and the answerability model
+// fitted without it make of its questions, beside what the shipped ones
+// (which were fitted on it) make of them: the figures of a set no fit has
+// seen.
 func crossValidate(ctx context.Context, w io.Writer, dir string) error {
-	data, err := trainingData(ctx, w, dir)
+	data, names, err := trainingData(ctx, w, dir)
 	if err != nil {
 		return err
 	}
-	held, err := validationSets(ctx, dir)
+	if len(names) == 0 {
+		return fmt.Errorf("%s: no tuning half beyond the first training data to leave out", dir)
+	}
+	res, err := retrieval.CrossValidate(ctx, data, names)
 	if err != nil {
 		return err
 	}
-	if len(held) < 2 {
-		return fmt.Errorf("%s: cross-validation needs two tuning halves the fit does not read, found %d", dir, len(held))
+	fmt.Fprintln(w, "| left out | questions | answerable | first sentence right, shipped | fitted without it | decided rightly, shipped | fitted without it | threshold without it |")
+	fmt.Fprintln(w, "|---|---:|---:|---:|---:|---:|---:|---:|")
+	var sum retrieval.FoldResult
+	for _, r := range res {
+		fmt.Fprintf(w, "| %s | %d | %d | %d | %d | %d | %d | %.4f |\n", r.Name, r.Questions, r.Answerable, r.ShippedFirst, r.FirstRight, r.ShippedDecide, r.Decided, r.Threshold)
+		sum.Questions += r.Questions
+		sum.Answerable += r.Answerable
+		sum.ShippedFirst += r.ShippedFirst
+		sum.FirstRight += r.FirstRight
+		sum.ShippedDecide += r.ShippedDecide
+		sum.Decided += r.Decided
 	}
-	now, err := retrieval.FitConfidence(ctx, data)
-	if err != nil {
-		return err
-	}
-	fmt.Fprintln(w, "| left out | questions | right, fitted as now | right, fitted with the others | threshold |\n|---|---:|---:|---:|---:|")
-	var sumNow, sumFold, sumN int
-	for k, h := range held {
-		fold := data
-		fold.Calibration = slices.Clone(data.Calibration)
-		fold.CalibrationSelection = slices.Clone(data.CalibrationSelection)
-		for j, o := range held {
-			if j != k {
-				fold.Calibration = append(fold.Calibration, o.qa...)
-				fold.CalibrationSelection = append(fold.CalibrationSelection, o.selection...)
-			}
-		}
-		fit, err := retrieval.FitConfidence(ctx, fold)
-		if err != nil {
-			return fmt.Errorf("without %s: %w", h.name, err)
-		}
-		rNow, n, err := now.Decisions(ctx, h.qa, h.selection)
-		if err != nil {
-			return err
-		}
-		rFold, _, err := fit.Decisions(ctx, h.qa, h.selection)
-		if err != nil {
-			return err
-		}
-		sumNow, sumFold, sumN = sumNow+rNow, sumFold+rFold, sumN+n
-		fmt.Fprintf(w, "| %s | %d | %d (%.3f) | %d (%.3f) | %.4f → %.4f |\n", h.name, n, rNow, share(rNow, n), rFold, share(rFold, n), now.Threshold, fit.Threshold)
-	}
-	fmt.Fprintf(w, "| all | %d | %d (%.3f) | %d (%.3f) | |\n", sumN, sumNow, share(sumNow, sumN), sumFold, share(sumFold, sumN))
+	fmt.Fprintf(w, "| all | %d | %d | %d (%.3f) | %d (%.3f) | %d (%.3f) | %d (%.3f) | |\n", sum.Questions, sum.Answerable,
+		sum.ShippedFirst, share(sum.ShippedFirst, sum.Answerable), sum.FirstRight, share(sum.FirstRight, sum.Answerable),
+		sum.ShippedDecide, share(sum.ShippedDecide, sum.Questions), sum.Decided, share(sum.Decided, sum.Questions))
 	return nil
 }
 

@@ -39,12 +39,12 @@ func TestFitGivesTheShippedModels(t *testing.T) {
 	}
 }
 
-// TestValidationSets reads the tuning halves the fit does not train on
-// from a folder of them: a summaries file as answer selection, a news
+// TestTuningSets reads the tuning halves written after the fit's first
+// training data from a folder of them: a summaries file as answer selection, a news
 // file asked of its article folder, a paraphrase file with no folder of
 // its own asked of the built-in article; the fit's own files and
 // held-out halves are left out.
-func TestValidationSets(t *testing.T) {
+func TestTuningSets(t *testing.T) {
 	src := filepath.Join("..", "..", "retrieval", "testdata", "eval")
 	dir := t.TempDir()
 	copyFile := func(from, to string) {
@@ -71,7 +71,11 @@ func TestValidationSets(t *testing.T) {
 	copyFile("news-paraphrase.tune.jsonl", "news-paraphrase.tune.jsonl") // the fit's own
 	copyFile("summaries2.heldout.jsonl", "summaries9.heldout.jsonl")     // never read
 
-	sets, err := validationSets(context.Background(), dir)
+	seed, err := corpus.Default()
+	if err != nil {
+		t.Fatal(err)
+	}
+	sets, err := tuningSets(context.Background(), dir, seed)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -85,15 +89,11 @@ func TestValidationSets(t *testing.T) {
 	if s := got["summaries9"]; len(s.selection) == 0 || len(s.qa) != 0 {
 		t.Errorf("summaries9: %d selection questions, %d corpora; want selection only", len(s.selection), len(s.qa))
 	}
-	seed, err := corpus.Default()
-	if err != nil {
-		t.Fatal(err)
-	}
 	builtIn := seed.Articles()[0].ID
 	if s := got["news9-paraphrase"]; len(s.qa) != 1 || s.qa[0].Corpus.Len() != 1 || s.qa[0].Corpus.Articles()[0].ID == builtIn {
 		t.Errorf("news9-paraphrase is not asked of its one-article folder: %+v", s.qa)
 	}
-	if s := got["seed-paraphrase9"]; len(s.qa) != 1 || len(s.qa[0].Items) == 0 || s.qa[0].Corpus.Len() != 1 || s.qa[0].Corpus.Articles()[0].ID != builtIn {
+	if s := got["seed-paraphrase9"]; len(s.qa) != 1 || len(s.qa[0].Items) == 0 || s.qa[0].Corpus != seed {
 		t.Errorf("seed-paraphrase9 is not asked of the built-in article: %+v", s.qa)
 	}
 }
