@@ -136,13 +136,9 @@ func fitConfidence(ctx context.Context, data TrainingData, wt *weightSet) (*Conf
 		if err != nil {
 			return nil, fmt.Errorf("index %s: %w", qc.Name, err)
 		}
-		for _, it := range qc.Items {
-			a, err := ix.Ask(ctx, Query{Text: it.Question, Top: 1})
-			if err != nil {
-				continue
-			}
-			add(qc.Name, a.evidence, len(it.Expect) > 0 && len(a.Quotes) > 0 && containsAny(a.Quotes[0].Text, it.Expect), len(it.Expect) > 0)
-		}
+		askEach(ctx, ix, qc.Items, func(x []float64, firstRight, answerable bool) {
+			add(qc.Name, x, firstRight, answerable)
+		})
 		// Another corpus's answerable questions, asked of this one where
 		// nothing answers them: once a corpus, though several sets ask of it.
 		askedBefore := slices.ContainsFunc(corpora[:i], func(c QACorpus) bool { return c.Corpus == qc.Corpus })
@@ -450,13 +446,7 @@ func (f *ConfidenceFit) score(ctx context.Context, qa []QACorpus, sel []Selectio
 		if err != nil {
 			return t, fmt.Errorf("index %s: %w", qc.Name, err)
 		}
-		for _, it := range qc.Items {
-			a, err := ix.Ask(ctx, Query{Text: it.Question, Top: 1})
-			if err != nil {
-				continue // as eval skips a question it cannot ask
-			}
-			add(a.evidence, len(it.Expect) > 0 && len(a.Quotes) > 0 && containsAny(a.Quotes[0].Text, it.Expect), len(it.Expect) > 0)
-		}
+		askEach(ctx, ix, qc.Items, add)
 		ix.Close()
 	}
 	if len(sel) == 0 {
@@ -474,4 +464,18 @@ func (f *ConfidenceFit) score(ctx context.Context, qa []QACorpus, sel []Selectio
 		add(r.x, it.Candidates[r.order[0]].Label > 0, slices.ContainsFunc(it.Candidates, func(c Candidate) bool { return c.Label > 0 }))
 	}
 	return t, nil
+}
+
+// askEach asks ix each of items (an index that never declines: its
+// threshold is near 0), and calls f with the confidence evidence of the
+// answer, whether its first sentence answers, and whether any sentence
+// does. A question that cannot be asked is skipped, as eval skips it.
+func askEach(ctx context.Context, ix *Index, items []QAItem, f func(x []float64, firstRight, answerable bool)) {
+	for _, it := range items {
+		a, err := ix.Ask(ctx, Query{Text: it.Question, Top: 1})
+		if err != nil {
+			continue
+		}
+		f(a.evidence, len(it.Expect) > 0 && len(a.Quotes) > 0 && containsAny(a.Quotes[0].Text, it.Expect), len(it.Expect) > 0)
+	}
 }
