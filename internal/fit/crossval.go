@@ -6,47 +6,40 @@ import (
 	"io"
 	"os"
 	"path/filepath"
-	"slices"
 	"strings"
 
 	"github.com/verbatim-bot/verbatim/corpus"
 	"github.com/verbatim-bot/verbatim/retrieval"
 )
 
-// heldSet is a tuning half the fit does not read: its questions, asked of
-// a corpus (QA) or ranked among their candidates (Selection).
-type heldSet struct {
-	name      string
-	qa        []retrieval.QACorpus
-	selection []retrieval.SelectionItem
+// rankingFiles are the corpus QA tuning halves written after the fit's
+// first training data: validated on first, and since the sixth pass of
+// round three trained on by the ranking's weights (-crossval leaves each
+// out). A set written later stays out of every fit until it has served as
+// validation; it joins by being named here.
+var rankingFiles = []string{
+	"seed-paraphrase3.tune.jsonl", "seed-paraphrase4.tune.jsonl", "seed-paraphrase5.tune.jsonl", "seed-paraphrase6.tune.jsonl",
+	"news2-paraphrase.tune.jsonl", "news3-paraphrase.tune.jsonl", "news4-paraphrase.tune.jsonl", "news5-paraphrase.tune.jsonl",
+	"news6-paraphrase.tune.jsonl",
 }
 
-// tuningSets reads every tuning half of dir that is not among fitFiles:
-// the sets written after the first training data, to validate on first.
-// A corpus QA file "X-paraphrase<...>.tune.jsonl" is asked of the article
-// folder X when dir has one, else of seed, the built-in article: the same
-// corpus as the fit's other sets on it, so that the fit knows them for
-// one (it asks no set's questions of its own article as unanswerable).
-func tuningSets(ctx context.Context, dir string, seed *corpus.Corpus) ([]heldSet, error) {
-	names, err := filepath.Glob(filepath.Join(dir, "*.tune.jsonl"))
-	if err != nil {
-		return nil, err
-	}
-	var out []heldSet
-	for _, path := range names {
-		file := filepath.Base(path)
-		if slices.Contains(fitFiles, file) {
-			continue
-		}
+// rankingSets reads the corpus QA files of dir named in files, each as a
+// set named for its file. A file "X-paraphrase<...>.tune.jsonl" is asked
+// of the article folder X when dir has one, else of seed, the built-in
+// article: the same corpus as the fit's other sets on it, so that the fit
+// knows them for one (it asks no set's questions of its own article as
+// unanswerable).
+func rankingSets(ctx context.Context, dir string, files []string, seed *corpus.Corpus) ([]retrieval.QACorpus, error) {
+	var out []retrieval.QACorpus
+	for _, file := range files {
 		set, err := readSet(dir, file)
 		if err != nil {
 			return nil, err
 		}
-		name := strings.TrimSuffix(file, ".tune.jsonl")
-		if len(set.Selection) > 0 {
-			out = append(out, heldSet{name: name, selection: set.Selection})
-			continue
+		if len(set.Selection) > 0 || len(set.QA) == 0 {
+			return nil, fmt.Errorf("%s: not a corpus QA file", file)
 		}
+		name := strings.TrimSuffix(file, ".tune.jsonl")
 		c := seed
 		if folder, _, ok := strings.Cut(name, "-paraphrase"); ok {
 			if fi, err := os.Stat(filepath.Join(dir, folder)); err == nil && fi.IsDir() {
@@ -55,13 +48,13 @@ func tuningSets(ctx context.Context, dir string, seed *corpus.Corpus) ([]heldSet
 				}
 			}
 		}
-		out = append(out, heldSet{name: name, qa: []retrieval.QACorpus{{Name: name, Corpus: c, Items: set.QA}}})
+		out = append(out, retrieval.QACorpus{Name: name, Corpus: c, Items: set.QA})
 	}
 	return out, nil
 }
 
 // crossValidate prints, for each tuning half the fit adds to its first
-// training data (tuningSets), what the ranking and the answerability model
+// training data (rankingFiles), what the ranking and the answerability model
 // fitted without it make of its questions, beside what the shipped ones
 // (which were fitted on it) make of them: the figures of a set no fit has
 // seen.

@@ -14,9 +14,9 @@
 // candidates; for the answerability model also the same with the right
 // ones removed, and another question's candidates), the seed article's
 // development and paraphrase questions, the tuning half of the news
-// paraphrase set over its articles; the ranking's weights also on every
-// later corpus QA tuning half of the folder (more paraphrases of the seed
-// article, more news sets over their articles), and the answerability
+// paraphrase set over its articles; the ranking's weights also on the
+// later corpus QA tuning halves named in rankingFiles (more paraphrases of
+// the seed article, more news sets over their articles), and the answerability
 // model on the tuning halves of the second paraphrase set on the seed
 // article and of the first hand-written encyclopedia summaries (answer
 // selection). For the
@@ -26,11 +26,11 @@
 // never reads a held-out half.
 //
 // With -crossval it writes nothing and measures instead what the fit
-// makes of questions it has not seen: each later corpus QA tuning half is
-// left out in turn, the weights and the answerability model fitted
-// without it, and its questions scored with them (first sentence right,
-// the decision aside; decided rightly), beside the shipped models' figures
-// on it, which are training figures.
+// makes of questions it has not seen: each of rankingFiles is left out in
+// turn, the weights and the answerability model fitted without it, and its
+// questions scored with them (first sentence right, the decision aside;
+// decided rightly), beside the shipped models' figures on it, which are
+// training figures.
 //
 //	go run ./internal/fit -crossval
 package main
@@ -79,9 +79,9 @@ func readSet(dir, name string) (*retrieval.EvalSet, error) {
 	return set, nil
 }
 
-// fitFiles are the evaluation files the fit was first trained on. The
-// later corpus QA tuning halves (tuningSets) are added to the ranking's
-// data; the later answer selection ones are left to validate on.
+// fitFiles are the evaluation files the fit was first trained on; the
+// later ones it trains on are rankingFiles. Every other tuning half is
+// left to validate on.
 var fitFiles = []string{
 	"trecqa-train.jsonl", "trecqa-dev.jsonl", "seed-questions.dev.jsonl", "seed-questions.paraphrase.jsonl",
 	"seed-paraphrase2.tune.jsonl", "summaries.tune.jsonl", "news-paraphrase.tune.jsonl",
@@ -121,15 +121,11 @@ func trainingData(ctx context.Context, w io.Writer, dir string) (data retrieval.
 		}
 		data.Corpora = append(data.Corpora, retrieval.QACorpus{Name: "news tune", Corpus: c, Items: news.QA})
 	}
-	sets, err := tuningSets(ctx, dir, seed)
-	if err != nil {
+	if data.Ranking, err = rankingSets(ctx, dir, rankingFiles, seed); err != nil {
 		return data, nil, err
 	}
-	for _, h := range sets {
-		for _, qc := range h.qa {
-			data.Ranking = append(data.Ranking, qc)
-			later = append(later, qc.Name)
-		}
+	for _, qc := range data.Ranking {
+		later = append(later, qc.Name)
 	}
 	return data, later, nil
 }

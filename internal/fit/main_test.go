@@ -4,10 +4,8 @@ import (
 	"bytes"
 	"context"
 	"io"
-	"maps"
 	"os"
 	"path/filepath"
-	"slices"
 	"testing"
 
 	"github.com/verbatim-bot/verbatim/corpus"
@@ -39,12 +37,11 @@ func TestFitGivesTheShippedModels(t *testing.T) {
 	}
 }
 
-// TestTuningSets reads the tuning halves written after the fit's first
-// training data from a folder of them: a summaries file as answer selection, a news
-// file asked of its article folder, a paraphrase file with no folder of
-// its own asked of the built-in article; the fit's own files and
-// held-out halves are left out.
-func TestTuningSets(t *testing.T) {
+// TestRankingSets reads named tuning halves from a folder of them: a
+// news file asked of its article folder, a paraphrase file with no folder
+// of its own asked of the built-in article (the very corpus given), and an
+// answer selection file refused.
+func TestRankingSets(t *testing.T) {
 	src := filepath.Join("..", "..", "retrieval", "testdata", "eval")
 	dir := t.TempDir()
 	copyFile := func(from, to string) {
@@ -68,32 +65,26 @@ func TestTuningSets(t *testing.T) {
 	copyFile("news2-paraphrase.tune.jsonl", "news9-paraphrase.tune.jsonl")
 	copyFile("seed-paraphrase3.tune.jsonl", "seed-paraphrase9.tune.jsonl")
 	copyFile("summaries2.tune.jsonl", "summaries9.tune.jsonl")
-	copyFile("news-paraphrase.tune.jsonl", "news-paraphrase.tune.jsonl") // the fit's own
-	copyFile("summaries2.heldout.jsonl", "summaries9.heldout.jsonl")     // never read
 
 	seed, err := corpus.Default()
 	if err != nil {
 		t.Fatal(err)
 	}
-	sets, err := tuningSets(context.Background(), dir, seed)
+	ctx := context.Background()
+	sets, err := rankingSets(ctx, dir, []string{"news9-paraphrase.tune.jsonl", "seed-paraphrase9.tune.jsonl"}, seed)
 	if err != nil {
 		t.Fatal(err)
 	}
-	got := map[string]heldSet{}
-	for _, s := range sets {
-		got[s.name] = s
+	if len(sets) != 2 || sets[0].Name != "news9-paraphrase" || sets[1].Name != "seed-paraphrase9" {
+		t.Fatalf("sets %+v; want news9-paraphrase and seed-paraphrase9", sets)
 	}
-	if len(got) != 3 {
-		t.Fatalf("sets %v; want news9-paraphrase, seed-paraphrase9 and summaries9", slices.Collect(maps.Keys(got)))
+	if c := sets[0].Corpus; c.Len() != 1 || c.Articles()[0].ID == seed.Articles()[0].ID {
+		t.Errorf("news9-paraphrase is not asked of its one-article folder")
 	}
-	if s := got["summaries9"]; len(s.selection) == 0 || len(s.qa) != 0 {
-		t.Errorf("summaries9: %d selection questions, %d corpora; want selection only", len(s.selection), len(s.qa))
+	if sets[1].Corpus != seed || len(sets[1].Items) == 0 {
+		t.Errorf("seed-paraphrase9 is not asked of the built-in article given")
 	}
-	builtIn := seed.Articles()[0].ID
-	if s := got["news9-paraphrase"]; len(s.qa) != 1 || s.qa[0].Corpus.Len() != 1 || s.qa[0].Corpus.Articles()[0].ID == builtIn {
-		t.Errorf("news9-paraphrase is not asked of its one-article folder: %+v", s.qa)
-	}
-	if s := got["seed-paraphrase9"]; len(s.qa) != 1 || len(s.qa[0].Items) == 0 || s.qa[0].Corpus != seed {
-		t.Errorf("seed-paraphrase9 is not asked of the built-in article: %+v", s.qa)
+	if _, err := rankingSets(ctx, dir, []string{"summaries9.tune.jsonl"}, seed); err == nil {
+		t.Error("an answer selection file was read as corpus QA")
 	}
 }
