@@ -22,6 +22,7 @@ var (
 	summary3Files  = []string{"summaries3.tune.jsonl", "summaries3.heldout.jsonl"}
 	summary4Files  = []string{"summaries4.tune.jsonl", "summaries4.heldout.jsonl"}
 	summary5Files  = []string{"summaries5.tune.jsonl", "summaries5.heldout.jsonl"}
+	summary6Files  = []string{"summaries6.tune.jsonl", "summaries6.heldout.jsonl"}
 )
 
 // The second news paraphrase set (testdata/eval/README.md): six articles
@@ -208,7 +209,7 @@ func TestSummariesSetRules(t *testing.T) {
 // least 55% of each half's questions without a positive candidate. When
 // it fails, fix the data, not the test.
 func TestBlindSummariesSetRules(t *testing.T) {
-	for _, files := range [][]string{summary2Files, summary3Files, summary4Files, summary5Files} {
+	for _, files := range [][]string{summary2Files, summary3Files, summary4Files, summary5Files, summary6Files} {
 		for _, h := range checkSummaryHalves(t, files) {
 			if h.questions < 50 {
 				t.Errorf("%s: %d questions; want at least 50", h.file, h.questions)
