@@ -232,8 +232,7 @@ func (k *candidate) quote() Quote {
 // sentences that share a term with it, or with the terms its bridges add,
 // those that hold every one of its terms (or a bridge of it) first.
 func (ix *Index) query(ctx context.Context, qa Question, article corpus.ArticleID) (rankQuery, []*candidate, error) {
-	q := newQuery(ix.an, qa, ix.features)
-	q.wt = ix.wt
+	q := newQuery(ix.an, qa, ix.features, ix.wt)
 	if len(q.terms) == 0 {
 		return q, nil, nil
 	}
@@ -260,8 +259,7 @@ func (ix *Index) query(ctx context.Context, qa Question, article corpus.ArticleI
 		docs[i] = k.d
 	}
 	if text := recaseNames(qa.Text, docs); text != qa.Text {
-		q = newQuery(ix.an, ix.an.Question(text), ix.features)
-		q.wt = ix.wt
+		q = newQuery(ix.an, ix.an.Question(text), ix.features, ix.wt)
 		q.setStats(st)
 	}
 	return q, cands, nil

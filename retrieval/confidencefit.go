@@ -113,7 +113,7 @@ func fitConfidence(ctx context.Context, data TrainingData, wt *weightSet) (*Conf
 			continue
 		}
 		r := rankSelection(an, it.Question, it.Candidates, allFeatures(wt))
-		add("selection", r.x, it.Candidates[r.order[0]].Label > 0, slices.ContainsFunc(it.Candidates, func(c Candidate) bool { return c.Label > 0 }))
+		add("selection", r.x, it.Candidates[r.order[0]].Label > 0, hasRight(it.Candidates))
 		var wrong []Candidate
 		for _, c := range it.Candidates {
 			if c.Label <= 0 {
@@ -461,7 +461,7 @@ func (f *ConfidenceFit) score(ctx context.Context, qa []QACorpus, sel []Selectio
 			continue
 		}
 		r := rankSelection(an, it.Question, it.Candidates, allFeatures(wt))
-		add(r.x, it.Candidates[r.order[0]].Label > 0, slices.ContainsFunc(it.Candidates, func(c Candidate) bool { return c.Label > 0 }))
+		add(r.x, it.Candidates[r.order[0]].Label > 0, hasRight(it.Candidates))
 	}
 	return t, nil
 }

@@ -434,6 +434,11 @@ func RankCandidates(an *Analyzer, question string, cands []Candidate, features F
 	return rankSelection(an, question, cands, selectionRanking{features: features, baseline: baseline}).order
 }
 
+// hasRight reports whether any of cands is a right answer.
+func hasRight(cands []Candidate) bool {
+	return slices.ContainsFunc(cands, func(c Candidate) bool { return c.Label > 0 })
+}
+
 // selection is a ranking of an answer-selection question's candidates:
 // their order, best first, and the confidence that the first answers.
 type selection struct {
@@ -457,7 +462,6 @@ func allFeatures(weights *weightSet) selectionRanking {
 }
 
 func rankSelection(an *Analyzer, question string, cands []Candidate, how selectionRanking) selection {
-	features, baseline := how.features, how.baseline
 	docs := make([]doc, len(cands))
 	for i, c := range cands {
 		docs[i] = an.prepare(c.Text)
@@ -470,22 +474,19 @@ func rankSelection(an *Analyzer, question string, cands []Candidate, how selecti
 		docs[i].article = all
 	}
 	var q rankQuery
-	if baseline {
+	if how.baseline {
 		q = prepareQuery(an.Terms(question), nil, st)
 	} else {
-		q = prepareQueryWith(an, an.Question(question), st, features)
-		if how.weights != nil {
-			q.wt = how.weights
-		}
+		q = prepareQueryWith(an, an.Question(question), st, how.features, how.weights)
 	}
 	scores := make([]float64, len(docs))
 	res := make([]scored, len(docs))
 	hashes := make([]uint64, len(docs))
 	for i, d := range docs {
-		if baseline {
+		if how.baseline {
 			scores[i] = bm25Plain(q, d, st.avgLen)
 		} else {
-			res[i] = score(q, d, st.avgLen, features)
+			res[i] = score(q, d, st.avgLen, how.features)
 			scores[i] = res[i].score
 		}
 		hashes[i] = d.hash
@@ -500,7 +501,7 @@ func rankSelection(an *Analyzer, question string, cands []Candidate, how selecti
 	}
 	switch {
 	case top[0] <= 0:
-	case baseline:
+	case how.baseline:
 		out.conf = 1
 	default:
 		out.x = confEvidence(q, res[out.order[0]], &docs[out.order[0]], top)

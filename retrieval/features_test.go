@@ -397,7 +397,7 @@ func TestCoverageCountsBridges(t *testing.T) {
 		{AllFeatures, 1},
 		{AllFeatures &^ FeatureCoverage, 0},
 	} {
-		q := prepareQueryWith(an, an.Question("What did the American envoy say?"), st, tt.f)
+		q := prepareQueryWith(an, an.Question("What did the American envoy say?"), st, tt.f, nil)
 		got := score(q, docs[0], st.avgLen, tt.f).coverage
 		if tt.want == 1 && got != 1 || tt.want == 0 && got >= 1 {
 			t.Errorf("%v: coverage = %v; want %v", tt.f, got, map[float64]string{1: "1", 0: "below 1"}[tt.want])
@@ -433,7 +433,7 @@ func TestConflict(t *testing.T) {
 		// Nothing of the question's qualified words in the sentence.
 		{"Who is the Iranian foreign minister?", "The talks ended on Tuesday.", 0},
 	} {
-		q := newQuery(an, an.Question(tt.question), AllFeatures)
+		q := newQuery(an, an.Question(tt.question), AllFeatures, nil)
 		if got := q.conflict(an.prepare(tt.sentence)); got != tt.want {
 			t.Errorf("%q / %q: conflict %v; want %v", tt.question, tt.sentence, got, tt.want)
 		}

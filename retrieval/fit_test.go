@@ -37,7 +37,7 @@ func prepareSelection(tb testing.TB, an *Analyzer, items []SelectionItem) []sele
 			continue
 		}
 		st := newSetStats(c.docs)
-		c.q = prepareQueryWith(an, an.Question(it.Question), st, AllFeatures)
+		c.q = prepareQueryWith(an, an.Question(it.Question), st, AllFeatures, nil)
 		c.avgLen = st.avgLen
 		out = append(out, c)
 	}

@@ -95,7 +95,7 @@ type Index struct {
 	version  string // the shared folder's version it is, or ""
 	log      *slog.Logger
 	features Feature
-	wt       *weightSet
+	wt       *weightSet // nil: the shipped weights
 	minConf  float64
 	conf     *confidenceModel
 	now      func() time.Time
@@ -283,9 +283,6 @@ func newIndex(bi bleve.Index, path string, o Options) (*Index, error) {
 		bi: bi, an: an, path: path, log: o.logger(), features: o.features(), wt: o.weights,
 		minConf: o.MinConfidence, conf: defaultConfidence, now: o.Now, progress: o.Progress,
 		counts: newTermCounts(),
-	}
-	if ix.wt == nil {
-		ix.wt = &defaultWeights
 	}
 	if ix.minConf <= 0 {
 		ix.minConf = DefaultConfidenceThreshold()

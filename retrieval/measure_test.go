@@ -51,7 +51,7 @@ func TestMeasured(t *testing.T) {
 		// Other number questions ask for no particular measure.
 		{"How much did it cost?", "It cost 640,000 pounds.", true},
 	} {
-		q := newQuery(an, an.Question(tt.question), AllFeatures)
+		q := newQuery(an, an.Question(tt.question), AllFeatures, nil)
 		got := q.measure == measureNone || q.measured(an.prepare(tt.sentence))
 		if got != tt.want {
 			t.Errorf("%q / %q: measured %v; want %v", tt.question, tt.sentence, got, tt.want)

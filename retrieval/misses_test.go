@@ -39,7 +39,7 @@ func TestMisses(t *testing.T) {
 			docs[i] = an.prepare(c.Text)
 		}
 		st := newSetStats(docs)
-		q := prepareQueryWith(an, qa, st, AllFeatures)
+		q := prepareQueryWith(an, qa, st, AllFeatures, nil)
 		fmt.Printf("\nQ: %s  [type %v, focus %q, terms %q]\n", it.Question, qa.Type, qa.Focus, q.terms)
 		for r, k := range order {
 			c := it.Candidates[k]

@@ -234,7 +234,7 @@ func TestSearchInPartsFindsTheSame(t *testing.T) {
 	run := func(n int, q string, article corpus.ArticleID) []found {
 		t.Helper()
 		searchParts = func(int) int { return n }
-		qy := newQuery(ix.an, ix.an.Question(q), ix.features)
+		qy := newQuery(ix.an, ix.an.Question(q), ix.features, ix.wt)
 		st, err := ix.stats(append(slices.Clip(qy.terms), qy.bridgeTerms()...))
 		if err != nil {
 			t.Fatal(err)

@@ -386,21 +386,25 @@ func (q *rankQuery) addTerms(terms []string, st Stats) map[string]bool {
 // prepareQueryWith prepares an analysed question for the ranking the
 // features select: its content's terms and their idf, its words, its
 // answer type, and the terms that may stand for each of its terms (the
-// bridges: other inflections, and the lexicon's relations).
-func prepareQueryWith(an *Analyzer, qa Question, st Stats, f Feature) rankQuery {
-	q := newQuery(an, qa, f)
+// bridges: other inflections, and the lexicon's relations). It ranks
+// under weights wt; nil means the shipped ones.
+func prepareQueryWith(an *Analyzer, qa Question, st Stats, f Feature, wt *weightSet) rankQuery {
+	q := newQuery(an, qa, f, wt)
 	q.setStats(st)
 	return q
 }
 
 // newQuery is prepareQueryWith without statistics: setStats must follow.
-func newQuery(an *Analyzer, qa Question, f Feature) rankQuery {
+func newQuery(an *Analyzer, qa Question, f Feature, wt *weightSet) rankQuery {
+	if wt == nil {
+		wt = &defaultWeights
+	}
 	terms, surface, raw := an.termsAndWords(qa.Content)
 	lower := make([]string, len(raw))
 	for i, w := range raw {
 		lower[i] = strings.ToLower(w)
 	}
-	q := rankQuery{words: lower, atype: qa.Type, wh: qa.Wh, wt: &defaultWeights}
+	q := rankQuery{words: lower, atype: qa.Type, wh: qa.Wh, wt: wt}
 	if f.Has(FeatureKinds) {
 		q.focus = qa.Focus
 	}

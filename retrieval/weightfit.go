@@ -151,7 +151,7 @@ func selectionCases(an *Analyzer, items []SelectionItem) []rankCase {
 		for i := range c.docs {
 			c.docs[i].article = all
 		}
-		c.q = prepareQueryWith(an, an.Question(it.Question), st, AllFeatures)
+		c.q = prepareQueryWith(an, an.Question(it.Question), st, AllFeatures, nil)
 		c.avgLen = st.avgLen
 		cases = append(cases, c)
 	}
