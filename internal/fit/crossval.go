@@ -59,9 +59,13 @@ func rankingSets(ctx context.Context, dir string, files []string, seed *corpus.C
 // (which were fitted on it) make of them: the figures of a set no fit has
 // seen.
 func crossValidate(ctx context.Context, w io.Writer, dir string) error {
-	data, names, err := trainingData(ctx, w, dir)
+	data, err := trainingData(ctx, w, dir)
 	if err != nil {
 		return err
+	}
+	var names []string
+	for _, qc := range data.Ranking {
+		names = append(names, qc.Name)
 	}
 	if len(names) == 0 {
 		return fmt.Errorf("%s: no tuning half beyond the first training data to leave out", dir)

@@ -87,9 +87,8 @@ var fitFiles = []string{
 	"seed-paraphrase2.tune.jsonl", "summaries.tune.jsonl", "news-paraphrase.tune.jsonl",
 }
 
-// trainingData reads what the fit trains on from dir, and names the
-// later tuning halves (data.Ranking, which -crossval leaves out).
-func trainingData(ctx context.Context, w io.Writer, dir string) (data retrieval.TrainingData, later []string, err error) {
+// trainingData reads what the fit trains on from dir.
+func trainingData(ctx context.Context, w io.Writer, dir string) (data retrieval.TrainingData, err error) {
 	files := map[string]*retrieval.EvalSet{}
 	for _, name := range fitFiles {
 		set, err := readSet(dir, name)
@@ -97,13 +96,13 @@ func trainingData(ctx context.Context, w io.Writer, dir string) (data retrieval.
 		case errors.Is(err, os.ErrNotExist) && name == "news-paraphrase.tune.jsonl":
 			fmt.Fprintln(w, "(no news-paraphrase.tune.jsonl: fitting without it)")
 		case err != nil:
-			return data, nil, err
+			return data, err
 		}
 		files[name] = set
 	}
 	seed, err := corpus.Default()
 	if err != nil {
-		return data, nil, err
+		return data, err
 	}
 	data = retrieval.TrainingData{
 		Selection: files["trecqa-train.jsonl"].Selection,
@@ -117,17 +116,12 @@ func trainingData(ctx context.Context, w io.Writer, dir string) (data retrieval.
 	if news := files["news-paraphrase.tune.jsonl"]; news != nil {
 		c, err := loadArticles(ctx, filepath.Join(dir, "news"))
 		if err != nil {
-			return data, nil, err
+			return data, err
 		}
 		data.Corpora = append(data.Corpora, retrieval.QACorpus{Name: "news tune", Corpus: c, Items: news.QA})
 	}
-	if data.Ranking, err = rankingSets(ctx, dir, rankingFiles, seed); err != nil {
-		return data, nil, err
-	}
-	for _, qc := range data.Ranking {
-		later = append(later, qc.Name)
-	}
-	return data, later, nil
+	data.Ranking, err = rankingSets(ctx, dir, rankingFiles, seed)
+	return data, err
 }
 
 // loadArticles loads a folder of articles, all of which must load.
@@ -143,7 +137,7 @@ func loadArticles(ctx context.Context, dir string) (*corpus.Corpus, error) {
 }
 
 func run(ctx context.Context, w io.Writer, dir, out string) error {
-	data, _, err := trainingData(ctx, w, dir)
+	data, err := trainingData(ctx, w, dir)
 	if err != nil {
 		return err
 	}
