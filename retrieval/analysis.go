@@ -47,11 +47,12 @@ const (
 const usPattern = `\bU(?:\.?S\.?A?|nited States(?: of America)?)\b`
 
 // analysisVersion names the index layout and analysis. Changing either
-// must change it, so that indexes on disk are rebuilt. The lexicon is part
+// must change it, so that indexes on disk are rebuilt; it names the
+// versions of the records and of the articles' terms. The lexicon is part
 // of the analysis (a sentence's answer-type evidence and kinds are stored
 // in its record), so its checksum is in the name: an index written with
 // another lexicon is rebuilt, not answered from with stale records.
-var analysisVersion = "verbatim-index-7/record-" + string(rune('0'+recordVersion)) + "/lexicon-" + lexiconChecksum(lexiconData)
+var analysisVersion = fmt.Sprintf("verbatim-index-8/record-%d/terms-%d/lexicon-%s", recordVersion, termSetVersion, lexiconChecksum(lexiconData))
 
 // lexiconChecksum names the lexicon's contents in eight hex digits.
 func lexiconChecksum(data []byte) string {

@@ -902,11 +902,15 @@ func (ix *Index) readArticleTerms(arts *entries, terms map[corpus.ArticleID]*ter
 	var sets []termSet
 	var stored []storedTerms
 	var counts []int32
+	var hashes []uint32
+	if need != nil {
+		hashes = termHashes(need)
+	}
 	read := func(id corpus.ArticleID, enc []byte) {
 		var ts *termSet
 		var err error
 		if need == nil {
-			ts, err = decodeTermSet(string(enc))
+			ts, err = decodeTermSet(bytes.Clone(enc))
 		} else {
 			if len(sets) == 0 {
 				// One allocation each for every article's set.
@@ -918,7 +922,7 @@ func (ix *Index) readArticleTerms(arts *entries, terms map[corpus.ArticleID]*ter
 			st.of, st.cnt, st.ix, st.id = need, counts[:len(need):len(need)], ix, id
 			counts = counts[len(need):]
 			ts.stored = st
-			ts.n, err = countTerms(enc, need, st.cnt)
+			ts.n, err = countTerms(enc, need, hashes, st.cnt)
 		}
 		if err != nil {
 			ix.log.Warn("reading an article's terms from the index", "article", id, "err", err)
@@ -959,243 +963,4 @@ func (ix *Index) readArticleTerms(arts *entries, terms map[corpus.ArticleID]*ter
 	if err != nil {
 		ix.log.Warn("reading articles' terms from the index", "articles", len(fromCatalog), "err", err)
 	}
-}
-
-// termSetVersion is the version of the encoding of an article's terms,
-// its first byte.
-const termSetVersion = 1
-
-// encodeTermSet encodes the terms of an article: the number of sentences,
-// then each term, in order, with the number of sentences that hold it.
-func encodeTermSet(ts *termSet) []byte {
-	w := recordWriter{b: []byte{termSetVersion}}
-	w.uint(uint64(ts.n))
-	w.uint(uint64(len(ts.df)))
-	for _, t := range slices.Sorted(maps.Keys(ts.df)) {
-		w.str(t)
-		w.uint(uint64(ts.df[t]))
-	}
-	return w.b
-}
-
-// storedTerms are the terms of an article as the index stores them
-// (encodeTermSet), read for answering without building a map of them: a
-// question reads the terms of a hundred articles or more and asks each
-// for a few dozen terms, and a map of each article's hundreds of terms
-// cost more than the rest of the question.
-//
-// They are either the whole encoding (enc), looked up by the offsets of
-// its entries (at), which the encoder writes sorted; or the counts of only
-// the terms one question needs (of, sorted, and cnt), read in one walk
-// over the encoding where the catalogue keeps it, and the whole encoding
-// read from the index again (once) if another term is asked for.
-type storedTerms struct {
-	enc string
-	at  []uint32
-
-	of   []string
-	cnt  []int32
-	ix   *Index
-	id   corpus.ArticleID
-	once sync.Once
-	all  *termSet // the whole set, read by whole
-}
-
-// decodeTermSet reads the terms encodeTermSet wrote, whole. It checks the
-// whole encoding and keeps the offsets of its entries.
-func decodeTermSet(enc string) (*termSet, error) {
-	if len(enc) == 0 || enc[0] != termSetVersion {
-		return nil, fmt.Errorf("%w: article terms not of version %d", errRecord, termSetVersion)
-	}
-	r := recordReader{s: enc, off: 1}
-	st := &storedTerms{enc: enc}
-	ts := &termSet{n: r.int(), stored: st}
-	n := r.count(2)
-	st.at = make([]uint32, 0, n)
-	sorted := true
-	prev := ""
-	for k := range n {
-		at := r.off
-		t := r.str()
-		r.int()
-		if r.err != nil {
-			break
-		}
-		if k > 0 && t <= prev {
-			sorted = false
-		}
-		prev = t
-		st.at = append(st.at, uint32(at))
-	}
-	if r.err == nil && r.off != len(enc) {
-		r.err = fmt.Errorf("%w: %d bytes left over", errRecord, len(enc)-r.off)
-	}
-	if r.err != nil {
-		return nil, r.err
-	}
-	if !sorted {
-		// Not as encodeTermSet writes: looked up in a map instead.
-		ts.df = st.counts()
-		ts.stored = nil
-	}
-	return ts, nil
-}
-
-// countTerms reads the encoding of an article's terms (encodeTermSet) in
-// one walk over its entries, which the encoder wrote sorted, and returns
-// its number of sentences and sets cnt[i] to the count of need[i] (need
-// sorted and distinct). It stops after the last term of need.
-func countTerms(enc []byte, need []string, cnt []int32) (int, error) {
-	bad := func(what string, off int) (int, error) {
-		return 0, fmt.Errorf("%w: article terms: %s at byte %d", errRecord, what, off)
-	}
-	if len(enc) == 0 || enc[0] != termSetVersion {
-		return 0, fmt.Errorf("%w: article terms not of version %d", errRecord, termSetVersion)
-	}
-	off := 1
-	uvarint := func() (uint64, bool) {
-		if off < len(enc) && enc[off] < 0x80 {
-			off++
-			return uint64(enc[off-1]), true
-		}
-		v, w := binary.Uvarint(enc[off:])
-		if w <= 0 {
-			return 0, false
-		}
-		off += w
-		return v, true
-	}
-	n, ok := uvarint()
-	if !ok || n > 1<<31 {
-		return bad("bad number", off)
-	}
-	k, ok := uvarint()
-	if !ok || k > uint64((len(enc)-off)/2) {
-		return bad("bad length", off)
-	}
-	j := 0
-	for ; k > 0 && j < len(need); k-- {
-		// The lengths and counts are nearly all one byte: read here, not
-		// by a call.
-		var l, df uint64
-		if off < len(enc) && enc[off] < 0x80 {
-			l = uint64(enc[off])
-			off++
-		} else if l, ok = uvarint(); !ok {
-			return bad("bad term", off)
-		}
-		if l > uint64(len(enc)-off) {
-			return bad("bad term", off)
-		}
-		t := enc[off : off+int(l)]
-		off += int(l)
-		if off < len(enc) && enc[off] < 0x80 {
-			df = uint64(enc[off])
-			off++
-		} else if df, ok = uvarint(); !ok || df > 1<<31 {
-			return bad("bad count", off)
-		}
-		// need[j] against t, byte by byte here (terms are short, and most
-		// differ in their first byte) rather than by a call.
-		for j < len(need) {
-			nj := need[j]
-			i := 0
-			for i < len(nj) && i < len(t) && nj[i] == t[i] {
-				i++
-			}
-			var less, equal bool
-			if i < len(nj) && i < len(t) {
-				less = nj[i] < t[i]
-			} else {
-				less, equal = len(nj) < len(t), len(nj) == len(t)
-			}
-			if less {
-				j++
-				continue
-			}
-			if equal {
-				cnt[j] = int32(df)
-				j++
-			}
-			break
-		}
-	}
-	return int(n), nil
-}
-
-// count returns the number of the set's sentences that hold t.
-func (ts *termSet) count(t string) int {
-	if ts.stored == nil {
-		return ts.df[t]
-	}
-	return ts.stored.count(t)
-}
-
-func (st *storedTerms) count(t string) int {
-	if st.of != nil {
-		if k, ok := slices.BinarySearch(st.of, t); ok {
-			return int(st.cnt[k])
-		}
-		if all := st.whole(); all != nil {
-			return all.count(t)
-		}
-		return 0
-	}
-	lo, hi := 0, len(st.at)
-	for lo < hi {
-		m := int(uint(lo+hi) >> 1)
-		if st.term(m) < t {
-			lo = m + 1
-		} else {
-			hi = m
-		}
-	}
-	if lo < len(st.at) {
-		if got, df := st.entry(lo); got == t {
-			return df
-		}
-	}
-	return 0
-}
-
-// whole reads the whole set of a set of some terms from the index, once;
-// nil when the index no longer has it.
-func (st *storedTerms) whole() *termSet {
-	st.once.Do(func() { st.all = st.ix.articleTerms(st.id) })
-	return st.all
-}
-
-// term returns the term of entry k of a whole encoding.
-func (st *storedTerms) term(k int) string {
-	r := recordReader{s: st.enc, off: int(st.at[k])}
-	return r.str()
-}
-
-// entry returns the term of entry k of a whole encoding and its count.
-func (st *storedTerms) entry(k int) (string, int) {
-	r := recordReader{s: st.enc, off: int(st.at[k])}
-	return r.str(), r.int()
-}
-
-// counts returns the set's counts as a map, however it holds them.
-func (ts *termSet) counts() map[string]int {
-	if ts.stored == nil {
-		return ts.df
-	}
-	return ts.stored.counts()
-}
-
-func (st *storedTerms) counts() map[string]int {
-	if st.of != nil {
-		if all := st.whole(); all != nil {
-			return all.counts()
-		}
-		return nil
-	}
-	out := make(map[string]int, len(st.at))
-	for k := range st.at {
-		t, df := st.entry(k)
-		out[t] = df
-	}
-	return out
 }
