@@ -382,15 +382,20 @@ func (ix *Index) readHits(nums []uint64, recs *records, need []string) []*candid
 
 	// Then the records the cache lacks, and their articles' terms.
 	if missing > 0 {
-		// The records' lists are measured first, so that the arena
-		// holds them in one chunk of each kind, of the size needed.
+		// The records' heads say how long their lists are, so that the
+		// arena holds them in one chunk of each kind, of the size needed.
+		var items listItems
 		for i := range hits {
 			if h := &hits[i]; h.a != nil && h.r == nil && !h.readByID {
-				decodeRecordInto(&sc.rec, h.rec, &sc.measure)
+				if n, ok := recordItems(h.rec); ok {
+					for k := range items {
+						items[k] += n[k]
+					}
+				}
 			}
 		}
 		var arena recordArena
-		arena.reserve(&sc.measure)
+		arena.reserve(items)
 		slab := make([]sentenceRecord, 0, missing)
 		var fresh []int // the hits read here
 		terms := map[corpus.ArticleID]*termSet{}
@@ -461,23 +466,15 @@ type hitSpan struct{ start, idEnd, end int }
 
 // hitScratch is readHits's working memory, kept from question to question
 // in hitScratchPool: the hits' ids and records as read, before they are
-// made one string, where each is in them, the table of hits, and the
-// measuring of their records. Nothing of it outlives the call that took
-// it.
+// made one string, where each is in them, and the table of hits. Nothing
+// of it outlives the call that took it.
 type hitScratch struct {
 	buf   []byte
 	spans []hitSpan
 	hits  []readHit
-	// measure measures the records' lists, decoded into rec.
-	measure recordArena
-	rec     sentenceRecord
 }
 
-var hitScratchPool = sync.Pool{New: func() any {
-	sc := new(hitScratch)
-	sc.measure.measure()
-	return sc
-}}
+var hitScratchPool = sync.Pool{New: func() any { return new(hitScratch) }}
 
 // hitsFor returns n zero hits.
 func (sc *hitScratch) hitsFor(n int) []readHit {
@@ -492,8 +489,6 @@ func (sc *hitScratch) hitsFor(n int) []readHit {
 // release clears what points elsewhere and puts sc back in the pool.
 func (sc *hitScratch) release() {
 	clear(sc.hits)
-	sc.measure.forget()
-	sc.rec = sentenceRecord{}
 	hitScratchPool.Put(sc)
 }
 

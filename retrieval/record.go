@@ -13,10 +13,13 @@ import (
 // beside it in the index, so that answering reads it instead of analysing
 // the sentence again, and quotes it without the corpus.
 //
-// The encoding is a version byte, then each of recordFields in turn. To
-// add a field to doc: add it to recordFields (one line each way) and bump
-// recordVersion; analysisVersion follows it, so that indexes written with
-// the older records are rebuilt when opened.
+// The encoding is a version byte; the number of items of each kind the
+// record's lists hold (strings, ints, evidence, word kinds), so that the
+// lists of the records of one question can be cut from one allocation of
+// each kind without decoding them twice; then each of recordFields in
+// turn. To add a field to doc: add it to recordFields (one line each way)
+// and bump recordVersion; analysisVersion follows it, so that indexes
+// written with the older records are rebuilt when opened.
 
 // sentenceRecord is what the index stores of a sentence besides its
 // place (the document id) and its terms.
@@ -33,7 +36,7 @@ func (r *sentenceRecord) sentence(ref corpus.Ref) corpus.Sentence {
 }
 
 // recordVersion is the version of the record encoding, its first byte.
-const recordVersion = 1
+const recordVersion = 2
 
 // recordField encodes one field of doc.
 type recordField struct {
@@ -61,11 +64,37 @@ var recordFields = []recordField{
 
 // encodeRecord appends the record r to b.
 func encodeRecord(b []byte, r *sentenceRecord) []byte {
-	w := recordWriter{b: append(b, recordVersion)}
+	var body recordWriter
 	for _, f := range recordFields {
-		f.put(&w, r)
+		f.put(&body, r)
 	}
-	return w.b
+	w := recordWriter{b: append(b, recordVersion)}
+	for _, n := range body.items {
+		w.uint(uint64(n))
+	}
+	return append(w.b, body.b...)
+}
+
+// listItems is how many items of each kind lists of records hold:
+// strings, ints, evidence and word kinds.
+type listItems [listKinds]int
+
+// listKinds is the number of kinds of items of a record's lists.
+const listKinds = 4
+
+// recordItems returns the number of items of each kind the lists of the
+// record enc hold, as its head says (a damaged head may say anything:
+// these are sizes to reserve, not limits), and false when enc has none.
+func recordItems(enc string) (listItems, bool) {
+	var out listItems
+	if len(enc) == 0 || enc[0] != recordVersion {
+		return out, false
+	}
+	r := recordReader{s: enc, off: 1}
+	for i := range out {
+		out[i] = r.count(1)
+	}
+	return out, r.err == nil
 }
 
 // errRecord reports a record that cannot be decoded.
@@ -94,6 +123,9 @@ func decodeRecordInto(out *sentenceRecord, enc string, a *recordArena) error {
 		r = new(recordReader)
 	}
 	*r = recordReader{s: enc, off: 1, a: a}
+	for range listKinds {
+		r.count(1)
+	}
 	for _, f := range recordFields {
 		f.get(r, out)
 	}
@@ -118,38 +150,17 @@ type recordArena struct {
 
 // pool hands out lists of T from chunks that double in size, from
 // 64 items to 8,192: a question that reads few records allocates little.
-// A pool that measures only counts the items cut: see measure.
 type pool[T any] struct {
 	free []T
 	size int // of the last chunk
-	// measuring makes cut count the items it hands out in counted, and
-	// hand them all out from one list reused, whose contents are lost.
-	measuring bool
-	counted   int
 }
 
-// measure makes a measuring arena: decoding records with it counts the
-// items of their lists (and allocates at most the longest list), so
-// that an arena can then hold them all in one chunk each (reserve).
-func (a *recordArena) measure() {
-	a.strs.measuring, a.ints.measuring, a.ev.measuring, a.kinds.measuring = true, true, true, true
-}
-
-// forget zeroes the counts of a measuring arena and what its lists point
-// to, ready to measure again.
-func (a *recordArena) forget() {
-	a.strs.forget()
-	a.ints.forget()
-	a.ev.forget()
-	a.kinds.forget()
-}
-
-// reserve makes a's next chunks hold what the measuring arena m counted.
-func (a *recordArena) reserve(m *recordArena) {
-	a.strs.reserve(m.strs.counted)
-	a.ints.reserve(m.ints.counted)
-	a.ev.reserve(m.ev.counted)
-	a.kinds.reserve(m.kinds.counted)
+// reserve makes a's next chunks hold n items of each kind (recordItems).
+func (a *recordArena) reserve(n listItems) {
+	a.strs.reserve(n[0])
+	a.ints.reserve(n[1])
+	a.ev.reserve(n[2])
+	a.kinds.reserve(n[3])
 }
 
 // reserve makes room for n more items in one chunk.
@@ -159,20 +170,8 @@ func (p *pool[T]) reserve(n int) {
 	}
 }
 
-func (p *pool[T]) forget() {
-	clear(p.free[:cap(p.free)])
-	p.counted = 0
-}
-
 // cut returns the next n items, allocating a new chunk when fewer are left.
 func (p *pool[T]) cut(n int) []T {
-	if p.measuring {
-		p.counted += n
-		if cap(p.free) < n {
-			p.free = make([]T, n)
-		}
-		return p.free[:n:n]
-	}
 	if cap(p.free)-len(p.free) < n {
 		p.size = min(max(2*p.size, 64), 8192)
 		p.free = make([]T, 0, max(n, p.size))
@@ -182,7 +181,12 @@ func (p *pool[T]) cut(n int) []T {
 	return p.free[k : k+n : k+n]
 }
 
-type recordWriter struct{ b []byte }
+// recordWriter writes a record, or another encoding of the same kind
+// (an article's terms), counting the items of the lists it writes.
+type recordWriter struct {
+	b     []byte
+	items listItems
+}
 
 func (w *recordWriter) uint(v uint64) { w.b = binary.AppendUvarint(w.b, v) }
 
@@ -194,6 +198,7 @@ func (w *recordWriter) str(s string) {
 }
 
 func (w *recordWriter) strs(ss []string) {
+	w.items[0] += len(ss)
 	w.uint(uint64(len(ss)))
 	for _, s := range ss {
 		w.str(s)
@@ -201,6 +206,7 @@ func (w *recordWriter) strs(ss []string) {
 }
 
 func (w *recordWriter) ints(v []int) {
+	w.items[1] += len(v)
 	w.uint(uint64(len(v)))
 	for _, x := range v {
 		w.uint(uint64(x))
@@ -208,6 +214,7 @@ func (w *recordWriter) ints(v []int) {
 }
 
 func (w *recordWriter) evidence(v []evidence) {
+	w.items[2] += len(v)
 	w.uint(uint64(len(v)))
 	for _, e := range v {
 		w.b = append(w.b, byte(e))
@@ -215,6 +222,7 @@ func (w *recordWriter) evidence(v []evidence) {
 }
 
 func (w *recordWriter) kinds(v []wordKinds) {
+	w.items[3] += len(v)
 	w.uint(uint64(len(v)))
 	for _, k := range v {
 		w.uint(uint64(k.pos))

@@ -3,6 +3,7 @@ package retrieval
 import (
 	"context"
 	"errors"
+	"fmt"
 	"maps"
 	"reflect"
 	"slices"
@@ -164,6 +165,40 @@ func TestDecodeRecordRejectsDamage(t *testing.T) {
 	if _, err := decodeRecord(append(slices.Clone(rec), 0)); !errors.Is(err, errRecord) {
 		t.Errorf("decodeRecord with a byte left over: err = %v; want errRecord", err)
 	}
+
+	// The head counts the items of the lists, which an arena reserved
+	// for them holds with no chunk more.
+	items, ok := recordItems(string(rec))
+	kinds := 0
+	for _, k := range d.kinds {
+		kinds += len(k.kinds)
+	}
+	want := listItems{len(d.terms) + len(d.words) + len(d.speaker) + len(d.near) + kinds, len(d.tpos), len(d.ev), len(d.kinds)}
+	if !ok || items != want {
+		t.Errorf("recordItems = %v, %v; want %v", items, ok, want)
+	}
+	var a recordArena
+	a.reserve(items)
+	chunks := [listKinds]int{cap(a.strs.free), cap(a.ints.free), cap(a.ev.free), cap(a.kinds.free)}
+	var into sentenceRecord
+	if err := decodeRecordInto(&into, string(rec), &a); err != nil || !sameDoc(into.d, d) {
+		t.Fatalf("decodeRecordInto with an arena = %+v, %v; want %+v", into.d, err, d)
+	}
+	if after := [listKinds]int{len(a.strs.free), len(a.ints.free), len(a.ev.free), len(a.kinds.free)}; after != chunks {
+		t.Errorf("lists used %v of the arena reserved %v; want all of it, in one chunk each", after, chunks)
+	}
+	// A head that lies costs memory, not the record.
+	head := recordReader{s: string(rec), off: 1}
+	for range listKinds {
+		head.uint()
+	}
+	liar := slices.Concat([]byte{recordVersion, 0, 0, 0, 0}, rec[head.off:])
+	if _, ok := recordItems(string(liar)); !ok {
+		t.Fatal("recordItems of a head of zeros: not read")
+	}
+	if got, err := decodeRecord(liar); err != nil || !sameDoc(got.d, d) {
+		t.Errorf("decodeRecord of a head of zeros = %+v, %v; want the record", got, err)
+	}
 }
 
 // A hit's record read at its document number is the record of its id, in
@@ -281,13 +316,26 @@ func TestDecodeTermSetRejectsDamage(t *testing.T) {
 	ts.addSentence([]string{"kurd", "baghdad"}, []string{"khalilzad"})
 	ts.addSentence([]string{"kurd"})
 	b := encodeTermSet(ts)
-	back, err := decodeTermSet(string(b))
+	back, err := decodeTermSet(b)
 	if err != nil || back.n != 2 || !maps.Equal(back.counts(), ts.df) {
 		t.Fatalf("decodeTermSet(encodeTermSet) = %+v, %v; want %+v", back, err, ts)
 	}
 	for i := range len(b) {
-		if _, err := decodeTermSet(string(b[:i])); !errors.Is(err, errRecord) {
+		if _, err := decodeTermSet(b[:i]); !errors.Is(err, errRecord) {
 			t.Errorf("decodeTermSet of the first %d of %d bytes: err = %v; want errRecord", i, len(b), err)
+		}
+	}
+	// Any byte changed, to any value: an error or a set, never a panic,
+	// and a set read whole counts no more terms than the head says.
+	need := []string{"baghdad", "khalilzad", "kurd", "zz"}
+	for i := range len(b) {
+		for v := range 256 {
+			bad := slices.Clone(b)
+			bad[i] = byte(v)
+			if ts, err := decodeTermSet(bad); err == nil && len(ts.counts()) > ts.stored.layout.k {
+				t.Errorf("byte %d set to %#x: %d terms read, the head says %d", i, v, len(ts.counts()), ts.stored.layout.k)
+			}
+			_, _ = countTerms(bad, need, termHashes(need), make([]int32, len(need)))
 		}
 	}
 }
@@ -326,9 +374,8 @@ func TestEntryKeepsArticle(t *testing.T) {
 }
 
 // TestStoredTermsCount checks that an article's terms read from their
-// encoding count as the map they were encoded from: whole (decodeTermSet,
-// looked up by binary search, or in a map when the entries are out of
-// order) and some (countTerms, the terms of one question).
+// encoding count as the map they were encoded from: whole (decodeTermSet)
+// and some (countTerms, the terms of one question).
 func TestStoredTermsCount(t *testing.T) {
 	ts := newTermSetOf()
 	ts.addSentence([]string{"kurd", "baghdad", "zebari"}, []string{"khalilzad"})
@@ -337,7 +384,7 @@ func TestStoredTermsCount(t *testing.T) {
 	enc := encodeTermSet(ts)
 	asked := []string{"", "a", "al", "b", "baghdad", "iraq", "iraqi", "khalilzad", "kurd", "zebari", "zz"}
 
-	whole, err := decodeTermSet(string(enc))
+	whole, err := decodeTermSet(enc)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -350,20 +397,31 @@ func TestStoredTermsCount(t *testing.T) {
 		}
 	}
 
-	// Entries out of order: counted from a map.
-	w := recordWriter{b: []byte{termSetVersion}}
-	w.uint(3)
-	w.uint(2)
-	for _, e := range []struct {
-		term string
-		n    int
-	}{{"kurd", 3}, {"baghdad", 2}} {
-		w.str(e.term)
-		w.uint(uint64(e.n))
+	// Enough terms for many buckets, each found, and none that is not
+	// there.
+	many := newTermSetOf()
+	for i := range 300 {
+		many.addSentence([]string{fmt.Sprintf("t%d", i), fmt.Sprintf("u%d", i%7)})
 	}
-	unsorted, err := decodeTermSet(string(w.b))
-	if err != nil || unsorted.count("kurd") != 3 || unsorted.count("baghdad") != 2 || unsorted.count("iraq") != 0 {
-		t.Errorf("decodeTermSet of entries out of order = %+v, %v; want kurd 3, baghdad 2", unsorted, err)
+	manyWhole, err := decodeTermSet(encodeTermSet(many))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if b := manyWhole.stored.layout.buckets; b < 64 {
+		t.Errorf("300 terms in %d buckets; want at least 64", b)
+	}
+	if !maps.Equal(manyWhole.counts(), many.df) {
+		t.Errorf("counts of 300 terms read back differ")
+	}
+	for term, want := range many.df {
+		if got := manyWhole.count(term); got != want {
+			t.Errorf("many: count(%q) = %d; want %d", term, got, want)
+		}
+	}
+	for _, term := range []string{"t300", "u7", "", "t"} {
+		if got := manyWhole.count(term); got != 0 {
+			t.Errorf("many: count(%q) = %d; want 0", term, got)
+		}
 	}
 
 	tests := []struct {
@@ -378,7 +436,7 @@ func TestStoredTermsCount(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			cnt := make([]int32, len(tt.need))
-			n, err := countTerms(enc, tt.need, cnt)
+			n, err := countTerms(enc, tt.need, termHashes(tt.need), cnt)
 			if err != nil || n != 3 {
 				t.Fatalf("countTerms = %d, %v; want 3 sentences", n, err)
 			}
@@ -390,7 +448,7 @@ func TestStoredTermsCount(t *testing.T) {
 		})
 	}
 	for i := range len(enc) {
-		if _, err := countTerms(enc[:i], []string{"zz"}, make([]int32, 1)); !errors.Is(err, errRecord) {
+		if _, err := countTerms(enc[:i], []string{"zz"}, termHashes([]string{"zz"}), make([]int32, 1)); !errors.Is(err, errRecord) {
 			t.Errorf("countTerms of the first %d of %d bytes: err = %v; want errRecord", i, len(enc), err)
 		}
 	}
