@@ -171,10 +171,11 @@ func (ix *Index) Ask(ctx context.Context, q Query) (*Answer, error) {
 
 	ans := &Answer{Question: text, Quotes: []Quote{}, Suggestions: []Quote{}}
 	qa := ix.an.Question(text)
-	qy, cands, err := ix.query(ctx, qa, q.Article)
+	qy, cands, mem, err := ix.query(ctx, qa, q.Article)
 	if err != nil {
 		return nil, err
 	}
+	defer mem.release()
 	if len(qy.terms) == 0 {
 		ans.NoAnswer = true
 		return ans, nil
@@ -230,11 +231,12 @@ func (k *candidate) quote() Quote {
 
 // query prepares a question for scoring and finds its candidates: the
 // sentences that share a term with it, or with the terms its bridges add,
-// those that hold every one of its terms (or a bridge of it) first.
-func (ix *Index) query(ctx context.Context, qa Question, article corpus.ArticleID) (rankQuery, []*candidate, error) {
-	q := newQuery(ix.an, qa, ix.features, ix.wt)
+// those that hold every one of its terms (or a bridge of it) first. The
+// candidates are made in mem (see readMemory; nil when there are none).
+func (ix *Index) query(ctx context.Context, qa Question, article corpus.ArticleID) (q rankQuery, cands []*candidate, mem *readMemory, err error) {
+	q = newQuery(ix.an, qa, ix.features, ix.wt)
 	if len(q.terms) == 0 {
-		return q, nil, nil
+		return q, nil, nil, nil
 	}
 	// The terms and their bridges in a list reused from question to
 	// question: stats keeps none of it.
@@ -244,13 +246,13 @@ func (ix *Index) query(ctx context.Context, qa Question, article corpus.ArticleI
 	clear(*all)
 	termListPool.Put(all)
 	if err != nil {
-		return rankQuery{}, nil, err
+		return rankQuery{}, nil, nil, err
 	}
 	defer st.release()
 	q.setStats(st) // drops the bridges no sentence has
-	cands, err := ix.candidates(ctx, q.groups(), st, article)
+	cands, mem, err = ix.candidates(ctx, q.groups(), st, article)
 	if err != nil {
-		return rankQuery{}, nil, err
+		return rankQuery{}, nil, nil, err
 	}
 	// A question typed in lower case has its names back as the sentences
 	// write them; its terms, and so its candidates, are the same.
@@ -262,7 +264,7 @@ func (ix *Index) query(ctx context.Context, qa Question, article corpus.ArticleI
 		q = newQuery(ix.an, ix.an.Question(text), ix.features, ix.wt)
 		q.setStats(st)
 	}
-	return q, cands, nil
+	return q, cands, mem, nil
 }
 
 // termListPool keeps lists of terms a question gathers for a moment.
@@ -290,16 +292,17 @@ const (
 // candidates finds the sentences to rank for a question whose terms come
 // in groups (a question term and its bridges; see findSentences): at most
 // candidateLimit of them, those that hold a term of every group first,
-// each with its record read from the index, and the terms of its article.
-func (ix *Index) candidates(ctx context.Context, groups [][]string, st Stats, article corpus.ArticleID) ([]*candidate, error) {
+// each with its record read from the index, and the terms of its article,
+// made in mem (see readMemory).
+func (ix *Index) candidates(ctx context.Context, groups [][]string, st Stats, article corpus.ArticleID) (cands []*candidate, mem *readMemory, err error) {
 	rd, err := ix.reader()
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	defer rd.Close()
 	found, err := findSentences(ctx, rd, groups, st, article, candidateLimit)
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	recs := records{bi: ix.bi}
 	recs.useReader(rd)
@@ -308,22 +311,27 @@ func (ix *Index) candidates(ctx context.Context, groups [][]string, st Stats, ar
 		need = append(need, g...)
 	}
 	slices.Sort(need)
-	return ix.readHits(found, &recs, slices.Compact(need)), nil
+	mem = newReadMemory()
+	return ix.readHits(found, &recs, slices.Compact(need), mem), mem, nil
 }
 
 // readHits returns the sentences at the document numbers nums of the
 // reader recs reads, in order, each with its article (without paragraphs)
-// and its record, ready for scoring (with the terms of its article): from
-// the cache of records when it holds them, else read from the index.
+// and its record, ready for scoring (with the terms of its article).
 // Sentences the index no longer holds (a Sync under way) or cannot read
 // are left out. Each hit's id and record are read from its stored fields
 // at once, into one buffer and then one string that the records' strings
-// slice, and the records' lists are cut from one arena; of the terms of
-// their articles, those of need (sorted, distinct) are read, in one
-// transaction (see readArticleTerms).
-func (ix *Index) readHits(nums []uint64, recs *records, need []string) []*candidate {
+// slice (the quotes' text slices it too, so it is the question's own);
+// the records, their lists and the candidates are made in mem, reused
+// from question to question; of the terms of their articles, those of
+// need (sorted, distinct) are read, in one transaction (see
+// readArticleTerms).
+//
+// Nothing is cached from question to question: a record is read where
+// the index keeps it, and decoded, for about what a cache lookup cost.
+func (ix *Index) readHits(nums []uint64, recs *records, need []string, mem *readMemory) []*candidate {
 	ix.mu.RLock()
-	arts, gen := ix.man.Articles, ix.gen
+	arts := ix.man.Articles
 	ix.mu.RUnlock()
 
 	sc := hitScratchPool.Get().(*hitScratch)
@@ -342,6 +350,9 @@ func (ix *Index) readHits(nums []uint64, recs *records, need []string) []*candid
 	}
 	sc.buf, sc.spans = buf, spans
 	all := string(buf)
+	// The records' heads say how long their lists are, so that the arena
+	// holds them in one chunk of each kind, of the size needed.
+	var items listItems
 	for i := range hits {
 		h := &hits[i]
 		if h.readByID {
@@ -353,6 +364,11 @@ func (ix *Index) readHits(nums []uint64, recs *records, need []string) []*candid
 		} else {
 			sp := spans[i]
 			h.id, h.rec = all[sp.start:sp.idEnd], all[sp.idEnd:sp.end]
+			if n, ok := recordItems(h.rec); ok {
+				for k := range items {
+					items[k] += n[k]
+				}
+			}
 		}
 		ref, ok := parseDocID(h.id)
 		if !ok {
@@ -363,93 +379,90 @@ func (ix *Index) readHits(nums []uint64, recs *records, need []string) []*candid
 		}
 	}
 
-	// The cache first.
-	p := &ix.prepared
-	missing := 0
-	p.mu.RLock()
+	mem.arena.reserve(items)
+	slab := mem.recordsFor(len(hits))
+	terms := mem.terms
 	for i := range hits {
 		h := &hits[i]
 		if h.a == nil {
 			continue
 		}
-		if r, ok := p.recs[h.ref]; ok && p.gen == gen {
-			h.r = r
-		} else {
-			missing++
-		}
-	}
-	p.mu.RUnlock()
-
-	// Then the records the cache lacks, and their articles' terms.
-	if missing > 0 {
-		// The records' heads say how long their lists are, so that the
-		// arena holds them in one chunk of each kind, of the size needed.
-		var items listItems
-		for i := range hits {
-			if h := &hits[i]; h.a != nil && h.r == nil && !h.readByID {
-				if n, ok := recordItems(h.rec); ok {
-					for k := range items {
-						items[k] += n[k]
-					}
-				}
-			}
-		}
-		var arena recordArena
-		arena.reserve(items)
-		slab := make([]sentenceRecord, 0, missing)
-		var fresh []int // the hits read here
-		terms := map[corpus.ArticleID]*termSet{}
-		for i := range hits {
-			h := &hits[i]
-			if h.a == nil || h.r != nil {
+		r := &slab[i]
+		if h.readByID || decodeRecordInto(r, h.rec, &mem.arena) != nil {
+			if r = recs.loadByID(h.id); r == nil {
 				continue
 			}
-			slab = append(slab, sentenceRecord{})
-			r := &slab[len(slab)-1]
-			if h.readByID || decodeRecordInto(r, h.rec, &arena) != nil {
-				if r = recs.loadByID(h.id); r == nil {
-					continue
-				}
-			}
-			h.r = r
-			fresh = append(fresh, i)
-			terms[h.ref.Article] = nil
 		}
-		p.mu.RLock()
-		if p.recs != nil && p.gen == gen {
-			for id := range terms {
-				terms[id] = p.articles[id]
-			}
-		}
-		p.mu.RUnlock()
-		ix.readArticleTerms(arts, terms, need)
-		for _, i := range fresh {
-			hits[i].r.d.article = terms[hits[i].ref.Article]
-		}
-		p.mu.Lock()
-		if p.recs == nil || p.gen != gen || len(p.recs) >= preparedLimit {
-			p.gen, p.recs, p.articles = gen, make(map[corpus.Ref]*sentenceRecord), make(map[corpus.ArticleID]*termSet)
-		}
-		for _, i := range fresh {
-			h := &hits[i]
-			p.recs[h.ref] = h.r
-			p.articles[h.ref.Article] = h.r.d.article
-		}
-		p.mu.Unlock()
+		h.r = r
+		terms[h.ref.Article] = nil
 	}
+	ix.readArticleTerms(arts, terms, need)
 
-	out := make([]*candidate, 0, len(hits))
-	cands := make([]candidate, len(hits))
+	out, cands := mem.candidatesFor(len(hits))
 	for i := range hits {
 		h := &hits[i]
 		if h.r == nil {
 			continue
 		}
+		h.r.d.article = terms[h.ref.Article]
 		k := &cands[i]
 		*k = candidate{s: h.r.sentence(h.ref), a: h.a, d: &h.r.d}
 		out = append(out, k)
 	}
 	return out
+}
+
+// readMemory is the memory readHits makes a question's candidates in:
+// their records, the records' lists, the candidates and the terms of
+// their articles. It is kept from question to question in readMemoryPool:
+// whoever asked for the candidates releases it when done with them, or
+// never, when it keeps them (then it is collected as any memory is).
+type readMemory struct {
+	arena recordArena
+	recs  []sentenceRecord
+	cands []candidate
+	out   []*candidate
+	terms map[corpus.ArticleID]*termSet
+}
+
+var readMemoryPool = sync.Pool{New: func() any {
+	return &readMemory{terms: make(map[corpus.ArticleID]*termSet)}
+}}
+
+// newReadMemory takes a readMemory from the pool.
+func newReadMemory() *readMemory { return readMemoryPool.Get().(*readMemory) }
+
+// recordsFor returns n zero records.
+func (m *readMemory) recordsFor(n int) []sentenceRecord {
+	if cap(m.recs) < n {
+		m.recs = make([]sentenceRecord, n)
+	}
+	m.recs = m.recs[:n]
+	return m.recs
+}
+
+// candidatesFor returns an empty list of candidates with room for n, and
+// n candidates to point to.
+func (m *readMemory) candidatesFor(n int) ([]*candidate, []candidate) {
+	if cap(m.cands) < n {
+		m.cands, m.out = make([]candidate, n), make([]*candidate, 0, n)
+	}
+	m.cands = m.cands[:n]
+	return m.out[:0], m.cands
+}
+
+// release clears what points elsewhere and puts m back in the pool; the
+// candidates made in it must not be used afterwards.
+func (m *readMemory) release() {
+	if m == nil {
+		return
+	}
+	clear(m.recs)
+	clear(m.cands)
+	clear(m.out[:cap(m.out)])
+	clear(m.terms)
+	m.arena.reset()
+	readMemoryPool.Put(m)
 }
 
 // readHit is a sentence readHits reads.
@@ -509,21 +522,6 @@ func (ix *Index) hit(id string, recs *records) (*corpus.Article, corpus.Ref, *se
 	}
 	r := recs.loadByID(id)
 	return e.Article, ref, r, r != nil
-}
-
-// preparedLimit bounds the cache of records; past it the cache starts
-// again empty.
-const preparedLimit = 50000
-
-// prepared caches sentences' records, decoded: the same sentences come
-// back question after question, and reading and decoding them is then
-// saved. It is emptied when the index changes. Its records must not be
-// modified.
-type prepared struct {
-	mu       sync.RWMutex
-	gen      uint64 // the index's change count the records are of
-	recs     map[corpus.Ref]*sentenceRecord
-	articles map[corpus.ArticleID]*termSet
 }
 
 // prepareParagraph prepares every sentence of a paragraph for scoring as

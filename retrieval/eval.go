@@ -348,10 +348,11 @@ func (ix *Index) askBaseline(ctx context.Context, text string, top int) ([]Quote
 			groups = append(groups, []string{t})
 		}
 	}
-	cands, err := ix.candidates(ctx, groups, st, "")
+	cands, mem, err := ix.candidates(ctx, groups, st, "")
 	if err != nil {
 		return nil, err
 	}
+	defer mem.release()
 	q := prepareQuery(terms, nil, st)
 	var out []Quote
 	for _, k := range cands {

@@ -103,7 +103,7 @@ type Index struct {
 
 	mu  sync.RWMutex // guards man, gen, pending and counts; held for writing only to swap them
 	man manifest
-	gen uint64 // counts the changes, for the cache of records
+	gen uint64 // counts the changes, for the caches of what the index holds (vocab.go)
 	// pending are the articles for some servers only that a Sync is
 	// indexing and has not yet published in man: their sentences are in
 	// the index before they are in the catalogue (guarded by mu).
@@ -117,8 +117,6 @@ type Index struct {
 	// carried holds when each article was first indexed by the index an
 	// upgrade rebuilt, for Open's first Sync only.
 	carried map[corpus.ArticleID]time.Time
-
-	prepared prepared
 
 	closeOnce sync.Once
 	closeErr  error

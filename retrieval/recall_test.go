@@ -154,7 +154,7 @@ func checkPlanted(t *testing.T, ix *Index) []int {
 	var counts []int
 	for _, p := range planted {
 		start := time.Now()
-		_, cands, err := ix.query(ctx, ix.an.Question(p.question), "")
+		_, cands, mem, err := ix.query(ctx, ix.an.Question(p.question), "")
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -162,6 +162,7 @@ func checkPlanted(t *testing.T, ix *Index) []int {
 		if !slices.ContainsFunc(cands, func(k *candidate) bool { return k.s.Text == p.sentence }) {
 			t.Errorf("%q: %q is not among the %d candidates", p.question, p.sentence, len(cands))
 		}
+		mem.release()
 		ans, err := ix.Ask(ctx, Query{Text: p.question})
 		if err != nil {
 			t.Fatal(err)

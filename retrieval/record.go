@@ -163,6 +163,21 @@ func (a *recordArena) reserve(n listItems) {
 	a.kinds.reserve(n[3])
 }
 
+// reset empties a's chunks, keeping them for the next records.
+func (a *recordArena) reset() {
+	a.strs.reset()
+	a.ints.reset()
+	a.ev.reset()
+	a.kinds.reset()
+}
+
+// reset clears the items handed out, which may point elsewhere, and
+// hands them out again.
+func (p *pool[T]) reset() {
+	clear(p.free)
+	p.free = p.free[:0]
+}
+
 // reserve makes room for n more items in one chunk.
 func (p *pool[T]) reserve(n int) {
 	if n > cap(p.free)-len(p.free) {

