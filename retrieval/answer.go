@@ -12,6 +12,7 @@ import (
 	"sync"
 	"unicode"
 	"unicode/utf8"
+	"unsafe"
 
 	index "github.com/blevesearch/bleve_index_api"
 
@@ -219,14 +220,18 @@ func candidateScores(ranked []*candidate) []float64 {
 // answerQuote quotes a ranked candidate with the words that answer q.
 func (ix *Index) answerQuote(q rankQuery, k *candidate) Quote {
 	out := k.quote()
-	if sp, ok := answerSpan(ix.an, q, k.s.Text); ok {
-		out.AnswerSpan, out.Answer = sp, k.s.Text[sp.Start:sp.End]
+	if sp, ok := answerSpan(ix.an, q, out.Text); ok {
+		out.AnswerSpan, out.Answer = sp, out.Text[sp.Start:sp.End]
 	}
 	return out
 }
 
+// quote quotes k. Its strings are copies: a candidate's slice memory that
+// is reused once the question is answered (see readMemory).
 func (k *candidate) quote() Quote {
-	return Quote{Sentence: k.s, Article: k.a, Score: k.res.score}
+	s := k.s
+	s.Text, s.Speaker, s.Role = strings.Clone(s.Text), strings.Clone(s.Speaker), strings.Clone(s.Role)
+	return Quote{Sentence: s, Article: k.a, Score: k.res.score}
 }
 
 // query prepares a question for scoring and finds its candidates: the
@@ -320,12 +325,12 @@ func (ix *Index) candidates(ctx context.Context, groups [][]string, st Stats, ar
 // and its record, ready for scoring (with the terms of its article).
 // Sentences the index no longer holds (a Sync under way) or cannot read
 // are left out. Each hit's id and record are read from its stored fields
-// at once, into one buffer and then one string that the records' strings
-// slice (the quotes' text slices it too, so it is the question's own);
+// at once, into one buffer that the records' strings slice; the buffer,
 // the records, their lists and the candidates are made in mem, reused
-// from question to question; of the terms of their articles, those of
-// need (sorted, distinct) are read, in one transaction (see
-// readArticleTerms).
+// from question to question, so that nothing of a candidate may outlive
+// the release of mem but what candidate.quote copies; of the terms of
+// their articles, those of need (sorted, distinct) are read, in one
+// transaction (see readArticleTerms).
 //
 // Nothing is cached from question to question: a record is read where
 // the index keeps it, and decoded, for about what a cache lookup cost.
@@ -337,7 +342,7 @@ func (ix *Index) readHits(nums []uint64, recs *records, need []string, mem *read
 	sc := hitScratchPool.Get().(*hitScratch)
 	defer sc.release()
 	hits := sc.hitsFor(len(nums))
-	buf, spans := sc.buf[:0], sc.spans[:0]
+	buf, spans := mem.buf[:0], sc.spans[:0]
 	for i, num := range nums {
 		start := len(buf)
 		var idLen, recLen int
@@ -348,8 +353,10 @@ func (ix *Index) readHits(nums []uint64, recs *records, need []string, mem *read
 			hits[i].readByID = true
 		}
 	}
-	sc.buf, sc.spans = buf, spans
-	all := string(buf)
+	mem.buf, sc.spans = buf, spans
+	// The records' strings slice buf without a copy: buf is mem's, reused
+	// only once mem is released.
+	all := unsafe.String(unsafe.SliceData(buf), len(buf))
 	// The records' heads say how long their lists are, so that the arena
 	// holds them in one chunk of each kind, of the size needed.
 	var items listItems
@@ -375,6 +382,7 @@ func (ix *Index) readHits(nums []uint64, recs *records, need []string, mem *read
 			continue
 		}
 		if e, ok := arts.get(ref.Article); ok {
+			ref.Article = e.Article.ID // the entry's, not a slice of buf
 			h.ref, h.a = ref, e.Article
 		}
 	}
@@ -418,6 +426,7 @@ func (ix *Index) readHits(nums []uint64, recs *records, need []string, mem *read
 // whoever asked for the candidates releases it when done with them, or
 // never, when it keeps them (then it is collected as any memory is).
 type readMemory struct {
+	buf   []byte // the records as read, which their strings slice
 	arena recordArena
 	recs  []sentenceRecord
 	cands []candidate
@@ -478,11 +487,10 @@ type readHit struct {
 type hitSpan struct{ start, idEnd, end int }
 
 // hitScratch is readHits's working memory, kept from question to question
-// in hitScratchPool: the hits' ids and records as read, before they are
-// made one string, where each is in them, and the table of hits. Nothing
-// of it outlives the call that took it.
+// in hitScratchPool: where each hit's id and record are in the buffer they
+// are read into, and the table of hits. Nothing of it outlives the call
+// that took it.
 type hitScratch struct {
-	buf   []byte
 	spans []hitSpan
 	hits  []readHit
 }

@@ -3,8 +3,11 @@ package retrieval
 import (
 	"context"
 	"errors"
+	"fmt"
 	"math"
+	"slices"
 	"strings"
+	"sync"
 	"testing"
 
 	"github.com/verbatim-bot/verbatim/corpus"
@@ -374,5 +377,57 @@ func TestOtherPlaceDeclined(t *testing.T) {
 	}
 	if a := ask(t, AllFeatures&^FeatureQualifiers, "Who is the German trade minister?"); a.NoAnswer {
 		t.Errorf("without qualifiers, the German trade minister: no answer (confidence %.3f); want the test to show the feature declines it", a.Confidence)
+	}
+}
+
+// TestAnswersOutliveTheQuestion checks that an answer's text stays as it
+// was while later questions reuse the memory its candidates were read
+// into (readMemory), from one asker and from several at once.
+func TestAnswersOutliveTheQuestion(t *testing.T) {
+	ix := memIndex(t, seedCorpus(t), Options{})
+	ctx := context.Background()
+	items := readEval(t, "seed-questions.paraphrase.jsonl").QA
+	if len(items) < 10 {
+		t.Fatalf("%d questions; want at least 10", len(items))
+	}
+	type kept struct {
+		ans  *Answer
+		copy string
+	}
+	show := func(a *Answer) string {
+		var b strings.Builder
+		for _, q := range slices.Concat(a.Quotes, a.Suggestions) {
+			fmt.Fprintf(&b, "%s|%d|%d|%s|%s|%s|%s\n", q.Article.ID, q.Paragraph, q.Number, q.Text, q.Speaker, q.Role, q.Answer)
+		}
+		return b.String()
+	}
+	var first []kept
+	for _, it := range items {
+		a, err := ix.Ask(ctx, Query{Text: it.Question})
+		if err != nil {
+			t.Fatal(err)
+		}
+		first = append(first, kept{a, strings.Clone(show(a))})
+	}
+	var wg sync.WaitGroup
+	for range 4 {
+		wg.Go(func() {
+			for _, it := range slices.Backward(items) {
+				if _, err := ix.Ask(ctx, Query{Text: it.Question + " today"}); err != nil {
+					t.Error(err)
+				}
+			}
+		})
+	}
+	wg.Wait()
+	quoted := 0
+	for i, k := range first {
+		if got := show(k.ans); got != k.copy {
+			t.Errorf("%q: the answer changed after later questions:\n%s\nwas\n%s", items[i].Question, got, k.copy)
+		}
+		quoted += len(k.ans.Quotes) + len(k.ans.Suggestions)
+	}
+	if quoted == 0 {
+		t.Fatal("no quote to check")
 	}
 }

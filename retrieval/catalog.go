@@ -475,7 +475,9 @@ func (es *entries) get(id corpus.ArticleID) (*entry, bool) {
 	if kept, ok := es.some[id]; ok {
 		return kept, true
 	}
-	es.some[id] = e
+	// Kept under the entry's own copy of the id: id may slice memory
+	// that is reused (see readMemory).
+	es.some[e.Article.ID] = e
 	return e, true
 }
 
