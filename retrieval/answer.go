@@ -404,7 +404,7 @@ func (ix *Index) readHits(nums []uint64, recs *records, need []string, mem *read
 		h.r = r
 		terms[h.ref.Article] = nil
 	}
-	ix.readArticleTerms(arts, terms, need)
+	ix.readArticleTerms(arts, terms, need, &mem.slab)
 
 	out, cands := mem.candidatesFor(len(hits))
 	for i := range hits {
@@ -432,6 +432,7 @@ type readMemory struct {
 	cands []candidate
 	out   []*candidate
 	terms map[corpus.ArticleID]*termSet
+	slab  termSlab // the sets of terms
 }
 
 var readMemoryPool = sync.Pool{New: func() any {
@@ -470,6 +471,7 @@ func (m *readMemory) release() {
 	clear(m.cands)
 	clear(m.out[:cap(m.out)])
 	clear(m.terms)
+	m.slab.reset()
 	m.arena.reset()
 	readMemoryPool.Put(m)
 }

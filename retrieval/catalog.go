@@ -890,7 +890,7 @@ func (ix *Index) articleTerms(id corpus.ArticleID) *termSet {
 	arts := ix.man.Articles
 	ix.mu.RUnlock()
 	terms := map[corpus.ArticleID]*termSet{id: nil}
-	ix.readArticleTerms(arts, terms, nil)
+	ix.readArticleTerms(arts, terms, nil, nil)
 	return terms[id]
 }
 
@@ -898,15 +898,16 @@ func (ix *Index) articleTerms(id corpus.ArticleID) *termSet {
 // nil, as articleTerms returns them, the articles' entries taken from arts;
 // from the catalogue in one transaction. With need (sorted, distinct) not
 // nil, each set holds the counts of those terms, and reads the rest from
-// the index only if asked for another.
-func (ix *Index) readArticleTerms(arts *entries, terms map[corpus.ArticleID]*termSet, need []string) {
-	var fromCatalog []corpus.ArticleID
-	var sets []termSet
-	var stored []storedTerms
-	var counts []int32
+// the index only if asked for another; the sets are then made in slab
+// when it is not nil (see termSlab).
+func (ix *Index) readArticleTerms(arts *entries, terms map[corpus.ArticleID]*termSet, need []string, slab *termSlab) {
+	if slab == nil {
+		slab = new(termSlab)
+	}
 	var hashes []uint32
 	if need != nil {
 		hashes = termHashes(need)
+		slab.reserve(len(terms), len(need))
 	}
 	read := func(id corpus.ArticleID, enc []byte) {
 		var ts *termSet
@@ -914,15 +915,9 @@ func (ix *Index) readArticleTerms(arts *entries, terms map[corpus.ArticleID]*ter
 		if need == nil {
 			ts, err = decodeTermSet(bytes.Clone(enc))
 		} else {
-			if len(sets) == 0 {
-				// One allocation each for every article's set.
-				sets, stored, counts = make([]termSet, len(terms)), make([]storedTerms, len(terms)), make([]int32, len(terms)*len(need))
-			}
-			ts, sets = &sets[0], sets[1:]
-			st := &stored[0]
-			stored = stored[1:]
-			st.of, st.cnt, st.ix, st.id = need, counts[:len(need):len(need)], ix, id
-			counts = counts[len(need):]
+			var st *storedTerms
+			ts, st = slab.next(len(need))
+			st.of, st.ix, st.id = need, ix, id
 			ts.stored = st
 			ts.n, err = countTerms(enc, need, hashes, st.cnt)
 		}
@@ -932,6 +927,7 @@ func (ix *Index) readArticleTerms(arts *entries, terms map[corpus.ArticleID]*ter
 		}
 		terms[id] = ts
 	}
+	fromCatalog := slab.ids[:0]
 	for id, ts := range terms {
 		var e *entry
 		if ts == nil {
@@ -945,18 +941,21 @@ func (ix *Index) readArticleTerms(arts *entries, terms map[corpus.ArticleID]*ter
 			fromCatalog = append(fromCatalog, id)
 		}
 	}
+	slab.ids = fromCatalog
 	if len(fromCatalog) == 0 {
 		return
 	}
+	// In key order, so that one cursor reads them moving forward.
+	slices.Sort(fromCatalog)
 	err := ix.cat.View(func(tx *bolt.Tx) error {
 		b := tx.Bucket(catalogTerms)
 		if b == nil {
 			return nil
 		}
-		var key []byte
+		c := b.Cursor()
 		for _, id := range fromCatalog {
-			key = append(key[:0], id...)
-			if v := b.Get(key); v != nil {
+			slab.key = append(slab.key[:0], id...)
+			if k, v := c.Seek(slab.key); v != nil && bytes.Equal(k, slab.key) {
 				read(id, v) // v is valid in the transaction only: read whole, it is copied
 			}
 		}

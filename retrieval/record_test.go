@@ -475,7 +475,7 @@ func TestSomeTermsReadTheRest(t *testing.T) {
 	ix.mu.RLock()
 	arts := ix.man.Articles
 	ix.mu.RUnlock()
-	ix.readArticleTerms(arts, got, need)
+	ix.readArticleTerms(arts, got, need, nil)
 	ts := got[a.ID]
 	if ts == nil || ts.stored == nil || ts.stored.of == nil || ts.n != want.n {
 		t.Fatalf("terms of %s read for %q = %+v; want %d sentences, some terms", a.ID, need, ts, want.n)
@@ -490,5 +490,39 @@ func TestSomeTermsReadTheRest(t *testing.T) {
 	}
 	if ts.stored.all == nil {
 		t.Errorf("terms of %s not read whole after other terms were asked for", a.ID)
+	}
+}
+
+// TestTermSlabReused checks that the sets of terms made in a slab count
+// rightly question after question, the slab reset between them, and that
+// a set taken past what was reserved is made anew.
+func TestTermSlabReused(t *testing.T) {
+	c := seedCorpus(t)
+	ix := memIndex(t, c, Options{})
+	a := c.Articles()[0]
+	want := articleTermsOf(ix.an, a)
+	terms := slices.Sorted(maps.Keys(want.df))
+	ix.mu.RLock()
+	arts := ix.man.Articles
+	ix.mu.RUnlock()
+	var slab termSlab
+	for round, need := range [][]string{terms[:3], terms[len(terms)-2:], {terms[1], "zzzz"}} {
+		got := map[corpus.ArticleID]*termSet{a.ID: nil}
+		ix.readArticleTerms(arts, got, need, &slab)
+		ts := got[a.ID]
+		if ts == nil || ts.stored != &slab.stored[0] || ts.n != want.n {
+			t.Fatalf("round %d: set = %+v; want the slab's first, of %d sentences", round, ts, want.n)
+		}
+		for _, term := range append(slices.Clone(need), terms[len(terms)/2]) {
+			if got, want := ts.count(term), want.df[term]; got != want {
+				t.Errorf("round %d: count(%q) = %d; want %d", round, term, got, want)
+			}
+		}
+		slab.reset()
+	}
+	slab.reserve(1, 2)
+	slab.next(2)
+	if ts, st := slab.next(2); ts == nil || len(st.cnt) != 2 {
+		t.Errorf("a set past the slab's = %+v, %+v; want one made anew with 2 counts", ts, st)
 	}
 }

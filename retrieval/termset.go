@@ -335,3 +335,47 @@ func (st *storedTerms) counts() map[string]int {
 	_ = eachEntry(st.enc, st.layout, func(t []byte, df int) { out[string(t)] = df })
 	return out
 }
+
+// termSlab is the memory of the term sets readArticleTerms makes for one
+// question (the counts of the terms it needs in each article), reused from
+// question to question in a readMemory.
+type termSlab struct {
+	sets   []termSet
+	stored []storedTerms
+	counts []int32
+	used   int
+	ids    []corpus.ArticleID // read from the catalogue
+	key    []byte
+}
+
+// reserve makes room for n sets of need counts each.
+func (s *termSlab) reserve(n, need int) {
+	if cap(s.sets) < n {
+		s.sets, s.stored = make([]termSet, n), make([]storedTerms, n)
+	}
+	if cap(s.counts) < n*need {
+		s.counts = make([]int32, n*need)
+	}
+	s.sets, s.stored, s.counts, s.used = s.sets[:n], s.stored[:n], s.counts[:n*need], 0
+}
+
+// next returns the next set and its stored terms, with need counts.
+func (s *termSlab) next(need int) (*termSet, *storedTerms) {
+	if s.used == len(s.sets) {
+		// More than reserved: not from the slab.
+		return new(termSet), &storedTerms{cnt: make([]int32, need)}
+	}
+	k := s.used
+	s.used++
+	st := &s.stored[k]
+	st.cnt = s.counts[k*need : (k+1)*need : (k+1)*need]
+	return &s.sets[k], st
+}
+
+// reset clears what the sets point to, keeping the memory.
+func (s *termSlab) reset() {
+	clear(s.sets[:cap(s.sets)])
+	clear(s.stored[:cap(s.stored)])
+	clear(s.ids[:cap(s.ids)])
+	s.used = 0
+}
