@@ -232,22 +232,25 @@ func (k *candidate) quote() Quote {
 // sentences that share a term with it, or with the terms its bridges add,
 // those that hold every one of its terms (or a bridge of it) first.
 func (ix *Index) query(ctx context.Context, qa Question, article corpus.ArticleID) (rankQuery, []*candidate, error) {
-	q := newQuery(ix.an, qa, ix.features, ix.wt)
+	q, sc := gatherQuery(ix.an, qa, ix.features, ix.wt)
 	if len(q.terms) == 0 {
+		q.keepBridges(sc, nil)
 		return q, nil, nil
 	}
 	// The terms and their bridges in a list reused from question to
 	// question: stats keeps none of it.
 	all := termListPool.Get().(*[]string)
-	*all = q.appendBridgeTerms(append((*all)[:0], q.terms...))
+	*all = sc.appendTerms(append((*all)[:0], q.terms...))
 	st, err := ix.stats(*all)
 	clear(*all)
 	termListPool.Put(all)
 	if err != nil {
+		sc.release()
 		return rankQuery{}, nil, err
 	}
 	defer st.release()
-	q.setStats(st) // drops the bridges no sentence has
+	q.keepBridges(sc, st) // drops the bridges no sentence has
+	q.setStats(st)
 	cands, err := ix.candidates(ctx, q.groups(), st, article)
 	if err != nil {
 		return rankQuery{}, nil, err
@@ -259,8 +262,7 @@ func (ix *Index) query(ctx context.Context, qa Question, article corpus.ArticleI
 		docs[i] = k.d
 	}
 	if text := recaseNames(qa.Text, docs); text != qa.Text {
-		q = newQuery(ix.an, ix.an.Question(text), ix.features, ix.wt)
-		q.setStats(st)
+		q = prepareQueryWith(ix.an, ix.an.Question(text), st, ix.features, ix.wt)
 	}
 	return q, cands, nil
 }

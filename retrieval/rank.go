@@ -389,13 +389,23 @@ func (q *rankQuery) addTerms(terms []string, st Stats) map[string]bool {
 // bridges: other inflections, and the lexicon's relations). It ranks
 // under weights wt; nil means the shipped ones.
 func prepareQueryWith(an *Analyzer, qa Question, st Stats, f Feature, wt *weightSet) rankQuery {
-	q := newQuery(an, qa, f, wt)
+	q, sc := gatherQuery(an, qa, f, wt)
+	q.keepBridges(sc, st)
 	q.setStats(st)
 	return q
 }
 
 // newQuery is prepareQueryWith without statistics: setStats must follow.
 func newQuery(an *Analyzer, qa Question, f Feature, wt *weightSet) rankQuery {
+	q, sc := gatherQuery(an, qa, f, wt)
+	q.keepBridges(sc, nil)
+	return q
+}
+
+// gatherQuery is newQuery with the bridges left in sc, gathered, not yet
+// kept: keepBridges must follow. The terms of the statistics keepBridges
+// keeps them by are q's terms and sc.terms.
+func gatherQuery(an *Analyzer, qa Question, f Feature, wt *weightSet) (rankQuery, *bridgeScratch) {
 	if wt == nil {
 		wt = &defaultWeights
 	}
@@ -462,13 +472,10 @@ func newQuery(an *Analyzer, qa Question, f Feature, wt *weightSet) rankQuery {
 		q.lex = an.lex
 		q.qualified = qualifiedPairs(an.lex, q.terms, words)
 	}
-	q.bridges = make([][]qbridge, len(q.terms))
 	// Every term's bridges are gathered in working memory reused from
-	// question to question, then copied into one list cut into each
-	// term's.
+	// question to question; keepBridges copies those it keeps.
 	sc := bridgePool.Get().(*bridgeScratch)
-	defer sc.release()
-	all, ends := sc.all[:0], make([]int, len(q.terms))
+	all, ends := sc.all[:0], sc.ends[:0]
 	for i, t := range q.terms {
 		clear(sc.has)
 		add := func(b string, k bridgeKind) {
@@ -490,33 +497,67 @@ func newQuery(an *Analyzer, qa Question, f Feature, wt *weightSet) rankQuery {
 				add(b.term, b.kind)
 			}
 		}
-		ends[i] = len(all)
+		ends = append(ends, len(all))
 	}
-	sc.all = all
-	kept, start := slices.Clone(all), 0
-	for i, end := range ends {
+	sc.all, sc.ends = all, ends
+	return q, sc
+}
+
+// keepBridges gives q the bridges gathered in sc that the collection of
+// st uses (every one when st is nil), in one list cut into each term's,
+// and releases sc. On a small collection most bridges are of words it
+// never uses: only those kept are copied out of the working memory.
+func (q *rankQuery) keepBridges(sc *bridgeScratch, st Stats) {
+	defer sc.release()
+	q.bridges = make([][]qbridge, len(q.terms))
+	// Those kept are moved to the front of sc.all, and ends to where
+	// each term's now end.
+	n, start := 0, 0
+	for i, end := range sc.ends {
+		for _, b := range sc.all[start:end] {
+			if st == nil || st.DocFreq(b.term) > 0 {
+				sc.all[n] = b
+				n++
+			}
+		}
+		start, sc.ends[i] = end, n
+	}
+	kept := slices.Clone(sc.all[:n])
+	start = 0
+	for i, end := range sc.ends {
 		if end > start {
 			q.bridges[i] = kept[start:end:end]
 		}
 		start = end
 	}
-	return q
 }
 
 // bridgeScratch is newQuery's working memory, kept from question to
-// question in bridgePool: the bridges gathered, and those of the term at
-// hand. Nothing of it outlives the call that took it.
+// question in bridgePool: the bridges gathered, where each term's end in
+// that list, and those of the term at hand. Nothing of it outlives the
+// query it was taken for.
 type bridgeScratch struct {
-	all []qbridge
-	has map[string]bool
+	all  []qbridge
+	ends []int
+	has  map[string]bool
 }
 
 var bridgePool = sync.Pool{New: func() any { return &bridgeScratch{has: map[string]bool{}} }}
+
+// appendTerms appends to dst the terms of the bridges gathered, as
+// appendBridgeTerms lists those kept.
+func (sc *bridgeScratch) appendTerms(dst []string) []string {
+	for _, b := range sc.all {
+		dst = append(dst, b.term)
+	}
+	return dst
+}
 
 // release clears what points elsewhere and puts sc back in the pool.
 func (sc *bridgeScratch) release() {
 	clear(sc.all)
 	clear(sc.has)
+	sc.all, sc.ends = sc.all[:0], sc.ends[:0]
 	bridgePool.Put(sc)
 }
 
