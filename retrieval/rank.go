@@ -1,6 +1,7 @@
 package retrieval
 
 import (
+	"bytes"
 	porter "github.com/blevesearch/go-porterstemmer"
 	"sync"
 
@@ -486,9 +487,12 @@ func gatherQuery(an *Analyzer, qa Question, f Feature, wt *weightSet) (rankQuery
 			all = append(all, qbridge{term: b, kind: k})
 		}
 		if f.Has(FeatureForms) {
-			for _, v := range inflections(words[i]) {
-				if v = stemOf(v); v != t {
-					add(v, bridgeForm)
+			sc.forms = appendInflections(sc.forms[:0], words[i])
+			for v := range bytes.FieldsSeq(sc.forms) {
+				// Stemmed in working memory, and a string made only
+				// of a stem that is a new bridge.
+				if v = sc.stem.stem(v); string(v) != t && !seen[string(v)] && !sc.has[string(v)] {
+					add(string(v), bridgeForm)
 				}
 			}
 		}
@@ -540,6 +544,10 @@ type bridgeScratch struct {
 	all  []qbridge
 	ends []int
 	has  map[string]bool
+	// forms and stem are where a word's inflections are written and
+	// stemmed.
+	forms []byte
+	stem  stemmer
 }
 
 var bridgePool = sync.Pool{New: func() any { return &bridgeScratch{has: map[string]bool{}} }}
@@ -597,48 +605,109 @@ func (q *rankQuery) setStats(st Stats) {
 	}
 }
 
-// inflections returns the regular inflections of a lower-cased word and
-// the words it may be an inflection of: "die" gives "died" and "dying"
-// (which Porter's stemmer does not join to "die"), "died" gives "die".
-// Some are not words; they match nothing.
-func inflections(w string) []string {
+// appendInflections appends to dst the regular inflections of a
+// lower-cased word and the words it may be an inflection of, each after a
+// space: "die" gives "died" and "dying" (which Porter's stemmer does not
+// join to "die"), "died" gives "die". Some are not words; they match
+// nothing. They are written into one buffer, not made strings, as a
+// question's words have a dozen each and few of them are kept.
+func appendInflections(dst []byte, w string) []byte {
 	n := len(w)
 	if n < 3 || strings.ContainsFunc(w, func(r rune) bool { return r < 'a' || r > 'z' }) {
-		return nil
+		return dst
 	}
-	bases := []string{w}
+	// A base is w cut to n bytes, with end after them.
+	type base struct {
+		n   int
+		end string
+	}
+	bases, nb := [4]base{{n: n}}, 1
+	add := func(n int, end string) {
+		bases[nb] = base{n, end}
+		nb++
+	}
 	switch {
 	case strings.HasSuffix(w, "ied"), strings.HasSuffix(w, "ies"):
-		bases = append(bases, w[:n-3]+"y", w[:n-1])
+		add(n-3, "y")
+		add(n-1, "")
 	case strings.HasSuffix(w, "ed"):
-		bases = append(bases, w[:n-2], w[:n-1])
+		add(n-2, "")
+		add(n-1, "")
 		if n > 4 && w[n-3] == w[n-4] {
-			bases = append(bases, w[:n-3])
+			add(n-3, "")
 		}
 	case strings.HasSuffix(w, "ing") && n > 4:
-		bases = append(bases, w[:n-3], w[:n-3]+"e")
+		add(n-3, "")
+		add(n-3, "e")
 		if n > 5 && w[n-4] == w[n-5] {
-			bases = append(bases, w[:n-4])
+			add(n-4, "")
 		}
 	case strings.HasSuffix(w, "es"):
-		bases = append(bases, w[:n-2], w[:n-1])
+		add(n-2, "")
+		add(n-1, "")
 	case strings.HasSuffix(w, "s") && !strings.HasSuffix(w, "ss"):
-		bases = append(bases, w[:n-1])
+		add(n-1, "")
 	}
-	out := slices.Clone(bases[1:])
-	for _, b := range bases {
+	var buf [32]byte
+	for _, b := range bases[1:nb] {
+		dst = append(append(append(dst, ' '), w[:b.n]...), b.end...)
+	}
+	for _, b := range bases[:nb] {
+		base := append(append(buf[:0], w[:b.n]...), b.end...)
+		// form appends the base with its last cut bytes replaced by
+		// end.
+		form := func(cut int, end string) {
+			dst = append(append(append(dst, ' '), base[:len(base)-cut]...), end...)
+		}
 		switch {
-		case strings.HasSuffix(b, "ie"):
-			out = append(out, b+"d", b[:len(b)-2]+"ying", b+"s")
-		case strings.HasSuffix(b, "e"):
-			out = append(out, b+"d", b[:len(b)-1]+"ing", b+"s")
-		case strings.HasSuffix(b, "y"):
-			out = append(out, b[:len(b)-1]+"ied", b[:len(b)-1]+"ies", b+"ing", b+"s")
+		case bytes.HasSuffix(base, []byte("ie")):
+			form(0, "d")
+			form(2, "ying")
+			form(0, "s")
+		case bytes.HasSuffix(base, []byte("e")):
+			form(0, "d")
+			form(1, "ing")
+			form(0, "s")
+		case bytes.HasSuffix(base, []byte("y")):
+			form(1, "ied")
+			form(1, "ies")
+			form(0, "ing")
+			form(0, "s")
 		default:
-			out = append(out, b+"ed", b+"ing", b+"s", b+"es")
+			form(0, "ed")
+			form(0, "ing")
+			form(0, "s")
+			form(0, "es")
 		}
 	}
-	return out
+	return dst
+}
+
+// stemmer stems words as stemOf does, in memory reused from word to
+// word: stemOf makes a slice of runes and a string of each.
+type stemmer struct {
+	in    []byte
+	runes []rune
+	out   []byte
+}
+
+// stem returns stemOf(string(w)), in memory the next call overwrites.
+func (s *stemmer) stem(w []byte) []byte {
+	s.runes = s.runes[:0]
+	for _, r := range string(w) {
+		s.runes = append(s.runes, r)
+	}
+	s.out = s.out[:0]
+	for _, r := range porter.Stem(s.runes) {
+		s.out = utf8.AppendRune(s.out, r)
+	}
+	return s.out
+}
+
+// stemString is stem for a string.
+func (s *stemmer) stemString(w string) []byte {
+	s.in = append(s.in[:0], w...)
+	return s.stem(s.in)
 }
 
 func notWordRune(r rune) bool { return !unicode.IsLetter(r) && !unicode.IsDigit(r) }
