@@ -13,6 +13,8 @@ import (
 	"unicode"
 	"unicode/utf8"
 
+	"github.com/blevesearch/bleve/v2/analysis"
+
 	"github.com/verbatim-bot/verbatim/corpus"
 )
 
@@ -243,5 +245,54 @@ func TestRecaseNamesAsPlain(t *testing.T) {
 	}
 	if recased == 0 {
 		t.Error("no question recased: the test tests nothing")
+	}
+}
+
+// TestLeanAnalysis holds Terms and termsAndWords, which run the analysis
+// in working memory, to the text and raw analyzers run whole, on every
+// question, sentence and word of the evaluation data and on edge cases.
+func TestLeanAnalysis(t *testing.T) {
+	an := newAnalyzer(t)
+	if an.filters == nil {
+		t.Fatal("the analyzers are not made of the parts Terms knows: it runs them whole")
+	}
+	texts := append(testQuestions(t), testWords(t)...)
+	for _, dir := range []string{"news", "news2", "news3", "news4", "news5", "news6", "news7"} {
+		c, _, err := corpus.LoadDir(context.Background(), filepath.Join("testdata", "eval", dir))
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, a := range c.Articles() {
+			texts = append(texts, a.Title)
+			for _, s := range a.Sentences() {
+				texts = append(texts, s.Text, s.Speaker+" "+s.Role)
+			}
+		}
+	}
+	for _, a := range seedCorpus(t).Articles() {
+		for _, s := range a.Sentences() {
+			texts = append(texts, s.Text)
+		}
+	}
+	texts = append(texts, "", " ", "US and U.S. and the U.S.A. and the United States of America, not us; USA's US-led",
+		"Iran’s and Iraq＇s and the UN's", "ΣΟΦΟΣ σοφος ΌΣΟΣ", "İstanbul KAYSERİ", "ᴀᴅᴍɪɴ Ⓐ ǅemal ﬁnance",
+		"東京 and とうきょう in 2024, 3.5% or $1,200", "café naïve Ærø Øresund", "x\xffy \xe2\x80", "don't won't 'quoted'",
+		strings.Repeat("long words ", 3000))
+	whole := func(a analysis.Analyzer, s string) []string {
+		var out []string
+		for _, tok := range a.Analyze([]byte(s)) {
+			out = append(out, string(tok.Term))
+		}
+		return out
+	}
+	for _, s := range texts {
+		if got, want := an.Terms(s), whole(an.text, s); !slices.Equal(got, want) || (got == nil) != (want == nil) {
+			t.Errorf("Terms(%q) = %q; the text analyzer gives %q", s, got, want)
+		}
+		terms, words, raw := an.termsAndWords(s)
+		wantTerms, wantWords, wantRaw := an.termsAndWordsWhole(s)
+		if !slices.Equal(terms, wantTerms) || !slices.Equal(words, wantWords) || !slices.Equal(raw, wantRaw) {
+			t.Errorf("termsAndWords(%q) = %q, %q, %q; the analyzers give %q, %q, %q", s, terms, words, raw, wantTerms, wantWords, wantRaw)
+		}
 	}
 }

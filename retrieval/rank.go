@@ -692,13 +692,20 @@ type stemmer struct {
 }
 
 // stem returns stemOf(string(w)), in memory the next call overwrites.
-func (s *stemmer) stem(w []byte) []byte {
+func (s *stemmer) stem(w []byte) []byte { return s.run(w, porter.Stem) }
+
+// stemLowered is stem without lower-casing w first, as the text
+// analyzer's stemmer stems its lower-cased tokens.
+func (s *stemmer) stemLowered(w []byte) []byte { return s.run(w, porter.StemWithoutLowerCasing) }
+
+// run stems w by stem, which stems runes in place.
+func (s *stemmer) run(w []byte, stem func([]rune) []rune) []byte {
 	s.runes = s.runes[:0]
 	for _, r := range string(w) {
 		s.runes = append(s.runes, r)
 	}
 	s.out = s.out[:0]
-	for _, r := range porter.Stem(s.runes) {
+	for _, r := range stem(s.runes) {
 		s.out = utf8.AppendRune(s.out, r)
 	}
 	return s.out
