@@ -724,6 +724,7 @@ func (ix *Index) stats(terms []string) (*indexStats, error) {
 	if err != nil {
 		return nil, err
 	}
+	defer p.release()
 	for _, t := range missing {
 		if st.df[t], err = p.count(t, fieldText); err != nil {
 			return nil, err

@@ -85,6 +85,7 @@ func findSentences(ctx context.Context, rd index.IndexReader, groups [][]string,
 	if err != nil {
 		return nil, err
 	}
+	defer p.release()
 	s := &search{rd: rd, p: p, n: st.DocCount(), avgLen: st.AvgLen()}
 	if s.avgLen <= 0 {
 		s.avgLen = 1
@@ -156,6 +157,9 @@ func findSentences(ctx context.Context, rd index.IndexReader, groups [][]string,
 		wg.Go(func() { errs[k] = sk.run(groups, common, rare, st, onlyK) })
 	}
 	wg.Wait()
+	for _, sk := range searches {
+		sk.p.release()
+	}
 	if err := errors.Join(errs...); err != nil {
 		return nil, err
 	}

@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"sort"
+	"sync"
 
 	"github.com/RoaringBitmap/roaring/v2"
 	"github.com/blevesearch/bleve/v2/index/scorch"
@@ -23,11 +24,19 @@ import (
 // concurrent use.
 type postings struct {
 	ctx     context.Context
+	snap    *scorch.IndexSnapshot
 	segs    []*scorch.SegmentSnapshot
 	offsets []uint64 // the first document number of each segment
 	fields  []fieldLists
 	term    []byte
 }
+
+// postingsPool keeps postings from search to search (see release). A
+// question reads the same snapshot as the last while the index does not
+// change, and opening each field's dictionary of each segment, and
+// zapx's lists and iterators, was a good part of what a question
+// allocated.
+var postingsPool sync.Pool // of *postings
 
 // fieldLists are the dictionaries of one field, one per segment, and the
 // postings list and iterator last read from each.
@@ -45,14 +54,28 @@ func newPostings(ctx context.Context, rd index.IndexReader) (*postings, error) {
 	if !ok {
 		return nil, fmt.Errorf("index reader %T is not a scorch snapshot", rd)
 	}
+	if p, ok := postingsPool.Get().(*postings); ok && p.snap == snap {
+		p.ctx = ctx
+		return p, nil
+	}
 	segs := snap.Segments()
-	p := &postings{ctx: ctx, segs: segs, offsets: make([]uint64, len(segs))}
+	p := &postings{ctx: ctx, snap: snap, segs: segs, offsets: make([]uint64, len(segs))}
 	var running uint64
 	for i, s := range segs {
 		p.offsets[i] = running
 		running += s.Segment().Count() // deleted documents included, as the snapshot numbers them
 	}
 	return p, nil
+}
+
+// release gives p back for the next search of the same snapshot; p must
+// not be used afterwards. Kept postings are of one snapshot: they are
+// used again only by a reader of that snapshot, which keeps its segments
+// open, and a snapshot kept by one of them (its pointer compared, never
+// read) cannot be made again, as it is not freed.
+func (p *postings) release() {
+	p.ctx = nil
+	postingsPool.Put(p)
 }
 
 // lists returns the lists of field, its dictionaries opened on first
