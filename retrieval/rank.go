@@ -371,17 +371,28 @@ func prepareQuery(terms, words []string, st Stats) rankQuery {
 	return q
 }
 
-func (q *rankQuery) addTerms(terms []string, st Stats) map[string]bool {
-	seen := make(map[string]bool, len(terms))
+// addTerms adds the terms q lacks, in order, with their idf in st. A
+// question has few: they are looked for in q.terms itself.
+func (q *rankQuery) addTerms(terms []string, st Stats) {
+	q.terms = slices.Grow(q.terms, len(terms))
+	q.idf = slices.Grow(q.idf, len(terms))
 	for _, t := range terms {
-		if seen[t] {
+		if slices.Contains(q.terms, t) {
 			continue
 		}
-		seen[t] = true
 		q.terms = append(q.terms, t)
 		q.idf = append(q.idf, idf(st.DocCount(), st.DocFreq(t)))
 	}
-	return seen
+}
+
+// hasTerm reports whether terms holds the term t.
+func hasTerm(terms []string, t []byte) bool {
+	for _, u := range terms {
+		if u == string(t) {
+			return true
+		}
+	}
+	return false
 }
 
 // prepareQueryWith prepares an analysed question for the ranking the
@@ -424,12 +435,14 @@ func gatherQuery(an *Analyzer, qa Question, f Feature, wt *weightSet) (rankQuery
 			q.focusTerm = ts[0]
 		}
 	}
-	seen := q.addTerms(terms, emptyStats{})
+	q.addTerms(terms, emptyStats{})
+	sc := bridgePool.Get().(*bridgeScratch)
 	// The word each distinct term came from, lower-cased.
-	words := make([]string, len(q.terms))
-	for i, t := range q.terms {
-		words[i] = surface[slices.Index(terms, t)]
+	words := sc.words[:0]
+	for _, t := range q.terms {
+		words = append(words, surface[slices.Index(terms, t)])
 	}
+	sc.words = words
 	if f.Has(FeatureAcronyms) && (qa.Expand != "" || hasCapitalPair(qa.Content)) {
 		q.expand = qa.Expand
 		q.acr = make([]string, len(q.terms))
@@ -444,14 +457,20 @@ func gatherQuery(an *Analyzer, qa Question, f Feature, wt *weightSet) (rankQuery
 			}
 		}
 	}
-	q.qwords = make(map[string]bool)
+	n := 0
+	for range strings.FieldsFuncSeq(qa.Text, notWordRune) {
+		n++
+	}
+	q.qwords = make(map[string]bool, n)
 	capital := make(map[string]bool)
-	for i, w := range strings.FieldsFunc(qa.Text, notWordRune) {
+	i := 0
+	for w := range strings.FieldsFuncSeq(qa.Text, notWordRune) {
 		lw := strings.ToLower(w)
 		q.qwords[foldWord(lw)] = true // as sentence words are: accents folded
 		if r, _ := utf8.DecodeRuneInString(w); (i > 0 && unicode.IsUpper(r)) || unicode.IsDigit(r) {
 			capital[lw] = true
 		}
+		i++
 	}
 	q.known = make([]bool, len(q.terms))
 	q.name = make([]bool, len(q.terms))
@@ -475,12 +494,11 @@ func gatherQuery(an *Analyzer, qa Question, f Feature, wt *weightSet) (rankQuery
 	}
 	// Every term's bridges are gathered in working memory reused from
 	// question to question; keepBridges copies those it keeps.
-	sc := bridgePool.Get().(*bridgeScratch)
 	all, ends := sc.all[:0], sc.ends[:0]
 	for i, t := range q.terms {
 		clear(sc.has)
 		add := func(b string, k bridgeKind) {
-			if !f.Has(bridgeFeature[k]) || seen[b] || sc.has[b] {
+			if !f.Has(bridgeFeature[k]) || slices.Contains(q.terms, b) || sc.has[b] {
 				return
 			}
 			sc.has[b] = true
@@ -491,7 +509,7 @@ func gatherQuery(an *Analyzer, qa Question, f Feature, wt *weightSet) (rankQuery
 			for v := range bytes.FieldsSeq(sc.forms) {
 				// Stemmed in working memory, and a string made only
 				// of a stem that is a new bridge.
-				if v = sc.stem.stem(v); string(v) != t && !seen[string(v)] && !sc.has[string(v)] {
+				if v = sc.stem.stem(v); string(v) != t && !hasTerm(q.terms, v) && !sc.has[string(v)] {
 					add(string(v), bridgeForm)
 				}
 			}
@@ -541,9 +559,10 @@ func (q *rankQuery) keepBridges(sc *bridgeScratch, st Stats) {
 // that list, and those of the term at hand. Nothing of it outlives the
 // query it was taken for.
 type bridgeScratch struct {
-	all  []qbridge
-	ends []int
-	has  map[string]bool
+	all   []qbridge
+	ends  []int
+	has   map[string]bool
+	words []string // the word of each term of the question
 	// forms and stem are where a word's inflections are written and
 	// stemmed.
 	forms []byte
@@ -565,6 +584,7 @@ func (sc *bridgeScratch) appendTerms(dst []string) []string {
 func (sc *bridgeScratch) release() {
 	clear(sc.all)
 	clear(sc.has)
+	clear(sc.words)
 	sc.all, sc.ends = sc.all[:0], sc.ends[:0]
 	bridgePool.Put(sc)
 }
