@@ -187,6 +187,13 @@ func (ix *Index) Ask(ctx context.Context, q Query) (*Answer, error) {
 	ans.evidence = confEvidence(qy, ranked[0].res, ranked[0].d, candidateScores(ranked))
 	ans.Confidence = ix.conf.probability(ans.evidence)
 	if ans.Confidence >= ix.minConf {
+		n := 0 // the quotes to give
+		for i, k := range ranked {
+			if n < top && (i == 0 || k.res.score > 0) {
+				n++
+			}
+		}
+		ans.Quotes = make([]Quote, 0, n)
 		for i, k := range ranked {
 			if len(ans.Quotes) == top {
 				break
@@ -198,6 +205,7 @@ func (ix *Index) Ask(ctx context.Context, q Query) (*Answer, error) {
 		return ans, nil
 	}
 	ans.NoAnswer = true
+	ans.Suggestions = make([]Quote, 0, min(suggestionCount, len(ranked)))
 	for _, k := range ranked[:min(suggestionCount, len(ranked))] {
 		if k.res.score > 0 {
 			ans.Suggestions = append(ans.Suggestions, ix.answerQuote(qy, k))
@@ -305,7 +313,11 @@ func (ix *Index) candidates(ctx context.Context, groups [][]string, st Stats, ar
 	}
 	recs := records{bi: ix.bi}
 	recs.useReader(rd)
-	var need []string
+	n := 0
+	for _, g := range groups {
+		n += len(g)
+	}
+	need := make([]string, 0, n)
 	for _, g := range groups {
 		need = append(need, g...)
 	}

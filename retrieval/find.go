@@ -32,14 +32,21 @@ const maxGroups = 64
 // groups returns the question's terms in groups, for finding candidates:
 // each term first, then the terms its bridges add.
 func (q rankQuery) groups() [][]string {
+	n := len(q.terms)
+	for _, bs := range q.bridges {
+		n += len(bs)
+	}
+	all := make([]string, 0, n) // one list cut into the groups
 	out := make([][]string, len(q.terms))
 	for i, t := range q.terms {
-		out[i] = []string{t}
+		start := len(all)
+		all = append(all, t)
 		if q.bridges != nil {
 			for _, b := range q.bridges[i] {
-				out[i] = append(out[i], b.term)
+				all = append(all, b.term)
 			}
 		}
+		out[i] = all[start:len(all):len(all)]
 	}
 	return out
 }
