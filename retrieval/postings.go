@@ -39,11 +39,14 @@ type postings struct {
 var postingsPool sync.Pool // of *postings
 
 // fieldLists are the dictionaries of one field, one per segment, and the
-// postings list and iterator last read from each.
+// postings list and iterator last read from each. pl[i] is nil where
+// segment i has no live document with the term; the list zapx gave is
+// kept in spare all the same, for zapx to fill with the next term's.
 type fieldLists struct {
 	field string
 	dicts []segment.TermDictionary
 	pl    []segment.PostingsList
+	spare []segment.PostingsList
 	itr   []segment.PostingsIterator
 }
 
@@ -91,7 +94,7 @@ func (p *postings) lists(term, field string) (*fieldLists, error) {
 	if f == nil {
 		n := len(p.segs)
 		p.fields = append(p.fields, fieldLists{field: field, dicts: make([]segment.TermDictionary, n),
-			pl: make([]segment.PostingsList, n), itr: make([]segment.PostingsIterator, n)})
+			pl: make([]segment.PostingsList, n), spare: make([]segment.PostingsList, n), itr: make([]segment.PostingsIterator, n)})
 		f = &p.fields[len(p.fields)-1]
 		for i, s := range p.segs {
 			d, err := s.Segment().Dictionary(field)
@@ -103,9 +106,16 @@ func (p *postings) lists(term, field string) (*fieldLists, error) {
 	}
 	p.term = append(p.term[:0], term...)
 	for i, s := range p.segs {
-		pl, err := f.dicts[i].PostingsList(p.term, s.Deleted(), f.pl[i])
+		pl, err := f.dicts[i].PostingsList(p.term, s.Deleted(), f.spare[i])
 		if err != nil {
 			return nil, fmt.Errorf("term %q: %w", term, err)
+		}
+		f.spare[i] = pl
+		// A list filled anew for a term the segment lacks is empty but
+		// not zapx's own empty list, whose iterator costs nothing: it is
+		// left out.
+		if pl.Count() == 0 {
+			pl = nil
 		}
 		f.pl[i] = pl
 	}
@@ -120,7 +130,9 @@ func (p *postings) count(term, field string) (int, error) {
 	}
 	var n uint64
 	for _, pl := range f.pl {
-		n += pl.Count()
+		if pl != nil {
+			n += pl.Count()
+		}
 	}
 	return int(n), nil
 }
@@ -136,7 +148,7 @@ func (p *postings) each(term, field string, lo, hi uint64, visit func(num, freq 
 	n := 0
 	for i, pl := range f.pl {
 		start := p.offsets[i]
-		if end := start + p.segs[i].Segment().Count(); end <= lo || start >= hi {
+		if end := start + p.segs[i].Segment().Count(); pl == nil || end <= lo || start >= hi {
 			continue
 		}
 		f.itr[i] = pl.Iterator(true, true, false, f.itr[i])
@@ -182,7 +194,9 @@ func (p *postings) eachOf(term, field string, only []uint64, visit func(num, fre
 		return err
 	}
 	for i, pl := range f.pl {
-		f.itr[i] = pl.Iterator(true, true, false, f.itr[i])
+		if pl != nil {
+			f.itr[i] = pl.Iterator(true, true, false, f.itr[i])
+		}
 	}
 	seg := -1
 	var at uint64 // the number, within seg, of the posting d
@@ -197,7 +211,7 @@ func (p *postings) eachOf(term, field string, only []uint64, visit func(num, fre
 			continue
 		}
 		if s != seg {
-			seg, d, done = s, nil, false
+			seg, d, done = s, nil, f.pl[s] == nil
 		}
 		local := num - p.offsets[s]
 		if done {
@@ -249,7 +263,7 @@ func (p *postings) eachIn(term, field string, in []*roaring.Bitmap, visit func(n
 		return err
 	}
 	for i, pl := range f.pl {
-		if in[i] == nil || in[i].IsEmpty() {
+		if pl == nil || in[i] == nil || in[i].IsEmpty() {
 			continue
 		}
 		f.itr[i] = pl.Iterator(false, false, false, f.itr[i])
@@ -284,6 +298,9 @@ func (p *postings) docs(term, field string) ([]uint64, error) {
 	}
 	out := []uint64{}
 	for i, pl := range f.pl {
+		if pl == nil {
+			continue
+		}
 		f.itr[i] = pl.Iterator(false, false, false, f.itr[i])
 		for {
 			d, err := f.itr[i].Next()
