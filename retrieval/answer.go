@@ -184,7 +184,8 @@ func (ix *Index) Ask(ctx context.Context, q Query) (*Answer, error) {
 		ans.NoAnswer = true
 		return ans, nil
 	}
-	ans.evidence = confEvidence(qy, ranked[0].res, ranked[0].d, candidateScores(ranked))
+	var scores [5]float64
+	ans.evidence = confEvidence(qy, ranked[0].res, ranked[0].d, appendScores(scores[:0], ranked))
 	ans.Confidence = ix.conf.probability(ans.evidence)
 	if ans.Confidence >= ix.minConf {
 		n := 0 // the quotes to give
@@ -214,13 +215,13 @@ func (ix *Index) Ask(ctx context.Context, q Query) (*Answer, error) {
 	return ans, nil
 }
 
-// candidateScores lists the scores of ranked candidates, best first.
-func candidateScores(ranked []*candidate) []float64 {
-	out := make([]float64, min(len(ranked), 5))
-	for i := range out {
-		out[i] = ranked[i].res.score
+// appendScores appends to dst the scores of the first five ranked
+// candidates, best first.
+func appendScores(dst []float64, ranked []*candidate) []float64 {
+	for _, k := range ranked[:min(len(ranked), 5)] {
+		dst = append(dst, k.res.score)
 	}
-	return out
+	return dst
 }
 
 // answerQuote quotes a ranked candidate with the words that answer q.

@@ -113,7 +113,11 @@ func analyzeQuestion(text string) (q Question, wh string, rest []string) {
 				phrase = append(phrase, words[n-2:]...)
 			}
 		}
-		q.WhPhrase = strings.ToLower(strings.Join(phrase, " "))
+		if len(phrase) == 1 {
+			q.WhPhrase = lw
+		} else {
+			q.WhPhrase = strings.ToLower(strings.Join(phrase, " "))
+		}
 		q.Content = removeWords(text, phrase)
 		wh, rest = lw, words[i+1:]
 		break
@@ -131,7 +135,16 @@ func removeWords(text string, words []string) string {
 		}
 		text = text[:i] + text[i+len(w):]
 	}
-	return strings.Join(strings.Fields(text), " ")
+	// strings.Join(strings.Fields(text), " "), without the slice.
+	var b strings.Builder
+	b.Grow(len(text))
+	for f := range strings.FieldsSeq(text) {
+		if b.Len() > 0 {
+			b.WriteByte(' ')
+		}
+		b.WriteString(f)
+	}
+	return b.String()
 }
 
 // indexWord finds w in s as a whole word.
