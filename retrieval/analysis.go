@@ -343,10 +343,10 @@ func (a *Analyzer) prepare(text string) doc {
 }
 
 // termsAndWords returns the analyzed terms of s and, for each, the
-// lower-cased word it came from; and every word of s as written, cut as
-// the text field cuts them (stop words included). s is analysed once for
-// all three.
-func (a *Analyzer) termsAndWords(s string) (terms, words, raw []string) {
+// lower-cased word it came from; every word of s as written, cut as the
+// text field cuts them (stop words included); and those words
+// lower-cased. s is analysed once for all four.
+func (a *Analyzer) termsAndWords(s string) (terms, words, raw, lower []string) {
 	if a.filters == nil {
 		return a.termsAndWordsWhole(s)
 	}
@@ -355,29 +355,51 @@ func (a *Analyzer) termsAndWords(s string) (terms, words, raw []string) {
 	toks := sc.tokenize(s)
 	// The words as written first: the text's filters lower-case them in
 	// place.
-	raw = make([]string, len(toks))
-	for i, t := range toks {
-		raw[i] = foldedString(t.Term)
-	}
-	toks = sc.text(a, toks)
-	terms = make([]string, len(toks))
-	words = make([]string, len(toks))
-	for i, t := range toks {
-		terms[i] = sc.term(t)
-		if p := t.Position - 1; p >= 0 && p < len(raw) {
-			words[i] = strings.ToLower(raw[p])
+	sc.runs.reset()
+	for _, t := range toks {
+		if isASCII(t.Term) {
+			sc.runs.add(t.Term)
+		} else {
+			sc.runs.add(asciiFold.Filter(t.Term))
 		}
 	}
-	return terms, words, raw
+	n := len(toks)
+	toks = sc.text(a, toks)
+	m := len(toks)
+	all := make([]string, 2*n+2*m) // one list cut into the four
+	raw, lower = all[:n:n], all[n:2*n:2*n]
+	terms, words = all[2*n:2*n+m:2*n+m], all[2*n+m:]
+	sc.runs.strings(raw)
+	sc.runs.reset()
+	for _, w := range raw {
+		sc.runs.buf = appendLower(sc.runs.buf, w)
+		sc.runs.end()
+	}
+	if sc.runs.same(raw) {
+		copy(lower, raw)
+	} else {
+		sc.runs.strings(lower)
+	}
+	sc.runs.reset()
+	for i, t := range toks {
+		sc.runs.add(sc.termBytes(t))
+		if p := t.Position - 1; p >= 0 && p < n {
+			words[i] = lower[p]
+		}
+	}
+	sc.runs.strings(terms)
+	return terms, words, raw, lower
 }
 
 // termsAndWordsWhole is termsAndWords through the analyzers, each whole.
-func (a *Analyzer) termsAndWordsWhole(s string) (terms, words, raw []string) {
+func (a *Analyzer) termsAndWordsWhole(s string) (terms, words, raw, lower []string) {
 	toks := a.text.Analyze([]byte(s))
 	rawToks := a.raw.Analyze([]byte(s))
 	raw = make([]string, len(rawToks))
+	lower = make([]string, len(rawToks))
 	for i, t := range rawToks {
 		raw[i] = string(t.Term)
+		lower[i] = strings.ToLower(raw[i])
 	}
 	terms = make([]string, len(toks))
 	words = make([]string, len(toks))
@@ -387,7 +409,52 @@ func (a *Analyzer) termsAndWordsWhole(s string) (terms, words, raw []string) {
 			words[i] = strings.ToLower(raw[p])
 		}
 	}
-	return terms, words, raw
+	return terms, words, raw, lower
+}
+
+// byteRuns are runs of bytes written one after another, to be made
+// strings all at once: one string, of which each is a part. A
+// question's words and terms are many and short.
+type byteRuns struct {
+	buf  []byte
+	ends []int // where each run ends in buf
+}
+
+// reset forgets the runs.
+func (r *byteRuns) reset() { r.buf, r.ends = r.buf[:0], r.ends[:0] }
+
+// add adds a run of the bytes of b.
+func (r *byteRuns) add(b []byte) {
+	r.buf = append(r.buf, b...)
+	r.end()
+}
+
+// end ends a run with the bytes appended to buf since the last.
+func (r *byteRuns) end() { r.ends = append(r.ends, len(r.buf)) }
+
+// strings sets dst[i] to run i, as a string: parts of one string.
+func (r *byteRuns) strings(dst []string) {
+	all := string(r.buf)
+	start := 0
+	for i, end := range r.ends {
+		dst[i] = all[start:end]
+		start = end
+	}
+}
+
+// same reports whether the runs are the strings of ss.
+func (r *byteRuns) same(ss []string) bool {
+	if len(ss) != len(r.ends) {
+		return false
+	}
+	start := 0
+	for i, end := range r.ends {
+		if string(r.buf[start:end]) != ss[i] {
+			return false
+		}
+		start = end
+	}
+	return true
 }
 
 // A question is analysed many times over (its content, its focus, its
@@ -451,6 +518,7 @@ type analysisScratch struct {
 	tokens []analysis.Token
 	stream analysis.TokenStream
 	stem   stemmer
+	runs   byteRuns
 }
 
 var analysisPool = sync.Pool{New: func() any { return new(analysisScratch) }}
@@ -517,17 +585,12 @@ func (sc *analysisScratch) text(a *Analyzer, toks analysis.TokenStream) analysis
 
 // term is the term of a token of text, stemmed as the text analyzer's
 // stemmer stems it.
-func (sc *analysisScratch) term(t *analysis.Token) string {
-	if t.KeyWord {
-		return string(t.Term)
-	}
-	return string(sc.stem.stemLowered(t.Term))
-}
+func (sc *analysisScratch) term(t *analysis.Token) string { return string(sc.termBytes(t)) }
 
-// foldedString is a word as the raw analyzer's accent folding makes it.
-func foldedString(b []byte) string {
-	if isASCII(b) {
-		return string(b)
+// termBytes is term in memory the next call overwrites.
+func (sc *analysisScratch) termBytes(t *analysis.Token) []byte {
+	if t.KeyWord {
+		return t.Term
 	}
-	return string(asciiFold.Filter(b))
+	return sc.stem.stemLowered(t.Term)
 }

@@ -289,10 +289,10 @@ func TestLeanAnalysis(t *testing.T) {
 		if got, want := an.Terms(s), whole(an.text, s); !slices.Equal(got, want) || (got == nil) != (want == nil) {
 			t.Errorf("Terms(%q) = %q; the text analyzer gives %q", s, got, want)
 		}
-		terms, words, raw := an.termsAndWords(s)
-		wantTerms, wantWords, wantRaw := an.termsAndWordsWhole(s)
-		if !slices.Equal(terms, wantTerms) || !slices.Equal(words, wantWords) || !slices.Equal(raw, wantRaw) {
-			t.Errorf("termsAndWords(%q) = %q, %q, %q; the analyzers give %q, %q, %q", s, terms, words, raw, wantTerms, wantWords, wantRaw)
+		terms, words, raw, lower := an.termsAndWords(s)
+		wantTerms, wantWords, wantRaw, wantLower := an.termsAndWordsWhole(s)
+		if !slices.Equal(terms, wantTerms) || !slices.Equal(words, wantWords) || !slices.Equal(raw, wantRaw) || !slices.Equal(lower, wantLower) {
+			t.Errorf("termsAndWords(%q) = %q, %q, %q, %q; the analyzers give %q, %q, %q, %q", s, terms, words, raw, lower, wantTerms, wantWords, wantRaw, wantLower)
 		}
 	}
 }

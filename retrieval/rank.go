@@ -421,11 +421,7 @@ func gatherQuery(an *Analyzer, qa Question, f Feature, wt *weightSet) (rankQuery
 	if wt == nil {
 		wt = &defaultWeights
 	}
-	terms, surface, raw := an.termsAndWords(qa.Content)
-	lower := make([]string, len(raw))
-	for i, w := range raw {
-		lower[i] = strings.ToLower(w)
-	}
+	terms, surface, raw, lower := an.termsAndWords(qa.Content)
 	q := rankQuery{words: lower, atype: qa.Type, wh: qa.Wh, wt: wt}
 	if f.Has(FeatureKinds) {
 		q.focus = qa.Focus
