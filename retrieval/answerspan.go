@@ -61,7 +61,7 @@ func answerSpan(an *Analyzer, q rankQuery, text string) (Span, bool) {
 	}
 	anchors := sc.anchors[:0]
 	for i, w := range words {
-		if q.qwords[w] {
+		if q.qwords.has(w) {
 			anchors = append(anchors, i)
 			continue
 		}
@@ -73,7 +73,7 @@ func answerSpan(an *Analyzer, q rankQuery, text string) (Span, bool) {
 	}
 	sc.anchors = anchors
 	fits := func(j int) bool {
-		if q.qwords[words[j]] {
+		if q.qwords.has(words[j]) {
 			return false
 		}
 		if want != 0 && ev[j]&want != 0 {
@@ -117,11 +117,11 @@ func answerSpan(an *Analyzer, q rankQuery, text string) (Span, bool) {
 			}
 		}
 	default:
-		same := func(j int) bool { return runOf(q.atype, ev[j], words[j]) && !q.qwords[words[j]] }
+		same := func(j int) bool { return runOf(q.atype, ev[j], words[j]) && !q.qwords.has(words[j]) }
 		// A modifier of a time stands before a time word: "next month",
 		// "March this year".
 		modifier := func(j int) bool {
-			return q.atype == AnswerTime && timeModifiers[words[j]] && !q.qwords[words[j]] && j+1 < n && ev[j+1]&evTime != 0
+			return q.atype == AnswerTime && timeModifiers[words[j]] && !q.qwords.has(words[j]) && j+1 < n && ev[j+1]&evTime != 0
 		}
 		joined := func(a, b int) bool {
 			gap := strings.TrimSpace(text[toks[a].End:toks[b].Start])

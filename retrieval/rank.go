@@ -289,8 +289,8 @@ type rankQuery struct {
 	// focusTerm is the focus noun's term when FeatureFocus is on: an
 	// answer seldom repeats it ("what country": "Egypt").
 	focusTerm string
-	expand    string          // the acronym whose expansion is asked for, or ""
-	qwords    map[string]bool // lower-cased words of the whole question
+	expand    string      // the acronym whose expansion is asked for, or ""
+	qwords    sortedWords // lower-cased words of the whole question
 	// known tells, for each term, whether the collection holds it or a
 	// bridge of it; name whether it is a name or a number in the question.
 	known []bool
@@ -313,6 +313,16 @@ type rankQuery struct {
 	// terms of the thing counted ("homes", "measles cases").
 	measure measure
 	counted []int
+}
+
+// sortedWords is a set of words, sorted: a question's few words, found
+// as quickly as in a map without a map's tables.
+type sortedWords []string
+
+// has reports whether the set holds w.
+func (s sortedWords) has(w string) bool {
+	_, ok := slices.BinarySearch(s, w)
+	return ok
 }
 
 // backgroundSentences is about how many sentences WordNet's sense-tagged
@@ -453,21 +463,27 @@ func gatherQuery(an *Analyzer, qa Question, f Feature, wt *weightSet) (rankQuery
 			}
 		}
 	}
-	n := 0
-	for range strings.FieldsFuncSeq(qa.Text, notWordRune) {
-		n++
-	}
-	q.qwords = make(map[string]bool, n)
+	// The question's words, lower-cased and folded as sentence words
+	// are, written one after another to be one string.
 	capital := make(map[string]bool)
+	sc.runs.reset()
 	i := 0
 	for w := range strings.FieldsFuncSeq(qa.Text, notWordRune) {
-		lw := strings.ToLower(w)
-		q.qwords[foldWord(lw)] = true // as sentence words are: accents folded
+		start := len(sc.runs.buf)
+		sc.runs.buf = appendLower(sc.runs.buf, w)
+		if lw := sc.runs.buf[start:]; !isASCII(lw) {
+			sc.runs.buf = append(sc.runs.buf[:start], asciiFold.Filter(lw)...)
+		}
+		sc.runs.end()
 		if r, _ := utf8.DecodeRuneInString(w); (i > 0 && unicode.IsUpper(r)) || unicode.IsDigit(r) {
-			capital[lw] = true
+			capital[strings.ToLower(w)] = true
 		}
 		i++
 	}
+	q.qwords = make(sortedWords, i)
+	sc.runs.strings(q.qwords)
+	slices.Sort(q.qwords)
+	q.qwords = slices.Compact(q.qwords)
 	q.known = make([]bool, len(q.terms))
 	q.name = make([]bool, len(q.terms))
 	q.held = make(map[*termSet][]bool)
@@ -559,6 +575,7 @@ type bridgeScratch struct {
 	ends  []int
 	has   map[string]bool
 	words []string // the word of each term of the question
+	runs  byteRuns // the words of the question
 	// forms and stem are where a word's inflections are written and
 	// stemmed.
 	forms []byte
@@ -1075,7 +1092,7 @@ func answerTypeEvidence(q rankQuery, d doc, ms []match) float64 {
 	want := wants[q.atype]
 	best := 0.0
 	at := func(j int) {
-		if q.qwords[d.words[j]] {
+		if q.qwords.has(d.words[j]) {
 			return
 		}
 		dist := 8
