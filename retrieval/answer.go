@@ -571,6 +571,7 @@ func (a *Analyzer) prepareParagraph(p corpus.Paragraph) []doc {
 // broken by a hash of the text (never by position in a file), and drops
 // repeats of the same text (wire copy printed by several outlets).
 func (ix *Index) rank(q rankQuery, cands []*candidate, avgLen float64) []*candidate {
+	q.holdArticles(cands)
 	for _, k := range cands {
 		k.res = score(q, *k.d, avgLen, ix.features)
 	}

@@ -788,6 +788,45 @@ type weightSet struct {
 	local      float64 // how much a term's weight follows its distinctiveness within the article, 0..1
 }
 
+// holdArticles remembers, before candidates are scored, which of q's
+// terms their articles hold, as articleHolds would one by one: the map
+// at about its size and the lists cut from one, not grown an article at
+// a time (on a large corpus, a hundred articles a question).
+func (q *rankQuery) holdArticles(cands []*candidate) {
+	if q.held == nil {
+		return
+	}
+	// At most as many articles as times the article changes.
+	n := 0
+	var last *termSet
+	for _, k := range cands {
+		if ts := k.d.article; ts != nil && ts != last {
+			n++
+		}
+		last = k.d.article
+	}
+	if n == 0 {
+		return
+	}
+	if len(q.held) == 0 {
+		q.held = make(map[*termSet][]bool, n)
+	}
+	m := len(q.terms)
+	block := make([]bool, n*m)
+	for _, k := range cands {
+		ts := k.d.article
+		if _, ok := q.held[ts]; ok || ts == nil {
+			continue
+		}
+		hs := block[:m:m]
+		block = block[m:]
+		for j := range hs {
+			hs[j] = ts.holds(*q, j)
+		}
+		q.held[ts] = hs
+	}
+}
+
 // articleHolds is ts.holds(q, i), remembered per article for the query.
 func (q *rankQuery) articleHolds(ts *termSet, i int) bool {
 	if q.held == nil {
