@@ -29,6 +29,9 @@ type postings struct {
 	offsets []uint64 // the first document number of each segment
 	fields  []fieldLists
 	term    []byte
+	// both walk a term's list and the documents eachIn intersects it
+	// with.
+	both [2]roaring.IntIterator
 }
 
 // postingsPool keeps postings from search to search (see release). A
@@ -281,10 +284,25 @@ func (p *postings) eachIn(term, field string, in []*roaring.Bitmap, visit func(n
 		if bm == nil {
 			continue
 		}
-		both := roaring.And(bm, in[i]).Iterator()
-		for both.HasNext() {
-			visit(p.offsets[i] + uint64(both.Next()))
+		// The two walked at once, each skipping to the other's next
+		// document, rather than their intersection made.
+		a, b := &p.both[0], &p.both[1]
+		a.Initialize(in[i])
+		b.Initialize(bm)
+		for a.HasNext() && b.HasNext() {
+			x, y := a.PeekNext(), b.PeekNext()
+			switch {
+			case x < y:
+				a.AdvanceIfNeeded(y)
+			case y < x:
+				b.AdvanceIfNeeded(x)
+			default:
+				visit(p.offsets[i] + uint64(x))
+				a.Next()
+				b.Next()
+			}
 		}
+		*a, *b = roaring.IntIterator{}, roaring.IntIterator{}
 	}
 	return nil
 }
