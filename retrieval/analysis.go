@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"hash/crc32"
 	"maps"
+	"regexp"
 	"slices"
 	"strings"
 	"sync"
@@ -22,6 +23,7 @@ import (
 	"github.com/blevesearch/bleve/v2/analysis/tokenmap"
 	"github.com/blevesearch/bleve/v2/mapping"
 	"github.com/blevesearch/bleve/v2/registry"
+	"github.com/blevesearch/segment"
 )
 
 // Field and analyzer names in the bleve index.
@@ -207,6 +209,11 @@ type Analyzer struct {
 	exact analysis.Analyzer
 	raw   analysis.Analyzer
 	lex   *lexicon
+	// filters are the text analyzer's token filters before its
+	// stemmer, which Terms and termsAndWords run themselves (see
+	// analysisScratch); nil when the analyzer is not made of the parts
+	// they know, and they run it whole.
+	filters []analysis.TokenFilter
 }
 
 // NewAnalyzer returns the analyzer the index uses.
@@ -223,6 +230,7 @@ func analyzerOf(im *mapping.IndexMappingImpl) (*Analyzer, error) {
 	if a.text == nil || a.exact == nil || a.raw == nil {
 		return nil, fmt.Errorf("index mapping lacks its analyzers")
 	}
+	a.filters = leanFilters(a.text, a.raw)
 	lex, err := loadLexicon(a)
 	if err != nil {
 		return nil, err
@@ -234,13 +242,26 @@ func analyzerOf(im *mapping.IndexMappingImpl) (*Analyzer, error) {
 // Terms returns the English terms of s in order: lower-cased, stemmed, stop
 // words removed. Terms returns nil for text with no words.
 func (a *Analyzer) Terms(s string) []string {
-	toks := a.text.Analyze([]byte(s))
+	if a.filters == nil {
+		toks := a.text.Analyze([]byte(s))
+		if len(toks) == 0 {
+			return nil
+		}
+		out := make([]string, len(toks))
+		for i, t := range toks {
+			out[i] = string(t.Term)
+		}
+		return out
+	}
+	sc := analysisPool.Get().(*analysisScratch)
+	defer sc.release()
+	toks := sc.text(a, sc.tokenize(s))
 	if len(toks) == 0 {
 		return nil
 	}
 	out := make([]string, len(toks))
 	for i, t := range toks {
-		out[i] = string(t.Term)
+		out[i] = sc.term(t)
 	}
 	return out
 }
@@ -323,15 +344,63 @@ func (a *Analyzer) prepare(text string) doc {
 }
 
 // termsAndWords returns the analyzed terms of s and, for each, the
-// lower-cased word it came from; and every word of s as written, cut as
-// the text field cuts them (stop words included). s is analysed once for
-// all three.
-func (a *Analyzer) termsAndWords(s string) (terms, words, raw []string) {
+// lower-cased word it came from; every word of s as written, cut as the
+// text field cuts them (stop words included); and those words
+// lower-cased. s is analysed once for all four.
+func (a *Analyzer) termsAndWords(s string) (terms, words, raw, lower []string) {
+	if a.filters == nil {
+		return a.termsAndWordsWhole(s)
+	}
+	sc := analysisPool.Get().(*analysisScratch)
+	defer sc.release()
+	toks := sc.tokenize(s)
+	// The words as written first: the text's filters lower-case them in
+	// place.
+	sc.runs.reset()
+	for _, t := range toks {
+		if isASCII(t.Term) {
+			sc.runs.add(t.Term)
+		} else {
+			sc.runs.add(asciiFold.Filter(t.Term))
+		}
+	}
+	n := len(toks)
+	toks = sc.text(a, toks)
+	m := len(toks)
+	all := make([]string, 2*n+2*m) // one list cut into the four
+	raw, lower = all[:n:n], all[n:2*n:2*n]
+	terms, words = all[2*n:2*n+m:2*n+m], all[2*n+m:]
+	sc.runs.strings(raw)
+	sc.runs.reset()
+	for _, w := range raw {
+		sc.runs.buf = appendLower(sc.runs.buf, w)
+		sc.runs.end()
+	}
+	if sc.runs.same(raw) {
+		copy(lower, raw)
+	} else {
+		sc.runs.strings(lower)
+	}
+	sc.runs.reset()
+	for i, t := range toks {
+		sc.runs.add(sc.termBytes(t))
+		if p := t.Position - 1; p >= 0 && p < n {
+			words[i] = lower[p]
+		}
+	}
+	sc.runs.strings(terms)
+	return terms, words, raw, lower
+}
+
+// termsAndWordsWhole is termsAndWords through the analyzers, each whole.
+func (a *Analyzer) termsAndWordsWhole(s string) (terms, words, raw, lower []string) {
 	toks := a.text.Analyze([]byte(s))
 	rawToks := a.raw.Analyze([]byte(s))
 	raw = make([]string, len(rawToks))
+	lower = make([]string, len(rawToks))
 	for i, t := range rawToks {
 		raw[i] = string(t.Term)
+		lower[i] = strings.ToLower(raw[i])
 	}
 	terms = make([]string, len(toks))
 	words = make([]string, len(toks))
@@ -341,5 +410,188 @@ func (a *Analyzer) termsAndWords(s string) (terms, words, raw []string) {
 			words[i] = strings.ToLower(raw[p])
 		}
 	}
-	return terms, words, raw
+	return terms, words, raw, lower
+}
+
+// byteRuns are runs of bytes written one after another, to be made
+// strings all at once: one string, of which each is a part. A
+// question's words and terms are many and short.
+type byteRuns struct {
+	buf  []byte
+	ends []int // where each run ends in buf
+}
+
+// reset forgets the runs.
+func (r *byteRuns) reset() { r.buf, r.ends = r.buf[:0], r.ends[:0] }
+
+// add adds a run of the bytes of b.
+func (r *byteRuns) add(b []byte) {
+	r.buf = append(r.buf, b...)
+	r.end()
+}
+
+// end ends a run with the bytes appended to buf since the last.
+func (r *byteRuns) end() { r.ends = append(r.ends, len(r.buf)) }
+
+// strings sets dst[i] to run i, as a string: parts of one string.
+func (r *byteRuns) strings(dst []string) {
+	all := string(r.buf)
+	start := 0
+	for i, end := range r.ends {
+		dst[i] = all[start:end]
+		start = end
+	}
+}
+
+// same reports whether the runs are the strings of ss.
+func (r *byteRuns) same(ss []string) bool {
+	if len(ss) != len(r.ends) {
+		return false
+	}
+	start := 0
+	for i, end := range r.ends {
+		if string(r.buf[start:end]) != ss[i] {
+			return false
+		}
+		start = end
+	}
+	return true
+}
+
+// A question is analysed many times over (its content, its focus, its
+// acronyms, its words one by one), and bleve's analyzers make a token for
+// each word, copy the text for the US char filter whether it matches or
+// not, and make two slices for each stem. Terms and termsAndWords run the
+// same steps in working memory kept from call to call instead: the char
+// filter only where it matches, the unicode tokenizer's cut of the words
+// (by the segmenter it uses, into tokens reused), the text analyzer's
+// token filters but the last, and Porter's stemmer into reused memory;
+// termsAndWords cuts the words once for the text and raw analyzers. What
+// they give is what the analyzers give (TestLeanAnalysis holds them to
+// it); leanFilters checks that the analyzers are made of the parts they
+// know.
+
+// usRegexp is the char filter's pattern; usReplacement what it writes.
+var (
+	usRegexp      = regexp.MustCompile(usPattern)
+	usReplacement = []byte("USA")
+)
+
+// leanFilters returns the text analyzer's token filters before its
+// stemmer when the text and raw analyzers are as newMapping makes them:
+// the US char filter alone, the unicode tokenizer, then for text filters
+// ending in Porter's stemmer, for raw the accent folding alone. It returns
+// nil otherwise.
+func leanFilters(text, raw analysis.Analyzer) []analysis.TokenFilter {
+	t, ok1 := text.(*analysis.DefaultAnalyzer)
+	r, ok2 := raw.(*analysis.DefaultAnalyzer)
+	if !ok1 || !ok2 || len(t.CharFilters) != 1 || len(r.CharFilters) != 1 || len(t.TokenFilters) == 0 ||
+		len(r.TokenFilters) != 1 {
+		return nil
+	}
+	if _, ok := t.CharFilters[0].(*regexpchar.CharFilter); !ok {
+		return nil
+	}
+	if _, ok := r.CharFilters[0].(*regexpchar.CharFilter); !ok {
+		return nil
+	}
+	if _, ok := t.Tokenizer.(*unicode.UnicodeTokenizer); !ok {
+		return nil
+	}
+	if _, ok := r.Tokenizer.(*unicode.UnicodeTokenizer); !ok {
+		return nil
+	}
+	if _, ok := r.TokenFilters[0].(foldAccents); !ok {
+		return nil
+	}
+	n := len(t.TokenFilters) - 1
+	if _, ok := t.TokenFilters[n].(*porter.PorterStemmer); !ok {
+		return nil
+	}
+	return t.TokenFilters[:n:n]
+}
+
+// analysisScratch is the working memory of an analysis, kept from call
+// to call in analysisPool: the text's bytes, its tokens, and the stemmer.
+// Nothing of it outlives the call that took it.
+type analysisScratch struct {
+	input  []byte
+	tokens []analysis.Token
+	stream analysis.TokenStream
+	stem   stemmer
+	runs   byteRuns
+}
+
+var analysisPool = sync.Pool{New: func() any { return new(analysisScratch) }}
+
+// maxScratchText bounds the text whose working memory is kept for the
+// next analysis: a long one's is left to the garbage collector.
+const maxScratchText = 1 << 14
+
+// release clears what points elsewhere and puts sc back in the pool.
+func (sc *analysisScratch) release() {
+	if cap(sc.input) > maxScratchText {
+		return
+	}
+	clear(sc.tokens)
+	clear(sc.stream)
+	analysisPool.Put(sc)
+}
+
+// tokenize runs the steps the text and raw analyzers share on s: the US
+// char filter and the unicode tokenizer, whose Tokenize it follows.
+func (sc *analysisScratch) tokenize(s string) analysis.TokenStream {
+	sc.input = append(sc.input[:0], s...)
+	input := sc.input
+	if usRegexp.Match(input) {
+		input = usRegexp.ReplaceAll(input, usReplacement)
+	}
+	sc.tokens = sc.tokens[:0]
+	seg := segment.NewWordSegmenterDirect(input)
+	for start, pos := 0, 1; seg.Segment(); {
+		b := seg.Bytes()
+		end := start + len(b)
+		if seg.Type() != segment.None {
+			sc.tokens = append(sc.tokens, analysis.Token{Term: b, Start: start, End: end, Position: pos, Type: tokenType(seg.Type())})
+			pos++
+		}
+		start = end
+	}
+	sc.stream = sc.stream[:0]
+	for i := range sc.tokens {
+		sc.stream = append(sc.stream, &sc.tokens[i])
+	}
+	return sc.stream
+}
+
+// tokenType is the unicode tokenizer's type of a segment.
+func tokenType(t int) analysis.TokenType {
+	switch t {
+	case segment.Ideo, segment.Kana:
+		return analysis.Ideographic
+	case segment.Number:
+		return analysis.Numeric
+	}
+	return analysis.AlphaNumeric
+}
+
+// text runs the text analyzer's token filters but its stemmer on toks
+// (from tokenize), which term then runs.
+func (sc *analysisScratch) text(a *Analyzer, toks analysis.TokenStream) analysis.TokenStream {
+	for _, f := range a.filters {
+		toks = f.Filter(toks)
+	}
+	return toks
+}
+
+// term is the term of a token of text, stemmed as the text analyzer's
+// stemmer stems it.
+func (sc *analysisScratch) term(t *analysis.Token) string { return string(sc.termBytes(t)) }
+
+// termBytes is term in memory the next call overwrites.
+func (sc *analysisScratch) termBytes(t *analysis.Token) []byte {
+	if t.KeyWord {
+		return t.Term
+	}
+	return sc.stem.stemLowered(t.Term)
 }

@@ -186,9 +186,17 @@ func (ix *Index) Ask(ctx context.Context, q Query) (*Answer, error) {
 		ans.NoAnswer = true
 		return ans, nil
 	}
-	ans.evidence = confEvidence(qy, ranked[0].res, ranked[0].d, candidateScores(ranked))
+	var scores [5]float64
+	ans.evidence = confEvidence(qy, ranked[0].res, ranked[0].d, appendScores(scores[:0], ranked))
 	ans.Confidence = ix.conf.probability(ans.evidence)
 	if ans.Confidence >= ix.minConf {
+		n := 0 // the quotes to give
+		for i, k := range ranked {
+			if n < top && (i == 0 || k.res.score > 0) {
+				n++
+			}
+		}
+		ans.Quotes = make([]Quote, 0, n)
 		for i, k := range ranked {
 			if len(ans.Quotes) == top {
 				break
@@ -200,6 +208,7 @@ func (ix *Index) Ask(ctx context.Context, q Query) (*Answer, error) {
 		return ans, nil
 	}
 	ans.NoAnswer = true
+	ans.Suggestions = make([]Quote, 0, min(suggestionCount, len(ranked)))
 	for _, k := range ranked[:min(suggestionCount, len(ranked))] {
 		if k.res.score > 0 {
 			ans.Suggestions = append(ans.Suggestions, ix.answerQuote(qy, k))
@@ -208,13 +217,13 @@ func (ix *Index) Ask(ctx context.Context, q Query) (*Answer, error) {
 	return ans, nil
 }
 
-// candidateScores lists the scores of ranked candidates, best first.
-func candidateScores(ranked []*candidate) []float64 {
-	out := make([]float64, min(len(ranked), 5))
-	for i := range out {
-		out[i] = ranked[i].res.score
+// appendScores appends to dst the scores of the first five ranked
+// candidates, best first.
+func appendScores(dst []float64, ranked []*candidate) []float64 {
+	for _, k := range ranked[:min(len(ranked), 5)] {
+		dst = append(dst, k.res.score)
 	}
-	return out
+	return dst
 }
 
 // answerQuote quotes a ranked candidate with the words that answer q.
@@ -239,22 +248,25 @@ func (k *candidate) quote() Quote {
 // those that hold every one of its terms (or a bridge of it) first. The
 // candidates are made in mem (see readMemory; nil when there are none).
 func (ix *Index) query(ctx context.Context, qa Question, article corpus.ArticleID) (q rankQuery, cands []*candidate, mem *readMemory, err error) {
-	q = newQuery(ix.an, qa, ix.features, ix.wt)
+	q, sc := gatherQuery(ix.an, qa, ix.features, ix.wt)
 	if len(q.terms) == 0 {
+		q.keepBridges(sc, nil)
 		return q, nil, nil, nil
 	}
 	// The terms and their bridges in a list reused from question to
 	// question: stats keeps none of it.
 	all := termListPool.Get().(*[]string)
-	*all = q.appendBridgeTerms(append((*all)[:0], q.terms...))
+	*all = sc.appendTerms(append((*all)[:0], q.terms...))
 	st, err := ix.stats(*all)
 	clear(*all)
 	termListPool.Put(all)
 	if err != nil {
+		sc.release()
 		return rankQuery{}, nil, nil, err
 	}
 	defer st.release()
-	q.setStats(st) // drops the bridges no sentence has
+	q.keepBridges(sc, st) // drops the bridges no sentence has
+	q.setStats(st)
 	cands, mem, err = ix.candidates(ctx, q.groups(), st, article)
 	if err != nil {
 		return rankQuery{}, nil, nil, err
@@ -266,8 +278,7 @@ func (ix *Index) query(ctx context.Context, qa Question, article corpus.ArticleI
 		docs[i] = k.d
 	}
 	if text := recaseNames(qa.Text, docs); text != qa.Text {
-		q = newQuery(ix.an, ix.an.Question(text), ix.features, ix.wt)
-		q.setStats(st)
+		q = prepareQueryWith(ix.an, ix.an.Question(text), st, ix.features, ix.wt)
 	}
 	return q, cands, mem, nil
 }
@@ -311,7 +322,11 @@ func (ix *Index) candidates(ctx context.Context, groups [][]string, st Stats, ar
 	}
 	recs := records{bi: ix.bi}
 	recs.useReader(rd)
-	var need []string
+	n := 0
+	for _, g := range groups {
+		n += len(g)
+	}
+	need := make([]string, 0, n)
 	for _, g := range groups {
 		need = append(need, g...)
 	}
@@ -559,6 +574,7 @@ func (a *Analyzer) prepareParagraph(p corpus.Paragraph) []doc {
 // broken by a hash of the text (never by position in a file), and drops
 // repeats of the same text (wire copy printed by several outlets).
 func (ix *Index) rank(q rankQuery, cands []*candidate, avgLen float64) []*candidate {
+	q.holdArticles(cands)
 	for _, k := range cands {
 		k.res = score(q, *k.d, avgLen, ix.features)
 	}
@@ -725,6 +741,7 @@ func (ix *Index) stats(terms []string) (*indexStats, error) {
 	if err != nil {
 		return nil, err
 	}
+	defer p.release()
 	for _, t := range missing {
 		if st.df[t], err = p.count(t, fieldText); err != nil {
 			return nil, err

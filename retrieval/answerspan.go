@@ -3,6 +3,7 @@ package retrieval
 import (
 	"slices"
 	"strings"
+	"sync"
 	"unicode"
 	"unicode/utf8"
 )
@@ -18,20 +19,21 @@ func answerSpan(an *Analyzer, q rankQuery, text string) (Span, bool) {
 	if an.lex == nil || want == 0 && q.focus == "" {
 		return Span{}, false
 	}
+	sc := spanPool.Get().(*spanScratch)
+	defer sc.release()
 	// The words are cut here, not by an analyzer: the analyzers' char
 	// filters ("US" to "usa") move their offsets off the text's bytes.
-	toks := wordSpans(text)
+	sc.toks = appendWordSpans(sc.toks[:0], text)
+	toks := sc.toks
 	n := len(toks)
 	if n == 0 {
 		return Span{}, false
 	}
-	raw := make([]string, n)
-	words := make([]string, n)
-	for i, t := range toks {
-		raw[i] = text[t.Start:t.End]
-		words[i] = foldWord(strings.ToLower(raw[i]))
+	raw, words, ev := sc.raw[:0], sc.words[:0], sc.ev[:0]
+	for _, t := range toks {
+		raw = append(raw, text[t.Start:t.End])
+		words = append(words, foldWord(strings.ToLower(raw[len(raw)-1])))
 	}
-	ev := make([]evidence, n)
 	for i := range toks {
 		var prev, next string
 		if i > 0 {
@@ -40,13 +42,14 @@ func answerSpan(an *Analyzer, q rankQuery, text string) (Span, bool) {
 		if i+1 < n {
 			next = words[i+1]
 		}
-		ev[i] = an.lex.wordEvidence(raw[i], words[i], prev, next, i == 0)
+		ev = append(ev, an.lex.wordEvidence(raw[i], words[i], prev, next, i == 0))
 	}
+	sc.raw, sc.words, sc.ev = raw, words, ev
 	// The words the sentence shares with the question, by term or bridge.
-	match := make(map[string]bool, len(q.terms))
+	match := sc.match
 	// A stem keeps its word's first letters: a word whose first three
 	// match no term's is not stemmed at all.
-	heads := make(map[string]bool, len(q.terms))
+	heads := sc.heads
 	head := func(w string) string { return w[:min(3, len(w))] }
 	for i, t := range q.terms {
 		match[t], heads[head(t)] = true, true
@@ -56,20 +59,21 @@ func answerSpan(an *Analyzer, q rankQuery, text string) (Span, bool) {
 			}
 		}
 	}
-	var anchors []int
+	anchors := sc.anchors[:0]
 	for i, w := range words {
-		if q.qwords[w] {
+		if q.qwords.has(w) {
 			anchors = append(anchors, i)
 			continue
 		}
 		// Porter's stem of the folded word, as the text field makes
 		// it, without running the whole analyzer word by word.
-		if heads[head(w)] && match[stemOf(w)] {
+		if heads[head(w)] && match[string(sc.stem.stemString(w))] {
 			anchors = append(anchors, i)
 		}
 	}
+	sc.anchors = anchors
 	fits := func(j int) bool {
-		if q.qwords[words[j]] {
+		if q.qwords.has(words[j]) {
 			return false
 		}
 		if want != 0 && ev[j]&want != 0 {
@@ -113,11 +117,11 @@ func answerSpan(an *Analyzer, q rankQuery, text string) (Span, bool) {
 			}
 		}
 	default:
-		same := func(j int) bool { return runOf(q.atype, ev[j], words[j]) && !q.qwords[words[j]] }
+		same := func(j int) bool { return runOf(q.atype, ev[j], words[j]) && !q.qwords.has(words[j]) }
 		// A modifier of a time stands before a time word: "next month",
 		// "March this year".
 		modifier := func(j int) bool {
-			return q.atype == AnswerTime && timeModifiers[words[j]] && !q.qwords[words[j]] && j+1 < n && ev[j+1]&evTime != 0
+			return q.atype == AnswerTime && timeModifiers[words[j]] && !q.qwords.has(words[j]) && j+1 < n && ev[j+1]&evTime != 0
 		}
 		joined := func(a, b int) bool {
 			gap := strings.TrimSpace(text[toks[a].End:toks[b].Start])
@@ -172,10 +176,9 @@ var timeModifiers = map[string]bool{
 	"earlier": true, "later": true, "every": true, "each": true, "past": true, "coming": true,
 }
 
-// wordSpans cuts text into its words (runs of letters and digits) and
-// returns where each stands.
-func wordSpans(text string) []Span {
-	var out []Span
+// appendWordSpans appends to dst where each word of text (a run of
+// letters and digits) stands.
+func appendWordSpans(dst []Span, text string) []Span {
 	start := -1
 	for i, r := range text {
 		word := unicode.IsLetter(r) || unicode.IsDigit(r) || unicode.Is(unicode.Mn, r)
@@ -183,12 +186,36 @@ func wordSpans(text string) []Span {
 		case word && start < 0:
 			start = i
 		case !word && start >= 0:
-			out = append(out, Span{start, i})
+			dst = append(dst, Span{start, i})
 			start = -1
 		}
 	}
 	if start >= 0 {
-		out = append(out, Span{start, len(text)})
+		dst = append(dst, Span{start, len(text)})
 	}
-	return out
+	return dst
+}
+
+// spanScratch is answerSpan's working memory, kept from quote to quote
+// in spanPool: a sentence's words and their evidence, and the question's
+// terms and their first letters. Nothing of it outlives the call that
+// took it.
+type spanScratch struct {
+	toks         []Span
+	raw, words   []string
+	ev           []evidence
+	match, heads map[string]bool
+	anchors      []int
+	stem         stemmer
+}
+
+var spanPool = sync.Pool{New: func() any { return &spanScratch{match: map[string]bool{}, heads: map[string]bool{}} }}
+
+// release clears what points elsewhere and puts sc back in the pool.
+func (sc *spanScratch) release() {
+	clear(sc.raw)
+	clear(sc.words)
+	clear(sc.match)
+	clear(sc.heads)
+	spanPool.Put(sc)
 }

@@ -32,14 +32,21 @@ const maxGroups = 64
 // groups returns the question's terms in groups, for finding candidates:
 // each term first, then the terms its bridges add.
 func (q rankQuery) groups() [][]string {
+	n := len(q.terms)
+	for _, bs := range q.bridges {
+		n += len(bs)
+	}
+	all := make([]string, 0, n) // one list cut into the groups
 	out := make([][]string, len(q.terms))
 	for i, t := range q.terms {
-		out[i] = []string{t}
+		start := len(all)
+		all = append(all, t)
 		if q.bridges != nil {
 			for _, b := range q.bridges[i] {
-				out[i] = append(out[i], b.term)
+				all = append(all, b.term)
 			}
 		}
+		out[i] = all[start:len(all):len(all)]
 	}
 	return out
 }
@@ -85,6 +92,7 @@ func findSentences(ctx context.Context, rd index.IndexReader, groups [][]string,
 	if err != nil {
 		return nil, err
 	}
+	defer p.release()
 	s := &search{rd: rd, p: p, n: st.DocCount(), avgLen: st.AvgLen()}
 	if s.avgLen <= 0 {
 		s.avgLen = 1
@@ -156,6 +164,9 @@ func findSentences(ctx context.Context, rd index.IndexReader, groups [][]string,
 		wg.Go(func() { errs[k] = sk.run(groups, common, rare, st, onlyK) })
 	}
 	wg.Wait()
+	for _, sk := range searches {
+		sk.p.release()
+	}
 	if err := errors.Join(errs...); err != nil {
 		return nil, err
 	}
@@ -164,7 +175,7 @@ func findSentences(ctx context.Context, rd index.IndexReader, groups [][]string,
 		n += len(sk.hits)
 	}
 	s.hits = getHits(n)
-	defer func() { hitsPool.Put(&s.hits) }()
+	defer func() { putHits(s.hits) }()
 	for _, sk := range searches {
 		s.hits = append(s.hits, sk.hits...)
 	}
@@ -276,15 +287,28 @@ func (f *freeList[T]) put(x T) {
 	}
 }
 
-// hitsPool keeps the lists of a search's hits for the next search.
-var hitsPool sync.Pool // of *[]found
+// hitLists keeps the lists of a search's hits for the next searches.
+// Like slotTables, and unlike a sync.Pool, it is not emptied by the
+// garbage collector: on a thousand articles a list of a few thousand hits
+// was made anew every dozen questions, 6 KB a question. Lists longer than
+// maxKeptHits are left to the collector.
+var hitLists = freeList[[]found]{keep: 4}
+
+const maxKeptHits = 1 << 16
 
 // getHits returns an empty list of hits with room for n.
 func getHits(n int) []found {
-	if p, ok := hitsPool.Get().(*[]found); ok && cap(*p) >= n {
-		return (*p)[:0]
+	if l, ok := hitLists.get(); ok && cap(l) >= n {
+		return l[:0]
 	}
 	return make([]found, 0, n)
+}
+
+// putHits gives a list of hits back.
+func putHits(l []found) {
+	if cap(l) <= maxKeptHits {
+		hitLists.put(l[:0])
+	}
 }
 
 // release clears the slots of the search's hits and gives its list of
@@ -294,7 +318,7 @@ func (s *search) release() {
 	for _, h := range s.hits {
 		t[h.id] = 0
 	}
-	hitsPool.Put(&s.hits)
+	putHits(s.hits)
 }
 
 // sortFirst sorts the first limit of hits by order (a total order that

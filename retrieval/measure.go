@@ -100,7 +100,7 @@ func measureOf(an *Analyzer, qa Question, terms []string) (measure, []int) {
 // measured reports whether d has a number of the measure q asks for.
 func (q rankQuery) measured(d doc) bool {
 	for j, e := range d.ev {
-		if e&evNumber != 0 && !q.qwords[d.words[j]] && q.fits(d, j) {
+		if e&evNumber != 0 && !q.qwords.has(d.words[j]) && q.fits(d, j) {
 			return true
 		}
 	}

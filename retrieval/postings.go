@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"sort"
+	"sync"
 
 	"github.com/RoaringBitmap/roaring/v2"
 	"github.com/blevesearch/bleve/v2/index/scorch"
@@ -23,18 +24,32 @@ import (
 // concurrent use.
 type postings struct {
 	ctx     context.Context
+	snap    *scorch.IndexSnapshot
 	segs    []*scorch.SegmentSnapshot
 	offsets []uint64 // the first document number of each segment
 	fields  []fieldLists
 	term    []byte
+	// both walk a term's list and the documents eachIn intersects it
+	// with.
+	both [2]roaring.IntIterator
 }
 
+// postingsPool keeps postings from search to search (see release). A
+// question reads the same snapshot as the last while the index does not
+// change, and opening each field's dictionary of each segment, and
+// zapx's lists and iterators, was a good part of what a question
+// allocated.
+var postingsPool sync.Pool // of *postings
+
 // fieldLists are the dictionaries of one field, one per segment, and the
-// postings list and iterator last read from each.
+// postings list and iterator last read from each. pl[i] is nil where
+// segment i has no live document with the term; the list zapx gave is
+// kept in spare all the same, for zapx to fill with the next term's.
 type fieldLists struct {
 	field string
 	dicts []segment.TermDictionary
 	pl    []segment.PostingsList
+	spare []segment.PostingsList
 	itr   []segment.PostingsIterator
 }
 
@@ -45,14 +60,28 @@ func newPostings(ctx context.Context, rd index.IndexReader) (*postings, error) {
 	if !ok {
 		return nil, fmt.Errorf("index reader %T is not a scorch snapshot", rd)
 	}
+	if p, ok := postingsPool.Get().(*postings); ok && p.snap == snap {
+		p.ctx = ctx
+		return p, nil
+	}
 	segs := snap.Segments()
-	p := &postings{ctx: ctx, segs: segs, offsets: make([]uint64, len(segs))}
+	p := &postings{ctx: ctx, snap: snap, segs: segs, offsets: make([]uint64, len(segs))}
 	var running uint64
 	for i, s := range segs {
 		p.offsets[i] = running
 		running += s.Segment().Count() // deleted documents included, as the snapshot numbers them
 	}
 	return p, nil
+}
+
+// release gives p back for the next search of the same snapshot; p must
+// not be used afterwards. Kept postings are of one snapshot: they are
+// used again only by a reader of that snapshot, which keeps its segments
+// open, and a snapshot kept by one of them (its pointer compared, never
+// read) cannot be made again, as it is not freed.
+func (p *postings) release() {
+	p.ctx = nil
+	postingsPool.Put(p)
 }
 
 // lists returns the lists of field, its dictionaries opened on first
@@ -68,7 +97,7 @@ func (p *postings) lists(term, field string) (*fieldLists, error) {
 	if f == nil {
 		n := len(p.segs)
 		p.fields = append(p.fields, fieldLists{field: field, dicts: make([]segment.TermDictionary, n),
-			pl: make([]segment.PostingsList, n), itr: make([]segment.PostingsIterator, n)})
+			pl: make([]segment.PostingsList, n), spare: make([]segment.PostingsList, n), itr: make([]segment.PostingsIterator, n)})
 		f = &p.fields[len(p.fields)-1]
 		for i, s := range p.segs {
 			d, err := s.Segment().Dictionary(field)
@@ -80,9 +109,16 @@ func (p *postings) lists(term, field string) (*fieldLists, error) {
 	}
 	p.term = append(p.term[:0], term...)
 	for i, s := range p.segs {
-		pl, err := f.dicts[i].PostingsList(p.term, s.Deleted(), f.pl[i])
+		pl, err := f.dicts[i].PostingsList(p.term, s.Deleted(), f.spare[i])
 		if err != nil {
 			return nil, fmt.Errorf("term %q: %w", term, err)
+		}
+		f.spare[i] = pl
+		// A list filled anew for a term the segment lacks is empty but
+		// not zapx's own empty list, whose iterator costs nothing: it is
+		// left out.
+		if pl.Count() == 0 {
+			pl = nil
 		}
 		f.pl[i] = pl
 	}
@@ -97,7 +133,9 @@ func (p *postings) count(term, field string) (int, error) {
 	}
 	var n uint64
 	for _, pl := range f.pl {
-		n += pl.Count()
+		if pl != nil {
+			n += pl.Count()
+		}
 	}
 	return int(n), nil
 }
@@ -113,7 +151,7 @@ func (p *postings) each(term, field string, lo, hi uint64, visit func(num, freq 
 	n := 0
 	for i, pl := range f.pl {
 		start := p.offsets[i]
-		if end := start + p.segs[i].Segment().Count(); end <= lo || start >= hi {
+		if end := start + p.segs[i].Segment().Count(); pl == nil || end <= lo || start >= hi {
 			continue
 		}
 		f.itr[i] = pl.Iterator(true, true, false, f.itr[i])
@@ -159,7 +197,9 @@ func (p *postings) eachOf(term, field string, only []uint64, visit func(num, fre
 		return err
 	}
 	for i, pl := range f.pl {
-		f.itr[i] = pl.Iterator(true, true, false, f.itr[i])
+		if pl != nil {
+			f.itr[i] = pl.Iterator(true, true, false, f.itr[i])
+		}
 	}
 	seg := -1
 	var at uint64 // the number, within seg, of the posting d
@@ -174,7 +214,7 @@ func (p *postings) eachOf(term, field string, only []uint64, visit func(num, fre
 			continue
 		}
 		if s != seg {
-			seg, d, done = s, nil, false
+			seg, d, done = s, nil, f.pl[s] == nil
 		}
 		local := num - p.offsets[s]
 		if done {
@@ -226,7 +266,7 @@ func (p *postings) eachIn(term, field string, in []*roaring.Bitmap, visit func(n
 		return err
 	}
 	for i, pl := range f.pl {
-		if in[i] == nil || in[i].IsEmpty() {
+		if pl == nil || in[i] == nil || in[i].IsEmpty() {
 			continue
 		}
 		f.itr[i] = pl.Iterator(false, false, false, f.itr[i])
@@ -244,10 +284,25 @@ func (p *postings) eachIn(term, field string, in []*roaring.Bitmap, visit func(n
 		if bm == nil {
 			continue
 		}
-		both := roaring.And(bm, in[i]).Iterator()
-		for both.HasNext() {
-			visit(p.offsets[i] + uint64(both.Next()))
+		// The two walked at once, each skipping to the other's next
+		// document, rather than their intersection made.
+		a, b := &p.both[0], &p.both[1]
+		a.Initialize(in[i])
+		b.Initialize(bm)
+		for a.HasNext() && b.HasNext() {
+			x, y := a.PeekNext(), b.PeekNext()
+			switch {
+			case x < y:
+				a.AdvanceIfNeeded(y)
+			case y < x:
+				b.AdvanceIfNeeded(x)
+			default:
+				visit(p.offsets[i] + uint64(x))
+				a.Next()
+				b.Next()
+			}
 		}
+		*a, *b = roaring.IntIterator{}, roaring.IntIterator{}
 	}
 	return nil
 }
@@ -261,6 +316,9 @@ func (p *postings) docs(term, field string) ([]uint64, error) {
 	}
 	out := []uint64{}
 	for i, pl := range f.pl {
+		if pl == nil {
+			continue
+		}
 		f.itr[i] = pl.Iterator(false, false, false, f.itr[i])
 		for {
 			d, err := f.itr[i].Next()

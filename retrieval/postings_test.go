@@ -127,8 +127,15 @@ func TestPostingsReadAsBleveDoes(t *testing.T) {
 		}
 	}
 	nonEmpty := 0
-	// Twice over, the lists reused from the first round in the second.
+	// Twice over, the lists reused from the first round in the second,
+	// and the postings given back and taken again between them.
 	for round := range 2 {
+		if round > 0 {
+			p.release()
+			if p, err = newPostings(ctx, rd); err != nil {
+				t.Fatal(err)
+			}
+		}
 		for _, tt := range terms {
 			name := fmt.Sprintf("round %d %s:%s", round, tt.field, tt.term)
 			want, err := bleveList(rd, tt.term, tt.field)

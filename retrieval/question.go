@@ -113,7 +113,11 @@ func analyzeQuestion(text string) (q Question, wh string, rest []string) {
 				phrase = append(phrase, words[n-2:]...)
 			}
 		}
-		q.WhPhrase = strings.ToLower(strings.Join(phrase, " "))
+		if len(phrase) == 1 {
+			q.WhPhrase = lw
+		} else {
+			q.WhPhrase = strings.ToLower(strings.Join(phrase, " "))
+		}
 		q.Content = removeWords(text, phrase)
 		wh, rest = lw, words[i+1:]
 		break
@@ -131,7 +135,16 @@ func removeWords(text string, words []string) string {
 		}
 		text = text[:i] + text[i+len(w):]
 	}
-	return strings.Join(strings.Fields(text), " ")
+	// strings.Join(strings.Fields(text), " "), without the slice.
+	var b strings.Builder
+	b.Grow(len(text))
+	for f := range strings.FieldsSeq(text) {
+		if b.Len() > 0 {
+			b.WriteByte(' ')
+		}
+		b.WriteString(f)
+	}
+	return b.String()
 }
 
 // indexWord finds w in s as a whole word.
@@ -197,18 +210,31 @@ func nameOf(rest []string) int {
 // the sentence, more often than in lower case. Words with a capital
 // already, and stop words, are left as they are.
 func recaseNames(text string, docs []*doc) string {
-	type tally struct{ caps, acronym, lower int }
-	var counts map[string]*tally
-	for _, w := range strings.FieldsFunc(text, notQuestionWordRune) {
+	// A question has few words: their counts are kept in a list, searched
+	// in order, in the room of an array unless they are many.
+	type tally struct {
+		word                 string // lower-cased and folded
+		caps, acronym, lower int
+	}
+	var room [16]tally
+	counts := room[:0]
+	find := func(w string) *tally {
+		for i := range counts {
+			if counts[i].word == w {
+				return &counts[i]
+			}
+		}
+		return nil
+	}
+	for w := range strings.FieldsFuncSeq(text, notQuestionWordRune) {
 		if strings.ContainsFunc(w, unicode.IsUpper) || isStopWord(w) || whWords[w] {
 			continue
 		}
-		if counts == nil {
-			counts = map[string]*tally{}
+		if w = foldWord(w); find(w) == nil {
+			counts = append(counts, tally{word: w})
 		}
-		counts[foldWord(w)] = &tally{}
 	}
-	if counts == nil {
+	if len(counts) == 0 {
 		return text
 	}
 	for _, d := range docs {
@@ -216,7 +242,7 @@ func recaseNames(text string, docs []*doc) string {
 			continue
 		}
 		for j, w := range d.words {
-			t := counts[w]
+			t := find(w)
 			switch {
 			case t == nil:
 			case d.ev[j]&evCap == 0:
@@ -229,34 +255,46 @@ func recaseNames(text string, docs []*doc) string {
 			}
 		}
 	}
+	// The question is written anew from the first word recased on, and
+	// only then.
 	var b strings.Builder
-	rest := text
-	for rest != "" {
-		i := strings.IndexFunc(rest, func(r rune) bool { return !notQuestionWordRune(r) })
+	written := 0 // text[:written] is in b
+	for at := 0; at < len(text); {
+		i := strings.IndexFunc(text[at:], func(r rune) bool { return !notQuestionWordRune(r) })
 		if i < 0 {
-			b.WriteString(rest)
 			break
 		}
-		b.WriteString(rest[:i])
-		rest = rest[i:]
-		j := strings.IndexFunc(rest, notQuestionWordRune)
+		start := at + i
+		j := strings.IndexFunc(text[start:], notQuestionWordRune)
 		if j < 0 {
-			j = len(rest)
+			j = len(text) - start
 		}
-		w := rest[:j]
-		rest = rest[j:]
-		t := counts[foldWord(w)]
-		switch {
-		case t == nil || strings.ContainsFunc(w, unicode.IsUpper) || t.caps <= t.lower:
-			b.WriteString(w)
-		case 2*t.acronym > t.caps:
+		w := text[start : start+j]
+		at = start + j
+		if strings.ContainsFunc(w, unicode.IsUpper) {
+			continue
+		}
+		t := find(foldWord(w))
+		if t == nil || t.caps <= t.lower {
+			continue
+		}
+		if written == 0 {
+			b.Grow(len(text) + utf8.UTFMax)
+		}
+		b.WriteString(text[written:start])
+		if 2*t.acronym > t.caps {
 			b.WriteString(strings.ToUpper(w))
-		default:
+		} else {
 			r, n := utf8.DecodeRuneInString(w)
 			b.WriteRune(unicode.ToUpper(r))
 			b.WriteString(w[n:])
 		}
+		written = at
 	}
+	if written == 0 {
+		return text
+	}
+	b.WriteString(text[written:])
 	return b.String()
 }
 

@@ -1,6 +1,7 @@
 package retrieval
 
 import (
+	"bytes"
 	porter "github.com/blevesearch/go-porterstemmer"
 	"sync"
 
@@ -288,8 +289,8 @@ type rankQuery struct {
 	// focusTerm is the focus noun's term when FeatureFocus is on: an
 	// answer seldom repeats it ("what country": "Egypt").
 	focusTerm string
-	expand    string          // the acronym whose expansion is asked for, or ""
-	qwords    map[string]bool // lower-cased words of the whole question
+	expand    string      // the acronym whose expansion is asked for, or ""
+	qwords    sortedWords // lower-cased words of the whole question
 	// known tells, for each term, whether the collection holds it or a
 	// bridge of it; name whether it is a name or a number in the question.
 	known []bool
@@ -312,6 +313,16 @@ type rankQuery struct {
 	// terms of the thing counted ("homes", "measles cases").
 	measure measure
 	counted []int
+}
+
+// sortedWords is a set of words, sorted: a question's few words, found
+// as quickly as in a map without a map's tables.
+type sortedWords []string
+
+// has reports whether the set holds w.
+func (s sortedWords) has(w string) bool {
+	_, ok := slices.BinarySearch(s, w)
+	return ok
 }
 
 // backgroundSentences is about how many sentences WordNet's sense-tagged
@@ -370,17 +381,28 @@ func prepareQuery(terms, words []string, st Stats) rankQuery {
 	return q
 }
 
-func (q *rankQuery) addTerms(terms []string, st Stats) map[string]bool {
-	seen := make(map[string]bool, len(terms))
+// addTerms adds the terms q lacks, in order, with their idf in st. A
+// question has few: they are looked for in q.terms itself.
+func (q *rankQuery) addTerms(terms []string, st Stats) {
+	q.terms = slices.Grow(q.terms, len(terms))
+	q.idf = slices.Grow(q.idf, len(terms))
 	for _, t := range terms {
-		if seen[t] {
+		if slices.Contains(q.terms, t) {
 			continue
 		}
-		seen[t] = true
 		q.terms = append(q.terms, t)
 		q.idf = append(q.idf, idf(st.DocCount(), st.DocFreq(t)))
 	}
-	return seen
+}
+
+// hasTerm reports whether terms holds the term t.
+func hasTerm(terms []string, t []byte) bool {
+	for _, u := range terms {
+		if u == string(t) {
+			return true
+		}
+	}
+	return false
 }
 
 // prepareQueryWith prepares an analysed question for the ranking the
@@ -389,21 +411,27 @@ func (q *rankQuery) addTerms(terms []string, st Stats) map[string]bool {
 // bridges: other inflections, and the lexicon's relations). It ranks
 // under weights wt; nil means the shipped ones.
 func prepareQueryWith(an *Analyzer, qa Question, st Stats, f Feature, wt *weightSet) rankQuery {
-	q := newQuery(an, qa, f, wt)
+	q, sc := gatherQuery(an, qa, f, wt)
+	q.keepBridges(sc, st)
 	q.setStats(st)
 	return q
 }
 
 // newQuery is prepareQueryWith without statistics: setStats must follow.
 func newQuery(an *Analyzer, qa Question, f Feature, wt *weightSet) rankQuery {
+	q, sc := gatherQuery(an, qa, f, wt)
+	q.keepBridges(sc, nil)
+	return q
+}
+
+// gatherQuery is newQuery with the bridges left in sc, gathered, not yet
+// kept: keepBridges must follow. The terms of the statistics keepBridges
+// keeps them by are q's terms and sc.terms.
+func gatherQuery(an *Analyzer, qa Question, f Feature, wt *weightSet) (rankQuery, *bridgeScratch) {
 	if wt == nil {
 		wt = &defaultWeights
 	}
-	terms, surface, raw := an.termsAndWords(qa.Content)
-	lower := make([]string, len(raw))
-	for i, w := range raw {
-		lower[i] = strings.ToLower(w)
-	}
+	terms, surface, raw, lower := an.termsAndWords(qa.Content)
 	q := rankQuery{words: lower, atype: qa.Type, wh: qa.Wh, wt: wt}
 	if f.Has(FeatureKinds) {
 		q.focus = qa.Focus
@@ -413,12 +441,14 @@ func newQuery(an *Analyzer, qa Question, f Feature, wt *weightSet) rankQuery {
 			q.focusTerm = ts[0]
 		}
 	}
-	seen := q.addTerms(terms, emptyStats{})
+	q.addTerms(terms, emptyStats{})
+	sc := bridgePool.Get().(*bridgeScratch)
 	// The word each distinct term came from, lower-cased.
-	words := make([]string, len(q.terms))
-	for i, t := range q.terms {
-		words[i] = surface[slices.Index(terms, t)]
+	words := sc.words[:0]
+	for _, t := range q.terms {
+		words = append(words, surface[slices.Index(terms, t)])
 	}
+	sc.words = words
 	if f.Has(FeatureAcronyms) && (qa.Expand != "" || hasCapitalPair(qa.Content)) {
 		q.expand = qa.Expand
 		q.acr = make([]string, len(q.terms))
@@ -433,15 +463,27 @@ func newQuery(an *Analyzer, qa Question, f Feature, wt *weightSet) rankQuery {
 			}
 		}
 	}
-	q.qwords = make(map[string]bool)
+	// The question's words, lower-cased and folded as sentence words
+	// are, written one after another to be one string.
 	capital := make(map[string]bool)
-	for i, w := range strings.FieldsFunc(qa.Text, notWordRune) {
-		lw := strings.ToLower(w)
-		q.qwords[foldWord(lw)] = true // as sentence words are: accents folded
-		if r, _ := utf8.DecodeRuneInString(w); (i > 0 && unicode.IsUpper(r)) || unicode.IsDigit(r) {
-			capital[lw] = true
+	sc.runs.reset()
+	i := 0
+	for w := range strings.FieldsFuncSeq(qa.Text, notWordRune) {
+		start := len(sc.runs.buf)
+		sc.runs.buf = appendLower(sc.runs.buf, w)
+		if lw := sc.runs.buf[start:]; !isASCII(lw) {
+			sc.runs.buf = append(sc.runs.buf[:start], asciiFold.Filter(lw)...)
 		}
+		sc.runs.end()
+		if r, _ := utf8.DecodeRuneInString(w); (i > 0 && unicode.IsUpper(r)) || unicode.IsDigit(r) {
+			capital[strings.ToLower(w)] = true
+		}
+		i++
 	}
+	q.qwords = make(sortedWords, i)
+	sc.runs.strings(q.qwords)
+	slices.Sort(q.qwords)
+	q.qwords = slices.Compact(q.qwords)
 	q.known = make([]bool, len(q.terms))
 	q.name = make([]bool, len(q.terms))
 	q.held = make(map[*termSet][]bool)
@@ -462,26 +504,25 @@ func newQuery(an *Analyzer, qa Question, f Feature, wt *weightSet) rankQuery {
 		q.lex = an.lex
 		q.qualified = qualifiedPairs(an.lex, q.terms, words)
 	}
-	q.bridges = make([][]qbridge, len(q.terms))
 	// Every term's bridges are gathered in working memory reused from
-	// question to question, then copied into one list cut into each
-	// term's.
-	sc := bridgePool.Get().(*bridgeScratch)
-	defer sc.release()
-	all, ends := sc.all[:0], make([]int, len(q.terms))
+	// question to question; keepBridges copies those it keeps.
+	all, ends := sc.all[:0], sc.ends[:0]
 	for i, t := range q.terms {
 		clear(sc.has)
 		add := func(b string, k bridgeKind) {
-			if !f.Has(bridgeFeature[k]) || seen[b] || sc.has[b] {
+			if !f.Has(bridgeFeature[k]) || slices.Contains(q.terms, b) || sc.has[b] {
 				return
 			}
 			sc.has[b] = true
 			all = append(all, qbridge{term: b, kind: k})
 		}
 		if f.Has(FeatureForms) {
-			for _, v := range inflections(words[i]) {
-				if v = stemOf(v); v != t {
-					add(v, bridgeForm)
+			sc.forms = appendInflections(sc.forms[:0], words[i])
+			for v := range bytes.FieldsSeq(sc.forms) {
+				// Stemmed in working memory, and a string made only
+				// of a stem that is a new bridge.
+				if v = sc.stem.stem(v); string(v) != t && !hasTerm(q.terms, v) && !sc.has[string(v)] {
+					add(string(v), bridgeForm)
 				}
 			}
 		}
@@ -490,33 +531,74 @@ func newQuery(an *Analyzer, qa Question, f Feature, wt *weightSet) rankQuery {
 				add(b.term, b.kind)
 			}
 		}
-		ends[i] = len(all)
+		ends = append(ends, len(all))
 	}
-	sc.all = all
-	kept, start := slices.Clone(all), 0
-	for i, end := range ends {
+	sc.all, sc.ends = all, ends
+	return q, sc
+}
+
+// keepBridges gives q the bridges gathered in sc that the collection of
+// st uses (every one when st is nil), in one list cut into each term's,
+// and releases sc. On a small collection most bridges are of words it
+// never uses: only those kept are copied out of the working memory.
+func (q *rankQuery) keepBridges(sc *bridgeScratch, st Stats) {
+	defer sc.release()
+	q.bridges = make([][]qbridge, len(q.terms))
+	// Those kept are moved to the front of sc.all, and ends to where
+	// each term's now end.
+	n, start := 0, 0
+	for i, end := range sc.ends {
+		for _, b := range sc.all[start:end] {
+			if st == nil || st.DocFreq(b.term) > 0 {
+				sc.all[n] = b
+				n++
+			}
+		}
+		start, sc.ends[i] = end, n
+	}
+	kept := slices.Clone(sc.all[:n])
+	start = 0
+	for i, end := range sc.ends {
 		if end > start {
 			q.bridges[i] = kept[start:end:end]
 		}
 		start = end
 	}
-	return q
 }
 
 // bridgeScratch is newQuery's working memory, kept from question to
-// question in bridgePool: the bridges gathered, and those of the term at
-// hand. Nothing of it outlives the call that took it.
+// question in bridgePool: the bridges gathered, where each term's end in
+// that list, and those of the term at hand. Nothing of it outlives the
+// query it was taken for.
 type bridgeScratch struct {
-	all []qbridge
-	has map[string]bool
+	all   []qbridge
+	ends  []int
+	has   map[string]bool
+	words []string // the word of each term of the question
+	runs  byteRuns // the words of the question
+	// forms and stem are where a word's inflections are written and
+	// stemmed.
+	forms []byte
+	stem  stemmer
 }
 
 var bridgePool = sync.Pool{New: func() any { return &bridgeScratch{has: map[string]bool{}} }}
+
+// appendTerms appends to dst the terms of the bridges gathered, as
+// appendBridgeTerms lists those kept.
+func (sc *bridgeScratch) appendTerms(dst []string) []string {
+	for _, b := range sc.all {
+		dst = append(dst, b.term)
+	}
+	return dst
+}
 
 // release clears what points elsewhere and puts sc back in the pool.
 func (sc *bridgeScratch) release() {
 	clear(sc.all)
 	clear(sc.has)
+	clear(sc.words)
+	sc.all, sc.ends = sc.all[:0], sc.ends[:0]
 	bridgePool.Put(sc)
 }
 
@@ -556,48 +638,116 @@ func (q *rankQuery) setStats(st Stats) {
 	}
 }
 
-// inflections returns the regular inflections of a lower-cased word and
-// the words it may be an inflection of: "die" gives "died" and "dying"
-// (which Porter's stemmer does not join to "die"), "died" gives "die".
-// Some are not words; they match nothing.
-func inflections(w string) []string {
+// appendInflections appends to dst the regular inflections of a
+// lower-cased word and the words it may be an inflection of, each after a
+// space: "die" gives "died" and "dying" (which Porter's stemmer does not
+// join to "die"), "died" gives "die". Some are not words; they match
+// nothing. They are written into one buffer, not made strings, as a
+// question's words have a dozen each and few of them are kept.
+func appendInflections(dst []byte, w string) []byte {
 	n := len(w)
 	if n < 3 || strings.ContainsFunc(w, func(r rune) bool { return r < 'a' || r > 'z' }) {
-		return nil
+		return dst
 	}
-	bases := []string{w}
+	// A base is w cut to n bytes, with end after them.
+	type base struct {
+		n   int
+		end string
+	}
+	bases, nb := [4]base{{n: n}}, 1
+	add := func(n int, end string) {
+		bases[nb] = base{n, end}
+		nb++
+	}
 	switch {
 	case strings.HasSuffix(w, "ied"), strings.HasSuffix(w, "ies"):
-		bases = append(bases, w[:n-3]+"y", w[:n-1])
+		add(n-3, "y")
+		add(n-1, "")
 	case strings.HasSuffix(w, "ed"):
-		bases = append(bases, w[:n-2], w[:n-1])
+		add(n-2, "")
+		add(n-1, "")
 		if n > 4 && w[n-3] == w[n-4] {
-			bases = append(bases, w[:n-3])
+			add(n-3, "")
 		}
 	case strings.HasSuffix(w, "ing") && n > 4:
-		bases = append(bases, w[:n-3], w[:n-3]+"e")
+		add(n-3, "")
+		add(n-3, "e")
 		if n > 5 && w[n-4] == w[n-5] {
-			bases = append(bases, w[:n-4])
+			add(n-4, "")
 		}
 	case strings.HasSuffix(w, "es"):
-		bases = append(bases, w[:n-2], w[:n-1])
+		add(n-2, "")
+		add(n-1, "")
 	case strings.HasSuffix(w, "s") && !strings.HasSuffix(w, "ss"):
-		bases = append(bases, w[:n-1])
+		add(n-1, "")
 	}
-	out := slices.Clone(bases[1:])
-	for _, b := range bases {
+	var buf [32]byte
+	for _, b := range bases[1:nb] {
+		dst = append(append(append(dst, ' '), w[:b.n]...), b.end...)
+	}
+	for _, b := range bases[:nb] {
+		base := append(append(buf[:0], w[:b.n]...), b.end...)
+		// form appends the base with its last cut bytes replaced by
+		// end.
+		form := func(cut int, end string) {
+			dst = append(append(append(dst, ' '), base[:len(base)-cut]...), end...)
+		}
 		switch {
-		case strings.HasSuffix(b, "ie"):
-			out = append(out, b+"d", b[:len(b)-2]+"ying", b+"s")
-		case strings.HasSuffix(b, "e"):
-			out = append(out, b+"d", b[:len(b)-1]+"ing", b+"s")
-		case strings.HasSuffix(b, "y"):
-			out = append(out, b[:len(b)-1]+"ied", b[:len(b)-1]+"ies", b+"ing", b+"s")
+		case bytes.HasSuffix(base, []byte("ie")):
+			form(0, "d")
+			form(2, "ying")
+			form(0, "s")
+		case bytes.HasSuffix(base, []byte("e")):
+			form(0, "d")
+			form(1, "ing")
+			form(0, "s")
+		case bytes.HasSuffix(base, []byte("y")):
+			form(1, "ied")
+			form(1, "ies")
+			form(0, "ing")
+			form(0, "s")
 		default:
-			out = append(out, b+"ed", b+"ing", b+"s", b+"es")
+			form(0, "ed")
+			form(0, "ing")
+			form(0, "s")
+			form(0, "es")
 		}
 	}
-	return out
+	return dst
+}
+
+// stemmer stems words as stemOf does, in memory reused from word to
+// word: stemOf makes a slice of runes and a string of each.
+type stemmer struct {
+	in    []byte
+	runes []rune
+	out   []byte
+}
+
+// stem returns stemOf(string(w)), in memory the next call overwrites.
+func (s *stemmer) stem(w []byte) []byte { return s.run(w, porter.Stem) }
+
+// stemLowered is stem without lower-casing w first, as the text
+// analyzer's stemmer stems its lower-cased tokens.
+func (s *stemmer) stemLowered(w []byte) []byte { return s.run(w, porter.StemWithoutLowerCasing) }
+
+// run stems w by stem, which stems runes in place.
+func (s *stemmer) run(w []byte, stem func([]rune) []rune) []byte {
+	s.runes = s.runes[:0]
+	for _, r := range string(w) {
+		s.runes = append(s.runes, r)
+	}
+	s.out = s.out[:0]
+	for _, r := range stem(s.runes) {
+		s.out = utf8.AppendRune(s.out, r)
+	}
+	return s.out
+}
+
+// stemString is stem for a string.
+func (s *stemmer) stemString(w string) []byte {
+	s.in = append(s.in[:0], w...)
+	return s.stem(s.in)
 }
 
 func notWordRune(r rune) bool { return !unicode.IsLetter(r) && !unicode.IsDigit(r) }
@@ -636,6 +786,45 @@ type weightSet struct {
 	focus      float64 // the focus noun's share of its BM25 weight
 	article    float64 // the share of the question the article holds
 	local      float64 // how much a term's weight follows its distinctiveness within the article, 0..1
+}
+
+// holdArticles remembers, before candidates are scored, which of q's
+// terms their articles hold, as articleHolds would one by one: the map
+// at about its size and the lists cut from one, not grown an article at
+// a time (on a large corpus, a hundred articles a question).
+func (q *rankQuery) holdArticles(cands []*candidate) {
+	if q.held == nil {
+		return
+	}
+	// At most as many articles as times the article changes.
+	n := 0
+	var last *termSet
+	for _, k := range cands {
+		if ts := k.d.article; ts != nil && ts != last {
+			n++
+		}
+		last = k.d.article
+	}
+	if n == 0 {
+		return
+	}
+	if len(q.held) == 0 {
+		q.held = make(map[*termSet][]bool, n)
+	}
+	m := len(q.terms)
+	block := make([]bool, n*m)
+	for _, k := range cands {
+		ts := k.d.article
+		if _, ok := q.held[ts]; ok || ts == nil {
+			continue
+		}
+		hs := block[:m:m]
+		block = block[m:]
+		for j := range hs {
+			hs[j] = ts.holds(*q, j)
+		}
+		q.held[ts] = hs
+	}
 }
 
 // articleHolds is ts.holds(q, i), remembered per article for the query.
@@ -942,7 +1131,7 @@ func answerTypeEvidence(q rankQuery, d doc, ms []match) float64 {
 	want := wants[q.atype]
 	best := 0.0
 	at := func(j int) {
-		if q.qwords[d.words[j]] {
+		if q.qwords.has(d.words[j]) {
 			return
 		}
 		dist := 8
