@@ -865,9 +865,16 @@ func (ix *Index) indexArticles(ctx context.Context, todo []*corpus.Article, prev
 }
 
 // mergeAfterDocs is the number of sentences added by one Sync past which
-// the index is merged into one segment: a search looks up each term in
-// every segment, and a bulk build leaves a dozen or more of them.
-const mergeAfterDocs = 4 * batchDocs
+// the index is merged into one segment: a question looks each of its
+// terms up in every segment (at 1,000 articles three segments cost a
+// fifth of a new question), and a bulk build leaves one a batch. A Sync
+// that adds less (a feed's new articles) leaves merging to scorch's own
+// policy, which merges small segments as they come.
+const mergeAfterDocs = batchDocs
+
+// maxMergeRounds bounds the force merges of one merge: scorch merges at
+// most ten segments a task, so a build of many batches needs a few.
+const maxMergeRounds = 8
 
 // merge merges the index's segments into one, waiting until it is done.
 func (ix *Index) merge(ctx context.Context) error {
@@ -880,11 +887,36 @@ func (ix *Index) merge(ctx context.Context) error {
 		return nil
 	}
 	start := time.Now()
-	if err := s.ForceMerge(ctx, nil); err != nil {
+	n, err := segmentCount(s)
+	for round := 0; err == nil && n > 1 && round < maxMergeRounds; round++ {
+		if err := s.ForceMerge(ctx, nil); err != nil {
+			return fmt.Errorf("merge index: %w", err)
+		}
+		var left int
+		if left, err = segmentCount(s); left >= n {
+			break // no progress: leave the rest to scorch
+		}
+		n = left
+	}
+	if err != nil {
 		return fmt.Errorf("merge index: %w", err)
 	}
-	ix.log.Debug("index merged", "took", time.Since(start))
+	ix.log.Debug("index merged", "took", time.Since(start), "segments", n)
 	return nil
+}
+
+// segmentCount is the number of segments of the index's current snapshot.
+func segmentCount(s *scorch.Scorch) (int, error) {
+	rd, err := s.Reader()
+	if err != nil {
+		return 0, err
+	}
+	defer rd.Close()
+	snap, ok := rd.(*scorch.IndexSnapshot)
+	if !ok {
+		return 0, fmt.Errorf("index reader %T is not a scorch snapshot", rd)
+	}
+	return len(snap.Segments()), nil
 }
 
 func sentencesIn(e *entry) int {

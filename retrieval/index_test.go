@@ -4,9 +4,11 @@ import (
 	"bytes"
 	"context"
 	"errors"
+	"fmt"
 	"log"
 	"os"
 	"path/filepath"
+	"reflect"
 	"regexp"
 	"strconv"
 	"strings"
@@ -14,6 +16,7 @@ import (
 	"time"
 
 	"github.com/blevesearch/bleve/v2"
+	"github.com/blevesearch/bleve/v2/index/scorch"
 
 	"github.com/verbatim-bot/verbatim/corpus"
 )
@@ -446,5 +449,45 @@ func TestCloseTwice(t *testing.T) {
 	}
 	if err := ix.Close(); err != nil {
 		t.Errorf("second Close = %v; want the first's (nil)", err)
+	}
+}
+
+// TestMergeLeavesOneSegment checks that merge folds an index built by
+// many Syncs (a segment each, as many as scorch's own merging has not
+// yet folded) into one, and that answers do not change with it.
+func TestMergeLeavesOneSegment(t *testing.T) {
+	ctx := context.Background()
+	var arts []*corpus.Article
+	ix, err := Open(ctx, t.TempDir(), corpus.New(), Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer ix.Close()
+	// One Sync an article: a segment each.
+	for i := range 14 {
+		arts = append(arts, article(t, fmt.Sprintf("a%02d", i), fmt.Sprintf(
+			"The council of town %d approved the bridge on %d May. Residents of town %d said the bridge would cost %d million euro.", i, i+1, i, 10+i)))
+		if err := ix.Sync(ctx, corpus.New(arts...)); err != nil {
+			t.Fatal(err)
+		}
+	}
+	const q = "How much would the bridge of town 7 cost?"
+	before, err := ix.Ask(ctx, Query{Text: q})
+	if err != nil || before.NoAnswer {
+		t.Fatalf("Ask(%q) = %+v, %v", q, before, err)
+	}
+	if err := ix.merge(ctx); err != nil {
+		t.Fatal(err)
+	}
+	ai, err := ix.bi.Advanced()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if n, err := segmentCount(ai.(*scorch.Scorch)); err != nil || n != 1 {
+		t.Errorf("segments after merge = %d, %v; want 1", n, err)
+	}
+	after, err := ix.Ask(ctx, Query{Text: q})
+	if err != nil || !reflect.DeepEqual(after, before) {
+		t.Errorf("Ask(%q) after the merge = %+v, %v; want %+v", q, after, err, before)
 	}
 }
