@@ -322,17 +322,8 @@ func (ix *Index) candidates(ctx context.Context, groups [][]string, st Stats, ar
 	}
 	recs := records{bi: ix.bi}
 	recs.useReader(rd)
-	n := 0
-	for _, g := range groups {
-		n += len(g)
-	}
-	need := make([]string, 0, n)
-	for _, g := range groups {
-		need = append(need, g...)
-	}
-	slices.Sort(need)
 	mem = newReadMemory()
-	return ix.readHits(found, &recs, slices.Compact(need), mem), mem, nil
+	return ix.readHits(found, &recs, newTermPlan(groups), mem), mem, nil
 }
 
 // readHits returns the sentences at the document numbers nums of the
@@ -344,12 +335,12 @@ func (ix *Index) candidates(ctx context.Context, groups [][]string, st Stats, ar
 // the records, their lists and the candidates are made in mem, reused
 // from question to question, so that nothing of a candidate may outlive
 // the release of mem but what candidate.quote copies; of the terms of
-// their articles, those of need (sorted, distinct) are read, in one
-// transaction (see readArticleTerms).
+// their articles, those plan needs are read, in one transaction (see
+// readArticleTerms).
 //
 // Nothing is cached from question to question: a record is read where
 // the index keeps it, and decoded, for about what a cache lookup cost.
-func (ix *Index) readHits(nums []uint64, recs *records, need []string, mem *readMemory) []*candidate {
+func (ix *Index) readHits(nums []uint64, recs *records, plan *termPlan, mem *readMemory) []*candidate {
 	ix.mu.RLock()
 	arts := ix.man.Articles
 	ix.mu.RUnlock()
@@ -419,7 +410,7 @@ func (ix *Index) readHits(nums []uint64, recs *records, need []string, mem *read
 		h.r = r
 		terms[h.ref.Article] = nil
 	}
-	ix.readArticleTerms(arts, terms, need, &mem.slab)
+	ix.readArticleTerms(arts, terms, plan, &mem.slab)
 
 	out, cands := mem.candidatesFor(len(hits))
 	for i := range hits {

@@ -896,30 +896,30 @@ func (ix *Index) articleTerms(id corpus.ArticleID) *termSet {
 
 // readArticleTerms sets the terms of each article of terms whose value is
 // nil, as articleTerms returns them, the articles' entries taken from arts;
-// from the catalogue in one transaction. With need (sorted, distinct) not
-// nil, each set holds the counts of those terms, and reads the rest from
-// the index only if asked for another; the sets are then made in slab
-// when it is not nil (see termSlab).
-func (ix *Index) readArticleTerms(arts *entries, terms map[corpus.ArticleID]*termSet, need []string, slab *termSlab) {
+// from the catalogue in one transaction. With a plan, each set holds the
+// counts of the terms the plan needs (see countTerms), and reads the rest
+// from the index only if asked for another; the sets are then made in
+// slab when it is not nil (see termSlab).
+func (ix *Index) readArticleTerms(arts *entries, terms map[corpus.ArticleID]*termSet, plan *termPlan, slab *termSlab) {
 	if slab == nil {
 		slab = new(termSlab)
 	}
-	var hashes []uint32
-	if need != nil {
-		hashes = termHashes(need)
+	var need []string
+	if plan != nil {
+		need = plan.need
 		slab.reserve(len(terms), len(need))
 	}
 	read := func(id corpus.ArticleID, enc []byte) {
 		var ts *termSet
 		var err error
-		if need == nil {
+		if plan == nil {
 			ts, err = decodeTermSet(bytes.Clone(enc))
 		} else {
 			var st *storedTerms
 			ts, st = slab.next(len(need))
 			st.of, st.ix, st.id = need, ix, id
 			ts.stored = st
-			ts.n, err = countTerms(enc, need, hashes, st.cnt)
+			ts.n, err = countTerms(enc, plan, st.cnt)
 		}
 		if err != nil {
 			ix.log.Warn("reading an article's terms from the index", "article", id, "err", err)

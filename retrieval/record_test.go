@@ -335,7 +335,7 @@ func TestDecodeTermSetRejectsDamage(t *testing.T) {
 			if ts, err := decodeTermSet(bad); err == nil && len(ts.counts()) > ts.stored.layout.k {
 				t.Errorf("byte %d set to %#x: %d terms read, the head says %d", i, v, len(ts.counts()), ts.stored.layout.k)
 			}
-			_, _ = countTerms(bad, need, termHashes(need), make([]int32, len(need)))
+			_, _ = countTerms(bad, planOf(need...), make([]int32, len(need)))
 		}
 	}
 }
@@ -436,7 +436,7 @@ func TestStoredTermsCount(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			cnt := make([]int32, len(tt.need))
-			n, err := countTerms(enc, tt.need, termHashes(tt.need), cnt)
+			n, err := countTerms(enc, planOf(tt.need...), cnt)
 			if err != nil || n != 3 {
 				t.Fatalf("countTerms = %d, %v; want 3 sentences", n, err)
 			}
@@ -448,9 +448,47 @@ func TestStoredTermsCount(t *testing.T) {
 		})
 	}
 	for i := range len(enc) {
-		if _, err := countTerms(enc[:i], []string{"zz"}, termHashes([]string{"zz"}), make([]int32, 1)); !errors.Is(err, errRecord) {
+		if _, err := countTerms(enc[:i], planOf("zz"), make([]int32, 1)); !errors.Is(err, errRecord) {
 			t.Errorf("countTerms of the first %d of %d bytes: err = %v; want errRecord", i, len(enc), err)
 		}
+	}
+}
+
+// planOf plans terms (sorted, distinct) each in a group of its own: every
+// one looked up.
+func planOf(terms ...string) *termPlan {
+	groups := make([][]string, len(terms))
+	for i, t := range terms {
+		groups[i] = []string{t}
+	}
+	return newTermPlan(groups)
+}
+
+// TestCountTermsByGroup checks that a term's bridges are looked up only
+// where the article lacks the term, in turn until one is there, and that
+// what was not looked up reads -1 (to be read whole if asked for).
+func TestCountTermsByGroup(t *testing.T) {
+	ts := newTermSetOf()
+	ts.addSentence([]string{"kurd", "baghdad", "zebari"})
+	ts.addSentence([]string{"kurd", "iraq"})
+	enc := encodeTermSet(ts)
+	plan := newTermPlan([][]string{
+		{"kurd", "kurdish"},                   // there: its bridge not looked up
+		{"iran", "persia", "iraq", "baghdad"}, // absent: bridges until iraq
+		{"zebari"},
+	})
+	cnt := make([]int32, len(plan.need))
+	if n, err := countTerms(enc, plan, cnt); err != nil || n != 2 {
+		t.Fatalf("countTerms = %d, %v; want 2 sentences", n, err)
+	}
+	want := map[string]int32{"kurd": 2, "kurdish": -1, "iran": 0, "persia": 0, "iraq": 1, "baghdad": -1, "zebari": 1}
+	for k, term := range plan.need {
+		if cnt[k] != want[term] {
+			t.Errorf("%q counted %d; want %d", term, cnt[k], want[term])
+		}
+	}
+	if len(plan.need) != len(want) {
+		t.Errorf("plan needs %q; want the %d distinct terms", plan.need, len(want))
 	}
 }
 
@@ -475,7 +513,7 @@ func TestSomeTermsReadTheRest(t *testing.T) {
 	ix.mu.RLock()
 	arts := ix.man.Articles
 	ix.mu.RUnlock()
-	ix.readArticleTerms(arts, got, need, nil)
+	ix.readArticleTerms(arts, got, planOf(need...), nil)
 	ts := got[a.ID]
 	if ts == nil || ts.stored == nil || ts.stored.of == nil || ts.n != want.n {
 		t.Fatalf("terms of %s read for %q = %+v; want %d sentences, some terms", a.ID, need, ts, want.n)
@@ -508,7 +546,7 @@ func TestTermSlabReused(t *testing.T) {
 	var slab termSlab
 	for round, need := range [][]string{terms[:3], terms[len(terms)-2:], {terms[1], "zzzz"}} {
 		got := map[corpus.ArticleID]*termSet{a.ID: nil}
-		ix.readArticleTerms(arts, got, need, &slab)
+		ix.readArticleTerms(arts, got, planOf(need...), &slab)
 		ts := got[a.ID]
 		if ts == nil || ts.stored != &slab.stored[0] || ts.n != want.n {
 			t.Fatalf("round %d: set = %+v; want the slab's first, of %d sentences", round, ts, want.n)

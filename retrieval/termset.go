@@ -236,9 +236,10 @@ func eachEntry(enc []byte, l termLayout, fn func(t []byte, df int)) error {
 // (encodeTermSet), read for answering without building a map of them.
 //
 // They are either the whole encoding (enc), looked up where it lies; or
-// the counts of only the terms one question needs (of, sorted, and cnt),
-// looked up in the index's copy within its transaction, and the whole
-// encoding read from the index again (once) if another term is asked for.
+// the counts of only the terms one question needs (of, sorted, and cnt:
+// -1 for one its plan did not look up), looked up in the index's copy
+// within its transaction, and the whole encoding read from the index
+// again (once) if another term is asked for.
 type storedTerms struct {
 	enc    []byte
 	layout termLayout
@@ -264,16 +265,64 @@ func decodeTermSet(enc []byte) (*termSet, error) {
 	return &termSet{n: l.n, stored: &storedTerms{enc: enc, layout: l}}, nil
 }
 
-// countTerms looks each term of need up in the encoding of an article's
-// terms (encodeTermSet), hashes[i] being termHash(need[i]), sets cnt[i] to
-// its count and returns the article's number of sentences.
-func countTerms(enc []byte, need []string, hashes []uint32, cnt []int32) (int, error) {
+// termPlan is what a question needs of the terms of its candidates'
+// articles: its terms and their bridges (need, sorted and distinct, with
+// their termHash), in groups of a term's index in need and then its
+// bridges', as the ranking asks for them (termSet.holds): a term's
+// count, and its bridges' only where the article lacks it.
+type termPlan struct {
+	need   []string
+	hashes []uint32
+	groups [][]int
+}
+
+// newTermPlan plans the terms of groups (a term, then its bridges).
+func newTermPlan(groups [][]string) *termPlan {
+	n := 0
+	for _, g := range groups {
+		n += len(g)
+	}
+	need := make([]string, 0, n)
+	for _, g := range groups {
+		need = append(need, g...)
+	}
+	slices.Sort(need)
+	need = slices.Compact(need)
+	p := &termPlan{need: need, hashes: termHashes(need), groups: make([][]int, len(groups))}
+	at := make([]int, 0, n) // one list cut into the groups
+	for i, g := range groups {
+		start := len(at)
+		for _, t := range g {
+			k, _ := slices.BinarySearch(need, t)
+			at = append(at, k)
+		}
+		p.groups[i] = at[start:len(at):len(at)]
+	}
+	return p
+}
+
+// countTerms looks the terms of plan up in the encoding of an article's
+// terms (encodeTermSet): a group's term, and its bridges in turn until
+// one is there only when it is not; it sets cnt[k] to the count of
+// plan.need[k], or -1 where it did not look (see storedTerms.count), and
+// returns the article's number of sentences.
+func countTerms(enc []byte, plan *termPlan, cnt []int32) (int, error) {
 	l, err := parseTermSet(enc)
 	if err != nil {
 		return 0, err
 	}
-	for i, t := range need {
-		cnt[i] = int32(lookupTerm(enc, l, t, hashes[i]))
+	for k := range cnt {
+		cnt[k] = -1
+	}
+	for _, g := range plan.groups {
+		for _, k := range g {
+			if cnt[k] < 0 {
+				cnt[k] = int32(lookupTerm(enc, l, plan.need[k], plan.hashes[k]))
+			}
+			if cnt[k] > 0 {
+				break
+			}
+		}
 	}
 	return l.n, nil
 }
@@ -297,7 +346,7 @@ func (ts *termSet) count(t string) int {
 
 func (st *storedTerms) count(t string) int {
 	if st.of != nil {
-		if k, ok := slices.BinarySearch(st.of, t); ok {
+		if k, ok := slices.BinarySearch(st.of, t); ok && st.cnt[k] >= 0 {
 			return int(st.cnt[k])
 		}
 		if all := st.whole(); all != nil {
