@@ -846,6 +846,11 @@ func (q *rankQuery) articleHolds(ts *termSet, i int) bool {
 // holds reports whether the set has question term i or one of its
 // bridges.
 func (ts *termSet) holds(q rankQuery, i int) bool {
+	if st := ts.stored; st != nil && st.plan != nil {
+		if held, ok := st.plan.holds(st.cnt, q, i); ok {
+			return held
+		}
+	}
 	if ts.count(q.terms[i]) > 0 {
 		return true
 	}

@@ -490,6 +490,35 @@ func TestCountTermsByGroup(t *testing.T) {
 	if len(plan.need) != len(want) {
 		t.Errorf("plan needs %q; want the %d distinct terms", plan.need, len(want))
 	}
+
+	// Which terms the article holds, read by the plan, as read by the
+	// terms from the whole set; and by the terms when the query is not
+	// the plan's.
+	whole, err := decodeTermSet(enc)
+	if err != nil {
+		t.Fatal(err)
+	}
+	q := rankQuery{terms: []string{"kurd", "iran", "zebari", "absent"}, bridges: [][]qbridge{
+		{{term: "kurdish"}}, {{term: "persia"}, {term: "iraq"}, {term: "baghdad"}}, nil, {{term: "nowhere"}}}}
+	plan = newTermPlan(q.groups())
+	cnt = make([]int32, len(plan.need))
+	if _, err := countTerms(enc, plan, cnt); err != nil {
+		t.Fatal(err)
+	}
+	some := &termSet{n: 2, stored: &storedTerms{plan: plan, of: plan.need, cnt: cnt}}
+	for i := range q.terms {
+		if _, ok := plan.holds(cnt, q, i); !ok {
+			t.Errorf("plan.holds(%q): not read by the plan", q.terms[i])
+		}
+		if got, want := some.holds(q, i), whole.holds(q, i); got != want {
+			t.Errorf("holds(%q) by the plan = %v; by the terms %v", q.terms[i], got, want)
+		}
+	}
+	other := q
+	other.terms = []string{"kurd", "iraq", "zebari", "absent"}
+	if _, ok := plan.holds(cnt, other, 1); ok {
+		t.Error("plan.holds of another query's term: read by the plan")
+	}
 }
 
 // TestSomeTermsReadTheRest checks that an article's terms read for one

@@ -244,6 +244,7 @@ type storedTerms struct {
 	enc    []byte
 	layout termLayout
 
+	plan *termPlan // what of and cnt were read for
 	of   []string
 	cnt  []int32
 	ix   *Index
@@ -299,6 +300,38 @@ func newTermPlan(groups [][]string) *termPlan {
 		p.groups[i] = at[start:len(at):len(at)]
 	}
 	return p
+}
+
+// holds reports whether counts cnt (countTerms's) hold q's term i or one
+// of its bridges, read by the plan's indexes rather than by the terms;
+// ok is false when the plan's group i is not that term and its bridges
+// (a query made again), or was not looked up that far.
+func (p *termPlan) holds(cnt []int32, q rankQuery, i int) (held, ok bool) {
+	if i >= len(p.groups) {
+		return false, false
+	}
+	g := p.groups[i]
+	var bridges []qbridge
+	if q.bridges != nil {
+		bridges = q.bridges[i]
+	}
+	if len(g) != 1+len(bridges) || p.need[g[0]] != q.terms[i] {
+		return false, false
+	}
+	for j, b := range bridges {
+		if p.need[g[j+1]] != b.term {
+			return false, false
+		}
+	}
+	for _, k := range g {
+		switch c := cnt[k]; {
+		case c > 0:
+			return true, true
+		case c < 0:
+			return false, false
+		}
+	}
+	return false, true
 }
 
 // countTerms looks the terms of plan up in the encoding of an article's
