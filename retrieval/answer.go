@@ -566,6 +566,7 @@ func (a *Analyzer) prepareParagraph(p corpus.Paragraph) []doc {
 // repeats of the same text (wire copy printed by several outlets).
 func (ix *Index) rank(q rankQuery, cands []*candidate, avgLen float64) []*candidate {
 	q.holdArticles(cands)
+	q.slots = newTermSlots(q)
 	for _, k := range cands {
 		k.res = score(q, *k.d, avgLen, ix.features)
 	}

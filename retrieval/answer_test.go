@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"math"
+	"reflect"
 	"slices"
 	"strings"
 	"sync"
@@ -429,5 +430,33 @@ func TestAnswersOutliveTheQuestion(t *testing.T) {
 	}
 	if quoted == 0 {
 		t.Fatal("no quote to check")
+	}
+}
+
+// TestTermSlotsScoreAsSearching checks that a candidate scored with its
+// terms tallied in one pass (termSlots) scores exactly as with each term
+// and bridge searched for in its terms.
+func TestTermSlotsScoreAsSearching(t *testing.T) {
+	ix := memIndex(t, seedCorpus(t), Options{})
+	ctx := context.Background()
+	scoredSome := 0
+	for _, it := range readEval(t, "seed-questions.paraphrase.jsonl").QA {
+		q, cands, mem, err := ix.query(ctx, ix.an.Question(it.Question), "")
+		if err != nil {
+			t.Fatal(err)
+		}
+		tallied := q
+		tallied.slots = newTermSlots(q)
+		for _, k := range cands {
+			want := score(q, *k.d, ix.man.avgLen(), ix.features)
+			if got := score(tallied, *k.d, ix.man.avgLen(), ix.features); !reflect.DeepEqual(got, want) {
+				t.Errorf("%q, %q: scored %+v with the terms tallied; %+v searched", it.Question, k.s.Text, got, want)
+			}
+			scoredSome++
+		}
+		mem.release()
+	}
+	if scoredSome < 100 {
+		t.Errorf("%d candidates scored; want at least 100", scoredSome)
 	}
 }

@@ -302,7 +302,11 @@ type rankQuery struct {
 	// an article asks the same. Not safe for concurrent use, as a query
 	// is scored by one goroutine.
 	held map[*termSet][]bool
-	wt   *weightSet
+	// slots counts a candidate's terms in one pass for score (set by
+	// Index.rank; nil: each term is counted by a search of the
+	// candidate's).
+	slots *termSlots
+	wt    *weightSet
 	// qualified pairs a question term naming a place or its people with
 	// a term it qualifies ("Iranian", "minister"), by index
 	// (FeatureQualifiers); lex tells places apart.
@@ -881,6 +885,10 @@ func score(q rankQuery, d doc, avgLen float64, f Feature) scored {
 	var names, namesHit int
 	var other, otherHit float64
 	var matched []match
+	var tfs []int32
+	if q.slots != nil {
+		tfs = q.slots.tally(d.terms)
+	}
 	for i, t := range q.terms {
 		total += q.idf[i]
 		isName := q.name != nil && q.name[i]
@@ -890,7 +898,12 @@ func score(q rankQuery, d doc, avgLen float64, f Feature) scored {
 			other += q.idf[i]
 		}
 		w, tidf := 1.0, q.idf[i]
-		tf := count(d.terms, t)
+		var tf int
+		if tfs != nil {
+			tf = int(tfs[q.slots.of[i][0]])
+		} else {
+			tf = count(d.terms, t)
+		}
 		if tf > 0 {
 			exact += q.idf[i]
 		}
@@ -902,9 +915,15 @@ func score(q rankQuery, d doc, avgLen float64, f Feature) scored {
 		}
 		loose := false // matched through a loose relation only
 		if tf == 0 && q.bridges != nil {
-			for _, b := range q.bridges[i] {
+			for j, b := range q.bridges[i] {
 				bw := q.wt.bridge[b.kind]
-				if c := count(d.terms, b.term); c > 0 && bw > 0 && (tf == 0 || bw > w) {
+				var c int
+				if tfs != nil {
+					c = int(tfs[q.slots.of[i][j+1]])
+				} else {
+					c = count(d.terms, b.term)
+				}
+				if c > 0 && bw > 0 && (tf == 0 || bw > w) {
 					tf, w, tidf = c, bw, min(tidf, b.idf)
 					loose = b.kind == bridgeRelated
 					if len(d.tpos) > 0 {
@@ -1059,6 +1078,52 @@ func cohesion(ms []match, terms int) float64 {
 		return 1
 	}
 	return float64(near) / float64(pairs)
+}
+
+// termSlots numbers a question's terms and their bridges, so that a
+// candidate's terms are counted in one pass over them (tally) instead of
+// a search of them for each term and bridge: of[i] is the slot of term i
+// and then of its bridges, in order.
+type termSlots struct {
+	slot map[string]int32
+	of   [][]int32
+	tf   []int32 // the counts of the candidate last tallied
+}
+
+// newTermSlots numbers q's terms and bridges.
+func newTermSlots(q rankQuery) *termSlots {
+	ts := &termSlots{slot: make(map[string]int32, len(q.terms)), of: make([][]int32, len(q.terms))}
+	number := func(t string) int32 {
+		k, ok := ts.slot[t]
+		if !ok {
+			k = int32(len(ts.slot))
+			ts.slot[t] = k
+		}
+		return k
+	}
+	for i, t := range q.terms {
+		of := []int32{number(t)}
+		if q.bridges != nil {
+			for _, b := range q.bridges[i] {
+				of = append(of, number(b.term))
+			}
+		}
+		ts.of[i] = of
+	}
+	ts.tf = make([]int32, len(ts.slot))
+	return ts
+}
+
+// tally counts each numbered term in terms and returns the counts by
+// slot; they hold until the next tally.
+func (ts *termSlots) tally(terms []string) []int32 {
+	clear(ts.tf)
+	for _, t := range terms {
+		if k, ok := ts.slot[t]; ok {
+			ts.tf[k]++
+		}
+	}
+	return ts.tf
 }
 
 func count(terms []string, t string) int {
