@@ -345,10 +345,8 @@ func (ix *Index) readHits(nums []uint64, recs *records, plan *termPlan, mem *rea
 	arts := ix.man.Articles
 	ix.mu.RUnlock()
 
-	sc := hitScratchPool.Get().(*hitScratch)
-	defer sc.release()
-	hits := sc.hitsFor(len(nums))
-	buf, spans := mem.buf[:0], sc.spans[:0]
+	hits := mem.hitsFor(len(nums))
+	buf, spans := mem.buf[:0], mem.spans[:0]
 	for i, num := range nums {
 		start := len(buf)
 		var idLen, recLen int
@@ -359,7 +357,7 @@ func (ix *Index) readHits(nums []uint64, recs *records, plan *termPlan, mem *rea
 			hits[i].readByID = true
 		}
 	}
-	mem.buf, sc.spans = buf, spans
+	mem.buf, mem.spans = buf, spans
 	// The records' strings slice buf without a copy: buf is mem's, reused
 	// only once mem is released.
 	all := unsafe.String(unsafe.SliceData(buf), len(buf))
@@ -427,12 +425,14 @@ func (ix *Index) readHits(nums []uint64, recs *records, plan *termPlan, mem *rea
 }
 
 // readMemory is the memory readHits makes a question's candidates in:
-// their records, the records' lists, the candidates and the terms of
-// their articles. It is kept from question to question in readMemoryPool:
+// the hits as read, their records, the records' lists, the candidates
+// and the terms of their articles. It is kept from question to question in readMemoryPool:
 // whoever asked for the candidates releases it when done with them, or
 // never, when it keeps them (then it is collected as any memory is).
 type readMemory struct {
-	buf   []byte // the records as read, which their strings slice
+	buf   []byte    // the records as read, which their strings slice
+	spans []hitSpan // where each hit's id and record are in buf
+	hits  []readHit
 	arena recordArena
 	recs  []sentenceRecord
 	cands []candidate
@@ -447,6 +447,16 @@ var readMemoryPool = sync.Pool{New: func() any {
 
 // newReadMemory takes a readMemory from the pool.
 func newReadMemory() *readMemory { return readMemoryPool.Get().(*readMemory) }
+
+// hitsFor returns n zero hits.
+func (m *readMemory) hitsFor(n int) []readHit {
+	if cap(m.hits) < n {
+		m.hits = make([]readHit, n)
+	}
+	m.hits = m.hits[:n]
+	clear(m.hits)
+	return m.hits
+}
 
 // recordsFor returns n zero records.
 func (m *readMemory) recordsFor(n int) []sentenceRecord {
@@ -473,6 +483,7 @@ func (m *readMemory) release() {
 	if m == nil {
 		return
 	}
+	clear(m.hits)
 	clear(m.recs)
 	clear(m.cands)
 	clear(m.out[:cap(m.out)])
@@ -493,33 +504,6 @@ type readHit struct {
 
 // hitSpan is where a hit's id and record are in readHits's buffer.
 type hitSpan struct{ start, idEnd, end int }
-
-// hitScratch is readHits's working memory, kept from question to question
-// in hitScratchPool: where each hit's id and record are in the buffer they
-// are read into, and the table of hits. Nothing of it outlives the call
-// that took it.
-type hitScratch struct {
-	spans []hitSpan
-	hits  []readHit
-}
-
-var hitScratchPool = sync.Pool{New: func() any { return new(hitScratch) }}
-
-// hitsFor returns n zero hits.
-func (sc *hitScratch) hitsFor(n int) []readHit {
-	if cap(sc.hits) < n {
-		sc.hits = make([]readHit, n)
-	}
-	sc.hits = sc.hits[:n]
-	clear(sc.hits)
-	return sc.hits
-}
-
-// release clears what points elsewhere and puts sc back in the pool.
-func (sc *hitScratch) release() {
-	clear(sc.hits)
-	hitScratchPool.Put(sc)
-}
 
 // hit returns the sentence with document id id: its article (without
 // paragraphs), its place and its record; false when the index no longer

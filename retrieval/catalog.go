@@ -917,7 +917,7 @@ func (ix *Index) readArticleTerms(arts *entries, terms map[corpus.ArticleID]*ter
 		} else {
 			var st *storedTerms
 			ts, st = slab.next(len(need))
-			st.plan, st.of, st.ix, st.id = plan, need, ix, id
+			st.plan, st.ix, st.id = plan, ix, id
 			ts.stored = st
 			ts.n, err = countTerms(enc, plan, st.cnt)
 		}

@@ -505,7 +505,7 @@ func TestCountTermsByGroup(t *testing.T) {
 	if _, err := countTerms(enc, plan, cnt); err != nil {
 		t.Fatal(err)
 	}
-	some := &termSet{n: 2, stored: &storedTerms{plan: plan, of: plan.need, cnt: cnt}}
+	some := &termSet{n: 2, stored: &storedTerms{plan: plan, cnt: cnt}}
 	for i := range q.terms {
 		if _, ok := plan.holds(cnt, q, i); !ok {
 			t.Errorf("plan.holds(%q): not read by the plan", q.terms[i])
@@ -544,7 +544,7 @@ func TestSomeTermsReadTheRest(t *testing.T) {
 	ix.mu.RUnlock()
 	ix.readArticleTerms(arts, got, planOf(need...), nil)
 	ts := got[a.ID]
-	if ts == nil || ts.stored == nil || ts.stored.of == nil || ts.n != want.n {
+	if ts == nil || ts.stored == nil || ts.stored.plan == nil || ts.n != want.n {
 		t.Fatalf("terms of %s read for %q = %+v; want %d sentences, some terms", a.ID, need, ts, want.n)
 	}
 	if ts.stored.all != nil {

@@ -236,16 +236,15 @@ func eachEntry(enc []byte, l termLayout, fn func(t []byte, df int)) error {
 // (encodeTermSet), read for answering without building a map of them.
 //
 // They are either the whole encoding (enc), looked up where it lies; or
-// the counts of only the terms one question needs (of, sorted, and cnt:
-// -1 for one its plan did not look up), looked up in the index's copy
+// the counts of only the terms one question's plan needs (cnt, by the
+// plan's need: -1 for one it did not look up), looked up in the index's copy
 // within its transaction, and the whole encoding read from the index
 // again (once) if another term is asked for.
 type storedTerms struct {
 	enc    []byte
 	layout termLayout
 
-	plan *termPlan // what of and cnt were read for
-	of   []string
+	plan *termPlan // the terms cnt counts (plan.need)
 	cnt  []int32
 	ix   *Index
 	id   corpus.ArticleID
@@ -378,8 +377,8 @@ func (ts *termSet) count(t string) int {
 }
 
 func (st *storedTerms) count(t string) int {
-	if st.of != nil {
-		if k, ok := slices.BinarySearch(st.of, t); ok && st.cnt[k] >= 0 {
+	if st.plan != nil {
+		if k, ok := slices.BinarySearch(st.plan.need, t); ok && st.cnt[k] >= 0 {
 			return int(st.cnt[k])
 		}
 		if all := st.whole(); all != nil {
@@ -406,7 +405,7 @@ func (ts *termSet) counts() map[string]int {
 }
 
 func (st *storedTerms) counts() map[string]int {
-	if st.of != nil {
+	if st.plan != nil {
 		if all := st.whole(); all != nil {
 			return all.counts()
 		}
