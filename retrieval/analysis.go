@@ -54,7 +54,7 @@ const usPattern = `\bU(?:\.?S\.?A?|nited States(?: of America)?)\b`
 // of the analysis (a sentence's answer-type evidence and kinds are stored
 // in its record), so its checksum is in the name: an index written with
 // another lexicon is rebuilt, not answered from with stale records.
-var analysisVersion = fmt.Sprintf("verbatim-index-8/record-%d/terms-%d/lexicon-%s", recordVersion, termSetVersion, lexiconChecksum(lexiconData))
+var analysisVersion = fmt.Sprintf("verbatim-index-9/record-%d/terms-%d/lexicon-%s", recordVersion, termSetVersion, lexiconChecksum(lexiconData))
 
 // lexiconChecksum names the lexicon's contents in eight hex digits.
 func lexiconChecksum(data []byte) string {
@@ -279,11 +279,17 @@ func (a *Analyzer) Words(s string) []string {
 
 // extraStopWords are function words bleve's English (Snowball) list lacks:
 // the modal verbs, which questions are full of ("when will", "what can")
-// and which carry nothing to match ("may" stays: it is also a month); and
+// and which carry nothing to match ("may" stays: it is also a month); the
+// negated auxiliaries typed without an apostrophe; and
 // the Penn Treebank's names for brackets ("-LRB-" for "("), which
 // tokenised news text such as TrecQA writes and which are punctuation,
 // not words.
-var extraStopWords = []string{"will", "can", "might", "must", "shall", "lrb", "rrb", "lsb", "rsb", "lcb", "rcb"}
+var extraStopWords = []string{"will", "can", "might", "must", "shall", "lrb", "rrb", "lsb", "rsb", "lcb", "rcb",
+	// The negated auxiliaries with the apostrophe left out, as people
+	// type questions ("didnt they", "why couldnt"); the list has them
+	// with it.
+	"dont", "doesnt", "didnt", "isnt", "arent", "wasnt", "werent", "hasnt", "havent", "hadnt",
+	"cant", "couldnt", "wont", "wouldnt", "shouldnt", "mustnt"}
 
 // stopWords is the stop list of the text field: bleve's English list and
 // extraStopWords.

@@ -228,6 +228,18 @@ func TestQuestionType(t *testing.T) {
 		{"Which city in China has the most banks?", AnswerPlace, "city in China has the most banks?"},
 		// "what the judge said": the judge is who speaks, not the answer.
 		{"tell me what the judge said to him", AnswerAny, "tell me the judge said to him"},
+		// A question word run together with "is", as people type it,
+		// with the apostrophe or without.
+		{"who's in charge of the school", AnswerPerson, "in charge of the school"},
+		{"whos the new mayor", AnswerPerson, "the new mayor"},
+		{"whens the next court date", AnswerTime, "the next court date"},
+		{"Where's the summit?", AnswerPlace, "the summit?"},
+		{"whats the name of the stranded boat", AnswerName, "the stranded boat"},
+		{"How's the weather?", AnswerDescription, "the weather?"},
+		{"who'll chair the panel", AnswerPerson, "chair the panel"},
+		// Not a question word: the word only begins like one.
+		{"Whoever wins gets the seat?", AnswerAny, "Whoever wins gets the seat?"},
+		{"Howard's speech, what did it say?", AnswerDescription, "Howard's speech, did it say?"},
 	} {
 		got := an.Question(tt.q)
 		if got.Type != tt.want || got.Content != tt.content {
@@ -283,6 +295,23 @@ func TestLexiconBridges(t *testing.T) {
 	}
 	if us := an.Terms("US and U.S. and the United States, not us"); !slices.Equal(us, []string{"usa", "usa", "usa", "us"}) {
 		t.Errorf("Terms = %q; want the US three times as usa, then the pronoun", us)
+	}
+}
+
+// TestNegationsWithoutApostrophe holds a negated auxiliary typed without
+// its apostrophe to the stop word it is with one: neither is a word to
+// match.
+func TestNegationsWithoutApostrophe(t *testing.T) {
+	an := newAnalyzer(t)
+	for _, tt := range []struct{ with, without string }{
+		{"why couldn't the ferry sail", "why couldnt the ferry sail"},
+		{"didn't an inspection find it", "didnt an inspection find it"},
+		{"it isn't open and they won't say", "it isnt open and they wont say"},
+	} {
+		with, without := an.Terms(tt.with), an.Terms(tt.without)
+		if !slices.Equal(with, without) || len(with) == 0 {
+			t.Errorf("Terms(%q) = %q, Terms(%q) = %q; want the same, not empty", tt.with, with, tt.without, without)
+		}
 	}
 }
 

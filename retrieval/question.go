@@ -38,6 +38,32 @@ var whWords = map[string]bool{
 	"when": true, "where": true, "why": true, "how": true,
 }
 
+// contractedWh maps a question word run together with a following "is",
+// "are", "has", "will" or "would", as people type it, to the question
+// word: "who's", "what're", and, the apostrophe left out, "whos",
+// "whats", "wheres".
+var contractedWh = map[string]string{
+	"whos": "who", "whats": "what", "whens": "when", "wheres": "where", "whys": "why", "hows": "how",
+}
+
+// whWordOf returns the question word that lower-cased word lw is or
+// begins as a contraction ("who's": "who"), or "".
+func whWordOf(lw string) string {
+	if whWords[lw] {
+		return lw
+	}
+	if wh, ok := contractedWh[lw]; ok {
+		return wh
+	}
+	if base, suffix, ok := strings.Cut(lw, "'"); ok && whWords[base] {
+		switch suffix {
+		case "s", "re", "ll", "d", "ve":
+			return base
+		}
+	}
+	return ""
+}
+
 // howWords follow "how" to ask for a quantity: "how many", "how long",
 // "how fast": the gradable adjectives and adverbs of measure. They are
 // part of the question, not of its subject.
@@ -82,8 +108,8 @@ func analyzeQuestion(text string) (q Question, wh string, rest []string) {
 		wh, rest = "name", words[1:]
 	}
 	for i, w := range words {
-		lw := strings.ToLower(w)
-		if !whWords[lw] {
+		lw := whWordOf(strings.ToLower(w))
+		if lw == "" {
 			continue
 		}
 		q.Wh = lw
@@ -113,10 +139,9 @@ func analyzeQuestion(text string) (q Question, wh string, rest []string) {
 				phrase = append(phrase, words[n-2:]...)
 			}
 		}
-		if len(phrase) == 1 {
-			q.WhPhrase = lw
-		} else {
-			q.WhPhrase = strings.ToLower(strings.Join(phrase, " "))
+		q.WhPhrase = lw
+		if len(phrase) > 1 {
+			q.WhPhrase += " " + strings.ToLower(strings.Join(phrase[1:], " "))
 		}
 		q.Content = removeWords(text, phrase)
 		wh, rest = lw, words[i+1:]
