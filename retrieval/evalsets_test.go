@@ -17,6 +17,7 @@ var (
 	seedPara5Files = []string{"seed-paraphrase5.tune.jsonl", "seed-paraphrase5.heldout.jsonl"}
 	seedPara6Files = []string{"seed-paraphrase6.tune.jsonl", "seed-paraphrase6.heldout.jsonl"}
 	seedPara7Files = []string{"seed-paraphrase7.tune.jsonl", "seed-paraphrase7.heldout.jsonl"}
+	seedPara8Files = []string{"seed-paraphrase8.tune.jsonl", "seed-paraphrase8.heldout.jsonl"}
 	summaryFiles   = []string{"summaries.tune.jsonl", "summaries.heldout.jsonl"}
 	summary2Files  = []string{"summaries2.tune.jsonl", "summaries2.heldout.jsonl"}
 	summary3Files  = []string{"summaries3.tune.jsonl", "summaries3.heldout.jsonl"}
@@ -136,6 +137,16 @@ func TestSeedParaphrase6Rules(t *testing.T) {
 // fails, fix the question, not the test.
 func TestSeedParaphrase7Rules(t *testing.T) {
 	checkSeedParaHalves(t, seedPara7Files, blindSeedParaRules)
+}
+
+// TestSeedParaphrase8Rules checks the eighth seed paraphrase set by the
+// rules of the third (checkSeedParaHalves): expected substrings in the
+// built-in article as written, each in one sentence, at most one shared
+// content word, at least 50 questions and a quarter unanswerable in each
+// half, and answers spread over three quarters of the sentences. When it
+// fails, fix the question, not the test.
+func TestSeedParaphrase8Rules(t *testing.T) {
+	checkSeedParaHalves(t, seedPara8Files, blindSeedParaRules)
 }
 
 // seedParaRules are the counts a seed paraphrase set was written to:
