@@ -24,6 +24,7 @@ var (
 	summary4Files  = []string{"summaries4.tune.jsonl", "summaries4.heldout.jsonl"}
 	summary5Files  = []string{"summaries5.tune.jsonl", "summaries5.heldout.jsonl"}
 	summary6Files  = []string{"summaries6.tune.jsonl", "summaries6.heldout.jsonl"}
+	summary7Files  = []string{"summaries7.tune.jsonl", "summaries7.heldout.jsonl"}
 )
 
 // The second news paraphrase set (testdata/eval/README.md): six articles
@@ -236,7 +237,7 @@ func TestSummariesSetRules(t *testing.T) {
 // least 55% of each half's questions without a positive candidate. When
 // it fails, fix the data, not the test.
 func TestBlindSummariesSetRules(t *testing.T) {
-	for _, files := range [][]string{summary2Files, summary3Files, summary4Files, summary5Files, summary6Files} {
+	for _, files := range [][]string{summary2Files, summary3Files, summary4Files, summary5Files, summary6Files, summary7Files} {
 		for _, h := range checkSummaryHalves(t, files) {
 			if h.questions < 50 {
 				t.Errorf("%s: %d questions; want at least 50", h.file, h.questions)
