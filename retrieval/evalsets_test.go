@@ -17,12 +17,14 @@ var (
 	seedPara5Files = []string{"seed-paraphrase5.tune.jsonl", "seed-paraphrase5.heldout.jsonl"}
 	seedPara6Files = []string{"seed-paraphrase6.tune.jsonl", "seed-paraphrase6.heldout.jsonl"}
 	seedPara7Files = []string{"seed-paraphrase7.tune.jsonl", "seed-paraphrase7.heldout.jsonl"}
+	seedPara8Files = []string{"seed-paraphrase8.tune.jsonl", "seed-paraphrase8.heldout.jsonl"}
 	summaryFiles   = []string{"summaries.tune.jsonl", "summaries.heldout.jsonl"}
 	summary2Files  = []string{"summaries2.tune.jsonl", "summaries2.heldout.jsonl"}
 	summary3Files  = []string{"summaries3.tune.jsonl", "summaries3.heldout.jsonl"}
 	summary4Files  = []string{"summaries4.tune.jsonl", "summaries4.heldout.jsonl"}
 	summary5Files  = []string{"summaries5.tune.jsonl", "summaries5.heldout.jsonl"}
 	summary6Files  = []string{"summaries6.tune.jsonl", "summaries6.heldout.jsonl"}
+	summary7Files  = []string{"summaries7.tune.jsonl", "summaries7.heldout.jsonl"}
 )
 
 // The second news paraphrase set (testdata/eval/README.md): six articles
@@ -71,6 +73,14 @@ const (
 	news7Dir     = "testdata/eval/news7"
 	news7Tune    = "news7-paraphrase.tune.jsonl"
 	news7Heldout = "news7-paraphrase.heldout.jsonl"
+)
+
+// The eighth news paraphrase set (testdata/eval/README.md), written the
+// same way on six more articles of its own.
+const (
+	news8Dir     = "testdata/eval/news8"
+	news8Tune    = "news8-paraphrase.tune.jsonl"
+	news8Heldout = "news8-paraphrase.heldout.jsonl"
 )
 
 // TestSeedParaphrase2Rules checks the rules the second seed paraphrase set
@@ -136,6 +146,16 @@ func TestSeedParaphrase6Rules(t *testing.T) {
 // fails, fix the question, not the test.
 func TestSeedParaphrase7Rules(t *testing.T) {
 	checkSeedParaHalves(t, seedPara7Files, blindSeedParaRules)
+}
+
+// TestSeedParaphrase8Rules checks the eighth seed paraphrase set by the
+// rules of the third (checkSeedParaHalves): expected substrings in the
+// built-in article as written, each in one sentence, at most one shared
+// content word, at least 50 questions and a quarter unanswerable in each
+// half, and answers spread over three quarters of the sentences. When it
+// fails, fix the question, not the test.
+func TestSeedParaphrase8Rules(t *testing.T) {
+	checkSeedParaHalves(t, seedPara8Files, blindSeedParaRules)
 }
 
 // seedParaRules are the counts a seed paraphrase set was written to:
@@ -217,7 +237,7 @@ func TestSummariesSetRules(t *testing.T) {
 // least 55% of each half's questions without a positive candidate. When
 // it fails, fix the data, not the test.
 func TestBlindSummariesSetRules(t *testing.T) {
-	for _, files := range [][]string{summary2Files, summary3Files, summary4Files, summary5Files, summary6Files} {
+	for _, files := range [][]string{summary2Files, summary3Files, summary4Files, summary5Files, summary6Files, summary7Files} {
 		for _, h := range checkSummaryHalves(t, files) {
 			if h.questions < 50 {
 				t.Errorf("%s: %d questions; want at least 50", h.file, h.questions)
@@ -368,6 +388,19 @@ func TestNews6ParaphraseRules(t *testing.T) {
 // not the test.
 func TestNews7ParaphraseRules(t *testing.T) {
 	checkNewsParaSet(t, news7Dir, news7Tune, news7Heldout)
+}
+
+// TestNews8ParaphraseRules checks the eighth news paraphrase set against
+// the same rules as the second (see TestNews2ParaphraseRules): six
+// articles with the full header and 8 to 11 paragraphs, every expected
+// substring in exactly one sentence of them as written, at most one
+// content word shared with the answer (names and numbers apart), at least
+// 50 questions in each half with at least a quarter unanswerable (the set
+// was written to 7 of the 20 of each article), no question asked twice and the
+// halves split by article, three each. When it fails, fix the question,
+// not the test.
+func TestNews8ParaphraseRules(t *testing.T) {
+	checkNewsParaSet(t, news8Dir, news8Tune, news8Heldout)
 }
 
 // checkNewsParaSet checks a news paraphrase set of six articles in dir
