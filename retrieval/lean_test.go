@@ -219,7 +219,7 @@ func recaseNamesPlain(text string, docs []*doc) string {
 func TestRecaseNamesAsPlain(t *testing.T) {
 	an := newAnalyzer(t)
 	var docs []*doc
-	for _, dir := range []string{"news", "news2", "news3", "news4", "news5", "news6", "news7"} {
+	for _, dir := range []string{"news", "news2", "news3", "news4", "news5", "news6", "news7", "news8"} {
 		c, _, err := corpus.LoadDir(context.Background(), filepath.Join("testdata", "eval", dir))
 		if err != nil {
 			t.Fatal(err)
@@ -257,7 +257,7 @@ func TestLeanAnalysis(t *testing.T) {
 		t.Fatal("the analyzers are not made of the parts Terms knows: it runs them whole")
 	}
 	texts := append(testQuestions(t), testWords(t)...)
-	for _, dir := range []string{"news", "news2", "news3", "news4", "news5", "news6", "news7"} {
+	for _, dir := range []string{"news", "news2", "news3", "news4", "news5", "news6", "news7", "news8"} {
 		c, _, err := corpus.LoadDir(context.Background(), filepath.Join("testdata", "eval", dir))
 		if err != nil {
 			t.Fatal(err)
