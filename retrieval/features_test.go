@@ -227,7 +227,7 @@ func TestQuestionType(t *testing.T) {
 		{"what minor league team did he join", AnswerOrganization, "minor league team did he join"},
 		{"Which city in China has the most banks?", AnswerPlace, "city in China has the most banks?"},
 		// "what the judge said": the judge is who speaks, not the answer.
-		{"tell me what the judge said to him", AnswerAny, "tell me the judge said to him"},
+		{"tell me what the judge said to him", AnswerAny, "the judge said to him"},
 		// A question word run together with "is", as people type it,
 		// with the apostrophe or without.
 		{"who's in charge of the school", AnswerPerson, "in charge of the school"},
@@ -237,6 +237,14 @@ func TestQuestionType(t *testing.T) {
 		{"whats the name of the stranded boat", AnswerName, "the stranded boat"},
 		{"How's the weather?", AnswerDescription, "the weather?"},
 		{"who'll chair the panel", AnswerPerson, "chair the panel"},
+		// A request or a turn of conversation before the question word
+		// is no part of the question; other words before it are.
+		{"can you tell me who the US ambassador is", AnswerPerson, "the US ambassador is"},
+		{"hey, where will the next meeting be held?", AnswerPlace, ", will the next meeting be held?"},
+		{"does anyone know when the talks start", AnswerTime, "the talks start"},
+		{"ok but why did they leave", AnswerReason, "did they leave"},
+		{"In what year did the war end?", AnswerTime, "In year did the war end?"},
+		{"Khalilzad said what about Iran?", AnswerAny, "Khalilzad said about Iran?"},
 		// Not a question word: the word only begins like one.
 		{"Whoever wins gets the seat?", AnswerAny, "Whoever wins gets the seat?"},
 		{"Howard's speech, what did it say?", AnswerDescription, "Howard's speech, did it say?"},

@@ -1,6 +1,7 @@
 package retrieval
 
 import (
+	"slices"
 	"strings"
 	"unicode"
 	"unicode/utf8"
@@ -62,6 +63,34 @@ func whWordOf(lw string) string {
 		}
 	}
 	return ""
+}
+
+// leadIn holds the words people put before a question as a request or to
+// take a turn in a conversation ("can you tell me who ...", "do you know
+// where ...", "hey, when ...", "ok but why ..."), lower-cased. When every
+// word before the question word is one of them, they are not words of
+// the question: "tell" and "know" are no words an answer shares, and
+// unknown to the articles they would count as words it lacks.
+var leadIn = map[string]bool{
+	"can": true, "could": true, "would": true, "will": true, "do": true, "does": true, "did": true,
+	"you": true, "u": true, "please": true, "pls": true, "plz": true, "tell": true, "me": true,
+	"know": true, "knows": true, "idea": true, "any": true, "anyone": true, "anybody": true,
+	"someone": true, "somebody": true, "i": true, "i'd": true, "id": true, "i'm": true, "im": true,
+	"was": true, "like": true, "want": true, "wanna": true, "to": true, "wonder": true,
+	"wondering": true, "curious": true, "hey": true, "hi": true, "hello": true, "so": true,
+	"ok": true, "okay": true, "and": true, "but": true, "then": true, "well": true, "also": true,
+	"just": true, "quick": true, "question": true, "explain": true, "remind": true, "show": true,
+	"let": true, "let's": true, "lets": true, "see": true, "find": true, "out": true,
+}
+
+// isLeadIn reports whether every word of words is a lead-in word.
+func isLeadIn(words []string) bool {
+	for _, w := range words {
+		if !leadIn[strings.ToLower(w)] {
+			return false
+		}
+	}
+	return true
 }
 
 // howWords follow "how" to ask for a quantity: "how many", "how long",
@@ -143,7 +172,11 @@ func analyzeQuestion(text string) (q Question, wh string, rest []string) {
 		if len(phrase) > 1 {
 			q.WhPhrase += " " + strings.ToLower(strings.Join(phrase[1:], " "))
 		}
-		q.Content = removeWords(text, phrase)
+		if i > 0 && isLeadIn(words[:i]) {
+			q.Content = removeWords(text, slices.Concat(words[:i], phrase))
+		} else {
+			q.Content = removeWords(text, phrase)
+		}
 		wh, rest = lw, words[i+1:]
 		break
 	}
