@@ -62,7 +62,9 @@ func answerSpan(an *Analyzer, q rankQuery, text string) (Span, bool) {
 	anchors := sc.anchors[:0]
 	for i, w := range words {
 		if q.qwords.has(w) {
-			anchors = append(anchors, i)
+			if !unanchoring[w] {
+				anchors = append(anchors, i)
+			}
 			continue
 		}
 		// Porter's stem of the folded word, as the text field makes
@@ -152,6 +154,18 @@ func answerSpan(an *Analyzer, q rankQuery, text string) (Span, bool) {
 		start -= size
 	}
 	return Span{start, end}, true
+}
+
+// unanchoring are function words that stand in every part of a sentence
+// and mark no slot: the articles, the auxiliaries, the pronouns and the
+// conjunctions. A question that shares one of them with a sentence says
+// nothing of where in it the answer is; a preposition it shares ("by" in
+// "win by", "from" in "start from") may.
+var unanchoring = map[string]bool{
+	"the": true, "a": true, "an": true, "is": true, "are": true, "was": true, "were": true,
+	"be": true, "been": true, "do": true, "does": true, "did": true, "has": true, "have": true,
+	"had": true, "and": true, "or": true, "it": true, "he": true, "she": true, "they": true,
+	"his": true, "her": true, "its": true, "their": true, "this": true, "that": true,
 }
 
 // runOf reports whether a word with evidence e continues an answer of

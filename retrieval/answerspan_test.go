@@ -16,6 +16,10 @@ func TestAnswerSpan(t *testing.T) {
 	}{
 		{"When did Washington break off ties with Iran?", "1979"},
 		{"Who is the US ambassador to Iraq?", "Zalmy Khalilzad"},
+		// The question's "the" is in every part of the sentence: only
+		// the words it asks about place the answer.
+		{"Who is the US ambassador?", "Zalmy Khalilzad"},
+		{"who is the ambassador", "Zalmy Khalilzad"},
 		{"Why did Washington break off ties with Iran?", "after militants occupied the US Embassy in Tehran in the wake of the 1979 Islamic Revolution"},
 		{"Where do Iraqi officials want the next meeting to take place?", "Baghdad"},
 		{"When will the expanded follow-up meeting be held?", "next month"},
