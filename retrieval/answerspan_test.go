@@ -20,6 +20,7 @@ func TestAnswerSpan(t *testing.T) {
 		// the words it asks about place the answer.
 		{"Who is the US ambassador?", "Zalmy Khalilzad"},
 		{"who is the ambassador", "Zalmy Khalilzad"},
+		{"WHO IS THE US AMBASSADOR TO IRAQ", "Zalmy Khalilzad"},
 		{"Why did Washington break off ties with Iran?", "after militants occupied the US Embassy in Tehran in the wake of the 1979 Islamic Revolution"},
 		{"Where do Iraqi officials want the next meeting to take place?", "Baghdad"},
 		{"When will the expanded follow-up meeting be held?", "next month"},

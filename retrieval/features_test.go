@@ -245,6 +245,9 @@ func TestQuestionType(t *testing.T) {
 		{"ok but why did they leave", AnswerReason, "did they leave"},
 		{"In what year did the war end?", AnswerTime, "In year did the war end?"},
 		{"Khalilzad said what about Iran?", AnswerAny, "Khalilzad said about Iran?"},
+		{"thanks, who is the mayor", AnswerPerson, ", is the mayor"},
+		// Capitals throughout tell no names: read in lower case.
+		{"WHO IS THE US AMBASSADOR TO IRAQ?", AnswerPerson, "is the us ambassador to iraq?"},
 		// Not a question word: the word only begins like one.
 		{"Whoever wins gets the seat?", AnswerAny, "Whoever wins gets the seat?"},
 		{"Howard's speech, what did it say?", AnswerDescription, "Howard's speech, did it say?"},

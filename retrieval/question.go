@@ -81,6 +81,7 @@ var leadIn = map[string]bool{
 	"ok": true, "okay": true, "and": true, "but": true, "then": true, "well": true, "also": true,
 	"just": true, "quick": true, "question": true, "explain": true, "remind": true, "show": true,
 	"let": true, "let's": true, "lets": true, "see": true, "find": true, "out": true,
+	"thanks": true, "thank": true, "thx": true,
 }
 
 // isLeadIn reports whether every word of words is a lead-in word.
@@ -117,8 +118,15 @@ func AnalyzeQuestion(text string) Question {
 
 // Question analyses a question as AnalyzeQuestion does, and finds the type
 // of answer it asks for from its question word and focus noun ("what
-// city": a place).
+// city": a place). A question in capitals throughout is read in lower
+// case.
 func (a *Analyzer) Question(text string) Question {
+	if shouted(text) {
+		// Capitals throughout say nothing of which words are names:
+		// read as lower case, the names come back from the sentences
+		// found (recaseNames).
+		text = strings.ToLower(text)
+	}
 	q, wh, rest := analyzeQuestion(text)
 	if a.lex != nil && wh != "" {
 		q.Type, q.Focus = a.lex.questionType(a, wh, rest)
@@ -257,6 +265,21 @@ func nameOf(rest []string) int {
 		return i + 2
 	}
 	return 0
+}
+
+// shouted reports whether text is written in capitals throughout: two
+// letters or more, none of them lower case.
+func shouted(text string) bool {
+	upper := 0
+	for _, r := range text {
+		switch {
+		case unicode.IsLower(r):
+			return false
+		case unicode.IsUpper(r):
+			upper++
+		}
+	}
+	return upper >= 2
 }
 
 // recaseNames writes the lower-case words of a question that the
