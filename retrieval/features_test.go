@@ -246,6 +246,12 @@ func TestQuestionType(t *testing.T) {
 		{"In what year did the war end?", AnswerTime, "In year did the war end?"},
 		{"Khalilzad said what about Iran?", AnswerAny, "Khalilzad said about Iran?"},
 		{"thanks, who is the mayor", AnswerPerson, ", is the mayor"},
+		// A request for a topic is asked as the topic is.
+		{"tell me about the ferry subsidy", AnswerAny, "the ferry subsidy"},
+		{"any news on the Tenbury flood", AnswerAny, "the Tenbury flood"},
+		{"anything about oil?", AnswerAny, "oil?"},
+		{"Did the talks go on", AnswerAny, "Did the talks go on"},
+		{"on the record, did he resign", AnswerAny, "on the record, did he resign"},
 		// Capitals throughout tell no names: read in lower case.
 		{"WHO IS THE US AMBASSADOR TO IRAQ?", AnswerPerson, "is the us ambassador to iraq?"},
 		// Not a question word: the word only begins like one.

@@ -188,7 +188,45 @@ func analyzeQuestion(text string) (q Question, wh string, rest []string) {
 		wh, rest = lw, words[i+1:]
 		break
 	}
+	if q.Wh == "" {
+		if k := topicRequest(words); k > 0 {
+			// "tell me about X", "any news on X": asked as "X" is, its
+			// request words no part of what to match.
+			q.Content = removeWords(text, words[:k])
+		}
+	}
 	return q, wh, rest
+}
+
+// topicWords ask for what the articles say of a topic, before "about",
+// "on" or "regarding" and with the lead-in words: "tell me about",
+// "anything on", "any news regarding", "more info about".
+var topicWords = map[string]bool{
+	"anything": true, "something": true, "info": true, "information": true, "news": true,
+	"update": true, "updates": true, "details": true, "more": true, "give": true, "get": true,
+}
+
+// topicCues end a request for a topic: the topic follows them.
+var topicCues = map[string]bool{"about": true, "on": true, "regarding": true}
+
+// topicRequest returns how many words of a question without a question
+// word ask for a topic ("tell me about"), its cue word last, and 0 when
+// it is no such request: the cue must follow one request word at least
+// and lead a topic.
+func topicRequest(words []string) int {
+	for i, w := range words {
+		lw := strings.ToLower(w)
+		if topicCues[lw] {
+			if i == 0 || i == len(words)-1 {
+				return 0
+			}
+			return i + 1
+		}
+		if !leadIn[lw] && !topicWords[lw] {
+			return 0
+		}
+	}
+	return 0
 }
 
 // removeWords removes the first occurrence of the consecutive words from
