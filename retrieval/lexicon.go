@@ -6,6 +6,7 @@ import (
 	"compress/gzip"
 	_ "embed"
 	"fmt"
+	"sort"
 	"strconv"
 	"strings"
 	"sync"
@@ -64,6 +65,11 @@ type lexicon struct {
 	// freq is how often WordNet's sense-tagged corpus saw each term's
 	// words: a background frequency of English, for words a corpus lacks.
 	freq map[string]int
+	// lemmas holds WordNet's single-word lemmas, sorted, one after
+	// another; lemmaEnds where each ends. A question word none of them
+	// is, in no inflection, is no English word (english).
+	lemmas    string
+	lemmaEnds []uint32
 }
 
 // lexiconOnce parses the embedded lexicon once per process: about 22,500
@@ -146,6 +152,7 @@ func parseLexicon(an *Analyzer, data []byte) (*lexicon, error) {
 	aliases := map[int32][]int32{} // a place's term -> its group
 	var capitals [][2]int32
 	var forms [][2]int32 // irregular inflections (form, base) and spellings (British, American)
+	var english []byte   // the 'w' lines' words, one after another
 	sc := bufio.NewScanner(zr)
 	f := make([][]byte, 0, 16)
 	for sc.Scan() {
@@ -218,6 +225,9 @@ func parseLexicon(an *Analyzer, data []byte) (*lexicon, error) {
 			for _, w := range f[2:] {
 				lx.focus[lowerString(w)] = t
 			}
+		case 'w':
+			english = append(english, f[1]...) // lower case already
+			lx.lemmaEnds = append(lx.lemmaEnds, uint32(len(english)))
 		case 'h':
 			w := lowerString(f[1])
 			ks := make([]string, len(f)-2)
@@ -231,6 +241,7 @@ func parseLexicon(an *Analyzer, data []byte) (*lexicon, error) {
 	if err := sc.Err(); err != nil {
 		return nil, fmt.Errorf("lexicon: %w", err)
 	}
+	lx.lemmas = string(english)
 	for _, c := range capitals {
 		capital, country := c[0], c[1]
 		if capital < 0 || country < 0 {
@@ -369,4 +380,71 @@ func lookupKey[V any](m map[string]V, w string) (V, string, bool) {
 	}
 	var zero V
 	return zero, "", false
+}
+
+// lemma reports whether w, lower-cased, is one of WordNet's single-word
+// lemmas.
+func (lx *lexicon) lemma(w string) bool {
+	word := func(i int) string {
+		start := uint32(0)
+		if i > 0 {
+			start = lx.lemmaEnds[i-1]
+		}
+		return lx.lemmas[start:lx.lemmaEnds[i]]
+	}
+	i := sort.Search(len(lx.lemmaEnds), func(i int) bool { return word(i) >= w })
+	return i < len(lx.lemmaEnds) && word(i) == w
+}
+
+// irregular reports whether term t is an irregular form of another word
+// (the exception lists' "went", "children").
+func (lx *lexicon) irregular(t string) bool {
+	for _, b := range lx.rel[t] {
+		if b.kind == bridgeForm {
+			return true
+		}
+	}
+	return false
+}
+
+// pronouns are English words WordNet, a dictionary of content words,
+// does not hold.
+var pronouns = map[string]bool{
+	"anybody": true, "anyone": true, "anything": true, "anywhere": true, "everybody": true,
+	"everyone": true, "everything": true, "everywhere": true, "somebody": true, "someone": true,
+	"something": true, "somewhere": true, "nobody": true, "nothing": true, "nowhere": true,
+	"whoever": true, "whatever": true, "whenever": true, "wherever": true, "however": true,
+}
+
+// morphRules are WordNet's detachment rules (its morphy): an inflected
+// form's ending and what replaces it in the base form, for nouns
+// (dockers, churches, women, cities), verbs (suing, closed, tries) and
+// adjectives (longest, closer).
+var morphRules = [...][2]string{
+	{"s", ""}, {"ses", "s"}, {"xes", "x"}, {"zes", "z"}, {"ches", "ch"}, {"shes", "sh"}, {"men", "man"}, {"ies", "y"},
+	{"es", "e"}, {"es", ""}, {"ed", "e"}, {"ed", ""}, {"ing", "e"}, {"ing", ""},
+	{"er", ""}, {"est", ""}, {"er", "e"}, {"est", "e"},
+}
+
+// english reports whether the lower-cased word w, of term t, is an
+// English word: a lemma of WordNet, an inflection of one by its rules (a
+// final consonant doubled or not: "stopped", "biggest") or by its
+// exception lists ("went").
+func (lx *lexicon) english(w, t string) bool {
+	if lx.lemma(w) || pronouns[w] || lx.irregular(t) {
+		return true
+	}
+	for _, r := range morphRules {
+		stem, ok := strings.CutSuffix(w, r[0])
+		if !ok || stem == "" {
+			continue
+		}
+		if lx.lemma(stem + r[1]) {
+			return true
+		}
+		if n := len(stem); r[1] == "" && n > 1 && stem[n-1] == stem[n-2] && lx.lemma(stem[:n-1]) {
+			return true
+		}
+	}
+	return false
 }

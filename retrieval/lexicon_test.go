@@ -88,3 +88,27 @@ func TestParseLexiconShortLines(t *testing.T) {
 		t.Errorf("freq held %d, hold %d; want 3 and 3 (the whole lines still read)", lx.freq["held"], lx.freq["hold"])
 	}
 }
+
+// TestEnglishWord tells English words, inflected or not, from typing
+// slips and names.
+func TestEnglishWord(t *testing.T) {
+	an := newAnalyzer(t)
+	for _, tt := range []struct {
+		w    string
+		want bool
+	}{
+		{"gallery", true}, {"longest", true}, {"suing", true}, {"closest", true}, {"dockers", true},
+		{"stopped", true}, {"biggest", true}, {"cities", true}, {"coworkers", true}, {"anybody", true},
+		{"went", true}, {"leeds", true},
+		{"ambasador", false}, {"goverment", false}, {"zebary", false}, {"desalinaton", false},
+	} {
+		ts := an.Terms(tt.w)
+		term := tt.w
+		if len(ts) == 1 {
+			term = ts[0]
+		}
+		if got := an.lex.english(tt.w, term); got != tt.want {
+			t.Errorf("english(%q) = %v; want %v", tt.w, got, tt.want)
+		}
+	}
+}

@@ -38,6 +38,9 @@
 //	                 the word, all senses and parts of speech: a
 //	                 background frequency of English words, for words a
 //	                 small corpus lacks
+//	w WORD           a single-word lemma of WordNet, common or not, and
+//	                 a hyphenated one also without its hyphens: the
+//	                 English words, in their base forms
 //	h NOUN KIND ...  what a common noun or a single-word proper name is a
 //	                 kind of, by its commonest sense: its hypernyms within
 //	                 a few links, neither too general nor too wide (blue
@@ -383,6 +386,17 @@ func run(dict, out string) error {
 	wn.spellings(add)
 	if err := frequencies(dict, add); err != nil {
 		return err
+	}
+	// Every single-word lemma, common or not: the English words, which
+	// tell a typing slip from a word the articles do not use.
+	for k := range wn.senses {
+		_, w, _ := strings.Cut(k, ":")
+		if joined := strings.ReplaceAll(w, "-", ""); plain(joined) {
+			add("w", joined) // "co-worker" is typed "coworker" too
+			if joined != w {
+				add("w", w)
+			}
+		}
 	}
 
 	// The kinds of things: a noun's hypernyms, for the focus nouns that
