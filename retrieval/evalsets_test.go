@@ -83,6 +83,14 @@ const (
 	news8Heldout = "news8-paraphrase.heldout.jsonl"
 )
 
+// The chat-style set (testdata/eval/README.md): questions typed as
+// people type them to a bot, on the built-in article and on the news/
+// folder, each split into a tune and a held-out half.
+var (
+	chatSeedFiles = []string{"chat-seed.tune.jsonl", "chat-seed.heldout.jsonl"}
+	chatNewsFiles = []string{"chat-news.tune.jsonl", "chat-news.heldout.jsonl"}
+)
+
 // TestSeedParaphrase2Rules checks the rules the second seed paraphrase set
 // was written to, without asking the engine anything: every expected
 // substring is in the built-in article exactly as written and in exactly
@@ -433,6 +441,61 @@ func checkNewsParaSet(t *testing.T, dir, tune, heldout string) {
 	for id := range answeredBy[tune] {
 		if answeredBy[heldout][id] {
 			t.Errorf("article %s answers questions of both %s and %s; the split is by article", id, tune, heldout)
+		}
+	}
+}
+
+// TestChatQuestionsRules checks the rules the chat-style set was written
+// to, without asking the engine anything: the seed halves are asked of
+// the built-in article and the news halves of the news/ folder; every
+// expected substring is written as the articles have it and lies inside
+// exactly one sentence of its corpus; each half has at least 30
+// questions, at least a third of them unanswerable and not all; and no
+// question is asked twice in the set. Unlike the paraphrase sets, it
+// does not limit the words a question shares with its answer: these are
+// chat questions first. When it fails, fix the question, not the test.
+func TestChatQuestionsRules(t *testing.T) {
+	seed, err := corpus.Default()
+	if err != nil {
+		t.Fatal(err)
+	}
+	news := checkArticleFolder(t, paraNews, articleRules{minArticles: 12, maxArticles: 12, minParagraphs: 8, maxParagraphs: 15})
+	seen := map[string]string{}
+	for _, half := range []struct {
+		c     *corpus.Corpus
+		files []string
+	}{{seed, chatSeedFiles}, {news, chatNewsFiles}} {
+		for _, file := range half.files {
+			set := readEval(t, file)
+			if set.Kind != EvalCorpusQA {
+				t.Fatalf("%s is %s; want corpus QA", file, set.Kind)
+			}
+			none := 0
+			for _, it := range set.QA {
+				key := strings.ToLower(corpus.FoldSpace(it.Question))
+				if prev, ok := seen[key]; ok {
+					t.Errorf("%s: %q is asked again (first in %s)", file, it.Question, prev)
+				}
+				seen[key] = file
+				if len(it.Expect) == 0 {
+					none++
+				}
+				for _, sub := range it.Expect {
+					if sub != corpus.FoldSpace(sub) {
+						t.Errorf("%s: %q expects %q, not as the articles write it (spacing)", file, it.Question, sub)
+					}
+					if n := len(paraSentencesWith(half.c, sub)); n != 1 {
+						t.Errorf("%s: %q expects %q, which %d sentences contain; want exactly one", file, it.Question, sub, n)
+					}
+				}
+			}
+			if n := len(set.QA); n < 30 {
+				t.Errorf("%s: %d questions; want at least 30", file, n)
+			}
+			if 3*none < len(set.QA) || none == len(set.QA) {
+				t.Errorf("%s: %d of %d questions unanswerable; want at least a third, and not all", file, none, len(set.QA))
+			}
+			t.Logf("%s: %d questions, %d unanswerable", file, len(set.QA), none)
 		}
 	}
 }
