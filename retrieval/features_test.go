@@ -252,6 +252,12 @@ func TestQuestionType(t *testing.T) {
 		{"anything about oil?", AnswerAny, "oil?"},
 		{"Did the talks go on", AnswerAny, "Did the talks go on"},
 		{"on the record, did he resign", AnswerAny, "on the record, did he resign"},
+		// Chat's short forms are written out; in capitals they are names.
+		{"how many ppl left tenbury", AnswerNumber, "people left tenbury"},
+		{"what did the iraqi fm tell the press", AnswerDescription, "did the iraqi foreign minister tell the press"},
+		{"wheres the follow up gonna be", AnswerPlace, "the follow up going to be"},
+		{"Which station is Capital FM?", AnswerAny, "station is Capital FM?"},
+		{"Which U.S. city is largest?", AnswerPlace, "U.S. city is largest?"},
 		// Capitals throughout tell no names: read in lower case.
 		{"WHO IS THE US AMBASSADOR TO IRAQ?", AnswerPerson, "is the us ambassador to iraq?"},
 		// Not a question word: the word only begins like one.

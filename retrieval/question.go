@@ -127,6 +127,7 @@ func (a *Analyzer) Question(text string) Question {
 		// found (recaseNames).
 		text = strings.ToLower(text)
 	}
+	text = expandChat(text)
 	q, wh, rest := analyzeQuestion(text)
 	if a.lex != nil && wh != "" {
 		q.Type, q.Focus = a.lex.questionType(a, wh, rest)
@@ -303,6 +304,54 @@ func nameOf(rest []string) int {
 		return i + 2
 	}
 	return 0
+}
+
+// chatWords are the short forms people type in a chat, lower-cased, and
+// what they stand for: the words an article writes out.
+var chatWords = map[string]string{
+	"ppl": "people", "govt": "government", "gov": "government", "fm": "foreign minister",
+	"gonna": "going to", "wanna": "want to", "gotta": "got to", "dunno": "do not know",
+	"bc": "because", "cuz": "because", "coz": "because", "u": "you", "ur": "your",
+	"yr": "year", "yrs": "years", "hrs": "hours", "mins": "minutes", "tmrw": "tomorrow",
+	"tho": "though", "thru": "through", "abt": "about", "intl": "international",
+	"dept": "department", "approx": "about", "info": "information",
+}
+
+// expandChat writes the chat words of a question (chatWords) out, where
+// typed in lower case: "how many ppl left" is asked as "how many people
+// left"; "FM" in capitals is a name, not a short form.
+func expandChat(text string) string {
+	if !strings.ContainsFunc(text, unicode.IsLower) {
+		return text
+	}
+	var b strings.Builder
+	written := 0
+	for at := 0; at < len(text); {
+		i := strings.IndexFunc(text[at:], func(r rune) bool { return !notQuestionWordRune(r) })
+		if i < 0 {
+			break
+		}
+		start := at + i
+		j := strings.IndexFunc(text[start:], notQuestionWordRune)
+		if j < 0 {
+			j = len(text) - start
+		}
+		at = start + j
+		// Only as typed in lower case: "FM" is a name, and the "U" of
+		// "U.S." no "you".
+		long, ok := chatWords[text[start:at]]
+		if !ok {
+			continue
+		}
+		b.WriteString(text[written:start])
+		b.WriteString(long)
+		written = at
+	}
+	if written == 0 {
+		return text
+	}
+	b.WriteString(text[written:])
+	return b.String()
 }
 
 // shouted reports whether text is written in capitals throughout: two
