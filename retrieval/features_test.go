@@ -255,7 +255,8 @@ func TestQuestionType(t *testing.T) {
 		// Chat's short forms are written out; in capitals they are names.
 		{"how many ppl left tenbury", AnswerNumber, "people left tenbury"},
 		{"what did the iraqi fm tell the press", AnswerDescription, "did the iraqi foreign minister tell the press"},
-		{"wheres the follow up gonna be", AnswerPlace, "the follow up going to be"},
+		{"wheres the follow up gonna be", AnswerPlace, "the follow up will be"},
+		{"wait, what did Zebari say?", AnswerDescription, ", did Zebari say?"},
 		{"Which station is Capital FM?", AnswerAny, "station is Capital FM?"},
 		{"Which U.S. city is largest?", AnswerPlace, "U.S. city is largest?"},
 		// Capitals throughout tell no names: read in lower case.

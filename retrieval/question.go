@@ -81,7 +81,7 @@ var leadIn = map[string]bool{
 	"ok": true, "okay": true, "and": true, "but": true, "then": true, "well": true, "also": true,
 	"just": true, "quick": true, "question": true, "explain": true, "remind": true, "show": true,
 	"let": true, "let's": true, "lets": true, "see": true, "find": true, "out": true,
-	"thanks": true, "thank": true, "thx": true,
+	"thanks": true, "thank": true, "thx": true, "wait": true, "um": true, "uh": true, "oh": true,
 }
 
 // isLeadIn reports whether every word of words is a lead-in word.
@@ -310,7 +310,7 @@ func nameOf(rest []string) int {
 // what they stand for: the words an article writes out.
 var chatWords = map[string]string{
 	"ppl": "people", "govt": "government", "gov": "government", "fm": "foreign minister",
-	"gonna": "going to", "wanna": "want to", "gotta": "got to", "dunno": "do not know",
+	"gonna": "will", "wanna": "want to", "gotta": "must", "dunno": "do not know",
 	"bc": "because", "cuz": "because", "coz": "because", "u": "you", "ur": "your",
 	"yr": "year", "yrs": "years", "hrs": "hours", "mins": "minutes", "tmrw": "tomorrow",
 	"tho": "though", "thru": "through", "abt": "about", "intl": "international",
