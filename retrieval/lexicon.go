@@ -152,7 +152,10 @@ func parseLexicon(an *Analyzer, data []byte) (*lexicon, error) {
 	aliases := map[int32][]int32{} // a place's term -> its group
 	var capitals [][2]int32
 	var forms [][2]int32 // irregular inflections (form, base) and spellings (British, American)
-	var english []byte   // the 'w' lines' words, one after another
+	// The 'w' lines' words, one after another: about 90,000 words, 800
+	// KB, made room for at once.
+	english := make([]byte, 0, 1<<20)
+	lx.lemmaEnds = make([]uint32, 0, 1<<17)
 	sc := bufio.NewScanner(zr)
 	f := make([][]byte, 0, 16)
 	for sc.Scan() {
