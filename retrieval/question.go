@@ -324,8 +324,20 @@ func expandChat(text string) string {
 	if !strings.ContainsFunc(text, unicode.IsLower) {
 		return text
 	}
+	// Only as typed in lower case: "FM" is a name, and the "U" of "U.S."
+	// no "you".
+	return rewriteWords(text, func(w string) (string, bool) {
+		long, ok := chatWords[w]
+		return long, ok
+	})
+}
+
+// rewriteWords returns text with each word (as analyzeQuestion cuts them)
+// for which rewrite says so replaced by what it gives; text itself when
+// none is.
+func rewriteWords(text string, rewrite func(w string) (string, bool)) string {
 	var b strings.Builder
-	written := 0
+	written := 0 // text[:written] is in b
 	for at := 0; at < len(text); {
 		i := strings.IndexFunc(text[at:], func(r rune) bool { return !notQuestionWordRune(r) })
 		if i < 0 {
@@ -337,14 +349,15 @@ func expandChat(text string) string {
 			j = len(text) - start
 		}
 		at = start + j
-		// Only as typed in lower case: "FM" is a name, and the "U" of
-		// "U.S." no "you".
-		long, ok := chatWords[text[start:at]]
+		out, ok := rewrite(text[start:at])
 		if !ok {
 			continue
 		}
+		if written == 0 {
+			b.Grow(len(text) + utf8.UTFMax)
+		}
 		b.WriteString(text[written:start])
-		b.WriteString(long)
+		b.WriteString(out)
 		written = at
 	}
 	if written == 0 {
@@ -425,45 +438,20 @@ func recaseNames(text string, docs []*doc) string {
 	}
 	// The question is written anew from the first word recased on, and
 	// only then.
-	var b strings.Builder
-	written := 0 // text[:written] is in b
-	for at := 0; at < len(text); {
-		i := strings.IndexFunc(text[at:], func(r rune) bool { return !notQuestionWordRune(r) })
-		if i < 0 {
-			break
-		}
-		start := at + i
-		j := strings.IndexFunc(text[start:], notQuestionWordRune)
-		if j < 0 {
-			j = len(text) - start
-		}
-		w := text[start : start+j]
-		at = start + j
+	return rewriteWords(text, func(w string) (string, bool) {
 		if strings.ContainsFunc(w, unicode.IsUpper) {
-			continue
+			return "", false
 		}
 		t := find(foldWord(w))
 		if t == nil || t.caps <= t.lower {
-			continue
+			return "", false
 		}
-		if written == 0 {
-			b.Grow(len(text) + utf8.UTFMax)
-		}
-		b.WriteString(text[written:start])
 		if 2*t.acronym > t.caps {
-			b.WriteString(strings.ToUpper(w))
-		} else {
-			r, n := utf8.DecodeRuneInString(w)
-			b.WriteRune(unicode.ToUpper(r))
-			b.WriteString(w[n:])
+			return strings.ToUpper(w), true
 		}
-		written = at
-	}
-	if written == 0 {
-		return text
-	}
-	b.WriteString(text[written:])
-	return b.String()
+		r, n := utf8.DecodeRuneInString(w)
+		return string(unicode.ToUpper(r)) + w[n:], true
+	})
 }
 
 // notQuestionWordRune ends a word of a question, as analyzeQuestion cuts
