@@ -267,7 +267,7 @@ func (ix *Index) query(ctx context.Context, qa Question, article corpus.ArticleI
 	defer st.release()
 	q.keepBridges(sc, st) // drops the bridges no sentence has
 	q.setStats(st)
-	if text, ok := ix.respell(qa.Text, qa.Content, q); ok {
+	if text, ok := ix.respell(ctx, qa.Text, qa.Content, q); ok {
 		// Asked again as respelled: its words are the articles' now,
 		// and no word is respelled twice.
 		return ix.query(ctx, ix.an.Question(text), article)

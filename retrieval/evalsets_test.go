@@ -286,11 +286,7 @@ func checkSummaryHalves(t *testing.T, files []string) []summaryHalf {
 			if it.Question != strings.ToLower(it.Question) {
 				t.Errorf("%s: %q is not in lower case, as a search box question is", file, it.Question)
 			}
-			key := corpus.FoldSpace(it.Question)
-			if prev, ok := seen[key]; ok {
-				t.Errorf("%s: %q is asked again (first in %s)", file, it.Question, prev)
-			}
-			seen[key] = file
+			checkAskedOnce(t, file, it.Question, seen)
 			if n := len(it.Candidates); n < 4 || n > 8 {
 				t.Errorf("%s: %q has %d candidates; want a summary's 4 to 8 sentences", file, it.Question, n)
 			}
@@ -472,11 +468,7 @@ func TestChatQuestionsRules(t *testing.T) {
 			}
 			none := 0
 			for _, it := range set.QA {
-				key := strings.ToLower(corpus.FoldSpace(it.Question))
-				if prev, ok := seen[key]; ok {
-					t.Errorf("%s: %q is asked again (first in %s)", file, it.Question, prev)
-				}
-				seen[key] = file
+				checkAskedOnce(t, file, it.Question, seen)
 				if len(it.Expect) == 0 {
 					none++
 				}

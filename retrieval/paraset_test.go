@@ -91,6 +91,17 @@ func TestParaphraseSetRules(t *testing.T) {
 		c.Len(), total, unanswerable, len(answeredBy[paraTune]), len(answeredBy[paraHeldout]))
 }
 
+// checkAskedOnce fails when question, folded and lower-cased, was asked
+// before in the files checked (seen, which takes it for file).
+func checkAskedOnce(t *testing.T, file, question string, seen map[string]string) {
+	t.Helper()
+	key := strings.ToLower(corpus.FoldSpace(question))
+	if prev, ok := seen[key]; ok {
+		t.Errorf("%s: %q is asked again (first in %s)", file, question, prev)
+	}
+	seen[key] = file
+}
+
 // checkParaQuestions checks the questions of one corpus QA file of a
 // paraphrase set against its articles c: none asked again (seen holds the
 // questions of the files checked before, and takes this file's); each
@@ -117,11 +128,7 @@ func checkParaItems(t *testing.T, c *corpus.Corpus, an *Analyzer, names map[stri
 		t.Fatalf("%s is %s; want corpus QA", file, set.Kind)
 	}
 	for _, it := range set.QA {
-		key := strings.ToLower(corpus.FoldSpace(it.Question))
-		if prev, ok := seen[key]; ok {
-			t.Errorf("%s: %q is asked again (first in %s)", file, it.Question, prev)
-		}
-		seen[key] = file
+		checkAskedOnce(t, file, it.Question, seen)
 		if len(it.Expect) == 0 {
 			none++
 			continue

@@ -321,9 +321,6 @@ var chatWords = map[string]string{
 // typed in lower case: "how many ppl left" is asked as "how many people
 // left"; "FM" in capitals is a name, not a short form.
 func expandChat(text string) string {
-	if !strings.ContainsFunc(text, unicode.IsLower) {
-		return text
-	}
 	// Only as typed in lower case: "FM" is a name, and the "U" of "U.S."
 	// no "you".
 	return rewriteWords(text, func(w string) (string, bool) {

@@ -24,7 +24,7 @@ const (
 // respell returns text with each of q's words that is a slip (see above)
 // replaced by its article word, and whether it replaced any. q is text's
 // query with its statistics (known); content is the question's content.
-func (ix *Index) respell(text, content string, q rankQuery) (string, bool) {
+func (ix *Index) respell(ctx context.Context, text, content string, q rankQuery) (string, bool) {
 	if q.known == nil || ix.an.lex == nil {
 		return text, false
 	}
@@ -48,7 +48,7 @@ func (ix *Index) respell(text, content string, q rankQuery) (string, bool) {
 		if utf8.RuneCountInString(w) < respellMinLen || ix.an.lex.english(w, t) {
 			continue
 		}
-		fix, err := ix.nearestWord(w)
+		fix, err := ix.nearestWord(ctx, w)
 		if err != nil || fix == "" {
 			continue
 		}
@@ -74,7 +74,7 @@ func (q rankQuery) unknown(t string) bool {
 // nearestWord returns the word of the articles one edit from w (two for a
 // long word, when one finds none) that most sentences hold, ties to the
 // first in order; "" when there is none.
-func (ix *Index) nearestWord(w string) (string, error) {
+func (ix *Index) nearestWord(ctx context.Context, w string) (string, error) {
 	rd, err := ix.reader()
 	if err != nil {
 		return "", err
@@ -84,6 +84,12 @@ func (ix *Index) nearestWord(w string) (string, error) {
 	if !ok {
 		return "", nil
 	}
+	// The fuzzy dictionary gives no counts: each word's are read.
+	p, err := newPostings(ctx, rd)
+	if err != nil {
+		return "", err
+	}
+	defer p.release()
 	for edits := 1; edits <= 2; edits++ {
 		if edits == 2 && utf8.RuneCountInString(w) < respellLongLen {
 			break
@@ -92,23 +98,16 @@ func (ix *Index) nearestWord(w string) (string, error) {
 		if err != nil {
 			return "", err
 		}
-		// The fuzzy dictionary gives no counts: each word's are read.
-		p, err := newPostings(context.Background(), rd)
-		if err != nil {
-			return "", err
-		}
 		best, most := "", 0
 		for _, t := range near {
 			n, err := p.count(t, fieldExact)
 			if err != nil {
-				p.release()
 				return "", err
 			}
 			if n > most || n == most && n > 0 && t < best {
 				best, most = t, n
 			}
 		}
-		p.release()
 		if best != "" {
 			return best, nil
 		}

@@ -49,7 +49,7 @@ func TestRespelledQuestions(t *testing.T) {
 			t.Fatal(err)
 		}
 		mem.release()
-		if text, ok := ix.respell(qa.Text, qa.Content, qy); ok {
+		if text, ok := ix.respell(context.Background(), qa.Text, qa.Content, qy); ok {
 			t.Errorf("%q respelled as %q; want it as typed", q, text)
 		}
 	}
