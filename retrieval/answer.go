@@ -272,7 +272,7 @@ func (ix *Index) query(ctx context.Context, qa Question, article corpus.ArticleI
 		// and no word is respelled twice.
 		return ix.query(ctx, ix.an.Question(text), article)
 	}
-	cands, mem, err = ix.candidates(ctx, q.groups(), st, article)
+	cands, mem, err = ix.candidates(ctx, q.groups(), q.groupHoldings(), st, article)
 	if err != nil {
 		return rankQuery{}, nil, nil, err
 	}
@@ -313,9 +313,10 @@ const (
 // candidates finds the sentences to rank for a question whose terms come
 // in groups (a question term and its bridges; see findSentences): at most
 // candidateLimit of them, those that hold a term of every group first,
-// each with its record read from the index, and the terms of its article,
-// made in mem (see readMemory).
-func (ix *Index) candidates(ctx context.Context, groups [][]string, st Stats, article corpus.ArticleID) (cands []*candidate, mem *readMemory, err error) {
+// each with its record read from the index, and the terms of its article
+// that the ranking needs (holdings: see newTermPlan), made in mem (see
+// readMemory).
+func (ix *Index) candidates(ctx context.Context, groups [][]string, holdings [][]float64, st Stats, article corpus.ArticleID) (cands []*candidate, mem *readMemory, err error) {
 	rd, err := ix.reader()
 	if err != nil {
 		return nil, nil, err
@@ -328,7 +329,7 @@ func (ix *Index) candidates(ctx context.Context, groups [][]string, st Stats, ar
 	recs := records{bi: ix.bi}
 	recs.useReader(rd)
 	mem = newReadMemory()
-	return ix.readHits(found, &recs, newTermPlan(groups), mem), mem, nil
+	return ix.readHits(found, &recs, newTermPlan(groups, holdings), mem), mem, nil
 }
 
 // readHits returns the sentences at the document numbers nums of the

@@ -493,3 +493,43 @@ func TestConflict(t *testing.T) {
 		}
 	}
 }
+
+// TestArticleHoldsLooseRelationsLightly checks that a story which
+// touches the question's words only through loose relations ("fire" for
+// "happen", "region" for "land") does not hold them as the story that
+// uses the question's own rare word does: the sentence with that word
+// comes first, over the other story's sentence that has only its
+// synonym ("hospital" for "infirmary").
+func TestArticleHoldsLooseRelationsLightly(t *testing.T) {
+	c := corpus.New(
+		article(t, "fire", "Title: Wildfire in the hills\n\n"+
+			"A wildfire spread across the hills on Sunday, and the region's fire service said it was out of control.\n\n"+
+			"\"The wind is doing whatever it wants, and we are chasing it,\" the regional fire chief told reporters.\n\n"+
+			"Fire crews from across the region worked through the night as the fire moved east.\n\n"+
+			"Two firefighters were taken to hospital with burns to their hands.\n\n"+
+			"Residents said the fire had lasted longer than any they could remember."),
+		article(t, "hospital", "Title: New hospital opens\n\n"+
+			"The new hospital in Harwick opened its doors to patients on Monday.\n\n"+
+			"The old infirmary site has been sold to a developer, which plans to turn the main building into flats.\n\n"+
+			"Doctors said the new wards were brighter and larger than the old ones."),
+	)
+	ix := memIndex(t, c, Options{MinConfidence: 1e-9})
+	qa := ix.an.Question("what is happening to the land where the infirmary stands")
+	q := newQuery(ix.an, qa, AllFeatures, nil)
+	loose := false
+	for _, bs := range q.bridges {
+		for _, b := range bs {
+			loose = loose || b.kind == bridgeRelated && (b.term == "fire" || b.term == "region")
+		}
+	}
+	if !loose {
+		t.Fatalf("the lexicon no longer relates the question's words to the fire story's (bridges %v): the test needs other words", q.bridges)
+	}
+	a, err := ix.Ask(context.Background(), Query{Text: qa.Text})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := first(a.Quotes); !strings.Contains(got, "infirmary") {
+		t.Errorf("first = %q; want the sentence on the infirmary site", got)
+	}
+}

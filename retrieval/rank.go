@@ -298,10 +298,10 @@ type rankQuery struct {
 	// rarity is each term's background idf over the most a word can
 	// have, 0..1 (FeatureBackground), or nil.
 	rarity []float64
-	// held remembers which terms each article holds: every candidate of
-	// an article asks the same. Not safe for concurrent use, as a query
-	// is scored by one goroutine.
-	held map[*termSet][]bool
+	// held remembers how fully each article holds each term (holding):
+	// every candidate of an article asks the same. Not safe for
+	// concurrent use, as a query is scored by one goroutine.
+	held map[*termSet][]float64
 	// slots counts a candidate's terms in one pass for score (set by
 	// Index.rank; nil: each term is counted by a search of the
 	// candidate's).
@@ -490,7 +490,7 @@ func gatherQuery(an *Analyzer, qa Question, f Feature, wt *weightSet) (rankQuery
 	q.qwords = slices.Compact(q.qwords)
 	q.known = make([]bool, len(q.terms))
 	q.name = make([]bool, len(q.terms))
-	q.held = make(map[*termSet][]bool)
+	q.held = make(map[*termSet][]float64)
 	if f.Has(FeatureBackground) && an.lex != nil {
 		q.rarity = make([]float64, len(q.terms))
 	}
@@ -792,9 +792,9 @@ type weightSet struct {
 	local      float64 // how much a term's weight follows its distinctiveness within the article, 0..1
 }
 
-// holdArticles remembers, before candidates are scored, which of q's
-// terms their articles hold, as articleHolds would one by one: the map
-// at about its size and the lists cut from one, not grown an article at
+// holdArticles remembers, before candidates are scored, how fully their
+// articles hold each of q's terms, as articleHolding would one by one: the
+// map at about its size and the lists cut from one, not grown an article at
 // a time (on a large corpus, a hundred articles a question).
 func (q *rankQuery) holdArticles(cands []*candidate) {
 	if q.held == nil {
@@ -813,10 +813,10 @@ func (q *rankQuery) holdArticles(cands []*candidate) {
 		return
 	}
 	if len(q.held) == 0 {
-		q.held = make(map[*termSet][]bool, n)
+		q.held = make(map[*termSet][]float64, n)
 	}
 	m := len(q.terms)
-	block := make([]bool, n*m)
+	block := make([]float64, n*m)
 	for _, k := range cands {
 		ts := k.d.article
 		if _, ok := q.held[ts]; ok || ts == nil {
@@ -825,47 +825,81 @@ func (q *rankQuery) holdArticles(cands []*candidate) {
 		hs := block[:m:m]
 		block = block[m:]
 		for j := range hs {
-			hs[j] = ts.holds(*q, j)
+			hs[j] = ts.holding(*q, j)
 		}
 		q.held[ts] = hs
 	}
 }
 
-// articleHolds is ts.holds(q, i), remembered per article for the query.
-func (q *rankQuery) articleHolds(ts *termSet, i int) bool {
+// articleHolding is ts.holding(q, i), remembered per article for the
+// query.
+func (q *rankQuery) articleHolding(ts *termSet, i int) float64 {
 	if q.held == nil {
-		return ts.holds(*q, i)
+		return ts.holding(*q, i)
 	}
 	hs, ok := q.held[ts]
 	if !ok {
-		hs = make([]bool, len(q.terms))
+		hs = make([]float64, len(q.terms))
 		for j := range hs {
-			hs[j] = ts.holds(*q, j)
+			hs[j] = ts.holding(*q, j)
 		}
 		q.held[ts] = hs
 	}
 	return hs[i]
 }
 
-// holds reports whether the set has question term i or one of its
-// bridges.
-func (ts *termSet) holds(q rankQuery, i int) bool {
+// holding is how fully the set holds question term i: 1 for the term
+// itself, else the weight of the best of its bridges the set holds (at
+// most 1: see bridgeHolding), 0 for none. A story that only touches
+// the question's words through loose relations ("fire" for "happen",
+// "region" for "land") holds them at that relation's weight, not as if
+// it told of them.
+func (ts *termSet) holding(q rankQuery, i int) float64 {
 	if st := ts.stored; st != nil && st.plan != nil {
-		if held, ok := st.plan.holds(st.cnt, q, i); ok {
-			return held
+		if h, ok := st.plan.holding(st.cnt, q, i); ok {
+			return h
 		}
 	}
 	if ts.count(q.terms[i]) > 0 {
-		return true
+		return 1
 	}
+	var best float64
 	if q.bridges != nil {
 		for _, b := range q.bridges[i] {
-			if ts.count(b.term) > 0 {
-				return true
+			if w := q.bridgeHolding(b); w > best && ts.count(b.term) > 0 {
+				best = w
 			}
 		}
 	}
-	return false
+	return best
+}
+
+// bridgeHolding is how fully a bridge stands for its term where an
+// article holds it: its weight, at most 1; 0 for a kind switched off.
+func (q rankQuery) bridgeHolding(b qbridge) float64 {
+	if q.wt == nil {
+		return 1
+	}
+	return min(1, max(0, q.wt.bridge[b.kind]))
+}
+
+// groupHoldings returns, for each of q's groups (groups), the holding of
+// each of its terms: 1 for the question term, then its bridges'.
+func (q rankQuery) groupHoldings() [][]float64 {
+	out := make([][]float64, len(q.terms))
+	for i := range q.terms {
+		var bs []qbridge
+		if q.bridges != nil {
+			bs = q.bridges[i]
+		}
+		hs := make([]float64, 1+len(bs))
+		hs[0] = 1
+		for j, b := range bs {
+			hs[j+1] = q.bridgeHolding(b)
+		}
+		out[i] = hs
+	}
+	return out
 }
 
 // score rates d for q: BM25 over the sentence's terms with its true length
@@ -907,8 +941,8 @@ func score(q rankQuery, d doc, avgLen float64, f Feature) scored {
 		if tf > 0 {
 			exact += q.idf[i]
 		}
-		if d.article != nil && q.articleHolds(d.article, i) {
-			inArticle += q.idf[i]
+		if d.article != nil {
+			inArticle += q.articleHolding(d.article, i) * q.idf[i]
 		}
 		if tf > 0 && len(d.tpos) > 0 {
 			matched = appendMatches(matched, d, t, i)

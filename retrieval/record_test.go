@@ -461,7 +461,7 @@ func planOf(terms ...string) *termPlan {
 	for i, t := range terms {
 		groups[i] = []string{t}
 	}
-	return newTermPlan(groups)
+	return newTermPlan(groups, nil)
 }
 
 // TestCountTermsByGroup checks that a term's bridges are looked up only
@@ -476,7 +476,7 @@ func TestCountTermsByGroup(t *testing.T) {
 		{"kurd", "kurdish"},                   // there: its bridge not looked up
 		{"iran", "persia", "iraq", "baghdad"}, // absent: bridges until iraq
 		{"zebari"},
-	})
+	}, nil)
 	cnt := make([]int32, len(plan.need))
 	if n, err := countTerms(enc, plan, cnt); err != nil || n != 2 {
 		t.Fatalf("countTerms = %d, %v; want 2 sentences", n, err)
@@ -500,24 +500,71 @@ func TestCountTermsByGroup(t *testing.T) {
 	}
 	q := rankQuery{terms: []string{"kurd", "iran", "zebari", "absent"}, bridges: [][]qbridge{
 		{{term: "kurdish"}}, {{term: "persia"}, {term: "iraq"}, {term: "baghdad"}}, nil, {{term: "nowhere"}}}}
-	plan = newTermPlan(q.groups())
+	plan = newTermPlan(q.groups(), q.groupHoldings())
 	cnt = make([]int32, len(plan.need))
 	if _, err := countTerms(enc, plan, cnt); err != nil {
 		t.Fatal(err)
 	}
 	some := &termSet{n: 2, stored: &storedTerms{plan: plan, cnt: cnt}}
 	for i := range q.terms {
-		if _, ok := plan.holds(cnt, q, i); !ok {
-			t.Errorf("plan.holds(%q): not read by the plan", q.terms[i])
+		if _, ok := plan.holding(cnt, q, i); !ok {
+			t.Errorf("plan.holding(%q): not read by the plan", q.terms[i])
 		}
-		if got, want := some.holds(q, i), whole.holds(q, i); got != want {
-			t.Errorf("holds(%q) by the plan = %v; by the terms %v", q.terms[i], got, want)
+		if got, want := some.holding(q, i), whole.holding(q, i); got != want {
+			t.Errorf("holding(%q) by the plan = %v; by the terms %v", q.terms[i], got, want)
 		}
 	}
 	other := q
 	other.terms = []string{"kurd", "iraq", "zebari", "absent"}
-	if _, ok := plan.holds(cnt, other, 1); ok {
-		t.Error("plan.holds of another query's term: read by the plan")
+	if _, ok := plan.holding(cnt, other, 1); ok {
+		t.Error("plan.holding of another query's term: read by the plan")
+	}
+}
+
+// TestArticleHoldingByBridgeWeight checks that an article holds a
+// question term it lacks at the weight of the best bridge of it that it
+// holds (a loose relation at its low weight, not as the word itself), that
+// a loose bridge held does not end the look-up of fuller ones, and that the
+// plan reads the same as the whole set.
+func TestArticleHoldingByBridgeWeight(t *testing.T) {
+	ts := newTermSetOf()
+	ts.addSentence([]string{"fire", "region"})
+	ts.addSentence([]string{"hospit", "site"})
+	enc := encodeTermSet(ts)
+	whole, err := decodeTermSet(enc)
+	if err != nil {
+		t.Fatal(err)
+	}
+	wt := &weightSet{}
+	wt.bridge[bridgeRelated], wt.bridge[bridgeSynonym], wt.bridge[bridgeDerived] = 0.15, 0.625, 1.05
+	q := rankQuery{wt: wt, terms: []string{"happen", "infirmari", "site", "land"}, bridges: [][]qbridge{
+		{{term: "fire", kind: bridgeRelated}},
+		{{term: "fire", kind: bridgeRelated}, {term: "hospit", kind: bridgeSynonym}},
+		{{term: "sited", kind: bridgeDerived}},
+		{{term: "region", kind: bridgeRelated}, {term: "landed", kind: bridgeDerived}},
+	}}
+	want := []float64{0.15, 0.625, 1, 0.15}
+	plan := newTermPlan(q.groups(), q.groupHoldings())
+	cnt := make([]int32, len(plan.need))
+	if _, err := countTerms(enc, plan, cnt); err != nil {
+		t.Fatal(err)
+	}
+	some := &termSet{n: 2, stored: &storedTerms{plan: plan, cnt: cnt}}
+	for i, term := range q.terms {
+		if got := whole.holding(q, i); got != want[i] {
+			t.Errorf("holding(%q) = %v; want %v", term, got, want[i])
+		}
+		h, ok := plan.holding(cnt, q, i)
+		if !ok || h != want[i] {
+			t.Errorf("plan.holding(%q) = %v, %v; want %v read by the plan", term, h, ok, want[i])
+		}
+		if got := some.holding(q, i); got != want[i] {
+			t.Errorf("holding(%q) by the plan = %v; want %v", term, got, want[i])
+		}
+	}
+	k, _ := slices.BinarySearch(plan.need, "sited")
+	if cnt[k] != -1 {
+		t.Errorf("a bridge of a term the article holds was looked up (count %d)", cnt[k])
 	}
 }
 

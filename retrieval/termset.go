@@ -268,16 +268,23 @@ func decodeTermSet(enc []byte) (*termSet, error) {
 // termPlan is what a question needs of the terms of its candidates'
 // articles: its terms and their bridges (need, sorted and distinct, with
 // their termHash), in groups of a term's index in need and then its
-// bridges', as the ranking asks for them (termSet.holds): a term's
-// count, and its bridges' only where the article lacks it.
+// bridges', as the ranking asks for them (termSet.holding): a term's
+// count, and its bridges' only where the article lacks it, in turn until
+// one held stands for the term as fully as any left to look up.
 type termPlan struct {
 	need   []string
 	hashes []uint32
 	groups [][]int
+	// holdings are the holding of each term of a group (1 for the
+	// question term, a bridge's weight for its bridges); rest, for each,
+	// the most of its own and the later ones' in the group.
+	holdings, rest [][]float64
 }
 
-// newTermPlan plans the terms of groups (a term, then its bridges).
-func newTermPlan(groups [][]string) *termPlan {
+// newTermPlan plans the terms of groups (a term, then its bridges), whose
+// holdings (see rankQuery.groupHoldings) are in holdings, a list for each
+// group; nil holds each at 1 (the first term held ends a group's look-up).
+func newTermPlan(groups [][]string, holdings [][]float64) *termPlan {
 	n := 0
 	for _, g := range groups {
 		n += len(g)
@@ -288,8 +295,10 @@ func newTermPlan(groups [][]string) *termPlan {
 	}
 	slices.Sort(need)
 	need = slices.Compact(need)
-	p := &termPlan{need: need, hashes: termHashes(need), groups: make([][]int, len(groups))}
+	p := &termPlan{need: need, hashes: termHashes(need), groups: make([][]int, len(groups)),
+		holdings: make([][]float64, len(groups)), rest: make([][]float64, len(groups))}
 	at := make([]int, 0, n) // one list cut into the groups
+	hs := make([]float64, 2*n)
 	for i, g := range groups {
 		start := len(at)
 		for _, t := range g {
@@ -297,17 +306,32 @@ func newTermPlan(groups [][]string) *termPlan {
 			at = append(at, k)
 		}
 		p.groups[i] = at[start:len(at):len(at)]
+		h, r := hs[:len(g):len(g)], hs[len(g):2*len(g):2*len(g)]
+		hs = hs[2*len(g):]
+		for j := range g {
+			h[j] = 1
+			if holdings != nil && i < len(holdings) && j < len(holdings[i]) {
+				h[j] = holdings[i][j]
+			}
+		}
+		for j := len(g) - 1; j >= 0; j-- {
+			r[j] = h[j]
+			if j+1 < len(g) {
+				r[j] = max(r[j], r[j+1])
+			}
+		}
+		p.holdings[i], p.rest[i] = h, r
 	}
 	return p
 }
 
-// holds reports whether counts cnt (countTerms's) hold q's term i or one
-// of its bridges, read by the plan's indexes rather than by the terms;
-// ok is false when the plan's group i is not that term and its bridges
-// (a query made again), or was not looked up that far.
-func (p *termPlan) holds(cnt []int32, q rankQuery, i int) (held, ok bool) {
+// holding is termSet.holding of q's term i read from counts cnt
+// (countTerms's) by the plan's indexes rather than by the terms; ok is
+// false when the plan's group i is not that term and its bridges (a
+// query made again), or was not looked up that far.
+func (p *termPlan) holding(cnt []int32, q rankQuery, i int) (h float64, ok bool) {
 	if i >= len(p.groups) {
-		return false, false
+		return 0, false
 	}
 	g := p.groups[i]
 	var bridges []qbridge
@@ -315,29 +339,33 @@ func (p *termPlan) holds(cnt []int32, q rankQuery, i int) (held, ok bool) {
 		bridges = q.bridges[i]
 	}
 	if len(g) != 1+len(bridges) || p.need[g[0]] != q.terms[i] {
-		return false, false
+		return 0, false
 	}
 	for j, b := range bridges {
-		if p.need[g[j+1]] != b.term {
-			return false, false
+		if p.need[g[j+1]] != b.term || p.holdings[i][j+1] != q.bridgeHolding(b) {
+			return 0, false
 		}
 	}
-	for _, k := range g {
+	for j, k := range g {
+		if h >= p.rest[i][j] {
+			break
+		}
 		switch c := cnt[k]; {
 		case c > 0:
-			return true, true
+			h = max(h, p.holdings[i][j])
 		case c < 0:
-			return false, false
+			return 0, false
 		}
 	}
-	return false, true
+	return h, true
 }
 
 // countTerms looks the terms of plan up in the encoding of an article's
-// terms (encodeTermSet): a group's term, and its bridges in turn until
-// one is there only when it is not; it sets cnt[k] to the count of
-// plan.need[k], or -1 where it did not look (see storedTerms.count), and
-// returns the article's number of sentences.
+// terms (encodeTermSet): a group's term, and its bridges in turn only
+// while none held so far stands for the term as fully as one left may
+// (termPlan.rest); it sets cnt[k] to the count of plan.need[k], or -1
+// where it did not look (see storedTerms.count), and returns the
+// article's number of sentences.
 func countTerms(enc []byte, plan *termPlan, cnt []int32) (int, error) {
 	l, err := parseTermSet(enc)
 	if err != nil {
@@ -346,13 +374,17 @@ func countTerms(enc []byte, plan *termPlan, cnt []int32) (int, error) {
 	for k := range cnt {
 		cnt[k] = -1
 	}
-	for _, g := range plan.groups {
-		for _, k := range g {
+	for i, g := range plan.groups {
+		var h float64
+		for j, k := range g {
+			if h >= plan.rest[i][j] {
+				break
+			}
 			if cnt[k] < 0 {
 				cnt[k] = int32(lookupTerm(enc, l, plan.need[k], plan.hashes[k]))
 			}
 			if cnt[k] > 0 {
-				break
+				h = max(h, plan.holdings[i][j])
 			}
 		}
 	}
