@@ -131,11 +131,13 @@ func (q rankQuery) fits(d doc, j int) bool {
 		return false
 	case measureAge:
 		// An age, or a date a thing's age is counted from ("dates
-		// from the year 700", "built in 1890").
+		// from the year 700", "built in 1890", "born in 1951"): not any
+		// date ("the house he paid for in 2019" says nothing of how
+		// old he is).
 		return (next(1) == "year" || next(1) == "years") && next(2) == "old" ||
 			j > 0 && (d.words[j-1] == "aged" || d.words[j-1] == "age" || d.words[j-1] == "year") ||
 			j > 0 && d.ev[j-1]&evCap != 0 && isAge(d.words[j]) || // news style: "Ruth Amos, 61, said"
-			d.ev[j]&evTime != 0
+			d.ev[j]&evTime != 0 && originBefore(d, j)
 	case measureDuration:
 		return timeUnits[next(1)] || lengthUnits[next(1)]
 	case measureLength:
@@ -152,6 +154,29 @@ func (q rankQuery) fits(d doc, j int) bool {
 		return weightUnits[next(1)]
 	}
 	return true
+}
+
+// originWords are the words that date a thing's or a person's beginning:
+// the date after them is where an age is counted from.
+var originWords = wordSet("born", "built", "dates", "dated", "dating", "founded", "established",
+	"made", "minted", "opened", "erected", "constructed", "created", "formed", "launched",
+	"chartered", "charter", "since", "began", "begun", "started", "set", "planted", "painted",
+	"written", "composed", "discovered", "first", "origins", "origin", "oldest")
+
+// originReach is how many words before a date an origin word may stand:
+// "made in Cremona in 1721", "minted over about 40 years in the 11th
+// century".
+const originReach = 6
+
+// originBefore reports whether an origin word (originWords) stands within
+// originReach words before word j of d.
+func originBefore(d doc, j int) bool {
+	for k := max(0, j-originReach); k < j; k++ {
+		if originWords[d.words[k]] {
+			return true
+		}
+	}
+	return false
 }
 
 // isAge reports whether w is a whole number a person's age could be.

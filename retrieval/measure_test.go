@@ -35,7 +35,10 @@ func TestMeasured(t *testing.T) {
 		// News gives an age after the name: "Graham Tolland, 54, said".
 		{"How old is Graham Tolland?", "Graham Tolland, 54, said it was a sad day.", true},
 		{"How old is Graham Tolland?", "Graham Tolland said 54 people had lost their jobs.", false},
-		{"How old is Graham Tolland?", "Graham Tolland, 1954, said it was a sad day.", true}, // a year: ages may be dates
+		// A date is an age where it dates a beginning: a birth, not a
+		// purchase.
+		{"How old is Graham Tolland?", "Graham Tolland, who was born in 1954, said it was a sad day.", true},
+		{"How old is Graham Tolland?", "Graham Tolland bought the house in 2019 for 215,000 pounds.", false},
 		{"How old is Graham Tolland?", "Tolland, aged 54, said it was a sad day.", true},
 		{"How old is the man?", "An 81-year-old man was taken to hospital.", true},
 		{"How long does the crossing take?", "The crossing takes 40 minutes.", true},
@@ -46,6 +49,8 @@ func TestMeasured(t *testing.T) {
 		// A thing's age is often the date it is counted from.
 		{"How old is the brooch?", "The brooch dates from around the year 700.", true},
 		{"How old is the bridge?", "The bridge was built in 1890.", true},
+		{"How old is the fiddle?", "The fiddle was made in Cremona in 1721.", true},
+		{"How old is the bridge?", "The bridge was closed for repairs in 2019.", false},
 		// "How far" as often asks how far over or behind: no measure.
 		{"How far over budget did the scheme go?", "The bill was 65 million more than planned.", true},
 		// Other number questions ask for no particular measure.
@@ -75,6 +80,10 @@ func TestUnmeasuredDeclined(t *testing.T) {
 		{"age", "How old is Judge Ruth Amos?",
 			"Judge Ruth Amos, 61, told the court the fraud had been planned for years.",
 			"Judge Ruth Amos told the court the fraud had been planned for years.", "61"},
+		// A date says how old only where it dates a beginning.
+		{"age by a date", "How old is Judge Ruth Amos?",
+			"Judge Ruth Amos, who was born in 1961, told the court the fraud had been planned for years.",
+			"Judge Ruth Amos, who bought the court building in 2019, told the court the fraud had been planned for years.", "1961"},
 	} {
 		t.Run(tt.name, func(t *testing.T) {
 			story := func(s string) *corpus.Corpus {
