@@ -886,18 +886,21 @@ func (q rankQuery) bridgeHolding(b qbridge) float64 {
 // groupHoldings returns, for each of q's groups (groups), the holding of
 // each of its terms: 1 for the question term, then its bridges'.
 func (q rankQuery) groupHoldings() [][]float64 {
+	n := len(q.terms)
+	for _, bs := range q.bridges {
+		n += len(bs)
+	}
+	all := make([]float64, 0, n) // one list cut into the groups
 	out := make([][]float64, len(q.terms))
 	for i := range q.terms {
-		var bs []qbridge
+		start := len(all)
+		all = append(all, 1)
 		if q.bridges != nil {
-			bs = q.bridges[i]
+			for _, b := range q.bridges[i] {
+				all = append(all, q.bridgeHolding(b))
+			}
 		}
-		hs := make([]float64, 1+len(bs))
-		hs[0] = 1
-		for j, b := range bs {
-			hs[j+1] = q.bridgeHolding(b)
-		}
-		out[i] = hs
+		out[i] = all[start:len(all):len(all)]
 	}
 	return out
 }

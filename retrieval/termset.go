@@ -295,8 +295,9 @@ func newTermPlan(groups [][]string, holdings [][]float64) *termPlan {
 	}
 	slices.Sort(need)
 	need = slices.Compact(need)
+	both := make([][]float64, 2*len(groups))
 	p := &termPlan{need: need, hashes: termHashes(need), groups: make([][]int, len(groups)),
-		holdings: make([][]float64, len(groups)), rest: make([][]float64, len(groups))}
+		holdings: both[:len(groups):len(groups)], rest: both[len(groups):]}
 	at := make([]int, 0, n) // one list cut into the groups
 	hs := make([]float64, 2*n)
 	for i, g := range groups {
