@@ -18,6 +18,7 @@ var (
 	seedPara6Files = []string{"seed-paraphrase6.tune.jsonl", "seed-paraphrase6.heldout.jsonl"}
 	seedPara7Files = []string{"seed-paraphrase7.tune.jsonl", "seed-paraphrase7.heldout.jsonl"}
 	seedPara8Files = []string{"seed-paraphrase8.tune.jsonl", "seed-paraphrase8.heldout.jsonl"}
+	seedPara9Files = []string{"seed-paraphrase9.tune.jsonl", "seed-paraphrase9.heldout.jsonl"}
 	summaryFiles   = []string{"summaries.tune.jsonl", "summaries.heldout.jsonl"}
 	summary2Files  = []string{"summaries2.tune.jsonl", "summaries2.heldout.jsonl"}
 	summary3Files  = []string{"summaries3.tune.jsonl", "summaries3.heldout.jsonl"}
@@ -25,6 +26,7 @@ var (
 	summary5Files  = []string{"summaries5.tune.jsonl", "summaries5.heldout.jsonl"}
 	summary6Files  = []string{"summaries6.tune.jsonl", "summaries6.heldout.jsonl"}
 	summary7Files  = []string{"summaries7.tune.jsonl", "summaries7.heldout.jsonl"}
+	summary8Files  = []string{"summaries8.tune.jsonl", "summaries8.heldout.jsonl"}
 )
 
 // The second news paraphrase set (testdata/eval/README.md): six articles
@@ -81,6 +83,14 @@ const (
 	news8Dir     = "testdata/eval/news8"
 	news8Tune    = "news8-paraphrase.tune.jsonl"
 	news8Heldout = "news8-paraphrase.heldout.jsonl"
+)
+
+// The ninth news paraphrase set (testdata/eval/README.md), written the
+// same way on six more articles of its own.
+const (
+	news9Dir     = "testdata/eval/news9"
+	news9Tune    = "news9-paraphrase.tune.jsonl"
+	news9Heldout = "news9-paraphrase.heldout.jsonl"
 )
 
 // The chat-style set (testdata/eval/README.md): questions typed as
@@ -166,6 +176,12 @@ func TestSeedParaphrase8Rules(t *testing.T) {
 	checkSeedParaHalves(t, seedPara8Files, blindSeedParaRules)
 }
 
+// TestSeedParaphrase9Rules checks the ninth seed paraphrase set by the
+// rules of the eighth. When it fails, fix the question, not the test.
+func TestSeedParaphrase9Rules(t *testing.T) {
+	checkSeedParaHalves(t, seedPara9Files, blindSeedParaRules)
+}
+
 // seedParaRules are the counts a seed paraphrase set was written to:
 // unanswerable is n for "at least one question in n of each half is
 // unanswerable", perHalf and total the fewest questions in each half and
@@ -245,7 +261,7 @@ func TestSummariesSetRules(t *testing.T) {
 // least 55% of each half's questions without a positive candidate. When
 // it fails, fix the data, not the test.
 func TestBlindSummariesSetRules(t *testing.T) {
-	for _, files := range [][]string{summary2Files, summary3Files, summary4Files, summary5Files, summary6Files, summary7Files} {
+	for _, files := range [][]string{summary2Files, summary3Files, summary4Files, summary5Files, summary6Files, summary7Files, summary8Files} {
 		for _, h := range checkSummaryHalves(t, files) {
 			if h.questions < 50 {
 				t.Errorf("%s: %d questions; want at least 50", h.file, h.questions)
@@ -405,6 +421,12 @@ func TestNews7ParaphraseRules(t *testing.T) {
 // not the test.
 func TestNews8ParaphraseRules(t *testing.T) {
 	checkNewsParaSet(t, news8Dir, news8Tune, news8Heldout)
+}
+
+// TestNews9ParaphraseRules checks the ninth news paraphrase set against
+// the rules of the eighth. When it fails, fix the question, not the test.
+func TestNews9ParaphraseRules(t *testing.T) {
+	checkNewsParaSet(t, news9Dir, news9Tune, news9Heldout)
 }
 
 // checkNewsParaSet checks a news paraphrase set of six articles in dir
