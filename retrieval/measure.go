@@ -110,9 +110,18 @@ func (q rankQuery) measured(d doc) bool {
 // fits reports whether the number that is word j of d is of the measure
 // q asks for.
 func (q rankQuery) fits(d doc, j int) bool {
+	// A unit written onto its number ("41C", "5km", "30mph") is the
+	// word after it, and the rest the word after that.
+	unit, shift := unitSuffix(d.words[j]), 0
+	if unit != "" {
+		shift = 1
+	}
 	next := func(k int) string {
-		if j+k < len(d.words) {
-			return d.words[j+k]
+		if k == 1 && unit != "" {
+			return unit
+		}
+		if j+k-shift < len(d.words) {
+			return d.words[j+k-shift]
 		}
 		return ""
 	}
@@ -177,6 +186,25 @@ func originBefore(d doc, j int) bool {
 		}
 	}
 	return false
+}
+
+// unitSuffix returns the letters written onto the end of a number ("c"
+// in "41c", "km" in "5km", "mph" in "30mph"), or "" when w is not digits
+// (with separators) followed by letters.
+func unitSuffix(w string) string {
+	i := 0
+	for i < len(w) && (w[i] >= '0' && w[i] <= '9' || i > 0 && (w[i] == ',' || w[i] == '.')) {
+		i++
+	}
+	if i == 0 || i == len(w) {
+		return ""
+	}
+	for k := i; k < len(w); k++ {
+		if w[k] < 'a' || w[k] > 'z' {
+			return ""
+		}
+	}
+	return w[i:]
 }
 
 // isAge reports whether w is a whole number a person's age could be.

@@ -27,6 +27,11 @@ func TestMeasured(t *testing.T) {
 		{"How hot does a jet engine get?", "Jet engines made air travel cheap after the 1950s.", false},
 		{"How hot does a jet engine get?", "Its turbine runs at 1,500°C.", true},
 		{"How hot does a jet engine get?", "It burns at more than 2,000 degrees.", true},
+		// A unit written onto its number.
+		{"How warm was the fridge?", "The fridge had been running at 11C, above the limit.", true},
+		{"How tall is the tower?", "The tower rises 300m above the bay.", true},
+		{"How heavy is a blue whale?", "A blue whale can weigh 150t.", false},
+		{"How fast can a cheetah run?", "A cheetah reaches 110km/h in short bursts.", true},
 		{"How fast can a cheetah run?", "A cheetah can run 100 metres in under six seconds.", true},
 		{"How fast can a cheetah run?", "A cheetah reaches 110 km/h in short bursts.", true},
 		{"How fast can a cheetah run?", "Some 7,000 cheetahs are left in the wild.", false},
