@@ -32,18 +32,24 @@ const maxGroups = 64
 // groups returns the question's terms in groups, for finding candidates:
 // each term first, then the terms its bridges add.
 func (q rankQuery) groups() [][]string {
+	return cutGroups(q, func(i int) string { return q.terms[i] }, func(b qbridge) string { return b.term })
+}
+
+// cutGroups returns a list for each of q's terms, all cut from one: what
+// term gives for the term, then what bridge gives for each of its bridges.
+func cutGroups[T any](q rankQuery, term func(i int) T, bridge func(qbridge) T) [][]T {
 	n := len(q.terms)
 	for _, bs := range q.bridges {
 		n += len(bs)
 	}
-	all := make([]string, 0, n) // one list cut into the groups
-	out := make([][]string, len(q.terms))
-	for i, t := range q.terms {
+	all := make([]T, 0, n)
+	out := make([][]T, len(q.terms))
+	for i := range q.terms {
 		start := len(all)
-		all = append(all, t)
+		all = append(all, term(i))
 		if q.bridges != nil {
 			for _, b := range q.bridges[i] {
-				all = append(all, b.term)
+				all = append(all, bridge(b))
 			}
 		}
 		out[i] = all[start:len(all):len(all)]

@@ -886,23 +886,7 @@ func (q rankQuery) bridgeHolding(b qbridge) float64 {
 // groupHoldings returns, for each of q's groups (groups), the holding of
 // each of its terms: 1 for the question term, then its bridges'.
 func (q rankQuery) groupHoldings() [][]float64 {
-	n := len(q.terms)
-	for _, bs := range q.bridges {
-		n += len(bs)
-	}
-	all := make([]float64, 0, n) // one list cut into the groups
-	out := make([][]float64, len(q.terms))
-	for i := range q.terms {
-		start := len(all)
-		all = append(all, 1)
-		if q.bridges != nil {
-			for _, b := range q.bridges[i] {
-				all = append(all, q.bridgeHolding(b))
-			}
-		}
-		out[i] = all[start:len(all):len(all)]
-	}
-	return out
+	return cutGroups(q, func(int) float64 { return 1 }, q.bridgeHolding)
 }
 
 // score rates d for q: BM25 over the sentence's terms with its true length
