@@ -877,9 +877,6 @@ func (ts *termSet) holding(q rankQuery, i int) float64 {
 // bridgeHolding is how fully a bridge stands for its term where an
 // article holds it: its weight, at most 1; 0 for a kind switched off.
 func (q rankQuery) bridgeHolding(b qbridge) float64 {
-	if q.wt == nil {
-		return 1
-	}
 	return min(1, max(0, q.wt.bridge[b.kind]))
 }
 

@@ -498,7 +498,7 @@ func TestCountTermsByGroup(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	q := rankQuery{terms: []string{"kurd", "iran", "zebari", "absent"}, bridges: [][]qbridge{
+	q := rankQuery{wt: &defaultWeights, terms: []string{"kurd", "iran", "zebari", "absent"}, bridges: [][]qbridge{
 		{{term: "kurdish"}}, {{term: "persia"}, {term: "iraq"}, {term: "baghdad"}}, nil, {{term: "nowhere"}}}}
 	plan = newTermPlan(q.groups(), q.groupHoldings())
 	cnt = make([]int32, len(plan.need))

@@ -330,7 +330,7 @@ func newTermPlan(groups [][]string, holdings [][]float64) *termPlan {
 // (countTerms's) by the plan's indexes rather than by the terms; ok is
 // false when the plan's group i is not that term and its bridges (a
 // query made again), or was not looked up that far.
-func (p *termPlan) holding(cnt []int32, q rankQuery, i int) (h float64, ok bool) {
+func (p *termPlan) holding(cnt []int32, q rankQuery, i int) (float64, bool) {
 	if i >= len(p.groups) {
 		return 0, false
 	}
@@ -347,11 +347,21 @@ func (p *termPlan) holding(cnt []int32, q rankQuery, i int) (h float64, ok bool)
 			return 0, false
 		}
 	}
-	for j, k := range g {
+	return p.bestHeld(i, func(k int) int32 { return cnt[k] })
+}
+
+// bestHeld walks group i as the ranking reads it: the term, then its
+// bridges in turn while none held so far stands for the term as fully as
+// one left may (rest). count gives a term's count by its index in need,
+// -1 for one not known; bestHeld returns the best holding found, and false
+// when a term it needed had no count.
+func (p *termPlan) bestHeld(i int, count func(k int) int32) (float64, bool) {
+	var h float64
+	for j, k := range p.groups[i] {
 		if h >= p.rest[i][j] {
 			break
 		}
-		switch c := cnt[k]; {
+		switch c := count(k); {
 		case c > 0:
 			h = max(h, p.holdings[i][j])
 		case c < 0:
@@ -375,19 +385,14 @@ func countTerms(enc []byte, plan *termPlan, cnt []int32) (int, error) {
 	for k := range cnt {
 		cnt[k] = -1
 	}
-	for i, g := range plan.groups {
-		var h float64
-		for j, k := range g {
-			if h >= plan.rest[i][j] {
-				break
-			}
-			if cnt[k] < 0 {
-				cnt[k] = int32(lookupTerm(enc, l, plan.need[k], plan.hashes[k]))
-			}
-			if cnt[k] > 0 {
-				h = max(h, plan.holdings[i][j])
-			}
+	look := func(k int) int32 {
+		if cnt[k] < 0 {
+			cnt[k] = int32(lookupTerm(enc, l, plan.need[k], plan.hashes[k]))
 		}
+		return cnt[k]
+	}
+	for i := range plan.groups {
+		plan.bestHeld(i, look)
 	}
 	return l.n, nil
 }
