@@ -142,6 +142,9 @@ type candidate struct {
 	a   *corpus.Article
 	d   *doc
 	res scored
+	// bound is the most its score may be, whatever its article holds
+	// (see Index.rank).
+	bound float64
 }
 
 // Ask answers a question from the index. It returns a *QuestionError for a
@@ -181,12 +184,12 @@ func (ix *Index) Ask(ctx context.Context, q Query) (*Answer, error) {
 		ans.NoAnswer = true
 		return ans, nil
 	}
-	ranked := ix.rank(qy, cands, avgLen)
+	ranked := ix.rank(qy, cands, avgLen, max(top, rankedScores, suggestionCount), mem)
 	if len(ranked) == 0 || ranked[0].res.score <= 0 {
 		ans.NoAnswer = true
 		return ans, nil
 	}
-	var scores [5]float64
+	var scores [rankedScores]float64
 	ans.evidence = confEvidence(qy, ranked[0].res, ranked[0].d, appendScores(scores[:0], ranked))
 	ans.Confidence = ix.conf.probability(ans.evidence)
 	if ans.Confidence >= ix.minConf {
@@ -217,10 +220,14 @@ func (ix *Index) Ask(ctx context.Context, q Query) (*Answer, error) {
 	return ans, nil
 }
 
-// appendScores appends to dst the scores of the first five ranked
+// rankedScores is how many of the first scores of a question's ranking
+// its confidence reads.
+const rankedScores = 5
+
+// appendScores appends to dst the scores of the first rankedScores ranked
 // candidates, best first.
 func appendScores(dst []float64, ranked []*candidate) []float64 {
-	for _, k := range ranked[:min(len(ranked), 5)] {
+	for _, k := range ranked[:min(len(ranked), rankedScores)] {
 		dst = append(dst, k.res.score)
 	}
 	return dst
@@ -313,9 +320,9 @@ const (
 // candidates finds the sentences to rank for a question whose terms come
 // in groups (a question term and its bridges; see findSentences): at most
 // candidateLimit of them, those that hold a term of every group first,
-// each with its record read from the index, and the terms of its article
-// that the ranking needs (holdings: see newTermPlan), made in mem (see
-// readMemory).
+// each with its record read from the index, made in mem (see
+// readMemory). The terms of their articles that the ranking needs
+// (holdings: see newTermPlan) are read when asked for, by readArticles.
 func (ix *Index) candidates(ctx context.Context, groups [][]string, holdings [][]float64, st Stats, article corpus.ArticleID) (cands []*candidate, mem *readMemory, err error) {
 	rd, err := ix.reader()
 	if err != nil {
@@ -334,15 +341,15 @@ func (ix *Index) candidates(ctx context.Context, groups [][]string, holdings [][
 
 // readHits returns the sentences at the document numbers nums of the
 // reader recs reads, in order, each with its article (without paragraphs)
-// and its record, ready for scoring (with the terms of its article).
+// and its record, ready for scoring once readArticles has given it the
+// terms of its article.
 // Sentences the index no longer holds (a Sync under way) or cannot read
 // are left out. Each hit's id and record are read from its stored fields
 // at once, into one buffer that the records' strings slice; the buffer,
 // the records, their lists and the candidates are made in mem, reused
 // from question to question, so that nothing of a candidate may outlive
-// the release of mem but what candidate.quote copies; of the terms of
-// their articles, those plan needs are read, in one transaction (see
-// readArticleTerms).
+// the release of mem but what candidate.quote copies. mem keeps plan
+// for readArticles.
 //
 // Nothing is cached from question to question: a record is read where
 // the index keeps it, and decoded, for about what a cache lookup cost.
@@ -399,7 +406,6 @@ func (ix *Index) readHits(nums []uint64, recs *records, plan *termPlan, mem *rea
 
 	mem.arena.reserve(items)
 	slab := mem.recordsFor(len(hits))
-	terms := mem.terms
 	for i := range hits {
 		h := &hits[i]
 		if h.a == nil {
@@ -412,9 +418,8 @@ func (ix *Index) readHits(nums []uint64, recs *records, plan *termPlan, mem *rea
 			}
 		}
 		h.r = r
-		terms[h.ref.Article] = nil
 	}
-	ix.readArticleTerms(arts, terms, plan, &mem.slab)
+	mem.arts, mem.plan = arts, plan
 
 	out, cands := mem.candidatesFor(len(hits))
 	for i := range hits {
@@ -422,12 +427,38 @@ func (ix *Index) readHits(nums []uint64, recs *records, plan *termPlan, mem *rea
 		if h.r == nil {
 			continue
 		}
-		h.r.d.article = terms[h.ref.Article]
 		k := &cands[i]
 		*k = candidate{s: h.r.sentence(h.ref), a: h.a, d: &h.r.d}
 		out = append(out, k)
 	}
 	return out
+}
+
+// readArticles gives each of cands that has none the terms of its
+// article that the plan of mem needs, reading those not read yet for an
+// earlier call in one transaction (see readArticleTerms). The ranking
+// reads them for the candidates that may still be quoted only (see
+// Index.rank): on a large corpus most candidates' articles are never
+// read.
+func (ix *Index) readArticles(mem *readMemory, cands []*candidate) {
+	fresh := 0
+	for _, k := range cands {
+		if k.d.article != nil {
+			continue
+		}
+		if _, ok := mem.terms[k.s.Article]; !ok {
+			mem.terms[k.s.Article] = nil
+			fresh++
+		}
+	}
+	if fresh > 0 {
+		ix.readArticleTerms(mem.arts, mem.terms, mem.plan, &mem.slab)
+	}
+	for _, k := range cands {
+		if k.d.article == nil {
+			k.d.article = mem.terms[k.s.Article]
+		}
+	}
 }
 
 // readMemory is the memory readHits makes a question's candidates in:
@@ -443,8 +474,12 @@ type readMemory struct {
 	recs  []sentenceRecord
 	cands []candidate
 	out   []*candidate
+	// terms holds the terms read of each candidate's article (nil: not
+	// read yet), those plan needs, from the articles in arts.
 	terms map[corpus.ArticleID]*termSet
 	slab  termSlab // the sets of terms
+	plan  *termPlan
+	arts  *entries
 }
 
 var readMemoryPool = sync.Pool{New: func() any {
@@ -495,6 +530,7 @@ func (m *readMemory) release() {
 	clear(m.out[:cap(m.out)])
 	clear(m.terms)
 	m.slab.reset()
+	m.plan, m.arts = nil, nil
 	m.arena.reset()
 	readMemoryPool.Put(m)
 }
@@ -551,26 +587,97 @@ func (a *Analyzer) prepareParagraph(p corpus.Paragraph) []doc {
 	return docs
 }
 
-// rank scores the candidates and orders them best first: by score, ties
-// broken by a hash of the text (never by position in a file), and drops
-// repeats of the same text (wire copy printed by several outlets).
-func (ix *Index) rank(q rankQuery, cands []*candidate, avgLen float64) []*candidate {
-	q.holdArticles(cands)
+// rank scores the candidates and returns the first keep of them, best
+// first: by score, ties broken by a hash of the text (never by position
+// in a file), repeats of the same text (wire copy printed by several
+// outlets) dropped.
+//
+// The terms of a candidate's article are read (readArticles, from mem)
+// only while it may still be among the first keep. Each candidate is
+// first scored as if its article held every term of the question fully
+// (everyTerm), which no article adds more to (see bounded); candidates
+// are then scored in full in the order of those bounds: a first few, then
+// every one whose bound reaches the keep-th distinct score found. The
+// rest could not be quoted: on a large corpus most candidates' articles
+// are never read. The first keep, their scores and order, are those that
+// scoring every candidate in full gives.
+func (ix *Index) rank(q rankQuery, cands []*candidate, avgLen float64, keep int, mem *readMemory) []*candidate {
 	q.slots = newTermSlots(q)
-	for _, k := range cands {
-		k.res = score(q, *k.d, avgLen, ix.features)
-	}
-	sortCandidates(cands)
 	sc := dedupPool.Get().(*dedupScratch)
 	defer dedupPool.Put(sc)
+	full := func(part []*candidate) {
+		ix.readArticles(mem, part)
+		q.holdArticles(part)
+		for _, k := range part {
+			k.res = score(q, *k.d, avgLen, ix.features)
+		}
+	}
+	if len(cands) <= 2*keep || !q.bounded() {
+		full(cands)
+		sortCandidates(cands)
+		return firstDistinct(sc, cands, keep)
+	}
+	for _, k := range cands {
+		d := *k.d
+		d.article = everyTerm
+		k.bound = score(q, d, avgLen, ix.features).score
+	}
+	// Stable: candidates of equal bounds keep the order they were found in.
+	slices.SortStableFunc(cands, func(a, b *candidate) int { return cmp.Compare(b.bound, a.bound) })
+	done := min(len(cands), 2*keep)
+	full(cands[:done])
+	for done < len(cands) {
+		sortCandidates(cands[:done])
+		bar, ok := keptScore(sc, cands[:done], keep)
+		end := done
+		switch {
+		case !ok:
+			end = min(len(cands), done+2*keep)
+		default:
+			for end < len(cands) && cands[end].bound >= bar {
+				end++
+			}
+		}
+		if end == done {
+			break
+		}
+		full(cands[done:end])
+		done = end
+	}
+	cands = cands[:done]
+	sortCandidates(cands)
+	return firstDistinct(sc, cands, keep)
+}
+
+// firstDistinct returns the first keep of the sorted cands whose texts
+// differ, lower-cased (see dedupScratch), in order.
+func firstDistinct(sc *dedupScratch, cands []*candidate, keep int) []*candidate {
 	sc.reset()
 	out := cands[:0]
 	for _, k := range cands {
+		if len(out) == keep {
+			break
+		}
 		if sc.add(k.s.Text) {
 			out = append(out, k)
 		}
 	}
 	return out
+}
+
+// keptScore returns the score of the keep-th of the sorted cands whose
+// texts differ, and false when they are fewer.
+func keptScore(sc *dedupScratch, cands []*candidate, keep int) (float64, bool) {
+	sc.reset()
+	n := 0
+	for _, k := range cands {
+		if sc.add(k.s.Text) {
+			if n++; n == keep {
+				return k.res.score, true
+			}
+		}
+	}
+	return 0, false
 }
 
 // dedupScratch tells texts apart as strings.ToLower makes them, without

@@ -445,6 +445,7 @@ func TestTermSlotsScoreAsSearching(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
+		ix.readArticles(mem, cands)
 		tallied := q
 		tallied.slots = newTermSlots(q)
 		for _, k := range cands {

@@ -907,7 +907,13 @@ func (ix *Index) readArticleTerms(arts *entries, terms map[corpus.ArticleID]*ter
 	var need []string
 	if plan != nil {
 		need = plan.need
-		slab.reserve(len(terms), len(need))
+		unread := 0
+		for _, ts := range terms {
+			if ts == nil {
+				unread++
+			}
+		}
+		slab.reserve(unread, len(need))
 	}
 	read := func(id corpus.ArticleID, enc []byte) {
 		var ts *termSet

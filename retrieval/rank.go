@@ -232,7 +232,14 @@ type termSet struct {
 	df     map[string]int
 	n      int // sentences
 	stored *storedTerms
+	// every marks the set that stands for an article holding every
+	// term of the question fully: the most an article can add to a
+	// sentence's score (see Index.rank).
+	every bool
 }
+
+// everyTerm is the set that holds every term fully.
+var everyTerm = &termSet{every: true}
 
 func newTermSetOf() *termSet { return &termSet{df: map[string]int{}} }
 
@@ -263,7 +270,7 @@ func (ts *termSet) addSentence(lists ...[]string) {
 // one sentence has, less for a term many of its sentences share (the
 // story's topic, which tells its sentences apart the least).
 func (ts *termSet) local(t string) float64 {
-	if ts == nil || ts.n < 2 {
+	if ts == nil || ts.n < 2 || ts.every {
 		return 1
 	}
 	df := max(ts.count(t), 1)
@@ -792,6 +799,33 @@ type weightSet struct {
 	local      float64 // how much a term's weight follows its distinctiveness within the article, 0..1
 }
 
+// bounded reports whether scoring a sentence as if its article held
+// every term of q fully (everyTerm) gives at least the score any article
+// gives it, so that Index.rank may leave out the candidates whose bound
+// falls short: the weights an article's terms scale or add to a score
+// are not negative, local at most 1, and no term's idf is negative (then
+// each step of score is a sum or product of numbers that do not fall as
+// an article holds more, and rounding keeps that order).
+func (q rankQuery) bounded() bool {
+	w := q.wt
+	if w == nil || w.article < 0 || w.local < 0 || w.local > 1 || w.focus < 0 || w.speaker < 0 || w.acronym < 0 {
+		return false
+	}
+	for _, x := range q.idf {
+		if x < 0 {
+			return false
+		}
+	}
+	for _, bs := range q.bridges {
+		for _, b := range bs {
+			if b.idf < 0 {
+				return false
+			}
+		}
+	}
+	return true
+}
+
 // holdArticles remembers, before candidates are scored, how fully their
 // articles hold each of q's terms, as articleHolding would one by one: the
 // map at about its size and the lists cut from one, not grown an article at
@@ -834,6 +868,9 @@ func (q *rankQuery) holdArticles(cands []*candidate) {
 // articleHolding is ts.holding(q, i), remembered per article for the
 // query.
 func (q *rankQuery) articleHolding(ts *termSet, i int) float64 {
+	if ts.every {
+		return 1
+	}
 	if q.held == nil {
 		return ts.holding(*q, i)
 	}
@@ -855,6 +892,9 @@ func (q *rankQuery) articleHolding(ts *termSet, i int) float64 {
 // "region" for "land") holds them at that relation's weight, not as if
 // it told of them.
 func (ts *termSet) holding(q rankQuery, i int) float64 {
+	if ts.every {
+		return 1
+	}
 	if st := ts.stored; st != nil && st.plan != nil {
 		if h, ok := st.plan.holding(st.cnt, q, i); ok {
 			return h
@@ -993,7 +1033,7 @@ func score(q rankQuery, d doc, avgLen float64, f Feature) scored {
 		s += w * tidf * ftf * (bm25K1 + 1) / (ftf + norm)
 	}
 	unit := total / float64(len(q.terms)) // the mean idf of a question term
-	if f.Has(FeaturePhrase) {
+	if f.Has(FeaturePhrase) && q.wt.phrase != 0 {
 		s += q.wt.phrase * phraseBonus(q.words, d.words)
 	}
 	if f.Has(FeatureProximity) {

@@ -457,44 +457,50 @@ func (st *storedTerms) counts() map[string]int {
 
 // termSlab is the memory of the term sets readArticleTerms makes for one
 // question (the counts of the terms it needs in each article), reused from
-// question to question in a readMemory.
+// question to question in a readMemory. A question may read its articles'
+// terms a few at a time: the sets handed out stay as they are until
+// reset.
 type termSlab struct {
-	sets   []termSet
+	sets   []termSet // as long as made; the first used handed out
 	stored []storedTerms
-	counts []int32
+	counts []int32 // those handed out, with room for more
 	used   int
 	ids    []corpus.ArticleID // read from the catalogue
 	key    []byte
 }
 
-// reserve makes room for n sets of need counts each.
+// reserve makes room for n more sets of need counts each.
 func (s *termSlab) reserve(n, need int) {
-	if cap(s.sets) < n {
-		s.sets, s.stored = make([]termSet, n), make([]storedTerms, n)
+	if len(s.sets)-s.used < n {
+		// New memory for the next sets: those handed out keep theirs.
+		m := max(n, 2*len(s.sets))
+		s.sets, s.stored, s.used = make([]termSet, m), make([]storedTerms, m), 0
 	}
-	if cap(s.counts) < n*need {
-		s.counts = make([]int32, n*need)
+	if cap(s.counts)-len(s.counts) < n*need {
+		s.counts = make([]int32, 0, max(n*need, 2*cap(s.counts)))
 	}
-	s.sets, s.stored, s.counts, s.used = s.sets[:n], s.stored[:n], s.counts[:n*need], 0
 }
 
 // next returns the next set and its stored terms, with need counts.
 func (s *termSlab) next(need int) (*termSet, *storedTerms) {
-	if s.used == len(s.sets) {
+	c := len(s.counts)
+	if s.used == len(s.sets) || cap(s.counts)-c < need {
 		// More than reserved: not from the slab.
 		return new(termSet), &storedTerms{cnt: make([]int32, need)}
 	}
 	k := s.used
 	s.used++
 	st := &s.stored[k]
-	st.cnt = s.counts[k*need : (k+1)*need : (k+1)*need]
+	s.counts = s.counts[:c+need]
+	st.cnt = s.counts[c : c+need : c+need]
 	return &s.sets[k], st
 }
 
 // reset clears what the sets point to, keeping the memory.
 func (s *termSlab) reset() {
-	clear(s.sets[:cap(s.sets)])
-	clear(s.stored[:cap(s.stored)])
+	clear(s.sets)
+	clear(s.stored)
 	clear(s.ids[:cap(s.ids)])
+	s.counts = s.counts[:0]
 	s.used = 0
 }

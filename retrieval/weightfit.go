@@ -215,11 +215,12 @@ func FitWeights(ctx context.Context, data TrainingData) (*WeightFit, error) {
 				continue
 			}
 			// The docs are kept: their memory is not released.
-			q, cands, _, err := ix.query(ctx, ix.an.Question(text), "")
+			q, cands, mem, err := ix.query(ctx, ix.an.Question(text), "")
 			if err != nil {
 				ix.Close()
 				return nil, err
 			}
+			ix.readArticles(mem, cands)
 			rc := rankCase{q: q, avgLen: ix.man.avgLen(), set: set, nRight: 1}
 			for _, k := range cands {
 				rc.docs = append(rc.docs, *k.d)
