@@ -20,6 +20,7 @@ var (
 	seedPara8Files  = []string{"seed-paraphrase8.tune.jsonl", "seed-paraphrase8.heldout.jsonl"}
 	seedPara9Files  = []string{"seed-paraphrase9.tune.jsonl", "seed-paraphrase9.heldout.jsonl"}
 	seedPara10Files = []string{"seed-paraphrase10.tune.jsonl", "seed-paraphrase10.heldout.jsonl"}
+	seedPara11Files = []string{"seed-paraphrase11.tune.jsonl", "seed-paraphrase11.heldout.jsonl"}
 	summaryFiles    = []string{"summaries.tune.jsonl", "summaries.heldout.jsonl"}
 	summary2Files   = []string{"summaries2.tune.jsonl", "summaries2.heldout.jsonl"}
 	summary3Files   = []string{"summaries3.tune.jsonl", "summaries3.heldout.jsonl"}
@@ -29,6 +30,7 @@ var (
 	summary7Files   = []string{"summaries7.tune.jsonl", "summaries7.heldout.jsonl"}
 	summary8Files   = []string{"summaries8.tune.jsonl", "summaries8.heldout.jsonl"}
 	summary9Files   = []string{"summaries9.tune.jsonl", "summaries9.heldout.jsonl"}
+	summary10Files  = []string{"summaries10.tune.jsonl", "summaries10.heldout.jsonl"}
 )
 
 // The second news paraphrase set (testdata/eval/README.md): six articles
@@ -101,6 +103,9 @@ const (
 	news10Dir     = "testdata/eval/news10"
 	news10Tune    = "news10-paraphrase.tune.jsonl"
 	news10Heldout = "news10-paraphrase.heldout.jsonl"
+	news11Dir     = "testdata/eval/news11"
+	news11Tune    = "news11-paraphrase.tune.jsonl"
+	news11Heldout = "news11-paraphrase.heldout.jsonl"
 )
 
 // The chat-style set (testdata/eval/README.md): questions typed as
@@ -198,6 +203,12 @@ func TestSeedParaphrase10Rules(t *testing.T) {
 	checkSeedParaHalves(t, seedPara10Files, blindSeedParaRules)
 }
 
+// TestSeedParaphrase11Rules checks the eleventh seed paraphrase set, written
+// blind like the tenth: its halves, its counts and its answers.
+func TestSeedParaphrase11Rules(t *testing.T) {
+	checkSeedParaHalves(t, seedPara11Files, blindSeedParaRules)
+}
+
 // seedParaRules are the counts a seed paraphrase set was written to:
 // unanswerable is n for "at least one question in n of each half is
 // unanswerable", perHalf and total the fewest questions in each half and
@@ -277,7 +288,7 @@ func TestSummariesSetRules(t *testing.T) {
 // least 55% of each half's questions without a positive candidate. When
 // it fails, fix the data, not the test.
 func TestBlindSummariesSetRules(t *testing.T) {
-	for _, files := range [][]string{summary2Files, summary3Files, summary4Files, summary5Files, summary6Files, summary7Files, summary8Files, summary9Files} {
+	for _, files := range [][]string{summary2Files, summary3Files, summary4Files, summary5Files, summary6Files, summary7Files, summary8Files, summary9Files, summary10Files} {
 		for _, h := range checkSummaryHalves(t, files) {
 			if h.questions < 50 {
 				t.Errorf("%s: %d questions; want at least 50", h.file, h.questions)
@@ -449,6 +460,12 @@ func TestNews9ParaphraseRules(t *testing.T) {
 // the rules of the eighth. When it fails, fix the question, not the test.
 func TestNews10ParaphraseRules(t *testing.T) {
 	checkNewsParaSet(t, news10Dir, news10Tune, news10Heldout)
+}
+
+// TestNews11ParaphraseRules checks the eleventh news paraphrase set and its
+// halves, split by article.
+func TestNews11ParaphraseRules(t *testing.T) {
+	checkNewsParaSet(t, news11Dir, news11Tune, news11Heldout)
 }
 
 // checkNewsParaSet checks a news paraphrase set of six articles in dir
