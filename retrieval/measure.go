@@ -80,10 +80,15 @@ func measureOf(an *Analyzer, qa Question, terms []string) (measure, []int) {
 		return m, nil
 	}
 	var counted []int
-	for _, w := range strings.FieldsFunc(qa.Content, notWordRune) {
+	for k, w := range strings.FieldsFunc(qa.Content, notWordRune) {
 		lw := strings.ToLower(w)
 		if auxiliaries[lw] || isStopWord(lw) {
 			break
+		}
+		if k == 0 && an.lex != nil && an.lex.pastTense(lw) {
+			// "How many came", "how many attended": the people who
+			// did it are counted, unnamed; any count may be theirs.
+			return measureNone, nil
 		}
 		for _, t := range an.Terms(w) {
 			if i := slices.Index(terms, t); i >= 0 {
@@ -211,4 +216,29 @@ func unitSuffix(w string) string {
 func isAge(w string) bool {
 	n, err := strconv.Atoi(w)
 	return err == nil && isDigits(w) && n > 0 && n < 125
+}
+
+// pastTense reports whether the lower-cased word w is a verb's past form
+// and not a word of its own: a common irregular one (irregularPasts), or one in
+// -ed of an English word ("worked", "voted", "stopped", "tried") that
+// WordNet does not hold as a lemma of its own (as it holds "injured",
+// "wounded", "registered": a kind of the people counted).
+func (lx *lexicon) pastTense(w string) bool {
+	if irregularPasts[w] {
+		return true
+	}
+	if len(w) < 5 || !strings.HasSuffix(w, "ed") || lx.lemma(w) {
+		return false
+	}
+	base := w[:len(w)-2]
+	n := len(base)
+	switch {
+	case lx.lemma(base), lx.lemma(base + "e"):
+		return true
+	case n >= 2 && base[n-1] == base[n-2] && lx.lemma(base[:n-1]): // stopped
+		return true
+	case strings.HasSuffix(base, "i") && lx.lemma(base[:n-1]+"y"): // tried
+		return true
+	}
+	return false
 }

@@ -60,6 +60,15 @@ func TestMeasured(t *testing.T) {
 		{"How far over budget did the scheme go?", "The bill was 65 million more than planned.", true},
 		// Other number questions ask for no particular measure.
 		{"How much did it cost?", "It cost 640,000 pounds.", true},
+		// A count of those who did something names no thing counted:
+		// any count may be theirs.
+		{"How many came to watch?", "Several thousand people watched from the hills.", true},
+		{"How many worked there?", "At its peak it employed 1,100 people.", true},
+		{"How many voted against it?", "The council turned the plan down, 31 to 14.", true},
+		// A past form WordNet holds as a word of its own is a kind of the
+		// people counted.
+		{"How many injured people were taken to hospital?", "Some 40 passengers were taken to hospital.", false},
+		{"How many injured people were taken to hospital?", "Some 40 injured people were taken to hospital.", true},
 	} {
 		q := newQuery(an, an.Question(tt.question), AllFeatures, nil)
 		got := q.measure == measureNone || q.measured(an.prepare(tt.sentence))
