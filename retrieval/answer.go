@@ -628,12 +628,9 @@ func (ix *Index) rank(q rankQuery, cands []*candidate, avgLen float64, keep int,
 	full(cands[:done])
 	for done < len(cands) {
 		sortCandidates(cands[:done])
-		bar, ok := keptScore(sc, cands[:done], keep)
-		end := done
-		switch {
-		case !ok:
-			end = min(len(cands), done+2*keep)
-		default:
+		end := min(len(cands), done+2*keep) // too few distinct yet: the next few
+		if bar, ok := keptScore(sc, cands[:done], keep); ok {
+			end = done
 			for end < len(cands) && cands[end].bound >= bar {
 				end++
 			}
