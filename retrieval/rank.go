@@ -1146,6 +1146,20 @@ type termSlots struct {
 	slot map[string]int32
 	of   [][]int32
 	tf   []int32 // the counts of the candidate last tallied
+	// seen has the bit slotBit sets for each numbered term: most of a
+	// sentence's terms are not the question's, and are passed over
+	// without hashing them.
+	seen [4]uint64
+}
+
+// slotBit is the bit of termSlots.seen of a term: of its length and its
+// first and last bytes.
+func slotBit(t string) (word int, bit uint64) {
+	if t == "" {
+		return 0, 1
+	}
+	h := uint(len(t))*31 + uint(t[0])*7 + uint(t[len(t)-1])
+	return int(h>>6) & 3, 1 << (h & 63)
 }
 
 // newTermSlots numbers q's terms and bridges.
@@ -1156,6 +1170,8 @@ func newTermSlots(q rankQuery) *termSlots {
 		if !ok {
 			k = int32(len(ts.slot))
 			ts.slot[t] = k
+			w, b := slotBit(t)
+			ts.seen[w] |= b
 		}
 		return k
 	}
@@ -1177,6 +1193,9 @@ func newTermSlots(q rankQuery) *termSlots {
 func (ts *termSlots) tally(terms []string) []int32 {
 	clear(ts.tf)
 	for _, t := range terms {
+		if w, b := slotBit(t); ts.seen[w]&b == 0 {
+			continue
+		}
 		if k, ok := ts.slot[t]; ok {
 			ts.tf[k]++
 		}

@@ -263,6 +263,17 @@ func (r *recordReader) fail(what string) {
 
 // uint reads an unsigned varint, as binary.Uvarint does.
 func (r *recordReader) uint() uint64 {
+	// Nearly every number of a record (a length, a position) is under
+	// 128: one byte, read here without the loop.
+	if r.off < len(r.s) && r.s[r.off] < 0x80 && r.err == nil {
+		r.off++
+		return uint64(r.s[r.off-1])
+	}
+	return r.uintLong()
+}
+
+// uintLong is uint's general case.
+func (r *recordReader) uintLong() uint64 {
 	if r.err != nil {
 		return 0
 	}
@@ -318,12 +329,13 @@ func (r *recordReader) fixed64() uint64 {
 }
 
 func (r *recordReader) str() string {
-	n := r.count(1)
-	if r.err != nil {
+	n := r.uint()
+	if r.err != nil || n > uint64(len(r.s)-r.off) {
+		r.fail("length past the end")
 		return ""
 	}
-	s := r.s[r.off : r.off+n]
-	r.off += n
+	s := r.s[r.off : r.off+int(n)]
+	r.off += int(n)
 	return s
 }
 
