@@ -40,6 +40,7 @@ const (
 	stopList      = "verbatim_stop"
 	charUS        = "verbatim_us"
 	foldFilter    = "verbatim_fold"
+	phrasalName   = "verbatim_phrasal"
 )
 
 // usPattern finds the United States' short and long names, which the text
@@ -54,7 +55,7 @@ const usPattern = `\bU(?:\.?S\.?A?|nited States(?: of America)?)\b`
 // of the analysis (a sentence's answer-type evidence and kinds are stored
 // in its record), so its checksum is in the name: an index written with
 // another lexicon is rebuilt, not answered from with stale records.
-var analysisVersion = fmt.Sprintf("verbatim-index-9/record-%d/terms-%d/lexicon-%s", recordVersion, termSetVersion, lexiconChecksum(lexiconData))
+var analysisVersion = fmt.Sprintf("verbatim-index-10/record-%d/terms-%d/lexicon-%s", recordVersion, termSetVersion, lexiconChecksum(lexiconData))
 
 // lexiconChecksum names the lexicon's contents in eight hex digits.
 func lexiconChecksum(data []byte) string {
@@ -65,7 +66,7 @@ func lexiconChecksum(data []byte) string {
 // stored (sentences are served from the corpus in memory), term vectors
 // only where phrase queries need positions.
 func newMapping() (*mapping.IndexMappingImpl, error) {
-	if err := registerFold(); err != nil {
+	if err := registerFilters(); err != nil {
 		return nil, err
 	}
 	im := bleve.NewIndexMapping()
@@ -91,6 +92,7 @@ func newMapping() (*mapping.IndexMappingImpl, error) {
 			en.PossessiveName,
 			lowercase.Name,
 			foldFilter,
+			phrasalName,
 			stopList,
 			porter.Name,
 		},
@@ -150,15 +152,21 @@ func newMapping() (*mapping.IndexMappingImpl, error) {
 	return im, nil
 }
 
-// registerFold registers the accent-folding token filter with bleve, once
-// per process: index mappings name their filters, and bleve builds them
-// from its registry when it opens an index.
-var registerFold = sync.OnceValue(func() error {
+// registerFilters registers the accent-folding and phrasal-verb token
+// filters with bleve, once per process: index mappings name their
+// filters, and bleve builds them from its registry when it opens an index.
+var registerFilters = sync.OnceValue(func() error {
 	err := registry.RegisterTokenFilter(foldFilter, func(map[string]any, *registry.Cache) (analysis.TokenFilter, error) {
 		return foldAccents{}, nil
 	})
 	if err != nil {
 		return fmt.Errorf("token filter %s: %w", foldFilter, err)
+	}
+	err = registry.RegisterTokenFilter(phrasalName, func(map[string]any, *registry.Cache) (analysis.TokenFilter, error) {
+		return phrasalFilter{}, nil
+	})
+	if err != nil {
+		return fmt.Errorf("token filter %s: %w", phrasalName, err)
 	}
 	return nil
 })

@@ -6,6 +6,7 @@ import (
 	"compress/gzip"
 	_ "embed"
 	"fmt"
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
@@ -284,12 +285,18 @@ func parseLexicon(an *Analyzer, data []byte) (*lexicon, error) {
 }
 
 // lexiconTerm is the text field's one term for a lexicon word ("_"
-// between the words of a name), or "" when it analyses into none or
-// several. A word of plain lower-case letters, most of the lexicon, takes
+// between the words of a name or of a phrasal verb), or "" when it
+// analyses into none or several. A phrasal verb's is the term the
+// analysis adds for it (phrasal.go). A word of plain lower-case letters, most of the lexicon, takes
 // a short way to the same term (TestLexiconTermsAsAnalysed holds the two
 // ways equal on every word of the lexicon): it is a stop word or its
 // Porter stem. Analysing every word in full was most of a start's time.
 func lexiconTerm(an *Analyzer, w string) string {
+	if head, particle, ok := strings.Cut(w, "_"); ok && plainLower(head) && plainLower(particle) {
+		if k := phrasalKey(stemOf(head), particle); phrasalVerbs().keys[k] {
+			return k
+		}
+	}
 	if plainLower(w) {
 		if isStopWord(w) {
 			return ""
@@ -299,10 +306,17 @@ func lexiconTerm(an *Analyzer, w string) string {
 	return analysedTerm(an, w)
 }
 
-// analysedTerm is lexiconTerm the long way, through the analyser.
+// analysedTerm is lexiconTerm the long way, through the analyser: the one
+// term of w, or the phrasal verb's term the analysis adds after its verb's.
 func analysedTerm(an *Analyzer, w string) string {
-	if ts := an.Terms(strings.ReplaceAll(w, "_", " ")); len(ts) == 1 {
+	ts := an.Terms(strings.ReplaceAll(w, "_", " "))
+	if len(ts) == 1 {
 		return ts[0]
+	}
+	// A phrasal verb: its verb's term (unless a stop word: "while
+	// away"), the phrase's, and its particle's (unless a stop word).
+	if i := slices.IndexFunc(ts, isPhrasalTerm); i >= 0 && len(ts) <= 3 {
+		return ts[i]
 	}
 	return ""
 }

@@ -223,7 +223,9 @@ func paraContentTerms(an *Analyzer, s string, names map[string]bool) map[string]
 			continue
 		}
 		w := string(raw[p].Term)
-		if strings.ContainsFunc(w, unicode.IsDigit) || names[paraFold(w)] || (p > 0 && paraCapitalised(w)) {
+		// A phrasal verb's term is not a word of its own: its verb
+		// counts.
+		if isPhrasalTerm(string(tok.Term)) || strings.ContainsFunc(w, unicode.IsDigit) || names[paraFold(w)] || (p > 0 && paraCapitalised(w)) {
 			continue
 		}
 		out[string(tok.Term)] = true

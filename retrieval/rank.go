@@ -443,6 +443,7 @@ func gatherQuery(an *Analyzer, qa Question, f Feature, wt *weightSet) (rankQuery
 		wt = &defaultWeights
 	}
 	terms, surface, raw, lower := an.termsAndWords(qa.Content)
+	terms, surface = dropPhrasalHeads(terms, surface)
 	q := rankQuery{words: lower, atype: qa.Type, wh: qa.Wh, wt: wt}
 	if f.Has(FeatureKinds) {
 		q.focus = qa.Focus
@@ -505,7 +506,7 @@ func gatherQuery(an *Analyzer, qa Question, f Feature, wt *weightSet) (rankQuery
 		q.known[i] = true
 		q.name[i] = capital[words[i]]
 		if q.rarity != nil {
-			q.rarity[i] = idf(backgroundSentences, an.lex.freq[t]) / idf(backgroundSentences, 0)
+			q.rarity[i] = idf(backgroundSentences, an.lex.freq[backgroundTerm(t)]) / idf(backgroundSentences, 0)
 		}
 	}
 	if f.Has(FeatureMeasures) && qa.Type == AnswerNumber {

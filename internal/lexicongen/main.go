@@ -47,6 +47,11 @@
 //	                 color; basketball sport; China country), for a focus
 //	                 word that has no type ("what color", "what sport")
 //
+// The "s" and "r" lines also relate phrasal verbs, written with "_"
+// ("break_off discontinue", "set_up establish", "turn_down reject"): a verb
+// and one of phrasalParticles, which the text analysis joins into one term
+// where a sentence or a question has them side by side.
+//
 // Only words WordNet's sense-tagged corpus has seen (a tag count above
 // zero) count as common. Multi-word names are kept with "_" between
 // words. The output is gzip-compressed, deterministic (sorted).
@@ -233,7 +238,36 @@ func plain(w string) bool {
 	return w != ""
 }
 
-func stem(w string) string { return porter.StemString(strings.ToLower(w)) }
+func stem(w string) string {
+	if head, particle, ok := phrasal(w); ok {
+		return porter.StemString(head) + "_" + particle
+	}
+	return porter.StemString(strings.ToLower(w))
+}
+
+// phrasalParticles are the particles of the phrasal verbs the lexicon
+// keeps ("break off", "set up", "turn down"): adverbs that change a
+// verb's meaning. "in", "on" and the like are left out: after a verb they
+// are mostly prepositions ("live in", "work on"), not part of it.
+var phrasalParticles = map[string]bool{"off": true, "out": true, "up": true, "down": true, "away": true, "back": true, "over": true}
+
+// phrasal splits a phrasal verb lemma ("break_off") into its verb and
+// particle.
+func phrasal(w string) (head, particle string, ok bool) {
+	head, particle, ok = strings.Cut(w, "_")
+	return head, particle, ok && plain(head) && phrasalParticles[particle]
+}
+
+// lexWord reports whether w, a lemma of part of speech pos, may stand in
+// the "s" and "r" lines: a plain single word, or a phrasal verb.
+func lexWord(pos byte, w string) bool {
+	if pos == 'v' {
+		if _, _, ok := phrasal(w); ok {
+			return true
+		}
+	}
+	return plain(w)
+}
 
 func run(dict, out string) error {
 	wn, err := load(dict)
@@ -323,7 +357,7 @@ func run(dict, out string) error {
 		}
 		for i, a := range ss.words {
 			for _, b := range ss.words[i+1:] {
-				if !plain(a) || !plain(b) || stem(a) == stem(b) || !wn.common(ss.pos, a) || !wn.common(ss.pos, b) {
+				if !lexWord(ss.pos, a) || !lexWord(ss.pos, b) || stem(a) == stem(b) || !wn.common(ss.pos, a) || !wn.common(ss.pos, b) {
 					continue
 				}
 				ra, rb := wn.senseRank(ss.pos, a, k), wn.senseRank(ss.pos, b, k)
@@ -643,7 +677,7 @@ func (wn *wordnet) related(add func(kind string, words ...string)) {
 	}
 	slices.Sort(keys)
 	ok := func(pos byte, w, key string) bool {
-		if !plain(w) || !wn.common(pos, w) {
+		if !lexWord(pos, w) || !wn.common(pos, w) {
 			return false
 		}
 		r := wn.senseRank(pos, w, key)
