@@ -21,6 +21,7 @@ var (
 	seedPara9Files  = []string{"seed-paraphrase9.tune.jsonl", "seed-paraphrase9.heldout.jsonl"}
 	seedPara10Files = []string{"seed-paraphrase10.tune.jsonl", "seed-paraphrase10.heldout.jsonl"}
 	seedPara11Files = []string{"seed-paraphrase11.tune.jsonl", "seed-paraphrase11.heldout.jsonl"}
+	seedPara12Files = []string{"seed-paraphrase12.tune.jsonl", "seed-paraphrase12.heldout.jsonl"}
 	summaryFiles    = []string{"summaries.tune.jsonl", "summaries.heldout.jsonl"}
 	summary2Files   = []string{"summaries2.tune.jsonl", "summaries2.heldout.jsonl"}
 	summary3Files   = []string{"summaries3.tune.jsonl", "summaries3.heldout.jsonl"}
@@ -31,6 +32,7 @@ var (
 	summary8Files   = []string{"summaries8.tune.jsonl", "summaries8.heldout.jsonl"}
 	summary9Files   = []string{"summaries9.tune.jsonl", "summaries9.heldout.jsonl"}
 	summary10Files  = []string{"summaries10.tune.jsonl", "summaries10.heldout.jsonl"}
+	summary11Files  = []string{"summaries11.tune.jsonl", "summaries11.heldout.jsonl"}
 )
 
 // The second news paraphrase set (testdata/eval/README.md): six articles
@@ -106,6 +108,9 @@ const (
 	news11Dir     = "testdata/eval/news11"
 	news11Tune    = "news11-paraphrase.tune.jsonl"
 	news11Heldout = "news11-paraphrase.heldout.jsonl"
+	news12Dir     = "testdata/eval/news12"
+	news12Tune    = "news12-paraphrase.tune.jsonl"
+	news12Heldout = "news12-paraphrase.heldout.jsonl"
 )
 
 // The chat-style set (testdata/eval/README.md): questions typed as
@@ -209,6 +214,12 @@ func TestSeedParaphrase11Rules(t *testing.T) {
 	checkSeedParaHalves(t, seedPara11Files, blindSeedParaRules)
 }
 
+// TestSeedParaphrase12Rules checks the twelfth seed paraphrase set, written
+// blind like the eleventh.
+func TestSeedParaphrase12Rules(t *testing.T) {
+	checkSeedParaHalves(t, seedPara12Files, blindSeedParaRules)
+}
+
 // seedParaRules are the counts a seed paraphrase set was written to:
 // unanswerable is n for "at least one question in n of each half is
 // unanswerable", perHalf and total the fewest questions in each half and
@@ -288,7 +299,7 @@ func TestSummariesSetRules(t *testing.T) {
 // least 55% of each half's questions without a positive candidate. When
 // it fails, fix the data, not the test.
 func TestBlindSummariesSetRules(t *testing.T) {
-	for _, files := range [][]string{summary2Files, summary3Files, summary4Files, summary5Files, summary6Files, summary7Files, summary8Files, summary9Files, summary10Files} {
+	for _, files := range [][]string{summary2Files, summary3Files, summary4Files, summary5Files, summary6Files, summary7Files, summary8Files, summary9Files, summary10Files, summary11Files} {
 		for _, h := range checkSummaryHalves(t, files) {
 			if h.questions < 50 {
 				t.Errorf("%s: %d questions; want at least 50", h.file, h.questions)
@@ -466,6 +477,12 @@ func TestNews10ParaphraseRules(t *testing.T) {
 // halves, split by article.
 func TestNews11ParaphraseRules(t *testing.T) {
 	checkNewsParaSet(t, news11Dir, news11Tune, news11Heldout)
+}
+
+// TestNews12ParaphraseRules checks the twelfth news paraphrase set and its
+// halves, split by article.
+func TestNews12ParaphraseRules(t *testing.T) {
+	checkNewsParaSet(t, news12Dir, news12Tune, news12Heldout)
 }
 
 // checkNewsParaSet checks a news paraphrase set of six articles in dir
