@@ -79,9 +79,17 @@ func FuzzAnalyzeQuestion(f *testing.F) {
 		if !subsequence(strings.Join(strings.Fields(q.Content), ""), text) {
 			t.Errorf("AnalyzeQuestion(%q).Content = %q is not made of the question's own text", text, q.Content)
 		}
+		// The analyser reads a shouted question in lower case and
+		// chat's short forms spelt out ("tho", "u"), then as
+		// AnalyzeQuestion does.
+		read := text
+		if shouted(read) {
+			read = strings.ToLower(read)
+		}
+		want := AnalyzeQuestion(expandChat(read))
 		full := an.Question(text)
-		if full.Wh != q.Wh || full.Content != q.Content || full.Type.String() == "" {
-			t.Errorf("Analyzer.Question(%q) = %+v; disagrees with AnalyzeQuestion %+v", text, full, q)
+		if full.Wh != want.Wh || full.Content != want.Content || full.Type.String() == "" {
+			t.Errorf("Analyzer.Question(%q) = %+v; disagrees with AnalyzeQuestion of it as read %+v", text, full, want)
 		}
 		// A type comes from a question word, or from "Name ..." (the
 		// first word, punctuation aside).
