@@ -13,6 +13,7 @@ func TestNormalizeURL(t *testing.T) {
 		{"http://news.example.com:80", "http://news.example.com/"},
 		{"http://news.example.com:8080/x?b=2&a=1&UTM_Campaign=z", "http://news.example.com:8080/x?a=1&b=2"},
 		{"https://user:pw@news.example.com./x?mc_cid=1&ref_src=twsrc", "https://news.example.com/x"},
+		{"https://news.example.com..:8080/x", "https://news.example.com:8080/x"},
 		{"https://news.example.com/a%20b?q=a+b", "https://news.example.com/a%20b?q=a+b"},
 		{"  not a url  ", "not a url"},
 		{"mailto:x@example.com", "mailto:x@example.com"},

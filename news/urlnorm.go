@@ -29,7 +29,10 @@ func NormalizeURL(raw string) string {
 		return raw
 	}
 	u.Scheme = strings.ToLower(u.Scheme)
-	host := strings.ToLower(u.Hostname())
+	// A fully qualified name's trailing dots name the same host: all of
+	// them go, before a port is added, so that the result normalises to
+	// itself.
+	host := strings.TrimRight(strings.ToLower(u.Hostname()), ".")
 	port := u.Port()
 	if (u.Scheme == "http" && port == "80") || (u.Scheme == "https" && port == "443") {
 		port = ""
@@ -40,7 +43,7 @@ func NormalizeURL(raw string) string {
 	if port != "" {
 		host += ":" + port
 	}
-	u.Host = strings.TrimSuffix(host, ".")
+	u.Host = host
 	u.User = nil
 	u.Fragment, u.RawFragment = "", ""
 	if u.Path == "" {
