@@ -292,10 +292,8 @@ func parseLexicon(an *Analyzer, data []byte) (*lexicon, error) {
 // ways equal on every word of the lexicon): it is a stop word or its
 // Porter stem. Analysing every word in full was most of a start's time.
 func lexiconTerm(an *Analyzer, w string) string {
-	if head, particle, ok := strings.Cut(w, "_"); ok && plainLower(head) && plainLower(particle) {
-		if k := phrasalKey(stemOf(head), particle); phrasalVerbs().keys[k] {
-			return k
-		}
+	if k, _, ok := phrasalLemma(w); ok && phrasalVerbs().keys[k] {
+		return k
 	}
 	if plainLower(w) {
 		if isStopWord(w) {

@@ -50,8 +50,8 @@ var phrasalVerbs = sync.OnceValue(func() *phrasalTable {
 			}
 		case 's', 'r':
 			for _, w := range strings.Fields(string(line[2:])) {
-				if head, particle, ok := strings.Cut(w, "_"); ok && plainLower(head) && plainLower(particle) {
-					t.keys[phrasalKey(stemOf(head), particle)] = true
+				if k, particle, ok := phrasalLemma(w); ok {
+					t.keys[k] = true
 					t.particles[particle] = true
 				}
 			}
@@ -61,6 +61,17 @@ var phrasalVerbs = sync.OnceValue(func() *phrasalTable {
 	}
 	return t
 })
+
+// phrasalLemma returns the term and the particle of a lexicon word that
+// may be a phrasal verb ("break_off": "break_off", "off"): two plain
+// lower-case words joined by "_".
+func phrasalLemma(w string) (key, particle string, ok bool) {
+	head, particle, ok := strings.Cut(w, "_")
+	if !ok || !plainLower(head) || !plainLower(particle) {
+		return "", "", false
+	}
+	return phrasalKey(stemOf(head), particle), particle, true
+}
 
 // phrasalKey is the term of a phrasal verb, from its verb's stem.
 func phrasalKey(stem, particle string) string { return stem + "_" + particle }
@@ -101,11 +112,12 @@ func (phrasalFilter) Filter(in analysis.TokenStream) analysis.TokenStream {
 	var out analysis.TokenStream
 	next := 0 // in[:next] is in out already
 	for i := 0; i+1 < len(in); i++ {
-		v, p := in[i], in[i+1]
-		if objectPronouns[string(p.Term)] && i+2 < len(in) {
-			p = in[i+2] // "called it off", "turned them down"
+		j := i + 1
+		if objectPronouns[string(in[j].Term)] && j+1 < len(in) {
+			j++ // "called it off", "turned them down"
 		}
-		if p.Position != v.Position+1 && (p.Position != v.Position+2 || !objectPronouns[string(in[i+1].Term)]) {
+		v, p := in[i], in[j]
+		if p.Position != v.Position+(j-i) {
 			continue
 		}
 		k, ok := t.lookup(v.Term, p.Term)
