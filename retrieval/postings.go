@@ -29,9 +29,8 @@ type postings struct {
 	offsets []uint64 // the first document number of each segment
 	fields  []fieldLists
 	term    []byte
-	// both walk a term's list and the documents eachIn intersects it
-	// with.
-	both [2]roaring.IntIterator
+	// walk walks the intersection eachIn made, reused.
+	walk roaring.IntIterator
 }
 
 // postingsPool keeps postings from search to search (see release). A
@@ -257,8 +256,8 @@ func (p *postings) bitmaps(nums []uint64) []*roaring.Bitmap {
 
 // eachIn calls visit with the number of each document of in (bitmaps by
 // segment, from bitmaps) that holds term in field, in order of number:
-// the term's lists intersected with in, a word at a time, where eachOf
-// reads its way through them. It reads no frequency or norm, which are
+// the term's lists intersected with in by roaring (a container at a
+// time), where eachOf reads its way through them. It reads no frequency or norm, which are
 // stored along the list: reading them would walk the list again.
 func (p *postings) eachIn(term, field string, in []*roaring.Bitmap, visit func(num uint64)) error {
 	f, err := p.lists(term, field)
@@ -284,25 +283,11 @@ func (p *postings) eachIn(term, field string, in []*roaring.Bitmap, visit func(n
 		if bm == nil {
 			continue
 		}
-		// The two walked at once, each skipping to the other's next
-		// document, rather than their intersection made.
-		a, b := &p.both[0], &p.both[1]
-		a.Initialize(in[i])
-		b.Initialize(bm)
-		for a.HasNext() && b.HasNext() {
-			x, y := a.PeekNext(), b.PeekNext()
-			switch {
-			case x < y:
-				a.AdvanceIfNeeded(y)
-			case y < x:
-				b.AdvanceIfNeeded(x)
-			default:
-				visit(p.offsets[i] + uint64(x))
-				a.Next()
-				b.Next()
-			}
+		p.walk.Initialize(roaring.And(in[i], bm))
+		for p.walk.HasNext() {
+			visit(p.offsets[i] + uint64(p.walk.Next()))
 		}
-		*a, *b = roaring.IntIterator{}, roaring.IntIterator{}
+		p.walk = roaring.IntIterator{}
 	}
 	return nil
 }
