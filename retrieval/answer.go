@@ -145,6 +145,8 @@ type candidate struct {
 	// bound is the most its score may be, whatever its article holds
 	// (see Index.rank).
 	bound float64
+	// part is the sentence's part of its score (see docScore).
+	part docScore
 }
 
 // Ask answers a question from the index. It returns a *QuestionError for a
@@ -474,6 +476,7 @@ type readMemory struct {
 	recs  []sentenceRecord
 	cands []candidate
 	out   []*candidate
+	parts []termScore // the candidates' docScore terms
 	// terms holds the terms read of each candidate's article (nil: not
 	// read yet), those plan needs, from the articles in arts.
 	terms map[corpus.ArticleID]*termSet
@@ -506,6 +509,17 @@ func (m *readMemory) recordsFor(n int) []sentenceRecord {
 	}
 	m.recs = m.recs[:n]
 	return m.recs
+}
+
+// termScoresFor returns room for n term scores.
+func (m *readMemory) termScoresFor(n int) []termScore {
+	if m == nil {
+		return make([]termScore, n)
+	}
+	if cap(m.parts) < n {
+		m.parts = make([]termScore, n)
+	}
+	return m.parts[:n]
 }
 
 // candidatesFor returns an empty list of candidates with room for n, and
@@ -605,11 +619,18 @@ func (ix *Index) rank(q rankQuery, cands []*candidate, avgLen float64, keep int,
 	q.slots = newTermSlots(q)
 	sc := dedupPool.Get().(*dedupScratch)
 	defer dedupPool.Put(sc)
+	// A sentence's part of its score is the same whatever its article
+	// holds: it is found once.
+	room := mem.termScoresFor(len(cands) * len(q.terms))
+	for j, k := range cands {
+		k.part.terms = room[j*len(q.terms) : j*len(q.terms) : (j+1)*len(q.terms)]
+		k.part.rate(q, *k.d, avgLen, ix.features)
+	}
 	full := func(part []*candidate) {
 		ix.readArticles(mem, part)
 		q.holdArticles(part)
 		for _, k := range part {
-			k.res = score(q, *k.d, avgLen, ix.features)
+			k.res = k.part.withArticle(q, k.d.article, ix.features)
 		}
 	}
 	if len(cands) <= 2*keep || !q.bounded() {
@@ -618,9 +639,7 @@ func (ix *Index) rank(q rankQuery, cands []*candidate, avgLen float64, keep int,
 		return firstDistinct(sc, cands, keep)
 	}
 	for _, k := range cands {
-		d := *k.d
-		d.article = everyTerm
-		k.bound = score(q, d, avgLen, ix.features).score
+		k.bound = k.part.withArticle(q, everyTerm, ix.features).score
 	}
 	// Stable: candidates of equal bounds keep the order they were found in.
 	slices.SortStableFunc(cands, func(a, b *candidate) int { return cmp.Compare(b.bound, a.bound) })

@@ -932,21 +932,56 @@ func (q rankQuery) groupHoldings() [][]float64 {
 // dictionary, which is far off for sentence-sized documents), plus the
 // features that are on.
 func score(q rankQuery, d doc, avgLen float64, f Feature) scored {
+	var room [16]termScore
+	ds := docScore{terms: room[:0]}
+	ds.rate(q, d, avgLen, f)
+	return ds.withArticle(q, d.article, f)
+}
+
+// docScore is what score finds of a sentence apart from its article: the
+// ranking rates a candidate first as if its article held every term (see
+// Index.rank), then with its article, and the sentence's part is the
+// same both times. withArticle adds the article's part in the order
+// score always added it, so the two give the same scores to the bit.
+type docScore struct {
+	res   scored      // all but the score and the article's share
+	terms []termScore // the question terms the sentence holds, in order
+	// addends are what the features add to the terms' BM25 weights, in
+	// the order they are added (see withArticle); 0 for a feature off.
+	phrase, proximity, typed, expand, position, context float64
+	total, unit                                         float64 // the question's idf, and its mean a term
+	norm                                                float64 // BM25's length norm of the sentence
+	ok                                                  bool    // the question has terms
+}
+
+// termScore is a question term a sentence holds: its place in the
+// question, and the parts of its BM25 weight.
+type termScore struct {
+	i            int
+	w, tidf, ftf float64
+}
+
+// rate sets ds to d's part of its score for q.
+func (ds *docScore) rate(q rankQuery, d doc, avgLen float64, f Feature) {
+	terms := ds.terms[:0]
+	*ds = docScore{terms: terms}
 	if len(q.terms) == 0 {
-		return scored{}
+		return
 	}
+	ds.ok = true
 	dl := float64(len(d.terms))
 	if avgLen <= 0 {
 		avgLen = 1
 	}
 	norm := bm25K1 * (1 - bm25B + bm25B*dl/avgLen)
-	var s, covered, exact, total, nearby, missing, inArticle float64
+	var covered, exact, total, nearby, missing float64
 	var names, namesHit int
 	var other, otherHit float64
 	var matched []match
 	var tfs []int32
 	if q.slots != nil {
 		tfs = q.slots.tally(d.terms)
+		matched = q.slots.ms[:0]
 	}
 	for i, t := range q.terms {
 		total += q.idf[i]
@@ -965,9 +1000,6 @@ func score(q rankQuery, d doc, avgLen float64, f Feature) scored {
 		}
 		if tf > 0 {
 			exact += q.idf[i]
-		}
-		if d.article != nil {
-			inArticle += q.articleHolding(d.article, i) * q.idf[i]
 		}
 		if tf > 0 && len(d.tpos) > 0 {
 			matched = appendMatches(matched, d, t, i)
@@ -997,11 +1029,11 @@ func score(q rankQuery, d doc, avgLen float64, f Feature) scored {
 				matched = append(matched, match{p, i})
 			}
 		}
-		if tf == 0 && f.Has(FeatureSpeaker) && slices.Contains(d.speaker, t) {
+		if tf == 0 && f.Has(FeatureSpeaker) && holds(d.speaker, t) {
 			tf, w = 1, q.wt.speaker
 		}
 		if tf == 0 {
-			if f.Has(FeatureContext) && slices.Contains(d.near, t) {
+			if f.Has(FeatureContext) && holds(d.near, t) {
 				nearby += q.idf[i]
 			}
 			if q.known == nil || q.known[i] {
@@ -1024,45 +1056,36 @@ func score(q rankQuery, d doc, avgLen float64, f Feature) scored {
 		} else {
 			covered += w * q.idf[i]
 		}
-		ftf := float64(tf)
 		if t == q.focusTerm {
 			w *= q.wt.focus
 		}
-		if f.Has(FeatureArticle) && d.article != nil {
-			w *= 1 - q.wt.local + q.wt.local*d.article.local(t)
-		}
-		s += w * tidf * ftf * (bm25K1 + 1) / (ftf + norm)
+		terms = append(terms, termScore{i: i, w: w, tidf: tidf, ftf: float64(tf)})
 	}
+	ds.terms = terms
 	unit := total / float64(len(q.terms)) // the mean idf of a question term
+	ds.total, ds.unit, ds.norm = total, unit, norm
 	if f.Has(FeaturePhrase) && q.wt.phrase != 0 {
-		s += q.wt.phrase * phraseBonus(q.words, d.words)
+		ds.phrase = q.wt.phrase * phraseBonus(q.words, d.words)
 	}
 	if f.Has(FeatureProximity) {
-		s += q.wt.proximity * unit * proximity(matched)
+		ds.proximity = q.wt.proximity * unit * proximity(matched)
 	}
 	out := scored{names: 1}
 	if f.Has(FeatureAnswerType) && (q.atype != AnswerAny || q.focus != "") {
 		out.typed = answerTypeEvidence(q, d, matched)
-		s += q.wt.answerType * unit * out.typed
+		ds.typed = q.wt.answerType * unit * out.typed
 	}
 	if q.expand != "" && f.Has(FeatureAcronyms) {
 		if _, ok := expansion(&d, q.expand); ok {
-			s += q.wt.answerType * unit
+			ds.expand = q.wt.answerType * unit
 		}
 	}
 	if f.Has(FeaturePosition) && d.position > 0 && covered > 0 {
-		s += q.wt.position * unit / float64(d.position)
+		ds.position = q.wt.position * unit / float64(d.position)
 	}
 	if f.Has(FeatureContext) && total > 0 {
-		s += q.wt.context * unit * nearby / total
+		ds.context = q.wt.context * unit * nearby / total
 	}
-	if total > 0 && d.article != nil {
-		out.article = inArticle / total
-		if f.Has(FeatureArticle) {
-			s += q.wt.article * unit * out.article
-		}
-	}
-	out.score = s
 	if total > 0 {
 		out.coverage, out.exact, out.missing = covered/total, exact/total, missing/total
 	}
@@ -1073,6 +1096,57 @@ func score(q rankQuery, d doc, avgLen float64, f Feature) scored {
 		out.content = otherHit / other
 	}
 	out.cohesion = cohesion(matched, len(q.terms))
+	ds.res = out
+	if q.slots != nil {
+		q.slots.ms = matched[:0] // the room, grown, for the next
+	}
+}
+
+// withArticle returns the score of the sentence ds rated, its article
+// holding art (nil: no article is known).
+func (ds *docScore) withArticle(q rankQuery, art *termSet, f Feature) scored {
+	if !ds.ok {
+		return scored{}
+	}
+	var s, inArticle float64
+	if art != nil {
+		for i := range q.terms {
+			inArticle += q.articleHolding(art, i) * q.idf[i]
+		}
+	}
+	for _, ts := range ds.terms {
+		w := ts.w
+		if f.Has(FeatureArticle) && art != nil {
+			w *= 1 - q.wt.local + q.wt.local*art.local(q.terms[ts.i])
+		}
+		s += w * ts.tidf * ts.ftf * (bm25K1 + 1) / (ts.ftf + ds.norm)
+	}
+	// Each feature's part is added only where score always added it, so
+	// that the sums are the same to the bit.
+	if f.Has(FeaturePhrase) && q.wt.phrase != 0 {
+		s += ds.phrase
+	}
+	if f.Has(FeatureProximity) {
+		s += ds.proximity
+	}
+	out := ds.res
+	if f.Has(FeatureAnswerType) && (q.atype != AnswerAny || q.focus != "") {
+		s += ds.typed
+	}
+	if q.expand != "" && f.Has(FeatureAcronyms) {
+		s += ds.expand
+	}
+	s += ds.position
+	if f.Has(FeatureContext) && ds.total > 0 {
+		s += ds.context
+	}
+	if ds.total > 0 && art != nil {
+		out.article = inArticle / ds.total
+		if f.Has(FeatureArticle) {
+			s += q.wt.article * ds.unit * out.article
+		}
+	}
+	out.score = s
 	return out
 }
 
@@ -1147,6 +1221,7 @@ type termSlots struct {
 	slot map[string]int32
 	of   [][]int32
 	tf   []int32 // the counts of the candidate last tallied
+	ms   []match // room for a candidate's matches, reused
 	// seen has the bit slotBit sets for each numbered term: most of a
 	// sentence's terms are not the question's, and are passed over
 	// without hashing them.
@@ -1204,6 +1279,18 @@ func (ts *termSlots) tally(terms []string) []int32 {
 	return ts.tf
 }
 
+// holds reports whether terms holds t, as slices.Contains does, but
+// comparing lengths and first bytes before whole terms: a paragraph's
+// terms are searched for every question term a candidate lacks.
+func holds(terms []string, t string) bool {
+	for _, x := range terms {
+		if len(x) == len(t) && (t == "" || x[0] == t[0]) && x == t {
+			return true
+		}
+	}
+	return false
+}
+
 func count(terms []string, t string) int {
 	n := 0
 	for _, x := range terms {
@@ -1236,16 +1323,25 @@ func proximity(ms []match) float64 {
 	if len(ms) < 2 {
 		return 0
 	}
-	ms = slices.Clone(ms)
+	// In place: the matches' other readers take them in any order.
 	slices.SortFunc(ms, func(a, b match) int { return a.pos - b.pos })
-	distinct := map[int]int{}
+	// distinct[k] counts the matches of question term k in the window.
+	var room [32]int
+	distinct := room[:0]
+	n := 0
 	for _, m := range ms {
-		distinct[m.q] = 0
+		for len(distinct) <= m.q {
+			distinct = append(distinct, 0)
+		}
+		if distinct[m.q] == 0 {
+			distinct[m.q] = 1
+			n++
+		}
 	}
-	n := len(distinct)
 	if n < 2 {
 		return 0
 	}
+	clear(distinct)
 	best, have, lo := math.MaxInt, 0, 0
 	for _, m := range ms {
 		if distinct[m.q] == 0 {
