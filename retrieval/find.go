@@ -70,6 +70,21 @@ type found struct {
 	// norm is bleve's length norm of the sentence's text, from the
 	// matches in it that found it; 0 when none did.
 	norm float64
+	// rank orders the hits for best (rankKey), set there.
+	rank uint64
+}
+
+// rankKey is a number that orders hits as best keeps them: those that
+// hold every group first, then by score, highest first. A score is
+// never negative, and the bits of a float64 that is not order as it
+// does.
+func rankKey(every bool, score float64) uint64 {
+	const scoreBits = 1<<63 - 1
+	k := scoreBits - math.Float64bits(max(score, 0))&scoreBits
+	if !every {
+		k |= 1 << 63
+	}
+	return k
 }
 
 // findSentences finds the sentences that hold a term of the groups (a
@@ -545,22 +560,17 @@ func (s *search) best(limit int) ([]uint64, error) {
 	for _, h := range s.hits {
 		live |= h.mask
 	}
-	key := func(a, b found) int {
-		if af, bf := a.mask == live, b.mask == live; af != bf {
-			if af {
-				return -1
-			}
-			return 1
-		}
-		return cmp.Compare(b.score, a.score)
+	hits := s.hits
+	for k := range hits {
+		hits[k].rank = rankKey(hits[k].mask == live, hits[k].score)
 	}
+	key := func(a, b found) int { return cmp.Compare(a.rank, b.rank) }
 	order := func(a, b found) int {
-		if c := key(a, b); c != 0 {
-			return c
+		if a.rank != b.rank {
+			return cmp.Compare(a.rank, b.rank)
 		}
 		return cmp.Compare(a.id, b.id)
 	}
-	hits := s.hits
 	sortFirst(hits, limit, key, order)
 	if len(hits) > limit {
 		// The sentences tied with the last one kept are ordered by their
