@@ -335,6 +335,9 @@ func (ix *Index) candidates(ctx context.Context, groups [][]string, holdings [][
 	if err != nil {
 		return nil, nil, err
 	}
+	// In the order the index keeps them, which reads their records
+	// moving forward; their order is no ranking.
+	slices.Sort(found)
 	recs := records{bi: ix.bi}
 	recs.useReader(rd)
 	mem = newReadMemory()
