@@ -22,6 +22,7 @@ var (
 	seedPara10Files = []string{"seed-paraphrase10.tune.jsonl", "seed-paraphrase10.heldout.jsonl"}
 	seedPara11Files = []string{"seed-paraphrase11.tune.jsonl", "seed-paraphrase11.heldout.jsonl"}
 	seedPara12Files = []string{"seed-paraphrase12.tune.jsonl", "seed-paraphrase12.heldout.jsonl"}
+	seedPara13Files = []string{"seed-paraphrase13.tune.jsonl", "seed-paraphrase13.heldout.jsonl"}
 	summaryFiles    = []string{"summaries.tune.jsonl", "summaries.heldout.jsonl"}
 	summary2Files   = []string{"summaries2.tune.jsonl", "summaries2.heldout.jsonl"}
 	summary3Files   = []string{"summaries3.tune.jsonl", "summaries3.heldout.jsonl"}
@@ -33,6 +34,7 @@ var (
 	summary9Files   = []string{"summaries9.tune.jsonl", "summaries9.heldout.jsonl"}
 	summary10Files  = []string{"summaries10.tune.jsonl", "summaries10.heldout.jsonl"}
 	summary11Files  = []string{"summaries11.tune.jsonl", "summaries11.heldout.jsonl"}
+	summary12Files  = []string{"summaries12.tune.jsonl", "summaries12.heldout.jsonl"}
 )
 
 // The second news paraphrase set (testdata/eval/README.md): six articles
@@ -111,6 +113,9 @@ const (
 	news12Dir     = "testdata/eval/news12"
 	news12Tune    = "news12-paraphrase.tune.jsonl"
 	news12Heldout = "news12-paraphrase.heldout.jsonl"
+	news13Dir     = "testdata/eval/news13"
+	news13Tune    = "news13-paraphrase.tune.jsonl"
+	news13Heldout = "news13-paraphrase.heldout.jsonl"
 )
 
 // The chat-style set (testdata/eval/README.md): questions typed as
@@ -220,6 +225,12 @@ func TestSeedParaphrase12Rules(t *testing.T) {
 	checkSeedParaHalves(t, seedPara12Files, blindSeedParaRules)
 }
 
+// TestSeedParaphrase13Rules checks the thirteenth seed paraphrase set, written
+// blind like the twelfth.
+func TestSeedParaphrase13Rules(t *testing.T) {
+	checkSeedParaHalves(t, seedPara13Files, blindSeedParaRules)
+}
+
 // seedParaRules are the counts a seed paraphrase set was written to:
 // unanswerable is n for "at least one question in n of each half is
 // unanswerable", perHalf and total the fewest questions in each half and
@@ -299,7 +310,7 @@ func TestSummariesSetRules(t *testing.T) {
 // least 55% of each half's questions without a positive candidate. When
 // it fails, fix the data, not the test.
 func TestBlindSummariesSetRules(t *testing.T) {
-	for _, files := range [][]string{summary2Files, summary3Files, summary4Files, summary5Files, summary6Files, summary7Files, summary8Files, summary9Files, summary10Files, summary11Files} {
+	for _, files := range [][]string{summary2Files, summary3Files, summary4Files, summary5Files, summary6Files, summary7Files, summary8Files, summary9Files, summary10Files, summary11Files, summary12Files} {
 		for _, h := range checkSummaryHalves(t, files) {
 			if h.questions < 50 {
 				t.Errorf("%s: %d questions; want at least 50", h.file, h.questions)
@@ -485,10 +496,33 @@ func TestNews12ParaphraseRules(t *testing.T) {
 	checkNewsParaSet(t, news12Dir, news12Tune, news12Heldout)
 }
 
+// TestNews13ParaphraseRules checks the thirteenth news paraphrase set,
+// whose halves were split by question, not by article (see its entry in
+// testdata/eval/README.md): each half asks of all six articles.
+func TestNews13ParaphraseRules(t *testing.T) {
+	checkNewsParaSetSplit(t, news13Dir, news13Tune, news13Heldout, newsSplit{articlesPerHalf: 6})
+}
+
+// newsSplit is how a news paraphrase set's halves divide its articles:
+// the articles whose sentences answer each half's questions, and whether
+// an article may answer questions of both.
+type newsSplit struct {
+	articlesPerHalf int
+	shared          bool
+}
+
 // checkNewsParaSet checks a news paraphrase set of six articles in dir
 // and its two halves, tune and heldout, split by article.
 func checkNewsParaSet(t *testing.T, dir, tune, heldout string) {
 	t.Helper()
+	checkNewsParaSetSplit(t, dir, tune, heldout, newsSplit{articlesPerHalf: 3})
+}
+
+// checkNewsParaSetSplit is checkNewsParaSet with the halves split as
+// split says: by article (split.shared false) or by question.
+func checkNewsParaSetSplit(t *testing.T, dir, tune, heldout string, split newsSplit) {
+	t.Helper()
+	split.shared = split.articlesPerHalf == 6
 	c := checkArticleFolder(t, dir, articleRules{minArticles: 6, maxArticles: 6, minParagraphs: 8, maxParagraphs: 11})
 	an := newAnalyzer(t)
 	names := paraNames(c)
@@ -507,13 +541,13 @@ func checkNewsParaSet(t *testing.T, dir, tune, heldout string) {
 		for _, s := range answers {
 			answeredBy[file][s.Article] = true
 		}
-		if n := len(answeredBy[file]); n != 3 {
-			t.Errorf("%s: answers come from %d articles; want 3", file, n)
+		if n := len(answeredBy[file]); n != split.articlesPerHalf {
+			t.Errorf("%s: answers come from %d articles; want %d", file, n, split.articlesPerHalf)
 		}
 		t.Logf("%s: %d questions, %d unanswerable, answers in %d articles", file, len(set.QA), none, len(answeredBy[file]))
 	}
 	for id := range answeredBy[tune] {
-		if answeredBy[heldout][id] {
+		if !split.shared && answeredBy[heldout][id] {
 			t.Errorf("article %s answers questions of both %s and %s; the split is by article", id, tune, heldout)
 		}
 	}

@@ -188,13 +188,19 @@ func paraCapitalised(w string) bool {
 }
 
 // paraNames returns the folded words that the articles write with a
-// capital inside a sentence (not first) and never in lower case: the
-// names, which a question may write in lower case ("jose ferreira").
+// capital inside a sentence or headline (not first) and never in lower
+// case: the names, which a question may write in lower case ("jose
+// ferreira"), and the place a story names only at the head of its
+// sentences and in its headline ("Penwarra's annual regatta").
 func paraNames(c *corpus.Corpus) map[string]bool {
 	capital, lower := map[string]bool{}, map[string]bool{}
 	for _, a := range c.Articles() {
+		texts := []string{a.Title}
 		for _, s := range a.Sentences() {
-			for i, w := range strings.FieldsFunc(s.Text, notWordRune) {
+			texts = append(texts, s.Text)
+		}
+		for _, text := range texts {
+			for i, w := range strings.FieldsFunc(text, notWordRune) {
 				switch {
 				case !paraCapitalised(w):
 					lower[paraFold(w)] = true
