@@ -15,12 +15,17 @@ import (
 // rankingFiles are the corpus QA tuning halves written after the fit's
 // first training data: validated on first, and since the sixth pass of
 // round three trained on by the ranking's weights (-crossval leaves each
-// out). A set written later stays out of every fit until it has served as
-// validation; it joins by being named here.
+// out); the seventh to twelfth sets since the thirteenth stop. A set
+// written later stays out of every fit until it has served as validation
+// (its held-out half scored); it joins by being named here.
 var rankingFiles = []string{
 	"seed-paraphrase3.tune.jsonl", "seed-paraphrase4.tune.jsonl", "seed-paraphrase5.tune.jsonl", "seed-paraphrase6.tune.jsonl",
 	"news2-paraphrase.tune.jsonl", "news3-paraphrase.tune.jsonl", "news4-paraphrase.tune.jsonl", "news5-paraphrase.tune.jsonl",
 	"news6-paraphrase.tune.jsonl",
+	"seed-paraphrase7.tune.jsonl", "seed-paraphrase8.tune.jsonl", "seed-paraphrase9.tune.jsonl", "seed-paraphrase10.tune.jsonl",
+	"seed-paraphrase11.tune.jsonl", "seed-paraphrase12.tune.jsonl",
+	"news7-paraphrase.tune.jsonl", "news8-paraphrase.tune.jsonl", "news9-paraphrase.tune.jsonl", "news10-paraphrase.tune.jsonl",
+	"news11-paraphrase.tune.jsonl", "news12-paraphrase.tune.jsonl",
 }
 
 // rankingSets reads the corpus QA files of dir named in files, each as a
