@@ -500,12 +500,12 @@ func TestNews12ParaphraseRules(t *testing.T) {
 // whose halves were split by question, not by article (see its entry in
 // testdata/eval/README.md): each half asks of all six articles.
 func TestNews13ParaphraseRules(t *testing.T) {
-	checkNewsParaSetSplit(t, news13Dir, news13Tune, news13Heldout, newsSplit{articlesPerHalf: 6})
+	checkNewsParaSetSplit(t, news13Dir, news13Tune, news13Heldout, newsSplit{articlesPerHalf: 6, shared: true})
 }
 
 // newsSplit is how a news paraphrase set's halves divide its articles:
-// the articles whose sentences answer each half's questions, and whether
-// an article may answer questions of both.
+// how many articles answer each half's questions, and whether an article
+// may answer questions of both (split by question) or not (by article).
 type newsSplit struct {
 	articlesPerHalf int
 	shared          bool
@@ -519,10 +519,9 @@ func checkNewsParaSet(t *testing.T, dir, tune, heldout string) {
 }
 
 // checkNewsParaSetSplit is checkNewsParaSet with the halves split as
-// split says: by article (split.shared false) or by question.
+// split says.
 func checkNewsParaSetSplit(t *testing.T, dir, tune, heldout string, split newsSplit) {
 	t.Helper()
-	split.shared = split.articlesPerHalf == 6
 	c := checkArticleFolder(t, dir, articleRules{minArticles: 6, maxArticles: 6, minParagraphs: 8, maxParagraphs: 11})
 	an := newAnalyzer(t)
 	names := paraNames(c)
