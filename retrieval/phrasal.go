@@ -31,9 +31,13 @@ type phrasalTable struct {
 // phrasalVerbs is read from the lexicon's lines on first use, apart from
 // the lexicon itself: parsing the lexicon runs the text analysis, which
 // runs the filter that needs this table.
-var phrasalVerbs = sync.OnceValue(func() *phrasalTable {
+var phrasalVerbs = sync.OnceValue(func() *phrasalTable { return readPhrasalVerbs(lexiconData) })
+
+// readPhrasalVerbs reads the phrasal verbs the gzipped lexicon data
+// relates, and the irregular forms of verbs.
+func readPhrasalVerbs(data []byte) *phrasalTable {
 	t := &phrasalTable{keys: map[string]bool{}, particles: map[string]bool{}, irregular: map[string]string{}}
-	zr, err := gzip.NewReader(bytes.NewReader(lexiconData))
+	zr, err := gzip.NewReader(bytes.NewReader(data))
 	if err != nil {
 		return t // the lexicon's own parse reports it
 	}
@@ -49,8 +53,16 @@ var phrasalVerbs = sync.OnceValue(func() *phrasalTable {
 				t.irregular[form] = base
 			}
 		case 's', 'r':
-			for _, w := range strings.Fields(string(line[2:])) {
-				if k, particle, ok := phrasalLemma(w); ok {
+			// Only a word with "_" may be a phrasal verb: most lines
+			// have none, and are passed over without a copy.
+			if bytes.IndexByte(line[2:], '_') < 0 {
+				continue
+			}
+			for _, w := range bytes.Fields(line[2:]) {
+				if bytes.IndexByte(w, '_') < 0 {
+					continue
+				}
+				if k, particle, ok := phrasalLemma(string(w)); ok {
 					t.keys[k] = true
 					t.particles[particle] = true
 				}
@@ -60,7 +72,7 @@ var phrasalVerbs = sync.OnceValue(func() *phrasalTable {
 		}
 	}
 	return t
-})
+}
 
 // phrasalLemma returns the term and the particle of a lexicon word that
 // may be a phrasal verb ("break_off": "break_off", "off"): two plain

@@ -121,3 +121,14 @@ func TestPhrasalAnswers(t *testing.T) {
 		}
 	}
 }
+
+// BenchmarkReadPhrasalVerbs measures reading the phrasal verbs from the
+// lexicon, which every process does once before its first answer.
+func BenchmarkReadPhrasalVerbs(b *testing.B) {
+	b.ReportAllocs()
+	for b.Loop() {
+		if t := readPhrasalVerbs(lexiconData); len(t.keys) == 0 {
+			b.Fatal("no phrasal verb read")
+		}
+	}
+}
