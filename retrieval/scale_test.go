@@ -1,7 +1,6 @@
 package retrieval
 
 import (
-	"bufio"
 	"context"
 	"fmt"
 	"os"
@@ -18,6 +17,7 @@ import (
 
 	"github.com/verbatim-bot/verbatim/corpus"
 	"github.com/verbatim-bot/verbatim/internal/gen"
+	"github.com/verbatim-bot/verbatim/internal/procstatus"
 )
 
 // The scale benchmarks run on generated corpora (internal/gen) of the
@@ -215,26 +215,9 @@ func (m *memSampler) report(b *testing.B) {
 	close(m.stop)
 	<-m.done
 	b.ReportMetric(float64(m.peakHeap.Load())/(1<<20), "peak-heap-MB")
-	if kb, ok := procStatus("VmHWM"); ok {
+	if kb, ok := procstatus.KB("VmHWM"); ok {
 		b.ReportMetric(float64(kb)/1024, "peak-rss-MB")
 	}
-}
-
-// procStatus reads a kB field of /proc/self/status.
-func procStatus(field string) (int, bool) {
-	f, err := os.Open("/proc/self/status")
-	if err != nil {
-		return 0, false
-	}
-	defer f.Close()
-	sc := bufio.NewScanner(f)
-	for sc.Scan() {
-		if v, ok := strings.CutPrefix(sc.Text(), field+":"); ok {
-			n, err := strconv.Atoi(strings.TrimSuffix(strings.TrimSpace(v), " kB"))
-			return n, err == nil
-		}
-	}
-	return 0, false
 }
 
 // dirBytes is the size of the files under dir.

@@ -1,14 +1,13 @@
 package main
 
 import (
-	"bufio"
-	"bytes"
 	"context"
 	"fmt"
 	"os"
 	"strconv"
 	"time"
 
+	"github.com/verbatim-bot/verbatim/internal/procstatus"
 	"github.com/verbatim-bot/verbatim/retrieval"
 )
 
@@ -58,23 +57,11 @@ func (m startMeasure) String() string {
 		ms(m.open), ms(m.ask), ms(m.open+m.ask), m.rssBefore, m.rssAfter, m.quotes, m.noAnswer)
 }
 
-// residentKB is the process's resident memory in KB as Linux reports it
-// (VmRSS), or -1 elsewhere.
+// residentKB is the process's resident memory in KB, or -1 where the
+// system does not say.
 func residentKB() int {
-	b, err := os.ReadFile("/proc/self/status")
-	if err != nil {
-		return -1
-	}
-	sc := bufio.NewScanner(bytes.NewReader(b))
-	for sc.Scan() {
-		if rest, ok := bytes.CutPrefix(sc.Bytes(), []byte("VmRSS:")); ok {
-			f := bytes.Fields(rest)
-			if len(f) > 0 {
-				if n, err := strconv.Atoi(string(f[0])); err == nil {
-					return n
-				}
-			}
-		}
+	if kb, ok := procstatus.KB("VmRSS"); ok {
+		return kb
 	}
 	return -1
 }
