@@ -55,12 +55,11 @@ const usPattern = `\bU(?:\.?S\.?A?|nited States(?: of America)?)\b`
 // of the analysis (a sentence's answer-type evidence and kinds are stored
 // in its record), so its checksum is in the name: an index written with
 // another lexicon is rebuilt, not answered from with stale records.
-var analysisVersion = fmt.Sprintf("verbatim-index-10/record-%d/terms-%d/lexicon-%s", recordVersion, termSetVersion, lexiconChecksum(lexiconData))
+var analysisVersion = fmt.Sprintf("verbatim-index-10/record-%d/terms-%d/lexicon-%08x", recordVersion, termSetVersion, lexiconSourceSum(lexiconBin))
 
-// lexiconChecksum names the lexicon's contents in eight hex digits.
-func lexiconChecksum(data []byte) string {
-	return fmt.Sprintf("%08x", crc32.ChecksumIEEE(data))
-}
+// lexiconChecksum names the lexicon text's contents; the compiled lexicon
+// carries its text's, which names it in analysisVersion.
+func lexiconChecksum(text []byte) uint32 { return crc32.ChecksumIEEE(text) }
 
 // newMapping returns the index mapping: one document per sentence, nothing
 // stored (sentences are served from the corpus in memory), term vectors

@@ -162,7 +162,7 @@ func Open(ctx context.Context, dataDir string, c *corpus.Corpus, o Options) (*In
 // openDir opens the index in dataDir with its manifest, creating it when
 // missing and rebuilding it (empty) when damaged or of another version.
 func openDir(dataDir string, o Options) (*Index, error) {
-	// The lexicon is parsed (once per process) while the index and its
+	// The lexicon is decoded (once per process) while the index and its
 	// catalogue are opened, on another core.
 	go lexiconOnce() //nolint:errcheck // newIndex reads the result
 	im, err := newMapping()

@@ -13,14 +13,14 @@ import (
 	"sync"
 )
 
-//go:generate go run ../internal/lexicongen -o lexicon.txt.gz
-
-// lexiconData is a small part of WordNet 3.0, derived by
-// internal/lexicongen, which documents its lines. WORDNET-LICENSE beside it
-// is WordNet's licence, which asks that its notice travel with it.
+// The lexicon is a small part of WordNet 3.0, derived by
+// internal/lexicongen into lexicon.txt.gz, which documents its lines, and
+// compiled into lexicon.bin (lexiconbin.go), which a process reads.
+// WORDNET-LICENSE beside them is WordNet's licence, which asks that its
+// notice travel with it.
 //
-//go:embed lexicon.txt.gz
-var lexiconData []byte
+//go:generate go run ../internal/lexicongen -o lexicon.txt.gz
+//go:generate go test -run ^TestCompiledLexiconCurrent$ -update .
 
 // bridgeKind is where a lexical bridge comes from; each kind is switched
 // by its own Feature.
@@ -73,21 +73,20 @@ type lexicon struct {
 	lemmaEnds []uint32
 }
 
-// lexiconOnce parses the embedded lexicon once per process: about 22,500
-// lines, the relations among them analysed into the text field's terms.
+// lexiconOnce is the compiled lexicon, decoded once per process.
 var lexiconOnce = sync.OnceValues(func() (*lexicon, error) {
-	im, err := newMapping()
+	c, err := compiledOnce()
 	if err != nil {
 		return nil, err
 	}
-	an := &Analyzer{text: im.AnalyzerNamed(analyzerText)}
-	return parseLexicon(an, lexiconData)
+	return c.lex, nil
 })
 
 func loadLexicon(*Analyzer) (*lexicon, error) { return lexiconOnce() }
 
-// parseLexicon reads the gzipped lexicon, keeping the words that analyse
-// into exactly one term ("United_States" does: "usa").
+// parseLexicon reads the gzipped lexicon text, keeping the words that
+// analyse into exactly one term ("United_States" does: "usa"): the
+// compiler's half of lexicon.bin, run by TestCompiledLexiconCurrent.
 func parseLexicon(an *Analyzer, data []byte) (*lexicon, error) {
 	zr, err := gzip.NewReader(bytes.NewReader(data))
 	if err != nil {

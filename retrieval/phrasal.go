@@ -28,13 +28,20 @@ type phrasalTable struct {
 	irregular map[string]string // an irregular form and its base ("broke": "break")
 }
 
-// phrasalVerbs is read from the lexicon's lines on first use, apart from
-// the lexicon itself: parsing the lexicon runs the text analysis, which
-// runs the filter that needs this table.
-var phrasalVerbs = sync.OnceValue(func() *phrasalTable { return readPhrasalVerbs(lexiconData) })
+// phrasalVerbs is the compiled lexicon's table; empty when it cannot be
+// decoded, which loading the lexicon reports.
+var phrasalVerbs = sync.OnceValue(func() *phrasalTable {
+	c, err := compiledOnce()
+	if err != nil {
+		return &phrasalTable{}
+	}
+	return c.phrasal
+})
 
-// readPhrasalVerbs reads the phrasal verbs the gzipped lexicon data
-// relates, and the irregular forms of verbs.
+// readPhrasalVerbs reads the phrasal verbs the gzipped lexicon text
+// relates, and the irregular forms of verbs: what lexicon.bin holds of
+// them, read apart from the rest of the lexicon because parsing the rest
+// runs the text analysis, which runs the filter that needs this table.
 func readPhrasalVerbs(data []byte) *phrasalTable {
 	t := &phrasalTable{keys: map[string]bool{}, particles: map[string]bool{}, irregular: map[string]string{}}
 	zr, err := gzip.NewReader(bytes.NewReader(data))

@@ -1,6 +1,8 @@
 // Command lexicongen derives the ranking's lexicon (retrieval/lexicon.txt.gz)
 // from the WordNet 3.0 database that Debian's wordnet-base package installs.
-// It is run by hand when the derivation changes, never by CI:
+// It is run by hand when the derivation changes, never by CI; go generate
+// then compiles the text into retrieval/lexicon.bin, the form a process
+// reads (its words analysed, decoded in a few milliseconds):
 //
 //	apt-get install wordnet-base
 //	go generate ./retrieval
