@@ -119,20 +119,10 @@ func encodeLexicon(lx *lexicon, pt *phrasalTable, sum uint32) []byte {
 	for _, s := range strs {
 		str(s)
 	}
-	num(uint64(len(lx.rel)))
-	nb := 0
-	for _, bs := range lx.rel {
-		nb += len(bs)
-	}
-	num(uint64(nb))
-	for _, t := range slices.Sorted(maps.Keys(lx.rel)) {
-		num(id[t])
-		num(uint64(len(lx.rel[t])))
-		for _, r := range lx.rel[t] {
-			num(id[r.term])
-			num(uint64(r.kind))
-		}
-	}
+	writeLists(num, id, lx.rel, func(r bridge) {
+		num(id[r.term])
+		num(uint64(r.kind))
+	})
 	num(uint64(len(lx.focus)))
 	for _, w := range slices.Sorted(maps.Keys(lx.focus)) {
 		num(id[w])
@@ -142,19 +132,7 @@ func encodeLexicon(lx *lexicon, pt *phrasalTable, sum uint32) []byte {
 	set(lx.peoples)
 	set(lx.placeTerms)
 	set(lx.kindNames)
-	num(uint64(len(lx.kinds)))
-	nk := 0
-	for _, ks := range lx.kinds {
-		nk += len(ks)
-	}
-	num(uint64(nk))
-	for _, w := range slices.Sorted(maps.Keys(lx.kinds)) {
-		num(id[w])
-		num(uint64(len(lx.kinds[w])))
-		for _, k := range lx.kinds[w] {
-			num(id[k])
-		}
-	}
+	writeLists(num, id, lx.kinds, func(k string) { num(id[k]) })
 	num(uint64(len(lx.freq)))
 	for _, t := range slices.Sorted(maps.Keys(lx.freq)) {
 		num(id[t])
@@ -175,6 +153,25 @@ func encodeLexicon(lx *lexicon, pt *phrasalTable, sum uint32) []byte {
 		num(id[pt.irregular[f]])
 	}
 	return b
+}
+
+// writeLists writes a map of lists with num: its size, the count of all
+// its items, then for each key in order its string's number (id), its
+// list's length and each item, written by item.
+func writeLists[T any](num func(uint64), id map[string]uint64, m map[string][]T, item func(T)) {
+	n := 0
+	for _, l := range m {
+		n += len(l)
+	}
+	num(uint64(len(m)))
+	num(uint64(n))
+	for _, k := range slices.Sorted(maps.Keys(m)) {
+		num(id[k])
+		num(uint64(len(m[k])))
+		for _, v := range m[k] {
+			item(v)
+		}
+	}
 }
 
 // lexiconReader reads lexicon.bin's numbers and strings; the first fault
