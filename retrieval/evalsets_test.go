@@ -23,6 +23,7 @@ var (
 	seedPara11Files = []string{"seed-paraphrase11.tune.jsonl", "seed-paraphrase11.heldout.jsonl"}
 	seedPara12Files = []string{"seed-paraphrase12.tune.jsonl", "seed-paraphrase12.heldout.jsonl"}
 	seedPara13Files = []string{"seed-paraphrase13.tune.jsonl", "seed-paraphrase13.heldout.jsonl"}
+	seedPara14Files = []string{"seed-paraphrase14.tune.jsonl", "seed-paraphrase14.heldout.jsonl"}
 	summaryFiles    = []string{"summaries.tune.jsonl", "summaries.heldout.jsonl"}
 	summary2Files   = []string{"summaries2.tune.jsonl", "summaries2.heldout.jsonl"}
 	summary3Files   = []string{"summaries3.tune.jsonl", "summaries3.heldout.jsonl"}
@@ -116,6 +117,9 @@ const (
 	news13Dir     = "testdata/eval/news13"
 	news13Tune    = "news13-paraphrase.tune.jsonl"
 	news13Heldout = "news13-paraphrase.heldout.jsonl"
+	news14Dir     = "testdata/eval/news14"
+	news14Tune    = "news14-paraphrase.tune.jsonl"
+	news14Heldout = "news14-paraphrase.heldout.jsonl"
 )
 
 // The chat-style set (testdata/eval/README.md): questions typed as
@@ -229,6 +233,12 @@ func TestSeedParaphrase12Rules(t *testing.T) {
 // blind like the twelfth.
 func TestSeedParaphrase13Rules(t *testing.T) {
 	checkSeedParaHalves(t, seedPara13Files, blindSeedParaRules)
+}
+
+// TestSeedParaphrase14Rules checks the fourteenth seed paraphrase set,
+// written blind like the thirteenth.
+func TestSeedParaphrase14Rules(t *testing.T) {
+	checkSeedParaHalves(t, seedPara14Files, blindSeedParaRules)
 }
 
 // seedParaRules are the counts a seed paraphrase set was written to:
@@ -501,6 +511,12 @@ func TestNews12ParaphraseRules(t *testing.T) {
 // testdata/eval/README.md): each half asks of all six articles.
 func TestNews13ParaphraseRules(t *testing.T) {
 	checkNewsParaSetSplit(t, news13Dir, news13Tune, news13Heldout, newsSplit{articlesPerHalf: 6, shared: true})
+}
+
+// TestNews14ParaphraseRules checks the fourteenth news paraphrase set and
+// its halves, split by article again.
+func TestNews14ParaphraseRules(t *testing.T) {
+	checkNewsParaSet(t, news14Dir, news14Tune, news14Heldout)
 }
 
 // newsSplit is how a news paraphrase set's halves divide its articles:
