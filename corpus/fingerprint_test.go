@@ -152,3 +152,58 @@ func TestDefaultFingerprintStable(t *testing.T) {
 		t.Errorf("Default().Fingerprint() = %q, %q; want one 32-digit value", c1.Fingerprint(), c2.Fingerprint())
 	}
 }
+
+// TestFingerprintSumIncremental checks that a fingerprint kept article by
+// article, through additions, changes and removals, is the fingerprint
+// of the articles it ends with, in any order, and tells apart corpora that
+// hold the same ids and hashes paired otherwise.
+func TestFingerprintSumIncremental(t *testing.T) {
+	var s FingerprintSum
+	if s.String() != FingerprintOf(nil) {
+		t.Errorf("the zero sum is %s; the empty corpus's %s", s.String(), FingerprintOf(nil))
+	}
+	s.Add("a", "h1")
+	s.Add("b", "h2")
+	s.Add("c", "h3")
+	s.Remove("b", "h2") // b removed
+	s.Remove("a", "h1") // a changed
+	s.Add("a", "h4")
+	want := []IDHash{{"c", "h3"}, {"a", "h4"}}
+	if got := s.String(); got != FingerprintOf(want) || got != FingerprintOf([]IDHash{want[1], want[0]}) {
+		t.Errorf("kept: %s; from scratch %s, reversed %s", got, FingerprintOf(want), FingerprintOf([]IDHash{want[1], want[0]}))
+	}
+	for _, tt := range []struct{ a, b []IDHash }{
+		{[]IDHash{{"a", "h1"}, {"b", "h2"}}, []IDHash{{"a", "h2"}, {"b", "h1"}}},
+		{[]IDHash{{"a", "h1"}}, []IDHash{{"a", "h1"}, {"a", "h1"}}},
+		{[]IDHash{{"ab", "c"}}, []IDHash{{"a", "bc"}}},
+	} {
+		if FingerprintOf(tt.a) == FingerprintOf(tt.b) {
+			t.Errorf("%v and %v have one fingerprint", tt.a, tt.b)
+		}
+	}
+	s.Remove("c", "h3")
+	s.Remove("a", "h4")
+	if s != (FingerprintSum{}) {
+		t.Errorf("every article removed: sum %v; want zero", s)
+	}
+}
+
+// TestFingerprintSumText checks that a sum an index keeps reads back as
+// it was, and that a damaged one is an error.
+func TestFingerprintSumText(t *testing.T) {
+	var s FingerprintSum
+	s.Add("x", "y")
+	text, err := s.MarshalText()
+	if err != nil || len(text) != 64 {
+		t.Fatalf("MarshalText = %q, %v", text, err)
+	}
+	var back FingerprintSum
+	if err := back.UnmarshalText(text); err != nil || back != s {
+		t.Errorf("read back %v, %v; want %v", back, err, s)
+	}
+	for _, bad := range []string{"", "zz", string(text[:62]), string(text) + "00"} {
+		if err := back.UnmarshalText([]byte(bad)); err == nil {
+			t.Errorf("UnmarshalText(%q): no error", bad)
+		}
+	}
+}

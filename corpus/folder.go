@@ -6,14 +6,11 @@ import (
 	"encoding/hex"
 	"errors"
 	"fmt"
-	"io"
 	"io/fs"
 	"os"
 	"path"
 	"runtime"
-	"slices"
 	"strconv"
-	"strings"
 	"sync"
 )
 
@@ -254,21 +251,3 @@ feed:
 	return cancelled
 }
 
-// IDHash is an article's id and hash, what a corpus fingerprint is made of.
-type IDHash struct {
-	ID   ArticleID
-	Hash string
-}
-
-// FingerprintOf returns the fingerprint of a corpus of the articles with
-// these ids and hashes, in any order: what its Corpus.Fingerprint would
-// return.
-func FingerprintOf(articles []IDHash) string {
-	sorted := slices.SortedFunc(slices.Values(articles), func(a, b IDHash) int { return strings.Compare(string(a.ID), string(b.ID)) })
-	h := sha256.New()
-	io.WriteString(h, parseVersion)
-	for _, a := range sorted {
-		fmt.Fprintf(h, "\x00%s\x00%s", a.ID, a.Hash)
-	}
-	return hex.EncodeToString(h.Sum(nil)[:16])
-}

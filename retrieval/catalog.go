@@ -83,7 +83,7 @@ func (ix *Index) writeCatalog(old manifest, next *manifest) error {
 	if ix.cat == nil {
 		return nil
 	}
-	raw, err := json.Marshal(header{Version: next.Version, Fingerprint: next.Fingerprint, Docs: next.Docs, Terms: next.Terms})
+	raw, err := json.Marshal(header{Version: next.Version, Fingerprint: next.Fingerprint, Sum: next.Sum, Docs: next.Docs, Terms: next.Terms})
 	if err != nil {
 		return fmt.Errorf("write manifest: %w", err)
 	}
@@ -146,8 +146,11 @@ type entry struct {
 type header struct {
 	Version     string `json:"version"`
 	Fingerprint string `json:"fingerprint"`
-	Docs        int    `json:"docs"`
-	Terms       int    `json:"terms"`
+	// Sum is the manifest's Sum; absent from catalogues written before
+	// it was kept.
+	Sum   *corpus.FingerprintSum `json:"fingerprint_sum,omitempty"`
+	Docs  int                    `json:"docs"`
+	Terms int                    `json:"terms"`
 	// Articles is read only from a manifest of version 4 or before, which
 	// held every article's entry in this one value: when each was added
 	// is carried over to the rebuilt index.
@@ -352,6 +355,7 @@ func (ix *Index) readManifest() (m manifest, carried map[corpus.ArticleID]time.T
 	}
 	m = manifest{Version: h.Version, Fingerprint: h.Fingerprint, Docs: h.Docs, Terms: h.Terms}
 	if current {
+		m.Sum = h.Sum
 		m.Articles = catalogEntries(ix.cat, ix.log)
 		return m, nil, nil
 	}
@@ -873,13 +877,33 @@ func (ix *Index) QuotesBy(speaker string, article corpus.ArticleID) []corpus.Sen
 	return ix.QuotesByIn(speaker, article, "")
 }
 
-// fingerprintOf is the fingerprint of the articles of a manifest.
-func fingerprintOf(articles map[corpus.ArticleID]*entry) string {
-	ids := make([]corpus.IDHash, 0, len(articles))
-	for _, id := range slices.Sorted(maps.Keys(articles)) {
-		ids = append(ids, corpus.IDHash{ID: id, Hash: articles[id].Hash})
+// fingerprintSum returns the fingerprint sum of the entries nexts: old,
+// the sum of the entries olds, changed by the digests of the entries that
+// differ (a change of one article among 100,000 costs two digests and a
+// comparison of pointers), or, when old is unknown, made from every entry.
+func fingerprintSum(old *corpus.FingerprintSum, olds, nexts map[corpus.ArticleID]*entry) *corpus.FingerprintSum {
+	var s corpus.FingerprintSum
+	if old == nil {
+		for id, e := range nexts {
+			s.Add(id, e.Hash)
+		}
+		return &s
 	}
-	return corpus.FingerprintOf(ids)
+	s = *old
+	for id, e := range nexts {
+		if o := olds[id]; o != e {
+			if o != nil {
+				s.Remove(id, o.Hash)
+			}
+			s.Add(id, e.Hash)
+		}
+	}
+	for id, o := range olds {
+		if nexts[id] == nil {
+			s.Remove(id, o.Hash)
+		}
+	}
+	return &s
 }
 
 // articleTerms returns the terms of an article (its title's, its

@@ -3,6 +3,7 @@ package retrieval
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"os"
 	"path/filepath"
@@ -470,5 +471,80 @@ func jsonAppender(t *testing.T, out *[]string) func(v any) {
 			t.Fatal(err)
 		}
 		*out = append(*out, string(raw))
+	}
+}
+
+// TestFingerprintKeptThroughChanges checks that the fingerprint an index
+// keeps article by article is its corpus's, through additions, changes
+// and removals, after a reopen, and from a catalogue written before the
+// sum was kept (its first change makes the sum from every entry).
+func TestFingerprintKeptThroughChanges(t *testing.T) {
+	ctx := context.Background()
+	dir := t.TempDir()
+	a := article(t, "a", "Title: Bridges\n\nThe new bridge opens in May.")
+	b := article(t, "b", "Title: Roads\n\nThe ring road opens in June.")
+	b2 := article(t, "b", "Title: Roads\n\nThe ring road opens in July.")
+	c := article(t, "c", "Title: Trams\n\nThe tram line reaches the port.")
+	d := article(t, "d", "Title: Ferries\n\nThe ferry sails at dawn.")
+	ix, err := Open(ctx, dir, corpus.New(a, b), Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer func() { ix.Close() }()
+	steps := []*corpus.Corpus{
+		corpus.New(a, b, c),  // added
+		corpus.New(a, b2, c), // changed
+		corpus.New(b2, c),    // removed
+	}
+	for i, want := range steps {
+		if err := ix.Sync(ctx, want); err != nil {
+			t.Fatal(err)
+		}
+		if got := ix.Fingerprint(); got != want.Fingerprint() {
+			t.Errorf("step %d: fingerprint %s; the corpus's %s", i, got, want.Fingerprint())
+		}
+	}
+	if err := ix.Close(); err != nil {
+		t.Fatal(err)
+	}
+
+	// A catalogue of before the sum: the header without it.
+	db, err := bolt.Open(filepath.Join(dir, IndexDir, catalogFile), 0o644, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	err = db.Update(func(tx *bolt.Tx) error {
+		meta := tx.Bucket(catalogMeta)
+		var h map[string]any
+		if err := json.Unmarshal(meta.Get(headerKey), &h); err != nil {
+			return err
+		}
+		if _, ok := h["fingerprint_sum"]; !ok {
+			return errors.New("the header keeps no fingerprint_sum")
+		}
+		delete(h, "fingerprint_sum")
+		raw, err := json.Marshal(h)
+		if err != nil {
+			return err
+		}
+		return meta.Put(headerKey, raw)
+	})
+	db.Close()
+	if err != nil {
+		t.Fatal(err)
+	}
+	last := steps[len(steps)-1]
+	if ix, err = Open(ctx, dir, last, Options{}); err != nil {
+		t.Fatal(err)
+	}
+	if got := ix.Fingerprint(); got != last.Fingerprint() {
+		t.Errorf("reopened: fingerprint %s; the corpus's %s", got, last.Fingerprint())
+	}
+	next := corpus.New(b2, c, d)
+	if err := ix.Sync(ctx, next); err != nil {
+		t.Fatal(err)
+	}
+	if got := ix.Fingerprint(); got != next.Fingerprint() {
+		t.Errorf("after a change to a catalogue without the sum: fingerprint %s; the corpus's %s", got, next.Fingerprint())
 	}
 }

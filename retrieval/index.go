@@ -128,8 +128,12 @@ type Index struct {
 type manifest struct {
 	Version     string
 	Fingerprint string
-	Docs        int
-	Terms       int
+	// Sum is what Fingerprint is made from, kept so that a change of a
+	// few articles updates it by their digests alone; nil when unknown (a
+	// catalogue written before it was kept).
+	Sum   *corpus.FingerprintSum
+	Docs  int
+	Terms int
 	// Articles are the articles' entries: of an index opened from its
 	// catalogue, read from it when needed (see entries).
 	Articles *entries
@@ -664,7 +668,8 @@ func (ix *Index) commit(ctx context.Context, old manifest, next *manifest) error
 		}
 	}
 	nexts := next.Articles.all()
-	next.Fingerprint = fingerprintOf(nexts)
+	next.Sum = fingerprintSum(old.Sum, old.Articles.all(), nexts)
+	next.Fingerprint = next.Sum.String()
 	if err := ix.writeCatalog(old, next); err != nil {
 		return err
 	}

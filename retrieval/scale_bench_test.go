@@ -353,6 +353,58 @@ func BenchmarkAddOne(b *testing.B) {
 	})
 }
 
+// BenchmarkAddOneFile times adding one article as the bot does when a
+// file appears in its corpus folder: listing the folder (a stat a file)
+// and bringing the index up to date with it, which reads and indexes the
+// one new file. After each, outside the timer, the file is removed and the
+// index brought back.
+func BenchmarkAddOneFile(b *testing.B) {
+	real, err := realSentences()
+	if err != nil {
+		b.Fatal(err)
+	}
+	g := gen.New(benchSeed+2, real)
+	for _, n := range benchSizes(b) {
+		b.Run(fmt.Sprintf("articles=%d", n), func(b *testing.B) {
+			ix := benchFixture(b, n, verbatimEngine).ix.(verbatimBench).Index
+			dir := benchCorpusDir(b, n)
+			ctx := context.Background()
+			sync := func(b *testing.B) BuildResult {
+				f, _, err := corpus.ListFolder(ctx, dir)
+				if err != nil {
+					b.Fatal(err)
+				}
+				defer f.Close()
+				res, err := ix.SyncFolder(ctx, f)
+				if err != nil {
+					b.Fatal(err)
+				}
+				return res
+			}
+			i := 0
+			for b.Loop() {
+				b.StopTimer()
+				path := filepath.Join(dir, fmt.Sprintf("added-file-%06d.txt", i))
+				if err := os.WriteFile(path, []byte(g.Article(i)), 0o644); err != nil {
+					b.Fatal(err)
+				}
+				i++
+				b.StartTimer()
+				res := sync(b)
+				b.StopTimer()
+				os.Remove(path)
+				if res.Added != 1 {
+					b.Fatalf("added %d articles; want 1", res.Added)
+				}
+				if res := sync(b); res.Removed != 1 {
+					b.Fatalf("removed %d articles; want 1", res.Removed)
+				}
+				b.StartTimer()
+			}
+		})
+	}
+}
+
 // BenchmarkAsk times answering questions the process has not seen: the
 // fixed question set (benchQuestions), one question an iteration, each
 // asked after the engine forgets what it kept from earlier questions (for
