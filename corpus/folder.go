@@ -250,4 +250,3 @@ feed:
 	wg.Wait()
 	return cancelled
 }
-
