@@ -95,19 +95,7 @@ func TestSyncFolderReadsOnlyWhatMoved(t *testing.T) {
 	}
 	write("a.txt", "Title: A\n\nThe minister said the talks went well.\n")
 	write("b.txt", "Title: B\n\nPrices rose in March.\n")
-	sync := func(ix *Index) BuildResult {
-		t.Helper()
-		f, _, err := corpus.ListFolder(ctx, dir)
-		if err != nil {
-			t.Fatal(err)
-		}
-		defer f.Close()
-		res, err := ix.SyncFolder(ctx, f)
-		if err != nil {
-			t.Fatal(err)
-		}
-		return res
-	}
+	sync := func(ix *Index) BuildResult { return syncListed(ctx, t, ix, dir) }
 	f, _, err := corpus.ListFolder(ctx, dir)
 	if err != nil {
 		t.Fatal(err)

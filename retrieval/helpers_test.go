@@ -95,3 +95,19 @@ func (b *logBuffer) logger() *slog.Logger {
 // about whether its tiny corpus makes the answer confident enough: every
 // question with a candidate is answered.
 var answerAll = Options{MinConfidence: 1e-9}
+
+// syncListed lists the folder dir and brings ix up to date with the
+// listing, as the bot does when its corpus folder changes.
+func syncListed(ctx context.Context, tb testing.TB, ix *Index, dir string) BuildResult {
+	tb.Helper()
+	f, _, err := corpus.ListFolder(ctx, dir)
+	if err != nil {
+		tb.Fatal(err)
+	}
+	defer f.Close()
+	res, err := ix.SyncFolder(ctx, f)
+	if err != nil {
+		tb.Fatal(err)
+	}
+	return res
+}

@@ -369,18 +369,7 @@ func BenchmarkAddOneFile(b *testing.B) {
 			ix := benchFixture(b, n, verbatimEngine).ix.(verbatimBench).Index
 			dir := benchCorpusDir(b, n)
 			ctx := context.Background()
-			sync := func(b *testing.B) BuildResult {
-				f, _, err := corpus.ListFolder(ctx, dir)
-				if err != nil {
-					b.Fatal(err)
-				}
-				defer f.Close()
-				res, err := ix.SyncFolder(ctx, f)
-				if err != nil {
-					b.Fatal(err)
-				}
-				return res
-			}
+			sync := func(b *testing.B) BuildResult { return syncListed(ctx, b, ix, dir) }
 			i := 0
 			for b.Loop() {
 				b.StopTimer()
