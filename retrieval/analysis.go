@@ -2,7 +2,6 @@ package retrieval
 
 import (
 	"fmt"
-	"hash/crc32"
 	"maps"
 	"regexp"
 	"slices"
@@ -56,10 +55,6 @@ const usPattern = `\bU(?:\.?S\.?A?|nited States(?: of America)?)\b`
 // in its record), so its checksum is in the name: an index written with
 // another lexicon is rebuilt, not answered from with stale records.
 var analysisVersion = fmt.Sprintf("verbatim-index-10/record-%d/terms-%d/lexicon-%08x", recordVersion, termSetVersion, lexiconSourceSum(lexiconBin))
-
-// lexiconChecksum names the lexicon text's contents; the compiled lexicon
-// carries its text's, which names it in analysisVersion.
-func lexiconChecksum(text []byte) uint32 { return crc32.ChecksumIEEE(text) }
 
 // newMapping returns the index mapping: one document per sentence, nothing
 // stored (sentences are served from the corpus in memory), term vectors

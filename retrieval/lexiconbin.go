@@ -47,28 +47,37 @@ const lexiconMagic = "verbatim-lexicon\x01"
 type compiledLexicon struct {
 	lex     *lexicon
 	phrasal *phrasalTable
-	// sourceSum is the checksum of the lexicon text it was compiled
-	// from, which names the lexicon in the index's version.
-	sourceSum uint32
 }
 
 // compiledOnce decodes the embedded compiled lexicon once per process.
 var compiledOnce = sync.OnceValues(func() (*compiledLexicon, error) { return decodeLexicon(lexiconBin) })
 
-// lexiconSourceSum is the checksum compiled into the lexicon, read
-// without decoding the rest; 0 when the header is damaged, which
+// lexiconSourceSum is the checksum of the lexicon text compiled into s,
+// which names the lexicon in the index's version, read without decoding
+// the rest; 0 when the header is damaged, which
 // TestCompiledLexiconCurrent does not let happen.
 func lexiconSourceSum(s string) uint32 {
+	_, sum, err := readLexiconHeader(s)
+	if err != nil {
+		return 0
+	}
+	return sum
+}
+
+// readLexiconHeader reads the magic and the source's checksum of a
+// compiled lexicon, returning a reader of what follows them.
+func readLexiconHeader(s string) (*lexiconReader, uint32, error) {
 	rest, ok := strings.CutPrefix(s, lexiconMagic)
 	if !ok {
-		return 0
+		return nil, 0, errors.New("compiled lexicon: not of this version; run the lexicon test with -update")
 	}
 	r := &lexiconReader{s: rest}
-	n := r.num()
-	if r.err != nil || n > 1<<32-1 {
-		return 0
+	if n := r.num(); n > 1<<32-1 {
+		r.fail("bad checksum")
+	} else if r.err == nil {
+		return r, uint32(n), nil
 	}
-	return uint32(n)
+	return nil, 0, r.err
 }
 
 // encodeLexicon writes lx, the phrasal verbs pt and the source's
@@ -251,14 +260,9 @@ func (r *lexiconReader) set() map[string]bool {
 
 // decodeLexicon reads lexicon.bin's form.
 func decodeLexicon(s string) (*compiledLexicon, error) {
-	rest, ok := strings.CutPrefix(s, lexiconMagic)
-	if !ok {
-		return nil, errors.New("compiled lexicon: not of this version; run the lexicon test with -update")
-	}
-	r := &lexiconReader{s: rest}
-	sum := r.num()
-	if sum > 1<<32-1 {
-		r.fail("bad checksum")
+	r, _, err := readLexiconHeader(s)
+	if err != nil {
+		return nil, err
 	}
 	r.strs = make([]string, r.count())
 	for i := range r.strs {
@@ -318,11 +322,11 @@ func decodeLexicon(s string) (*compiledLexicon, error) {
 	for range nirr {
 		pt.irregular[r.ref()] = r.ref()
 	}
-	if r.err == nil && r.off != len(rest) {
+	if r.err == nil && r.off != len(r.s) {
 		r.fail("bytes after the end")
 	}
 	if r.err != nil {
 		return nil, r.err
 	}
-	return &compiledLexicon{lex: lx, phrasal: pt, sourceSum: uint32(sum)}, nil
+	return &compiledLexicon{lex: lx, phrasal: pt}, nil
 }
