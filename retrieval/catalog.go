@@ -77,9 +77,9 @@ func openCatalog(path string, timeout time.Duration, readOnly bool) (*bolt.DB, e
 }
 
 // writeCatalog stores the header of next and the entries of the articles
-// that changed from old, in one transaction; without a catalogue (an
-// index in memory) it does nothing.
-func (ix *Index) writeCatalog(old manifest, next *manifest) error {
+// that changed, in one transaction; without a catalogue (an index in
+// memory) it does nothing.
+func (ix *Index) writeCatalog(next *manifest, changes []entryChange) error {
 	if ix.cat == nil {
 		return nil
 	}
@@ -87,29 +87,24 @@ func (ix *Index) writeCatalog(old manifest, next *manifest) error {
 	if err != nil {
 		return fmt.Errorf("write manifest: %w", err)
 	}
-	// Every entry of old is read before the catalogue changes (see
-	// entries).
-	olds, nexts := old.Articles.all(), next.Articles.all()
 	err = ix.cat.Update(func(tx *bolt.Tx) error {
 		arts, terms := tx.Bucket(catalogArticles), tx.Bucket(catalogTerms)
-		for id, e := range nexts {
-			if olds[id] != e {
-				if err := arts.Put([]byte(id), encodeEntry(e)); err != nil {
+		for _, c := range changes {
+			key := []byte(c.id)
+			if c.next == nil {
+				if err := arts.Delete(key); err != nil {
 					return err
 				}
-				if e.terms != nil {
-					if err := terms.Put([]byte(id), e.terms); err != nil {
-						return err
-					}
+				if err := terms.Delete(key); err != nil {
+					return err
 				}
+				continue
 			}
-		}
-		for id := range olds {
-			if nexts[id] == nil {
-				if err := arts.Delete([]byte(id)); err != nil {
-					return err
-				}
-				if err := terms.Delete([]byte(id)); err != nil {
+			if err := arts.Put(key, encodeEntry(c.next)); err != nil {
+				return err
+			}
+			if c.next.terms != nil {
+				if err := terms.Put(key, c.next.terms); err != nil {
 					return err
 				}
 			}
@@ -120,6 +115,31 @@ func (ix *Index) writeCatalog(old manifest, next *manifest) error {
 		return fmt.Errorf("write manifest: %w", err)
 	}
 	return nil
+}
+
+// entryChange is an article whose entry a change replaces (prev and next),
+// adds (prev nil) or removes (next nil).
+type entryChange struct {
+	id         corpus.ArticleID
+	prev, next *entry
+}
+
+// entryChanges returns the entries that differ between olds and nexts
+// (entries are immutable: a change makes a new one, so a pointer
+// comparison tells).
+func entryChanges(olds, nexts map[corpus.ArticleID]*entry) []entryChange {
+	var out []entryChange
+	for id, e := range nexts {
+		if o := olds[id]; o != e {
+			out = append(out, entryChange{id, o, e})
+		}
+	}
+	for id, o := range olds {
+		if nexts[id] == nil {
+			out = append(out, entryChange{id, o, nil})
+		}
+	}
+	return out
 }
 
 // entry is what the index knows of one article. An entry is immutable
@@ -878,10 +898,10 @@ func (ix *Index) QuotesBy(speaker string, article corpus.ArticleID) []corpus.Sen
 }
 
 // fingerprintSum returns the fingerprint sum of the entries nexts: old,
-// the sum of the entries olds, changed by the digests of the entries that
-// differ (a change of one article among 100,000 costs two digests and a
-// comparison of pointers), or, when old is unknown, made from every entry.
-func fingerprintSum(old *corpus.FingerprintSum, olds, nexts map[corpus.ArticleID]*entry) *corpus.FingerprintSum {
+// the sum before changes, changed by the digests of the entries they add
+// and remove (a change of one article among 100,000 costs two digests),
+// or, when old is unknown, made from every entry.
+func fingerprintSum(old *corpus.FingerprintSum, nexts map[corpus.ArticleID]*entry, changes []entryChange) *corpus.FingerprintSum {
 	var s corpus.FingerprintSum
 	if old == nil {
 		for id, e := range nexts {
@@ -890,17 +910,12 @@ func fingerprintSum(old *corpus.FingerprintSum, olds, nexts map[corpus.ArticleID
 		return &s
 	}
 	s = *old
-	for id, e := range nexts {
-		if o := olds[id]; o != e {
-			if o != nil {
-				s.Remove(id, o.Hash)
-			}
-			s.Add(id, e.Hash)
+	for _, c := range changes {
+		if c.prev != nil {
+			s.Remove(c.id, c.prev.Hash)
 		}
-	}
-	for id, o := range olds {
-		if nexts[id] == nil {
-			s.Remove(id, o.Hash)
+		if c.next != nil {
+			s.Add(c.id, c.next.Hash)
 		}
 	}
 	return &s

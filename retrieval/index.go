@@ -667,19 +667,21 @@ func (ix *Index) commit(ctx context.Context, old manifest, next *manifest) error
 			return err
 		}
 	}
+	// Every entry of old is read before the catalogue changes (see
+	// entries).
 	nexts := next.Articles.all()
-	next.Sum = fingerprintSum(old.Sum, old.Articles.all(), nexts)
+	changes := entryChanges(old.Articles.all(), nexts)
+	next.Sum = fingerprintSum(old.Sum, nexts, changes)
 	next.Fingerprint = next.Sum.String()
-	if err := ix.writeCatalog(old, next); err != nil {
+	if err := ix.writeCatalog(next, changes); err != nil {
 		return err
 	}
 	if ix.cat != nil {
 		// The new entries' terms are in the catalogue now, read from it
 		// when needed; the entries are not served yet.
-		olds := old.Articles.all()
-		for id, e := range nexts {
-			if olds[id] != e {
-				e.terms = nil
+		for _, c := range changes {
+			if c.next != nil {
+				c.next.terms = nil
 			}
 		}
 	}
