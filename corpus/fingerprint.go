@@ -72,11 +72,11 @@ func (s FingerprintSum) MarshalText() ([]byte, error) {
 
 // UnmarshalText reads a sum written by MarshalText.
 func (s *FingerprintSum) UnmarshalText(text []byte) error {
-	b := make([]byte, 32)
-	if len(text) != 64 {
+	var b [32]byte
+	if len(text) != 2*len(b) {
 		return fmt.Errorf("fingerprint sum %q: want 64 hex digits", text)
 	}
-	if _, err := hex.Decode(b, text); err != nil {
+	if _, err := hex.Decode(b[:], text); err != nil {
 		return fmt.Errorf("fingerprint sum %q: want 64 hex digits", text)
 	}
 	for i := range s {
