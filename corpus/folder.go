@@ -17,12 +17,34 @@ import (
 // Folder is a corpus folder listed but not loaded: its article files with
 // the id and hash each article will have. It lets a folder too large to
 // hold in memory be compared with an index and loaded a part at a time
-// (see [Folder.Load]); LoadDir loads it whole. A Folder holds the folder
-// open until Close. Its methods are safe for concurrent use.
+// (see [Folder.Load]); LoadDir loads it whole. A process that follows the
+// folder keeps its Folder and looks at the files that changed again
+// ([Folder.Relist]) instead of listing every file. A Folder holds the
+// folder open until Close. Its methods are safe for concurrent use.
 type Folder struct {
 	roots []*os.Root
 	fsys  []fs.FS // each root's, by FolderFile.src
+
+	mu sync.Mutex
+	// files are the files used, in order; nil after a Relist changed
+	// them, until Files makes them again from used.
 	files []FolderFile
+	// shadowed are the files left out for an id an earlier file has, in
+	// order, until Relist first runs (then they are in listed).
+	shadowed []FolderFile
+	// Made from files and shadowed when Relist first runs, and kept by
+	// it: every file listed (used or shadowed), each id's files, and the
+	// file used for each id.
+	listed map[fileKey]FolderFile
+	byID   map[ArticleID][]fileKey
+	used   map[ArticleID]FolderFile
+	inPart []int // the files listed of each folder (by src)
+}
+
+// fileKey names a listed file: its folder (FolderFile.src) and path.
+type fileKey struct {
+	src  int
+	path string
 }
 
 // FolderFile is one article file of a Folder.
@@ -100,11 +122,13 @@ func (f *Folder) list(ctx context.Context, hash bool) ([]error, error) {
 			continue
 		}
 		id := IDOf(af.path)
+		ff := FolderFile{ID: id, Path: af.path, Hash: hashes[i], Stamp: stamps[i]}
 		if err := owners.claim(id, af.path); err != nil {
 			problems = append(problems, err)
+			f.shadowed = append(f.shadowed, ff)
 			continue
 		}
-		f.files = append(f.files, FolderFile{ID: id, Path: af.path, Hash: hashes[i], Stamp: stamps[i]})
+		f.files = append(f.files, ff)
 	}
 	return problems, nil
 }
@@ -116,13 +140,21 @@ func stampFile(af articleFile, sidecars map[string]fs.DirEntry) (string, error) 
 	if err != nil {
 		return "", err
 	}
-	stamp := strconv.FormatInt(fi.Size(), 10) + "@" + strconv.FormatInt(fi.ModTime().UnixNano(), 10)
+	var sc fs.FileInfo
 	if d, ok := sidecars[af.sidecar]; ok {
-		if sc, err := d.Info(); err == nil {
-			stamp += "+" + strconv.FormatInt(sc.Size(), 10) + "@" + strconv.FormatInt(sc.ModTime().UnixNano(), 10)
-		}
+		sc, _ = d.Info()
 	}
-	return stamp, nil
+	return stampOf(fi, sc), nil
+}
+
+// stampOf is the stamp of an article file of info fi and its sidecar of
+// info sc (nil when it has none).
+func stampOf(fi, sc fs.FileInfo) string {
+	stamp := strconv.FormatInt(fi.Size(), 10) + "@" + strconv.FormatInt(fi.ModTime().UnixNano(), 10)
+	if sc != nil {
+		stamp += "+" + strconv.FormatInt(sc.Size(), 10) + "@" + strconv.FormatInt(sc.ModTime().UnixNano(), 10)
+	}
+	return stamp
 }
 
 // Hash returns the hash of one of the folder's files: its Hash when it
@@ -161,8 +193,32 @@ func articleHash(format Format, data, sidecar []byte) string {
 
 // Files returns the folder's article files, in path order (those of a
 // folder Add put with it after its own). The caller must not modify the
-// slice.
-func (f *Folder) Files() []FolderFile { return f.files }
+// slice; a Relist does not change it either (it makes a new one).
+func (f *Folder) Files() []FolderFile {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	return f.lists()
+}
+
+// Len returns the number of the folder's article files (of Files).
+func (f *Folder) Len() int {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	if f.files == nil && f.used != nil {
+		return len(f.used)
+	}
+	return len(f.files)
+}
+
+// File returns the file used for article id, and false when the folder
+// has none.
+func (f *Folder) File(id ArticleID) (FolderFile, bool) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	f.index()
+	ff, ok := f.used[id]
+	return ff, ok
+}
 
 // Load reads and parses the files, in parallel, and returns the articles
 // in the order of files. A file that cannot be read or parsed is left out
@@ -193,6 +249,13 @@ func (f *Folder) Load(ctx context.Context, files []FolderFile) ([]*Article, []er
 // as a *FileError, f's being used. g is f's afterwards, closed by f's
 // Close; it must not be used on its own.
 func (f *Folder) Add(g *Folder) []error {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	g.mu.Lock()
+	defer g.mu.Unlock()
+	f.lists()
+	g.lists()
+	f.listed, f.byID, f.used, f.inPart = nil, nil, nil, nil
 	owners := make(idOwners, len(f.files))
 	for _, ff := range f.files {
 		owners[ff.ID] = ff.Path
@@ -202,15 +265,20 @@ func (f *Folder) Add(g *Folder) []error {
 	f.fsys = append(f.fsys, g.fsys...)
 	var problems []error
 	for _, gf := range g.files {
+		gf.src += base
 		if first, clash := owners[gf.ID]; clash {
 			problems = append(problems, &FileError{Path: gf.Path, Err: fmt.Errorf("article id %q is also that of %s, which is used", gf.ID, first)})
+			f.shadowed = append(f.shadowed, gf)
 			continue
 		}
 		owners[gf.ID] = gf.Path
-		gf.src += base
 		f.files = append(f.files, gf)
 	}
-	g.roots, g.fsys, g.files = nil, nil, nil
+	for _, gf := range g.shadowed {
+		gf.src += base
+		f.shadowed = append(f.shadowed, gf)
+	}
+	g.roots, g.fsys, g.files, g.shadowed = nil, nil, nil, nil
 	return problems
 }
 
