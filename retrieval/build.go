@@ -3,6 +3,8 @@ package retrieval
 import (
 	"context"
 	"fmt"
+	"maps"
+	"slices"
 
 	"github.com/verbatim-bot/verbatim/corpus"
 )
@@ -80,51 +82,112 @@ func (ix *Index) SyncFolder(ctx context.Context, f *corpus.Folder) (res BuildRes
 	ix.mu.RLock()
 	old := ix.man
 	ix.mu.RUnlock()
-	defer func() {
-		ix.mu.Lock()
-		ix.counts = newTermCounts()
-		ix.mu.Unlock()
-	}()
+	return ix.syncAll(ctx, f, old)
+}
 
+// syncAll is SyncFolder from the index as it is, old. ix.syncMu is held.
+func (ix *Index) syncAll(ctx context.Context, f *corpus.Folder, old manifest) (BuildResult, error) {
 	files := f.Files()
 	if old.Version == analysisVersion && old.Articles.sameStamps(files) {
 		// Nothing moved: what follows would find no change, after
 		// decoding every entry of an index opened as it is.
 		return BuildResult{Articles: len(files), Sentences: old.Docs, Fingerprint: old.Fingerprint}, nil
 	}
-	next := manifest{Version: analysisVersion, Docs: old.Docs, Terms: old.Terms}
-	olds, nexts := old.Articles.all(), make(map[corpus.ArticleID]*entry, len(files))
-	var todo []corpus.FolderFile
-	restamped := 0
+	olds := old.Articles.all()
+	p := syncPlan{nexts: make(map[corpus.ArticleID]*entry, len(files))}
 	for _, ff := range files {
 		e, ok := olds[ff.ID]
-		if ok && ff.Stamp != "" && e.Stamp == ff.Stamp {
-			nexts[ff.ID] = e
-			continue
-		}
-		h, err := f.Hash(ff)
-		if err != nil {
-			res.Problems = append(res.Problems, &corpus.FileError{Path: ff.Path, Err: err})
-			if ok {
-				nexts[ff.ID] = e // unreadable for now: keep what was indexed
-			}
-			continue
-		}
-		if ok && e.Hash == h {
-			again := *e
-			again.Stamp = ff.Stamp
-			nexts[ff.ID] = &again
-			restamped++
-			continue
-		}
-		ff.Hash = h
-		todo = append(todo, ff)
+		p.consider(f, ff, e, ok)
 	}
-	inFolder := make(map[corpus.ArticleID]bool, len(files))
-	for _, ff := range files {
-		inFolder[ff.ID] = true
+	return ix.syncPlanned(ctx, f, old, olds, p)
+}
+
+// SyncArticles is SyncFolder for a folder whose changes are known: it
+// brings the index up to date with the folder's files for the articles
+// ids only (as Folder.Relist names them), added, changed or gone, and
+// takes every other article to be as indexed. Adding one article to a
+// large index costs that article, not a pass over every file.
+func (ix *Index) SyncArticles(ctx context.Context, f *corpus.Folder, ids []corpus.ArticleID) (res BuildResult, err error) {
+	if ix.readOnly {
+		return BuildResult{}, ErrReadOnly
 	}
-	removed, err := ix.deleteStale(olds, nexts, &next, func(id corpus.ArticleID) bool { return inFolder[id] })
+	ix.syncMu.Lock()
+	defer ix.syncMu.Unlock()
+	ix.mu.RLock()
+	old := ix.man
+	ix.mu.RUnlock()
+	if old.Version != analysisVersion {
+		// Every article is indexed again: the whole folder is read.
+		return ix.syncAll(ctx, f, old)
+	}
+	olds := old.Articles.all()
+	p := syncPlan{nexts: maps.Clone(olds), touched: slices.Compact(slices.Sorted(slices.Values(ids)))}
+	if p.touched == nil {
+		p.touched = []corpus.ArticleID{}
+	}
+	for _, id := range p.touched {
+		delete(p.nexts, id)
+		if ff, ok := f.File(id); ok {
+			e, had := olds[id]
+			p.consider(f, ff, e, had)
+		}
+	}
+	return ix.syncPlanned(ctx, f, old, olds, p)
+}
+
+// syncPlan is what a sync found: the entries kept (unchanged, or only
+// restamped), the files to index, and the files it could not read.
+type syncPlan struct {
+	nexts map[corpus.ArticleID]*entry
+	// touched, when set, are the only articles whose entry can differ
+	// from the index's: nexts holds the index's entries of the others.
+	touched   []corpus.ArticleID
+	todo      []corpus.FolderFile
+	restamped int
+	problems  []error
+}
+
+// consider plans folder file ff, whose article the index holds with entry
+// e when indexed: kept when its stamp or its hash is the one indexed,
+// indexed otherwise; kept as indexed when it cannot be read now.
+func (p *syncPlan) consider(f *corpus.Folder, ff corpus.FolderFile, e *entry, indexed bool) {
+	if indexed && ff.Stamp != "" && e.Stamp == ff.Stamp {
+		p.nexts[ff.ID] = e
+		return
+	}
+	h, err := f.Hash(ff)
+	if err != nil {
+		p.problems = append(p.problems, &corpus.FileError{Path: ff.Path, Err: err})
+		if indexed {
+			p.nexts[ff.ID] = e // unreadable for now: keep what was indexed
+		}
+		return
+	}
+	if indexed && e.Hash == h {
+		again := *e
+		again.Stamp = ff.Stamp
+		p.nexts[ff.ID] = &again
+		p.restamped++
+		return
+	}
+	ff.Hash = h
+	p.todo = append(p.todo, ff)
+}
+
+// syncPlanned carries out plan p, made from the index as it was (old,
+// whose entries are olds) and folder f: it removes the articles p keeps
+// no entry of, indexes p's files, and commits. ix.syncMu is held.
+func (ix *Index) syncPlanned(ctx context.Context, f *corpus.Folder, old manifest, olds map[corpus.ArticleID]*entry, p syncPlan) (res BuildResult, err error) {
+	defer func() {
+		ix.mu.Lock()
+		ix.counts = newTermCounts()
+		ix.mu.Unlock()
+	}()
+	next := manifest{Version: analysisVersion, Docs: old.Docs, Terms: old.Terms}
+	nexts, todo := p.nexts, p.todo
+	res.Problems = p.problems
+	inFolder := func(id corpus.ArticleID) bool { _, ok := f.File(id); return ok }
+	removed, err := ix.deleteStale(olds, nexts, &next, p.touched, inFolder)
 	if err != nil {
 		return BuildResult{}, err
 	}
@@ -170,8 +233,8 @@ func (ix *Index) SyncFolder(ctx context.Context, f *corpus.Folder) (res BuildRes
 		syncIndexed()
 	}
 	next.Articles = heldEntries(nexts)
-	if res.Changes != (Changes{}) || restamped > 0 || len(olds) != len(nexts) || old.Version != next.Version {
-		if err := ix.commit(ctx, old, &next); err != nil {
+	if res.Changes != (Changes{}) || p.restamped > 0 || len(olds) != len(nexts) || old.Version != next.Version {
+		if err := ix.commit(ctx, old, &next, p.touched); err != nil {
 			return BuildResult{}, err
 		}
 	} else {

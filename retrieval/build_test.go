@@ -154,3 +154,95 @@ func TestSyncFolderReadsOnlyWhatMoved(t *testing.T) {
 		t.Errorf("Article(a) = %+v, %v; want the text as indexed", art, ok)
 	}
 }
+
+// An index kept up to date by the articles a relisting names holds what
+// one kept up to date by listing the whole folder holds, change after
+// change: the same articles, hashes, sentences and fingerprint, and the
+// same counts of what changed; the article files not named are not read.
+func TestSyncArticlesMatchesSyncFolder(t *testing.T) {
+	ctx := context.Background()
+	dir := t.TempDir()
+	write := func(name, text string) func() {
+		return func() {
+			p := filepath.Join(dir, filepath.FromSlash(name))
+			if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
+				t.Fatal(err)
+			}
+			if err := os.WriteFile(p, []byte(text), 0o644); err != nil {
+				t.Fatal(err)
+			}
+		}
+	}
+	remove := func(name string) func() {
+		return func() { os.Remove(filepath.Join(dir, filepath.FromSlash(name))) }
+	}
+	write("a.txt", "Title: A\n\nThe minister said the talks went well. They will meet in Istanbul.\n")()
+	write("b.txt", "Title: B\n\nPrices rose in March. Analysts expect more.\n")()
+	write("sub/c.txt", "Title: C\n\nThe envoy left Baghdad.\n")()
+	open := func() *Index {
+		ix, err := openDir(t.TempDir(), Options{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		t.Cleanup(func() { ix.Close() })
+		syncListed(ctx, t, ix, dir)
+		return ix
+	}
+	kept, listed := open(), open()
+	f, _, err := corpus.ListFolder(ctx, dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	steps := []struct {
+		name  string
+		do    func()
+		paths []string
+		want  Changes
+	}{
+		{"added", write("d.txt", "Title: D\n\nThe minister resigned.\n"), []string{"d.txt"}, Changes{Added: 1}},
+		{"changed", write("b.txt", "Title: B\n\nPrices fell in March. Analysts expect less.\n"), []string{"b.txt"}, Changes{Updated: 1}},
+		{"a sidecar", write("a.meta.json", `{"title": "A again"}`), []string{"a.meta.json"}, Changes{Updated: 1}},
+		{"touched, not changed", func() {
+			later := time.Now().Add(time.Hour)
+			os.Chtimes(filepath.Join(dir, "d.txt"), later, later)
+		}, []string{"d.txt"}, Changes{}},
+		{"removed", remove("a.txt"), []string{"a.txt"}, Changes{Removed: 1}},
+		{"a shadowing file", write("0/c.txt", "Title: C0\n\nThe envoy came back.\n"), []string{"0/c.txt"}, Changes{Updated: 1}},
+		{"broken", write("e.txt", "   \n"), []string{"e.txt"}, Changes{}},
+		{"a folder gone", func() { os.RemoveAll(filepath.Join(dir, "0")) }, []string{"0"}, Changes{Updated: 1}},
+	}
+	for _, st := range steps {
+		st.do()
+		ids, _, err := f.Relist(ctx, 0, st.paths)
+		if err != nil {
+			t.Fatal(err)
+		}
+		got, err := kept.SyncArticles(ctx, f, ids)
+		if err != nil {
+			t.Fatalf("%s: SyncArticles: %v", st.name, err)
+		}
+		want := syncListed(ctx, t, listed, dir)
+		if got.Changes != st.want || want.Changes != st.want {
+			t.Errorf("%s: SyncArticles changed %+v, SyncFolder %+v; want %+v", st.name, got.Changes, want.Changes, st.want)
+		}
+		if got.Articles != want.Articles || got.Sentences != want.Sentences || got.Fingerprint != want.Fingerprint {
+			t.Errorf("%s: SyncArticles gives %d articles, %d sentences, %s; SyncFolder %d, %d, %s",
+				st.name, got.Articles, got.Sentences, got.Fingerprint, want.Articles, want.Sentences, want.Fingerprint)
+		}
+		for id, e := range listed.man.Articles.all() {
+			if k, ok := kept.man.Articles.get(id); !ok || k.Hash != e.Hash || k.Stamp != e.Stamp {
+				t.Errorf("%s: article %s kept as %+v; listed as %+v", st.name, id, k, e)
+			}
+		}
+		if n, err := kept.bi.DocCount(); err != nil || int(n) != want.Sentences {
+			t.Errorf("%s: bleve holds %d sentences, %v; want %d", st.name, n, err, want.Sentences)
+		}
+	}
+	// A file not named is not read: a changed file no relisting named
+	// stays as indexed.
+	write("b.txt", "Title: B\n\nPrices held in March.\n")()
+	if res, err := kept.SyncArticles(ctx, f, []corpus.ArticleID{"d"}); err != nil || res.Changes != (Changes{}) {
+		t.Errorf("SyncArticles of an unchanged article = %+v, %v; want no change", res, err)
+	}
+}

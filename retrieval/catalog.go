@@ -126,9 +126,18 @@ type entryChange struct {
 
 // entryChanges returns the entries that differ between olds and nexts
 // (entries are immutable: a change makes a new one, so a pointer
-// comparison tells).
-func entryChanges(olds, nexts map[corpus.ArticleID]*entry) []entryChange {
+// comparison tells), of the articles ids only when ids is not nil: those
+// a change touched, the others known to be the same.
+func entryChanges(olds, nexts map[corpus.ArticleID]*entry, ids []corpus.ArticleID) []entryChange {
 	var out []entryChange
+	if ids != nil {
+		for _, id := range ids {
+			if o, e := olds[id], nexts[id]; o != e {
+				out = append(out, entryChange{id, o, e})
+			}
+		}
+		return out
+	}
 	for id, e := range nexts {
 		if o := olds[id]; o != e {
 			out = append(out, entryChange{id, o, e})

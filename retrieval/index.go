@@ -561,7 +561,7 @@ func (ix *Index) SyncChanges(ctx context.Context, c *corpus.Corpus) (Changes, er
 		}
 	}
 
-	removed, err := ix.deleteStale(olds, nexts, &next, func(id corpus.ArticleID) bool {
+	removed, err := ix.deleteStale(olds, nexts, &next, nil, func(id corpus.ArticleID) bool {
 		_, still := c.Article(id)
 		return still
 	})
@@ -589,7 +589,7 @@ func (ix *Index) SyncChanges(ctx context.Context, c *corpus.Corpus) (Changes, er
 		next.Terms += entries[i].Terms
 	}
 	next.Articles = heldEntries(nexts)
-	if err := ix.commit(ctx, old, &next); err != nil {
+	if err := ix.commit(ctx, old, &next, nil); err != nil {
 		return Changes{}, err
 	}
 	if ch != (Changes{}) {
@@ -627,12 +627,13 @@ var syncIndexed func()
 // olds (the entries of the index as it is) that nexts (those it is to
 // hold) lacks (changed or gone), taking them out of next's counts, and
 // returns how many of them are gone from the corpus (present false)
-// rather than changed.
-func (ix *Index) deleteStale(olds, nexts map[corpus.ArticleID]*entry, next *manifest, present func(corpus.ArticleID) bool) (removed int, err error) {
+// rather than changed. With touched set, only those articles can be
+// lacking (see entryChanges).
+func (ix *Index) deleteStale(olds, nexts map[corpus.ArticleID]*entry, next *manifest, touched []corpus.ArticleID, present func(corpus.ArticleID) bool) (removed int, err error) {
 	b := ix.bi.NewBatch()
-	for id, e := range olds {
+	drop := func(id corpus.ArticleID, e *entry) {
 		if nexts[id] != nil {
-			continue // unchanged
+			return // unchanged
 		}
 		if !present(id) {
 			removed++
@@ -645,6 +646,16 @@ func (ix *Index) deleteStale(olds, nexts map[corpus.ArticleID]*entry, next *mani
 		next.Docs -= sentencesIn(e)
 		next.Terms -= e.Terms
 	}
+	if touched == nil {
+		for id, e := range olds {
+			drop(id, e)
+		}
+	}
+	for _, id := range touched {
+		if e := olds[id]; e != nil {
+			drop(id, e)
+		}
+	}
 	if b.Size() > 0 {
 		if err := ix.bi.Batch(b); err != nil {
 			return 0, fmt.Errorf("index batch: %w", err)
@@ -655,10 +666,11 @@ func (ix *Index) deleteStale(olds, nexts map[corpus.ArticleID]*entry, next *mani
 
 // commit finishes a change from old to next: it merges the segments when
 // the change added many sentences to an index on disk, then stores the
-// entries of the articles that changed and the header, and serves next.
+// entries of the articles that changed (of touched only, when set: see
+// entryChanges) and the header, and serves next.
 // (Scorch's ForceMerge of an index in memory never returns: it waits for
 // segments to be persisted, which in memory they never are.)
-func (ix *Index) commit(ctx context.Context, old manifest, next *manifest) error {
+func (ix *Index) commit(ctx context.Context, old manifest, next *manifest, touched []corpus.ArticleID) error {
 	if err := ix.sweep(*next); err != nil {
 		return err
 	}
@@ -670,7 +682,7 @@ func (ix *Index) commit(ctx context.Context, old manifest, next *manifest) error
 	// Every entry of old is read before the catalogue changes (see
 	// entries).
 	nexts := next.Articles.all()
-	changes := entryChanges(old.Articles.all(), nexts)
+	changes := entryChanges(old.Articles.all(), nexts, touched)
 	next.Sum = fingerprintSum(old.Sum, nexts, changes)
 	next.Fingerprint = next.Sum.String()
 	if err := ix.writeCatalog(next, changes); err != nil {
