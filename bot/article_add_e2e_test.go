@@ -106,7 +106,7 @@ func startNewsBot(t *testing.T, fetch news.FetchOptions) *newsWorld {
 	t.Cleanup(func() { ix.Close() })
 	// The corpus folder and the stored articles, listed together, as the
 	// bot lists them.
-	syncAll := func(ctx context.Context) (retrieval.Changes, error) {
+	syncAll := func(ctx context.Context, _ *live.Changed) (retrieval.Changes, error) {
 		f, _, err := corpus.ListFolder(ctx, corpusDir)
 		if err != nil {
 			return retrieval.Changes{}, err
@@ -122,7 +122,7 @@ func startNewsBot(t *testing.T, fetch news.FetchOptions) *newsWorld {
 		res, err := ix.SyncFolder(ctx, f)
 		return res.Changes, err
 	}
-	if _, err := syncAll(ctx); err != nil {
+	if _, err := syncAll(ctx, nil); err != nil {
 		t.Fatal(err)
 	}
 	stories, _, err := news.OpenStore(stored)

@@ -129,19 +129,25 @@ func (w *Watcher) Run(ctx context.Context, update func(context.Context, *Corpus)
 }
 
 // Notify is Run for a caller that reads the folder itself (a
-// corpus.Folder listed again): after each quiet period that followed a
-// change to an article file, a sidecar or a subfolder, it calls changed,
-// and reads no file. Load need not be called first. When changed fails,
-// it is called again a little later. Notify returns nil when ctx ends, or
-// an error when the watch itself fails.
-func (w *Watcher) Notify(ctx context.Context, changed func(context.Context) error) error {
-	return w.loop(ctx, func(ctx context.Context, pending map[string]bool, rescan, _ bool) (bool, error) {
+// corpus.Folder kept and relisted): after each quiet period that followed
+// a change to an article file, a sidecar or a subfolder, it calls changed
+// with the paths touched (slash-separated, relative to the folder, as
+// Folder.Relist takes them), and reads no file. paths is nil when what
+// changed is not known (the watch overflowed, or changed is called again
+// after it failed): the whole folder is to be read again. Load need not
+// be called first. Notify returns nil when ctx ends, or an error when the
+// watch itself fails.
+func (w *Watcher) Notify(ctx context.Context, changed func(ctx context.Context, paths []string) error) error {
+	return w.loop(ctx, func(ctx context.Context, pending map[string]bool, rescan, retry bool) (bool, error) {
 		if rescan {
 			if err := w.watchTree(".", pending); err != nil {
 				w.log.Warn("watching the corpus folder", "dir", w.dir, "err", err)
 			}
 		}
-		return true, changed(ctx)
+		if rescan || retry {
+			return true, changed(ctx, nil)
+		}
+		return true, changed(ctx, slices.Sorted(maps.Keys(pending)))
 	})
 }
 
@@ -234,16 +240,19 @@ func (w *Watcher) note(ev fsnotify.Event, pending map[string]bool) bool {
 	}
 	if (ev.Has(fsnotify.Remove) || ev.Has(fsnotify.Rename)) && w.dirs[rel] {
 		w.unwatchTree(rel, pending)
+		pending[rel] = true // for Notify: the files listed under it
 		return true
 	}
 	name := path.Base(rel)
 	if strings.HasSuffix(strings.ToLower(name), ".meta.json") {
-		// A sidecar changes the articles it belongs to.
+		// A sidecar changes the articles it belongs to: those Load read
+		// (for Run), and whatever a relisting finds of it (for Notify).
 		for p := range w.files {
 			if f, ok := ArticleFormat(p); ok && sidecarPath(p, f) == rel {
 				pending[p] = true
 			}
 		}
+		pending[rel] = true
 		return true
 	}
 	if _, ok := ArticleFormat(name); ok {

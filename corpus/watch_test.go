@@ -237,3 +237,87 @@ func TestWatcherLoadMatchesLoadDir(t *testing.T) {
 		}
 	}
 }
+
+// Notify names the paths that changed, so that a Folder relisted by them
+// stays what a new listing of the folder is: files added, changed and
+// removed, sidecars, subfolders made and removed, files moved.
+func TestWatcherNotifyKeepsAFolderListed(t *testing.T) {
+	dir := t.TempDir()
+	writeFile(t, dir, "a.txt", articleText("Alpha", "The first article says one thing."))
+	w, err := NewWatcher(dir, WatchOptions{Debounce: 20 * time.Millisecond})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer w.Close()
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	f, _, err := ListFolder(ctx, dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	snapshots := make(chan []listedFile, 100)
+	done := make(chan error, 1)
+	go func() {
+		done <- w.Notify(ctx, func(ctx context.Context, paths []string) error {
+			if paths == nil {
+				paths = []string{"."}
+			}
+			if _, _, err := f.Relist(ctx, 0, paths); err != nil {
+				return err
+			}
+			snapshots <- listedFiles(f)
+			return nil
+		})
+	}()
+	steps := []struct {
+		name string
+		do   func()
+	}{
+		{"a file added", func() { writeFile(t, dir, "b.txt", articleText("Beta", "Another thing.")) }},
+		{"a file changed", func() { writeFile(t, dir, "a.txt", articleText("Alpha", "The first article says something else.")) }},
+		{"a sidecar added", func() { writeFile(t, dir, "a.meta.json", `{"title": "Alpha two"}`) }},
+		{"a subfolder made with files", func() {
+			if err := os.MkdirAll(filepath.Join(dir, "sub", "deep"), 0o755); err != nil {
+				t.Fatal(err)
+			}
+			writeFile(t, dir, "sub/deep/c.md", "# Gamma\n\nA third thing.\n")
+			writeFile(t, dir, "sub/d.txt", articleText("Delta", "A fourth thing."))
+		}},
+		{"a file moved", func() {
+			if err := os.Rename(filepath.Join(dir, "b.txt"), filepath.Join(dir, "sub", "b.txt")); err != nil {
+				t.Fatal(err)
+			}
+		}},
+		{"a subfolder removed", func() {
+			if err := os.RemoveAll(filepath.Join(dir, "sub")); err != nil {
+				t.Fatal(err)
+			}
+		}},
+		{"a file removed", func() { os.Remove(filepath.Join(dir, "a.meta.json")) }},
+	}
+	for _, st := range steps {
+		st.do()
+		fresh, _, err := ListFolder(ctx, dir)
+		if err != nil {
+			t.Fatal(err)
+		}
+		want := listedFiles(fresh)
+		fresh.Close()
+		deadline := time.After(10 * time.Second)
+		var got []listedFile
+	wait:
+		for {
+			select {
+			case got = <-snapshots:
+				if slices.Equal(got, want) {
+					break wait
+				}
+			case err := <-done:
+				t.Fatalf("%s: Notify ended: %v", st.name, err)
+			case <-deadline:
+				t.Fatalf("%s: the folder kept by Notify is\n%v\nlisted anew\n%v", st.name, got, want)
+			}
+		}
+	}
+}

@@ -173,63 +173,54 @@ func openAsIs(cfg config.Config, log *slog.Logger) (*retrieval.Index, error) {
 	return ix, keepPrivate(cfg, log, ix)
 }
 
-// syncFolder brings ix up to date with the corpus folder, reading only
-// the files that moved, and logs the files it skipped. With first set it
-// fails when the index then holds no article.
-func syncFolder(ctx context.Context, cfg config.Config, ix *retrieval.Index, log *slog.Logger, first bool) (retrieval.BuildResult, error) {
-	f, problems, err := listFolder(ctx, cfg)
-	if err != nil {
-		return retrieval.BuildResult{}, err
-	}
-	if f == nil {
-		return retrieval.BuildResult{}, errors.New("no corpus folder and no stored article to index")
-	}
-	defer f.Close()
-	res, err := ix.SyncFolder(ctx, f)
-	if err != nil {
-		return res, fmt.Errorf("index the corpus folder: %w", err)
-	}
-	// A broken or converted file is said once per change of it.
-	warnSkipped(log, cfg.CorpusDir, cfg.DataDir, append(problems, res.Problems...), ix.Articles(), false)
-	if first && res.Articles == 0 {
-		return res, fmt.Errorf("corpus %s: none of its %d article files could be loaded", cfg.CorpusDir, len(problems)+len(res.Problems))
-	}
-	return res, nil
-}
-
 // listFolder lists the configured corpus folder and the articles stored
 // from feeds and pages (DATA_DIR/articles) as one folder, without reading
 // their files; an article of the corpus folder wins over a stored one with
 // the same id. The folder is nil when there is neither a corpus folder
 // nor a stored article.
 func listFolder(ctx context.Context, cfg config.Config) (*corpus.Folder, []error, error) {
-	var f *corpus.Folder
+	l, problems, err := listParts(ctx, cfg)
+	return l.folder, problems, err
+}
+
+// listing is the folder listFolder lists, with the parts it holds (see
+// corpus.Folder.Relist): -1 for a part it lacks.
+type listing struct {
+	folder         *corpus.Folder
+	corpus, stored int
+}
+
+// listParts is listFolder, saying which of the folder's parts is which.
+func listParts(ctx context.Context, cfg config.Config) (listing, []error, error) {
+	l := listing{corpus: -1, stored: -1}
 	var problems []error
 	if cfg.CorpusDir != "" {
-		var err error
-		f, problems, err = corpus.ListFolder(ctx, cfg.CorpusDir)
+		f, more, err := corpus.ListFolder(ctx, cfg.CorpusDir)
 		if errors.Is(err, corpus.ErrNoArticles) {
-			return nil, nil, fmt.Errorf("corpus %s: no article files in it (.txt, .md or .json)", cfg.CorpusDir)
+			return listing{}, nil, fmt.Errorf("corpus %s: no article files in it (.txt, .md or .json)", cfg.CorpusDir)
 		}
 		if err != nil {
-			return nil, nil, err
+			return listing{}, nil, err
 		}
+		l.folder, l.corpus, problems = f, 0, more
 	}
 	g, more, err := corpus.ListFolder(ctx, storedDir(cfg))
 	switch {
 	case errors.Is(err, fs.ErrNotExist) || errors.Is(err, corpus.ErrNoArticles):
-		return f, problems, nil
+		return l, problems, nil
 	case err != nil:
-		if f != nil {
-			f.Close()
+		if l.folder != nil {
+			l.folder.Close()
 		}
-		return nil, nil, fmt.Errorf("stored articles: %w", err)
+		return listing{}, nil, fmt.Errorf("stored articles: %w", err)
 	}
 	problems = append(problems, more...)
-	if f == nil {
-		return g, problems, nil
+	if l.folder == nil {
+		l.folder, l.stored = g, 0
+		return l, problems, nil
 	}
-	return f, append(problems, f.Add(g)...), nil
+	l.stored = 1
+	return l, append(problems, l.folder.Add(g)...), nil
 }
 
 func errDataInUse(cfg config.Config) error {

@@ -195,7 +195,7 @@ func openServed(ctx context.Context, cfg config.Config, log *slog.Logger) (serve
 		}
 		log.Info("serving the shared index; it is rebuilt by verbatim index and by the feed poller, not watched here",
 			"dir", cfg.SharedIndex, "version", fol.Version())
-		lib := live.NewLibrary(fol, func(ctx context.Context) (retrieval.Changes, error) {
+		lib := live.NewLibrary(fol, func(ctx context.Context, _ *live.Changed) (retrieval.Changes, error) {
 			return publishShared(ctx, cfg, fol, log)
 		})
 		return fol, lib, func(ctx context.Context) { fol.Run(ctx, followEvery) }, nil
@@ -219,11 +219,11 @@ func openServed(ctx context.Context, cfg config.Config, log *slog.Logger) (serve
 		if err != nil {
 			return nil, nil, nil, err
 		}
-		lib := live.NewLibrary(ix, func(ctx context.Context) (retrieval.Changes, error) {
-			res, err := syncFolder(ctx, cfg, ix, log, false)
-			return res.Changes, err
-		})
-		return ix, lib, nil, nil
+		served := &servedFolders{cfg: cfg, ix: ix, log: log}
+		return ix, live.NewLibrary(ix, served.sync), func(ctx context.Context) {
+			<-ctx.Done()
+			served.close()
+		}, nil
 	}
 	// An index that holds articles answers at once, whatever the size of
 	// the corpus, and is brought up to date with the folder meanwhile; an
@@ -233,20 +233,20 @@ func openServed(ctx context.Context, cfg config.Config, log *slog.Logger) (serve
 		closeWatcher()
 		return nil, nil, nil, err
 	}
+	served := &servedFolders{cfg: cfg, ix: ix, log: log}
 	ready := false
 	if articles, _ := ix.Size(); articles > 0 {
 		ready = true
-	} else if _, err := syncFolder(ctx, cfg, ix, log, true); err != nil {
+	} else if err := served.first(ctx); err != nil {
+		served.close()
 		ix.Close()
 		closeWatcher()
 		return nil, nil, nil, err
 	}
-	lib := live.NewLibrary(ix, func(ctx context.Context) (retrieval.Changes, error) {
-		res, err := syncFolder(ctx, cfg, ix, log, false)
-		return res.Changes, err
-	})
+	lib := live.NewLibrary(ix, served.sync)
 	return ix, lib, func(ctx context.Context) {
 		defer closeWatcher()
+		defer served.close()
 		if ready {
 			ch, err := lib.Sync(ctx)
 			switch {
@@ -300,11 +300,11 @@ func publishShared(ctx context.Context, cfg config.Config, fol *retrieval.Follow
 }
 
 // watchCorpus indexes the corpus folder's changes as they come, until ctx
-// ends: after each quiet period it lists the folder again and indexes the
-// files whose size or time moved.
+// ends: after each quiet period it looks again at the files the watcher
+// saw change and indexes those whose size or time moved.
 func watchCorpus(ctx context.Context, w *corpus.Watcher, lib *live.Library, log *slog.Logger) {
-	err := w.Notify(ctx, func(ctx context.Context) error {
-		ch, err := lib.Sync(ctx)
+	err := w.Notify(ctx, func(ctx context.Context, paths []string) error {
+		ch, err := lib.SyncCorpus(ctx, paths)
 		if err != nil {
 			return err
 		}

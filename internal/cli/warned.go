@@ -35,6 +35,39 @@ const convertedKey = "converted "
 // encoding their Encoding names) are likewise logged once per change, at
 // info level.
 func warnSkipped(log *slog.Logger, corpusDir, dataDir string, problems []error, converted []*corpus.Article, all bool) {
+	remember := func(key string) bool { return false }
+	if converted == nil {
+		// Not told about the articles (index): keep what was said of them.
+		remember = func(key string) bool { return strings.HasPrefix(key, convertedKey) }
+	}
+	warnAbout(log, corpusDir, dataDir, warnings{problems: problems, converted: converted, all: all, kept: remember})
+}
+
+// warnSkippedOf is warnSkipped for a sync that looked at some files only:
+// the article files paths, and the articles ids (read, or found gone).
+// What was said of the other files and articles is kept.
+func warnSkippedOf(log *slog.Logger, corpusDir, dataDir string, problems []error, converted []*corpus.Article, paths []string, ids []corpus.ArticleID) {
+	looked := make(map[string]bool, len(paths)+len(ids))
+	for _, p := range paths {
+		looked[p] = true
+	}
+	for _, id := range ids {
+		looked[convertedKey+string(id)] = true
+	}
+	warnAbout(log, corpusDir, dataDir, warnings{problems: problems, converted: converted,
+		kept: func(key string) bool { return !looked[key] }})
+}
+
+// warnings are what a sync found to warn about.
+type warnings struct {
+	problems  []error
+	converted []*corpus.Article
+	all       bool                  // warn of every problem, said before or not
+	kept      func(key string) bool // what was said that this sync did not look at
+}
+
+// warnAbout logs w and remembers it in the data folder (see warnSkipped).
+func warnAbout(log *slog.Logger, corpusDir, dataDir string, w warnings) {
 	path := filepath.Join(dataDir, warnedFile)
 	before := map[string]string{}
 	if raw, err := os.ReadFile(path); err == nil {
@@ -43,8 +76,13 @@ func warnSkipped(log *slog.Logger, corpusDir, dataDir string, problems []error, 
 			before = map[string]string{}
 		}
 	}
-	now := make(map[string]string, len(problems))
-	for _, p := range problems {
+	now := make(map[string]string, len(w.problems))
+	for k, v := range before {
+		if w.kept(k) {
+			now[k] = v
+		}
+	}
+	for _, p := range w.problems {
 		var fe *corpus.FileError
 		if !errors.As(p, &fe) {
 			log.Warn("skipped article file", "err", p)
@@ -52,21 +90,13 @@ func warnSkipped(log *slog.Logger, corpusDir, dataDir string, problems []error, 
 		}
 		sum := problemHash(corpusDir, fe)
 		now[fe.Path] = sum
-		if !all && before[fe.Path] == sum {
+		if !w.all && before[fe.Path] == sum {
 			log.Debug("skipped article file (warned before)", "err", p)
 			continue
 		}
 		log.Warn("skipped article file", "err", p)
 	}
-	if converted == nil {
-		// Not told about the articles (index): keep what was said of them.
-		for k, v := range before {
-			if strings.HasPrefix(k, convertedKey) {
-				now[k] = v
-			}
-		}
-	}
-	for _, a := range converted {
+	for _, a := range w.converted {
 		if a.Encoding == "" {
 			continue
 		}

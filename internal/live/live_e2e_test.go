@@ -262,7 +262,7 @@ func waitFor(ctx context.Context, cond func() bool) error {
 // syncStored indexes the stored articles' folder dir as the bot's only
 // folder, as the bot does without a corpus folder.
 func syncStored(ix *retrieval.Index, dir string) live.SyncFunc {
-	return func(ctx context.Context) (retrieval.Changes, error) {
+	return func(ctx context.Context, _ *live.Changed) (retrieval.Changes, error) {
 		f, _, err := corpus.ListFolder(ctx, dir)
 		if err != nil {
 			return retrieval.Changes{}, err

@@ -1,0 +1,153 @@
+package cli
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"slices"
+	"sync"
+
+	"github.com/verbatim-bot/verbatim/corpus"
+	"github.com/verbatim-bot/verbatim/internal/config"
+	"github.com/verbatim-bot/verbatim/internal/live"
+	"github.com/verbatim-bot/verbatim/retrieval"
+)
+
+// servedFolders keeps a bot's index up to date with the folders it
+// answers from (the corpus folder and the stored articles), keeping their
+// listing between changes: a change the watcher or the feed poller names
+// costs a stat a path named and the indexing of the articles that moved,
+// not a stat a file of the folders. A change whose files are not known
+// lists both folders again. Its sync is the library's SyncFunc.
+type servedFolders struct {
+	cfg config.Config
+	ix  *retrieval.Index
+	log *slog.Logger
+
+	mu     sync.Mutex
+	l      listing // its folder is nil until the first full listing
+	closed bool
+}
+
+// errServedClosed is the error of a sync after the bot stopped.
+var errServedClosed = errors.New("the bot is stopping")
+
+// sync brings the index up to date with what changed (nil: anything).
+func (s *servedFolders) sync(ctx context.Context, changed *live.Changed) (retrieval.Changes, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.closed {
+		return retrieval.Changes{}, errServedClosed
+	}
+	if changed != nil && s.l.folder != nil {
+		if ch, ok, err := s.syncNamed(ctx, changed); ok || err != nil {
+			return ch, err
+		}
+	}
+	res, err := s.syncAll(ctx)
+	return res.Changes, err
+}
+
+// first builds an empty index from the folders, and fails when it then
+// holds no article.
+func (s *servedFolders) first(ctx context.Context) error {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	res, err := s.syncAll(ctx)
+	if err == nil && res.Articles == 0 {
+		err = fmt.Errorf("corpus %s: none of its %d article files could be loaded", s.cfg.CorpusDir, len(res.Problems))
+	}
+	return err
+}
+
+// syncAll lists both folders again, brings the index up to date with
+// them, logs the files it skipped and keeps the listing. s.mu is held.
+func (s *servedFolders) syncAll(ctx context.Context) (retrieval.BuildResult, error) {
+	l, problems, err := listParts(ctx, s.cfg)
+	if err != nil {
+		return retrieval.BuildResult{}, err
+	}
+	if l.folder == nil {
+		return retrieval.BuildResult{}, errors.New("no corpus folder and no stored article to index")
+	}
+	res, err := s.ix.SyncFolder(ctx, l.folder)
+	if err != nil {
+		l.folder.Close()
+		return res, fmt.Errorf("index the corpus folder: %w", err)
+	}
+	if s.l.folder != nil {
+		s.l.folder.Close()
+	}
+	s.l = l
+	res.Problems = append(problems, res.Problems...)
+	// A broken or converted file is said once per change of it.
+	warnSkipped(s.log, s.cfg.CorpusDir, s.cfg.DataDir, res.Problems, s.ix.Articles(), false)
+	return res, nil
+}
+
+// syncNamed relists the files changed names and indexes the articles
+// whose file moved. It reports false, having changed nothing, when only
+// a full listing can tell: a folder it did not list before has files
+// now, a folder cannot be walked, or the folder a start requires holds
+// no article file. s.mu is held.
+func (s *servedFolders) syncNamed(ctx context.Context, changed *live.Changed) (retrieval.Changes, bool, error) {
+	stored := make([]string, len(changed.Stored))
+	for i, id := range changed.Stored {
+		stored[i] = string(id) + ".json"
+	}
+	var ids []corpus.ArticleID
+	var problems []error
+	for _, part := range []struct {
+		at    int
+		paths []string
+	}{{s.l.corpus, changed.Corpus}, {s.l.stored, stored}} {
+		if len(part.paths) == 0 {
+			continue
+		}
+		if part.at < 0 {
+			return retrieval.Changes{}, false, nil
+		}
+		found, more, err := s.l.folder.Relist(ctx, part.at, part.paths)
+		if err != nil {
+			if ctx.Err() != nil {
+				return retrieval.Changes{}, false, ctx.Err()
+			}
+			s.log.Debug("relisting the changed files failed; listing every file", "err", err)
+			return retrieval.Changes{}, false, nil
+		}
+		ids = append(ids, found...)
+		problems = append(problems, more...)
+	}
+	if s.l.folder.PartLen(max(s.l.corpus, 0)) == 0 {
+		// The corpus folder (or, without one, the stored articles'
+		// folder) holds no article file: a full listing says so, as a
+		// start does.
+		return retrieval.Changes{}, false, nil
+	}
+	slices.Sort(ids)
+	ids = slices.Compact(ids)
+	res, err := s.ix.SyncArticles(ctx, s.l.folder, ids)
+	if err != nil {
+		return res.Changes, true, fmt.Errorf("index the corpus folder: %w", err)
+	}
+	var converted []*corpus.Article
+	for _, id := range ids {
+		if a, ok := s.ix.Article(id); ok {
+			converted = append(converted, a)
+		}
+	}
+	warnSkippedOf(s.log, s.cfg.CorpusDir, s.cfg.DataDir, append(problems, res.Problems...), converted,
+		append(changed.Corpus, stored...), ids)
+	return res.Changes, true, nil
+}
+
+// close releases the listing; a sync afterwards fails.
+func (s *servedFolders) close() {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.l.folder != nil {
+		s.l.folder.Close()
+	}
+	s.l, s.closed = listing{}, true
+}

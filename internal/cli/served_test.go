@@ -1,0 +1,129 @@
+package cli
+
+import (
+	"context"
+	"log/slog"
+	"maps"
+	"os"
+	"path/filepath"
+	"slices"
+	"strings"
+	"testing"
+
+	"github.com/verbatim-bot/verbatim/corpus"
+	"github.com/verbatim-bot/verbatim/internal/config"
+	"github.com/verbatim-bot/verbatim/internal/live"
+	"github.com/verbatim-bot/verbatim/retrieval"
+)
+
+// The bot's folders kept listed: a change names its files and only they
+// are looked at (a file changed and not named stays as indexed until a
+// full sync); the stored articles' folder, absent at start, is listed when
+// its first article comes; a stored article shadowed by the corpus folder
+// is used once the corpus file goes; a broken file is warned about once;
+// a corpus folder emptied fails as a start would.
+func TestServedFoldersSyncNamed(t *testing.T) {
+	ctx := context.Background()
+	dir, data := t.TempDir(), t.TempDir()
+	cfg := config.Config{CorpusDir: dir, DataDir: data}
+	stored := storedDir(cfg)
+	write := func(root, name, text string) func() {
+		return func() {
+			p := filepath.Join(root, name)
+			if err := os.MkdirAll(filepath.Dir(p), 0o700); err != nil {
+				t.Fatal(err)
+			}
+			if err := os.WriteFile(p, []byte(text), 0o600); err != nil {
+				t.Fatal(err)
+			}
+		}
+	}
+	article := func(title, text string) string { return "Title: " + title + "\n\n" + text + "\n" }
+	write(dir, "a.txt", article("A", "The council approved the bridge."))()
+	write(dir, "b.txt", article("B", "The ferry sails on Friday."))()
+
+	ix, err := retrieval.OpenAsIs(data, retrieval.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer ix.Close()
+	logs := newLockedBuffer()
+	s := &servedFolders{cfg: cfg, ix: ix, log: slog.New(slog.NewTextHandler(logs, nil))}
+	defer s.close()
+	if err := s.first(ctx); err != nil {
+		t.Fatal(err)
+	}
+	named := func(paths ...string) *live.Changed { return &live.Changed{Corpus: paths} }
+	storedIDs := func(ids ...corpus.ArticleID) *live.Changed { return &live.Changed{Stored: ids} }
+	steps := []struct {
+		name    string
+		do      func()
+		changed *live.Changed
+		want    retrieval.Changes
+		titles  map[corpus.ArticleID]string // every article the index then holds
+	}{
+		{"a file added", write(dir, "c.txt", article("C", "The tunnel opens in July.")), named("c.txt"),
+			retrieval.Changes{Added: 1}, map[corpus.ArticleID]string{"a": "A", "b": "B", "c": "C"}},
+		{"a file changed, not named", func() {
+			write(dir, "b.txt", article("B2", "The ferry sails on Saturday instead."))()
+			write(dir, "d.txt", article("D", "The market opens at dawn."))()
+		}, named("d.txt"),
+			retrieval.Changes{Added: 1}, map[corpus.ArticleID]string{"a": "A", "b": "B", "c": "C", "d": "D"}},
+		{"a full sync", func() {}, nil,
+			retrieval.Changes{Updated: 1}, map[corpus.ArticleID]string{"a": "A", "b": "B2", "c": "C", "d": "D"}},
+		{"the first stored article", write(stored, "s1.json", `{"title": "S1", "body": "It snowed in the hills."}`), storedIDs("s1"),
+			retrieval.Changes{Added: 1}, map[corpus.ArticleID]string{"a": "A", "b": "B2", "c": "C", "d": "D", "s1": "S1"}},
+		{"a stored article the corpus folder shadows", write(stored, "a.json", `{"title": "A stored", "body": "Fog."}`), storedIDs("a"),
+			retrieval.Changes{}, map[corpus.ArticleID]string{"a": "A", "b": "B2", "c": "C", "d": "D", "s1": "S1"}},
+		{"the shadowing file removed", func() { os.Remove(filepath.Join(dir, "a.txt")) }, named("a.txt"),
+			retrieval.Changes{Updated: 1}, map[corpus.ArticleID]string{"a": "A stored", "b": "B2", "c": "C", "d": "D", "s1": "S1"}},
+		{"a broken file", write(dir, "e.txt", "  \n"), named("e.txt"),
+			retrieval.Changes{}, map[corpus.ArticleID]string{"a": "A stored", "b": "B2", "c": "C", "d": "D", "s1": "S1"}},
+		{"the broken file named again", func() {}, named("e.txt", "sub"),
+			retrieval.Changes{}, map[corpus.ArticleID]string{"a": "A stored", "b": "B2", "c": "C", "d": "D", "s1": "S1"}},
+		{"a subfolder added", write(dir, "sub/f.md", "# F\n\nThe mill closed."), named("sub"),
+			retrieval.Changes{Added: 1}, map[corpus.ArticleID]string{"a": "A stored", "b": "B2", "c": "C", "d": "D", "f": "F", "s1": "S1"}},
+	}
+	for _, st := range steps {
+		st.do()
+		got, err := s.sync(ctx, st.changed)
+		if err != nil {
+			t.Fatalf("%s: sync: %v", st.name, err)
+		}
+		if got != st.want {
+			t.Errorf("%s: sync changed %+v; want %+v", st.name, got, st.want)
+		}
+		titles := map[corpus.ArticleID]string{}
+		for _, a := range ix.Articles() {
+			titles[a.ID] = a.Title
+		}
+		if !maps.Equal(titles, st.titles) {
+			t.Errorf("%s: index holds %v; want %v", st.name, titles, st.titles)
+		}
+	}
+	if n := strings.Count(logs.String(), "skipped article file"); n != 2 || !strings.Contains(logs.String(), "e.txt") || !strings.Contains(logs.String(), "a.json") {
+		t.Errorf("%d warnings of skipped files; want two, of a.json (shadowed) and e.txt (broken):\n%s", n, logs)
+	}
+	if s.l.stored != 1 {
+		t.Errorf("stored articles are part %d of the listing; want 1", s.l.stored)
+	}
+
+	// Every corpus file gone: the sync fails as a start would, and the
+	// index keeps what it held.
+	for _, name := range []string{"b.txt", "c.txt", "d.txt", "e.txt", "sub/f.md"} {
+		os.Remove(filepath.Join(dir, name))
+	}
+	if _, err := s.sync(ctx, named("b.txt", "c.txt", "d.txt", "e.txt", "sub")); err == nil || !strings.Contains(err.Error(), "no article files") {
+		t.Errorf("sync of an emptied corpus folder = %v; want its error", err)
+	}
+	if articles, _ := ix.Size(); articles != 6 {
+		t.Errorf("index holds %d articles after the failed sync; want the 6 it held", articles)
+	}
+	s.close()
+	if _, err := s.sync(ctx, nil); err == nil {
+		t.Error("sync after close: no error")
+	}
+	if ids := slices.Sorted(maps.Keys(steps[len(steps)-1].titles)); len(ids) != 6 {
+		t.Fatalf("test table: %v", ids)
+	}
+}
