@@ -354,10 +354,13 @@ func BenchmarkAddOne(b *testing.B) {
 }
 
 // BenchmarkAddOneFile times adding one article as the bot does when a
-// file appears in its corpus folder: listing the folder (a stat a file)
-// and bringing the index up to date with it, which reads and indexes the
-// one new file. After each, outside the timer, the file is removed and the
-// index brought back.
+// file appears in its corpus folder: path=named, the bot's way, looks at
+// the file its watcher names in the folder's listing kept since start
+// (Folder.Relist) and indexes that article (SyncArticles); path=listing
+// lists the whole folder again (a stat a file) and brings the index up
+// to date with it (SyncFolder), as a start does, or a watcher that lost
+// track. Either reads and indexes the one new file. After each, outside
+// the timer, the file is removed and the index brought back.
 func BenchmarkAddOneFile(b *testing.B) {
 	real, err := realSentences()
 	if err != nil {
@@ -369,26 +372,49 @@ func BenchmarkAddOneFile(b *testing.B) {
 			ix := benchFixture(b, n, verbatimEngine).ix.(verbatimBench).Index
 			dir := benchCorpusDir(b, n)
 			ctx := context.Background()
-			sync := func(b *testing.B) BuildResult { return syncListed(ctx, b, ix, dir) }
-			i := 0
-			for b.Loop() {
-				b.StopTimer()
-				path := filepath.Join(dir, fmt.Sprintf("added-file-%06d.txt", i))
-				if err := os.WriteFile(path, []byte(g.Article(i)), 0o644); err != nil {
+			kept, _, err := corpus.ListFolder(ctx, dir)
+			if err != nil {
+				b.Fatal(err)
+			}
+			defer kept.Close()
+			named := func(b *testing.B, name string) BuildResult {
+				ids, _, err := kept.Relist(ctx, 0, []string{name})
+				if err != nil {
 					b.Fatal(err)
 				}
-				i++
-				b.StartTimer()
-				res := sync(b)
-				b.StopTimer()
-				os.Remove(path)
-				if res.Added != 1 {
-					b.Fatalf("added %d articles; want 1", res.Added)
+				res, err := ix.SyncArticles(ctx, kept, ids)
+				if err != nil {
+					b.Fatal(err)
 				}
-				if res := sync(b); res.Removed != 1 {
-					b.Fatalf("removed %d articles; want 1", res.Removed)
-				}
-				b.StartTimer()
+				return res
+			}
+			listing := func(b *testing.B, _ string) BuildResult { return syncListed(ctx, b, ix, dir) }
+			i := 0
+			for _, path := range []struct {
+				name string
+				sync func(*testing.B, string) BuildResult
+			}{{"named", named}, {"listing", listing}} {
+				b.Run("path="+path.name, func(b *testing.B) {
+					for b.Loop() {
+						b.StopTimer()
+						name := fmt.Sprintf("added-file-%06d.txt", i)
+						if err := os.WriteFile(filepath.Join(dir, name), []byte(g.Article(i)), 0o644); err != nil {
+							b.Fatal(err)
+						}
+						i++
+						b.StartTimer()
+						res := path.sync(b, name)
+						b.StopTimer()
+						os.Remove(filepath.Join(dir, name))
+						if res.Added != 1 {
+							b.Fatalf("added %d articles; want 1", res.Added)
+						}
+						if res := path.sync(b, name); res.Removed != 1 {
+							b.Fatalf("removed %d articles; want 1", res.Removed)
+						}
+						b.StartTimer()
+					}
+				})
 			}
 		})
 	}
