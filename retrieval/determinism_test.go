@@ -3,8 +3,10 @@ package retrieval
 import (
 	"context"
 	"fmt"
+	"maps"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 
@@ -27,7 +29,8 @@ var determinismQuestions = []string{
 // TestAnswersIgnoreHowTheIndexWasBuilt checks that the same corpus and
 // question give the same quotes and scores however the index was built:
 // in memory, by Open into an empty folder (ask), by Build (index), synced
-// article by article, after changed articles were replaced (deleted
+// article by article, by files named one by one as a running bot syncs
+// them, after changed articles were replaced (deleted
 // documents not merged away), and after a build that stopped before its
 // manifest was written, holding sentences of an article since removed.
 func TestAnswersIgnoreHowTheIndexWasBuilt(t *testing.T) {
@@ -108,6 +111,50 @@ func TestAnswersIgnoreHowTheIndexWasBuilt(t *testing.T) {
 			if err := ix.Sync(ctx, c); err != nil {
 				t.Fatal(err)
 			}
+			return ix
+		}},
+		{"files named one by one to a kept folder", func(t *testing.T) *Index {
+			// As a running bot: files appear (some first in another
+			// version) and the watcher names them.
+			grow := t.TempDir()
+			put := func(id, text string) {
+				if err := os.WriteFile(filepath.Join(grow, id+".txt"), []byte(text), 0o644); err != nil {
+					t.Fatal(err)
+				}
+			}
+			ids := slices.Sorted(maps.Keys(texts))
+			put(ids[0], texts[ids[0]])
+			f, _, err := corpus.ListFolder(ctx, grow)
+			if err != nil {
+				t.Fatal(err)
+			}
+			defer f.Close()
+			ix, _, err := OpenFolder(ctx, t.TempDir(), f, Options{})
+			if err != nil {
+				t.Fatal(err)
+			}
+			t.Cleanup(func() { ix.Close() })
+			name := func(paths ...string) {
+				named, _, err := f.Relist(ctx, 0, paths)
+				if err != nil {
+					t.Fatal(err)
+				}
+				if _, err := ix.SyncArticles(ctx, f, named); err != nil {
+					t.Fatal(err)
+				}
+			}
+			for i, id := range ids[1:] {
+				if i%2 == 0 {
+					put(id, texts[id]+"\n\nThe museum, the airport and the brewery were approved again.")
+					name(id + ".txt")
+				}
+				put(id, texts[id])
+				name(id + ".txt")
+			}
+			put("gone", "Title: Gone\n\nThe historic museum was approved twice, the museum said.")
+			name("gone.txt")
+			os.Remove(filepath.Join(grow, "gone.txt"))
+			name("gone.txt")
 			return ix
 		}},
 		{"build interrupted, then index", func(t *testing.T) *Index {
