@@ -74,14 +74,11 @@ func OpenAsIs(dataDir string, o Options) (*Index, error) {
 // buildChunk articles at a time. Articles gone from the folder are
 // removed. Queries keep being answered meanwhile.
 func (ix *Index) SyncFolder(ctx context.Context, f *corpus.Folder) (res BuildResult, err error) {
-	if ix.readOnly {
-		return BuildResult{}, ErrReadOnly
+	old, err := ix.lockSync()
+	if err != nil {
+		return BuildResult{}, err
 	}
-	ix.syncMu.Lock()
 	defer ix.syncMu.Unlock()
-	ix.mu.RLock()
-	old := ix.man
-	ix.mu.RUnlock()
 	return ix.syncAll(ctx, f, old)
 }
 
@@ -108,14 +105,11 @@ func (ix *Index) syncAll(ctx context.Context, f *corpus.Folder, old manifest) (B
 // takes every other article to be as indexed. Adding one article to a
 // large index costs that article, not a pass over every file.
 func (ix *Index) SyncArticles(ctx context.Context, f *corpus.Folder, ids []corpus.ArticleID) (res BuildResult, err error) {
-	if ix.readOnly {
-		return BuildResult{}, ErrReadOnly
+	old, err := ix.lockSync()
+	if err != nil {
+		return BuildResult{}, err
 	}
-	ix.syncMu.Lock()
 	defer ix.syncMu.Unlock()
-	ix.mu.RLock()
-	old := ix.man
-	ix.mu.RUnlock()
 	if old.Version != analysisVersion {
 		// Every article is indexed again: the whole folder is read.
 		return ix.syncAll(ctx, f, old)

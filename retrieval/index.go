@@ -519,17 +519,26 @@ func (ix *Index) Sync(ctx context.Context, c *corpus.Corpus) error {
 	return err
 }
 
-// SyncChanges is Sync, reporting what changed.
-func (ix *Index) SyncChanges(ctx context.Context, c *corpus.Corpus) (Changes, error) {
+// lockSync takes the lock one change of the index holds (the caller
+// unlocks ix.syncMu) and returns the manifest the change starts from; it
+// fails with ErrReadOnly on an index opened read-only.
+func (ix *Index) lockSync() (manifest, error) {
 	if ix.readOnly {
-		return Changes{}, ErrReadOnly
+		return manifest{}, ErrReadOnly
 	}
 	ix.syncMu.Lock()
-	defer ix.syncMu.Unlock()
-
 	ix.mu.RLock()
-	old := ix.man
-	ix.mu.RUnlock()
+	defer ix.mu.RUnlock()
+	return ix.man, nil
+}
+
+// SyncChanges is Sync, reporting what changed.
+func (ix *Index) SyncChanges(ctx context.Context, c *corpus.Corpus) (Changes, error) {
+	old, err := ix.lockSync()
+	if err != nil {
+		return Changes{}, err
+	}
+	defer ix.syncMu.Unlock()
 
 	fp := c.Fingerprint()
 	if old.Fingerprint == fp && old.Articles.count() == c.Len() {
