@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"runtime"
 	"strings"
 	"testing"
 )
@@ -91,4 +92,51 @@ func BenchmarkLoadDir(b *testing.B) {
 			b.Fatalf("LoadDir = %d articles, %v, %v; want 200", c.Len(), problems, err)
 		}
 	}
+}
+
+// BenchmarkRelistOneFile times what a followed folder of 10,000 article
+// files costs when one file appears: relisting that path in the listing
+// kept since start. kept-B/file is the heap the kept listing holds a
+// file, once relisted.
+func BenchmarkRelistOneFile(b *testing.B) {
+	dir := b.TempDir()
+	const n = 10000
+	for i := range n {
+		name := filepath.Join(dir, fmt.Sprintf("sub%02d", i%20), fmt.Sprintf("article-%05d.txt", i))
+		if err := os.MkdirAll(filepath.Dir(name), 0o755); err != nil {
+			b.Fatal(err)
+		}
+		if err := os.WriteFile(name, []byte("Title: A\n\nIt rained.\n"), 0o644); err != nil {
+			b.Fatal(err)
+		}
+	}
+	ctx := context.Background()
+	var m0, m1 runtime.MemStats
+	runtime.GC()
+	runtime.ReadMemStats(&m0)
+	f, _, err := ListFolder(ctx, dir)
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer f.Close()
+	if _, _, err := f.Relist(ctx, 0, []string{"none.txt"}); err != nil {
+		b.Fatal(err)
+	}
+	runtime.GC()
+	runtime.ReadMemStats(&m1)
+	i := 0
+	for b.Loop() {
+		b.StopTimer()
+		name := fmt.Sprintf("new-%06d.txt", i)
+		i++
+		if err := os.WriteFile(filepath.Join(dir, name), []byte("Title: New\n\nIt snowed.\n"), 0o644); err != nil {
+			b.Fatal(err)
+		}
+		b.StartTimer()
+		ids, _, err := f.Relist(ctx, 0, []string{name})
+		if err != nil || len(ids) != 1 {
+			b.Fatalf("Relist = %v, %v; want the new article", ids, err)
+		}
+	}
+	b.ReportMetric(float64(m1.HeapAlloc-m0.HeapAlloc)/n, "kept-B/file")
 }

@@ -26,19 +26,20 @@ type Folder struct {
 	fsys  []fs.FS // each root's, by FolderFile.src
 
 	mu sync.Mutex
-	// files are the files used, in order; nil after a Relist changed
-	// them, until Files makes them again from used.
+	// files are the files used, in order; let go once the maps below
+	// are made, and made again from them by Files when asked.
 	files []FolderFile
 	// shadowed are the files left out for an id an earlier file has, in
 	// order, until Relist first runs (then they are in listed).
 	shadowed []FolderFile
-	// Made from files and shadowed when Relist first runs, and kept by
-	// it: every file listed (used or shadowed), each id's files, and the
-	// file used for each id.
+	// Made from files and shadowed when Relist or File first runs, and
+	// kept by Relist: every file listed (used or shadowed), the file used
+	// for each id and the others of its id, and the number of files of
+	// each folder (by src).
 	listed map[fileKey]FolderFile
-	byID   map[ArticleID][]fileKey
-	used   map[ArticleID]FolderFile
-	inPart []int // the files listed of each folder (by src)
+	used   map[ArticleID]fileKey
+	others map[ArticleID][]fileKey
+	inPart []int
 }
 
 // fileKey names a listed file: its folder (FolderFile.src) and path.
@@ -200,24 +201,14 @@ func (f *Folder) Files() []FolderFile {
 	return f.lists()
 }
 
-// Len returns the number of the folder's article files (of Files).
-func (f *Folder) Len() int {
-	f.mu.Lock()
-	defer f.mu.Unlock()
-	if f.files == nil && f.used != nil {
-		return len(f.used)
-	}
-	return len(f.files)
-}
-
 // File returns the file used for article id, and false when the folder
 // has none.
 func (f *Folder) File(id ArticleID) (FolderFile, bool) {
 	f.mu.Lock()
 	defer f.mu.Unlock()
 	f.index()
-	ff, ok := f.used[id]
-	return ff, ok
+	key, ok := f.used[id]
+	return f.listed[key], ok
 }
 
 // Load reads and parses the files, in parallel, and returns the articles
@@ -255,7 +246,7 @@ func (f *Folder) Add(g *Folder) []error {
 	defer g.mu.Unlock()
 	f.lists()
 	g.lists()
-	f.listed, f.byID, f.used, f.inPart = nil, nil, nil, nil
+	f.listed, f.used, f.others, f.inPart = nil, nil, nil, nil
 	owners := make(idOwners, len(f.files))
 	for _, ff := range f.files {
 		owners[ff.ID] = ff.Path

@@ -40,7 +40,7 @@ func (f *Folder) Relist(ctx context.Context, part int, paths []string) (ids []Ar
 	if err != nil {
 		return nil, nil, err
 	}
-	affected := map[ArticleID]bool{}
+	before := map[ArticleID]FolderFile{} // the file used for each id touched, before
 	for _, p := range slices.Sorted(maps.Keys(cands)) {
 		ff, present, err := f.look(part, p)
 		if err != nil {
@@ -49,33 +49,38 @@ func (f *Folder) Relist(ctx context.Context, part int, paths []string) (ids []Ar
 		}
 		key := fileKey{part, p}
 		old, known := f.listed[key]
+		if (!present && !known) || (present && known && old.Stamp == ff.Stamp) {
+			continue
+		}
+		id := IDOf(p)
+		if _, seen := before[id]; !seen {
+			before[id] = f.listed[f.used[id]] // the zero FolderFile when none
+		}
 		switch {
-		case !present && !known:
-			continue
-		case present && known && old.Stamp == ff.Stamp:
-			continue
+		case present && known:
+			f.listed[key] = ff
 		case present:
 			f.listed[key] = ff
-			if !known {
-				f.byID[ff.ID] = append(f.byID[ff.ID], key)
-				f.inPart[part]++
-			}
-			affected[ff.ID] = true
+			f.others[id] = append(f.others[id], key)
+			f.inPart[part]++
 		default:
 			delete(f.listed, key)
 			f.inPart[part]--
-			f.byID[old.ID] = slices.DeleteFunc(f.byID[old.ID], func(k fileKey) bool { return k == key })
-			affected[old.ID] = true
+			if f.used[id] == key {
+				delete(f.used, id)
+			} else {
+				f.others[id] = slices.DeleteFunc(f.others[id], func(k fileKey) bool { return k == key })
+			}
 		}
 	}
-	for _, id := range slices.Sorted(maps.Keys(affected)) {
-		changed, dups := f.choose(id)
+	for _, id := range slices.Sorted(maps.Keys(before)) {
+		changed, dups := f.choose(id, before[id])
 		if changed {
 			ids = append(ids, id)
 		}
 		problems = append(problems, dups...)
 	}
-	if len(affected) > 0 {
+	if len(before) > 0 {
 		f.files = nil // made again, with shadowed, when asked
 	}
 	return ids, problems, ctx.Err()
@@ -167,23 +172,29 @@ func (f *Folder) PartLen(part int) int {
 }
 
 // choose makes the first of id's listed files (by folder, then path) the
-// one used, reports whether that changed the file used or its stamp, and
-// returns the others as problems.
-func (f *Folder) choose(id ArticleID) (changed bool, problems []error) {
-	keys := f.byID[id]
-	old, had := f.used[id]
+// one used, reports whether that changed the file used (old before; the
+// zero FolderFile when there was none) or its stamp, and returns the
+// others as problems.
+func (f *Folder) choose(id ArticleID, old FolderFile) (changed bool, problems []error) {
+	keys := f.others[id]
+	if k, ok := f.used[id]; ok {
+		keys = append(keys, k)
+	}
+	delete(f.others, id)
 	if len(keys) == 0 {
-		delete(f.byID, id)
 		delete(f.used, id)
-		return had, nil
+		return old.Path != "", nil
 	}
 	slices.SortFunc(keys, compareKeys)
 	first := f.listed[keys[0]]
-	f.used[id] = first
+	f.used[id] = keys[0]
+	if len(keys) > 1 {
+		f.others[id] = keys[1:]
+	}
 	for _, k := range keys[1:] {
 		problems = append(problems, shadowError(f.listed[k], first))
 	}
-	return !had || old.src != first.src || old.Path != first.Path || old.Stamp != first.Stamp, problems
+	return old.src != first.src || old.Path != first.Path || old.Stamp != first.Stamp, problems
 }
 
 // shadowError is the problem of file ff, left out for first, used for
@@ -200,49 +211,49 @@ func compareKeys(a, b fileKey) int {
 	return cmp.Or(cmp.Compare(a.src, b.src), strings.Compare(a.path, b.path))
 }
 
-// index makes listed, byID and used from files and shadowed, once. f.mu
-// is held.
+// index makes listed, used and others from files and shadowed, once,
+// and lets files go (Files makes them again when asked). f.mu is held.
 func (f *Folder) index() {
 	if f.listed != nil {
 		return
 	}
 	f.inPart = make([]int, len(f.fsys))
 	f.listed = make(map[fileKey]FolderFile, len(f.files)+len(f.shadowed))
-	f.byID = make(map[ArticleID][]fileKey, len(f.files))
-	f.used = make(map[ArticleID]FolderFile, len(f.files))
+	f.used = make(map[ArticleID]fileKey, len(f.files))
+	f.others = map[ArticleID][]fileKey{}
 	for _, ff := range f.files {
 		key := fileKey{ff.src, ff.Path}
 		f.listed[key] = ff
-		f.byID[ff.ID] = append(f.byID[ff.ID], key)
-		f.used[ff.ID] = ff
+		f.used[ff.ID] = key
 		f.inPart[ff.src]++
 	}
 	for _, ff := range f.shadowed {
 		key := fileKey{ff.src, ff.Path}
 		f.listed[key] = ff
-		f.byID[ff.ID] = append(f.byID[ff.ID], key)
+		f.others[ff.ID] = append(f.others[ff.ID], key)
 		f.inPart[ff.src]++
 	}
-	f.shadowed = nil
+	f.files, f.shadowed = nil, nil
 }
 
-// lists returns files, made again from used when a Relist changed them
-// (and shadowed with them, for Add). f.mu is held.
+// lists returns files, made again from listed and used after index (and
+// shadowed with them, for Add). f.mu is held.
 func (f *Folder) lists() []FolderFile {
 	if f.files != nil || f.used == nil {
 		return f.files
 	}
-	f.files = slices.SortedFunc(maps.Values(f.used), func(a, b FolderFile) int {
-		return compareKeys(fileKey{a.src, a.Path}, fileKey{b.src, b.Path})
-	})
+	f.files = make([]FolderFile, 0, len(f.used))
+	for _, key := range f.used {
+		f.files = append(f.files, f.listed[key])
+	}
+	byKey := func(a, b FolderFile) int { return compareKeys(fileKey{a.src, a.Path}, fileKey{b.src, b.Path}) }
+	slices.SortFunc(f.files, byKey)
 	f.shadowed = f.shadowed[:0]
-	for key, ff := range f.listed {
-		if u := f.used[ff.ID]; u.src != key.src || u.Path != key.path {
-			f.shadowed = append(f.shadowed, ff)
+	for _, keys := range f.others {
+		for _, key := range keys {
+			f.shadowed = append(f.shadowed, f.listed[key])
 		}
 	}
-	slices.SortFunc(f.shadowed, func(a, b FolderFile) int {
-		return compareKeys(fileKey{a.src, a.Path}, fileKey{b.src, b.Path})
-	})
+	slices.SortFunc(f.shadowed, byKey)
 	return f.files
 }
