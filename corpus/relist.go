@@ -88,10 +88,12 @@ func (f *Folder) Relist(ctx context.Context, part int, paths []string) (ids []Ar
 
 // candidates returns the article files the paths name in folder part:
 // the files named, those a sidecar named belongs to, and those in and
-// under a folder named, as they are now and as they were listed.
+// under a folder named, as they are now and as they were listed. The
+// listing is passed over once, whatever the number of paths.
 func (f *Folder) candidates(ctx context.Context, part int, paths []string) (map[string]bool, error) {
 	cands := map[string]bool{}
-	var under []string // folders whose listed files are looked at again
+	sidecars := map[string]bool{}
+	under := map[string]bool{} // folders whose listed files are looked at again
 	for _, p := range paths {
 		p = path.Clean(p)
 		if !fs.ValidPath(p) || (p != "." && hidden(p)) {
@@ -107,25 +109,33 @@ func (f *Folder) candidates(ctx context.Context, part int, paths []string) (map[
 			for _, af := range found {
 				cands[af.path] = true
 			}
-			under = append(under, p)
+			under[p] = true
 		case strings.HasSuffix(p, ".meta.json"):
-			for key, ff := range f.listed {
-				if format, _ := ArticleFormat(path.Base(ff.Path)); key.src == part && sidecarPath(ff.Path, format) == p {
-					cands[ff.Path] = true
-				}
-			}
+			sidecars[p] = true
 		default:
 			if _, ok := ArticleFormat(path.Base(p)); ok {
 				cands[p] = true
 			} else {
-				under = append(under, p) // a folder gone, perhaps
+				under[p] = true // a folder gone, perhaps
 			}
 		}
 	}
-	if len(under) > 0 {
-		for key := range f.listed {
-			if key.src == part && slices.ContainsFunc(under, func(d string) bool { return d == "." || strings.HasPrefix(key.path, d+"/") }) {
+	if len(sidecars) == 0 && len(under) == 0 {
+		return cands, ctx.Err()
+	}
+	for key := range f.listed {
+		if key.src != part {
+			continue
+		}
+		format, _ := ArticleFormat(path.Base(key.path))
+		if sidecars[sidecarPath(key.path, format)] || under["."] {
+			cands[key.path] = true
+			continue
+		}
+		for d := path.Dir(key.path); d != "."; d = path.Dir(d) {
+			if under[d] {
 				cands[key.path] = true
+				break
 			}
 		}
 	}

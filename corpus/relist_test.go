@@ -3,6 +3,7 @@ package corpus
 import (
 	"context"
 	"errors"
+	"fmt"
 	"os"
 	"path/filepath"
 	"slices"
@@ -105,6 +106,10 @@ func TestFolderRelist(t *testing.T) {
 			remove(dir, "sub")(t)
 		}, 0, []string{"."}, []ArticleID{"late", "m2", "x"}, 0},
 		{"nothing changed", func(*testing.T) {}, 0, []string{".", "new.txt", "m"}, nil, 0},
+		{"many paths at once", func(t *testing.T) {
+			writeFiles(t, dir, map[string]string{"new.meta.json": `{"title": "New"}`, "m/m2.meta.json": `{"title": "M2"}`})
+			remove(dir, "m/deep")(t)
+		}, 0, append([]string{"new.meta.json", "m/m2.meta.json", "m/deep"}, manyPaths(200)...), []ArticleID{"m1", "m2", "new"}, 0},
 		{"a shadowed file changed", write(dir, "m/one.txt", syntheticArticle(2, 12)), 0, []string{"m/one.txt"}, nil, 1},
 	}
 	f := listTwo(t, dir, stored)
@@ -164,4 +169,17 @@ func TestFolderRelist(t *testing.T) {
 	if got := len(f.Files()); got != before+1 {
 		t.Errorf("%d files after Add; want %d", got, before+1)
 	}
+}
+
+// manyPaths returns n paths of nothing: gone folders and files of no
+// article format.
+func manyPaths(n int) []string {
+	out := make([]string, n)
+	for i := range out {
+		out[i] = fmt.Sprintf("gone-%03d/x.jpg", i)
+		if i%2 == 0 {
+			out[i] = fmt.Sprintf("gone-%03d", i)
+		}
+	}
+	return out
 }
