@@ -114,11 +114,11 @@ func (ix *Index) SyncArticles(ctx context.Context, f *corpus.Folder, ids []corpu
 		// Every article is indexed again: the whole folder is read.
 		return ix.syncAll(ctx, f, old)
 	}
+	if len(ids) == 0 {
+		return BuildResult{Articles: old.Articles.count(), Sentences: old.Docs, Fingerprint: old.Fingerprint}, nil
+	}
 	olds := old.Articles.all()
 	p := syncPlan{nexts: maps.Clone(olds), touched: slices.Compact(slices.Sorted(slices.Values(ids)))}
-	if p.touched == nil {
-		p.touched = []corpus.ArticleID{}
-	}
 	for _, id := range p.touched {
 		delete(p.nexts, id)
 		if ff, ok := f.File(id); ok {
