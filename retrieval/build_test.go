@@ -242,7 +242,10 @@ func TestSyncArticlesMatchesSyncFolder(t *testing.T) {
 	// A file not named is not read: a changed file no relisting named
 	// stays as indexed.
 	write("b.txt", "Title: B\n\nPrices held in March.\n")()
-	if res, err := kept.SyncArticles(ctx, f, []corpus.ArticleID{"d"}); err != nil || res.Changes != (Changes{}) {
-		t.Errorf("SyncArticles of an unchanged article = %+v, %v; want no change", res, err)
+	for _, ids := range [][]corpus.ArticleID{{"d"}, nil} {
+		res, err := kept.SyncArticles(ctx, f, ids)
+		if err != nil || res.Changes != (Changes{}) || res.Articles != 3 || res.Fingerprint != kept.man.Fingerprint {
+			t.Errorf("SyncArticles(%v) of unchanged articles = %+v, %v; want no change, 3 articles", ids, res, err)
+		}
 	}
 }
