@@ -138,7 +138,7 @@ func (s *servedFolders) syncNamed(ctx context.Context, changed *live.Changed) (r
 		}
 	}
 	warnSkippedOf(s.log, s.cfg.CorpusDir, s.cfg.DataDir, append(problems, res.Problems...), converted,
-		append(changed.Corpus, stored...), ids)
+		slices.Concat(changed.Corpus, stored), ids)
 	return res.Changes, true, nil
 }
 
