@@ -2,18 +2,23 @@ package cli
 
 import (
 	"context"
+	"io"
 	"log/slog"
 	"maps"
 	"os"
 	"path/filepath"
 	"slices"
 	"strings"
+	"sync"
 	"testing"
+	"time"
 
 	"github.com/verbatim-bot/verbatim/corpus"
 	"github.com/verbatim-bot/verbatim/internal/config"
 	"github.com/verbatim-bot/verbatim/internal/live"
+	"github.com/verbatim-bot/verbatim/news"
 	"github.com/verbatim-bot/verbatim/retrieval"
+	"github.com/verbatim-bot/verbatim/state/boltstore"
 )
 
 // The bot's folders kept listed: a change names its files and only they
@@ -125,5 +130,75 @@ func TestServedFoldersSyncNamed(t *testing.T) {
 	}
 	if ids := slices.Sorted(maps.Keys(steps[len(steps)-1].titles)); len(ids) != 6 {
 		t.Fatalf("test table: %v", ids)
+	}
+}
+
+// A bot with its own index and a corpus folder follows a feed: the
+// first fetched article (the stored articles' folder new, so both folders
+// are listed again) and the second (its file named to the kept listing)
+// are each answered from once the poller has indexed them, and the
+// corpus folder's article stays answered.
+func TestServedFetchedArticlesAnswered(t *testing.T) {
+	ctx, cancel := context.WithTimeout(context.Background(), 60*time.Second)
+	defer cancel()
+	corpusDir, data := t.TempDir(), t.TempDir()
+	if err := os.WriteFile(filepath.Join(corpusDir, "ferry.txt"), []byte("Title: Ferry\n\nThe new ferry to the islands sails twice a day from the harbour, the operator said."), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	site := newNewsSite(t)
+	e := map[string]string{"CORPUS_DIR": corpusDir, "DATA_DIR": data, "FEEDS": site.srv.URL + "/feed", "FETCH_ALLOW_PRIVATE": "true"}
+	cfg, err := config.Load(func(k string) string { return e[k] })
+	if err != nil {
+		t.Fatal(err)
+	}
+	log := slog.New(slog.NewTextHandler(io.Discard, nil))
+	ix, lib, follow, err := openServed(ctx, cfg, log)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer ix.Close()
+	var wg sync.WaitGroup
+	runCtx, stop := context.WithCancel(ctx)
+	defer wg.Wait()
+	defer stop()
+	wg.Go(func() { follow(runCtx) })
+	stories, _, err := news.OpenStore(storedDir(cfg))
+	if err != nil {
+		t.Fatal(err)
+	}
+	store, err := boltstore.Open(filepath.Join(data, boltstore.File), time.Second)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer store.Close()
+	runner := live.New(live.Options{
+		Fetcher:  news.NewFetcher(news.FetchOptions{AllowPrivate: true, Timeout: 5 * time.Second}),
+		Articles: stories, Library: lib, Store: store, Operator: cfg.Feeds,
+		Interval: 200 * time.Millisecond, AllowShortInterval: true, Logger: log,
+	})
+	wg.Go(func() { _ = runner.Run(runCtx) })
+	answered := func(q, want string) {
+		t.Helper()
+		tick := time.NewTicker(20 * time.Millisecond)
+		defer tick.Stop()
+		for {
+			a, err := ix.Ask(ctx, retrieval.Query{Text: q})
+			if err == nil && len(a.Quotes) > 0 && strings.Contains(a.Quotes[0].Sentence.Text, want) {
+				return
+			}
+			select {
+			case <-ctx.Done():
+				t.Fatalf("%q was never answered with %q", q, want)
+			case <-tick.C:
+			}
+		}
+	}
+	site.publish("herald-1", "/a/bridge", "Harbour Bridge reopens after costly repairs", bridgeStory...)
+	answered("Who is the chief engineer on the bridge project?", "Maria Okafor")
+	site.publish("herald-2", "/a/strike", "Rail workers to strike", strikeStory...)
+	answered("Who is the union's general secretary?", "Siobhan Kelly")
+	answered("How often does the new ferry sail?", "twice a day")
+	if articles, _ := ix.Size(); articles != 3 {
+		t.Errorf("the index holds %d articles; want the corpus folder's and the two fetched", articles)
 	}
 }
