@@ -202,3 +202,44 @@ func TestServedFetchedArticlesAnswered(t *testing.T) {
 		t.Errorf("the index holds %d articles; want the corpus folder's and the two fetched", articles)
 	}
 }
+
+// A converted (not UTF-8) article file is said once per change of it by
+// the bot's syncs too, and a full sync that finds nothing moved (which
+// does not read the articles) keeps what was said.
+func TestServedConvertedSaidOnce(t *testing.T) {
+	ctx := context.Background()
+	dir, data := t.TempDir(), t.TempDir()
+	write := func(body string) {
+		t.Helper()
+		if err := os.WriteFile(filepath.Join(dir, "old.txt"), []byte(body), 0o600); err != nil {
+			t.Fatal(err)
+		}
+	}
+	write("\x93The tunnel opens in July,\x94 said the caf\xe9 owner.")
+	ix, err := retrieval.OpenAsIs(data, retrieval.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer ix.Close()
+	logs := newLockedBuffer()
+	s := &servedFolders{cfg: config.Config{CorpusDir: dir, DataDir: data}, ix: ix, log: slog.New(slog.NewTextHandler(logs, nil))}
+	defer s.close()
+	said := func() int { return strings.Count(logs.String(), "not UTF-8") }
+	if err := s.first(ctx); err != nil || said() != 1 {
+		t.Fatalf("first sync: %v, said %d times; want once\n%s", err, said(), logs)
+	}
+	if _, err := s.sync(ctx, nil); err != nil || said() != 1 {
+		t.Errorf("a full sync with nothing moved: %v, said %d times; want still once", err, said())
+	}
+	raw, err := os.ReadFile(filepath.Join(data, warnedFile))
+	if err != nil || !strings.Contains(string(raw), convertedKey+"old") {
+		t.Errorf("warned files after a sync with nothing moved = %s, %v; want the converted article kept", raw, err)
+	}
+	write("\x93The tunnel opens in June,\x94 said the caf\xe9 owner.")
+	if _, err := s.sync(ctx, &live.Changed{Corpus: []string{"old.txt"}}); err != nil || said() != 2 {
+		t.Errorf("the file changed: %v, said %d times; want twice", err, said())
+	}
+	if _, err := s.sync(ctx, nil); err != nil || said() != 2 {
+		t.Errorf("a full sync after: %v, said %d times; want still twice", err, said())
+	}
+}
