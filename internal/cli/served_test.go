@@ -141,10 +141,7 @@ func TestServedFoldersSyncNamed(t *testing.T) {
 func TestServedFetchedArticlesAnswered(t *testing.T) {
 	ctx, cancel := context.WithTimeout(context.Background(), 60*time.Second)
 	defer cancel()
-	corpusDir, data := t.TempDir(), t.TempDir()
-	if err := os.WriteFile(filepath.Join(corpusDir, "ferry.txt"), []byte("Title: Ferry\n\nThe new ferry to the islands sails twice a day from the harbour, the operator said."), 0o600); err != nil {
-		t.Fatal(err)
-	}
+	corpusDir, data := ferryCorpus(t), t.TempDir()
 	site := newNewsSite(t)
 	e := map[string]string{"CORPUS_DIR": corpusDir, "DATA_DIR": data, "FEEDS": site.srv.URL + "/feed", "FETCH_ALLOW_PRIVATE": "true"}
 	cfg, err := config.Load(func(k string) string { return e[k] })
@@ -162,21 +159,7 @@ func TestServedFetchedArticlesAnswered(t *testing.T) {
 	defer wg.Wait()
 	defer stop()
 	wg.Go(func() { follow(runCtx) })
-	stories, _, err := news.OpenStore(storedDir(cfg))
-	if err != nil {
-		t.Fatal(err)
-	}
-	store, err := boltstore.Open(filepath.Join(data, boltstore.File), time.Second)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer store.Close()
-	runner := live.New(live.Options{
-		Fetcher:  news.NewFetcher(news.FetchOptions{AllowPrivate: true, Timeout: 5 * time.Second}),
-		Articles: stories, Library: lib, Store: store, Operator: cfg.Feeds,
-		Interval: 200 * time.Millisecond, AllowShortInterval: true, Logger: log,
-	})
-	wg.Go(func() { _ = runner.Run(runCtx) })
+	startPoller(t, runCtx, &wg, cfg, lib, log)
 	answered := func(q, want string) {
 		t.Helper()
 		tick := time.NewTicker(20 * time.Millisecond)
@@ -242,4 +225,36 @@ func TestServedConvertedSaidOnce(t *testing.T) {
 	if _, err := s.sync(ctx, nil); err != nil || said() != 2 {
 		t.Errorf("a full sync after: %v, said %d times; want still twice", err, said())
 	}
+}
+
+// startPoller runs the feed poller of the bot whose settings are cfg,
+// indexing through lib, every 200 ms until runCtx ends (wg waits for
+// it); its state file is closed when the test ends.
+func startPoller(t *testing.T, runCtx context.Context, wg *sync.WaitGroup, cfg config.Config, lib *live.Library, log *slog.Logger) {
+	t.Helper()
+	stories, _, err := news.OpenStore(storedDir(cfg))
+	if err != nil {
+		t.Fatal(err)
+	}
+	store, err := boltstore.Open(filepath.Join(cfg.DataDir, boltstore.File), time.Second)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { store.Close() })
+	runner := live.New(live.Options{
+		Fetcher:  news.NewFetcher(news.FetchOptions{AllowPrivate: true, Timeout: 5 * time.Second}),
+		Articles: stories, Library: lib, Store: store, Operator: cfg.Feeds,
+		Interval: 200 * time.Millisecond, AllowShortInterval: true, Logger: log,
+	})
+	wg.Go(func() { _ = runner.Run(runCtx) })
+}
+
+// ferryCorpus returns a corpus folder of one article, on a ferry.
+func ferryCorpus(t *testing.T) string {
+	t.Helper()
+	dir := t.TempDir()
+	if err := os.WriteFile(filepath.Join(dir, "ferry.txt"), []byte("Title: Ferry\n\nThe new ferry to the islands sails twice a day from the harbour, the operator said."), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	return dir
 }

@@ -4,7 +4,6 @@ import (
 	"context"
 	"io"
 	"log/slog"
-	"os"
 	"path/filepath"
 	"strings"
 	"sync"
@@ -15,7 +14,6 @@ import (
 	"github.com/verbatim-bot/verbatim/internal/live"
 	"github.com/verbatim-bot/verbatim/news"
 	"github.com/verbatim-bot/verbatim/retrieval"
-	"github.com/verbatim-bot/verbatim/state/boltstore"
 )
 
 // TestSharedIndexFetchedArticleReachesOthers: two bots on a machine
@@ -27,10 +25,7 @@ import (
 func TestSharedIndexFetchedArticleReachesOthers(t *testing.T) {
 	ctx, cancel := context.WithTimeout(context.Background(), 60*time.Second)
 	defer cancel()
-	corpusDir, shared := t.TempDir(), t.TempDir()
-	if err := os.WriteFile(filepath.Join(corpusDir, "ferry.txt"), []byte("Title: Ferry\n\nThe new ferry to the islands sails twice a day from the harbour, the operator said."), 0o600); err != nil {
-		t.Fatal(err)
-	}
+	corpusDir, shared := ferryCorpus(t), t.TempDir()
 	site := newNewsSite(t)
 	env := func(data string) map[string]string {
 		return map[string]string{"CORPUS_DIR": corpusDir, "SHARED_INDEX_DIR": shared, "DATA_DIR": data,
@@ -63,23 +58,9 @@ func TestSharedIndexFetchedArticleReachesOthers(t *testing.T) {
 	_, ixB, _ := open()
 
 	// The first bot polls (it holds the lease of its own state file).
-	stories, _, err := news.OpenStore(storedDir(cfgA))
-	if err != nil {
-		t.Fatal(err)
-	}
-	store, err := boltstore.Open(filepath.Join(cfgA.DataDir, boltstore.File), time.Second)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer store.Close()
-	runner := live.New(live.Options{
-		Fetcher:  news.NewFetcher(news.FetchOptions{AllowPrivate: true, Timeout: 5 * time.Second}),
-		Articles: stories, Library: libA, Store: store, Operator: cfgA.Feeds,
-		Interval: 200 * time.Millisecond, AllowShortInterval: true, Logger: log,
-	})
 	site.publish("herald-1", "/a/bridge", "Harbour Bridge reopens after costly repairs", bridgeStory...)
 	start := time.Now()
-	wg.Go(func() { _ = runner.Run(runCtx) })
+	startPoller(t, runCtx, &wg, cfgA, libA, log)
 
 	const q = "Who is the chief engineer on the bridge project?"
 	answers := func(ix servedIndex) bool {
