@@ -61,7 +61,7 @@ SIGTERM.`).withCorpus().withData()
 		defer srv.Close()
 	}
 
-	ix, lib, follow, err := openServed(ctx, cfg, log)
+	ix, lib, follow, err := openServed(ctx, cfg, log, metrics.IndexSynced)
 	if err != nil {
 		return err
 	}
@@ -185,9 +185,10 @@ type servedIndex interface {
 // changes during start-up is missed. Only one process watches it (shard
 // 0); the other shards bring their index up to date with it as it is when
 // they start. The library syncs the index over the corpus folder and the
-// stored articles listed together, one sync at a time; a shared index is
-// rebuilt by verbatim index, which lists the stored articles too.
-func openServed(ctx context.Context, cfg config.Config, log *slog.Logger) (servedIndex, *live.Library, func(context.Context), error) {
+// stored articles listed together, one sync at a time, and tells synced
+// (when not nil) of each sync of its own index; a shared index is rebuilt
+// by verbatim index, which lists the stored articles too.
+func openServed(ctx context.Context, cfg config.Config, log *slog.Logger, synced func(kind string, took time.Duration)) (servedIndex, *live.Library, func(context.Context), error) {
 	if cfg.SharedIndex != "" {
 		fol, err := retrieval.OpenFollower(cfg.SharedIndex, retrieval.Options{Logger: log})
 		if err != nil {
@@ -219,7 +220,7 @@ func openServed(ctx context.Context, cfg config.Config, log *slog.Logger) (serve
 		if err != nil {
 			return nil, nil, nil, err
 		}
-		served := &servedFolders{cfg: cfg, ix: ix, log: log}
+		served := &servedFolders{cfg: cfg, ix: ix, log: log, synced: synced}
 		return ix, live.NewLibrary(ix, served.sync), func(ctx context.Context) {
 			<-ctx.Done()
 			served.close()
@@ -233,7 +234,7 @@ func openServed(ctx context.Context, cfg config.Config, log *slog.Logger) (serve
 		closeWatcher()
 		return nil, nil, nil, err
 	}
-	served := &servedFolders{cfg: cfg, ix: ix, log: log}
+	served := &servedFolders{cfg: cfg, ix: ix, log: log, synced: synced}
 	ready := false
 	if articles, _ := ix.Size(); articles > 0 {
 		ready = true

@@ -7,6 +7,7 @@ import (
 	"log/slog"
 	"slices"
 	"sync"
+	"time"
 
 	"github.com/verbatim-bot/verbatim/corpus"
 	"github.com/verbatim-bot/verbatim/internal/config"
@@ -24,6 +25,9 @@ type servedFolders struct {
 	cfg config.Config
 	ix  *retrieval.Index
 	log *slog.Logger
+	// synced, when set, is told of every sync that succeeded: its kind
+	// ("named" or "full") and how long it took.
+	synced func(kind string, took time.Duration)
 
 	mu     sync.Mutex
 	l      listing // its folder is nil until the first full listing
@@ -40,13 +44,28 @@ func (s *servedFolders) sync(ctx context.Context, changed *live.Changed) (retrie
 	if s.closed {
 		return retrieval.Changes{}, errServedClosed
 	}
+	start := time.Now()
 	if changed != nil && s.l.folder != nil {
-		if ch, ok, err := s.syncNamed(ctx, changed); ok || err != nil {
+		ch, ok, err := s.syncNamed(ctx, changed)
+		if ok && err == nil {
+			s.observe("named", start)
+		}
+		if ok || err != nil {
 			return ch, err
 		}
 	}
 	res, err := s.syncAll(ctx)
+	if err == nil {
+		s.observe("full", start)
+	}
 	return res.Changes, err
+}
+
+// observe tells synced of a sync of kind that started at start.
+func (s *servedFolders) observe(kind string, start time.Time) {
+	if s.synced != nil {
+		s.synced(kind, time.Since(start))
+	}
 }
 
 // first builds an empty index from the folders, and fails when it then
@@ -54,7 +73,11 @@ func (s *servedFolders) sync(ctx context.Context, changed *live.Changed) (retrie
 func (s *servedFolders) first(ctx context.Context) error {
 	s.mu.Lock()
 	defer s.mu.Unlock()
+	start := time.Now()
 	res, err := s.syncAll(ctx)
+	if err == nil {
+		s.observe("full", start)
+	}
 	if err == nil && res.Articles == 0 {
 		err = fmt.Errorf("corpus %s: none of its %d article files could be loaded", s.cfg.CorpusDir, len(res.Problems))
 	}

@@ -53,7 +53,9 @@ func TestServedFoldersSyncNamed(t *testing.T) {
 	}
 	defer ix.Close()
 	logs := newLockedBuffer()
-	s := &servedFolders{cfg: cfg, ix: ix, log: slog.New(slog.NewTextHandler(logs, nil))}
+	var kinds []string
+	s := &servedFolders{cfg: cfg, ix: ix, log: slog.New(slog.NewTextHandler(logs, nil)),
+		synced: func(kind string, _ time.Duration) { kinds = append(kinds, kind) }}
 	defer s.close()
 	if err := s.first(ctx); err != nil {
 		t.Fatal(err)
@@ -64,29 +66,30 @@ func TestServedFoldersSyncNamed(t *testing.T) {
 		name    string
 		do      func()
 		changed *live.Changed
+		kind    string // the sync's kind: named, or full (every file listed)
 		want    retrieval.Changes
 		titles  map[corpus.ArticleID]string // every article the index then holds
 	}{
-		{"a file added", write(dir, "c.txt", article("C", "The tunnel opens in July.")), named("c.txt"),
+		{"a file added", write(dir, "c.txt", article("C", "The tunnel opens in July.")), named("c.txt"), "named",
 			retrieval.Changes{Added: 1}, map[corpus.ArticleID]string{"a": "A", "b": "B", "c": "C"}},
 		{"a file changed, not named", func() {
 			write(dir, "b.txt", article("B2", "The ferry sails on Saturday instead."))()
 			write(dir, "d.txt", article("D", "The market opens at dawn."))()
-		}, named("d.txt"),
+		}, named("d.txt"), "named",
 			retrieval.Changes{Added: 1}, map[corpus.ArticleID]string{"a": "A", "b": "B", "c": "C", "d": "D"}},
-		{"a full sync", func() {}, nil,
+		{"a full sync", func() {}, nil, "full",
 			retrieval.Changes{Updated: 1}, map[corpus.ArticleID]string{"a": "A", "b": "B2", "c": "C", "d": "D"}},
-		{"the first stored article", write(stored, "s1.json", `{"title": "S1", "body": "It snowed in the hills."}`), storedIDs("s1"),
+		{"the first stored article", write(stored, "s1.json", `{"title": "S1", "body": "It snowed in the hills."}`), storedIDs("s1"), "full",
 			retrieval.Changes{Added: 1}, map[corpus.ArticleID]string{"a": "A", "b": "B2", "c": "C", "d": "D", "s1": "S1"}},
-		{"a stored article the corpus folder shadows", write(stored, "a.json", `{"title": "A stored", "body": "Fog."}`), storedIDs("a"),
+		{"a stored article the corpus folder shadows", write(stored, "a.json", `{"title": "A stored", "body": "Fog."}`), storedIDs("a"), "named",
 			retrieval.Changes{}, map[corpus.ArticleID]string{"a": "A", "b": "B2", "c": "C", "d": "D", "s1": "S1"}},
-		{"the shadowing file removed", func() { os.Remove(filepath.Join(dir, "a.txt")) }, named("a.txt"),
+		{"the shadowing file removed", func() { os.Remove(filepath.Join(dir, "a.txt")) }, named("a.txt"), "named",
 			retrieval.Changes{Updated: 1}, map[corpus.ArticleID]string{"a": "A stored", "b": "B2", "c": "C", "d": "D", "s1": "S1"}},
-		{"a broken file", write(dir, "e.txt", "  \n"), named("e.txt"),
+		{"a broken file", write(dir, "e.txt", "  \n"), named("e.txt"), "named",
 			retrieval.Changes{}, map[corpus.ArticleID]string{"a": "A stored", "b": "B2", "c": "C", "d": "D", "s1": "S1"}},
-		{"the broken file named again", func() {}, named("e.txt", "sub"),
+		{"the broken file named again", func() {}, named("e.txt", "sub"), "named",
 			retrieval.Changes{}, map[corpus.ArticleID]string{"a": "A stored", "b": "B2", "c": "C", "d": "D", "s1": "S1"}},
-		{"a subfolder added", write(dir, "sub/f.md", "# F\n\nThe mill closed."), named("sub"),
+		{"a subfolder added", write(dir, "sub/f.md", "# F\n\nThe mill closed."), named("sub"), "named",
 			retrieval.Changes{Added: 1}, map[corpus.ArticleID]string{"a": "A stored", "b": "B2", "c": "C", "d": "D", "f": "F", "s1": "S1"}},
 	}
 	for _, st := range steps {
@@ -97,6 +100,9 @@ func TestServedFoldersSyncNamed(t *testing.T) {
 		}
 		if got != st.want {
 			t.Errorf("%s: sync changed %+v; want %+v", st.name, got, st.want)
+		}
+		if kind := kinds[len(kinds)-1]; kind != st.kind {
+			t.Errorf("%s: a %s sync; want %s", st.name, kind, st.kind)
 		}
 		titles := map[corpus.ArticleID]string{}
 		for _, a := range ix.Articles() {
@@ -118,8 +124,12 @@ func TestServedFoldersSyncNamed(t *testing.T) {
 	for _, name := range []string{"b.txt", "c.txt", "d.txt", "e.txt", "sub/f.md"} {
 		os.Remove(filepath.Join(dir, name))
 	}
+	synced := len(kinds)
 	if _, err := s.sync(ctx, named("b.txt", "c.txt", "d.txt", "e.txt", "sub")); err == nil || !strings.Contains(err.Error(), "no article files") {
 		t.Errorf("sync of an emptied corpus folder = %v; want its error", err)
+	}
+	if len(kinds) != synced {
+		t.Errorf("a failed sync was counted: %v", kinds[synced:])
 	}
 	if articles, _ := ix.Size(); articles != 6 {
 		t.Errorf("index holds %d articles after the failed sync; want the 6 it held", articles)
@@ -137,7 +147,7 @@ func TestServedFoldersSyncNamed(t *testing.T) {
 // first fetched article (the stored articles' folder new, so both folders
 // are listed again) and the second (its file named to the kept listing)
 // are each answered from once the poller has indexed them, and the
-// corpus folder's article stays answered.
+// corpus folder's article stays answered; the syncs are told by kind.
 func TestServedFetchedArticlesAnswered(t *testing.T) {
 	ctx, cancel := context.WithTimeout(context.Background(), 60*time.Second)
 	defer cancel()
@@ -149,7 +159,13 @@ func TestServedFetchedArticlesAnswered(t *testing.T) {
 		t.Fatal(err)
 	}
 	log := slog.New(slog.NewTextHandler(io.Discard, nil))
-	ix, lib, follow, err := openServed(ctx, cfg, log)
+	var mu sync.Mutex
+	kinds := map[string]int{}
+	ix, lib, follow, err := openServed(ctx, cfg, log, func(kind string, _ time.Duration) {
+		mu.Lock()
+		kinds[kind]++
+		mu.Unlock()
+	})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -183,6 +199,11 @@ func TestServedFetchedArticlesAnswered(t *testing.T) {
 	answered("How often does the new ferry sail?", "twice a day")
 	if articles, _ := ix.Size(); articles != 3 {
 		t.Errorf("the index holds %d articles; want the corpus folder's and the two fetched", articles)
+	}
+	mu.Lock()
+	defer mu.Unlock()
+	if kinds["full"] < 2 || kinds["named"] < 1 {
+		t.Errorf("syncs by kind %v; want two full (at start, for the new stored folder) and a named one", kinds)
 	}
 }
 

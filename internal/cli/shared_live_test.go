@@ -46,7 +46,7 @@ func TestSharedIndexFetchedArticleReachesOthers(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		ix, lib, follow, err := openServed(ctx, cfg, log)
+		ix, lib, follow, err := openServed(ctx, cfg, log, nil)
 		if err != nil {
 			t.Fatal(err)
 		}

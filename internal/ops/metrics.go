@@ -23,6 +23,7 @@ var (
 	declineReasons    = []string{"invalid", "cooldown", "unknown_article", "error"}
 	digestSkipReasons = []string{"no_articles", "already_posted", "channel_broken", "given_up", "error"}
 	feedPollResults   = []string{"ok", "not_modified", "error"}
+	indexSyncKinds    = []string{"named", "full"}
 )
 
 // Metrics counts and times what the bot does, in a Prometheus registry of
@@ -44,6 +45,8 @@ type Metrics struct {
 	feedAdded      prometheus.Counter
 	feedDuplicates prometheus.Counter
 	feedErrors     *prometheus.CounterVec
+
+	indexSyncs *prometheus.HistogramVec
 }
 
 // NewMetrics makes the metrics of one process, labelled with its version
@@ -106,6 +109,11 @@ func NewMetrics(version string) *Metrics {
 			Namespace: namespace, Name: "feed_fetch_errors_total",
 			Help: "Failed fetches of feeds and pages, by kind: blocked, timeout, too_large, redirects, status, network, parse.",
 		}, []string{"kind"}),
+		indexSyncs: prometheus.NewHistogramVec(prometheus.HistogramOpts{
+			Namespace: namespace, Name: "index_sync_duration_seconds",
+			Help:    "Time to bring the index up to date with the corpus folder and the stored articles, by kind: named (the files the watcher or the feed poller named) or full (every file listed again: at start, or when the changes are not known).",
+			Buckets: []float64{.005, .01, .025, .05, .1, .25, .5, 1, 2.5, 5, 10, 30, 60},
+		}, []string{"kind"}),
 	}
 	build := prometheus.NewGauge(prometheus.GaugeOpts{
 		Namespace: namespace, Name: "build_info",
@@ -116,7 +124,7 @@ func NewMetrics(version string) *Metrics {
 	m.reg.MustRegister(
 		m.answered, m.declined, m.answerSeconds, m.autocomplete,
 		m.digestsPosted, m.digestsSkipped, m.reconnects, m.gatewayUp, m.restErrors, build,
-		m.feedPolls, m.feedAdded, m.feedDuplicates, m.feedErrors,
+		m.feedPolls, m.feedAdded, m.feedDuplicates, m.feedErrors, m.indexSyncs,
 		collectors.NewGoCollector(),
 		collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}),
 	)
@@ -136,6 +144,9 @@ func NewMetrics(version string) *Metrics {
 	}
 	for _, k := range news.FetchKinds {
 		m.feedErrors.WithLabelValues(k)
+	}
+	for _, k := range indexSyncKinds {
+		m.indexSyncs.WithLabelValues(k)
 	}
 	return m
 }
@@ -213,6 +224,13 @@ func (m *Metrics) DigestPosted() { m.digestsPosted.Inc() }
 // DigestSkipped counts a digest that was due but not posted, and why.
 func (m *Metrics) DigestSkipped(reason string) {
 	m.digestsSkipped.WithLabelValues(reason).Inc()
+}
+
+// IndexSynced observes a sync of the index with its folders that
+// succeeded: kind is "named" (the files a change named) or "full" (every
+// file listed).
+func (m *Metrics) IndexSynced(kind string, took time.Duration) {
+	m.indexSyncs.WithLabelValues(kind).Observe(took.Seconds())
 }
 
 // FeedPolled counts a feed poll by result ("ok", "not_modified",

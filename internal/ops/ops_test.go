@@ -93,6 +93,7 @@ func TestMetrics(t *testing.T) {
 	m.FeedItemAdded()
 	m.FeedDuplicateDropped()
 	m.FeedFetchFailed("timeout")
+	m.IndexSynced("named", 8*time.Millisecond)
 
 	for _, tt := range []struct {
 		name string
@@ -147,6 +148,7 @@ func TestMetrics(t *testing.T) {
 		"verbatim_build_info",
 		"verbatim_feed_polls_total", "verbatim_feed_items_added_total",
 		"verbatim_feed_duplicates_dropped_total", "verbatim_feed_fetch_errors_total",
+		"verbatim_index_sync_duration_seconds",
 	}
 	for _, name := range want {
 		if families[name] == nil {
@@ -160,6 +162,13 @@ func TestMetrics(t *testing.T) {
 	}
 	if got := families["verbatim_index_sentences"].GetMetric()[0].GetGauge().GetValue(); got != 30 {
 		t.Errorf("verbatim_index_sentences = %v; want 30", got)
+	}
+	syncs := map[string]uint64{}
+	for _, s := range families["verbatim_index_sync_duration_seconds"].GetMetric() {
+		syncs[s.GetLabel()[0].GetValue()] = s.GetHistogram().GetSampleCount()
+	}
+	if syncs["named"] != 1 || syncs["full"] != 0 || len(syncs) != 2 {
+		t.Errorf("verbatim_index_sync_duration_seconds counts %v; want one named sync, none full", syncs)
 	}
 	if problems, err := testutil.GatherAndLint(m.Registry()); err != nil || len(problems) > 0 {
 		t.Errorf("metrics lint: %v %v", problems, err)
