@@ -443,6 +443,9 @@ type entries struct {
 	scopedOnce sync.Once
 	scopedArts []corpus.Article // see scoped
 
+	newestOnce sync.Once
+	newestArts []*corpus.Article // see newest
+
 	// decoded counts the entries decoded from the catalogue (for tests:
 	// opening and answering decodes a few, not every one).
 	decoded atomic.Int64
@@ -843,13 +846,24 @@ func (ix *Index) Articles() []*corpus.Article {
 	ix.mu.RLock()
 	es := ix.man.Articles
 	ix.mu.RUnlock()
-	arts := es.all()
-	out := make([]*corpus.Article, 0, len(arts))
-	for _, id := range slices.Sorted(maps.Keys(arts)) {
-		out = append(out, arts[id].Article)
-	}
-	slices.SortStableFunc(out, func(a, b *corpus.Article) int { return b.Published.Compare(a.Published) })
-	return out
+	return slices.Clone(es.newest())
+}
+
+// newest returns the entries' articles newest first (unknown dates last,
+// ties by id), sorted once for the entries (a list of 100,000 articles
+// took 0.2 s to sort, at every keystroke of an article's autocomplete).
+// The slice must not be modified.
+func (es *entries) newest() []*corpus.Article {
+	es.newestOnce.Do(func() {
+		arts := es.all()
+		out := make([]*corpus.Article, 0, len(arts))
+		for _, id := range slices.Sorted(maps.Keys(arts)) {
+			out = append(out, arts[id].Article)
+		}
+		slices.SortStableFunc(out, func(a, b *corpus.Article) int { return b.Published.Compare(a.Published) })
+		es.newestArts = out
+	})
+	return es.newestArts
 }
 
 // Article returns an article with its paragraphs and sentences, read from

@@ -548,3 +548,39 @@ func TestFingerprintKeptThroughChanges(t *testing.T) {
 		t.Errorf("after a change to a catalogue without the sum: fingerprint %s; the corpus's %s", got, next.Fingerprint())
 	}
 }
+
+// Articles lists the articles newest first (unknown dates last, ties by
+// id), sorted once an index version: each call gets a slice of its own,
+// and a change lists the new articles.
+func TestArticlesNewestFirstEachVersion(t *testing.T) {
+	ctx := context.Background()
+	ix := memIndex(t, corpus.New(
+		article(t, "b-old", "Title: Old\nPublished: 2020-01-02\n\nIt rained."),
+		article(t, "a-new", "Title: New\nPublished: 2024-05-06\n\nIt snowed."),
+		article(t, "c-undated", "Title: Undated\n\nIt hailed."),
+		article(t, "a-undated", "Title: Undated too\n\nIt cleared."),
+	), Options{})
+	ids := func(arts []*corpus.Article) []corpus.ArticleID {
+		var out []corpus.ArticleID
+		for _, a := range arts {
+			out = append(out, a.ID)
+		}
+		return out
+	}
+	first := ix.Articles()
+	want := []corpus.ArticleID{"a-new", "b-old", "a-undated", "c-undated"}
+	if got := ids(first); !slices.Equal(got, want) {
+		t.Fatalf("Articles = %v; want %v", got, want)
+	}
+	first[0] = nil
+	if again := ix.Articles(); again[0] == nil || !slices.Equal(ids(again), want) {
+		t.Errorf("Articles after the caller changed its slice = %v; want %v", ids(again), want)
+	}
+	c := corpus.New(append(ix.Articles(), article(t, "d-newest", "Title: Newest\nPublished: 2026-12-01\n\nIt froze."))...)
+	if err := ix.Sync(ctx, c); err != nil {
+		t.Fatal(err)
+	}
+	if got := ids(ix.Articles()); !slices.Equal(got, append([]corpus.ArticleID{"d-newest"}, want...)) {
+		t.Errorf("Articles after a change = %v; want d-newest first", got)
+	}
+}
