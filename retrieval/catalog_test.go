@@ -584,3 +584,35 @@ func TestArticlesNewestFirstEachVersion(t *testing.T) {
 		t.Errorf("Articles after a change = %v; want d-newest first", got)
 	}
 }
+
+// A digest asked without key sentences (as digest.Select lists before it
+// summarises what it shows) lists every new article and reads none: an
+// article whose sentence the index cannot read is still listed, where
+// one asked with key sentences is left out.
+func TestDigestWithoutKeySentencesReadsNoArticle(t *testing.T) {
+	ix := memIndex(t, corpus.New(
+		article(t, "a", "Title: A\n\nThe council approved the bridge."),
+		article(t, "b", "Title: B\n\nThe ferry sails on Friday."),
+	), Options{})
+	if err := ix.bi.Delete(docID(corpus.Ref{Article: "b", Paragraph: 1, Sentence: 1})); err != nil {
+		t.Fatal(err)
+	}
+	ids := func(items []DigestItem) []corpus.ArticleID {
+		var out []corpus.ArticleID
+		for _, it := range items {
+			if len(it.Quotes) > 0 {
+				out = append(out, it.Article.ID+"+")
+				continue
+			}
+			out = append(out, it.Article.ID)
+		}
+		slices.Sort(out)
+		return out
+	}
+	if got := ids(ix.Digest(time.Time{}, 0, false)); !slices.Equal(got, []corpus.ArticleID{"a", "b"}) {
+		t.Errorf("Digest without key sentences = %v; want both articles, no quotes", got)
+	}
+	if got := ids(ix.Digest(time.Time{}, 1, false)); !slices.Equal(got, []corpus.ArticleID{"a+"}) {
+		t.Errorf("Digest with key sentences = %v; want a with its quote (b cannot be read)", got)
+	}
+}

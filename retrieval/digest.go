@@ -18,8 +18,9 @@ type DigestItem struct {
 
 // Digest returns the articles first indexed after since, newest first
 // (then by publication date and id), each with its n key sentences in
-// article order. With newestIfNone set and nothing that new, it returns the
-// newest article instead, so that a first digest is never empty.
+// article order (none, and no article read, when n is 0). With
+// newestIfNone set and nothing that new, it returns the newest article
+// instead, so that a first digest is never empty.
 func (ix *Index) Digest(since time.Time, n int, newestIfNone bool) []DigestItem {
 	ix.mu.RLock()
 	man := ix.man
@@ -46,6 +47,12 @@ func (ix *Index) Digest(since time.Time, n int, newestIfNone bool) []DigestItem 
 	items := all[:cut]
 	if len(items) == 0 && newestIfNone && len(all) > 0 {
 		items = all[:1]
+	}
+	if n <= 0 {
+		// No key sentences asked (a selection lists first and
+		// summarises only what it shows): no article is read. At
+		// 100,000 new articles reading them all took 15 s.
+		return slices.Clip(items)
 	}
 	recs := records{bi: ix.bi}
 	defer recs.close()
