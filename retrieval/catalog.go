@@ -446,6 +446,9 @@ type entries struct {
 	newestOnce sync.Once
 	newestArts []*corpus.Article // see newest
 
+	publicOnce sync.Once
+	public     speakerTally // see publicSpeakers
+
 	// decoded counts the entries decoded from the catalogue (for tests:
 	// opening and answering decodes a few, not every one).
 	decoded atomic.Int64
@@ -847,6 +850,32 @@ func (ix *Index) Articles() []*corpus.Article {
 	es := ix.man.Articles
 	ix.mu.RUnlock()
 	return slices.Clone(es.newest())
+}
+
+// speakerTally is who the articles of a set quote, and how often: the
+// counts by name, and the same sorted as Speakers lists them.
+type speakerTally struct {
+	counts map[string]int
+	sorted []corpus.SpeakerCount
+}
+
+// publicSpeakers returns the tally of the articles every server sees
+// (those without Guilds), made once for the entries. Neither its map nor
+// its slice may be modified.
+func (es *entries) publicSpeakers() speakerTally {
+	es.publicOnce.Do(func() {
+		counts := map[string]int{}
+		for _, e := range es.all() {
+			if len(e.Article.Guilds) > 0 {
+				continue
+			}
+			for _, sp := range e.Speakers {
+				counts[sp.Name] += sp.Count
+			}
+		}
+		es.public = speakerTally{counts: counts, sorted: sortSpeakers(counts)}
+	})
+	return es.public
 }
 
 // newest returns the entries' articles newest first (unknown dates last,

@@ -616,3 +616,47 @@ func TestDigestWithoutKeySentencesReadsNoArticle(t *testing.T) {
 		t.Errorf("Digest with key sentences = %v; want a with its quote (b cannot be read)", got)
 	}
 }
+
+// Who the articles quote is counted once an index version for the
+// articles every server sees; a server's own articles add to it there
+// only, each caller gets a slice of its own, and a change counts again.
+func TestSpeakersInEachVersion(t *testing.T) {
+	ctx := context.Background()
+	quote := func(id, who string) *corpus.Article {
+		return article(t, id, "Title: "+id+"\n\n\"We will finish the bridge by May,\" said "+who+", the chief engineer.")
+	}
+	own := quote("own", "Ana Ruiz")
+	own.Guilds = []string{"111"}
+	arts := []*corpus.Article{quote("a", "Maria Okafor"), quote("b", "Maria Okafor"), own}
+	ix := memIndex(t, corpus.New(arts...), Options{})
+	names := func(sps []corpus.SpeakerCount) string {
+		var out []string
+		for _, sp := range sps {
+			out = append(out, fmt.Sprintf("%s=%d", sp.Name, sp.Count))
+		}
+		return strings.Join(out, ",")
+	}
+	for _, tt := range []struct{ guild, want string }{
+		{"", "Maria Okafor=2,Ana Ruiz=1"},
+		{"111", "Maria Okafor=2,Ana Ruiz=1"},
+		{"222", "Maria Okafor=2"},
+		{NoGuild, "Maria Okafor=2"},
+	} {
+		got := ix.SpeakersIn(tt.guild)
+		if names(got) != tt.want {
+			t.Errorf("SpeakersIn(%q) = %s; want %s", tt.guild, names(got), tt.want)
+		}
+		if len(got) > 0 {
+			got[0].Count = 99
+		}
+		if again := ix.SpeakersIn(tt.guild); names(again) != tt.want {
+			t.Errorf("SpeakersIn(%q) after the caller changed its slice = %s; want %s", tt.guild, names(again), tt.want)
+		}
+	}
+	if err := ix.Sync(ctx, corpus.New(append(arts, quote("c", "Ana Ruiz"))...)); err != nil {
+		t.Fatal(err)
+	}
+	if got := names(ix.SpeakersIn("222")); got != "Maria Okafor=2,Ana Ruiz=1" {
+		t.Errorf("SpeakersIn(222) after a change = %s; want Ana Ruiz counted once", got)
+	}
+}

@@ -2,6 +2,7 @@ package retrieval
 
 import (
 	"context"
+	"maps"
 	"slices"
 	"strings"
 
@@ -75,20 +76,34 @@ func hiddenArticles(ctx context.Context) []corpus.ArticleID {
 
 // SpeakersIn is Speakers over the articles answered in guild (as
 // Query.Guild: "" for every article, NoGuild outside any server): no
-// server sees who another server's own articles quote.
+// server sees who another server's own articles quote. The counts of the
+// articles every server sees are made once an index version (at 100,000
+// articles counting them took 85 ms, at every keystroke of a speaker's
+// autocomplete); a server's own articles are added to them.
 func (ix *Index) SpeakersIn(guild string) []corpus.SpeakerCount {
 	ix.mu.RLock()
-	man := ix.man
+	es := ix.man.Articles
 	ix.mu.RUnlock()
 	g := scopeGuild(guild)
-	counts := map[string]int{}
-	for _, e := range man.Articles.all() {
-		if guild != "" && !e.Article.VisibleIn(g) {
+	pub := es.publicSpeakers()
+	var counts map[string]int
+	for _, sa := range es.scoped() {
+		if guild != "" && !sa.VisibleIn(g) {
 			continue
+		}
+		e, ok := es.get(sa.ID)
+		if !ok {
+			continue
+		}
+		if counts == nil {
+			counts = maps.Clone(pub.counts)
 		}
 		for _, sp := range e.Speakers {
 			counts[sp.Name] += sp.Count
 		}
+	}
+	if counts == nil {
+		return slices.Clone(pub.sorted)
 	}
 	return sortSpeakers(counts)
 }
