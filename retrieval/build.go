@@ -180,8 +180,13 @@ func (ix *Index) syncPlanned(ctx context.Context, f *corpus.Folder, old manifest
 	next := manifest{Version: analysisVersion, Docs: old.Docs, Terms: old.Terms}
 	nexts, todo := p.nexts, p.todo
 	res.Problems = p.problems
-	inFolder := func(id corpus.ArticleID) bool { _, ok := f.File(id); return ok }
-	removed, err := ix.deleteStale(olds, nexts, &next, p.touched, inFolder)
+	// An indexed article the plan keeps no entry of is either to be
+	// indexed again (its file is in the folder, changed) or gone.
+	indexing := make(map[corpus.ArticleID]bool, len(todo))
+	for _, ff := range todo {
+		indexing[ff.ID] = true
+	}
+	removed, err := ix.deleteStale(olds, nexts, &next, p.touched, func(id corpus.ArticleID) bool { return indexing[id] })
 	if err != nil {
 		return BuildResult{}, err
 	}
