@@ -44,8 +44,8 @@ func (s *servedFolders) sync(ctx context.Context, changed *live.Changed) (retrie
 	if s.closed {
 		return retrieval.Changes{}, errServedClosed
 	}
-	start := time.Now()
 	if changed != nil && s.l.folder != nil {
+		start := time.Now()
 		ch, ok, err := s.syncNamed(ctx, changed)
 		if ok && err == nil {
 			s.observe("named", start)
@@ -55,9 +55,6 @@ func (s *servedFolders) sync(ctx context.Context, changed *live.Changed) (retrie
 		}
 	}
 	res, err := s.syncAll(ctx)
-	if err == nil {
-		s.observe("full", start)
-	}
 	return res.Changes, err
 }
 
@@ -73,11 +70,7 @@ func (s *servedFolders) observe(kind string, start time.Time) {
 func (s *servedFolders) first(ctx context.Context) error {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	start := time.Now()
 	res, err := s.syncAll(ctx)
-	if err == nil {
-		s.observe("full", start)
-	}
 	if err == nil && res.Articles == 0 {
 		err = fmt.Errorf("corpus %s: none of its %d article files could be loaded", s.cfg.CorpusDir, len(res.Problems))
 	}
@@ -85,8 +78,10 @@ func (s *servedFolders) first(ctx context.Context) error {
 }
 
 // syncAll lists both folders again, brings the index up to date with
-// them, logs the files it skipped and keeps the listing. s.mu is held.
+// them, logs the files it skipped, keeps the listing and tells synced of
+// a full sync. s.mu is held.
 func (s *servedFolders) syncAll(ctx context.Context) (retrieval.BuildResult, error) {
+	start := time.Now()
 	l, problems, err := listParts(ctx, s.cfg)
 	if err != nil {
 		return retrieval.BuildResult{}, err
@@ -112,6 +107,7 @@ func (s *servedFolders) syncAll(ctx context.Context) (retrieval.BuildResult, err
 		converted = s.ix.Articles()
 	}
 	warnSkipped(s.log, s.cfg.CorpusDir, s.cfg.DataDir, res.Problems, converted, false)
+	s.observe("full", start)
 	return res, nil
 }
 
