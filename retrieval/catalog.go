@@ -87,15 +87,22 @@ func (ix *Index) writeCatalog(next *manifest, changes []entryChange) error {
 	if err != nil {
 		return fmt.Errorf("write manifest: %w", err)
 	}
-	err = ix.cat.Update(func(tx *bolt.Tx) error {
+	err = ix.cat.update(func(tx *bolt.Tx, layered bool) error {
 		arts, terms := tx.Bucket(catalogArticles), tx.Bucket(catalogTerms)
+		// Over a base, a key is removed by marking it so in this layer.
+		remove := func(b *bolt.Bucket, key []byte) error {
+			if layered {
+				return b.Put(key, removed)
+			}
+			return b.Delete(key)
+		}
 		for _, c := range changes {
 			key := []byte(c.id)
 			if c.next == nil {
-				if err := arts.Delete(key); err != nil {
+				if err := remove(arts, key); err != nil {
 					return err
 				}
-				if err := terms.Delete(key); err != nil {
+				if err := remove(terms, key); err != nil {
 					return err
 				}
 				continue
@@ -103,6 +110,8 @@ func (ix *Index) writeCatalog(next *manifest, changes []entryChange) error {
 			if err := arts.Put(key, encodeEntry(c.next)); err != nil {
 				return err
 			}
+			// An entry without terms is one restamped: its terms are
+			// the catalogue's already.
 			if c.next.terms != nil {
 				if err := terms.Put(key, c.next.terms); err != nil {
 					return err
@@ -349,12 +358,8 @@ func (ix *Index) readManifest() (m manifest, carried map[corpus.ArticleID]time.T
 	var raw []byte
 	var entries map[string][]byte // of an index of another version
 	var current bool
-	err = ix.cat.View(func(tx *bolt.Tx) error {
-		meta, arts := tx.Bucket(catalogMeta), tx.Bucket(catalogArticles)
-		if meta == nil || arts == nil {
-			return nil
-		}
-		raw = bytes.Clone(meta.Get(headerKey))
+	err = ix.cat.view(func(cv catView) error {
+		raw = bytes.Clone(cv.get(catalogMeta, headerKey))
 		var h header
 		if raw != nil && json.Unmarshal(raw, &h) == nil && h.Version == analysisVersion {
 			// The usual start: the entries are read when needed.
@@ -362,7 +367,7 @@ func (ix *Index) readManifest() (m manifest, carried map[corpus.ArticleID]time.T
 			return nil
 		}
 		entries = map[string][]byte{}
-		return arts.ForEach(func(k, v []byte) error {
+		return cv.forEach(catalogArticles, func(k, v []byte) error {
 			entries[string(k)] = bytes.Clone(v)
 			return nil
 		})
@@ -431,7 +436,7 @@ type entries struct {
 	// held is every entry, once all are held.
 	held atomic.Pointer[map[corpus.ArticleID]*entry]
 
-	cat *bolt.DB // the catalogue; nil when all are held from the start
+	cat *catalog // the catalogue; nil when all are held from the start
 	log *slog.Logger
 
 	mu   sync.Mutex                  // guards some and keys
@@ -467,7 +472,7 @@ func heldEntries(held map[corpus.ArticleID]*entry) *entries {
 
 // catalogEntries returns the entries of the catalogue cat's articles
 // bucket, read when needed; decoding failures are logged to log.
-func catalogEntries(cat *bolt.DB, log *slog.Logger) *entries {
+func catalogEntries(cat *catalog, log *slog.Logger) *entries {
 	return &entries{cat: cat, log: log, some: map[corpus.ArticleID]*entry{}, keys: -1}
 }
 
@@ -485,12 +490,8 @@ func (es *entries) get(id corpus.ArticleID) (*entry, bool) {
 		return e, true
 	}
 	var err error
-	err = es.cat.View(func(tx *bolt.Tx) error {
-		b := tx.Bucket(catalogArticles)
-		if b == nil {
-			return nil
-		}
-		if v := b.Get([]byte(id)); v != nil {
+	err = es.cat.view(func(cv catView) error {
+		if v := cv.get(catalogArticles, []byte(id)); v != nil {
 			e, err = decodeEntry(v) // copies v, valid in the transaction only
 			es.decoded.Add(1)
 		}
@@ -533,13 +534,9 @@ func (es *entries) all() map[corpus.ArticleID]*entry {
 		return *held
 	}
 	var m map[corpus.ArticleID]*entry
-	err := es.cat.View(func(tx *bolt.Tx) error {
-		b := tx.Bucket(catalogArticles)
-		if b == nil {
-			return nil
-		}
+	err := es.cat.view(func(cv catView) error {
 		var err error
-		m, err = decodeEntries(b)
+		m, err = decodeEntries(cv)
 		return err
 	})
 	if err != nil {
@@ -577,12 +574,8 @@ func (es *entries) scoped() []corpus.Article {
 			}
 			return
 		}
-		err := es.cat.View(func(tx *bolt.Tx) error {
-			b := tx.Bucket(catalogArticles)
-			if b == nil {
-				return nil
-			}
-			return b.ForEach(func(k, v []byte) error {
+		err := es.cat.view(func(cv catView) error {
+			return cv.forEach(catalogArticles, func(k, v []byte) error {
 				guilds, err := entryGuilds(v)
 				if err != nil {
 					// Left out by get and all as well.
@@ -725,18 +718,16 @@ func (es *entries) sameStamps(files []corpus.FolderFile) bool {
 		return true
 	}
 	same, n := true, 0
-	err := es.cat.View(func(tx *bolt.Tx) error {
-		b := tx.Bucket(catalogArticles)
-		if b == nil {
-			return nil
-		}
-		c := b.Cursor()
-		for k, v := c.First(); k != nil && same; k, v = c.Next() {
+	err := es.cat.view(func(cv catView) error {
+		return cv.forEach(catalogArticles, func(k, v []byte) error {
 			st, ok := stamps[corpus.ArticleID(k)]
 			same = ok && entryStampIs(v, st)
 			n++
-		}
-		return nil
+			if !same {
+				return errStop
+			}
+			return nil
+		})
 	})
 	return err == nil && same && n == len(stamps)
 }
@@ -764,14 +755,11 @@ func (es *entries) count() int {
 	defer es.mu.Unlock()
 	if es.keys < 0 {
 		n := 0
-		err := es.cat.View(func(tx *bolt.Tx) error {
-			if b := tx.Bucket(catalogArticles); b != nil {
-				c := b.Cursor()
-				for k, _ := c.First(); k != nil; k, _ = c.Next() {
-					n++
-				}
-			}
-			return nil
+		err := es.cat.view(func(cv catView) error {
+			return cv.forEach(catalogArticles, func(_, _ []byte) error {
+				n++
+				return nil
+			})
 		})
 		if err != nil {
 			es.log.Warn("counting the articles of the index", "err", err)
@@ -787,10 +775,10 @@ func (es *entries) count() int {
 // share their allocations: one replaced later is not freed until the
 // index is opened again. An entry that cannot be decoded is left out,
 // and reported in the error with the others.
-func decodeEntries(arts *bolt.Bucket) (map[corpus.ArticleID]*entry, error) {
+func decodeEntries(cv catView) (map[corpus.ArticleID]*entry, error) {
 	type kv struct{ k, v []byte }
 	var all []kv
-	if err := arts.ForEach(func(k, v []byte) error {
+	if err := cv.forEach(catalogArticles, func(k, v []byte) error {
 		all = append(all, kv{k, v})
 		return nil
 	}); err != nil {
@@ -1044,15 +1032,11 @@ func (ix *Index) readArticleTerms(arts *entries, terms map[corpus.ArticleID]*ter
 	}
 	// In key order, so that one cursor reads them moving forward.
 	slices.Sort(fromCatalog)
-	err := ix.cat.View(func(tx *bolt.Tx) error {
-		b := tx.Bucket(catalogTerms)
-		if b == nil {
-			return nil
-		}
-		c := b.Cursor()
+	err := ix.cat.view(func(cv catView) error {
+		s := cv.seeker(catalogTerms)
 		for _, id := range fromCatalog {
 			slab.key = append(slab.key[:0], id...)
-			if k, v := c.Seek(slab.key); v != nil && bytes.Equal(k, slab.key) {
+			if v := s.get(slab.key); v != nil {
 				read(id, v) // v is valid in the transaction only: read whole, it is copied
 			}
 		}

@@ -30,7 +30,9 @@ var determinismQuestions = []string{
 // question give the same quotes and scores however the index was built:
 // in memory, by Open into an empty folder (ask), by Build (index), synced
 // article by article, by files named one by one as a running bot syncs
-// them, after changed articles were replaced (deleted
+// them, as a shared index's versions published one change at a time
+// (their catalogues layered, and merged again), after changed articles
+// were replaced (deleted
 // documents not merged away), and after a build that stopped before its
 // manifest was written, holding sentences of an article since removed.
 func TestAnswersIgnoreHowTheIndexWasBuilt(t *testing.T) {
@@ -114,47 +116,38 @@ func TestAnswersIgnoreHowTheIndexWasBuilt(t *testing.T) {
 			return ix
 		}},
 		{"files named one by one to a kept folder", func(t *testing.T) *Index {
-			// As a running bot: files appear (some first in another
-			// version) and the watcher names them.
-			grow := t.TempDir()
-			put := func(id, text string) {
-				if err := os.WriteFile(filepath.Join(grow, id+".txt"), []byte(text), 0o644); err != nil {
+			var ix *Index
+			growNamed(t, texts, func(f *corpus.Folder) {
+				var err error
+				if ix, _, err = OpenFolder(ctx, t.TempDir(), f, Options{}); err != nil {
 					t.Fatal(err)
 				}
-			}
-			ids := slices.Sorted(maps.Keys(texts))
-			put(ids[0], texts[ids[0]])
-			f, _, err := corpus.ListFolder(ctx, grow)
-			if err != nil {
-				t.Fatal(err)
-			}
-			defer f.Close()
-			ix, _, err := OpenFolder(ctx, t.TempDir(), f, Options{})
+				t.Cleanup(func() { ix.Close() })
+			}, func(f *corpus.Folder, named []corpus.ArticleID) {
+				if _, err := ix.SyncArticles(ctx, f, named); err != nil {
+					t.Fatal(err)
+				}
+			})
+			return ix
+		}},
+		{"shared versions published file by file, layered and merged", func(t *testing.T) *Index {
+			shared := t.TempDir()
+			b := NewSharedBuilder(shared, Options{})
+			b.layerMin, b.compactShare = 0, 4 // every version layered, merged now and then
+			growNamed(t, texts, func(f *corpus.Folder) {
+				if _, err := b.Build(ctx, f); err != nil {
+					t.Fatal(err)
+				}
+			}, func(f *corpus.Folder, named []corpus.ArticleID) {
+				if _, err := b.BuildArticles(ctx, f, named); err != nil {
+					t.Fatal(err)
+				}
+			})
+			ix, err := OpenShared(shared, Options{})
 			if err != nil {
 				t.Fatal(err)
 			}
 			t.Cleanup(func() { ix.Close() })
-			name := func(paths ...string) {
-				named, _, err := f.Relist(ctx, 0, paths)
-				if err != nil {
-					t.Fatal(err)
-				}
-				if _, err := ix.SyncArticles(ctx, f, named); err != nil {
-					t.Fatal(err)
-				}
-			}
-			for i, id := range ids[1:] {
-				if i%2 == 0 {
-					put(id, texts[id]+"\n\nThe museum, the airport and the brewery were approved again.")
-					name(id + ".txt")
-				}
-				put(id, texts[id])
-				name(id + ".txt")
-			}
-			put("gone", "Title: Gone\n\nThe historic museum was approved twice, the museum said.")
-			name("gone.txt")
-			os.Remove(filepath.Join(grow, "gone.txt"))
-			name("gone.txt")
 			return ix
 		}},
 		{"build interrupted, then index", func(t *testing.T) *Index {
@@ -202,6 +195,48 @@ func TestAnswersIgnoreHowTheIndexWasBuilt(t *testing.T) {
 			}
 		})
 	}
+}
+
+// growNamed grows a folder as a running bot sees one grow: files appear
+// (some first in another version, one removed again) and are named one
+// by one to name, the folder's listing kept. first is called with the
+// listing of the first file.
+func growNamed(t *testing.T, texts map[string]string, first func(f *corpus.Folder), name func(f *corpus.Folder, named []corpus.ArticleID)) {
+	t.Helper()
+	ctx := context.Background()
+	grow := t.TempDir()
+	put := func(id, text string) {
+		if err := os.WriteFile(filepath.Join(grow, id+".txt"), []byte(text), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	ids := slices.Sorted(maps.Keys(texts))
+	put(ids[0], texts[ids[0]])
+	f, _, err := corpus.ListFolder(ctx, grow)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	first(f)
+	relist := func(paths ...string) {
+		named, _, err := f.Relist(ctx, 0, paths)
+		if err != nil {
+			t.Fatal(err)
+		}
+		name(f, named)
+	}
+	for i, id := range ids[1:] {
+		if i%2 == 0 {
+			put(id, texts[id]+"\n\nThe museum, the airport and the brewery were approved again.")
+			relist(id + ".txt")
+		}
+		put(id, texts[id])
+		relist(id + ".txt")
+	}
+	put("gone", "Title: Gone\n\nThe historic museum was approved twice, the museum said.")
+	relist("gone.txt")
+	os.Remove(filepath.Join(grow, "gone.txt"))
+	relist("gone.txt")
 }
 
 // answerText is an answer in full, for comparing answers: every quote and

@@ -88,7 +88,7 @@ func (o Options) features() Feature {
 // lists and quotes from what it stores. It is safe for concurrent use.
 type Index struct {
 	bi       bleve.Index
-	cat      *bolt.DB // the catalogue (catalog.go); nil in memory
+	cat      *catalog // the catalogue (catalog.go); nil in memory
 	an       *Analyzer
 	path     string // "" when in memory
 	readOnly bool   // opened by OpenShared: Sync refuses
@@ -216,7 +216,7 @@ func openDir(dataDir string, o Options) (*Index, error) {
 		return nil, err
 	}
 	man := newManifest()
-	if ix.cat, err = openCatalog(path, timeout, false); err == nil && !fresh {
+	if ix.cat, err = openCatalogLayers(path, timeout, false); err == nil && !fresh {
 		// An upgrade rebuilds the index, but an article first indexed a
 		// year ago is no news: readManifest says when each was first
 		// indexed, or the next digest would hold the whole corpus.
@@ -240,7 +240,7 @@ func openDir(dataDir string, o Options) (*Index, error) {
 			return nil, err
 		}
 		ix.bi = bi
-		if ix.cat, err = openCatalog(path, timeout, false); err != nil {
+		if ix.cat, err = openCatalogLayers(path, timeout, false); err != nil {
 			bi.Close()
 			return nil, err
 		}
@@ -469,7 +469,7 @@ func (ix *Index) Close() error {
 	ix.closeOnce.Do(func() {
 		ix.closeErr = ix.bi.Close()
 		if ix.cat != nil {
-			ix.closeErr = errors.Join(ix.closeErr, ix.cat.Close())
+			ix.closeErr = errors.Join(ix.closeErr, ix.cat.close())
 			ix.cat = nil
 		}
 	})

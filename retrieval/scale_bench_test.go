@@ -420,6 +420,90 @@ func BenchmarkAddOneFile(b *testing.B) {
 	}
 }
 
+// BenchmarkPublishOneFile times what the feed poller of a bot with a
+// shared index folder (SHARED_INDEX_DIR) does when it stores one article:
+// the file named in the folder's kept listing (Folder.Relist) and the
+// folder's next version published with that article
+// (SharedBuilder.BuildArticles): the current version's files linked, its
+// catalogue's changes copied, the article indexed, the version closed and
+// named current. After each, outside the timer, the file is removed and
+// that published too. The shared folder starts as a copy of the
+// benchmark's index, and the builder publishes once before the timer
+// starts: the first publish of a process reads every article's entry
+// once (see docs/performance.md).
+func BenchmarkPublishOneFile(b *testing.B) {
+	real, err := realSentences()
+	if err != nil {
+		b.Fatal(err)
+	}
+	g := gen.New(benchSeed+3, real)
+	for _, n := range benchSizes(b) {
+		b.Run(fmt.Sprintf("articles=%d", n), func(b *testing.B) {
+			fx := benchFixture(b, n, verbatimEngine)
+			if err := fx.ix.Close(); err != nil { // its files as they lie
+				b.Fatal(err)
+			}
+			fx.ix = nil
+			shared := filepath.Join(benchRoot(), fmt.Sprintf("shared-s%d-n%d", benchSeed, n))
+			if err := os.RemoveAll(shared); err != nil {
+				b.Fatal(err)
+			}
+			defer os.RemoveAll(shared)
+			if err := cloneIndex(filepath.Join(fx.dir, IndexDir), filepath.Join(shared, "v000001", IndexDir)); err != nil {
+				b.Fatal(err)
+			}
+			if err := writeCurrent(shared, "v000001"); err != nil {
+				b.Fatal(err)
+			}
+			dir := benchCorpusDir(b, n)
+			ctx := context.Background()
+			kept, _, err := corpus.ListFolder(ctx, dir)
+			if err != nil {
+				b.Fatal(err)
+			}
+			defer kept.Close()
+			pub := NewSharedBuilder(shared, Options{})
+			publish := func(name string) BuildResult {
+				ids, _, err := kept.Relist(ctx, 0, []string{name})
+				if err != nil {
+					b.Fatal(err)
+				}
+				res, err := pub.BuildArticles(ctx, kept, ids)
+				if err != nil {
+					b.Fatal(err)
+				}
+				return res
+			}
+			i := 0
+			round := func() {
+				name := fmt.Sprintf("published-file-%06d.txt", i)
+				if err := os.WriteFile(filepath.Join(dir, name), []byte(g.Article(i)), 0o644); err != nil {
+					b.Fatal(err)
+				}
+				i++
+				b.StartTimer()
+				res := publish(name)
+				b.StopTimer()
+				os.Remove(filepath.Join(dir, name))
+				if res.Added != 1 {
+					b.Fatalf("added %d articles; want 1", res.Added)
+				}
+				if res := publish(name); res.Removed != 1 {
+					b.Fatalf("removed %d articles; want 1", res.Removed)
+				}
+				b.StartTimer()
+			}
+			b.StopTimer()
+			round() // the process's first publish
+			b.ResetTimer()
+			for b.Loop() {
+				b.StopTimer()
+				round()
+			}
+		})
+	}
+}
+
 // BenchmarkAsk times answering questions the process has not seen: the
 // fixed question set (benchQuestions), one question an iteration, each
 // asked after the engine forgets what it kept from earlier questions (for

@@ -49,12 +49,69 @@ var ErrReadOnly = errors.New("the index is read-only: its builder changes it")
 // article folder, as Build does a data folder, and publishes the result as
 // its new current version when anything changed. It returns ErrLocked
 // when another builder holds the folder for longer than
-// Options.LockTimeout.
+// Options.LockTimeout. A process that publishes again and again uses a
+// SharedBuilder.
 func BuildShared(ctx context.Context, dir string, f *corpus.Folder, o Options) (BuildResult, error) {
+	return NewSharedBuilder(dir, o).Build(ctx, f)
+}
+
+// SharedBuilder publishes the versions of a shared index folder from one
+// process, as BuildShared does, keeping the articles' entries of the
+// version it last published: when the next starts from that version (no
+// other process published meanwhile), it reads none of them from the
+// catalogue again, and BuildArticles costs the articles it names. It is
+// safe for concurrent use; its builds run one at a time.
+type SharedBuilder struct {
+	dir string
+	o   Options
+
+	// layerMin and compactShare are how it layers the catalogue (see
+	// cloneVersion); the defaults are the constants of those names.
+	layerMin, compactShare int64
+	// seeded counts the builds that started from the entries kept (for
+	// tests: the marker that none was read again).
+	seeded int
+
+	mu   sync.Mutex
+	last *publishedVersion
+}
+
+// publishedVersion is a version a SharedBuilder published (or found
+// current with nothing to change), and its articles' entries.
+type publishedVersion struct {
+	name        string
+	fingerprint string
+	entries     map[corpus.ArticleID]*entry // every one; not modified
+}
+
+// NewSharedBuilder returns a builder of the shared index folder dir.
+func NewSharedBuilder(dir string, o Options) *SharedBuilder {
+	return &SharedBuilder{dir: dir, o: o, layerMin: layerMin, compactShare: compactShare}
+}
+
+// Build brings the folder's next version up to date with the article
+// folder (see Index.SyncFolder) and publishes it when anything changed.
+func (b *SharedBuilder) Build(ctx context.Context, f *corpus.Folder) (BuildResult, error) {
+	return b.publish(ctx, func(ix *Index) (BuildResult, error) { return ix.SyncFolder(ctx, f) })
+}
+
+// BuildArticles is Build for the articles ids only (see
+// Index.SyncArticles): the others are taken to be as the current
+// version holds them.
+func (b *SharedBuilder) BuildArticles(ctx context.Context, f *corpus.Folder, ids []corpus.ArticleID) (BuildResult, error) {
+	return b.publish(ctx, func(ix *Index) (BuildResult, error) { return ix.SyncArticles(ctx, f, ids) })
+}
+
+// publish makes the next version from the current one with sync, and
+// publishes it when sync changed anything.
+func (b *SharedBuilder) publish(ctx context.Context, sync func(*Index) (BuildResult, error)) (res BuildResult, err error) {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	dir := b.dir
 	if err := os.MkdirAll(dir, 0o700); err != nil {
 		return BuildResult{}, fmt.Errorf("shared index %s: %w", dir, err)
 	}
-	timeout := o.LockTimeout
+	timeout := b.o.LockTimeout
 	if timeout <= 0 {
 		timeout = time.Second
 	}
@@ -81,19 +138,50 @@ func BuildShared(ctx context.Context, dir string, f *corpus.Folder, o Options) (
 		return BuildResult{}, fmt.Errorf("shared index %s: %w", dir, err)
 	}
 	if cur != "" {
-		if err := cloneIndex(filepath.Join(dir, cur, IndexDir), filepath.Join(nextDir, IndexDir)); err != nil {
+		if err := cloneVersion(filepath.Join(dir, cur, IndexDir), filepath.Join(nextDir, IndexDir), b.layerMin, b.compactShare); err != nil {
+			os.RemoveAll(nextDir)
 			return BuildResult{}, fmt.Errorf("shared index %s: copy %s: %w", dir, cur, err)
 		}
 	}
-	res, err := Build(ctx, nextDir, f, o)
+	ix, err := openDir(nextDir, b.o)
 	if err != nil {
 		os.RemoveAll(nextDir)
 		return BuildResult{}, err
 	}
+	if last := b.last; last != nil && cur == last.name && ix.man.Version == analysisVersion && ix.man.Fingerprint == last.fingerprint {
+		// The version it starts from is the one published last: its
+		// entries are those kept (immutable, as every entry is).
+		ix.man.Articles = heldEntries(last.entries)
+		b.seeded++
+	}
+	b.last = nil
+	res, err = sync(ix)
+	if err == nil {
+		ix.mu.RLock()
+		man := ix.man
+		ix.mu.RUnlock()
+		// Kept when a change held them all anyway: a build that found
+		// nothing to change decodes none.
+		if held := man.Articles.held.Load(); held != nil {
+			b.last = &publishedVersion{name: next, fingerprint: man.Fingerprint, entries: *held}
+		}
+	}
+	if cerr := ix.Close(); err == nil && cerr != nil {
+		err = fmt.Errorf("close index: %w", cerr)
+	}
+	if err != nil {
+		b.last = nil
+		os.RemoveAll(nextDir)
+		return BuildResult{}, err
+	}
 	if cur != "" && res.Changes == (Changes{}) {
+		if b.last != nil {
+			b.last.name = cur
+		}
 		return res, os.RemoveAll(nextDir)
 	}
 	if err := writeCurrent(dir, next); err != nil {
+		b.last = nil
 		return BuildResult{}, err
 	}
 	pruneVersions(dir, next)
@@ -168,6 +256,60 @@ func pruneVersions(dir, current string) {
 // (.zap, written once) hard-linked where the file system allows, the rest
 // copied.
 func cloneIndex(src, dst string) error {
+	return cloneFiles(src, dst, nil)
+}
+
+// cloneVersion makes dst, a shared index's next version, from its
+// current one src, as cloneIndex does, but for the catalogue: the
+// current version's catalogue becomes the next one's base, hard-linked
+// (see catalogBaseFile), so that the next version writes only what
+// changes. A catalogue that has a base already keeps it, and its top
+// layer is copied, until that layer reaches 1/share of the base's size:
+// then the two are merged into one file again, which the versions after
+// it take as their base in turn. A catalogue under minSize bytes is copied
+// whole.
+func cloneVersion(src, dst string, minSize, share int64) error {
+	skip := map[string]bool{catalogFile: true, catalogBaseFile: true}
+	if err := cloneFiles(src, dst, skip); err != nil {
+		return err
+	}
+	top, base := filepath.Join(src, catalogFile), filepath.Join(src, catalogBaseFile)
+	topSize, err := fileSize(top)
+	if err != nil {
+		return err
+	}
+	baseSize, err := fileSize(base)
+	if errors.Is(err, fs.ErrNotExist) {
+		if topSize < minSize {
+			return copyFile(top, filepath.Join(dst, catalogFile))
+		}
+		return linkOrCopy(top, filepath.Join(dst, catalogBaseFile))
+	}
+	if err != nil {
+		return err
+	}
+	if topSize*share >= baseSize {
+		return compactCatalog(src, dst)
+	}
+	if err := linkOrCopy(base, filepath.Join(dst, catalogBaseFile)); err != nil {
+		return err
+	}
+	return copyFile(top, filepath.Join(dst, catalogFile))
+}
+
+// A shared index's catalogue is copied whole below layerMin bytes, and its
+// top layer merged into its base when it reaches 1/compactShare of it: at
+// 100,000 articles (a base of about 500 MB) a version copies at most 8 MB,
+// and the merge, a few seconds, comes once in about 1,500 articles.
+const (
+	layerMin     = 1 << 20
+	compactShare = 64
+)
+
+// cloneFiles copies the folder src to dst, hard-linking segment files
+// where it can, and leaving out the files of src's top level named in
+// skip.
+func cloneFiles(src, dst string, skip map[string]bool) error {
 	return filepath.WalkDir(src, func(p string, d fs.DirEntry, err error) error {
 		if err != nil {
 			return err
@@ -177,14 +319,33 @@ func cloneIndex(src, dst string) error {
 			return err
 		}
 		to := filepath.Join(dst, rel)
-		if d.IsDir() {
+		switch {
+		case d.IsDir():
 			return os.MkdirAll(to, 0o700)
-		}
-		if strings.HasSuffix(p, ".zap") && os.Link(p, to) == nil {
+		case skip[rel]:
 			return nil
+		case strings.HasSuffix(p, ".zap"):
+			return linkOrCopy(p, to)
 		}
 		return copyFile(p, to)
 	})
+}
+
+// linkOrCopy hard-links src as dst, or copies it where the file system
+// cannot link.
+func linkOrCopy(src, dst string) error {
+	if os.Link(src, dst) == nil {
+		return nil
+	}
+	return copyFile(src, dst)
+}
+
+func fileSize(path string) (int64, error) {
+	fi, err := os.Stat(path)
+	if err != nil {
+		return 0, err
+	}
+	return fi.Size(), nil
 }
 
 func copyFile(src, dst string) error {
@@ -241,7 +402,7 @@ func openReadOnly(path string, o Options) (ix *Index, err error) {
 		return nil, err
 	}
 	ix.readOnly = true
-	if ix.cat, err = openCatalog(path, time.Second, true); err != nil {
+	if ix.cat, err = openCatalogLayers(path, time.Second, true); err != nil {
 		bi.Close()
 		return nil, err
 	}
