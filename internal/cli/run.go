@@ -3,7 +3,6 @@ package cli
 import (
 	"context"
 	"errors"
-	"fmt"
 	"log/slog"
 	"sync"
 	"time"
@@ -196,10 +195,13 @@ func openServed(ctx context.Context, cfg config.Config, log *slog.Logger, synced
 		}
 		log.Info("serving the shared index; it is rebuilt by verbatim index and by the feed poller, not watched here",
 			"dir", cfg.SharedIndex, "version", fol.Version())
-		lib := live.NewLibrary(fol, func(ctx context.Context, _ *live.Changed) (retrieval.Changes, error) {
-			return publishShared(ctx, cfg, fol, log)
-		})
-		return fol, lib, func(ctx context.Context) { fol.Run(ctx, followEvery) }, nil
+		pub := sharedPublisher{dir: cfg.SharedIndex, fol: fol, log: log,
+			b: retrieval.NewSharedBuilder(cfg.SharedIndex, retrieval.Options{Logger: log, LockTimeout: sharedLockWait})}
+		served := &servedFolders{cfg: cfg, ix: pub, log: log, synced: synced}
+		return fol, live.NewLibrary(fol, served.sync), func(ctx context.Context) {
+			defer served.close()
+			fol.Run(ctx, followEvery)
+		}, nil
 	}
 	var watcher *corpus.Watcher
 	if cfg.CorpusDir != "" && cfg.ShardID == 0 {
@@ -269,36 +271,6 @@ func openServed(ctx context.Context, cfg config.Config, log *slog.Logger, synced
 // building the shared index before it leaves its articles to the next
 // try (its recovery sweep, or its next poll) or to that build.
 const sharedLockWait = 30 * time.Second
-
-// publishShared is the feed poller's index sync with a shared index: it
-// publishes the shared folder's next version from the corpus folder and
-// the shared articles folder, as `verbatim index` does, then serves it at
-// once; the other processes follow it within followEvery.
-func publishShared(ctx context.Context, cfg config.Config, fol *retrieval.Follower, log *slog.Logger) (retrieval.Changes, error) {
-	f, problems, err := listFolder(ctx, cfg)
-	if err != nil {
-		return retrieval.Changes{}, err
-	}
-	if f == nil {
-		return retrieval.Changes{}, errors.New("no corpus folder and no stored article to index")
-	}
-	defer f.Close()
-	res, err := retrieval.BuildShared(ctx, cfg.SharedIndex, f, retrieval.Options{Logger: log, LockTimeout: sharedLockWait})
-	if errors.Is(err, retrieval.ErrLocked) {
-		return retrieval.Changes{}, fmt.Errorf("shared index %s is being built by verbatim index; trying again later: %w", cfg.SharedIndex, err)
-	}
-	if err != nil {
-		return retrieval.Changes{}, err
-	}
-	warnSkipped(log, cfg.CorpusDir, cfg.DataDir, append(problems, res.Problems...), nil, false)
-	if _, err := fol.Reload(); err != nil {
-		return res.Changes, fmt.Errorf("serve the new shared index: %w", err)
-	}
-	if res.Changes != (retrieval.Changes{}) {
-		log.Info("shared index updated", "version", fol.Version(), "articles", res.Articles, "sentences", res.Sentences)
-	}
-	return res.Changes, nil
-}
 
 // watchCorpus indexes the corpus folder's changes as they come, until ctx
 // ends: after each quiet period it looks again at the files the watcher

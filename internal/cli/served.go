@@ -23,7 +23,7 @@ import (
 // lists both folders again. Its sync is the library's SyncFunc.
 type servedFolders struct {
 	cfg config.Config
-	ix  *retrieval.Index
+	ix  folderIndex
 	log *slog.Logger
 	// synced, when set, is told of every sync that succeeded: its kind
 	// ("named" or "full") and how long it took.
@@ -33,6 +33,60 @@ type servedFolders struct {
 	l      listing // its folder is nil until the first full listing
 	closed bool
 }
+
+// folderIndex is the index servedFolders keeps up to date: the bot's own
+// (*retrieval.Index), or a shared index folder it publishes
+// (sharedPublisher).
+type folderIndex interface {
+	SyncFolder(ctx context.Context, f *corpus.Folder) (retrieval.BuildResult, error)
+	SyncArticles(ctx context.Context, f *corpus.Folder, ids []corpus.ArticleID) (retrieval.BuildResult, error)
+	Article(id corpus.ArticleID) (*corpus.Article, bool)
+	Articles() []*corpus.Article
+}
+
+// sharedPublisher publishes a shared index folder's next version for the
+// process that stores fetched articles, as `verbatim index` does, and
+// serves it at once; the other processes follow it within followEvery.
+// Its builder keeps what it read of the version it published last, so
+// that publishing an article the feed poller names costs that article.
+type sharedPublisher struct {
+	dir string
+	b   *retrieval.SharedBuilder
+	fol *retrieval.Follower
+	log *slog.Logger
+}
+
+func (p sharedPublisher) SyncFolder(ctx context.Context, f *corpus.Folder) (retrieval.BuildResult, error) {
+	res, err := p.b.Build(ctx, f)
+	return p.serve(res, err)
+}
+
+func (p sharedPublisher) SyncArticles(ctx context.Context, f *corpus.Folder, ids []corpus.ArticleID) (retrieval.BuildResult, error) {
+	res, err := p.b.BuildArticles(ctx, f, ids)
+	return p.serve(res, err)
+}
+
+// serve serves the version a build published.
+func (p sharedPublisher) serve(res retrieval.BuildResult, err error) (retrieval.BuildResult, error) {
+	if errors.Is(err, retrieval.ErrLocked) {
+		return res, fmt.Errorf("shared index %s is being built by verbatim index; trying again later: %w", p.dir, err)
+	}
+	if err != nil {
+		return res, err
+	}
+	if _, err := p.fol.Reload(); err != nil {
+		return res, fmt.Errorf("serve the new shared index: %w", err)
+	}
+	if res.Changes != (retrieval.Changes{}) {
+		p.log.Info("shared index updated", "version", p.fol.Version(), "articles", res.Articles, "sentences", res.Sentences)
+	}
+	return res, nil
+}
+
+func (p sharedPublisher) Article(id corpus.ArticleID) (*corpus.Article, bool) {
+	return p.fol.Article(id)
+}
+func (p sharedPublisher) Articles() []*corpus.Article { return p.fol.Articles() }
 
 // errServedClosed is the error of a sync after the bot stopped.
 var errServedClosed = errors.New("the bot is stopping")

@@ -21,7 +21,9 @@ import (
 // one that polls stores a fetched article in the shared articles folder
 // and publishes the shared index's next version; the other, which never
 // polls, answers from the article once it follows that version, and so
-// does a command run after. A `verbatim index` run later keeps it.
+// does a command run after. The poller publishes its second article by
+// naming it (the sync metric's callback says which kind each took), not
+// by listing the folders again. A `verbatim index` run later keeps both.
 func TestSharedIndexFetchedArticleReachesOthers(t *testing.T) {
 	ctx, cancel := context.WithTimeout(context.Background(), 60*time.Second)
 	defer cancel()
@@ -39,14 +41,21 @@ func TestSharedIndexFetchedArticleReachesOthers(t *testing.T) {
 	runCtx, stop := context.WithCancel(ctx)
 	defer wg.Wait()
 	defer stop()
-	open := func() (config.Config, servedIndex, *live.Library) {
+	var mu sync.Mutex
+	kinds := map[string]int{}
+	synced := func(kind string, _ time.Duration) {
+		mu.Lock()
+		kinds[kind]++
+		mu.Unlock()
+	}
+	open := func(synced func(string, time.Duration)) (config.Config, servedIndex, *live.Library) {
 		t.Helper()
 		e := env(t.TempDir())
 		cfg, err := config.Load(func(k string) string { return e[k] })
 		if err != nil {
 			t.Fatal(err)
 		}
-		ix, lib, follow, err := openServed(ctx, cfg, log, nil)
+		ix, lib, follow, err := openServed(ctx, cfg, log, synced)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -54,8 +63,8 @@ func TestSharedIndexFetchedArticleReachesOthers(t *testing.T) {
 		wg.Go(func() { follow(runCtx) })
 		return cfg, ix, lib
 	}
-	cfgA, _, libA := open()
-	_, ixB, _ := open()
+	cfgA, _, libA := open(synced)
+	_, ixB, _ := open(nil)
 
 	// The first bot polls (it holds the lease of its own state file).
 	site.publish("herald-1", "/a/bridge", "Harbour Bridge reopens after costly repairs", bridgeStory...)
@@ -63,28 +72,39 @@ func TestSharedIndexFetchedArticleReachesOthers(t *testing.T) {
 	startPoller(t, runCtx, &wg, cfgA, libA, log)
 
 	const q = "Who is the chief engineer on the bridge project?"
-	answers := func(ix servedIndex) bool {
-		a, err := ix.Ask(ctx, retrieval.Query{Text: q})
-		return err == nil && len(a.Quotes) > 0 && strings.Contains(a.Quotes[0].Sentence.Text, "Maria Okafor")
-	}
-	tick := time.NewTicker(20 * time.Millisecond)
-	defer tick.Stop()
-	for !answers(ixB) {
-		select {
-		case <-ctx.Done():
-			t.Fatalf("the other bot never answered from the fetched article")
-		case <-tick.C:
+	answered := func(ix servedIndex, q, want string) {
+		t.Helper()
+		tick := time.NewTicker(20 * time.Millisecond)
+		defer tick.Stop()
+		for {
+			a, err := ix.Ask(ctx, retrieval.Query{Text: q})
+			if err == nil && len(a.Quotes) > 0 && strings.Contains(a.Quotes[0].Sentence.Text, want) {
+				return
+			}
+			select {
+			case <-ctx.Done():
+				t.Fatalf("the other bot never answered %q from the fetched article", q)
+			case <-tick.C:
+			}
 		}
 	}
+	answered(ixB, q, "Maria Okafor")
 	t.Logf("item in the feed to answerable in the other bot: %v", time.Since(start).Round(time.Millisecond))
+	site.publish("herald-2", "/a/strike", "Rail workers to strike", strikeStory...)
+	answered(ixB, "Who is the union's general secretary?", "Siobhan Kelly")
+	mu.Lock()
+	if kinds["full"] != 1 || kinds["named"] < 1 {
+		t.Errorf("publishes by kind %v; want the first by listing the folders, the next by naming the article", kinds)
+	}
+	mu.Unlock()
 	stored, _ := filepath.Glob(filepath.Join(shared, news.ArticlesDir, "*.json"))
-	if len(stored) != 1 {
-		t.Errorf("%d articles in the shared articles folder; want the fetched one", len(stored))
+	if len(stored) != 2 {
+		t.Errorf("%d articles in the shared articles folder; want the two fetched", len(stored))
 	}
 	if a := askJSON(t, env(t.TempDir()), q); len(a.Quotes) == 0 || !strings.Contains(a.Quotes[0].Text, "Maria Okafor") {
 		t.Errorf("ask from a command = %+v; want the fetched article quoted", a)
 	}
-	if code, out, errOut := runCLI(t, env(t.TempDir()), "index"); code != 0 || !strings.HasPrefix(out, "indexed 2 articles") {
-		t.Errorf("index after the poll: exit %d, %q %q; want the corpus article and the fetched one", code, out, errOut)
+	if code, out, errOut := runCLI(t, env(t.TempDir()), "index"); code != 0 || !strings.HasPrefix(out, "indexed 3 articles") {
+		t.Errorf("index after the poll: exit %d, %q %q; want the corpus article and the two fetched", code, out, errOut)
 	}
 }
