@@ -225,6 +225,55 @@ func TestProcessCorruptedIndexIsRebuilt(t *testing.T) {
 	p.stop()
 }
 
+// TestProcessSharedIndex builds a shared index folder (SHARED_INDEX_DIR)
+// with `verbatim index`, then answers from it in processes of their own,
+// as every process but the builder does: a command and a bot. (Opening a
+// version read-only once failed in a fresh process: bleve could not
+// build the index's analyzers before anything had registered verbatim's
+// token filters.)
+func TestProcessSharedIndex(t *testing.T) {
+	seed, err := filepath.Glob(filepath.Join("corpus", "seed", "*.txt"))
+	if err != nil || len(seed) != 1 {
+		t.Fatalf("the seed article: %v %v", seed, err)
+	}
+	text, err := os.ReadFile(seed[0])
+	if err != nil {
+		t.Fatal(err)
+	}
+	articles, shared := t.TempDir(), t.TempDir()
+	if err := os.WriteFile(filepath.Join(articles, "talks.txt"), text, 0o600); err != nil {
+		t.Fatal(err)
+	}
+	env := append(os.Environ(), "CORPUS_DIR="+articles, "SHARED_INDEX_DIR="+shared)
+	command := func(args ...string) string {
+		t.Helper()
+		cmd := exec.Command(binaryPath, args...)
+		cmd.Dir = t.TempDir()
+		cmd.Env = append(env, "DATA_DIR="+filepath.Join(cmd.Dir, "data"))
+		out, err := cmd.Output()
+		if err != nil {
+			t.Fatalf("verbatim %s: %v\n%s", strings.Join(args, " "), err, out)
+		}
+		return string(out)
+	}
+	if out := command("index"); !strings.HasPrefix(out, "indexed 1 article") {
+		t.Fatalf("verbatim index: %q", out)
+	}
+	if out := command("ask", "Who is Hoshyar Zebari?"); !strings.Contains(out, "foreign minister") {
+		t.Errorf("verbatim ask from the shared index: %q", out)
+	}
+	fake := discordtest.New(t, discordtest.Config{})
+	p := startProcess(t, "DISCORD_TOKEN="+fake.Token(), "DISCORD_API_BASE="+fake.URL, "CORPUS_DIR="+articles, "SHARED_INDEX_DIR="+shared)
+	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+	defer cancel()
+	p.waitReady(ctx, fake)
+	if c := p.askZebari(ctx, fake); !strings.Contains(string(c.Body), "foreign minister") {
+		t.Fatalf("no answer from the shared index: %s\n%s", c.Body, p.stderr)
+	}
+	waitHeartbeat(ctx, fake)
+	p.stop()
+}
+
 // secretToken is shaped like a real bot token: the user id in base64, a
 // timestamp, and an HMAC. The last two parts are the secret.
 const secretToken = "MTAwMDAwMDAwMDAwMDAwMDAx.GhQk3x.Zq9vXb7Yw2LmNc4RtUe8JpAs6DfGh1KiOo0PyT"

@@ -385,6 +385,11 @@ func OpenShared(dir string, o Options) (*Index, error) {
 // openReadOnly opens the index at path without taking it from its
 // builder: bleve's read-only mode, a shared lock.
 func openReadOnly(path string, o Options) (ix *Index, err error) {
+	// The index's mapping names verbatim's own token filters: bleve
+	// builds them from its registry as it opens the index.
+	if err := registerFilters(); err != nil {
+		return nil, err
+	}
 	var bi bleve.Index
 	func() {
 		defer func() {

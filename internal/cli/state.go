@@ -29,6 +29,11 @@ func openState(ctx context.Context, cfg config.Config, log *slog.Logger, down fu
 		}
 		return s, nil
 	}
+	// A bot serving a shared index makes no index of its own: its data
+	// folder may not exist yet.
+	if err := makeDataDir(cfg.DataDir, log); err != nil {
+		return nil, err
+	}
 	path := filepath.Join(cfg.DataDir, boltstore.File)
 	var s *boltstore.Store
 	var aside string
@@ -36,9 +41,6 @@ func openState(ctx context.Context, cfg config.Config, log *slog.Logger, down fu
 	if setAside {
 		s, aside, err = boltstore.OpenOrSetAside(path, time.Second, time.Now())
 	} else {
-		if err := os.MkdirAll(cfg.DataDir, 0o700); err != nil {
-			return nil, err
-		}
 		s, err = boltstore.Open(path, time.Second)
 	}
 	if errors.Is(err, boltstore.ErrLocked) {
