@@ -1,11 +1,13 @@
 package retrieval
 
 import (
+	"bytes"
 	"context"
 	"errors"
 	"fmt"
 	"io"
 	"io/fs"
+	"maps"
 	"os"
 	"path/filepath"
 	"slices"
@@ -430,6 +432,9 @@ type Follower struct {
 	mu   sync.RWMutex // guards cur; held for writing only to swap it
 	cur  *followed
 	swap sync.Mutex // serialises Reload
+	// carried counts the versions that took the entries of the one
+	// before (see carryEntries); guarded by swap.
+	carried int
 }
 
 type followed struct {
@@ -474,12 +479,77 @@ func (f *Follower) Reload() (bool, error) {
 	if err != nil {
 		return false, err
 	}
+	if carryEntries(ix, old.ix) {
+		f.carried++
+	}
 	f.mu.Lock()
 	f.cur = &followed{ix: ix}
 	f.mu.Unlock()
 	old.users.Wait()
 	old.ix.Close()
 	return true, nil
+}
+
+// carryEntries gives ix, a version just opened, the entries of old, the
+// version it follows, when old holds every one and ix's catalogue lies
+// over old's (its base is old's base, or old's whole catalogue): the
+// entries of ix's own layer, decoded, replace or remove old's, and the
+// others are old's, which are immutable. A follower then decodes the
+// articles that changed, version after version, not every article each
+// time something needs them all (at 100,000 articles, 0.3-0.6 s and
+// 100 MB per version and process). It reports whether it carried them:
+// not when the fingerprint they make is not the one ix was published
+// with.
+func carryEntries(ix, old *Index) bool {
+	held := old.man.Articles.held.Load()
+	if held == nil || ix.cat == nil || ix.cat.base == nil || old.man.Version != analysisVersion ||
+		ix.man.Version != analysisVersion || old.man.Sum == nil || ix.man.Sum == nil {
+		return false
+	}
+	base, err := os.Stat(filepath.Join(ix.path, catalogBaseFile))
+	if err != nil {
+		return false
+	}
+	over := false
+	for _, name := range []string{catalogBaseFile, catalogFile} {
+		if fi, err := os.Stat(filepath.Join(old.path, name)); err == nil && os.SameFile(base, fi) {
+			over = true
+		}
+	}
+	if !over {
+		return false
+	}
+	nexts := maps.Clone(*held)
+	var changes []entryChange
+	err = ix.cat.top.View(func(tx *bolt.Tx) error {
+		b := tx.Bucket(catalogArticles)
+		if b == nil {
+			return nil
+		}
+		return b.ForEach(func(k, v []byte) error {
+			id := corpus.ArticleID(k)
+			prev := nexts[id]
+			if bytes.Equal(v, removed) {
+				delete(nexts, id)
+				if prev != nil {
+					changes = append(changes, entryChange{id, prev, nil})
+				}
+				return nil
+			}
+			e, err := decodeEntry(v)
+			if err != nil {
+				return fmt.Errorf("article %s: %w", id, err)
+			}
+			nexts[e.Article.ID] = e
+			changes = append(changes, entryChange{id, prev, e})
+			return nil
+		})
+	})
+	if err != nil || fingerprintSum(old.man.Sum, nexts, changes).String() != ix.man.Fingerprint {
+		return false
+	}
+	ix.man.Articles = heldEntries(nexts)
+	return true
 }
 
 // Run reloads every period until ctx ends, logging what it finds.

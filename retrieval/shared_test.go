@@ -156,8 +156,10 @@ func TestSharedIndexBuilderAndReaders(t *testing.T) {
 // their base. Every version reads as an index of the folder made afresh
 // does (its size, fingerprint, articles, each article's sentences, and
 // answers), an article removed over a base is gone, a builder that
-// starts afresh finds nothing to change, and the builder decodes no
-// entry again from one version to the next.
+// starts afresh finds nothing to change, and neither the builder nor a
+// follower that holds every entry decodes them all again from one
+// layered version to the next: the follower's articles read as the
+// fresh index's too.
 func TestSharedVersionsLayerTheCatalogue(t *testing.T) {
 	ctx := context.Background()
 	src, shared := t.TempDir(), t.TempDir()
@@ -206,6 +208,12 @@ func TestSharedVersionsLayerTheCatalogue(t *testing.T) {
 		{"remove", func() string { os.Remove(filepath.Join(src, ids[4]+".txt")); return ids[4] }},
 	}
 	prev, _ := readCurrent(shared)
+	fol, err := OpenFollower(shared, answerAll)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer fol.Close()
+	fol.Articles() // every entry held
 	var layered, merged int
 	for i, st := range steps {
 		changed := st.do()
@@ -268,6 +276,22 @@ func TestSharedVersionsLayerTheCatalogue(t *testing.T) {
 		if !slices.Equal(gotIDs, wantIDs) {
 			t.Errorf("step %d (%s): articles %v; want %v", i, st.what, gotIDs, wantIDs)
 		}
+		if switched, err := fol.Reload(); !switched || err != nil {
+			t.Fatalf("step %d (%s): follower Reload = %v, %v", i, st.what, switched, err)
+		}
+		var folIDs []corpus.ArticleID
+		for _, a := range fol.Articles() {
+			folIDs = append(folIDs, a.ID)
+			if g, ok := fol.Article(a.ID); !ok || g.Hash != a.Hash {
+				t.Errorf("step %d (%s): the follower's article %s reads %+v", i, st.what, a.ID, g)
+			}
+		}
+		served, done := fol.acquire()
+		fp := served.Fingerprint()
+		done()
+		if !slices.Equal(folIDs, wantIDs) || fp != want.Fingerprint() {
+			t.Errorf("step %d (%s): the follower's articles %v, %s; want %v, %s", i, st.what, folIDs, fp, wantIDs, want.Fingerprint())
+		}
 		for _, q := range determinismQuestions[:4] {
 			ga, err1 := got.Ask(ctx, Query{Text: q, Top: 5})
 			wa, err2 := want.Ask(ctx, Query{Text: q, Top: 5})
@@ -280,6 +304,9 @@ func TestSharedVersionsLayerTheCatalogue(t *testing.T) {
 	}
 	if layered == 0 || merged == 0 {
 		t.Errorf("%d versions layered, %d merged; want both kinds", layered, merged)
+	}
+	if fol.carried != layered {
+		t.Errorf("the follower carried its entries to %d versions; want the %d layered ones", fol.carried, layered)
 	}
 	if b.seeded != len(steps) {
 		t.Errorf("%d of %d builds started from the entries kept", b.seeded, len(steps))
