@@ -24,6 +24,7 @@ var (
 	seedPara12Files = []string{"seed-paraphrase12.tune.jsonl", "seed-paraphrase12.heldout.jsonl"}
 	seedPara13Files = []string{"seed-paraphrase13.tune.jsonl", "seed-paraphrase13.heldout.jsonl"}
 	seedPara14Files = []string{"seed-paraphrase14.tune.jsonl", "seed-paraphrase14.heldout.jsonl"}
+	seedPara15Files = []string{"seed-paraphrase15.tune.jsonl", "seed-paraphrase15.heldout.jsonl"}
 	summaryFiles    = []string{"summaries.tune.jsonl", "summaries.heldout.jsonl"}
 	summary2Files   = []string{"summaries2.tune.jsonl", "summaries2.heldout.jsonl"}
 	summary3Files   = []string{"summaries3.tune.jsonl", "summaries3.heldout.jsonl"}
@@ -120,6 +121,9 @@ const (
 	news14Dir     = "testdata/eval/news14"
 	news14Tune    = "news14-paraphrase.tune.jsonl"
 	news14Heldout = "news14-paraphrase.heldout.jsonl"
+	news15Dir     = "testdata/eval/news15"
+	news15Tune    = "news15-paraphrase.tune.jsonl"
+	news15Heldout = "news15-paraphrase.heldout.jsonl"
 )
 
 // The chat-style set (testdata/eval/README.md): questions typed as
@@ -239,6 +243,12 @@ func TestSeedParaphrase13Rules(t *testing.T) {
 // written blind like the thirteenth.
 func TestSeedParaphrase14Rules(t *testing.T) {
 	checkSeedParaHalves(t, seedPara14Files, blindSeedParaRules)
+}
+
+// TestSeedParaphrase15Rules checks the fifteenth seed paraphrase set,
+// written blind like the fourteenth.
+func TestSeedParaphrase15Rules(t *testing.T) {
+	checkSeedParaHalves(t, seedPara15Files, blindSeedParaRules)
 }
 
 // seedParaRules are the counts a seed paraphrase set was written to:
@@ -517,6 +527,12 @@ func TestNews13ParaphraseRules(t *testing.T) {
 // its halves, split by article again.
 func TestNews14ParaphraseRules(t *testing.T) {
 	checkNewsParaSet(t, news14Dir, news14Tune, news14Heldout)
+}
+
+// TestNews15ParaphraseRules checks the fifteenth news paraphrase set and
+// its halves, split by article like the fourteenth.
+func TestNews15ParaphraseRules(t *testing.T) {
+	checkNewsParaSet(t, news15Dir, news15Tune, news15Heldout)
 }
 
 // newsSplit is how a news paraphrase set's halves divide its articles:
