@@ -377,17 +377,7 @@ func BenchmarkAddOneFile(b *testing.B) {
 				b.Fatal(err)
 			}
 			defer kept.Close()
-			named := func(b *testing.B, name string) BuildResult {
-				ids, _, err := kept.Relist(ctx, 0, []string{name})
-				if err != nil {
-					b.Fatal(err)
-				}
-				res, err := ix.SyncArticles(ctx, kept, ids)
-				if err != nil {
-					b.Fatal(err)
-				}
-				return res
-			}
+			named := namedSync(ctx, kept, ix.SyncArticles)
 			listing := func(b *testing.B, _ string) BuildResult { return syncListed(ctx, b, ix, dir) }
 			i := 0
 			for _, path := range []struct {
@@ -397,22 +387,8 @@ func BenchmarkAddOneFile(b *testing.B) {
 				b.Run("path="+path.name, func(b *testing.B) {
 					for b.Loop() {
 						b.StopTimer()
-						name := fmt.Sprintf("added-file-%06d.txt", i)
-						if err := os.WriteFile(filepath.Join(dir, name), []byte(g.Article(i)), 0o644); err != nil {
-							b.Fatal(err)
-						}
+						addAndRemove(b, dir, fmt.Sprintf("added-file-%06d.txt", i), g.Article(i), path.sync)
 						i++
-						b.StartTimer()
-						res := path.sync(b, name)
-						b.StopTimer()
-						os.Remove(filepath.Join(dir, name))
-						if res.Added != 1 {
-							b.Fatalf("added %d articles; want 1", res.Added)
-						}
-						if res := path.sync(b, name); res.Removed != 1 {
-							b.Fatalf("removed %d articles; want 1", res.Removed)
-						}
-						b.StartTimer()
 					}
 				})
 			}
@@ -462,36 +438,11 @@ func BenchmarkPublishOneFile(b *testing.B) {
 				b.Fatal(err)
 			}
 			defer kept.Close()
-			pub := NewSharedBuilder(shared, Options{})
-			publish := func(name string) BuildResult {
-				ids, _, err := kept.Relist(ctx, 0, []string{name})
-				if err != nil {
-					b.Fatal(err)
-				}
-				res, err := pub.BuildArticles(ctx, kept, ids)
-				if err != nil {
-					b.Fatal(err)
-				}
-				return res
-			}
+			publish := namedSync(ctx, kept, NewSharedBuilder(shared, Options{}).BuildArticles)
 			i := 0
 			round := func() {
-				name := fmt.Sprintf("published-file-%06d.txt", i)
-				if err := os.WriteFile(filepath.Join(dir, name), []byte(g.Article(i)), 0o644); err != nil {
-					b.Fatal(err)
-				}
+				addAndRemove(b, dir, fmt.Sprintf("published-file-%06d.txt", i), g.Article(i), publish)
 				i++
-				b.StartTimer()
-				res := publish(name)
-				b.StopTimer()
-				os.Remove(filepath.Join(dir, name))
-				if res.Added != 1 {
-					b.Fatalf("added %d articles; want 1", res.Added)
-				}
-				if res := publish(name); res.Removed != 1 {
-					b.Fatalf("removed %d articles; want 1", res.Removed)
-				}
-				b.StartTimer()
 			}
 			b.StopTimer()
 			round() // the process's first publish
@@ -502,6 +453,42 @@ func BenchmarkPublishOneFile(b *testing.B) {
 			}
 		})
 	}
+}
+
+// namedSync returns a sync of the file a benchmark names: relisted in
+// kept, and the articles it names brought up to date by sync.
+func namedSync(ctx context.Context, kept *corpus.Folder, sync func(context.Context, *corpus.Folder, []corpus.ArticleID) (BuildResult, error)) func(*testing.B, string) BuildResult {
+	return func(b *testing.B, name string) BuildResult {
+		ids, _, err := kept.Relist(ctx, 0, []string{name})
+		if err != nil {
+			b.Fatal(err)
+		}
+		res, err := sync(ctx, kept, ids)
+		if err != nil {
+			b.Fatal(err)
+		}
+		return res
+	}
+}
+
+// addAndRemove writes the file name of text into dir and times sync
+// adding it; then, outside the timer, removes it and syncs again. It is
+// called with the timer stopped and returns with it running.
+func addAndRemove(b *testing.B, dir, name string, text []byte, sync func(*testing.B, string) BuildResult) {
+	if err := os.WriteFile(filepath.Join(dir, name), text, 0o644); err != nil {
+		b.Fatal(err)
+	}
+	b.StartTimer()
+	res := sync(b, name)
+	b.StopTimer()
+	os.Remove(filepath.Join(dir, name))
+	if res.Added != 1 {
+		b.Fatalf("added %d articles; want 1", res.Added)
+	}
+	if res := sync(b, name); res.Removed != 1 {
+		b.Fatalf("removed %d articles; want 1", res.Removed)
+	}
+	b.StartTimer()
 }
 
 // BenchmarkAsk times answering questions the process has not seen: the

@@ -178,19 +178,7 @@ func TestServedFetchedArticlesAnswered(t *testing.T) {
 	startPoller(t, runCtx, &wg, cfg, lib, log)
 	answered := func(q, want string) {
 		t.Helper()
-		tick := time.NewTicker(20 * time.Millisecond)
-		defer tick.Stop()
-		for {
-			a, err := ix.Ask(ctx, retrieval.Query{Text: q})
-			if err == nil && len(a.Quotes) > 0 && strings.Contains(a.Quotes[0].Sentence.Text, want) {
-				return
-			}
-			select {
-			case <-ctx.Done():
-				t.Fatalf("%q was never answered with %q", q, want)
-			case <-tick.C:
-			}
-		}
+		waitAnswered(t, ctx, ix, q, want)
 	}
 	site.publish("herald-1", "/a/bridge", "Harbour Bridge reopens after costly repairs", bridgeStory...)
 	answered("Who is the chief engineer on the bridge project?", "Maria Okafor")
@@ -278,4 +266,23 @@ func ferryCorpus(t *testing.T) string {
 		t.Fatal(err)
 	}
 	return dir
+}
+
+// waitAnswered waits until ix quotes a sentence holding want first for
+// q, failing the test when ctx ends first.
+func waitAnswered(t *testing.T, ctx context.Context, ix servedIndex, q, want string) {
+	t.Helper()
+	tick := time.NewTicker(20 * time.Millisecond)
+	defer tick.Stop()
+	for {
+		a, err := ix.Ask(ctx, retrieval.Query{Text: q})
+		if err == nil && len(a.Quotes) > 0 && strings.Contains(a.Quotes[0].Sentence.Text, want) {
+			return
+		}
+		select {
+		case <-ctx.Done():
+			t.Fatalf("%q was never answered with %q", q, want)
+		case <-tick.C:
+		}
+	}
 }

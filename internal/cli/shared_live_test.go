@@ -13,7 +13,6 @@ import (
 	"github.com/verbatim-bot/verbatim/internal/config"
 	"github.com/verbatim-bot/verbatim/internal/live"
 	"github.com/verbatim-bot/verbatim/news"
-	"github.com/verbatim-bot/verbatim/retrieval"
 )
 
 // TestSharedIndexFetchedArticleReachesOthers: two bots on a machine
@@ -74,19 +73,7 @@ func TestSharedIndexFetchedArticleReachesOthers(t *testing.T) {
 	const q = "Who is the chief engineer on the bridge project?"
 	answered := func(ix servedIndex, q, want string) {
 		t.Helper()
-		tick := time.NewTicker(20 * time.Millisecond)
-		defer tick.Stop()
-		for {
-			a, err := ix.Ask(ctx, retrieval.Query{Text: q})
-			if err == nil && len(a.Quotes) > 0 && strings.Contains(a.Quotes[0].Sentence.Text, want) {
-				return
-			}
-			select {
-			case <-ctx.Done():
-				t.Fatalf("the other bot never answered %q from the fetched article", q)
-			case <-tick.C:
-			}
-		}
+		waitAnswered(t, ctx, ix, q, want)
 	}
 	answered(ixB, q, "Maria Okafor")
 	t.Logf("item in the feed to answerable in the other bot: %v", time.Since(start).Round(time.Millisecond))
