@@ -185,8 +185,9 @@ type servedIndex interface {
 // 0); the other shards bring their index up to date with it as it is when
 // they start. The library syncs the index over the corpus folder and the
 // stored articles listed together, one sync at a time, and tells synced
-// (when not nil) of each sync of its own index; a shared index is rebuilt
-// by verbatim index, which lists the stored articles too.
+// (when not nil) of each sync that succeeded; with a shared index it
+// publishes the folder's next version instead, from the articles the
+// poller stored (verbatim index publishes the corpus folder's changes).
 func openServed(ctx context.Context, cfg config.Config, log *slog.Logger, synced func(kind string, took time.Duration)) (servedIndex, *live.Library, func(context.Context), error) {
 	if cfg.SharedIndex != "" {
 		fol, err := retrieval.OpenFollower(cfg.SharedIndex, retrieval.Options{Logger: log})
