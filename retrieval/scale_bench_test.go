@@ -592,6 +592,62 @@ func benchAsk(b *testing.B, warm bool) {
 	})
 }
 
+// BenchmarkAskPaired is BenchmarkAsk's one asker with the engines
+// taking turns in one run, for the targets that compare them: each
+// engine answers a block of pairedBlock new questions (BenchmarkAsk's
+// set, each asked after the engine forgets what it kept), then the next
+// engine the same block, the first engine of each block taking its turn
+// last in the next. A machine whose speed drifts over a run (a shared
+// host, another process) then weighs on every engine alike, where runs
+// of one engine after the other each met its own weather. Before each
+// turn the heap is collected outside the measurement, so that the
+// collection work within a turn is owed to that engine's own
+// allocations. It reports each engine's processor time per question
+// ("verbatim-cpu-ms", ...) and, with a peer (the build tag peer),
+// "ratio": verbatim's time over the first peer's.
+func BenchmarkAskPaired(b *testing.B) {
+	qs := benchQuestions(b)
+	engines := benchEngines()
+	ctx := context.Background()
+	for _, n := range benchSizes(b) {
+		b.Run(fmt.Sprintf("articles=%d", n), func(b *testing.B) {
+			ixs := make([]benchIndex, len(engines))
+			for k, e := range engines {
+				ixs[k] = benchFixture(b, n, e).ix
+			}
+			cpu := make([]time.Duration, len(engines))
+			b.ResetTimer()
+			for start := 0; start < b.N; start += pairedBlock {
+				end := min(b.N, start+pairedBlock)
+				for turn := range engines {
+					k := (start/pairedBlock + turn) % len(engines)
+					runtime.GC()
+					cpu0 := cpuTime()
+					for i := start; i < end; i++ {
+						ixs[k].forget()
+						if _, err := ixs[k].ask(ctx, qs[i%len(qs)], DefaultTop); err != nil {
+							b.Fatal(err)
+						}
+					}
+					cpu[k] += cpuTime() - cpu0
+				}
+			}
+			b.StopTimer()
+			for k, e := range engines {
+				b.ReportMetric(float64(cpu[k])/float64(time.Millisecond)/float64(b.N), e.name+"-cpu-ms")
+			}
+			if len(engines) > 1 && cpu[1] > 0 {
+				b.ReportMetric(float64(cpu[0])/float64(cpu[1]), "ratio")
+			}
+		})
+	}
+}
+
+// pairedBlock is how many questions an engine answers in one turn of
+// BenchmarkAskPaired: enough that the heap is collected a few times
+// within a turn, few enough that turns come seconds apart.
+const pairedBlock = 250
+
 // BenchmarkEval reports answer quality, the same questions put to every
 // engine: the seed article's questions (development and paraphrase) and
 // TrecQA's development questions turned into corpus QA on the generated
