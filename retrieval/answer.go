@@ -238,7 +238,11 @@ func appendScores(dst []float64, ranked []*candidate) []float64 {
 // answerQuote quotes a ranked candidate with the words that answer q.
 func (ix *Index) answerQuote(q rankQuery, k *candidate) Quote {
 	out := k.quote()
-	if sp, ok := answerSpan(ix.an, q, out.Text); ok {
+	sp, ok := answerSpan(ix.an, q, out.Text)
+	if !ok {
+		sp, ok = roleSpan(q, out.Sentence)
+	}
+	if ok {
 		out.AnswerSpan, out.Answer = sp, out.Text[sp.Start:sp.End]
 	}
 	return out

@@ -25,6 +25,10 @@ func TestAnswerSpan(t *testing.T) {
 		{"Where do Iraqi officials want the next meeting to take place?", "Baghdad"},
 		{"When will the expanded follow-up meeting be held?", "next month"},
 		{"How many years have Washington and Tehran had no diplomatic relations?", "28"},
+		// Who a named person is: the role the sentence gives them, typed
+		// as it may be.
+		{"Who is Zalmy Khalilzad?", "US ambassador to Iraq"},
+		{"who is zebari", "Iraq's foreign minister"},
 		// Questions that ask for no slot get no answer words.
 		{"What did Khalilzad call the talks?", ""},
 	} {
