@@ -35,7 +35,7 @@ const (
 // parseVersion changes whenever parsing, segmentation or attribution changes
 // what an article file turns into, so that indexes built by an older
 // version are rebuilt rather than trusted.
-const parseVersion = "verbatim-parse-2"
+const parseVersion = "verbatim-parse-3"
 
 // Meta is an article's publication details, as given in a file header,
 // front matter, a JSON article or a sidecar NAME.meta.json.

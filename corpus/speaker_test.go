@@ -94,6 +94,11 @@ var speakerPassages = []struct {
 		want: []who{{"Jane Smith", "spokeswoman for the union"}},
 	},
 	{
+		name: "a title of three words, the last an officer",
+		text: "Chief Fire Officer Karen Doyle said her crews had worked through the night.",
+		want: []who{{"Karen Doyle", "Chief Fire Officer"}},
+	},
+	{
 		name: "quote then title and surname",
 		text: `"This is a first step," Mr Khalilzad said.`,
 		want: []who{{"Khalilzad", ""}},

@@ -217,7 +217,8 @@ var wordLists = map[wordSet]string{
 		superintendent constable commissioner chairman chairwoman professor
 		congressman congresswoman representative speaker premier taoiseach
 		tanaiste president-elect attorney-general attorney director executive
-		envoy leader whip chair chairperson secretary-general director-general`,
+		envoy leader whip chair chairperson secretary-general director-general
+		officer`,
 	maleTitles:   `mr sir lord herr monsieur king prince emperor chairman congressman father`,
 	femaleTitles: `mrs ms miss dame lady madam mme mlle frau queen princess empress chairwoman congresswoman`,
 
