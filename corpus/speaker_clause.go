@@ -316,6 +316,11 @@ func appositionSubject(ts []token, c int) (phrase, bool) {
 		}
 		if r := relativeStart(ts, c); r >= 0 {
 			c = r - 1 // the comma before "who"
+			// An age or another aside before the clause: "Dilys Carthew,
+			// 74, who led the work, said".
+			if a := asideBefore(ts, c); a >= 0 {
+				c = a
+			}
 			if c--; c >= 0 && ts[c].kind == tComma {
 				continue
 			}
@@ -380,6 +385,21 @@ func appositionSubject(ts []token, c int) (phrase, bool) {
 // place's: more than one word, or a title ("Sen. Collins").
 func personLike(p phrase) bool {
 	return p.sTo-p.sFrom >= 2 || p.titleTo > p.titleFrom
+}
+
+// asideBefore returns the index of the comma that opens an aside ending
+// at the comma c ("74" in "Dilys Carthew, 74, who ..."; see
+// isInterjection), or -1 when there is none.
+func asideBefore(ts []token, c int) int {
+	for k := c - 1; k >= 0 && c-k <= 4; k-- {
+		if ts[k].kind == tComma {
+			if isInterjection(ts, k+1, c) {
+				return k
+			}
+			return -1
+		}
+	}
+	return -1
 }
 
 // relativeStart returns the index of the "who" (or "which", "whose") that

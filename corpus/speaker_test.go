@@ -99,6 +99,11 @@ var speakerPassages = []struct {
 		want: []who{{"Karen Doyle", "Chief Fire Officer"}},
 	},
 	{
+		name: "an age, then a relative clause, before the verb",
+		text: "Retired engineer Dilys Carthew, 74, who led the work, said the wheel turned.",
+		want: []who{{"Dilys Carthew", "Retired engineer"}},
+	},
+	{
 		name: "quote then title and surname",
 		text: `"This is a first step," Mr Khalilzad said.`,
 		want: []who{{"Khalilzad", ""}},
