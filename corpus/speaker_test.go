@@ -104,6 +104,16 @@ var speakerPassages = []struct {
 		want: []who{{"Dilys Carthew", "Retired engineer"}},
 	},
 	{
+		name: "a vet speaks",
+		text: "A vet at the port said she had probably stayed alive by licking condensation.",
+		want: []who{{"vet at the port", ""}},
+	},
+	{
+		name: "a body speaks",
+		text: "The coastguard said the ship had strayed almost two miles from the marked channel.",
+		want: []who{{"coastguard", ""}},
+	},
+	{
 		name: "quote then title and surname",
 		text: `"This is a first step," Mr Khalilzad said.`,
 		want: []who{{"Khalilzad", ""}},

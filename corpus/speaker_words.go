@@ -262,7 +262,8 @@ var wordLists = map[wordSet]string{
 		imam cleric monarch ruler candidate nominee challenger incumbent
 		opponent critic supporter investor trader banker broker mp mep
 		congressman congresswoman man woman boy girl person ceo chef
-		speaker prime-minister vice-president president-elect taoiseach`,
+		speaker prime-minister vice-president president-elect taoiseach
+		vet veterinarian beekeeper fisherman keeper ranger warden`,
 	orgNouns: `government ministry department company firm agency
 		army military navy embassy council committee commission party union
 		group bank board office administration authority campaign team club
@@ -271,7 +272,8 @@ var wordLists = map[wordSet]string{
 		parliament senate congress secretariat presidency palace network
 		newspaper broadcaster airline carrier manufacturer retailer insurer
 		lender operator producer exporter supplier developer publisher studio
-		university school hospital trust family court regime assembly giant`,
+		university school hospital trust family court regime assembly giant
+		coastguard jury body panel surgery`,
 	// docNouns head phrases that quote a document; "a statement from the
 	// ministry" is the ministry's speech, "the report" alone is nobody's.
 	docNouns: `statement report reports figures data document documents
