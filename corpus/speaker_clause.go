@@ -55,9 +55,13 @@ func subjectOf(ts []token, v int, info verbInfo, head phrase, headSpeaks bool) (
 		}
 		switch {
 		case l.is(relatives):
-			// "Mr Smith, who said ...", "the mayor who said ..."
+			// "Mr Smith, who said ...", "the mayor who said ...",
+			// "Harold Fenwick, 91, who said ..."
 			e := left - 1
 			if e >= 0 && ts[e].kind == tComma {
+				if a := asideBefore(ts, e); a >= 0 {
+					e = a
+				}
 				e--
 			}
 			p, ok = phraseEndingAt(ts, e)

@@ -104,6 +104,11 @@ var speakerPassages = []struct {
 		want: []who{{"Dilys Carthew", "Retired engineer"}},
 	},
 	{
+		name: "an age before who said",
+		text: "Among them was Harold Fenwick, 91, who said he had ridden the city's old trams.",
+		want: []who{{"Harold Fenwick", ""}},
+	},
+	{
 		name: "a vet speaks",
 		text: "A vet at the port said she had probably stayed alive by licking condensation.",
 		want: []who{{"vet at the port", ""}},
