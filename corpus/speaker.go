@@ -36,6 +36,10 @@ import "strings"
 //     matching gender where a title ("Mr", "Mrs") or an earlier pronoun
 //     told it; "they" is the last group so named, "it" the last body; with
 //     none, the speaker is "".
+//   - An aside between a subject and its verb is skipped: an age, "aged
+//     74", "however", a relative clause, or an age and then a relative
+//     clause ("Dilys Carthew, 74, who led the work, said"; "Harold
+//     Fenwick, 91, who said").
 //   - A role comes from apposition ("The US ambassador to Iraq, Zalmy
 //     Khalilzad, said"; "Zalmy Khalilzad, the US ambassador, said"), a
 //     lower-case role before the name ("foreign minister Hoshyar Zebari")
@@ -51,7 +55,9 @@ import "strings"
 // errs where news phrasing is unusual. Two people coordinated as one
 // subject ("Mr Obama and Mr Biden said") give the nearer one. A lone
 // capitalised word it has not seen introduced ("Smith said") is taken for
-// a body (a place or organisation speaking), which "he" never refers to.
+// a body (a place or organisation speaking), which "he" never refers to;
+// a body introduced by a name and a role ("The water contractor, Brayford
+// Civils, said") is taken for a person, so a later "it" does not find it.
 // Multi-word place names outside its list of place words ("Sri Lanka")
 // can pass for people. A paragraph that carries on a quotation from the
 // one before without a quotation mark of its own is read as unquoted. Documents are not speakers ("the report said" gives ""),
