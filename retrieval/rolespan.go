@@ -165,6 +165,20 @@ func (a appositiveText) before(first, last int) (Span, bool) {
 	for start > 0 && !a.boundary(start) {
 		start--
 	}
+	// "by Corvasia's trade minister, Rafael Oduya": the agent's "by" is
+	// not the role's. "called the county's finds liaison officer, Farida
+	// Nasser": the role starts at its determiner, after the verb.
+	if a.word(start) == "by" && start < end {
+		start++
+	}
+	if w := a.word(start); !a.capital(start) && !determiners[w] && !roleOpeners[w] {
+		for k := start + 1; k < end; k++ {
+			if determiners[a.word(k)] {
+				start = k
+				break
+			}
+		}
+	}
 	return a.role(start, end, maxRoleBefore)
 }
 
