@@ -76,8 +76,7 @@ func namesAny(name string, named func(string) bool) bool {
 // appositive finds a description of a person in text, set beside their
 // name between commas: before it ("Iraq's foreign minister, Hoshyar
 // Zebari, told ...", "his deputy, John Smith, would ..."), or after it
-// starting with a determiner, a possessive or "who" ("Zoë Marchetti, the
-// chain's founder, said ..."). The name is the first run of capitalised words
+// (see after: "Zoë Marchetti, the chain's founder, said ..."). The name is the first run of capitalised words
 // holding a word that named accepts (lower-cased and folded) that has
 // such a description. A description is a few words, at least one of them
 // a lower-case word that is not a stop word, and starts with none of
@@ -183,16 +182,22 @@ func (a appositiveText) before(first, last int) (Span, bool) {
 }
 
 // after returns the description that follows a comma after the name run
-// ending at last, starting with a determiner, a possessive or "who"
-// ("Zoë Marchetti, the chain's founder", "Ellen Sykes, who runs the
-// pharmacy").
+// ending at last, and an age if one comes first: starting with a
+// determiner, a possessive, "who", or "of" and a determiner ("Zoë
+// Marchetti, the chain's founder", "Ellen Sykes, who runs the pharmacy",
+// "Dr Anaïs Carvell, of the local health protection team").
 func (a appositiveText) after(last int) (Span, bool) {
 	start := last + 1
 	if start >= len(a.toks) || strings.TrimSpace(a.gap(start)) != "," {
 		return Span{}, false
 	}
+	// An age first is passed over: "Martin Greave, 61, who led ...".
+	if isDigits(a.word(start)) && start+1 < len(a.toks) && strings.TrimSpace(a.gap(start+1)) == "," {
+		start++
+	}
 	possessive := start+1 < len(a.toks) && a.word(start+1) == "s" && strings.ContainsAny(a.gap(start+1), "'’")
-	if !determiners[a.word(start)] && !possessive && a.word(start) != "who" {
+	of := a.word(start) == "of" && start+1 < len(a.toks) && determiners[a.word(start+1)]
+	if !determiners[a.word(start)] && !possessive && !of && a.word(start) != "who" {
 		return Span{}, false
 	}
 	end := start
