@@ -242,6 +242,9 @@ func (ix *Index) answerQuote(q rankQuery, k *candidate) Quote {
 	if !ok {
 		sp, ok = roleSpan(q, out.Sentence)
 	}
+	if !ok {
+		sp, ok = calledSpan(q, out.Text)
+	}
 	if ok {
 		out.AnswerSpan, out.Answer = sp, out.Text[sp.Start:sp.End]
 	}

@@ -29,8 +29,12 @@ func TestAnswerSpan(t *testing.T) {
 		// as it may be.
 		{"Who is Zalmy Khalilzad?", "US ambassador to Iraq"},
 		{"who is zebari", "Iraq's foreign minister"},
+		// What someone called a thing, or how they described it: the
+		// words they are quoted using.
+		{"What did Khalilzad call the talks?", "first step"},
+		{"How did Khalilzad describe the contacts?", "constructive and businesslike and problem-solving"},
 		// Questions that ask for no slot get no answer words.
-		{"What did Khalilzad call the talks?", ""},
+		{"What did the delegates propose?", ""},
 	} {
 		t.Run(tt.question, func(t *testing.T) {
 			a, err := ix.Ask(context.Background(), Query{Text: tt.question, Top: 1})
