@@ -19,47 +19,17 @@ func roleSpan(q rankQuery, s corpus.Sentence) (Span, bool) {
 		return Span{}, false
 	}
 	named := func(w string) bool { return !isStopWord(w) && !whWords[w] && q.qwords.has(w) }
+	a := appositiveText{text: s.Text, toks: appendWordSpans(nil, s.Text)}
 	if s.Role != "" && namesAny(s.Speaker, named) {
 		if i := strings.Index(s.Text, s.Role); i >= 0 {
 			// A role of capitalised words alone may be part of a title the
 			// attribution cut ("Chief" of "Chief Fire Officer Karen Doyle").
-			a := appositiveText{text: s.Text, toks: appendWordSpans(nil, s.Text)}
-			if sp, ok := a.spanOf(i, i+len(s.Role)); ok && a.describes(sp) {
+			if first, last, ok := a.wordsAt(i, i+len(s.Role)); ok && a.describes(first, last) {
 				return Span{i, i + len(s.Role)}, true
 			}
 		}
 	}
-	return appositive(s.Text, named)
-}
-
-// spanOf returns the words whose text runs from start to end (byte
-// offsets at word edges), and false when start or end falls inside a word
-// or between words.
-func (a appositiveText) spanOf(start, end int) (wordSpan, bool) {
-	first, last := -1, -1
-	for i, t := range a.toks {
-		if t.Start == start {
-			first = i
-		}
-		if t.End == end {
-			last = i
-		}
-	}
-	return wordSpan{first, last}, first >= 0 && last >= first
-}
-
-// wordSpan is a run of words, from first to last, of an appositiveText.
-type wordSpan struct{ first, last int }
-
-// describes reports whether the words of sp can describe a person: a
-// lower-case word among them that is neither a stop word nor a number.
-func (a appositiveText) describes(sp wordSpan) bool {
-	for i := sp.first; i <= sp.last; i++ {
-		if w := a.word(i); !a.capital(i) && !isStopWord(w) && !isDigits(w) {
-			return true
-		}
-	}
-	return false
+	return a.appositive(named)
 }
 
 // namesAny reports whether a word of name, lower-cased and folded as a
@@ -73,17 +43,22 @@ func namesAny(name string, named func(string) bool) bool {
 	return false
 }
 
-// appositive finds a description of a person in text, set beside their
-// name between commas: before it ("Iraq's foreign minister, Hoshyar
+// appositiveText is a text and where its words stand, for appositive.
+type appositiveText struct {
+	text string
+	toks []Span
+}
+
+// appositive finds a description of a person in the text, set beside
+// their name between commas: before it ("Iraq's foreign minister, Hoshyar
 // Zebari, told ...", "his deputy, John Smith, would ..."), or after it
-// (see after: "Zoë Marchetti, the chain's founder, said ..."). The name is the first run of capitalised words
-// holding a word that named accepts (lower-cased and folded) that has
-// such a description. A description is a few words, at least one of them
+// (see after: "Zoë Marchetti, the chain's founder, said ..."). The name
+// is the first run of capitalised words holding a word that named accepts
+// (lower-cased and folded) that has such a description. A description is a few words, at least one of them
 // a lower-case word that is not a stop word, and starts with none of
 // the words that open a phrase of time or manner ("On Monday, ...",
 // "Speaking to reporters, ...").
-func appositive(text string, named func(string) bool) (Span, bool) {
-	a := appositiveText{text: text, toks: appendWordSpans(nil, text)}
+func (a appositiveText) appositive(named func(string) bool) (Span, bool) {
 	n := len(a.toks)
 	for i := 0; i < n; i++ {
 		if !a.capital(i) || !named(a.word(i)) {
@@ -107,12 +82,6 @@ func appositive(text string, named func(string) bool) (Span, bool) {
 	return Span{}, false
 }
 
-// appositiveText is a text and where its words stand, for appositive.
-type appositiveText struct {
-	text string
-	toks []Span
-}
-
 // gap is the text between word i-1 and word i: before the first word for
 // i 0, after the last for i len(toks).
 func (a appositiveText) gap(i int) string {
@@ -130,9 +99,37 @@ func (a appositiveText) word(i int) string {
 	return foldWord(a.text[a.toks[i].Start:a.toks[i].End])
 }
 
+// capital reports whether word i starts with a capital letter.
 func (a appositiveText) capital(i int) bool {
 	r, _ := utf8.DecodeRuneInString(a.text[a.toks[i].Start:])
 	return unicode.IsUpper(r)
+}
+
+// wordsAt returns the first and last of the words whose text runs from
+// byte start to byte end, and false when start or end falls inside a word
+// or between words.
+func (a appositiveText) wordsAt(start, end int) (first, last int, ok bool) {
+	first, last = -1, -1
+	for i, t := range a.toks {
+		if t.Start == start {
+			first = i
+		}
+		if t.End == end {
+			last = i
+		}
+	}
+	return first, last, first >= 0 && last >= first
+}
+
+// describes reports whether words first..last can describe a person: a
+// lower-case word among them that is neither a stop word nor a number.
+func (a appositiveText) describes(first, last int) bool {
+	for i := first; i <= last; i++ {
+		if w := a.word(i); !a.capital(i) && !isStopWord(w) && !isDigits(w) {
+			return true
+		}
+	}
+	return false
 }
 
 // boundary reports whether the gap before word i ends a phrase: a
@@ -218,7 +215,7 @@ const (
 // word, and a first word that does not open a phrase of time or manner.
 func (a appositiveText) role(start, end, max int) (Span, bool) {
 	if end < start || end-start+1 > max || roleOpeners[a.word(start)] || strings.HasSuffix(a.word(start), "ing") ||
-		!a.describes(wordSpan{start, end}) {
+		!a.describes(start, end) {
 		return Span{}, false
 	}
 	return Span{a.toks[start].Start, a.toks[end].End}, true
