@@ -54,12 +54,13 @@ func namingVerb(w string) bool {
 	return false
 }
 
-// namingSuffix reports whether s ends a form of a verb: "", "s", "ed",
-// "ing", "es", "d", or a doubled consonant's ("bed" of "dubbed", "led" of
-// "labelled").
+// namingSuffix reports whether s ends a form of a verb after its stem:
+// "s", "ed", "ing", "es", or a doubled consonant's ("bed" of "dubbed",
+// "led" of "labelled"). The verb as the list writes it is matched whole
+// by namingVerb.
 func namingSuffix(s string) bool {
 	switch s {
-	case "", "s", "ed", "ing", "es", "d", "e", "bed", "bing", "led", "ling":
+	case "", "s", "ed", "ing", "es", "bed", "bing", "led", "ling":
 		return true
 	}
 	return false
