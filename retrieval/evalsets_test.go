@@ -124,6 +124,9 @@ const (
 	news15Dir     = "testdata/eval/news15"
 	news15Tune    = "news15-paraphrase.tune.jsonl"
 	news15Heldout = "news15-paraphrase.heldout.jsonl"
+	news16Dir     = "testdata/eval/news16"
+	news16Tune    = "news16-paraphrase.tune.jsonl"
+	news16Heldout = "news16-paraphrase.heldout.jsonl"
 )
 
 // The chat-style set (testdata/eval/README.md): questions typed as
@@ -533,6 +536,10 @@ func TestNews14ParaphraseRules(t *testing.T) {
 // its halves, split by article like the fourteenth.
 func TestNews15ParaphraseRules(t *testing.T) {
 	checkNewsParaSet(t, news15Dir, news15Tune, news15Heldout)
+}
+
+func TestNews16ParaphraseRules(t *testing.T) {
+	checkNewsParaSet(t, news16Dir, news16Tune, news16Heldout)
 }
 
 // newsSplit is how a news paraphrase set's halves divide its articles:
