@@ -47,39 +47,46 @@ func answerSpan(an *Analyzer, q rankQuery, text string) (Span, bool) {
 	sc.raw, sc.words, sc.ev = raw, words, ev
 	// The words the sentence shares with the question, by term or bridge.
 	match := sc.match
-	// A stem keeps its word's first letters: a word whose first three
-	// match no term's is not stemmed at all.
-	heads := sc.heads
-	head := func(w string) string { return w[:min(3, len(w))] }
+	aliases := sc.aliases
 	for i, t := range q.terms {
-		match[t], heads[head(t)] = true, true
+		match[t] = true
 		if q.bridges != nil {
 			for _, b := range q.bridges[i] {
-				match[b.term], heads[head(b.term)] = true, true
+				match[b.term] = true
+				if b.kind == bridgeAlias {
+					aliases[b.term] = true
+				}
 			}
 		}
 	}
-	anchors := sc.anchors[:0]
+	anchors, named := sc.anchors[:0], sc.named[:0]
 	for i, w := range words {
-		if q.qwords.has(w) {
-			if !unanchoring[w] {
-				anchors = append(anchors, i)
-			}
-			continue
-		}
 		// Porter's stem of the folded word, as the text field makes
 		// it, without running the whole analyzer word by word.
-		if heads[head(w)] && match[string(sc.stem.stemString(w))] {
+		stem := string(sc.stem.stemString(w))
+		if raw[i] == "US" || raw[i] == "USA" {
+			stem = "usa" // as the text's analysis has it (usPattern)
+		}
+		sc.stems = append(sc.stems, stem)
+		asked := q.qwords.has(w)
+		if asked && !unanchoring[w] || !asked && match[stem] {
 			anchors = append(anchors, i)
 		}
+		// A word the question names, as it is or by another name of
+		// the same place ("US" for "American"), is no answer to it; a
+		// capital ("Baghdad" for "Iraq") may be, and so may a word of
+		// the same stem: "Fenmoor University" answers "which
+		// universities".
+		named = append(named, asked || aliases[stem])
 	}
-	sc.anchors = anchors
+	sc.anchors, sc.named = anchors, named
+	d := doc{words: words, ev: ev, terms: sc.stems, tpos: sc.positions(n)}
 	fits := func(j int) bool {
-		if q.qwords.has(words[j]) {
+		if named[j] {
 			return false
 		}
 		if want != 0 && ev[j]&want != 0 {
-			return true
+			return q.atype != AnswerNumber || numberAnswers(q, d, j)
 		}
 		if q.focus != "" && !isStopWord(words[j]) {
 			if ks, ok := lookup(an.lex.kinds, words[j]); ok && slices.Contains(ks, q.focus) {
@@ -88,21 +95,32 @@ func answerSpan(an *Analyzer, q rankQuery, text string) (Span, bool) {
 		}
 		return false
 	}
-	best, bestDist := -1, n+1
-	for j := range n {
-		if !fits(j) {
-			continue
+	// The fitting word nearest to the words the sentence shares with
+	// the question.
+	nearest := func(fits func(j int) bool) int {
+		best, bestDist := -1, n+1
+		for j := range n {
+			if !fits(j) {
+				continue
+			}
+			d := n
+			for _, a := range anchors {
+				d = min(d, abs(a-j))
+			}
+			if len(anchors) == 0 {
+				d = 0
+			}
+			if d < bestDist {
+				best, bestDist = j, d
+			}
 		}
-		d := n
-		for _, a := range anchors {
-			d = min(d, abs(a-j))
-		}
-		if len(anchors) == 0 {
-			d = 0
-		}
-		if d < bestDist {
-			best, bestDist = j, d
-		}
+		return best
+	}
+	best := nearest(fits)
+	if best < 0 && q.atype == AnswerNumber && q.measure == measureCount {
+		// A count of the thing asked for in other words ("600
+		// people" for "how many residents"): any count.
+		best = nearest(func(j int) bool { return !named[j] && ev[j]&evNumber != 0 && numberAnswers(rankQuery{}, d, j) })
 	}
 	if best < 0 {
 		return Span{}, false
@@ -146,6 +164,10 @@ func answerSpan(an *Analyzer, q rankQuery, text string) (Span, bool) {
 		}
 		for hi+1 < n && (same(hi+1) || modifier(hi+1)) && joined(hi, hi+1) {
 			hi++
+		}
+		if q.atype == AnswerNumber {
+			hi += unitWords(q.measure, text, toks, words, hi)
+			lo -= wholeBefore(words, lo)
 		}
 	}
 	start, end := toks[lo].Start, toks[hi].End
@@ -211,25 +233,124 @@ func appendWordSpans(dst []Span, text string) []Span {
 }
 
 // spanScratch is answerSpan's working memory, kept from quote to quote
-// in spanPool: a sentence's words and their evidence, and the question's
-// terms and their first letters. Nothing of it outlives the call that
+// in spanPool: a sentence's words, their stems and evidence, and the
+// question's terms and aliases. Nothing of it outlives the call that
 // took it.
 type spanScratch struct {
-	toks         []Span
-	raw, words   []string
-	ev           []evidence
-	match, heads map[string]bool
-	anchors      []int
-	stem         stemmer
+	toks              []Span
+	raw, words, stems []string
+	ev                []evidence
+	match, aliases    map[string]bool
+	anchors, pos      []int
+	named             []bool
+	stem              stemmer
 }
 
-var spanPool = sync.Pool{New: func() any { return &spanScratch{match: map[string]bool{}, heads: map[string]bool{}} }}
+// positions returns 0 to n-1: the word position of each of n terms that
+// are the words themselves.
+func (sc *spanScratch) positions(n int) []int {
+	for len(sc.pos) < n {
+		sc.pos = append(sc.pos, len(sc.pos))
+	}
+	return sc.pos[:n]
+}
+
+var spanPool = sync.Pool{New: func() any {
+	return &spanScratch{match: map[string]bool{}, aliases: map[string]bool{}}
+}}
 
 // release clears what points elsewhere and puts sc back in the pool.
 func (sc *spanScratch) release() {
 	clear(sc.raw)
 	clear(sc.words)
+	clear(sc.stems)
+	sc.stems = sc.stems[:0]
 	clear(sc.match)
-	clear(sc.heads)
+	clear(sc.aliases)
 	spanPool.Put(sc)
+}
+
+// numberAnswers reports whether the number that is word j of d answers
+// the number question q: a number of the measure it asks for (see
+// rankQuery.fits), and not a year or a date, which count nothing (an
+// age may be counted from one: "built in 1890").
+func numberAnswers(q rankQuery, d doc, j int) bool {
+	switch {
+	case q.measure == measureAge:
+		return q.fits(d, j)
+	case j+2 < len(d.words) && yearWords[d.words[j+1]] && d.words[j+2] == "old":
+		// "her four-year-old son": an age, which answers none but "how old".
+		return false
+	case d.ev[j]&evTime != 0:
+		// A year answers "how long" after "since": "since 1955".
+		return q.measure == measureDuration && j > 0 && d.words[j-1] == "since"
+	}
+	return q.measure == measureNone || q.fits(d, j)
+}
+
+// measureUnits are the units a number of each measure is written with.
+var measureUnits = map[measure][]map[string]bool{
+	measureDuration: {timeUnits, lengthUnits},
+	measureLength:   {lengthUnits},
+	measureHeat:     {heatUnits},
+	measureSpeed:    {speedUnits, distanceUnits},
+	measureWeight:   {weightUnits},
+}
+
+// unitWords returns how many of the words after word hi of a sentence
+// belong to the number that ends there as its unit, for a question that
+// asks for measure m: "46 years", "92-year-old", "11 miles", "60 miles an
+// hour", "six years and eight months". The words are cut at toks of text.
+func unitWords(m measure, text string, toks []Span, words []string, hi int) int {
+	n := len(words)
+	tight := func(a, b int) bool {
+		gap := strings.TrimSpace(text[toks[a].End:toks[b].Start])
+		return gap == "" || gap == "-"
+	}
+	is := func(k int, sets ...map[string]bool) bool {
+		if k >= n || !tight(k-1, k) {
+			return false
+		}
+		for _, s := range sets {
+			if s[words[k]] {
+				return true
+			}
+		}
+		return false
+	}
+	k := hi
+	switch {
+	case m == measureAge:
+		if is(k+1, yearWords) && is(k+2, oldWords) {
+			k += 2
+		}
+	case len(measureUnits[m]) > 0 && is(k+1, measureUnits[m]...):
+		k++
+		switch {
+		case m == measureSpeed && distanceUnits[words[k]] && is(k+1, perWords) && is(k+2, timeUnits):
+			k += 2 // "60 miles an hour"
+		case m == measureDuration && is(k+1, andWords) && k+3 < n && tight(k+1, k+2) &&
+			(isDigits(words[k+2]) || numberWords[words[k+2]]) && is(k+3, measureUnits[m]...):
+			k += 3 // "six years and eight months"
+		}
+	}
+	return k - hi
+}
+
+var (
+	yearWords = wordSet("year", "years")
+	oldWords  = wordSet("old")
+	perWords  = wordSet("an", "a", "per")
+	andWords  = wordSet("and")
+)
+
+// wholeBefore returns how many words before word lo of words belong to
+// the number that starts there: "six and a half" ends in "half", "two
+// and a quarter" in "quarter".
+func wholeBefore(words []string, lo int) int {
+	if lo >= 3 && (words[lo] == "half" || words[lo] == "quarter") && words[lo-1] == "a" && words[lo-2] == "and" &&
+		(isDigits(words[lo-3]) || numberWords[words[lo-3]]) {
+		return 3
+	}
+	return 0
 }
