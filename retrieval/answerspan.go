@@ -15,6 +15,10 @@ import (
 // for no slot or the sentence shows none. The span is a byte range of
 // text, so the quote itself is never changed.
 func answerSpan(an *Analyzer, q rankQuery, text string) (Span, bool) {
+	if q.atype == AnswerNumber && timeHows[q.how] {
+		// "How soon", "how late": a time, as for "when".
+		q.atype = AnswerTime
+	}
 	want := wants[q.atype]
 	if an.lex == nil || want == 0 && q.focus == "" {
 		return Span{}, false
@@ -116,7 +120,19 @@ func answerSpan(an *Analyzer, q rankQuery, text string) (Span, bool) {
 		}
 		return best
 	}
-	best := nearest(fits)
+	best, m := -1, q.measure
+	if q.atype == AnswerNumber && m == measureNone && q.how == "far" {
+		// "How far" asks as often how far behind or over as how far
+		// away, so the ranking reads no measure from it; a distance,
+		// where the sentence gives one, is the likelier answer.
+		best = nearest(func(j int) bool { return fits(j) && numberAnswers(rankQuery{measure: measureLength}, d, j) })
+		if best >= 0 {
+			m = measureLength
+		}
+	}
+	if best < 0 {
+		best = nearest(fits)
+	}
 	if best < 0 && q.atype == AnswerNumber && q.measure == measureCount {
 		// A count of the thing asked for in other words ("600
 		// people" for "how many residents"): any count.
@@ -139,9 +155,10 @@ func answerSpan(an *Analyzer, q rankQuery, text string) (Span, bool) {
 	default:
 		same := func(j int) bool { return runOf(q.atype, ev[j], words[j]) && !q.qwords.has(words[j]) }
 		// A modifier of a time stands before a time word: "next month",
-		// "March this year".
+		// "March this year"; the question may use it of something else
+		// ("how soon is the next meeting?": "next month").
 		modifier := func(j int) bool {
-			return q.atype == AnswerTime && timeModifiers[words[j]] && !q.qwords.has(words[j]) && j+1 < n && ev[j+1]&evTime != 0
+			return q.atype == AnswerTime && timeModifiers[words[j]] && j+1 < n && ev[j+1]&evTime != 0
 		}
 		joined := func(a, b int) bool {
 			gap := strings.TrimSpace(text[toks[a].End:toks[b].Start])
@@ -166,7 +183,7 @@ func answerSpan(an *Analyzer, q rankQuery, text string) (Span, bool) {
 			hi++
 		}
 		if q.atype == AnswerNumber {
-			hi += unitWords(q.measure, text, toks, words, hi)
+			hi += unitWords(m, text, toks, words, hi)
 			lo -= wholeBefore(words, lo)
 		}
 	}
@@ -275,7 +292,10 @@ func (sc *spanScratch) release() {
 // rankQuery.fits), and not a year or a date, which count nothing (an
 // age may be counted from one: "built in 1890").
 func numberAnswers(q rankQuery, d doc, j int) bool {
-	switch {
+	switch w := d.words[j]; {
+	case w[0] > '9' && !numberWords[w]:
+		// A name with a digit in it: "G8", "M6".
+		return false
 	case q.measure == measureAge:
 		return q.fits(d, j)
 	case j+2 < len(d.words) && yearWords[d.words[j+1]] && d.words[j+2] == "old":
@@ -287,6 +307,10 @@ func numberAnswers(q rankQuery, d doc, j int) bool {
 	}
 	return q.measure == measureNone || q.fits(d, j)
 }
+
+// timeHows are the words after "how" that ask for a time: "how soon",
+// "how late".
+var timeHows = wordSet("soon", "early", "late")
 
 // measureUnits are the units a number of each measure is written with.
 var measureUnits = map[measure][]map[string]bool{

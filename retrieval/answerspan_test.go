@@ -122,6 +122,11 @@ func TestAnswerSpanOfTimes(t *testing.T) {
 		{"The meteorite weighs 312 grams and is 3 cm across.", "how heavy is the meteorite", "312 grams"},
 		{"The cheese can reach 70 miles an hour on the 3 slopes.", "how fast does the cheese roll", "70 miles an hour"},
 		{"The pit opened in 1962 and employed 1,100 people at its peak.", "how many worked at the pit", "1,100"},
+		// "How far" takes a distance where there is one; "how soon" a time.
+		{"Cyril Metcalfe, 89, remembers walking two miles over the fell to school.", "how far did cyril metcalfe walk to school", "two miles"},
+		{"The delegates, all 12 of them, proposed a follow-up in Istanbul next month.", "how soon will the next follow-up be", "next month"},
+		// A name with a digit in it is no number.
+		{"The G8 nations may join the talks in Istanbul.", "how many nations may join the talks", ""},
 		// A count of the thing asked for in other words is still a count.
 		{"More than 600 people were moved out of Tenbury on Sunday.", "how many tenbury residents had to leave", "600"},
 		// No number of the measure asked for: no answer words.

@@ -324,6 +324,9 @@ type rankQuery struct {
 	// terms of the thing counted ("homes", "measles cases").
 	measure measure
 	counted []int
+	// how is the word after "how" in a number question ("far" in "how
+	// far"), for the answer words (answerSpan); "" in any other.
+	how string
 }
 
 // sortedWords is a set of words, sorted: a question's few words, found
@@ -511,6 +514,11 @@ func gatherQuery(an *Analyzer, qa Question, f Feature, wt *weightSet) (rankQuery
 	}
 	if f.Has(FeatureMeasures) && qa.Type == AnswerNumber {
 		q.measure, q.counted = measureOf(an, qa, q.terms)
+	}
+	if qa.Type == AnswerNumber {
+		if ws := strings.Fields(qa.WhPhrase); len(ws) == 2 && ws[0] == "how" {
+			q.how = ws[1]
+		}
 	}
 	if f.Has(FeatureQualifiers) && an.lex != nil {
 		q.lex = an.lex
