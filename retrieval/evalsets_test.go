@@ -127,6 +127,9 @@ const (
 	news16Dir     = "testdata/eval/news16"
 	news16Tune    = "news16-paraphrase.tune.jsonl"
 	news16Heldout = "news16-paraphrase.heldout.jsonl"
+	news17Dir     = "testdata/eval/news17"
+	news17Tune    = "news17-paraphrase.tune.jsonl"
+	news17Heldout = "news17-paraphrase.heldout.jsonl"
 )
 
 // The chat-style set (testdata/eval/README.md): questions typed as
@@ -540,6 +543,10 @@ func TestNews15ParaphraseRules(t *testing.T) {
 
 func TestNews16ParaphraseRules(t *testing.T) {
 	checkNewsParaSet(t, news16Dir, news16Tune, news16Heldout)
+}
+
+func TestNews17ParaphraseRules(t *testing.T) {
+	checkNewsParaSet(t, news17Dir, news17Tune, news17Heldout)
 }
 
 // newsSplit is how a news paraphrase set's halves divide its articles:
