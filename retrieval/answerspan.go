@@ -90,7 +90,13 @@ func answerSpan(an *Analyzer, q rankQuery, text string) (Span, bool) {
 			return false
 		}
 		if want != 0 && ev[j]&want != 0 {
-			return q.atype != AnswerNumber || numberAnswers(q, d, j)
+			switch q.atype {
+			case AnswerNumber:
+				return numberAnswers(q, d, j)
+			case AnswerPerson:
+				return !placesName(text, toks, words, ev, j)
+			}
+			return true
 		}
 		if q.focus != "" && !isStopWord(words[j]) {
 			if ks, ok := lookup(an.lex.kinds, words[j]); ok && slices.Contains(ks, q.focus) {
@@ -307,6 +313,29 @@ func numberAnswers(q rankQuery, d doc, j int) bool {
 	}
 	return q.measure == measureNone || q.fits(d, j)
 }
+
+// placesName reports whether word j of a sentence stands in a name (a
+// run of capitalised words with a space or a hyphen between them) that
+// ends in a word naming a street, a square or a station ("Polwenna
+// Road"): a place's name, though capitalised as a person's is. A body's
+// name ("Lowbeck Cricket Club") may answer "who"; a place's does not.
+// toks are the words' places in text.
+func placesName(text string, toks []Span, words []string, ev []evidence, j int) bool {
+	tight := func(a, b int) bool {
+		gap := text[toks[a].End:toks[b].Start]
+		return gap == " " || gap == "-"
+	}
+	k := j
+	for k+1 < len(words) && ev[k+1]&evCap != 0 && tight(k, k+1) {
+		k++
+	}
+	return placeHeads[words[k]]
+}
+
+// placeHeads end the names of streets and of places people travel
+// from; none is a common surname.
+var placeHeads = wordSet("road", "street", "avenue", "square", "station", "airport", "quay", "wharf",
+	"motorway", "cathedral", "guildhall")
 
 // timeHows are the words after "how" that ask for a time: "how soon",
 // "how late".

@@ -131,6 +131,8 @@ func TestAnswerSpanOfTimes(t *testing.T) {
 		{"More than 600 people were moved out of Tenbury on Sunday.", "how many tenbury residents had to leave", "600"},
 		// No number of the measure asked for: no answer words.
 		{"Pellow mill reopened in 1998, 12 volunteers said.", "how old is pellow mill", ""},
+		// A street is no one's name, though capitalised as one.
+		{"Judges on Polwenna Road picked the winner, Amelia Turrow.", "who did the judges pick", "Amelia Turrow"},
 		// A word the question names, by another name of the same place,
 		// is not its answer.
 		{"US and Iranian envoys met in Baghdad.", "Where did American and Iranian envoys meet?", "Baghdad"},
