@@ -52,11 +52,15 @@ func answerSpan(an *Analyzer, q rankQuery, text string) (Span, bool) {
 	// The words the sentence shares with the question, by term or bridge.
 	match := sc.match
 	aliases := sc.aliases
+	// A stem keeps its word's first letters: a word whose first three
+	// match no term's is not stemmed at all.
+	heads := sc.heads
+	head := func(w string) string { return w[:min(3, len(w))] }
 	for i, t := range q.terms {
-		match[t] = true
+		match[t], heads[head(t)] = true, true
 		if q.bridges != nil {
 			for _, b := range q.bridges[i] {
-				match[b.term] = true
+				match[b.term], heads[head(b.term)] = true, true
 				if b.kind == bridgeAlias {
 					aliases[b.term] = true
 				}
@@ -66,10 +70,14 @@ func answerSpan(an *Analyzer, q rankQuery, text string) (Span, bool) {
 	anchors, named := sc.anchors[:0], sc.named[:0]
 	for i, w := range words {
 		// Porter's stem of the folded word, as the text field makes
-		// it, without running the whole analyzer word by word.
-		stem := string(sc.stem.stemString(w))
-		if raw[i] == "US" || raw[i] == "USA" {
+		// it, without running the whole analyzer word by word; "" for
+		// one that can match no term.
+		var stem string
+		switch {
+		case raw[i] == "US" || raw[i] == "USA":
 			stem = "usa" // as the text's analysis has it (usPattern)
+		case heads[head(w)]:
+			stem = string(sc.stem.stemString(w))
 		}
 		sc.stems = append(sc.stems, stem)
 		asked := q.qwords.has(w)
@@ -257,13 +265,14 @@ func appendWordSpans(dst []Span, text string) []Span {
 
 // spanScratch is answerSpan's working memory, kept from quote to quote
 // in spanPool: a sentence's words, their stems and evidence, and the
-// question's terms and aliases. Nothing of it outlives the call that
+// question's terms, their first letters and aliases. Nothing of it outlives the call that
 // took it.
 type spanScratch struct {
 	toks              []Span
 	raw, words, stems []string
 	ev                []evidence
 	match, aliases    map[string]bool
+	heads             map[string]bool
 	anchors, pos      []int
 	named             []bool
 	stem              stemmer
@@ -279,7 +288,7 @@ func (sc *spanScratch) positions(n int) []int {
 }
 
 var spanPool = sync.Pool{New: func() any {
-	return &spanScratch{match: map[string]bool{}, aliases: map[string]bool{}}
+	return &spanScratch{match: map[string]bool{}, aliases: map[string]bool{}, heads: map[string]bool{}}
 }}
 
 // release clears what points elsewhere and puts sc back in the pool.
@@ -290,6 +299,7 @@ func (sc *spanScratch) release() {
 	sc.stems = sc.stems[:0]
 	clear(sc.match)
 	clear(sc.aliases)
+	clear(sc.heads)
 	spanPool.Put(sc)
 }
 
