@@ -56,8 +56,9 @@ func answerSpan(an *Analyzer, q rankQuery, text string) (Span, bool) {
 	// match no term's is not stemmed at all.
 	heads := sc.heads
 	head := func(w string) string { return w[:min(3, len(w))] }
+	terms := sc.terms
 	for i, t := range q.terms {
-		match[t], heads[head(t)] = true, true
+		match[t], terms[t], heads[head(t)] = true, true, true
 		if q.bridges != nil {
 			for _, b := range q.bridges[i] {
 				match[b.term], heads[head(b.term)] = true, true
@@ -90,6 +91,7 @@ func answerSpan(an *Analyzer, q rankQuery, text string) (Span, bool) {
 		// the same stem: "Fenmoor University" answers "which
 		// universities".
 		named = append(named, asked || aliases[stem])
+		sc.ownTerm = append(sc.ownTerm, asked || aliases[stem] || terms[stem])
 	}
 	sc.anchors, sc.named = anchors, named
 	d := doc{words: words, ev: ev, terms: sc.stems, tpos: sc.positions(n)}
@@ -102,7 +104,10 @@ func answerSpan(an *Analyzer, q rankQuery, text string) (Span, bool) {
 			case AnswerNumber:
 				return numberAnswers(q, d, j)
 			case AnswerPerson:
-				return !placesName(text, toks, words, ev, j)
+				// An acronym ("LED", "NHS") is no one's name.
+				return ev[j]&evAcronym == 0 && !placesName(text, toks, words, ev, j) && !subjectsName(text, toks, ev, sc.ownTerm, j)
+			case AnswerPlace:
+				return !subjectsName(text, toks, ev, sc.ownTerm, j)
 			}
 			return true
 		}
@@ -272,7 +277,8 @@ type spanScratch struct {
 	raw, words, stems []string
 	ev                []evidence
 	match, aliases    map[string]bool
-	heads             map[string]bool
+	terms, heads      map[string]bool
+	ownTerm           []bool
 	anchors, pos      []int
 	named             []bool
 	stem              stemmer
@@ -288,7 +294,7 @@ func (sc *spanScratch) positions(n int) []int {
 }
 
 var spanPool = sync.Pool{New: func() any {
-	return &spanScratch{match: map[string]bool{}, aliases: map[string]bool{}, heads: map[string]bool{}}
+	return &spanScratch{match: map[string]bool{}, aliases: map[string]bool{}, terms: map[string]bool{}, heads: map[string]bool{}}
 }}
 
 // release clears what points elsewhere and puts sc back in the pool.
@@ -300,6 +306,8 @@ func (sc *spanScratch) release() {
 	clear(sc.match)
 	clear(sc.aliases)
 	clear(sc.heads)
+	clear(sc.terms)
+	sc.ownTerm = sc.ownTerm[:0]
 	spanPool.Put(sc)
 }
 
@@ -340,6 +348,27 @@ func placesName(text string, toks []Span, words []string, ev []evidence, j int) 
 		k++
 	}
 	return placeHeads[words[k]]
+}
+
+// subjectsName reports whether word j of a sentence stands in a name (a
+// run of capitalised words with a space or a hyphen between them) that
+// holds one of the question's own terms (own): the name of what the
+// question asks about, not of the person or place it asks for ("Brierley
+// Nurseries" for "where is the wenslow nursery?"). toks are the words'
+// places in text.
+func subjectsName(text string, toks []Span, ev []evidence, own []bool, j int) bool {
+	tight := func(a, b int) bool {
+		gap := text[toks[a].End:toks[b].Start]
+		return gap == " " || gap == "-"
+	}
+	lo, hi := j, j
+	for lo > 0 && ev[lo-1]&evCap != 0 && tight(lo-1, lo) {
+		lo--
+	}
+	for hi+1 < len(toks) && ev[hi+1]&evCap != 0 && tight(hi, hi+1) {
+		hi++
+	}
+	return slices.Contains(own[lo:hi+1], true)
 }
 
 // placeHeads end the names of streets and of places people travel

@@ -133,6 +133,9 @@ func TestAnswerSpanOfTimes(t *testing.T) {
 		{"Pellow mill reopened in 1998, 12 volunteers said.", "how old is pellow mill", ""},
 		// A street is no one's name, though capitalised as one.
 		{"Judges on Polwenna Road picked the winner, Amelia Turrow.", "who did the judges pick", "Amelia Turrow"},
+		// Nor is the name of what the question asks about, nor an acronym.
+		{"Staff at the Kelbury Museum, led by Lionel Achterberg, counted the coins.", "who runs the museum", "Lionel Achterberg"},
+		{"New LED lamps were fitted by Moira Quennell and her team.", "who fitted the lamps", "Moira Quennell"},
 		// A word the question names, by another name of the same place,
 		// is not its answer.
 		{"US and Iranian envoys met in Baghdad.", "Where did American and Iranian envoys meet?", "Baghdad"},
