@@ -68,7 +68,7 @@ func answerSpan(an *Analyzer, q rankQuery, text string) (Span, bool) {
 			}
 		}
 	}
-	anchors, named := sc.anchors[:0], sc.named[:0]
+	anchors, named, own, stems := sc.anchors[:0], sc.named[:0], sc.own[:0], sc.stems[:0]
 	for i, w := range words {
 		// Porter's stem of the folded word, as the text field makes
 		// it, without running the whole analyzer word by word; "" for
@@ -80,7 +80,7 @@ func answerSpan(an *Analyzer, q rankQuery, text string) (Span, bool) {
 		case heads[head(w)]:
 			stem = string(sc.stem.stemString(w))
 		}
-		sc.stems = append(sc.stems, stem)
+		stems = append(stems, stem)
 		asked := q.qwords.has(w)
 		if asked && !unanchoring[w] || !asked && match[stem] {
 			anchors = append(anchors, i)
@@ -91,10 +91,12 @@ func answerSpan(an *Analyzer, q rankQuery, text string) (Span, bool) {
 		// the same stem: "Fenmoor University" answers "which
 		// universities".
 		named = append(named, asked || aliases[stem])
-		sc.ownTerm = append(sc.ownTerm, asked || aliases[stem] || terms[stem])
+		// A name holding one of them names what the question asks
+		// about (subjectsName).
+		own = append(own, asked || aliases[stem] || terms[stem])
 	}
-	sc.anchors, sc.named = anchors, named
-	d := doc{words: words, ev: ev, terms: sc.stems, tpos: sc.positions(n)}
+	sc.anchors, sc.named, sc.own, sc.stems = anchors, named, own, stems
+	d := doc{words: words, ev: ev, terms: stems, tpos: sc.positions(n)}
 	fits := func(j int) bool {
 		if named[j] {
 			return false
@@ -105,9 +107,9 @@ func answerSpan(an *Analyzer, q rankQuery, text string) (Span, bool) {
 				return numberAnswers(q, d, j)
 			case AnswerPerson:
 				// An acronym ("LED", "NHS") is no one's name.
-				return ev[j]&evAcronym == 0 && !placesName(text, toks, words, ev, j) && !subjectsName(text, toks, ev, sc.ownTerm, j)
+				return ev[j]&evAcronym == 0 && !placesName(text, toks, words, ev, j) && !subjectsName(text, toks, ev, own, j)
 			case AnswerPlace:
-				return !subjectsName(text, toks, ev, sc.ownTerm, j)
+				return !subjectsName(text, toks, ev, own, j)
 			}
 			return true
 		}
@@ -126,15 +128,15 @@ func answerSpan(an *Analyzer, q rankQuery, text string) (Span, bool) {
 			if !fits(j) {
 				continue
 			}
-			d := n
+			dist := n
 			for _, a := range anchors {
-				d = min(d, abs(a-j))
+				dist = min(dist, abs(a-j))
 			}
 			if len(anchors) == 0 {
-				d = 0
+				dist = 0
 			}
-			if d < bestDist {
-				best, bestDist = j, d
+			if dist < bestDist {
+				best, bestDist = j, dist
 			}
 		}
 		return best
@@ -278,9 +280,8 @@ type spanScratch struct {
 	ev                []evidence
 	match, aliases    map[string]bool
 	terms, heads      map[string]bool
-	ownTerm           []bool
+	named, own        []bool
 	anchors, pos      []int
-	named             []bool
 	stem              stemmer
 }
 
@@ -302,12 +303,10 @@ func (sc *spanScratch) release() {
 	clear(sc.raw)
 	clear(sc.words)
 	clear(sc.stems)
-	sc.stems = sc.stems[:0]
 	clear(sc.match)
 	clear(sc.aliases)
 	clear(sc.heads)
 	clear(sc.terms)
-	sc.ownTerm = sc.ownTerm[:0]
 	spanPool.Put(sc)
 }
 
@@ -332,42 +331,39 @@ func numberAnswers(q rankQuery, d doc, j int) bool {
 	return q.measure == measureNone || q.fits(d, j)
 }
 
-// placesName reports whether word j of a sentence stands in a name (a
-// run of capitalised words with a space or a hyphen between them) that
-// ends in a word naming a street, a square or a station ("Polwenna
-// Road"): a place's name, though capitalised as a person's is. A body's
-// name ("Lowbeck Cricket Club") may answer "who"; a place's does not.
-// toks are the words' places in text.
-func placesName(text string, toks []Span, words []string, ev []evidence, j int) bool {
+// nameAround returns the first and the last word of the name that word j
+// of a sentence stands in: the run of capitalised words around it with a
+// space or a hyphen between them. toks are the words' places in text.
+func nameAround(text string, toks []Span, ev []evidence, j int) (lo, hi int) {
 	tight := func(a, b int) bool {
 		gap := text[toks[a].End:toks[b].Start]
 		return gap == " " || gap == "-"
 	}
-	k := j
-	for k+1 < len(words) && ev[k+1]&evCap != 0 && tight(k, k+1) {
-		k++
-	}
-	return placeHeads[words[k]]
-}
-
-// subjectsName reports whether word j of a sentence stands in a name (a
-// run of capitalised words with a space or a hyphen between them) that
-// holds one of the question's own terms (own): the name of what the
-// question asks about, not of the person or place it asks for ("Brierley
-// Nurseries" for "where is the wenslow nursery?"). toks are the words'
-// places in text.
-func subjectsName(text string, toks []Span, ev []evidence, own []bool, j int) bool {
-	tight := func(a, b int) bool {
-		gap := text[toks[a].End:toks[b].Start]
-		return gap == " " || gap == "-"
-	}
-	lo, hi := j, j
+	lo, hi = j, j
 	for lo > 0 && ev[lo-1]&evCap != 0 && tight(lo-1, lo) {
 		lo--
 	}
 	for hi+1 < len(toks) && ev[hi+1]&evCap != 0 && tight(hi, hi+1) {
 		hi++
 	}
+	return lo, hi
+}
+
+// placesName reports whether word j of a sentence stands in a name that
+// ends in a word naming a street, a square or a station ("Polwenna
+// Road"): a place's name, though capitalised as a person's is. A body's
+// name ("Lowbeck Cricket Club") may answer "who"; a place's does not.
+func placesName(text string, toks []Span, words []string, ev []evidence, j int) bool {
+	_, hi := nameAround(text, toks, ev, j)
+	return placeHeads[words[hi]]
+}
+
+// subjectsName reports whether word j of a sentence stands in a name that
+// holds one of the question's own terms (own, by word): the name of what
+// the question asks about, not of the person or place it asks for
+// ("Brierley Nurseries" for "where is the wenslow nursery?").
+func subjectsName(text string, toks []Span, ev []evidence, own []bool, j int) bool {
+	lo, hi := nameAround(text, toks, ev, j)
 	return slices.Contains(own[lo:hi+1], true)
 }
 
