@@ -56,9 +56,8 @@ func answerSpan(an *Analyzer, q rankQuery, text string) (Span, bool) {
 	// match no term's is not stemmed at all.
 	heads := sc.heads
 	head := func(w string) string { return w[:min(3, len(w))] }
-	terms := sc.terms
 	for i, t := range q.terms {
-		match[t], terms[t], heads[head(t)] = true, true, true
+		match[t], heads[head(t)] = true, true
 		if q.bridges != nil {
 			for _, b := range q.bridges[i] {
 				match[b.term], heads[head(b.term)] = true, true
@@ -93,7 +92,7 @@ func answerSpan(an *Analyzer, q rankQuery, text string) (Span, bool) {
 		named = append(named, asked || aliases[stem])
 		// A name holding one of them names what the question asks
 		// about (subjectsName).
-		own = append(own, asked || aliases[stem] || terms[stem])
+		own = append(own, asked || aliases[stem] || stem != "" && slices.Contains(q.terms, stem))
 	}
 	sc.anchors, sc.named, sc.own, sc.stems = anchors, named, own, stems
 	d := doc{words: words, ev: ev, terms: stems, tpos: sc.positions(n)}
@@ -279,7 +278,7 @@ type spanScratch struct {
 	raw, words, stems []string
 	ev                []evidence
 	match, aliases    map[string]bool
-	terms, heads      map[string]bool
+	heads             map[string]bool
 	named, own        []bool
 	anchors, pos      []int
 	stem              stemmer
@@ -295,7 +294,7 @@ func (sc *spanScratch) positions(n int) []int {
 }
 
 var spanPool = sync.Pool{New: func() any {
-	return &spanScratch{match: map[string]bool{}, aliases: map[string]bool{}, terms: map[string]bool{}, heads: map[string]bool{}}
+	return &spanScratch{match: map[string]bool{}, aliases: map[string]bool{}, heads: map[string]bool{}}
 }}
 
 // release clears what points elsewhere and puts sc back in the pool.
@@ -306,7 +305,6 @@ func (sc *spanScratch) release() {
 	clear(sc.match)
 	clear(sc.aliases)
 	clear(sc.heads)
-	clear(sc.terms)
 	spanPool.Put(sc)
 }
 
