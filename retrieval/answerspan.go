@@ -15,9 +15,10 @@ import (
 // for no slot or the sentence shows none. The span is a byte range of
 // text, so the quote itself is never changed.
 func answerSpan(an *Analyzer, q rankQuery, text string) (Span, bool) {
+	when := q.wh == "when"
 	if q.atype == AnswerNumber && timeHows[q.how] {
 		// "How soon", "how late": a time, as for "when".
-		q.atype = AnswerTime
+		q.atype, when = AnswerTime, true
 	}
 	want := wants[q.atype]
 	if an.lex == nil || want == 0 && q.focus == "" {
@@ -109,6 +110,10 @@ func answerSpan(an *Analyzer, q rankQuery, text string) (Span, bool) {
 				return ev[j]&evAcronym == 0 && !placesName(text, toks, words, ev, j) && !subjectsName(text, toks, ev, own, j)
 			case AnswerPlace:
 				return !subjectsName(text, toks, ev, own, j)
+			case AnswerTime:
+				// "When" asks for a time; "what period" may ask for a
+				// length of it.
+				return !when || pointInTime(words, j)
 			}
 			return true
 		}
@@ -202,9 +207,14 @@ func answerSpan(an *Analyzer, q rankQuery, text string) (Span, bool) {
 		for hi+1 < n && (same(hi+1) || modifier(hi+1)) && joined(hi, hi+1) {
 			hi++
 		}
-		if q.atype == AnswerNumber {
+		switch q.atype {
+		case AnswerNumber:
 			hi += unitWords(m, text, toks, words, hi)
 			lo -= wholeBefore(words, lo)
+		case AnswerTime:
+			if hi+1 < n && timeUnits[words[hi]] && relativeTimes[words[hi+1]] && joined(hi, hi+1) {
+				hi++ // "four years ago"
+			}
 		}
 	}
 	start, end := toks[lo].Start, toks[hi].End
@@ -369,6 +379,36 @@ func subjectsName(text string, toks []Span, ev []evidence, own []bool, j int) bo
 // from; none is a common surname.
 var placeHeads = wordSet("road", "street", "avenue", "square", "station", "airport", "quay", "wharf",
 	"motorway", "cathedral", "guildhall")
+
+// pointInTime reports whether the time word that is word j of words
+// names when something happens, which answers "when", and not how long it
+// lasts: "1979", "March", "next month" and "the end of the month" do;
+// "two years", "28-year", "for years" and "3,500 years old" do not, unless
+// a word after them makes them a time ("four years ago").
+func pointInTime(words []string, j int) bool {
+	w := words[j]
+	if !timeUnits[w] {
+		return true
+	}
+	if j+1 < len(words) {
+		switch next := words[j+1]; {
+		case relativeTimes[next]:
+			return true
+		case next == "old":
+			return false
+		}
+	}
+	if j > 0 && (isDigits(words[j-1]) || numberWords[words[j-1]]) {
+		return false
+	}
+	// A unit on its own, singular, is one: "next month", "last year",
+	// "the end of the week"; plural, a length: "for years", "months".
+	return !strings.HasSuffix(w, "s") && w != "decade" && w != "century"
+}
+
+// relativeTimes turn a length of time before them into a time: "four
+// years ago", "ten minutes later".
+var relativeTimes = wordSet("ago", "later", "earlier")
 
 // timeHows are the words after "how" that ask for a time: "how soon",
 // "how late".

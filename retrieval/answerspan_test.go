@@ -109,6 +109,12 @@ func TestAnswerSpanOfTimes(t *testing.T) {
 		{"The ferry service resumed on Wednesday morning, nine days after a storm.", "When did the ferry service resume?", "Wednesday morning"},
 		{"The bridge reopened on Tuesday, March 4, 2008, after repairs.", "When did the bridge reopen?", "Tuesday, March 4, 2008"},
 		{"The talks resume next month in Istanbul.", "When do the talks resume?", "next month"},
+		// "When" asks for a time, not a length of it: "86 years" of
+		// trading is no answer, "four years ago" is.
+		{"The school has lost 140 teachers in the past two years, and staff will strike on 10 December.", "when will the school staff strike", "10 December"},
+		{"The teachers, who have gone without a rise for years, will walk out again next month.", "when are the teachers walking out", "next month"},
+		{"Scarthwaite's rescue team has worked in the cave for more than 60 years.", "when did the rescue team work in the cave", ""},
+		{"The club had played for decades before it folded four years ago.", "when did the club fold", "four years ago"},
 		// A number question gets a number of what it asks for, with its
 		// unit: a duration, an age, a weight, a speed; not an age for a
 		// duration, nor a year for a count.
