@@ -130,6 +130,9 @@ const (
 	news17Dir     = "testdata/eval/news17"
 	news17Tune    = "news17-paraphrase.tune.jsonl"
 	news17Heldout = "news17-paraphrase.heldout.jsonl"
+	news18Dir     = "testdata/eval/news18"
+	news18Tune    = "news18-paraphrase.tune.jsonl"
+	news18Heldout = "news18-paraphrase.heldout.jsonl"
 )
 
 // The chat-style set (testdata/eval/README.md): questions typed as
@@ -547,6 +550,10 @@ func TestNews16ParaphraseRules(t *testing.T) {
 
 func TestNews17ParaphraseRules(t *testing.T) {
 	checkNewsParaSet(t, news17Dir, news17Tune, news17Heldout)
+}
+
+func TestNews18ParaphraseRules(t *testing.T) {
+	checkNewsParaSet(t, news18Dir, news18Tune, news18Heldout)
 }
 
 // newsSplit is how a news paraphrase set's halves divide its articles:
