@@ -159,7 +159,7 @@ func TestAnswerSpanOfTimes(t *testing.T) {
 }
 
 // TestAnswerSpanGold holds the answer words to the gold answers written
-// with the sixteenth and seventeenth news sets (testdata/eval/README.md),
+// with the sixteenth to eighteenth news sets (testdata/eval/README.md),
 // their tuning halves only: every question the corpus answers has a gold
 // answer, every gold answer stands in a sentence its question expects, and
 // of the first quotes that are a right sentence, at least the floor below
@@ -172,6 +172,7 @@ func TestAnswerSpanGold(t *testing.T) {
 	}{
 		{news16Dir, news16Tune, "news16-answers.tune.jsonl", 3},
 		{news17Dir, news17Tune, "news17-answers.tune.jsonl", 3},
+		{news18Dir, news18Tune, "news18-answers.tune.jsonl", 5},
 	} {
 		t.Run(tt.answers, func(t *testing.T) {
 			c, problems, err := corpus.LoadDir(ctx, tt.dir)
@@ -236,6 +237,19 @@ func TestReadGoldAnswers(t *testing.T) {
 	for _, bad := range []string{"{\"question\": \"q\"}", "not json", "{\"answer\": \"a\"}"} {
 		if _, err := ReadGoldAnswers(strings.NewReader("\n" + bad)); err == nil || !strings.Contains(err.Error(), "line 2") {
 			t.Errorf("ReadGoldAnswers(%q) error = %v; want one naming line 2", bad, err)
+		}
+	}
+}
+
+// TestWithoutPreposition leaves out the preposition gold answer words
+// begin with, and nothing else.
+func TestWithoutPreposition(t *testing.T) {
+	for in, want := range map[string]string{
+		"on 7 November": "7 November", "at 1.40am": "1.40am", "In Lowfield": "Lowfield",
+		"46 years": "46 years", "on": "on", "ongoing works": "ongoing works", "": "",
+	} {
+		if got := withoutPreposition(in); got != want {
+			t.Errorf("withoutPreposition(%q) = %q; want %q", in, got, want)
 		}
 	}
 }

@@ -51,7 +51,9 @@ type AnswerWordsTally struct {
 
 // ScoreAnswerWords asks each answerable question of items that gold
 // has words for and tallies its first quote's answer words (a near
-// miss's when it is declined) against them.
+// miss's when it is declined) against them. A preposition the gold words
+// begin with ("on 7 November", "at 1.40am") is left out: the answer
+// words never take one.
 func (ix *Index) ScoreAnswerWords(ctx context.Context, items []QAItem, gold GoldAnswers) (AnswerWordsTally, error) {
 	var t AnswerWordsTally
 	for _, it := range items {
@@ -69,6 +71,7 @@ func (ix *Index) ScoreAnswerWords(ctx context.Context, items []QAItem, gold Gold
 			continue
 		}
 		t.Right++
+		want = withoutPreposition(want)
 		switch got := qs[0].Answer; {
 		case got == want:
 			t.Exact++
@@ -82,3 +85,17 @@ func (ix *Index) ScoreAnswerWords(ctx context.Context, items []QAItem, gold Gold
 	}
 	return t, nil
 }
+
+// withoutPreposition returns words without the preposition of time or
+// place they begin with, if any and if more follows.
+func withoutPreposition(words string) string {
+	first, rest, ok := strings.Cut(words, " ")
+	if ok && rest != "" && leadingPrepositions[strings.ToLower(first)] {
+		return rest
+	}
+	return words
+}
+
+// leadingPrepositions begin a time or a place: "on 7 November", "at
+// 1.40am", "in Lowfield", "by next autumn".
+var leadingPrepositions = wordSet("on", "at", "in", "by", "from", "since", "until", "during", "near")
