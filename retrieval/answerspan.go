@@ -91,14 +91,17 @@ func answerSpan(an *Analyzer, q rankQuery, text string) (Span, bool) {
 		// the same stem: "Fenmoor University" answers "which
 		// universities".
 		named = append(named, asked || aliases[stem])
-		// A name holding one of them names what the question asks
-		// about (subjectsName).
-		own = append(own, asked || aliases[stem] || stem != "" && slices.Contains(q.terms, stem))
+		// A name holding one of the question's common words names
+		// what it asks about (subjectsName); one holding a name the
+		// question gives may not: "Wickerby Corn Hall" answers "where
+		// was the wickerby count held", "Josiah Pargeter" "who founded
+		// pargeters".
+		own = append(own, stem != "" && slices.Contains(q.terms, stem) && an.lex.commonWord(w))
 	}
 	sc.anchors, sc.named, sc.own, sc.stems = anchors, named, own, stems
 	d := doc{words: words, ev: ev, terms: stems, tpos: sc.positions(n)}
 	fits := func(j int) bool {
-		if named[j] {
+		if named[j] && !(q.atype == AnswerPlace && placeAround(text, toks, ev, named, j)) {
 			return false
 		}
 		if want != 0 && ev[j]&want != 0 {
@@ -107,7 +110,8 @@ func answerSpan(an *Analyzer, q rankQuery, text string) (Span, bool) {
 				return numberAnswers(q, d, j)
 			case AnswerPerson:
 				// An acronym ("LED", "NHS") is no one's name.
-				return ev[j]&evAcronym == 0 && !placesName(text, toks, words, ev, j) && !subjectsName(text, toks, ev, own, j)
+				return ev[j]&evAcronym == 0 && !placesName(text, toks, words, ev, j) &&
+					!subjectsName(text, toks, ev, own, j) && !subjectsName(text, toks, ev, named, j)
 			case AnswerPlace:
 				return !subjectsName(text, toks, ev, own, j)
 			case AnswerTime:
@@ -366,9 +370,36 @@ func placesName(text string, toks []Span, words []string, ev []evidence, j int) 
 	return placeHeads[words[hi]]
 }
 
+// commonWord reports whether the lower-cased word w, or its singular,
+// is an English word of WordNet's ("museum", "nurseries") rather than a
+// name ("wickerby", "pargeters").
+func (lx *lexicon) commonWord(w string) bool {
+	n := len(w)
+	switch {
+	case lx.lemma(w):
+		return true
+	case strings.HasSuffix(w, "ies") && n > 4:
+		return lx.lemma(w[:n-3] + "y")
+	case strings.HasSuffix(w, "es") && n > 3 && lx.lemma(w[:n-2]):
+		return true
+	case strings.HasSuffix(w, "s") && n > 3:
+		return lx.lemma(w[:n-1])
+	}
+	return false
+}
+
+// placeAround reports whether the word j, which the question names,
+// begins or ends a longer name that holds words it does not (named, by
+// word): the town of "Wickerby Corn Hall", the place a question about
+// Wickerby asks for.
+func placeAround(text string, toks []Span, ev []evidence, named []bool, j int) bool {
+	lo, hi := nameAround(text, toks, ev, j)
+	return hi > lo && slices.Contains(named[lo:hi+1], false)
+}
+
 // subjectsName reports whether word j of a sentence stands in a name that
-// holds one of the question's own terms (own, by word): the name of what
-// the question asks about, not of the person or place it asks for
+// holds one of the question's own common words (own, by word): the name
+// of what the question asks about, not of the person or place it asks for
 // ("Brierley Nurseries" for "where is the wenslow nursery?").
 func subjectsName(text string, toks []Span, ev []evidence, own []bool, j int) bool {
 	lo, hi := nameAround(text, toks, ev, j)
