@@ -133,6 +133,9 @@ const (
 	news18Dir     = "testdata/eval/news18"
 	news18Tune    = "news18-paraphrase.tune.jsonl"
 	news18Heldout = "news18-paraphrase.heldout.jsonl"
+	news19Dir     = "testdata/eval/news19"
+	news19Tune    = "news19-paraphrase.tune.jsonl"
+	news19Heldout = "news19-paraphrase.heldout.jsonl"
 )
 
 // The chat-style set (testdata/eval/README.md): questions typed as
@@ -554,6 +557,10 @@ func TestNews17ParaphraseRules(t *testing.T) {
 
 func TestNews18ParaphraseRules(t *testing.T) {
 	checkNewsParaSet(t, news18Dir, news18Tune, news18Heldout)
+}
+
+func TestNews19ParaphraseRules(t *testing.T) {
+	checkNewsParaSet(t, news19Dir, news19Tune, news19Heldout)
 }
 
 // newsSplit is how a news paraphrase set's halves divide its articles:
