@@ -200,11 +200,17 @@ func paraNames(c *corpus.Corpus) map[string]bool {
 			texts = append(texts, s.Text)
 		}
 		for _, text := range texts {
-			for i, w := range strings.FieldsFunc(text, notWordRune) {
+			ws := strings.FieldsFunc(text, notWordRune)
+			for i, w := range ws {
 				switch {
 				case !paraCapitalised(w):
 					lower[paraFold(w)] = true
 				case i > 0:
+					capital[paraFold(w)] = true
+				case len(ws) > 1 && paraCapitalised(ws[1]):
+					// First, but the first of a name: "Edward Quenby,
+					// 71, said"; a word the articles also write in
+					// lower case ("The Brackensea ...") is not one.
 					capital[paraFold(w)] = true
 				}
 			}
@@ -218,8 +224,8 @@ func paraNames(c *corpus.Corpus) map[string]bool {
 
 // paraContentTerms returns the analysed terms of s (stemmed, stop words out)
 // that come from neither a name nor a number. A word is a name when it is
-// capitalised anywhere but first, or when the articles use it only as a
-// name.
+// capitalised anywhere but first, or first before another capitalised
+// word, and the articles never write it in lower case.
 func paraContentTerms(an *Analyzer, s string, names map[string]bool) map[string]bool {
 	raw := an.raw.Analyze([]byte(s))
 	out := map[string]bool{}
