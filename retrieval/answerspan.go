@@ -91,17 +91,16 @@ func answerSpan(an *Analyzer, q rankQuery, text string) (Span, bool) {
 		// the same stem: "Fenmoor University" answers "which
 		// universities".
 		named = append(named, asked || aliases[stem])
-		// A name holding one of the question's common words names
-		// what it asks about (subjectsName); one holding a name the
-		// question gives may not: "Wickerby Corn Hall" answers "where
-		// was the wickerby count held", "Josiah Pargeter" "who founded
-		// pargeters".
+		// A name holding one of the question's common words, or a word
+		// it names (named), names what it asks about (subjectsName); one
+		// holding a name of the question's in another form may not:
+		// "Josiah Pargeter" answers "who founded pargeters".
 		own = append(own, stem != "" && slices.Contains(q.terms, stem) && an.lex.commonWord(w))
 	}
 	sc.anchors, sc.named, sc.own, sc.stems = anchors, named, own, stems
 	d := doc{words: words, ev: ev, terms: stems, tpos: sc.positions(n)}
 	fits := func(j int) bool {
-		if named[j] && !(q.atype == AnswerPlace && placeAround(text, toks, ev, named, j)) {
+		if named[j] {
 			return false
 		}
 		if want != 0 && ev[j]&want != 0 {
@@ -113,7 +112,7 @@ func answerSpan(an *Analyzer, q rankQuery, text string) (Span, bool) {
 				return ev[j]&evAcronym == 0 && !placesName(text, toks, words, ev, j) &&
 					!subjectsName(text, toks, ev, own, j) && !subjectsName(text, toks, ev, named, j)
 			case AnswerPlace:
-				return !subjectsName(text, toks, ev, own, j)
+				return !subjectsName(text, toks, ev, own, j) && !subjectsName(text, toks, ev, named, j)
 			case AnswerTime:
 				// "When" asks for a time; "what period" may ask for a
 				// length of it.
@@ -386,15 +385,6 @@ func (lx *lexicon) commonWord(w string) bool {
 		return lx.lemma(w[:n-1])
 	}
 	return false
-}
-
-// placeAround reports whether the word j, which the question names,
-// begins or ends a longer name that holds words it does not (named, by
-// word): the town of "Wickerby Corn Hall", the place a question about
-// Wickerby asks for.
-func placeAround(text string, toks []Span, ev []evidence, named []bool, j int) bool {
-	lo, hi := nameAround(text, toks, ev, j)
-	return hi > lo && slices.Contains(named[lo:hi+1], false)
 }
 
 // subjectsName reports whether word j of a sentence stands in a name that
