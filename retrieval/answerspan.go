@@ -15,11 +15,17 @@ import (
 // for no slot or the sentence shows none. The span is a byte range of
 // text, so the quote itself is never changed.
 func answerSpan(an *Analyzer, q rankQuery, text string) (Span, bool) {
-	when := q.wh == "when"
-	if q.atype == AnswerNumber && timeHows[q.how] {
+	when, money := q.wh == "when", false
+	switch {
+	case q.atype == AnswerNumber && timeHows[q.how]:
 		// "How soon", "how late": a time, as for "when".
 		q.atype, when = AnswerTime, true
+	case (q.atype == AnswerDescription || q.atype == AnswerAny) && q.focus == "" && !q.yesNo() && asksMoney(q.words):
+		// "What did the roof cost?", "what was the price tag?": a sum.
+		q.atype, q.measure, money = AnswerNumber, measureNone, true
 	}
+	// "Where", "which road": a street's or a building's name may say so.
+	placeSlot := q.atype == AnswerPlace || siteHeads[q.focus]
 	want := wants[q.atype]
 	if an.lex == nil || want == 0 && q.focus == "" {
 		return Span{}, false
@@ -99,14 +105,27 @@ func answerSpan(an *Analyzer, q rankQuery, text string) (Span, bool) {
 	}
 	sc.anchors, sc.named, sc.own, sc.stems = anchors, named, own, stems
 	d := doc{words: words, ev: ev, terms: stems, tpos: sc.positions(n)}
+	// placeRun reports whether word j begins a name that ends in a word
+	// naming a street or a building ("Whitmoor Road", "the Corn
+	// Exchange"), none of whose other words the question names.
+	placeRun := func(j int) bool {
+		lo, hi := nameAround(text, toks, ev, j)
+		if lo != j || hi == lo || !siteHeads[words[hi]] {
+			return false
+		}
+		return !slices.Contains(named[lo:hi], true) && !slices.Contains(own[lo:hi], true)
+	}
 	fits := func(j int) bool {
 		if named[j] {
 			return false
 		}
+		if placeSlot && ev[j]&evCap != 0 && placeRun(j) {
+			return true
+		}
 		if want != 0 && ev[j]&want != 0 {
 			switch q.atype {
 			case AnswerNumber:
-				return numberAnswers(q, d, j)
+				return numberAnswers(q, d, j) && (!money || sumOfMoney(text, toks, words, j))
 			case AnswerPerson:
 				// An acronym ("LED", "NHS") is no one's name.
 				return ev[j]&evAcronym == 0 && !placesName(text, toks, words, ev, j) &&
@@ -171,6 +190,8 @@ func answerSpan(an *Analyzer, q rankQuery, text string) (Span, bool) {
 	}
 	lo, hi := best, best
 	switch {
+	case placeSlot && placeRun(best):
+		_, hi = nameAround(text, toks, ev, best)
 	case q.atype == AnswerReason:
 		// The reason runs from its word to the end of its clause.
 		hi = n - 1
@@ -401,6 +422,14 @@ func subjectsName(text string, toks []Span, ev []evidence, own []bool, j int) bo
 var placeHeads = wordSet("road", "street", "avenue", "square", "station", "airport", "quay", "wharf",
 	"motorway", "cathedral", "guildhall")
 
+// siteHeads end the names of the streets and buildings a "where" or
+// "which road" question may ask for: placeHeads, and the words that end a
+// person's name too but end a place's in answer to "where" ("Corn
+// Hall", "Tanners Lane").
+var siteHeads = wordSet("road", "street", "avenue", "square", "station", "airport", "quay", "wharf",
+	"motorway", "cathedral", "guildhall", "hall", "exchange", "lane", "terrace", "crescent", "way",
+	"close", "drive", "market", "centre", "park", "bridge")
+
 // pointInTime reports whether the time word that is word j of words
 // names when something happens, which answers "when", and not how long it
 // lasts: "1979", "March", "next month" and "the end of the month" do;
@@ -430,6 +459,40 @@ func pointInTime(words []string, j int) bool {
 // relativeTimes turn a length of time before them into a time: "four
 // years ago", "ten minutes later".
 var relativeTimes = wordSet("ago", "later", "earlier")
+
+// yesNo reports whether q is a yes-or-no question: no question word, and
+// an auxiliary first ("was the bakery fined", "did he pay").
+func (q rankQuery) yesNo() bool {
+	return q.wh == "" && len(q.words) > 0 && auxiliaries[q.words[0]]
+}
+
+// asksMoney reports whether a question's words ask what something cost:
+// "what did the roof cost", "what was the price tag".
+func asksMoney(words []string) bool {
+	for _, w := range words {
+		if moneyWords[w] {
+			return true
+		}
+	}
+	return false
+}
+
+// moneyWords ask for a sum of money.
+var moneyWords = wordSet("cost", "costs", "costing", "price", "priced", "fee", "fees", "fine", "fined",
+	"bill", "paid", "pay", "spent", "spend", "worth", "grant", "raised", "budget", "charge", "charged")
+
+// sumOfMoney reports whether the number that is word j of a sentence is a
+// sum of money: a currency sign before it ("£740,000") or a currency
+// after it ("400 pounds"). toks are the words' places in text.
+func sumOfMoney(text string, toks []Span, words []string, j int) bool {
+	if r, size := utf8.DecodeLastRuneInString(text[:toks[j].Start]); size > 0 && unicode.Is(unicode.Sc, r) {
+		return true
+	}
+	return j+1 < len(words) && currencies[words[j+1]]
+}
+
+// currencies are the currencies written after a sum.
+var currencies = wordSet("pounds", "pound", "dollars", "dollar", "euros", "euro", "pence", "p")
 
 // timeHows are the words after "how" that ask for a time: "how soon",
 // "how late".

@@ -141,6 +141,13 @@ func TestAnswerSpanOfTimes(t *testing.T) {
 		// Nor is the name of what the question asks about, nor an acronym.
 		{"Staff at the Kelbury Museum, led by Lionel Achterberg, counted the coins.", "who runs the museum", "Lionel Achterberg"},
 		{"New LED lamps were fitted by Moira Quennell and her team.", "who fitted the lamps", "Moira Quennell"},
+		// "Where" and "which road" take a street's or a building's name.
+		{"The club's boathouse stands beside the river on Wharf Road in Kessingford.", "where is the boathouse", "Wharf Road"},
+		{"Mr Fothergill was riding along Whitmoor Road when the van hit him.", "which road was he cycling on", "Whitmoor Road"},
+		// "What did it cost" asks for a sum of money; "was it fined" for
+		// none.
+		{"Built by 40 volunteers, the new hall cost £740,000.", "what was the price tag on the hall", "£740,000"},
+		{"The 12 bakers were fined £5,000 last year.", "were the bakers fined", ""},
 		// A name of the question's in another form ("pargeters", a
 		// shop) may stand in the answer's: its founder's name.
 		{"The store was opened by Josiah Pargeter in 1913.", "who founded pargeters", "Josiah Pargeter"},
