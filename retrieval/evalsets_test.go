@@ -136,6 +136,9 @@ const (
 	news19Dir     = "testdata/eval/news19"
 	news19Tune    = "news19-paraphrase.tune.jsonl"
 	news19Heldout = "news19-paraphrase.heldout.jsonl"
+	news20Dir     = "testdata/eval/news20"
+	news20Tune    = "news20-paraphrase.tune.jsonl"
+	news20Heldout = "news20-paraphrase.heldout.jsonl"
 )
 
 // The chat-style set (testdata/eval/README.md): questions typed as
@@ -561,6 +564,10 @@ func TestNews18ParaphraseRules(t *testing.T) {
 
 func TestNews19ParaphraseRules(t *testing.T) {
 	checkNewsParaSet(t, news19Dir, news19Tune, news19Heldout)
+}
+
+func TestNews20ParaphraseRules(t *testing.T) {
+	checkNewsParaSet(t, news20Dir, news20Tune, news20Heldout)
 }
 
 // newsSplit is how a news paraphrase set's halves divide its articles:
