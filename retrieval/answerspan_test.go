@@ -169,7 +169,7 @@ func TestAnswerSpanOfTimes(t *testing.T) {
 }
 
 // TestAnswerSpanGold holds the answer words to the gold answers written
-// with the sixteenth to nineteenth news sets (testdata/eval/README.md),
+// with the sixteenth to twentieth news sets (testdata/eval/README.md),
 // their tuning halves only: every question the corpus answers has a gold
 // answer, every gold answer stands in a sentence its question expects, and
 // of the first quotes that are a right sentence, at least the floor below
@@ -184,6 +184,7 @@ func TestAnswerSpanGold(t *testing.T) {
 		{news17Dir, news17Tune, "news17-answers.tune.jsonl", 3},
 		{news18Dir, news18Tune, "news18-answers.tune.jsonl", 5},
 		{news19Dir, news19Tune, "news19-answers.tune.jsonl", 5},
+		{news20Dir, news20Tune, "news20-answers.tune.jsonl", 8},
 	} {
 		t.Run(tt.answers, func(t *testing.T) {
 			c, problems, err := corpus.LoadDir(ctx, tt.dir)
