@@ -15,37 +15,71 @@ import (
 // for no slot or the sentence shows none. The span is a byte range of
 // text, so the quote itself is never changed.
 func answerSpan(an *Analyzer, q rankQuery, text string) (Span, bool) {
-	when, money := q.wh == "when", false
-	switch {
-	case q.atype == AnswerNumber && timeHows[q.how]:
-		// "How soon", "how late": a time, as for "when".
-		q.atype, when = AnswerTime, true
-	case (q.atype == AnswerDescription || q.atype == AnswerAny) && q.focus == "" && !q.yesNo() && asksMoney(q.words):
-		// "What did the roof cost?", "what was the price tag?": a sum.
-		q.atype, q.measure, money = AnswerNumber, measureNone, true
-	}
-	// "Where", "which road": a street's or a building's name may say so.
-	placeSlot := q.atype == AnswerPlace || siteHeads[q.focus]
-	want := wants[q.atype]
-	if an.lex == nil || want == 0 && q.focus == "" {
+	sq := askedSlot(q)
+	if an.lex == nil || sq.want == 0 && sq.q.focus == "" {
 		return Span{}, false
 	}
 	sc := spanPool.Get().(*spanScratch)
 	defer sc.release()
+	if !sc.read(an, sq.q, text) {
+		return Span{}, false
+	}
+	best, m := sc.best(an, sq)
+	if best < 0 {
+		return Span{}, false
+	}
+	lo, hi := sc.extent(sq, best, m)
+	start, end := sc.toks[lo].Start, sc.toks[hi].End
+	// A currency sign before a number belongs to it.
+	if r, size := utf8.DecodeLastRuneInString(text[:start]); size > 0 && unicode.Is(unicode.Sc, r) {
+		start -= size
+	}
+	return Span{start, end}, true
+}
+
+// slotAsked is what a question asks its answer words for.
+type slotAsked struct {
+	q    rankQuery // the question, its type and measure as the words read them
+	want evidence  // the evidence of a word of the wanted kind
+	// when: a time, not a length of time; money: a sum; place: a street's
+	// or a building's name may answer ("where", "which road").
+	when, money, place bool
+}
+
+// askedSlot reads what q asks the answer words for. "How soon" asks for a
+// time, as "when" does; "what did the roof cost?" for a sum of money.
+func askedSlot(q rankQuery) slotAsked {
+	sq := slotAsked{when: q.wh == "when"}
+	switch {
+	case q.atype == AnswerNumber && timeHows[q.how]:
+		q.atype, sq.when = AnswerTime, true
+	case (q.atype == AnswerDescription || q.atype == AnswerAny) && q.focus == "" && !q.yesNo() && asksMoney(q.words):
+		q.atype, q.measure, sq.money = AnswerNumber, measureNone, true
+	}
+	sq.q, sq.want = q, wants[q.atype]
+	sq.place = q.atype == AnswerPlace || siteHeads[q.focus]
+	return sq
+}
+
+// read cuts text into words and reads, for question q, each word's
+// evidence, its stem, whether it is one the sentence shares with the
+// question (an anchor), one the question names, and one of its own
+// common words. It reports false when text has no words.
+func (sc *spanScratch) read(an *Analyzer, q rankQuery, text string) bool {
+	sc.text = text
 	// The words are cut here, not by an analyzer: the analyzers' char
 	// filters ("US" to "usa") move their offsets off the text's bytes.
 	sc.toks = appendWordSpans(sc.toks[:0], text)
-	toks := sc.toks
-	n := len(toks)
+	n := len(sc.toks)
 	if n == 0 {
-		return Span{}, false
+		return false
 	}
 	raw, words, ev := sc.raw[:0], sc.words[:0], sc.ev[:0]
-	for _, t := range toks {
+	for _, t := range sc.toks {
 		raw = append(raw, text[t.Start:t.End])
 		words = append(words, foldWord(strings.ToLower(raw[len(raw)-1])))
 	}
-	for i := range toks {
+	for i := range sc.toks {
 		var prev, next string
 		if i > 0 {
 			prev = words[i-1]
@@ -57,8 +91,7 @@ func answerSpan(an *Analyzer, q rankQuery, text string) (Span, bool) {
 	}
 	sc.raw, sc.words, sc.ev = raw, words, ev
 	// The words the sentence shares with the question, by term or bridge.
-	match := sc.match
-	aliases := sc.aliases
+	match, aliases := sc.match, sc.aliases
 	// A stem keeps its word's first letters: a word whose first three
 	// match no term's is not stemmed at all.
 	heads := sc.heads
@@ -104,93 +137,109 @@ func answerSpan(an *Analyzer, q rankQuery, text string) (Span, bool) {
 		own = append(own, stem != "" && slices.Contains(q.terms, stem) && an.lex.commonWord(w))
 	}
 	sc.anchors, sc.named, sc.own, sc.stems = anchors, named, own, stems
-	d := doc{words: words, ev: ev, terms: stems, tpos: sc.positions(n)}
-	// placeRun reports whether word j begins a name that ends in a word
-	// naming a street or a building ("Whitmoor Road", "the Corn
-	// Exchange"), none of whose other words the question names.
-	placeRun := func(j int) bool {
-		lo, hi := nameAround(text, toks, ev, j)
-		if lo != j || hi == lo || !siteHeads[words[hi]] {
-			return false
-		}
-		return !slices.Contains(named[lo:hi], true) && !slices.Contains(own[lo:hi], true)
-	}
-	fits := func(j int) bool {
-		if named[j] {
-			return false
-		}
-		if placeSlot && ev[j]&evCap != 0 && placeRun(j) {
-			return true
-		}
-		if want != 0 && ev[j]&want != 0 {
-			switch q.atype {
-			case AnswerNumber:
-				return numberAnswers(q, d, j) && (!money || sumOfMoney(text, toks, words, j))
-			case AnswerPerson:
-				// An acronym ("LED", "NHS") is no one's name.
-				return ev[j]&evAcronym == 0 && !placesName(text, toks, words, ev, j) &&
-					!subjectsName(text, toks, ev, own, j) && !subjectsName(text, toks, ev, named, j)
-			case AnswerPlace:
-				return !subjectsName(text, toks, ev, own, j) && !subjectsName(text, toks, ev, named, j)
-			case AnswerTime:
-				// "When" asks for a time; "what period" may ask for a
-				// length of it.
-				return !when || pointInTime(words, j)
-			}
-			return true
-		}
-		if q.focus != "" && !isStopWord(words[j]) {
-			if ks, ok := lookup(an.lex.kinds, words[j]); ok && slices.Contains(ks, q.focus) {
-				return true
-			}
-		}
+	sc.d = doc{words: words, ev: ev, terms: stems, tpos: sc.positions(n)}
+	return true
+}
+
+// placeRun reports whether word j begins a name that ends in a word
+// naming a street or a building ("Whitmoor Road", "the Corn Exchange"),
+// none of whose other words the question names.
+func (sc *spanScratch) placeRun(j int) bool {
+	lo, hi := nameAround(sc.text, sc.toks, sc.ev, j)
+	if lo != j || hi == lo || !siteHeads[sc.words[hi]] {
 		return false
 	}
-	// The fitting word nearest to the words the sentence shares with
-	// the question.
-	nearest := func(fits func(j int) bool) int {
-		best, bestDist := -1, n+1
-		for j := range n {
-			if !fits(j) {
-				continue
-			}
-			dist := n
-			for _, a := range anchors {
-				dist = min(dist, abs(a-j))
-			}
-			if len(anchors) == 0 {
-				dist = 0
-			}
-			if dist < bestDist {
-				best, bestDist = j, dist
-			}
-		}
-		return best
+	return !slices.Contains(sc.named[lo:hi], true) && !slices.Contains(sc.own[lo:hi], true)
+}
+
+// fits reports whether word j of the sentence read may answer sq.
+func (sc *spanScratch) fits(an *Analyzer, sq slotAsked, j int) bool {
+	q, ev, words, text, toks := sq.q, sc.ev, sc.words, sc.text, sc.toks
+	if sc.named[j] {
+		return false
 	}
-	best, m := -1, q.measure
-	if q.atype == AnswerNumber && m == measureNone && q.how == "far" {
+	if sq.place && ev[j]&evCap != 0 && sc.placeRun(j) {
+		return true
+	}
+	if sq.want != 0 && ev[j]&sq.want != 0 {
+		switch q.atype {
+		case AnswerNumber:
+			return numberAnswers(q, sc.d, j) && (!sq.money || sumOfMoney(text, toks, words, j))
+		case AnswerPerson:
+			// An acronym ("LED", "NHS") is no one's name.
+			return ev[j]&evAcronym == 0 && !placesName(text, toks, words, ev, j) &&
+				!subjectsName(text, toks, ev, sc.own, j) && !subjectsName(text, toks, ev, sc.named, j)
+		case AnswerPlace:
+			return !subjectsName(text, toks, ev, sc.own, j) && !subjectsName(text, toks, ev, sc.named, j)
+		case AnswerTime:
+			// "When" asks for a time; "what period" may ask for a
+			// length of it.
+			return !sq.when || pointInTime(words, j)
+		}
+		return true
+	}
+	if q.focus != "" && !isStopWord(words[j]) {
+		if ks, ok := lookup(an.lex.kinds, words[j]); ok && slices.Contains(ks, q.focus) {
+			return true
+		}
+	}
+	return false
+}
+
+// nearest returns the word that fits nearest to the words the sentence
+// shares with the question, or -1.
+func (sc *spanScratch) nearest(fits func(j int) bool) int {
+	n := len(sc.words)
+	best, bestDist := -1, n+1
+	for j := range n {
+		if !fits(j) {
+			continue
+		}
+		dist := n
+		for _, a := range sc.anchors {
+			dist = min(dist, abs(a-j))
+		}
+		if len(sc.anchors) == 0 {
+			dist = 0
+		}
+		if dist < bestDist {
+			best, bestDist = j, dist
+		}
+	}
+	return best
+}
+
+// best returns the word the answer words start from (-1 for none) and
+// the measure its number is of.
+func (sc *spanScratch) best(an *Analyzer, sq slotAsked) (int, measure) {
+	q, fits := sq.q, func(j int) bool { return sc.fits(an, sq, j) }
+	if q.atype == AnswerNumber && q.measure == measureNone && q.how == "far" {
 		// "How far" asks as often how far behind or over as how far
 		// away, so the ranking reads no measure from it; a distance,
 		// where the sentence gives one, is the likelier answer.
-		best = nearest(func(j int) bool { return fits(j) && numberAnswers(rankQuery{measure: measureLength}, d, j) })
-		if best >= 0 {
-			m = measureLength
+		distance := rankQuery{measure: measureLength}
+		if b := sc.nearest(func(j int) bool { return fits(j) && numberAnswers(distance, sc.d, j) }); b >= 0 {
+			return b, measureLength
 		}
 	}
-	if best < 0 {
-		best = nearest(fits)
+	if b := sc.nearest(fits); b >= 0 || q.atype != AnswerNumber || q.measure != measureCount {
+		return b, q.measure
 	}
-	if best < 0 && q.atype == AnswerNumber && q.measure == measureCount {
-		// A count of the thing asked for in other words ("600
-		// people" for "how many residents"): any count.
-		best = nearest(func(j int) bool { return !named[j] && ev[j]&evNumber != 0 && numberAnswers(rankQuery{}, d, j) })
-	}
-	if best < 0 {
-		return Span{}, false
-	}
-	lo, hi := best, best
+	// A count of the thing asked for in other words ("600 people" for
+	// "how many residents"): any count.
+	return sc.nearest(func(j int) bool {
+		return !sc.named[j] && sc.ev[j]&evNumber != 0 && numberAnswers(rankQuery{}, sc.d, j)
+	}), q.measure
+}
+
+// extent returns the first and last word of the answer words that start
+// from word best, a number of measure m where sq asks for a number.
+func (sc *spanScratch) extent(sq slotAsked, best int, m measure) (lo, hi int) {
+	q, text, toks, words, ev := sq.q, sc.text, sc.toks, sc.words, sc.ev
+	n := len(words)
+	lo, hi = best, best
 	switch {
-	case placeSlot && placeRun(best):
+	case sq.place && sc.placeRun(best):
 		_, hi = nameAround(text, toks, ev, best)
 	case q.atype == AnswerReason:
 		// The reason runs from its word to the end of its clause.
@@ -209,22 +258,7 @@ func answerSpan(an *Analyzer, q rankQuery, text string) (Span, bool) {
 		modifier := func(j int) bool {
 			return q.atype == AnswerTime && timeModifiers[words[j]] && j+1 < n && ev[j+1]&evTime != 0
 		}
-		joined := func(a, b int) bool {
-			gap := strings.TrimSpace(text[toks[a].End:toks[b].Start])
-			switch {
-			case gap == "" || gap == "-":
-				return true
-			case gap == ",":
-				// The comma of "March 10, 2007" or "Tuesday, March 4"
-				// keeps a date whole, as do those of "2,300"; not the
-				// one of "Wednesday morning, nine days after".
-				dateGoesOn := isDigits(words[b]) || months[words[b]] || weekdays[words[b]]
-				return q.atype == AnswerTime && dateGoesOn || isDigits(words[a]) && isDigits(words[b]) && toks[b].Start == toks[a].End+1
-			case gap == ".":
-				return isDigits(words[a]) && isDigits(words[b]) && toks[b].Start == toks[a].End+1 // 1.1
-			}
-			return false
-		}
+		joined := func(a, b int) bool { return sc.joined(q.atype, a, b) }
 		for lo > 0 && (same(lo-1) || modifier(lo-1)) && joined(lo-1, lo) {
 			lo--
 		}
@@ -241,12 +275,28 @@ func answerSpan(an *Analyzer, q rankQuery, text string) (Span, bool) {
 			}
 		}
 	}
-	start, end := toks[lo].Start, toks[hi].End
-	// A currency sign before a number belongs to it.
-	if r, size := utf8.DecodeLastRuneInString(text[:start]); size > 0 && unicode.Is(unicode.Sc, r) {
-		start -= size
+	return lo, hi
+}
+
+// joined reports whether words a and b (b after a) of the sentence read
+// belong to one answer of type t: nothing or a hyphen between them, or
+// the comma or point inside a number or a date.
+func (sc *spanScratch) joined(t AnswerType, a, b int) bool {
+	text, toks, words := sc.text, sc.toks, sc.words
+	gap := strings.TrimSpace(text[toks[a].End:toks[b].Start])
+	switch {
+	case gap == "" || gap == "-":
+		return true
+	case gap == ",":
+		// The comma of "March 10, 2007" or "Tuesday, March 4" keeps a
+		// date whole, as do those of "2,300"; not the one of "Wednesday
+		// morning, nine days after".
+		dateGoesOn := isDigits(words[b]) || months[words[b]] || weekdays[words[b]]
+		return t == AnswerTime && dateGoesOn || isDigits(words[a]) && isDigits(words[b]) && toks[b].Start == toks[a].End+1
+	case gap == ".":
+		return isDigits(words[a]) && isDigits(words[b]) && toks[b].Start == toks[a].End+1 // 1.1
 	}
-	return Span{start, end}, true
+	return false
 }
 
 // unanchoring are function words that stand in every part of a sentence
@@ -308,6 +358,7 @@ func appendWordSpans(dst []Span, text string) []Span {
 // question's terms, their first letters and aliases. Nothing of it outlives the call that
 // took it.
 type spanScratch struct {
+	text              string
 	toks              []Span
 	raw, words, stems []string
 	ev                []evidence
@@ -316,6 +367,7 @@ type spanScratch struct {
 	named, own        []bool
 	anchors, pos      []int
 	stem              stemmer
+	d                 doc // the words, evidence and stems, for measures
 }
 
 // positions returns 0 to n-1: the word position of each of n terms that
@@ -333,6 +385,7 @@ var spanPool = sync.Pool{New: func() any {
 
 // release clears what points elsewhere and puts sc back in the pool.
 func (sc *spanScratch) release() {
+	sc.text, sc.d = "", doc{}
 	clear(sc.raw)
 	clear(sc.words)
 	clear(sc.stems)
