@@ -63,8 +63,8 @@ func askedSlot(q rankQuery) slotAsked {
 
 // read cuts text into words and reads, for question q, each word's
 // evidence, its stem, whether it is one the sentence shares with the
-// question (an anchor), one the question names, and one of its own
-// common words. It reports false when text has no words.
+// question (an anchor), one the question names, and one that marks a name
+// as the question's subject. It reports false when text has no words.
 func (sc *spanScratch) read(an *Analyzer, q rankQuery, text string) bool {
 	sc.text = text
 	// The words are cut here, not by an analyzer: the analyzers' char
@@ -107,7 +107,7 @@ func (sc *spanScratch) read(an *Analyzer, q rankQuery, text string) bool {
 			}
 		}
 	}
-	anchors, named, own, stems := sc.anchors[:0], sc.named[:0], sc.own[:0], sc.stems[:0]
+	anchors, named, subject, stems := sc.anchors[:0], sc.named[:0], sc.subject[:0], sc.stems[:0]
 	for i, w := range words {
 		// Porter's stem of the folded word, as the text field makes
 		// it, without running the whole analyzer word by word; "" for
@@ -134,9 +134,9 @@ func (sc *spanScratch) read(an *Analyzer, q rankQuery, text string) bool {
 		// it names (named), names what it asks about (subjectsName); one
 		// holding a name of the question's in another form may not:
 		// "Josiah Pargeter" answers "who founded pargeters".
-		own = append(own, stem != "" && slices.Contains(q.terms, stem) && an.lex.commonWord(w))
+		subject = append(subject, asked || aliases[stem] || stem != "" && slices.Contains(q.terms, stem) && an.lex.commonWord(w))
 	}
-	sc.anchors, sc.named, sc.own, sc.stems = anchors, named, own, stems
+	sc.anchors, sc.named, sc.subject, sc.stems = anchors, named, subject, stems
 	sc.d = doc{words: words, ev: ev, terms: stems, tpos: sc.positions(n)}
 	return true
 }
@@ -149,7 +149,7 @@ func (sc *spanScratch) placeRun(j int) bool {
 	if lo != j || hi == lo || !siteHeads[sc.words[hi]] {
 		return false
 	}
-	return !slices.Contains(sc.named[lo:hi], true) && !slices.Contains(sc.own[lo:hi], true)
+	return !slices.Contains(sc.subject[lo:hi], true)
 }
 
 // fits reports whether word j of the sentence read may answer sq.
@@ -168,9 +168,9 @@ func (sc *spanScratch) fits(an *Analyzer, sq slotAsked, j int) bool {
 		case AnswerPerson:
 			// An acronym ("LED", "NHS") is no one's name.
 			return ev[j]&evAcronym == 0 && !placesName(text, toks, words, ev, j) &&
-				!subjectsName(text, toks, ev, sc.own, j) && !subjectsName(text, toks, ev, sc.named, j)
+				!subjectsName(text, toks, ev, sc.subject, j)
 		case AnswerPlace:
-			return !subjectsName(text, toks, ev, sc.own, j) && !subjectsName(text, toks, ev, sc.named, j)
+			return !subjectsName(text, toks, ev, sc.subject, j)
 		case AnswerTime:
 			// "When" asks for a time; "what period" may ask for a
 			// length of it.
@@ -364,7 +364,7 @@ type spanScratch struct {
 	ev                []evidence
 	match, aliases    map[string]bool
 	heads             map[string]bool
-	named, own        []bool
+	named, subject    []bool
 	anchors, pos      []int
 	stem              stemmer
 	d                 doc // the words, evidence and stems, for measures
@@ -462,12 +462,13 @@ func (lx *lexicon) commonWord(w string) bool {
 }
 
 // subjectsName reports whether word j of a sentence stands in a name that
-// holds one of the question's own common words (own, by word): the name
-// of what the question asks about, not of the person or place it asks for
+// holds a word that marks its subject (subject, by word: one the question
+// names, or one of its common words): the name of what the question asks
+// about, not of the person or place it asks for
 // ("Brierley Nurseries" for "where is the wenslow nursery?").
-func subjectsName(text string, toks []Span, ev []evidence, own []bool, j int) bool {
+func subjectsName(text string, toks []Span, ev []evidence, subject []bool, j int) bool {
 	lo, hi := nameAround(text, toks, ev, j)
-	return slices.Contains(own[lo:hi+1], true)
+	return slices.Contains(subject[lo:hi+1], true)
 }
 
 // placeHeads end the names of streets and of places people travel
