@@ -480,9 +480,21 @@ var placeHeads = wordSet("road", "street", "avenue", "square", "station", "airpo
 // "which road" question may ask for: placeHeads, and the words that end a
 // person's name too but end a place's in answer to "where" ("Corn
 // Hall", "Tanners Lane").
-var siteHeads = wordSet("road", "street", "avenue", "square", "station", "airport", "quay", "wharf",
-	"motorway", "cathedral", "guildhall", "hall", "exchange", "lane", "terrace", "crescent", "way",
-	"close", "drive", "market", "centre", "park", "bridge")
+var siteHeads = withWords(placeHeads, "hall", "exchange", "lane", "terrace", "crescent", "way", "close",
+	"drive", "market", "centre", "park", "bridge")
+
+// withWords returns a new set of the words of set and ws.
+func withWords(set map[string]bool, ws ...string) map[string]bool {
+	out := wordSet(ws...)
+	for w := range set {
+		out[w] = true
+	}
+	return out
+}
+
+// wholeNumber reports whether the lower-cased word w is a number, in
+// digits or in words ("46", "six").
+func wholeNumber(w string) bool { return isDigits(w) || numberWords[w] }
 
 // pointInTime reports whether the time word that is word j of words
 // names when something happens, which answers "when", and not how long it
@@ -502,7 +514,7 @@ func pointInTime(words []string, j int) bool {
 			return false
 		}
 	}
-	if j > 0 && (isDigits(words[j-1]) || numberWords[words[j-1]]) {
+	if j > 0 && wholeNumber(words[j-1]) {
 		return false
 	}
 	// A unit on its own, singular, is one: "next month", "last year",
@@ -594,13 +606,14 @@ func unitWords(m measure, text string, toks []Span, words []string, hi int) int 
 		case m == measureSpeed && distanceUnits[words[k]] && is(k+1, perWords) && is(k+2, timeUnits):
 			k += 2 // "60 miles an hour"
 		case m == measureDuration && is(k+1, andWords) && k+3 < n && tight(k+1, k+2) &&
-			(isDigits(words[k+2]) || numberWords[words[k+2]]) && is(k+3, measureUnits[m]...):
+			wholeNumber(words[k+2]) && is(k+3, measureUnits[m]...):
 			k += 3 // "six years and eight months"
 		}
 	}
 	return k - hi
 }
 
+// The words unitWords reads around a number's unit, as sets for its is.
 var (
 	yearWords = wordSet("year", "years")
 	oldWords  = wordSet("old")
@@ -613,7 +626,7 @@ var (
 // and a quarter" in "quarter".
 func wholeBefore(words []string, lo int) int {
 	if lo >= 3 && (words[lo] == "half" || words[lo] == "quarter") && words[lo-1] == "a" && words[lo-2] == "and" &&
-		(isDigits(words[lo-3]) || numberWords[words[lo-3]]) {
+		wholeNumber(words[lo-3]) {
 		return 3
 	}
 	return 0
