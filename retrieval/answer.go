@@ -288,7 +288,11 @@ func (ix *Index) query(ctx context.Context, qa Question, article corpus.ArticleI
 		// and no word is respelled twice.
 		return ix.query(ctx, ix.an.Question(text), article)
 	}
-	cands, mem, err = ix.candidates(ctx, q.groups(), q.groupHoldings(), st, article)
+	var fill func(*doc) bool
+	if q.slot {
+		fill = func(d *doc) bool { return q.fillsSlot(*d) }
+	}
+	cands, mem, err = ix.candidates(ctx, q.groups(), q.groupHoldings(), st, article, fill)
 	if err != nil {
 		return rankQuery{}, nil, nil, err
 	}
@@ -332,21 +336,31 @@ const (
 // each with its record read from the index, made in mem (see
 // readMemory). The terms of their articles that the ranking needs
 // (holdings: see newTermPlan) are read when asked for, by readArticles.
-func (ix *Index) candidates(ctx context.Context, groups [][]string, holdings [][]float64, st Stats, article corpus.ArticleID) (cands []*candidate, mem *readMemory, err error) {
+// With fill (a question that asks for a slot: see slotSentences), the
+// sentences of the best sentence's article that fill it are candidates
+// too.
+func (ix *Index) candidates(ctx context.Context, groups [][]string, holdings [][]float64, st Stats, article corpus.ArticleID, fill func(*doc) bool) (cands []*candidate, mem *readMemory, err error) {
 	rd, err := ix.reader()
 	if err != nil {
 		return nil, nil, err
 	}
 	defer rd.Close()
-	found, err := findSentences(ctx, rd, groups, st, article, candidateLimit)
+	found, lead, err := findSentences(ctx, rd, groups, st, article, candidateLimit)
 	if err != nil {
 		return nil, nil, err
+	}
+	recs := records{bi: ix.bi}
+	recs.useReader(rd)
+	if fill != nil {
+		more, err := slotSentences(ctx, rd, &recs, found, lead, fill)
+		if err != nil {
+			return nil, nil, err
+		}
+		found = append(found, more...)
 	}
 	// In the order the index keeps them, which reads their records
 	// moving forward; their order is no ranking.
 	slices.Sort(found)
-	recs := records{bi: ix.bi}
-	recs.useReader(rd)
 	mem = newReadMemory()
 	return ix.readHits(found, &recs, newTermPlan(groups, holdings), mem), mem, nil
 }

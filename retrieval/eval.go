@@ -348,7 +348,7 @@ func (ix *Index) askBaseline(ctx context.Context, text string, top int) ([]Quote
 			groups = append(groups, []string{t})
 		}
 	}
-	cands, mem, err := ix.candidates(ctx, groups, nil, st, "")
+	cands, mem, err := ix.candidates(ctx, groups, nil, st, "", nil)
 	if err != nil {
 		return nil, err
 	}

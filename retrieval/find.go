@@ -93,7 +93,8 @@ func rankKey(every bool, score float64) uint64 {
 // those that hold a term of every group that any sentence holds, then the
 // others; within each, by BM25 over the groups (each counted once, by its
 // best match) with the collection statistics st; ties broken by the
-// document id. The order of the sentences returned is not a ranking. The
+// document id. The order of the sentences returned is not a ranking,
+// but the first lead of them are those tied for the best place. The
 // answer depends on the index's live documents only: not on how they were
 // indexed, batched, merged or deleted.
 //
@@ -105,13 +106,13 @@ func rankKey(every bool, score float64) uint64 {
 //
 // It reads the index through rd and returns the sentences' document
 // numbers in it, at which their ids and records are read.
-func findSentences(ctx context.Context, rd index.IndexReader, groups [][]string, st Stats, article corpus.ArticleID, limit int) ([]uint64, error) {
+func findSentences(ctx context.Context, rd index.IndexReader, groups [][]string, st Stats, article corpus.ArticleID, limit int) (nums []uint64, lead int, err error) {
 	if len(groups) > maxGroups {
 		groups = groups[:maxGroups]
 	}
 	p, err := newPostings(ctx, rd)
 	if err != nil {
-		return nil, err
+		return nil, 0, err
 	}
 	defer p.release()
 	s := &search{rd: rd, p: p, n: st.DocCount(), avgLen: st.AvgLen()}
@@ -126,14 +127,14 @@ func findSentences(ctx context.Context, rd index.IndexReader, groups [][]string,
 	var only []uint64 // nil: every document
 	if article != "" {
 		if only, err = p.docs(string(article), fieldArticle); err != nil {
-			return nil, err
+			return nil, 0, err
 		}
 	}
 	// The articles of other Discord servers (Query.Guild) find nothing.
 	for _, id := range hiddenArticles(ctx) {
 		ds, err := p.docs(string(id), fieldArticle)
 		if err != nil {
-			return nil, err
+			return nil, 0, err
 		}
 		if s.skip == nil {
 			s.skip = make(map[uint64]bool, len(ds))
@@ -153,7 +154,7 @@ func findSentences(ctx context.Context, rd index.IndexReader, groups [][]string,
 		s.slots, s.hits = slots, getHits(held)
 		defer s.release()
 		if err := s.run(groups, common, rare, st, only); err != nil {
-			return nil, err
+			return nil, 0, err
 		}
 		return s.best(limit)
 	}
@@ -166,7 +167,7 @@ func findSentences(ctx context.Context, rd index.IndexReader, groups [][]string,
 	for k := range parts {
 		pk, err := newPostings(ctx, rd)
 		if err != nil {
-			return nil, err
+			return nil, 0, err
 		}
 		sk := &search{rd: rd, p: pk, n: s.n, avgLen: s.avgLen, skip: s.skip,
 			lo: total * uint64(k) / uint64(parts), hi: total * uint64(k+1) / uint64(parts),
@@ -189,7 +190,7 @@ func findSentences(ctx context.Context, rd index.IndexReader, groups [][]string,
 		sk.p.release()
 	}
 	if err := errors.Join(errs...); err != nil {
-		return nil, err
+		return nil, 0, err
 	}
 	n := 0
 	for _, sk := range searches {
@@ -555,7 +556,7 @@ func (s *search) match(h *found, i int, v float64) {
 // found: those that hold every group any of them holds first, then by
 // score; ties at the cut broken by the document id, which (unlike the
 // internal id) does not depend on the order documents were indexed in.
-func (s *search) best(limit int) ([]uint64, error) {
+func (s *search) best(limit int) (nums []uint64, lead int, err error) {
 	var live uint64
 	for _, h := range s.hits {
 		live |= h.mask
@@ -572,6 +573,9 @@ func (s *search) best(limit int) ([]uint64, error) {
 		return cmp.Compare(a.id, b.id)
 	}
 	sortFirst(hits, limit, key, order)
+	for lead < min(len(hits), limit) && key(hits[lead], hits[0]) == 0 {
+		lead++
+	}
 	if len(hits) > limit {
 		// The sentences tied with the last one kept are ordered by their
 		// document id, so that the cut does not fall by internal id.
@@ -591,7 +595,7 @@ func (s *search) best(limit int) ([]uint64, error) {
 			for k := lo; k < hi; k++ {
 				id, err := s.rd.ExternalID(index.NewIndexInternalID(nil, hits[k].id))
 				if err != nil {
-					return nil, fmt.Errorf("document id: %w", err)
+					return nil, 0, fmt.Errorf("document id: %w", err)
 				}
 				tied = append(tied, tie{id, hits[k].id})
 			}
@@ -603,7 +607,7 @@ func (s *search) best(limit int) ([]uint64, error) {
 			for _, t := range tied[:limit-lo] {
 				kept = append(kept, t.num)
 			}
-			return kept, nil
+			return kept, min(lead, len(kept)), nil
 		}
 		hits = hits[:limit]
 	}
@@ -611,5 +615,5 @@ func (s *search) best(limit int) ([]uint64, error) {
 	for k := range hits {
 		out[k] = hits[k].id
 	}
-	return out, nil
+	return out, lead, nil
 }

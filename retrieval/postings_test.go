@@ -248,7 +248,7 @@ func TestSearchInPartsFindsTheSame(t *testing.T) {
 		}
 		qy.setStats(st)
 		// Every sentence found, in the order best returns them.
-		nums, err := findSentences(ctx, rd, qy.groups(), st, article, 1<<20)
+		nums, _, err := findSentences(ctx, rd, qy.groups(), st, article, 1<<20)
 		if err != nil {
 			t.Fatal(err)
 		}

@@ -109,6 +109,14 @@ const (
 	// "More than 600 people were moved out of their homes"; "how old" by
 	// "81-year-old" or "aged 54"; "how long" by hours, days or miles.
 	FeatureMeasures
+	// FeatureSlot rewards a sentence that holds a number of the kind a
+	// question asks for (a count of the thing asked, an age, a length of
+	// time, a distance, a sum of money: see asksSlot), and makes such
+	// sentences of the story the question's words find best candidates
+	// even when they share none of its words: "how far is the new school
+	// for the ravensgill kids" is answered by "... to Steadbeck Primary,
+	// nine miles away".
+	FeatureSlot
 
 	featureEnd
 )
@@ -140,6 +148,7 @@ var featureNames = []struct {
 	{FeatureArticle, "article"},
 	{FeatureQualifiers, "qualifiers"},
 	{FeatureMeasures, "measures"},
+	{FeatureSlot, "slot"},
 }
 
 // bridgeFeature is the feature that switches each kind of bridge.
@@ -327,6 +336,9 @@ type rankQuery struct {
 	// how is the word after "how" in a number question ("far" in "how
 	// far"), for the answer words (answerSpan); "" in any other.
 	how string
+	// slot is whether the question asks for a kind of number or time a
+	// sentence can be seen to hold (asksSlot; FeatureSlot).
+	slot bool
 }
 
 // sortedWords is a set of words, sorted: a question's few words, found
@@ -519,6 +531,9 @@ func gatherQuery(an *Analyzer, qa Question, f Feature, wt *weightSet) (rankQuery
 		if ws := strings.Fields(qa.WhPhrase); len(ws) == 2 && ws[0] == "how" {
 			q.how = ws[1]
 		}
+	}
+	if f.Has(FeatureSlot) {
+		q.slot = q.asksSlot()
 	}
 	if f.Has(FeatureQualifiers) && an.lex != nil {
 		q.lex = an.lex
@@ -806,6 +821,7 @@ type weightSet struct {
 	focus      float64 // the focus noun's share of its BM25 weight
 	article    float64 // the share of the question the article holds
 	local      float64 // how much a term's weight follows its distinctiveness within the article, 0..1
+	slot       float64 // a sentence that holds the kind of number asked for (FeatureSlot)
 }
 
 // bounded reports whether scoring a sentence as if its article held
@@ -956,10 +972,10 @@ type docScore struct {
 	terms []termScore // the question terms the sentence holds, in order
 	// addends are what the features add to the terms' BM25 weights, in
 	// the order they are added (see withArticle); 0 for a feature off.
-	phrase, proximity, typed, expand, position, context float64
-	total, unit                                         float64 // the question's idf, and its mean a term
-	norm                                                float64 // BM25's length norm of the sentence
-	ok                                                  bool    // the question has terms
+	phrase, proximity, typed, expand, position, context, slot float64
+	total, unit                                               float64 // the question's idf, and its mean a term
+	norm                                                      float64 // BM25's length norm of the sentence
+	ok                                                        bool    // the question has terms
 }
 
 // termScore is a question term a sentence holds: its place in the
@@ -1094,6 +1110,9 @@ func (ds *docScore) rate(q rankQuery, d doc, avgLen float64, f Feature) {
 	if f.Has(FeatureContext) && total > 0 {
 		ds.context = q.wt.context * unit * nearby / total
 	}
+	if q.slot && q.wt.slot != 0 && q.fillsSlot(d) {
+		ds.slot = q.wt.slot * unit
+	}
 	if total > 0 {
 		out.coverage, out.exact, out.missing = covered/total, exact/total, missing/total
 	}
@@ -1148,6 +1167,7 @@ func (ds *docScore) withArticle(q rankQuery, art *termSet, f Feature) scored {
 	if f.Has(FeatureContext) && ds.total > 0 {
 		s += ds.context
 	}
+	s += ds.slot
 	if ds.total > 0 && art != nil {
 		out.article = inArticle / ds.total
 		if f.Has(FeatureArticle) {

@@ -31,6 +31,7 @@ type weightsFile struct {
 	Focus      float64            `json:"focus"`
 	Article    float64            `json:"article"`
 	Local      float64            `json:"local"`
+	Slot       float64            `json:"slot"`
 }
 
 var bridgeKindNames = [...]string{
@@ -67,13 +68,14 @@ func (w *weightSet) params() []struct {
 	add("focus", &w.focus)
 	add("article", &w.article)
 	add("local", &w.local)
+	add("slot", &w.slot)
 	return out
 }
 
 func (w weightSet) file() weightsFile {
 	f := weightsFile{Bridges: map[string]float64{}, Speaker: w.speaker, Phrase: w.phrase, AnswerType: w.answerType,
 		Proximity: w.proximity, Position: w.position, Context: w.context, TypeReach: w.typeReach,
-		Acronym: w.acronym, Focus: w.focus, Article: w.article, Local: w.local}
+		Acronym: w.acronym, Focus: w.focus, Article: w.article, Local: w.local, Slot: w.slot}
 	for k, n := range bridgeKindNames {
 		f.Bridges[n] = w.bridge[k]
 	}
@@ -87,7 +89,7 @@ func parseWeights(data []byte) (weightSet, error) {
 	}
 	w := weightSet{speaker: f.Speaker, phrase: f.Phrase, answerType: f.AnswerType, proximity: f.Proximity,
 		position: f.Position, context: f.Context, typeReach: f.TypeReach, acronym: f.Acronym, focus: f.Focus,
-		article: f.Article, local: f.Local}
+		article: f.Article, local: f.Local, slot: f.Slot}
 	for k, n := range bridgeKindNames {
 		v, ok := f.Bridges[n]
 		if !ok {

@@ -1,0 +1,168 @@
+package retrieval
+
+import (
+	"context"
+	"unicode"
+	"unicode/utf8"
+
+	index "github.com/blevesearch/bleve_index_api"
+
+	"github.com/verbatim-bot/verbatim/corpus"
+)
+
+// A question that asks for a measure ("how far is the new school", "how
+// old is the caver", "how much was he fined") names its story and asks
+// for a number of one kind; the sentence that answers it often shares
+// none of its other words ("From September the children will travel by
+// minibus to Steadbeck Primary, nine miles away"). Such a sentence is not
+// found by its words. The sentences of the story the question's words
+// find best that hold a number of the kind asked join the candidates
+// (slotSentences), and the ranking rewards a sentence that holds one
+// (FeatureSlot).
+
+// asksSlot reports whether q asks for a number whose kind a sentence can
+// be seen to hold: a measure other than a bare number (a count, an age, a
+// length of time, a length, heat, speed, weight), a distance ("how far")
+// or a sum of money ("how much", "what did the roof cost").
+func (q rankQuery) asksSlot() bool {
+	return q.measure != measureNone || q.asksDistance() || q.asksMoney() || q.asksWhen()
+}
+
+// asksWhen reports whether q asks when.
+func (q rankQuery) asksWhen() bool { return q.wh == "when" && q.atype == AnswerTime }
+
+// asksDistance reports whether q asks how far.
+func (q rankQuery) asksDistance() bool {
+	return q.atype == AnswerNumber && q.measure == measureNone && q.how == "far"
+}
+
+// asksMoney reports whether q asks for a sum of money: "how much" of no
+// thing counted, or what something cost (as the answer words read it).
+func (q rankQuery) asksMoney() bool {
+	if q.measure != measureNone {
+		return false
+	}
+	if q.atype == AnswerNumber {
+		return q.how == "much"
+	}
+	return (q.atype == AnswerDescription || q.atype == AnswerAny) && q.focus == "" && !q.yesNo() && asksMoney(q.words)
+}
+
+// fillsSlot reports whether d holds a number of the kind q asks for (see
+// asksSlot), not one of the question's own words.
+func (q rankQuery) fillsSlot(d doc) bool {
+	switch {
+	case q.measure != measureNone:
+		// As the answer words read a number (numberAnswers): not a name
+		// such as "G8", nor a year or an age where they do not answer.
+		for j, e := range d.ev {
+			if e&evNumber != 0 && !q.qwords.has(d.words[j]) && numberAnswers(q, d, j) {
+				return true
+			}
+		}
+		return false
+	case q.asksDistance():
+		for j, e := range d.ev {
+			if e&evNumber != 0 && !q.qwords.has(d.words[j]) && j+1 < len(d.words) && lengthUnits[d.words[j+1]] {
+				return true
+			}
+		}
+		return false
+	case q.asksMoney():
+		return holdsMoney(d)
+	case q.asksWhen():
+		for j, e := range d.ev {
+			if e&evTime != 0 && !q.qwords.has(d.words[j]) && pointInTime(d.words, j) {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+// holdsMoney reports whether d's text holds a sum of money: a currency
+// sign before a digit ("£45,000", "$3m"), or a number with a currency
+// after it ("400 pounds").
+func holdsMoney(d doc) bool {
+	s := d.text
+	for i, r := range s {
+		if r < utf8.RuneSelf && r != '$' || !unicode.Is(unicode.Sc, r) {
+			continue
+		}
+		if next := i + utf8.RuneLen(r); next < len(s) && s[next] >= '0' && s[next] <= '9' {
+			return true
+		}
+	}
+	for j, e := range d.ev {
+		if e&evNumber != 0 && j+1 < len(d.words) && currencies[d.words[j+1]] {
+			return true
+		}
+	}
+	return false
+}
+
+// slotArticleMax is the most sentences an article may have for its
+// sentences to be read for a slot (slotSentences): a story, not a
+// collection of them.
+const slotArticleMax = 400
+
+// slotSentences returns the document numbers of the sentences of the
+// story the question's words found best that are not among found and
+// whose records fill (the question's slot: fillsSlot), in the reader recs
+// reads. The story is the article of the first of found[:lead] (the
+// sentences tied for the best place) by document id, so that it does not
+// depend on how the index was built. It returns none when that article
+// cannot be read or is longer than slotArticleMax.
+func slotSentences(ctx context.Context, rd index.IndexReader, recs *records, found []uint64, lead int, fill func(*doc) bool) ([]uint64, error) {
+	var first string
+	var buf []byte
+	for _, n := range found[:min(max(lead, 1), len(found))] {
+		b, idLen, _, ok := recs.appendAt(buf[:0], n)
+		buf = b
+		if id := string(buf[:idLen]); ok && (first == "" || id < first) {
+			first = id
+		}
+	}
+	ref, ok := parseDocID(first)
+	if !ok {
+		return nil, nil
+	}
+	docs, err := articleDocs(ctx, rd, ref.Article)
+	if err != nil || len(docs) > slotArticleMax {
+		return nil, err
+	}
+	seen := make(map[uint64]bool, len(found))
+	for _, n := range found {
+		seen[n] = true
+	}
+	var out []uint64
+	for _, n := range docs {
+		if seen[n] {
+			continue
+		}
+		b, idLen, recLen, ok := recs.appendAt(buf[:0], n)
+		buf = b
+		if !ok {
+			continue
+		}
+		r, err := decodeRecord(buf[idLen : idLen+recLen])
+		if err != nil {
+			continue
+		}
+		if fill(&r.d) {
+			out = append(out, n)
+		}
+	}
+	return out, nil
+}
+
+// articleDocs returns the document numbers of the sentences of article id
+// in rd, in order.
+func articleDocs(ctx context.Context, rd index.IndexReader, id corpus.ArticleID) ([]uint64, error) {
+	p, err := newPostings(ctx, rd)
+	if err != nil {
+		return nil, err
+	}
+	defer p.release()
+	return p.docs(string(id), fieldArticle)
+}

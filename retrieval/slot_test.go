@@ -1,0 +1,100 @@
+package retrieval
+
+import (
+	"context"
+	"slices"
+	"testing"
+
+	"github.com/verbatim-bot/verbatim/corpus"
+)
+
+func TestFillsSlot(t *testing.T) {
+	an := newAnalyzer(t)
+	for _, tt := range []struct {
+		question, sentence string
+		asks, fills        bool
+	}{
+		// Measures, as the answer words read them.
+		{"How old is the caver?", "Gareth Pennock, 34, a surveyor, was exploring a side passage.", true, true},
+		{"How heavy is the boat?", "The timber, weighing almost two tonnes when wet, was wrapped in sheets.", true, true},
+		{"How heavy is the boat?", "The boat was found by a digger driver 14 years ago.", true, false},
+		{"How fast were the gusts?", "Flying stopped when gusts reached 55mph.", true, true},
+		{"How many fans went to the final?", "More than 400 fans travelled to the final on six coaches.", true, true},
+		// A name with a digit is no count, nor an age a length of time.
+		{"How many nations were at the meeting?", "The meeting could include the G8 nations.", true, false},
+		{"How long was the boy in hospital?", "The four-year-old boy was taken to hospital.", true, false},
+		// How far: a distance.
+		{"How far is the new school?", "The children will travel to Steadbeck Primary, nine miles away.", true, true},
+		{"How far is the new school?", "The new school has 300 pupils.", true, false},
+		// A sum of money, by its sign or its currency.
+		{"How much was the landowner fined?", "A landowner has been fined £45,000 by magistrates.", true, true},
+		{"How much was the landowner fined?", "He was also told to plant 5 oaks.", true, false},
+		{"What did the repairs cost?", "The repairs came to 400 pounds in all.", true, true},
+		// When: a point in time, not a length of it.
+		{"When was the boat found?", "Kieran Mossop was clearing silt on 12 May.", true, true},
+		{"When was the boat found?", "He had worked there for two years.", true, false},
+		// Other questions ask for no such slot.
+		{"Who found the boat?", "Kieran Mossop was clearing silt on 12 May.", false, false},
+		{"Did the boat survive?", "It cost £45,000.", false, false},
+	} {
+		q := newQuery(an, an.Question(tt.question), AllFeatures, nil)
+		if q.slot != tt.asks {
+			t.Errorf("%q: asks for a slot %v; want %v", tt.question, q.slot, tt.asks)
+		}
+		if !q.slot {
+			continue
+		}
+		if got := q.fillsSlot(an.prepare(tt.sentence)); got != tt.fills {
+			t.Errorf("%q / %q: fills the slot %v; want %v", tt.question, tt.sentence, got, tt.fills)
+		}
+	}
+}
+
+// TestSlotSentencesJoinCandidates checks that a sentence that shares no
+// word with a question but holds the measure it asks for, in the story
+// the question's words find, is quoted (FeatureSlot), and is not found
+// without the feature; and that a sentence of another story that holds
+// such a measure is not.
+func TestSlotSentencesJoinCandidates(t *testing.T) {
+	c := corpus.New(
+		article(t, "school", "Title: Village school closes\n\n"+
+			"Ravensgill Primary School closed on Friday after 151 years.\n"+
+			"From September the children will travel by minibus to Steadbeck, nine miles away.\n"+
+			"Parents said the school had been the heart of the village."),
+		article(t, "race", "Title: Fell race\n\n"+
+			"Runners covered 26 miles over the fells above Hollin.\n"+
+			"The winner finished in under four hours."),
+	)
+	const question = "how far is the new school for the ravensgill kids"
+	const right = "From September the children will travel by minibus to Steadbeck, nine miles away."
+	for _, tt := range []struct {
+		name     string
+		features Feature
+		quoted   bool
+	}{
+		{"with the slot", AllFeatures, true},
+		{"without it", AllFeatures &^ FeatureSlot, false},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			a, err := memIndex(t, c, Options{Features: tt.features}).Ask(context.Background(), Query{Text: question, Top: 5})
+			if err != nil {
+				t.Fatal(err)
+			}
+			texts := quoteTexts(append(a.Quotes, a.Suggestions...))
+			if got := slices.Contains(texts, right); got != tt.quoted {
+				t.Errorf("quoted %q: %v; want %v (quotes %q)", right, got, tt.quoted, texts)
+			}
+			if slices.Contains(texts, "Runners covered 26 miles over the fells above Hollin.") {
+				t.Errorf("another story's distance quoted: %q", texts)
+			}
+		})
+	}
+}
+
+func quoteTexts(qs []Quote) []string {
+	out := make([]string, len(qs))
+	for i, q := range qs {
+		out[i] = q.Text
+	}
+	return out
+}
