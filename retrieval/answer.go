@@ -351,18 +351,19 @@ func (ix *Index) candidates(ctx context.Context, groups [][]string, holdings [][
 	}
 	recs := records{bi: ix.bi}
 	recs.useReader(rd)
+	var slot slotFilter
 	if fill != nil {
-		more, err := slotSentences(ctx, rd, &recs, found, lead, fill)
-		if err != nil {
+		if slot.more, err = slotSentences(ctx, rd, &recs, found, lead); err != nil {
 			return nil, nil, err
 		}
-		found = append(found, more...)
+		slot.fill = fill
+		found = append(found, slot.more...)
 	}
 	// In the order the index keeps them, which reads their records
 	// moving forward; their order is no ranking.
 	slices.Sort(found)
 	mem = newReadMemory()
-	return ix.readHits(found, &recs, newTermPlan(groups, holdings), mem), mem, nil
+	return ix.readHits(found, &recs, newTermPlan(groups, holdings), mem, slot), mem, nil
 }
 
 // readHits returns the sentences at the document numbers nums of the
@@ -379,7 +380,8 @@ func (ix *Index) candidates(ctx context.Context, groups [][]string, holdings [][
 //
 // Nothing is cached from question to question: a record is read where
 // the index keeps it, and decoded, for about what a cache lookup cost.
-func (ix *Index) readHits(nums []uint64, recs *records, plan *termPlan, mem *readMemory) []*candidate {
+// The sentences of slot.more are left out unless they fill the slot.
+func (ix *Index) readHits(nums []uint64, recs *records, plan *termPlan, mem *readMemory, slot slotFilter) []*candidate {
 	ix.mu.RLock()
 	arts := ix.man.Articles
 	ix.mu.RUnlock()
@@ -450,7 +452,7 @@ func (ix *Index) readHits(nums []uint64, recs *records, plan *termPlan, mem *rea
 	out, cands := mem.candidatesFor(len(hits))
 	for i := range hits {
 		h := &hits[i]
-		if h.r == nil {
+		if h.r == nil || !slot.keeps(nums[i], &h.r.d) {
 			continue
 		}
 		k := &cands[i]

@@ -2,6 +2,7 @@ package retrieval
 
 import (
 	"context"
+	"slices"
 	"unicode"
 	"unicode/utf8"
 
@@ -107,13 +108,13 @@ func holdsMoney(d doc) bool {
 const slotArticleMax = 400
 
 // slotSentences returns the document numbers of the sentences of the
-// story the question's words found best that are not among found and
-// whose records fill (the question's slot: fillsSlot), in the reader recs
-// reads. The story is the article of the first of found[:lead] (the
-// sentences tied for the best place) by document id, so that it does not
-// depend on how the index was built. It returns none when that article
-// cannot be read or is longer than slotArticleMax.
-func slotSentences(ctx context.Context, rd index.IndexReader, recs *records, found []uint64, lead int, fill func(*doc) bool) ([]uint64, error) {
+// story the question's words found best that are not among found, in
+// order, for the candidates to read and keep those that fill the
+// question's slot (slotFilter). The story is the article of the first of
+// found[:lead] (the sentences tied for the best place) by document id, so
+// that it does not depend on how the index was built. It returns none
+// when that article cannot be read or is longer than slotArticleMax.
+func slotSentences(ctx context.Context, rd index.IndexReader, recs *records, found []uint64, lead int) ([]uint64, error) {
 	var first string
 	var buf []byte
 	for _, n := range found[:min(max(lead, 1), len(found))] {
@@ -131,29 +132,30 @@ func slotSentences(ctx context.Context, rd index.IndexReader, recs *records, fou
 	if err != nil || len(docs) > slotArticleMax {
 		return nil, err
 	}
-	seen := make(map[uint64]bool, len(found))
-	for _, n := range found {
-		seen[n] = true
-	}
-	var out []uint64
+	sorted := slices.Sorted(slices.Values(found))
+	out := docs[:0]
 	for _, n := range docs {
-		if seen[n] {
-			continue
-		}
-		b, idLen, recLen, ok := recs.appendAt(buf[:0], n)
-		buf = b
-		if !ok {
-			continue
-		}
-		r, err := decodeRecord(buf[idLen : idLen+recLen])
-		if err != nil {
-			continue
-		}
-		if fill(&r.d) {
+		if _, in := slices.BinarySearch(sorted, n); !in {
 			out = append(out, n)
 		}
 	}
 	return out, nil
+}
+
+// slotFilter leaves out of a question's candidates the sentences that
+// only joined them for its slot (more, in order) and do not fill it.
+type slotFilter struct {
+	more []uint64
+	fill func(*doc) bool
+}
+
+// keeps reports whether the sentence at document number n, of doc d, is
+// a candidate.
+func (f slotFilter) keeps(n uint64, d *doc) bool {
+	if _, in := slices.BinarySearch(f.more, n); in {
+		return f.fill(d)
+	}
+	return true
 }
 
 // articleDocs returns the document numbers of the sentences of article id
