@@ -3,6 +3,7 @@ package retrieval
 import (
 	"context"
 	"slices"
+	"strings"
 	"unicode"
 	"unicode/utf8"
 
@@ -26,11 +27,39 @@ import (
 // length of time, a length, heat, speed, weight), a distance ("how far")
 // or a sum of money ("how much", "what did the roof cost").
 func (q rankQuery) asksSlot() bool {
-	return q.measure != measureNone || q.asksDistance() || q.asksMoney() || q.asksWhen()
+	return q.measure != measureNone || q.asksDistance() || q.asksMoney() || q.asksWhen() || q.asksClock()
 }
 
-// asksWhen reports whether q asks when.
-func (q rankQuery) asksWhen() bool { return q.wh == "when" && q.atype == AnswerTime }
+// asksWhen reports whether q asks when: "when", "what day", "which
+// year".
+func (q rankQuery) asksWhen() bool { return q.atype == AnswerTime }
+
+// asksClock reports whether q asks what time of day: "what time did the
+// fire start", "at what time" (not "what time of year").
+func (q rankQuery) asksClock() bool {
+	if q.wh != "what" {
+		return false
+	}
+	ws := q.words
+	if len(ws) > 0 && ws[0] == "at" {
+		ws = ws[1:]
+	}
+	return len(ws) > 1 && ws[0] == "time" && ws[1] != "of"
+}
+
+// clockTime reports whether word j of a sentence is a time of day:
+// "3.40pm", "11 am", "midnight".
+func clockTime(words []string, j int) bool {
+	w := words[j]
+	if w == "midnight" || w == "noon" || w == "midday" {
+		return true
+	}
+	if !strings.ContainsAny(w, "0123456789") {
+		return false
+	}
+	return strings.HasSuffix(w, "am") || strings.HasSuffix(w, "pm") ||
+		j+1 < len(words) && (words[j+1] == "am" || words[j+1] == "pm")
+}
 
 // asksDistance reports whether q asks how far.
 func (q rankQuery) asksDistance() bool {
@@ -71,6 +100,13 @@ func (q rankQuery) fillsSlot(d doc) bool {
 		return false
 	case q.asksMoney():
 		return holdsMoney(d)
+	case q.asksClock():
+		for j := range d.words {
+			if !q.qwords.has(d.words[j]) && clockTime(d.words, j) {
+				return true
+			}
+		}
+		return false
 	case q.asksWhen():
 		for j, e := range d.ev {
 			if e&evTime != 0 && !q.qwords.has(d.words[j]) && pointInTime(d.words, j) {

@@ -33,6 +33,12 @@ func TestFillsSlot(t *testing.T) {
 		// When: a point in time, not a length of it.
 		{"When was the boat found?", "Kieran Mossop was clearing silt on 12 May.", true, true},
 		{"When was the boat found?", "He had worked there for two years.", true, false},
+		{"What day was the pony rescued?", "The pony was pulled free on Sunday evening.", true, true},
+		// What time: a time of day.
+		{"What time did the fire start?", "The fire broke out at about 2.15am at the plant.", true, true},
+		{"At what time was the pony seen?", "A walker saw her at 4 pm by the wall.", true, true},
+		{"What time did the fire start?", "The fire broke out on Tuesday at the plant.", true, false},
+		{"What time of year were the ewes stolen?", "They took the sheep last spring.", true, true},
 		// Other questions ask for no such slot.
 		{"Who found the boat?", "Kieran Mossop was clearing silt on 12 May.", false, false},
 		{"Did the boat survive?", "It cost £45,000.", false, false},
