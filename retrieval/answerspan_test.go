@@ -185,6 +185,7 @@ func TestAnswerSpanGold(t *testing.T) {
 		{news18Dir, news18Tune, "news18-answers.tune.jsonl", 5},
 		{news19Dir, news19Tune, "news19-answers.tune.jsonl", 5},
 		{news20Dir, news20Tune, "news20-answers.tune.jsonl", 8},
+		{news21Dir, news21Tune, "news21-answers.tune.jsonl", 5},
 	} {
 		t.Run(tt.answers, func(t *testing.T) {
 			c, problems, err := corpus.LoadDir(ctx, tt.dir)

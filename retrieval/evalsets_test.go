@@ -139,6 +139,9 @@ const (
 	news20Dir     = "testdata/eval/news20"
 	news20Tune    = "news20-paraphrase.tune.jsonl"
 	news20Heldout = "news20-paraphrase.heldout.jsonl"
+	news21Dir     = "testdata/eval/news21"
+	news21Tune    = "news21-paraphrase.tune.jsonl"
+	news21Heldout = "news21-paraphrase.heldout.jsonl"
 )
 
 // The chat-style set (testdata/eval/README.md): questions typed as
@@ -568,6 +571,10 @@ func TestNews19ParaphraseRules(t *testing.T) {
 
 func TestNews20ParaphraseRules(t *testing.T) {
 	checkNewsParaSet(t, news20Dir, news20Tune, news20Heldout)
+}
+
+func TestNews21ParaphraseRules(t *testing.T) {
+	checkNewsParaSet(t, news21Dir, news21Tune, news21Heldout)
 }
 
 // newsSplit is how a news paraphrase set's halves divide its articles:
