@@ -27,7 +27,21 @@ import (
 // length of time, a length, heat, speed, weight), a distance ("how far")
 // or a sum of money ("how much", "what did the roof cost").
 func (q rankQuery) asksSlot() bool {
-	return q.measure != measureNone || q.asksDistance() || q.asksMoney() || q.asksWhen() || q.asksClock()
+	return q.measure != measureNone || q.asksDistance() || q.asksMoney() || q.asksWhen() || q.asksClock() || q.asksStreet()
+}
+
+// asksStreet reports whether q asks which street or road: "which road is
+// the lido on".
+func (q rankQuery) asksStreet() bool { return streetHeads[q.focus] }
+
+// streetHeads end the names of streets: "Weir Lane", "Quay Street".
+var streetHeads = wordSet("street", "road", "lane", "avenue", "way", "close", "drive", "terrace", "crescent", "square", "row", "walk", "hill")
+
+// streetName reports whether word j of d begins a street's last two
+// words: a capitalised word before a capitalised street head ("Weir
+// Lane").
+func streetName(d doc, j int) bool {
+	return j+1 < len(d.words) && d.ev[j]&evCap != 0 && d.ev[j+1]&evCap != 0 && streetHeads[d.words[j+1]]
 }
 
 // asksWhen reports whether q asks when: "when", "what day", "which
@@ -100,6 +114,13 @@ func (q rankQuery) fillsSlot(d doc) bool {
 		return false
 	case q.asksMoney():
 		return holdsMoney(d)
+	case q.asksStreet():
+		for j := range d.words {
+			if !q.qwords.has(d.words[j]) && streetName(d, j) {
+				return true
+			}
+		}
+		return false
 	case q.asksClock():
 		for j := range d.words {
 			if !q.qwords.has(d.words[j]) && clockTime(d.words, j) {

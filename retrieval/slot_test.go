@@ -39,6 +39,9 @@ func TestFillsSlot(t *testing.T) {
 		{"At what time was the pony seen?", "A walker saw her at 4 pm by the wall.", true, true},
 		{"What time did the fire start?", "The fire broke out on Tuesday at the plant.", true, false},
 		{"What time of year were the ewes stolen?", "They took the sheep last spring.", true, true},
+		// Which road: a street's name.
+		{"Which road is the lido on?", "The 50-metre pool on Weir Lane was built in 1936.", true, true},
+		{"Which road is the lido on?", "The pool was built in 1936 by the council.", true, false},
 		// Other questions ask for no such slot.
 		{"Who found the boat?", "Kieran Mossop was clearing silt on 12 May.", false, false},
 		{"Did the boat survive?", "It cost £45,000.", false, false},
