@@ -109,13 +109,14 @@ const (
 	// "More than 600 people were moved out of their homes"; "how old" by
 	// "81-year-old" or "aged 54"; "how long" by hours, days or miles.
 	FeatureMeasures
-	// FeatureSlot rewards a sentence that holds a number of the kind a
-	// question asks for (a count of the thing asked, an age, a length of
-	// time, a distance, a sum of money: see asksSlot), and makes such
-	// sentences of the story the question's words find best candidates
-	// even when they share none of its words: "how far is the new school
-	// for the ravensgill kids" is answered by "... to Steadbeck Primary,
-	// nine miles away".
+	// FeatureSlot rewards a sentence that holds the kind of thing a
+	// question asks for where a sentence can be seen to hold it (a count
+	// of the thing asked, an age, a length of time, a distance, a sum of
+	// money, a date, a time of day, a street's name: see asksSlot), and
+	// makes such sentences of the story the question's words find best
+	// candidates even when they share none of its words: "how far is the
+	// new school for the ravensgill kids" is answered by "... to
+	// Steadbeck Primary, nine miles away".
 	FeatureSlot
 
 	featureEnd
@@ -336,8 +337,9 @@ type rankQuery struct {
 	// how is the word after "how" in a number question ("far" in "how
 	// far"), for the answer words (answerSpan); "" in any other.
 	how string
-	// slot is whether the question asks for a kind of number or time a
-	// sentence can be seen to hold (asksSlot; FeatureSlot).
+	// slot is whether the question asks for a kind of thing a sentence
+	// can be seen to hold: a measure, a sum, a time, a street (asksSlot;
+	// FeatureSlot).
 	slot bool
 }
 
@@ -821,7 +823,7 @@ type weightSet struct {
 	focus      float64 // the focus noun's share of its BM25 weight
 	article    float64 // the share of the question the article holds
 	local      float64 // how much a term's weight follows its distinctiveness within the article, 0..1
-	slot       float64 // a sentence that holds the kind of number asked for (FeatureSlot)
+	slot       float64 // a sentence that holds the kind of thing asked for (FeatureSlot)
 }
 
 // bounded reports whether scoring a sentence as if its article held

@@ -12,20 +12,23 @@ import (
 	"github.com/verbatim-bot/verbatim/corpus"
 )
 
-// A question that asks for a measure ("how far is the new school", "how
-// old is the caver", "how much was he fined") names its story and asks
-// for a number of one kind; the sentence that answers it often shares
-// none of its other words ("From September the children will travel by
-// minibus to Steadbeck Primary, nine miles away"). Such a sentence is not
-// found by its words. The sentences of the story the question's words
-// find best that hold a number of the kind asked join the candidates
-// (slotSentences), and the ranking rewards a sentence that holds one
-// (FeatureSlot).
+// A question that asks for one kind of thing ("how far is the new
+// school", "how old is the caver", "how much was he fined", "what time
+// did the fire start", "which road is the lido on") names its story and
+// asks for a number, a time or a street; the sentence that answers it
+// often shares none of its other words ("From September the children
+// will travel by minibus to Steadbeck Primary, nine miles away"). Such a
+// sentence is not found by its words. The sentences of the story the
+// question's words find best that hold the kind asked join the
+// candidates (slotSentences, slotFilter), and the ranking rewards a
+// sentence that holds one (FeatureSlot).
 
-// asksSlot reports whether q asks for a number whose kind a sentence can
-// be seen to hold: a measure other than a bare number (a count, an age, a
-// length of time, a length, heat, speed, weight), a distance ("how far")
-// or a sum of money ("how much", "what did the roof cost").
+// asksSlot reports whether q asks for a kind of thing a sentence can be
+// seen to hold: a measure other than a bare number (a count, an age, a
+// length of time, a length, heat, speed, weight), a distance ("how
+// far"), a sum of money ("how much", "what did the roof cost"), a point
+// in time ("when", "what day"), a time of day ("what time") or a street
+// ("which road").
 func (q rankQuery) asksSlot() bool {
 	return q.measure != measureNone || q.asksDistance() || q.asksMoney() || q.asksWhen() || q.asksClock() || q.asksStreet()
 }
@@ -92,8 +95,8 @@ func (q rankQuery) asksMoney() bool {
 	return (q.atype == AnswerDescription || q.atype == AnswerAny) && q.focus == "" && !q.yesNo() && asksMoney(q.words)
 }
 
-// fillsSlot reports whether d holds a number of the kind q asks for (see
-// asksSlot), not one of the question's own words.
+// fillsSlot reports whether d holds the kind of thing q asks for (see
+// asksSlot), not in one of the question's own words.
 func (q rankQuery) fillsSlot(d doc) bool {
 	switch {
 	case q.measure != measureNone:
