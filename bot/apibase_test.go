@@ -141,26 +141,37 @@ func TestNewHTTPClientInvalid(t *testing.T) {
 	}
 }
 
-// closedAddr returns a loopback address nothing listens on.
-func closedAddr(t *testing.T) string {
+// droppingAddr returns a loopback address whose listener, held for the
+// test, closes every connection it accepts: no request there is
+// answered. An address whose listener was closed instead could be taken
+// by another test's server before the bot dials it, which then answers.
+func droppingAddr(t *testing.T) string {
 	t.Helper()
 	l, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
 		t.Fatal(err)
 	}
-	addr := l.Addr().String()
-	l.Close()
-	return addr
+	t.Cleanup(func() { l.Close() })
+	go func() {
+		for {
+			c, err := l.Accept()
+			if err != nil {
+				return
+			}
+			c.Close()
+		}
+	}()
+	return l.Addr().String()
 }
 
-// TestUnreachableBaseNamedInLogs points the bot at an address nothing
-// listens on: its logs and its health must name that address, never
-// discord.com, where no request went.
+// TestUnreachableBaseNamedInLogs points the bot at an address that
+// answers no request: its logs and its health must name that address,
+// never discord.com, where no request went.
 func TestUnreachableBaseNamedInLogs(t *testing.T) {
 	t.Parallel()
 	for _, prefix := range []string{"", "/discord"} {
 		t.Run("prefix="+prefix, func(t *testing.T) {
-			base := "http://" + closedAddr(t) + prefix
+			base := "http://" + droppingAddr(t) + prefix
 			logs := &syncBuffer{}
 			b, err := New(seedEngine(t), Options{Token: "x", APIBase: base, RetryMax: 50 * time.Millisecond,
 				Logger: slog.New(slog.NewTextHandler(logs, nil))})
