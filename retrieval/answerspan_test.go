@@ -186,6 +186,7 @@ func TestAnswerSpanGold(t *testing.T) {
 		{news19Dir, news19Tune, "news19-answers.tune.jsonl", 5},
 		{news20Dir, news20Tune, "news20-answers.tune.jsonl", 8},
 		{news21Dir, news21Tune, "news21-answers.tune.jsonl", 5},
+		{news22Dir, news22Tune, "news22-answers.tune.jsonl", 3},
 	} {
 		t.Run(tt.answers, func(t *testing.T) {
 			c, problems, err := corpus.LoadDir(ctx, tt.dir)

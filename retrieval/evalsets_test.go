@@ -142,6 +142,9 @@ const (
 	news21Dir     = "testdata/eval/news21"
 	news21Tune    = "news21-paraphrase.tune.jsonl"
 	news21Heldout = "news21-paraphrase.heldout.jsonl"
+	news22Dir     = "testdata/eval/news22"
+	news22Tune    = "news22-paraphrase.tune.jsonl"
+	news22Heldout = "news22-paraphrase.heldout.jsonl"
 )
 
 // The chat-style set (testdata/eval/README.md): questions typed as
@@ -575,6 +578,10 @@ func TestNews20ParaphraseRules(t *testing.T) {
 
 func TestNews21ParaphraseRules(t *testing.T) {
 	checkNewsParaSet(t, news21Dir, news21Tune, news21Heldout)
+}
+
+func TestNews22ParaphraseRules(t *testing.T) {
+	checkNewsParaSet(t, news22Dir, news22Tune, news22Heldout)
 }
 
 // newsSplit is how a news paraphrase set's halves divide its articles:
