@@ -289,7 +289,7 @@ func (ix *Index) query(ctx context.Context, qa Question, article corpus.ArticleI
 		return ix.query(ctx, ix.an.Question(text), article)
 	}
 	var fill func(*doc) bool
-	if q.slot {
+	if q.slot != slotNone {
 		fill = func(d *doc) bool { return q.fillsSlot(*d) }
 	}
 	cands, mem, err = ix.candidates(ctx, q.groups(), q.groupHoldings(), st, article, fill)

@@ -337,10 +337,10 @@ type rankQuery struct {
 	// how is the word after "how" in a number question ("far" in "how
 	// far"), for the answer words (answerSpan); "" in any other.
 	how string
-	// slot is whether the question asks for a kind of thing a sentence
+	// slot is the kind of thing the question asks for that a sentence
 	// can be seen to hold: a measure, a sum, a time, a street (asksSlot;
-	// FeatureSlot).
-	slot bool
+	// FeatureSlot); slotNone for none.
+	slot slotKind
 }
 
 // sortedWords is a set of words, sorted: a question's few words, found
@@ -1112,7 +1112,7 @@ func (ds *docScore) rate(q rankQuery, d doc, avgLen float64, f Feature) {
 	if f.Has(FeatureContext) && total > 0 {
 		ds.context = q.wt.context * unit * nearby / total
 	}
-	if q.slot && q.wt.slot != 0 && q.fillsSlot(d) {
+	if q.slot != slotNone && q.wt.slot != 0 && q.fillsSlot(d) {
 		ds.slot = q.wt.slot * unit
 	}
 	if total > 0 {

@@ -23,19 +23,43 @@ import (
 // candidates (slotSentences, slotFilter), and the ranking rewards a
 // sentence that holds one (FeatureSlot).
 
-// asksSlot reports whether q asks for a kind of thing a sentence can be
+// slotKind is the kind of thing a question asks for that a sentence can
+// be seen to hold (asksSlot), read once when the question is.
+type slotKind uint8
+
+const (
+	slotNone     slotKind = iota
+	slotMeasure           // a number of the measure asked (rankQuery.measure)
+	slotDistance          // how far
+	slotMoney             // how much, what did it cost
+	slotStreet            // which road
+	slotClock             // what time
+	slotWhen              // when, what day, which year
+)
+
+// asksSlot returns the kind of thing q asks for that a sentence can be
 // seen to hold: a measure other than a bare number (a count, an age, a
 // length of time, a length, heat, speed, weight), a distance ("how
-// far"), a sum of money ("how much", "what did the roof cost"), a point
-// in time ("when", "what day"), a time of day ("what time") or a street
-// ("which road").
-func (q rankQuery) asksSlot() bool {
-	return q.measure != measureNone || q.asksDistance() || q.asksMoney() || q.asksWhen() || q.asksClock() || q.asksStreet()
+// far"), a sum of money ("how much", "what did the roof cost"), a street
+// ("which road"), a time of day ("what time") or a point in time
+// ("when", "what day"); slotNone for any other question.
+func (q rankQuery) asksSlot() slotKind {
+	switch {
+	case q.measure != measureNone:
+		return slotMeasure
+	case q.asksDistance():
+		return slotDistance
+	case q.asksMoney():
+		return slotMoney
+	case streetHeads[q.focus]:
+		return slotStreet
+	case q.asksClock():
+		return slotClock
+	case q.atype == AnswerTime:
+		return slotWhen
+	}
+	return slotNone
 }
-
-// asksStreet reports whether q asks which street or road: "which road is
-// the lido on".
-func (q rankQuery) asksStreet() bool { return streetHeads[q.focus] }
 
 // streetHeads end the names of streets: "Weir Lane", "Quay Street".
 var streetHeads = wordSet("street", "road", "lane", "avenue", "way", "close", "drive", "terrace", "crescent", "square", "row", "walk", "hill")
@@ -46,10 +70,6 @@ var streetHeads = wordSet("street", "road", "lane", "avenue", "way", "close", "d
 func streetName(d doc, j int) bool {
 	return j+1 < len(d.words) && d.ev[j]&evCap != 0 && d.ev[j+1]&evCap != 0 && streetHeads[d.words[j+1]]
 }
-
-// asksWhen reports whether q asks when: "when", "what day", "which
-// year".
-func (q rankQuery) asksWhen() bool { return q.atype == AnswerTime }
 
 // asksClock reports whether q asks what time of day: "what time did the
 // fire start", "at what time" (not "what time of year").
@@ -95,48 +115,40 @@ func (q rankQuery) asksMoney() bool {
 	return (q.atype == AnswerDescription || q.atype == AnswerAny) && q.focus == "" && !q.yesNo() && asksMoney(q.words)
 }
 
-// fillsSlot reports whether d holds the kind of thing q asks for (see
-// asksSlot), not in one of the question's own words.
+// fillsSlot reports whether d holds the kind of thing q asks for
+// (q.slot), not in one of the question's own words.
 func (q rankQuery) fillsSlot(d doc) bool {
-	switch {
-	case q.measure != measureNone:
+	switch q.slot {
+	case slotNone:
+		return false
+	case slotMoney:
+		return holdsMoney(d)
+	}
+	for j := range d.words {
+		if !q.qwords.has(d.words[j]) && q.slotWord(d, j) {
+			return true
+		}
+	}
+	return false
+}
+
+// slotWord reports whether word j of d is of the kind q.slot asks for
+// (any slot but money, which fillsSlot reads from the whole text).
+func (q rankQuery) slotWord(d doc, j int) bool {
+	e := d.ev[j]
+	switch q.slot {
+	case slotMeasure:
 		// As the answer words read a number (numberAnswers): not a name
 		// such as "G8", nor a year or an age where they do not answer.
-		for j, e := range d.ev {
-			if e&evNumber != 0 && !q.qwords.has(d.words[j]) && numberAnswers(q, d, j) {
-				return true
-			}
-		}
-		return false
-	case q.asksDistance():
-		for j, e := range d.ev {
-			if e&evNumber != 0 && !q.qwords.has(d.words[j]) && j+1 < len(d.words) && lengthUnits[d.words[j+1]] {
-				return true
-			}
-		}
-		return false
-	case q.asksMoney():
-		return holdsMoney(d)
-	case q.asksStreet():
-		for j := range d.words {
-			if !q.qwords.has(d.words[j]) && streetName(d, j) {
-				return true
-			}
-		}
-		return false
-	case q.asksClock():
-		for j := range d.words {
-			if !q.qwords.has(d.words[j]) && clockTime(d.words, j) {
-				return true
-			}
-		}
-		return false
-	case q.asksWhen():
-		for j, e := range d.ev {
-			if e&evTime != 0 && !q.qwords.has(d.words[j]) && pointInTime(d.words, j) {
-				return true
-			}
-		}
+		return e&evNumber != 0 && numberAnswers(q, d, j)
+	case slotDistance:
+		return e&evNumber != 0 && j+1 < len(d.words) && lengthUnits[d.words[j+1]]
+	case slotStreet:
+		return streetName(d, j)
+	case slotClock:
+		return clockTime(d.words, j)
+	case slotWhen:
+		return e&evTime != 0 && pointInTime(d.words, j)
 	}
 	return false
 }

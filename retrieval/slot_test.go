@@ -47,10 +47,10 @@ func TestFillsSlot(t *testing.T) {
 		{"Did the boat survive?", "It cost £45,000.", false, false},
 	} {
 		q := newQuery(an, an.Question(tt.question), AllFeatures, nil)
-		if q.slot != tt.asks {
-			t.Errorf("%q: asks for a slot %v; want %v", tt.question, q.slot, tt.asks)
+		if asks := q.slot != slotNone; asks != tt.asks {
+			t.Errorf("%q: asks for a slot %v; want %v", tt.question, asks, tt.asks)
 		}
-		if !q.slot {
+		if q.slot == slotNone {
 			continue
 		}
 		if got := q.fillsSlot(an.prepare(tt.sentence)); got != tt.fills {
