@@ -53,7 +53,8 @@ func askedSlot(q rankQuery) slotAsked {
 	switch {
 	case q.atype == AnswerNumber && timeHows[q.how]:
 		q.atype, sq.when = AnswerTime, true
-	case (q.atype == AnswerDescription || q.atype == AnswerAny) && q.focus == "" && !q.yesNo() && asksMoney(q.words):
+	case q.atype != AnswerNumber && q.asksMoney():
+		// "How much" stays a number question of no measure.
 		q.atype, q.measure, sq.money = AnswerNumber, measureNone, true
 	}
 	sq.q, sq.want = q, wants[q.atype]
@@ -213,7 +214,7 @@ func (sc *spanScratch) nearest(fits func(j int) bool) int {
 // the measure its number is of.
 func (sc *spanScratch) best(an *Analyzer, sq slotAsked) (int, measure) {
 	q, fits := sq.q, func(j int) bool { return sc.fits(an, sq, j) }
-	if q.atype == AnswerNumber && q.measure == measureNone && q.how == "far" {
+	if q.asksDistance() {
 		// "How far" asks as often how far behind or over as how far
 		// away, so the ranking reads no measure from it; a distance,
 		// where the sentence gives one, is the likelier answer.
