@@ -145,6 +145,9 @@ const (
 	news22Dir     = "testdata/eval/news22"
 	news22Tune    = "news22-paraphrase.tune.jsonl"
 	news22Heldout = "news22-paraphrase.heldout.jsonl"
+	news23Dir     = "testdata/eval/news23"
+	news23Tune    = "news23-paraphrase.tune.jsonl"
+	news23Heldout = "news23-paraphrase.heldout.jsonl"
 )
 
 // The chat-style set (testdata/eval/README.md): questions typed as
@@ -582,6 +585,10 @@ func TestNews21ParaphraseRules(t *testing.T) {
 
 func TestNews22ParaphraseRules(t *testing.T) {
 	checkNewsParaSet(t, news22Dir, news22Tune, news22Heldout)
+}
+
+func TestNews23ParaphraseRules(t *testing.T) {
+	checkNewsParaSet(t, news23Dir, news23Tune, news23Heldout)
 }
 
 // newsSplit is how a news paraphrase set's halves divide its articles:
