@@ -1004,7 +1004,7 @@ func (ix *Index) readArticleTerms(arts *entries, terms map[corpus.ArticleID]*ter
 			ts, st = slab.next(len(need))
 			st.plan, st.ix, st.id = plan, ix, id
 			ts.stored = st
-			ts.n, err = countTerms(enc, plan, st.cnt)
+			ts.n, err = countTerms(enc, plan, st.cnt, st.titled)
 		}
 		if err != nil {
 			ix.log.Warn("reading an article's terms from the index", "article", id, "err", err)

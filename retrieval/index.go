@@ -850,7 +850,9 @@ func (ix *Index) indexArticles(ctx context.Context, todo []*corpus.Article, prev
 		}
 		entries[i] = newEntry(a, added)
 		terms := newTermSetOf()
-		terms.addSentence(ix.an.Terms(a.Title))
+		title := ix.an.Terms(a.Title)
+		terms.addSentence(title)
+		terms.setTitle(title)
 		for _, p := range a.Paragraphs {
 			docs := ix.an.prepareParagraph(p)
 			for k, s := range p.Sentences {

@@ -246,6 +246,9 @@ type termSet struct {
 	// term of the question fully: the most an article can add to a
 	// sentence's score (see Index.rank).
 	every bool
+	// title holds the terms of the article's title, sorted and distinct,
+	// in a set of counts (df); a stored set keeps them in its encoding.
+	title []string
 }
 
 // everyTerm is the set that holds every term fully.
@@ -274,6 +277,11 @@ func (ts *termSet) addSentence(lists ...[]string) {
 			}
 		}
 	}
+}
+
+// setTitle records the terms of the article's title.
+func (ts *termSet) setTitle(terms []string) {
+	ts.title = slices.Compact(slices.Sorted(slices.Values(terms)))
 }
 
 // local is how distinctive term t is within the set, 0..1: 1 for a term
@@ -824,6 +832,7 @@ type weightSet struct {
 	article    float64 // the share of the question the article holds
 	local      float64 // how much a term's weight follows its distinctiveness within the article, 0..1
 	slot       float64 // a sentence that holds the kind of thing asked for (FeatureSlot)
+	titled     float64
 }
 
 // bounded reports whether scoring a sentence as if its article held
@@ -1150,6 +1159,9 @@ func (ds *docScore) withArticle(q rankQuery, art *termSet, f Feature) scored {
 		}
 		s += w * ts.tidf * ts.ftf * (bm25K1 + 1) / (ts.ftf + ds.norm)
 	}
+	if f.Has(FeatureArticle) && art != nil && q.wt.titled != 0 {
+		s += q.wt.titled * ds.fromTitle(q, art)
+	}
 	// Each feature's part is added only where score always added it, so
 	// that the sums are the same to the bit.
 	if f.Has(FeaturePhrase) && q.wt.phrase != 0 {
@@ -1178,6 +1190,27 @@ func (ds *docScore) withArticle(q rankQuery, art *termSet, f Feature) scored {
 	}
 	out.score = s
 	return out
+}
+
+// fromTitle is what the sentence ds rated would weigh, by BM25, for the
+// question's terms it lacks and its article's title holds, each as if it
+// held it once: a news sentence speaks of its story without naming it
+// ("The tower, which stands 31 metres tall"), and a question names the
+// story ("how high is the garrowfield tower"). The set that holds every
+// term holds them all in its title, for the bound (see Index.rank).
+func (ds *docScore) fromTitle(q rankQuery, art *termSet) float64 {
+	var s float64
+	held := ds.terms
+	for i, t := range q.terms {
+		if len(held) > 0 && held[0].i == i {
+			held = held[1:]
+			continue
+		}
+		if art.every || art.inTitle(t) {
+			s += q.idf[i] * (bm25K1 + 1) / (1 + ds.norm)
+		}
+	}
+	return s
 }
 
 // asks reports whether sentence term t stands for a term of the

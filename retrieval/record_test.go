@@ -69,6 +69,7 @@ func sameDoc(a, b doc) bool {
 func articleTermsOf(an *Analyzer, a *corpus.Article) *termSet {
 	ts := newTermSetOf()
 	ts.addSentence(an.Terms(a.Title))
+	ts.setTitle(an.Terms(a.Title))
 	for _, p := range a.Paragraphs {
 		for _, s := range p.Sentences {
 			ts.addSentence(an.Terms(s.Text), an.Terms(s.Speaker))
@@ -284,6 +285,23 @@ func TestIndexStoresArticleTerms(t *testing.T) {
 			got := ix.articleTerms(a.ID)
 			if got == nil || got.n != want.n || !maps.Equal(got.counts(), want.df) {
 				t.Errorf("%s: terms of %s differ from the article's (%d sentences stored, %d in the article)", name, a.ID, sentencesOf(got), want.n)
+				continue
+			}
+			// The title's terms are marked, read whole and read for a
+			// question's plan alike; the body's other terms are not.
+			plan := planOf(slices.Sorted(maps.Keys(want.df))...)
+			counted := &storedTerms{plan: plan, cnt: make([]int32, len(plan.need)), titled: make([]bool, len(plan.need))}
+			if _, err := countTerms(got.stored.enc, plan, counted.cnt, counted.titled); err != nil {
+				t.Fatal(err)
+			}
+			for term := range want.df {
+				_, titled := slices.BinarySearch(want.title, term)
+				if got.inTitle(term) != titled || counted.inTitle(term) != titled {
+					t.Errorf("%s: %s: title holds %q = %v whole, %v counted; want %v", name, a.ID, term, got.inTitle(term), counted.inTitle(term), titled)
+				}
+			}
+			if len(want.title) == 0 {
+				t.Errorf("%s: %s: no title terms", name, a.ID)
 			}
 			n++
 		}
@@ -335,7 +353,7 @@ func TestDecodeTermSetRejectsDamage(t *testing.T) {
 			if ts, err := decodeTermSet(bad); err == nil && len(ts.counts()) > ts.stored.layout.k {
 				t.Errorf("byte %d set to %#x: %d terms read, the head says %d", i, v, len(ts.counts()), ts.stored.layout.k)
 			}
-			_, _ = countTerms(bad, planOf(need...), make([]int32, len(need)))
+			_, _ = countTerms(bad, planOf(need...), make([]int32, len(need)), make([]bool, len(need)))
 		}
 	}
 }
@@ -436,7 +454,7 @@ func TestStoredTermsCount(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			cnt := make([]int32, len(tt.need))
-			n, err := countTerms(enc, planOf(tt.need...), cnt)
+			n, err := countTerms(enc, planOf(tt.need...), cnt, make([]bool, len(cnt)))
 			if err != nil || n != 3 {
 				t.Fatalf("countTerms = %d, %v; want 3 sentences", n, err)
 			}
@@ -448,7 +466,7 @@ func TestStoredTermsCount(t *testing.T) {
 		})
 	}
 	for i := range len(enc) {
-		if _, err := countTerms(enc[:i], planOf("zz"), make([]int32, 1)); !errors.Is(err, errRecord) {
+		if _, err := countTerms(enc[:i], planOf("zz"), make([]int32, 1), make([]bool, 1)); !errors.Is(err, errRecord) {
 			t.Errorf("countTerms of the first %d of %d bytes: err = %v; want errRecord", i, len(enc), err)
 		}
 	}
@@ -478,7 +496,7 @@ func TestCountTermsByGroup(t *testing.T) {
 		{"zebari"},
 	}, nil)
 	cnt := make([]int32, len(plan.need))
-	if n, err := countTerms(enc, plan, cnt); err != nil || n != 2 {
+	if n, err := countTerms(enc, plan, cnt, make([]bool, len(cnt))); err != nil || n != 2 {
 		t.Fatalf("countTerms = %d, %v; want 2 sentences", n, err)
 	}
 	want := map[string]int32{"kurd": 2, "kurdish": -1, "iran": 0, "persia": 0, "iraq": 1, "baghdad": -1, "zebari": 1}
@@ -502,7 +520,7 @@ func TestCountTermsByGroup(t *testing.T) {
 		{{term: "kurdish"}}, {{term: "persia"}, {term: "iraq"}, {term: "baghdad"}}, nil, {{term: "nowhere"}}}}
 	plan = newTermPlan(q.groups(), q.groupHoldings())
 	cnt = make([]int32, len(plan.need))
-	if _, err := countTerms(enc, plan, cnt); err != nil {
+	if _, err := countTerms(enc, plan, cnt, make([]bool, len(cnt))); err != nil {
 		t.Fatal(err)
 	}
 	some := &termSet{n: 2, stored: &storedTerms{plan: plan, cnt: cnt}}
@@ -546,7 +564,7 @@ func TestArticleHoldingByBridgeWeight(t *testing.T) {
 	want := []float64{0.15, 0.625, 1, 0.15}
 	plan := newTermPlan(q.groups(), q.groupHoldings())
 	cnt := make([]int32, len(plan.need))
-	if _, err := countTerms(enc, plan, cnt); err != nil {
+	if _, err := countTerms(enc, plan, cnt, make([]bool, len(cnt))); err != nil {
 		t.Fatal(err)
 	}
 	some := &termSet{n: 2, stored: &storedTerms{plan: plan, cnt: cnt}}

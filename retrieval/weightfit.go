@@ -32,6 +32,7 @@ type weightsFile struct {
 	Article    float64            `json:"article"`
 	Local      float64            `json:"local"`
 	Slot       float64            `json:"slot"`
+	Titled     float64            `json:"titled"`
 }
 
 var bridgeKindNames = [...]string{
@@ -69,13 +70,14 @@ func (w *weightSet) params() []struct {
 	add("article", &w.article)
 	add("local", &w.local)
 	add("slot", &w.slot)
+	add("titled", &w.titled)
 	return out
 }
 
 func (w weightSet) file() weightsFile {
 	f := weightsFile{Bridges: map[string]float64{}, Speaker: w.speaker, Phrase: w.phrase, AnswerType: w.answerType,
 		Proximity: w.proximity, Position: w.position, Context: w.context, TypeReach: w.typeReach,
-		Acronym: w.acronym, Focus: w.focus, Article: w.article, Local: w.local, Slot: w.slot}
+		Acronym: w.acronym, Focus: w.focus, Article: w.article, Local: w.local, Slot: w.slot, Titled: w.titled}
 	for k, n := range bridgeKindNames {
 		f.Bridges[n] = w.bridge[k]
 	}
@@ -89,7 +91,7 @@ func parseWeights(data []byte) (weightSet, error) {
 	}
 	w := weightSet{speaker: f.Speaker, phrase: f.Phrase, answerType: f.AnswerType, proximity: f.Proximity,
 		position: f.Position, context: f.Context, typeReach: f.TypeReach, acronym: f.Acronym, focus: f.Focus,
-		article: f.Article, local: f.Local, slot: f.Slot}
+		article: f.Article, local: f.Local, slot: f.Slot, titled: f.Titled}
 	for k, n := range bridgeKindNames {
 		v, ok := f.Bridges[n]
 		if !ok {
@@ -99,6 +101,10 @@ func parseWeights(data []byte) (weightSet, error) {
 	}
 	if w.typeReach <= 0 {
 		return weightSet{}, fmt.Errorf("weights: type_reach must be positive")
+	}
+	if w.titled < 0 || w.titled > 1 {
+		// The ranking's bound on a score (see Index.rank) counts on it.
+		return weightSet{}, fmt.Errorf("weights: titled must be between 0 and 1")
 	}
 	return w, nil
 }
@@ -291,7 +297,7 @@ func FitWeights(ctx context.Context, data TrainingData) (*WeightFit, error) {
 			for _, m := range []float64{0.5, 0.75, 1.25, 1.5, 2, 3} {
 				tries = append(tries, start*m)
 			}
-			if p.name == "local" {
+			if p.name == "local" || p.name == "titled" {
 				tries = []float64{0, 0.25, 0.5, 0.75, 1}
 			}
 			if p.name == "type_reach" {
