@@ -4,6 +4,8 @@ import (
 	"flag"
 	"fmt"
 	"testing"
+
+	"github.com/verbatim-bot/verbatim/corpus"
 )
 
 var fit = flag.Bool("fit", false, "fit the ranking weights on TrecQA train and print them (TestFitWeights)")
@@ -153,6 +155,26 @@ func TestSweepWeights(t *testing.T) {
 			w := defaultWeights
 			p.set(&w, v)
 			t.Logf("%s %v: train MAP %.4f, dev MAP %.4f", p.name, v, meanAP(train, &w), meanAP(dev, &w))
+		}
+	}
+}
+
+// TestFitGroup checks the kinds of training set the fit weighs alike:
+// questions on one article are a kind apart from questions on a folder of
+// them, however many sets of each there are.
+func TestFitGroup(t *testing.T) {
+	one := corpus.New(article(t, "a", "Title: A\n\nOne sentence."))
+	two := corpus.New(article(t, "a", "Title: A\n\nOne sentence."), article(t, "b", "Title: B\n\nAnother."))
+	for _, tt := range []struct {
+		name string
+		c    *corpus.Corpus
+		want int
+	}{{"one article", one, 1}, {"two articles", two, 2}, {"no corpus", nil, 2}} {
+		if got := fitGroup(tt.c); got != tt.want {
+			t.Errorf("%s: fitGroup = %d; want %d", tt.name, got, tt.want)
+		}
+		if got := fitGroup(tt.c); got < 1 || got >= fitGroups {
+			t.Errorf("%s: fitGroup = %d; want a corpus kind below %d", tt.name, got, fitGroups)
 		}
 	}
 }

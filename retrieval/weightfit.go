@@ -6,6 +6,8 @@ import (
 	"encoding/json"
 	"fmt"
 	"slices"
+
+	"github.com/verbatim-bot/verbatim/corpus"
 )
 
 // The ranking's weights are learned, not set by hand: FitWeights searches
@@ -199,9 +201,10 @@ type rankCase struct {
 // FitWeights fits the ranking weights by coordinate ascent from the
 // current ones: each weight in turn is tried at a grid of multiples of its
 // value (and at zero) and kept where the objective is best, for a few
-// rounds. The objective is the mean over the training sets of each set's
-// mean average precision (answer selection) or mean reciprocal rank of
-// the answerable questions (corpus QA). It is deterministic.
+// rounds. The objective weighs three kinds of set alike (see fitGroups):
+// within each kind it is the mean over its sets of each set's mean
+// average precision (answer selection) or mean reciprocal rank of the
+// answerable questions (corpus QA). It is deterministic.
 func FitWeights(ctx context.Context, data TrainingData) (*WeightFit, error) {
 	an, err := NewAnalyzer()
 	if err != nil {
@@ -210,9 +213,11 @@ func FitWeights(ctx context.Context, data TrainingData) (*WeightFit, error) {
 	cases := selectionCases(an, data.Selection)
 	dev := selectionCases(an, data.Dev)
 	names := []string{"answer selection"}
+	groups := []int{0} // each set's kind (see fitGroup)
 	for _, qc := range slices.Concat(data.Corpora, data.Ranking) {
 		set := len(names)
 		names = append(names, qc.Name)
+		groups = append(groups, fitGroup(qc.Corpus))
 		ix, err := OpenMemory(ctx, qc.Corpus, Options{})
 		if err != nil {
 			return nil, fmt.Errorf("index %s: %w", qc.Name, err)
@@ -267,11 +272,19 @@ func FitWeights(ctx context.Context, data TrainingData) (*WeightFit, error) {
 				}
 			}
 		}
-		total, n := 0.0, 0
+		var groupSum [fitGroups]float64
+		var groupSets [fitGroups]int
 		for i := range sums {
 			if counts[i] > 0 {
 				sums[i] /= float64(counts[i])
-				total += sums[i]
+				groupSum[groups[i]] += sums[i]
+				groupSets[groups[i]]++
+			}
+		}
+		total, n := 0.0, 0
+		for g := range groupSum {
+			if groupSets[g] > 0 {
+				total += groupSum[g] / float64(groupSets[g])
 				n++
 			}
 		}
@@ -328,6 +341,22 @@ func FitWeights(ctx context.Context, data TrainingData) (*WeightFit, error) {
 		fit.Sets[n] = sets[i]
 	}
 	return fit, nil
+}
+
+// fitGroups is the number of kinds of training set FitWeights weighs
+// alike: answer selection, questions on one article, and questions on a
+// folder of articles. The objective is the mean of the kinds' means, so
+// that a kind with many sets (blind sets are written in the dozens) does
+// not outweigh the others.
+const fitGroups = 3
+
+// fitGroup is the kind of a corpus QA training set asked of c (see
+// fitGroups): 1 for one article, 2 for more.
+func fitGroup(c *corpus.Corpus) int {
+	if c != nil && len(c.Articles()) == 1 {
+		return 1
+	}
+	return 2
 }
 
 // WeightsInForce reports whether the weights in data (the form of

@@ -15,7 +15,9 @@ import (
 // rankingFiles are the corpus QA tuning halves written after the fit's
 // first training data: validated on first, and since the sixth pass of
 // round three trained on by the ranking's weights (-crossval leaves each
-// out); the seventh to twelfth sets since the thirteenth stop. A set
+// out); the seventh to twelfth sets since the thirteenth stop, and the
+// thirteenth to fifteenth on the seed article and the thirteenth to
+// twenty-second news sets since the twentieth. A set
 // written later stays out of every fit until it has served as validation
 // (its held-out half scored); it joins by being named here.
 var rankingFiles = []string{
@@ -26,6 +28,10 @@ var rankingFiles = []string{
 	"seed-paraphrase11.tune.jsonl", "seed-paraphrase12.tune.jsonl",
 	"news7-paraphrase.tune.jsonl", "news8-paraphrase.tune.jsonl", "news9-paraphrase.tune.jsonl", "news10-paraphrase.tune.jsonl",
 	"news11-paraphrase.tune.jsonl", "news12-paraphrase.tune.jsonl",
+	"seed-paraphrase13.tune.jsonl", "seed-paraphrase14.tune.jsonl", "seed-paraphrase15.tune.jsonl",
+	"news13-paraphrase.tune.jsonl", "news14-paraphrase.tune.jsonl", "news15-paraphrase.tune.jsonl", "news16-paraphrase.tune.jsonl",
+	"news17-paraphrase.tune.jsonl", "news18-paraphrase.tune.jsonl", "news19-paraphrase.tune.jsonl", "news20-paraphrase.tune.jsonl",
+	"news21-paraphrase.tune.jsonl", "news22-paraphrase.tune.jsonl",
 }
 
 // rankingSets reads the corpus QA files of dir named in files, each as a

@@ -21,9 +21,11 @@
 // article and of the first hand-written encyclopedia summaries (answer
 // selection). For the
 // answerability model each corpus's answerable questions are also asked of
-// the other corpora, where nothing answers them. A change of a ranking
-// weight is kept only if it does not lower MAP on the TrecQA dev split. It
-// never reads a held-out half.
+// the other corpora, where nothing answers them. The ranking's objective
+// weighs answer selection, the sets on one article and the sets on a
+// folder of articles alike, however many sets each kind has. A change of
+// a ranking weight is kept only if it does not lower MAP on the TrecQA dev
+// split. It never reads a held-out half.
 //
 // With -crossval it writes nothing and measures instead what the fit
 // makes of questions it has not seen: each of rankingFiles is left out in

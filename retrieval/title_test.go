@@ -1,0 +1,77 @@
+package retrieval
+
+import (
+	"context"
+	"testing"
+
+	"github.com/verbatim-bot/verbatim/corpus"
+)
+
+// TestTitleSpeaksForItsSentences checks the title weight on a real index
+// on disk: a sentence that speaks of its story without naming it ("The
+// tower") is credited with the question's words its article's title
+// holds ("Garrowfield"), so that it comes before the story's opening
+// sentence, which names the story and says nothing of what is asked;
+// without the weight the opening comes first. Another story that only
+// mentions the same words in passing is credited with nothing.
+func TestTitleSpeaksForItsSentences(t *testing.T) {
+	ctx := context.Background()
+	c := corpus.New(
+		article(t, "garrowfield", "Title: Garrowfield water tower to become a family home\n\n"+
+			"A couple will turn the disused water tower in Garrowfield into a family home.\n\n"+
+			"The concrete tower was painted white by the railway company in 1936.\n\n"+
+			"Neighbours on Beacon Road objected to the plans."),
+		article(t, "ferry", "Title: Ferry crossing reopens\n\n"+
+			"The ferry to the islands sails again from Monday.\n\n"+
+			"Passengers used to wave at the tower on the cliff, which was painted red."),
+	)
+	ix, err := Open(ctx, t.TempDir(), c, answerAll)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer ix.Close()
+	if defaultWeights.titled <= 0 {
+		t.Fatalf("the shipped title weight is %v; this test is about a positive one", defaultWeights.titled)
+	}
+	without := defaultWeights
+	without.titled = 0
+	plain, err := Open(ctx, t.TempDir(), c, Options{MinConfidence: 1e-9, weights: &without})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer plain.Close()
+
+	const question = "what colour was the garrowfield tower painted"
+	const right = "The concrete tower was painted white by the railway company in 1936."
+	const opening = "A couple will turn the disused water tower in Garrowfield into a family home."
+	const passing = "Passengers used to wave at the tower on the cliff, which was painted red."
+	scores := func(ix *Index) map[string]float64 {
+		a, err := ix.Ask(ctx, Query{Text: question, Top: MaxTop})
+		if err != nil {
+			t.Fatal(err)
+		}
+		out := map[string]float64{}
+		for _, q := range a.Quotes {
+			out[q.Text] = q.Score
+		}
+		for _, want := range []string{right, opening, passing} {
+			if _, ok := out[want]; !ok {
+				t.Fatalf("%q is not among the quotes of %q", want, question)
+			}
+		}
+		return out
+	}
+	with, wo := scores(ix), scores(plain)
+	if !(with[right] > with[opening]) {
+		t.Errorf("with the title weight: %q scores %v, the opening %v; want it first", right, with[right], with[opening])
+	}
+	if !(wo[opening] > wo[right]) {
+		t.Errorf("without the title weight: the opening scores %v, %q %v; want the opening first (the fixture no longer tells them apart)", wo[opening], right, wo[right])
+	}
+	if with[opening] != wo[opening] {
+		t.Errorf("the opening, which names the story itself, scores %v with the title weight and %v without; want the same", with[opening], wo[opening])
+	}
+	if with[passing] != wo[passing] {
+		t.Errorf("another story's sentence scores %v with the title weight and %v without; want the same", with[passing], wo[passing])
+	}
+}
