@@ -50,11 +50,11 @@ const usPattern = `\bU(?:\.?S\.?A?|nited States(?: of America)?)\b`
 
 // analysisVersion names the index layout and analysis. Changing either
 // must change it, so that indexes on disk are rebuilt; it names the
-// versions of the records and of the articles' terms. The lexicon is part
+// versions of the records, of the articles' terms and of their entries. The lexicon is part
 // of the analysis (a sentence's answer-type evidence and kinds are stored
 // in its record), so its checksum is in the name: an index written with
 // another lexicon is rebuilt, not answered from with stale records.
-var analysisVersion = fmt.Sprintf("verbatim-index-10/record-%d/terms-%d/lexicon-%08x", recordVersion, termSetVersion, lexiconSourceSum(lexiconBin))
+var analysisVersion = fmt.Sprintf("verbatim-index-10/record-%d/terms-%d/entry-%d/lexicon-%08x", recordVersion, termSetVersion, entryVersion, lexiconSourceSum(lexiconBin))
 
 // newMapping returns the index mapping: one document per sentence, nothing
 // stored (sentences are served from the corpus in memory), term vectors

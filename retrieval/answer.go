@@ -428,7 +428,7 @@ func (ix *Index) readHits(nums []uint64, recs *records, plan *termPlan, mem *rea
 		}
 		if e, ok := arts.get(ref.Article); ok {
 			ref.Article = e.Article.ID // the entry's, not a slice of buf
-			h.ref, h.a = ref, e.Article
+			h.ref, h.a, h.title = ref, e.Article, e.title
 		}
 	}
 
@@ -445,6 +445,7 @@ func (ix *Index) readHits(nums []uint64, recs *records, plan *termPlan, mem *rea
 				continue
 			}
 		}
+		r.d.title = h.title
 		h.r = r
 	}
 	mem.arts, mem.plan = arts, plan
@@ -580,6 +581,7 @@ type readHit struct {
 	id, rec  string // the record encoded, "" when read otherwise
 	ref      corpus.Ref
 	a        *corpus.Article
+	title    []string // the terms of the article's title (entry.title)
 	r        *sentenceRecord
 	readByID bool
 }

@@ -176,6 +176,16 @@ type entry struct {
 	// indexed: kept here in an index in memory; in one on disk, until
 	// written to the catalogue's terms bucket, which articleTerms reads.
 	terms []byte
+	// title is the terms of the article's title, sorted and distinct
+	// (titleTerms), for the title weight: read with the entry of each
+	// candidate's article, which answering reads anyway.
+	title []string
+}
+
+// titleTerms returns the terms of an article's title, sorted and
+// distinct.
+func titleTerms(an *Analyzer, title string) []string {
+	return slices.Compact(slices.Sorted(slices.Values(an.Terms(title))))
 }
 
 // header is the manifest's fixed part, stored in the catalogue (and, up
@@ -227,7 +237,7 @@ func sortSpeakers(counts map[string]int) []corpus.SpeakerCount {
 
 // entryVersion is the version of the entry encoding, its first byte.
 // Added comes right after it, so that an upgrade can carry it over.
-const entryVersion = 3
+const entryVersion = 4
 
 func encodeEntry(e *entry) []byte {
 	w := recordWriter{b: []byte{entryVersion}}
@@ -252,6 +262,10 @@ func encodeEntry(e *entry) []byte {
 		w.str(l.URL)
 	}
 	w.str(a.Encoding)
+	w.uint(uint64(len(e.title)))
+	for _, t := range e.title {
+		w.str(t)
+	}
 	w.uint(uint64(len(a.Guilds)))
 	for _, g := range a.Guilds {
 		w.str(g)
@@ -293,6 +307,12 @@ func decodeEntryInto(e *entry, enc string) error {
 		}
 	}
 	a.Encoding = r.str()
+	if n := r.count(1); n > 0 {
+		e.title = make([]string, n)
+		for i := range e.title {
+			e.title[i] = r.str()
+		}
+	}
 	if n := r.count(1); n > 0 {
 		a.Guilds = make([]string, n)
 		for i := range a.Guilds {
@@ -615,6 +635,7 @@ func entryGuilds(enc []byte) ([]string, error) {
 	w.list(1, 1) // Speakers
 	w.list(2, 0) // Also
 	w.str()      // Encoding
+	w.list(1, 0) // title
 	n := w.num()
 	if w.bad || n > uint64(len(enc)-w.off) {
 		return nil, fmt.Errorf("%w: article entry cut short", errRecord)
@@ -1004,7 +1025,7 @@ func (ix *Index) readArticleTerms(arts *entries, terms map[corpus.ArticleID]*ter
 			ts, st = slab.next(len(need))
 			st.plan, st.ix, st.id = plan, ix, id
 			ts.stored = st
-			ts.n, err = countTerms(enc, plan, st.cnt, st.titled)
+			ts.n, err = countTerms(enc, plan, st.cnt)
 		}
 		if err != nil {
 			ix.log.Warn("reading an article's terms from the index", "article", id, "err", err)

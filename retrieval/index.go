@@ -849,10 +849,9 @@ func (ix *Index) indexArticles(ctx context.Context, todo []*corpus.Article, prev
 			added = t
 		}
 		entries[i] = newEntry(a, added)
+		entries[i].title = titleTerms(ix.an, a.Title)
 		terms := newTermSetOf()
-		title := ix.an.Terms(a.Title)
-		terms.addSentence(title)
-		terms.setTitle(title)
+		terms.addSentence(ix.an.Terms(a.Title))
 		for _, p := range a.Paragraphs {
 			docs := ix.an.prepareParagraph(p)
 			for k, s := range p.Sentences {

@@ -232,6 +232,9 @@ type doc struct {
 	// article holds the terms of the sentence's whole article (shared by
 	// its sentences), or nil.
 	article *termSet
+	// title holds the terms of its article's title, sorted and distinct
+	// (titleTerms), or nil.
+	title []string
 }
 
 // termSet is the terms of an article (or of the candidates of one
@@ -246,9 +249,6 @@ type termSet struct {
 	// term of the question fully: the most an article can add to a
 	// sentence's score (see Index.rank).
 	every bool
-	// title holds the terms of the article's title, sorted and distinct,
-	// in a set of counts (df); a stored set keeps them in its encoding.
-	title []string
 }
 
 // everyTerm is the set that holds every term fully.
@@ -277,11 +277,6 @@ func (ts *termSet) addSentence(lists ...[]string) {
 			}
 		}
 	}
-}
-
-// setTitle records the terms of the article's title.
-func (ts *termSet) setTitle(terms []string) {
-	ts.title = slices.Compact(slices.Sorted(slices.Values(terms)))
 }
 
 // local is how distinctive term t is within the set, 0..1: 1 for a term
@@ -832,7 +827,7 @@ type weightSet struct {
 	article    float64 // the share of the question the article holds
 	local      float64 // how much a term's weight follows its distinctiveness within the article, 0..1
 	slot       float64 // a sentence that holds the kind of thing asked for (FeatureSlot)
-	titled     float64
+	titled     float64 // a question word the article's title holds and the sentence lacks, 0..1 of its weight
 }
 
 // bounded reports whether scoring a sentence as if its article held
@@ -984,6 +979,7 @@ type docScore struct {
 	// addends are what the features add to the terms' BM25 weights, in
 	// the order they are added (see withArticle); 0 for a feature off.
 	phrase, proximity, typed, expand, position, context, slot float64
+	title                                                     float64 // the article's title's part (fromTitle), weighed
 	total, unit                                               float64 // the question's idf, and its mean a term
 	norm                                                      float64 // BM25's length norm of the sentence
 	ok                                                        bool    // the question has terms
@@ -1099,6 +1095,9 @@ func (ds *docScore) rate(q rankQuery, d doc, avgLen float64, f Feature) {
 	ds.terms = terms
 	unit := total / float64(len(q.terms)) // the mean idf of a question term
 	ds.total, ds.unit, ds.norm = total, unit, norm
+	if f.Has(FeatureArticle) && q.wt.titled != 0 && len(d.title) > 0 {
+		ds.title = q.wt.titled * ds.fromTitle(q, d.title)
+	}
 	if f.Has(FeaturePhrase) && q.wt.phrase != 0 {
 		ds.phrase = q.wt.phrase * phraseBonus(q.words, d.words)
 	}
@@ -1159,8 +1158,8 @@ func (ds *docScore) withArticle(q rankQuery, art *termSet, f Feature) scored {
 		}
 		s += w * ts.tidf * ts.ftf * (bm25K1 + 1) / (ts.ftf + ds.norm)
 	}
-	if f.Has(FeatureArticle) && art != nil && q.wt.titled != 0 {
-		s += q.wt.titled * ds.fromTitle(q, art)
+	if f.Has(FeatureArticle) {
+		s += ds.title
 	}
 	// Each feature's part is added only where score always added it, so
 	// that the sums are the same to the bit.
@@ -1193,12 +1192,11 @@ func (ds *docScore) withArticle(q rankQuery, art *termSet, f Feature) scored {
 }
 
 // fromTitle is what the sentence ds rated would weigh, by BM25, for the
-// question's terms it lacks and its article's title holds, each as if it
-// held it once: a news sentence speaks of its story without naming it
-// ("The tower, which stands 31 metres tall"), and a question names the
-// story ("how high is the garrowfield tower"). The set that holds every
-// term holds them all in its title, for the bound (see Index.rank).
-func (ds *docScore) fromTitle(q rankQuery, art *termSet) float64 {
+// question's terms it lacks and its article's title (title) holds, each as
+// if it held it once: a news sentence speaks of its story without naming
+// it ("The tower, which stands 31 metres tall"), and a question names the
+// story ("how high is the garrowfield tower").
+func (ds *docScore) fromTitle(q rankQuery, title []string) float64 {
 	var s float64
 	held := ds.terms
 	for i, t := range q.terms {
@@ -1206,7 +1204,7 @@ func (ds *docScore) fromTitle(q rankQuery, art *termSet) float64 {
 			held = held[1:]
 			continue
 		}
-		if art.every || art.inTitle(t) {
+		if _, ok := slices.BinarySearch(title, t); ok {
 			s += q.idf[i] * (bm25K1 + 1) / (1 + ds.norm)
 		}
 	}

@@ -17,9 +17,9 @@ import (
 )
 
 // perArticle are the fields of doc that are the article's, not the
-// sentence's: stored once per article in the catalogue (articleTerms),
-// not in each record.
-var perArticle = []string{"article"}
+// sentence's: stored once per article in the catalogue (articleTerms and
+// the article's entry), not in each record.
+var perArticle = []string{"article", "title"}
 
 // TestRecordFieldsCoverDoc fails when doc or sentenceRecord gains a field
 // that records do not carry: add it to recordFields and bump
@@ -69,7 +69,6 @@ func sameDoc(a, b doc) bool {
 func articleTermsOf(an *Analyzer, a *corpus.Article) *termSet {
 	ts := newTermSetOf()
 	ts.addSentence(an.Terms(a.Title))
-	ts.setTitle(an.Terms(a.Title))
 	for _, p := range a.Paragraphs {
 		for _, s := range p.Sentences {
 			ts.addSentence(an.Terms(s.Text), an.Terms(s.Speaker))
@@ -285,23 +284,6 @@ func TestIndexStoresArticleTerms(t *testing.T) {
 			got := ix.articleTerms(a.ID)
 			if got == nil || got.n != want.n || !maps.Equal(got.counts(), want.df) {
 				t.Errorf("%s: terms of %s differ from the article's (%d sentences stored, %d in the article)", name, a.ID, sentencesOf(got), want.n)
-				continue
-			}
-			// The title's terms are marked, read whole and read for a
-			// question's plan alike; the body's other terms are not.
-			plan := planOf(slices.Sorted(maps.Keys(want.df))...)
-			counted := &storedTerms{plan: plan, cnt: make([]int32, len(plan.need)), titled: make([]bool, len(plan.need))}
-			if _, err := countTerms(got.stored.enc, plan, counted.cnt, counted.titled); err != nil {
-				t.Fatal(err)
-			}
-			for term := range want.df {
-				_, titled := slices.BinarySearch(want.title, term)
-				if got.inTitle(term) != titled || counted.inTitle(term) != titled {
-					t.Errorf("%s: %s: title holds %q = %v whole, %v counted; want %v", name, a.ID, term, got.inTitle(term), counted.inTitle(term), titled)
-				}
-			}
-			if len(want.title) == 0 {
-				t.Errorf("%s: %s: no title terms", name, a.ID)
 			}
 			n++
 		}
@@ -353,7 +335,7 @@ func TestDecodeTermSetRejectsDamage(t *testing.T) {
 			if ts, err := decodeTermSet(bad); err == nil && len(ts.counts()) > ts.stored.layout.k {
 				t.Errorf("byte %d set to %#x: %d terms read, the head says %d", i, v, len(ts.counts()), ts.stored.layout.k)
 			}
-			_, _ = countTerms(bad, planOf(need...), make([]int32, len(need)), make([]bool, len(need)))
+			_, _ = countTerms(bad, planOf(need...), make([]int32, len(need)))
 		}
 	}
 }
@@ -377,9 +359,21 @@ func TestEntryKeepsArticle(t *testing.T) {
 		}
 	}
 	e := newEntry(a, time.Date(2026, 12, 2, 0, 0, 0, 0, time.UTC))
-	back, err := decodeEntry(encodeEntry(e))
+	e.title = titleTerms(newAnalyzer(t), a.Title)
+	if !slices.Equal(e.title, []string{"rail", "strike"}) {
+		t.Fatalf("title terms of %q = %q; want the analysed words, sorted", a.Title, e.title)
+	}
+	enc := encodeEntry(e)
+	back, err := decodeEntry(enc)
 	if err != nil {
 		t.Fatal(err)
+	}
+	if !slices.Equal(back.title, e.title) {
+		t.Errorf("title terms of the decoded entry = %q; want %q", back.title, e.title)
+	}
+	// The servers are read from the end, past the title's terms.
+	if guilds, err := entryGuilds(enc); err != nil || !slices.Equal(guilds, a.Guilds) {
+		t.Errorf("entryGuilds = %q, %v; want %q", guilds, err, a.Guilds)
 	}
 	want := *a
 	want.Paragraphs = nil
@@ -454,7 +448,7 @@ func TestStoredTermsCount(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			cnt := make([]int32, len(tt.need))
-			n, err := countTerms(enc, planOf(tt.need...), cnt, make([]bool, len(cnt)))
+			n, err := countTerms(enc, planOf(tt.need...), cnt)
 			if err != nil || n != 3 {
 				t.Fatalf("countTerms = %d, %v; want 3 sentences", n, err)
 			}
@@ -466,7 +460,7 @@ func TestStoredTermsCount(t *testing.T) {
 		})
 	}
 	for i := range len(enc) {
-		if _, err := countTerms(enc[:i], planOf("zz"), make([]int32, 1), make([]bool, 1)); !errors.Is(err, errRecord) {
+		if _, err := countTerms(enc[:i], planOf("zz"), make([]int32, 1)); !errors.Is(err, errRecord) {
 			t.Errorf("countTerms of the first %d of %d bytes: err = %v; want errRecord", i, len(enc), err)
 		}
 	}
@@ -496,7 +490,7 @@ func TestCountTermsByGroup(t *testing.T) {
 		{"zebari"},
 	}, nil)
 	cnt := make([]int32, len(plan.need))
-	if n, err := countTerms(enc, plan, cnt, make([]bool, len(cnt))); err != nil || n != 2 {
+	if n, err := countTerms(enc, plan, cnt); err != nil || n != 2 {
 		t.Fatalf("countTerms = %d, %v; want 2 sentences", n, err)
 	}
 	want := map[string]int32{"kurd": 2, "kurdish": -1, "iran": 0, "persia": 0, "iraq": 1, "baghdad": -1, "zebari": 1}
@@ -520,7 +514,7 @@ func TestCountTermsByGroup(t *testing.T) {
 		{{term: "kurdish"}}, {{term: "persia"}, {term: "iraq"}, {term: "baghdad"}}, nil, {{term: "nowhere"}}}}
 	plan = newTermPlan(q.groups(), q.groupHoldings())
 	cnt = make([]int32, len(plan.need))
-	if _, err := countTerms(enc, plan, cnt, make([]bool, len(cnt))); err != nil {
+	if _, err := countTerms(enc, plan, cnt); err != nil {
 		t.Fatal(err)
 	}
 	some := &termSet{n: 2, stored: &storedTerms{plan: plan, cnt: cnt}}
@@ -564,7 +558,7 @@ func TestArticleHoldingByBridgeWeight(t *testing.T) {
 	want := []float64{0.15, 0.625, 1, 0.15}
 	plan := newTermPlan(q.groups(), q.groupHoldings())
 	cnt := make([]int32, len(plan.need))
-	if _, err := countTerms(enc, plan, cnt, make([]bool, len(cnt))); err != nil {
+	if _, err := countTerms(enc, plan, cnt); err != nil {
 		t.Fatal(err)
 	}
 	some := &termSet{n: 2, stored: &storedTerms{plan: plan, cnt: cnt}}

@@ -23,13 +23,12 @@ import (
 // h, so that most terms an article lacks are rejected without reading an
 // entry), little-endian uint32s; then the entries, bucket by bucket and in
 // order within each: the term (its length, then its bytes) and the number
-// of sentences that hold it; then the terms of the article's title, their
-// number and each (its length, then its bytes), in order. A term's bucket
-// is the low bits of its termHash.
+// of sentences that hold it. A term's bucket is the low bits of its
+// termHash.
 
 // termSetVersion is the version of the encoding of an article's terms,
 // its first byte.
-const termSetVersion = 3
+const termSetVersion = 2
 
 // termsPerBucket is the mean number of terms a bucket holds at most.
 const termsPerBucket = 4
@@ -88,10 +87,6 @@ func encodeTermSet(ts *termSet) []byte {
 		binary.LittleEndian.PutUint32(w.b[table+bucketSize*b:], uint32(len(w.b)-start))
 		binary.LittleEndian.PutUint32(w.b[table+bucketSize*b+4:], sig)
 	}
-	w.uint(uint64(len(ts.title)))
-	for _, t := range ts.title {
-		w.str(t)
-	}
 	return w.b
 }
 
@@ -102,8 +97,6 @@ type termLayout struct {
 	buckets int
 	table   int // offset of the table
 	entries int // offset of the first entry
-	title   int // offset of the first title term
-	titles  int // title terms
 }
 
 // errTermSet is a damaged term set: what is wrong, and where.
@@ -153,41 +146,13 @@ func parseTermSet(enc []byte) (termLayout, error) {
 		return termLayout{}, errTermSet("bad table", off)
 	}
 	l.table, l.entries = off, off+bucketSize*l.buckets
-	end := l.entries + bucketEnd(enc, l, l.buckets-1)
-	if end < l.entries || end >= len(enc) {
+	if end := bucketEnd(enc, l, l.buckets-1); l.entries+end != len(enc) {
 		return termLayout{}, errTermSet("entries not as long as the table says", l.entries)
 	}
-	if l.k > (end-l.entries)/2 {
+	if l.k > (len(enc)-l.entries)/2 {
 		return termLayout{}, errTermSet("bad length", off)
 	}
-	titles, off, ok := uvarintAt(enc, end)
-	if !ok || titles > uint64(len(enc)-off) {
-		return termLayout{}, errTermSet("bad title", end)
-	}
-	l.title, l.titles = off, int(titles)
-	for range l.titles {
-		n, next, ok := uvarintAt(enc, off)
-		if !ok || n > uint64(len(enc)-next) {
-			return termLayout{}, errTermSet("bad title term", off)
-		}
-		off = next + int(n)
-	}
-	if off != len(enc) {
-		return termLayout{}, errTermSet("title not as long as it says", l.title)
-	}
 	return l, nil
-}
-
-// eachTitleTerm calls fn with each title term of a term set parseTermSet
-// read (l), in order.
-func eachTitleTerm(enc []byte, l termLayout, fn func(t []byte)) {
-	off := l.title
-	for range l.titles {
-		// parseTermSet checked each.
-		n, next, _ := uvarintAt(enc, off)
-		off = next + int(n)
-		fn(enc[next:off])
-	}
 }
 
 // bucketEnd is where bucket b's entries end, counted from the first
@@ -248,15 +213,14 @@ func lookupTerm(enc []byte, l termLayout, t string, h uint32) int {
 // the entries exactly.
 func eachEntry(enc []byte, l termLayout, fn func(t []byte, df int)) error {
 	off, k := l.entries, 0
-	end := l.entries + bucketEnd(enc, l, l.buckets-1)
-	for off < end {
+	for off < len(enc) {
 		n, next, ok := uvarintAt(enc, off)
-		if !ok || n > uint64(end-next) {
+		if !ok || n > uint64(len(enc)-next) {
 			return errTermSet("bad term", off)
 		}
 		t := enc[next : next+int(n)]
 		df, after, ok := uvarintAt(enc, next+int(n))
-		if !ok || df > 1<<31 || after > end {
+		if !ok || df > 1<<31 {
 			return errTermSet("bad count", next+int(n))
 		}
 		fn(t, int(df))
@@ -282,12 +246,10 @@ type storedTerms struct {
 
 	plan *termPlan // the terms cnt counts (plan.need)
 	cnt  []int32
-	// titled marks the terms of plan.need that the article's title holds.
-	titled []bool
-	ix     *Index
-	id     corpus.ArticleID
-	once   sync.Once
-	all    *termSet // the whole set, read by whole
+	ix   *Index
+	id   corpus.ArticleID
+	once sync.Once
+	all  *termSet // the whole set, read by whole
 }
 
 // decodeTermSet reads the terms encodeTermSet wrote, whole, checking the
@@ -415,7 +377,7 @@ func (p *termPlan) bestHeld(i int, count func(k int) int32) (float64, bool) {
 // (termPlan.rest); it sets cnt[k] to the count of plan.need[k], or -1
 // where it did not look (see storedTerms.count), and returns the
 // article's number of sentences.
-func countTerms(enc []byte, plan *termPlan, cnt []int32, titled []bool) (int, error) {
+func countTerms(enc []byte, plan *termPlan, cnt []int32) (int, error) {
 	l, err := parseTermSet(enc)
 	if err != nil {
 		return 0, err
@@ -423,12 +385,6 @@ func countTerms(enc []byte, plan *termPlan, cnt []int32, titled []bool) (int, er
 	for k := range cnt {
 		cnt[k] = -1
 	}
-	clear(titled)
-	eachTitleTerm(enc, l, func(t []byte) {
-		if k, ok := slices.BinarySearch(plan.need, string(t)); ok {
-			titled[k] = true
-		}
-	})
 	look := func(k int) int32 {
 		if cnt[k] < 0 {
 			cnt[k] = int32(lookupTerm(enc, l, plan.need[k], plan.hashes[k]))
@@ -448,33 +404,6 @@ func termHashes(terms []string) []uint32 {
 		out[i] = termHash(t)
 	}
 	return out
-}
-
-// inTitle reports whether the title of the set's article holds term t.
-func (ts *termSet) inTitle(t string) bool {
-	if ts == nil || ts.every {
-		return false
-	}
-	if ts.stored == nil {
-		_, ok := slices.BinarySearch(ts.title, t)
-		return ok
-	}
-	return ts.stored.inTitle(t)
-}
-
-func (st *storedTerms) inTitle(t string) bool {
-	if st.plan != nil {
-		if k, ok := slices.BinarySearch(st.plan.need, t); ok {
-			return st.titled[k]
-		}
-		if all := st.whole(); all != nil {
-			return all.inTitle(t)
-		}
-		return false
-	}
-	held := false
-	eachTitleTerm(st.enc, st.layout, func(u []byte) { held = held || string(u) == t })
-	return held
 }
 
 // count returns the number of the set's sentences that hold t.
@@ -535,7 +464,6 @@ type termSlab struct {
 	sets   []termSet // as long as made; the first used handed out
 	stored []storedTerms
 	counts []int32 // those handed out, with room for more
-	titled []bool  // as counts
 	used   int
 	ids    []corpus.ArticleID // read from the catalogue
 	key    []byte
@@ -550,7 +478,6 @@ func (s *termSlab) reserve(n, need int) {
 	}
 	if cap(s.counts)-len(s.counts) < n*need {
 		s.counts = make([]int32, 0, max(n*need, 2*cap(s.counts)))
-		s.titled = make([]bool, 0, cap(s.counts))
 	}
 }
 
@@ -559,13 +486,13 @@ func (s *termSlab) next(need int) (*termSet, *storedTerms) {
 	c := len(s.counts)
 	if s.used == len(s.sets) || cap(s.counts)-c < need {
 		// More than reserved: not from the slab.
-		return new(termSet), &storedTerms{cnt: make([]int32, need), titled: make([]bool, need)}
+		return new(termSet), &storedTerms{cnt: make([]int32, need)}
 	}
 	k := s.used
 	s.used++
 	st := &s.stored[k]
-	s.counts, s.titled = s.counts[:c+need], s.titled[:c+need]
-	st.cnt, st.titled = s.counts[c:c+need:c+need], s.titled[c:c+need:c+need]
+	s.counts = s.counts[:c+need]
+	st.cnt = s.counts[c : c+need : c+need]
 	return &s.sets[k], st
 }
 
@@ -574,6 +501,6 @@ func (s *termSlab) reset() {
 	clear(s.sets)
 	clear(s.stored)
 	clear(s.ids[:cap(s.ids)])
-	s.counts, s.titled = s.counts[:0], s.titled[:0]
+	s.counts = s.counts[:0]
 	s.used = 0
 }
