@@ -105,7 +105,7 @@ func parseWeights(data []byte) (weightSet, error) {
 		return weightSet{}, fmt.Errorf("weights: type_reach must be positive")
 	}
 	if w.titled < 0 || w.titled > 1 {
-		// The ranking's bound on a score (see Index.rank) counts on it.
+		// A share of what a word weighs where the sentence holds it.
 		return weightSet{}, fmt.Errorf("weights: titled must be between 0 and 1")
 	}
 	return w, nil
