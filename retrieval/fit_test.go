@@ -1,8 +1,10 @@
 package retrieval
 
 import (
+	"encoding/json"
 	"flag"
 	"fmt"
+	"strings"
 	"testing"
 
 	"github.com/verbatim-bot/verbatim/corpus"
@@ -176,5 +178,33 @@ func TestFitGroup(t *testing.T) {
 		if got := fitGroup(tt.c); got < 1 || got >= fitGroups {
 			t.Errorf("%s: fitGroup = %d; want a corpus kind below %d", tt.name, got, fitGroups)
 		}
+	}
+}
+
+// TestParseWeightsRefusesOutOfRange checks that weights.json is refused,
+// with a message naming the weight, where a weight has no meaning.
+func TestParseWeightsRefusesOutOfRange(t *testing.T) {
+	for _, tt := range []struct {
+		name string
+		v    float64
+	}{{"titled", 1.5}, {"titled", -0.1}, {"type_reach", 0}} {
+		var m map[string]any
+		if err := json.Unmarshal(weightsJSON, &m); err != nil {
+			t.Fatal(err)
+		}
+		if _, ok := m[tt.name]; !ok {
+			t.Fatalf("weights.json has no %s", tt.name)
+		}
+		m[tt.name] = tt.v
+		bad, err := json.Marshal(m)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if _, err := parseWeights(bad); err == nil || !strings.Contains(err.Error(), tt.name) {
+			t.Errorf("%s %v: err = %v; want one naming it", tt.name, tt.v, err)
+		}
+	}
+	if _, err := parseWeights(weightsJSON); err != nil {
+		t.Errorf("the shipped weights: %v", err)
 	}
 }
