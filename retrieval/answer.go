@@ -238,7 +238,10 @@ func appendScores(dst []float64, ranked []*candidate) []float64 {
 // answerQuote quotes a ranked candidate with the words that answer q.
 func (ix *Index) answerQuote(q rankQuery, k *candidate) Quote {
 	out := k.quote()
-	sp, ok := answerSpan(ix.an, q, out.Text)
+	sp, ok := namesakeSpan(q, out.Text)
+	if !ok {
+		sp, ok = answerSpan(ix.an, q, out.Text)
+	}
 	if !ok {
 		sp, ok = roleSpan(q, out.Sentence)
 	}

@@ -42,8 +42,9 @@ type slotAsked struct {
 	q    rankQuery // the question, its type and measure as the words read them
 	want evidence  // the evidence of a word of the wanted kind
 	// when: a time, not a length of time; money: a sum; place: a street's
-	// or a building's name may answer ("where", "which road").
-	when, money, place bool
+	// or a building's name may answer ("where", "which road"); clock: a
+	// time of day ("what time").
+	when, money, place, clock bool
 }
 
 // askedSlot reads what q asks the answer words for. "How soon" asks for a
@@ -59,6 +60,9 @@ func askedSlot(q rankQuery) slotAsked {
 	}
 	sq.q, sq.want = q, wants[q.atype]
 	sq.place = q.atype == AnswerPlace || siteHeads[q.focus]
+	if q.asksClock() {
+		sq.clock, sq.want = true, evTime
+	}
 	return sq
 }
 
@@ -159,6 +163,9 @@ func (sc *spanScratch) fits(an *Analyzer, sq slotAsked, j int) bool {
 	if sc.named[j] {
 		return false
 	}
+	if sq.clock {
+		return clockTime(words, j)
+	}
 	if sq.place && ev[j]&evCap != 0 && sc.placeRun(j) {
 		return true
 	}
@@ -240,13 +247,24 @@ func (sc *spanScratch) extent(sq slotAsked, best int, m measure) (lo, hi int) {
 	n := len(words)
 	lo, hi = best, best
 	switch {
+	case sq.clock:
+		// "2.15am" is read as "2" and "15am"; "4 pm" as two words.
+		if best > 0 && isDigits(words[best-1]) {
+			if gap := text[toks[best-1].End:toks[best].Start]; gap == "." || gap == ":" {
+				lo--
+			}
+		}
+		if hi+1 < n && (words[hi+1] == "am" || words[hi+1] == "pm") && isDigits(words[hi]) {
+			hi++
+		}
 	case sq.place && sc.placeRun(best):
 		_, hi = nameAround(text, toks, ev, best)
 	case q.atype == AnswerReason:
 		// The reason runs from its word to the end of its clause.
 		hi = n - 1
 		for j := best + 1; j < n; j++ {
-			if gap := text[toks[j-1].End:toks[j].Start]; strings.ContainsAny(gap, ",;:.!?()\u2014") {
+			// The comma or point inside a number ("£90,000") ends nothing.
+			if gap := text[toks[j-1].End:toks[j].Start]; strings.ContainsAny(gap, ",;:.!?()\u2014") && !sc.joined(AnswerNumber, j-1, j) {
 				hi = j - 1
 				break
 			}

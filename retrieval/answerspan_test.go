@@ -115,6 +115,12 @@ func TestAnswerSpanOfTimes(t *testing.T) {
 		{"The teachers, who have gone without a rise for years, will walk out again next month.", "when are the teachers walking out", "next month"},
 		{"Scarthwaite's rescue team has worked in the cave for more than 60 years.", "when did the rescue team work in the cave", ""},
 		{"The club had played for decades before it folded four years ago.", "when did the club fold", "four years ago"},
+		// "What time" asks for a time of day, written whole or in two
+		// words; not "what time of year".
+		{"The alarm was raised at about 2.15am on Tuesday by a guard.", "what time was the alarm raised", "2.15am"},
+		{"The gates opened at 10 am and the press ran for six hours.", "at what time did the gates open", "10 am"},
+		{"The last bus left at midnight on Friday, 12 June.", "what time did the last bus leave", "midnight"},
+		{"The 14.30 train was cancelled at 11.05pm, the operator said.", "what time was the train cancelled", "11.05pm"},
 		// A number question gets a number of what it asks for, with its
 		// unit: a duration, an age, a weight, a speed; not an age for a
 		// duration, nor a year for a count.
@@ -130,6 +136,8 @@ func TestAnswerSpanOfTimes(t *testing.T) {
 		// "How far" takes a distance where there is one; "how soon" a time.
 		{"Cyril Metcalfe, 89, remembers walking two miles over the fell to school.", "how far did cyril metcalfe walk to school", "two miles"},
 		{"The delegates, all 12 of them, proposed a follow-up in Istanbul next month.", "how soon will the next follow-up be", "next month"},
+		// A reason runs to the end of its clause, not to a number's comma.
+		{"The pool closed in 2011 because it was losing £90,000 a year, the council said.", "why did the pool close", "because it was losing £90,000 a year"},
 		// A name with a digit in it is no number.
 		{"The G8 nations may join the talks in Istanbul.", "how many nations may join the talks", ""},
 		// A count of the thing asked for in other words is still a count.
