@@ -148,6 +148,9 @@ const (
 	news23Dir     = "testdata/eval/news23"
 	news23Tune    = "news23-paraphrase.tune.jsonl"
 	news23Heldout = "news23-paraphrase.heldout.jsonl"
+	news24Dir     = "testdata/eval/news24"
+	news24Tune    = "news24-paraphrase.tune.jsonl"
+	news24Heldout = "news24-paraphrase.heldout.jsonl"
 )
 
 // The chat-style set (testdata/eval/README.md): questions typed as
@@ -589,6 +592,10 @@ func TestNews22ParaphraseRules(t *testing.T) {
 
 func TestNews23ParaphraseRules(t *testing.T) {
 	checkNewsParaSet(t, news23Dir, news23Tune, news23Heldout)
+}
+
+func TestNews24ParaphraseRules(t *testing.T) {
+	checkNewsParaSet(t, news24Dir, news24Tune, news24Heldout)
 }
 
 // newsSplit is how a news paraphrase set's halves divide its articles:
