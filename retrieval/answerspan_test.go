@@ -177,7 +177,7 @@ func TestAnswerSpanOfTimes(t *testing.T) {
 }
 
 // TestAnswerSpanGold holds the answer words to the gold answers written
-// with the sixteenth to twenty-third news sets (testdata/eval/README.md),
+// with the sixteenth to twenty-fourth news sets (testdata/eval/README.md),
 // their tuning halves only: every question the corpus answers has a gold
 // answer, every gold answer stands in a sentence its question expects, and
 // of the first quotes that are a right sentence, at least the floor below
@@ -196,6 +196,7 @@ func TestAnswerSpanGold(t *testing.T) {
 		{news21Dir, news21Tune, "news21-answers.tune.jsonl", 5},
 		{news22Dir, news22Tune, "news22-answers.tune.jsonl", 3},
 		{news23Dir, news23Tune, "news23-answers.tune.jsonl", 6},
+		{news24Dir, news24Tune, "news24-answers.tune.jsonl", 5},
 	} {
 		t.Run(tt.answers, func(t *testing.T) {
 			c, problems, err := corpus.LoadDir(ctx, tt.dir)
