@@ -256,7 +256,7 @@ func (lx *lexicon) questionType(an *Analyzer, wh string, rest []string) (AnswerT
 			case head == "acronym" || head == "abbreviation" || head == "initials":
 				return AnswerAcronym, ""
 			case head != "":
-				if t, k, ok := lookupKey(lx.focus, head); ok {
+				if t, k, ok := lx.focusType(head); ok {
 					return t, k
 				}
 				if k := lx.kindName(head); k != "" {
@@ -304,7 +304,7 @@ func (lx *lexicon) questionType(an *Analyzer, wh string, rest []string) (AnswerT
 				// and the words after it name no kind of answer.
 				break
 			}
-			if t, k, ok := lookupKey(lx.focus, lw); ok {
+			if t, k, ok := lx.focusType(lw); ok {
 				return t, k
 			}
 			if kind == "" {
@@ -357,7 +357,7 @@ func (lx *lexicon) focusHead(an *Analyzer, rest []string) (AnswerType, string, b
 	if len(an.Terms(head)) != 1 || pastVerb(head) {
 		return AnswerAny, "", false
 	}
-	if t, k, ok := lookupKey(lx.focus, head); ok {
+	if t, k, ok := lx.focusType(head); ok {
 		return t, k, true
 	}
 	if k := lx.kindName(head); k != "" {
@@ -382,10 +382,59 @@ func pastVerb(w string) bool {
 }
 
 // kindName is the noun w names (its singular: "countries" gives
-// "country") when other nouns are kinds of it, and "" otherwise.
+// "country") when other nouns are kinds of it, and "" otherwise. A
+// British spelling the lexicon lacks is read as the American one
+// ("colour" as "color").
 func (lx *lexicon) kindName(w string) string {
-	_, k, _ := lookupKey(lx.kindNames, w)
-	return k
+	if _, k, ok := lookupKey(lx.kindNames, w); ok {
+		return k
+	}
+	for _, a := range americanSpellings(w) {
+		if _, k, ok := lookupKey(lx.kindNames, a); ok {
+			return k
+		}
+	}
+	return ""
+}
+
+// focusType returns the answer type the noun w asks for as a question's
+// focus, and the lexicon's form of it; a British spelling the lexicon
+// lacks is read as the American one ("organisation", "councillor").
+func (lx *lexicon) focusType(w string) (AnswerType, string, bool) {
+	if t, k, ok := lookupKey(lx.focus, w); ok {
+		return t, k, true
+	}
+	for _, a := range americanSpellings(w) {
+		if t, k, ok := lookupKey(lx.focus, a); ok {
+			return t, k, true
+		}
+	}
+	return AnswerAny, "", false
+}
+
+// americanSpellings returns the American spellings a British one may
+// have (WordNet, which the lexicon is made from, spells the American
+// way): -isation, -ise and -yse as -ization, -ize and -yze; -our as -or;
+// -tre as -ter; -ogue as -og; -ence as -ense; -llor and -ller as -lor
+// and -ler; each in the singular or the plural. Lower-cased w; none when
+// no rule applies.
+func americanSpellings(w string) []string {
+	var out []string
+	for _, r := range britishEndings {
+		for _, plural := range []string{"", "s"} {
+			if stem, ok := strings.CutSuffix(w, r[0]+plural); ok && stem != "" {
+				out = append(out, stem+r[1]+plural)
+			}
+		}
+	}
+	return out
+}
+
+// britishEndings are the British spellings americanSpellings rewrites,
+// with the American ones.
+var britishEndings = [][2]string{
+	{"isation", "ization"}, {"ise", "ize"}, {"yse", "yze"}, {"our", "or"}, {"tre", "ter"},
+	{"ogue", "og"}, {"ence", "ense"}, {"llor", "lor"}, {"ller", "ler"},
 }
 
 // subjectHead finds the head noun of a copula's subject that names an

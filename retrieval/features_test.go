@@ -265,6 +265,7 @@ func TestQuestionType(t *testing.T) {
 		{"Which U.S. city is largest?", AnswerPlace, "U.S. city is largest?"},
 		// Capitals throughout tell no names: read in lower case.
 		{"WHO IS THE US AMBASSADOR TO IRAQ?", AnswerPerson, "is the us ambassador to iraq?"},
+		{"Which organisation paid for the new roof?", AnswerOrganization, "organisation paid for the new roof?"},
 		// Not a question word: the word only begins like one.
 		{"Whoever wins gets the seat?", AnswerAny, "Whoever wins gets the seat?"},
 		{"Howard's speech, what did it say?", AnswerDescription, "Howard's speech, did it say?"},
@@ -284,6 +285,9 @@ func TestQuestionType(t *testing.T) {
 		// After "does" the subject acts; it is not what is asked for.
 		{"What does the US accuse Iran of?", ""},
 		{"What is the capital of Iran?", "capital"},
+		// A British spelling is read as WordNet's American one.
+		{"What colour was the door painted?", "color"},
+		{"Which organisations paid for the roof?", "organization"},
 	} {
 		if got := an.Question(tt.q).Focus; got != tt.focus {
 			t.Errorf("Question(%q).Focus = %q; want %q", tt.q, got, tt.focus)
