@@ -24,6 +24,11 @@ func answerSpan(an *Analyzer, q rankQuery, text string) (Span, bool) {
 	if !sc.read(an, sq.q, text) {
 		return Span{}, false
 	}
+	if sq.org {
+		if lo, hi, ok := sc.orgName(an, sq.q); ok {
+			return Span{sc.toks[lo].Start, sc.toks[hi].End}, true
+		}
+	}
 	best, m := sc.best(an, sq)
 	if best < 0 {
 		return Span{}, false
@@ -43,8 +48,9 @@ type slotAsked struct {
 	want evidence  // the evidence of a word of the wanted kind
 	// when: a time, not a length of time; money: a sum; place: a street's
 	// or a building's name may answer ("where", "which road"); clock: a
-	// time of day ("what time").
-	when, money, place, clock bool
+	// time of day ("what time"); org: an organisation's name ("which
+	// organisation", "which court").
+	when, money, place, clock, org bool
 }
 
 // askedSlot reads what q asks the answer words for. "How soon" asks for a
@@ -63,6 +69,7 @@ func askedSlot(q rankQuery) slotAsked {
 	if q.asksClock() {
 		sq.clock, sq.want = true, evTime
 	}
+	sq.org = q.atype == AnswerOrganization || orgHeads[q.focus]
 	return sq
 }
 
@@ -145,6 +152,59 @@ func (sc *spanScratch) read(an *Analyzer, q rankQuery, text string) bool {
 	sc.d = doc{words: words, ev: ev, terms: stems, tpos: sc.positions(n)}
 	return true
 }
+
+// orgName returns the first and last word of the organisation's name
+// nearest to the words the sentence shares with question q: a run of
+// capitalised words that ends in a word that names a body ("Canal
+// Heritage Trust", "Hesketh Land Ltd") or the question's focus ("Carlsby
+// Crown Court" for "which court"), not one the question names whole; one
+// without the question's names first ("Canal Heritage Trust" before
+// "Tillingmere Boat Club" for "which organisation paid at tillingmere"),
+// then the nearest. A sentence's first word starts a name only when it
+// is no common word ("Developer Hesketh Land Ltd" gives "Hesketh Land
+// Ltd").
+func (sc *spanScratch) orgName(an *Analyzer, q rankQuery) (lo, hi int, ok bool) {
+	best, bestKey := -1, [2]int{}
+	var bestHi int
+	for j := 0; j < len(sc.words); j++ {
+		if sc.ev[j]&evCap == 0 {
+			continue
+		}
+		a, b := nameAround(sc.text, sc.toks, sc.ev, j)
+		j = b // the next run starts after this one
+		if a == 0 && a < b && an.lex.commonWord(sc.words[0]) {
+			a++
+		}
+		head := sc.words[b]
+		if !orgHeads[head] && (q.focus == "" || head != q.focus) || !slices.Contains(sc.named[a:b+1], false) {
+			continue
+		}
+		subject := 0
+		if slices.Contains(sc.subject[a:b+1], true) && !(head == q.focus && !slices.Contains(sc.subject[a:b], true)) {
+			subject = 1
+		}
+		dist := len(sc.words)
+		for _, k := range sc.anchors {
+			if k < a || k > b {
+				dist = min(dist, abs(k-a), abs(k-b))
+			}
+		}
+		if key := [2]int{subject, dist}; best < 0 || key[0] < bestKey[0] || key[0] == bestKey[0] && key[1] < bestKey[1] {
+			best, bestHi, bestKey = a, b, key
+		}
+	}
+	return best, bestHi, best >= 0
+}
+
+// orgHeads are the words that end an organisation's name: "Trust",
+// "Ltd", "Club", "Council".
+var orgHeads = wordSet("trust", "trustees", "foundation", "fund", "club", "ltd", "limited", "plc", "inc", "llc",
+	"corporation", "corp", "company", "co", "council", "society", "association", "charity", "group", "partnership",
+	"partners", "associates", "cooperative", "co-operative", "team", "clinic", "surgery", "practice", "court",
+	"mart", "bank", "college", "university", "school", "academy", "institute", "hospital", "hospice", "union",
+	"federation", "league", "board", "authority", "agency", "service", "commission", "committee", "department",
+	"ministry", "police", "constabulary", "brigade", "coaches", "architects", "builders", "industries",
+	"enterprises", "network", "alliance", "brewery", "firm", "organisation", "organization")
 
 // placeRun reports whether word j begins a name that ends in a word
 // naming a street or a building ("Whitmoor Road", "the Corn Exchange"),

@@ -277,3 +277,32 @@ func TestWithoutPreposition(t *testing.T) {
 		}
 	}
 }
+
+// TestAnswerSpanOfOrganisations checks the answer words of a question
+// that asks for an organisation: the capitalised name that ends in a word
+// naming a body or in the question's focus, whole; one without the
+// question's own names before one with them; not a sentence's first
+// common word.
+func TestAnswerSpanOfOrganisations(t *testing.T) {
+	for _, tt := range []struct {
+		sentence, question, want string
+	}{
+		{"The repairs were paid for by the Canal Heritage Trust with money raised by the Penfold Boat Club.", "which organisation paid for the penfold repairs", "Canal Heritage Trust"},
+		{"Builder Harcourt Homes Ltd wants to put 40 houses on the field.", "which firm is behind the plan for the field", "Harcourt Homes Ltd"},
+		{"The brothers admitted theft at Carlsby Crown Court on Tuesday.", "which court did the brothers appear at", "Carlsby Crown Court"},
+		{"Marshals from the Penfold Young Farmers Club stopped traffic at junctions.", "which group stopped traffic at the penfold run", "Penfold Young Farmers Club"},
+		// No body named: a name, as for any organisation question.
+		{"The gates were opened by Mayor Ruth Hale on Monday.", "which organisation opened the gates", "Mayor Ruth Hale"},
+	} {
+		t.Run(tt.question, func(t *testing.T) {
+			c := corpus.New(article(t, "a", "Title: Story\n\n"+tt.sentence+"\nVolunteers filled sandbags through the night."))
+			a, err := memIndex(t, c, Options{MinConfidence: 1e-9}).Ask(context.Background(), Query{Text: tt.question, Top: 1})
+			if err != nil || len(a.Quotes) == 0 || a.Quotes[0].Text != tt.sentence {
+				t.Fatalf("Ask = %+v, %v; want the fixture's sentence first", a, err)
+			}
+			if got := a.Quotes[0].Answer; got != tt.want {
+				t.Errorf("answer in %q = %q; want %q", a.Quotes[0].Text, got, tt.want)
+			}
+		})
+	}
+}
