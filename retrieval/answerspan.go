@@ -679,6 +679,10 @@ func unitWords(m measure, text string, toks []Span, words []string, hi int) int 
 		if is(k+1, yearWords) && is(k+2, oldWords) {
 			k += 2
 		}
+	case m == measureNone && is(k+1, lengthUnits, weightUnits, heatUnits, speedUnits):
+		// A question of no measure ("what height", "how big") takes a
+		// physical quantity's unit with its number: "24 metres".
+		k++
 	case len(measureUnits[m]) > 0 && is(k+1, measureUnits[m]...):
 		k++
 		switch {

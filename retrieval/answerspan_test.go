@@ -131,6 +131,8 @@ func TestAnswerSpanOfTimes(t *testing.T) {
 		{"The dealer was jailed for six years and eight months on Friday.", "how long did the dealer get", "six years and eight months"},
 		{"She has shopped at the Pellow bakery since 1961.", "how long has she been a customer of the bakery", "1961"},
 		{"The meteorite weighs 312 grams and is 3 cm across.", "how heavy is the meteorite", "312 grams"},
+		// A question of no measure takes a physical unit with the number.
+		{"The mast, which stands 40 metres high, was put up in 1961.", "what height is the mast", "40 metres"},
 		{"The cheese can reach 70 miles an hour on the 3 slopes.", "how fast does the cheese roll", "70 miles an hour"},
 		{"The pit opened in 1962 and employed 1,100 people at its peak.", "how many worked at the pit", "1,100"},
 		// "How far" takes a distance where there is one; "how soon" a time.
