@@ -164,8 +164,9 @@ func (sc *spanScratch) read(an *Analyzer, q rankQuery, text string) bool {
 // is no common word ("Developer Hesketh Land Ltd" gives "Hesketh Land
 // Ltd").
 func (sc *spanScratch) orgName(an *Analyzer, q rankQuery) (lo, hi int, ok bool) {
-	best, bestKey := -1, [2]int{}
-	var bestHi int
+	lo, hi = -1, -1
+	var bestSubject bool
+	bestDist := 0
 	for j := 0; j < len(sc.words); j++ {
 		if sc.ev[j]&evCap == 0 {
 			continue
@@ -176,31 +177,35 @@ func (sc *spanScratch) orgName(an *Analyzer, q rankQuery) (lo, hi int, ok bool) 
 			a++
 		}
 		head := sc.words[b]
-		if !orgHeads[head] && (q.focus == "" || head != q.focus) || !slices.Contains(sc.named[a:b+1], false) {
+		isFocus := q.focus != "" && head == q.focus
+		if !orgHeads[head] && !isFocus || !slices.Contains(sc.named[a:b+1], false) {
 			continue
 		}
-		subject := 0
-		if slices.Contains(sc.subject[a:b+1], true) && !(head == q.focus && !slices.Contains(sc.subject[a:b], true)) {
-			subject = 1
+		// The question's focus as the last word ("Court" for "which
+		// court") does not make the name the question's own.
+		last := b + 1
+		if isFocus {
+			last = b
 		}
+		subject := slices.Contains(sc.subject[a:last], true)
 		dist := len(sc.words)
 		for _, k := range sc.anchors {
 			if k < a || k > b {
 				dist = min(dist, abs(k-a), abs(k-b))
 			}
 		}
-		if key := [2]int{subject, dist}; best < 0 || key[0] < bestKey[0] || key[0] == bestKey[0] && key[1] < bestKey[1] {
-			best, bestHi, bestKey = a, b, key
+		if lo < 0 || !subject && bestSubject || subject == bestSubject && dist < bestDist {
+			lo, hi, bestSubject, bestDist = a, b, subject, dist
 		}
 	}
-	return best, bestHi, best >= 0
+	return lo, hi, lo >= 0
 }
 
 // orgHeads are the words that end an organisation's name: "Trust",
 // "Ltd", "Club", "Council".
 var orgHeads = wordSet("trust", "trustees", "foundation", "fund", "club", "ltd", "limited", "plc", "inc", "llc",
 	"corporation", "corp", "company", "co", "council", "society", "association", "charity", "group", "partnership",
-	"partners", "associates", "cooperative", "co-operative", "team", "clinic", "surgery", "practice", "court",
+	"partners", "associates", "cooperative", "team", "clinic", "surgery", "practice", "court",
 	"mart", "bank", "college", "university", "school", "academy", "institute", "hospital", "hospice", "union",
 	"federation", "league", "board", "authority", "agency", "service", "commission", "committee", "department",
 	"ministry", "police", "constabulary", "brigade", "coaches", "architects", "builders", "industries",
