@@ -166,13 +166,9 @@ func TestAnswerSpanOfTimes(t *testing.T) {
 		{"US and Iranian envoys met in Baghdad.", "Where did American and Iranian envoys meet?", "Baghdad"},
 	} {
 		t.Run(tt.want, func(t *testing.T) {
-			c := corpus.New(article(t, "a", "Title: Story\n\n"+tt.sentence+"\nVolunteers filled sandbags through the night."))
-			a, err := memIndex(t, c, Options{MinConfidence: 1e-9}).Ask(context.Background(), Query{Text: tt.question, Top: 1})
-			if err != nil || len(a.Quotes) == 0 {
-				t.Fatalf("Ask = %+v, %v", a, err)
-			}
-			if got := a.Quotes[0].Answer; got != tt.want {
-				t.Errorf("answer in %q = %q; want %q", a.Quotes[0].Text, got, tt.want)
+			q := askOneSentence(t, tt.sentence, tt.question)
+			if q.Answer != tt.want {
+				t.Errorf("answer in %q = %q; want %q", q.Text, q.Answer, tt.want)
 			}
 		})
 	}
@@ -286,24 +282,44 @@ func TestWithoutPreposition(t *testing.T) {
 // question's own names before one with them; not a sentence's first
 // common word.
 func TestAnswerSpanOfOrganisations(t *testing.T) {
-	for _, tt := range []struct {
-		sentence, question, want string
-	}{
+	checkAnswerWords(t, []answerWordsCase{
 		{"The repairs were paid for by the Canal Heritage Trust with money raised by the Penfold Boat Club.", "which organisation paid for the penfold repairs", "Canal Heritage Trust"},
 		{"Builder Harcourt Homes Ltd wants to put 40 houses on the field.", "which firm is behind the plan for the field", "Harcourt Homes Ltd"},
 		{"The brothers admitted theft at Carlsby Crown Court on Tuesday.", "which court did the brothers appear at", "Carlsby Crown Court"},
 		{"Marshals from the Penfold Young Farmers Club stopped traffic at junctions.", "which group stopped traffic at the penfold run", "Penfold Young Farmers Club"},
 		// No body named: a name, as for any organisation question.
 		{"The gates were opened by Mayor Ruth Hale on Monday.", "which organisation opened the gates", "Mayor Ruth Hale"},
-	} {
+	})
+}
+
+// askOneSentence asks question of a story of sentence and one other
+// sentence, every question answered, and returns its first quote.
+func askOneSentence(t *testing.T, sentence, question string) Quote {
+	t.Helper()
+	c := corpus.New(article(t, "a", "Title: Story\n\n"+sentence+"\nVolunteers filled sandbags through the night."))
+	a, err := memIndex(t, c, Options{MinConfidence: 1e-9}).Ask(context.Background(), Query{Text: question, Top: 1})
+	if err != nil || len(a.Quotes) == 0 {
+		t.Fatalf("Ask(%q) = %+v, %v", question, a, err)
+	}
+	return a.Quotes[0]
+}
+
+// answerWordsCase is a question asked of a story whose first sentence is
+// sentence, and the answer words it should get.
+type answerWordsCase struct{ sentence, question, want string }
+
+// checkAnswerWords asks each case's question of its story and checks that
+// its sentence is quoted first with the answer words wanted.
+func checkAnswerWords(t *testing.T, cases []answerWordsCase) {
+	t.Helper()
+	for _, tt := range cases {
 		t.Run(tt.question, func(t *testing.T) {
-			c := corpus.New(article(t, "a", "Title: Story\n\n"+tt.sentence+"\nVolunteers filled sandbags through the night."))
-			a, err := memIndex(t, c, Options{MinConfidence: 1e-9}).Ask(context.Background(), Query{Text: tt.question, Top: 1})
-			if err != nil || len(a.Quotes) == 0 || a.Quotes[0].Text != tt.sentence {
-				t.Fatalf("Ask = %+v, %v; want the fixture's sentence first", a, err)
+			q := askOneSentence(t, tt.sentence, tt.question)
+			if q.Text != tt.sentence {
+				t.Fatalf("first quote %q; want the fixture's sentence", q.Text)
 			}
-			if got := a.Quotes[0].Answer; got != tt.want {
-				t.Errorf("answer in %q = %q; want %q", a.Quotes[0].Text, got, tt.want)
+			if q.Answer != tt.want {
+				t.Errorf("answer in %q = %q; want %q", q.Text, q.Answer, tt.want)
 			}
 		})
 	}

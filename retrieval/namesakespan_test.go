@@ -1,20 +1,13 @@
 package retrieval
 
-import (
-	"context"
-	"testing"
-
-	"github.com/verbatim-bot/verbatim/corpus"
-)
+import "testing"
 
 // TestNamesakeSpan checks the answer words of a question that asks whom a
 // thing is named after: a name after its marker, taken whole; other words
 // to the end of their clause; nothing for a time's "after", nor for a
 // question that asks something else.
 func TestNamesakeSpan(t *testing.T) {
-	for _, tt := range []struct {
-		sentence, question, want string
-	}{
+	checkAnswerWords(t, []answerWordsCase{
 		{"The reading room is named after Joseph Lund, who founded the library.", "who is the lund room named after", "Joseph Lund"},
 		{"One of the bells is now called Arthur, after Canon Arthur Dimmock, vicar for 41 years.", "who does the bell called arthur honour", "Canon Arthur Dimmock"},
 		{"The garden honours Edith Garside, a retired postwoman, and opened in May.", "who is the garside garden named for", "Edith Garside"},
@@ -25,19 +18,5 @@ func TestNamesakeSpan(t *testing.T) {
 		{"The hall reopened after a storm, and the Brearley Wing was rebuilt.", "who is the brearley wing named after", ""},
 		// A question that asks something else keeps its own answer words.
 		{"The reading room was named after Joseph Lund in 1990.", "when was the reading room named", "1990"},
-	} {
-		t.Run(tt.question, func(t *testing.T) {
-			c := corpus.New(article(t, "a", "Title: Story\n\n"+tt.sentence+"\nVolunteers filled sandbags through the night."))
-			a, err := memIndex(t, c, Options{MinConfidence: 1e-9}).Ask(context.Background(), Query{Text: tt.question, Top: 1})
-			if err != nil || len(a.Quotes) == 0 {
-				t.Fatalf("Ask = %+v, %v", a, err)
-			}
-			if a.Quotes[0].Text != tt.sentence {
-				t.Fatalf("first quote %q; want the fixture's sentence", a.Quotes[0].Text)
-			}
-			if got := a.Quotes[0].Answer; got != tt.want {
-				t.Errorf("answer in %q = %q; want %q", a.Quotes[0].Text, got, tt.want)
-			}
-		})
-	}
+	})
 }
