@@ -328,8 +328,7 @@ func (sc *spanScratch) extent(sq slotAsked, best int, m measure) (lo, hi int) {
 		// The reason runs from its word to the end of its clause.
 		hi = n - 1
 		for j := best + 1; j < n; j++ {
-			// The comma or point inside a number ("£90,000") ends nothing.
-			if gap := text[toks[j-1].End:toks[j].Start]; strings.ContainsAny(gap, ",;:.!?()\u2014") && !sc.joined(AnswerNumber, j-1, j) {
+			if clauseBreak(text, toks, words, j) {
 				hi = j - 1
 				break
 			}
@@ -381,6 +380,15 @@ func (sc *spanScratch) joined(t AnswerType, a, b int) bool {
 		return isDigits(words[a]) && isDigits(words[b]) && toks[b].Start == toks[a].End+1 // 1.1
 	}
 	return false
+}
+
+// clauseBreak reports whether a clause ends between words j-1 and j of
+// a text cut at toks: a comma, a stop, a bracket or a dash between them,
+// but not the comma or point inside a number ("£90,000", "1.6").
+func clauseBreak(text string, toks []Span, words []string, j int) bool {
+	gap := text[toks[j-1].End:toks[j].Start]
+	inNumber := (gap == "," || gap == ".") && isDigits(words[j-1]) && isDigits(words[j])
+	return strings.ContainsAny(gap, ",;:.!?()\u2014") && !inNumber
 }
 
 // unanchoring are function words that stand in every part of a sentence

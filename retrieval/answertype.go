@@ -382,34 +382,33 @@ func pastVerb(w string) bool {
 }
 
 // kindName is the noun w names (its singular: "countries" gives
-// "country") when other nouns are kinds of it, and "" otherwise. A
-// British spelling the lexicon lacks is read as the American one
-// ("colour" as "color").
+// "country") when other nouns are kinds of it, and "" otherwise.
 func (lx *lexicon) kindName(w string) string {
-	if _, k, ok := lookupKey(lx.kindNames, w); ok {
-		return k
-	}
-	for _, a := range americanSpellings(w) {
-		if _, k, ok := lookupKey(lx.kindNames, a); ok {
-			return k
-		}
-	}
-	return ""
+	_, k, _ := lookupSpelt(lx.kindNames, w)
+	return k
 }
 
 // focusType returns the answer type the noun w asks for as a question's
-// focus, and the lexicon's form of it; a British spelling the lexicon
-// lacks is read as the American one ("organisation", "councillor").
+// focus, and the lexicon's form of it.
 func (lx *lexicon) focusType(w string) (AnswerType, string, bool) {
-	if t, k, ok := lookupKey(lx.focus, w); ok {
-		return t, k, true
+	return lookupSpelt(lx.focus, w)
+}
+
+// lookupSpelt is lookupKey, with a British spelling the lexicon lacks
+// read as the American one ("colour" as "color", "organisation" as
+// "organization"): WordNet, which the lexicon is made from, spells the
+// American way.
+func lookupSpelt[V any](m map[string]V, w string) (V, string, bool) {
+	if v, k, ok := lookupKey(m, w); ok {
+		return v, k, true
 	}
 	for _, a := range americanSpellings(w) {
-		if t, k, ok := lookupKey(lx.focus, a); ok {
-			return t, k, true
+		if v, k, ok := lookupKey(m, a); ok {
+			return v, k, true
 		}
 	}
-	return AnswerAny, "", false
+	var zero V
+	return zero, "", false
 }
 
 // americanSpellings returns the American spellings a British one may

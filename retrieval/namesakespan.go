@@ -21,8 +21,13 @@ func namesakeSpan(q rankQuery, text string) (Span, bool) {
 	}
 	toks := appendWordSpans(nil, text)
 	words := make([]string, len(toks))
+	caps := make([]evidence, len(toks)) // evCap, as nameAround reads it
 	for i, t := range toks {
-		words[i] = strings.ToLower(text[t.Start:t.End])
+		w := text[t.Start:t.End]
+		words[i] = strings.ToLower(w)
+		if r, _ := utf8.DecodeRuneInString(w); unicode.IsUpper(r) {
+			caps[i] = evCap
+		}
 	}
 	for i := range words {
 		n := namesakeMarker(words, i)
@@ -33,7 +38,7 @@ func namesakeSpan(q rankQuery, text string) (Span, bool) {
 		if gap := text[toks[from-1].End:toks[from].Start]; strings.ContainsAny(gap, ".;:!?") {
 			continue
 		}
-		return Span{toks[from].Start, namesakeEnd(text, toks, words, from)}, true
+		return Span{toks[from].Start, namesakeEnd(text, toks, words, caps, from)}, true
 	}
 	return Span{}, false
 }
@@ -86,30 +91,18 @@ var namesakeMarkers = [][]string{
 }
 
 // namesakeEnd returns where the namesake that starts at word from ends: a
-// name's last capitalised word, else the end of the clause (a comma, a
-// semicolon, a full stop, a bracket or a dash outside a number; or "and
-// who", which adds another clause about them).
-func namesakeEnd(text string, toks []Span, words []string, from int) int {
-	if r, _ := utf8.DecodeRuneInString(text[toks[from].Start:]); unicode.IsUpper(r) {
-		last := from
-		for j := from + 1; j < len(toks); j++ {
-			gap := text[toks[j-1].End:toks[j].Start]
-			r, _ := utf8.DecodeRuneInString(text[toks[j].Start:])
-			if gap != " " && gap != "-" || !unicode.IsUpper(r) {
-				break
-			}
-			last = j
-		}
-		return toks[last].End
+// name's last capitalised word (caps: see nameAround), else the end of
+// the clause (clauseBreak; or "and who", which adds another clause about
+// them).
+func namesakeEnd(text string, toks []Span, words []string, caps []evidence, from int) int {
+	if caps[from] != 0 {
+		_, hi := nameAround(text, toks, caps, from)
+		return toks[hi].End
 	}
-	end := toks[len(toks)-1].End
 	for j := from + 1; j < len(toks); j++ {
-		gap := text[toks[j-1].End:toks[j].Start]
-		inNumber := (gap == "," || gap == ".") && isDigits(words[j-1]) && isDigits(words[j])
-		if strings.ContainsAny(gap, ",;:.!?()\u2014") && !inNumber || words[j] == "and" && j+1 < len(words) && words[j+1] == "who" {
-			end = toks[j-1].End
-			break
+		if clauseBreak(text, toks, words, j) || words[j] == "and" && j+1 < len(words) && words[j+1] == "who" {
+			return toks[j-1].End
 		}
 	}
-	return end
+	return toks[len(toks)-1].End
 }

@@ -1158,9 +1158,7 @@ func (ds *docScore) withArticle(q rankQuery, art *termSet, f Feature) scored {
 		}
 		s += w * ts.tidf * ts.ftf * (bm25K1 + 1) / (ts.ftf + ds.norm)
 	}
-	if f.Has(FeatureArticle) {
-		s += ds.title
-	}
+	s += ds.title // 0 where FeatureArticle is off (rate)
 	// Each feature's part is added only where score always added it, so
 	// that the sums are the same to the bit.
 	if f.Has(FeaturePhrase) && q.wt.phrase != 0 {
