@@ -151,6 +151,9 @@ const (
 	news24Dir     = "testdata/eval/news24"
 	news24Tune    = "news24-paraphrase.tune.jsonl"
 	news24Heldout = "news24-paraphrase.heldout.jsonl"
+	news25Dir     = "testdata/eval/news25"
+	news25Tune    = "news25-paraphrase.tune.jsonl"
+	news25Heldout = "news25-paraphrase.heldout.jsonl"
 )
 
 // The chat-style set (testdata/eval/README.md): questions typed as
@@ -596,6 +599,10 @@ func TestNews23ParaphraseRules(t *testing.T) {
 
 func TestNews24ParaphraseRules(t *testing.T) {
 	checkNewsParaSet(t, news24Dir, news24Tune, news24Heldout)
+}
+
+func TestNews25ParaphraseRules(t *testing.T) {
+	checkNewsParaSet(t, news25Dir, news25Tune, news25Heldout)
 }
 
 // newsSplit is how a news paraphrase set's halves divide its articles:
