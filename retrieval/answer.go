@@ -408,6 +408,9 @@ func (ix *Index) readHits(nums []uint64, recs *records, plan *termPlan, mem *rea
 	// The records' heads say how long their lists are, so that the arena
 	// holds them in one chunk of each kind, of the size needed.
 	var items listItems
+	var last *entry
+	var titled uint64
+	n := len(plan.groups) // the question's terms
 	for i := range hits {
 		h := &hits[i]
 		if h.readByID {
@@ -429,10 +432,20 @@ func (ix *Index) readHits(nums []uint64, recs *records, plan *termPlan, mem *rea
 		if !ok {
 			continue
 		}
-		if e, ok := arts.get(ref.Article); ok {
-			ref.Article = e.Article.ID // the entry's, not a slice of buf
-			h.ref, h.a, h.title = ref, e.Article, e.title
+		// The sentences of an article come one after another: its entry,
+		// and what its title holds, are looked up once for them.
+		if last == nil || ref.Article != last.Article.ID {
+			e, ok := arts.get(ref.Article)
+			if !ok {
+				continue
+			}
+			last = e
+			if titled = 0; n <= 64 && len(e.title) > 0 {
+				titled = plan.titled(e.title)
+			}
 		}
+		ref.Article = last.Article.ID // the entry's, not a slice of buf
+		h.ref, h.a, h.title, h.titled = ref, last.Article, last.title, titled
 	}
 
 	mem.arena.reserve(items)
@@ -449,6 +462,9 @@ func (ix *Index) readHits(nums []uint64, recs *records, plan *termPlan, mem *rea
 			}
 		}
 		r.d.title = h.title
+		if n <= 64 {
+			r.d.titled, r.d.titledFor = h.titled, n
+		}
 		h.r = r
 	}
 	mem.arts, mem.plan = arts, plan
@@ -585,6 +601,7 @@ type readHit struct {
 	ref      corpus.Ref
 	a        *corpus.Article
 	title    []string // the terms of the article's title (entry.title)
+	titled   uint64   // the question terms title holds (doc.titled)
 	r        *sentenceRecord
 	readByID bool
 }

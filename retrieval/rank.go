@@ -235,6 +235,12 @@ type doc struct {
 	// title holds the terms of its article's title, sorted and distinct
 	// (titleTerms), or nil.
 	title []string
+	// titled has bit i set for each question term i that title holds,
+	// where titledFor (the question's number of terms, at most 64) says
+	// it was worked out: once for an article's sentences as they are
+	// read, rather than by a search of title for each candidate.
+	titled    uint64
+	titledFor int
 }
 
 // termSet is the terms of an article (or of the candidates of one
@@ -1096,7 +1102,7 @@ func (ds *docScore) rate(q rankQuery, d doc, avgLen float64, f Feature) {
 	unit := total / float64(len(q.terms)) // the mean idf of a question term
 	ds.total, ds.unit, ds.norm = total, unit, norm
 	if f.Has(FeatureArticle) && q.wt.titled != 0 && len(d.title) > 0 {
-		ds.title = q.wt.titled * ds.fromTitle(q, d.title)
+		ds.title = q.wt.titled * ds.fromTitle(q, &d)
 	}
 	if f.Has(FeaturePhrase) && q.wt.phrase != 0 {
 		ds.phrase = q.wt.phrase * phraseBonus(q.words, d.words)
@@ -1194,19 +1200,26 @@ func (ds *docScore) withArticle(q rankQuery, art *termSet, f Feature) scored {
 // if it held it once: a news sentence speaks of its story without naming
 // it ("The tower, which stands 31 metres tall"), and a question names the
 // story ("how high is the garrowfield tower").
-func (ds *docScore) fromTitle(q rankQuery, title []string) float64 {
+func (ds *docScore) fromTitle(q rankQuery, d *doc) float64 {
 	var s float64
 	held := ds.terms
+	masked := d.titledFor == len(q.terms)
 	for i, t := range q.terms {
 		if len(held) > 0 && held[0].i == i {
 			held = held[1:]
 			continue
 		}
-		if _, ok := slices.BinarySearch(title, t); ok {
+		if masked && d.titled&(1<<i) != 0 || !masked && titleHolds(d.title, t) {
 			s += q.idf[i] * (bm25K1 + 1) / (1 + ds.norm)
 		}
 	}
 	return s
+}
+
+// titleHolds reports whether the sorted title terms title hold t.
+func titleHolds(title []string, t string) bool {
+	_, ok := slices.BinarySearch(title, t)
+	return ok
 }
 
 // asks reports whether sentence term t stands for a term of the

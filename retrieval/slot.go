@@ -125,7 +125,9 @@ func (q rankQuery) fillsSlot(d doc) bool {
 		return holdsMoney(d)
 	}
 	for j := range d.words {
-		if !q.qwords.has(d.words[j]) && q.slotWord(d, j) {
+		// The word's kind first: a look at its evidence, where the
+		// question's words are a search.
+		if q.slotWord(d, j) && !q.qwords.has(d.words[j]) {
 			return true
 		}
 	}

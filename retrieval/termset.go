@@ -281,6 +281,19 @@ type termPlan struct {
 	holdings, rest [][]float64
 }
 
+// titled returns the bits of the question's terms (the first of each
+// group; at most 64 of them) that the sorted title terms title hold: bit
+// i for the term of group i (doc.titled).
+func (p *termPlan) titled(title []string) uint64 {
+	var m uint64
+	for i, g := range p.groups {
+		if titleHolds(title, p.need[g[0]]) {
+			m |= 1 << i
+		}
+	}
+	return m
+}
+
 // newTermPlan plans the terms of groups (a term, then its bridges), whose
 // holdings (see rankQuery.groupHoldings) are in holdings, a list for each
 // group; nil holds each at 1 (the first term held ends a group's look-up).

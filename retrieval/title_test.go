@@ -75,3 +75,58 @@ func TestTitleSpeaksForItsSentences(t *testing.T) {
 		t.Errorf("another story's sentence scores %v with the title weight and %v without; want the same", with[passing], wo[passing])
 	}
 }
+
+// TestTitledMaskAgreesWithTheTitle checks that the question terms a title
+// holds, worked out once for an article's sentences as they are read
+// (termPlan.titled, doc.titled), credit a sentence exactly as a search of
+// the title for each term does; and that a mask worked out for a question
+// with another number of terms is not used.
+func TestTitledMaskAgreesWithTheTitle(t *testing.T) {
+	docs := []doc{
+		{terms: []string{"tower", "paint", "white"}},
+		{terms: []string{"garrowfield", "tower", "home"}},
+		{terms: []string{"ferri", "sail", "monday"}},
+	}
+	st := newSetStats(docs)
+	title := []string{"becom", "famili", "garrowfield", "home", "tower", "water"}
+	for _, tt := range []struct {
+		name     string
+		terms    []string
+		credited bool // some sentence is credited for the title
+	}{
+		{"one title term lacking", []string{"garrowfield", "tower", "paint"}, true},
+		{"two title terms lacking", []string{"garrowfield", "water", "white"}, true},
+		{"no title term", []string{"ferri", "sail"}, false},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			q := prepareQuery(tt.terms, nil, st)
+			q.wt.titled = 0.25
+			groups := make([][]string, len(tt.terms))
+			for i, term := range tt.terms {
+				groups[i] = []string{term}
+			}
+			mask := newTermPlan(groups, nil).titled(title)
+			credited := false
+			for _, d := range docs {
+				searched, masked := d, d
+				searched.title, masked.title = title, title
+				masked.titled, masked.titledFor = mask, len(tt.terms)
+				a, b := score(q, searched, st.AvgLen(), AllFeatures), score(q, masked, st.AvgLen(), AllFeatures)
+				if a.score != b.score {
+					t.Errorf("%v: score %v with the mask, %v with a search of the title; want the same", d.terms, b.score, a.score)
+				}
+				stale := masked
+				stale.titled, stale.titledFor = ^uint64(0), len(tt.terms)+1
+				if c := score(q, stale, st.AvgLen(), AllFeatures); c.score != a.score {
+					t.Errorf("%v: a mask worked out for another question changed the score: %v, want %v", d.terms, c.score, a.score)
+				}
+				if score(q, d, st.AvgLen(), AllFeatures).score != a.score {
+					credited = true
+				}
+			}
+			if credited != tt.credited {
+				t.Errorf("a sentence credited for the title: %v; want %v", credited, tt.credited)
+			}
+		})
+	}
+}
