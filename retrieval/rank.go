@@ -118,6 +118,12 @@ const (
 	// new school for the ravensgill kids" is answered by "... to
 	// Steadbeck Primary, nine miles away".
 	FeatureSlot
+	// FeatureSimilar lets words that are used alike match, at the lowest
+	// weight of all: GloVe's word vectors put "founded" by
+	// "established", "spotted" by "noticed", "sentenced" by "convicted",
+	// where WordNet relates none of them (and "autumn" by "spring":
+	// the fitted weight is what keeps such a match from counting much).
+	FeatureSimilar
 
 	featureEnd
 )
@@ -150,6 +156,7 @@ var featureNames = []struct {
 	{FeatureQualifiers, "qualifiers"},
 	{FeatureMeasures, "measures"},
 	{FeatureSlot, "slot"},
+	{FeatureSimilar, "similar"},
 }
 
 // bridgeFeature is the feature that switches each kind of bridge.
@@ -161,6 +168,7 @@ var bridgeFeature = [...]Feature{
 	bridgeSynonym: FeatureSynonyms,
 	bridgeCause:   FeatureCauses,
 	bridgeRelated: FeatureRelated,
+	bridgeSimilar: FeatureSimilar,
 }
 
 // Has reports whether every feature of g is on in f.
@@ -668,18 +676,24 @@ func (q *rankQuery) setStats(st Stats) {
 			}
 		}
 		q.bridges[i] = bs
-		if q.known != nil {
-			q.known[i] = st.DocFreq(t) > 0 || len(bs) > 0
-		}
 		// A word the collection never uses, whose bridges it does
-		// ("American" where the text says "US"), weighs what they
-		// weigh: its own idf would make it the question's heaviest
-		// word and any match through a bridge look like a full
-		// answer, or its absence like none.
-		if st.DocFreq(t) == 0 {
-			for _, b := range bs {
+		// ("American" where the text says "US"), is known, and weighs
+		// what they weigh: its own idf would make it the question's
+		// heaviest word and any match through a bridge look like a
+		// full answer, or its absence like none. Words merely used
+		// alike ("autumn" and "spring") say neither.
+		known := st.DocFreq(t) > 0
+		for _, b := range bs {
+			if b.kind == bridgeSimilar {
+				continue
+			}
+			known = true
+			if st.DocFreq(t) == 0 {
 				q.idf[i] = min(q.idf[i], b.idf)
 			}
+		}
+		if q.known != nil {
+			q.known[i] = known
 		}
 	}
 }
@@ -820,7 +834,7 @@ func (q rankQuery) appendBridgeTerms(dst []string) []string {
 // they weigh the same against BM25 on small candidate sets and large
 // corpora alike.
 type weightSet struct {
-	bridge     [7]float64 // by bridgeKind
+	bridge     [bridgeKinds]float64 // by bridgeKind
 	speaker    float64
 	phrase     float64
 	answerType float64
@@ -1053,7 +1067,7 @@ func (ds *docScore) rate(q rankQuery, d doc, avgLen float64, f Feature) {
 				}
 				if c > 0 && bw > 0 && (tf == 0 || bw > w) {
 					tf, w, tidf = c, bw, min(tidf, b.idf)
-					loose = b.kind == bridgeRelated
+					loose = b.kind == bridgeRelated || b.kind == bridgeSimilar
 					if len(d.tpos) > 0 {
 						matched = appendMatches(matched, d, b.term, i)
 					}

