@@ -152,3 +152,45 @@ func TestSimilarWordsAreTheLoosestBridge(t *testing.T) {
 		})
 	}
 }
+
+// TestCommonAlikeWordsDropped checks that a word used alike that too
+// many sentences hold is no bridge (its match says next to nothing, and
+// reading it was most of a question's time on a large collection), while
+// one fewer sentences hold still is.
+func TestCommonAlikeWordsDropped(t *testing.T) {
+	an := newAnalyzer(t)
+	began := lexiconTerm(an, "began")
+	q := newQuery(an, an.Question("when was the run started"), AllFeatures, nil)
+	alike := false
+	for _, bs := range q.bridges {
+		for _, b := range bs {
+			alike = alike || b.term == began && b.kind == bridgeSimilar
+		}
+	}
+	if !alike {
+		t.Fatalf("%q is not a word used alike of \"started\" in the lexicon; the test needs another pair", began)
+	}
+	for _, tt := range []struct {
+		holding int // of 10,000 sentences
+		kept    bool
+	}{{5, true}, {similarMin, true}, {similarMin + 1, false}, {5000, false}} {
+		docs := make([]doc, 10000)
+		for i := range docs {
+			docs[i].terms = []string{"run"}
+			if i < tt.holding {
+				docs[i].terms = append(docs[i].terms, began)
+			}
+		}
+		st := newSetStats(docs)
+		q := prepareQueryWith(an, an.Question("when was the run started"), st, AllFeatures, nil)
+		kept := false
+		for _, bs := range q.bridges {
+			for _, b := range bs {
+				kept = kept || b.term == began
+			}
+		}
+		if kept != tt.kept {
+			t.Errorf("%q held by %d of %d sentences: a bridge %v; want %v", began, tt.holding, len(docs), kept, tt.kept)
+		}
+	}
+}

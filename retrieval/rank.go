@@ -603,7 +603,7 @@ func (q *rankQuery) keepBridges(sc *bridgeScratch, st Stats) {
 	n, start := 0, 0
 	for i, end := range sc.ends {
 		for _, b := range sc.all[start:end] {
-			if st == nil || st.DocFreq(b.term) > 0 {
+			if st == nil || st.DocFreq(b.term) > 0 && !tooCommonAlike(b, st) {
 				sc.all[n] = b
 				n++
 			}
@@ -618,6 +618,22 @@ func (q *rankQuery) keepBridges(sc *bridgeScratch, st Stats) {
 		}
 		start = end
 	}
+}
+
+// Words used alike (bridgeSimilar) that more than similarShare of the
+// sentences hold, and more than similarMin, are dropped: the match of so
+// common a word says next to nothing at the bridge's weight, and on a
+// large collection reading the sentences that hold them was most of a
+// question's time.
+const (
+	similarShare = 0.001
+	similarMin   = 100
+)
+
+// tooCommonAlike reports whether b is a word used alike that too many
+// sentences of st hold (see similarShare).
+func tooCommonAlike(b qbridge, st Stats) bool {
+	return b.kind == bridgeSimilar && st.DocFreq(b.term) > max(similarMin, int(similarShare*float64(st.DocCount())))
 }
 
 // bridgeScratch is newQuery's working memory, kept from question to
@@ -670,7 +686,7 @@ func (q *rankQuery) setStats(st Stats) {
 		}
 		bs := q.bridges[i][:0]
 		for _, b := range q.bridges[i] {
-			if df := st.DocFreq(b.term); df > 0 {
+			if df := st.DocFreq(b.term); df > 0 && !tooCommonAlike(b, st) {
 				b.idf = idf(n, df)
 				bs = append(bs, b)
 			}
