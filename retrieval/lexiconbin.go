@@ -276,7 +276,13 @@ func decodeLexicon(s string) (*compiledLexicon, error) {
 		t, n := r.ref(), r.count()
 		start := len(all)
 		for range n {
-			all = append(all, bridge{term: r.ref(), kind: bridgeKind(r.num())})
+			b := bridge{term: r.ref(), kind: bridgeKind(r.num())}
+			if b.kind >= bridgeKinds {
+				// A kind the ranking has no weight for would index past
+				// its weights.
+				r.fail("unknown bridge kind")
+			}
+			all = append(all, b)
 		}
 		lx.rel[t] = all[start:len(all):len(all)]
 	}

@@ -132,6 +132,23 @@ func TestDecodeLexiconDamaged(t *testing.T) {
 	}
 }
 
+// TestDecodeLexiconUnknownKind checks that a bridge of a kind the ranking
+// has no weight for is an error when decoded, not an index past the
+// weights when a question is asked.
+func TestDecodeLexiconUnknownKind(t *testing.T) {
+	c, err := decodeLexicon(string(smallLexicon(t)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, k := range []bridgeKind{bridgeSimilar, bridgeKinds} {
+		c.lex.rel["trip"] = []bridge{{term: "journei", kind: k}}
+		_, err := decodeLexicon(string(encodeLexicon(c.lex, c.phrasal, 0)))
+		if got, want := err != nil, k >= bridgeKinds; got != want {
+			t.Errorf("a bridge of kind %d: error %v; want an error %v", k, err, want)
+		}
+	}
+}
+
 // BenchmarkDecodeLexicon is the lexicon's share of a process's start-up:
 // decoded once per process, before the first answer.
 func BenchmarkDecodeLexicon(b *testing.B) {

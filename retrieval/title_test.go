@@ -2,7 +2,6 @@ package retrieval
 
 import (
 	"context"
-	"strings"
 	"testing"
 
 	"github.com/verbatim-bot/verbatim/corpus"
@@ -129,56 +128,5 @@ func TestTitledMaskAgreesWithTheTitle(t *testing.T) {
 				t.Errorf("a sentence credited for the title: %v; want %v", credited, tt.credited)
 			}
 		})
-	}
-}
-
-// TestSimilarWordsFindTheAnswer checks words used alike on a real index
-// on disk: "who sentenced the thief" is answered by the sentence that
-// says who "jailed" him, which shares no word with the question, first
-// with the bridge and not without it (the story's title holds "thief":
-// every sentence of it is credited alike for it); and the bridge weighs
-// less than the word itself.
-func TestSimilarWordsFindTheAnswer(t *testing.T) {
-	ctx := context.Background()
-	story := func(verb string) *corpus.Corpus {
-		return corpus.New(article(t, "chapel", "Title: Chapel lead thief spared prison\n\n"+
-			"Lead was stripped from the roof of a Victorian chapel in Harrowdyke in March.\n\n"+
-			"Judge Rosalind Fairbairn "+verb+" Shane Corless for ten months, suspended for two years.\n\n"+
-			"Volunteers have since raised £4,000 to repair the roof."))
-	}
-	if defaultWeights.bridge[bridgeSimilar] <= 0 {
-		t.Fatalf("the shipped weight of words used alike is %v; this test is about a positive one", defaultWeights.bridge[bridgeSimilar])
-	}
-	const question = "who sentenced the thief"
-	ask := func(c *corpus.Corpus, f Feature) (first string, right float64) {
-		ix, err := Open(ctx, t.TempDir(), c, Options{MinConfidence: 1e-9, Features: f})
-		if err != nil {
-			t.Fatal(err)
-		}
-		defer ix.Close()
-		a, err := ix.Ask(ctx, Query{Text: question, Top: MaxTop})
-		if err != nil {
-			t.Fatal(err)
-		}
-		if len(a.Quotes) == 0 {
-			return "", 0
-		}
-		for _, q := range a.Quotes {
-			if strings.HasPrefix(q.Text, "Judge") {
-				right = q.Score
-			}
-		}
-		return a.Quotes[0].Text, right
-	}
-	jailed := story("jailed")
-	first, bridged := ask(jailed, AllFeatures)
-	if !strings.HasPrefix(first, "Judge") {
-		t.Errorf("with words used alike: first %q; want the judge's sentence", first)
-	}
-	if first, _ := ask(jailed, AllFeatures&^FeatureSimilar); strings.HasPrefix(first, "Judge") {
-		t.Errorf("without words used alike the judge's sentence is still first; the fixture no longer needs the bridge")
-	}
-	if _, own := ask(story("sentenced"), AllFeatures); !(own > bridged) {
-		t.Errorf("the judge's sentence scores %v with the question's own word, %v with a word used alike; want more with its own", own, bridged)
 	}
 }
