@@ -603,10 +603,13 @@ func (q *rankQuery) keepBridges(sc *bridgeScratch, st Stats) {
 	n, start := 0, 0
 	for i, end := range sc.ends {
 		for _, b := range sc.all[start:end] {
-			if st == nil || st.DocFreq(b.term) > 0 && !tooCommonAlike(b, st) {
-				sc.all[n] = b
-				n++
+			if st != nil {
+				if df := st.DocFreq(b.term); df == 0 || tooCommonAlike(b.kind, df, st.DocCount()) {
+					continue
+				}
 			}
+			sc.all[n] = b
+			n++
 		}
 		start, sc.ends[i] = end, n
 	}
@@ -630,10 +633,11 @@ const (
 	similarMin   = 100
 )
 
-// tooCommonAlike reports whether b is a word used alike that too many
-// sentences of st hold (see similarShare).
-func tooCommonAlike(b qbridge, st Stats) bool {
-	return b.kind == bridgeSimilar && st.DocFreq(b.term) > max(similarMin, int(similarShare*float64(st.DocCount())))
+// tooCommonAlike reports whether a bridge of kind k that df of a
+// collection's n sentences hold is a word used alike held by too many of
+// them (see similarShare).
+func tooCommonAlike(k bridgeKind, df, n int) bool {
+	return k == bridgeSimilar && df > max(similarMin, int(similarShare*float64(n)))
 }
 
 // bridgeScratch is newQuery's working memory, kept from question to
@@ -686,7 +690,7 @@ func (q *rankQuery) setStats(st Stats) {
 		}
 		bs := q.bridges[i][:0]
 		for _, b := range q.bridges[i] {
-			if df := st.DocFreq(b.term); df > 0 && !tooCommonAlike(b, st) {
+			if df := st.DocFreq(b.term); df > 0 && !tooCommonAlike(b.kind, df, n) {
 				b.idf = idf(n, df)
 				bs = append(bs, b)
 			}
