@@ -154,6 +154,9 @@ const (
 	news25Dir     = "testdata/eval/news25"
 	news25Tune    = "news25-paraphrase.tune.jsonl"
 	news25Heldout = "news25-paraphrase.heldout.jsonl"
+	news26Dir     = "testdata/eval/news26"
+	news26Tune    = "news26-paraphrase.tune.jsonl"
+	news26Heldout = "news26-paraphrase.heldout.jsonl"
 )
 
 // The chat-style set (testdata/eval/README.md): questions typed as
@@ -603,6 +606,10 @@ func TestNews24ParaphraseRules(t *testing.T) {
 
 func TestNews25ParaphraseRules(t *testing.T) {
 	checkNewsParaSet(t, news25Dir, news25Tune, news25Heldout)
+}
+
+func TestNews26ParaphraseRules(t *testing.T) {
+	checkNewsParaSet(t, news26Dir, news26Tune, news26Heldout)
 }
 
 // newsSplit is how a news paraphrase set's halves divide its articles:
