@@ -17,9 +17,10 @@ import (
 // round three trained on by the ranking's weights (-crossval leaves each
 // out); the seventh to twelfth sets since the thirteenth stop, and the
 // thirteenth to fifteenth on the seed article and the thirteenth to
-// twenty-second news sets since the twentieth. A set
-// written later stays out of every fit until it has served as validation
-// (its held-out half scored); it joins by being named here.
+// twenty-second news sets since the twentieth, the twenty-third to
+// twenty-fifth since the twenty-second. A set written later stays out of
+// every fit until it has served as validation (its held-out half
+// scored); it joins by being named here.
 var rankingFiles = []string{
 	"seed-paraphrase3.tune.jsonl", "seed-paraphrase4.tune.jsonl", "seed-paraphrase5.tune.jsonl", "seed-paraphrase6.tune.jsonl",
 	"news2-paraphrase.tune.jsonl", "news3-paraphrase.tune.jsonl", "news4-paraphrase.tune.jsonl", "news5-paraphrase.tune.jsonl",
@@ -32,6 +33,7 @@ var rankingFiles = []string{
 	"news13-paraphrase.tune.jsonl", "news14-paraphrase.tune.jsonl", "news15-paraphrase.tune.jsonl", "news16-paraphrase.tune.jsonl",
 	"news17-paraphrase.tune.jsonl", "news18-paraphrase.tune.jsonl", "news19-paraphrase.tune.jsonl", "news20-paraphrase.tune.jsonl",
 	"news21-paraphrase.tune.jsonl", "news22-paraphrase.tune.jsonl",
+	"news23-paraphrase.tune.jsonl", "news24-paraphrase.tune.jsonl", "news25-paraphrase.tune.jsonl",
 }
 
 // rankingSets reads the corpus QA files of dir named in files, each as a
