@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"math"
+	"slices"
 	"strings"
 )
 
@@ -48,6 +49,12 @@ var confFeatureNames = []string{
 	"conflict",       // share of the question's place-qualified words the first has under other places only
 	"unmeasured",     // the question asks for a measure (how many homes, how old) and the first has no number of it
 	"unmeasured_cov", // unmeasured times coverage: a sentence about the very thing asked that lacks the measure
+	"has_title",      // the first's article has a title (answer selection's candidates have none)
+	"story",          // idf share of the question the first's article title holds: the words that name the story
+	"beyond",         // idf share the first holds (bridges included) that its title does not: what it says past the story's name
+	"lead",           // the first is its article's opening sentence
+	"slot_q",         // the question asks for a kind of thing a sentence can be seen to hold (asksSlot)
+	"slot",           // and the first holds one
 }
 
 // confidenceModel is a fitted logistic model and its decision threshold.
@@ -187,6 +194,27 @@ func confEvidence(q rankQuery, first scored, d *doc, scores []float64) []float64
 	if q.measure != measureNone && !q.measured(*d) {
 		x[25] = 1
 		x[26] = first.coverage
+	}
+	if total > 0 && len(d.title) > 0 {
+		var story, beyond float64
+		for i, t := range q.terms {
+			switch {
+			case d.titleHolds(i, t, len(q.terms)):
+				story += q.idf[i]
+			case slices.ContainsFunc(d.terms, func(s string) bool { return q.standsFor(i, s) }):
+				beyond += q.idf[i]
+			}
+		}
+		x[27], x[28], x[29] = 1, story/total, beyond/total
+	}
+	if d.position == 1 {
+		x[30] = 1
+	}
+	if q.slot != slotNone {
+		x[31] = 1
+		if q.fillsSlot(*d) {
+			x[32] = 1
+		}
 	}
 	return x
 }

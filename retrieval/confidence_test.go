@@ -4,6 +4,7 @@ import (
 	"context"
 	"math"
 	"slices"
+	"strings"
 	"testing"
 
 	"github.com/verbatim-bot/verbatim/corpus"
@@ -110,6 +111,11 @@ func TestEvaluateSelectionTriggers(t *testing.T) {
 // deterministic, separates the right answers from the rest, and keeps the
 // threshold inside (0, 1).
 func TestFitConfidence(t *testing.T) {
+	news2, _, err := corpus.LoadDir(context.Background(), "testdata/eval/news2")
+	if err != nil {
+		t.Fatal(err)
+	}
+	later := readEval(t, "news2-paraphrase.tune.jsonl").QA
 	data := TrainingData{
 		Selection: readEval(t, "trecqa-dev.jsonl").Selection[:30],
 		Corpora:   []QACorpus{{Name: "seed dev", Corpus: seedCorpus(t), Items: readEval(t, "seed-questions.dev.jsonl").QA}},
@@ -138,6 +144,18 @@ func TestFitConfidence(t *testing.T) {
 	}
 	if a.Examples["seed dev"] == 0 || a.Examples["selection, right candidates removed"] == 0 {
 		t.Errorf("examples by source = %v; want seed dev and selection without right candidates", a.Examples)
+	}
+	// A later set's questions are asked of its own corpus only, not of
+	// the seed article as unanswerable.
+	data.Ranking = []QACorpus{{Name: "news2", Corpus: news2, Items: later}}
+	a = fit()
+	if got := a.Examples["later sets"]; got != len(later) {
+		t.Errorf("%d examples from the later sets; want their %d questions", got, len(later))
+	}
+	for src := range a.Examples {
+		if strings.Contains(src, "news2") {
+			t.Errorf("examples from %q: a later set asked of another corpus", src)
+		}
 	}
 }
 
@@ -286,5 +304,27 @@ func TestIndexRanksUnderItsWeights(t *testing.T) {
 	}
 	if shipped.Quotes[0].Score == zero.Quotes[0].Score {
 		t.Errorf("the first quote scores %v under both weights", shipped.Quotes[0].Score)
+	}
+}
+
+// TestPrecisionAtWeighsSources checks that each source of examples weighs
+// the same in the precision the threshold is chosen for.
+func TestPrecisionAtWeighsSources(t *testing.T) {
+	exs := []example{{src: "a"}, {src: "a"}, {src: "a"}, {src: "b"}}
+	cs := []confident{{0.9, true}, {0.8, true}, {0.7, true}, {0.6, false}}
+	w := sourceWeights(exs)
+	for _, tt := range []struct {
+		th, precision, recall, answered float64
+	}{
+		// Source a's three weigh what b's one does.
+		{0.5, 0.5, 1, 1},
+		{0.65, 1, 1, 0.5},
+		{0.85, 1, 1.0 / 3, 1.0 / 6},
+		{0.95, 0, 0, 0},
+	} {
+		p, r, a := precisionAt(cs, w, tt.th)
+		if math.Abs(p-tt.precision) > 1e-12 || math.Abs(r-tt.recall) > 1e-12 || math.Abs(a-tt.answered) > 1e-12 {
+			t.Errorf("at %v: precision %v recall %v answered %v; want %v, %v, %v", tt.th, p, r, a, tt.precision, tt.recall, tt.answered)
+		}
 	}
 }

@@ -27,10 +27,13 @@ type TrainingData struct {
 	// move every weight of the ranking on (one switched a bridge off).
 	CalibrationSelection []SelectionItem
 	Calibration          []QACorpus
-	// Ranking is fitted on by the ranking's weights only, not by the
-	// answerability model: sets written to validate on first, whose
-	// corpora's questions, asked of one another as unanswerable, would
-	// outnumber every other source of the model's examples.
+	// Ranking is sets written to validate on first, fitted on by the
+	// ranking's weights, and by the answerability model with each set's
+	// questions asked of its own corpus only: people's questions on a
+	// story, those it answers and those on its own people that it does
+	// not. Asked of one another's corpora as unanswerable they would
+	// outnumber every other source of the model's examples. Together they
+	// are one source of examples.
 	Ranking []QACorpus
 }
 
@@ -46,7 +49,8 @@ type QACorpus struct {
 type ConfidenceFit struct {
 	model confidenceModel
 	// Curve holds precision and recall (of "the first answer is right")
-	// on the training examples at thresholds from 0.05 to 0.95.
+	// on the training examples, each source weighing the same
+	// (sourceWeights), at thresholds from 0.05 to 0.95.
 	Curve []CurvePoint
 	// Examples counts the training examples by source, and Positive the
 	// right ones among them.
@@ -54,7 +58,8 @@ type ConfidenceFit struct {
 	Positive int
 	// Threshold (chosen for TargetPrecision), and Accuracy there (the
 	// balanced accuracy: answerable and unanswerable questions weigh
-	// alike), Precision and Recall.
+	// alike), Precision and Recall, each source weighing the same
+	// (sourceWeights).
 	Threshold, Accuracy, Precision, Recall float64
 }
 
@@ -159,6 +164,18 @@ func fitConfidence(ctx context.Context, data TrainingData, wt *weightSet) (*Conf
 		}
 		ix.Close()
 	}
+	// The later sets' own questions, asked of their own corpora only
+	// (TrainingData.Ranking).
+	for _, qc := range data.Ranking {
+		ix, err := OpenMemory(ctx, qc.Corpus, Options{MinConfidence: 1e-9, weights: wt})
+		if err != nil {
+			return nil, fmt.Errorf("index %s: %w", qc.Name, err)
+		}
+		askEach(ctx, ix, qc.Items, func(x []float64, firstRight, answerable bool) {
+			add("later sets", x, firstRight, answerable)
+		})
+		ix.Close()
+	}
 	if len(exs) == 0 {
 		return nil, fmt.Errorf("no training examples")
 	}
@@ -183,9 +200,10 @@ func fitConfidence(ctx context.Context, data TrainingData, wt *weightSet) (*Conf
 			fit.Positive++
 		}
 	}
-	fit.Curve = curve(probs)
-	fit.Threshold, fit.Accuracy = chooseThreshold(probs, exs)
-	fit.Precision, fit.Recall, _ = precisionAt(probs, fit.Threshold)
+	weights := sourceWeights(exs)
+	fit.Curve = curve(probs, weights)
+	fit.Threshold, fit.Accuracy = chooseThreshold(probs, exs, weights)
+	fit.Precision, fit.Recall, _ = precisionAt(probs, weights, fit.Threshold)
 	fit.model.Threshold = round(fit.Threshold, 4)
 	fit.model.Precision = round(fit.Precision, 4)
 	for i := range fit.model.Weights {
@@ -319,39 +337,61 @@ func solve(a [][]float64, b []float64) []float64 {
 }
 
 // curve is the precision and recall of answering at or above each
-// threshold from 0.05 to 0.95.
-func curve(cs []confident) []CurvePoint {
+// threshold from 0.05 to 0.95, each example weighing w.
+func curve(cs []confident, w []float64) []CurvePoint {
 	var out []CurvePoint
 	for t := 5; t <= 95; t += 5 {
 		th := float64(t) / 100
-		p, r, a := precisionAt(cs, th)
+		p, r, a := precisionAt(cs, w, th)
 		out = append(out, CurvePoint{th, p, r, a})
 	}
 	return out
 }
 
+// sourceWeights returns the weight of each of exs in the figures the
+// threshold is chosen from: each source's examples weigh the same in all
+// (one), as in the fit. Counted one by one, the thousands of examples of
+// the later sets, whose first sentence is right less often, would set
+// the threshold for them alone.
+func sourceWeights(exs []example) []float64 {
+	per := map[string]int{}
+	for _, e := range exs {
+		per[e.src]++
+	}
+	w := make([]float64, len(exs))
+	for i, e := range exs {
+		w[i] = 1 / float64(per[e.src])
+	}
+	return w
+}
+
 // precisionAt is the precision and recall of answering the examples whose
-// confidence is at least th, and the share answered.
-func precisionAt(cs []confident, th float64) (precision, recall, answered float64) {
-	var n, right, pos int
-	for _, c := range cs {
+// confidence (cs) is at least th, each weighing w, and the share of the
+// weight answered.
+func precisionAt(cs []confident, w []float64, th float64) (precision, recall, answered float64) {
+	var n, right, pos, all float64
+	for i, c := range cs {
+		all += w[i]
 		if c.right {
-			pos++
+			pos += w[i]
 		}
 		if c.conf >= th {
-			n++
+			n += w[i]
 			if c.right {
-				right++
+				right += w[i]
 			}
 		}
 	}
 	if n > 0 {
-		precision = float64(right) / float64(n)
+		precision = right / n
 	}
 	if pos > 0 {
-		recall = float64(right) / float64(pos)
+		recall = right / pos
 	}
-	return precision, recall, float64(n) / float64(len(cs))
+	if all > 0 {
+		answered = n / all
+	}
+	return precision, recall, answered
 }
 
 // TargetPrecision is the precision the answerability threshold is chosen
@@ -362,13 +402,13 @@ const TargetPrecision = 0.5
 
 // chooseThreshold is the lowest threshold at which the training examples'
 // answers reach TargetPrecision ("the first sentence is right" among the
-// answered), and the balanced accuracy there: the mean of the share of
-// answerable questions answered rightly and the share of unanswerable ones
-// declined. The lowest, because a decline is the costlier mistake for a
-// reader when half the answers are right anyway: the near misses shown
-// with it are easy to miss.
-// probs are the model's confidences for exs, in order.
-func chooseThreshold(probs []confident, exs []example) (th, acc float64) {
+// answered, each example weighing w: see sourceWeights), and the balanced
+// accuracy there: the mean of the share of answerable questions answered
+// rightly and the share of unanswerable ones declined. The lowest,
+// because a decline is the costlier mistake for a reader when half the
+// answers are right anyway: the near misses shown with it are easy to
+// miss. probs are the model's confidences for exs, in order.
+func chooseThreshold(probs []confident, exs []example, w []float64) (th, acc float64) {
 	cands := []float64{0}
 	for _, c := range probs {
 		cands = append(cands, c.conf)
@@ -383,32 +423,33 @@ func chooseThreshold(probs []confident, exs []example) (th, acc float64) {
 		} else {
 			t += 1e-9
 		}
-		if p, _, answered := precisionAt(probs, t); p >= TargetPrecision || answered == 0 {
-			return t, balancedAccuracy(probs, exs, t)
+		if p, _, answered := precisionAt(probs, w, t); p >= TargetPrecision || answered == 0 {
+			return t, balancedAccuracy(probs, exs, w, t)
 		}
 	}
-	return 1, balancedAccuracy(probs, exs, 1)
+	return 1, balancedAccuracy(probs, exs, w, 1)
 }
 
 // balancedAccuracy is the mean of the share of answerable examples answered
-// rightly at threshold t and the share of unanswerable ones declined.
-func balancedAccuracy(probs []confident, exs []example, t float64) float64 {
-	var right, n [2]int // by answerable (1) or not (0)
+// rightly at threshold t and the share of unanswerable ones declined, each
+// example weighing w.
+func balancedAccuracy(probs []confident, exs []example, w []float64, t float64) float64 {
+	var right, n [2]float64 // by answerable (1) or not (0)
 	for i, e := range exs {
 		kind := 0
 		if e.answerable {
 			kind = 1
 		}
-		n[kind]++
+		n[kind] += w[i]
 		answered := probs[i].conf >= t
 		if answered && e.right || !answered && !e.answerable {
-			right[kind]++
+			right[kind] += w[i]
 		}
 	}
 	acc := 0.0
 	for kind := range n {
 		if n[kind] > 0 {
-			acc += float64(right[kind]) / float64(n[kind]) / 2
+			acc += right[kind] / n[kind] / 2
 		}
 	}
 	return acc

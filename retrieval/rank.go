@@ -1237,17 +1237,26 @@ func (ds *docScore) withArticle(q rankQuery, art *termSet, f Feature) scored {
 func (ds *docScore) fromTitle(q rankQuery, d *doc) float64 {
 	var s float64
 	held := ds.terms
-	masked := d.titledFor == len(q.terms)
 	for i, t := range q.terms {
 		if len(held) > 0 && held[0].i == i {
 			held = held[1:]
 			continue
 		}
-		if masked && d.titled&(1<<i) != 0 || !masked && titleHolds(d.title, t) {
+		if d.titleHolds(i, t, len(q.terms)) {
 			s += q.idf[i] * (bm25K1 + 1) / (1 + ds.norm)
 		}
 	}
 	return s
+}
+
+// titleHolds reports whether the title of d's article holds t, term i
+// of a question of n terms: from the mask d.titled where it was worked
+// out for such a question, else by a search of the title.
+func (d *doc) titleHolds(i int, t string, n int) bool {
+	if d.titledFor == n {
+		return d.titled&(1<<i) != 0
+	}
+	return titleHolds(d.title, t)
 }
 
 // titleHolds reports whether the sorted title terms title hold t.

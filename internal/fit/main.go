@@ -19,9 +19,10 @@
 // the seed article, more news sets over their articles), and the answerability
 // model on the tuning halves of the second paraphrase set on the seed
 // article and of the first hand-written encyclopedia summaries (answer
-// selection). For the
-// answerability model each corpus's answerable questions are also asked of
-// the other corpora, where nothing answers them. The ranking's objective
+// selection), and on the later tuning halves' own questions, each asked
+// of its own articles only. For the answerability model the first
+// corpora's answerable questions are also asked of the other corpora,
+// where nothing answers them. The ranking's objective
 // weighs answer selection, the sets on one article and the sets on a
 // folder of articles alike, however many sets each kind has. A change of
 // a ranking weight is kept only if it does not lower MAP on the TrecQA dev
