@@ -157,6 +157,9 @@ const (
 	news26Dir     = "testdata/eval/news26"
 	news26Tune    = "news26-paraphrase.tune.jsonl"
 	news26Heldout = "news26-paraphrase.heldout.jsonl"
+	news27Dir     = "testdata/eval/news27"
+	news27Tune    = "news27-paraphrase.tune.jsonl"
+	news27Heldout = "news27-paraphrase.heldout.jsonl"
 )
 
 // The chat-style set (testdata/eval/README.md): questions typed as
@@ -610,6 +613,10 @@ func TestNews25ParaphraseRules(t *testing.T) {
 
 func TestNews26ParaphraseRules(t *testing.T) {
 	checkNewsParaSet(t, news26Dir, news26Tune, news26Heldout)
+}
+
+func TestNews27ParaphraseRules(t *testing.T) {
+	checkNewsParaSet(t, news27Dir, news27Tune, news27Heldout)
 }
 
 // newsSplit is how a news paraphrase set's halves divide its articles:
