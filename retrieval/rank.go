@@ -681,7 +681,8 @@ func (sc *bridgeScratch) release() {
 func (q *rankQuery) setStats(st Stats) {
 	n := st.DocCount()
 	for i, t := range q.terms {
-		q.idf[i] = idf(n, st.DocFreq(t))
+		own := st.DocFreq(t)
+		q.idf[i] = idf(n, own)
 		if q.rarity != nil {
 			q.idf[i] = min(q.idf[i], idf(n, 0)*q.rarity[i])
 		}
@@ -702,13 +703,13 @@ func (q *rankQuery) setStats(st Stats) {
 		// heaviest word and any match through a bridge look like a
 		// full answer, or its absence like none. Words merely used
 		// alike ("autumn" and "spring") say neither.
-		known := st.DocFreq(t) > 0
+		known := own > 0
 		for _, b := range bs {
 			if b.kind == bridgeSimilar {
 				continue
 			}
 			known = true
-			if st.DocFreq(t) == 0 {
+			if own == 0 {
 				q.idf[i] = min(q.idf[i], b.idf)
 			}
 		}
