@@ -33,7 +33,8 @@ var rankingFiles = []string{
 	"news13-paraphrase.tune.jsonl", "news14-paraphrase.tune.jsonl", "news15-paraphrase.tune.jsonl", "news16-paraphrase.tune.jsonl",
 	"news17-paraphrase.tune.jsonl", "news18-paraphrase.tune.jsonl", "news19-paraphrase.tune.jsonl", "news20-paraphrase.tune.jsonl",
 	"news21-paraphrase.tune.jsonl", "news22-paraphrase.tune.jsonl",
-	"news23-paraphrase.tune.jsonl", "news24-paraphrase.tune.jsonl", "news25-paraphrase.tune.jsonl",
+	"news23-paraphrase.tune.jsonl", "news24-paraphrase.tune.jsonl", "news25-paraphrase.tune.jsonl", "news26-paraphrase.tune.jsonl",
+	"news27-paraphrase.tune.jsonl",
 }
 
 // rankingSets reads the corpus QA files of dir named in files, each as a
