@@ -160,6 +160,9 @@ const (
 	news27Dir     = "testdata/eval/news27"
 	news27Tune    = "news27-paraphrase.tune.jsonl"
 	news27Heldout = "news27-paraphrase.heldout.jsonl"
+	news28Dir     = "testdata/eval/news28"
+	news28Tune    = "news28-paraphrase.tune.jsonl"
+	news28Heldout = "news28-paraphrase.heldout.jsonl"
 )
 
 // The chat-style set (testdata/eval/README.md): questions typed as
@@ -617,6 +620,10 @@ func TestNews26ParaphraseRules(t *testing.T) {
 
 func TestNews27ParaphraseRules(t *testing.T) {
 	checkNewsParaSet(t, news27Dir, news27Tune, news27Heldout)
+}
+
+func TestNews28ParaphraseRules(t *testing.T) {
+	checkNewsParaSet(t, news28Dir, news28Tune, news28Heldout)
 }
 
 // newsSplit is how a news paraphrase set's halves divide its articles:
