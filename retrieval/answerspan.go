@@ -34,10 +34,17 @@ func answerSpan(an *Analyzer, q rankQuery, text string) (Span, bool) {
 		return Span{}, false
 	}
 	lo, hi := sc.extent(sq, best, m)
+	if sq.q.atype == AnswerPerson && !sq.place {
+		lo = sc.nameStart(an.lex, lo, hi)
+	}
 	start, end := sc.toks[lo].Start, sc.toks[hi].End
-	// A currency sign before a number belongs to it.
+	// A currency sign before a number belongs to it, a percent sign
+	// after it.
 	if r, size := utf8.DecodeLastRuneInString(text[:start]); size > 0 && unicode.Is(unicode.Sc, r) {
 		start -= size
+	}
+	if strings.HasPrefix(text[end:], "%") && end > start && unicode.IsDigit(rune(text[end-1])) {
+		end++
 	}
 	return Span{start, end}, true
 }
@@ -322,6 +329,7 @@ func (sc *spanScratch) extent(sq slotAsked, best int, m measure) (lo, hi int) {
 		if hi+1 < n && (words[hi+1] == "am" || words[hi+1] == "pm") && isDigits(words[hi]) {
 			hi++
 		}
+		lo -= sc.approximatorBefore(lo)
 	case sq.place && sc.placeRun(best):
 		_, hi = nameAround(text, toks, ev, best)
 	case q.atype == AnswerReason:
@@ -351,7 +359,9 @@ func (sc *spanScratch) extent(sq slotAsked, best int, m measure) (lo, hi int) {
 		switch q.atype {
 		case AnswerNumber:
 			hi += unitWords(m, text, toks, words, hi)
+			hi += percentAfter(text, toks, words, hi)
 			lo -= wholeBefore(words, lo)
+			lo -= sc.approximatorBefore(lo)
 		case AnswerTime:
 			if hi+1 < n && timeUnits[words[hi]] && relativeTimes[words[hi+1]] && joined(hi, hi+1) {
 				hi++ // "four years ago"
@@ -716,6 +726,65 @@ var (
 	perWords  = wordSet("an", "a", "per")
 	andWords  = wordSet("and")
 )
+
+// nameStart returns where the name in words lo to hi starts once the
+// common words in front of it are left out: a role or a title the
+// sentence gives the person ("Greenkeeper Declan Aspinall", "Councillor
+// Douglas Fairhurst", "Local MP Desmond Haverley") or an article ("The
+// Marsden Community Trust"). Two words are always kept, so that a name
+// whose first word is also a common word ("Rose Tremain") stays whole.
+func (sc *spanScratch) nameStart(lx *lexicon, lo, hi int) int {
+	for hi-lo >= 2 && (sc.words[lo] == "the" || lx.commonWord(sc.words[lo])) {
+		lo++
+	}
+	return lo
+}
+
+// approximatorBefore returns how many words right before word lo say how
+// near the number or time that starts there is to the truth: "more than
+// 2,000", "almost two tonnes", "just after 3.15pm", "up to 70 per cent".
+// They are part of the answer: "2,000" alone says more than the article
+// does.
+func (sc *spanScratch) approximatorBefore(lo int) int {
+	words := sc.words
+	spaced := func(a, b int) bool { return strings.TrimSpace(sc.text[sc.toks[a].End:sc.toks[b].Start]) == "" }
+	// The number's own currency sign may stand between: "around £12,000".
+	signed := func(a, b int) bool {
+		gap := strings.TrimSpace(sc.text[sc.toks[a].End:sc.toks[b].Start])
+		return strings.TrimFunc(gap, func(r rune) bool { return unicode.Is(unicode.Sc, r) }) == ""
+	}
+	if lo >= 2 && spaced(lo-2, lo-1) && signed(lo-1, lo) && approximatorPairs[words[lo-2]+" "+words[lo-1]] {
+		return 2
+	}
+	if lo >= 1 && signed(lo-1, lo) && approximators[words[lo-1]] {
+		return 1
+	}
+	return 0
+}
+
+// approximators and approximatorPairs are the words that say how near a
+// number is (approximatorBefore).
+var (
+	approximators = wordSet("about", "around", "almost", "nearly", "roughly", "approximately",
+		"some", "over", "under", "just", "barely", "exactly", "precisely", "only")
+	approximatorPairs = wordSet("more than", "less than", "fewer than", "up to", "at least", "at most",
+		"just under", "just over", "just after", "just before", "well over", "well under", "close to")
+)
+
+// percentAfter returns how many words after word hi, a number, say it is
+// a share: "70 per cent", "12 percent" (a "%" sign stands in the word).
+func percentAfter(text string, toks []Span, words []string, hi int) int {
+	tight := func(a, b int) bool { return strings.TrimSpace(text[toks[a].End:toks[b].Start]) == "" }
+	switch {
+	case !isDigits(words[hi]) && !numberWords[words[hi]]:
+		return 0
+	case hi+2 < len(words) && words[hi+1] == "per" && words[hi+2] == "cent" && tight(hi, hi+1) && tight(hi+1, hi+2):
+		return 2
+	case hi+1 < len(words) && words[hi+1] == "percent" && tight(hi, hi+1):
+		return 1
+	}
+	return 0
+}
 
 // wholeBefore returns how many words before word lo of words belong to
 // the number that starts there: "six and a half" ends in "half", "two

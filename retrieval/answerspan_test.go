@@ -27,7 +27,7 @@ func TestAnswerSpan(t *testing.T) {
 		{"Why did Washington break off ties with Iran?", "after militants occupied the US Embassy in Tehran in the wake of the 1979 Islamic Revolution"},
 		{"Where do Iraqi officials want the next meeting to take place?", "Baghdad"},
 		{"When will the expanded follow-up meeting be held?", "next month"},
-		{"How many years have Washington and Tehran had no diplomatic relations?", "28"},
+		{"How many years have Washington and Tehran had no diplomatic relations?", "nearly 28"},
 		// Who a named person is: the role the sentence gives them, typed
 		// as it may be.
 		{"Who is Zalmy Khalilzad?", "US ambassador to Iraq"},
@@ -117,7 +117,7 @@ func TestAnswerSpanOfTimes(t *testing.T) {
 		{"The club had played for decades before it folded four years ago.", "when did the club fold", "four years ago"},
 		// "What time" asks for a time of day, written whole or in two
 		// words; not "what time of year".
-		{"The alarm was raised at about 2.15am on Tuesday by a guard.", "what time was the alarm raised", "2.15am"},
+		{"The alarm was raised at about 2.15am on Tuesday by a guard.", "what time was the alarm raised", "about 2.15am"},
 		{"The gates opened at 10 am and the press ran for six hours.", "at what time did the gates open", "10 am"},
 		{"The last bus left at midnight on Friday, 12 June.", "what time did the last bus leave", "midnight"},
 		{"The 14.30 train was cancelled at 11.05pm, the operator said.", "what time was the train cancelled", "11.05pm"},
@@ -143,7 +143,16 @@ func TestAnswerSpanOfTimes(t *testing.T) {
 		// A name with a digit in it is no number.
 		{"The G8 nations may join the talks in Istanbul.", "how many nations may join the talks", ""},
 		// A count of the thing asked for in other words is still a count.
-		{"More than 600 people were moved out of Tenbury on Sunday.", "how many tenbury residents had to leave", "600"},
+		{"More than 600 people were moved out of Tenbury on Sunday.", "how many tenbury residents had to leave", "More than 600"},
+		// How near a number is to the truth is part of it, and so is
+		// "per cent": "2,000" alone says more than the article does.
+		{"The boat weighs almost two tonnes and is 14 metres long.", "how heavy is the boat", "almost two tonnes"},
+		{"Prices in the closing sale are cut by up to 70 per cent.", "how big are the discounts in the sale", "up to 70 per cent"},
+		{"Turnout rose to 41% this year, the council said.", "by how much did turnout rise", "41%"},
+		{"The swan was first seen in difficulty just after 3.15pm on Sunday.", "what time was the swan first seen in difficulty", "just after 3.15pm"},
+		{"Crews fought the blaze for more than 12 hours.", "how long did crews fight the blaze", "more than 12 hours"},
+		{"The repairs cost around £12,000, the trust said.", "what did the repairs cost", "around £12,000"},
+		{"The 12 volunteers worked for 40 hours.", "how many volunteers worked", "12"},
 		// No number of the measure asked for: no answer words.
 		{"Pellow mill reopened in 1998, 12 volunteers said.", "how old is pellow mill", ""},
 		// A street is no one's name, though capitalised as one.
@@ -151,6 +160,12 @@ func TestAnswerSpanOfTimes(t *testing.T) {
 		// Nor is the name of what the question asks about, nor an acronym.
 		{"Staff at the Kelbury Museum, led by Lionel Achterberg, counted the coins.", "who runs the museum", "Lionel Achterberg"},
 		{"New LED lamps were fitted by Moira Quennell and her team.", "who fitted the lamps", "Moira Quennell"},
+		// A person's name without the role or title in front of it; two
+		// words stay, so a first name that is also a word is kept.
+		{"Botanist Declan Aspinall, 58, counted the orchids.", "who counted the orchids", "Declan Aspinall"},
+		{"The plan was backed by Local MP Desmond Haverley.", "who backed the plan", "Desmond Haverley"},
+		{"The ribbon was cut by Councillor Rose Tremain.", "who cut the ribbon", "Rose Tremain"},
+		{"The ribbon was cut by Rose Tremain.", "who cut the ribbon", "Rose Tremain"},
 		// "Where" and "which road" take a street's or a building's name.
 		{"The club's boathouse stands beside the river on Wharf Road in Kessingford.", "where is the boathouse", "Wharf Road"},
 		{"Mr Fothergill was riding along Whitmoor Road when the van hit him.", "which road was he cycling on", "Whitmoor Road"},
