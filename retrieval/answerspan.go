@@ -729,10 +729,11 @@ var (
 
 // nameStart returns where the name in words lo to hi starts once the
 // common words in front of it are left out: a role or a title the
-// sentence gives the person ("Greenkeeper Declan Aspinall", "Councillor
+// sentence gives the person ("Botanist Chidubem Alston", "Councillor
 // Douglas Fairhurst", "Local MP Desmond Haverley") or an article ("The
 // Marsden Community Trust"). Two words are always kept, so that a name
 // whose first word is also a common word ("Rose Tremain") stays whole.
+// A role the lexicon does not know ("Greenkeeper") stays.
 func (sc *spanScratch) nameStart(lx *lexicon, lo, hi int) int {
 	for hi-lo >= 2 && (sc.words[lo] == "the" || lx.commonWord(sc.words[lo])) {
 		lo++
@@ -772,7 +773,7 @@ var (
 )
 
 // percentAfter returns how many words after word hi, a number, say it is
-// a share: "70 per cent", "12 percent" (a "%" sign stands in the word).
+// a share: "70 per cent", "12 percent" (answerSpan takes a "%" sign).
 func percentAfter(text string, toks []Span, words []string, hi int) int {
 	tight := func(a, b int) bool { return strings.TrimSpace(text[toks[a].End:toks[b].Start]) == "" }
 	switch {
