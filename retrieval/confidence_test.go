@@ -252,6 +252,50 @@ func TestCrossValidate(t *testing.T) {
 	}
 }
 
+// TestHoldOut leaves two small sets out together: one fit (one threshold)
+// scores both, each row counts its own set, and a name that is not one of
+// the ranking's own training sets is refused.
+func TestHoldOut(t *testing.T) {
+	ctx := context.Background()
+	news2, _, err := corpus.LoadDir(ctx, "testdata/eval/news2")
+	if err != nil {
+		t.Fatal(err)
+	}
+	sel := readEval(t, "trecqa-dev.jsonl").Selection
+	para := readEval(t, "seed-paraphrase3.tune.jsonl").QA[:20]
+	news := readEval(t, "news2-paraphrase.tune.jsonl").QA[:20]
+	data := TrainingData{
+		Selection: sel[:20],
+		Dev:       sel[20:40],
+		Corpora:   []QACorpus{{Name: "seed dev", Corpus: seedCorpus(t), Items: readEval(t, "seed-questions.dev.jsonl").QA}},
+		Ranking: []QACorpus{
+			{Name: "para", Corpus: seedCorpus(t), Items: para},
+			{Name: "news2", Corpus: news2, Items: news},
+		},
+	}
+	res, err := HoldOut(ctx, data, []string{"news2", "para"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(res) != 2 || res[0].Name != "news2" || res[1].Name != "para" {
+		t.Fatalf("rows %+v; want news2 and para", res)
+	}
+	if res[0].Threshold != res[1].Threshold || res[0].Threshold <= 0 || res[0].Threshold >= 1 {
+		t.Errorf("thresholds %v and %v; want the one fit's, a probability", res[0].Threshold, res[1].Threshold)
+	}
+	for i, items := range [][]QAItem{news, para} {
+		if r := res[i]; r.Questions != len(items) || r.FirstRight > r.Answerable || r.Decided > r.Questions || r.Decided == 0 {
+			t.Errorf("row %+v; want %d questions, some decided rightly", r, len(items))
+		}
+	}
+	if _, err := HoldOut(ctx, data, []string{"news2", "nothing"}); err == nil {
+		t.Error("a name not among the ranking's training sets was held out")
+	}
+	if data.Ranking[0].Name != "para" || len(data.Ranking) != 2 {
+		t.Errorf("HoldOut changed the training data given: %v", data.Ranking)
+	}
+}
+
 // TestFitRankingWeights fits the ranking weights on a small data set: the fit is
 // deterministic, never worse on its objective than where it started, and
 // never worse on its dev set.

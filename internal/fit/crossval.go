@@ -88,6 +88,30 @@ func crossValidate(ctx context.Context, w io.Writer, dir string) error {
 	if err != nil {
 		return err
 	}
+	printFolds(w, res)
+	return nil
+}
+
+// holdOut prints what the ranking and the answerability model fitted
+// without the tuning halves named in names (as -crossval names them:
+// "news19-paraphrase"), left out together, make of each of them, beside
+// the shipped models.
+func holdOut(ctx context.Context, w io.Writer, dir string, names []string) error {
+	data, err := trainingData(ctx, w, dir)
+	if err != nil {
+		return err
+	}
+	res, err := retrieval.HoldOut(ctx, data, names)
+	if err != nil {
+		return err
+	}
+	printFolds(w, res)
+	return nil
+}
+
+// printFolds prints the figures of the sets left out, a row each and
+// their sum.
+func printFolds(w io.Writer, res []retrieval.FoldResult) {
 	fmt.Fprintln(w, "| left out | questions | answerable | first sentence right, shipped | fitted without it | decided rightly, shipped | fitted without it | threshold without it |")
 	fmt.Fprintln(w, "|---|---:|---:|---:|---:|---:|---:|---:|")
 	var sum retrieval.FoldResult
@@ -103,7 +127,6 @@ func crossValidate(ctx context.Context, w io.Writer, dir string) error {
 	fmt.Fprintf(w, "| all | %d | %d | %d (%.3f) | %d (%.3f) | %d (%.3f) | %d (%.3f) | |\n", sum.Questions, sum.Answerable,
 		sum.ShippedFirst, share(sum.ShippedFirst, sum.Answerable), sum.FirstRight, share(sum.FirstRight, sum.Answerable),
 		sum.ShippedDecide, share(sum.ShippedDecide, sum.Questions), sum.Decided, share(sum.Decided, sum.Questions))
-	return nil
 }
 
 func share(a, b int) float64 {

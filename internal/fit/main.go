@@ -33,9 +33,15 @@
 // turn, the weights and the answerability model fitted without it, and its
 // questions scored with them (first sentence right, the decision aside;
 // decided rightly), beside the shipped models' figures on it, which are
-// training figures.
+// training figures. Left out one at a time, a set is one of dozens and
+// the weights, fitted from the shipped ones, seldom move: -crossval
+// judges the decision out of sample, the ranking in sample. With -holdout
+// the named halves are left out together, the weights move, and a change
+// of the ranking is judged on them: fit with and without the change, and
+// compare the two "fitted without it" columns.
 //
 //	go run ./internal/fit -crossval
+//	go run ./internal/fit -holdout news19-paraphrase,news20-paraphrase
 package main
 
 import (
@@ -48,6 +54,7 @@ import (
 	"os"
 	"path/filepath"
 	"slices"
+	"strings"
 
 	"github.com/verbatim-bot/verbatim/corpus"
 	"github.com/verbatim-bot/verbatim/retrieval"
@@ -57,10 +64,18 @@ func main() {
 	dir := flag.String("dir", filepath.Join("retrieval", "testdata", "eval"), "folder of the evaluation files")
 	out := flag.String("o", "retrieval", "the folder to write weights.json and confidence.json to")
 	crossval := flag.Bool("crossval", false, "write nothing: leave each later tuning half out in turn, fit without it, and print what the fitted models make of it")
+	holdout := flag.String("holdout", "", "write nothing: leave these later tuning halves out together (comma-separated, as -crossval names them: news19-paraphrase,news20-paraphrase), fit without them, and print what the fitted models make of each")
 	flag.Parse()
 	do := run
-	if *crossval {
+	switch {
+	case *crossval && *holdout != "":
+		fmt.Fprintln(os.Stderr, "fit: -crossval and -holdout measure differently; give one")
+		os.Exit(2)
+	case *crossval:
 		do = func(ctx context.Context, w io.Writer, dir, _ string) error { return crossValidate(ctx, w, dir) }
+	case *holdout != "":
+		names := strings.Split(*holdout, ",")
+		do = func(ctx context.Context, w io.Writer, dir, _ string) error { return holdOut(ctx, w, dir, names) }
 	}
 	if err := do(context.Background(), os.Stdout, *dir, *out); err != nil {
 		fmt.Fprintln(os.Stderr, "fit:", err)
