@@ -55,6 +55,7 @@ var confFeatureNames = []string{
 	"lead",           // the first is its article's opening sentence
 	"slot_q",         // the question asks for a kind of thing a sentence can be seen to hold (asksSlot)
 	"slot",           // and the first holds one
+	"soft",           // idf share of the question the first says in other words, by its words' vectors (softShare)
 }
 
 // confidenceModel is a fitted logistic model and its decision threshold.
@@ -216,5 +217,6 @@ func confEvidence(q rankQuery, first scored, d *doc, scores []float64) []float64
 			x[32] = 1
 		}
 	}
+	x[33] = q.softShare(d)
 	return x
 }

@@ -21,7 +21,7 @@ import (
 // with it; GLOVE-LICENSE says where the vectors come from. GLOVE_VECTORS
 // names the vectors' file (internal/lexicongen tells how to get it).
 //
-//go:generate go run ../internal/lexicongen -o lexicon.txt.gz -vectors ${GLOVE_VECTORS}
+//go:generate go run ../internal/lexicongen -o lexicon.txt.gz -vectors-out vectors.bin -vectors ${GLOVE_VECTORS}
 //go:generate sh -c "go test -run ^TestCompiledLexiconCurrent$ -update . || go test -run ^TestCompiledLexiconCurrent$ -update ."
 
 // bridgeKind is where a lexical bridge comes from; each kind is switched

