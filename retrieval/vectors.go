@@ -11,10 +11,13 @@ import (
 
 // The soft match. A paraphrase keeps the question's names and changes its
 // other words ("how big was the crowd" for "about 600 supporters filled
-// the hall"), and no list of synonyms holds every pair a reader makes. GloVe's word vectors (the words of the lexicon's "e" lines:
-// internal/lexicongen/vectors.go writes them) tell how alike two words are
-// used; the ranking reorders its first few sentences by how close their
-// words come to the question's words they do not hold (softMatch).
+// the hall"), and no list of synonyms holds every pair a reader makes.
+// GloVe's word vectors (the words of the lexicon's "e" lines:
+// internal/lexicongen/vectors.go writes them) tell how alike two words
+// are used. How much of the question the first sentence says in other
+// words (softShare) is evidence for the answerability decision. As a part
+// of the ranking's score it gained only on the sets it was fitted on
+// (docs/quality.md, the twenty-third stop).
 
 //go:embed vectors.bin
 var vectorsBin []byte
@@ -62,7 +65,7 @@ func parseVectors(b []byte) (*wordVectors, bool) {
 		if p+l > len(b) {
 			return nil, false
 		}
-		wv.words[i] = unsafe.String(&b[p], l)
+		wv.words[i] = unsafe.String(unsafe.SliceData(b[p:p+l]), l)
 		p += l
 	}
 	if len(b) != p+n*dims+4*n {

@@ -42,7 +42,9 @@ func TestVectors(t *testing.T) {
 			t.Errorf("cosine(%s, %s) = %v; want 1", tt.w, tt.w, c)
 		}
 	}
-	for _, bad := range [][]byte{nil, []byte("VBV1"), vectorsBin[:len(vectorsBin)-1], append([]byte("XXXX"), vectorsBin[4:]...)} {
+	// One word of no letters at the very end: no vector follows.
+	empty := []byte("VBV1\x01\x00\x00\x00\x01\x00\x00\x00\x00")
+	for _, bad := range [][]byte{nil, []byte("VBV1"), empty, vectorsBin[:len(vectorsBin)-1], append([]byte("XXXX"), vectorsBin[4:]...)} {
 		if _, ok := parseVectors(bad); ok {
 			t.Errorf("parseVectors accepted %d bytes of a damaged file", len(bad))
 		}
