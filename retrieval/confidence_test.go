@@ -200,20 +200,20 @@ func TestScoreDecidesAsEvalDoes(t *testing.T) {
 	}
 }
 
-// TestCrossValidate leaves two small sets out in turn, on a small
-// training set: each fold's figures count the set left out, its
-// threshold is a probability, and a name that is not one of the
-// ranking's own training sets is refused.
-func TestCrossValidate(t *testing.T) {
-	ctx := context.Background()
-	news2, _, err := corpus.LoadDir(ctx, "testdata/eval/news2")
+// smallTrainingData is a small training set for cross-validation: 20
+// TrecQA questions to fit on and 20 as dev, the seed dev questions, and
+// two ranking sets of 20 questions each, "para" on the seed article and
+// "news2" on its folder, whose items it returns too.
+func smallTrainingData(t *testing.T) (data TrainingData, para, news []QAItem) {
+	t.Helper()
+	news2, _, err := corpus.LoadDir(context.Background(), "testdata/eval/news2")
 	if err != nil {
 		t.Fatal(err)
 	}
 	sel := readEval(t, "trecqa-dev.jsonl").Selection
-	para := readEval(t, "seed-paraphrase3.tune.jsonl").QA[:20]
-	news := readEval(t, "news2-paraphrase.tune.jsonl").QA[:20]
-	data := TrainingData{
+	para = readEval(t, "seed-paraphrase3.tune.jsonl").QA[:20]
+	news = readEval(t, "news2-paraphrase.tune.jsonl").QA[:20]
+	data = TrainingData{
 		Selection: sel[:20],
 		Dev:       sel[20:40],
 		Corpora:   []QACorpus{{Name: "seed dev", Corpus: seedCorpus(t), Items: readEval(t, "seed-questions.dev.jsonl").QA}},
@@ -222,6 +222,16 @@ func TestCrossValidate(t *testing.T) {
 			{Name: "news2", Corpus: news2, Items: news},
 		},
 	}
+	return data, para, news
+}
+
+// TestCrossValidate leaves two small sets out in turn, on a small
+// training set: each fold's figures count the set left out, its
+// threshold is a probability, and a name that is not one of the
+// ranking's own training sets is refused.
+func TestCrossValidate(t *testing.T) {
+	ctx := context.Background()
+	data, para, news := smallTrainingData(t)
 	res, err := CrossValidate(ctx, data, []string{"para", "news2"})
 	if err != nil {
 		t.Fatal(err)
@@ -257,22 +267,7 @@ func TestCrossValidate(t *testing.T) {
 // the ranking's own training sets is refused.
 func TestHoldOut(t *testing.T) {
 	ctx := context.Background()
-	news2, _, err := corpus.LoadDir(ctx, "testdata/eval/news2")
-	if err != nil {
-		t.Fatal(err)
-	}
-	sel := readEval(t, "trecqa-dev.jsonl").Selection
-	para := readEval(t, "seed-paraphrase3.tune.jsonl").QA[:20]
-	news := readEval(t, "news2-paraphrase.tune.jsonl").QA[:20]
-	data := TrainingData{
-		Selection: sel[:20],
-		Dev:       sel[20:40],
-		Corpora:   []QACorpus{{Name: "seed dev", Corpus: seedCorpus(t), Items: readEval(t, "seed-questions.dev.jsonl").QA}},
-		Ranking: []QACorpus{
-			{Name: "para", Corpus: seedCorpus(t), Items: para},
-			{Name: "news2", Corpus: news2, Items: news},
-		},
-	}
+	data, para, news := smallTrainingData(t)
 	res, err := HoldOut(ctx, data, []string{"news2", "para"})
 	if err != nil {
 		t.Fatal(err)

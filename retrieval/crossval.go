@@ -39,7 +39,7 @@ type FoldResult struct {
 func CrossValidate(ctx context.Context, data TrainingData, names []string) ([]FoldResult, error) {
 	var out []FoldResult
 	for _, name := range names {
-		res, err := fitWithout(ctx, data, []string{name})
+		res, err := HoldOut(ctx, data, []string{name})
 		if err != nil {
 			return nil, err
 		}
@@ -56,12 +56,6 @@ func CrossValidate(ctx context.Context, data TrainingData, names []string) ([]Fo
 // judged on questions no fit of it has seen: fitted with and without the
 // change from the same start, the two rankings are compared on the group.
 func HoldOut(ctx context.Context, data TrainingData, names []string) ([]FoldResult, error) {
-	return fitWithout(ctx, data, names)
-}
-
-// fitWithout fits both models without the sets named in names and scores
-// each of those sets with them and with the shipped models.
-func fitWithout(ctx context.Context, data TrainingData, names []string) ([]FoldResult, error) {
 	fold := data
 	fold.Ranking = slices.Clone(data.Ranking)
 	var left []QACorpus
