@@ -150,10 +150,51 @@ func (q rankQuery) slotWord(d doc, j int) bool {
 	case slotClock:
 		return clockTime(d.words, j)
 	case slotWhen:
-		return e&evTime != 0 && pointInTime(d.words, j)
+		return e&evTime != 0 && pointInTime(d.words, j) && q.timeGrain(d.words, j)
 	}
 	return false
 }
+
+// timeGrain reports whether the point in time at word j of words is of
+// the grain q's focus asks for: a year for "what year" ("1936"), a
+// season or a month for "what time of year", a day for "what date" or
+// "which day" (a weekday, a month with or without its day,
+// "yesterday"), a month for "which month"; any for "when" and every
+// other question. ("Last year" holds the question's own word, which
+// fills no slot.)
+func (q rankQuery) timeGrain(words []string, j int) bool {
+	w := words[j]
+	switch q.focus {
+	case "year":
+		if q.timeOfYear() {
+			return months[w] || seasons[w]
+		}
+		return isYear(w) || w == "num"
+	case "date", "day":
+		return months[w] || weekdays[w] || dayWords[w] || isDigits(w) && !isYear(w)
+	case "month":
+		return months[w]
+	}
+	return true
+}
+
+// timeOfYear reports whether q asks "what time of year": a season or a
+// month, not a year.
+func (q rankQuery) timeOfYear() bool {
+	for i := 0; i+2 < len(q.words); i++ {
+		if q.words[i] == "time" && q.words[i+1] == "of" && q.words[i+2] == "year" {
+			return true
+		}
+	}
+	return false
+}
+
+var (
+	// seasons answer "what time of year".
+	seasons = wordSet("spring", "summer", "autumn", "fall", "winter")
+	// dayWords name a day by where it stands from today.
+	dayWords = wordSet("yesterday", "today", "tomorrow", "tonight", "weekend")
+)
 
 // holdsMoney reports whether d's text holds a sum of money: a currency
 // sign before a digit ("£45,000", "$3m"), or a number with a currency
