@@ -366,6 +366,28 @@ func (sc *spanScratch) extent(sq slotAsked, best int, m measure) (lo, hi int) {
 			if hi+1 < n && timeUnits[words[hi]] && relativeTimes[words[hi+1]] && joined(hi, hi+1) {
 				hi++ // "four years ago"
 			}
+			lo, hi = q.grainOf(words, lo, hi)
+		}
+	}
+	return lo, hi
+}
+
+// grainOf narrows the time at words lo to hi to the grain q asks for,
+// when the time holds it: the year of "4 October 1983" for "what year",
+// its month for "which month". Any other question keeps the time whole.
+func (q rankQuery) grainOf(words []string, lo, hi int) (int, int) {
+	var of func(w string) bool
+	switch {
+	case q.focus == "year" && !q.timeOfYear():
+		of = isYear
+	case q.focus == "month":
+		of = func(w string) bool { return months[w] }
+	default:
+		return lo, hi
+	}
+	for j := lo; j <= hi; j++ {
+		if of(words[j]) {
+			return j, j
 		}
 	}
 	return lo, hi

@@ -115,6 +115,11 @@ func TestAnswerSpanOfTimes(t *testing.T) {
 		{"The teachers, who have gone without a rise for years, will walk out again next month.", "when are the teachers walking out", "next month"},
 		{"Scarthwaite's rescue team has worked in the cave for more than 60 years.", "when did the rescue team work in the cave", ""},
 		{"The club had played for decades before it folded four years ago.", "when did the club fold", "four years ago"},
+		// "What year" and "which month" take that part of a date;
+		// "what date" and "when" the date whole.
+		{"The postman started on 4 October 1983, when a stamp cost 16p.", "what year did the postman start", "1983"},
+		{"The postman started on 4 October 1983, when a stamp cost 16p.", "in which month did the postman start", "October"},
+		{"The postman started on 4 October 1983, when a stamp cost 16p.", "on what date did the postman start", "4 October 1983"},
 		// "What time" asks for a time of day, written whole or in two
 		// words; not "what time of year".
 		{"The alarm was raised at about 2.15am on Tuesday by a guard.", "what time was the alarm raised", "about 2.15am"},
