@@ -163,6 +163,9 @@ const (
 	news28Dir     = "testdata/eval/news28"
 	news28Tune    = "news28-paraphrase.tune.jsonl"
 	news28Heldout = "news28-paraphrase.heldout.jsonl"
+	news29Dir     = "testdata/eval/news29"
+	news29Tune    = "news29-paraphrase.tune.jsonl"
+	news29Heldout = "news29-paraphrase.heldout.jsonl"
 )
 
 // The chat-style set (testdata/eval/README.md): questions typed as
@@ -624,6 +627,10 @@ func TestNews27ParaphraseRules(t *testing.T) {
 
 func TestNews28ParaphraseRules(t *testing.T) {
 	checkNewsParaSet(t, news28Dir, news28Tune, news28Heldout)
+}
+
+func TestNews29ParaphraseRules(t *testing.T) {
+	checkNewsParaSet(t, news29Dir, news29Tune, news29Heldout)
 }
 
 // newsSplit is how a news paraphrase set's halves divide its articles:
