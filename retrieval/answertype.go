@@ -241,6 +241,10 @@ func (lx *lexicon) questionType(an *Analyzer, wh string, rest []string) (AnswerT
 		if n := nameOf(rest); n > 0 {
 			rest, named = rest[n:], true
 		}
+		if wh != "name" && !named && len(rest) > 1 && strings.ToLower(rest[0]) == "age" && auxiliaries[strings.ToLower(rest[1])] {
+			// "What age is the dugout" asks how old it is.
+			return AnswerNumber, ""
+		}
 		if !named && len(rest) > 0 && auxiliaries[strings.ToLower(rest[0])] {
 			// "What is the population of X", "what was X's first
 			// name": the head of the subject is the focus. After

@@ -36,6 +36,9 @@ var measureWords = map[string]measure{
 	"heavy": measureWeight,
 }
 
+// muchMeasures maps the noun after "how much" to its measure.
+var muchMeasures = map[string]measure{"weight": measureWeight, "time": measureDuration}
+
 // Units that follow a number of each measure, lower-cased.
 var (
 	timeUnits = wordSet("second", "seconds", "minute", "minutes", "hour", "hours", "day", "days",
@@ -72,8 +75,17 @@ const measureCountReach = 3
 // stop word ("homes" in "how many homes were flooded", "measles cases").
 func measureOf(an *Analyzer, qa Question, terms []string) (measure, []int) {
 	ws := strings.Fields(qa.WhPhrase)
-	if len(ws) != 2 || ws[0] != "how" {
+	first, _, _ := strings.Cut(strings.ToLower(qa.Content), " ")
+	switch {
+	case len(ws) == 1 && (ws[0] == "what" || ws[0] == "which") && first == "age":
+		return measureAge, nil // "what age is the dugout"
+	case len(ws) != 2 || ws[0] != "how":
 		return measureNone, nil
+	case ws[1] == "much":
+		// "How much weight did he lose", "how much time did it take":
+		// the noun names the measure; a bare "how much" asks for a sum
+		// or an amount.
+		return muchMeasures[first], nil
 	}
 	m := measureWords[ws[1]]
 	if m != measureCount {

@@ -56,6 +56,14 @@ func TestMeasured(t *testing.T) {
 		{"How old is the bridge?", "The bridge was built in 1890.", true},
 		{"How old is the fiddle?", "The fiddle was made in Cremona in 1721.", true},
 		{"How old is the bridge?", "The bridge was closed for repairs in 2019.", false},
+		// "What age" asks how old; the noun after "how much" may name
+		// the measure: weight, time.
+		{"What age is the brooch?", "The brooch dates from around the year 700.", true},
+		{"What age is Graham Tolland?", "Graham Tolland said 54 people had lost their jobs.", false},
+		{"How much weight did the tortoise lose?", "The tortoise lost about 200 grams.", true},
+		{"How much weight did the tortoise lose?", "The tortoise, 60, was found by Mr Lyle, 69.", false},
+		{"How much time did the clean-up take?", "The clean-up took four workers two days.", true},
+		{"How much time did the clean-up take?", "The clean-up filled nine skips.", false},
 		// "How far" as often asks how far over or behind: no measure.
 		{"How far over budget did the scheme go?", "The bill was 65 million more than planned.", true},
 		// Other number questions ask for no particular measure.
