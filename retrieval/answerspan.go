@@ -16,13 +16,22 @@ import (
 // text, so the quote itself is never changed.
 func answerSpan(an *Analyzer, q rankQuery, text string) (Span, bool) {
 	sq := askedSlot(q)
-	if an.lex == nil || sq.want == 0 && sq.q.focus == "" {
+	occupation := q.asksOccupation()
+	if an.lex == nil || sq.want == 0 && sq.q.focus == "" && !occupation {
 		return Span{}, false
 	}
 	sc := spanPool.Get().(*spanScratch)
 	defer sc.release()
 	if !sc.read(an, sq.q, text) {
 		return Span{}, false
+	}
+	if occupation {
+		if lo, hi, ok := sc.occupation(); ok {
+			return Span{sc.toks[lo].Start, sc.toks[hi].End}, true
+		}
+		if sq.want == 0 && sq.q.focus == "" {
+			return Span{}, false
+		}
 	}
 	if sq.org {
 		if lo, hi, ok := sc.orgName(an, sq.q); ok {
@@ -208,6 +217,61 @@ func (sc *spanScratch) orgName(an *Analyzer, q rankQuery) (lo, hi int, ok bool) 
 	return lo, hi, lo >= 0
 }
 
+// asksOccupation reports whether q asks what someone does for a living:
+// "what did Dorcas Whitlow do for a living", "what job did he have",
+// "what was her profession", "what does Harriet Quaile do".
+func (q rankQuery) asksOccupation() bool {
+	if q.wh != "what" || q.atype != AnswerDescription && q.atype != AnswerAny {
+		return false
+	}
+	for i, w := range q.words {
+		switch {
+		case occupationWords[w]:
+			return true
+		case w == "work" && i > 0 && q.words[i-1] == "for":
+			return true
+		}
+	}
+	n := len(q.words)
+	return n > 3 && q.words[n-1] == "do" && (q.words[1] == "does" || q.words[1] == "did")
+}
+
+// occupationWords ask what someone does for a living.
+var occupationWords = wordSet("job", "occupation", "profession", "career", "living", "trade")
+
+// occupation returns the first and last word of the description that
+// follows the name of a person the question names, after their age if
+// it is given: "a retired florist" from "Dorcas Whitlow, 67, a retired
+// florist, filmed ...", up to the clause's end or a relative pronoun
+// ("a school nurse who ran ...").
+func (sc *spanScratch) occupation() (lo, hi int, ok bool) {
+	n := len(sc.words)
+	gap := func(a, b int) string { return strings.TrimSpace(sc.text[sc.toks[a].End:sc.toks[b].Start]) }
+	for j := 0; j < n; j++ {
+		if !sc.named[j] || sc.ev[j]&evCap == 0 {
+			continue
+		}
+		_, b := nameAround(sc.text, sc.toks, sc.ev, j)
+		j = b
+		k := b
+		if k+1 < n && gap(k, k+1) == "," && isAge(sc.words[k+1]) {
+			k++
+		}
+		if k+2 >= n || gap(k, k+1) != "," || sc.words[k+1] != "a" && sc.words[k+1] != "an" {
+			continue
+		}
+		lo, hi = k+1, k+2
+		for hi+1 < n && !clauseBreak(sc.text, sc.toks, sc.words, hi+1) && !relativePronouns[sc.words[hi+1]] {
+			hi++
+		}
+		return lo, hi, true
+	}
+	return 0, 0, false
+}
+
+// relativePronouns end a description: "a school nurse who ran ...".
+var relativePronouns = wordSet("who", "whom", "whose", "which", "that")
+
 // orgHeads are the words that end an organisation's name: "Trust",
 // "Ltd", "Club", "Council".
 var orgHeads = wordSet("trust", "trustees", "foundation", "fund", "club", "ltd", "limited", "plc", "inc", "llc",
@@ -300,6 +364,14 @@ func (sc *spanScratch) best(an *Analyzer, sq slotAsked) (int, measure) {
 		distance := rankQuery{measure: measureLength}
 		if b := sc.nearest(func(j int) bool { return fits(j) && numberAnswers(distance, sc.d, j) }); b >= 0 {
 			return b, measureLength
+		}
+	}
+	if q.atype == AnswerNumber && q.how == "much" && q.measure == measureNone {
+		// A bare "how much" asks for a sum as often as not ("how much
+		// did the campaigners collect"); a sum, where the sentence
+		// gives one, is the likelier answer.
+		if b := sc.nearest(func(j int) bool { return fits(j) && sumOfMoney(sc.text, sc.toks, sc.words, j) }); b >= 0 {
+			return b, q.measure
 		}
 	}
 	if b := sc.nearest(fits); b >= 0 || q.atype != AnswerNumber || q.measure != measureCount {

@@ -158,6 +158,19 @@ func TestAnswerSpanOfTimes(t *testing.T) {
 		{"Crews fought the blaze for more than 12 hours.", "how long did crews fight the blaze", "more than 12 hours"},
 		{"The repairs cost around £12,000, the trust said.", "what did the repairs cost", "around £12,000"},
 		{"The 12 volunteers worked for 40 hours.", "how many volunteers worked", "12"},
+		// "What age" asks how old; "how much" with a noun of a measure
+		// asks for that measure, a bare "how much" for a sum where the
+		// sentence has one.
+		{"The oak, a 300-year-old landmark, was cut down on Tuesday.", "what age was the oak", "300-year-old"},
+		{"The vet said Disraeli had lost about 200 grams since March, aged 60.", "how much weight did disraeli lose", "about 200 grams"},
+		{"Clearing the site took four workers two days and filled 9 skips.", "how much time did clearing the site take", "two days"},
+		{"The 14 campaigners have collected £31,000 so far.", "how much have the campaigners collected", "£31,000"},
+		// What someone does for a living: the description after their
+		// name (and age), to the clause's end or a relative pronoun.
+		{"Neighbour Dorcas Whitlow, 67, a retired florist, filmed the felling.", "what did dorcas whitlow do for a living", "a retired florist"},
+		{"The bus is named after Molly Dunphy, a school nurse who ran clubs in the town.", "what job did molly dunphy have", "a school nurse"},
+		{"His wife, Philomena, 62, a retired dinner lady, said she was pleased.", "what does philomena do for work", "a retired dinner lady"},
+		{"Dorcas Whitlow, 67, filmed the felling from her window.", "what did dorcas whitlow do for a living", ""},
 		// No number of the measure asked for: no answer words.
 		{"Pellow mill reopened in 1998, 12 volunteers said.", "how old is pellow mill", ""},
 		// A street is no one's name, though capitalised as one.
