@@ -317,8 +317,8 @@ func (sc *spanScratch) fits(an *Analyzer, sq slotAsked, j int) bool {
 			return !subjectsName(text, toks, ev, sc.subject, j)
 		case AnswerTime:
 			// "When" asks for a time; "what period" may ask for a
-			// length of it.
-			return !sq.when || pointInTime(words, j)
+			// length of it; "what year" for a year.
+			return (!sq.when || pointInTime(words, j)) && q.timeGrain(words, j)
 		}
 		return true
 	}

@@ -120,6 +120,9 @@ func TestAnswerSpanOfTimes(t *testing.T) {
 		{"The postman started on 4 October 1983, when a stamp cost 16p.", "what year did the postman start", "1983"},
 		{"The postman started on 4 October 1983, when a stamp cost 16p.", "in which month did the postman start", "October"},
 		{"The postman started on 4 October 1983, when a stamp cost 16p.", "on what date did the postman start", "4 October 1983"},
+		{"The ring was lost on the beach in the summer of 2011.", "what year was the ring lost", "2011"},
+		{"The oak came down on the morning of 17 February.", "on what date did the oak come down", "17 February"},
+		{"The line closed two years later, in the winter.", "what year did the line close", ""},
 		// "What time" asks for a time of day, written whole or in two
 		// words; not "what time of year".
 		{"The alarm was raised at about 2.15am on Tuesday by a guard.", "what time was the alarm raised", "about 2.15am"},
