@@ -362,7 +362,7 @@ func (sc *spanScratch) best(an *Analyzer, sq slotAsked) (int, measure) {
 		// away, so the ranking reads no measure from it; a distance,
 		// where the sentence gives one, is the likelier answer.
 		distance := rankQuery{measure: measureLength}
-		if b := sc.nearest(func(j int) bool { return fits(j) && numberAnswers(distance, sc.d, j) }); b >= 0 {
+		if b := sc.nearest(func(j int) bool { return fits(j) && numberAnswers(distance, sc.d, j) && !sc.modifier(j) }); b >= 0 {
 			return b, measureLength
 		}
 	}
@@ -378,10 +378,32 @@ func (sc *spanScratch) best(an *Analyzer, sq slotAsked) (int, measure) {
 		return b, q.measure
 	}
 	// A count of the thing asked for in other words ("600 people" for
-	// "how many residents"): any count.
+	// "how many residents"): any count, not a number of another measure
+	// ("for 148 years") nor one that describes a thing ("a four-storey
+	// building").
 	return sc.nearest(func(j int) bool {
-		return !sc.named[j] && sc.ev[j]&evNumber != 0 && numberAnswers(rankQuery{}, sc.d, j)
+		return !sc.named[j] && sc.ev[j]&evNumber != 0 && numberAnswers(rankQuery{}, sc.d, j) &&
+			!sc.modifier(j) && !sc.measureOfOther(j)
 	}), q.measure
+}
+
+// modifier reports whether the number that is word j is joined to the
+// word after it by a hyphen: it describes a thing ("the 25-metre pool",
+// "a four-storey building") rather than counting or measuring it.
+func (sc *spanScratch) modifier(j int) bool {
+	return j+1 < len(sc.words) && sc.text[sc.toks[j].End:sc.toks[j+1].Start] == "-"
+}
+
+// measureOfOther reports whether the number that is word j has a unit of
+// time, length, weight or money after it, or a currency sign before it:
+// a measure, no count of things.
+func (sc *spanScratch) measureOfOther(j int) bool {
+	if j+1 < len(sc.words) {
+		if w := sc.words[j+1]; timeUnits[w] || lengthUnits[w] || weightUnits[w] || currencies[w] {
+			return true
+		}
+	}
+	return sumOfMoney(sc.text, sc.toks, sc.words, j)
 }
 
 // extent returns the first and last word of the answer words that start

@@ -161,6 +161,11 @@ func TestAnswerSpanOfTimes(t *testing.T) {
 		{"Crews fought the blaze for more than 12 hours.", "how long did crews fight the blaze", "more than 12 hours"},
 		{"The repairs cost around £12,000, the trust said.", "what did the repairs cost", "around £12,000"},
 		{"The 12 volunteers worked for 40 hours.", "how many volunteers worked", "12"},
+		// A number that describes a thing ("25-metre pool") is no
+		// distance travelled; a count in other words is no length of
+		// time.
+		{"The twins swam 1,352 lengths of the 25-metre pool, roughly 21 miles.", "how far did the twins swim", "roughly 21 miles"},
+		{"Staff bought the brewery from the family that owned it for 148 years, saving all 34 jobs.", "how many roles were kept at the brewery", "34"},
 		// "What age" asks how old; "how much" with a noun of a measure
 		// asks for that measure, a bare "how much" for a sum where the
 		// sentence has one.
