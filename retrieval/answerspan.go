@@ -312,7 +312,7 @@ func (sc *spanScratch) fits(an *Analyzer, sq slotAsked, j int) bool {
 		case AnswerPerson:
 			// An acronym ("LED", "NHS") is no one's name.
 			return ev[j]&evAcronym == 0 && !placesName(text, toks, words, ev, j) &&
-				!subjectsName(text, toks, ev, sc.subject, j)
+				!sc.subjectsPerson(an.lex, j)
 		case AnswerPlace:
 			return !subjectsName(text, toks, ev, sc.subject, j)
 		case AnswerTime:
@@ -684,6 +684,16 @@ func (lx *lexicon) commonWord(w string) bool {
 // names, or one of its common words): the name of what the question asks
 // about, not of the person or place it asks for
 // ("Brierley Nurseries" for "where is the wenslow nursery?").
+// subjectsPerson is subjectsName for a person's name, which the role
+// in front of it is no part of: "Vet Samira Loxley" answers "which vet
+// helps out", though the question names a vet. Word j in the role is
+// no name at all.
+func (sc *spanScratch) subjectsPerson(lx *lexicon, j int) bool {
+	lo, hi := nameAround(sc.text, sc.toks, sc.ev, j)
+	lo = sc.nameStart(lx, lo, hi)
+	return j < lo || slices.Contains(sc.subject[lo:hi+1], true)
+}
+
 func subjectsName(text string, toks []Span, ev []evidence, subject []bool, j int) bool {
 	lo, hi := nameAround(text, toks, ev, j)
 	return slices.Contains(subject[lo:hi+1], true)

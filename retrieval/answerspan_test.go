@@ -192,6 +192,10 @@ func TestAnswerSpanOfTimes(t *testing.T) {
 		{"The plan was backed by Local MP Desmond Haverley.", "who backed the plan", "Desmond Haverley"},
 		{"The ribbon was cut by Councillor Rose Tremain.", "who cut the ribbon", "Rose Tremain"},
 		{"The ribbon was cut by Rose Tremain.", "who cut the ribbon", "Rose Tremain"},
+		// The role in front of a name is no part of it, though the
+		// question names the role.
+		{"Vet Samira Loxley, 45, gives her time free every Thursday.", "which vet helps out for nothing", "Samira Loxley"},
+		{"Designer Lachlan Brightwell, 39, has built 60 skateparks.", "who designed the skatepark", "Lachlan Brightwell"},
 		// "Where" and "which road" take a street's or a building's name.
 		{"The club's boathouse stands beside the river on Wharf Road in Kessingford.", "where is the boathouse", "Wharf Road"},
 		{"Mr Fothergill was riding along Whitmoor Road when the van hit him.", "which road was he cycling on", "Whitmoor Road"},
