@@ -245,6 +245,10 @@ func (lx *lexicon) questionType(an *Analyzer, wh string, rest []string) (AnswerT
 			// "What age is the dugout" asks how old it is.
 			return AnswerNumber, ""
 		}
+		if wh == "what" && len(rest) > 1 && auxiliaries[strings.ToLower(rest[0])] && strings.ToLower(rest[len(rest)-1]) == "weigh" {
+			// "What did the swan weigh" asks how heavy it was.
+			return AnswerNumber, ""
+		}
 		if !named && len(rest) > 0 && auxiliaries[strings.ToLower(rest[0])] {
 			// "What is the population of X", "what was X's first
 			// name": the head of the subject is the focus. After

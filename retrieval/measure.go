@@ -33,7 +33,16 @@ var measureWords = map[string]measure{
 	"wide": measureLength, "thick": measureLength,
 	"hot": measureHeat, "cold": measureHeat, "warm": measureHeat,
 	"fast": measureSpeed, "quickly": measureSpeed, "slow": measureSpeed,
-	"heavy": measureWeight,
+	"heavy": measureWeight, "chilly": measureHeat,
+}
+
+// lastWord returns the last word of text, lower-cased.
+func lastWord(text string) string {
+	ws := strings.FieldsFunc(strings.ToLower(text), notWordRune)
+	if len(ws) == 0 {
+		return ""
+	}
+	return ws[len(ws)-1]
 }
 
 // muchMeasures maps the noun after "how much" to its measure.
@@ -79,6 +88,8 @@ func measureOf(an *Analyzer, qa Question, terms []string) (measure, []int) {
 	switch {
 	case len(ws) == 1 && (ws[0] == "what" || ws[0] == "which") && first == "age":
 		return measureAge, nil // "what age is the dugout"
+	case len(ws) == 1 && ws[0] == "what" && lastWord(qa.Content) == "weigh":
+		return measureWeight, nil // "what did the swan weigh"
 	case len(ws) != 2 || ws[0] != "how":
 		return measureNone, nil
 	case ws[1] == "much":

@@ -64,6 +64,9 @@ func TestMeasured(t *testing.T) {
 		{"How much weight did the tortoise lose?", "The tortoise, 60, was found by Mr Lyle, 69.", false},
 		{"How much time did the clean-up take?", "The clean-up took four workers two days.", true},
 		{"How much time did the clean-up take?", "The clean-up filled nine skips.", false},
+		{"What did the swan weigh?", "The swan, weighing nearly 11 kilograms, was freed.", true},
+		{"What did the swan weigh?", "The swan, aged 9, was freed by 4 volunteers.", false},
+		{"How chilly was the water?", "The water was at 6C.", true},
 		// "How far" as often asks how far over or behind: no measure.
 		{"How far over budget did the scheme go?", "The bill was 65 million more than planned.", true},
 		// Other number questions ask for no particular measure.

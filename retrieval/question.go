@@ -103,7 +103,7 @@ var howWords = map[string]bool{
 	"early": true, "tall": true, "high": true, "deep": true, "wide": true,
 	"fast": true, "quickly": true, "slow": true, "heavy": true, "hot": true,
 	"cold": true, "warm": true, "small": true, "short": true, "low": true,
-	"young": true, "expensive": true, "cheap": true, "thick": true,
+	"young": true, "expensive": true, "cheap": true, "thick": true, "chilly": true,
 	"strong": true, "close": true, "near": true, "rich": true, "loud": true,
 	"bright": true, "frequently": true, "wealthy": true, "fat": true,
 }
