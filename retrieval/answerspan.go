@@ -709,7 +709,7 @@ var placeHeads = wordSet("road", "street", "avenue", "square", "station", "airpo
 // person's name too but end a place's in answer to "where" ("Corn
 // Hall", "Tanners Lane").
 var siteHeads = withWords(placeHeads, "hall", "exchange", "lane", "terrace", "crescent", "way", "close",
-	"drive", "market", "centre", "park", "bridge")
+	"drive", "market", "centre", "park", "bridge", "walk", "row", "hill", "mart")
 
 // withWords returns a new set of the words of set and ws.
 func withWords(set map[string]bool, ws ...string) map[string]bool {

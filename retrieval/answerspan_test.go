@@ -173,6 +173,12 @@ func TestAnswerSpanOfTimes(t *testing.T) {
 		{"The vet said Disraeli had lost about 200 grams since March, aged 60.", "how much weight did disraeli lose", "about 200 grams"},
 		{"Clearing the site took four workers two days and filled 9 skips.", "how much time did clearing the site take", "two days"},
 		{"The 14 campaigners have collected £31,000 so far.", "how much have the campaigners collected", "£31,000"},
+		// "What did it weigh" asks how heavy; "how chilly" how cold.
+		{"The bird, a cob weighing nearly 11 kilograms, was 4 metres from the bank.", "what did the swan weigh", "nearly 11 kilograms"},
+		{"He sat on a ledge in water at 6C for 14 hours.", "how chilly was the water", "6C"},
+		// A walk, a row or a hill names a street; a mart a market.
+		{"Jeweller Nathan Greaves, whose shop is on Chapel Walk, mended it free.", "where is nathan greaves shop", "Chapel Walk"},
+		{"She spotted her mark on a ewe at Brantside Auction Mart in May.", "at which market did she see the ewe", "Brantside Auction Mart"},
 		// What someone does for a living: the description after their
 		// name (and age), to the clause's end or a relative pronoun.
 		{"Neighbour Dorcas Whitlow, 67, a retired florist, filmed the felling.", "what did dorcas whitlow do for a living", "a retired florist"},
