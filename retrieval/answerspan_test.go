@@ -226,26 +226,31 @@ func TestAnswerSpanOfTimes(t *testing.T) {
 }
 
 // TestAnswerSpanGold holds the answer words to the gold answers written
-// with the sixteenth to twenty-fourth news sets (testdata/eval/README.md),
+// with the sixteenth to twenty-eighth news sets (testdata/eval/README.md),
 // their tuning halves only: every question the corpus answers has a gold
 // answer, every gold answer stands in a sentence its question expects, and
 // of the first quotes that are a right sentence, at least the floor below
-// mark the gold words exactly (docs/quality.md has the figures).
+// mark the gold words exactly: two below the figure when the floor was
+// last set (docs/quality.md has the figures).
 func TestAnswerSpanGold(t *testing.T) {
 	ctx := context.Background()
 	for _, tt := range []struct {
 		dir, questions, answers string
 		exact                   int
 	}{
-		{news16Dir, news16Tune, "news16-answers.tune.jsonl", 3},
-		{news17Dir, news17Tune, "news17-answers.tune.jsonl", 3},
-		{news18Dir, news18Tune, "news18-answers.tune.jsonl", 5},
-		{news19Dir, news19Tune, "news19-answers.tune.jsonl", 5},
-		{news20Dir, news20Tune, "news20-answers.tune.jsonl", 8},
-		{news21Dir, news21Tune, "news21-answers.tune.jsonl", 5},
-		{news22Dir, news22Tune, "news22-answers.tune.jsonl", 3},
-		{news23Dir, news23Tune, "news23-answers.tune.jsonl", 6},
-		{news24Dir, news24Tune, "news24-answers.tune.jsonl", 5},
+		{news16Dir, news16Tune, "news16-answers.tune.jsonl", 11},
+		{news17Dir, news17Tune, "news17-answers.tune.jsonl", 11},
+		{news18Dir, news18Tune, "news18-answers.tune.jsonl", 15},
+		{news19Dir, news19Tune, "news19-answers.tune.jsonl", 10},
+		{news20Dir, news20Tune, "news20-answers.tune.jsonl", 19},
+		{news21Dir, news21Tune, "news21-answers.tune.jsonl", 14},
+		{news22Dir, news22Tune, "news22-answers.tune.jsonl", 9},
+		{news23Dir, news23Tune, "news23-answers.tune.jsonl", 12},
+		{news24Dir, news24Tune, "news24-answers.tune.jsonl", 9},
+		{news25Dir, news25Tune, "news25-answers.tune.jsonl", 6},
+		{news26Dir, news26Tune, "news26-answers.tune.jsonl", 5},
+		{news27Dir, news27Tune, "news27-answers.tune.jsonl", 11},
+		{news28Dir, news28Tune, "news28-answers.tune.jsonl", 12},
 	} {
 		t.Run(tt.answers, func(t *testing.T) {
 			c, problems, err := corpus.LoadDir(ctx, tt.dir)
