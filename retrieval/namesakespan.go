@@ -44,10 +44,10 @@ func namesakeSpan(q rankQuery, text string) (Span, bool) {
 }
 
 // asksNamesake reports whether a "who" question's words ask whom a thing
-// is named after or honours.
+// is named after ("who does the boat take its name from") or honours.
 func asksNamesake(words sortedWords) bool {
 	naming := words.has("named") || words.has("called") || words.has("name")
-	return naming && (words.has("after") || words.has("for")) ||
+	return naming && (words.has("after") || words.has("for") || words.has("from")) ||
 		words.has("honour") || words.has("honor") || words.has("honours") || words.has("honors") ||
 		words.has("tribute") || words.has("memory") || words.has("commemorate") || words.has("commemorates") ||
 		words.has("remember") || words.has("remembers")
@@ -76,7 +76,7 @@ func namesakeMarker(words []string, i int) int {
 	}
 	if at(i, "after") {
 		for _, w := range words[:i] {
-			if w == "named" || w == "called" || w == "names" || w == "naming" || w == "renamed" {
+			if w == "named" || w == "called" || w == "names" || w == "naming" || w == "renamed" || w == "nicknamed" {
 				return 1
 			}
 		}
@@ -93,16 +93,42 @@ var namesakeMarkers = [][]string{
 // namesakeEnd returns where the namesake that starts at word from ends: a
 // name's last capitalised word (caps: see nameAround), else the end of
 // the clause (clauseBreak; or "and who", which adds another clause about
-// them).
+// them). A name that owns the namesake ("after Mr Antrobus's
+// grandmother") runs to the end of the clause too, and takes the name
+// given after it ("Mr Tilley's grandfather, Albert Tilley").
 func namesakeEnd(text string, toks []Span, words []string, caps []evidence, from int) int {
 	if caps[from] != 0 {
 		_, hi := nameAround(text, toks, caps, from)
-		return toks[hi].End
+		if !possessive(text, toks, words, hi) {
+			return toks[hi].End
+		}
+		end := clauseEnd(text, toks, words, hi+1)
+		if next := end + 1; next < len(toks) && strings.TrimSpace(text[toks[end].End:toks[next].Start]) == "," && caps[next] != 0 {
+			if _, last := nameAround(text, toks, caps, next); last+1 == len(toks) || clauseBreak(text, toks, words, last+1) {
+				end = last
+			}
+		}
+		return toks[end].End
 	}
+	return toks[clauseEnd(text, toks, words, from)].End
+}
+
+// clauseEnd returns the last word of the clause that word from is in
+// (clauseBreak; or "and who", which adds another clause about them).
+func clauseEnd(text string, toks []Span, words []string, from int) int {
 	for j := from + 1; j < len(toks); j++ {
 		if clauseBreak(text, toks, words, j) || words[j] == "and" && j+1 < len(words) && words[j+1] == "who" {
-			return toks[j-1].End
+			return j - 1
 		}
 	}
-	return toks[len(toks)-1].End
+	return len(toks) - 1
+}
+
+// possessive reports whether word j is followed by its possessive "'s".
+func possessive(text string, toks []Span, words []string, j int) bool {
+	if j+1 >= len(toks) || words[j+1] != "s" {
+		return false
+	}
+	gap := text[toks[j].End:toks[j+1].Start]
+	return gap == "'" || gap == "\u2019"
 }

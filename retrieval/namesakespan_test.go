@@ -14,6 +14,12 @@ func TestNamesakeSpan(t *testing.T) {
 		{"It is called the Cottrell Ward in memory of a volunteer who fed the orphans by hand, until she died last year.", "who is the cottrell ward named after", "a volunteer who fed the orphans by hand"},
 		{"A bench by the gate commemorates the gardener who planted the first trees and who died in 2020.", "who is the bench a tribute to", "the gardener who planted the first trees"},
 		{"The hall, named after a mill owner who paid £12,000 for it, opened in 1923.", "who is the hall called after", "a mill owner who paid £12,000 for it"},
+		// A name that owns the namesake runs on to who it is, and to
+		// the name given after it; "nicknamed" names, and "take its
+		// name from" asks, as "named after" does.
+		{"The 58-foot boat was named after Mr Antrobus's grandmother, who steered barges.", "who was the boat called after", "Mr Antrobus's grandmother"},
+		{"The starter is nicknamed Big Albert after Mr Tilley's grandfather, Albert Tilley, a miner.", "who is big albert named for", "Mr Tilley's grandfather, Albert Tilley"},
+		{"The alpaca was named after Mrs Quaile’s late father, who kept sheep.", "who does the alpaca take his name from", "Mrs Quaile’s late father"},
 		// A time's "after" names no one.
 		{"The hall reopened after a storm, and the Brearley Wing was rebuilt.", "who is the brearley wing named after", ""},
 		// A question that asks something else keeps its own answer words.
