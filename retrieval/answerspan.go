@@ -232,8 +232,9 @@ func (q rankQuery) asksOccupation() bool {
 			return true
 		}
 	}
+	// "What does Harriet Quaile do": q.words leave out the question word.
 	n := len(q.words)
-	return n > 3 && q.words[n-1] == "do" && (q.words[1] == "does" || q.words[1] == "did")
+	return n >= 3 && q.words[n-1] == "do" && (q.words[0] == "does" || q.words[0] == "did")
 }
 
 // occupationWords ask what someone does for a living.
@@ -684,6 +685,11 @@ func (lx *lexicon) commonWord(w string) bool {
 // names, or one of its common words): the name of what the question asks
 // about, not of the person or place it asks for
 // ("Brierley Nurseries" for "where is the wenslow nursery?").
+func subjectsName(text string, toks []Span, ev []evidence, subject []bool, j int) bool {
+	lo, hi := nameAround(text, toks, ev, j)
+	return slices.Contains(subject[lo:hi+1], true)
+}
+
 // subjectsPerson is subjectsName for a person's name, which the role
 // in front of it is no part of: "Vet Samira Loxley" answers "which vet
 // helps out", though the question names a vet. Word j in the role is
@@ -692,11 +698,6 @@ func (sc *spanScratch) subjectsPerson(lx *lexicon, j int) bool {
 	lo, hi := nameAround(sc.text, sc.toks, sc.ev, j)
 	lo = sc.nameStart(lx, lo, hi)
 	return j < lo || slices.Contains(sc.subject[lo:hi+1], true)
-}
-
-func subjectsName(text string, toks []Span, ev []evidence, subject []bool, j int) bool {
-	lo, hi := nameAround(text, toks, ev, j)
-	return slices.Contains(subject[lo:hi+1], true)
 }
 
 // placeHeads end the names of streets and of places people travel

@@ -185,6 +185,7 @@ func TestAnswerSpanOfTimes(t *testing.T) {
 		{"The bus is named after Molly Dunphy, a school nurse who ran clubs in the town.", "what job did molly dunphy have", "a school nurse"},
 		{"His wife, Philomena, 62, a retired dinner lady, said she was pleased.", "what does philomena do for work", "a retired dinner lady"},
 		{"Dorcas Whitlow, 67, filmed the felling from her window.", "what did dorcas whitlow do for a living", ""},
+		{"Owner Harriet Quaile, 52, a former primary teacher, keeps 23 alpacas.", "what does harriet quaile do", "a former primary teacher"},
 		// No number of the measure asked for: no answer words.
 		{"Pellow mill reopened in 1998, 12 volunteers said.", "how old is pellow mill", ""},
 		// A street is no one's name, though capitalised as one.
