@@ -26,12 +26,11 @@ func answerSpan(an *Analyzer, q rankQuery, text string) (Span, bool) {
 		return Span{}, false
 	}
 	if occupation {
+		// Else the role the sentence gives the person (roleSpan).
 		if lo, hi, ok := sc.occupation(); ok {
 			return Span{sc.toks[lo].Start, sc.toks[hi].End}, true
 		}
-		if sq.want == 0 && sq.q.focus == "" {
-			return Span{}, false
-		}
+		return Span{}, false
 	}
 	if sq.org {
 		if lo, hi, ok := sc.orgName(an, sq.q); ok {
@@ -79,6 +78,10 @@ func askedSlot(q rankQuery) slotAsked {
 	case q.atype != AnswerNumber && q.asksMoney():
 		// "How much" stays a number question of no measure.
 		q.atype, q.measure, sq.money = AnswerNumber, measureNone, true
+	case q.atype == AnswerNumber && q.how == "much" && q.measure == measureNone && asksMoney(q.words):
+		// "How much did the talks cost" asks for a sum and nothing
+		// else; a bare "how much" takes one where there is one (best).
+		sq.money = true
 	}
 	sq.q, sq.want = q, wants[q.atype]
 	sq.place = q.atype == AnswerPlace || siteHeads[q.focus]

@@ -173,6 +173,8 @@ func TestAnswerSpanOfTimes(t *testing.T) {
 		{"The vet said Disraeli had lost about 200 grams since March, aged 60.", "how much weight did disraeli lose", "about 200 grams"},
 		{"Clearing the site took four workers two days and filled 9 skips.", "how much time did clearing the site take", "two days"},
 		{"The 14 campaigners have collected £31,000 so far.", "how much have the campaigners collected", "£31,000"},
+		{"The talks ended a nearly 28-year freeze between the 14 nations.", "how much did the talks cost", ""},
+		{"The new roof, on a 40-year-old hall, cost £23,000.", "how much did the roof cost", "£23,000"},
 		// "What did it weigh" asks how heavy; "how chilly" how cold.
 		{"The bird, a cob weighing nearly 11 kilograms, was 4 metres from the bank.", "what did the swan weigh", "nearly 11 kilograms"},
 		{"He sat on a ledge in water at 6C for 14 hours.", "how chilly was the water", "6C"},
@@ -186,6 +188,8 @@ func TestAnswerSpanOfTimes(t *testing.T) {
 		{"His wife, Philomena, 62, a retired dinner lady, said she was pleased.", "what does philomena do for work", "a retired dinner lady"},
 		{"Dorcas Whitlow, 67, filmed the felling from her window.", "what did dorcas whitlow do for a living", ""},
 		{"Owner Harriet Quaile, 52, a former primary teacher, keeps 23 alpacas.", "what does harriet quaile do", "a former primary teacher"},
+		{"The US ambassador to Iraq, Zalmy Khalilzad, said he met the delegation.", "what does khalilzad do", "US ambassador to Iraq"},
+		{"Iraq's foreign minister, Hoshyar Zebari, told reporters of the talks.", "what job does hoshyar zebari have", "Iraq's foreign minister"},
 		// No number of the measure asked for: no answer words.
 		{"Pellow mill reopened in 1998, 12 volunteers said.", "how old is pellow mill", ""},
 		// A street is no one's name, though capitalised as one.

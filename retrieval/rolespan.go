@@ -9,13 +9,14 @@ import (
 )
 
 // roleSpan finds the words of a quote that say who the person a "who is
-// X?" question names is: the role the sentence gives its speaker when the
+// X?" question names is, or what they do ("what does X do",
+// asksOccupation): the role the sentence gives its speaker when the
 // speaker is the person asked about ("The US ambassador to Iraq, Zalmy
 // Khalilzad, said ..."), else a description set beside the name between
 // commas (see appositive). It reports false for other questions, and
 // when the sentence describes no one the question names.
 func roleSpan(q rankQuery, s corpus.Sentence) (Span, bool) {
-	if q.atype != AnswerDescription || q.wh != "who" {
+	if (q.atype != AnswerDescription || q.wh != "who") && !q.asksOccupation() {
 		return Span{}, false
 	}
 	named := func(w string) bool { return !isStopWord(w) && !whWords[w] && q.qwords.has(w) }
