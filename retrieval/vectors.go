@@ -23,14 +23,13 @@ import (
 var vectorsBin []byte
 
 // wordVectors are common English words' vectors, read from vectorsBin in
-// place: the words, sorted; each word's vector of dims int8s; and each
+// place: the words' numbers; each word's vector of dims int8s; and each
 // vector's inverse length.
 type wordVectors struct {
-	words []string
-	ids   map[string]int32 // the words' numbers, stop words left out
-	dims  int
-	vecs  []int8
-	inv   []float32
+	ids  map[string]int32 // the words' numbers, stop words left out
+	dims int
+	vecs []int8
+	inv  []float32
 }
 
 // defaultVectors are the shipped vectors, read on first use (in a few
@@ -55,7 +54,7 @@ func parseVectors(b []byte) (*wordVectors, bool) {
 	n := int(binary.LittleEndian.Uint32(b[4:]))
 	dims := int(binary.LittleEndian.Uint32(b[8:]))
 	p := 12
-	wv := &wordVectors{words: make([]string, n), dims: dims}
+	wv := &wordVectors{ids: make(map[string]int32, n), dims: dims}
 	for i := range n {
 		if p >= len(b) {
 			return nil, false
@@ -65,7 +64,9 @@ func parseVectors(b []byte) (*wordVectors, bool) {
 		if p+l > len(b) {
 			return nil, false
 		}
-		wv.words[i] = unsafe.String(unsafe.SliceData(b[p:p+l]), l)
+		if w := unsafe.String(unsafe.SliceData(b[p:p+l]), l); !isStopWord(w) {
+			wv.ids[w] = int32(i)
+		}
 		p += l
 	}
 	if len(b) != p+n*dims+4*n {
@@ -78,12 +79,6 @@ func parseVectors(b []byte) (*wordVectors, bool) {
 	wv.inv = make([]float32, n)
 	for i := range n {
 		wv.inv[i] = math.Float32frombits(binary.LittleEndian.Uint32(b[p+4*i:]))
-	}
-	wv.ids = make(map[string]int32, n)
-	for i, w := range wv.words {
-		if !isStopWord(w) {
-			wv.ids[w] = int32(i)
-		}
 	}
 	return wv, true
 }

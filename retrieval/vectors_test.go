@@ -16,8 +16,8 @@ func TestVectors(t *testing.T) {
 	if !ok {
 		t.Fatal("vectors.bin does not parse")
 	}
-	if len(wv.words) < 20000 || wv.dims < 50 {
-		t.Fatalf("%d words of %d dimensions; want the common words' vectors", len(wv.words), wv.dims)
+	if len(wv.inv) < 20000 || wv.dims < 50 {
+		t.Fatalf("%d words of %d dimensions; want the common words' vectors", len(wv.inv), wv.dims)
 	}
 	id := func(w string) int32 {
 		t.Helper()
