@@ -322,7 +322,7 @@ func (sc *spanScratch) fits(an *Analyzer, sq slotAsked, j int) bool {
 		case AnswerTime:
 			// "When" asks for a time; "what period" may ask for a
 			// length of it; "what year" for a year.
-			return (!sq.when || pointInTime(words, j)) && q.timeGrain(words, j)
+			return (!sq.when || pointInTime(words, j)) && q.grain.holds(words[j])
 		}
 		return true
 	}
@@ -474,17 +474,11 @@ func (sc *spanScratch) extent(sq slotAsked, best int, m measure) (lo, hi int) {
 // when the time holds it: the year of "4 October 1983" for "what year",
 // its month for "which month". Any other question keeps the time whole.
 func (q rankQuery) grainOf(words []string, lo, hi int) (int, int) {
-	var of func(w string) bool
-	switch {
-	case q.focus == "year" && !q.timeOfYear():
-		of = isYear
-	case q.focus == "month":
-		of = func(w string) bool { return months[w] }
-	default:
+	if q.grain != grainYear && q.grain != grainMonth {
 		return lo, hi
 	}
 	for j := lo; j <= hi; j++ {
-		if of(words[j]) {
+		if q.grain.holds(words[j]) {
 			return j, j
 		}
 	}

@@ -330,6 +330,9 @@ type rankQuery struct {
 	// focusTerm is the focus noun's term when FeatureFocus is on: an
 	// answer seldom repeats it ("what country": "Egypt").
 	focusTerm string
+	// grain is the grain of time the focus asks for ("what year": a
+	// year), read once with the question.
+	grain timeGrain
 	// vec holds, for each term, the number of its word's vector (see
 	// softShare), or -1; nil when FeatureSoft is off or no word has one.
 	vec    []int32
@@ -564,6 +567,7 @@ func gatherQuery(an *Analyzer, qa Question, f Feature, wt *weightSet) (rankQuery
 			q.how = ws[1]
 		}
 	}
+	q.grain = q.askedGrain()
 	if f.Has(FeatureSlot) {
 		q.slot = q.asksSlot()
 	}

@@ -150,43 +150,55 @@ func (q rankQuery) slotWord(d doc, j int) bool {
 	case slotClock:
 		return clockTime(d.words, j)
 	case slotWhen:
-		return e&evTime != 0 && pointInTime(d.words, j) && q.timeGrain(d.words, j)
+		return e&evTime != 0 && pointInTime(d.words, j) && q.grain.holds(d.words[j])
 	}
 	return false
 }
 
-// timeGrain reports whether the point in time at word j of words is of
-// the grain q's focus asks for: a year for "what year" ("1936"), a
-// season or a month for "what time of year", a day for "what date" or
-// "which day" (a weekday, a month with or without its day,
-// "yesterday"), a month for "which month"; any for "when" and every
-// other question. ("Last year" holds the question's own word, which
-// fills no slot.)
-func (q rankQuery) timeGrain(words []string, j int) bool {
-	w := words[j]
+// timeGrain is the grain of a point in time a question's focus asks
+// for; grainAny for "when" and every other question.
+type timeGrain uint8
+
+const (
+	grainAny    timeGrain = iota
+	grainYear             // "what year": "1936"
+	grainSeason           // "what time of year": a season or a month
+	grainDay              // "what date", "which day": a weekday, a month with or without its day, "yesterday"
+	grainMonth            // "which month"
+)
+
+// askedGrain returns the grain of time q's focus asks for.
+func (q rankQuery) askedGrain() timeGrain {
 	switch q.focus {
 	case "year":
-		if q.timeOfYear() {
-			return months[w] || seasons[w]
+		for i := 0; i+2 < len(q.words); i++ {
+			if q.words[i] == "time" && q.words[i+1] == "of" && q.words[i+2] == "year" {
+				return grainSeason
+			}
 		}
-		return isYear(w) || w == "num"
+		return grainYear
 	case "date", "day":
-		return months[w] || weekdays[w] || dayWords[w] || isDigits(w) && !isYear(w)
+		return grainDay
 	case "month":
+		return grainMonth
+	}
+	return grainAny
+}
+
+// holds reports whether w, a word of a point in time, is of grain g.
+// ("Last year" holds the question's own word, which fills no slot.)
+func (g timeGrain) holds(w string) bool {
+	switch g {
+	case grainYear:
+		return isYear(w) || w == "num"
+	case grainSeason:
+		return months[w] || seasons[w]
+	case grainDay:
+		return months[w] || weekdays[w] || dayWords[w] || isDigits(w) && !isYear(w)
+	case grainMonth:
 		return months[w]
 	}
 	return true
-}
-
-// timeOfYear reports whether q asks "what time of year": a season or a
-// month, not a year.
-func (q rankQuery) timeOfYear() bool {
-	for i := 0; i+2 < len(q.words); i++ {
-		if q.words[i] == "time" && q.words[i+1] == "of" && q.words[i+2] == "year" {
-			return true
-		}
-	}
-	return false
 }
 
 var (
