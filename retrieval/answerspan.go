@@ -16,20 +16,13 @@ import (
 // text, so the quote itself is never changed.
 func answerSpan(an *Analyzer, q rankQuery, text string) (Span, bool) {
 	sq := askedSlot(q)
-	occupation := q.asksOccupation()
-	if an.lex == nil || sq.want == 0 && sq.q.focus == "" && !occupation {
+	// What someone does is a description, not a slot: roleSpan's.
+	if an.lex == nil || sq.want == 0 && sq.q.focus == "" || q.asksOccupation() {
 		return Span{}, false
 	}
 	sc := spanPool.Get().(*spanScratch)
 	defer sc.release()
 	if !sc.read(an, sq.q, text) {
-		return Span{}, false
-	}
-	if occupation {
-		// Else the role the sentence gives the person (roleSpan).
-		if lo, hi, ok := sc.occupation(); ok {
-			return Span{sc.toks[lo].Start, sc.toks[hi].End}, true
-		}
 		return Span{}, false
 	}
 	if sq.org {
@@ -242,39 +235,6 @@ func (q rankQuery) asksOccupation() bool {
 
 // occupationWords ask what someone does for a living.
 var occupationWords = wordSet("job", "occupation", "profession", "career", "living", "trade")
-
-// occupation returns the first and last word of the description that
-// follows the name of a person the question names, after their age if
-// it is given: "a retired florist" from "Dorcas Whitlow, 67, a retired
-// florist, filmed ...", up to the clause's end or a relative pronoun
-// ("a school nurse who ran ...").
-func (sc *spanScratch) occupation() (lo, hi int, ok bool) {
-	n := len(sc.words)
-	gap := func(a, b int) string { return strings.TrimSpace(sc.text[sc.toks[a].End:sc.toks[b].Start]) }
-	for j := 0; j < n; j++ {
-		if !sc.named[j] || sc.ev[j]&evCap == 0 {
-			continue
-		}
-		_, b := nameAround(sc.text, sc.toks, sc.ev, j)
-		j = b
-		k := b
-		if k+1 < n && gap(k, k+1) == "," && isAge(sc.words[k+1]) {
-			k++
-		}
-		if k+2 >= n || gap(k, k+1) != "," || sc.words[k+1] != "a" && sc.words[k+1] != "an" {
-			continue
-		}
-		lo, hi = k+1, k+2
-		for hi+1 < n && !clauseBreak(sc.text, sc.toks, sc.words, hi+1) && !relativePronouns[sc.words[hi+1]] {
-			hi++
-		}
-		return lo, hi, true
-	}
-	return 0, 0, false
-}
-
-// relativePronouns end a description: "a school nurse who ran ...".
-var relativePronouns = wordSet("who", "whom", "whose", "which", "that")
 
 // orgHeads are the words that end an organisation's name: "Trust",
 // "Ltd", "Club", "Council".

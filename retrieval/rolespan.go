@@ -10,17 +10,27 @@ import (
 
 // roleSpan finds the words of a quote that say who the person a "who is
 // X?" question names is, or what they do ("what does X do",
-// asksOccupation): the role the sentence gives its speaker when the
+// asksOccupation: first the description after their name, see
+// occupation): the role the sentence gives its speaker when the
 // speaker is the person asked about ("The US ambassador to Iraq, Zalmy
 // Khalilzad, said ..."), else a description set beside the name between
 // commas (see appositive). It reports false for other questions, and
 // when the sentence describes no one the question names.
 func roleSpan(q rankQuery, s corpus.Sentence) (Span, bool) {
-	if (q.atype != AnswerDescription || q.wh != "who") && !q.asksOccupation() {
+	occupation := q.asksOccupation()
+	if !occupation && (q.atype != AnswerDescription || q.wh != "who") {
 		return Span{}, false
 	}
 	named := func(w string) bool { return !isStopWord(w) && !whWords[w] && q.qwords.has(w) }
 	a := appositiveText{text: s.Text, toks: appendWordSpans(nil, s.Text)}
+	if occupation {
+		// What someone does is the description after their name, to a
+		// relative pronoun ("a school nurse who ran ..."), before it is
+		// any role.
+		if sp, ok := a.eachName(named, a.occupation); ok {
+			return sp, true
+		}
+	}
 	if s.Role != "" && namesAny(s.Speaker, named) {
 		if i := strings.Index(s.Text, s.Role); i >= 0 {
 			// A role of capitalised words alone may be part of a title the
@@ -60,6 +70,18 @@ type appositiveText struct {
 // the words that open a phrase of time or manner ("On Monday, ...",
 // "Speaking to reporters, ...").
 func (a appositiveText) appositive(named func(string) bool) (Span, bool) {
+	return a.eachName(named, func(first, last int) (Span, bool) {
+		if sp, ok := a.before(first, last); ok {
+			return sp, true
+		}
+		return a.after(last)
+	})
+}
+
+// eachName calls describe with the first and last word of each run of
+// capitalised words holding a word that named accepts, in order, and
+// returns the first description it finds.
+func (a appositiveText) eachName(named func(string) bool, describe func(first, last int) (Span, bool)) (Span, bool) {
 	n := len(a.toks)
 	for i := 0; i < n; i++ {
 		if !a.capital(i) || !named(a.word(i)) {
@@ -72,10 +94,7 @@ func (a appositiveText) appositive(named func(string) bool) (Span, bool) {
 		for last+1 < n && a.capital(last+1) && a.gap(last+1) == " " {
 			last++
 		}
-		if sp, ok := a.before(first, last); ok {
-			return sp, true
-		}
-		if sp, ok := a.after(last); ok {
+		if sp, ok := describe(first, last); ok {
 			return sp, true
 		}
 		i = last
@@ -185,9 +204,42 @@ func (a appositiveText) before(first, last int) (Span, bool) {
 // Marchetti, the chain's founder", "Ellen Sykes, who runs the pharmacy",
 // "Dr Anaïs Carvell, of the local health protection team").
 func (a appositiveText) after(last int) (Span, bool) {
+	start, ok := a.afterStart(last)
+	if !ok {
+		return Span{}, false
+	}
+	end := start
+	for end+1 < len(a.toks) && !a.boundary(end+1) {
+		end++
+	}
+	return a.role(start, end, maxRoleAfter)
+}
+
+// occupation is after for what someone does for a living: a description
+// that starts with a determiner or a possessive ("Dorcas Whitlow, 67, a
+// retired florist"), not "who", and ends before a relative pronoun ("a
+// school nurse who ran free clubs": "a school nurse").
+func (a appositiveText) occupation(_, last int) (Span, bool) {
+	start, ok := a.afterStart(last)
+	if !ok || relativePronouns[a.word(start)] {
+		return Span{}, false
+	}
+	end := start
+	for end+1 < len(a.toks) && !a.boundary(end+1) && !relativePronouns[a.word(end+1)] {
+		end++
+	}
+	return a.role(start, end, maxRoleAfter)
+}
+
+// relativePronouns end a description of what someone does.
+var relativePronouns = wordSet("who", "whom", "whose", "which", "that")
+
+// afterStart returns where the description after the name run ending at
+// last starts (see after), and false when none can.
+func (a appositiveText) afterStart(last int) (int, bool) {
 	start := last + 1
 	if start >= len(a.toks) || strings.TrimSpace(a.gap(start)) != "," {
-		return Span{}, false
+		return 0, false
 	}
 	// An age first is passed over: "Martin Greave, 61, who led ...".
 	if isDigits(a.word(start)) && start+1 < len(a.toks) && strings.TrimSpace(a.gap(start+1)) == "," {
@@ -196,13 +248,9 @@ func (a appositiveText) after(last int) (Span, bool) {
 	possessive := start+1 < len(a.toks) && a.word(start+1) == "s" && strings.ContainsAny(a.gap(start+1), "'’")
 	of := a.word(start) == "of" && start+1 < len(a.toks) && determiners[a.word(start+1)]
 	if !determiners[a.word(start)] && !possessive && !of && a.word(start) != "who" {
-		return Span{}, false
+		return 0, false
 	}
-	end := start
-	for end+1 < len(a.toks) && !a.boundary(end+1) {
-		end++
-	}
-	return a.role(start, end, maxRoleAfter)
+	return start, true
 }
 
 // The longest descriptions appositive takes, in words ("Iraq's" is two).
