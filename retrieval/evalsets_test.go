@@ -166,6 +166,9 @@ const (
 	news29Dir     = "testdata/eval/news29"
 	news29Tune    = "news29-paraphrase.tune.jsonl"
 	news29Heldout = "news29-paraphrase.heldout.jsonl"
+	news30Dir     = "testdata/eval/news30"
+	news30Tune    = "news30-paraphrase.tune.jsonl"
+	news30Heldout = "news30-paraphrase.heldout.jsonl"
 )
 
 // The chat-style set (testdata/eval/README.md): questions typed as
@@ -631,6 +634,10 @@ func TestNews28ParaphraseRules(t *testing.T) {
 
 func TestNews29ParaphraseRules(t *testing.T) {
 	checkNewsParaSet(t, news29Dir, news29Tune, news29Heldout)
+}
+
+func TestNews30ParaphraseRules(t *testing.T) {
+	checkNewsParaSet(t, news30Dir, news30Tune, news30Heldout)
 }
 
 // newsSplit is how a news paraphrase set's halves divide its articles:
