@@ -129,6 +129,9 @@ func TestAnswerSpanOfTimes(t *testing.T) {
 		{"The gates opened at 10 am and the press ran for six hours.", "at what time did the gates open", "10 am"},
 		{"The last bus left at midnight on Friday, 12 June.", "what time did the last bus leave", "midnight"},
 		{"The 14.30 train was cancelled at 11.05pm, the operator said.", "what time was the train cancelled", "11.05pm"},
+		{"The digger struck the shell at about 10.40am on 16 June.", "at what time of the morning did the digger strike the shell", "about 10.40am"},
+		{"The device was a 250-kilogram bomb dropped in 1941.", "how heavy was the device", "250-kilogram"},
+		{"The pig, a 90-kilo sow, escaped on Monday.", "how heavy was the pig", "90-kilo"},
 		// A number question gets a number of what it asks for, with its
 		// unit: a duration, an age, a weight, a speed; not an age for a
 		// duration, nor a year for a count.
@@ -256,6 +259,7 @@ func TestAnswerSpanGold(t *testing.T) {
 		{news26Dir, news26Tune, "news26-answers.tune.jsonl", 5},
 		{news27Dir, news27Tune, "news27-answers.tune.jsonl", 11},
 		{news28Dir, news28Tune, "news28-answers.tune.jsonl", 12},
+		{news29Dir, news29Tune, "news29-answers.tune.jsonl", 7},
 	} {
 		t.Run(tt.answers, func(t *testing.T) {
 			c, problems, err := corpus.LoadDir(ctx, tt.dir)

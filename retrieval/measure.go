@@ -62,8 +62,11 @@ var (
 	// time after them ("60 miles an hour", "900 km/h").
 	speedUnits    = wordSet("mph", "kph", "kmh", "knots", "knot", "mach")
 	distanceUnits = wordSet("km", "miles", "kilometres", "kilometers", "metres", "meters", "m")
-	weightUnits   = wordSet("kg", "kilograms", "kilogrammes", "kilos", "tonnes", "tons", "ton", "tonne",
-		"pounds", "lb", "lbs", "grams", "grammes", "g", "ounces", "oz", "stone", "mg")
+	// weightUnits include the singular a weight takes as a describer:
+	// "a 250-kilogram bomb", "a 90-kilo sow".
+	weightUnits = wordSet("kg", "kilograms", "kilogrammes", "kilos", "tonnes", "tons", "ton", "tonne",
+		"pounds", "lb", "lbs", "grams", "grammes", "g", "ounces", "oz", "stone", "mg",
+		"kilogram", "kilogramme", "kilo", "gram", "gramme", "ounce", "pound")
 )
 
 func wordSet(ws ...string) map[string]bool {

@@ -38,6 +38,12 @@ func namesakeSpan(q rankQuery, text string) (Span, bool) {
 		if gap := text[toks[from-1].End:toks[from].Start]; strings.ContainsAny(gap, ".;:!?") {
 			continue
 		}
+		if caps[from] != 0 {
+			_, hi := nameAround(text, toks, caps, from)
+			if next, ok := describedName(text, toks, caps, hi); ok {
+				from = next
+			}
+		}
 		return Span{toks[from].Start, namesakeEnd(text, toks, words, caps, from)}, true
 	}
 	return Span{}, false
@@ -99,6 +105,10 @@ var namesakeMarkers = [][]string{
 func namesakeEnd(text string, toks []Span, words []string, caps []evidence, from int) int {
 	if caps[from] != 0 {
 		_, hi := nameAround(text, toks, caps, from)
+		if next, ok := describedName(text, toks, caps, hi); ok {
+			from = next
+			_, hi = nameAround(text, toks, caps, from)
+		}
 		if !possessive(text, toks, words, hi) {
 			return toks[hi].End
 		}
@@ -111,6 +121,28 @@ func namesakeEnd(text string, toks []Span, words []string, caps []evidence, from
 		return toks[end].End
 	}
 	return toks[clauseEnd(text, toks, words, from)].End
+}
+
+// describedName reports whether the capitalised words that end at word hi
+// describe the person named after them, one or two words on, and where
+// that name starts: "after Olympic rower Agatha Mabey", "after Victorian
+// artist Eliza Venn". Nothing but spaces and words of content (the
+// describer's noun) may stand between.
+func describedName(text string, toks []Span, caps []evidence, hi int) (int, bool) {
+	for k := hi + 1; k <= hi+3 && k < len(toks); k++ {
+		if text[toks[k-1].End:toks[k].Start] != " " {
+			return 0, false
+		}
+		if caps[k] != 0 {
+			return k, k > hi+1
+		}
+		if isStopWord(strings.ToLower(text[toks[k].Start:toks[k].End])) {
+			// "after Mary Ellis and John Ellis": a second name, not a
+			// describer's.
+			return 0, false
+		}
+	}
+	return 0, false
 }
 
 // clauseEnd returns the last word of the clause that word from is in

@@ -20,6 +20,9 @@ func TestNamesakeSpan(t *testing.T) {
 		{"The 58-foot boat was named after Mr Antrobus's grandmother, who steered barges.", "who was the boat called after", "Mr Antrobus's grandmother"},
 		{"The starter is nicknamed Big Albert after Mr Tilley's grandfather, Albert Tilley, a miner.", "who is big albert named for", "Mr Tilley's grandfather, Albert Tilley"},
 		{"The alpaca was named after Mrs Quaile’s late father, who kept sheep.", "who does the alpaca take his name from", "Mrs Quaile’s late father"},
+		// A describer before the name is not the name.
+		{"The centre is named after Olympic rower Agatha Mabey, who grew up in the town.", "who is the sports centre named after", "Agatha Mabey"},
+		{"The shield is named after Mary Ellis and John Ellis, who ran the club.", "who is the shield named after", "Mary Ellis"},
 		// A time's "after" names no one.
 		{"The hall reopened after a storm, and the Brearley Wing was rebuilt.", "who is the brearley wing named after", ""},
 		// A question that asks something else keeps its own answer words.

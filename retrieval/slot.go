@@ -72,7 +72,8 @@ func streetName(d doc, j int) bool {
 }
 
 // asksClock reports whether q asks what time of day: "what time did the
-// fire start", "at what time" (not "what time of year").
+// fire start", "at what time", "what time of the morning" (not "what
+// time of year").
 func (q rankQuery) asksClock() bool {
 	if q.wh != "what" {
 		return false
@@ -81,8 +82,24 @@ func (q rankQuery) asksClock() bool {
 	if len(ws) > 0 && ws[0] == "at" {
 		ws = ws[1:]
 	}
-	return len(ws) > 1 && ws[0] == "time" && ws[1] != "of"
+	if len(ws) < 2 || ws[0] != "time" {
+		return false
+	}
+	if ws[1] != "of" {
+		return true
+	}
+	// "What time of the morning": a time of day all the same; "what
+	// time of year" is not.
+	ws = ws[2:]
+	if len(ws) > 0 && ws[0] == "the" {
+		ws = ws[1:]
+	}
+	return len(ws) > 0 && partsOfDay[ws[0]]
 }
+
+// partsOfDay are the parts of a day "what time of the ..." asks a time
+// of day in.
+var partsOfDay = wordSet("day", "morning", "afternoon", "evening", "night")
 
 // clockTime reports whether word j of a sentence is a time of day:
 // "3.40pm", "11 am", "midnight".

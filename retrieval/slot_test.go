@@ -38,6 +38,8 @@ func TestFillsSlot(t *testing.T) {
 		{"What time did the fire start?", "The fire broke out at about 2.15am at the plant.", true, true},
 		{"At what time was the pony seen?", "A walker saw her at 4 pm by the wall.", true, true},
 		{"What time did the fire start?", "The fire broke out on Tuesday at the plant.", true, false},
+		{"At what time of the morning did the digger strike it?", "The digger struck it at about 10.40am on 16 June.", true, true},
+		{"At what time of the morning did the digger strike it?", "The digger struck it on 16 June.", true, false},
 		{"What time of year were the ewes stolen?", "They took the sheep last spring.", true, true},
 		// What year, what date, which month: a time of that grain.
 		{"What year was the lido built?", "The pool on Weir Lane was built in 1936.", true, true},
