@@ -274,9 +274,11 @@ func (sc *spanScratch) fits(an *Analyzer, sq slotAsked, j int) bool {
 		case AnswerNumber:
 			return numberAnswers(q, sc.d, j) && (!sq.money || sumOfMoney(text, toks, words, j))
 		case AnswerPerson:
-			// An acronym ("LED", "NHS") is no one's name.
+			// An acronym ("LED", "NHS") is no one's name, nor a word
+			// that describes the person named after it ("the Victorian
+			// artist Eliza Venn").
 			return ev[j]&evAcronym == 0 && !placesName(text, toks, words, ev, j) &&
-				!sc.subjectsPerson(an.lex, j)
+				!sc.subjectsPerson(an.lex, j) && !sc.describer(an.lex, j)
 		case AnswerPlace:
 			return !subjectsName(text, toks, ev, sc.subject, j)
 		case AnswerTime:
@@ -349,6 +351,28 @@ func (sc *spanScratch) best(an *Analyzer, sq slotAsked) (int, measure) {
 		return !sc.named[j] && sc.ev[j]&evNumber != 0 && numberAnswers(rankQuery{}, sc.d, j) &&
 			!sc.modifier(j) && !sc.measureOfOther(j)
 	}), q.measure
+}
+
+// describer reports whether word j is one capitalised common word
+// ("Victorian", "Olympic") that describes the person named one or two
+// words of content after it: "the Victorian artist Eliza Venn",
+// "Olympic rower Agatha Mabey". A verb between makes it a name of its
+// own ("Smith thanked Jones").
+func (sc *spanScratch) describer(lx *lexicon, j int) bool {
+	lo, hi := nameAround(sc.text, sc.toks, sc.ev, j)
+	if lo != hi || !lx.commonWord(sc.words[j]) {
+		return false
+	}
+	next, ok := describedName(sc.text, sc.toks, sc.ev, hi)
+	if !ok {
+		return false
+	}
+	for k := hi + 1; k < next; k++ {
+		if lx.pastTense(sc.words[k]) || !lx.commonWord(sc.words[k]) || strings.HasSuffix(sc.words[k], "s") {
+			return false
+		}
+	}
+	return true
 }
 
 // modifier reports whether the number that is word j is joined to the

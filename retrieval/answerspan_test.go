@@ -131,6 +131,9 @@ func TestAnswerSpanOfTimes(t *testing.T) {
 		{"The 14.30 train was cancelled at 11.05pm, the operator said.", "what time was the train cancelled", "11.05pm"},
 		{"The digger struck the shell at about 10.40am on 16 June.", "at what time of the morning did the digger strike the shell", "about 10.40am"},
 		{"The device was a 250-kilogram bomb dropped in 1941.", "how heavy was the device", "250-kilogram"},
+		// A person: the name, not a word that describes them.
+		{"The museum has bought a painting by the Victorian artist Eliza Venn for £86,000.", "whose painting has the museum bought", "Eliza Venn"},
+		{"The painting was a gift, and Smith thanked Jones for it.", "who thanked jones for the painting", "Smith"},
 		{"The pig, a 90-kilo sow, escaped on Monday.", "how heavy was the pig", "90-kilo"},
 		// A number question gets a number of what it asks for, with its
 		// unit: a duration, an age, a weight, a speed; not an age for a

@@ -133,7 +133,7 @@ func describedName(text string, toks []Span, caps []evidence, hi int) (int, bool
 		if text[toks[k-1].End:toks[k].Start] != " " {
 			return 0, false
 		}
-		if caps[k] != 0 {
+		if caps[k]&evCap != 0 {
 			return k, k > hi+1
 		}
 		if isStopWord(strings.ToLower(text[toks[k].Start:toks[k].End])) {
