@@ -43,6 +43,11 @@ func namesakeSpan(q rankQuery, text string) (Span, bool) {
 			if next, ok := describedName(text, toks, caps, hi); ok {
 				from = next
 			}
+		} else if next, ok := describedName(text, toks, caps, from-1); ok && !isStopWord(words[from]) {
+			// "named after lollipop lady Nancy Quarmby": the name, not
+			// the role before it ("after the mill owner Sir Edmund
+			// Threapleton" keeps its article and role).
+			from = next
 		}
 		return Span{toks[from].Start, namesakeEnd(text, toks, words, caps, from)}, true
 	}

@@ -23,6 +23,8 @@ func TestNamesakeSpan(t *testing.T) {
 		// A describer before the name is not the name.
 		{"The centre is named after Olympic rower Agatha Mabey, who grew up in the town.", "who is the sports centre named after", "Agatha Mabey"},
 		{"The shield is named after Mary Ellis and John Ellis, who ran the club.", "who is the shield named after", "Mary Ellis"},
+		{"It has been named Nancy's Bridge, after lollipop lady Nancy Quarmby, who retired last summer.", "who is the bridge named after", "Nancy Quarmby"},
+		{"The engine is called Sir Edmund after the mill owner Sir Edmund Threapleton.", "who is the engine called after", "the mill owner Sir Edmund Threapleton"},
 		// A time's "after" names no one.
 		{"The hall reopened after a storm, and the Brearley Wing was rebuilt.", "who is the brearley wing named after", ""},
 		// A question that asks something else keeps its own answer words.
