@@ -352,7 +352,9 @@ func (lx *lexicon) focusHead(an *Analyzer, rest []string) (AnswerType, string, b
 		if i >= 5 {
 			break
 		}
-		if lw := strings.ToLower(w); auxiliaries[lw] || subjectEnds[lw] {
+		if lw := strings.ToLower(w); auxiliaries[lw] || subjectEnds[lw] || i > 0 && pastVerb(lw) {
+			// A past verb ends the phrase too: "which army OFFICER
+			// headed the squad".
 			end = i
 			break
 		}

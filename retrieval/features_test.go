@@ -291,6 +291,9 @@ func TestQuestionType(t *testing.T) {
 		// A British spelling is read as WordNet's American one.
 		{"What colour was the door painted?", "color"},
 		{"Which organisations paid for the roof?", "organization"},
+		// A past verb ends the phrase whose last noun is asked for.
+		{"which army officer headed the squad", "officer"},
+		{"Which retired nurse opened the ward?", "nurse"},
 	} {
 		if got := an.Question(tt.q).Focus; got != tt.focus {
 			t.Errorf("Question(%q).Focus = %q; want %q", tt.q, got, tt.focus)
