@@ -340,6 +340,23 @@ func (sc *spanScratch) best(an *Analyzer, sq slotAsked) (int, measure) {
 			return b, q.measure
 		}
 	}
+	if q.measure == measureDuration {
+		// "How long" asks how long a time as often as how long a
+		// thing. A length the sentence says is long ("31 metres
+		// long") answers it first; where the sentence gives a time and
+		// another length ("spent 14 months on scaffolding 18 metres
+		// above the stalls"), the time.
+		unitThen := func(j int, units map[string]bool, after string) bool {
+			return fits(j) && j+1 < len(sc.words) && units[sc.words[j+1]] &&
+				(after == "" || j+2 < len(sc.words) && sc.words[j+2] == after)
+		}
+		if b := sc.nearest(func(j int) bool { return unitThen(j, lengthUnits, "long") }); b >= 0 {
+			return b, q.measure
+		}
+		if b := sc.nearest(func(j int) bool { return unitThen(j, timeUnits, "") }); b >= 0 {
+			return b, q.measure
+		}
+	}
 	if b := sc.nearest(fits); b >= 0 || q.atype != AnswerNumber || q.measure != measureCount {
 		return b, q.measure
 	}

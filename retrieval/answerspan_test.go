@@ -139,6 +139,8 @@ func TestAnswerSpanOfTimes(t *testing.T) {
 		// unit: a duration, an age, a weight, a speed; not an age for a
 		// duration, nor a year for a count.
 		{"Pellow mill stood idle for 46 years until volunteers restored it in 1998.", "how long was the mill out of use", "46 years"},
+		{"The painter spent 14 months on scaffolding 18 metres above the stalls.", "how long was the painter up on the scaffold", "14 months"},
+		{"The new footbridge is 31 metres long and took 18 months to build.", "how long is the new footbridge", "31 metres"},
 		{"Her four-year-old son spent three nights in Carrow General Hospital.", "how long was her boy on the ward", "three nights"},
 		{"A 92-year-old grandmother from Pellow passed her piano exam.", "how old is the pellow grandmother", "92-year-old"},
 		{"The probe's journey to the comet took six and a half years.", "how long did the probe's trip last", "six and a half years"},
