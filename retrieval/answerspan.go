@@ -373,8 +373,9 @@ func (sc *spanScratch) best(an *Analyzer, sq slotAsked) (int, measure) {
 // describer reports whether word j is one capitalised common word
 // ("Victorian", "Olympic") that describes the person named one or two
 // words of content after it: "the Victorian artist Eliza Venn",
-// "Olympic rower Agatha Mabey". A verb between makes it a name of its
-// own ("Smith thanked Jones").
+// "Olympic rower Agatha Mabey". A word between that may be a verb (a
+// past form, or one in -s) makes it a name of its own ("Smith thanked
+// Jones", "Smith says Jones").
 func (sc *spanScratch) describer(lx *lexicon, j int) bool {
 	lo, hi := nameAround(sc.text, sc.toks, sc.ev, j)
 	if lo != hi || !lx.commonWord(sc.words[j]) {

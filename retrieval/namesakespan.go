@@ -43,7 +43,7 @@ func namesakeSpan(q rankQuery, text string) (Span, bool) {
 			if next, ok := describedName(text, toks, caps, hi); ok {
 				from = next
 			}
-		} else if next, ok := describedName(text, toks, caps, from-1); ok && !isStopWord(words[from]) {
+		} else if next, ok := describedName(text, toks, caps, from-1); ok {
 			// "named after lollipop lady Nancy Quarmby": the name, not
 			// the role before it ("after the mill owner Sir Edmund
 			// Threapleton" keeps its article and role).
@@ -110,10 +110,6 @@ var namesakeMarkers = [][]string{
 func namesakeEnd(text string, toks []Span, words []string, caps []evidence, from int) int {
 	if caps[from] != 0 {
 		_, hi := nameAround(text, toks, caps, from)
-		if next, ok := describedName(text, toks, caps, hi); ok {
-			from = next
-			_, hi = nameAround(text, toks, caps, from)
-		}
 		if !possessive(text, toks, words, hi) {
 			return toks[hi].End
 		}
@@ -128,11 +124,13 @@ func namesakeEnd(text string, toks []Span, words []string, caps []evidence, from
 	return toks[clauseEnd(text, toks, words, from)].End
 }
 
-// describedName reports whether the capitalised words that end at word hi
-// describe the person named after them, one or two words on, and where
-// that name starts: "after Olympic rower Agatha Mabey", "after Victorian
-// artist Eliza Venn". Nothing but spaces and words of content (the
-// describer's noun) may stand between.
+// describedName reports whether the words up to word hi describe the
+// person whose name starts one or two words after it, and where that name
+// starts: "after Olympic rower Agatha Mabey", "after Victorian artist
+// Eliza Venn" (hi the describer's last word), "after lollipop lady Nancy
+// Quarmby" (hi the word before the describer). Nothing but spaces and
+// words that are no stop words (the describer's nouns) may stand
+// between.
 func describedName(text string, toks []Span, caps []evidence, hi int) (int, bool) {
 	for k := hi + 1; k <= hi+3 && k < len(toks); k++ {
 		if text[toks[k-1].End:toks[k].Start] != " " {
