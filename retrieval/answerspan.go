@@ -278,7 +278,7 @@ func (sc *spanScratch) fits(an *Analyzer, sq slotAsked, j int) bool {
 			// that describes the person named after it ("the Victorian
 			// artist Eliza Venn").
 			return ev[j]&evAcronym == 0 && !placesName(text, toks, words, ev, j) &&
-				!sc.subjectsPerson(an.lex, j) && !sc.describer(an.lex, j)
+				!sc.subjectsPerson(an.lex, j) && !sc.describer(an.lex, j) && !namesBody(text, toks, words, ev, j)
 		case AnswerPlace:
 			return !subjectsName(text, toks, ev, sc.subject, j)
 		case AnswerTime:
@@ -654,11 +654,30 @@ func nameAround(text string, toks []Span, ev []evidence, j int) (lo, hi int) {
 
 // placesName reports whether word j of a sentence stands in a name that
 // ends in a word naming a street, a square or a station ("Polwenna
-// Road"): a place's name, though capitalised as a person's is. A body's
+// Road"), or in an address ("of Tanners Lane"): a place's name, though
+// capitalised as a person's is. A body's
 // name ("Lowbeck Cricket Club") may answer "who"; a place's does not.
 func placesName(text string, toks []Span, words []string, ev []evidence, j int) bool {
+	lo, hi := nameAround(text, toks, ev, j)
+	if placeHeads[words[hi]] {
+		return true
+	}
+	// "Desmond Tunnicliffe, 58, of Tanners Lane", "his house on Tanners
+	// Lane": after such a preposition a name that ends in a street's or
+	// a building's word is an address. After "from", "to" or "by" it is
+	// as often a person ("a letter from John Hall").
+	return siteHeads[words[hi]] && lo > 0 && addressPrepositions[words[lo-1]]
+}
+
+// addressPrepositions put an address after them.
+var addressPrepositions = wordSet("of", "on", "in", "at", "near")
+
+// namesBody reports whether word j stands in a name a body's word follows
+// ("the Purl Sisters group", "the Hollis Road allotment society"): the
+// body's name, not a person's.
+func namesBody(text string, toks []Span, words []string, ev []evidence, j int) bool {
 	_, hi := nameAround(text, toks, ev, j)
-	return placeHeads[words[hi]]
+	return hi+1 < len(words) && ev[hi+1]&evCap == 0 && orgHeads[words[hi+1]] && text[toks[hi].End:toks[hi+1].Start] == " "
 }
 
 // commonWord reports whether the lower-cased word w, or its singular,

@@ -131,7 +131,11 @@ func TestAnswerSpanOfTimes(t *testing.T) {
 		{"The 14.30 train was cancelled at 11.05pm, the operator said.", "what time was the train cancelled", "11.05pm"},
 		{"The digger struck the shell at about 10.40am on 16 June.", "at what time of the morning did the digger strike the shell", "about 10.40am"},
 		{"The device was a 250-kilogram bomb dropped in 1941.", "how heavy was the device", "250-kilogram"},
-		// A person: the name, not a word that describes them.
+		// A person: the name, not a word that describes them, nor an
+		// address, nor a body's name.
+		{"The oak was felled by Desmond Tunnicliffe, 58, of Tanners Lane, on Sunday.", "who chopped down the oak", "Desmond Tunnicliffe"},
+		{"Desmond Tunnicliffe, 58, admitted felling the tree behind his house on Tanners Lane.", "who chopped down the tree", "Desmond Tunnicliffe"},
+		{"Organiser Elowen Tregaskis, 68, leader of the Purl Sisters group, counted the balls.", "who leads the knitting circle", "Elowen Tregaskis"},
 		{"The museum has bought a painting by the Victorian artist Eliza Venn for £86,000.", "whose painting has the museum bought", "Eliza Venn"},
 		{"The painting was a gift, and Smith thanked Jones for it.", "who thanked jones for the painting", "Smith"},
 		{"The pig, a 90-kilo sow, escaped on Monday.", "how heavy was the pig", "90-kilo"},
