@@ -68,7 +68,7 @@ func askedSlot(q rankQuery) slotAsked {
 	switch {
 	case q.atype == AnswerNumber && timeHows[q.how]:
 		q.atype, sq.when = AnswerTime, true
-	case q.atype != AnswerNumber && q.asksMoney():
+	case q.atype != AnswerNumber && q.asksMoney() && !asksWhatPaid(q.words):
 		// "How much" stays a number question of no measure.
 		q.atype, q.measure, sq.money = AnswerNumber, measureNone, true
 	case q.atype == AnswerNumber && q.how == "much" && q.measure == measureNone && asksMoney(q.words):
@@ -784,6 +784,27 @@ func (q rankQuery) yesNo() bool {
 func asksMoney(words []string) bool {
 	for _, w := range words {
 		if moneyWords[w] {
+			return true
+		}
+	}
+	return false
+}
+
+// asksWhatPaid reports whether a question's words ask what money pays for,
+// not how much: "what will the earnings pay for", "what will the winnings
+// pay to fix" (but "what did they pay for the house" asks a sum). The
+// ranking still looks for a sum, beside which the thing paid for is
+// said ("ordered to pay £4,750 towards the tenants' legal costs"); the
+// answer words do not take it.
+func asksWhatPaid(words []string) bool {
+	for i, w := range words {
+		if w != "pay" && w != "paid" && w != "pays" {
+			continue
+		}
+		switch {
+		case i+1 == len(words)-1 && words[i+1] == "for":
+			return true
+		case i+1 < len(words) && (words[i+1] == "to" || words[i+1] == "towards"):
 			return true
 		}
 	}

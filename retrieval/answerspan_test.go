@@ -131,6 +131,9 @@ func TestAnswerSpanOfTimes(t *testing.T) {
 		{"The 14.30 train was cancelled at 11.05pm, the operator said.", "what time was the train cancelled", "11.05pm"},
 		{"The digger struck the shell at about 10.40am on 16 June.", "at what time of the morning did the digger strike the shell", "about 10.40am"},
 		{"The device was a 250-kilogram bomb dropped in 1941.", "how heavy was the device", "250-kilogram"},
+		// What money pays for is no sum.
+		{"The turbine's £60,000 a year will pay for loft insulation for older residents.", "what will the turbine's earnings pay for", ""},
+		{"They paid £240,000 for the house in May.", "what did they pay for the house", "£240,000"},
 		// A person: the name, not a word that describes them, nor an
 		// address, nor a body's name.
 		{"The oak was felled by Desmond Tunnicliffe, 58, of Tanners Lane, on Sunday.", "who chopped down the oak", "Desmond Tunnicliffe"},

@@ -57,6 +57,9 @@ func TestFillsSlot(t *testing.T) {
 		// Which road: a street's name.
 		{"Which road is the lido on?", "The 50-metre pool on Weir Lane was built in 1936.", true, true},
 		{"Which road is the lido on?", "The pool was built in 1936 by the council.", true, false},
+		// What money pays for is said beside the sum (the answer
+		// words take the thing).
+		{"What will the turbine's earnings pay for?", "The £60,000 a year will pay for loft insulation.", true, true},
 		// Other questions ask for no such slot.
 		{"Who found the boat?", "Kieran Mossop was clearing silt on 12 May.", false, false},
 		{"Did the boat survive?", "It cost £45,000.", false, false},
