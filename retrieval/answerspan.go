@@ -340,6 +340,14 @@ func (sc *spanScratch) best(an *Analyzer, sq slotAsked) (int, measure) {
 			return b, q.measure
 		}
 	}
+	if q.grain == grainYear {
+		// "What year did the cinema shut": "The 1936 building closed in
+		// 2001" gives the year the sentence puts after a preposition,
+		// not the one that describes the building.
+		if b := sc.nearest(func(j int) bool { return fits(j) && sc.timeLed(j) }); b >= 0 {
+			return b, q.measure
+		}
+	}
 	if q.measure == measureDuration {
 		// "How long" asks how long a time as often as how long a
 		// thing. A length the sentence says is long ("31 metres
@@ -369,6 +377,21 @@ func (sc *spanScratch) best(an *Analyzer, sq slotAsked) (int, measure) {
 			!sc.modifier(j) && !sc.measureOfOther(j)
 	}), q.measure
 }
+
+// timeLed reports whether the time that word j stands in follows a
+// preposition ("in 2001", "on 4 October 1983", "since the spring of
+// 2011"), rather than describing the noun after it ("the 1936
+// building").
+func (sc *spanScratch) timeLed(j int) bool {
+	k := j - 1
+	for k >= 0 && (sc.ev[k]&(evTime|evNumber) != 0 || sc.words[k] == "the" || sc.words[k] == "of") {
+		k--
+	}
+	return k >= 0 && timePrepositions[sc.words[k]]
+}
+
+// timePrepositions put a point in time after them.
+var timePrepositions = wordSet("in", "on", "since", "until", "till", "by", "during", "from", "before", "after", "at")
 
 // describer reports whether word j is one capitalised common word
 // ("Victorian", "Olympic") that describes the person named one or two

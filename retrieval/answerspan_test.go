@@ -123,6 +123,7 @@ func TestAnswerSpanOfTimes(t *testing.T) {
 		{"The ring was lost on the beach in the summer of 2011.", "what year was the ring lost", "2011"},
 		{"The oak came down on the morning of 17 February.", "on what date did the oak come down", "17 February"},
 		{"The line closed two years later, in the winter.", "what year did the line close", ""},
+		{"The 1936 building closed in 2001 and became a carpet warehouse.", "in what year did the picture house shut", "2001"},
 		// "What time" asks for a time of day, written whole or in two
 		// words; not "what time of year".
 		{"The alarm was raised at about 2.15am on Tuesday by a guard.", "what time was the alarm raised", "about 2.15am"},
