@@ -274,11 +274,8 @@ func (sc *spanScratch) fits(an *Analyzer, sq slotAsked, j int) bool {
 		case AnswerNumber:
 			return numberAnswers(q, sc.d, j) && (!sq.money || sumOfMoney(text, toks, words, j))
 		case AnswerPerson:
-			// An acronym ("LED", "NHS") is no one's name, nor a word
-			// that describes the person named after it ("the Victorian
-			// artist Eliza Venn").
-			return ev[j]&evAcronym == 0 && !placesName(text, toks, words, ev, j) &&
-				!sc.subjectsPerson(an.lex, j) && !sc.describer(an.lex, j) && !namesBody(text, toks, words, ev, j)
+			// An acronym ("LED", "NHS") is no one's name.
+			return ev[j]&evAcronym == 0 && sc.personName(an.lex, j)
 		case AnswerPlace:
 			return !subjectsName(text, toks, ev, sc.subject, j)
 		case AnswerTime:
@@ -323,12 +320,18 @@ func (sc *spanScratch) nearest(fits func(j int) bool) int {
 // the measure its number is of.
 func (sc *spanScratch) best(an *Analyzer, sq slotAsked) (int, measure) {
 	q, fits := sq.q, func(j int) bool { return sc.fits(an, sq, j) }
+	// preferred is the nearest word that fits and keep keeps: the
+	// likelier answer of a question that may ask for more than one kind
+	// of thing, where the sentence gives it.
+	preferred := func(keep func(j int) bool) int {
+		return sc.nearest(func(j int) bool { return fits(j) && keep(j) })
+	}
 	if q.asksDistance() {
 		// "How far" asks as often how far behind or over as how far
 		// away, so the ranking reads no measure from it; a distance,
 		// where the sentence gives one, is the likelier answer.
 		distance := rankQuery{measure: measureLength}
-		if b := sc.nearest(func(j int) bool { return fits(j) && numberAnswers(distance, sc.d, j) && !sc.modifier(j) }); b >= 0 {
+		if b := preferred(func(j int) bool { return numberAnswers(distance, sc.d, j) && !sc.modifier(j) }); b >= 0 {
 			return b, measureLength
 		}
 	}
@@ -336,7 +339,7 @@ func (sc *spanScratch) best(an *Analyzer, sq slotAsked) (int, measure) {
 		// A bare "how much" asks for a sum as often as not ("how much
 		// did the campaigners collect"); a sum, where the sentence
 		// gives one, is the likelier answer.
-		if b := sc.nearest(func(j int) bool { return fits(j) && sumOfMoney(sc.text, sc.toks, sc.words, j) }); b >= 0 {
+		if b := preferred(func(j int) bool { return sumOfMoney(sc.text, sc.toks, sc.words, j) }); b >= 0 {
 			return b, q.measure
 		}
 	}
@@ -344,7 +347,7 @@ func (sc *spanScratch) best(an *Analyzer, sq slotAsked) (int, measure) {
 		// "What year did the cinema shut": "The 1936 building closed in
 		// 2001" gives the year the sentence puts after a preposition,
 		// not the one that describes the building.
-		if b := sc.nearest(func(j int) bool { return fits(j) && sc.timeLed(j) }); b >= 0 {
+		if b := preferred(sc.timeLed); b >= 0 {
 			return b, q.measure
 		}
 	}
@@ -354,14 +357,16 @@ func (sc *spanScratch) best(an *Analyzer, sq slotAsked) (int, measure) {
 		// long") answers it first; where the sentence gives a time and
 		// another length ("spent 14 months on scaffolding 18 metres
 		// above the stalls"), the time.
-		unitThen := func(j int, units map[string]bool, after string) bool {
-			return fits(j) && j+1 < len(sc.words) && units[sc.words[j+1]] &&
-				(after == "" || j+2 < len(sc.words) && sc.words[j+2] == after)
+		unitThen := func(units map[string]bool, after string) func(j int) bool {
+			return func(j int) bool {
+				return j+1 < len(sc.words) && units[sc.words[j+1]] &&
+					(after == "" || j+2 < len(sc.words) && sc.words[j+2] == after)
+			}
 		}
-		if b := sc.nearest(func(j int) bool { return unitThen(j, lengthUnits, "long") }); b >= 0 {
+		if b := preferred(unitThen(lengthUnits, "long")); b >= 0 {
 			return b, q.measure
 		}
-		if b := sc.nearest(func(j int) bool { return unitThen(j, timeUnits, "") }); b >= 0 {
+		if b := preferred(unitThen(timeUnits, "")); b >= 0 {
 			return b, q.measure
 		}
 	}
@@ -393,14 +398,14 @@ func (sc *spanScratch) timeLed(j int) bool {
 // timePrepositions put a point in time after them.
 var timePrepositions = wordSet("in", "on", "since", "until", "till", "by", "during", "from", "before", "after", "at")
 
-// describer reports whether word j is one capitalised common word
+// describer reports whether word j, alone in its name (lo to hi), is one
+// capitalised common word
 // ("Victorian", "Olympic") that describes the person named one or two
 // words of content after it: "the Victorian artist Eliza Venn",
 // "Olympic rower Agatha Mabey". A word between that may be a verb (a
 // past form, or one in -s) makes it a name of its own ("Smith thanked
 // Jones", "Smith says Jones").
-func (sc *spanScratch) describer(lx *lexicon, j int) bool {
-	lo, hi := nameAround(sc.text, sc.toks, sc.ev, j)
+func (sc *spanScratch) describer(lx *lexicon, j, lo, hi int) bool {
 	if lo != hi || !lx.commonWord(sc.words[j]) {
 		return false
 	}
@@ -675,32 +680,31 @@ func nameAround(text string, toks []Span, ev []evidence, j int) (lo, hi int) {
 	return lo, hi
 }
 
-// placesName reports whether word j of a sentence stands in a name that
-// ends in a word naming a street, a square or a station ("Polwenna
-// Road"), or in an address ("of Tanners Lane"): a place's name, though
-// capitalised as a person's is. A body's
-// name ("Lowbeck Cricket Club") may answer "who"; a place's does not.
-func placesName(text string, toks []Span, words []string, ev []evidence, j int) bool {
-	lo, hi := nameAround(text, toks, ev, j)
-	if placeHeads[words[hi]] {
+// placesName reports whether the name of words lo to hi ends in a word
+// naming a street, a square or a station ("Polwenna Road"), or is an
+// address ("of Tanners Lane"): a place's name, though capitalised as a
+// person's is.
+func (sc *spanScratch) placesName(lo, hi int) bool {
+	if placeHeads[sc.words[hi]] {
 		return true
 	}
 	// "Desmond Tunnicliffe, 58, of Tanners Lane", "his house on Tanners
 	// Lane": after such a preposition a name that ends in a street's or
 	// a building's word is an address. After "from", "to" or "by" it is
 	// as often a person ("a letter from John Hall").
-	return siteHeads[words[hi]] && lo > 0 && addressPrepositions[words[lo-1]]
+	return siteHeads[sc.words[hi]] && lo > 0 && addressPrepositions[sc.words[lo-1]]
 }
 
 // addressPrepositions put an address after them.
 var addressPrepositions = wordSet("of", "on", "in", "at", "near")
 
-// namesBody reports whether word j stands in a name a body's word follows
-// ("the Purl Sisters group", "the Hollis Road allotment society"): the
-// body's name, not a person's.
-func namesBody(text string, toks []Span, words []string, ev []evidence, j int) bool {
-	_, hi := nameAround(text, toks, ev, j)
-	return hi+1 < len(words) && ev[hi+1]&evCap == 0 && orgHeads[words[hi+1]] && text[toks[hi].End:toks[hi+1].Start] == " "
+// namesBody reports whether the name that ends at word hi is one the
+// sentence calls a body in lower case ("the Purl Sisters group", "the
+// Hollis Road allotment society"): a body's name, not a person's. (A
+// body that names itself one, "Lowbeck Cricket Club", may answer "who".)
+func (sc *spanScratch) namesBody(hi int) bool {
+	return hi+1 < len(sc.words) && sc.ev[hi+1]&evCap == 0 && orgHeads[sc.words[hi+1]] &&
+		sc.text[sc.toks[hi].End:sc.toks[hi+1].Start] == " "
 }
 
 // commonWord reports whether the lower-cased word w, or its singular,
@@ -731,14 +735,20 @@ func subjectsName(text string, toks []Span, ev []evidence, subject []bool, j int
 	return slices.Contains(subject[lo:hi+1], true)
 }
 
-// subjectsPerson is subjectsName for a person's name, which the role
-// in front of it is no part of: "Vet Samira Loxley" answers "which vet
-// helps out", though the question names a vet. Word j in the role is
-// no name at all.
-func (sc *spanScratch) subjectsPerson(lx *lexicon, j int) bool {
+// personName reports whether word j stands in the name of a person who
+// may answer "who": not a place's name or an address (placesName), nor a
+// body's (namesBody), nor a word that describes the person named after
+// it ("the Victorian artist Eliza Venn"); and not the name of what the
+// question asks about (subjectsName), which the role in front of it is
+// no part of: "Vet Samira Loxley" answers "which vet helps out", though
+// the question names a vet. Word j in the role is no name at all.
+func (sc *spanScratch) personName(lx *lexicon, j int) bool {
 	lo, hi := nameAround(sc.text, sc.toks, sc.ev, j)
-	lo = sc.nameStart(lx, lo, hi)
-	return j < lo || slices.Contains(sc.subject[lo:hi+1], true)
+	if sc.placesName(lo, hi) || sc.namesBody(hi) || sc.describer(lx, j, lo, hi) {
+		return false
+	}
+	start := sc.nameStart(lx, lo, hi)
+	return j >= start && !slices.Contains(sc.subject[start:hi+1], true)
 }
 
 // placeHeads end the names of streets and of places people travel
