@@ -169,6 +169,9 @@ const (
 	news30Dir     = "testdata/eval/news30"
 	news30Tune    = "news30-paraphrase.tune.jsonl"
 	news30Heldout = "news30-paraphrase.heldout.jsonl"
+	news31Dir     = "testdata/eval/news31"
+	news31Tune    = "news31-paraphrase.tune.jsonl"
+	news31Heldout = "news31-paraphrase.heldout.jsonl"
 )
 
 // The chat-style set (testdata/eval/README.md): questions typed as
@@ -638,6 +641,10 @@ func TestNews29ParaphraseRules(t *testing.T) {
 
 func TestNews30ParaphraseRules(t *testing.T) {
 	checkNewsParaSet(t, news30Dir, news30Tune, news30Heldout)
+}
+
+func TestNews31ParaphraseRules(t *testing.T) {
+	checkNewsParaSet(t, news31Dir, news31Tune, news31Heldout)
 }
 
 // newsSplit is how a news paraphrase set's halves divide its articles:
