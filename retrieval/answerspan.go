@@ -160,6 +160,7 @@ func (sc *spanScratch) read(an *Analyzer, q rankQuery, text string) bool {
 		// "Josiah Pargeter" answers "who founded pargeters".
 		subject = append(subject, asked || aliases[stem] || stem != "" && slices.Contains(q.terms, stem) && an.lex.commonWord(w))
 	}
+
 	sc.anchors, sc.named, sc.subject, sc.stems = anchors, named, subject, stems
 	sc.d = doc{words: words, ev: ev, terms: stems, tpos: sc.positions(n)}
 	return true
@@ -932,12 +933,28 @@ var (
 // Douglas Fairhurst", "Local MP Desmond Haverley") or an article ("The
 // Marsden Community Trust"). Two words are always kept, so that a name
 // whose first word is also a common word ("Rose Tremain") stays whole.
-// A role the lexicon does not know ("Greenkeeper") stays.
+// A role the lexicon knows only as the two words it is made of
+// ("Signwriter", "Greenkeeper") is left out too.
 func (sc *spanScratch) nameStart(lx *lexicon, lo, hi int) int {
-	for hi-lo >= 2 && (sc.words[lo] == "the" || lx.commonWord(sc.words[lo])) {
+	for hi-lo >= 2 && (sc.words[lo] == "the" || lx.commonWord(sc.words[lo]) || lx.agentCompound(sc.words[lo])) {
 		lo++
 	}
 	return lo
+}
+
+// agentCompound reports whether the lower-cased word w is made of two
+// English words the second of which names a doer ("signwriter": "sign"
+// and "writer"; "greenkeeper"), as roles written as one word are and
+// WordNet does not list.
+func (lx *lexicon) agentCompound(w string) bool {
+	for k := 3; k+5 <= len(w); k++ {
+		tail := w[k:]
+		if (strings.HasSuffix(tail, "er") || strings.HasSuffix(tail, "or") || strings.HasSuffix(tail, "ist")) &&
+			lx.lemma(tail) && lx.lemma(w[:k]) {
+			return true
+		}
+	}
+	return false
 }
 
 // approximatorBefore returns how many words right before word lo say how

@@ -25,6 +25,8 @@ func TestNamesakeSpan(t *testing.T) {
 		{"The shield is named after Mary Ellis and John Ellis, who ran the club.", "who is the shield named after", "Mary Ellis"},
 		{"It has been named Nancy's Bridge, after lollipop lady Nancy Quarmby, who retired last summer.", "who is the bridge named after", "Nancy Quarmby"},
 		{"The engine is called Sir Edmund after the mill owner Sir Edmund Threapleton.", "who is the engine called after", "the mill owner Sir Edmund Threapleton"},
+		// "After whom" asks it too.
+		{"The junior prize is the Oakden Shield, named after Walter Oakden, who began the show.", "after whom is the hartsby junior prize named", "Walter Oakden"},
 		// A time's "after" names no one.
 		{"The hall reopened after a storm, and the Brearley Wing was rebuilt.", "who is the brearley wing named after", ""},
 		// A question that asks something else keeps its own answer words.
