@@ -180,8 +180,9 @@ const (
 	grainAny    timeGrain = iota
 	grainYear             // "what year": "1936"
 	grainSeason           // "what time of year": a season or a month
-	grainDay              // "what date", "which day": a weekday, a month with or without its day, "yesterday"
+	grainDay              // "which day": a weekday, a month with or without its day, "yesterday"
 	grainMonth            // "which month"
+	grainDate             // "what date": a month, with or without its day, not a weekday alone
 )
 
 // askedGrain returns the grain of time q's focus asks for.
@@ -194,7 +195,9 @@ func (q rankQuery) askedGrain() timeGrain {
 			}
 		}
 		return grainYear
-	case "date", "day":
+	case "date":
+		return grainDate
+	case "day":
 		return grainDay
 	case "month":
 		return grainMonth
@@ -212,7 +215,7 @@ func (g timeGrain) holds(w string) bool {
 		return months[w] || seasons[w]
 	case grainDay:
 		return months[w] || weekdays[w] || dayWords[w] || isDigits(w) && !isYear(w)
-	case grainMonth:
+	case grainMonth, grainDate:
 		return months[w]
 	}
 	return true

@@ -51,6 +51,8 @@ func TestFillsSlot(t *testing.T) {
 		{"On what date did the tortoise escape?", "He is believed to have escaped on 14 April.", true, true},
 		{"What day was the petition delivered?", "The petition was handed in on Tuesday.", true, true},
 		{"On what date did the tortoise escape?", "He was given to her in 1979.", true, false},
+		{"On what date did the tortoise escape?", "He was last seen on Tuesday.", true, false},
+		{"What day was the petition delivered?", "The petition was handed in on 4 May.", true, true},
 		{"Which month did the fair open?", "The fair opened in June.", true, true},
 		{"Which month did the fair open?", "The fair opened in 2019.", true, false},
 		{"When was the lido built?", "The pool was built in 1936.", true, true},
