@@ -87,7 +87,12 @@ const measureCountReach = 3
 // stop word ("homes" in "how many homes were flooded", "measles cases").
 func measureOf(an *Analyzer, qa Question, terms []string) (measure, []int) {
 	ws := strings.Fields(qa.WhPhrase)
-	first, _, _ := strings.Cut(strings.ToLower(qa.Content), " ")
+	first, rest, _ := strings.Cut(strings.ToLower(qa.Content), " ")
+	if first == "at" || first == "from" || first == "until" || first == "till" {
+		// "At what age did she die": the preposition of the question
+		// word stands first among the other words.
+		first, _, _ = strings.Cut(rest, " ")
+	}
 	switch {
 	case len(ws) == 1 && (ws[0] == "what" || ws[0] == "which") && first == "age":
 		return measureAge, nil // "what age is the dugout"

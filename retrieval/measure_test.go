@@ -60,6 +60,8 @@ func TestMeasured(t *testing.T) {
 		// the measure: weight, time.
 		{"What age is the brooch?", "The brooch dates from around the year 700.", true},
 		{"What age is Graham Tolland?", "Graham Tolland said 54 people had lost their jobs.", false},
+		{"At what age did Graham Tolland retire?", "Graham Tolland retired in 2019, aged 61.", true},
+		{"At what age did Graham Tolland retire?", "Graham Tolland said 54 people had lost their jobs.", false},
 		{"How much weight did the tortoise lose?", "The tortoise lost about 200 grams.", true},
 		{"How much weight did the tortoise lose?", "The tortoise, 60, was found by Mr Lyle, 69.", false},
 		{"How much time did the clean-up take?", "The clean-up took four workers two days.", true},
