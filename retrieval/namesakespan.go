@@ -6,10 +6,10 @@ import (
 	"unicode/utf8"
 )
 
-// namesakeSpan finds, for a question that asks whom something is named
-// after ("who is the garside garden named after", "after whom is the cup
-// named", "who does the langmead tower honour", "who is the seat a
-// tribute to"), the words the sentence
+// namesakeSpan finds, for a question that asks whom or what something is
+// named after ("who is the garside garden named after", "after whom is
+// the cup named", "what is mill lane named after", "who does the
+// langmead tower honour", "who is the seat a tribute to"), the words the sentence
 // gives after its marker of a namesake: "named after Joseph Lund";
 // "named Arthur, after Canon Arthur Dimmock"; "The plot honours Dennis
 // Garside, a retired postman"; "in memory of a volunteer who hand-fed
@@ -17,7 +17,7 @@ import (
 // their clause. It reports false for other questions and sentences with
 // no such marker.
 func namesakeSpan(q rankQuery, text string) (Span, bool) {
-	if q.wh != "who" && q.wh != "whom" || !asksNamesake(q.qwords) {
+	if q.wh != "who" && q.wh != "whom" && q.wh != "what" || !asksNamesake(q.qwords) {
 		return Span{}, false
 	}
 	toks := appendWordSpans(nil, text)

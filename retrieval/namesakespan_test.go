@@ -27,6 +27,9 @@ func TestNamesakeSpan(t *testing.T) {
 		{"The engine is called Sir Edmund after the mill owner Sir Edmund Threapleton.", "who is the engine called after", "the mill owner Sir Edmund Threapleton"},
 		// "After whom" asks it too.
 		{"The junior prize is the Oakden Shield, named after Walter Oakden, who began the show.", "after whom is the hartsby junior prize named", "Walter Oakden"},
+		// "What is it named after" asks for a thing as "who" asks for a
+		// person.
+		{"Mill Lane is named after a corn mill that stood by the ford until 1890.", "what is mill lane in hartsby named after", "a corn mill that stood by the ford until 1890"},
 		// A time's "after" names no one.
 		{"The hall reopened after a storm, and the Brearley Wing was rebuilt.", "who is the brearley wing named after", ""},
 		// A question that asks something else keeps its own answer words.
