@@ -273,7 +273,8 @@ func (sc *spanScratch) fits(an *Analyzer, sq slotAsked, j int) bool {
 	if sq.want != 0 && ev[j]&sq.want != 0 {
 		switch q.atype {
 		case AnswerNumber:
-			return numberAnswers(q, sc.d, j) && (!sq.money || sumOfMoney(text, toks, words, j))
+			return numberAnswers(q, sc.d, j) && (!sq.money || sumOfMoney(text, toks, words, j)) &&
+				(q.measure == measureAge || !sc.personsAge(j))
 		case AnswerPerson:
 			// An acronym ("LED", "NHS") is no one's name.
 			return ev[j]&evAcronym == 0 && sc.personName(an.lex, j)
@@ -380,8 +381,22 @@ func (sc *spanScratch) best(an *Analyzer, sq slotAsked) (int, measure) {
 	// building").
 	return sc.nearest(func(j int) bool {
 		return !sc.named[j] && sc.ev[j]&evNumber != 0 && numberAnswers(rankQuery{}, sc.d, j) &&
-			!sc.modifier(j) && !sc.measureOfOther(j)
+			!sc.modifier(j) && !sc.measureOfOther(j) && !sc.personsAge(j)
 	}), q.measure
+}
+
+// personsAge reports whether the number that is word j is a person's age
+// as news gives it, between commas after the name ("Beekeeper Jemima
+// Gillibrand, 38, who keeps 12 hives"): it answers "how old", not "how
+// many" nor "how much".
+func (sc *spanScratch) personsAge(j int) bool {
+	if j == 0 || sc.ev[j-1]&evCap == 0 || !isAge(sc.words[j]) {
+		return false
+	}
+	if sc.text[sc.toks[j-1].End:sc.toks[j].Start] != ", " {
+		return false
+	}
+	return j+1 == len(sc.toks) || strings.HasPrefix(sc.text[sc.toks[j].End:], ",")
 }
 
 // timeLed reports whether the time that word j stands in follows a
