@@ -211,7 +211,10 @@ func confEvidence(q rankQuery, first scored, d *doc, scores []float64) []float64
 	if d.position == 1 {
 		x[30] = 1
 	}
-	if q.slot != slotNone {
+	// A clause of reason helps find the sentence that answers "why",
+	// but says little of whether it does: most sentences that give a
+	// reason give it for something else.
+	if q.slot != slotNone && q.slot != slotReason {
 		x[31] = 1
 		if q.fillsSlot(*d) {
 			x[32] = 1

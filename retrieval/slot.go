@@ -35,14 +35,16 @@ const (
 	slotStreet            // which road
 	slotClock             // what time
 	slotWhen              // when, what day, which year
+	slotReason            // why: a clause of reason
 )
 
 // asksSlot returns the kind of thing q asks for that a sentence can be
 // seen to hold: a measure other than a bare number (a count, an age, a
 // length of time, a length, heat, speed, weight), a distance ("how
 // far"), a sum of money ("how much", "what did the roof cost"), a street
-// ("which road"), a time of day ("what time") or a point in time
-// ("when", "what day"); slotNone for any other question.
+// ("which road"), a time of day ("what time"), a point in time ("when",
+// "what day") or a clause of reason ("why": "because", "due to",
+// "owing to"); slotNone for any other question.
 func (q rankQuery) asksSlot() slotKind {
 	switch {
 	case q.measure != measureNone:
@@ -57,6 +59,8 @@ func (q rankQuery) asksSlot() slotKind {
 		return slotClock
 	case q.atype == AnswerTime:
 		return slotWhen
+	case q.atype == AnswerReason:
+		return slotReason
 	}
 	return slotNone
 }
@@ -168,6 +172,17 @@ func (q rankQuery) slotWord(d doc, j int) bool {
 		return clockTime(d.words, j)
 	case slotWhen:
 		return e&evTime != 0 && pointInTime(d.words, j) && q.grain.holds(d.words[j])
+	case slotReason:
+		next := ""
+		if j+1 < len(d.words) {
+			next = d.words[j+1]
+		}
+		switch d.words[j] {
+		case "because":
+			return true
+		case "due", "owing":
+			return next == "to"
+		}
 	}
 	return false
 }

@@ -62,6 +62,11 @@ func TestFillsSlot(t *testing.T) {
 		// What money pays for is said beside the sum (the answer
 		// words take the thing).
 		{"What will the turbine's earnings pay for?", "The £60,000 a year will pay for loft insulation.", true, true},
+		// "Why" asks for a clause of reason.
+		{"Why was the scarecrow moved?", "It was taken away because drivers kept stopping.", true, true},
+		{"Why was the scarecrow moved?", "The match was called off due to rain.", true, true},
+		{"Why was the scarecrow moved?", "It was moved on Tuesday.", true, false},
+		{"Why was the scarecrow moved?", "Due east of the village stands a mill.", true, false},
 		// Other questions ask for no such slot.
 		{"Who found the boat?", "Kieran Mossop was clearing silt on 12 May.", false, false},
 		{"Did the boat survive?", "It cost £45,000.", false, false},
