@@ -101,6 +101,34 @@ func (q rankQuery) asksClock() bool {
 	return len(ws) > 0 && partsOfDay[ws[0]]
 }
 
+// dropClockWords leaves out of a question's terms (words: the word each
+// came from; asked: the question's words after its question word) the
+// words that ask for a time of day: "time", and the part of the day of
+// "what time of the morning". They are the question word's, as "many" is
+// of "how many": a sentence that gives the time ("at about 7.15am")
+// seldom says them, and the sentences that do (a "day" of any story)
+// would choose the story the time is looked for in.
+func dropClockWords(terms, words, asked []string) ([]string, []string) {
+	drop := map[string]bool{"time": true}
+	if k := slices.Index(asked, "time"); k >= 0 && k+2 < len(asked) && asked[k+1] == "of" {
+		part := asked[k+2]
+		if part == "the" && k+3 < len(asked) {
+			part = asked[k+3]
+		}
+		drop[part] = partsOfDay[part]
+	}
+	out := 0
+	for i := range terms {
+		if drop[words[i]] {
+			drop[words[i]] = false // once
+			continue
+		}
+		terms[out], words[out] = terms[i], words[i]
+		out++
+	}
+	return terms[:out], words[:out]
+}
+
 // partsOfDay are the parts of a day "what time of the ..." asks a time
 // of day in.
 var partsOfDay = wordSet("day", "morning", "afternoon", "evening", "night")

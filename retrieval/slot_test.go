@@ -134,3 +134,24 @@ func quoteTexts(qs []Quote) []string {
 	}
 	return out
 }
+
+// TestClockWordsAskNothing checks that the words that ask for a time of
+// day are no terms of the question: a sentence that gives the time seldom
+// says them ("at about 7.15am"), and a day's other words stay.
+func TestClockWordsAskNothing(t *testing.T) {
+	an := newAnalyzer(t)
+	for _, tt := range []struct {
+		question string
+		want     []string
+	}{
+		{"What time did the fire start?", []string{"fire", "start"}},
+		{"What time of the morning did the fire start?", []string{"fire", "start"}},
+		{"What time of day did the fire start on the first day?", []string{"fire", "start", "first", "dai"}},
+		{"What time of year did the fire start?", []string{"time", "year", "fire", "start"}},
+	} {
+		q := newQuery(an, an.Question(tt.question), AllFeatures, nil)
+		if !slices.Equal(q.terms, tt.want) {
+			t.Errorf("%q: terms %v; want %v", tt.question, q.terms, tt.want)
+		}
+	}
+}
