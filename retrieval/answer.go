@@ -441,7 +441,7 @@ func (ix *Index) readHits(nums []uint64, recs *records, plan *termPlan, mem *rea
 			}
 			last = e
 			if titled = 0; n <= 64 && len(e.title) > 0 {
-				titled = plan.titled(e.title)
+				titled = plan.titled(e.title, e.titleSig)
 			}
 		}
 		ref.Article = last.Article.ID // the entry's, not a slice of buf
@@ -665,6 +665,9 @@ func (a *Analyzer) prepareParagraph(p corpus.Paragraph) []doc {
 // scoring every candidate in full gives.
 func (ix *Index) rank(q rankQuery, cands []*candidate, avgLen float64, keep int, mem *readMemory) []*candidate {
 	q.slots = newTermSlots(q)
+	if mem != nil && mem.plan != nil {
+		q.plan, q.planFits = mem.plan, mem.plan.fits(&q)
+	}
 	sc := dedupPool.Get().(*dedupScratch)
 	defer dedupPool.Put(sc)
 	// A sentence's part of its score is the same whatever its article

@@ -180,6 +180,8 @@ type entry struct {
 	// (titleTerms), for the title weight: read with the entry of each
 	// candidate's article, which answering reads anyway.
 	title []string
+	// titleSig is title's titleSignature, or 0 when not worked out.
+	titleSig uint64
 }
 
 // titleTerms returns the terms of an article's title, sorted and
@@ -312,6 +314,7 @@ func decodeEntryInto(e *entry, enc string) error {
 		for i := range e.title {
 			e.title[i] = r.str()
 		}
+		e.titleSig = titleSignature(e.title)
 	}
 	if n := r.count(1); n > 0 {
 		a.Guilds = make([]string, n)

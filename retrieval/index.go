@@ -850,6 +850,7 @@ func (ix *Index) indexArticles(ctx context.Context, todo []*corpus.Article, prev
 		}
 		entries[i] = newEntry(a, added)
 		entries[i].title = titleTerms(ix.an, a.Title)
+		entries[i].titleSig = titleSignature(entries[i].title)
 		terms := newTermSetOf()
 		terms.addSentence(ix.an.Terms(a.Title))
 		for _, p := range a.Paragraphs {

@@ -349,6 +349,10 @@ type rankQuery struct {
 	// every candidate of an article asks the same. Not safe for
 	// concurrent use, as a query is scored by one goroutine.
 	held map[*termSet][]float64
+	// plan is the plan the candidates' articles' terms were read by
+	// (readMemory's, set by Index.rank), and planFits its fits for q.
+	plan     *termPlan
+	planFits uint64
 	// slots counts a candidate's terms in one pass for score (set by
 	// Index.rank; nil: each term is counted by a search of the
 	// candidate's).
@@ -951,7 +955,7 @@ func (q *rankQuery) holdArticles(cands []*candidate) {
 		hs := block[:m:m]
 		block = block[m:]
 		for j := range hs {
-			hs[j] = ts.holding(*q, j)
+			hs[j] = ts.holding(q, j)
 		}
 		q.held[ts] = hs
 	}
@@ -964,13 +968,13 @@ func (q *rankQuery) articleHolding(ts *termSet, i int) float64 {
 		return 1
 	}
 	if q.held == nil {
-		return ts.holding(*q, i)
+		return ts.holding(q, i)
 	}
 	hs, ok := q.held[ts]
 	if !ok {
 		hs = make([]float64, len(q.terms))
 		for j := range hs {
-			hs[j] = ts.holding(*q, j)
+			hs[j] = ts.holding(q, j)
 		}
 		q.held[ts] = hs
 	}
@@ -983,12 +987,12 @@ func (q *rankQuery) articleHolding(ts *termSet, i int) float64 {
 // the question's words through loose relations ("fire" for "happen",
 // "region" for "land") holds them at that relation's weight, not as if
 // it told of them.
-func (ts *termSet) holding(q rankQuery, i int) float64 {
+func (ts *termSet) holding(q *rankQuery, i int) float64 {
 	if ts.every {
 		return 1
 	}
 	if st := ts.stored; st != nil && st.plan != nil {
-		if h, ok := st.plan.holding(st.cnt, q, i); ok {
+		if h, ok := q.heldByPlan(st, i); ok {
 			return h
 		}
 	}
@@ -1004,6 +1008,19 @@ func (ts *termSet) holding(q rankQuery, i int) float64 {
 		}
 	}
 	return best
+}
+
+// heldByPlan is termPlan.holding of term i from st's counts, with the
+// plan's fit to q found once a question (rank sets planFits) where st
+// was read by q's plan, rather than once an article and term.
+func (q *rankQuery) heldByPlan(st *storedTerms, i int) (float64, bool) {
+	if st.plan != q.plan || i >= 64 {
+		return st.plan.holding(st.cnt, q, i)
+	}
+	if q.planFits&(1<<i) == 0 {
+		return 0, false
+	}
+	return st.plan.bestHeld(i, func(k int) int32 { return st.cnt[k] })
 }
 
 // bridgeHolding is how fully a bridge stands for its term where an

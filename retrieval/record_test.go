@@ -523,16 +523,16 @@ func TestCountTermsByGroup(t *testing.T) {
 	}
 	some := &termSet{n: 2, stored: &storedTerms{plan: plan, cnt: cnt}}
 	for i := range q.terms {
-		if _, ok := plan.holding(cnt, q, i); !ok {
+		if _, ok := plan.holding(cnt, &q, i); !ok {
 			t.Errorf("plan.holding(%q): not read by the plan", q.terms[i])
 		}
-		if got, want := some.holding(q, i), whole.holding(q, i); got != want {
+		if got, want := some.holding(&q, i), whole.holding(&q, i); got != want {
 			t.Errorf("holding(%q) by the plan = %v; by the terms %v", q.terms[i], got, want)
 		}
 	}
 	other := q
 	other.terms = []string{"kurd", "iraq", "zebari", "absent"}
-	if _, ok := plan.holding(cnt, other, 1); ok {
+	if _, ok := plan.holding(cnt, &other, 1); ok {
 		t.Error("plan.holding of another query's term: read by the plan")
 	}
 }
@@ -567,14 +567,14 @@ func TestArticleHoldingByBridgeWeight(t *testing.T) {
 	}
 	some := &termSet{n: 2, stored: &storedTerms{plan: plan, cnt: cnt}}
 	for i, term := range q.terms {
-		if got := whole.holding(q, i); got != want[i] {
+		if got := whole.holding(&q, i); got != want[i] {
 			t.Errorf("holding(%q) = %v; want %v", term, got, want[i])
 		}
-		h, ok := plan.holding(cnt, q, i)
+		h, ok := plan.holding(cnt, &q, i)
 		if !ok || h != want[i] {
 			t.Errorf("plan.holding(%q) = %v, %v; want %v read by the plan", term, h, ok, want[i])
 		}
-		if got := some.holding(q, i); got != want[i] {
+		if got := some.holding(&q, i); got != want[i] {
 			t.Errorf("holding(%q) by the plan = %v; want %v", term, got, want[i])
 		}
 	}

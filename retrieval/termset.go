@@ -284,15 +284,34 @@ type termPlan struct {
 // titled returns the bits of the question's terms (the first of each
 // group; at most 64 of them) that the sorted title terms title hold: bit
 // i for the term of group i (doc.titled).
-func (p *termPlan) titled(title []string) uint64 {
+// sig is the title's titleSignature, or 0 to search the title for
+// every term.
+func (p *termPlan) titled(title []string, sig uint64) uint64 {
 	var m uint64
 	for i, g := range p.groups {
+		if sig != 0 && sig&titleBit(p.hashes[g[0]]) == 0 {
+			continue
+		}
 		if titleHolds(title, p.need[g[0]]) {
 			m |= 1 << i
 		}
 	}
 	return m
 }
+
+// titleSignature has titleBit set for each of title's terms: most
+// question terms a title lacks are told by it without a search of the
+// title, an article a question.
+func titleSignature(title []string) uint64 {
+	var sig uint64
+	for _, t := range title {
+		sig |= titleBit(termHash(t))
+	}
+	return sig
+}
+
+// titleBit is the bit of a titleSignature that a term of termHash h sets.
+func titleBit(h uint32) uint64 { return 1 << (h >> 26) }
 
 // newTermPlan plans the terms of groups (a term, then its bridges), whose
 // holdings (see rankQuery.groupHoldings) are in holdings, a list for each
@@ -343,9 +362,18 @@ func newTermPlan(groups [][]string, holdings [][]float64) *termPlan {
 // (countTerms's) by the plan's indexes rather than by the terms; ok is
 // false when the plan's group i is not that term and its bridges (a
 // query made again), or was not looked up that far.
-func (p *termPlan) holding(cnt []int32, q rankQuery, i int) (float64, bool) {
-	if i >= len(p.groups) {
+func (p *termPlan) holding(cnt []int32, q *rankQuery, i int) (float64, bool) {
+	if !p.fitsTerm(q, i) {
 		return 0, false
+	}
+	return p.bestHeld(i, func(k int) int32 { return cnt[k] })
+}
+
+// fitsTerm reports whether the plan's group i is q's term i and its
+// bridges, at the holdings q gives them.
+func (p *termPlan) fitsTerm(q *rankQuery, i int) bool {
+	if i >= len(p.groups) {
+		return false
 	}
 	g := p.groups[i]
 	var bridges []qbridge
@@ -353,14 +381,26 @@ func (p *termPlan) holding(cnt []int32, q rankQuery, i int) (float64, bool) {
 		bridges = q.bridges[i]
 	}
 	if len(g) != 1+len(bridges) || p.need[g[0]] != q.terms[i] {
-		return 0, false
+		return false
 	}
 	for j, b := range bridges {
 		if p.need[g[j+1]] != b.term || p.holdings[i][j+1] != q.bridgeHolding(b) {
-			return 0, false
+			return false
 		}
 	}
-	return p.bestHeld(i, func(k int) int32 { return cnt[k] })
+	return true
+}
+
+// fits returns the bits of q's first 64 terms whose groups the plan
+// reads as q asks for them (fitsTerm): bit i for term i.
+func (p *termPlan) fits(q *rankQuery) uint64 {
+	var m uint64
+	for i := range min(len(q.terms), 64) {
+		if p.fitsTerm(q, i) {
+			m |= 1 << i
+		}
+	}
+	return m
 }
 
 // bestHeld walks group i as the ranking reads it: the term, then its

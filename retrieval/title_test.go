@@ -105,7 +105,11 @@ func TestTitledMaskAgreesWithTheTitle(t *testing.T) {
 			for i, term := range tt.terms {
 				groups[i] = []string{term}
 			}
-			mask := newTermPlan(groups, nil).titled(title)
+			plan := newTermPlan(groups, nil)
+			mask := plan.titled(title, titleSignature(title))
+			if searched := plan.titled(title, 0); searched != mask {
+				t.Errorf("title mask %b with the signature, %b with a search of the title; want the same", mask, searched)
+			}
 			credited := false
 			for _, d := range docs {
 				searched, masked := d, d
