@@ -520,12 +520,18 @@ func (s *search) add(i int, term, field string, w, idf float64, only []uint64) e
 // decides only which sentences the ranking reads, and it scores every
 // term in full.
 func (s *search) addFound(i int, term string, w, idf float64, in []*roaring.Bitmap) error {
-	return s.p.eachIn(term, fieldText, in, func(id uint64) {
+	return s.p.eachIn(term, fieldText, in, s.found, func(id uint64) {
 		if k := int((*s.slots)[id]) - 1; k >= 0 {
 			h := &s.hits[k]
 			s.match(h, i, s.weight(w, idf, 1, h.norm))
 		}
 	})
+}
+
+// found reports whether the search found the document num: its part's
+// slots say so at a lookup.
+func (s *search) found(num uint64) bool {
+	return num >= s.lo && num < s.hi && (*s.slots)[num] > 0
 }
 
 // weight is the BM25 weight, times w, of a term of the given idf held
