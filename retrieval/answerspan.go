@@ -160,7 +160,6 @@ func (sc *spanScratch) read(an *Analyzer, q rankQuery, text string) bool {
 		// "Josiah Pargeter" answers "who founded pargeters".
 		subject = append(subject, asked || aliases[stem] || stem != "" && slices.Contains(q.terms, stem) && an.lex.commonWord(w))
 	}
-
 	sc.anchors, sc.named, sc.subject, sc.stems = anchors, named, subject, stems
 	sc.d = doc{words: words, ev: ev, terms: stems, tpos: sc.positions(n)}
 	return true

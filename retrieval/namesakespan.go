@@ -9,8 +9,8 @@ import (
 // namesakeSpan finds, for a question that asks whom or what something is
 // named after ("who is the garside garden named after", "after whom is
 // the cup named", "what is mill lane named after", "who does the
-// langmead tower honour", "who is the seat a tribute to"), the words the sentence
-// gives after its marker of a namesake: "named after Joseph Lund";
+// langmead tower honour", "who is the seat a tribute to"), the words the
+// sentence gives after its marker of a namesake: "named after Joseph Lund";
 // "named Arthur, after Canon Arthur Dimmock"; "The plot honours Dennis
 // Garside, a retired postman"; "in memory of a volunteer who hand-fed
 // orphaned hoglets". A name is taken whole; other words run to the end of
@@ -55,8 +55,9 @@ func namesakeSpan(q rankQuery, text string) (Span, bool) {
 	return Span{}, false
 }
 
-// asksNamesake reports whether a "who" question's words ask whom a thing
-// is named after ("who does the boat take its name from") or honours.
+// asksNamesake reports whether a "who" or "what" question's words ask
+// whom or what a thing is named after ("who does the boat take its name
+// from") or honours.
 func asksNamesake(words sortedWords) bool {
 	naming := words.has("named") || words.has("called") || words.has("name")
 	return naming && (words.has("after") || words.has("for") || words.has("from")) ||

@@ -109,18 +109,24 @@ func (q rankQuery) asksClock() bool {
 // seldom says them, and the sentences that do (a "day" of any story)
 // would choose the story the time is looked for in.
 func dropClockWords(terms, words, asked []string) ([]string, []string) {
-	drop := map[string]bool{"time": true}
+	dropTime, part := true, ""
 	if k := slices.Index(asked, "time"); k >= 0 && k+2 < len(asked) && asked[k+1] == "of" {
-		part := asked[k+2]
+		part = asked[k+2]
 		if part == "the" && k+3 < len(asked) {
 			part = asked[k+3]
 		}
-		drop[part] = partsOfDay[part]
+		if !partsOfDay[part] {
+			part = ""
+		}
 	}
 	out := 0
-	for i := range terms {
-		if drop[words[i]] {
-			drop[words[i]] = false // once
+	for i, w := range words {
+		switch {
+		case dropTime && w == "time":
+			dropTime = false
+			continue
+		case part != "" && w == part:
+			part = ""
 			continue
 		}
 		terms[out], words[out] = terms[i], words[i]
