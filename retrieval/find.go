@@ -70,8 +70,24 @@ type found struct {
 	// norm is bleve's length norm of the sentence's text, from the
 	// matches in it that found it; 0 when none did.
 	norm float64
-	// rank orders the hits for best (rankKey), set there.
-	rank uint64
+}
+
+// ranked is a hit as best orders it: by rank (rankKey), then by
+// internal id. Sorting these rather than the hits themselves moves a
+// third of the memory.
+type ranked struct{ rank, id uint64 }
+
+// before reports whether a comes before b.
+func (a ranked) before(b ranked) bool {
+	return a.rank < b.rank || a.rank == b.rank && a.id < b.id
+}
+
+// compareRanked orders a and b as before does.
+func compareRanked(a, b ranked) int {
+	if c := cmp.Compare(a.rank, b.rank); c != 0 {
+		return c
+	}
+	return cmp.Compare(a.id, b.id)
 }
 
 // rankKey is a number that orders hits as best keeps them: those that
@@ -318,6 +334,17 @@ var hitLists = freeList[[]found]{keep: 4}
 
 const maxKeptHits = 1 << 16
 
+// rankedLists keeps the lists best sorts, as hitLists does the hits.
+var rankedLists = freeList[[]ranked]{keep: 4}
+
+// getRanked returns an empty list of ranked hits with room for n.
+func getRanked(n int) []ranked {
+	if l, ok := rankedLists.get(); ok && cap(l) >= n {
+		return l[:0]
+	}
+	return make([]ranked, 0, n)
+}
+
 // getHits returns an empty list of hits with room for n.
 func getHits(n int) []found {
 	if l, ok := hitLists.get(); ok && cap(l) >= n {
@@ -343,55 +370,53 @@ func (s *search) release() {
 	putHits(s.hits)
 }
 
-// sortFirst sorts the first limit of hits by order (a total order that
-// refines key), and after them those tied by key with the last of them:
-// hits then begins as it would if sorted whole. Only they are sorted: a
-// large corpus finds hundreds of thousands of sentences, of which a
-// question keeps 150.
-func sortFirst(hits []found, limit int, key, order func(a, b found) int) {
-	if len(hits) <= limit {
-		slices.SortFunc(hits, order)
+// sortFirst sorts the first limit of rs, and after them those tied by
+// rank with the last of them: rs then begins as it would if sorted
+// whole. Only they are sorted: a large corpus finds hundreds of
+// thousands of sentences, of which a question keeps 150.
+func sortFirst(rs []ranked, limit int) {
+	if len(rs) <= limit {
+		slices.SortFunc(rs, compareRanked)
 		return
 	}
-	selectFirst(hits, limit, order)
-	slices.SortFunc(hits[:limit], order)
-	last := hits[limit-1]
+	selectFirst(rs, limit)
+	slices.SortFunc(rs[:limit], compareRanked)
+	last := rs[limit-1]
 	n := limit
-	for i := limit; i < len(hits); i++ {
-		if key(hits[i], last) == 0 {
-			hits[n], hits[i] = hits[i], hits[n]
+	for i := limit; i < len(rs); i++ {
+		if rs[i].rank == last.rank {
+			rs[n], rs[i] = rs[i], rs[n]
 			n++
 		}
 	}
-	slices.SortFunc(hits[limit:n], order)
+	slices.SortFunc(rs[limit:n], compareRanked)
 }
 
-// selectFirst moves the first k of hits in order (a total order) to
-// hits[:k], in no particular order (quickselect, the pivot the median of
-// three).
-func selectFirst(hits []found, k int, order func(a, b found) int) {
-	lo, hi := 0, len(hits) // the k-th is in hits[lo:hi]
+// selectFirst moves the first k of rs to rs[:k], in no particular order
+// (quickselect, the pivot the median of three).
+func selectFirst(rs []ranked, k int) {
+	lo, hi := 0, len(rs) // the k-th is in rs[lo:hi]
 	for hi-lo > 16 {
 		mid := lo + (hi-lo)/2
-		// Median of three to hits[hi-1], the pivot.
-		if order(hits[mid], hits[lo]) < 0 {
-			hits[mid], hits[lo] = hits[lo], hits[mid]
+		// Median of three to rs[hi-1], the pivot.
+		if rs[mid].before(rs[lo]) {
+			rs[mid], rs[lo] = rs[lo], rs[mid]
 		}
-		if order(hits[hi-1], hits[lo]) < 0 {
-			hits[hi-1], hits[lo] = hits[lo], hits[hi-1]
+		if rs[hi-1].before(rs[lo]) {
+			rs[hi-1], rs[lo] = rs[lo], rs[hi-1]
 		}
-		if order(hits[mid], hits[hi-1]) < 0 {
-			hits[mid], hits[hi-1] = hits[hi-1], hits[mid]
+		if rs[mid].before(rs[hi-1]) {
+			rs[mid], rs[hi-1] = rs[hi-1], rs[mid]
 		}
-		pivot := hits[hi-1]
+		pivot := rs[hi-1]
 		p := lo
 		for i := lo; i < hi-1; i++ {
-			if order(hits[i], pivot) < 0 {
-				hits[i], hits[p] = hits[p], hits[i]
+			if rs[i].before(pivot) {
+				rs[i], rs[p] = rs[p], rs[i]
 				p++
 			}
 		}
-		hits[p], hits[hi-1] = hits[hi-1], hits[p]
+		rs[p], rs[hi-1] = rs[hi-1], rs[p]
 		switch {
 		case p == k || p == k-1:
 			return
@@ -401,7 +426,7 @@ func selectFirst(hits []found, k int, order func(a, b found) int) {
 			lo = p + 1
 		}
 	}
-	slices.SortFunc(hits[lo:hi], order)
+	slices.SortFunc(rs[lo:hi], compareRanked)
 }
 
 // searchParts is the number of parts a search of the documents that
@@ -567,29 +592,27 @@ func (s *search) best(limit int) (nums []uint64, lead int, err error) {
 	for _, h := range s.hits {
 		live |= h.mask
 	}
-	hits := s.hits
-	for k := range hits {
-		hits[k].rank = rankKey(hits[k].mask == live, hits[k].score)
-	}
-	key := func(a, b found) int { return cmp.Compare(a.rank, b.rank) }
-	order := func(a, b found) int {
-		if a.rank != b.rank {
-			return cmp.Compare(a.rank, b.rank)
+	rs := getRanked(len(s.hits))
+	defer func() {
+		if cap(rs) <= maxKeptHits {
+			rankedLists.put(rs[:0])
 		}
-		return cmp.Compare(a.id, b.id)
+	}()
+	for _, h := range s.hits {
+		rs = append(rs, ranked{rankKey(h.mask == live, h.score), h.id})
 	}
-	sortFirst(hits, limit, key, order)
-	for lead < min(len(hits), limit) && key(hits[lead], hits[0]) == 0 {
+	sortFirst(rs, limit)
+	for lead < min(len(rs), limit) && rs[lead].rank == rs[0].rank {
 		lead++
 	}
-	if len(hits) > limit {
+	if len(rs) > limit {
 		// The sentences tied with the last one kept are ordered by their
 		// document id, so that the cut does not fall by internal id.
 		lo, hi := limit-1, limit
-		for lo > 0 && key(hits[lo-1], hits[limit-1]) == 0 {
+		for lo > 0 && rs[lo-1].rank == rs[limit-1].rank {
 			lo--
 		}
-		for hi < len(hits) && key(hits[hi], hits[limit-1]) == 0 {
+		for hi < len(rs) && rs[hi].rank == rs[limit-1].rank {
 			hi++
 		}
 		if hi > limit {
@@ -599,27 +622,27 @@ func (s *search) best(limit int) (nums []uint64, lead int, err error) {
 			}
 			tied := make([]tie, 0, hi-lo)
 			for k := lo; k < hi; k++ {
-				id, err := s.rd.ExternalID(index.NewIndexInternalID(nil, hits[k].id))
+				id, err := s.rd.ExternalID(index.NewIndexInternalID(nil, rs[k].id))
 				if err != nil {
 					return nil, 0, fmt.Errorf("document id: %w", err)
 				}
-				tied = append(tied, tie{id, hits[k].id})
+				tied = append(tied, tie{id, rs[k].id})
 			}
 			slices.SortFunc(tied, func(a, b tie) int { return cmp.Compare(a.id, b.id) })
 			kept := make([]uint64, 0, limit)
 			for k := range lo {
-				kept = append(kept, hits[k].id)
+				kept = append(kept, rs[k].id)
 			}
 			for _, t := range tied[:limit-lo] {
 				kept = append(kept, t.num)
 			}
 			return kept, min(lead, len(kept)), nil
 		}
-		hits = hits[:limit]
+		rs = rs[:limit]
 	}
-	out := make([]uint64, len(hits))
-	for k := range hits {
-		out[k] = hits[k].id
+	out := make([]uint64, len(rs))
+	for k := range rs {
+		out[k] = rs[k].id
 	}
 	return out, lead, nil
 }

@@ -1,7 +1,6 @@
 package retrieval
 
 import (
-	"cmp"
 	"context"
 	"fmt"
 	"maps"
@@ -283,37 +282,46 @@ func TestSearchInPartsFindsTheSame(t *testing.T) {
 // does, for many sizes, cuts and ties.
 func TestSortFirstSortsAsAWhole(t *testing.T) {
 	r := rand.New(rand.NewPCG(1, 2))
-	key := func(a, b found) int {
-		if c := cmp.Compare(b.mask, a.mask); c != 0 {
-			return c
-		}
-		return cmp.Compare(b.score, a.score)
-	}
-	order := func(a, b found) int {
-		if c := key(a, b); c != 0 {
-			return c
-		}
-		return cmp.Compare(a.id, b.id)
-	}
 	for _, n := range []int{0, 1, 5, 17, 100, 1000, 5000} {
 		for _, limit := range []int{1, 3, 16, 200, 6000} {
 			for _, scores := range []int{1, 3, 50, 1 << 30} { // from all tied to none
-				hits := make([]found, n)
-				for i := range hits {
-					hits[i] = found{id: uint64(i), score: float64(r.IntN(scores)), mask: uint64(r.IntN(2))}
+				rs := make([]ranked, n)
+				for i := range rs {
+					rs[i] = ranked{rank: rankKey(r.IntN(2) == 1, float64(r.IntN(scores))), id: uint64(i)}
 				}
-				r.Shuffle(n, func(i, j int) { hits[i], hits[j] = hits[j], hits[i] })
-				want := slices.Clone(hits)
-				slices.SortFunc(want, order)
-				sortFirst(hits, limit, key, order)
+				r.Shuffle(n, func(i, j int) { rs[i], rs[j] = rs[j], rs[i] })
+				want := slices.Clone(rs)
+				slices.SortFunc(want, compareRanked)
+				sortFirst(rs, limit)
 				k := min(limit, n)
-				for k < n && key(want[k], want[min(limit, n)-1]) == 0 {
+				for k < n && want[k].rank == want[min(limit, n)-1].rank {
 					k++
 				}
-				if !slices.Equal(hits[:k], want[:k]) {
-					t.Errorf("%d hits, limit %d, %d scores: first %d = %v; want %v", n, limit, scores, k, hits[:k], want[:k])
+				if !slices.Equal(rs[:k], want[:k]) {
+					t.Errorf("%d hits, limit %d, %d scores: first %d = %v; want %v", n, limit, scores, k, rs[:k], want[:k])
 				}
 			}
+		}
+	}
+}
+
+// TestRankedBefore checks the order of ranked hits: by rank, then by id.
+func TestRankedBefore(t *testing.T) {
+	for _, c := range []struct {
+		a, b ranked
+		want bool
+	}{
+		{ranked{1, 9}, ranked{2, 0}, true},
+		{ranked{2, 0}, ranked{1, 9}, false},
+		{ranked{1, 1}, ranked{1, 2}, true},
+		{ranked{1, 2}, ranked{1, 1}, false},
+		{ranked{1, 1}, ranked{1, 1}, false},
+	} {
+		if got := c.a.before(c.b); got != c.want {
+			t.Errorf("%v before %v = %v; want %v", c.a, c.b, got, c.want)
+		}
+		if got := compareRanked(c.a, c.b) < 0; got != c.want {
+			t.Errorf("compareRanked(%v, %v) < 0 = %v; want %v", c.a, c.b, got, c.want)
 		}
 	}
 }
