@@ -415,11 +415,21 @@ func recaseNames(text string, docs []*doc) string {
 	if len(counts) == 0 {
 		return text
 	}
+	// Most of the candidates' words are none of the question's: their
+	// slotBit, not a search, says so.
+	var seen [4]uint64
+	for _, t := range counts {
+		w, b := slotBit(t.word)
+		seen[w] |= b
+	}
 	for _, d := range docs {
 		if len(d.ev) != len(d.words) {
 			continue
 		}
 		for j, w := range d.words {
+			if k, b := slotBit(w); seen[k]&b == 0 {
+				continue
+			}
 			t := find(w)
 			switch {
 			case t == nil:
