@@ -344,6 +344,14 @@ func (sc *spanScratch) best(an *Analyzer, sq slotAsked) (int, measure) {
 			return b, q.measure
 		}
 	}
+	if sq.when && q.qwords.has("will") {
+		// "When will the store shut": a time the sentence puts after
+		// "since" is when something began ("has stood since 1913"), not
+		// when it will happen.
+		if b := preferred(func(j int) bool { return !sc.sinceLed(j) }); b >= 0 {
+			return b, q.measure
+		}
+	}
 	if q.grain == grainYear {
 		// "What year did the cinema shut": "The 1936 building closed in
 		// 2001" gives the year the sentence puts after a preposition,
@@ -396,6 +404,16 @@ func (sc *spanScratch) personsAge(j int) bool {
 		return false
 	}
 	return j+1 == len(sc.toks) || strings.HasPrefix(sc.text[sc.toks[j].End:], ",")
+}
+
+// sinceLed reports whether the time that word j stands in follows
+// "since" ("since 1913", "since the spring of 2011").
+func (sc *spanScratch) sinceLed(j int) bool {
+	k := j - 1
+	for k >= 0 && (sc.ev[k]&(evTime|evNumber) != 0 || sc.words[k] == "the" || sc.words[k] == "of") {
+		k--
+	}
+	return k >= 0 && sc.words[k] == "since"
 }
 
 // timeLed reports whether the time that word j stands in follows a

@@ -219,6 +219,8 @@ func TestAnswerSpanOfTimes(t *testing.T) {
 		{"The plan was backed by Local MP Desmond Haverley.", "who backed the plan", "Desmond Haverley"},
 		{"The ribbon was cut by Councillor Rose Tremain.", "who cut the ribbon", "Rose Tremain"},
 		{"The ribbon was cut by Rose Tremain.", "who cut the ribbon", "Rose Tremain"},
+		// "When will" asks when a thing will happen, not since when.
+		{"The store, which has stood there since 1913, will close its doors for the last time on 31 January.", "when will the store finally shut", "31 January"},
 		// A person's age is no count.
 		{"Beekeeper Jemima Gillibrand, 38, who keeps 12 hives at her smallholding, shook the swarm into a box.", "how many colonies does jemima gillibrand keep", "12"},
 		// A role the lexicon knows only as the two words it is made of
