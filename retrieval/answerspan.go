@@ -408,24 +408,25 @@ func (sc *spanScratch) personsAge(j int) bool {
 
 // sinceLed reports whether the time that word j stands in follows
 // "since" ("since 1913", "since the spring of 2011").
-func (sc *spanScratch) sinceLed(j int) bool {
-	k := j - 1
-	for k >= 0 && (sc.ev[k]&(evTime|evNumber) != 0 || sc.words[k] == "the" || sc.words[k] == "of") {
-		k--
-	}
-	return k >= 0 && sc.words[k] == "since"
-}
+func (sc *spanScratch) sinceLed(j int) bool { return sc.timeLeader(j) == "since" }
 
 // timeLed reports whether the time that word j stands in follows a
 // preposition ("in 2001", "on 4 October 1983", "since the spring of
 // 2011"), rather than describing the noun after it ("the 1936
 // building").
-func (sc *spanScratch) timeLed(j int) bool {
+func (sc *spanScratch) timeLed(j int) bool { return timePrepositions[sc.timeLeader(j)] }
+
+// timeLeader returns the word before the time that word j stands in (its
+// other words, "the" and "of" passed over), or "" at the sentence's start.
+func (sc *spanScratch) timeLeader(j int) string {
 	k := j - 1
 	for k >= 0 && (sc.ev[k]&(evTime|evNumber) != 0 || sc.words[k] == "the" || sc.words[k] == "of") {
 		k--
 	}
-	return k >= 0 && timePrepositions[sc.words[k]]
+	if k < 0 {
+		return ""
+	}
+	return sc.words[k]
 }
 
 // timePrepositions put a point in time after them.

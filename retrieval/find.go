@@ -77,12 +77,10 @@ type found struct {
 // third of the memory.
 type ranked struct{ rank, id uint64 }
 
-// before reports whether a comes before b.
-func (a ranked) before(b ranked) bool {
-	return a.rank < b.rank || a.rank == b.rank && a.id < b.id
-}
+// before reports whether a comes before b (compareRanked).
+func (a ranked) before(b ranked) bool { return compareRanked(a, b) < 0 }
 
-// compareRanked orders a and b as before does.
+// compareRanked orders a and b: by rank, then by id.
 func compareRanked(a, b ranked) int {
 	if c := cmp.Compare(a.rank, b.rank); c != 0 {
 		return c

@@ -496,8 +496,8 @@ func gatherQuery(an *Analyzer, qa Question, f Feature, wt *weightSet) (rankQuery
 	terms, surface, raw, lower := an.termsAndWords(qa.Content)
 	terms, surface = dropPhrasalHeads(terms, surface)
 	q := rankQuery{words: lower, atype: qa.Type, wh: qa.Wh, wt: wt}
-	if q.asksClock() {
-		terms, surface = dropClockWords(terms, surface, lower)
+	if part, ok := q.clockPart(); ok {
+		terms, surface = dropClockWords(terms, surface, part)
 	}
 	if f.Has(FeatureKinds) {
 		q.focus = qa.Focus

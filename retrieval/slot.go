@@ -79,18 +79,26 @@ func streetName(d doc, j int) bool {
 // fire start", "at what time", "what time of the morning" (not "what
 // time of year").
 func (q rankQuery) asksClock() bool {
+	_, ok := q.clockPart()
+	return ok
+}
+
+// clockPart reads a question that asks what time of day (asksClock): ok,
+// and the part of the day it names ("morning" of "what time of the
+// morning"), or "".
+func (q rankQuery) clockPart() (part string, ok bool) {
 	if q.wh != "what" {
-		return false
+		return "", false
 	}
 	ws := q.words
 	if len(ws) > 0 && ws[0] == "at" {
 		ws = ws[1:]
 	}
 	if len(ws) < 2 || ws[0] != "time" {
-		return false
+		return "", false
 	}
 	if ws[1] != "of" {
-		return true
+		return "", true
 	}
 	// "What time of the morning": a time of day all the same; "what
 	// time of year" is not.
@@ -98,27 +106,20 @@ func (q rankQuery) asksClock() bool {
 	if len(ws) > 0 && ws[0] == "the" {
 		ws = ws[1:]
 	}
-	return len(ws) > 0 && partsOfDay[ws[0]]
+	if len(ws) > 0 && partsOfDay[ws[0]] {
+		return ws[0], true
+	}
+	return "", false
 }
 
 // dropClockWords leaves out of a question's terms (words: the word each
-// came from; asked: the question's words after its question word) the
-// words that ask for a time of day: "time", and the part of the day of
-// "what time of the morning". They are the question word's, as "many" is
-// of "how many": a sentence that gives the time ("at about 7.15am")
-// seldom says them, and the sentences that do (a "day" of any story)
-// would choose the story the time is looked for in.
-func dropClockWords(terms, words, asked []string) ([]string, []string) {
-	dropTime, part := true, ""
-	if k := slices.Index(asked, "time"); k >= 0 && k+2 < len(asked) && asked[k+1] == "of" {
-		part = asked[k+2]
-		if part == "the" && k+3 < len(asked) {
-			part = asked[k+3]
-		}
-		if !partsOfDay[part] {
-			part = ""
-		}
-	}
+// came from) the words that ask for a time of day: "time", and part, the
+// part of the day of "what time of the morning" (clockPart). They are the
+// question word's, as "many" is of "how many": a sentence that gives the
+// time ("at about 7.15am") seldom says them, and the sentences that do (a
+// "day" of any story) would choose the story the time is looked for in.
+func dropClockWords(terms, words []string, part string) ([]string, []string) {
+	dropTime := true
 	out := 0
 	for i, w := range words {
 		switch {
