@@ -97,6 +97,10 @@ func namesakeMarker(words []string, i int) int {
 	return 0
 }
 
+// maxNamesakeMarker is the most words a namesake's marker has
+// (namesakeMarkers).
+const maxNamesakeMarker = 4
+
 // namesakeMarkers are the words that put a namesake after them.
 var namesakeMarkers = [][]string{
 	{"in", "memory", "of"}, {"in", "honour", "of"}, {"in", "honor", "of"}, {"a", "tribute", "to"},

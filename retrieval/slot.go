@@ -36,6 +36,7 @@ const (
 	slotClock             // what time
 	slotWhen              // when, what day, which year
 	slotReason            // why: a clause of reason
+	slotNamesake          // named after whom or what: a namesake
 )
 
 // asksSlot returns the kind of thing q asks for that a sentence can be
@@ -43,8 +44,9 @@ const (
 // length of time, a length, heat, speed, weight), a distance ("how
 // far"), a sum of money ("how much", "what did the roof cost"), a street
 // ("which road"), a time of day ("what time"), a point in time ("when",
-// "what day") or a clause of reason ("why": "because", "due to",
-// "owing to"); slotNone for any other question.
+// "what day"), a clause of reason ("why": "because", "due to",
+// "owing to") or a namesake ("who is the hall named after": the words
+// after "named after", "in memory of"); slotNone for any other question.
 func (q rankQuery) asksSlot() slotKind {
 	switch {
 	case q.measure != measureNone:
@@ -53,6 +55,10 @@ func (q rankQuery) asksSlot() slotKind {
 		return slotDistance
 	case q.asksMoney():
 		return slotMoney
+	case (q.wh == "who" || q.wh == "whom" || q.wh == "what") && asksNamesake(q.qwords):
+		// Before the street: "what is Weir Lane named after" asks for
+		// the namesake, not the lane.
+		return slotNamesake
 	case streetHeads[q.focus]:
 		return slotStreet
 	case q.asksClock():
@@ -217,6 +223,13 @@ func (q rankQuery) slotWord(d doc, j int) bool {
 			return true
 		case "due", "owing":
 			return next == "to"
+		}
+	case slotNamesake:
+		// The namesake's first word: the one a marker ends before.
+		for n := 1; n <= j && n <= maxNamesakeMarker; n++ {
+			if namesakeMarker(d.words, j-n) == n {
+				return true
+			}
 		}
 	}
 	return false

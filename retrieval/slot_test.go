@@ -67,6 +67,12 @@ func TestFillsSlot(t *testing.T) {
 		{"Why was the scarecrow moved?", "The match was called off due to rain.", true, true},
 		{"Why was the scarecrow moved?", "It was moved on Tuesday.", true, false},
 		{"Why was the scarecrow moved?", "Due east of the village stands a mill.", true, false},
+		// "Named after" asks for the words a namesake's marker puts
+		// after it.
+		{"Who is the hall named after?", "It meets in a room named after Hedda Winterbottom.", true, true},
+		{"What is Weir Lane named after?", "The lane was built in memory of the miller.", true, true},
+		{"Who is the hall named after?", "The band plays at the town hall after dark.", true, false},
+		{"Who is the hall named after?", "Hedda Winterbottom founded the band.", true, false},
 		// Other questions ask for no such slot.
 		{"Who found the boat?", "Kieran Mossop was clearing silt on 12 May.", false, false},
 		{"Did the boat survive?", "It cost £45,000.", false, false},
