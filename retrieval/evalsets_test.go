@@ -172,6 +172,9 @@ const (
 	news31Dir     = "testdata/eval/news31"
 	news31Tune    = "news31-paraphrase.tune.jsonl"
 	news31Heldout = "news31-paraphrase.heldout.jsonl"
+	news32Dir     = "testdata/eval/news32"
+	news32Tune    = "news32-paraphrase.tune.jsonl"
+	news32Heldout = "news32-paraphrase.heldout.jsonl"
 )
 
 // The chat-style set (testdata/eval/README.md): questions typed as
@@ -645,6 +648,12 @@ func TestNews30ParaphraseRules(t *testing.T) {
 
 func TestNews31ParaphraseRules(t *testing.T) {
 	checkNewsParaSet(t, news31Dir, news31Tune, news31Heldout)
+}
+
+// TestNews32ParaphraseRules checks the thirty-second blind news set the
+// way TestNews31ParaphraseRules checks the thirty-first.
+func TestNews32ParaphraseRules(t *testing.T) {
+	checkNewsParaSet(t, news32Dir, news32Tune, news32Heldout)
 }
 
 // newsSplit is how a news paraphrase set's halves divide its articles:
