@@ -212,9 +212,11 @@ func confEvidence(q rankQuery, first scored, d *doc, scores []float64) []float64
 		x[30] = 1
 	}
 	// A clause of reason helps find the sentence that answers "why",
-	// but says little of whether it does: most sentences that give a
-	// reason give it for something else.
-	if q.slot != slotNone && q.slot != slotReason {
+	// and a person introduced by name and age the one that answers
+	// "who", but they say little of whether it does: most sentences
+	// that give a reason give it for something else, and a story's
+	// people are in most of its sentences.
+	if q.slot != slotNone && q.slot != slotReason && q.slot != slotPerson {
 		x[31] = 1
 		if q.fillsSlot(*d) {
 			x[32] = 1

@@ -37,6 +37,7 @@ const (
 	slotWhen              // when, what day, which year
 	slotReason            // why: a clause of reason
 	slotNamesake          // named after whom or what: a namesake
+	slotPerson            // who: a person introduced with an age
 )
 
 // asksSlot returns the kind of thing q asks for that a sentence can be
@@ -61,6 +62,8 @@ func (q rankQuery) asksSlot() slotKind {
 		return slotNamesake
 	case streetHeads[q.focus]:
 		return slotStreet
+	case q.atype == AnswerPerson:
+		return slotPerson
 	case q.asksClock():
 		return slotClock
 	case q.atype == AnswerTime:
@@ -224,6 +227,13 @@ func (q rankQuery) slotWord(d doc, j int) bool {
 		case "due", "owing":
 			return next == "to"
 		}
+	case slotPerson:
+		// News introduces a person by name and age ("Cadfael Lumsden,
+		// 13,"): the age after two capitalised words not the
+		// question's.
+		return j >= 2 && isAge(d.words[j]) && e&evTime == 0 &&
+			d.ev[j-1]&evCap != 0 && d.ev[j-2]&evCap != 0 && d.ev[j-1]&evTime == 0 &&
+			!q.qwords.has(d.words[j-1]) && !q.qwords.has(d.words[j-2])
 	case slotNamesake:
 		// The namesake's first word: the one a marker ends before.
 		for n := 1; n <= j && n <= maxNamesakeMarker; n++ {

@@ -73,8 +73,14 @@ func TestFillsSlot(t *testing.T) {
 		{"What is Weir Lane named after?", "The lane was built in memory of the miller.", true, true},
 		{"Who is the hall named after?", "The band plays at the town hall after dark.", true, false},
 		{"Who is the hall named after?", "Hedda Winterbottom founded the band.", true, false},
+		// "Who" asks for a person, as news introduces one: by name and
+		// age, not the question's own.
+		{"Who found the boat?", "It was spotted by digger driver Kieran Mossop, 29, on Friday.", true, true},
+		{"Who found the boat?", "Kieran Mossop was clearing silt on 12 May.", true, false},
+		{"Who found Kieran Mossop's boat?", "Kieran Mossop, 29, was clearing silt.", true, false},
+		{"Who found the boat?", "The boat was found on Saturday 14 March.", true, false},
 		// Other questions ask for no such slot.
-		{"Who found the boat?", "Kieran Mossop was clearing silt on 12 May.", false, false},
+		{"What did Kieran Mossop find?", "Kieran Mossop, 29, was clearing silt.", false, false},
 		{"Did the boat survive?", "It cost £45,000.", false, false},
 	} {
 		q := newQuery(an, an.Question(tt.question), AllFeatures, nil)
