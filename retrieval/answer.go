@@ -145,6 +145,9 @@ type candidate struct {
 	// bound is the most its score may be, whatever its article holds
 	// (see Index.rank).
 	bound float64
+	// filter is its article's filter of terms (entry.filter), by which
+	// rank bounds its score more tightly (see Index.rank).
+	filter string
 	// part is the sentence's part of its score (see docScore).
 	part docScore
 }
@@ -412,6 +415,7 @@ func (ix *Index) readHits(nums []uint64, recs *records, plan *termPlan, mem *rea
 	var items listItems
 	var last *entry
 	var titled uint64
+	var filter string
 	n := len(plan.groups) // the question's terms
 	for i := range hits {
 		h := &hits[i]
@@ -445,9 +449,10 @@ func (ix *Index) readHits(nums []uint64, recs *records, plan *termPlan, mem *rea
 			if titled = 0; n <= 64 && len(e.title) > 0 {
 				titled = plan.titled(e.title, e.titleSig)
 			}
+			filter = e.filter
 		}
 		ref.Article = last.Article.ID // the entry's, not a slice of buf
-		h.ref, h.a, h.title, h.titled = ref, last.Article, last.title, titled
+		h.ref, h.a, h.title, h.titled, h.filter = ref, last.Article, last.title, titled, filter
 	}
 
 	mem.arena.reserve(items)
@@ -478,7 +483,7 @@ func (ix *Index) readHits(nums []uint64, recs *records, plan *termPlan, mem *rea
 			continue
 		}
 		k := &cands[i]
-		*k = candidate{s: h.r.sentence(h.ref), a: h.a, d: &h.r.d}
+		*k = candidate{s: h.r.sentence(h.ref), a: h.a, d: &h.r.d, filter: h.filter}
 		out = append(out, k)
 	}
 	return out
@@ -531,6 +536,9 @@ type readMemory struct {
 	slab  termSlab // the sets of terms
 	plan  *termPlan
 	arts  *entries
+	// ceil is the ceiling of the candidate rank bounds (ceilingBound),
+	// with its room.
+	ceil termSet
 }
 
 var readMemoryPool = sync.Pool{New: func() any {
@@ -593,6 +601,7 @@ func (m *readMemory) release() {
 	clear(m.terms)
 	m.slab.reset()
 	m.plan, m.arts = nil, nil
+	m.ceil.ceilPlan = nil
 	m.arena.reset()
 	readMemoryPool.Put(m)
 }
@@ -604,6 +613,7 @@ type readHit struct {
 	a        *corpus.Article
 	title    []string // the terms of the article's title (entry.title)
 	titled   uint64   // the question terms title holds (doc.titled)
+	filter   string   // the article's filter of terms (entry.filter)
 	r        *sentenceRecord
 	readByID bool
 }
@@ -661,10 +671,11 @@ func (a *Analyzer) prepareParagraph(p corpus.Paragraph) []doc {
 // first scored as if its article held every term of the question fully
 // (everyTerm), which no article adds more to (see bounded); candidates
 // are then scored in full in the order of those bounds: a first few, then
-// every one whose bound reaches the keep-th distinct score found. The
-// rest could not be quoted: on a large corpus most candidates' articles
-// are never read. The first keep, their scores and order, are those that
-// scoring every candidate in full gives.
+// every one whose bound reaches the keep-th distinct score found, and
+// whose bound by its article's filter of terms (ceilingBound) reaches it
+// too. The rest could not be quoted: on a large corpus most candidates'
+// articles are never read. The first keep, their scores and order, are
+// those that scoring every candidate in full gives.
 func (ix *Index) rank(q rankQuery, cands []*candidate, avgLen float64, keep int, mem *readMemory) []*candidate {
 	q.slots = newTermSlots(q)
 	if mem != nil && mem.plan != nil {
@@ -696,26 +707,46 @@ func (ix *Index) rank(q rankQuery, cands []*candidate, avgLen float64, keep int,
 	}
 	// Stable: candidates of equal bounds keep the order they were found in.
 	slices.SortStableFunc(cands, func(a, b *candidate) int { return cmp.Compare(b.bound, a.bound) })
+	// cands[:done] are scored in full; cands[done:at] are passed over,
+	// their ceilings short of a bar that only rises; cands[at:] are not
+	// looked at yet.
 	done := min(len(cands), 2*keep)
 	full(cands[:done])
-	for done < len(cands) {
+	for at := done; at < len(cands); {
 		sortCandidates(cands[:done])
-		end := min(len(cands), done+2*keep) // too few distinct yet: the next few
-		if bar, ok := keptScore(sc, cands[:done], keep); ok {
-			end = done
-			for end < len(cands) && cands[end].bound >= bar {
-				end++
+		start := done
+		bar, ok := keptScore(sc, cands[:done], keep)
+		if !ok {
+			// Too few distinct yet (and so none passed over): the next few.
+			done = min(len(cands), done+2*keep)
+			at = done
+		}
+		for ; ok && at < len(cands) && cands[at].bound >= bar; at++ {
+			if ix.ceilingBound(q, cands[at], mem) >= bar {
+				cands[done], cands[at] = cands[at], cands[done]
+				done++
 			}
 		}
-		if end == done {
+		if done == start {
 			break
 		}
-		full(cands[done:end])
-		done = end
+		full(cands[start:done])
 	}
 	cands = cands[:done]
 	sortCandidates(cands)
 	return firstDistinct(sc, cands, keep)
+}
+
+// ceilingBound is the most k's score may be, its article holding no
+// more of q's terms than its filter of terms may (termPlan.ceilings):
+// k.bound where the filter or the plan cannot tell.
+func (ix *Index) ceilingBound(q rankQuery, k *candidate, mem *readMemory) float64 {
+	if k.filter == "" || mem == nil || q.plan == nil || len(q.plan.groups) > 64 {
+		return k.bound
+	}
+	c := &mem.ceil
+	*c = termSet{every: true, ceil: q.plan.ceilings(k.filter, c.ceil[:0]), ceilPlan: q.plan}
+	return k.part.withArticle(q, c, ix.features).score
 }
 
 // firstDistinct returns the first keep of the sorted cands whose texts

@@ -182,6 +182,9 @@ type entry struct {
 	title []string
 	// titleSig is title's titleSignature, or 0 when not worked out.
 	titleSig uint64
+	// filter is the filter of terms (see newTermFilter), "" for none: a
+	// candidate's score is bounded by it before terms are read.
+	filter string
 }
 
 // titleTerms returns the terms of an article's title, sorted and
@@ -239,7 +242,7 @@ func sortSpeakers(counts map[string]int) []corpus.SpeakerCount {
 
 // entryVersion is the version of the entry encoding, its first byte.
 // Added comes right after it, so that an upgrade can carry it over.
-const entryVersion = 4
+const entryVersion = 5
 
 func encodeEntry(e *entry) []byte {
 	w := recordWriter{b: []byte{entryVersion}}
@@ -268,6 +271,7 @@ func encodeEntry(e *entry) []byte {
 	for _, t := range e.title {
 		w.str(t)
 	}
+	w.str(e.filter)
 	w.uint(uint64(len(a.Guilds)))
 	for _, g := range a.Guilds {
 		w.str(g)
@@ -316,6 +320,7 @@ func decodeEntryInto(e *entry, enc string) error {
 		}
 		e.titleSig = titleSignature(e.title)
 	}
+	e.filter = r.str()
 	if n := r.count(1); n > 0 {
 		a.Guilds = make([]string, n)
 		for i := range a.Guilds {
@@ -639,6 +644,7 @@ func entryGuilds(enc []byte) ([]string, error) {
 	w.list(2, 0) // Also
 	w.str()      // Encoding
 	w.list(1, 0) // title
+	w.str()      // filter
 	n := w.num()
 	if w.bad || n > uint64(len(enc)-w.off) {
 		return nil, fmt.Errorf("%w: article entry cut short", errRecord)

@@ -878,6 +878,7 @@ func (ix *Index) indexArticles(ctx context.Context, todo []*corpus.Article, prev
 			break
 		}
 		entries[i].terms = encodeTermSet(terms)
+		entries[i].filter = newTermFilter(terms)
 		j.last = i + 1
 		if j.b.Size() >= batchDocs || i == len(todo)-1 {
 			jobs <- j

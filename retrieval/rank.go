@@ -268,8 +268,12 @@ type termSet struct {
 	stored *storedTerms
 	// every marks the set that stands for an article holding every
 	// term of the question fully: the most an article can add to a
-	// sentence's score (see Index.rank).
-	every bool
+	// sentence's score (see Index.rank). With ceil, it stands for an
+	// article holding each term of group i of plan ceilPlan at most
+	// ceil[i] (see termPlan.ceilings), and every other fully.
+	every    bool
+	ceil     []float64
+	ceilPlan *termPlan
 }
 
 // everyTerm is the set that holds every term fully.
@@ -965,7 +969,7 @@ func (q *rankQuery) holdArticles(cands []*candidate) {
 // query.
 func (q *rankQuery) articleHolding(ts *termSet, i int) float64 {
 	if ts.every {
-		return 1
+		return ts.ceiling(q, i)
 	}
 	if q.held == nil {
 		return ts.holding(q, i)
@@ -989,7 +993,7 @@ func (q *rankQuery) articleHolding(ts *termSet, i int) float64 {
 // it told of them.
 func (ts *termSet) holding(q *rankQuery, i int) float64 {
 	if ts.every {
-		return 1
+		return ts.ceiling(q, i)
 	}
 	if st := ts.stored; st != nil && st.plan != nil {
 		if h, ok := q.heldByPlan(st, i); ok {
@@ -1008,6 +1012,16 @@ func (ts *termSet) holding(q *rankQuery, i int) float64 {
 		}
 	}
 	return best
+}
+
+// ceiling is how fully the set every stands for holds term i of q: its
+// ceil where it was worked out by q's plan and the plan fits the term,
+// else 1.
+func (ts *termSet) ceiling(q *rankQuery, i int) float64 {
+	if ts.ceil == nil || ts.ceilPlan != q.plan || i >= 64 || q.planFits&(1<<i) == 0 {
+		return 1
+	}
+	return ts.ceil[i]
 }
 
 // heldByPlan is termPlan.holding of term i from st's counts, with the

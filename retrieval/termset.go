@@ -424,6 +424,23 @@ func (p *termPlan) bestHeld(i int, count func(k int) int32) (float64, bool) {
 	return h, true
 }
 
+// ceilings appends to out, for each group of plan, the most an article
+// whose filter of terms is f may hold it (as bestHeld finds it, every
+// term f may hold taken as held): no less than the article's own terms
+// give, as f rules out only terms the article lacks.
+func (p *termPlan) ceilings(f string, out []float64) []float64 {
+	for i := range p.groups {
+		h, _ := p.bestHeld(i, func(k int) int32 {
+			if filterHas(f, p.hashes[k]) {
+				return 1
+			}
+			return 0
+		})
+		out = append(out, h)
+	}
+	return out
+}
+
 // countTerms looks the terms of plan up in the encoding of an article's
 // terms (encodeTermSet): a group's term, and its bridges in turn only
 // while none held so far stands for the term as fully as one left may
