@@ -1,6 +1,6 @@
 package retrieval
 
-import "math/bits"
+import "encoding/binary"
 
 // An article's entry keeps a filter of its terms (a Bloom filter), made
 // when it is indexed: the ranking bounds a candidate's score by what its
@@ -9,11 +9,12 @@ import "math/bits"
 // adds nothing to the bound. Most articles of a question's candidates then
 // need not be read at all.
 //
-// The filter is termFilterBits bits a term, each term setting
-// termFilterProbes of them (about 3% of the terms an article lacks pass
-// it); bit p is bit p%8 of byte p/8. The probes of a term are worked out
-// from its termHash, so they must never change (without entryVersion
-// changing).
+// The filter is a list of 64-bit words, little-endian, about
+// termFilterBits bits a term. A term sets termFilterProbes bits of one
+// word (a blocked Bloom filter: a term is looked up with one read), about
+// 3% of the terms an article lacks passing it. The word and bits of a term
+// are worked out from its termHash, so they must never change (without
+// entryVersion changing).
 const (
 	termFilterBits   = 8
 	termFilterProbes = 3
@@ -24,41 +25,50 @@ func newTermFilter(ts *termSet) string {
 	if len(ts.df) == 0 {
 		return ""
 	}
-	f := make([]byte, len(ts.df)*termFilterBits/8)
-	m := uint32(8 * len(f))
+	words := make([]uint64, (len(ts.df)*termFilterBits+63)/64)
 	for t := range ts.df {
-		h := termHash(t)
-		step := filterStep(h)
-		for j := range uint32(termFilterProbes) {
-			p := filterBit(h+j*step, m)
-			f[p>>3] |= 1 << (p & 7)
-		}
+		i, m := filterProbe(termHash(t), len(words))
+		words[i] |= m
+	}
+	f := make([]byte, 0, 8*len(words))
+	for _, w := range words {
+		f = binary.LittleEndian.AppendUint64(f, w)
 	}
 	return string(f)
 }
 
 // filterHas reports whether filter f may hold the term of termHash h:
-// false only when it does not; true for an empty filter.
+// false only when it does not; true for an empty filter, or one whose
+// length is no number of words.
 func filterHas(f string, h uint32) bool {
-	if f == "" {
+	if len(f) < 8 || len(f)%8 != 0 {
 		return true
 	}
-	m := uint32(8 * len(f))
-	step := filterStep(h)
-	for j := range uint32(termFilterProbes) {
-		p := filterBit(h+j*step, m)
-		if f[p>>3]&(1<<(p&7)) == 0 {
-			return false
-		}
-	}
-	return true
+	k, m := filterProbe(h, len(f)/8)
+	i := 8 * k
+	w := uint64(f[i]) | uint64(f[i+1])<<8 | uint64(f[i+2])<<16 | uint64(f[i+3])<<24 |
+		uint64(f[i+4])<<32 | uint64(f[i+5])<<40 | uint64(f[i+6])<<48 | uint64(f[i+7])<<56
+	return w&m == m
 }
 
-// filterStep is the distance between a term's probes, from its hash:
-// its bits mixed, so that the probes land apart (filterBit reads the
-// high bits).
-func filterStep(h uint32) uint32 { return bits.RotateLeft32(h*0x9e3779b1, 16) | 1 }
+// filterProbe returns the word of a filter of n words that a term of
+// hash h sets bits of, from the high half of filterMix (Lemire's
+// multiply-shift, which needs no division), and the bits it sets, from
+// the low half.
+func filterProbe(h uint32, n int) (word int, mask uint64) {
+	z := filterMix(h)
+	for j := range termFilterProbes {
+		mask |= 1 << (z >> (6 * j) & 63)
+	}
+	return int(z >> 32 * uint64(n) >> 32), mask
+}
 
-// filterBit maps x onto the bits of a filter of m bits (Lemire's
-// multiply-shift, which needs no division).
-func filterBit(x, m uint32) uint32 { return uint32(uint64(x) * uint64(m) >> 32) }
+// filterMix spreads the bits of a term's hash over 64 (splitmix64's
+// finaliser): termHash's own bits are too alike for terms that differ in
+// a letter or two.
+func filterMix(h uint32) uint64 {
+	z := uint64(h)
+	z = (z ^ z>>30) * 0xbf58476d1ce4e5b9
+	z = (z ^ z>>27) * 0x94d049bb133111eb
+	return z ^ z>>31
+}

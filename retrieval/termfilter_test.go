@@ -16,8 +16,8 @@ func TestTermFilterHoldsEveryTerm(t *testing.T) {
 		ts.addSentence([]string{fmt.Sprintf("term%d", i)})
 	}
 	f := newTermFilter(ts)
-	if len(f) != 300*termFilterBits/8 {
-		t.Errorf("filter of 300 terms is %d bytes; want %d", len(f), 300*termFilterBits/8)
+	if len(f) != (300*termFilterBits+63)/64*8 {
+		t.Errorf("filter of 300 terms is %d bytes; want %d", len(f), (300*termFilterBits+63)/64*8)
 	}
 	for term := range ts.df {
 		if !filterHas(f, termHash(term)) {
@@ -31,8 +31,10 @@ func TestTermFilterHoldsEveryTerm(t *testing.T) {
 			passed++
 		}
 	}
-	if share := float64(passed) / others; share > 0.06 {
-		t.Errorf("filter passes %.1f%% of terms it was not made of; want about 3%%", 100*share)
+	share := float64(passed) / others
+	t.Logf("filter of 300 terms passes %.1f%% of others", 100*share)
+	if share > 0.06 {
+		t.Errorf("filter passes %.1f%% of terms it was not made of; want about 4%%", 100*share)
 	}
 	if !filterHas("", termHash("any")) || newTermFilter(newTermSetOf()) != "" {
 		t.Error("an empty filter must pass every term, and be the filter of no terms")
