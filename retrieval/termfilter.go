@@ -27,7 +27,7 @@ func newTermFilter(ts *termSet) string {
 	}
 	words := make([]uint64, (len(ts.df)*termFilterBits+63)/64)
 	for t := range ts.df {
-		i, m := filterProbe(termHash(t), len(words))
+		i, m := filterProbe(filterMix(termHash(t)), len(words))
 		words[i] |= m
 	}
 	f := make([]byte, 0, 8*len(words))
@@ -40,23 +40,26 @@ func newTermFilter(ts *termSet) string {
 // filterHas reports whether filter f may hold the term of termHash h:
 // false only when it does not; true for an empty filter, or one whose
 // length is no number of words.
-func filterHas(f string, h uint32) bool {
+func filterHas(f string, h uint32) bool { return filterHasMixed(f, filterMix(h)) }
+
+// filterHasMixed is filterHas for a term whose hash mixed (filterMix) is
+// z.
+func filterHasMixed(f string, z uint64) bool {
 	if len(f) < 8 || len(f)%8 != 0 {
 		return true
 	}
-	k, m := filterProbe(h, len(f)/8)
+	k, m := filterProbe(z, len(f)/8)
 	i := 8 * k
 	w := uint64(f[i]) | uint64(f[i+1])<<8 | uint64(f[i+2])<<16 | uint64(f[i+3])<<24 |
 		uint64(f[i+4])<<32 | uint64(f[i+5])<<40 | uint64(f[i+6])<<48 | uint64(f[i+7])<<56
 	return w&m == m
 }
 
-// filterProbe returns the word of a filter of n words that a term of
-// hash h sets bits of, from the high half of filterMix (Lemire's
+// filterProbe returns the word of a filter of n words that a term whose
+// hash mixed (filterMix) is z sets bits of, from its high half (Lemire's
 // multiply-shift, which needs no division), and the bits it sets, from
-// the low half.
-func filterProbe(h uint32, n int) (word int, mask uint64) {
-	z := filterMix(h)
+// its low half.
+func filterProbe(z uint64, n int) (word int, mask uint64) {
 	for j := range termFilterProbes {
 		mask |= 1 << (z >> (6 * j) & 63)
 	}

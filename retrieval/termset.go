@@ -274,6 +274,9 @@ func decodeTermSet(enc []byte) (*termSet, error) {
 type termPlan struct {
 	need   []string
 	hashes []uint32
+	// mixed are the hashes mixed for a filter of terms (filterMix),
+	// worked out by ceilings the first time.
+	mixed  []uint64
 	groups [][]int
 	// holdings are the holding of each term of a group (1 for the
 	// question term, a bridge's weight for its bridges); rest, for each,
@@ -429,9 +432,15 @@ func (p *termPlan) bestHeld(i int, count func(k int) int32) (float64, bool) {
 // term f may hold taken as held): no less than the article's own terms
 // give, as f rules out only terms the article lacks.
 func (p *termPlan) ceilings(f string, out []float64) []float64 {
+	if p.mixed == nil {
+		p.mixed = make([]uint64, len(p.hashes))
+		for k, h := range p.hashes {
+			p.mixed[k] = filterMix(h)
+		}
+	}
 	for i := range p.groups {
 		h, _ := p.bestHeld(i, func(k int) int32 {
-			if filterHas(f, p.hashes[k]) {
+			if filterHasMixed(f, p.mixed[k]) {
 				return 1
 			}
 			return 0
