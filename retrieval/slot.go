@@ -80,7 +80,7 @@ var streetHeads = wordSet("street", "road", "lane", "avenue", "way", "close", "d
 // streetName reports whether word j of d begins a street's last two
 // words: a capitalised word before a capitalised street head ("Weir
 // Lane").
-func streetName(d doc, j int) bool {
+func streetName(d *doc, j int) bool {
 	return j+1 < len(d.words) && d.ev[j]&evCap != 0 && d.ev[j+1]&evCap != 0 && streetHeads[d.words[j+1]]
 }
 
@@ -192,7 +192,7 @@ func (q rankQuery) fillsSlot(d doc) bool {
 	for j := range d.words {
 		// The word's kind first: a look at its evidence, where the
 		// question's words are a search.
-		if q.slotWord(d, j) && !q.qwords.has(d.words[j]) {
+		if q.slotWord(&d, j) && !q.qwords.has(d.words[j]) {
 			return true
 		}
 	}
@@ -200,14 +200,16 @@ func (q rankQuery) fillsSlot(d doc) bool {
 }
 
 // slotWord reports whether word j of d is of the kind q.slot asks for
-// (any slot but money, which fillsSlot reads from the whole text).
-func (q rankQuery) slotWord(d doc, j int) bool {
+// (any slot but money, which fillsSlot reads from the whole text). It
+// takes q and d by pointer: it is called for every word of every
+// candidate, and each is a few hundred bytes to copy.
+func (q *rankQuery) slotWord(d *doc, j int) bool {
 	e := d.ev[j]
 	switch q.slot {
 	case slotMeasure:
 		// As the answer words read a number (numberAnswers): not a name
 		// such as "G8", nor a year or an age where they do not answer.
-		return e&evNumber != 0 && numberAnswers(q, d, j)
+		return e&evNumber != 0 && numberAnswers(*q, *d, j)
 	case slotDistance:
 		return e&evNumber != 0 && j+1 < len(d.words) && lengthUnits[d.words[j+1]]
 	case slotStreet:
