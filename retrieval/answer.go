@@ -955,8 +955,9 @@ const maxTermCounts = 1 << 16
 func newTermCounts() *termCounts { return &termCounts{df: map[string]int{}} }
 
 // get fills st with what is known, appends to missing the terms that are
-// not, and reports whether st is complete (nothing is missing, and the
-// number of sentences is known).
+// not (each once: st holds 0 for them until they are read), and reports
+// whether st is complete (nothing is missing, and the number of
+// sentences is known).
 func (c *termCounts) get(st *indexStats, terms, missing []string) (_ []string, complete bool) {
 	c.mu.RLock()
 	defer c.mu.RUnlock()
@@ -966,11 +967,11 @@ func (c *termCounts) get(st *indexStats, terms, missing []string) (_ []string, c
 		if _, ok := st.df[t]; ok {
 			continue
 		}
-		if df, ok := c.df[t]; ok {
-			st.df[t] = df
-		} else if !slices.Contains(missing[start:], t) {
+		df, ok := c.df[t]
+		if !ok {
 			missing = append(missing, t)
 		}
+		st.df[t] = df
 	}
 	return missing, st.n != 0 && len(missing) == start
 }
