@@ -244,9 +244,14 @@ func unitSuffix(w string) string {
 }
 
 // isAge reports whether w is a whole number a person's age could be.
+// Its digits are checked before it is parsed: strconv.Atoi allocates its
+// error, and "who" asks this of every word of every candidate.
 func isAge(w string) bool {
+	if !isDigits(w) {
+		return false
+	}
 	n, err := strconv.Atoi(w)
-	return err == nil && isDigits(w) && n > 0 && n < 125
+	return err == nil && n > 0 && n < 125
 }
 
 // pastTense reports whether the lower-cased word w is a verb's past form
