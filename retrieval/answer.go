@@ -294,10 +294,8 @@ func (ix *Index) query(ctx context.Context, qa Question, article corpus.ArticleI
 		// and no word is respelled twice.
 		return ix.query(ctx, ix.an.Question(text), article)
 	}
-	// A person is in most of a story's sentences: reading them all for
-	// "who" would cost more than the few answers it finds.
 	var fill func(*doc) bool
-	if q.slot != slotNone && q.slot != slotPerson {
+	if q.slot != slotNone {
 		fill = func(d *doc) bool { return q.fillsSlot(*d) }
 	}
 	cands, mem, err = ix.candidates(ctx, q.groups(), q.groupHoldings(), st, article, fill)
