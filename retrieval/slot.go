@@ -217,7 +217,9 @@ func (q *rankQuery) slotWord(d *doc, j int) bool {
 	case slotClock:
 		return clockTime(d.words, j)
 	case slotWhen:
-		return e&evTime != 0 && pointInTime(d.words, j) && q.grain.holds(d.words[j])
+		// A time of day answers "when" as a date does ("at 5.45am").
+		return e&evTime != 0 && pointInTime(d.words, j) && q.grain.holds(d.words[j]) ||
+			q.grain == grainAny && clockTime(d.words, j)
 	case slotReason:
 		next := ""
 		if j+1 < len(d.words) {

@@ -56,6 +56,8 @@ func TestFillsSlot(t *testing.T) {
 		{"Which month did the fair open?", "The fair opened in June.", true, true},
 		{"Which month did the fair open?", "The fair opened in 2019.", true, false},
 		{"When was the lido built?", "The pool was built in 1936.", true, true},
+		{"When did the queue start?", "Queues began forming at 5.45am.", true, true},
+		{"What year did the queue start?", "Queues began forming at 5.45am.", true, false},
 		// Which road: a street's name.
 		{"Which road is the lido on?", "The 50-metre pool on Weir Lane was built in 1936.", true, true},
 		{"Which road is the lido on?", "The pool was built in 1936 by the council.", true, false},
