@@ -112,12 +112,20 @@ var namesakeMarkers = [][]string{
 // the clause (clauseBreak; or "and who", which adds another clause about
 // them). A name that owns the namesake ("after Mr Antrobus's
 // grandmother") runs to the end of the clause too, and takes the name
-// given after it ("Mr Tilley's grandfather, Albert Tilley").
+// given after it ("Mr Tilley's grandfather, Albert Tilley"), or ends
+// with the name right after the owner's kin ("Ezekiel's wife Ethel
+// Cattermole").
 func namesakeEnd(text string, toks []Span, words []string, caps []evidence, from int) int {
 	if caps[from] != 0 {
 		_, hi := nameAround(text, toks, caps, from)
 		if !possessive(text, toks, words, hi) {
 			return toks[hi].End
+		}
+		// "after Ezekiel's wife Ethel Cattermole and sells for £3.20":
+		// the name the owner's kin is given ends it.
+		if k, ok := describedName(text, toks, caps, hi+1); ok {
+			_, last := nameAround(text, toks, caps, k)
+			return toks[last].End
 		}
 		end := clauseEnd(text, toks, words, hi+1)
 		if next := end + 1; next < len(toks) && strings.TrimSpace(text[toks[end].End:toks[next].Start]) == "," && caps[next] != 0 {

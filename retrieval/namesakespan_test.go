@@ -19,6 +19,7 @@ func TestNamesakeSpan(t *testing.T) {
 		// name from" asks, as "named after" does.
 		{"The 58-foot boat was named after Mr Antrobus's grandmother, who steered barges.", "who was the boat called after", "Mr Antrobus's grandmother"},
 		{"The starter is nicknamed Big Albert after Mr Tilley's grandfather, Albert Tilley, a miner.", "who is big albert named for", "Mr Tilley's grandfather, Albert Tilley"},
+		{"A new sourdough has been named after Ezekiel's wife Ethel Cattermole and sells for £3.20.", "who is the loaf named after", "Ezekiel's wife Ethel Cattermole"},
 		{"The alpaca was named after Mrs Quaile’s late father, who kept sheep.", "who does the alpaca take his name from", "Mrs Quaile’s late father"},
 		// A describer before the name is not the name.
 		{"The centre is named after Olympic rower Agatha Mabey, who grew up in the town.", "who is the sports centre named after", "Agatha Mabey"},
