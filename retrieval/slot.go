@@ -46,8 +46,9 @@ const (
 // far"), a sum of money ("how much", "what did the roof cost"), a street
 // ("which road"), a time of day ("what time"), a point in time ("when",
 // "what day"), a clause of reason ("why": "because", "due to",
-// "owing to") or a namesake ("who is the hall named after": the words
-// after "named after", "in memory of"); slotNone for any other question.
+// "owing to"), a namesake ("who is the hall named after": the words
+// after "named after", "in memory of") or a person ("who": one news
+// introduces by name and age); slotNone for any other question.
 func (q rankQuery) asksSlot() slotKind {
 	switch {
 	case q.measure != measureNone:
