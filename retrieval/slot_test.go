@@ -141,6 +141,53 @@ func TestSlotSentencesJoinCandidates(t *testing.T) {
 	}
 }
 
+// TestPersonAndNamesakeJoinCandidates checks, as
+// TestSlotSentencesJoinCandidates does for a measure, that the story's
+// sentence that introduces a person by name and age answers "who", and
+// the one that names what a thing is named after answers "named after",
+// though neither shares a word with the question.
+func TestPersonAndNamesakeJoinCandidates(t *testing.T) {
+	c := corpus.New(
+		article(t, "band", "Title: Marsby band wins contest\n\n"+
+			"Marsby Silver Band won the regional brass championship on Saturday.\n"+
+			"The band was conducted by Olwen Tresize, 52, a music teacher.\n"+
+			"Rehearsals take place in a room named after Gideon Fairclough.\n"+
+			"Supporters cheered from the balcony."),
+		article(t, "bakery", "Title: Bakery turns 100\n\n"+
+			"Pybus's Bakery in Cragholme handed out free buns.\n"+
+			"Mayor Ivor Bulmer, 60, unveiled a plaque above the door."),
+	)
+	for _, tt := range []struct {
+		question, right string
+	}{
+		{"who leads the marsby musicians", "The band was conducted by Olwen Tresize, 52, a music teacher."},
+		{"who does the marsby hall honour", "Rehearsals take place in a room named after Gideon Fairclough."},
+	} {
+		for _, f := range []struct {
+			name     string
+			features Feature
+			quoted   bool
+		}{
+			{"with the slot", AllFeatures, true},
+			{"without it", AllFeatures &^ (FeatureSlot | FeatureSimilar | FeatureRelated), false},
+		} {
+			t.Run(tt.question+"/"+f.name, func(t *testing.T) {
+				a, err := memIndex(t, c, Options{Features: f.features}).Ask(context.Background(), Query{Text: tt.question, Top: 5})
+				if err != nil {
+					t.Fatal(err)
+				}
+				texts := quoteTexts(append(a.Quotes, a.Suggestions...))
+				if got := slices.Contains(texts, tt.right); got != f.quoted {
+					t.Errorf("quoted %q: %v; want %v (quotes %q)", tt.right, got, f.quoted, texts)
+				}
+				if slices.Contains(texts, "Mayor Ivor Bulmer, 60, unveiled a plaque above the door.") {
+					t.Errorf("another story's person quoted: %q", texts)
+				}
+			})
+		}
+	}
+}
+
 func quoteTexts(qs []Quote) []string {
 	out := make([]string, len(qs))
 	for i, q := range qs {
