@@ -32,6 +32,24 @@ func memIndex(tb testing.TB, c *corpus.Corpus, o Options) *Index {
 	return ix
 }
 
+// reopenedIndex indexes c on disk, closes the index and opens it again,
+// as a later start finds it: what it reads back is what was stored.
+func reopenedIndex(tb testing.TB, c *corpus.Corpus) *Index {
+	tb.Helper()
+	ctx := context.Background()
+	dir := tb.TempDir()
+	ix, err := Open(ctx, dir, c, Options{})
+	if err != nil {
+		tb.Fatal(err)
+	}
+	ix.Close()
+	if ix, err = Open(ctx, dir, c, Options{}); err != nil {
+		tb.Fatal(err)
+	}
+	tb.Cleanup(func() { ix.Close() })
+	return ix
+}
+
 // article parses a .txt article from its text.
 func article(tb testing.TB, id, text string) *corpus.Article {
 	tb.Helper()

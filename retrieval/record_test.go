@@ -101,18 +101,8 @@ func prepareSentence(an *Analyzer, a *corpus.Article, s corpus.Sentence) doc {
 // reopened, has a record equal to its analysis, and its attribution; and
 // that Article gives back the article from them.
 func TestIndexStoresRecords(t *testing.T) {
-	ctx := context.Background()
 	c := seedCorpus(t)
-	dir := t.TempDir()
-	ix, err := Open(ctx, dir, c, Options{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	ix.Close()
-	if ix, err = Open(ctx, dir, c, Options{}); err != nil {
-		t.Fatal(err)
-	}
-	defer ix.Close()
+	ix := reopenedIndex(t, c)
 	recs := records{bi: ix.bi}
 	defer recs.close()
 	n := 0

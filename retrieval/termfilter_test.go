@@ -1,7 +1,6 @@
 package retrieval
 
 import (
-	"context"
 	"fmt"
 	"strings"
 	"testing"
@@ -49,18 +48,8 @@ func TestEntriesKeepTermFilters(t *testing.T) {
 	if want := fmt.Sprintf("/entry-%d/", entryVersion); !strings.Contains(analysisVersion, want) {
 		t.Errorf("analysisVersion = %q; want it to name %s", analysisVersion, want)
 	}
-	ctx := context.Background()
-	dir := t.TempDir()
 	c := seedCorpus(t)
-	ix, err := Open(ctx, dir, c, Options{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	ix.Close()
-	if ix, err = Open(ctx, dir, c, Options{}); err != nil {
-		t.Fatal(err)
-	}
-	defer ix.Close()
+	ix := reopenedIndex(t, c)
 	for _, a := range c.Articles() {
 		e, ok := ix.man.Articles.get(a.ID)
 		if !ok || e.filter == "" {
