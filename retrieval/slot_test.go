@@ -99,12 +99,13 @@ func TestFillsSlot(t *testing.T) {
 }
 
 // TestSlotSentencesJoinCandidates checks that a sentence that shares no
-// word with a question but holds the measure it asks for, in the story
-// the question's words find, is quoted (FeatureSlot), and is not found
-// without the feature; and that a sentence of another story that holds
-// such a measure is not.
+// word with a question but holds what it asks for (FeatureSlot), in the
+// story the question's words find, is quoted, and is not found without
+// the feature; and that a sentence of another story that holds such a
+// thing is not: a measure for "how far", a person introduced by name and
+// age for "who", a namesake for what a thing honours.
 func TestSlotSentencesJoinCandidates(t *testing.T) {
-	c := corpus.New(
+	school := corpus.New(
 		article(t, "school", "Title: Village school closes\n\n"+
 			"Ravensgill Primary School closed on Friday after 151 years.\n"+
 			"From September the children will travel by minibus to Steadbeck, nine miles away.\n"+
@@ -113,41 +114,7 @@ func TestSlotSentencesJoinCandidates(t *testing.T) {
 			"Runners covered 26 miles over the fells above Hollin.\n"+
 			"The winner finished in under four hours."),
 	)
-	const question = "how far is the new school for the ravensgill kids"
-	const right = "From September the children will travel by minibus to Steadbeck, nine miles away."
-	for _, tt := range []struct {
-		name     string
-		features Feature
-		quoted   bool
-	}{
-		{"with the slot", AllFeatures, true},
-		// The kids are the children by words used alike
-		// (FeatureSimilar), which would find the sentence too.
-		{"without it", AllFeatures &^ (FeatureSlot | FeatureSimilar), false},
-	} {
-		t.Run(tt.name, func(t *testing.T) {
-			a, err := memIndex(t, c, Options{Features: tt.features}).Ask(context.Background(), Query{Text: question, Top: 5})
-			if err != nil {
-				t.Fatal(err)
-			}
-			texts := quoteTexts(append(a.Quotes, a.Suggestions...))
-			if got := slices.Contains(texts, right); got != tt.quoted {
-				t.Errorf("quoted %q: %v; want %v (quotes %q)", right, got, tt.quoted, texts)
-			}
-			if slices.Contains(texts, "Runners covered 26 miles over the fells above Hollin.") {
-				t.Errorf("another story's distance quoted: %q", texts)
-			}
-		})
-	}
-}
-
-// TestPersonAndNamesakeJoinCandidates checks, as
-// TestSlotSentencesJoinCandidates does for a measure, that the story's
-// sentence that introduces a person by name and age answers "who", and
-// the one that names what a thing is named after answers "named after",
-// though neither shares a word with the question.
-func TestPersonAndNamesakeJoinCandidates(t *testing.T) {
-	c := corpus.New(
+	band := corpus.New(
 		article(t, "band", "Title: Marsby band wins contest\n\n"+
 			"Marsby Silver Band won the regional brass championship on Saturday.\n"+
 			"The band was conducted by Olwen Tresize, 52, a music teacher.\n"+
@@ -158,10 +125,22 @@ func TestPersonAndNamesakeJoinCandidates(t *testing.T) {
 			"Mayor Ivor Bulmer, 60, unveiled a plaque above the door."),
 	)
 	for _, tt := range []struct {
-		question, right string
+		c                      *corpus.Corpus
+		question, right, other string
+		// without are the features without which the sentence is not
+		// found: the slot, and the words used alike or related that
+		// would find it too ("kids" for "children").
+		without Feature
 	}{
-		{"who leads the marsby musicians", "The band was conducted by Olwen Tresize, 52, a music teacher."},
-		{"who does the marsby hall honour", "Rehearsals take place in a room named after Gideon Fairclough."},
+		{school, "how far is the new school for the ravensgill kids",
+			"From September the children will travel by minibus to Steadbeck, nine miles away.",
+			"Runners covered 26 miles over the fells above Hollin.", FeatureSlot | FeatureSimilar},
+		{band, "who leads the marsby musicians",
+			"The band was conducted by Olwen Tresize, 52, a music teacher.",
+			"Mayor Ivor Bulmer, 60, unveiled a plaque above the door.", FeatureSlot | FeatureSimilar | FeatureRelated},
+		{band, "who does the marsby hall honour",
+			"Rehearsals take place in a room named after Gideon Fairclough.",
+			"Mayor Ivor Bulmer, 60, unveiled a plaque above the door.", FeatureSlot | FeatureSimilar | FeatureRelated},
 	} {
 		for _, f := range []struct {
 			name     string
@@ -169,10 +148,10 @@ func TestPersonAndNamesakeJoinCandidates(t *testing.T) {
 			quoted   bool
 		}{
 			{"with the slot", AllFeatures, true},
-			{"without it", AllFeatures &^ (FeatureSlot | FeatureSimilar | FeatureRelated), false},
+			{"without it", AllFeatures &^ tt.without, false},
 		} {
 			t.Run(tt.question+"/"+f.name, func(t *testing.T) {
-				a, err := memIndex(t, c, Options{Features: f.features}).Ask(context.Background(), Query{Text: tt.question, Top: 5})
+				a, err := memIndex(t, tt.c, Options{Features: f.features}).Ask(context.Background(), Query{Text: tt.question, Top: 5})
 				if err != nil {
 					t.Fatal(err)
 				}
@@ -180,8 +159,8 @@ func TestPersonAndNamesakeJoinCandidates(t *testing.T) {
 				if got := slices.Contains(texts, tt.right); got != f.quoted {
 					t.Errorf("quoted %q: %v; want %v (quotes %q)", tt.right, got, f.quoted, texts)
 				}
-				if slices.Contains(texts, "Mayor Ivor Bulmer, 60, unveiled a plaque above the door.") {
-					t.Errorf("another story's person quoted: %q", texts)
+				if slices.Contains(texts, tt.other) {
+					t.Errorf("another story's sentence quoted: %q", texts)
 				}
 			})
 		}
