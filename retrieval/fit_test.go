@@ -181,6 +181,28 @@ func TestFitGroup(t *testing.T) {
 	}
 }
 
+// TestTradesKinds checks the fit's rule that a change of weight may not
+// buy one kind of training set with another: a loss of more than minGain
+// on any kind refuses it, whatever the others gain.
+func TestTradesKinds(t *testing.T) {
+	was := [fitGroups]float64{0.77, 0.55, 0.60}
+	for _, tt := range []struct {
+		name string
+		now  [fitGroups]float64
+		want bool
+	}{
+		{"all gain", [fitGroups]float64{0.78, 0.56, 0.61}, false},
+		{"one gains, none lose", [fitGroups]float64{0.79, 0.55, 0.60}, false},
+		{"a loss within noise", [fitGroups]float64{0.79, 0.55 - minGain/2, 0.60}, false},
+		{"selection bought with the folders", [fitGroups]float64{0.79, 0.55, 0.59}, true},
+		{"selection bought with one article", [fitGroups]float64{0.80, 0.54, 0.61}, true},
+	} {
+		if got := tradesKinds(tt.now, was); got != tt.want {
+			t.Errorf("%s: tradesKinds = %v; want %v", tt.name, got, tt.want)
+		}
+	}
+}
+
 // TestParseWeightsRefusesOutOfRange checks that weights.json is refused,
 // with a message naming the weight, where a weight has no meaning.
 func TestParseWeightsRefusesOutOfRange(t *testing.T) {
