@@ -175,6 +175,9 @@ const (
 	news32Dir     = "testdata/eval/news32"
 	news32Tune    = "news32-paraphrase.tune.jsonl"
 	news32Heldout = "news32-paraphrase.heldout.jsonl"
+	news33Dir     = "testdata/eval/news33"
+	news33Tune    = "news33-paraphrase.tune.jsonl"
+	news33Heldout = "news33-paraphrase.heldout.jsonl"
 )
 
 // The chat-style set (testdata/eval/README.md): questions typed as
@@ -654,6 +657,12 @@ func TestNews31ParaphraseRules(t *testing.T) {
 // way TestNews31ParaphraseRules checks the thirty-first.
 func TestNews32ParaphraseRules(t *testing.T) {
 	checkNewsParaSet(t, news32Dir, news32Tune, news32Heldout)
+}
+
+// TestNews33ParaphraseRules checks the thirty-third blind news set the
+// way TestNews31ParaphraseRules checks the thirty-first.
+func TestNews33ParaphraseRules(t *testing.T) {
+	checkNewsParaSet(t, news33Dir, news33Tune, news33Heldout)
 }
 
 // newsSplit is how a news paraphrase set's halves divide its articles:
