@@ -43,12 +43,13 @@ const (
 // asksSlot returns the kind of thing q asks for that a sentence can be
 // seen to hold: a measure other than a bare number (a count, an age, a
 // length of time, a length, heat, speed, weight), a distance ("how
-// far"), a sum of money ("how much", "what did the roof cost"), a street
-// ("which road"), a time of day ("what time"), a point in time ("when",
-// "what day"), a clause of reason ("why": "because", "due to",
-// "owing to"), a namesake ("who is the hall named after": the words
-// after "named after", "in memory of") or a person ("who": one news
-// introduces by name and age); slotNone for any other question.
+// far"), a sum of money ("how much", "what did the roof cost", "what
+// price did she pay"), a street ("which road"), a time of day ("what
+// time"), a point in time ("when", "what day"), a clause of reason
+// ("why": "because", "due to", "owing to"), a namesake ("who is the
+// hall named after": the words after "named after", "in memory of") or
+// a person ("who": one news introduces by name and age); slotNone for
+// any other question.
 func (q rankQuery) asksSlot() slotKind {
 	switch {
 	case q.measure != measureNone:
@@ -176,7 +177,9 @@ func (q rankQuery) asksMoney() bool {
 		return false
 	}
 	if q.atype == AnswerNumber {
-		return q.how == "much"
+		// "how much", and a number asked by its money's name: "what
+		// price did she pay", "what fee".
+		return q.how == "much" || moneyWords[q.focus]
 	}
 	return (q.atype == AnswerDescription || q.atype == AnswerAny) && q.focus == "" && !q.yesNo() && asksMoney(q.words)
 }

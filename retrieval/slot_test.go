@@ -30,6 +30,10 @@ func TestFillsSlot(t *testing.T) {
 		{"How much was the landowner fined?", "A landowner has been fined £45,000 by magistrates.", true, true},
 		{"How much was the landowner fined?", "He was also told to plant 5 oaks.", true, false},
 		{"What did the repairs cost?", "The repairs came to 400 pounds in all.", true, true},
+		// A number asked by its money's name is a sum.
+		{"What price did the widow pay for the bell?", "She paid £40 to have it recast in 1874.", true, true},
+		{"What price did the widow pay for the bell?", "She paid for it to be recast in 1874.", true, false},
+		{"What fee do visitors pay?", "Entry is free for children.", true, false},
 		// When: a point in time, not a length of it.
 		{"When was the boat found?", "Kieran Mossop was clearing silt on 12 May.", true, true},
 		{"When was the boat found?", "He had worked there for two years.", true, false},
