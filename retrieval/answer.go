@@ -233,7 +233,7 @@ const rankedScores = 5
 // candidates, best first.
 func appendScores(dst []float64, ranked []*candidate) []float64 {
 	for _, k := range ranked[:min(len(ranked), rankedScores)] {
-		dst = append(dst, k.res.score)
+		dst = append(dst, k.res.score-k.res.story)
 	}
 	return dst
 }

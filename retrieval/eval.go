@@ -498,7 +498,7 @@ func rankSelection(an *Analyzer, question string, cands []Candidate, how selecti
 	}
 	top := make([]float64, 0, 5)
 	for _, i := range out.order[:min(5, len(out.order))] {
-		top = append(top, scores[i])
+		top = append(top, scores[i]-res[i].story)
 	}
 	switch {
 	case top[0] <= 0:

@@ -346,6 +346,11 @@ type rankQuery struct {
 	// bridge of it; name whether it is a name or a number in the question.
 	known []bool
 	name  []bool
+	// alien tells, for each term, whether its word is no English word
+	// (lexicon.english): in a question typed in lower case, the names
+	// of the story's town and people ("penhallick"); nil without a
+	// lexicon.
+	alien []bool
 	// rarity is each term's background idf over the most a word can
 	// have, 0..1 (FeatureBackground), or nil.
 	rarity []float64
@@ -406,7 +411,12 @@ type qbridge struct {
 
 // scored is a document's score and how much of the question it covers.
 type scored struct {
-	score    float64
+	score float64
+	// story is the part of score the article's holding of the
+	// question's names gave (weightSet.storyName): the same for every
+	// sentence of the story, so the decision reads the scores without
+	// it (see appendScores).
+	story    float64
 	coverage float64 // idf-weighted share of the question's terms matched, 0..1
 	// exact is the idf-weighted share matched by the terms themselves,
 	// not through bridges or the speaker.
@@ -563,9 +573,16 @@ func gatherQuery(an *Analyzer, qa Question, f Feature, wt *weightSet) (rankQuery
 	if f.Has(FeatureSoft) {
 		q.vec = questionVectors(defaultVectors(), q.terms, words, capital)
 	}
+	if an.lex != nil {
+		q.alien = make([]bool, len(q.terms))
+	}
 	for i, t := range q.terms {
 		q.known[i] = true
 		q.name[i] = capital[words[i]]
+		if q.alien != nil {
+			w, _ := strings.CutSuffix(words[i], "'s")
+			q.alien[i] = !an.lex.english(w, t) && !isDigits(w)
+		}
 		if q.rarity != nil {
 			q.rarity[i] = idf(backgroundSentences, an.lex.freq[backgroundTerm(t)]) / idf(backgroundSentences, 0)
 		}
@@ -897,6 +914,7 @@ type weightSet struct {
 	local      float64 // how much a term's weight follows its distinctiveness within the article, 0..1
 	slot       float64 // a sentence that holds the kind of thing asked for (FeatureSlot)
 	titled     float64 // a question word the article's title holds and the sentence lacks, 0..1 of its weight
+	storyName  float64 // the share of the question's words no English word is (its names) the article holds
 }
 
 // bounded reports whether scoring a sentence as if its article held
@@ -908,7 +926,7 @@ type weightSet struct {
 // an article holds more, and rounding keeps that order).
 func (q rankQuery) bounded() bool {
 	w := q.wt
-	if w == nil || w.article < 0 || w.local < 0 || w.local > 1 || w.focus < 0 || w.speaker < 0 || w.acronym < 0 {
+	if w == nil || w.article < 0 || w.storyName < 0 || w.local < 0 || w.local > 1 || w.focus < 0 || w.speaker < 0 || w.acronym < 0 {
 		return false
 	}
 	for _, x := range q.idf {
@@ -1237,10 +1255,15 @@ func (ds *docScore) withArticle(q rankQuery, art *termSet, f Feature) scored {
 	if !ds.ok {
 		return scored{}
 	}
-	var s, inArticle float64
+	var s, inArticle, namesHeld, names float64
 	if art != nil {
 		for i := range q.terms {
-			inArticle += q.articleHolding(art, i) * q.idf[i]
+			h := q.articleHolding(art, i)
+			inArticle += h * q.idf[i]
+			if q.alien != nil && q.alien[i] {
+				names += q.idf[i]
+				namesHeld += h * q.idf[i]
+			}
 		}
 	}
 	for _, ts := range ds.terms {
@@ -1275,6 +1298,10 @@ func (ds *docScore) withArticle(q rankQuery, art *termSet, f Feature) scored {
 		out.article = inArticle / ds.total
 		if f.Has(FeatureArticle) {
 			s += q.wt.article * ds.unit * out.article
+			if names > 0 {
+				out.story = q.wt.storyName * ds.unit * namesHeld / names
+				s += out.story
+			}
 		}
 	}
 	out.score = s

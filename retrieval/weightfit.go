@@ -35,6 +35,7 @@ type weightsFile struct {
 	Local      float64            `json:"local"`
 	Slot       float64            `json:"slot"`
 	Titled     float64            `json:"titled"`
+	StoryName  float64            `json:"story_name"`
 }
 
 var bridgeKindNames = [...]string{
@@ -73,13 +74,14 @@ func (w *weightSet) params() []struct {
 	add("local", &w.local)
 	add("slot", &w.slot)
 	add("titled", &w.titled)
+	add("story_name", &w.storyName)
 	return out
 }
 
 func (w weightSet) file() weightsFile {
 	f := weightsFile{Bridges: map[string]float64{}, Speaker: w.speaker, Phrase: w.phrase, AnswerType: w.answerType,
 		Proximity: w.proximity, Position: w.position, Context: w.context, TypeReach: w.typeReach,
-		Acronym: w.acronym, Focus: w.focus, Article: w.article, Local: w.local, Slot: w.slot, Titled: w.titled}
+		Acronym: w.acronym, Focus: w.focus, Article: w.article, Local: w.local, Slot: w.slot, Titled: w.titled, StoryName: w.storyName}
 	for k, n := range bridgeKindNames {
 		f.Bridges[n] = w.bridge[k]
 	}
@@ -93,13 +95,18 @@ func parseWeights(data []byte) (weightSet, error) {
 	}
 	w := weightSet{speaker: f.Speaker, phrase: f.Phrase, answerType: f.AnswerType, proximity: f.Proximity,
 		position: f.Position, context: f.Context, typeReach: f.TypeReach, acronym: f.Acronym, focus: f.Focus,
-		article: f.Article, local: f.Local, slot: f.Slot, titled: f.Titled}
+		article: f.Article, local: f.Local, slot: f.Slot, titled: f.Titled, storyName: f.StoryName}
 	for k, n := range bridgeKindNames {
 		v, ok := f.Bridges[n]
 		if !ok {
 			return weightSet{}, fmt.Errorf("weights: no weight for the %s bridges", n)
 		}
 		w.bridge[k] = v
+	}
+	if w.storyName < 0 {
+		// A reward for the article that holds the question's names:
+		// negative, it would break the ranking's bound (bounded).
+		return weightSet{}, fmt.Errorf("weights: story_name must not be negative")
 	}
 	if w.typeReach <= 0 {
 		return weightSet{}, fmt.Errorf("weights: type_reach must be positive")

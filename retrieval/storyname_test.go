@@ -1,0 +1,94 @@
+package retrieval
+
+import (
+	"context"
+	"slices"
+	"testing"
+
+	"github.com/verbatim-bot/verbatim/corpus"
+)
+
+// TestAlienTerms checks which of a question's terms are read as names
+// when it is typed in lower case: the words no English word is, not the
+// English words beside them, a possessive or a number.
+func TestAlienTerms(t *testing.T) {
+	an := newAnalyzer(t)
+	for _, tt := range []struct {
+		question string
+		want     []string
+	}{
+		{"who is the quellbridge lifeboat's skipper", []string{"quellbridg"}},
+		{"how much did ashcombe's ferry refit cost", []string{"ashcomb"}},
+		{"Who is Khalilzad?", []string{"khalilzad"}},
+		{"what happened in 2006", nil},
+		{"who runs the village bakery", nil},
+	} {
+		q := newQuery(an, an.Question(tt.question), AllFeatures, nil)
+		var got []string
+		for i, a := range q.alien {
+			if a {
+				got = append(got, q.terms[i])
+			}
+		}
+		if !slices.Equal(got, tt.want) {
+			t.Errorf("%q: alien terms %q; want %q (terms %q)", tt.question, got, tt.want, q.terms)
+		}
+	}
+}
+
+// TestStoryNameChoosesStory checks that a question that names its story
+// by a word no English word is (a town typed in lower case) is answered
+// from that story, though another story's sentence has two of the
+// question's own words and the named story says them otherwise
+// ("skipper" and "coxswain"); without the weight (story_name 0) the other
+// story's sentence comes first.
+func TestStoryNameChoosesStory(t *testing.T) {
+	c := corpus.New(
+		article(t, "lifeboat", "Title: Quellbridge welcomes new lifeboat\n\n"+
+			"A new lifeboat was named at Quellbridge on Saturday.\n"+
+			"Coxswain Harriet Vane, 47, will take the helm.\n"+
+			"The boat cost £2 million, most of it left in a will."),
+		article(t, "ferry", "Title: Ashcombe ferry returns after refit\n\n"+
+			"The Ashcombe chain ferry returned to service on Monday.\n"+
+			"Skipper Tobias Marr, 61, crewed a lifeboat before he took the ferry.\n"+
+			"The refit took four months."),
+	)
+	const question = "who is the quellbridge lifeboat's skipper"
+	right, other := "Coxswain Harriet Vane, 47, will take the helm.", "Skipper Tobias Marr, 61, crewed a lifeboat before he took the ferry."
+	if defaultWeights.storyName <= 0 {
+		t.Fatalf("story_name is %v; this test is of a weight in use", defaultWeights.storyName)
+	}
+	without := defaultWeights
+	without.storyName = 0
+	for _, tt := range []struct {
+		name  string
+		w     *weightSet
+		first string
+	}{
+		{"with the story's name", nil, right},
+		{"without it", &without, other},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			a, err := memIndex(t, c, Options{weights: tt.w}).Ask(context.Background(), Query{Text: question, Top: 3})
+			if err != nil {
+				t.Fatal(err)
+			}
+			texts := quoteTexts(append(a.Quotes, a.Suggestions...))
+			if len(texts) == 0 || texts[0] != tt.first {
+				t.Errorf("first quote of %q: %q; want %q", question, texts, tt.first)
+			}
+		})
+	}
+}
+
+// TestDecisionReadsScoresWithoutStory checks that the scores the
+// decision reads leave out what the story's name gave: every sentence of
+// the named story has it alike, and it says nothing of whether the first
+// answers.
+func TestDecisionReadsScoresWithoutStory(t *testing.T) {
+	ranked := []*candidate{{res: scored{score: 9, story: 4}}, {res: scored{score: 7, story: 4}}, {res: scored{score: 3}}}
+	got := appendScores(nil, ranked)
+	if want := []float64{5, 3, 3}; !slices.Equal(got, want) {
+		t.Errorf("appendScores = %v; want %v", got, want)
+	}
+}
