@@ -348,7 +348,7 @@ type rankQuery struct {
 	name  []bool
 	// alien tells, for each term, whether its word is no English word
 	// (lexicon.english): in a question typed in lower case, the names
-	// of the story's town and people ("penhallick"); nil without a
+	// of the story's town and people ("quellbridge"); nil without a
 	// lexicon.
 	alien []bool
 	// rarity is each term's background idf over the most a word can

@@ -211,7 +211,9 @@ type rankCase struct {
 // rounds. The objective weighs three kinds of set alike (see fitGroups):
 // within each kind it is the mean over its sets of each set's mean
 // average precision (answer selection) or mean reciprocal rank of the
-// answerable questions (corpus QA). It is deterministic.
+// answerable questions (corpus QA). A change is kept only for a gain of
+// minGain, no kind losing more than that (tradesKinds), and no loss on
+// the dev set. It is deterministic.
 func FitWeights(ctx context.Context, data TrainingData) (*WeightFit, error) {
 	an, err := NewAnalyzer()
 	if err != nil {
