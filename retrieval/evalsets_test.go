@@ -178,6 +178,9 @@ const (
 	news33Dir     = "testdata/eval/news33"
 	news33Tune    = "news33-paraphrase.tune.jsonl"
 	news33Heldout = "news33-paraphrase.heldout.jsonl"
+	news34Dir     = "testdata/eval/news34"
+	news34Tune    = "news34-paraphrase.tune.jsonl"
+	news34Heldout = "news34-paraphrase.heldout.jsonl"
 )
 
 // The chat-style set (testdata/eval/README.md): questions typed as
@@ -663,6 +666,12 @@ func TestNews32ParaphraseRules(t *testing.T) {
 // way TestNews31ParaphraseRules checks the thirty-first.
 func TestNews33ParaphraseRules(t *testing.T) {
 	checkNewsParaSet(t, news33Dir, news33Tune, news33Heldout)
+}
+
+// TestNews34ParaphraseRules checks the thirty-fourth blind news set the
+// way TestNews31ParaphraseRules checks the thirty-first.
+func TestNews34ParaphraseRules(t *testing.T) {
+	checkNewsParaSet(t, news34Dir, news34Tune, news34Heldout)
 }
 
 // newsSplit is how a news paraphrase set's halves divide its articles:
