@@ -506,6 +506,26 @@ func TestConflict(t *testing.T) {
 			t.Errorf("%q / %q: conflict %v; want %v", tt.question, tt.sentence, got, tt.want)
 		}
 	}
+	// The speaker's role counts as the sentence's words: a sentence he
+	// says, whom the article introduced as the US ambassador, speaks of
+	// the US ambassador.
+	for _, tt := range []struct {
+		question, sentence, speaker string
+		want                        float64
+	}{
+		{"Who is the Iranian ambassador to Washington?", "He declined to give details of the contacts.", "The US ambassador to Iraq, Zalmy Khalilzad", 1},
+		{"Who is the American ambassador to Iraq?", "He declined to give details of the contacts.", "The US ambassador to Iraq, Zalmy Khalilzad", 0},
+		// The sentence itself has the word under the question's place.
+		{"Who is the Iranian ambassador?", "He met Iran's ambassador on Tuesday.", "The US ambassador to Iraq, Zalmy Khalilzad", 0},
+		{"Who is the Iranian ambassador?", "He declined to give details.", "Zalmy Khalilzad", 0},
+	} {
+		q := newQuery(an, an.Question(tt.question), AllFeatures, nil)
+		d := an.prepare(tt.sentence)
+		d.speaker = an.prepare(tt.speaker).terms
+		if got := q.conflict(d); got != tt.want {
+			t.Errorf("%q / %q said by %q: conflict %v; want %v", tt.question, tt.sentence, tt.speaker, got, tt.want)
+		}
+	}
 }
 
 // TestArticleHoldsLooseRelationsLightly checks that a story which

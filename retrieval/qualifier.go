@@ -51,7 +51,10 @@ func qualifies(lx *lexicon, w string) bool {
 // sentence has only under other places: every time the sentence has the
 // term (or a bridge of it), a place stands just before it, and none of
 // those places is the question's. 0 when it has none of them, or has one
-// unqualified or qualified alike.
+// unqualified or qualified alike. The speaker's role counts as the
+// sentence's words, as the ranking reads them (FeatureSpeaker): a
+// sentence "he" says, whom the article introduced as "The US ambassador
+// to Iraq", speaks of the US ambassador, not of "the Iranian ambassador".
 func (q rankQuery) conflict(d doc) float64 {
 	if len(d.tpos) != len(d.terms) {
 		return 0
@@ -59,30 +62,10 @@ func (q rankQuery) conflict(d doc) float64 {
 	var seen, against int
 	for _, pr := range q.qualified {
 		place, head := q.terms[pr[0]], pr[1]
-		found, other := false, true
-		for j, t := range d.terms {
-			if !q.standsFor(head, t) {
-				continue
-			}
-			found = true
-			// The places before it, with nothing between but other
-			// words of the question ("Iraq's foreign minister", "US and
-			// Iranian envoys"); a sentence's bare name before a word
-			// qualifies it, as headlines and news write.
-			places, same := 0, false
-			for k := j - 1; k >= 0 && d.tpos[j]-d.tpos[k] <= qualifierReach+1; k-- {
-				t := d.terms[k]
-				if q.lex.placeTerms[t] {
-					places++
-					same = same || q.lex.samePlace(place, t)
-				} else if !q.asks(t) {
-					break
-				}
-			}
-			if places == 0 || same {
-				other = false
-				break
-			}
+		found, other := q.qualifiedIn(place, head, d.terms, func(j int) int { return d.tpos[j] })
+		if !found || other {
+			sf, so := q.qualifiedIn(place, head, d.speaker, func(j int) int { return j })
+			found, other = found || sf, (!found || other) && (!sf || so)
 		}
 		if found {
 			seen++
@@ -95,4 +78,36 @@ func (q rankQuery) conflict(d doc) float64 {
 		return 0
 	}
 	return float64(against) / float64(seen)
+}
+
+// qualifiedIn reports whether terms (at the word positions pos gives)
+// have question term head (or a bridge of it), and whether every time
+// they have it, places other than place, and none like it, stand just
+// before it.
+func (q rankQuery) qualifiedIn(place string, head int, terms []string, pos func(int) int) (found, other bool) {
+	other = true
+	for j, t := range terms {
+		if !q.standsFor(head, t) {
+			continue
+		}
+		found = true
+		// The places before it, with nothing between but other words
+		// of the question ("Iraq's foreign minister", "US and Iranian
+		// envoys"); a sentence's bare name before a word qualifies it,
+		// as headlines and news write.
+		places, same := 0, false
+		for k := j - 1; k >= 0 && pos(j)-pos(k) <= qualifierReach+1; k-- {
+			t := terms[k]
+			if q.lex.placeTerms[t] {
+				places++
+				same = same || q.lex.samePlace(place, t)
+			} else if !q.asks(t) {
+				break
+			}
+		}
+		if places == 0 || same {
+			return true, false
+		}
+	}
+	return found, found && other
 }
