@@ -37,13 +37,9 @@ func newTermFilter(ts *termSet) string {
 	return string(f)
 }
 
-// filterHas reports whether filter f may hold the term of termHash h:
-// false only when it does not; true for an empty filter, or one whose
-// length is no number of words.
-func filterHas(f string, h uint32) bool { return filterHasMixed(f, filterMix(h)) }
-
-// filterHasMixed is filterHas for a term whose hash mixed (filterMix) is
-// z.
+// filterHasMixed reports whether filter f may hold the term whose
+// termHash mixed (filterMix) is z: false only when it does not; true for
+// an empty filter, or one whose length is no number of words.
 func filterHasMixed(f string, z uint64) bool {
 	if len(f) < 8 || len(f)%8 != 0 {
 		return true

@@ -66,3 +66,7 @@ func TestEntriesKeepTermFilters(t *testing.T) {
 		}
 	}
 }
+
+// filterHas is filterHasMixed for a term's termHash h, as the tests look
+// terms up (the ranking mixes each question term's hash once).
+func filterHas(f string, h uint32) bool { return filterHasMixed(f, filterMix(h)) }
