@@ -181,6 +181,9 @@ const (
 	news34Dir     = "testdata/eval/news34"
 	news34Tune    = "news34-paraphrase.tune.jsonl"
 	news34Heldout = "news34-paraphrase.heldout.jsonl"
+	news35Dir     = "testdata/eval/news35"
+	news35Tune    = "news35-paraphrase.tune.jsonl"
+	news35Heldout = "news35-paraphrase.heldout.jsonl"
 )
 
 // The chat-style set (testdata/eval/README.md): questions typed as
@@ -672,6 +675,12 @@ func TestNews33ParaphraseRules(t *testing.T) {
 // way TestNews31ParaphraseRules checks the thirty-first.
 func TestNews34ParaphraseRules(t *testing.T) {
 	checkNewsParaSet(t, news34Dir, news34Tune, news34Heldout)
+}
+
+// TestNews35ParaphraseRules checks the thirty-fifth blind news set the
+// way TestNews31ParaphraseRules checks the thirty-first.
+func TestNews35ParaphraseRules(t *testing.T) {
+	checkNewsParaSet(t, news35Dir, news35Tune, news35Heldout)
 }
 
 // newsSplit is how a news paraphrase set's halves divide its articles:
