@@ -1200,6 +1200,9 @@ func (ds *docScore) rate(q rankQuery, d doc, avgLen float64, f Feature) {
 		if t == q.focusTerm {
 			w *= q.wt.focus
 		}
+		if q.storyNameOnce(&d, i, f) && w > q.wt.titled {
+			w = q.wt.titled
+		}
 		terms = append(terms, termScore{i: i, w: w, tidf: tidf, ftf: float64(tf)})
 	}
 	ds.terms = terms
@@ -1306,6 +1309,18 @@ func (ds *docScore) withArticle(q rankQuery, art *termSet, f Feature) scored {
 	}
 	out.score = s
 	return out
+}
+
+// storyNameOnce reports whether term i of q is a name of d's story that
+// d's title holds (a town's name typed in lower case: rankQuery.alien),
+// which a sentence that says it weighs no more than at the title's
+// weight, as its story's other sentences do (fromTitle): the article is
+// credited for its story's names (weightSet.storyName), and the opening,
+// which names the story whatever is asked, would otherwise come first
+// for saying the town.
+func (q *rankQuery) storyNameOnce(d *doc, i int, f Feature) bool {
+	return q.alien != nil && q.alien[i] && f.Has(FeatureArticle) && q.wt.titled != 0 &&
+		len(d.title) > 0 && d.titleHolds(i, q.terms[i], len(q.terms))
 }
 
 // fromTitle is what the sentence ds rated would weigh, by BM25, for the

@@ -92,3 +92,43 @@ func TestDecisionReadsScoresWithoutStory(t *testing.T) {
 		t.Errorf("appendScores = %v; want %v", got, want)
 	}
 }
+
+// TestStoryNameOnce checks which question terms a sentence weighs at no
+// more than the title's weight: the story's names its article's title
+// holds, only where the title weight and the article feature are on.
+func TestStoryNameOnce(t *testing.T) {
+	an := newAnalyzer(t)
+	q := newQuery(an, an.Question("who fixed the quellbridge harbour clock"), AllFeatures, nil)
+	at := func(term string) int {
+		i := slices.Index(q.terms, term)
+		if i < 0 {
+			t.Fatalf("no term %q among %q", term, q.terms)
+		}
+		return i
+	}
+	town, clock := at("quellbridg"), at("clock")
+	titled := doc{title: []string{"clock", "quellbridg", "restor"}}
+	untitled := doc{}
+	otherStory := doc{title: []string{"ashcomb", "ferri"}}
+	noTitleWeight := q
+	noTitleWeight.wt = &weightSet{}
+	for _, tt := range []struct {
+		name string
+		q    *rankQuery
+		d    *doc
+		i    int
+		f    Feature
+		want bool
+	}{
+		{"the town its title holds", &q, &titled, town, AllFeatures, true},
+		{"an English word its title holds", &q, &titled, clock, AllFeatures, false},
+		{"another story's sentence", &q, &otherStory, town, AllFeatures, false},
+		{"a sentence of no title", &q, &untitled, town, AllFeatures, false},
+		{"without the article feature", &q, &titled, town, AllFeatures &^ FeatureArticle, false},
+		{"without a title weight", &noTitleWeight, &titled, town, AllFeatures, false},
+	} {
+		if got := tt.q.storyNameOnce(tt.d, tt.i, tt.f); got != tt.want {
+			t.Errorf("%s: storyNameOnce = %v; want %v", tt.name, got, tt.want)
+		}
+	}
+}
