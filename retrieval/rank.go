@@ -356,7 +356,7 @@ type rankQuery struct {
 	// nameGroup tells, for each term, which person's name it is part of
 	// ("osric pennyfeather": both terms the first), or -1; nil when the
 	// question names no one by two words (nameGroups).
-	nameGroup []int8
+	nameGroup []int
 	// rarity is each term's background idf over the most a word can
 	// have, 0..1 (FeatureBackground), or nil.
 	rarity []float64
@@ -568,6 +568,8 @@ func gatherQuery(an *Analyzer, qa Question, f Feature, wt *weightSet) (rankQuery
 	}
 	q.qwords = make(sortedWords, i)
 	sc.runs.strings(q.qwords)
+	// The question's words in order, for the names it gives (nameGroups).
+	ordered := slices.Clone(q.qwords)
 	slices.Sort(q.qwords)
 	q.qwords = slices.Compact(q.qwords)
 	q.known = make([]bool, len(q.terms))
@@ -594,7 +596,7 @@ func gatherQuery(an *Analyzer, qa Question, f Feature, wt *weightSet) (rankQuery
 		}
 	}
 	if q.alien != nil {
-		q.nameGroup = nameGroups(q, words, qa.Text)
+		q.nameGroup = nameGroups(q.alien, words, ordered)
 	}
 	if f.Has(FeatureMeasures) && qa.Type == AnswerNumber {
 		q.measure, q.counted = measureOf(an, qa, q.terms)
@@ -1324,40 +1326,36 @@ func (ds *docScore) withArticle(q rankQuery, art *termSet, f Feature) scored {
 }
 
 // nameGroups finds the people a question names by two or more words
-// side by side, none of them an English word (rankQuery.alien) and none
-// but the last possessive: "what did osric pennyfeather mistake the
-// animal for", "niamh okwuosa's grandfather". News names a person in
-// full once and then in part ("Mr Pennyfeather said", "Niamh, who also
-// plays the violin"), so a sentence that says one part of the name
-// speaks of the person the whole name does (holdsNamePart). A first name
-// that is an English word ("Graham", "Beryl") is left out: capitalised,
-// it would join the names of a family ("Bill Clinton" and "Hillary
-// Clinton"), and on TrecQA's dev questions it cost MAP (0.841 -> 0.834).
-// words are the terms' words; text is the question.
-func nameGroups(q rankQuery, words []string, text string) []int8 {
-	var qws []string
-	for w := range strings.FieldsFuncSeq(strings.ToLower(text), notWordRune) {
-		w, _ = strings.CutSuffix(w, "'s")
-		qws = append(qws, w)
-	}
+// side by side, none of them an English word (alien) and none but the
+// last possessive: "what did osric pennyfeather mistake the animal for",
+// "niamh okwuosa's grandfather". News names a person in full once and
+// then in part ("Mr Pennyfeather said", "Niamh, who also plays the
+// violin"), so a sentence that says one part of the name speaks of the
+// person the whole name does (holdsNamePart). A first name that is an
+// English word ("Graham", "Beryl") is left out: capitalised, it would
+// join the names of a family ("Bill Clinton" and "Hillary Clinton"), and
+// on TrecQA's dev questions it cost MAP (0.841 -> 0.834). words are the
+// terms' words, ordered the question's words, each lower-cased and
+// folded as sentence words are. It returns each term's name's number, or
+// -1; nil when there is none.
+func nameGroups(alien []bool, words, ordered []string) []int {
 	adjacent := func(a, b string) bool {
-		a, _ = strings.CutSuffix(a, "'s")
-		b, _ = strings.CutSuffix(b, "'s")
-		for k := 0; k+1 < len(qws); k++ {
-			if qws[k] == a && qws[k+1] == b {
+		for k := 0; k+1 < len(ordered); k++ {
+			if strings.TrimSuffix(ordered[k], "'s") == a && strings.TrimSuffix(ordered[k+1], "'s") == b {
 				return true
 			}
 		}
 		return false
 	}
-	var groups []int8
-	var next int8
-	for i := 0; i+1 < len(q.terms); i++ {
-		if !q.alien[i+1] || !q.alien[i] || strings.HasSuffix(words[i], "'s") || !adjacent(words[i], words[i+1]) {
+	var groups []int
+	next := 0
+	for i := 0; i+1 < len(alien); i++ {
+		if !alien[i] || !alien[i+1] || strings.HasSuffix(words[i], "'s") ||
+			!adjacent(words[i], strings.TrimSuffix(words[i+1], "'s")) {
 			continue
 		}
 		if groups == nil {
-			groups = make([]int8, len(q.terms))
+			groups = make([]int, len(alien))
 			for k := range groups {
 				groups[k] = -1
 			}

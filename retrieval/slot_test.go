@@ -155,11 +155,7 @@ func TestSlotSentencesJoinCandidates(t *testing.T) {
 			{"without it", AllFeatures &^ tt.without, false},
 		} {
 			t.Run(tt.question+"/"+f.name, func(t *testing.T) {
-				a, err := memIndex(t, tt.c, Options{Features: f.features}).Ask(context.Background(), Query{Text: tt.question, Top: 5})
-				if err != nil {
-					t.Fatal(err)
-				}
-				texts := quoteTexts(append(a.Quotes, a.Suggestions...))
+				texts := askTexts(t, memIndex(t, tt.c, Options{Features: f.features}), tt.question, 5)
 				if got := slices.Contains(texts, tt.right); got != f.quoted {
 					t.Errorf("quoted %q: %v; want %v (quotes %q)", tt.right, got, f.quoted, texts)
 				}
@@ -171,6 +167,18 @@ func TestSlotSentencesJoinCandidates(t *testing.T) {
 	}
 }
 
+// askTexts asks ix question for top quotes and returns the texts of its
+// quotes and near misses, best first.
+func askTexts(t *testing.T, ix *Index, question string, top int) []string {
+	t.Helper()
+	a, err := ix.Ask(context.Background(), Query{Text: question, Top: top})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return quoteTexts(append(a.Quotes, a.Suggestions...))
+}
+
+// quoteTexts returns the texts of qs, in order.
 func quoteTexts(qs []Quote) []string {
 	out := make([]string, len(qs))
 	for i, q := range qs {

@@ -1,7 +1,6 @@
 package retrieval
 
 import (
-	"context"
 	"slices"
 	"testing"
 
@@ -69,11 +68,7 @@ func TestStoryNameChoosesStory(t *testing.T) {
 		{"without it", &without, other},
 	} {
 		t.Run(tt.name, func(t *testing.T) {
-			a, err := memIndex(t, c, Options{weights: tt.w}).Ask(context.Background(), Query{Text: question, Top: 3})
-			if err != nil {
-				t.Fatal(err)
-			}
-			texts := quoteTexts(append(a.Quotes, a.Suggestions...))
+			texts := askTexts(t, memIndex(t, c, Options{weights: tt.w}), question, 3)
 			if len(texts) == 0 || texts[0] != tt.first {
 				t.Errorf("first quote of %q: %q; want %q", question, texts, tt.first)
 			}
