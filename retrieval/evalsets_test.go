@@ -184,6 +184,9 @@ const (
 	news35Dir     = "testdata/eval/news35"
 	news35Tune    = "news35-paraphrase.tune.jsonl"
 	news35Heldout = "news35-paraphrase.heldout.jsonl"
+	news36Dir     = "testdata/eval/news36"
+	news36Tune    = "news36-paraphrase.tune.jsonl"
+	news36Heldout = "news36-paraphrase.heldout.jsonl"
 )
 
 // The chat-style set (testdata/eval/README.md): questions typed as
@@ -681,6 +684,12 @@ func TestNews34ParaphraseRules(t *testing.T) {
 // way TestNews31ParaphraseRules checks the thirty-first.
 func TestNews35ParaphraseRules(t *testing.T) {
 	checkNewsParaSet(t, news35Dir, news35Tune, news35Heldout)
+}
+
+// TestNews36ParaphraseRules checks the thirty-sixth blind news set the
+// way TestNews31ParaphraseRules checks the thirty-first.
+func TestNews36ParaphraseRules(t *testing.T) {
+	checkNewsParaSet(t, news36Dir, news36Tune, news36Heldout)
 }
 
 // newsSplit is how a news paraphrase set's halves divide its articles:
