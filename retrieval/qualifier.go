@@ -62,14 +62,14 @@ func (q rankQuery) conflict(d doc) float64 {
 	var seen, against int
 	for _, pr := range q.qualified {
 		place, head := q.terms[pr[0]], pr[1]
-		found, other := q.qualifiedIn(place, head, d.terms, func(j int) int { return d.tpos[j] })
-		if !found || other {
-			sf, so := q.qualifiedIn(place, head, d.speaker, func(j int) int { return j })
-			found, other = found || sf, (!found || other) && (!sf || so)
+		found, plain := q.qualifiedIn(place, head, d.terms, func(j int) int { return d.tpos[j] })
+		if !plain {
+			sf, sp := q.qualifiedIn(place, head, d.speaker, func(j int) int { return j })
+			found, plain = found || sf, sp
 		}
 		if found {
 			seen++
-			if other {
+			if !plain {
 				against++
 			}
 		}
@@ -81,11 +81,10 @@ func (q rankQuery) conflict(d doc) float64 {
 }
 
 // qualifiedIn reports whether terms (at the word positions pos gives)
-// have question term head (or a bridge of it), and whether every time
-// they have it, places other than place, and none like it, stand just
-// before it.
-func (q rankQuery) qualifiedIn(place string, head int, terms []string, pos func(int) int) (found, other bool) {
-	other = true
+// have question term head (or a bridge of it), and whether they have it
+// once at least plainly: with no place just before it, or a place like
+// place.
+func (q rankQuery) qualifiedIn(place string, head int, terms []string, pos func(int) int) (found, plain bool) {
 	for j, t := range terms {
 		if !q.standsFor(head, t) {
 			continue
@@ -106,8 +105,8 @@ func (q rankQuery) qualifiedIn(place string, head int, terms []string, pos func(
 			}
 		}
 		if places == 0 || same {
-			return true, false
+			return true, true
 		}
 	}
-	return found, found && other
+	return found, false
 }

@@ -1144,12 +1144,7 @@ func (ds *docScore) rate(q rankQuery, d doc, avgLen float64, f Feature) {
 			other += q.idf[i]
 		}
 		w, tidf := 1.0, q.idf[i]
-		var tf int
-		if tfs != nil {
-			tf = int(tfs[q.slots.of[i][0]])
-		} else {
-			tf = count(d.terms, t)
-		}
+		tf := q.termCount(&d, tfs, i)
 		if tf > 0 {
 			exact += q.idf[i]
 		}
@@ -1369,15 +1364,25 @@ func nameGroups(alien []bool, words, ordered []string) []int {
 	return groups
 }
 
+// termCount is how often d has question term i: from tfs, d's counts of
+// the question's terms when Index.rank set q.slots, else by a search of
+// d's terms.
+func (q *rankQuery) termCount(d *doc, tfs []int32, i int) int {
+	if tfs != nil {
+		return int(tfs[q.slots.of[i][0]])
+	}
+	return count(d.terms, q.terms[i])
+}
+
 // holdsNamePart reports whether d says another part of the name term i
-// of q is part of (nameGroups): its own part it lacks. tfs are d's counts
-// of the question's terms when Index.rank set q.slots, else nil.
+// of q is part of (nameGroups): its own part it lacks. tfs are as for
+// termCount.
 func (q *rankQuery) holdsNamePart(d *doc, tfs []int32, i int) bool {
 	for j, g := range q.nameGroup {
 		if j == i || g != q.nameGroup[i] {
 			continue
 		}
-		if tfs != nil && tfs[q.slots.of[j][0]] > 0 || tfs == nil && count(d.terms, q.terms[j]) > 0 {
+		if q.termCount(d, tfs, j) > 0 {
 			return true
 		}
 	}
