@@ -187,6 +187,9 @@ const (
 	news36Dir     = "testdata/eval/news36"
 	news36Tune    = "news36-paraphrase.tune.jsonl"
 	news36Heldout = "news36-paraphrase.heldout.jsonl"
+	news37Dir     = "testdata/eval/news37"
+	news37Tune    = "news37-paraphrase.tune.jsonl"
+	news37Heldout = "news37-paraphrase.heldout.jsonl"
 )
 
 // The chat-style set (testdata/eval/README.md): questions typed as
@@ -690,6 +693,12 @@ func TestNews35ParaphraseRules(t *testing.T) {
 // way TestNews31ParaphraseRules checks the thirty-first.
 func TestNews36ParaphraseRules(t *testing.T) {
 	checkNewsParaSet(t, news36Dir, news36Tune, news36Heldout)
+}
+
+// TestNews37ParaphraseRules checks the thirty-seventh blind news set the
+// way TestNews31ParaphraseRules checks the thirty-first.
+func TestNews37ParaphraseRules(t *testing.T) {
+	checkNewsParaSet(t, news37Dir, news37Tune, news37Heldout)
 }
 
 // newsSplit is how a news paraphrase set's halves divide its articles:
