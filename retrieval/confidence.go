@@ -116,6 +116,12 @@ func confEvidence(q rankQuery, first scored, d *doc, scores []float64) []float64
 	if len(q.terms) == 0 {
 		return x
 	}
+	// People counted by another name ("300 volunteers" for "how many
+	// helpers") help find the sentence that answers, but say little of
+	// whether it does, as a person says little for "who": any count of
+	// people looks like one. The decision reads a count by the thing
+	// counted alone.
+	q.counted.people = false
 	x[0], x[1], x[2] = first.coverage, first.exact, first.names
 	if q.name != nil {
 		for _, n := range q.name {

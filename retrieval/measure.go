@@ -81,11 +81,22 @@ func wordSet(ws ...string) map[string]bool {
 // may stand: "600 homes", "400 new homes", "12 measles cases".
 const measureCountReach = 3
 
+// countAsked is the thing a "how many" question counts.
+type countAsked struct {
+	// terms are the indexes among the question's terms of the words of
+	// the thing counted ("homes", "measles cases").
+	terms []int
+	// people is whether the thing counted is people by some name and
+	// nothing else ("volunteers", "passengers", "people"): news counts
+	// them by another ("how many helpers": "300 volunteers").
+	people bool
+}
+
 // measureOf finds the measure of a number question (its Type is
-// AnswerNumber) and, for a count, the indexes among terms of the words
-// of the thing counted: the content words before the first auxiliary or
-// stop word ("homes" in "how many homes were flooded", "measles cases").
-func measureOf(an *Analyzer, qa Question, terms []string) (measure, []int) {
+// AnswerNumber) and, for a count, the thing counted: the content words
+// before the first auxiliary or stop word ("homes" in "how many homes
+// were flooded", "measles cases").
+func measureOf(an *Analyzer, qa Question, terms []string) (measure, countAsked) {
 	ws := strings.Fields(qa.WhPhrase)
 	first, rest, _ := strings.Cut(strings.ToLower(qa.Content), " ")
 	if first == "at" || first == "from" || first == "until" || first == "till" {
@@ -95,22 +106,25 @@ func measureOf(an *Analyzer, qa Question, terms []string) (measure, []int) {
 	}
 	switch {
 	case len(ws) == 1 && (ws[0] == "what" || ws[0] == "which") && first == "age":
-		return measureAge, nil // "what age is the dugout"
+		return measureAge, countAsked{} // "what age is the dugout"
 	case len(ws) == 1 && ws[0] == "what" && lastWord(qa.Content) == "weigh":
-		return measureWeight, nil // "what did the swan weigh"
+		return measureWeight, countAsked{} // "what did the swan weigh"
 	case len(ws) != 2 || ws[0] != "how":
-		return measureNone, nil
+		return measureNone, countAsked{}
 	case ws[1] == "much":
 		// "How much weight did he lose", "how much time did it take":
 		// the noun names the measure; a bare "how much" asks for a sum
 		// or an amount.
-		return muchMeasures[first], nil
+		return muchMeasures[first], countAsked{}
 	}
 	m := measureWords[ws[1]]
 	if m != measureCount {
-		return m, nil
+		return m, countAsked{}
 	}
-	var counted []int
+	var (
+		c      countAsked
+		people []bool // whether each word of the thing counted names people
+	)
 	for k, w := range strings.FieldsFunc(qa.Content, notWordRune) {
 		lw := strings.ToLower(w)
 		if auxiliaries[lw] || isStopWord(lw) {
@@ -119,18 +133,57 @@ func measureOf(an *Analyzer, qa Question, terms []string) (measure, []int) {
 		if k == 0 && an.lex != nil && an.lex.pastTense(lw) {
 			// "How many came", "how many attended": the people who
 			// did it are counted, unnamed; any count may be theirs.
-			return measureNone, nil
+			return measureNone, countAsked{}
 		}
 		for _, t := range an.Terms(w) {
 			if i := slices.Index(terms, t); i >= 0 {
-				counted = append(counted, i)
+				c.terms = append(c.terms, i)
 			}
 		}
+		people = append(people, an.lex.people(lw))
 	}
-	if len(counted) == 0 {
-		return measureNone, nil
+	if len(c.terms) == 0 {
+		return measureNone, countAsked{}
 	}
-	return measureCount, counted
+	// A qualified count ("how many injured people") is of those the
+	// qualifier says, not of any people.
+	c.people = !slices.Contains(people, false)
+	return measureCount, c
+}
+
+// peopleWords are plurals that count people which the lexicon's nouns of
+// persons lack: irregular plurals and bodies of people counted by head
+// ("23 staff").
+var peopleWords = wordSet("people", "persons", "folk", "men", "women", "children", "staff", "crew")
+
+// people reports whether the lower-cased noun w names people: a noun whose
+// commonest sense is a person ("volunteers", "guests"), or one of
+// peopleWords.
+func (lx *lexicon) people(w string) bool {
+	if peopleWords[w] {
+		return true
+	}
+	if lx == nil {
+		return false
+	}
+	t, _, ok := lx.focusType(w)
+	return ok && t == AnswerPerson
+}
+
+// countsPeople reports whether the number that is word j of d counts
+// people by some name: "More than 60 volunteers" for "how many helpers",
+// "about 200 shoppers and staff" for "how many people". A year ("in 2019
+// residents voted") counts nothing.
+func (q rankQuery) countsPeople(d doc, j int) bool {
+	if d.ev[j]&evTime != 0 {
+		return false
+	}
+	for k := j + 1; k <= j+measureCountReach && k < len(d.words); k++ {
+		if q.lex.people(d.words[k]) {
+			return true
+		}
+	}
+	return false
 }
 
 // measured reports whether d has a number of the measure q asks for.
@@ -167,13 +220,13 @@ func (q rankQuery) fits(d doc, j int) bool {
 			if p <= j || p > j+measureCountReach {
 				continue
 			}
-			for _, i := range q.counted {
+			for _, i := range q.counted.terms {
 				if q.standsFor(i, d.terms[k]) {
 					return true
 				}
 			}
 		}
-		return false
+		return q.counted.people && q.countsPeople(d, j)
 	case measureAge:
 		// An age, or a date a thing's age is counted from ("dates
 		// from the year 700", "built in 1890", "born in 1951"): not any

@@ -82,6 +82,17 @@ func TestMeasured(t *testing.T) {
 		// people counted.
 		{"How many injured people were taken to hospital?", "Some 40 passengers were taken to hospital.", false},
 		{"How many injured people were taken to hospital?", "Some 40 injured people were taken to hospital.", true},
+		// People are counted by any name of people, unless the count is
+		// qualified (above); a year counts nothing.
+		{"How many helpers did the work?", "About 300 volunteers did most of the work.", true},
+		{"How many people were evacuated from the shop?", "About 200 shoppers and staff were led out.", true},
+		{"How many people were evacuated from the shop?", "About 200 of them were led out.", false},
+		{"How many people were evacuated from the shop?", "The shop, opened in 1990, was evacuated.", false},
+		{"How many people were evacuated from the shop?", "In 2019 shoppers voted to close the shop.", false},
+		{"How many people were evacuated from the shop?", "Staff led out 200 shoppers.", true},
+		{"How many workers were evacuated?", "Some 23 staff on the night shift were evacuated.", true},
+		{"How many workers were evacuated?", "Some 23 cars were evacuated.", false},
+		{"How many cars were moved?", "Some 23 staff were moved.", false},
 	} {
 		q := newQuery(an, an.Question(tt.question), AllFeatures, nil)
 		got := q.measure == measureNone || q.measured(an.prepare(tt.sentence))
@@ -143,5 +154,25 @@ func TestUnmeasuredDeclined(t *testing.T) {
 					with.Confidence, without.Confidence, without.NoAnswer)
 			}
 		})
+	}
+}
+
+// TestPeopleCountedByAnotherName checks that a count of people by
+// another name answers "how many" of people ("About 300 volunteers" for
+// "how many helpers"), where without FeatureMeasures a sentence that
+// only says the question's words comes first.
+func TestPeopleCountedByAnotherName(t *testing.T) {
+	c := corpus.New(article(t, "lido", "Title: Lido reopens after 14 years\n\n"+
+		"The Fernley lido reopened on Saturday after 14 years.\n"+
+		"About 300 volunteers did most of the work on the lido, scraping paint from the pool.\n"+
+		"The mayor thanked the helpers who worked on the lido.\n"+
+		"Tickets cost £4 and go on sale at the library.\n"))
+	const q = "How many helpers worked on the lido?"
+	const want = "About 300 volunteers did most of the work on the lido, scraping paint from the pool."
+	if got := askTexts(t, memIndex(t, c, Options{Features: AllFeatures}), q, 3); len(got) == 0 || got[0] != want {
+		t.Errorf("with FeatureMeasures: first %q; want %q", got, want)
+	}
+	if got := askTexts(t, memIndex(t, c, Options{Features: AllFeatures &^ FeatureMeasures}), q, 3); len(got) > 0 && got[0] == want {
+		t.Errorf("without FeatureMeasures: first %q; want the mayor's sentence first", got[0])
 	}
 }

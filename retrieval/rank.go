@@ -379,10 +379,9 @@ type rankQuery struct {
 	qualified [][2]int
 	lex       *lexicon
 	// measure is what a number question asks to count or measure
-	// (FeatureMeasures); counted, for measureCount, the indexes of the
-	// terms of the thing counted ("homes", "measles cases").
+	// (FeatureMeasures); counted, for measureCount, the thing counted.
 	measure measure
-	counted []int
+	counted countAsked
 	// how is the word after "how" in a number question ("far" in "how
 	// far"), for the answer words (answerSpan); "" in any other.
 	how string
