@@ -118,7 +118,10 @@ const (
 	// makes such sentences of the story the question's words find best
 	// candidates even when they share none of its words: "how far is the
 	// new school for the ravensgill kids" is answered by "... to
-	// Steadbeck Primary, nine miles away".
+	// Steadbeck Primary, nine miles away". It also rewards a sentence
+	// in the tense the question is put in: one that speaks of the future
+	// ("will", "would", "plans to", "next year") for "when will the pool
+	// reopen", one that does not for "when did it reopen" (tense.go).
 	FeatureSlot
 	// FeatureSimilar lets words that are used alike match, at the lowest
 	// weight of all: GloVe's word vectors put "founded" by
@@ -389,6 +392,10 @@ type rankQuery struct {
 	// can be seen to hold: a measure, a sum, a time, a street (asksSlot;
 	// FeatureSlot); slotNone for none.
 	slot slotKind
+	// tense is the time the question is put in ("when will it reopen",
+	// "when did it reopen"): a sentence in it is credited (askedTense,
+	// inTense; FeatureSlot).
+	tense tense
 }
 
 // sortedWords is a set of words, sorted: a question's few words, found
@@ -608,6 +615,7 @@ func gatherQuery(an *Analyzer, qa Question, f Feature, wt *weightSet) (rankQuery
 	q.grain = q.askedGrain()
 	if f.Has(FeatureSlot) {
 		q.slot = q.asksSlot()
+		q.tense = askedTense(ordered)
 	}
 	if f.Has(FeatureQualifiers) && an.lex != nil {
 		q.lex = an.lex
@@ -923,6 +931,7 @@ type weightSet struct {
 	article    float64 // the share of the question the article holds
 	local      float64 // how much a term's weight follows its distinctiveness within the article, 0..1
 	slot       float64 // a sentence that holds the kind of thing asked for (FeatureSlot)
+	tense      float64 // a sentence in the tense the question is put in (FeatureSlot)
 	titled     float64 // a question word the article's title holds and the sentence lacks, 0..1 of its weight
 	storyName  float64 // the share of the question's words no English word is (its names) the article holds
 }
@@ -1098,11 +1107,11 @@ type docScore struct {
 	terms []termScore // the question terms the sentence holds, in order
 	// addends are what the features add to the terms' BM25 weights, in
 	// the order they are added (see withArticle); 0 for a feature off.
-	phrase, proximity, typed, expand, position, context, slot float64
-	title                                                     float64 // the article's title's part (fromTitle), weighed
-	total, unit                                               float64 // the question's idf, and its mean a term
-	norm                                                      float64 // BM25's length norm of the sentence
-	ok                                                        bool    // the question has terms
+	phrase, proximity, typed, expand, position, context, slot, tense float64
+	title                                                            float64 // the article's title's part (fromTitle), weighed
+	total, unit                                                      float64 // the question's idf, and its mean a term
+	norm                                                             float64 // BM25's length norm of the sentence
+	ok                                                               bool    // the question has terms
 }
 
 // termScore is a question term a sentence holds: its place in the
@@ -1244,6 +1253,9 @@ func (ds *docScore) rate(q rankQuery, d doc, avgLen float64, f Feature) {
 	if q.slot != slotNone && q.wt.slot != 0 && q.fillsSlot(d) {
 		ds.slot = q.wt.slot * unit
 	}
+	if q.tense != tenseNone && q.wt.tense != 0 && inTense(q.tense, d.words) {
+		ds.tense = q.wt.tense * unit
+	}
 	if total > 0 {
 		out.coverage, out.exact, out.missing = covered/total, exact/total, missing/total
 	}
@@ -1305,6 +1317,7 @@ func (ds *docScore) withArticle(q rankQuery, art *termSet, f Feature) scored {
 		s += ds.context
 	}
 	s += ds.slot
+	s += ds.tense
 	if ds.total > 0 && art != nil {
 		out.article = inArticle / ds.total
 		if f.Has(FeatureArticle) {

@@ -42,7 +42,7 @@ func TestTitleSpeaksForItsSentences(t *testing.T) {
 	}
 	defer plain.Close()
 
-	const question = "what colour was the garrowfield tower painted"
+	const question = "what colour is the garrowfield tower painted"
 	const right = "The concrete tower was painted white by the railway company in 1936."
 	const opening = "A couple will turn the disused water tower in Garrowfield into a family home."
 	const passing = "Passengers used to wave at the tower on the cliff, which was painted red."

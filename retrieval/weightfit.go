@@ -36,6 +36,7 @@ type weightsFile struct {
 	Slot       float64            `json:"slot"`
 	Titled     float64            `json:"titled"`
 	StoryName  float64            `json:"story_name"`
+	Tense      float64            `json:"tense"`
 }
 
 var bridgeKindNames = [...]string{
@@ -75,13 +76,14 @@ func (w *weightSet) params() []struct {
 	add("slot", &w.slot)
 	add("titled", &w.titled)
 	add("story_name", &w.storyName)
+	add("tense", &w.tense)
 	return out
 }
 
 func (w weightSet) file() weightsFile {
 	f := weightsFile{Bridges: map[string]float64{}, Speaker: w.speaker, Phrase: w.phrase, AnswerType: w.answerType,
 		Proximity: w.proximity, Position: w.position, Context: w.context, TypeReach: w.typeReach,
-		Acronym: w.acronym, Focus: w.focus, Article: w.article, Local: w.local, Slot: w.slot, Titled: w.titled, StoryName: w.storyName}
+		Acronym: w.acronym, Focus: w.focus, Article: w.article, Local: w.local, Slot: w.slot, Titled: w.titled, StoryName: w.storyName, Tense: w.tense}
 	for k, n := range bridgeKindNames {
 		f.Bridges[n] = w.bridge[k]
 	}
@@ -95,7 +97,7 @@ func parseWeights(data []byte) (weightSet, error) {
 	}
 	w := weightSet{speaker: f.Speaker, phrase: f.Phrase, answerType: f.AnswerType, proximity: f.Proximity,
 		position: f.Position, context: f.Context, typeReach: f.TypeReach, acronym: f.Acronym, focus: f.Focus,
-		article: f.Article, local: f.Local, slot: f.Slot, titled: f.Titled, storyName: f.StoryName}
+		article: f.Article, local: f.Local, slot: f.Slot, titled: f.Titled, storyName: f.StoryName, tense: f.Tense}
 	for k, n := range bridgeKindNames {
 		v, ok := f.Bridges[n]
 		if !ok {
