@@ -90,6 +90,8 @@ type countAsked struct {
 	// nothing else ("volunteers", "passengers", "people"): news counts
 	// them by another ("how many helpers": "300 volunteers").
 	people bool
+	// lex tells a sentence's nouns of people (lexicon.people).
+	lex *lexicon
 }
 
 // measureOf finds the measure of a number question (its Type is
@@ -147,7 +149,7 @@ func measureOf(an *Analyzer, qa Question, terms []string) (measure, countAsked) 
 	}
 	// A qualified count ("how many injured people") is of those the
 	// qualifier says, not of any people.
-	c.people = !slices.Contains(people, false)
+	c.people, c.lex = !slices.Contains(people, false), an.lex
 	return measureCount, c
 }
 
@@ -179,7 +181,7 @@ func (q rankQuery) countsPeople(d doc, j int) bool {
 		return false
 	}
 	for k := j + 1; k <= j+measureCountReach && k < len(d.words); k++ {
-		if q.lex.people(d.words[k]) {
+		if q.counted.lex.people(d.words[k]) {
 			return true
 		}
 	}

@@ -110,6 +110,9 @@ const (
 	// "How many homes were flooded?" is answered by "600 homes", not by
 	// "More than 600 people were moved out of their homes"; "how old" by
 	// "81-year-old" or "aged 54"; "how long" by hours, days or miles.
+	// People are counted by any name of people for the ranking ("About
+	// 300 volunteers" for "how many helpers"), by the question's own
+	// for the decision.
 	FeatureMeasures
 	// FeatureSlot rewards a sentence that holds the kind of thing a
 	// question asks for where a sentence can be seen to hold it (a count

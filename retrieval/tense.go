@@ -18,24 +18,49 @@ const (
 	tensePast                // "did", "was", "were"
 )
 
-// futureAuxiliaries are the words that put a question or a sentence in
-// the future.
-var futureAuxiliaries = wordSet("will", "won't", "wont", "shall", "ll")
+// futureAuxiliary reports whether w puts a question or a sentence in the
+// future: "will", "shall".
+func futureAuxiliary(w string) bool {
+	switch w {
+	case "will", "won't", "wont", "shall", "ll":
+		return true
+	}
+	return false
+}
 
-// pastAuxiliaries are the words that put a question in the past.
-var pastAuxiliaries = wordSet("did", "didn't", "didnt", "was", "wasn't", "were", "weren't")
+// pastAuxiliary reports whether w puts a question in the past: "did",
+// "was", "were".
+func pastAuxiliary(w string) bool {
+	switch w {
+	case "did", "didn't", "didnt", "was", "wasn't", "were", "weren't":
+		return true
+	}
+	return false
+}
 
-// futureTimes are the nouns after "next" that name a time to come: "next
+// futureTime reports whether w, after "next", names a time to come: "next
 // year", "next spring".
-var futureTimes = wordSet("year", "month", "week", "weekend", "season", "spring", "summer", "autumn",
-	"winter", "time", "day", "monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday",
-	"january", "february", "march", "april", "may", "june", "july", "august", "september", "october",
-	"november", "december", "decade", "century")
+func futureTime(w string) bool {
+	switch w {
+	case "year", "month", "week", "weekend", "season", "spring", "summer", "autumn", "winter", "time",
+		"day", "monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday", "january",
+		"february", "march", "april", "may", "june", "july", "august", "september", "october",
+		"november", "december", "decade", "century":
+		return true
+	}
+	return false
+}
 
-// futureIntents are the verbs that, before "to", speak of what is meant
-// to happen: "plans to", "hopes to", "is going to".
-var futureIntents = wordSet("plan", "plans", "planned", "planning", "hope", "hopes", "hoping", "intend",
-	"intends", "aim", "aims", "expect", "expects", "expected", "going")
+// futureIntent reports whether w, before "to", speaks of what is meant to
+// happen: "plans to", "hopes to", "is going to".
+func futureIntent(w string) bool {
+	switch w {
+	case "plan", "plans", "planned", "planning", "hope", "hopes", "hoping", "intend", "intends", "aim",
+		"aims", "expect", "expects", "expected", "going":
+		return true
+	}
+	return false
+}
 
 // askedTense returns the tense a question's lower-cased words, in order,
 // put it in: the future where it has "will", "shall" or "going to", else
@@ -43,10 +68,10 @@ var futureIntents = wordSet("plan", "plans", "planned", "planning", "hope", "hop
 func askedTense(words []string) tense {
 	past := false
 	for i, w := range words {
-		if futureAuxiliaries[w] || w == "going" && i+1 < len(words) && words[i+1] == "to" {
+		if futureAuxiliary(w) || w == "going" && i+1 < len(words) && words[i+1] == "to" {
 			return tenseFuture
 		}
-		past = past || pastAuxiliaries[w]
+		past = past || pastAuxiliary(w)
 	}
 	if past {
 		return tensePast
@@ -56,14 +81,16 @@ func askedTense(words []string) tense {
 
 // speaksOfFuture reports whether a sentence's lower-cased words speak of
 // the future: an auxiliary of it, "would" (the future of what someone
-// said), "next" before a time, or an intent before "to".
+// said), "next" before a time, or an intent before "to". It reads every
+// candidate sentence of a question put in a tense, so it tests words by
+// switches, not maps.
 func speaksOfFuture(words []string) bool {
 	for i, w := range words {
 		switch {
-		case futureAuxiliaries[w], w == "would":
+		case futureAuxiliary(w), w == "would":
 			return true
 		case i+1 >= len(words):
-		case w == "next" && futureTimes[words[i+1]], futureIntents[w] && words[i+1] == "to":
+		case w == "next" && futureTime(words[i+1]), words[i+1] == "to" && futureIntent(w):
 			return true
 		}
 	}

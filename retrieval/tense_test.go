@@ -67,3 +67,14 @@ func TestAnswerInTense(t *testing.T) {
 		}
 	}
 }
+
+// BenchmarkSpeaksOfFuture measures the reading of one sentence's tense,
+// which a question put in a tense does for each of its candidates.
+func BenchmarkSpeaksOfFuture(b *testing.B) {
+	words := strings.Fields("councillors said the pool which closed on friday for repairs to its roof had been used by swimmers from across the county since it opened in 1938")
+	for b.Loop() {
+		if speaksOfFuture(words) {
+			b.Fatal("speaks of the future")
+		}
+	}
+}
