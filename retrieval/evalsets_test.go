@@ -190,6 +190,9 @@ const (
 	news37Dir     = "testdata/eval/news37"
 	news37Tune    = "news37-paraphrase.tune.jsonl"
 	news37Heldout = "news37-paraphrase.heldout.jsonl"
+	news38Dir     = "testdata/eval/news38"
+	news38Tune    = "news38-paraphrase.tune.jsonl"
+	news38Heldout = "news38-paraphrase.heldout.jsonl"
 )
 
 // The chat-style set (testdata/eval/README.md): questions typed as
@@ -699,6 +702,12 @@ func TestNews36ParaphraseRules(t *testing.T) {
 // way TestNews31ParaphraseRules checks the thirty-first.
 func TestNews37ParaphraseRules(t *testing.T) {
 	checkNewsParaSet(t, news37Dir, news37Tune, news37Heldout)
+}
+
+// TestNews38ParaphraseRules checks the thirty-eighth blind news set the
+// way TestNews31ParaphraseRules checks the thirty-first.
+func TestNews38ParaphraseRules(t *testing.T) {
+	checkNewsParaSet(t, news38Dir, news38Tune, news38Heldout)
 }
 
 // newsSplit is how a news paraphrase set's halves divide its articles:
