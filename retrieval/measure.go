@@ -123,10 +123,9 @@ func measureOf(an *Analyzer, qa Question, terms []string) (measure, countAsked) 
 	if m != measureCount {
 		return m, countAsked{}
 	}
-	var (
-		c      countAsked
-		people []bool // whether each word of the thing counted names people
-	)
+	// A qualified count ("how many injured people") is of those the
+	// qualifier says, not of any people: every word must name people.
+	c := countAsked{people: true, lex: an.lex}
 	for k, w := range strings.FieldsFunc(qa.Content, notWordRune) {
 		lw := strings.ToLower(w)
 		if auxiliaries[lw] || isStopWord(lw) {
@@ -142,14 +141,11 @@ func measureOf(an *Analyzer, qa Question, terms []string) (measure, countAsked) 
 				c.terms = append(c.terms, i)
 			}
 		}
-		people = append(people, an.lex.people(lw))
+		c.people = c.people && an.lex.people(lw)
 	}
 	if len(c.terms) == 0 {
 		return measureNone, countAsked{}
 	}
-	// A qualified count ("how many injured people") is of those the
-	// qualifier says, not of any people.
-	c.people, c.lex = !slices.Contains(people, false), an.lex
 	return measureCount, c
 }
 
