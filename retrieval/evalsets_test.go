@@ -193,6 +193,9 @@ const (
 	news38Dir     = "testdata/eval/news38"
 	news38Tune    = "news38-paraphrase.tune.jsonl"
 	news38Heldout = "news38-paraphrase.heldout.jsonl"
+	news39Dir     = "testdata/eval/news39"
+	news39Tune    = "news39-paraphrase.tune.jsonl"
+	news39Heldout = "news39-paraphrase.heldout.jsonl"
 )
 
 // The chat-style set (testdata/eval/README.md): questions typed as
@@ -708,6 +711,12 @@ func TestNews37ParaphraseRules(t *testing.T) {
 // way TestNews31ParaphraseRules checks the thirty-first.
 func TestNews38ParaphraseRules(t *testing.T) {
 	checkNewsParaSet(t, news38Dir, news38Tune, news38Heldout)
+}
+
+// TestNews39ParaphraseRules checks the thirty-ninth blind news set the
+// way TestNews31ParaphraseRules checks the thirty-first.
+func TestNews39ParaphraseRules(t *testing.T) {
+	checkNewsParaSet(t, news39Dir, news39Tune, news39Heldout)
 }
 
 // newsSplit is how a news paraphrase set's halves divide its articles:
