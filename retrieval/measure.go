@@ -170,12 +170,9 @@ func (lx *lexicon) people(w string) bool {
 
 // countsPeople reports whether the number that is word j of d counts
 // people by some name: "More than 60 volunteers" for "how many helpers",
-// "about 200 shoppers and staff" for "how many people". A year ("in 2019
-// residents voted") counts nothing.
+// "about 200 shoppers and staff" for "how many people". fits has left
+// out a year.
 func (q rankQuery) countsPeople(d doc, j int) bool {
-	if d.ev[j]&evTime != 0 {
-		return false
-	}
 	for k := j + 1; k <= j+measureCountReach && k < len(d.words); k++ {
 		if q.counted.lex.people(d.words[k]) {
 			return true
@@ -214,6 +211,11 @@ func (q rankQuery) fits(d doc, j int) bool {
 	}
 	switch q.measure {
 	case measureCount:
+		// A year counts nothing, whatever follows it ("In 2019
+		// residents voted" for "how many people").
+		if d.ev[j]&evTime != 0 {
+			return false
+		}
 		for k, p := range d.tpos {
 			if p <= j || p > j+measureCountReach {
 				continue

@@ -23,6 +23,9 @@ func TestMeasured(t *testing.T) {
 		{"How many measles cases were there?", "Only 81% of children had the vaccine.", false},
 		// A bridge of the counted word counts: "house" for "homes".
 		{"How many homes were flooded?", "Water reached 30 houses.", true},
+		// A year counts nothing, even before the thing counted.
+		{"How many homes were flooded?", "In 2019 homes on the estate were flooded.", false},
+		{"How many homes were flooded?", "In 2019 40 homes on the estate were flooded.", true},
 		// Heat, speed and weight have their units.
 		{"How hot does a jet engine get?", "Jet engines made air travel cheap after the 1950s.", false},
 		{"How hot does a jet engine get?", "Its turbine runs at 1,500°C.", true},
