@@ -59,6 +59,12 @@ func TestFeaturesOnFixtures(t *testing.T) {
 			"Why did the car win the race?",
 			"The automobile from Turin won the race.",
 			"The race, the race: who won the race?", 0},
+		// "excavator" is a word WordNet's sense-tagged corpus never saw:
+		// its synset's other words still stand for it.
+		{"a rare word matches its synset's other words", FeatureSynonyms,
+			"Where was the excavator parked?",
+			"The digger was parked in the lane.",
+			"A car was parked, and parked again.", 0},
 		{"a verb matches the verb it causes", FeatureCauses,
 			"Did the actor die on the road?",
 			"The actor was killed on the road.",
@@ -325,6 +331,9 @@ func TestLexiconBridges(t *testing.T) {
 		{"car", "automobile", bridgeSynonym},
 		{"kill", "die", bridgeCause},
 		{"teach", "learn", bridgeCause},
+		{"excavator", "digger", bridgeRare},
+		// A spelling of a rare word is a spelling, not a rare synonym.
+		{"neighbour", "neighbor", bridgeForm},
 	} {
 		a, b := term(tt.a), term(tt.b)
 		if !slices.Contains(an.lex.rel[a], bridge{b, tt.kind}) {

@@ -37,8 +37,24 @@ const (
 	bridgeCause                     // a verb and the verb it causes: kill, die
 	bridgeRelated                   // related more loosely: trip, journey; argue, debate
 	bridgeSimilar                   // used alike, by word vectors: founded, established
+	bridgeRare                      // synonym where one word is rare: digger, excavator
 	bridgeKinds                     // the number of kinds
 )
+
+// closeness orders the kinds of bridge where two relate one pair of
+// words: words used alike, then related, then rare synonyms, then every
+// other kind, which are all as close.
+func closeness(k bridgeKind) int {
+	switch k {
+	case bridgeSimilar:
+		return 0
+	case bridgeRelated:
+		return 1
+	case bridgeRare:
+		return 2
+	}
+	return 3
+}
 
 // bridge relates a term to another, which matches it with a weight below
 // one.
@@ -145,8 +161,10 @@ func parseLexicon(an *Analyzer, data []byte) (*lexicon, error) {
 		for i := range rs {
 			if rs[i].to == b {
 				// A closer relation of the same pair wins over a loose
-				// one, and any of WordNet's over words merely used alike.
-				if rs[i].kind == bridgeSimilar || rs[i].kind == bridgeRelated && k != bridgeSimilar {
+				// one ("neighbor neighbour" is a spelling, not a rare
+				// synonym), and any of WordNet's over words merely used
+				// alike.
+				if closeness(k) > closeness(rs[i].kind) {
 					rs[i].kind = k
 				}
 				return
@@ -177,7 +195,7 @@ func parseLexicon(an *Analyzer, data []byte) (*lexicon, error) {
 			link(a, b, bridgeForm)
 			link(b, a, bridgeForm)
 			forms = append(forms, [2]int32{a, b})
-		case 'd', 's', 'k', 'r', 'e':
+		case 'd', 's', 'k', 'r', 'e', 'n':
 			if len(f) < 3 {
 				continue
 			}
@@ -191,6 +209,8 @@ func parseLexicon(an *Analyzer, data []byte) (*lexicon, error) {
 				k = bridgeRelated
 			case 'e':
 				k = bridgeSimilar
+			case 'n':
+				k = bridgeRare
 			}
 			a, b := term(f[1]), term(f[2])
 			link(a, b, k)

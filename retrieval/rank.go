@@ -184,6 +184,7 @@ var bridgeFeature = [...]Feature{
 	bridgeCause:   FeatureCauses,
 	bridgeRelated: FeatureRelated,
 	bridgeSimilar: FeatureSimilar,
+	bridgeRare:    FeatureSynonyms,
 }
 
 // Has reports whether every feature of g is on in f.

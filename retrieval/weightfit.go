@@ -42,6 +42,7 @@ type weightsFile struct {
 var bridgeKindNames = [...]string{
 	bridgeForm: "forms", bridgeAlias: "aliases", bridgeCapital: "capitals", bridgeDerived: "derived",
 	bridgeSynonym: "synonyms", bridgeCause: "causes", bridgeRelated: "related", bridgeSimilar: "similar",
+	bridgeRare: "rare_synonyms",
 }
 
 // params lists the weights by name, as pointers into w, in a fixed order.

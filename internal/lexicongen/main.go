@@ -35,6 +35,10 @@
 //	                 hypernym one link away (in such senses), an
 //	                 adjective's similar adjective, or a derivation in such
 //	                 senses ("trip journey", "argue debate", "cost price")
+//	n WORD WORD      rare synonyms: two words of one synset, in one of the
+//	                 relSenses commonest senses of each, one of which (or
+//	                 both) the sense-tagged corpus never saw, so that no
+//	                 other line relates them ("digger excavator")
 //	v BRITISH US     one word spelled two ways (neighbour neighbor,
 //	                 organise organize, centre center): the regular
 //	                 differences of spelling (spellingRules) between two
@@ -692,7 +696,8 @@ const relSenses = 3
 
 // related adds the "r" lines: pairs of common single words related by
 // sharing a synset, by one hypernym link, by an adjective's similarity or
-// by a derivation, each in one of relSenses commonest senses of both.
+// by a derivation, each in one of relSenses commonest senses of both; and
+// the "n" lines: the pairs of one synset where a word is not common.
 func (wn *wordnet) related(add func(kind string, words ...string)) {
 	keys := make([]string, 0, len(wn.syn))
 	for k := range wn.syn {
@@ -711,15 +716,27 @@ func (wn *wordnet) related(add func(kind string, words ...string)) {
 			add("r", min(a, b), max(a, b))
 		}
 	}
+	inSense := func(pos byte, w, key string) bool {
+		r := wn.senseRank(pos, w, key)
+		return lexWord(pos, w) && r >= 0 && r < relSenses
+	}
 	for _, k := range keys {
 		ss := wn.syn[k]
 		for i, a := range ss.words {
-			if !ok(ss.pos, a, k) {
+			if !inSense(ss.pos, a, k) {
 				continue
 			}
 			for _, b := range ss.words[i+1:] {
-				if ok(ss.pos, b, k) {
+				switch {
+				case !inSense(ss.pos, b, k):
+				case ok(ss.pos, a, k) && ok(ss.pos, b, k):
 					pair(a, b)
+				case stem(a) != stem(b):
+					// A word the sense-tagged corpus never saw still
+					// has its synset's other words ("excavator
+					// digger"): a rare word has few senses, and they
+					// say what it means.
+					add("n", min(a, b), max(a, b))
 				}
 			}
 		}
