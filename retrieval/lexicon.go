@@ -37,7 +37,7 @@ const (
 	bridgeCause                     // a verb and the verb it causes: kill, die
 	bridgeRelated                   // related more loosely: trip, journey; argue, debate
 	bridgeSimilar                   // used alike, by word vectors: founded, established
-	bridgeRare                      // synonym where one word is rare: digger, excavator
+	bridgeRare                      // synonym of a word too rare for the others: digger, excavator
 	bridgeKinds                     // the number of kinds
 )
 

@@ -46,7 +46,9 @@ const (
 	// FeatureDerived lets derivationally related words match: "invent"
 	// and "inventor", "die" and "death" (WordNet).
 	FeatureDerived
-	// FeatureSynonyms lets synonyms in a common sense match (WordNet).
+	// FeatureSynonyms lets synonyms in a common sense match (WordNet),
+	// and a rare word's synonyms at a weight of their own (digger,
+	// excavator).
 	FeatureSynonyms
 	// FeatureAnswerType rewards a sentence with the kind of thing the
 	// question asks for (a date for "when", a number for "how many", a

@@ -23,9 +23,9 @@ import (
 // twenty-fifth, the twenty-ninth since the twenty-sixth, the thirtieth
 // since the twenty-seventh, the thirty-first since the twenty-eighth, the
 // thirty-second since the twenty-ninth, the thirty-third since the
-// thirtieth, the thirty-fourth since the thirty-first. A set written later stays out of
-// every fit until it has served as validation (its held-out half scored);
-// it joins by being named here.
+// thirtieth, the thirty-fourth since the thirty-first. A set written
+// later stays out of every fit until it has served as validation (its
+// held-out half scored); it joins by being named here.
 var rankingFiles = []string{
 	"seed-paraphrase3.tune.jsonl", "seed-paraphrase4.tune.jsonl", "seed-paraphrase5.tune.jsonl", "seed-paraphrase6.tune.jsonl",
 	"news2-paraphrase.tune.jsonl", "news3-paraphrase.tune.jsonl", "news4-paraphrase.tune.jsonl", "news5-paraphrase.tune.jsonl",

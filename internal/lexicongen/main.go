@@ -704,21 +704,17 @@ func (wn *wordnet) related(add func(kind string, words ...string)) {
 		keys = append(keys, k)
 	}
 	slices.Sort(keys)
-	ok := func(pos byte, w, key string) bool {
-		if !lexWord(pos, w) || !wn.common(pos, w) {
-			return false
-		}
+	// inSense: w is a single word and key one of its relSenses
+	// commonest senses; ok: and the sense-tagged corpus saw it.
+	inSense := func(pos byte, w, key string) bool {
 		r := wn.senseRank(pos, w, key)
-		return r >= 0 && r < relSenses
+		return lexWord(pos, w) && r >= 0 && r < relSenses
 	}
+	ok := func(pos byte, w, key string) bool { return inSense(pos, w, key) && wn.common(pos, w) }
 	pair := func(a, b string) {
 		if stem(a) != stem(b) {
 			add("r", min(a, b), max(a, b))
 		}
-	}
-	inSense := func(pos byte, w, key string) bool {
-		r := wn.senseRank(pos, w, key)
-		return lexWord(pos, w) && r >= 0 && r < relSenses
 	}
 	for _, k := range keys {
 		ss := wn.syn[k]
