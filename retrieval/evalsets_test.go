@@ -196,6 +196,9 @@ const (
 	news39Dir     = "testdata/eval/news39"
 	news39Tune    = "news39-paraphrase.tune.jsonl"
 	news39Heldout = "news39-paraphrase.heldout.jsonl"
+	news40Dir     = "testdata/eval/news40"
+	news40Tune    = "news40-paraphrase.tune.jsonl"
+	news40Heldout = "news40-paraphrase.heldout.jsonl"
 )
 
 // The chat-style set (testdata/eval/README.md): questions typed as
@@ -717,6 +720,12 @@ func TestNews38ParaphraseRules(t *testing.T) {
 // way TestNews31ParaphraseRules checks the thirty-first.
 func TestNews39ParaphraseRules(t *testing.T) {
 	checkNewsParaSet(t, news39Dir, news39Tune, news39Heldout)
+}
+
+// TestNews40ParaphraseRules checks the fortieth blind news set the way
+// TestNews31ParaphraseRules checks the thirty-first.
+func TestNews40ParaphraseRules(t *testing.T) {
+	checkNewsParaSet(t, news40Dir, news40Tune, news40Heldout)
 }
 
 // newsSplit is how a news paraphrase set's halves divide its articles:
