@@ -199,6 +199,9 @@ const (
 	news40Dir     = "testdata/eval/news40"
 	news40Tune    = "news40-paraphrase.tune.jsonl"
 	news40Heldout = "news40-paraphrase.heldout.jsonl"
+	news41Dir     = "testdata/eval/news41"
+	news41Tune    = "news41-paraphrase.tune.jsonl"
+	news41Heldout = "news41-paraphrase.heldout.jsonl"
 )
 
 // The chat-style set (testdata/eval/README.md): questions typed as
@@ -726,6 +729,12 @@ func TestNews39ParaphraseRules(t *testing.T) {
 // TestNews31ParaphraseRules checks the thirty-first.
 func TestNews40ParaphraseRules(t *testing.T) {
 	checkNewsParaSet(t, news40Dir, news40Tune, news40Heldout)
+}
+
+// TestNews41ParaphraseRules checks the forty-first blind news set the way
+// TestNews31ParaphraseRules checks the thirty-first.
+func TestNews41ParaphraseRules(t *testing.T) {
+	checkNewsParaSet(t, news41Dir, news41Tune, news41Heldout)
 }
 
 // newsSplit is how a news paraphrase set's halves divide its articles:
