@@ -17,7 +17,7 @@ import (
 // their clause. It reports false for other questions and sentences with
 // no such marker.
 func namesakeSpan(q rankQuery, text string) (Span, bool) {
-	if q.wh != "who" && q.wh != "whom" && q.wh != "what" || !asksNamesake(q.qwords) {
+	if !q.namesakeAsked() {
 		return Span{}, false
 	}
 	toks := appendWordSpans(nil, text)
@@ -55,6 +55,17 @@ func namesakeSpan(q rankQuery, text string) (Span, bool) {
 	return Span{}, false
 }
 
+// namesakeAsked reports whether q asks whom or what something is named
+// after: a "who", "whom", "what" or "which" question ("named after which
+// woman") whose words ask so (asksNamesake).
+func (q rankQuery) namesakeAsked() bool {
+	switch q.wh {
+	case "who", "whom", "what", "which":
+		return asksNamesake(q.qwords)
+	}
+	return false
+}
+
 // asksNamesake reports whether a "who" or "what" question's words ask
 // whom or what a thing is named after ("who does the boat take its name
 // from") or honours.
@@ -89,7 +100,7 @@ func namesakeMarker(words []string, i int) int {
 	}
 	if at(i, "after") {
 		for _, w := range words[:i] {
-			if w == "named" || w == "called" || w == "names" || w == "naming" || w == "renamed" || w == "nicknamed" {
+			if w == "named" || w == "called" || w == "names" || w == "naming" || w == "renamed" || w == "nicknamed" || w == "christened" || w == "dubbed" {
 				return 1
 			}
 		}

@@ -33,6 +33,7 @@ func TestNamesakeSpan(t *testing.T) {
 		{"Mill Lane is named after a corn mill that stood by the ford until 1890.", "what is mill lane in hartsby named after", "a corn mill that stood by the ford until 1890"},
 		// A time's "after" names no one.
 		{"The hall reopened after a storm, and the Brearley Wing was rebuilt.", "who is the brearley wing named after", ""},
+		{"The heaviest eel was dubbed Old Nell after Nell Gatenby, who ran the ferry.", "which woman was the eel named after", "Nell Gatenby"},
 		// A question that asks something else keeps its own answer words.
 		{"The reading room was named after Joseph Lund in 1990.", "when was the reading room named", "1990"},
 	})

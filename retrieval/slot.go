@@ -58,7 +58,7 @@ func (q rankQuery) asksSlot() slotKind {
 		return slotDistance
 	case q.asksMoney():
 		return slotMoney
-	case (q.wh == "who" || q.wh == "whom" || q.wh == "what") && asksNamesake(q.qwords):
+	case q.namesakeAsked():
 		// Before the street: "what is Weir Lane named after" asks for
 		// the namesake, not the lane.
 		return slotNamesake

@@ -79,6 +79,11 @@ func TestFillsSlot(t *testing.T) {
 		{"What is Weir Lane named after?", "The lane was built in memory of the miller.", true, true},
 		{"Who is the hall named after?", "The band plays at the town hall after dark.", true, false},
 		{"Who is the hall named after?", "Hedda Winterbottom founded the band.", true, false},
+		// "Which woman" asks for a namesake too, not a person with an
+		// age; "christened" and "dubbed" name as "named" does.
+		{"Which woman is the hall named after?", "It meets in a room named after Hedda Winterbottom.", true, true},
+		{"Which woman is the hall named after?", "Hedda Winterbottom, 61, founded the band.", true, false},
+		{"Who is the hall named after?", "It was christened the Winterbottom Room after Hedda Winterbottom.", true, true},
 		// "Who" asks for a person, as news introduces one: by name and
 		// age, not the question's own.
 		{"Who found the boat?", "It was spotted by digger driver Kieran Mossop, 29, on Friday.", true, true},
