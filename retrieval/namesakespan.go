@@ -66,9 +66,9 @@ func (q rankQuery) namesakeAsked() bool {
 	return false
 }
 
-// asksNamesake reports whether a "who" or "what" question's words ask
-// whom or what a thing is named after ("who does the boat take its name
-// from") or honours.
+// asksNamesake reports whether a question's words ask whom or what a
+// thing is named after ("who does the boat take its name from") or
+// honours.
 func asksNamesake(words sortedWords) bool {
 	naming := words.has("named") || words.has("called") || words.has("name")
 	return naming && (words.has("after") || words.has("for") || words.has("from")) ||
@@ -100,13 +100,17 @@ func namesakeMarker(words []string, i int) int {
 	}
 	if at(i, "after") {
 		for _, w := range words[:i] {
-			if w == "named" || w == "called" || w == "names" || w == "naming" || w == "renamed" || w == "nicknamed" || w == "christened" || w == "dubbed" {
+			if namingWords[w] {
 				return 1
 			}
 		}
 	}
 	return 0
 }
+
+// namingWords give a name: before a bare "after" they make it a
+// namesake's marker ("was dubbed Old Nell after Nell Gatenby").
+var namingWords = wordSet("named", "called", "names", "naming", "renamed", "nicknamed", "christened", "dubbed")
 
 // maxNamesakeMarker is the most words a namesake's marker has
 // (namesakeMarkers).
