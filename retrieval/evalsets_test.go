@@ -202,6 +202,9 @@ const (
 	news41Dir     = "testdata/eval/news41"
 	news41Tune    = "news41-paraphrase.tune.jsonl"
 	news41Heldout = "news41-paraphrase.heldout.jsonl"
+	news42Dir     = "testdata/eval/news42"
+	news42Tune    = "news42-paraphrase.tune.jsonl"
+	news42Heldout = "news42-paraphrase.heldout.jsonl"
 )
 
 // The chat-style set (testdata/eval/README.md): questions typed as
@@ -735,6 +738,12 @@ func TestNews40ParaphraseRules(t *testing.T) {
 // TestNews31ParaphraseRules checks the thirty-first.
 func TestNews41ParaphraseRules(t *testing.T) {
 	checkNewsParaSet(t, news41Dir, news41Tune, news41Heldout)
+}
+
+// TestNews42ParaphraseRules checks the forty-second blind news set the
+// way TestNews31ParaphraseRules checks the thirty-first.
+func TestNews42ParaphraseRules(t *testing.T) {
+	checkNewsParaSet(t, news42Dir, news42Tune, news42Heldout)
 }
 
 // newsSplit is how a news paraphrase set's halves divide its articles:
