@@ -849,6 +849,28 @@ func TestDigestGrowingCorpus(t *testing.T) {
 	}
 }
 
+// TestDigestSlowPost: a post Discord takes longer to answer than a stop's
+// grace for one in flight (digest.InFlightGrace) is not cut off when no
+// stop comes: it is posted once and recorded as posted, and the next
+// firing sends nothing.
+func TestDigestSlowPost(t *testing.T) {
+	t.Parallel()
+	ch := discordtest.DefaultChannelID
+	w := newDigestWorld(t, day(2, 8, 0))
+	w.addNews("bridge", "the bridge")
+	b := w.start(withDigestChannel(ch))
+	w.fake.AddFault(discordtest.Fault{Method: "POST", Path: "channels/" + ch + "/messages", Times: 1, Hold: digest.InFlightGrace + time.Second})
+	b.at(day(2, 9, 0))
+	d, found, err := b.store.Delivery(context.Background(), ch, "2026-03-02")
+	if err != nil || !found || d.Pending() || d.Outcome != state.OutcomePosted {
+		t.Fatalf("delivery = %+v, %v, %v; want finished, posted\nlogs:\n%s", d, found, err, b.logs)
+	}
+	b.at(day(2, 10, 0))
+	if n := len(w.postCalls(ch)); n != 1 {
+		t.Errorf("%d digest POSTs; want 1\nlogs:\n%s", n, b.logs)
+	}
+}
+
 // TestDigestStopDuringPost: a stop that comes while the digest's post is
 // in flight (Discord has taken it, its answer not yet back) lets the post
 // finish and records it, so that the next start sends nothing again.

@@ -280,7 +280,7 @@ func (b *Bot) Announce(ctx context.Context, channelID string, id corpus.ArticleI
 	// A stop that comes while the post is in flight lets it finish, for a
 	// while, so that what Discord took is recorded as posted rather than
 	// left claimed for the next start to send again.
-	postCtx, cancel := context.WithTimeout(context.WithoutCancel(ctx), digest.InFlightGrace)
+	postCtx, cancel := digest.InFlight(ctx)
 	defer cancel()
 	m, err := b.postMessage(postCtx, channelID, b.announcement(a), d.Nonce)
 	if reason, isLost := lostChannel(err); isLost {

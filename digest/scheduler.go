@@ -694,6 +694,23 @@ func (s *Scheduler) record(ctx context.Context, d state.Delivery, now time.Time)
 // announcement) may take to finish, and be recorded, after a stop.
 const InFlightGrace = 3 * time.Second
 
+// InFlight returns the context to send a post under: one a stop (ctx
+// done) does not cut off at once but InFlightGrace later, so that a post
+// Discord has taken is recorded as posted rather than left claimed for
+// the next start to send again. Without a stop the post takes as long as
+// the client allows; a slow answer is not a failure.
+func InFlight(ctx context.Context) (context.Context, context.CancelFunc) {
+	sent, cancel := context.WithCancel(context.WithoutCancel(ctx))
+	stop := context.AfterFunc(ctx, func() {
+		t := time.AfterFunc(InFlightGrace, cancel)
+		context.AfterFunc(sent, func() { t.Stop() })
+	})
+	return sent, func() {
+		stop()
+		cancel()
+	}
+}
+
 // send posts a claimed digest with its nonce and records it. s.mu must
 // be held.
 func (s *Scheduler) send(ctx context.Context, sub state.Subscription, d state.Delivery, dg Digest, now time.Time) (Result, error) {
@@ -705,7 +722,7 @@ func (s *Scheduler) send(ctx context.Context, sub state.Subscription, d state.De
 	// A stop that comes while the post is in flight lets it finish and be
 	// recorded, for a while, rather than leave it claimed for the next
 	// start to send again.
-	sent, cancel := context.WithTimeout(context.WithoutCancel(ctx), InFlightGrace)
+	sent, cancel := InFlight(ctx)
 	defer cancel()
 	msg, err := s.o.Poster.PostDigest(sent, sub.ChannelID, dg, day, d.Nonce)
 	if reason, isLost := GoneReason(err); isLost {
