@@ -17,6 +17,7 @@ import (
 	"github.com/verbatim-bot/verbatim/bot"
 	"github.com/verbatim-bot/verbatim/bot/discordtest"
 	"github.com/verbatim-bot/verbatim/corpus"
+	"github.com/verbatim-bot/verbatim/digest"
 	"github.com/verbatim-bot/verbatim/internal/live"
 	"github.com/verbatim-bot/verbatim/news"
 	"github.com/verbatim-bot/verbatim/retrieval"
@@ -284,5 +285,35 @@ func TestStopDuringAnnouncement(t *testing.T) {
 	d, found, err := store.Delivery(ctx, ch, "inflight")
 	if err != nil || !found || d.Pending() || d.Outcome != state.OutcomePosted {
 		t.Errorf("delivery = %+v, %v, %v; want finished, posted\n%s", d, found, err, n.logs)
+	}
+}
+
+// TestSlowAnnouncement: an announcement Discord takes longer to answer
+// than a stop's grace for a post in flight (digest.InFlightGrace) is not
+// cut off when no stop comes: it is posted once, with one call, and
+// recorded as posted.
+func TestSlowAnnouncement(t *testing.T) {
+	ctx, cancel := context.WithTimeout(context.Background(), 60*time.Second)
+	defer cancel()
+	fake, ch, guild := discordtest.New(t, discordtest.Config{}), discordtest.DefaultChannelID, discordtest.DefaultGuildID
+	store, feed, n := followingNode(t, ctx, fake)
+	storeArticle(t, n.stories, "slow", feed, guild, time.Now().Add(-time.Minute))
+	fake.AddFault(discordtest.Fault{Method: "POST", Path: "channels/" + ch + "/messages", Times: 1, Hold: digest.InFlightGrace + time.Second})
+
+	n.start(t, ctx)
+	var d state.Delivery
+	err := waitFor(ctx, func() bool {
+		got, found, err := store.Delivery(ctx, ch, "slow")
+		d = got
+		return err == nil && found && !got.Pending()
+	})
+	if err != nil || d.Outcome != state.OutcomePosted {
+		t.Fatalf("delivery = %+v (%v); want finished, posted\n%s", d, err, n.logs)
+	}
+	if calls := len(fake.CallsTo("POST", "channels/"+ch+"/messages")); calls != 1 {
+		t.Errorf("%d POSTs for one announcement; want 1\n%s", calls, n.logs)
+	}
+	if got := announcementsOf(fake, ch, "slow"); len(got) != 1 {
+		t.Errorf("%d announcements; want 1", len(got))
 	}
 }
