@@ -277,9 +277,6 @@ func (b *Bot) Announce(ctx context.Context, channelID string, id corpus.ArticleI
 			"channel", channelID, "article", id, "started", d.Started)
 		return false, b.opts.Store.FinishDelivery(ctx, channelID, d.Key, b.process, state.OutcomeGivenUp, "", now)
 	}
-	// A stop that comes while the post is in flight lets it finish, for a
-	// while, so that what Discord took is recorded as posted rather than
-	// left claimed for the next start to send again.
 	postCtx, cancel := digest.InFlight(ctx)
 	defer cancel()
 	m, err := b.postMessage(postCtx, channelID, b.announcement(a), d.Nonce)

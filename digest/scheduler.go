@@ -719,9 +719,6 @@ func (s *Scheduler) send(ctx context.Context, sub state.Subscription, d state.De
 	if err != nil {
 		day = now.In(zone)
 	}
-	// A stop that comes while the post is in flight lets it finish and be
-	// recorded, for a while, rather than leave it claimed for the next
-	// start to send again.
 	sent, cancel := InFlight(ctx)
 	defer cancel()
 	msg, err := s.o.Poster.PostDigest(sent, sub.ChannelID, dg, day, d.Nonce)

@@ -56,6 +56,13 @@ func closeness(k bridgeKind) int {
 	return 3
 }
 
+// pairKinds are the lexicon's lines that relate one pair of words both
+// ways, by their letter, and the kind of bridge each makes.
+var pairKinds = map[byte]bridgeKind{
+	'd': bridgeDerived, 's': bridgeSynonym, 'k': bridgeCause,
+	'r': bridgeRelated, 'e': bridgeSimilar, 'n': bridgeRare,
+}
+
 // bridge relates a term to another, which matches it with a weight below
 // one.
 type bridge struct {
@@ -186,6 +193,14 @@ func parseLexicon(an *Analyzer, data []byte) (*lexicon, error) {
 		if len(f) < 2 || f[0][0] == '#' || len(f[0]) != 1 {
 			continue
 		}
+		if k, ok := pairKinds[f[0][0]]; ok {
+			if len(f) >= 3 {
+				a, b := term(f[1]), term(f[2])
+				link(a, b, k)
+				link(b, a, k)
+			}
+			continue
+		}
 		switch f[0][0] {
 		case 'i', 'v':
 			if len(f) < 3 {
@@ -195,26 +210,6 @@ func parseLexicon(an *Analyzer, data []byte) (*lexicon, error) {
 			link(a, b, bridgeForm)
 			link(b, a, bridgeForm)
 			forms = append(forms, [2]int32{a, b})
-		case 'd', 's', 'k', 'r', 'e', 'n':
-			if len(f) < 3 {
-				continue
-			}
-			k := bridgeDerived
-			switch f[0][0] {
-			case 's':
-				k = bridgeSynonym
-			case 'k':
-				k = bridgeCause
-			case 'r':
-				k = bridgeRelated
-			case 'e':
-				k = bridgeSimilar
-			case 'n':
-				k = bridgeRare
-			}
-			a, b := term(f[1]), term(f[2])
-			link(a, b, k)
-			link(b, a, k)
 		case 'a':
 			var g []int32
 			for _, w := range f[1:] {
