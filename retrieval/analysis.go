@@ -16,7 +16,6 @@ import (
 	regexpchar "github.com/blevesearch/bleve/v2/analysis/char/regexp"
 	"github.com/blevesearch/bleve/v2/analysis/lang/en"
 	"github.com/blevesearch/bleve/v2/analysis/token/lowercase"
-	"github.com/blevesearch/bleve/v2/analysis/token/porter"
 	"github.com/blevesearch/bleve/v2/analysis/token/stop"
 	"github.com/blevesearch/bleve/v2/analysis/tokenizer/unicode"
 	"github.com/blevesearch/bleve/v2/analysis/tokenmap"
@@ -54,7 +53,7 @@ const usPattern = `\bU(?:\.?S\.?A?|nited States(?: of America)?)\b`
 // of the analysis (a sentence's answer-type evidence and kinds are stored
 // in its record), so its checksum is in the name: an index written with
 // another lexicon is rebuilt, not answered from with stale records.
-var analysisVersion = fmt.Sprintf("verbatim-index-10/record-%d/terms-%d/entry-%d/lexicon-%08x", recordVersion, termSetVersion, entryVersion, lexiconSourceSum(lexiconBin))
+var analysisVersion = fmt.Sprintf("verbatim-index-11/record-%d/terms-%d/entry-%d/lexicon-%08x", recordVersion, termSetVersion, entryVersion, lexiconSourceSum(lexiconBin))
 
 // newMapping returns the index mapping: one document per sentence, nothing
 // stored (sentences are served from the corpus in memory), term vectors
@@ -88,7 +87,7 @@ func newMapping() (*mapping.IndexMappingImpl, error) {
 			foldFilter,
 			phrasalName,
 			stopList,
-			porter.Name,
+			stemFilter,
 		},
 	})
 	if err != nil {
@@ -146,7 +145,7 @@ func newMapping() (*mapping.IndexMappingImpl, error) {
 	return im, nil
 }
 
-// registerFilters registers the accent-folding and phrasal-verb token
+// registerFilters registers the accent-folding, phrasal-verb and stemming token
 // filters with bleve, once per process: index mappings name their
 // filters, and bleve builds them from its registry when it opens an index.
 var registerFilters = sync.OnceValue(func() error {
@@ -162,7 +161,7 @@ var registerFilters = sync.OnceValue(func() error {
 	if err != nil {
 		return fmt.Errorf("token filter %s: %w", phrasalName, err)
 	}
-	return nil
+	return registerStemFilter()
 })
 
 // foldAccents is a token filter that folds each token's letters to ASCII
@@ -473,7 +472,7 @@ func (r *byteRuns) same(ss []string) bool {
 // same steps in working memory kept from call to call instead: the char
 // filter only where it matches, the unicode tokenizer's cut of the words
 // (by the segmenter it uses, into tokens reused), the text analyzer's
-// token filters but the last, and Porter's stemmer into reused memory;
+// token filters but the last, and the stemmer (stem.go) into reused memory;
 // termsAndWords cuts the words once for the text and raw analyzers. What
 // they give is what the analyzers give (TestLeanAnalysis holds them to
 // it); leanFilters checks that the analyzers are made of the parts they
@@ -488,7 +487,7 @@ var (
 // leanFilters returns the text analyzer's token filters before its
 // stemmer when the text and raw analyzers are as newMapping makes them:
 // the US char filter alone, the unicode tokenizer, then for text filters
-// ending in Porter's stemmer, for raw the accent folding alone. It returns
+// ending in the stemmer (stemTokens), for raw the accent folding alone. It returns
 // nil otherwise.
 func leanFilters(text, raw analysis.Analyzer) []analysis.TokenFilter {
 	t, ok1 := text.(*analysis.DefaultAnalyzer)
@@ -513,7 +512,7 @@ func leanFilters(text, raw analysis.Analyzer) []analysis.TokenFilter {
 		return nil
 	}
 	n := len(t.TokenFilters) - 1
-	if _, ok := t.TokenFilters[n].(*porter.PorterStemmer); !ok {
+	if _, ok := t.TokenFilters[n].(stemTokens); !ok {
 		return nil
 	}
 	return t.TokenFilters[:n:n]

@@ -36,10 +36,12 @@ func TestFeaturesOnFixtures(t *testing.T) {
 			"Who met the minister?",
 			"The president will meet the minister on Monday.",
 			"The minister thanked the minister's staff.", 0},
+		// "proceed" is related to "proceeds" (FeatureRelated) and used
+		// like "proceeded" (FeatureSimilar): off with the forms.
 		{"a regular form Porter does not join matches", FeatureForms,
-			"When did the poet die?",
-			"The poet died in 1921.",
-			"The poet, a poet of poets, in 1921.", 0},
+			"When did the march proceed?",
+			"The march proceeded in 1921.",
+			"The march, a march of marches, in 1921.", FeatureForms | FeatureRelated | FeatureSimilar},
 		// "friends" is used like "neighbors" (FeatureSimilar): off with
 		// the spellings, the loose match at the end of the other sentence
 		// is not what is measured.
@@ -367,7 +369,6 @@ func TestInflections(t *testing.T) {
 		w    string
 		want []string // among the stems of the result
 	}{
-		{"die", []string{"di"}},        // died, dies
 		{"died", []string{"die"}},      // die
 		{"stopped", []string{"stop"}},  // stop
 		{"carries", []string{"carri"}}, // carry

@@ -311,7 +311,7 @@ func parseLexicon(an *Analyzer, data []byte) (*lexicon, error) {
 // analysis adds for it (phrasal.go). A word of plain lower-case letters, most of the lexicon, takes
 // a short way to the same term (TestLexiconTermsAsAnalysed holds the two
 // ways equal on every word of the lexicon): it is a stop word or its
-// Porter stem. Analysing every word in full was most of a start's time.
+// stem (stemOf). Analysing every word in full was most of a start's time.
 func lexiconTerm(an *Analyzer, w string) string {
 	if k, _, ok := phrasalLemma(w); ok && phrasalVerbs().keys[k] {
 		return k

@@ -51,7 +51,7 @@ func TestPhrasalQuestionTerms(t *testing.T) {
 		question string
 		want     []string
 	}{
-		{"Who broke off ties with Iran?", []string{"break_off", "ti", "iran"}},
+		{"Who broke off ties with Iran?", []string{"break_off", "tie", "iran"}},
 		{"Why did the walkers turn back?", []string{"walker", "turn_back"}},
 		{"Who broke the window?", []string{"broke", "window"}},
 	} {

@@ -2,7 +2,6 @@ package retrieval
 
 import (
 	"bytes"
-	porter "github.com/blevesearch/go-porterstemmer"
 	"sync"
 
 	"hash/fnv"
@@ -790,8 +789,8 @@ func (q *rankQuery) setStats(st Stats) {
 
 // appendInflections appends to dst the regular inflections of a
 // lower-cased word and the words it may be an inflection of, each after a
-// space: "die" gives "died" and "dying" (which Porter's stemmer does not
-// join to "die"), "died" gives "die". Some are not words; they match
+// space, for those the stemmer does not join: "die" gives "died", "dying"
+// and "dies", "died" gives "die". Some are not words; they match
 // nothing. They are written into one buffer, not made strings, as a
 // question's words have a dozen each and few of them are kept.
 func appendInflections(dst []byte, w string) []byte {
@@ -864,40 +863,6 @@ func appendInflections(dst []byte, w string) []byte {
 		}
 	}
 	return dst
-}
-
-// stemmer stems words as stemOf does, in memory reused from word to
-// word: stemOf makes a slice of runes and a string of each.
-type stemmer struct {
-	in    []byte
-	runes []rune
-	out   []byte
-}
-
-// stem returns stemOf(string(w)), in memory the next call overwrites.
-func (s *stemmer) stem(w []byte) []byte { return s.run(w, porter.Stem) }
-
-// stemLowered is stem without lower-casing w first, as the text
-// analyzer's stemmer stems its lower-cased tokens.
-func (s *stemmer) stemLowered(w []byte) []byte { return s.run(w, porter.StemWithoutLowerCasing) }
-
-// run stems w by stem, which stems runes in place.
-func (s *stemmer) run(w []byte, stem func([]rune) []rune) []byte {
-	s.runes = s.runes[:0]
-	for _, r := range string(w) {
-		s.runes = append(s.runes, r)
-	}
-	s.out = s.out[:0]
-	for _, r := range stem(s.runes) {
-		s.out = utf8.AppendRune(s.out, r)
-	}
-	return s.out
-}
-
-// stemString is stem for a string.
-func (s *stemmer) stemString(w string) []byte {
-	s.in = append(s.in[:0], w...)
-	return s.stem(s.in)
 }
 
 func notWordRune(r rune) bool { return !unicode.IsLetter(r) && !unicode.IsDigit(r) }
@@ -1829,6 +1794,3 @@ func newSetStats(docs []doc) *setStats {
 func (s *setStats) DocCount() int           { return s.n }
 func (s *setStats) AvgLen() float64         { return s.avgLen }
 func (s *setStats) DocFreq(term string) int { return s.df[term] }
-
-// stemOf is Porter's stem of a lower-cased word, as the text field has it.
-func stemOf(w string) string { return porter.StemString(w) }
