@@ -56,6 +56,7 @@ var confFeatureNames = []string{
 	"slot_q",         // the question asks for a kind of thing a sentence can be seen to hold (asksSlot)
 	"slot",           // and the first holds one
 	"soft",           // idf share of the question the first says in other words, by its words' vectors (softShare)
+	"role_only",      // the question names a person, and the first shares no more with it than what it calls them (roleOnly)
 }
 
 // confidenceModel is a fitted logistic model and its decision threshold.
@@ -229,5 +230,8 @@ func confEvidence(q rankQuery, first scored, d *doc, scores []float64) []float64
 		}
 	}
 	x[33] = q.softShare(d)
+	if q.roleOnly(d) {
+		x[34] = 1
+	}
 	return x
 }
