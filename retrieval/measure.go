@@ -216,14 +216,23 @@ func (q rankQuery) fits(d doc, j int) bool {
 		if d.ev[j]&evTime != 0 {
 			return false
 		}
-		for k, p := range d.tpos {
-			if p <= j || p > j+measureCountReach {
-				continue
-			}
-			for _, i := range q.counted.terms {
-				if q.standsFor(i, d.terms[k]) {
-					return true
+		// The thing a number counts follows it, after its describers
+		// ("400 new homes"); a stop word or a unit of time ends the
+		// reach ("for thirty years, so aiming" counts no aims).
+		t, _ := slices.BinarySearch(d.tpos, j+1)
+		for p := j + 1; p <= j+measureCountReach && p < len(d.words); p++ {
+			for ; t < len(d.tpos) && d.tpos[t] <= p; t++ {
+				if d.tpos[t] < p {
+					continue
 				}
+				for _, i := range q.counted.terms {
+					if q.standsFor(i, d.terms[t]) {
+						return true
+					}
+				}
+			}
+			if w := d.words[p]; isStopWord(w) || timeUnits[w] {
+				break
 			}
 		}
 		return q.counted.people && q.countsPeople(d, j)

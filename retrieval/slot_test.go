@@ -20,6 +20,10 @@ func TestFillsSlot(t *testing.T) {
 		{"How heavy is the boat?", "The boat was found by a digger driver 14 years ago.", true, false},
 		{"How fast were the gusts?", "Flying stopped when gusts reached 55mph.", true, true},
 		{"How many fans went to the final?", "More than 400 fans travelled to the final on six coaches.", true, true},
+		// What a number counts follows it: a stop word or a unit of time
+		// ends the reach ("aiming" is used like "targets").
+		{"How many targets did she hit?", "She had cooked for thirty years, so aiming came naturally.", true, false},
+		{"How many targets did she hit?", "She hit eleven targets with three throws.", true, true},
 		// A name with a digit is no count, nor an age a length of time.
 		{"How many nations were at the meeting?", "The meeting could include the G8 nations.", true, false},
 		{"How long was the boy in hospital?", "The four-year-old boy was taken to hospital.", true, false},
