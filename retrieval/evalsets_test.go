@@ -205,6 +205,9 @@ const (
 	news42Dir     = "testdata/eval/news42"
 	news42Tune    = "news42-paraphrase.tune.jsonl"
 	news42Heldout = "news42-paraphrase.heldout.jsonl"
+	news43Dir     = "testdata/eval/news43"
+	news43Tune    = "news43-paraphrase.tune.jsonl"
+	news43Heldout = "news43-paraphrase.heldout.jsonl"
 )
 
 // The chat-style set (testdata/eval/README.md): questions typed as
@@ -354,7 +357,7 @@ func checkSeedParaHalves(t *testing.T, files []string, rules seedParaRules) {
 		t.Fatal(err)
 	}
 	an := newAnalyzer(t)
-	names := paraNames(c)
+	names := paraNames(c, an)
 	seen := map[string]string{}
 	answered := map[corpus.Ref]bool{}
 	total := 0
@@ -746,6 +749,13 @@ func TestNews42ParaphraseRules(t *testing.T) {
 	checkNewsParaSet(t, news42Dir, news42Tune, news42Heldout)
 }
 
+// TestNews43ParaphraseRules checks the forty-third blind news set, the
+// first of everyday civic news, the way TestNews31ParaphraseRules checks
+// the thirty-first.
+func TestNews43ParaphraseRules(t *testing.T) {
+	checkNewsParaSet(t, news43Dir, news43Tune, news43Heldout)
+}
+
 // newsSplit is how a news paraphrase set's halves divide its articles:
 // how many articles answer each half's questions, and whether an article
 // may answer questions of both (split by question) or not (by article).
@@ -767,7 +777,7 @@ func checkNewsParaSetSplit(t *testing.T, dir, tune, heldout string, split newsSp
 	t.Helper()
 	c := checkArticleFolder(t, dir, articleRules{minArticles: 6, maxArticles: 6, minParagraphs: 8, maxParagraphs: 11})
 	an := newAnalyzer(t)
-	names := paraNames(c)
+	names := paraNames(c, an)
 	seen := map[string]string{}
 	answeredBy := map[string]map[corpus.ArticleID]bool{}
 	for _, file := range []string{tune, heldout} {

@@ -64,7 +64,7 @@ func checkArticleFolder(t *testing.T, dir string, rules articleRules) *corpus.Co
 func TestParaphraseSetRules(t *testing.T) {
 	c := checkArticleFolder(t, paraNews, articleRules{minArticles: 12, minParagraphs: 8, maxParagraphs: 15})
 	an := newAnalyzer(t)
-	names := paraNames(c)
+	names := paraNames(c, an)
 
 	answeredBy := map[string]map[corpus.ArticleID]bool{}
 	total, unanswerable := 0, 0
@@ -188,11 +188,12 @@ func paraCapitalised(w string) bool {
 }
 
 // paraNames returns the folded words that the articles write with a
-// capital inside a sentence or headline (not first) and never in lower
-// case: the names, which a question may write in lower case ("jose
-// ferreira"), and the place a story names only at the head of its
-// sentences and in its headline ("Penwarra's annual regatta").
-func paraNames(c *corpus.Corpus) map[string]bool {
+// capital and never in lower case, inside a sentence or headline or, if
+// no English word (an's lexicon), first: the names, which a question may
+// write in lower case ("jose ferreira"), and the place a story names
+// only at the head of its sentences and in its headline ("Penwarra's
+// annual regatta", "Skelbrooke general hospital opened").
+func paraNames(c *corpus.Corpus, an *Analyzer) map[string]bool {
 	capital, lower := map[string]bool{}, map[string]bool{}
 	for _, a := range c.Articles() {
 		texts := []string{a.Title}
@@ -212,6 +213,10 @@ func paraNames(c *corpus.Corpus) map[string]bool {
 					// 71, said"; a word the articles also write in
 					// lower case ("The Brackensea ...") is not one.
 					capital[paraFold(w)] = true
+				default:
+					if f := paraFold(w); !an.lex.english(f, stemOf(f)) {
+						capital[f] = true
+					}
 				}
 			}
 		}
