@@ -32,7 +32,7 @@ const (
 	slotMeasure           // a number of the measure asked (rankQuery.measure)
 	slotDistance          // how far
 	slotMoney             // how much, what did it cost
-	slotStreet            // which road
+	slotStreet            // which road; where
 	slotClock             // what time
 	slotWhen              // when, what day, which year
 	slotReason            // why: a clause of reason
@@ -44,7 +44,8 @@ const (
 // seen to hold: a measure other than a bare number (a count, an age, a
 // length of time, a length, heat, speed, weight), a distance ("how
 // far"), a sum of money ("how much", "what did the roof cost", "what
-// price did she pay"), a street ("which road"), a time of day ("what
+// price did she pay"), a street ("which road", and a bare "where": local
+// news says where by one), a time of day ("what
 // time"), a point in time ("when", "what day"), a clause of reason
 // ("why": "because", "due to", "owing to"), a namesake ("who is the
 // hall named after": the words after "named after", "in memory of") or
@@ -62,7 +63,7 @@ func (q rankQuery) asksSlot() slotKind {
 		// Before the street: "what is Weir Lane named after" asks for
 		// the namesake, not the lane.
 		return slotNamesake
-	case streetHeads[q.focus]:
+	case streetHeads[q.focus], q.wh == "where" && q.atype == AnswerPlace:
 		return slotStreet
 	case q.atype == AnswerPerson:
 		return slotPerson

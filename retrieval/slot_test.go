@@ -69,6 +69,9 @@ func TestFillsSlot(t *testing.T) {
 		// Which road: a street's name.
 		{"Which road is the lido on?", "The 50-metre pool on Weir Lane was built in 1936.", true, true},
 		{"Which road is the lido on?", "The pool was built in 1936 by the council.", true, false},
+		// "Where" asks for a street too: local news says where by one.
+		{"Where is the creamery?", "The firm, based on Lobb Street, pleaded guilty.", true, true},
+		{"Where is the creamery?", "The creamery was fined on Monday.", true, false},
 		// What money pays for is said beside the sum (the answer
 		// words take the thing).
 		{"What will the turbine's earnings pay for?", "The £60,000 a year will pay for loft insulation.", true, true},
@@ -213,6 +216,32 @@ func TestClockWordsAskNothing(t *testing.T) {
 		q := newQuery(an, an.Question(tt.question), AllFeatures, nil)
 		if !slices.Equal(q.terms, tt.want) {
 			t.Errorf("%q: terms %v; want %v", tt.question, q.terms, tt.want)
+		}
+	}
+}
+
+// TestSlotEvidence checks which slots the decision reads (slot_q and
+// slot): not a person for "who", a reason for "why" or a street for a
+// bare "where", which help find the sentence that answers but say little
+// of whether it does (a town answers "where" as well as a street).
+func TestSlotEvidence(t *testing.T) {
+	an := newAnalyzer(t)
+	asked, filled := slices.Index(confFeatureNames, "slot_q"), slices.Index(confFeatureNames, "slot")
+	for _, tt := range []struct {
+		question, sentence string
+		want               float64
+	}{
+		{"Which road is the creamery on?", "The firm, based on Lobb Street, pleaded guilty.", 1},
+		{"How far is the new school?", "The children will travel to Steadbeck Primary, nine miles away.", 1},
+		{"Where is the creamery?", "The firm, based on Lobb Street, pleaded guilty.", 0},
+		{"Who found the boat?", "It was spotted by digger driver Kieran Mossop, 29, on Friday.", 0},
+		{"Why was the scarecrow moved?", "It was taken away because drivers kept stopping.", 0},
+	} {
+		q := newQuery(an, an.Question(tt.question), AllFeatures, nil)
+		d := an.prepare(tt.sentence)
+		x := confEvidence(q, scored{}, &d, nil)
+		if x[asked] != tt.want || x[filled] != tt.want {
+			t.Errorf("%q / %q: slot_q %v, slot %v; want %v", tt.question, tt.sentence, x[asked], x[filled], tt.want)
 		}
 	}
 }
