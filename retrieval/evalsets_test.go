@@ -451,13 +451,14 @@ func checkSummaryHalves(t *testing.T, files []string) []summaryHalf {
 		}
 		h := summaryHalf{file: file, questions: len(set.Selection)}
 		mine := map[string]bool{}
-		for _, it := range set.Selection {
+		for qi, it := range set.Selection {
+			shown := shownQuestion(file, qi, it.Question)
 			if it.Question != strings.ToLower(it.Question) {
-				t.Errorf("%s: %q is not in lower case, as a search box question is", file, it.Question)
+				t.Errorf("%s: %s is not in lower case, as a search box question is", file, shown)
 			}
-			checkAskedOnce(t, file, it.Question, seen)
+			checkAskedOnce(t, file, qi, it.Question, seen)
 			if n := len(it.Candidates); n < 4 || n > 8 {
-				t.Errorf("%s: %q has %d candidates; want a summary's 4 to 8 sentences", file, it.Question, n)
+				t.Errorf("%s: %s has %d candidates; want a summary's 4 to 8 sentences", file, shown, n)
 			}
 			texts := make([]string, len(it.Candidates))
 			positive := 0
@@ -468,12 +469,12 @@ func checkSummaryHalves(t *testing.T, files []string) []summaryHalf {
 				case 1:
 					positive++
 				default:
-					t.Errorf("%s: %q has a candidate labelled %d; want 0 or 1", file, it.Question, c.Label)
+					t.Errorf("%s: %s has a candidate labelled %d; want 0 or 1", file, shown, c.Label)
 				}
 			}
 			summary := strings.Join(texts, " ")
 			if prev, ok := owner[summary]; ok && prev != file {
-				t.Errorf("%s: the summary of %q is also in %s; the split is by summary", file, it.Question, prev)
+				t.Errorf("%s: the summary of %s is also in %s; the split is by summary", file, shown, prev)
 			}
 			owner[summary] = file
 			mine[summary] = true
@@ -831,17 +832,18 @@ func TestChatQuestionsRules(t *testing.T) {
 				t.Fatalf("%s is %s; want corpus QA", file, set.Kind)
 			}
 			none := 0
-			for _, it := range set.QA {
-				checkAskedOnce(t, file, it.Question, seen)
+			for i, it := range set.QA {
+				checkAskedOnce(t, file, i, it.Question, seen)
 				if len(it.Expect) == 0 {
 					none++
 				}
+				shown := shownQuestion(file, i, it.Question)
 				for _, sub := range it.Expect {
 					if sub != corpus.FoldSpace(sub) {
-						t.Errorf("%s: %q expects %q, not as the articles write it (spacing)", file, it.Question, sub)
+						t.Errorf("%s: %s expects %s, not as the articles write it (spacing)", file, shown, shownText(file, sub))
 					}
 					if n := len(paraSentencesWith(half.c, sub)); n != 1 {
-						t.Errorf("%s: %q expects %q, which %d sentences contain; want exactly one", file, it.Question, sub, n)
+						t.Errorf("%s: %s expects %s, which %d sentences contain; want exactly one", file, shown, shownText(file, sub), n)
 					}
 				}
 			}

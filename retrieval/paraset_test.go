@@ -2,7 +2,9 @@ package retrieval
 
 import (
 	"context"
+	"fmt"
 	"slices"
+	"strconv"
 	"strings"
 	"testing"
 	"unicode"
@@ -91,16 +93,39 @@ func TestParaphraseSetRules(t *testing.T) {
 		c.Len(), total, unanswerable, len(answeredBy[paraTune]), len(answeredBy[paraHeldout]))
 }
 
-// checkAskedOnce fails when question, folded and lower-cased, was asked
-// before in the files checked (seen, which takes it for file).
-func checkAskedOnce(t *testing.T, file, question string, seen map[string]string) {
+// checkAskedOnce fails when question i of file (from 0), folded and
+// lower-cased, was asked before in the files checked (seen, which takes
+// it for file).
+func checkAskedOnce(t *testing.T, file string, i int, question string, seen map[string]string) {
 	t.Helper()
 	key := strings.ToLower(corpus.FoldSpace(question))
 	if prev, ok := seen[key]; ok {
-		t.Errorf("%s: %q is asked again (first in %s)", file, question, prev)
+		t.Errorf("%s: %s is asked again (first in %s)", file, shownQuestion(file, i, question), prev)
 	}
 	seen[key] = file
 }
+
+// shownQuestion is how a rules check names question i (from 0) of file
+// in a failure: quoted, but by its number alone in a held-out file, whose
+// questions are read once, when it is scored, and not before.
+func shownQuestion(file string, i int, question string) string {
+	if heldOutFile(file) {
+		return fmt.Sprintf("question %d", i+1)
+	}
+	return strconv.Quote(question)
+}
+
+// shownText is how a rules check shows words of file's questions or of
+// their answers in a failure: quoted, but not for a held-out file.
+func shownText(file, text string) string {
+	if heldOutFile(file) {
+		return "(held out)"
+	}
+	return strconv.Quote(text)
+}
+
+// heldOutFile reports whether file is the held-out half of a set.
+func heldOutFile(file string) bool { return strings.Contains(file, ".heldout.") }
 
 // checkParaQuestions checks the questions of one corpus QA file of a
 // paraphrase set against its articles c: none asked again (seen holds the
@@ -127,25 +152,27 @@ func checkParaItems(t *testing.T, c *corpus.Corpus, an *Analyzer, names map[stri
 	if set.Kind != EvalCorpusQA {
 		t.Fatalf("%s is %s; want corpus QA", file, set.Kind)
 	}
-	for _, it := range set.QA {
-		checkAskedOnce(t, file, it.Question, seen)
+	for i, it := range set.QA {
+		checkAskedOnce(t, file, i, it.Question, seen)
 		if len(it.Expect) == 0 {
 			none++
 			continue
 		}
 		q := paraContentTerms(an, it.Question, names)
+		shown := shownQuestion(file, i, it.Question)
 		for _, sub := range it.Expect {
 			if sub != corpus.FoldSpace(sub) {
-				t.Errorf("%s: %q expects %q, not as the articles write it (spacing)", file, it.Question, sub)
+				t.Errorf("%s: %s expects %s, not as the articles write it (spacing)", file, shown, shownText(file, sub))
 			}
 			found := paraSentencesWith(c, sub)
 			if len(found) != 1 {
-				t.Errorf("%s: %q expects %q, which %d sentences of the articles contain; want exactly one", file, it.Question, sub, len(found))
+				t.Errorf("%s: %s expects %s, which %d sentences of the articles contain; want exactly one", file, shown, shownText(file, sub), len(found))
 			}
 			for _, s := range found {
 				answers = append(answers, s)
 				if shared := paraShared(q, paraContentTerms(an, s.Text, names)); len(shared) > 1 {
-					t.Errorf("%s: %q shares %d content words %q with its answer %s %q; want at most 1", file, it.Question, len(shared), shared, s.Ref(), s.Text)
+					t.Errorf("%s: %s shares %d content words %s with its answer %s %s; want at most 1",
+						file, shown, len(shared), shownText(file, strings.Join(shared, " ")), s.Ref(), shownText(file, s.Text))
 				}
 			}
 		}
@@ -260,4 +287,25 @@ func paraShared(a, b map[string]bool) []string {
 	}
 	slices.Sort(out)
 	return out
+}
+
+// TestShownQuestion checks that a rules check's failure shows a held-out
+// file's questions and answers by number alone, and a tuning file's
+// whole.
+func TestShownQuestion(t *testing.T) {
+	for _, tt := range []struct {
+		file, question, text string
+		wantQ, wantText      string
+	}{
+		{"news9-paraphrase.heldout.jsonl", "who won", "Ann won.", "question 3", "(held out)"},
+		{"summaries2.heldout.jsonl", "who won", "Ann won.", "question 3", "(held out)"},
+		{"news9-paraphrase.tune.jsonl", "who won", "Ann won.", `"who won"`, `"Ann won."`},
+	} {
+		if got := shownQuestion(tt.file, 2, tt.question); got != tt.wantQ {
+			t.Errorf("shownQuestion(%q) = %s; want %s", tt.file, got, tt.wantQ)
+		}
+		if got := shownText(tt.file, tt.text); got != tt.wantText {
+			t.Errorf("shownText(%q) = %s; want %s", tt.file, got, tt.wantText)
+		}
+	}
 }
