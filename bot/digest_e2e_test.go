@@ -279,12 +279,20 @@ func nonceOf(t *testing.T, c discordtest.Call) (string, bool) {
 	return body.Nonce, body.EnforceNonce
 }
 
-func TestDigestOncePerDayAcrossRestarts(t *testing.T) {
-	t.Parallel()
+// startBridgeDigest starts the world most digest tests share: one news
+// article about the bridge, the clock at 08:00 on the 2nd, and a bot with
+// digests in the default channel, which it returns with them.
+func startBridgeDigest(t *testing.T) (string, *digestWorld, *digestBot) {
+	t.Helper()
 	ch := discordtest.DefaultChannelID
 	w := newDigestWorld(t, day(2, 8, 0))
 	w.addNews("bridge", "the bridge")
-	b := w.start(withDigestChannel(ch))
+	return ch, w, w.start(withDigestChannel(ch))
+}
+
+func TestDigestOncePerDayAcrossRestarts(t *testing.T) {
+	t.Parallel()
+	ch, w, b := startBridgeDigest(t)
 
 	b.at(day(2, 9, 0))
 	posts := w.digests(ch)
@@ -334,10 +342,7 @@ func TestDigestOncePerDayAcrossRestarts(t *testing.T) {
 
 func TestDigestCatchUpAfterDowntime(t *testing.T) {
 	t.Parallel()
-	ch := discordtest.DefaultChannelID
-	w := newDigestWorld(t, day(2, 8, 0))
-	w.addNews("bridge", "the bridge")
-	b := w.start(withDigestChannel(ch))
+	ch, w, b := startBridgeDigest(t)
 	b.at(day(2, 9, 0))
 	b.shutdown()
 
@@ -491,10 +496,7 @@ func TestDigestNowCountsAsTheDays(t *testing.T) {
 
 func TestDigestNonceMakesResendsHarmless(t *testing.T) {
 	t.Parallel()
-	ch := discordtest.DefaultChannelID
-	w := newDigestWorld(t, day(2, 8, 0))
-	w.addNews("bridge", "the bridge")
-	b := w.start(withDigestChannel(ch))
+	ch, w, b := startBridgeDigest(t)
 
 	// The same message sent twice with one nonce is created once.
 	r := notice("nonce test", false)
@@ -855,10 +857,7 @@ func TestDigestGrowingCorpus(t *testing.T) {
 // firing sends nothing.
 func TestDigestSlowPost(t *testing.T) {
 	t.Parallel()
-	ch := discordtest.DefaultChannelID
-	w := newDigestWorld(t, day(2, 8, 0))
-	w.addNews("bridge", "the bridge")
-	b := w.start(withDigestChannel(ch))
+	ch, w, b := startBridgeDigest(t)
 	w.fake.AddFault(discordtest.Fault{Method: "POST", Path: "channels/" + ch + "/messages", Times: 1, Hold: digest.InFlightGrace + time.Second})
 	b.at(day(2, 9, 0))
 	d, found, err := b.store.Delivery(context.Background(), ch, "2026-03-02")
@@ -876,10 +875,7 @@ func TestDigestSlowPost(t *testing.T) {
 // finish and records it, so that the next start sends nothing again.
 func TestDigestStopDuringPost(t *testing.T) {
 	t.Parallel()
-	ch := discordtest.DefaultChannelID
-	w := newDigestWorld(t, day(2, 8, 0))
-	w.addNews("bridge", "the bridge")
-	b := w.start(withDigestChannel(ch))
+	ch, w, b := startBridgeDigest(t)
 	w.fake.AddFault(discordtest.Fault{Method: "POST", Path: "channels/" + ch + "/messages", Times: 1, Hold: 500 * time.Millisecond})
 	w.clock.Set(day(2, 9, 0))
 	b.bot.digest.Poke()
