@@ -218,13 +218,7 @@ func confEvidence(q rankQuery, first scored, d *doc, scores []float64) []float64
 	if d.position == 1 {
 		x[30] = 1
 	}
-	// A clause of reason helps find the sentence that answers "why",
-	// a person introduced by name and age the one that answers "who",
-	// and a street the one that answers "where", but they say little of
-	// whether it does: most sentences that give a reason give it for
-	// something else, a story's people are in most of its sentences,
-	// and a town answers "where" as often as a street.
-	if q.slot != slotNone && q.slot != slotReason && q.slot != slotPerson && (q.slot != slotStreet || streetHeads[q.focus]) {
+	if q.slotDecides() {
 		x[31] = 1
 		if q.fillsSlot(*d) {
 			x[32] = 1

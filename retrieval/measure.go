@@ -221,10 +221,7 @@ func (q rankQuery) fits(d doc, j int) bool {
 		// reach ("for thirty years, so aiming" counts no aims).
 		t, _ := slices.BinarySearch(d.tpos, j+1)
 		for p := j + 1; p <= j+measureCountReach && p < len(d.words); p++ {
-			for ; t < len(d.tpos) && d.tpos[t] <= p; t++ {
-				if d.tpos[t] < p {
-					continue
-				}
+			for ; t < len(d.tpos) && d.tpos[t] == p; t++ {
 				for _, i := range q.counted.terms {
 					if q.standsFor(i, d.terms[t]) {
 						return true

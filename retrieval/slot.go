@@ -77,6 +77,23 @@ func (q rankQuery) asksSlot() slotKind {
 	return slotNone
 }
 
+// slotDecides reports whether the decision reads q's slot (the slot_q
+// and slot inputs). A clause of reason helps find the sentence that
+// answers "why", a person introduced by name and age the one that
+// answers "who", and a street the one that answers a bare "where", but
+// they say little of whether it does: most sentences that give a reason
+// give it for something else, a story's people are in most of its
+// sentences, and a town answers "where" as often as a street.
+func (q rankQuery) slotDecides() bool {
+	switch q.slot {
+	case slotNone, slotReason, slotPerson:
+		return false
+	case slotStreet:
+		return streetHeads[q.focus]
+	}
+	return true
+}
+
 // streetHeads end the names of streets: "Weir Lane", "Quay Street".
 var streetHeads = wordSet("street", "road", "lane", "avenue", "way", "close", "drive", "terrace", "crescent", "square", "row", "walk", "hill")
 
