@@ -465,9 +465,10 @@ var morphRules = [...][2]string{
 // english reports whether the lower-cased word w, of term t, is an
 // English word: a lemma of WordNet, an inflection of one by its rules (a
 // final consonant doubled or not: "stopped", "biggest") or by its
-// exception lists ("went").
+// exception lists ("went"), or the verb of a phrasal verb the lexicon
+// holds (t "get_back" of "got").
 func (lx *lexicon) english(w, t string) bool {
-	if lx.lemma(w) || pronouns[w] || lx.irregular(t) {
+	if lx.lemma(w) || pronouns[w] || lx.irregular(t) || isPhrasalTerm(t) {
 		return true
 	}
 	for _, r := range morphRules {

@@ -9,7 +9,8 @@ import (
 
 // TestAlienTerms checks which of a question's terms are read as names
 // when it is typed in lower case: the words no English word is, not the
-// English words beside them, a possessive or a number.
+// English words beside them, a possessive, a number or a phrasal verb
+// of an irregular verb ("got back", "came out").
 func TestAlienTerms(t *testing.T) {
 	an := newAnalyzer(t)
 	for _, tt := range []struct {
@@ -21,6 +22,8 @@ func TestAlienTerms(t *testing.T) {
 		{"Who is Khalilzad?", []string{"khalilzad"}},
 		{"what happened in 2006", nil},
 		{"who runs the village bakery", nil},
+		{"who found the dog when she got back to dunmarsh", []string{"dunmarsh"}},
+		{"which pensioner came out on top at squidgecombe", []string{"squidgecomb"}},
 	} {
 		q := newQuery(an, an.Question(tt.question), AllFeatures, nil)
 		var got []string
