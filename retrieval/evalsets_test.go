@@ -208,6 +208,9 @@ const (
 	news43Dir     = "testdata/eval/news43"
 	news43Tune    = "news43-paraphrase.tune.jsonl"
 	news43Heldout = "news43-paraphrase.heldout.jsonl"
+	news44Dir     = "testdata/eval/news44"
+	news44Tune    = "news44-paraphrase.tune.jsonl"
+	news44Heldout = "news44-paraphrase.heldout.jsonl"
 )
 
 // The chat-style set (testdata/eval/README.md): questions typed as
@@ -755,6 +758,13 @@ func TestNews42ParaphraseRules(t *testing.T) {
 // the thirty-first.
 func TestNews43ParaphraseRules(t *testing.T) {
 	checkNewsParaSet(t, news43Dir, news43Tune, news43Heldout)
+}
+
+// TestNews44ParaphraseRules checks the forty-fourth blind news set, the
+// first of local business, sport and culture, the way
+// TestNews31ParaphraseRules checks the thirty-first.
+func TestNews44ParaphraseRules(t *testing.T) {
+	checkNewsParaSet(t, news44Dir, news44Tune, news44Heldout)
 }
 
 // newsSplit is how a news paraphrase set's halves divide its articles:
