@@ -294,11 +294,11 @@ func (ix *Index) query(ctx context.Context, qa Question, article corpus.ArticleI
 		// and no word is respelled twice.
 		return ix.query(ctx, ix.an.Question(text), article)
 	}
-	var fill func(*doc) bool
+	var slot *slotAsk
 	if q.slot != slotNone {
-		fill = func(d *doc) bool { return q.fillsSlot(*d) }
+		slot = &slotAsk{fill: func(d *doc) bool { return q.fillsSlot(*d) }, names: q.nameWeights()}
 	}
-	cands, mem, err = ix.candidates(ctx, q.groups(), q.groupHoldings(), st, article, fill)
+	cands, mem, err = ix.candidates(ctx, q.groups(), q.groupHoldings(), st, article, slot)
 	if err != nil {
 		return rankQuery{}, nil, nil, err
 	}
@@ -342,34 +342,34 @@ const (
 // each with its record read from the index, made in mem (see
 // readMemory). The terms of their articles that the ranking needs
 // (holdings: see newTermPlan) are read when asked for, by readArticles.
-// With fill (a question that asks for a slot: see slotSentences), the
-// sentences of the best sentence's article that fill it are candidates
-// too.
-func (ix *Index) candidates(ctx context.Context, groups [][]string, holdings [][]float64, st Stats, article corpus.ArticleID, fill func(*doc) bool) (cands []*candidate, mem *readMemory, err error) {
+// With slot (a question that asks for a slot: see slotSentences), the
+// sentences of its story that fill it are candidates too.
+func (ix *Index) candidates(ctx context.Context, groups [][]string, holdings [][]float64, st Stats, article corpus.ArticleID, slot *slotAsk) (cands []*candidate, mem *readMemory, err error) {
 	rd, err := ix.reader()
 	if err != nil {
 		return nil, nil, err
 	}
 	defer rd.Close()
-	found, lead, err := findSentences(ctx, rd, groups, st, article, candidateLimit)
+	fs, err := findSentences(ctx, rd, groups, st, article, candidateLimit)
 	if err != nil {
 		return nil, nil, err
 	}
+	found := fs.nums
 	recs := records{bi: ix.bi}
 	recs.useReader(rd)
-	var slot slotFilter
-	if fill != nil {
-		if slot.more, err = slotSentences(ctx, rd, &recs, found, lead); err != nil {
+	var filter slotFilter
+	if slot != nil {
+		if filter.more, err = slotSentences(ctx, rd, &recs, fs, slot.names); err != nil {
 			return nil, nil, err
 		}
-		slot.fill = fill
-		found = append(found, slot.more...)
+		filter.fill = slot.fill
+		found = append(found, filter.more...)
 	}
 	// In the order the index keeps them, which reads their records
 	// moving forward; their order is no ranking.
 	slices.Sort(found)
 	mem = newReadMemory()
-	return ix.readHits(found, &recs, newTermPlan(groups, holdings), mem, slot), mem, nil
+	return ix.readHits(found, &recs, newTermPlan(groups, holdings), mem, filter), mem, nil
 }
 
 // readHits returns the sentences at the document numbers nums of the

@@ -73,9 +73,9 @@ type found struct {
 }
 
 // ranked is a hit as best orders it: by rank (rankKey), then by
-// internal id. Sorting these rather than the hits themselves moves a
-// third of the memory.
-type ranked struct{ rank, id uint64 }
+// internal id; with the groups it holds. Sorting these rather than the
+// hits themselves moves half the memory.
+type ranked struct{ rank, id, mask uint64 }
 
 // before reports whether a comes before b (compareRanked).
 func (a ranked) before(b ranked) bool { return compareRanked(a, b) < 0 }
@@ -108,7 +108,8 @@ func rankKey(every bool, score float64) uint64 {
 // others; within each, by BM25 over the groups (each counted once, by its
 // best match) with the collection statistics st; ties broken by the
 // document id. The order of the sentences returned is not a ranking,
-// but the first lead of them are those tied for the best place. The
+// but the first lead of them are those tied for the best place; each
+// comes with the groups it holds. The
 // answer depends on the index's live documents only: not on how they were
 // indexed, batched, merged or deleted.
 //
@@ -120,13 +121,13 @@ func rankKey(every bool, score float64) uint64 {
 //
 // It reads the index through rd and returns the sentences' document
 // numbers in it, at which their ids and records are read.
-func findSentences(ctx context.Context, rd index.IndexReader, groups [][]string, st Stats, article corpus.ArticleID, limit int) (nums []uint64, lead int, err error) {
+func findSentences(ctx context.Context, rd index.IndexReader, groups [][]string, st Stats, article corpus.ArticleID, limit int) (finds, error) {
 	if len(groups) > maxGroups {
 		groups = groups[:maxGroups]
 	}
 	p, err := newPostings(ctx, rd)
 	if err != nil {
-		return nil, 0, err
+		return finds{}, err
 	}
 	defer p.release()
 	s := &search{rd: rd, p: p, n: st.DocCount(), avgLen: st.AvgLen()}
@@ -141,14 +142,14 @@ func findSentences(ctx context.Context, rd index.IndexReader, groups [][]string,
 	var only []uint64 // nil: every document
 	if article != "" {
 		if only, err = p.docs(string(article), fieldArticle); err != nil {
-			return nil, 0, err
+			return finds{}, err
 		}
 	}
 	// The articles of other Discord servers (Query.Guild) find nothing.
 	for _, id := range hiddenArticles(ctx) {
 		ds, err := p.docs(string(id), fieldArticle)
 		if err != nil {
-			return nil, 0, err
+			return finds{}, err
 		}
 		if s.skip == nil {
 			s.skip = make(map[uint64]bool, len(ds))
@@ -168,7 +169,7 @@ func findSentences(ctx context.Context, rd index.IndexReader, groups [][]string,
 		s.slots, s.hits = slots, getHits(held)
 		defer s.release()
 		if err := s.run(groups, common, rare, st, only); err != nil {
-			return nil, 0, err
+			return finds{}, err
 		}
 		return s.best(limit)
 	}
@@ -181,7 +182,7 @@ func findSentences(ctx context.Context, rd index.IndexReader, groups [][]string,
 	for k := range parts {
 		pk, err := newPostings(ctx, rd)
 		if err != nil {
-			return nil, 0, err
+			return finds{}, err
 		}
 		sk := &search{rd: rd, p: pk, n: s.n, avgLen: s.avgLen, skip: s.skip,
 			lo: total * uint64(k) / uint64(parts), hi: total * uint64(k+1) / uint64(parts),
@@ -204,7 +205,7 @@ func findSentences(ctx context.Context, rd index.IndexReader, groups [][]string,
 		sk.p.release()
 	}
 	if err := errors.Join(errs...); err != nil {
-		return nil, 0, err
+		return finds{}, err
 	}
 	n := 0
 	for _, sk := range searches {
@@ -581,11 +582,20 @@ func (s *search) match(h *found, i int, v float64) {
 	h.mask |= 1 << i
 }
 
-// best returns the document numbers of at most limit of the sentences
-// found: those that hold every group any of them holds first, then by
-// score; ties at the cut broken by the document id, which (unlike the
-// internal id) does not depend on the order documents were indexed in.
-func (s *search) best(limit int) (nums []uint64, lead int, err error) {
+// finds are the sentences a search found (findSentences).
+type finds struct {
+	// nums are their document numbers, masks the groups each holds
+	// (bit i for group i), in the order best keeps them.
+	nums, masks []uint64
+	// lead is how many of the first of them tie for the best place.
+	lead int
+}
+
+// best returns at most limit of the sentences found: those that hold
+// every group any of them holds first, then by score; ties at the cut
+// broken by the document id, which (unlike the internal id) does not
+// depend on the order documents were indexed in.
+func (s *search) best(limit int) (finds, error) {
 	var live uint64
 	for _, h := range s.hits {
 		live |= h.mask
@@ -597,11 +607,12 @@ func (s *search) best(limit int) (nums []uint64, lead int, err error) {
 		}
 	}()
 	for _, h := range s.hits {
-		rs = append(rs, ranked{rankKey(h.mask == live, h.score), h.id})
+		rs = append(rs, ranked{rankKey(h.mask == live, h.score), h.id, h.mask})
 	}
 	sortFirst(rs, limit)
-	for lead < min(len(rs), limit) && rs[lead].rank == rs[0].rank {
-		lead++
+	var out finds
+	for out.lead < min(len(rs), limit) && rs[out.lead].rank == rs[0].rank {
+		out.lead++
 	}
 	if len(rs) > limit {
 		// The sentences tied with the last one kept are ordered by their
@@ -615,32 +626,29 @@ func (s *search) best(limit int) (nums []uint64, lead int, err error) {
 		}
 		if hi > limit {
 			type tie struct {
-				id  string
-				num uint64
+				id string
+				r  ranked
 			}
 			tied := make([]tie, 0, hi-lo)
 			for k := lo; k < hi; k++ {
 				id, err := s.rd.ExternalID(index.NewIndexInternalID(nil, rs[k].id))
 				if err != nil {
-					return nil, 0, fmt.Errorf("document id: %w", err)
+					return finds{}, fmt.Errorf("document id: %w", err)
 				}
-				tied = append(tied, tie{id, rs[k].id})
+				tied = append(tied, tie{id, rs[k]})
 			}
 			slices.SortFunc(tied, func(a, b tie) int { return cmp.Compare(a.id, b.id) })
-			kept := make([]uint64, 0, limit)
-			for k := range lo {
-				kept = append(kept, rs[k].id)
-			}
+			rs = rs[:lo]
 			for _, t := range tied[:limit-lo] {
-				kept = append(kept, t.num)
+				rs = append(rs, t.r)
 			}
-			return kept, min(lead, len(kept)), nil
 		}
 		rs = rs[:limit]
 	}
-	out := make([]uint64, len(rs))
-	for k := range rs {
-		out[k] = rs[k].id
+	out.nums, out.masks = make([]uint64, len(rs)), make([]uint64, len(rs))
+	for k, r := range rs {
+		out.nums[k], out.masks[k] = r.id, r.mask
 	}
-	return out, lead, nil
+	out.lead = min(out.lead, len(rs))
+	return out, nil
 }

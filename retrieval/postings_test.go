@@ -250,13 +250,13 @@ func TestSearchInPartsFindsTheSame(t *testing.T) {
 		}
 		qy.setStats(st)
 		// Every sentence found, in the order best returns them.
-		nums, _, err := findSentences(ctx, rd, qy.groups(), st, article, 1<<20)
+		fs, err := findSentences(ctx, rd, qy.groups(), st, article, 1<<20)
 		if err != nil {
 			t.Fatal(err)
 		}
-		out := make([]found, len(nums))
-		for i, num := range nums {
-			out[i] = found{id: num}
+		out := make([]found, len(fs.nums))
+		for i, num := range fs.nums {
+			out[i] = found{id: num, mask: fs.masks[i]}
 		}
 		return out
 	}
@@ -311,11 +311,11 @@ func TestRankedBefore(t *testing.T) {
 		a, b ranked
 		want bool
 	}{
-		{ranked{1, 9}, ranked{2, 0}, true},
-		{ranked{2, 0}, ranked{1, 9}, false},
-		{ranked{1, 1}, ranked{1, 2}, true},
-		{ranked{1, 2}, ranked{1, 1}, false},
-		{ranked{1, 1}, ranked{1, 1}, false},
+		{ranked{1, 9, 0}, ranked{2, 0, 0}, true},
+		{ranked{2, 0, 0}, ranked{1, 9, 0}, false},
+		{ranked{1, 1, 0}, ranked{1, 2, 0}, true},
+		{ranked{1, 2, 0}, ranked{1, 1, 0}, false},
+		{ranked{1, 1, 0}, ranked{1, 1, 0}, false},
 	} {
 		if got := c.a.before(c.b); got != c.want {
 			t.Errorf("%v before %v = %v; want %v", c.a, c.b, got, c.want)

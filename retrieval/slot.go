@@ -353,32 +353,45 @@ func holdsMoney(d doc) bool {
 // collection of them.
 const slotArticleMax = 400
 
-// slotSentences returns the document numbers of the sentences of the
-// story the question's words found best that are not among found, in
-// order, for the candidates to read and keep those that fill the
-// question's slot (slotFilter). The story is the article of the first of
-// found[:lead] (the sentences tied for the best place) by document id, so
-// that it does not depend on how the index was built. It returns none
-// when that article cannot be read or is longer than slotArticleMax.
-func slotSentences(ctx context.Context, rd index.IndexReader, recs *records, found []uint64, lead int) ([]uint64, error) {
-	var first string
-	var buf []byte
-	for _, n := range found[:min(max(lead, 1), len(found))] {
-		b, idLen, _, ok := recs.appendAt(buf[:0], n)
-		buf = b
-		if id := string(buf[:idLen]); ok && (first == "" || id < first) {
-			first = id
+// slotAsk is what candidates needs of a question that asks for a slot:
+// whether a sentence fills it, and what each of its terms weighs as a
+// name of its story (rankQuery.nameWeights).
+type slotAsk struct {
+	fill  func(*doc) bool
+	names []float64
+}
+
+// nameWeights returns what each of q's terms weighs as a name of its
+// story (slotStory): its idf where its word is no English word (a town
+// typed in lower case: rankQuery.alien), else 0; nil without the lexicon.
+func (q rankQuery) nameWeights() []float64 {
+	if q.alien == nil {
+		return nil
+	}
+	w := make([]float64, len(q.terms))
+	for i, a := range q.alien {
+		if a {
+			w[i] = q.idf[i]
 		}
 	}
-	ref, ok := parseDocID(first)
+	return w
+}
+
+// slotSentences returns the document numbers of the sentences of the
+// question's story that are not among those found (fs), in order, for
+// the candidates to read and keep those that fill the question's slot
+// (slotFilter). The story is slotStory's. It returns none when that
+// article cannot be read or is longer than slotArticleMax.
+func slotSentences(ctx context.Context, rd index.IndexReader, recs *records, fs finds, names []float64) ([]uint64, error) {
+	story, ok := slotStory(recs, fs, names)
 	if !ok {
 		return nil, nil
 	}
-	docs, err := articleDocs(ctx, rd, ref.Article)
+	docs, err := articleDocs(ctx, rd, story)
 	if err != nil || len(docs) > slotArticleMax {
 		return nil, err
 	}
-	sorted := slices.Sorted(slices.Values(found))
+	sorted := slices.Sorted(slices.Values(fs.nums))
 	out := docs[:0]
 	for _, n := range docs {
 		if _, in := slices.BinarySearch(sorted, n); !in {
@@ -386,6 +399,58 @@ func slotSentences(ctx context.Context, rd index.IndexReader, recs *records, fou
 		}
 	}
 	return out, nil
+}
+
+// slotStory returns the story a question's slot is looked for in: of
+// the articles of the sentences found (fs), the one whose sentences hold
+// the most of the question's names (names, by term group: "when can
+// threlkeby swimmers get back in the water" is asked of Threlkeby's
+// story, though another's sentence says more of water); among those
+// (all of them, when the question names nothing), the article of the
+// sentences tied for the best place, the first by document id, so that
+// the story does not depend on how the index was built.
+func slotStory(recs *records, fs finds, names []float64) (corpus.ArticleID, bool) {
+	var buf []byte
+	articleAt := func(n uint64) (corpus.ArticleID, bool) {
+		b, idLen, _, ok := recs.appendAt(buf[:0], n)
+		buf = b
+		if !ok {
+			return "", false
+		}
+		ref, ok := parseDocID(string(buf[:idLen]))
+		return ref.Article, ok
+	}
+	var first corpus.ArticleID
+	for _, n := range fs.nums[:min(max(fs.lead, 1), len(fs.nums))] {
+		if a, ok := articleAt(n); ok && (first == "" || a < first) {
+			first = a
+		}
+	}
+	if first == "" || !slices.ContainsFunc(names, func(w float64) bool { return w > 0 }) {
+		return first, first != ""
+	}
+	held := map[corpus.ArticleID]uint64{}
+	for k, n := range fs.nums {
+		if a, ok := articleAt(n); ok {
+			held[a] |= fs.masks[k]
+		}
+	}
+	weight := func(mask uint64) float64 {
+		var w float64
+		for i, v := range names {
+			if i < 64 && mask&(1<<i) != 0 {
+				w += v
+			}
+		}
+		return w
+	}
+	best, most := first, weight(held[first])
+	for a, mask := range held {
+		if w := weight(mask); w > most || w == most && best != first && a < best {
+			best, most = a, w
+		}
+	}
+	return best, true
 }
 
 // slotFilter leaves out of a question's candidates the sentences that

@@ -245,3 +245,60 @@ func TestSlotEvidence(t *testing.T) {
 		}
 	}
 }
+
+// TestSlotStoryByName checks that the story a slot is looked for in is
+// the one the question names (a town typed in lower case), though a
+// sentence of another story holds more of its other words and so is
+// found first; that without the names (slotStory with none) it is that
+// other story; and that the named story's sentence that gives the time,
+// which shares no word with the question, is quoted (before, only the
+// other story's sentences that give a time joined the candidates).
+func TestSlotStoryByName(t *testing.T) {
+	ctx := context.Background()
+	c := corpus.New(
+		article(t, "pool", "Title: Trust saves Threlby baths\n\n"+
+			"A trust has agreed to run the Threlby baths for 25 years.\n"+
+			"The pool will reopen on Saturday 4 April after repairs to its roof."),
+		article(t, "creamery", "Title: Creamery fined over river waste\n\n"+
+			"Swimmers were told to stay out of the water on Monday 26 January after waste reached the river.\n"+
+			"The firm was fined £85,000."),
+	)
+	const question = "when can threlby swimmers get back in the water"
+	ix := memIndex(t, c, Options{})
+	qy := newQuery(ix.an, ix.an.Question(question), ix.features, ix.wt)
+	st, err := ix.stats(append(slices.Clip(qy.terms), qy.bridgeTerms()...))
+	if err != nil {
+		t.Fatal(err)
+	}
+	qy.setStats(st)
+	if qy.slot != slotWhen {
+		t.Fatalf("slot %v; want slotWhen", qy.slot)
+	}
+	rd, err := ix.reader()
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer rd.Close()
+	fs, err := findSentences(ctx, rd, qy.groups(), st, "", candidateLimit)
+	if err != nil {
+		t.Fatal(err)
+	}
+	recs := records{bi: ix.bi}
+	recs.useReader(rd)
+	for _, tt := range []struct {
+		name  string
+		names []float64
+		want  corpus.ArticleID
+	}{
+		{"by the question's names", qy.nameWeights(), "pool"},
+		{"by the best sentence found", nil, "creamery"},
+	} {
+		if got, ok := slotStory(&recs, fs, tt.names); !ok || got != tt.want {
+			t.Errorf("%s: story %q, %v; want %q", tt.name, got, ok, tt.want)
+		}
+	}
+	right := "The pool will reopen on Saturday 4 April after repairs to its roof."
+	if texts := askTexts(t, ix, question, 3); !slices.Contains(texts, right) {
+		t.Errorf("quotes %q; want %q among them", texts, right)
+	}
+}
