@@ -401,7 +401,15 @@ func (lx *lexicon) kindName(w string) string {
 // focusType returns the answer type the noun w asks for as a question's
 // focus, and the lexicon's form of it.
 func (lx *lexicon) focusType(w string) (AnswerType, string, bool) {
-	return lookupSpelt(lx.focus, w)
+	if t, k, ok := lookupSpelt(lx.focus, w); ok {
+		return t, k, ok
+	}
+	// A word for a person of an age group is a person, though WordNet's
+	// tagged corpus never saw the rarer ("octogenarian").
+	if _, ok := ageGroupOf(w); ok {
+		return AnswerPerson, strings.TrimSuffix(w, "s"), true
+	}
+	return 0, "", false
 }
 
 // lookupSpelt is lookupKey, with a British spelling the lexicon lacks

@@ -380,7 +380,10 @@ type rankQuery struct {
 	// Index.rank; nil: each term is counted by a search of the
 	// candidate's).
 	slots *termSlots
-	wt    *weightSet
+	// ages tells, for each term, the ages its word stands for where it
+	// names an age group ("teenager": ageGroups); nil when none does.
+	ages []ageRange
+	wt   *weightSet
 	// qualified pairs a question term naming a place or its people with
 	// a term it qualifies ("Iranian", "minister"), by index
 	// (FeatureQualifiers); lex tells places apart.
@@ -608,6 +611,14 @@ func gatherQuery(an *Analyzer, qa Question, f Feature, wt *weightSet) (rankQuery
 	}
 	if q.alien != nil {
 		q.nameGroup = nameGroups(q.alien, words, ordered)
+	}
+	for i := range q.terms {
+		if r, ok := ageGroupOf(words[i]); ok {
+			if q.ages == nil {
+				q.ages = make([]ageRange, len(q.terms))
+			}
+			q.ages[i] = r
+		}
 	}
 	if f.Has(FeatureMeasures) && qa.Type == AnswerNumber {
 		q.measure, q.counted = measureOf(an, qa, q.terms)
@@ -1147,6 +1158,13 @@ func (ds *docScore) rate(q rankQuery, d doc, avgLen float64, f Feature) {
 						matched = appendMatches(matched, d, b.term, i)
 					}
 				}
+			}
+		}
+		if tf == 0 && q.ages != nil && q.ages[i].hi > 0 {
+			// A person of the age group asked about: as if by a synonym.
+			if p, ok := personAged(&d, q.ages[i]); ok {
+				tf, w = 1, q.wt.bridge[bridgeSynonym]
+				matched = append(matched, match{p, i})
 			}
 		}
 		if tf == 0 && f.Has(FeatureAcronyms) && q.acr != nil && q.acr[i] != "" {

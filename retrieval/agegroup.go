@@ -1,0 +1,56 @@
+package retrieval
+
+import "strconv"
+
+// A question often names a person by the age group news gives as a
+// number: "which teenager came second" of "Aurelio Stubbington, 16",
+// "which octogenarian took the crown" of "Gisella Wagstaff, 82". Such a
+// word matches the age of a named person in the range it stands for.
+
+// ageRange is the ages, lo to hi, a word for a person of an age group
+// stands for.
+type ageRange struct{ lo, hi int }
+
+// ageGroups are the words for a person of an age group, and the ages
+// they stand for: the decades' Latin names, the teens, and the young
+// and old in plain words (a pensioner by the age most are).
+var ageGroups = map[string]ageRange{
+	"toddler": {1, 3},
+	"child":   {1, 17}, "children": {1, 17}, "kid": {1, 17}, "youngster": {1, 17}, "boy": {1, 17}, "girl": {1, 17},
+	"schoolboy": {4, 18}, "schoolgirl": {4, 18}, "schoolchild": {4, 18}, "schoolchildren": {4, 18}, "pupil": {4, 18},
+	"teen": {13, 19}, "teenager": {13, 19}, "teenage": {13, 19}, "teenaged": {13, 19}, "adolescent": {13, 19},
+	"youth": {12, 24}, "twentysomething": {20, 29}, "thirtysomething": {30, 39},
+	"quinquagenarian": {50, 59}, "sexagenarian": {60, 69}, "septuagenarian": {70, 79},
+	"octogenarian": {80, 89}, "nonagenarian": {90, 99}, "centenarian": {100, 124},
+	"pensioner": {60, 124}, "elderly": {65, 124},
+}
+
+// ageGroupOf returns the ages the lower-cased word w stands for, plural
+// or not.
+func ageGroupOf(w string) (ageRange, bool) {
+	if r, ok := ageGroups[w]; ok {
+		return r, true
+	}
+	if n := len(w); n > 1 && w[n-1] == 's' {
+		r, ok := ageGroups[w[:n-1]]
+		return r, ok
+	}
+	return ageRange{}, false
+}
+
+// personAged returns the place in d of the age of a named person in r:
+// a number news gives after a name ("Efa Longworth, 9") or after "aged".
+func personAged(d *doc, r ageRange) (int, bool) {
+	for j := 1; j < len(d.words); j++ {
+		if d.ev[j]&evTime != 0 || !isAge(d.words[j]) {
+			continue
+		}
+		if d.ev[j-1]&evCap == 0 && d.words[j-1] != "aged" {
+			continue
+		}
+		if n, err := strconv.Atoi(d.words[j]); err == nil && n >= r.lo && n <= r.hi {
+			return j, true
+		}
+	}
+	return 0, false
+}
