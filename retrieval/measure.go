@@ -123,9 +123,8 @@ func measureOf(an *Analyzer, qa Question, terms []string) (measure, countAsked) 
 	if m != measureCount {
 		return m, countAsked{}
 	}
-	// A qualified count ("how many injured people") is of those the
-	// qualifier says, not of any people: every word must name people.
-	c := countAsked{people: true, lex: an.lex}
+	c := countAsked{lex: an.lex}
+	var run []string
 	for k, w := range strings.FieldsFunc(qa.Content, notWordRune) {
 		lw := strings.ToLower(w)
 		if auxiliaries[lw] || isStopWord(lw) {
@@ -141,12 +140,30 @@ func measureOf(an *Analyzer, qa Question, terms []string) (measure, countAsked) 
 				c.terms = append(c.terms, i)
 			}
 		}
-		c.people = c.people && an.lex.people(lw)
+		run = append(run, lw)
 	}
+	c.people = countsPeopleAsked(an.lex, run)
 	if len(c.terms) == 0 {
 		return measureNone, countAsked{}
 	}
 	return measureCount, c
+}
+
+// countsPeopleAsked reports whether the words after "how many" (run, up
+// to an auxiliary or a stop word) count people and nothing else: the
+// first names people, and the next is no plural noun it qualifies ("how
+// many swimmers signed up", "how many kids go there", but not "how many
+// rival ideas"). A qualified count ("how many injured people") is of
+// those the qualifier says, not of any people.
+func countsPeopleAsked(lx *lexicon, run []string) bool {
+	if len(run) == 0 || !lx.people(run[0]) {
+		return false
+	}
+	if len(run) == 1 {
+		return true
+	}
+	next := run[1]
+	return lx != nil && lx.pastTense(next) || !(len(next) > 3 && strings.HasSuffix(next, "s") && !strings.HasSuffix(next, "ss"))
 }
 
 // peopleWords are plurals that count people which the lexicon's nouns of

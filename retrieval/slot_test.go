@@ -20,6 +20,13 @@ func TestFillsSlot(t *testing.T) {
 		{"How heavy is the boat?", "The boat was found by a digger driver 14 years ago.", true, false},
 		{"How fast were the gusts?", "Flying stopped when gusts reached 55mph.", true, true},
 		{"How many fans went to the final?", "More than 400 fans travelled to the final on six coaches.", true, true},
+		// People counted by another name, when the words after "how
+		// many" name people and only people, whatever verb follows.
+		{"How many kids go there?", "The school has 312 pupils aged four to 11.", true, true},
+		{"How many people come to the festival?", "It now draws about 9,000 visitors over two days.", true, true},
+		{"How many volunteers toiled on the replica?", "The layout took 23 members six years to build.", true, true},
+		{"How many rival ideas did she see off?", "She beat 640 pupils from 38 schools.", true, false},
+		{"How many injured walkers were there?", "About 300 people came to watch.", true, false},
 		// What a number counts follows it: a stop word or a unit of time
 		// ends the reach ("aiming" is used like "targets").
 		{"How many targets did she hit?", "She had cooked for thirty years, so aiming came naturally.", true, false},
