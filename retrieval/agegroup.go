@@ -39,18 +39,42 @@ func ageGroupOf(w string) (ageRange, bool) {
 }
 
 // personAged returns the place in d of the age of a named person in r:
-// a number news gives after a name ("Efa Longworth, 9") or after "aged".
+// a number news gives after a name ("Efa Longworth, 9") or after "aged",
+// or as a person's "N-year-old" (namedAge).
 func personAged(d *doc, r ageRange) (int, bool) {
 	for j := 1; j < len(d.words); j++ {
 		if d.ev[j]&evTime != 0 || !isAge(d.words[j]) {
 			continue
 		}
-		if d.ev[j-1]&evCap == 0 && d.words[j-1] != "aged" {
-			continue
+		// A name inside the sentence: not its first word ("The 11-year-old
+		// tree").
+		if d.ev[j-1]&evName == 0 && d.words[j-1] != "aged" {
+			if _, ok := namedAge(d, j); !ok {
+				continue
+			}
 		}
 		if n, err := strconv.Atoi(d.words[j]); err == nil && n >= r.lo && n <= r.hi {
 			return j, true
 		}
+	}
+	return 0, false
+}
+
+// namedAge reports whether word j of d is a number news gives as the age
+// of a person it names by two capitalised words, in "N-year-old" before
+// the name ("won by 11-year-old Isla McCrae") or in an apposition after
+// it ("Ellis Reddish, a 19-year-old apprentice"), and returns the place
+// of the name's first word.
+func namedAge(d *doc, j int) (int, bool) {
+	if j+2 >= len(d.words) || d.words[j+1] != "year" || d.words[j+2] != "old" || !isAge(d.words[j]) {
+		return 0, false
+	}
+	capital := func(k int) bool { return k >= 0 && k < len(d.words) && d.ev[k]&evCap != 0 && d.ev[k]&evTime == 0 }
+	switch {
+	case capital(j+3) && capital(j+4):
+		return j + 3, true
+	case j >= 3 && (d.words[j-1] == "a" || d.words[j-1] == "an") && capital(j-2) && capital(j-3):
+		return j - 3, true
 	}
 	return 0, false
 }

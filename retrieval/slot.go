@@ -256,10 +256,16 @@ func (q *rankQuery) slotWord(d *doc, j int) bool {
 	case slotPerson:
 		// News introduces a person by name and age ("Cadfael Lumsden,
 		// 13,"): the age after two capitalised words not the
-		// question's.
-		return j >= 2 && isAge(d.words[j]) && e&evTime == 0 &&
+		// question's; since the thirty-fourth stop also as a person's
+		// "N-year-old" (namedAge: "11-year-old Isla McCrae").
+		if j >= 2 && isAge(d.words[j]) && e&evTime == 0 &&
 			d.ev[j-1]&evCap != 0 && d.ev[j-2]&evCap != 0 && d.ev[j-1]&evTime == 0 &&
-			!q.qwords.has(d.words[j-1]) && !q.qwords.has(d.words[j-2])
+			!q.qwords.has(d.words[j-1]) && !q.qwords.has(d.words[j-2]) {
+			return true
+		}
+		if k, ok := namedAge(d, j); ok && e&evTime == 0 {
+			return !q.qwords.has(d.words[k]) && !q.qwords.has(d.words[k+1])
+		}
 	case slotNamesake:
 		// The namesake's first word: the one a marker ends before.
 		for n := 1; n <= j && n <= maxNamesakeMarker; n++ {

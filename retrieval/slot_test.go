@@ -104,6 +104,13 @@ func TestFillsSlot(t *testing.T) {
 		{"Who found the boat?", "Kieran Mossop was clearing silt on 12 May.", true, false},
 		{"Who found Kieran Mossop's boat?", "Kieran Mossop, 29, was clearing silt.", true, false},
 		{"Who found the boat?", "The boat was found on Saturday 14 March.", true, false},
+		// Or by an "N-year-old" before the name or in an apposition
+		// after it.
+		{"Who grew the biggest apple?", "The apple was grown by 11-year-old Isla McCrae, who entered it.", true, true},
+		{"Who top-scored for the club?", "Opening batsman Ellis Reddish, a 19-year-old apprentice, top-scored with 74.", true, true},
+		{"Who grew the biggest apple?", "The 11-year-old tree gave 40 apples.", true, false},
+		{"What did Isla McCrae grow?", "It was grown by 11-year-old Isla McCrae.", false, false},
+		{"Who helped Isla McCrae?", "It was grown by 11-year-old Isla McCrae.", true, false},
 		// Other questions ask for no such slot.
 		{"What did Kieran Mossop find?", "Kieran Mossop, 29, was clearing silt.", false, false},
 		{"Did the boat survive?", "It cost £45,000.", false, false},
