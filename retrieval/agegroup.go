@@ -78,3 +78,39 @@ func namedAge(d *doc, j int) (int, bool) {
 	}
 	return 0, false
 }
+
+// ageOwner returns the word of the name of the person whose age news
+// gives as word j of d: the name's last word before the age ("Ruth Amos,
+// 61"), its first after an "N-year-old" ("11-year-old Isla McCrae") or
+// its last before an apposition ("Osei, a 41-year-old"); false when j is
+// no age so given.
+func ageOwner(d *doc, j int) (string, bool) {
+	if !isAge(d.words[j]) || d.ev[j]&evTime != 0 {
+		return "", false
+	}
+	name := func(k int) bool { return k >= 0 && k < len(d.words) && d.ev[k]&evName != 0 && d.ev[k]&evTime == 0 }
+	if j+2 < len(d.words) && d.words[j+1] == "year" && d.words[j+2] == "old" {
+		switch {
+		case name(j + 3):
+			return d.words[j+3], true
+		case j >= 2 && (d.words[j-1] == "a" || d.words[j-1] == "an") && (name(j-2) || j == 2 && d.ev[0]&evCap != 0):
+			return d.words[j-2], true
+		}
+		return "", false
+	}
+	if name(j - 1) {
+		return d.words[j-1], true
+	}
+	return "", false
+}
+
+// namesSomeone reports whether q names someone or something: a word
+// capitalised inside it, or one no English word is.
+func (q rankQuery) namesSomeone() bool {
+	for i := range q.terms {
+		if q.name != nil && q.name[i] || q.alien != nil && q.alien[i] {
+			return true
+		}
+	}
+	return false
+}

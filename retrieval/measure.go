@@ -255,6 +255,12 @@ func (q rankQuery) fits(d doc, j int) bool {
 		// from the year 700", "built in 1890", "born in 1951"): not any
 		// date ("the house he paid for in 2019" says nothing of how
 		// old he is).
+		// A person's age is the age asked for only when the question
+		// names nobody, or names that person: "how old is Peter
+		// Lindqvist" is not answered by "Osei, a 41-year-old".
+		if owner, ok := ageOwner(&d, j); ok && q.namesSomeone() && !q.qwords.has(owner) {
+			return false
+		}
 		return (next(1) == "year" || next(1) == "years") && next(2) == "old" ||
 			j > 0 && (d.words[j-1] == "aged" || d.words[j-1] == "age" || d.words[j-1] == "year") ||
 			j > 0 && d.ev[j-1]&evCap != 0 && isAge(d.words[j]) || // news style: "Ruth Amos, 61, said"

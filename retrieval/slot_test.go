@@ -16,6 +16,14 @@ func TestFillsSlot(t *testing.T) {
 	}{
 		// Measures, as the answer words read them.
 		{"How old is the caver?", "Gareth Pennock, 34, a surveyor, was exploring a side passage.", true, true},
+		// A person's age answers only for that person, where the
+		// question names one.
+		{"How old is Gareth Pennock?", "Gareth Pennock, 34, a surveyor, was exploring a side passage.", true, true},
+		{"How old is Peter Lindqvist?", "Osei, a 41-year-old former nurse, won the seat from Peter Lindqvist.", true, false},
+		{"How old is Osei?", "Osei, a 41-year-old former nurse, won the seat from Peter Lindqvist.", true, true},
+		{"How old is the new councillor?", "Osei, a 41-year-old former nurse, won the seat.", true, true},
+		{"how old is peter lindqvist", "The winner was Ruth Amos, 61, of Hale.", true, false},
+		{"How old is Peter Lindqvist?", "Peter Lindqvist was born in 1961.", true, true},
 		{"How heavy is the boat?", "The timber, weighing almost two tonnes when wet, was wrapped in sheets.", true, true},
 		{"How heavy is the boat?", "The boat was found by a digger driver 14 years ago.", true, false},
 		{"How fast were the gusts?", "Flying stopped when gusts reached 55mph.", true, true},
