@@ -45,6 +45,16 @@ func lastWord(text string) string {
 	return ws[len(ws)-1]
 }
 
+// dimensions maps the words that say which way a length runs, adjectives
+// and nouns, to the dimension they name.
+var dimensions = map[string]string{
+	"tall": "height", "high": "height", "height": "height",
+	"deep": "depth", "depth": "depth",
+	"wide": "width", "broad": "width", "width": "width", "across": "width",
+	"long": "length", "length": "length",
+	"thick": "thickness", "thickness": "thickness",
+}
+
 // muchMeasures maps the noun after "how much" to its measure.
 var muchMeasures = map[string]measure{"weight": measureWeight, "time": measureDuration}
 
@@ -268,7 +278,14 @@ func (q rankQuery) fits(d doc, j int) bool {
 	case measureDuration:
 		return timeUnits[next(1)] || lengthUnits[next(1)]
 	case measureLength:
-		return lengthUnits[next(1)]
+		// A length said to be of another dimension ("3.2 miles long"
+		// for "how wide", "two metres in height" for "how deep") is
+		// not the one asked for.
+		dim := dimensions[next(2)]
+		if next(2) == "in" {
+			dim = dimensions[next(3)]
+		}
+		return lengthUnits[next(1)] && (dim == "" || dim == dimensions[q.how])
 	case measureHeat:
 		return heatUnits[next(1)]
 	case measureSpeed:

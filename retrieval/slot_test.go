@@ -26,6 +26,12 @@ func TestFillsSlot(t *testing.T) {
 		{"How old is Peter Lindqvist?", "Peter Lindqvist was born in 1961.", true, true},
 		{"How heavy is the boat?", "The timber, weighing almost two tonnes when wet, was wrapped in sheets.", true, true},
 		{"How heavy is the boat?", "The boat was found by a digger driver 14 years ago.", true, false},
+		// A length of another dimension is not the one asked for.
+		{"How wide is the scarf?", "The scarf is 3.2 miles long.", true, false},
+		{"How tall is the tower?", "The tower stands 40 metres high.", true, true},
+		{"How deep is the pond?", "The pond is two metres in depth.", true, true},
+		{"How deep is the pond?", "The pond is ten metres across.", true, false},
+		{"How wide is the scarf?", "The scarf stretches for 3.2 miles.", true, true},
 		{"How fast were the gusts?", "Flying stopped when gusts reached 55mph.", true, true},
 		{"How many fans went to the final?", "More than 400 fans travelled to the final on six coaches.", true, true},
 		// People counted by another name, when the words after "how
