@@ -109,9 +109,9 @@ func rankKey(every bool, score float64) uint64 {
 // best match) with the collection statistics st; ties broken by the
 // document id. The order of the sentences returned is not a ranking,
 // but the first lead of them are those tied for the best place; each
-// comes with the groups it holds. The
-// answer depends on the index's live documents only: not on how they were
-// indexed, batched, merged or deleted.
+// comes with the groups it holds. The answer depends on the index's live
+// documents only: not on how they were indexed, batched, merged or
+// deleted.
 //
 // When some groups are rare, only they find sentences; the common groups
 // (see commonShare) add to the score and the match mask of the sentences

@@ -173,7 +173,11 @@ func countsPeopleAsked(lx *lexicon, run []string) bool {
 		return true
 	}
 	next := run[1]
-	return lx != nil && lx.pastTense(next) || !(len(next) > 3 && strings.HasSuffix(next, "s") && !strings.HasSuffix(next, "ss"))
+	if lx != nil && lx.pastTense(next) {
+		return true // "how many swimmers signed up"
+	}
+	plural := len(next) > 3 && strings.HasSuffix(next, "s") && !strings.HasSuffix(next, "ss")
+	return !plural
 }
 
 // peopleWords are plurals that count people which the lexicon's nouns of
@@ -264,10 +268,9 @@ func (q rankQuery) fits(d doc, j int) bool {
 		// An age, or a date a thing's age is counted from ("dates
 		// from the year 700", "built in 1890", "born in 1951"): not any
 		// date ("the house he paid for in 2019" says nothing of how
-		// old he is).
-		// A person's age is the age asked for only when the question
-		// names nobody, or names that person: "how old is Peter
-		// Lindqvist" is not answered by "Osei, a 41-year-old".
+		// old he is). A person's age is the one asked for only when
+		// the question names nobody, or names that person: "how old is
+		// Peter Lindqvist" is not answered by "Osei, a 41-year-old".
 		if owner, ok := ageOwner(&d, j); ok && q.namesSomeone() && !q.qwords.has(owner) {
 			return false
 		}

@@ -256,8 +256,8 @@ func (q *rankQuery) slotWord(d *doc, j int) bool {
 	case slotPerson:
 		// News introduces a person by name and age ("Cadfael Lumsden,
 		// 13,"): the age after two capitalised words not the
-		// question's; since the thirty-fourth stop also as a person's
-		// "N-year-old" (namedAge: "11-year-old Isla McCrae").
+		// question's; or by an "N-year-old" before the name or after it
+		// (namedAge: "11-year-old Isla McCrae").
 		if j >= 2 && isAge(d.words[j]) && e&evTime == 0 &&
 			d.ev[j-1]&evCap != 0 && d.ev[j-2]&evCap != 0 && d.ev[j-1]&evTime == 0 &&
 			!q.qwords.has(d.words[j-1]) && !q.qwords.has(d.words[j-2]) {
