@@ -664,6 +664,15 @@ func gatherQuery(an *Analyzer, qa Question, f Feature, wt *weightSet) (rankQuery
 				add(b.term, b.kind)
 			}
 		}
+		if q.slot == slotMoney && moneyVerbs[t] {
+			// "How much did the run bring in": a sum is raised,
+			// made, taken or collected alike.
+			for _, b := range moneyVerbTerms {
+				if b != t {
+					add(b, bridgeSynonym)
+				}
+			}
+		}
 		ends = append(ends, len(all))
 	}
 	sc.all, sc.ends = all, ends

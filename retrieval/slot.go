@@ -485,3 +485,17 @@ func articleDocs(ctx context.Context, rd index.IndexReader, id corpus.ArticleID)
 	defer p.release()
 	return p.docs(string(id), fieldArticle)
 }
+
+// moneyVerbTerms are the terms of the verbs news says a sum is got by,
+// one for another: a question asks what an event "made" or "brought in",
+// the story says what it "raised".
+var moneyVerbTerms = []string{"rais", "make", "made", "bring", "brought", "gener", "collect", "earn", "net", "take", "took", "taken", "gather", "fetch", "rake"}
+
+// moneyVerbs holds moneyVerbTerms.
+var moneyVerbs = func() map[string]bool {
+	m := make(map[string]bool, len(moneyVerbTerms))
+	for _, t := range moneyVerbTerms {
+		m[t] = true
+	}
+	return m
+}()

@@ -330,3 +330,24 @@ func TestSlotStoryByName(t *testing.T) {
 		t.Errorf("quotes %q; want %q among them", texts, right)
 	}
 }
+
+// TestMoneyVerbs checks that a sum asked for by one verb it is got by is
+// found said with another: "how much did the run bring in" is answered
+// by what the run raised, not by what entry cost.
+func TestMoneyVerbs(t *testing.T) {
+	c := corpus.New(article(t, "tractors", "Title: Gorseby tractor run\n\n"+
+		"More than 90 vintage tractors took part in the Gorseby run on Sunday.\n"+
+		"Entry to the run cost £5 a tractor.\n"+
+		"Organisers said the event raised £14,600 for the air ambulance."))
+	ix := memIndex(t, c, Options{})
+	right := "Organisers said the event raised £14,600 for the air ambulance."
+	for _, question := range []string{
+		"how much money did the gorseby run bring in",
+		"how much money did the gorseby run make",
+		"how much did the gorseby run generate",
+	} {
+		if texts := askTexts(t, ix, question, 3); len(texts) == 0 || texts[0] != right {
+			t.Errorf("%q: quotes %q; want %q first", question, texts, right)
+		}
+	}
+}
