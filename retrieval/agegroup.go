@@ -26,17 +26,8 @@ var ageGroups = map[string]ageRange{
 }
 
 // ageGroupOf returns the ages the lower-cased word w stands for, plural
-// or not.
-func ageGroupOf(w string) (ageRange, bool) {
-	if r, ok := ageGroups[w]; ok {
-		return r, true
-	}
-	if n := len(w); n > 1 && w[n-1] == 's' {
-		r, ok := ageGroups[w[:n-1]]
-		return r, ok
-	}
-	return ageRange{}, false
-}
+// or not, and the word's singular as ageGroups holds it.
+func ageGroupOf(w string) (ageRange, string, bool) { return lookupKey(ageGroups, w) }
 
 // personAged returns the place in d of the age of a named person in r:
 // a number news gives after a name ("Efa Longworth, 9") or after "aged",

@@ -27,7 +27,7 @@ func TestAgeGroupMatchesAge(t *testing.T) {
 		{"youngster", "The club has 16 members and 3 boats.", false},
 		{"captain", "Second was sixth-former Aurelio Stubbington, 16, of Hale.", false},
 	} {
-		r, ok := ageGroupOf(tt.word)
+		r, _, ok := ageGroupOf(tt.word)
 		var got bool
 		if ok {
 			d := an.prepare(tt.sentence)

@@ -406,8 +406,8 @@ func (lx *lexicon) focusType(w string) (AnswerType, string, bool) {
 	}
 	// A word for a person of an age group is a person, though WordNet's
 	// tagged corpus never saw the rarer ("octogenarian").
-	if _, ok := ageGroupOf(w); ok {
-		return AnswerPerson, strings.TrimSuffix(w, "s"), true
+	if _, k, ok := ageGroupOf(w); ok {
+		return AnswerPerson, k, true
 	}
 	return 0, "", false
 }

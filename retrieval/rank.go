@@ -613,7 +613,7 @@ func gatherQuery(an *Analyzer, qa Question, f Feature, wt *weightSet) (rankQuery
 		q.nameGroup = nameGroups(q.alien, words, ordered)
 	}
 	for i := range q.terms {
-		if r, ok := ageGroupOf(words[i]); ok {
+		if r, _, ok := ageGroupOf(words[i]); ok {
 			if q.ages == nil {
 				q.ages = make([]ageRange, len(q.terms))
 			}

@@ -416,28 +416,37 @@ func slotSentences(ctx context.Context, rd index.IndexReader, recs *records, fs 
 // sentences tied for the best place, the first by document id, so that
 // the story does not depend on how the index was built.
 func slotStory(recs *records, fs finds, names []float64) (corpus.ArticleID, bool) {
+	lead := min(max(fs.lead, 1), len(fs.nums))
+	named := slices.ContainsFunc(names, func(w float64) bool { return w > 0 })
+	read := fs.nums[:lead]
+	if named {
+		read = fs.nums
+	}
+	// Each sentence's article, read once; "" where it cannot be read.
+	articles := make([]corpus.ArticleID, len(read))
 	var buf []byte
-	articleAt := func(n uint64) (corpus.ArticleID, bool) {
+	for k, n := range read {
 		b, idLen, _, ok := recs.appendAt(buf[:0], n)
 		buf = b
 		if !ok {
-			return "", false
+			continue
 		}
-		ref, ok := parseDocID(string(buf[:idLen]))
-		return ref.Article, ok
+		if ref, ok := parseDocID(string(buf[:idLen])); ok {
+			articles[k] = ref.Article
+		}
 	}
 	var first corpus.ArticleID
-	for _, n := range fs.nums[:min(max(fs.lead, 1), len(fs.nums))] {
-		if a, ok := articleAt(n); ok && (first == "" || a < first) {
+	for _, a := range articles[:lead] {
+		if a != "" && (first == "" || a < first) {
 			first = a
 		}
 	}
-	if first == "" || !slices.ContainsFunc(names, func(w float64) bool { return w > 0 }) {
+	if first == "" || !named {
 		return first, first != ""
 	}
 	held := map[corpus.ArticleID]uint64{}
-	for k, n := range fs.nums {
-		if a, ok := articleAt(n); ok {
+	for k, a := range articles {
+		if a != "" {
 			held[a] |= fs.masks[k]
 		}
 	}
@@ -492,10 +501,4 @@ func articleDocs(ctx context.Context, rd index.IndexReader, id corpus.ArticleID)
 var moneyVerbTerms = []string{"rais", "make", "made", "bring", "brought", "gener", "collect", "earn", "net", "take", "took", "taken", "gather", "fetch", "rake"}
 
 // moneyVerbs holds moneyVerbTerms.
-var moneyVerbs = func() map[string]bool {
-	m := make(map[string]bool, len(moneyVerbTerms))
-	for _, t := range moneyVerbTerms {
-		m[t] = true
-	}
-	return m
-}()
+var moneyVerbs = wordSet(moneyVerbTerms...)
