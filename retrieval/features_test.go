@@ -334,6 +334,9 @@ func TestLexiconBridges(t *testing.T) {
 		{"kill", "die", bridgeCause},
 		{"teach", "learn", bridgeCause},
 		{"excavator", "digger", bridgeRare},
+		// A derivation of a word the sense-tagged corpus never saw.
+		{"brew", "brewer", bridgeRare},
+		{"skipper", "captain", bridgeRare},
 		// A spelling of a rare word is a spelling, not a rare synonym.
 		{"neighbour", "neighbor", bridgeForm},
 	} {
@@ -344,6 +347,27 @@ func TestLexiconBridges(t *testing.T) {
 	}
 	if us := an.Terms("US and U.S. and the United States, not us"); !slices.Equal(us, []string{"usa", "usa", "usa", "us"}) {
 		t.Errorf("Terms = %q; want the US three times as usa, then the pronoun", us)
+	}
+}
+
+// TestRareDerivations holds that a derivation of a word WordNet's
+// sense-tagged corpus never saw bridges as a rare synonym does: "who
+// brews" is answered by the sentence that names the brewer, though
+// another says more of the stout.
+func TestRareDerivations(t *testing.T) {
+	c := corpus.New(article(t, "stout", "Title: Harrowby stout named best beer\n\n"+
+		"A stout from Harrowby was named the best beer in the country on Saturday.\n"+
+		"Landlord Piers Ockenden said the stout had outsold lager in his bar every night.\n"+
+		"\"We nearly gave up twice, so this feels unreal,\" said Wulfric Tamsett, the head brewer."))
+	ix := memIndex(t, c, Options{})
+	right := "\"We nearly gave up twice, so this feels unreal,\" said Wulfric Tamsett, the head brewer."
+	for _, question := range []string{
+		"who actually brews the harrowby stout",
+		"who brews the stout",
+	} {
+		if texts := askTexts(t, ix, question, 3); len(texts) == 0 || texts[0] != right {
+			t.Errorf("%q: quotes %q; want %q first", question, texts, right)
+		}
 	}
 }
 

@@ -37,7 +37,7 @@ const (
 	bridgeCause                     // a verb and the verb it causes: kill, die
 	bridgeRelated                   // related more loosely: trip, journey; argue, debate
 	bridgeSimilar                   // used alike, by word vectors: founded, established
-	bridgeRare                      // synonym of a word too rare for the others: digger, excavator
+	bridgeRare                      // synonym or derivation of a word too rare for the others: digger, excavator; brew, brewer
 	bridgeKinds                     // the number of kinds
 )
 

@@ -35,10 +35,11 @@
 //	                 hypernym one link away (in such senses), an
 //	                 adjective's similar adjective, or a derivation in such
 //	                 senses ("trip journey", "argue debate", "cost price")
-//	n WORD WORD      rare synonyms: two words of one synset, in one of the
-//	                 relSenses commonest senses of each, one of which (or
-//	                 both) the sense-tagged corpus never saw, so that no
-//	                 other line relates them ("digger excavator")
+//	n WORD WORD      rare synonyms: two words of one synset, or of a
+//	                 derivation, in one of the relSenses commonest senses
+//	                 of each, one of which (or both) the sense-tagged
+//	                 corpus never saw, so that no other line relates them
+//	                 ("digger excavator", "brew brewer")
 //	v BRITISH US     one word spelled two ways (neighbour neighbor,
 //	                 organise organize, centre center): the regular
 //	                 differences of spelling (spellingRules) between two
@@ -697,7 +698,8 @@ const relSenses = 3
 // related adds the "r" lines: pairs of common single words related by
 // sharing a synset, by one hypernym link, by an adjective's similarity or
 // by a derivation, each in one of relSenses commonest senses of both; and
-// the "n" lines: the pairs of one synset where a word is not common.
+// the "n" lines: the pairs of one synset or of a derivation where a word
+// is not common.
 func (wn *wordnet) related(add func(kind string, words ...string)) {
 	keys := make([]string, 0, len(wn.syn))
 	for k := range wn.syn {
@@ -754,8 +756,15 @@ func (wn *wordnet) related(add func(kind string, words ...string)) {
 					}
 				}
 			case p.sym == "+" && p.src > 0 && p.src <= len(ss.words) && p.tgt > 0 && p.tgt <= len(to.words):
-				if a, b := ss.words[p.src-1], to.words[p.tgt-1]; ok(ss.pos, a, k) && ok(to.pos, b, p.key) {
+				a, b := ss.words[p.src-1], to.words[p.tgt-1]
+				switch {
+				case ok(ss.pos, a, k) && ok(to.pos, b, p.key):
 					pair(a, b)
+				case inSense(ss.pos, a, k) && inSense(to.pos, b, p.key) && stem(a) != stem(b):
+					// A derivation the sense-tagged corpus never saw
+					// ("brew brewer", "sentence sentencing") relates as
+					// a rare synonym does.
+					add("n", min(a, b), max(a, b))
 				}
 			}
 		}
