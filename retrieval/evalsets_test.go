@@ -211,6 +211,9 @@ const (
 	news44Dir     = "testdata/eval/news44"
 	news44Tune    = "news44-paraphrase.tune.jsonl"
 	news44Heldout = "news44-paraphrase.heldout.jsonl"
+	news45Dir     = "testdata/eval/news45"
+	news45Tune    = "news45-paraphrase.tune.jsonl"
+	news45Heldout = "news45-paraphrase.heldout.jsonl"
 )
 
 // The chat-style set (testdata/eval/README.md): questions typed as
@@ -765,6 +768,13 @@ func TestNews43ParaphraseRules(t *testing.T) {
 // TestNews31ParaphraseRules checks the thirty-first.
 func TestNews44ParaphraseRules(t *testing.T) {
 	checkNewsParaSet(t, news44Dir, news44Tune, news44Heldout)
+}
+
+// TestNews45ParaphraseRules checks the forty-fifth blind news set, the
+// first of weather, nature and science, the way TestNews31ParaphraseRules
+// checks the thirty-first.
+func TestNews45ParaphraseRules(t *testing.T) {
+	checkNewsParaSet(t, news45Dir, news45Tune, news45Heldout)
 }
 
 // newsSplit is how a news paraphrase set's halves divide its articles:
