@@ -15,7 +15,7 @@ import (
 // that the article does not answer. The decision is instead a logistic
 // model of the probability that the first sentence answers the question,
 // from evidence about the sentence, the question and the whole result
-// list, fitted on labelled data by `go run ./internal/confidencefit`
+// list, fitted on labelled data by `go run ./internal/fit`
 // (docs/quality.md names the data and shows the curve the threshold was
 // chosen from).
 

@@ -12,7 +12,7 @@ import (
 
 // The ranking's weights are learned, not set by hand: FitWeights searches
 // them coordinate by coordinate for the best ranking of labelled training
-// questions, and `go run ./internal/rankfit` writes the result to
+// questions, and `go run ./internal/fit` writes the result to
 // weights.json, which the build embeds.
 
 //go:embed weights.json
