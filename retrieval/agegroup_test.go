@@ -61,8 +61,6 @@ func TestAgeGroupAnswersWhich(t *testing.T) {
 		"which octogenarian took the title":  "The final was won by retired watchmaker Gisella Wagstaff, 82, in under an hour.",
 		"which teenager played in the final": "Second in the final was sixth-former Aurelio Stubbington, 16.",
 	} {
-		if texts := askTexts(t, ix, question, 3); len(texts) == 0 || texts[0] != right {
-			t.Errorf("%q: quotes %q; want %q first", question, texts, right)
-		}
+		wantFirst(t, ix, question, right)
 	}
 }

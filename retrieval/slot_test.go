@@ -218,6 +218,14 @@ func askTexts(t *testing.T, ix *Index, question string, top int) []string {
 	return quoteTexts(append(a.Quotes, a.Suggestions...))
 }
 
+// wantFirst checks that ix quotes right first for question.
+func wantFirst(t *testing.T, ix *Index, question, right string) {
+	t.Helper()
+	if texts := askTexts(t, ix, question, 3); len(texts) == 0 || texts[0] != right {
+		t.Errorf("%q: quotes %q; want %q first", question, texts, right)
+	}
+}
+
 // quoteTexts returns the texts of qs, in order.
 func quoteTexts(qs []Quote) []string {
 	out := make([]string, len(qs))
@@ -346,8 +354,6 @@ func TestMoneyVerbs(t *testing.T) {
 		"how much money did the gorseby run make",
 		"how much did the gorseby run generate",
 	} {
-		if texts := askTexts(t, ix, question, 3); len(texts) == 0 || texts[0] != right {
-			t.Errorf("%q: quotes %q; want %q first", question, texts, right)
-		}
+		wantFirst(t, ix, question, right)
 	}
 }

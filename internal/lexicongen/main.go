@@ -762,7 +762,7 @@ func (wn *wordnet) related(add func(kind string, words ...string)) {
 					pair(a, b)
 				case inSense(ss.pos, a, k) && inSense(to.pos, b, p.key) && stem(a) != stem(b):
 					// A derivation the sense-tagged corpus never saw
-					// ("brew brewer", "sentence sentencing") relates as
+					// ("brew brewer", "dye dyer") relates as
 					// a rare synonym does.
 					add("n", min(a, b), max(a, b))
 				}
