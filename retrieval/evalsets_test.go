@@ -214,6 +214,9 @@ const (
 	news45Dir     = "testdata/eval/news45"
 	news45Tune    = "news45-paraphrase.tune.jsonl"
 	news45Heldout = "news45-paraphrase.heldout.jsonl"
+	news46Dir     = "testdata/eval/news46"
+	news46Tune    = "news46-paraphrase.tune.jsonl"
+	news46Heldout = "news46-paraphrase.heldout.jsonl"
 )
 
 // The chat-style set (testdata/eval/README.md): questions typed as
@@ -775,6 +778,13 @@ func TestNews44ParaphraseRules(t *testing.T) {
 // checks the thirty-first.
 func TestNews45ParaphraseRules(t *testing.T) {
 	checkNewsParaSet(t, news45Dir, news45Tune, news45Heldout)
+}
+
+// TestNews46ParaphraseRules checks the forty-sixth blind news set, the
+// first of the emergency services, the way TestNews31ParaphraseRules
+// checks the thirty-first.
+func TestNews46ParaphraseRules(t *testing.T) {
+	checkNewsParaSet(t, news46Dir, news46Tune, news46Heldout)
 }
 
 // newsSplit is how a news paraphrase set's halves divide its articles:
