@@ -25,6 +25,7 @@ var (
 	seedPara13Files = []string{"seed-paraphrase13.tune.jsonl", "seed-paraphrase13.heldout.jsonl"}
 	seedPara14Files = []string{"seed-paraphrase14.tune.jsonl", "seed-paraphrase14.heldout.jsonl"}
 	seedPara15Files = []string{"seed-paraphrase15.tune.jsonl", "seed-paraphrase15.heldout.jsonl"}
+	seedPara16Files = []string{"seed-paraphrase16.tune.jsonl", "seed-paraphrase16.heldout.jsonl"}
 	summaryFiles    = []string{"summaries.tune.jsonl", "summaries.heldout.jsonl"}
 	summary2Files   = []string{"summaries2.tune.jsonl", "summaries2.heldout.jsonl"}
 	summary3Files   = []string{"summaries3.tune.jsonl", "summaries3.heldout.jsonl"}
@@ -342,6 +343,12 @@ func TestSeedParaphrase14Rules(t *testing.T) {
 // written blind like the fourteenth.
 func TestSeedParaphrase15Rules(t *testing.T) {
 	checkSeedParaHalves(t, seedPara15Files, blindSeedParaRules)
+}
+
+// TestSeedParaphrase16Rules checks the sixteenth seed paraphrase set,
+// written blind like the fifteenth.
+func TestSeedParaphrase16Rules(t *testing.T) {
+	checkSeedParaHalves(t, seedPara16Files, blindSeedParaRules)
 }
 
 // seedParaRules are the counts a seed paraphrase set was written to:
