@@ -668,9 +668,7 @@ func gatherQuery(an *Analyzer, qa Question, f Feature, wt *weightSet) (rankQuery
 			// "How much did the run bring in": a sum is raised,
 			// made, taken or collected alike.
 			for _, b := range moneyVerbTerms {
-				if b != t {
-					add(b, bridgeSynonym)
-				}
+				add(b, bridgeSynonym) // add leaves out t, a question term
 			}
 		}
 		ends = append(ends, len(all))

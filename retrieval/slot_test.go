@@ -218,6 +218,24 @@ func askTexts(t *testing.T, ix *Index, question string, top int) []string {
 	return quoteTexts(append(a.Quotes, a.Suggestions...))
 }
 
+// TestMoneyVerbTermsAreTerms holds moneyVerbTerms, written as stems, to
+// the terms the analyzer makes of the verbs' words, so that a change of
+// the stemmer cannot leave a verb unbridged unseen.
+func TestMoneyVerbTermsAreTerms(t *testing.T) {
+	an := newAnalyzer(t)
+	var got []string
+	for _, w := range []string{"raise", "make", "made", "bring", "brought", "generate", "collect", "earn", "net", "take", "took", "taken", "gather", "fetch", "rake"} {
+		ts := an.Terms(w)
+		if len(ts) != 1 {
+			t.Fatalf("Terms(%q) = %q; want one term", w, ts)
+		}
+		got = append(got, ts[0])
+	}
+	if !slices.Equal(got, moneyVerbTerms) {
+		t.Errorf("the money verbs' terms are %q; moneyVerbTerms holds %q", got, moneyVerbTerms)
+	}
+}
+
 // wantFirst checks that ix quotes right first for question.
 func wantFirst(t *testing.T, ix *Index, question, right string) {
 	t.Helper()
